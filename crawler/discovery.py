@@ -1,0 +1,164 @@
+"""Discovery parsers: RSS/Atom feeds, sitemaps, robots.txt ``Sitemap:`` lines and listing-page links."""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import zlib
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+import lxml.etree
+import lxml.html
+
+logger = logging.getLogger(__name__)
+
+MAX_GUNZIP = 64 * 1024 * 1024  # a sitemap file may be 50 MB uncompressed (sitemaps.org); refuse more
+
+
+@dataclass(frozen=True)
+class Link:
+    """A URL found by discovery, with what the source said about it."""
+
+    url: str
+    title: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True)
+class SitemapDoc:
+    """A parsed sitemap: an index of other sitemaps, or a set of page URLs."""
+
+    is_index: bool
+    links: tuple[Link, ...]
+
+
+def _xml_root(body: bytes) -> lxml.etree._Element | None:
+    parser = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        return lxml.etree.fromstring(body.lstrip(), parser=parser)
+    except lxml.etree.XMLSyntaxError:
+        return None
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def _child_text(el: lxml.etree._Element, *names: str) -> str | None:
+    for child in el.iter():
+        if _local(child.tag) in names and child is not el:
+            text = (child.text or "").strip()
+            if text:
+                return text
+    return None
+
+
+def maybe_gunzip(body: bytes) -> bytes:
+    """Decompress a ``.xml.gz`` file served without Content-Encoding; other bytes pass through."""
+    if body[:2] != b"\x1f\x8b":
+        return body
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = d.decompress(body, MAX_GUNZIP)
+    if d.unconsumed_tail:
+        raise ValueError(f"gzip body decompresses to more than {MAX_GUNZIP} bytes")
+    return out
+
+
+def parse_feed(body: bytes, base_url: str) -> list[Link]:
+    """The entries of an RSS 2.0, RSS 1.0 (RDF) or Atom feed, as absolute links with title and date."""
+    root = _xml_root(maybe_gunzip(body))
+    if root is None:
+        return []
+    links: list[Link] = []
+    for el in root.iter():
+        name = _local(el.tag)
+        if name == "item":  # RSS 2.0 and RSS 1.0
+            href = _child_text(el, "link") or (el.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about") or "")
+            if not href:
+                guid = el.find("guid")
+                if guid is not None and (guid.get("isPermaLink", "true") != "false") and guid.text:
+                    href = guid.text.strip()
+            date = _child_text(el, "pubdate", "date", "published", "updated")
+        elif name == "entry":  # Atom
+            href = ""
+            for child in el:
+                if _local(child.tag) == "link" and child.get("rel", "alternate") == "alternate" and child.get("href"):
+                    href = child.get("href", "")
+                    break
+            date = _child_text(el, "published", "updated")
+        else:
+            continue
+        if href:
+            links.append(Link(urljoin(base_url, href.strip()), _child_text(el, "title"), date))
+    return links
+
+
+def parse_sitemap(body: bytes, base_url: str) -> SitemapDoc:
+    """A sitemap index or urlset (including Google News sitemaps), as absolute links with titles and dates."""
+    root = _xml_root(maybe_gunzip(body))
+    if root is None:
+        return SitemapDoc(False, ())
+    is_index = _local(root.tag) == "sitemapindex"
+    links: list[Link] = []
+    for el in root:
+        if _local(el.tag) not in ("url", "sitemap"):
+            continue
+        loc = None
+        for child in el:
+            if _local(child.tag) == "loc" and child.text and child.text.strip():
+                loc = child.text.strip()
+                break
+        if not loc:
+            continue
+        title = _child_text(el, "title")  # news:title
+        date = _child_text(el, "publication_date") or _child_text(el, "lastmod")
+        links.append(Link(urljoin(base_url, loc), title, date))
+    return SitemapDoc(is_index, tuple(links))
+
+
+def robots_sitemaps(text: str, base_url: str) -> list[str]:
+    """The ``Sitemap:`` URLs of a robots.txt file (the directive is independent of user-agent groups)."""
+    urls = []
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip().lower() == "sitemap" and value.strip():
+            urls.append(urljoin(base_url, value.strip()))
+    return urls
+
+
+def page_links(html: str | bytes, base_url: str) -> list[str]:
+    """Absolute http(s) URLs of the ``<a href>`` links of a page, honouring ``<base href>``, in page order."""
+    if not html:
+        return []
+    try:
+        doc = lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    base = base_url
+    for b in doc.iter("base"):
+        if b.get("href"):
+            base = urljoin(base_url, b.get("href", "").strip())
+            break
+    seen: set[str] = set()
+    out: list[str] = []
+    for a in doc.iter("a", "area"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        if (a.get("rel") or "").lower().find("nofollow") >= 0:
+            continue
+        url = urljoin(base, href)
+        if url.startswith(("http://", "https://")) and url not in seen:
+            seen.add(url)
+            out.append(url)
+    return out
+
+
+def looks_like_sitemap(body: bytes) -> bool:
+    """True when a body is (possibly gzipped) sitemap XML rather than HTML."""
+    try:
+        head = maybe_gunzip(body[:4096] if body[:2] != b"\x1f\x8b" else body)[:2048].lower()
+    except (ValueError, zlib.error, EOFError, gzip.BadGzipFile):
+        return False
+    return b"<urlset" in head or b"<sitemapindex" in head

@@ -1,0 +1,71 @@
+"""The downloader middleware that writes every HTTP exchange to WARC, as it came over the wire."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+from scrapy.http import Response
+
+from archive.records import Exchange
+from crawler.session import session_for
+
+logger = logging.getLogger(__name__)
+
+
+def _headers(headers: Any) -> tuple[tuple[str, str], ...]:
+    """Scrapy ``Headers`` as ordered (name, value) pairs, one pair per repeated value, decoded as Latin-1."""
+    pairs: list[tuple[str, str]] = []
+    for key, values in headers.items():
+        name = key.decode("latin-1") if isinstance(key, bytes) else str(key)
+        for value in values:
+            pairs.append((name, value.decode("latin-1") if isinstance(value, bytes) else str(value)))
+    return tuple(pairs)
+
+
+def exchange_from(request: Request, response: Response) -> Exchange:
+    """The Exchange a Scrapy request/response pair stands for (response body not yet decompressed)."""
+    parts = urlsplit(request.url)
+    req_headers = [("Host", parts.netloc)]
+    req_headers += [(k, v) for k, v in _headers(request.headers) if k.lower() != "host"]
+    try:
+        reason = HTTPStatus(response.status).phrase
+    except ValueError:
+        reason = ""
+    protocol = getattr(response, "protocol", None) or "HTTP/1.1"
+    if protocol.lower() in ("h2", "http/2"):
+        protocol = "HTTP/2"
+    ip = getattr(response, "ip_address", None)
+    return Exchange(
+        url=response.url, method=request.method, request_headers=tuple(req_headers), request_body=request.body,
+        status=response.status, reason=reason, protocol=protocol.upper(), response_headers=_headers(response.headers),
+        body=response.body, fetched_at=datetime.now().astimezone(), ip_address=str(ip) if ip else None,
+    )
+
+
+class WarcCaptureMiddleware:
+    """Archive each response (redirect hops, errors, robots.txt included) and note its capture id in the request meta."""
+
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+        self.session = session_for(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> WarcCaptureMiddleware:
+        """Scrapy entry point."""
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        """Write the exchange to WARC and the catalogue before any other middleware changes the response."""
+        outlet = self.session.outlet_for(response.url, request.meta.get("outlet"))
+        name = outlet.name if outlet else None
+        capture_id = self.session.archive(exchange_from(request, response), name)
+        request.meta["capture_id"] = capture_id
+        stats = self.crawler.stats
+        stats.inc_value("newsarchive/captures")
+        stats.inc_value(f"newsarchive/captures/status/{response.status}")
+        return response

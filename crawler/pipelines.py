@@ -1,0 +1,54 @@
+"""The item pipeline: extraction in a process pool, then relevance, catalogue and corpus (crawler.ingest)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from crawler.extraction import extract_article
+from crawler.ingest import ingest
+from crawler.items import PageItem
+from crawler.relevance import load_lexicon
+from crawler.session import session_for
+
+logger = logging.getLogger(__name__)
+
+
+class ArticlePipeline:
+    """Extract each article page off the reactor thread, so fetching never waits on trafilatura."""
+
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+        self.session = session_for(crawler)
+        self.lexicon = load_lexicon(self.session.config.lexicon)
+        self.pool: ProcessPoolExecutor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ArticlePipeline:
+        """Scrapy entry point."""
+        return cls(crawler)
+
+    def open_spider(self, spider: Any = None) -> None:
+        """Start the extraction processes ("spawn": forking a process that runs a reactor is unsafe)."""
+        self.pool = ProcessPoolExecutor(max_workers=self.session.config.extract_workers,
+                                        mp_context=multiprocessing.get_context("spawn"))
+
+    def close_spider(self, spider: Any = None) -> None:
+        """Stop the extraction processes."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
+        """Extract, judge and store one page; the item passes on unchanged."""
+        if not isinstance(item, PageItem):
+            return item
+        assert self.pool is not None
+        future = self.pool.submit(extract_article, item.html, item.url)
+        result = await asyncio.wrap_future(future)
+        outcome = ingest(self.session, self.lexicon, outlet_name=item.outlet, url=item.url,
+                         capture_id=item.capture_id, result=result, listed_date=item.listed_date)
+        self.crawler.stats.inc_value(f"newsarchive/articles/{outcome}")
+        return item

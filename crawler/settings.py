@@ -1,0 +1,41 @@
+"""Scrapy settings of the newsarchive project (project defaults come from crawler.defaults)."""
+
+from crawler.defaults import *  # noqa: F401,F403  (ARCHIVE_*, CRAWL_*, EXTRACT_*, RELEVANCE_* defaults)
+
+BOT_NAME = "newsarchive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Politeness: obey robots.txt, few requests per site at a time, and let AutoThrottle slow down for slow sites.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0  # per-outlet delays come from the outlet config through DOWNLOAD_SLOTS
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+RETRY_TIMES = 2
+COOKIES_ENABLED = False  # an archive records what any visitor is served, not a session
+TELNETCONSOLE_ENABLED = False
+REDIRECT_MAX_TIMES = 10
+
+DOWNLOADER_MIDDLEWARES = {
+    # Runs nearest the network: sees the request as sent and the response before redirect handling
+    # and decompression (HttpCompressionMiddleware, 590), so the WARC holds what came over the wire.
+    "crawler.middlewares.WarcCaptureMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ArticlePipeline": 300,
+}
+EXTENSIONS = {
+    "crawler.extensions.CrawlSummary": 500,
+}
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

@@ -1,0 +1,184 @@
+"""The spider that walks every configured outlet: feeds, sitemaps, robots.txt Sitemap lines and listing pages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler import discovery
+from crawler.config import Outlet, load_outlets, select_outlets
+from crawler.items import PageItem
+from crawler.session import ArchiveConfig, session_for
+from crawler.urls import canonicalize
+
+logger = logging.getLogger(__name__)
+
+
+class OutletSpider(Spider):
+    """Discover and fetch the articles of the configured outlets (``-s ARCHIVE_OUTLETS=a,b`` to choose)."""
+
+    name = "outlets"
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        """Derive the honest User-Agent (with the operator's contact URL) and per-outlet politeness slots."""
+        super().update_settings(settings)
+        config = ArchiveConfig.from_settings(settings)
+        settings.set("USER_AGENT", config.user_agent, priority="spider")
+        settings.set("ROBOTSTXT_USER_AGENT", "newsarchive", priority="spider")
+        # per-domain politeness from the outlet config: the downloader reads DOWNLOAD_SLOTS when it starts
+        slots = {}
+        for outlet in select_outlets(load_outlets(config.seeds), list(config.outlets)):
+            for domain in outlet.domains():
+                slots[domain] = {"delay": outlet.download_delay, "concurrency": outlet.concurrency,
+                                 "randomize_delay": outlet.download_delay > 0}
+        settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> OutletSpider:
+        """Scrapy entry point: the outlets come from the crawl's session, read once."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.session = session_for(crawler)
+        spider.outlets = spider.session.outlets
+        spider.allowed_domains = sorted({d for o in spider.outlets for d in o.domains()})
+        return spider
+
+    async def start(self) -> AsyncIterator[Request]:
+        """The first requests of every outlet: feeds, sitemaps, robots.txt (for Sitemap lines), start pages."""
+        for request in self.start_requests_for_all():
+            yield request
+
+    def start_requests_for_all(self) -> Iterator[Request]:
+        """Every outlet's first requests, outlet by outlet."""
+        for outlet in self.outlets:
+            for url in outlet.feeds:
+                yield self._request(url, outlet, self.parse_feed, kind="feed")
+            for url in outlet.sitemaps:
+                yield self._request(url, outlet, self.parse_sitemap, kind="sitemap")
+            if outlet.robots_sitemaps:
+                roots = {f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in
+                         (*outlet.start_urls, *outlet.feeds, *outlet.sitemaps, outlet.homepage) if u}
+                for root in sorted(roots):
+                    yield self._request(root + "/robots.txt", outlet, self.parse_robots, kind="robots")
+            for url in outlet.start_urls:
+                yield self._request(url, outlet, self.parse_listing, kind="listing", depth=0)
+
+    def _request(self, url: str, outlet: Outlet, callback: Any, *, kind: str, depth: int = 0,
+                 priority: int = 0, link: discovery.Link | None = None) -> Request:
+        meta = {"outlet": outlet.name, "kind": kind, "depth": depth}
+        if link is not None and link.published:
+            meta["listed_date"] = link.published
+        return Request(canonicalize(url), callback=callback, errback=self.on_error, meta=meta, priority=priority)
+
+    def _article(self, url: str, outlet: Outlet, link: discovery.Link | None = None) -> Request | None:
+        if not outlet.owns(url):
+            return None
+        if outlet.article_urls and not outlet.is_article(url):
+            return None
+        # articles first: a crawl cut short should have archived articles, not only listings
+        return self._request(url, outlet, self.parse_article, kind="article", priority=10, link=link)
+
+    # -- callbacks --------------------------------------------------------------------------------
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        """Follow the ``Sitemap:`` lines of robots.txt."""
+        outlet = self.session.by_name[response.meta["outlet"]]
+        text = response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
+        for url in discovery.robots_sitemaps(text, response.url):
+            if outlet.owns(url):
+                yield self._request(url, outlet, self.parse_sitemap, kind="sitemap")
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        """Every entry of an RSS/Atom feed is a candidate article."""
+        outlet = self.session.by_name[response.meta["outlet"]]
+        links = discovery.parse_feed(response.body, response.url)
+        if not links:
+            self.session.record_failure(outlet.name, response.url, "discover", "empty-feed",
+                                        "no RSS/Atom entries found", response.meta.get("capture_id"))
+        for link in links:
+            request = self._article(link.url, outlet, link)
+            if request is not None:
+                yield request
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        """Follow a sitemap index's sitemaps; take a urlset's URLs as candidate articles."""
+        outlet = self.session.by_name[response.meta["outlet"]]
+        try:
+            doc = discovery.parse_sitemap(response.body, response.url)
+        except ValueError as exc:
+            self.session.record_failure(outlet.name, response.url, "discover", "bad-sitemap", str(exc),
+                                        response.meta.get("capture_id"))
+            return
+        if not doc.links:
+            self.session.record_failure(outlet.name, response.url, "discover", "empty-sitemap",
+                                        "no <url> or <sitemap> entries found", response.meta.get("capture_id"))
+        if doc.is_index:
+            for link in doc.links:
+                if outlet.owns(link.url):
+                    yield self._request(link.url, outlet, self.parse_sitemap, kind="sitemap")
+            return
+        limit = self.session.config.sitemap_max_urls
+        # newest first, so a capped sitemap yields the recent articles
+        links = sorted(doc.links, key=lambda link: link.published or "", reverse=True)[:limit]
+        for link in links:
+            request = self._article(link.url, outlet, link)
+            if request is not None:
+                yield request
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        """A section or home page: queue its article links and walk ``follow_urls`` pages up to ``max_depth``."""
+        outlet = self.session.by_name[response.meta["outlet"]]
+        if not isinstance(response, TextResponse):
+            return
+        depth = response.meta.get("depth", 0)
+        for url in discovery.page_links(response.text, response.url):
+            if not outlet.owns(url):
+                continue
+            if outlet.is_article(url):
+                request = self._article(url, outlet)
+                if request is not None:
+                    yield request
+            elif outlet.is_followed(url) and depth < outlet.max_depth:
+                yield self._request(url, outlet, self.parse_listing, kind="listing", depth=depth + 1)
+
+    def parse_article(self, response: Response) -> Iterator[PageItem]:
+        """Hand the article page to the pipeline (extraction runs there, off the reactor thread)."""
+        outlet = response.meta["outlet"]
+        if not isinstance(response, TextResponse):
+            self.session.record_failure(outlet, response.url, "extract", "not-html",
+                                        response.headers.get("Content-Type", b"").decode("latin-1"),
+                                        response.meta.get("capture_id"))
+            return
+        yield PageItem(outlet=outlet, url=response.url, html=response.text,
+                       capture_id=response.meta.get("capture_id"), listed_date=response.meta.get("listed_date"))
+
+    def on_error(self, failure: Failure) -> None:
+        """Record a request that gave no usable response: HTTP error, robots.txt refusal, network failure."""
+        request = failure.request if hasattr(failure, "request") else None
+        if failure.check(HttpError):
+            response = failure.value.response
+            request = response.request
+            reason, detail, url = f"http-{response.status}", "", response.url
+            capture_id = response.meta.get("capture_id")
+        else:
+            request = request or getattr(failure.value, "request", None)
+            url = request.url if request is not None else "?"
+            capture_id = None
+            if failure.check(IgnoreRequest):
+                reason = "robots-disallowed" if "robots" in str(failure.value).lower() else "ignored"
+            else:
+                reason = "fetch-error"
+            detail = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        outlet = request.meta.get("outlet") if request is not None else None
+        if request is not None and request.meta.get("kind") == "robots" and reason == "http-404":
+            return  # no robots.txt is normal: nothing is forbidden and there are no Sitemap lines
+        self.session.record_failure(outlet, url, "fetch", reason, detail, capture_id)
+        self.crawler.stats.inc_value(f"newsarchive/failures/{reason}")
