@@ -13,7 +13,9 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from archive import history
 from archive.records import Exchange, ExtractedArticle, Relevance, WarcLocation
+from archive.search import index_text
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +49,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         "published_source": str, "author": str, "language": str, "relevant": int, "relevance_score": float,
         "libya_score": float, "conflict_score": float, "matched_terms": str, "first_seen": str,
         "last_seen": str, "capture_id": int, "text_digest": str, "text_file": str, "versions": int,
-        "status": str,
+        "status": str, "search_text": str,
     }, pk="id", foreign_keys=[("capture_id", "captures", "id"), ("outlet", "outlets", "name")])
     db["articles"].create_index(["seq"], unique=True)
     db["articles"].create_index(["outlet", "published"])
@@ -61,7 +63,23 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         "capture_id": int, "at": str,
     }, pk="id", foreign_keys=[("crawl_id", "crawls", "id"), ("capture_id", "captures", "id")])
     db["failures"].create_index(["reason"])
-    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+    # search_text holds the Arabic-normalised words and their clitic-stripped forms (archive.search)
+    db["articles"].enable_fts(["title", "text", "search_text"], create_triggers=True,
+                              tokenize="unicode61 remove_diacritics 2")
+
+
+@migrations()
+def m003_frontier(db: sqlite_utils.Database) -> None:
+    """The crawl frontier: every discovered article URL until it is archived (the state of record).
+
+    Scrapy's JOBDIR loses most of its queue on SIGKILL; this table does not, so the next crawl fetches
+    whatever a killed one had discovered but not yet archived.
+    """
+    db["frontier"].create({
+        "url": str, "outlet": str, "kind": str, "discovered_at": str, "crawl_id": int, "status": str,
+        "attempts": int, "done_at": str, "reason": str,
+    }, pk="url")
+    db["frontier"].create_index(["outlet", "status"])
 
 
 def article_id(canonical_url: str) -> str:
@@ -85,8 +103,11 @@ class Catalogue:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite_utils.Database(self.path)
+        if str(path) == ":memory:":
+            self.db = sqlite_utils.Database(memory=True)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite_utils.Database(self.path)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=30000")
@@ -186,6 +207,7 @@ class Catalogue:
             "conflict_score": round(relevance.conflict_score, 4),
             "matched_terms": json.dumps([list(t) for t in relevance.matched_terms], ensure_ascii=False),
             "last_seen": fetched_at, "capture_id": capture_id, "text_digest": digest, "status": "live",
+            "search_text": index_text(article.title, article.text),
         }
         with self.db.conn:
             if existing is None:
@@ -225,3 +247,234 @@ class Catalogue:
         """Remember which corpus file holds the article."""
         with self.db.conn:
             self.db["articles"].update(aid, {"text_file": relpath})
+
+    # -- frontier, revisits -------------------------------------------------------------------------
+
+    def discover(self, url: str, outlet: str, kind: str, crawl_id: int | None) -> None:
+        """Remember a discovered URL as pending, unless it is known already."""
+        with self.db.conn:
+            self.db.execute(
+                "insert or ignore into frontier (url, outlet, kind, discovered_at, crawl_id, status, attempts) "
+                "values (?, ?, ?, ?, ?, 'pending', 0)", [url, outlet, kind, now_iso(), crawl_id])
+
+    def settle(self, url: str, status: str = "done", reason: str | None = None, give_up_after: int = 3) -> None:
+        """Mark a frontier URL as archived ("done") or refused; a "retry" stays pending for a few attempts."""
+        with self.db.conn:
+            if status == "retry":
+                self.db.execute(
+                    "update frontier set attempts = attempts + 1, reason = ?, "
+                    "status = case when attempts + 1 >= ? then 'failed' else 'pending' end where url = ?",
+                    [reason, give_up_after, url])
+            else:
+                self.db.execute("update frontier set status = ?, reason = ?, done_at = ? where url = ?",
+                                [status, reason, now_iso(), url])
+
+    def pending(self, outlets: Iterable[str]) -> list[dict[str, Any]]:
+        """The discovered but not yet archived URLs of these outlets."""
+        names = list(outlets)
+        marks = ", ".join("?" for _ in names)
+        return [dict(r) for r in self.db.query(
+            f"select url, outlet, kind from frontier where status = 'pending' and outlet in ({marks})", names)]
+
+    def article_for_url(self, url: str) -> dict[str, Any] | None:
+        """The article stored from a capture of ``url`` (the fetched URL, before canonicalisation), if any."""
+        rows = list(self.db.query(
+            "select a.* from articles a join captures c on a.capture_id = c.id where c.url = ? "
+            "order by c.id desc limit 1", [url]))
+        return rows[0] if rows else None
+
+    def touch_article(self, aid: str, seen_at: str) -> None:
+        """Note that an unchanged article was seen again."""
+        with self.db.conn:
+            self.db["articles"].update(aid, {"last_seen": seen_at, "status": "live"})
+
+    # -- schedules, crawl outcomes and article history (archive.history) ------------------------------
+
+    def last_crawl(self, outlet: str, triggers: tuple[str, ...] = ("schedule", "cli")) -> dict[str, Any] | None:
+        """The most recent crawl of ``outlet`` started by one of ``triggers`` (any outcome), or None."""
+        marks = ", ".join("?" for _ in triggers)
+        rows = list(self.db.query(
+            f"select * from crawls where trigger in ({marks}) and exists "
+            "(select 1 from json_each(crawls.outlets) where value = ?) order by started_at desc, id desc limit 1",
+            [*triggers, outlet]))
+        return rows[0] if rows else None
+
+    def running_crawls(self, outlet: str | None = None) -> list[dict[str, Any]]:
+        """Crawl rows still marked running (of ``outlet`` when given); their pid may or may not be alive."""
+        sql = "select * from crawls where status = 'running'"
+        params: list[Any] = []
+        if outlet is not None:
+            sql += " and exists (select 1 from json_each(crawls.outlets) where value = ?)"
+            params.append(outlet)
+        return list(self.db.query(sql + " order by id", params))
+
+    def crawl_of_pid(self, pid: int, since: str) -> dict[str, Any] | None:
+        """The crawl row a process with ``pid`` started at or after ``since`` (ISO), or None."""
+        rows = list(self.db.query("select * from crawls where pid = ? and started_at >= ? order by id desc limit 1",
+                                  [pid, since]))
+        return rows[0] if rows else None
+
+    def set_crawl_exit(self, crawl_id: int, exit_code: int | None, *, status: str | None = None,
+                       error: str | None = None, log_file: str | None = None) -> None:
+        """Record how a crawl's process ended; a status replaces the row's (e.g. "failed" for a crash)."""
+        row: dict[str, Any] = {"exit_code": exit_code}
+        if status is not None:
+            row["status"] = status
+            row["ended_at"] = now_iso()
+        if error is not None:
+            row["error"] = error[-4000:]
+        if log_file is not None:
+            row["log_file"] = log_file
+        with self.db.conn:
+            self.db["crawls"].update(crawl_id, row)
+
+    def record_failed_crawl(self, uid: str, trigger: str, outlets: list[str], *, started_at: str, pid: int | None,
+                            exit_code: int | None, error: str, log_file: str | None = None) -> int:
+        """Record a crawl whose process died before it could write its own row; return the row id."""
+        with self.db.conn:
+            table = self.db["crawls"].insert({
+                "uid": uid, "trigger": trigger, "outlets": json.dumps(outlets), "started_at": started_at,
+                "ended_at": now_iso(), "status": "failed", "exit_code": exit_code, "pid": pid, "error": error[-4000:],
+                "log_file": log_file, "pages_fetched": 0, "articles_new": 0, "articles_updated": 0,
+                "articles_unchanged": 0, "articles_irrelevant": 0, "failures": 0, "warc_bytes": 0,
+            })
+        return int(table.last_pk)
+
+    def set_schedule(self, outlet: str, schedule: str, next_run_at: str | None, scheduler_pid: int | None) -> None:
+        """Remember an outlet's schedule and next run as the running scheduler sees them (for ``status``)."""
+        with self.db.conn:
+            self.db["schedules"].upsert({"outlet": outlet, "schedule": schedule, "next_run_at": next_run_at,
+                                         "scheduler_pid": scheduler_pid, "updated_at": now_iso()}, pk="outlet")
+
+    def schedules(self) -> dict[str, dict[str, Any]]:
+        """The schedules table by outlet name."""
+        return {r["outlet"]: r for r in self.db["schedules"].rows}
+
+    def add_event(self, article_id: str, kind: str, *, url: str, at: str, crawl_id: int | None = None,
+                  capture_id: int | None = None, http_status: int | None = None, detail: str = "") -> None:
+        """Record a deletion or return of an article."""
+        with self.db.conn:
+            self.db["article_events"].insert({
+                "article_id": article_id, "kind": kind, "url": url, "at": at, "crawl_id": crawl_id,
+                "capture_id": capture_id, "http_status": http_status, "detail": detail})
+
+    def events(self, article_id: str) -> list[dict[str, Any]]:
+        """An article's events, oldest first."""
+        return list(self.db["article_events"].rows_where("article_id = ?", [article_id], order_by="at, id"))
+
+    def versions(self, article_id: str) -> list[dict[str, Any]]:
+        """An article's versions, oldest first."""
+        return list(self.db["article_versions"].rows_where("article_id = ?", [article_id], order_by="version"))
+
+    def reconcile_history(self, crawl_id: int | None = None,
+                          backoff: tuple[history.DeltaRule, ...] = history.DEFAULT_BACKOFF) -> dict[str, int]:
+        """After a crawl: diff new versions, record deletions (404/410) and returns, plan re-checks of new articles."""
+        done = {"diffs": 0, "deleted": 0, "returned": 0, "watched": 0}
+        with self.db.conn:
+            for v in list(self.db.query("select * from article_versions where version > 1 and diff is null")):
+                prev = list(self.db["article_versions"].rows_where(
+                    "article_id = ? and version < ?", [v["article_id"], v["version"]], order_by="version desc",
+                    limit=1))
+                if not prev:
+                    continue
+                old, new = history.Snapshot.from_row(prev[0]), history.Snapshot.from_row(v)
+                self.db["article_versions"].update(v["id"], {
+                    "diff": history.readable_diff(old, new, old_label=f"version {prev[0]['version']}",
+                                                  new_label=f"version {v['version']}"),
+                    "changed": ",".join(history.changed_fields(old, new))})
+                done["diffs"] += 1
+            if crawl_id is not None:
+                # in capture order, so a 404 then a 200 in one crawl is a deletion then a return; a full 200 is
+                # left to save_article (below): only extraction can tell a real page from a "removed" notice
+                seen = self.db.query(
+                    "select c.id, c.url, c.status, c.fetched_at, c.record_type, a.id as aid from captures c "
+                    "join articles a on a.url = c.url or a.capture_id in "
+                    "(select id from captures where url = c.url and status = 200) "
+                    "where c.crawl_id = ? and (c.status in (404, 410) or c.record_type = 'revisit') order by c.id",
+                    [crawl_id])
+                for g in list(seen):
+                    current = self.get_article(g["aid"]) or {}
+                    kind = history.status_event(current.get("status"), g["status"])
+                    if kind is None:
+                        continue
+                    self.db["articles"].update(g["aid"], {"status": "deleted" if kind == "deleted" else "live"})
+                    self.db["article_events"].insert({
+                        "article_id": g["aid"], "kind": kind, "url": g["url"], "at": g["fetched_at"],
+                        "crawl_id": crawl_id, "capture_id": g["id"], "http_status": g["status"], "detail": ""})
+                    done[kind] += 1
+            # save_article marks an article live whenever it is extracted again: after a deletion, that is a return
+            back = self.db.query(
+                "select a.id, a.url, a.last_seen, a.capture_id from articles a join article_events e on e.id = "
+                "(select id from article_events where article_id = a.id order by at desc, id desc limit 1) "
+                "where e.kind = 'deleted' and a.status = 'live' and a.last_seen >= e.at")
+            for b in list(back):
+                self.db["article_events"].insert({
+                    "article_id": b["id"], "kind": "returned", "url": b["url"], "at": b["last_seen"],
+                    "crawl_id": crawl_id, "capture_id": b["capture_id"], "http_status": 200, "detail": ""})
+                done["returned"] += 1
+            now = datetime.now(timezone.utc)
+            for a in list(self.db.query("select id, first_seen, published from articles where watch is null")):
+                due = history.next_check(history.article_born(a["first_seen"], a["published"]), now, backoff)
+                self.db["articles"].update(a["id"], {
+                    "watch": "watching" if due else "done",
+                    "next_check_at": due.isoformat(timespec="seconds") if due else None})
+                done["watched"] += 1 if due else 0
+        return done
+
+    def due_articles(self, now: str, limit: int = 500) -> list[dict[str, Any]]:
+        """Articles being watched whose next re-check is due at ``now`` (ISO), most overdue first."""
+        return list(self.db.query(
+            "select id, url, outlet, status, first_seen, published, next_check_at from articles "
+            "where watch = 'watching' and next_check_at <= ? order by next_check_at limit ?", [now, limit]))
+
+    def mark_checked(self, article_ids: Iterable[str], at: datetime,
+                     backoff: tuple[history.DeltaRule, ...] = history.DEFAULT_BACKOFF) -> None:
+        """Record a re-check of each article and plan its next one by the back-off rule (or stop watching)."""
+        with self.db.conn:
+            for aid in article_ids:
+                row = self.get_article(aid)
+                if row is None:
+                    continue
+                due = history.next_check(history.article_born(row["first_seen"], row["published"]), at, backoff)
+                self.db["articles"].update(aid, {
+                    "last_checked_at": at.isoformat(timespec="seconds"), "watch": "watching" if due else "done",
+                    "next_check_at": due.isoformat(timespec="seconds") if due else None})
+
+    # -- integrity (archive.integrity) ----------------------------------------------------------------
+
+    def mark_capture_missing(self, capture_id: int, reason: str) -> None:
+        """Mark a capture whose WARC record is gone: record_type 'missing', no WARC pointer (the URL is re-fetched)."""
+        row = self.db["captures"].get(capture_id)
+        logger.warning("capture %d (%s) points at %s@%s, which is gone (%s); marking it missing", capture_id,
+                       row["url"], row["warc_file"], row["warc_offset"], reason)
+        with self.db.conn:
+            self.db["captures"].update(capture_id, {"record_type": "missing", "warc_file": None, "warc_offset": None,
+                                                    "warc_length": None})
+
+
+@migrations()
+def m002_history(db: sqlite_utils.Database) -> None:
+    """Article events (deletion, return), version diffs, re-check planning, scheduler state."""
+    db["article_events"].create({
+        "id": int, "article_id": str, "kind": str, "url": str, "at": str, "crawl_id": int, "capture_id": int,
+        "http_status": int, "detail": str,
+    }, pk="id", foreign_keys=[("article_id", "articles", "id"), ("crawl_id", "crawls", "id"),
+                              ("capture_id", "captures", "id")])
+    db["article_events"].create_index(["article_id", "at"])
+    db["article_versions"].add_column("diff", str)  # readable unified diff from the previous version
+    db["article_versions"].add_column("changed", str)  # "title,text,published": what changed
+    db["articles"].add_column("watch", str)  # "watching" (re-checked on the back-off schedule) or "done"
+    db["articles"].add_column("next_check_at", str)
+    db["articles"].add_column("last_checked_at", str)
+    db["articles"].create_index(["watch", "next_check_at"])
+    db["crawls"].add_column("log_file", str)  # the crawl process's log, for scheduled runs
+    db["schedules"].create({
+        "outlet": str, "schedule": str, "next_run_at": str, "scheduler_pid": int, "updated_at": str,
+    }, pk="outlet")
+    db.create_view("article_history", """
+        select article_id, first_seen as at, 'version ' || version as what, changed, diff, capture_id, id as ref
+        from article_versions
+        union all
+        select article_id, at, kind as what, http_status as changed, detail as diff, capture_id, id as ref
+        from article_events
+        order by article_id, at""")

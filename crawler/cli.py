@@ -145,5 +145,19 @@ def demo(data_dir: Path) -> None:
     click.echo(f"browse: datasette {data_dir / 'catalogue.db'}   (or: newsarchive serve --data {data_dir})")
 
 
+from crawler.cli_schedule import recrawl, schedule, status
+
+cli.add_command(schedule)
+cli.add_command(status)
+cli.add_command(recrawl)
+from crawler.cli_serve import serve
+
+cli.add_command(serve)
+from crawler.cli_archive import check, export, index
+
+cli.add_command(index)
+cli.add_command(export)
+cli.add_command(check)
+
 if __name__ == "__main__":
     cli()

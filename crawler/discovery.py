@@ -81,11 +81,11 @@ def parse_feed(body: bytes, base_url: str) -> list[Link]:
                     href = guid.text.strip()
             date = _child_text(el, "pubdate", "date", "published", "updated")
         elif name == "entry":  # Atom
-            href = ""
-            for child in el:
-                if _local(child.tag) == "link" and child.get("rel", "alternate") == "alternate" and child.get("href"):
-                    href = child.get("href", "")
-                    break
+            # rel="alternate" (the default) is the article; fall back to any link that is not a side resource
+            candidates = [(child.get("rel", "alternate"), child.get("href", "")) for child in el
+                          if _local(child.tag) == "link" and child.get("href")]
+            href = next((h for rel, h in candidates if rel == "alternate"), "") or next(
+                (h for rel, h in candidates if rel not in ("enclosure", "related", "replies", "edit", "via")), "")
             date = _child_text(el, "published", "updated")
         else:
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from archive import textexport
@@ -32,8 +32,17 @@ def listed_date_iso(value: str | None) -> str | None:
 
 
 def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: str, capture_id: int | None,
-           result: ExtractedArticle | ExtractionFailure, listed_date: str | None = None) -> str:
+           result: ExtractedArticle | ExtractionFailure, listed_date: str | None = None,
+           request_url: str | None = None) -> str:
     """Store one extraction result and return its outcome: new, updated, unchanged, irrelevant or failed."""
+    outcome = _ingest(session, lexicon, outlet_name=outlet_name, url=url, capture_id=capture_id, result=result,
+                      listed_date=listed_date)
+    session.catalogue.settle(request_url or url, "done", None if outcome != "failed" else "extraction failed")
+    return outcome
+
+
+def _ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: str, capture_id: int | None,
+            result: ExtractedArticle | ExtractionFailure, listed_date: str | None) -> str:
     outlet = session.by_name[outlet_name]
     if isinstance(result, ExtractionFailure):
         session.record_failure(outlet_name, url, "extract", result.reason, result.detail, capture_id)
@@ -49,7 +58,7 @@ def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: 
         relevance = Relevance(True, relevance.score, relevance.libya_score, relevance.conflict_score,
                               relevance.matched_terms)
     canonical = choose_canonical(url, article.canonical_link, outlet.domains())
-    fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
     outcome, row = session.catalogue.save_article(outlet=outlet_name, canonical_url=canonical, article=article,
                                                   relevance=relevance, capture_id=capture_id, fetched_at=fetched_at)
     if relevance.relevant and (outcome in ("new", "updated") or not row.get("text_file")):

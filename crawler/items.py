@@ -14,3 +14,4 @@ class PageItem:
     html: str = field(repr=False)
     capture_id: int | None = None
     listed_date: str | None = None
+    request_url: str | None = None  # the URL as discovered (the frontier key), before redirects

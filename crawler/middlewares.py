@@ -16,6 +16,10 @@ from crawler.session import session_for
 
 logger = logging.getLogger(__name__)
 
+# Robots.txt is never asked conditionally: the robots middleware needs its body, and a 304 would read as
+# "no rules".
+CONDITIONAL_KINDS = frozenset({"article", "feed", "sitemap", "listing"})
+
 
 def _headers(headers: Any) -> tuple[tuple[str, str], ...]:
     """Scrapy ``Headers`` as ordered (name, value) pairs, one pair per repeated value, decoded as Latin-1."""
@@ -59,13 +63,27 @@ class WarcCaptureMiddleware:
         """Scrapy entry point."""
         return cls(crawler)
 
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        """Make requests for pages captured before conditional, so unchanged pages cost a 304, not a body."""
+        kind = request.meta.get("kind")
+        if request.method != "GET" or kind not in CONDITIONAL_KINDS or request.meta.get("force"):
+            return
+        if kind == "article" and self.session.catalogue.article_for_url(request.url) is None:
+            return  # never stored an article from it (failed or interrupted): fetch it whole
+        for name, value in self.session.validators(request.url).items():
+            request.headers.setdefault(name, value)
+        return
+
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         """Write the exchange to WARC and the catalogue before any other middleware changes the response."""
         outlet = self.session.outlet_for(response.url, request.meta.get("outlet"))
         name = outlet.name if outlet else None
-        capture_id = self.session.archive(exchange_from(request, response), name)
+        capture_id, revisit_of = self.session.archive(exchange_from(request, response), name)
         request.meta["capture_id"] = capture_id
+        request.meta["revisit_of"] = revisit_of
         stats = self.crawler.stats
         stats.inc_value("newsarchive/captures")
         stats.inc_value(f"newsarchive/captures/status/{response.status}")
+        if revisit_of is not None:
+            stats.inc_value("newsarchive/captures/revisit")
         return response

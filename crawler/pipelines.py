@@ -49,6 +49,7 @@ class ArticlePipeline:
         future = self.pool.submit(extract_article, item.html, item.url)
         result = await asyncio.wrap_future(future)
         outcome = ingest(self.session, self.lexicon, outlet_name=item.outlet, url=item.url,
-                         capture_id=item.capture_id, result=result, listed_date=item.listed_date)
+                         capture_id=item.capture_id, result=result, listed_date=item.listed_date,
+                         request_url=item.request_url)
         self.crawler.stats.inc_value(f"newsarchive/articles/{outcome}")
         return item

@@ -7,14 +7,14 @@ import os
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from archive.catalogue import Catalogue
 from archive.records import Exchange
-from archive.warc import WarcArchive
+from archive.warc import WarcArchive, sha1_digest, warc_date
 from crawler import defaults
 from crawler.config import Outlet, load_outlets, select_outlets
 
@@ -92,7 +92,7 @@ class ArchiveSession:
         self.config = config
         self.outlets: list[Outlet] = select_outlets(load_outlets(config.seeds), list(config.outlets))
         self.by_name = {o.name: o for o in self.outlets}
-        self.uid = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
+        self.uid = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
         config.data_dir.mkdir(parents=True, exist_ok=True)
         self.catalogue = Catalogue(config.data_dir / "catalogue.db")
         self.catalogue.upsert_outlets(_outlet_row(o) for o in self.outlets)
@@ -122,12 +122,40 @@ class ArchiveSession:
         """Add ``n`` to an outlet's counter (pages_fetched, articles_new, failures, ...)."""
         self.counts.setdefault(outlet or "-", Counter())[key] += n
 
-    def archive(self, ex: Exchange, outlet: str | None) -> int:
-        """Write one exchange to the WARC, then its catalogue row (in that order, so no row points at nothing)."""
-        location = self.warc.write_exchange(ex)
-        capture_id = self.catalogue.add_capture(self.crawl_id, outlet, ex, location)
+    def archive(self, ex: Exchange, outlet: str | None) -> tuple[int, int | None]:
+        """Write one exchange to the WARC, then its catalogue row (in that order, so no row points at nothing).
+
+        A 304 answer to a conditional request, or a 200 whose payload is byte-identical to the URL's latest
+        full capture, becomes a revisit record referring to that capture instead of a second copy of the body.
+        Returns (capture id, id of the capture revisited or None).
+        """
+        prior = None
+        if ex.method == "GET" and ex.status in (200, 304):
+            prior = self.catalogue.latest_capture(ex.url, status=200)
+            if prior and ex.status == 200 and prior["payload_digest"] != sha1_digest(ex.body):
+                prior = None
+        if prior is None:
+            location = self.warc.write_exchange(ex)
+        else:
+            location = self.warc.write_revisit(
+                ex, refers_to_uri=prior["url"], refers_to_record_id=prior["warc_record_id"],
+                refers_to_date=warc_date(datetime.fromisoformat(prior["fetched_at"])),
+                payload_digest=prior["payload_digest"],
+                profile="server-not-modified" if ex.status == 304 else "identical-payload-digest")
+        refers_to = prior["id"] if prior else None
+        capture_id = self.catalogue.add_capture(self.crawl_id, outlet, ex, location, refers_to=refers_to)
         self.count(outlet, "pages_fetched")
-        return capture_id
+        return capture_id, refers_to
+
+    def validators(self, url: str) -> dict[str, str]:
+        """Conditional request headers (If-None-Match, If-Modified-Since) from the URL's latest full capture."""
+        prior = self.catalogue.latest_capture(url, status=200)
+        headers: dict[str, str] = {}
+        if prior and prior.get("etag"):
+            headers["If-None-Match"] = prior["etag"]
+        if prior and prior.get("last_modified"):
+            headers["If-Modified-Since"] = prior["last_modified"]
+        return headers
 
     def record_failure(self, outlet: str | None, url: str, stage: str, reason: str, detail: str = "",
                        capture_id: int | None = None) -> None:

@@ -1,6 +1,6 @@
 """Scrapy settings of the newsarchive project (project defaults come from crawler.defaults)."""
 
-from crawler.defaults import *  # noqa: F401,F403  (ARCHIVE_*, CRAWL_*, EXTRACT_*, RELEVANCE_* defaults)
+from crawler.defaults import *
 
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["crawler.spiders"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -57,7 +58,12 @@ class OutletSpider(Spider):
             yield request
 
     def start_requests_for_all(self) -> Iterator[Request]:
-        """Every outlet's first requests, outlet by outlet."""
+        """Every outlet's first requests: what earlier crawls found but did not archive, then discovery."""
+        for row in self.session.catalogue.pending([o.name for o in self.outlets]):
+            outlet = self.session.by_name[row["outlet"]]
+            request = self._article(row["url"], outlet)
+            if request is not None:
+                yield request
         for outlet in self.outlets:
             for url in outlet.feeds:
                 yield self._request(url, outlet, self.parse_feed, kind="feed")
@@ -73,10 +79,11 @@ class OutletSpider(Spider):
 
     def _request(self, url: str, outlet: Outlet, callback: Any, *, kind: str, depth: int = 0,
                  priority: int = 0, link: discovery.Link | None = None) -> Request:
-        meta = {"outlet": outlet.name, "kind": kind, "depth": depth}
+        url = canonicalize(url)
+        meta = {"outlet": outlet.name, "kind": kind, "depth": depth, "frontier_url": url}
         if link is not None and link.published:
             meta["listed_date"] = link.published
-        return Request(canonicalize(url), callback=callback, errback=self.on_error, meta=meta, priority=priority)
+        return Request(url, callback=callback, errback=self.on_error, meta=meta, priority=priority)
 
     def _article(self, url: str, outlet: Outlet, link: discovery.Link | None = None) -> Request | None:
         if not outlet.owns(url):
@@ -84,7 +91,9 @@ class OutletSpider(Spider):
         if outlet.article_urls and not outlet.is_article(url):
             return None
         # articles first: a crawl cut short should have archived articles, not only listings
-        return self._request(url, outlet, self.parse_article, kind="article", priority=10, link=link)
+        request = self._request(url, outlet, self.parse_article, kind="article", priority=10, link=link)
+        self.session.catalogue.discover(request.url, outlet.name, "article", self.session.crawl_id)
+        return request
 
     # -- callbacks --------------------------------------------------------------------------------
 
@@ -152,13 +161,28 @@ class OutletSpider(Spider):
     def parse_article(self, response: Response) -> Iterator[PageItem]:
         """Hand the article page to the pipeline (extraction runs there, off the reactor thread)."""
         outlet = response.meta["outlet"]
+        frontier_url = response.meta.get("frontier_url", response.url)
+        if response.meta.get("revisit_of") is not None and self._seen_unchanged(response.url, frontier_url):
+            return  # byte-identical to a capture whose article is stored: nothing to extract again
         if not isinstance(response, TextResponse):
             self.session.record_failure(outlet, response.url, "extract", "not-html",
                                         response.headers.get("Content-Type", b"").decode("latin-1"),
                                         response.meta.get("capture_id"))
+            self.session.catalogue.settle(frontier_url, "done", "not-html")
             return
         yield PageItem(outlet=outlet, url=response.url, html=response.text,
-                       capture_id=response.meta.get("capture_id"), listed_date=response.meta.get("listed_date"))
+                       capture_id=response.meta.get("capture_id"), listed_date=response.meta.get("listed_date"),
+                       request_url=frontier_url)
+
+    def _seen_unchanged(self, url: str, frontier_url: str) -> bool:
+        """Touch the stored article of an unchanged page; False when there is none (extract it then)."""
+        row = self.session.catalogue.article_for_url(url)
+        if row is None:
+            return False
+        self.session.catalogue.touch_article(row["id"], datetime.now(UTC).isoformat(timespec="seconds"))
+        self.session.catalogue.settle(frontier_url, "done")
+        self.session.count(row["outlet"], "articles_unchanged")
+        return True
 
     def on_error(self, failure: Failure) -> None:
         """Record a request that gave no usable response: HTTP error, robots.txt refusal, network failure."""
@@ -177,8 +201,17 @@ class OutletSpider(Spider):
             else:
                 reason = "fetch-error"
             detail = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        outlet = request.meta.get("outlet") if request is not None else None
-        if request is not None and request.meta.get("kind") == "robots" and reason == "http-404":
+        meta = request.meta if request is not None else {}
+        outlet, kind = meta.get("outlet"), meta.get("kind")
+        if reason == "http-304":
+            # not modified since the capture we asked about: a revisit record was written, nothing else to do
+            if kind == "article":
+                self._seen_unchanged(url, meta.get("frontier_url", url))
+            return
+        if kind == "robots" and reason == "http-404":
             return  # no robots.txt is normal: nothing is forbidden and there are no Sitemap lines
         self.session.record_failure(outlet, url, "fetch", reason, detail, capture_id)
         self.crawler.stats.inc_value(f"newsarchive/failures/{reason}")
+        if kind == "article":
+            transient = reason == "fetch-error" or reason.startswith("http-5") or reason == "http-429"
+            self.session.catalogue.settle(meta.get("frontier_url", url), "retry" if transient else "done", reason)

@@ -1,0 +1,234 @@
+"""An article's history: what counts as a new version, readable diffs, deletion/return events, re-check back-off."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+# Characters that change how text looks, never what it says: tatweel (kashida), zero-width joiners and
+# marks, bidi controls, soft hyphen, BOM. Outlets' CMSs add and drop these on re-save.
+_INVISIBLE_RE = re.compile("[\u0640\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+# Lines that are page furniture rather than the article when extraction lets them through: view and share
+# counters, "last updated" stamps, "read also" prompts, bare numbers and punctuation. A change confined to
+# such lines is not a new version (Arabic and English forms; the Arabic is written with its common variants).
+_BOILERPLATE_LINE_RES = tuple(re.compile(p, re.IGNORECASE) for p in (
+    r"^[\W\d_]*$",  # only digits, punctuation, symbols
+    (r"^\W*(?:عدد\s+)?(?:المشاهدات|مشاهدة|مشاهدات|القراءات|قراءة|views?|reads?|shares?|comments?|تعليقات?|"
+    r"مشاركة|مشاركات)\W*[\d٠-٩,.\s]*\W*$"),
+    r"^\W*[\d٠-٩,.\s]+\s*(?:المشاهدات|مشاهدة|مشاهدات|قراءة|قراءات|views?|reads?|shares?|comments?|تعليقا?ت?)\W*$",
+    (r"^\W*(?:آخر\s+تحديث|اخر\s+تحديث|تم\s+التحديث|تحديث|last\s+updated?|updated(?:\s+on|\s+at)?)\s*[:：]?"
+     r".{0,12}[\d٠-٩].{0,30}$"),  # an update stamp carries a date or time
+    r"^\W*(?:[اإأآ]قر[أا]\s+(?:[أا]يض[اًا]+|كذلك|المزيد)|read\s+(?:also|more)|also\s+read|see\s+also)\W*$",
+    r"^\W*(?:شارك|شاركوا|share(?:\s+this)?|tweet|طباعة|print)\W*$",
+))
+
+DeltaRule = tuple[timedelta, timedelta]
+# While an article is younger than the first value, check it every second value; older than the last: stop.
+DEFAULT_BACKOFF: tuple[DeltaRule, ...] = (
+    (timedelta(days=1), timedelta(hours=1)),
+    (timedelta(days=7), timedelta(days=1)),
+    (timedelta(days=30), timedelta(days=7)),
+)
+DEFAULT_BACKOFF_SPEC = "1d:1h,7d:1d,30d:7d"
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+EVENT_KINDS = ("deleted", "returned")
+GONE_STATUSES = frozenset({404, 410})
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The parts of an article whose change makes a new version."""
+
+    title: str
+    text: str  # one paragraph per line
+    published: str | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Snapshot:
+        """From an ``articles`` or ``article_versions`` row."""
+        return cls(row.get("title") or "", row.get("text") or "", row.get("published") or None)
+
+
+def normalise_line(line: str) -> str:
+    """One line with invisible characters dropped, Unicode NFC, whitespace collapsed."""
+    line = _INVISIBLE_RE.sub("", unicodedata.normalize("NFC", line))
+    return " ".join(line.split())
+
+
+def is_boilerplate_line(line: str) -> bool:
+    """True for a line that is page furniture (counter, update stamp, share or read-also prompt), not content."""
+    norm = normalise_line(line)
+    return not norm or any(r.match(norm) for r in _BOILERPLATE_LINE_RES)
+
+
+def content_lines(text: str) -> list[str]:
+    """The text's lines that carry content, normalised, boilerplate lines left out."""
+    return [normalise_line(line) for line in text.splitlines() if not is_boilerplate_line(line)]
+
+
+def content_digest(title: str, text: str) -> str:
+    """A digest that ignores whitespace, invisible characters and boilerplate lines (equal = same version)."""
+    norm = normalise_line(title) + "\n\n" + "\n".join(content_lines(text))
+    return "sha256:" + hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+def _date_key(value: str | None) -> str | None:
+    """A published value in a comparable form: an ISO datetime as UTC minutes, a date as itself."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if len(value) <= 10:
+        return moment.date().isoformat()
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def date_changed(old: str | None, new: str | None) -> bool:
+    """True when the published date really changed (a date that vanished or only gained precision is no change)."""
+    old_key, new_key = _date_key(old), _date_key(new)
+    if new_key is None or old_key == new_key:
+        return False
+    if old_key is None:
+        return True
+    # "2024-05-01" -> "2024-05-01T10:00" adds precision, it does not move the date
+    return not (old_key.startswith(new_key) or new_key.startswith(old_key))
+
+
+def changed_fields(old: Snapshot, new: Snapshot) -> list[str]:
+    """Which of title, text and published changed, by the rule that defines a new version."""
+    fields = []
+    if normalise_line(old.title) != normalise_line(new.title):
+        fields.append("title")
+    if content_lines(old.text) != content_lines(new.text):
+        fields.append("text")
+    if date_changed(old.published, new.published):
+        fields.append("published")
+    return fields
+
+
+def is_new_version(old: Snapshot | dict[str, Any], new: Snapshot) -> bool:
+    """True when ``new`` differs from ``old`` in title, body or date beyond whitespace and boilerplate."""
+    if isinstance(old, dict):
+        old = Snapshot.from_row(old)
+    return bool(changed_fields(old, new))
+
+
+def readable_diff(old: Snapshot, new: Snapshot, *, old_label: str = "before", new_label: str = "after",
+                  context: int = 1) -> str:
+    """A unified diff of two versions, one paragraph per line, with the title and date as the first lines."""
+
+    def lines(s: Snapshot) -> list[str]:
+        head = [f"title: {normalise_line(s.title)}", f"published: {s.published or '-'}", ""]
+        return head + [normalise_line(p) for p in s.text.splitlines() if normalise_line(p)]
+
+    diff = difflib.unified_diff(lines(old), lines(new), fromfile=old_label, tofile=new_label, n=context,
+                                lineterm="")
+    return "\n".join(diff)
+
+
+def word_changes(old_line: str, new_line: str) -> str:
+    """A one-line word-level rendering of an edited paragraph: ``[-removed-]{+added+}``."""
+    a, b = normalise_line(old_line).split(), normalise_line(new_line).split()
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.extend(a[i1:i2])
+            continue
+        if i2 > i1:
+            out.append("[-" + " ".join(a[i1:i2]) + "-]")
+        if j2 > j1:
+            out.append("{+" + " ".join(b[j1:j2]) + "+}")
+    return " ".join(out)
+
+
+# -- deletion and return --------------------------------------------------------------------------
+
+
+def status_event(article_status: str | None, http_status: int) -> str | None:
+    """The event an HTTP status makes for an article: "deleted" (404/410 when live), "returned" (2xx/304 when deleted)."""
+    if http_status in GONE_STATUSES and article_status != "deleted":
+        return "deleted"
+    if (200 <= http_status < 300 or http_status == 304) and article_status == "deleted":
+        return "returned"
+    return None
+
+
+# -- re-checking recent articles ------------------------------------------------------------------
+
+
+def parse_duration(text: str) -> timedelta:
+    """A duration such as "90s", "30m", "2h", "1d" or "2w"; ValueError otherwise."""
+    m = _DURATION_RE.match(text)
+    if not m:
+        raise ValueError(f"{text!r} is not a duration like 90s, 30m, 2h, 1d or 2w")
+    return timedelta(seconds=float(m.group(1)) * _UNITS[m.group(2)])
+
+
+def parse_backoff(spec: str) -> tuple[DeltaRule, ...]:
+    """Parse "AGE:EVERY,..." (e.g. "1d:1h,7d:1d,30d:7d") into back-off rules; ValueError with the fix otherwise."""
+    rules: list[DeltaRule] = []
+    for part in (p for p in spec.split(",") if p.strip()):
+        age, sep, every = part.partition(":")
+        if not sep:
+            raise ValueError(f"{part.strip()!r}: write AGE:EVERY, e.g. 1d:1h (check hourly while under a day old)")
+        rule = (parse_duration(age), parse_duration(every))
+        if rule[1].total_seconds() <= 0:
+            raise ValueError(f"{part.strip()!r}: the interval must be more than zero")
+        if rules and rule[0] <= rules[-1][0]:
+            raise ValueError(f"{spec!r}: ages must increase from one rule to the next")
+        rules.append(rule)
+    return tuple(rules)
+
+
+def parse_when(value: str | None) -> datetime | None:
+    """An ISO date or datetime as an aware UTC datetime (naive means UTC), None if absent or unparseable."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def article_born(first_seen: str | None, published: str | None) -> datetime | None:
+    """When the article's age counts from: the earlier of its publication date and when we first saw it."""
+    seen = parse_when(first_seen)
+    pub = parse_when(published) if published and len(published.strip()) > 10 else None
+    if published and pub is None:
+        try:
+            day = date.fromisoformat(published.strip()[:10])
+            pub = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        except ValueError:
+            pub = None
+    candidates = [m for m in (seen, pub) if m is not None]
+    return min(candidates) if candidates else None
+
+
+def next_check(born: datetime | None, now: datetime,
+               rules: Sequence[DeltaRule] = DEFAULT_BACKOFF) -> datetime | None:
+    """When to re-check an article next: ``now`` plus the interval for its age, None once it is past the last age."""
+    if born is None:
+        return None
+    age = now - born
+    for max_age, every in rules:
+        if age < max_age:
+            # never schedule past the end of this rule's age band by more than one interval
+            return now + every
+    return None

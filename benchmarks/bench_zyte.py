@@ -1,0 +1,157 @@
+"""Article-body benchmark on the Zyte (scrapinghub) article-extraction-benchmark, with its own shingle metric.
+
+Run: python benchmarks/bench_zyte.py [--workers 2] [--no-write]
+Scores our extract_article ("\\n".join(paragraphs)) and raw trafilatura defaults on the 181 pages, reproduces the
+published trafilatura 2.0.0 figure from the benchmark's stored predictions (a check on this metric code), and writes
+the table into benchmarks/results/extraction.md between the zyte markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CORPUS = Path("/work/shared/corpora/article-extraction-benchmark")
+TOKEN_RE = re.compile(r"\w+", re.UNICODE | re.MULTILINE | re.IGNORECASE | re.DOTALL)
+RESULTS = ROOT / "benchmarks" / "results" / "extraction.md"
+PUBLISHED = [  # from the benchmark README (F1, precision, recall, accuracy)
+    ("AutoExtract (published, best)", 0.970, 0.984, 0.956, 0.470),
+    ("trafilatura 2.0.0 (published)", 0.958, 0.938, 0.978, 0.293),
+]
+
+
+def update_results(section: str, body: str) -> None:
+    """Replace the text between ``<!-- section:start -->`` and ``<!-- section:end -->`` in the results file."""
+    start, end = f"<!-- {section}:start -->", f"<!-- {section}:end -->"
+    text = RESULTS.read_text() if RESULTS.exists() else "# Extraction benchmarks\n"
+    stamp = time.strftime("%Y-%m-%d %H:%M")
+    block = f"{start}\n_Last run {stamp}, python benchmarks/bench_{section}.py_\n\n{body}\n{end}"
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(text)
+
+
+def tokenize(text: str) -> list[str]:
+    """The benchmark's tokens: every ``\\w+`` run."""
+    return TOKEN_RE.findall(text or "")
+
+
+def shingles(text: str, n: int = 4) -> Counter[str]:
+    """Multiset of word 4-grams (a short text gives one shorter shingle, as in evaluate.py)."""
+    tokens = tokenize(text)
+    grams = (" ".join(tokens[i : i + n]) for i in range(0, max(1, len(tokens) - n + 1)))
+    return Counter(g for g in grams if g)
+
+
+def page_scores(true: str, pred: str) -> tuple[float, float, bool]:
+    """(precision, recall, exact-token-match) of one page, tp/fp/fn normalised to weight 1."""
+    t, p = shingles(true), shingles(pred)
+    tp = sum((t & p).values())
+    fp = sum((p - t).values())
+    fn = sum((t - p).values())
+    exact = tokenize(true) == tokenize(pred)
+    if fp == fn == 0:
+        return 1.0, 1.0, exact
+    if tp == 0:
+        return 0.0, 0.0, exact
+    return tp / (tp + fp), tp / (tp + fn), exact
+
+
+def score(truth: dict[str, str], predictions: dict[str, str]) -> tuple[float, float, float, float]:
+    """(F1, precision, recall, accuracy) over every ground-truth page; a missing prediction is empty."""
+    rows = [page_scores(body, predictions.get(key, "")) for key, body in truth.items()]
+    precision = sum(r[0] for r in rows) / len(rows)
+    recall = sum(r[1] for r in rows) / len(rows)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return f1, precision, recall, sum(r[2] for r in rows) / len(rows)
+
+
+def _load(key: str) -> bytes:
+    """Raw bytes of one benchmark page."""
+    return gzip.decompress((CORPUS / "html" / f"{key}.html.gz").read_bytes())
+
+
+def run_ours(key_url: tuple[str, str]) -> tuple[str, str]:
+    """Our extraction of one page: the body paragraphs joined by newlines ("" on failure)."""
+    from crawler.extraction import extract_article
+
+    key, url = key_url
+    result = extract_article(_load(key), url)
+    return key, "\n".join(getattr(result, "paragraphs", ()))
+
+
+def run_trafilatura(key_url: tuple[str, str]) -> tuple[str, str]:
+    """trafilatura.extract with its defaults on one page."""
+    import trafilatura
+
+    key, url = key_url
+    return key, trafilatura.extract(_load(key).decode("utf-8", "replace"), url=url) or ""
+
+
+def measure(name: str, func: Callable[[tuple[str, str]], tuple[str, str]], truth: dict, urls: dict,
+            workers: int) -> tuple[str, float, float, float, float, float]:
+    """Run ``func`` on every page in a process pool; returns the table row with the wall time."""
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        predictions = dict(pool.map(func, list(urls.items()), chunksize=4))
+    elapsed = time.perf_counter() - start
+    f1, p, r, acc = score(truth, predictions)
+    print(f"{name}: F1 {f1:.3f} P {p:.3f} R {r:.3f} acc {acc:.3f} ({elapsed:.1f} s, {len(urls)} pages)")
+    return name, f1, p, r, acc, elapsed
+
+
+def main() -> int:
+    """Entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-write", action="store_true", help="print only, do not update the results file")
+    parser.add_argument("--only-ours", action="store_true")
+    args = parser.parse_args()
+    if not CORPUS.exists():
+        print(f"SKIP: corpus not found at {CORPUS}")
+        return 0
+    gt = json.loads((CORPUS / "ground-truth.json").read_text())
+    truth = {k: v["articleBody"] for k, v in gt.items()}
+    urls = {k: v["url"] for k, v in gt.items()}
+    rows = []
+    stored = json.loads(gzip.decompress((CORPUS / "output" / "trafilatura.json.gz").read_bytes()))
+    stored = stored.get("output", stored)
+    stored = {k: (v.get("articleBody") if isinstance(v, dict) else v) or "" for k, v in stored.items()}
+    f1, p, r, acc = score(truth, stored)
+    print(f"check, stored trafilatura 2.0.0 predictions: F1 {f1:.3f} P {p:.3f} R {r:.3f} acc {acc:.3f}")
+    rows.append(("trafilatura 2.0.0, stored predictions re-scored here", f1, p, r, acc, None))
+    rows.append(measure("newsarchive extract_article (ours)", run_ours, truth, urls, args.workers))
+    if not args.only_ours:
+        import trafilatura
+
+        rows.append(measure(f"trafilatura {trafilatura.__version__} extract() defaults", run_trafilatura, truth, urls,
+                            args.workers))
+    lines = ["| system | F1 | precision | recall | accuracy | wall time |", "|---|---:|---:|---:|---:|---:|"]
+    for name, f1, p, r, acc in PUBLISHED:
+        lines.append(f"| {name} | {f1:.3f} | {p:.3f} | {r:.3f} | {acc:.3f} | |")
+    for name, f1, p, r, acc, elapsed in rows:
+        wall = f"{elapsed:.1f} s ({args.workers} workers)" if elapsed is not None else ""
+        lines.append(f"| {name} | {f1:.3f} | {p:.3f} | {r:.3f} | {acc:.3f} | {wall} |")
+    table = "\n".join(lines)
+    print(table)
+    if not args.no_write:
+        update_results("zyte", table)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

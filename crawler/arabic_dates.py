@@ -1,0 +1,266 @@
+"""Parse dates written as text: Arabic month names of every regional family, Arabic-Indic digits, Hijri pairs."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+
+logger = logging.getLogger(__name__)
+
+# Arabic-Indic (U+0660..U+0669) and Eastern Arabic-Indic / Persian (U+06F0..U+06F9) digits, plus the
+# Arabic decimal/thousands separators and the Arabic comma, mapped to what the ASCII parsers expect.
+_DIGITS = {0x0660 + i: str(i) for i in range(10)} | {0x06F0 + i: str(i) for i in range(10)}
+_DIGITS |= {0x066B: ".", 0x066C: ",", 0x060C: ",", 0x066A: "%", 0x2212: "-"}
+_DIGIT_TABLE = str.maketrans(_DIGITS)
+
+# Harakat, superscript alef and tatweel carry no meaning for matching; the alef/yeh/teh-marbuta variants are
+# written interchangeably by outlets ("ابريل"/"أبريل", "ايلول"/"أيلول").
+_STRIP = re.compile("[\u064b-\u065f\u0670\u0640\u200c-\u200f\u061c]")
+_LETTER_TABLE = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ک": "ك", "ی": "ي"})
+
+
+def to_ascii_digits(text: str) -> str:
+    """Replace Arabic-Indic and Persian digits (and Arabic separators) with their ASCII forms."""
+    return text.translate(_DIGIT_TABLE)
+
+
+def normalize(text: str) -> str:
+    """ASCII digits, no harakat or tatweel, one spelling of alef/yeh/teh marbuta, collapsed whitespace."""
+    text = _STRIP.sub("", to_ascii_digits(text)).translate(_LETTER_TABLE)
+    return re.sub(r"\s+", " ", text)
+
+
+_MONTH_NAMES: dict[int, tuple[str, ...]] = {
+    # Levantine/Iraqi (Syriac), Egyptian/Gulf (transliterated), Maghrebi (French-derived), Moroccan, Persian.
+    1: ("كانون الثاني", "كانون ثاني", "يناير", "جانفي", "ژانویه", "ژانويه"),
+    2: ("شباط", "فبراير", "فيفري", "فوریه", "فوريه"),
+    3: ("آذار", "اذار", "مارس"),
+    4: ("نيسان", "أبريل", "ابريل", "إبريل", "أفريل", "افريل", "آوریل", "اوريل"),
+    5: ("أيار", "ايار", "مايو", "ماي"),
+    6: ("حزيران", "يونيو", "يونيه", "جوان", "ژوئن"),
+    7: ("تموز", "يوليو", "يوليه", "جويلية", "جويلة", "يوليوز", "ژوئیه", "ژوييه"),
+    8: ("آب", "أغسطس", "اغسطس", "أوت", "اوت", "غشت"),
+    9: ("أيلول", "ايلول", "سبتمبر", "شتنبر", "سپتامبر"),
+    10: ("تشرين الأول", "تشرين اول", "أكتوبر", "اكتوبر", "أكتوبار", "اکتبر"),
+    11: ("تشرين الثاني", "تشرين ثاني", "نوفمبر", "نونبر", "نوامبر"),
+    12: ("كانون الأول", "كانون اول", "ديسمبر", "دجنبر", "دیسمبر", "دسامبر"),
+}
+# Latin-script month names of the other languages news pages are written in (lower case; accents optional).
+_LATIN_MONTHS: dict[int, tuple[str, ...]] = {
+    1: ("january", "jan", "janvier", "januar", "jänner", "enero", "gennaio", "janeiro", "ocak"),
+    2: ("february", "feb", "février", "fevrier", "februar", "febrero", "febbraio", "fevereiro", "şubat"),
+    3: ("march", "mar", "mars", "märz", "maerz", "marzo", "março", "marco", "mart"),
+    4: ("april", "apr", "avril", "abril", "aprile", "nisan"),
+    5: ("may", "mai", "mayo", "maggio", "maio", "mayıs"),
+    6: ("june", "jun", "juin", "juni", "junio", "giugno", "junho", "haziran"),
+    7: ("july", "jul", "juillet", "juli", "julio", "luglio", "julho", "temmuz"),
+    8: ("august", "aug", "août", "aout", "agosto", "ağustos"),
+    9: ("september", "sep", "sept", "septembre", "septiembre", "settembre", "setembro", "eylül"),
+    10: ("october", "oct", "octobre", "oktober", "octubre", "ottobre", "outubro", "ekim"),
+    11: ("november", "nov", "novembre", "noviembre", "novembro", "kasım"),
+    12: ("december", "dec", "décembre", "decembre", "dezember", "diciembre", "dicembre", "dezembro", "aralık"),
+}
+
+MONTHS: dict[str, int] = {}
+for _number, _names in _MONTH_NAMES.items():
+    for _name in _names:
+        MONTHS[normalize(_name)] = _number
+for _number, _names in _LATIN_MONTHS.items():
+    for _name in _names:
+        MONTHS[_name] = _number
+
+# Islamic (Hijri) months. A Hijri date is removed before parsing, so "19 رمضان 1445" can never be read as a
+# Gregorian date and its day number can never be glued to a Gregorian month name next to it.
+_HIJRI_MONTHS = ("محرم", "صفر", "ربيع الأول", "ربيع الاول", "ربيع أول", "ربيع الآخر", "ربيع الاخر", "ربيع الثاني",
+                 "ربيع ثاني", "جمادى الأولى", "جمادى الاولى", "جمادى الأول", "جمادى الآخرة", "جمادى الاخرة",
+                 "جمادى الثانية", "جمادى الآخر", "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذي القعدة",
+                 "ذو الحجة", "ذي الحجة")
+# Solar Hijri (Iranian) months: the same reasoning for Persian pages ("۲۹ بهمن ۱۳۹۸").
+_SOLAR_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی",
+                 "بهمن", "اسفند")
+
+
+def _alternation(names: list[str]) -> str:
+    """A regex alternation of ``names``, longest first so "كانون الثاني" wins over a shorter prefix."""
+    return "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+
+
+_MONTH_RE = _alternation(list(MONTHS))
+_HIJRI_RE = _alternation([normalize(n) for n in _HIJRI_MONTHS])
+_SOLAR_RE = _alternation([normalize(n) for n in _SOLAR_MONTHS])
+
+# "19 رمضان 1445 هـ", "رمضان 1445", "1445 هـ", "1445/9/19 هـ": Hijri text to blank out before parsing.
+_HIJRI_SPANS = re.compile(
+    rf"(?:(?<!\d)\d{{1,2}}\s*)?(?<!\w)(?:{_HIJRI_RE})(?!\w)(?:\s*,?\s*\d{{3,4}}(?!\d))?(?:\s*(?:هـ|ه)(?!\w))?"
+    rf"|(?<!\d)\d{{1,2}}\s*(?:{_SOLAR_RE})(?!\w)\s*\d{{4}}"
+    rf"|(?<![\d/.-])\d{{1,4}}(?:[/.-]\d{{1,2}}){{0,2}}\s*(?:ه\s*ق|هجري|هجريه|للهجره|ه)(?!\w)",
+)
+
+_SEP = r"[\s,./\-،]*(?:de\s+|del\s+)?"
+_DMY_NAMED = re.compile(
+    rf"(?<![\d\w])(\d{{1,2}})(?:st|nd|rd|th|er)?{_SEP}(?:من\s+)?(?:شهر\s+)?(?<!\w)({_MONTH_RE})(?!\w)\.?"
+    rf"(?:\s*[/\-(]\s*(?:{_MONTH_RE})(?!\w)\s*\)?)?{_SEP}(?:من\s+)?(?:عام|سنه)?\s*((?:19|20)\d{{2}}|\d{{4}})(?!\d)",
+    re.IGNORECASE,
+)
+_MDY_NAMED = re.compile(
+    rf"(?<!\w)({_MONTH_RE})(?!\w)\.?(?:\s*[/\-(]\s*(?:{_MONTH_RE})(?!\w)\s*\)?)?\s+(\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"{_SEP}(\d{{4}})(?!\d)",
+    re.IGNORECASE,
+)
+_YMD_NUMERIC = re.compile(r"(?<![\d.])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d|[-/.]\d)")
+# East Asian pages: 2020年07月12日, 2020년 7월 12일.
+_YMD_CJK = re.compile(r"(?<!\d)(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
+_DMY_NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?![\d.])")
+
+# Words that mark a date as an update rather than the publication ("آخر تحديث", "Updated", "modifié").
+MODIFIED_WORDS = re.compile(
+    r"(?:تحديث|تعديل|محدث|معدل|updated?|modified|last edit|edited|mis à jour|actualis|aktualisiert)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class TextDate:
+    """A date found in running text, with its position and whether it is labelled as an update."""
+
+    value: date
+    start: int
+    modified: bool
+
+
+def strip_hijri(text: str) -> str:
+    """Blank out Hijri (and Solar Hijri) dates in already-normalized text, keeping offsets unchanged."""
+    return _HIJRI_SPANS.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _make(year: int, month: int, day: int) -> date | None:
+    """The date, or None when the parts do not form a real Gregorian day of the news era.
+
+    Hijri years (14xx) and Solar Hijri years (13xx) fall below the floor, so they can never pass as Gregorian.
+    """
+    if not 1900 <= year <= 2199:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_text_dates(text: str, *, month_first: bool = False) -> list[TextDate]:
+    """Every Gregorian date written in ``text``, in reading order; Hijri dates are never returned.
+
+    ``month_first`` says how to read an ambiguous numeric date such as 03/04/2020 (US pages); the default is
+    day first, as Arabic and most other outlets write it.
+    """
+    clean = strip_hijri(normalize(text))
+    found: list[tuple[int, date]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, value: date | None) -> None:
+        if value is None or any(s < end and start < e for s, e in taken):
+            return
+        taken.append((start, end))
+        found.append((start, value))
+
+    for m in _DMY_NAMED.finditer(clean):
+        add(m.start(), m.end(), _make(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1))))
+    for m in _MDY_NAMED.finditer(clean):
+        add(m.start(), m.end(), _make(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2))))
+    for m in _YMD_CJK.finditer(clean):
+        add(m.start(), m.end(), _make(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    for m in _YMD_NUMERIC.finditer(clean):
+        add(m.start(), m.end(), _make(int(m.group(1)), int(m.group(3)), int(m.group(4))))
+    for m in _DMY_NUMERIC.finditer(clean):
+        first, second = int(m.group(1)), int(m.group(3))
+        if first > 12 or (not month_first and second <= 12):
+            value = _make(int(m.group(4)), second, first)
+        else:
+            value = _make(int(m.group(4)), first, second)
+        add(m.start(), m.end(), value)
+
+    found.sort(key=lambda item: item[0])
+    ends = dict(taken)
+    result = []
+    previous_end = 0
+    for start, value in found:
+        # Only the words since the previous date label this one: "آخر تحديث: 2 أبريل | نشر: 30 مارس".
+        before = clean[max(previous_end, start - 30):start]
+        result.append(TextDate(value, start, bool(MODIFIED_WORDS.search(before))))
+        previous_end = ends[start]
+    return result
+
+
+# --- machine-readable values (meta content, JSON-LD, <time datetime>) ----------------------------------------
+
+_ISO = re.compile(
+    r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
+    r"(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?(?!\d)",
+    re.IGNORECASE,
+)
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2})?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A candidate date: the day, and the full timestamp when the source gave a time with its UTC offset."""
+
+    day: date
+    moment: datetime | None = None
+
+    def iso(self) -> str:
+        """"YYYY-MM-DD", or the full ISO 8601 datetime when the offset is known."""
+        return self.moment.isoformat() if self.moment is not None else self.day.isoformat()
+
+
+def parse_date_value(value: str) -> Found | None:
+    """Parse a machine-readable date (ISO 8601, compact, RFC 2822) or, failing that, a written one."""
+    text = to_ascii_digits(value).strip()
+    if not text:
+        return None
+    m = _ISO.search(text)
+    if m is None:
+        c = _COMPACT.match(text)
+        if c is not None:
+            m = c
+    if m is not None:
+        found = from_parts(*m.groups())
+        if found is not None:
+            return found
+    if re.search(r"[A-Za-z]{3},?\s+\d", text):
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            moment = None
+        if moment is not None:
+            return Found(moment.date(), moment if moment.tzinfo else None)
+    written = find_text_dates(text)
+    return Found(written[0].value) if written else None
+
+
+def from_parts(year: str, month: str, day: str, hour: str | None = None, minute: str | None = None,
+                second: str | None = None, zone: str | None = None) -> Found | None:
+    """A Found from year/month/day(/hour/minute/second/zone) strings; the time is kept only with its zone."""
+    try:
+        day_value = date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    if hour is None or zone is None:
+        return Found(day_value)
+    if zone.upper() in ("Z", "UTC", "GMT"):
+        tz = UTC
+    else:
+        digits = zone[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+        if hours > 14 or minutes > 59:
+            return Found(day_value)
+        offset = timedelta(hours=hours, minutes=minutes)
+        tz = timezone(-offset if zone[0] == "-" else offset)
+    try:
+        moment = datetime(day_value.year, day_value.month, day_value.day, int(hour), int(minute or 0),
+                          int(second or 0), tzinfo=tz)
+    except ValueError:
+        return Found(day_value)
+    return Found(day_value, moment)

@@ -1,0 +1,201 @@
+"""Remove known boilerplate blocks (read-also boxes, captions, share bars, ...) from a page tree before extraction."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+logger = logging.getLogger(__name__)
+
+# "Read also" markers that open an inline teaser box inside an article body (Arabic and English).
+# Hamza/alif and tanwin variants are written out because outlets use all of them.
+READ_ALSO_RE = re.compile(
+    r"^\W*(?:"
+    r"[اإأآ]قر[أا]\s+(?:[أا]يض[اًا]+|كذلك|المزيد)"
+    r"|(?:طالع|شاهد|تابع|انظر)\s+(?:[أا]يض[اًا]+|كذلك)"
+    r"|(?:مواضيع|[أا]خبار|مقالات|قصص|روابط)?\s*ذات\s+صلة"
+    r"|(?:موضوعات|مقالات|[أا]خبار)\s+متعلقة"
+    r"|read\s+(?:also|more)|also\s+read|see\s+also|related(?:\s+(?:articles?|stories|news|content|posts?))?"
+    r"|more\s+on\s+this|recommended(?:\s+for\s+you)?|you\s+may\s+also\s+like|lire\s+aussi|à\s+lire\s+aussi"
+    r"|mehr\s+zum\s+thema|lesen\s+sie\s+auch"
+    r")\W*",
+    re.IGNORECASE,
+)
+
+# class/id tokens that name a page-chrome block. Matched against whole tokens of the class and id
+# attribute (split on space, "-" and "_"), never as substrings: "ad" must not match "head".
+BOILERPLATE_TOKENS = frozenset(
+    ["share", "shares", "sharing", "sharebar", "sharethis", "addthis", "social", "socials", "socialmedia", "social-links", "newsletter", "subscribe", "subscription", "signup", "related", "relateds", "readmore", "read-more", "readalso", "read-also", "alsoread", "also-read", "see-also", "recommended", "recommendations", "more-stories", "morestories", "tags", "tag-list", "taglist", "tagcloud", "keywords", "topics-list", "breadcrumb", "breadcrumbs", "crumbs", "comments", "comment-list", "commentlist", "disqus", "comment-form", "respond", "author-bio", "authorbio", "author-box", "authorbox", "about-author", "author-info", "bio", "caption", "figcaption", "wp-caption-text", "credit", "credits", "photo-credit", "image-credit", "advert", "advertisement", "ads", "adsbygoogle", "ad-slot", "ad-container", "sponsored", "promo", "outbrain", "taboola", "sidebar", "widget", "popup", "modal", "cookie", "cookies", "consent", "gdpr", "print-links", "printfriendly", "toolbar", "article-tools"]
+)
+BOILERPLATE_PAIRS = frozenset(
+    {
+        ("read", "more"),
+        ("read", "also"),
+        ("also", "read"),
+        ("see", "also"),
+        ("author", "bio"),
+        ("author", "box"),
+        ("author", "info"),
+        ("about", "author"),
+        ("photo", "credit"),
+        ("image", "credit"),
+        ("more", "stories"),
+        ("related", "articles"),
+        ("tag", "list"),
+        ("social", "links"),
+        ("share", "buttons"),
+    }
+)
+TOKEN_SPLIT_RE = re.compile(r"[\s_\-]+")
+# Tags whose content is never article prose (scripts stay: trafilatura reads JSON-LD metadata from them).
+ALWAYS_DROP_TAGS = ("figcaption", "template", "button", "svg")
+# Tags that are chrome when small; ASP.NET and some CMSs wrap the whole page in one <form>.
+SMALL_DROP_TAGS = frozenset({"form", "nav", "aside"})
+BLOCK_TAGS = frozenset(
+    ["p", "div", "li", "ul", "ol", "section", "aside", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "tr", "td", "span", "strong", "b", "em"]
+)
+# Containers so big that removing them would remove the article itself.
+MAX_SHARE_OF_PAGE = 0.4
+READ_ALSO_MAX_CHARS = 400
+
+
+def _tokens(element: HtmlElement) -> list[str]:
+    """The lower-case class and id tokens of ``element``."""
+    raw = f"{element.get('class', '')} {element.get('id', '')}".lower()
+    return [t for t in TOKEN_SPLIT_RE.split(raw) if t]
+
+
+def is_boilerplate_container(element: HtmlElement) -> bool:
+    """True when the class/id of ``element`` names a page-chrome block (share bar, tags, caption, ...)."""
+    raw = f"{element.get('class', '')} {element.get('id', '')}".lower().strip()
+    if not raw:
+        return False
+    words = raw.split()
+    if any(w in BOILERPLATE_TOKENS for w in words):
+        return True
+    tokens = _tokens(element)
+    if any(t in BOILERPLATE_TOKENS for t in tokens):
+        return True
+    return any(pair in BOILERPLATE_PAIRS for pair in zip(tokens, tokens[1:]))
+
+
+def _text_len(element: HtmlElement) -> int:
+    """Length of the whitespace-collapsed text under ``element``."""
+    return len(" ".join(element.text_content().split()))
+
+
+def _link_text_len(element: HtmlElement) -> int:
+    """Length of the text that sits inside links under ``element``."""
+    return sum(_text_len(a) for a in element.iter("a"))
+
+
+def _drop(element: HtmlElement, removed: list[str]) -> None:
+    """Remove ``element`` and its subtree (keeping the tail text in place), noting its text in ``removed``."""
+    if element.getparent() is None:
+        return
+    text = " ".join(element.text_content().split())
+    if text:
+        removed.append(text)
+    element.drop_tree()
+
+
+def _densest_block(root: HtmlElement) -> HtmlElement | None:
+    """The element holding the most prose directly (its own text and its <p>/<br>-separated children).
+
+    This is where the article most likely is; its ancestors must survive pruning whatever their class says.
+    """
+    best, best_score = None, 0
+    for element in root.iter():
+        if not isinstance(element, HtmlElement) or element.tag in ("script", "style", "head", "title"):
+            continue
+        score = len((element.text or "").strip())
+        for child in element:
+            score += len((child.tail or "").strip())
+            if child.tag == "p":
+                score += len(child.text_content().strip())
+        if score > best_score:
+            best, best_score = element, score
+    return best
+
+
+def _page_text_len(root: HtmlElement) -> int:
+    """Length of the text in paragraphs of the whole page (the yardstick for 'too big to be chrome')."""
+    total = sum(_text_len(p) for p in root.iter("p"))
+    return total or _text_len(root)
+
+
+def _read_also_block(node: HtmlElement) -> HtmlElement | None:
+    """The block that a "read also" marker at ``node`` opens, or None when it is prose."""
+    block = node
+    while block.tag not in ("p", "li", "div", "section", "aside", "h2", "h3", "h4", "h5", "h6", "blockquote"):
+        parent = block.getparent()
+        if parent is None or parent.tag in ("body", "article", "main"):
+            break
+        block = parent
+    size = _text_len(block)
+    if size > READ_ALSO_MAX_CHARS:
+        return None
+    return block
+
+
+def remove_read_also(root: HtmlElement, removed: list[str]) -> None:
+    """Remove inline "read also" / "related" teaser boxes, noting their texts in ``removed``."""
+    candidates: list[HtmlElement] = []
+    for element in root.iter("p", "li", "div", "section", "aside", "h2", "h3", "h4", "h5", "h6", "strong", "b", "span"):
+        head = (element.text or "").strip()
+        if not head and len(element):
+            first = element[0]
+            if first.tag in ("strong", "b", "span", "em", "a"):
+                head = first.text_content().strip()
+        if head and READ_ALSO_RE.match(head):
+            candidates.append(element)
+    for element in candidates:
+        if element.getparent() is None:
+            continue
+        block = _read_also_block(element)
+        if block is None or block.getparent() is None:
+            continue
+        text = " ".join(block.text_content().split())
+        marker = READ_ALSO_RE.match(text)
+        rest = text[marker.end():] if marker else text
+        # A heading-only marker ("ذات صلة") introduces the list that follows it.
+        if len(rest) < 3 or block.tag in ("h2", "h3", "h4", "h5", "h6"):
+            follower = block.getnext()
+            if follower is not None and follower.tag in ("ul", "ol", "div", "p") and _text_len(follower) > 0:
+                links = _link_text_len(follower)
+                if links >= 0.5 * _text_len(follower):
+                    _drop(follower, removed)
+        elif _link_text_len(block) < 0.3 * len(rest) and len(rest) > 120:
+            # Prose that merely starts with "Related" or "Read more about": keep it.
+            continue
+        _drop(block, removed)
+
+
+def prune_boilerplate(root: HtmlElement) -> list[str]:
+    """Remove page chrome from ``root`` in place and return the texts of the removed blocks.
+
+    Never removes a block that holds a large share of the page's paragraph text, so a page whose article
+    container is (mis)named "related" or "widget" keeps its article.
+    """
+    removed: list[str] = []
+    for tag in ALWAYS_DROP_TAGS:
+        for element in list(root.iter(tag)):
+            _drop(element, removed)
+    etree.strip_elements(root, etree.Comment, with_tail=False)
+    page_len = _page_text_len(root)
+    limit = max(200, MAX_SHARE_OF_PAGE * page_len)
+    densest = _densest_block(root)
+    protected = set() if densest is None else {densest, *densest.iterancestors()}
+    for element in list(root.iter()):
+        if not isinstance(element, HtmlElement) or element.getparent() is None or element in protected:
+            continue
+        if element.tag in ("html", "body", "article", "main"):
+            continue
+        if (element.tag in SMALL_DROP_TAGS or is_boilerplate_container(element)) and _text_len(element) < limit:
+            _drop(element, removed)
+    remove_read_also(root, removed)
+    logger.debug("pruned %d boilerplate blocks", len(removed))
+    return removed

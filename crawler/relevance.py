@@ -1,0 +1,282 @@
+"""The transparent Libya-conflict relevance judgement: weighted lexicon terms, density and co-occurrence.
+
+The lexicon (``seeds/lexicon.toml``) holds every term, its category and weight, and the scoring
+settings; its header comment documents the rule. ``judge`` matches the lexicon on normalised text
+with clitics stripped (``archive.arabic``) and returns an ``archive.records.Relevance`` whose
+``matched_terms`` explain the score.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from archive.arabic import stem_set, tokens
+from archive.errors import ConfigError
+from archive.records import Relevance
+
+logger = logging.getLogger(__name__)
+
+#: The lexicon shipped with the project.
+DEFAULT_LEXICON = Path(__file__).resolve().parent.parent / "seeds" / "lexicon.toml"
+
+#: The evidence groups a category may feed.
+GROUPS = ("libya", "conflict", "foreign", "offtopic")
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """The numbers of the scoring rule (``[scoring]`` in the lexicon file)."""
+
+    title_factor: float = 3.0  # a distinct term in the title counts this many times its weight
+    # body occurrences of one term are counted at most this often: co-occurrence beats repetition
+    count_cap: int = 3
+    min_body_tokens: int = 150  # density denominator floor, so a two-line teaser cannot look dense
+    libya_min: float = 4.0  # libya_score needed
+    conflict_min: float = 4.0  # conflict_score needed
+    focus_min: float = 0.6  # libya / (libya + foreign) needed: the story is about Libya, not a neighbour
+    topic_min: float = 0.5  # conflict / (conflict + offtopic) needed: war words are not sports metaphors
+    ambiguous_factor: float = (
+        0.25  # weight kept by an ambiguous term when no unambiguous Libya term is present
+    )
+
+    def __post_init__(self) -> None:
+        """Reject values that make the rule meaningless."""
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f"{f.name} must be a non-negative number, got {value!r}")
+        if not all(0 <= v <= 1 for v in (self.focus_min, self.topic_min, self.ambiguous_factor)):
+            raise ValueError("focus_min, topic_min and ambiguous_factor must lie between 0 and 1")
+        if self.count_cap < 1 or self.min_body_tokens < 1:
+            raise ValueError("count_cap and min_body_tokens must be at least 1")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One lexicon entry: its display form, category, weight and every normalised spelling."""
+
+    term: str
+    category: str
+    weight: float
+    feeds: tuple[str, ...]
+    forms: tuple[tuple[str, ...], ...]  # normalised token sequences: the term, its variants, English
+    ambiguous: bool = False
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The loaded, validated lexicon with its phrase index."""
+
+    terms: tuple[Term, ...]
+    scoring: Scoring = field(default_factory=Scoring)
+    source: str = ""
+    # first token -> ((form tokens, term index), ...), longest form first
+    index: dict[str, tuple[tuple[tuple[str, ...], int], ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        """Build the phrase index once."""
+        index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        for i, term in enumerate(self.terms):
+            for form in term.forms:
+                index.setdefault(form[0], []).append((form, i))
+        frozen = {k: tuple(sorted(v, key=lambda fi: -len(fi[0]))) for k, v in index.items()}
+        object.__setattr__(self, "index", frozen)
+
+
+def _fail(path: Path, key: str, message: str) -> ConfigError:
+    """A ConfigError naming the lexicon file, the key and the fix."""
+    return ConfigError(path, message, key=key)
+
+
+def _strings(path: Path, key: str, value: Any) -> list[str]:
+    """A list of non-empty strings, or a ConfigError saying how to write one."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _fail(path, key, 'must be a list of non-empty strings, e.g. ["طرابلس", "Tripoli"]')
+    return value
+
+
+def _load_scoring(path: Path, raw: Any) -> Scoring:
+    """Read ``[scoring]`` into a Scoring, naming any unknown or bad key."""
+    if raw is None:
+        return Scoring()
+    if not isinstance(raw, dict):
+        raise _fail(path, "scoring", "must be a table: [scoring]")
+    known = {f.name for f in fields(Scoring)}
+    for key in raw:
+        if key not in known:
+            raise _fail(path, f"scoring.{key}", f"unknown setting; use one of {sorted(known)}")
+    try:
+        return Scoring(**raw)
+    except (TypeError, ValueError) as exc:
+        raise _fail(path, "scoring", f"{exc}; fix the value in [scoring]") from exc
+
+
+def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any) -> Term:
+    """Validate one ``{ term = ..., weight = ... }`` entry of a category."""
+    key = f"category.{cat}.terms[{i}]"
+    if not isinstance(raw, dict):
+        raise _fail(path, key, 'must be an inline table: { term = "قصف", weight = 2.5 }')
+    unknown = set(raw) - {"term", "weight", "variants", "english", "ambiguous", "note"}
+    if unknown:
+        raise _fail(
+            path, f"{key}.{min(unknown)}", "unknown key; use term, weight, variants, english, ambiguous, note"
+        )
+    name = raw.get("term")
+    if not isinstance(name, str) or not name.strip():
+        raise _fail(path, f"{key}.term", 'missing or empty; add term = "<Arabic spelling>"')
+    key = f"category.{cat}.terms[{i}] ({name})"
+    weight = raw.get("weight")
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10:
+        raise _fail(path, f"{key}.weight", f"must be a number in (0, 10], got {weight!r}")
+    ambiguous = raw.get("ambiguous", False)
+    if not isinstance(ambiguous, bool):
+        raise _fail(path, f"{key}.ambiguous", "must be true or false")
+    spellings = [name, *_strings(path, f"{key}.variants", raw.get("variants"))]
+    spellings += _strings(path, f"{key}.english", raw.get("english"))
+    forms: list[tuple[str, ...]] = []
+    for spelling in spellings:
+        form = tuple(tokens(spelling))
+        if not form:
+            raise _fail(path, key, f"spelling {spelling!r} has no letters or digits; remove it")
+        if form not in forms:
+            forms.append(form)
+    return Term(name, cat, float(weight), feeds, tuple(forms), ambiguous)
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    """Read and validate a lexicon TOML file.
+
+    Raises:
+        ConfigError: the file is missing or unreadable, or a key is wrong (the message names file, key and fix).
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(
+            path, f"cannot read the lexicon ({exc.strerror}); pass an existing TOML file"
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, f"not valid TOML ({exc}); fix the syntax at that line") from exc
+    unknown = set(raw) - {"scoring", "category"}
+    if unknown:
+        raise _fail(path, min(unknown), "unknown top-level key; use [scoring] and [category.<name>]")
+    scoring = _load_scoring(path, raw.get("scoring"))
+    categories = raw.get("category")
+    if not isinstance(categories, dict) or not categories:
+        raise _fail(path, "category", "no categories; add [category.<name>] tables with feeds and terms")
+    terms: list[Term] = []
+    owner: dict[tuple[str, ...], str] = {}
+    for cat, body in categories.items():
+        if not isinstance(body, dict):
+            raise _fail(path, f"category.{cat}", "must be a table with feeds and terms")
+        feeds = tuple(_strings(path, f"category.{cat}.feeds", body.get("feeds")))
+        if not feeds or any(g not in GROUPS for g in feeds):
+            raise _fail(path, f"category.{cat}.feeds", f"must be a non-empty list drawn from {list(GROUPS)}")
+        raw_terms = body.get("terms")
+        if not isinstance(raw_terms, list) or not raw_terms:
+            raise _fail(path, f"category.{cat}.terms", "must be a non-empty list of inline tables")
+        for i, raw_term in enumerate(raw_terms):
+            term = _load_term(path, cat, feeds, i, raw_term)
+            for form in term.forms:
+                if form in owner:
+                    raise _fail(
+                        path,
+                        f"category.{cat}.terms[{i}] ({term.term})",
+                        f"spelling {' '.join(form)!r} is already a spelling of {owner[form]}; keep it in one term",
+                    )
+                owner[form] = term.term
+            terms.append(term)
+    lexicon = Lexicon(tuple(terms), scoring, str(path))
+    logger.debug("loaded lexicon %s: %d terms, %d spellings", path, len(terms), len(owner))
+    return lexicon
+
+
+def _match(words: list[str], lexicon: Lexicon, counts: dict[int, int]) -> None:
+    """Count greedy longest matches of lexicon forms in ``words`` into ``counts`` (term index -> hits)."""
+    index = lexicon.index
+    i, n = 0, len(words)
+    while i < n:
+        best: tuple[int, int] | None = None  # (length, term index)
+        for cand in stem_set(words[i]):
+            for form, term_idx in index.get(cand, ()):
+                size = len(form)
+                if best is not None and size <= best[0]:
+                    break  # forms are sorted longest first
+                if i + size <= n and all(form[k] in stem_set(words[i + k]) for k in range(1, size)):
+                    best = (size, term_idx)
+                    break
+        if best is None:
+            i += 1
+        else:
+            counts[best[1]] = counts.get(best[1], 0) + 1
+            i += best[0]
+
+
+def judge(title: str, text: str, lexicon: Lexicon) -> Relevance:
+    """Judge whether an article is about Libya AND about its armed/political conflict.
+
+    Args:
+        title: the article title.
+        text: the body, one paragraph per line.
+        lexicon: from ``load_lexicon``.
+
+    Returns:
+        A Relevance; ``score >= 1`` exactly when ``relevant``; ``matched_terms`` lists
+        (term, category, effective weight, title + body count), strongest contribution first.
+    """
+    rule = lexicon.scoring
+    body_words = tokens(text)
+    title_hits: dict[int, int] = {}
+    body_hits: dict[int, int] = {}
+    _match(tokens(title), lexicon, title_hits)
+    _match(body_words, lexicon, body_hits)
+    matched = set(title_hits) | set(body_hits)
+    terms = lexicon.terms
+    # An ambiguous name (Tripoli is also Lebanon's) keeps full weight only next to unambiguous Libya evidence.
+    anchored = any("libya" in terms[i].feeds and not terms[i].ambiguous for i in matched)
+    title_mass = dict.fromkeys(GROUPS, 0.0)
+    body_mass = dict.fromkeys(GROUPS, 0.0)
+    evidence: list[tuple[float, tuple[str, str, float, int]]] = []
+    for i in matched:
+        term = terms[i]
+        weight = term.weight if (anchored or not term.ambiguous) else term.weight * rule.ambiguous_factor
+        in_title = 1 if title_hits.get(i) else 0
+        body_count = body_hits.get(i, 0)
+        for group in term.feeds:
+            title_mass[group] += weight * in_title
+            body_mass[group] += weight * min(body_count, rule.count_cap)
+        contribution = weight * (rule.title_factor * in_title + min(body_count, rule.count_cap))
+        count = title_hits.get(i, 0) + body_count
+        evidence.append((contribution, (term.term, term.category, round(weight, 3), count)))
+    per_100 = 100.0 / max(len(body_words), rule.min_body_tokens)
+    score_of = {g: rule.title_factor * title_mass[g] + body_mass[g] * per_100 for g in GROUPS}
+    libya, conflict = score_of["libya"], score_of["conflict"]
+    foreign, offtopic = score_of["foreign"], score_of["offtopic"]
+    focus = libya / (libya + foreign) if libya + foreign > 0 else 0.0
+    topic = conflict / (conflict + offtopic) if conflict + offtopic > 0 else 0.0
+    evidence_ratio = min(
+        libya / rule.libya_min if rule.libya_min else math.inf,
+        conflict / rule.conflict_min if rule.conflict_min else math.inf,
+    )
+    focus_ratio = min(1.0, focus / rule.focus_min) if rule.focus_min else 1.0
+    topic_ratio = min(1.0, topic / rule.topic_min) if rule.topic_min else 1.0
+    score = evidence_ratio * focus_ratio * topic_ratio if matched else 0.0
+    evidence.sort(key=lambda e: (-e[0], e[1][0]))
+    return Relevance(
+        relevant=score >= 1.0,
+        score=round(min(score, 1e6), 3),
+        libya_score=round(libya, 3),
+        conflict_score=round(conflict, 3),
+        matched_terms=tuple(e[1] for e in evidence),
+    )

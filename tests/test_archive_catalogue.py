@@ -1,0 +1,83 @@
+"""The catalogue: schema, captures, articles, versions, sequence numbers and full-text search."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+
+import pytest
+
+from archive.catalogue import Catalogue, article_id, text_digest
+from archive.records import Exchange, ExtractedArticle, Relevance, WarcLocation
+
+REL = Relevance(True, 3.0, 2.0, 1.0, (("طرابلس", "place", 1.0, 2),))
+IRREL = Relevance(False, 0.1, 0.1, 0.0, ())
+
+
+@pytest.fixture
+def cat():
+    c = Catalogue(":memory:")
+    c.upsert_outlets([{"name": "o", "display_name": "O"}])
+    yield c
+    c.close()
+
+
+def art(title="اشتباكات في طرابلس", paras=("اندلعت اشتباكات عنيفة في العاصمة الليبية طرابلس.",), published="2019-04-17"):
+    return ExtractedArticle(url="https://o.example/a/1", title=title, paragraphs=tuple(paras), published=published)
+
+
+def test_article_id_is_sha256_prefix():
+    url = "https://o.example/a/1"
+    assert article_id(url) == hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+def test_text_digest_ignores_whitespace():
+    assert text_digest("a  b", "c\n d") == text_digest("a b", "c d")
+    assert text_digest("a b", "c d") != text_digest("a b", "c e")
+
+
+def test_new_unchanged_updated_versions(cat):
+    kw = dict(outlet="o", canonical_url="https://o.example/a/1", relevance=REL, capture_id=None)
+    assert cat.save_article(article=art(), fetched_at="t1", **kw)[0] == "new"
+    assert cat.save_article(article=art(paras=("اندلعت  اشتباكات عنيفة في العاصمة الليبية طرابلس.",)),
+                            fetched_at="t2", **kw)[0] == "unchanged"
+    outcome, row = cat.save_article(article=art(title="تجدد الاشتباكات في طرابلس"), fetched_at="t3", **kw)
+    assert outcome == "updated" and row["versions"] == 2 and row["first_seen"] == "t1" and row["last_seen"] == "t3"
+    versions = list(cat.db["article_versions"].rows_where("article_id = ?", [row["id"]], order_by="version"))
+    assert [v["title"] for v in versions] == ["اشتباكات في طرابلس", "تجدد الاشتباكات في طرابلس"]
+
+
+def test_irrelevant_outcome(cat):
+    outcome, row = cat.save_article(outlet="o", canonical_url="https://o.example/b", article=art(), relevance=IRREL,
+                                    capture_id=None, fetched_at="t")
+    assert outcome == "irrelevant" and row["relevant"] == 0
+
+
+def test_seq_assigned_once_and_increasing(cat):
+    ids = []
+    for n in range(3):
+        _, row = cat.save_article(outlet="o", canonical_url=f"https://o.example/{n}", article=art(), relevance=REL,
+                                  capture_id=None, fetched_at="t")
+        ids.append(row["id"])
+    assert [cat.assign_seq(i) for i in ids] == [0, 1, 2]
+    assert cat.assign_seq(ids[0]) == 0
+
+
+def test_capture_row_points_at_record(cat):
+    ex = Exchange(url="https://o.example/a/1", method="GET", request_headers=(), request_body=b"", status=200,
+                  reason="OK", protocol="HTTP/1.1", response_headers=(("Content-Type", "text/html"), ("ETag", '"x"')),
+                  body=b"<html></html>", fetched_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc))
+    loc = WarcLocation("warc/x.warc.gz", 1234, 567, "<urn:uuid:1>", "response", "sha1:ABC")
+    cid = cat.add_capture(None, "o", ex, loc)
+    row = cat.db["captures"].get(cid)
+    assert (row["warc_file"], row["warc_offset"], row["warc_length"], row["payload_digest"]) == (
+        "warc/x.warc.gz", 1234, 567, "sha1:ABC")
+    assert row["etag"] == '"x"' and row["fetched_at"].startswith("2026-01-02T03:04:05")
+    assert cat.latest_capture("https://o.example/a/1")["id"] == cid
+
+
+def test_fts_finds_normalised_arabic(cat):
+    cat.save_article(outlet="o", canonical_url="https://o.example/a/1", article=art(
+        paras=("قال المتحدث إن الميليشيات انسحبت وبطرابلس هدوء حذر.",)), relevance=REL, capture_id=None, fetched_at="t")
+    rows = list(cat.db["articles"].search("طرابلس"))
+    assert len(rows) == 1

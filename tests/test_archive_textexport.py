@@ -1,0 +1,35 @@
+"""The seed-format text corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archive import textexport
+
+SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seed-format"
+
+
+def test_render_is_seed_format():
+    text = textexport.render("  عنوان   الخبر ", ["فقرة  أولى", "", "   ", "فقرة ثانية"])
+    assert text == "عنوان الخبر\n\nفقرة أولى\nفقرة ثانية\n"
+
+
+def test_file_name_pads_to_three_digits_at_least():
+    assert textexport.file_name(7, "a1c8f29e2ec4fb53") == "007_a1c8f29e2ec4fb53.txt"
+    assert textexport.file_name(1234, "a1c8f29e2ec4fb53") == "1234_a1c8f29e2ec4fb53.txt"
+
+
+def test_write_text_is_atomic_and_utf8(tmp_path):
+    rel = textexport.write_text(tmp_path, 3, "00ff00ff00ff00ff", "ليبيا", ["طرابلس"])
+    assert rel == "text/003_00ff00ff00ff00ff.txt"
+    assert (tmp_path / rel).read_bytes() == "ليبيا\n\nطرابلس\n".encode()
+    assert [p.name for p in (tmp_path / "text").iterdir()] == ["003_00ff00ff00ff00ff.txt"]
+
+
+def test_names_match_the_seed_documents():
+    if not SEED_DIR.is_dir():
+        return
+    import re
+
+    for path in SEED_DIR.glob("*.txt"):
+        assert re.fullmatch(r"\d{3,}_[0-9a-f]{16}\.txt", path.name)

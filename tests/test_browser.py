@@ -1,0 +1,196 @@
+"""`newsarchive serve` in real headless Chromium: Arabic search, an article page with history and provenance, charts.
+
+Needs the Debian packages ``chromium`` (and ``chromium-driver`` for selenium users) and ``pip install playwright``;
+never ``playwright install``. Skips with a message when either is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+from test_crawler_serve import DELETED_KEY, EDITED_KEY, add_events_table, build_sample_catalogue
+
+CHROMIUM = os.environ.get("NEWSARCHIVE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+REPO = Path(__file__).resolve().parent.parent
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install -y chromium chromium-driver",
+                allow_module_level=True)
+
+
+def _serve_command() -> list[str]:
+    exe = shutil.which("newsarchive")
+    if exe:
+        return [exe]
+    return [sys.executable, "-c", "import sys; from crawler.cli import cli; sys.exit(cli())"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """`newsarchive serve --port 0` as a real subprocess over a sample catalogue; yields its URLs and the ids."""
+    data_dir = tmp_path_factory.mktemp("data")
+    built = build_sample_catalogue(data_dir)
+    add_events_table(data_dir, built["ids"][DELETED_KEY])
+    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    proc = subprocess.Popen([*_serve_command(), "serve", "--data", str(data_dir), "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=REPO)
+    urls: dict[str, str] = {}
+    deadline = time.monotonic() + 60
+    assert proc.stdout is not None
+    while len(urls) < 2 and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        found = re.match(r"^(catalogue|replay):\s+(http://\S+?)/?$", line.strip())
+        if found:
+            urls[found.group(1)] = found.group(2)
+    if len(urls) < 2:
+        proc.kill()
+        pytest.fail(f"newsarchive serve did not start: {proc.stdout.read()}")
+    _wait_http(urls["catalogue"] + "/-/versions.json", deadline)
+    yield {"data_dir": data_dir, "proc": proc, **urls, **built}
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _wait_http(url: str, deadline: float) -> None:
+    import urllib.request
+
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback only)
+                if response.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def browser(server: dict[str, Any]) -> Iterator[Any]:
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: dict[str, Any]) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar")
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    pg = context.new_page()
+    pg.requests = requests
+    yield pg
+    context.close()
+    # nothing may load from the internet: every request went to the loopback servers
+    assert all(urlsplit(u).hostname in ("127.0.0.1", None) or u.startswith(("data:", "about:")) for u in requests), \
+        requests
+
+
+def _shot(page: Any, tmp_path: Path, name: str) -> Path:
+    path = tmp_path / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+    return path
+
+
+def test_search_with_a_clitic_and_no_hamza(page: Any, server: dict[str, Any], tmp_path: Path) -> None:
+    page.goto(server["catalogue"] + "/catalogue/articles")
+    page.fill("#_search", "والامم المتحده")  # typed the lazy way: clitic و, no hamza, ه for ة
+    page.press("#_search", "Enter")
+    page.wait_for_load_state()
+    _shot(page, tmp_path, "search")
+    assert page.input_value("#_search") == "والامم المتحده"
+    titles = page.locator("a.na-title")
+    texts = titles.all_inner_texts()
+    assert "الأمم المتحدة تدعو إلى هدنة إنسانية في طرابلس مع دخول المعارك شهرها الخامس" in texts
+    # exactly the articles whose text says الأمم المتحدة (checked by hand against the demo articles)
+    hrefs = {h.rsplit("/", 1)[1] for h in titles.evaluate_all("els => els.map(e => e.getAttribute('href'))")}
+    assert hrefs == {server["ids"][k] for k in ("feed-un-truce", "sitemap-displaced", "sitemap-sudan", "legacy-001",
+                                                 "legacy-academy")}
+    direction = titles.first.evaluate("el => getComputedStyle(el).direction")
+    assert direction == "rtl"
+    body_cell = page.locator("td.col-text .na-cell").first
+    assert body_cell.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    assert body_cell.evaluate("el => getComputedStyle(el).textAlign") in ("right", "start")
+    # long text is cut, not crammed: the cell stays within a readable width
+    assert body_cell.evaluate("el => el.getBoundingClientRect().width") < 800
+
+
+def test_article_page_with_history_and_provenance(page: Any, server: dict[str, Any], tmp_path: Path) -> None:
+    page.goto(server["catalogue"] + "/catalogue/articles?_search=" + quote("بالمسماري"))
+    page.locator("a.na-title", has_text="(محدث)").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/article/" + server["ids"][EDITED_KEY])
+    _shot(page, tmp_path, "article")
+    article = page.locator("#article")
+    assert article.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    assert article.evaluate("el => getComputedStyle(el).textAlign") in ("right", "start")
+    assert "(محدث)" in page.inner_text("#article-title")
+    assert page.locator(".na-diff ins").count() >= 2
+    assert "مقتل ثلاثة عناصر" in page.inner_text("#version-2 .na-diff")
+    prov = page.locator("#provenance")
+    assert prov.locator(".na-warc-file").inner_text().startswith("warc/")
+    assert re.fullmatch(r"<urn:uuid:[0-9a-f-]{36}>", prov.locator(".na-record-id").inner_text())
+    assert prov.locator(".na-digest").inner_text().startswith("sha1:")
+    replay = prov.locator("a.na-replay").get_attribute("href")
+    assert replay.startswith(server["replay"] + "/capture/")
+    assert urlsplit(replay).port != urlsplit(server["catalogue"]).port  # another origin
+    download = prov.locator("a.na-download").get_attribute("href")
+    with page.expect_download() as info:
+        prov.locator("a.na-download").click()
+    saved = tmp_path / "record.warc.gz"
+    info.value.save_as(saved)
+    import gzip
+
+    assert gzip.decompress(saved.read_bytes()).startswith(b"WARC/1.1")
+    assert download.startswith("/warc-record/")
+
+
+def test_replayed_capture_runs_no_script(page: Any, server: dict[str, Any], tmp_path: Path) -> None:
+    page.goto(server["replay"] + "/capture/" + str(server["captures"]["legacy-watiya"]))
+    _shot(page, tmp_path, "replay")
+    assert "قاعدة الوطية" in page.inner_text("h1")
+    assert page.title() != "script ran"  # the archived page's inline script was blocked by the sandbox CSP
+
+
+def test_deleted_article_shows_its_events(page: Any, server: dict[str, Any], tmp_path: Path) -> None:
+    page.goto(server["catalogue"] + "/article/" + server["ids"][DELETED_KEY])
+    _shot(page, tmp_path, "deleted")
+    assert page.inner_text("#article-status") == "deleted"
+    assert "the page answered 404" in page.inner_text("#events")
+
+
+def test_charts(page: Any, server: dict[str, Any], tmp_path: Path) -> None:
+    page.goto(server["catalogue"] + "/charts")
+    _shot(page, tmp_path, "charts")
+    bars = page.locator("#chart-articles-per-day rect.na-bar")
+    assert bars.count() >= 5
+    outlets = set(bars.evaluate_all("els => els.map(e => e.dataset.outlet)"))
+    assert outlets == {"alwasat-demo", "libya-news-demo", "old-portal-demo"}
+    total = sum(int(n) for n in bars.evaluate_all("els => els.map(e => e.dataset.count)"))
+    assert total == len(server["ids"])
+    box = page.locator("#chart-articles-per-day").bounding_box()
+    assert box["width"] > 400 and box["height"] > 150
+    assert page.locator("#chart-crawl-health g.na-health").count() == 3

@@ -1,0 +1,277 @@
+"""Tests of crawler.relevance: lexicon loading and the Libya-conflict judgement."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from archive.errors import ConfigError
+from crawler.relevance import DEFAULT_LEXICON, Lexicon, judge, load_lexicon
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seed-format"
+LABELLED = ROOT / "benchmarks" / "relevance" / "labelled.jsonl"
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return load_lexicon(DEFAULT_LEXICON)
+
+
+def _seed_files() -> list[Path]:
+    return sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
+
+
+def test_default_lexicon_loads_with_every_category(lexicon: Lexicon) -> None:
+    categories = {t.category for t in lexicon.terms}
+    assert {"libya_place", "libya_actor", "libya_armed", "conflict", "foreign", "sport"} <= categories
+    assert len(lexicon.terms) > 150
+    assert all(0 < t.weight <= 10 and t.forms for t in lexicon.terms)
+
+
+@pytest.mark.skipif(not _seed_files(), reason=f"seed documents absent: {SEEDS}")
+@pytest.mark.parametrize("path", _seed_files(), ids=lambda p: p.name)
+def test_every_seed_article_is_relevant(path: Path, lexicon: Lexicon) -> None:
+    title, _, body = path.read_text(encoding="utf-8").partition("\n")
+    verdict = judge(title, body, lexicon)
+    assert verdict.relevant, verdict.matched_terms[:8]
+    assert verdict.score >= 1.0
+    assert verdict.libya_score >= lexicon.scoring.libya_min
+    assert verdict.conflict_score >= lexicon.scoring.conflict_min
+
+
+def _article(title: str, *paragraphs: str) -> tuple[str, str]:
+    """(title, body) with one paragraph per line."""
+    return title, "\n".join(paragraphs)
+
+
+LIBYA_FOOTBALL = _article(
+    "الأهلي طرابلس يهزم الاتحاد في قمة الدوري الليبي",
+    "فاز الأهلي طرابلس على الاتحاد بهدفين مقابل هدف على ملعب طرابلس الدولي في الدوري الليبي الممتاز.",
+    "وشن الأهلي هجوما مكثفا في الشوط الثاني، وحسم المعركة بهدف في الوقت بدل الضائع بتسديدة قوية.",
+    "وقال مدرب الاتحاد إن اللاعبين قدموا مباراة كبيرة رغم الخسارة، وإن معركة الصدارة لم تحسم بعد.",
+)
+LIBYA_ECONOMY = _article(
+    "المؤسسة الوطنية للنفط: إنتاج ليبيا يبلغ 1.4 مليون برميل يوميا",
+    "أعلنت المؤسسة الوطنية للنفط أن إنتاج ليبيا من الخام بلغ أعلى مستوى منذ عشر سنوات.",
+    "وأرجعت الارتفاع إلى عودة حقل الشرارة للعمل وصيانة موانئ السدرة وراس لانوف والبريقة.",
+    "وتمثل عائدات النفط أكثر من 90 بالمئة من إيرادات الدولة الليبية، وتمول الرواتب والدعم في طرابلس وبنغازي.",
+)
+LEBANON_TRIPOLI = _article(
+    "اشتباكات بين باب التبانة وجبل محسن في طرابلس",
+    "تجددت الاشتباكات المسلحة بين منطقتي باب التبانة وجبل محسن في طرابلس شمالي لبنان، ما أدى إلى سقوط قتيلين.",
+    "واستخدمت الأسلحة الرشاشة والقذائف، وأعلن الجيش اللبناني تعزيز انتشاره على خطوط التماس.",
+)
+TRIPOLI_ONLY_CLASHES = _article(
+    "اشتباكات عنيفة في طرابلس وسقوط قتلى",
+    "اندلعت اشتباكات بين مسلحين في طرابلس استخدمت فيها قذائف الهاون، وسقط قتلى وجرحى.",
+    "وانتشرت أرتال عسكرية في الشوارع وسط دعوات إلى وقف إطلاق النار.",
+)
+SUDAN = _article(
+    "الدعم السريع يقصف الفاشر ومقتل العشرات",
+    "قتل أكثر من 30 مدنيا في قصف مدفعي لقوات الدعم السريع على مدينة الفاشر في دارفور.",
+    "وقال الجيش السوداني إنه صد هجوما على المدينة، فيما نزح آلاف إلى تشاد وليبيا هربا من المعارك في السودان.",
+)
+
+
+@pytest.mark.parametrize(
+    "article",
+    [LIBYA_FOOTBALL, LIBYA_ECONOMY, LEBANON_TRIPOLI, TRIPOLI_ONLY_CLASHES, SUDAN],
+    ids=["libya-football", "libya-economy", "lebanon-tripoli", "ambiguous-tripoli", "sudan"],
+)
+def test_hard_negatives_are_not_relevant(article: tuple[str, str], lexicon: Lexicon) -> None:
+    verdict = judge(*article, lexicon)
+    assert not verdict.relevant, verdict
+    assert verdict.score < 1.0
+
+
+def test_ambiguous_tripoli_counts_once_libya_is_named(lexicon: Lexicon) -> None:
+    title, body = TRIPOLI_ONLY_CLASHES
+    alone = judge(title, body, lexicon)
+    anchored = judge(
+        title, body + "\nوتشهد العاصمة الليبية توترا منذ أسابيع بين ميليشيات متنافسة في ليبيا.", lexicon
+    )
+    weight_alone = {t: w for t, _, w, _ in alone.matched_terms}["طرابلس"]
+    weight_anchored = {t: w for t, _, w, _ in anchored.matched_terms}["طرابلس"]
+    assert weight_alone == pytest.approx(2.0 * lexicon.scoring.ambiguous_factor)
+    assert weight_anchored == pytest.approx(2.0)
+    assert anchored.relevant
+
+
+@pytest.mark.parametrize(
+    ("body", "term"),
+    [
+        ("وقعت اشتباكات وبطرابلس قتلى في ليبيا", "طرابلس"),
+        ("طرد الجيش الميليشيات من ليبيا", "ميليشيات"),
+        ("ضاق الناس بالميليشيات في ليبيا", "ميليشيات"),
+        ("انتشرت المليشيات في ليبيا", "ميليشيات"),
+        ("قصف للميليشيات في ليبيا", "ميليشيات"),
+        ("أعلن الجيشُ الوطنيُّ الليبيُّ تقدّمَه", "الجيش الوطني الليبي"),
+        ("مواجهات وللجيش الوطني الليبي تعزيزات", "الجيش الوطني الليبي"),
+        ("Fighting near Tripoli between Haftar's forces and militias", "قوات حفتر"),
+    ],
+)
+def test_matching_strips_clitics_and_folds_spelling(body: str, term: str, lexicon: Lexicon) -> None:
+    verdict = judge("", body, lexicon)
+    assert term in {t for t, *_ in verdict.matched_terms}
+
+
+def test_longest_term_wins_and_consumes_its_words(lexicon: Lexicon) -> None:
+    verdict = judge("", "قال المتحدث باسم الجيش الوطني الليبي", lexicon)
+    assert [t for t, *_ in verdict.matched_terms] == ["الجيش الوطني الليبي"]
+
+
+def test_matched_terms_explain_the_score(lexicon: Lexicon) -> None:
+    verdict = judge("قصف على مصراتة", "اشتباكات في مصراتة.\nقصف جديد على مصراتة واشتباكات في ليبيا.", lexicon)
+    found = {t: (cat, w, n) for t, cat, w, n in verdict.matched_terms}
+    assert found["مصراتة"] == ("libya_place", 3.0, 3)
+    assert found["قصف"] == ("conflict", 2.5, 2)
+    assert found["اشتباكات"] == ("conflict", 3.0, 2)
+    assert found["ليبيا"] == ("libya_place", 3.0, 1)
+    # strongest contribution first: title hits of مصراتة (3 x title_factor + body) lead
+    assert verdict.matched_terms[0][0] == "مصراتة"
+    assert verdict.relevant and verdict.score >= 1
+
+
+def test_title_weighs_more_than_body(lexicon: Lexicon) -> None:
+    filler = "\n".join(["وتحدث المسؤولون عن الخطط المقبلة للبلدية والمشاريع الجديدة."] * 20)
+    in_title = judge("اشتباكات في ليبيا", filler, lexicon)
+    in_body = judge("خبر", "اشتباكات في ليبيا\n" + filler, lexicon)
+    assert in_title.conflict_score > 2 * in_body.conflict_score
+    assert in_title.libya_score > 2 * in_body.libya_score
+
+
+def test_one_passing_mention_in_a_long_libya_story_is_not_relevant(lexicon: Lexicon) -> None:
+    economy = (
+        "وأعلنت المؤسسة الوطنية للنفط في طرابلس زيادة الإنتاج في حقول ليبيا وتوقيع عقود مع شركات أجنبية "
+        "لتطوير الموانئ في بنغازي ومصراتة، مع خطط لرفع الصادرات إلى أوروبا خلال السنوات المقبلة."
+    )
+    passing = "وأشار إلى أن اشتباكات العام الماضي أثرت على الإنتاج لفترة قصيرة."
+    long_story = judge("خطة لرفع إنتاج النفط الليبي", "\n".join([economy] * 8 + [passing]), lexicon)
+    short_story = judge(
+        "خطة لرفع إنتاج النفط الليبي", "\n".join([passing, passing.replace("اشتباكات", "غارات")]), lexicon
+    )
+    assert not long_story.relevant
+    assert long_story.conflict_score < short_story.conflict_score
+
+
+def test_repetition_saturates(lexicon: Lexicon) -> None:
+    cap = lexicon.scoring.count_cap
+    few = judge("", " ".join(["اشتباكات في ليبيا."] * cap), lexicon)
+    many = judge("", " ".join(["اشتباكات في ليبيا."] * cap) + " اشتباكات" * 20, lexicon)
+    counts = {t: n for t, _, _, n in many.matched_terms}
+    assert counts["اشتباكات"] == cap + 20
+    assert many.conflict_score <= few.conflict_score
+
+
+def test_empty_article_scores_zero(lexicon: Lexicon) -> None:
+    verdict = judge("", "", lexicon)
+    assert verdict.relevant is False
+    assert verdict.score == 0.0 and verdict.matched_terms == ()
+
+
+@pytest.mark.skipif(not LABELLED.exists(), reason=f"labelled set absent: {LABELLED}")
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_labelled_set_meets_the_floors(split: str, lexicon: Lexicon) -> None:
+    rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [r for r in rows if r["split"] == split and "text" in r]
+    predictions = [(r["label"], judge(r["title"], r["text"], lexicon).relevant) for r in rows]
+    tp = sum(1 for gold, got in predictions if gold and got)
+    fp = sum(1 for gold, got in predictions if got and not gold)
+    fn = sum(1 for gold, got in predictions if gold and not got)
+    assert tp / (tp + fp) >= 0.95
+    assert tp / (tp + fn) >= 0.95
+
+
+# --- bad lexicon files -------------------------------------------------------------------------------
+
+GOOD_CATEGORY = '[category.places]\nfeeds = ["libya"]\nterms = [ { term = "ليبيا", weight = 3 } ]\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "fix"),
+    [
+        ("[category.places\n", None, "not valid TOML"),
+        ("title = 1\n" + GOOD_CATEGORY, "'title'", "unknown top-level key"),
+        ("[scoring]\nlibya_mn = 3\n" + GOOD_CATEGORY, "'scoring.libya_mn'", "unknown setting"),
+        ("[scoring]\nfocus_min = 2\n" + GOOD_CATEGORY, "'scoring'", "between 0 and 1"),
+        ("[scoring]\ncount_cap = -1\n" + GOOD_CATEGORY, "'scoring'", "non-negative"),
+        ("[scoring]\n", "'category'", "add [category.<name>]"),
+        ('[category.places]\nfeeds = ["libya"]\n', "'category.places.terms'", "non-empty list"),
+        (
+            '[category.places]\nfeeds = ["mars"]\nterms = [ { term = "ليبيا", weight = 3 } ]\n',
+            "'category.places.feeds'",
+            "drawn from",
+        ),
+        (
+            '[category.places]\nfeeds = ["libya"]\nterms = [ { weight = 3 } ]\n',
+            "'category.places.terms[0].term'",
+            "add term =",
+        ),
+        (
+            '[category.places]\nfeeds = ["libya"]\nterms = [ { term = "ليبيا", weight = -1 } ]\n',
+            "weight'",
+            "(0, 10]",
+        ),
+        (
+            '[category.places]\nfeeds = ["libya"]\nterms = [ { term = "ليبيا", weight = "3" } ]\n',
+            "weight'",
+            "(0, 10]",
+        ),
+        (
+            '[category.places]\nfeeds = ["libya"]\nterms = [ { term = "ليبيا", weight = 3, variants = "ليبيه" } ]\n',
+            "variants'",
+            "list of non-empty strings",
+        ),
+        (
+            '[category.places]\nfeeds = ["libya"]\nterms = [ { term = "ليبيا", weight = 3, colour = 1 } ]\n',
+            "colour'",
+            "unknown key",
+        ),
+        (
+            '[category.places]\nfeeds = ["libya"]\nterms = [ { term = "ليبيا", weight = 3, ambiguous = "yes" } ]\n',
+            "ambiguous'",
+            "true or false",
+        ),
+        (
+            '[category.places]\nfeeds = ["libya"]\nterms = [ { term = "...", weight = 3 } ]\n',
+            "(...)'",
+            "no letters",
+        ),
+        (
+            GOOD_CATEGORY
+            + '[category.more]\nfeeds = ["libya"]\nterms = [ { term = "ليبيأ", weight = 1 } ]\n',
+            "'category.more.terms[0] (ليبيأ)'",
+            "already a spelling of ليبيا",
+        ),
+    ],
+)
+def test_bad_lexicon_names_file_key_and_fix(tmp_path: Path, text: str, key: str | None, fix: str) -> None:
+    path = tmp_path / "lexicon.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_lexicon(path)
+    message = str(info.value)
+    assert str(path) in message
+    if key:
+        assert key in message
+    assert fix in message
+
+
+def test_missing_lexicon_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read the lexicon"):
+        load_lexicon(tmp_path / "nope.toml")
+
+
+def test_minimal_lexicon_works(tmp_path: Path) -> None:
+    path = tmp_path / "lexicon.toml"
+    path.write_text(
+        GOOD_CATEGORY + '[category.war]\nfeeds = ["conflict"]\nterms = [ { term = "قصف", weight = 3 } ]\n',
+        encoding="utf-8",
+    )
+    lexicon = load_lexicon(path)
+    verdict = judge("قصف في ليبيا", "", lexicon)
+    assert verdict.relevant
+    assert {t for t, *_ in verdict.matched_terms} == {"قصف", "ليبيا"}
