@@ -214,7 +214,7 @@ class Catalogue:
                 self.db["articles"].insert({"id": aid, "first_seen": fetched_at, "versions": 1, **fields})
                 self._add_version(aid, 1, article, digest, capture_id, fetched_at)
                 outcome = "new" if relevance.relevant else "irrelevant"
-            elif existing["text_digest"] != digest or (existing["published"] or None) != article.published:
+            elif history.is_new_version(existing, history.Snapshot(article.title, article.text, article.published)):
                 version = (existing["versions"] or 0) + 1
                 self.db["articles"].update(aid, {**fields, "versions": version})
                 self._add_version(aid, version, article, digest, capture_id, fetched_at)

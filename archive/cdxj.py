@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cdxj_indexer.main import CDXJIndexer
 
@@ -16,6 +17,18 @@ from archive.integrity import warc_files
 logger = logging.getLogger(__name__)
 
 DEFAULT_INDEX = Path("index") / "index.cdxj"
+INDEX_RECORDS = ("response", "revisit", "resource", "metadata")  # what pywb indexes (never warcinfo or request)
+
+
+class _Indexer(CDXJIndexer):
+    """cdxj-indexer with a fixed record filter: importing py-wacz appends "warcinfo" to its shared default list."""
+
+    def filter_record(self, record: Any) -> bool:
+        """Index the replayable records only; skip warc-fields metadata as cdxj-indexer does."""
+        if record.rec_type not in INDEX_RECORDS:
+            return False
+        return not (record.rec_type in ("resource", "metadata")
+                    and record.rec_headers.get_header("Content-Type") == "application/warc-fields")
 
 
 @dataclass(frozen=True)
@@ -39,7 +52,7 @@ def write_cdxj(out: Path, files: Sequence[Path], *, dir_root: Path | None = None
     os.close(fd)
     try:
         # post_append: POST request bodies go into the key, as pywb's own indexer does
-        CDXJIndexer(tmp, [str(p) for p in files], sort=True, post_append=True,
+        _Indexer(tmp, [str(p) for p in files], sort=True, post_append=True,
                     dir_root=str(dir_root) if dir_root else None).process_all()
         with open(tmp, "rb") as fh:
             lines = sum(1 for _ in fh)

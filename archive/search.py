@@ -24,7 +24,7 @@ from archive.arabic import normalise, stems, tokens
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["index_text", "query_forms", "fts_query", "query_text", "title_similarity", "STOPWORDS"]
+__all__ = ["STOPWORDS", "fts_query", "index_text", "query_forms", "query_text", "title_similarity"]
 
 #: A query candidate left by stripping a proclitic must have at least this many letters.
 MIN_QUERY_STEM = 3
@@ -32,13 +32,7 @@ MIN_QUERY_STEM = 3
 #: Normalised function words: never searched as a candidate that stripping a proclitic produced
 #: (the user typed a longer word; these would match nearly every article). Typed on their own they
 #: are still searched as typed.
-STOPWORDS = frozenset(normalise(w) for w in """
-    في من الى إلى على عن مع هذا هذه ذلك تلك الذي التي الذين اللذين اللتين اللاتي هو هي هم هن نحن انت
-    كان كانت يكون تكون ليس ليست لدى لديه لديها لديهم لها لهم له لنا لكم لكن لقد قد ثم او أو ام أم
-    ان أن إن انه أنه إنه انها أنها إنها كما بين بعد قبل حتى عند عندما منذ خلال حول ضد دون غير بعض كل
-    ايضا أيضا اي أي التى الذى اذا إذا ما لا لم لن ولا فيه فيها منه منها عليه عليها اليه إليه اليها إليها
-    الا إلا يا وقد وان وأن ولم ولن هناك هنا حيث الان الآن امس أمس اليوم
-""".split())
+STOPWORDS = frozenset(normalise(w) for w in ["في", "من", "الى", "إلى", "على", "عن", "مع", "هذا", "هذه", "ذلك", "تلك", "الذي", "التي", "الذين", "اللذين", "اللتين", "اللاتي", "هو", "هي", "هم", "هن", "نحن", "انت", "كان", "كانت", "يكون", "تكون", "ليس", "ليست", "لدى", "لديه", "لديها", "لديهم", "لها", "لهم", "له", "لنا", "لكم", "لكن", "لقد", "قد", "ثم", "او", "أو", "ام", "أم", "ان", "أن", "إن", "انه", "أنه", "إنه", "انها", "أنها", "إنها", "كما", "بين", "بعد", "قبل", "حتى", "عند", "عندما", "منذ", "خلال", "حول", "ضد", "دون", "غير", "بعض", "كل", "ايضا", "أيضا", "اي", "أي", "التى", "الذى", "اذا", "إذا", "ما", "لا", "لم", "لن", "ولا", "فيه", "فيها", "منه", "منها", "عليه", "عليها", "اليه", "إليه", "اليها", "إليها", "الا", "إلا", "يا", "وقد", "وان", "وأن", "ولم", "ولن", "هناك", "هنا", "حيث", "الان", "الآن", "امس", "أمس", "اليوم"])
 
 # A user query: a quoted phrase, or a run of anything but whitespace and quotes.
 _QUERY_RE = re.compile(r'"([^"]*)"?|([^\s"]+)')

@@ -88,7 +88,7 @@ def htmldate_extensive_url(html: str, url: str) -> tuple[str | None, str]:
 
 def _row(label: str, s: dict[str, float], speed: float) -> str:
     return (f"| {label} | {s['pages']} | {s['tp']} | {s['fp']} | {s['fn']} | {s['precision']:.3f} | "
-            f"{s['recall']:.3f} | **{s['f1']:.3f}** | {s['accuracy']:.3f} | {speed * 1000:.1f} |")
+            f"{s['recall']:.3f} | **{s['f1']:.3f}** | {s['accuracy']:.3f} | {speed * 1000:.1f} |".replace("| nan |", "| – |"))
 
 
 def main() -> int:
@@ -121,7 +121,7 @@ def main() -> int:
     for label, fn in systems:
         if fn is ours:
             results = ours_by_set["mediacloud_2020"][0] + ours_by_set["default"][0]
-            print(_row(f"all (1000): {label}", score(results), 0.0))
+            print(_row(f"all (1000): {label}", score(results), float("nan")))
     print()
     print("Signals used by find_published (all 1000 pages): correct / given")
     print()

@@ -31,12 +31,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from datasette.utils import escape_fts  # noqa: E402
+from datasette.utils import escape_fts
 
-from archive.arabic import normalise  # noqa: E402
-from archive.catalogue import Catalogue  # noqa: E402
-from archive.records import ExtractedArticle, ExtractionFailure, Relevance  # noqa: E402
-from archive.search import fts_query  # noqa: E402
+from archive.arabic import normalise
+from archive.catalogue import Catalogue
+from archive.records import ExtractedArticle, ExtractionFailure, Relevance
+from archive.search import fts_query
 
 CORPORA = Path("/work/shared/corpora/arabic-news-pages")
 DEMO = ROOT / "crawler" / "demosite" / "data" / "articles.json"
@@ -149,8 +149,8 @@ def main() -> None:
         systems = {
             "baseline": ("select p.id from plain_src p join plain_fts f on f.rowid = p.rid where plain_fts match ?",
                          escape_fts),
-            "normalise": ("select a.id from articles a join articles_fts f on f.rowid = a.rowid "
-                          "where articles_fts match ?", lambda q: escape_fts(normalise(q))),
+            "normalise": (("select a.id from articles a join articles_fts f on f.rowid = a.rowid "
+                          "where articles_fts match ?"), lambda q: escape_fts(normalise(q))),
             "ours": ("select a.id from articles a join articles_fts f on f.rowid = a.rowid where articles_fts match ?",
                      fts_query),
         }
@@ -177,9 +177,9 @@ def write_report(out: Path, rows: list[dict], timings: dict[str, list[float]], n
     lines = [
         "# Search: recall and precision (benchmarks/bench_search.py)",
         "",
-        f"Corpus: {n_docs} articles (14 demo-site articles + the real Arabic pages of corpora/arabic-news-pages, "
+        (f"Corpus: {n_docs} articles (14 demo-site articles + the real Arabic pages of corpora/arabic-news-pages, "
         f"extracted). {len(rows)} queries typed as users type them (clitics attached, no hamza, ه for ة, tashkeel, "
-        "tatweel). Gold: hand-listed spellings of the intended word(s), any proclitics, whole words.",
+        "tatweel). Gold: hand-listed spellings of the intended word(s), any proclitics, whole words."),
         "",
         "| system | mean precision | mean recall | queries with recall 1 | queries finding nothing | median ms |",
         "|---|---:|---:|---:|---:|---:|",
@@ -196,8 +196,8 @@ def write_report(out: Path, rows: list[dict], timings: dict[str, list[float]], n
     for r in rows:
         cells = [f"{r[n][0]:.2f} / {r[n][1]:.2f} / {r[n][2]}" for n in names]
         lines.append(f"| {r['query']} | {r['gold']} | " + " | ".join(cells) + " |")
-    lines += ["", "Precision is 1.0 for a query that returns nothing (nothing wrong was returned); "
-              "recall is what such a query loses.", ""]
+    lines += ["", ("Precision is 1.0 for a query that returns nothing (nothing wrong was returned); "
+              "recall is what such a query loses."), ""]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines[:10]))

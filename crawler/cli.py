@@ -19,9 +19,11 @@ logger = logging.getLogger(__name__)
 
 
 def _setup_logging(verbose: int, quiet: int) -> None:
-    level = logging.INFO + 10 * (quiet - verbose)
-    logging.basicConfig(level=max(logging.DEBUG, min(level, logging.CRITICAL)),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    level = max(logging.DEBUG, min(logging.INFO + 10 * (quiet - verbose), logging.CRITICAL))
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    # Scrapy sets its own loggers to DEBUG, so the level must be on the handler, not only on the root logger
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(level)
 
 
 def _parse_set(values: tuple[str, ...]) -> dict[str, Any]:

@@ -180,6 +180,8 @@ class ArchiveSession:
         finally:
             per_outlet = {name: {k: int(c.get(k, 0)) for k in COUNT_KEYS} for name, c in self.counts.items()}
             self.catalogue.finish_crawl(self.crawl_id, status, self.totals(), per_outlet, error=error)
+            # version diffs, deletion and return events, re-check plans of new articles
+            self.catalogue.reconcile_history(self.crawl_id)
             self.catalogue.close()
 
 

@@ -19,7 +19,6 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
-
 from test_crawler_serve import DELETED_KEY, EDITED_KEY, add_events_table, build_sample_catalogue
 
 CHROMIUM = os.environ.get("NEWSARCHIVE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -77,7 +76,7 @@ def _wait_http(url: str, deadline: float) -> None:
 
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback only)
+            with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:

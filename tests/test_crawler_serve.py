@@ -6,8 +6,8 @@ import asyncio
 import gzip
 import io
 import json
+from datetime import UTC, datetime, timedelta
 from html import escape
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -51,7 +51,7 @@ def page_html(title: str, paragraphs: list[str], published: str) -> bytes:
     return (f'<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>{title}</title>'
             f'<meta property="article:published_time" content="{published}">'
             f'<script>document.title = "script ran"</script></head>'
-            f"<body><h1>{title}</h1><article>{body}</article></body></html>").encode("utf-8")
+            f"<body><h1>{title}</h1><article>{body}</article></body></html>").encode()
 
 
 def _relevance(relevant: bool, text: str) -> Relevance:
@@ -71,7 +71,7 @@ def build_sample_catalogue(data_dir: Path) -> dict[str, Any]:
     crawl_id = cat.start_crawl("crawl-1", "cli", list(OUTLET_NAMES.values()))
     ids: dict[str, str] = {}
     captures: dict[str, int] = {}
-    moment = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+    moment = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
     with WarcArchive(data_dir, hostname="test", fsync=False) as warc:
         for i, a in enumerate(demo_articles()):
             outlet = OUTLET_NAMES[a["outlet"]]
@@ -91,7 +91,7 @@ def build_sample_catalogue(data_dir: Path) -> dict[str, Any]:
                 capture_id = cat.add_capture(crawl_id, outlet, ex, loc)
                 art = ExtractedArticle(url=url, title=title, paragraphs=tuple(paragraphs), published=a["published"],
                                        published_source="meta", author=a.get("author"), language="ar")
-                _, row = cat.save_article(outlet=outlet, canonical_url=url, article=art,
+                _, _row = cat.save_article(outlet=outlet, canonical_url=url, article=art,
                                           relevance=_relevance(a["relevant"], title + "\n" + "\n".join(paragraphs)),
                                           capture_id=capture_id, fetched_at=fetched.isoformat(timespec="seconds"))
                 captures[a["key"]] = capture_id

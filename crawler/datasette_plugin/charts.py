@@ -84,9 +84,9 @@ def articles_per_day_svg(rows: Iterable[tuple[str, str, int]], *, width: int = 9
     plot_w, plot_h = width - left - right, height - top_pad - bottom
     step = plot_w / len(days)
     bar_w = max(step * 0.8, 1.0)
-    parts = [f'<svg class="na-chart" id="chart-articles-per-day" xmlns="http://www.w3.org/2000/svg" '
+    parts = [(f'<svg class="na-chart" id="chart-articles-per-day" xmlns="http://www.w3.org/2000/svg" '
              f'viewBox="0 0 {width} {height + 22 * ((len(outlets) + 3) // 4)}" role="img" '
-             f'aria-label="Articles per {unit} per outlet" data-unit="{unit}" direction="ltr">']
+             f'aria-label="Articles per {unit} per outlet" data-unit="{unit}" direction="ltr">')]
     parts.append(f'<text x="{left}" y="{top_pad - 2}" class="na-axis">articles per {unit}</text>')
     for tick in sorted({0, top // 2, top}):
         y = top_pad + plot_h * (1 - tick / top)
@@ -134,8 +134,8 @@ def crawl_health_svg(outlets: Sequence[OutletHealth], *, width: int = 900) -> st
     height = row_h * len(outlets) + 40
     plot_w = width - left - label_w
     top = max(max(o.pages_fetched + o.failures for o in outlets), 1)
-    parts = [f'<svg class="na-chart" id="chart-crawl-health" xmlns="http://www.w3.org/2000/svg" '
-             f'viewBox="0 0 {width} {height}" role="img" aria-label="Crawl health per outlet" direction="ltr">']
+    parts = [(f'<svg class="na-chart" id="chart-crawl-health" xmlns="http://www.w3.org/2000/svg" '
+             f'viewBox="0 0 {width} {height}" role="img" aria-label="Crawl health per outlet" direction="ltr">')]
     for i, o in enumerate(outlets):
         y = 10 + i * row_h
         ok_w = plot_w * o.pages_fetched / top

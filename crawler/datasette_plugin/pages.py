@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from dataclasses import dataclass
@@ -92,7 +93,7 @@ async def article_context(datasette: Any, aid: str) -> dict[str, Any]:
     outlet = await _rows(db, "select * from outlets where name = ?", [article["outlet"]])
     versions = await _rows(db, "select * from article_versions where article_id = ? order by version", [aid])
     captures = await _captures(db, [article.get("capture_id")] + [v.get("capture_id") for v in versions])
-    for older, newer in zip(versions, versions[1:]):
+    for older, newer in itertools.pairwise(versions):
         newer["diff"] = [(kind, Markup(html)) for kind, html in diff_rows(
             older["title"] or "", older["text"] or "", newer["title"] or "", newer["text"] or "")]
         newer["date_change"] = (older.get("published"), newer.get("published")) \

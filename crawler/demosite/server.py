@@ -101,6 +101,7 @@ class _Handler(BaseHTTPRequestHandler):
         return {"feed": "nginx/1.14.0 (Ubuntu)", "sitemap": "cloudflare"}.get(style, "Apache/2.2.22 (Unix) PHP/5.2.17")
 
     def log_message(self, format: str, *args: object) -> None:
+        """Send the access log to logging (debug) instead of stderr."""
         logger.debug("%s " + format, self.server.site.outlet.name if self.server.site else "-", *args)
 
     def _record(self) -> dict[str, str]:

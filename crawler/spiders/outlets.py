@@ -40,7 +40,7 @@ class OutletSpider(Spider):
         for outlet in select_outlets(load_outlets(config.seeds), list(config.outlets)):
             for domain in outlet.domains():
                 slots[domain] = {"delay": outlet.download_delay, "concurrency": outlet.concurrency,
-                                 "randomize_delay": outlet.download_delay > 0}
+                                 "jitter": 0.5 if outlet.download_delay > 0 else 0.0}
         settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
 
     @classmethod

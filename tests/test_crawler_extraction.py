@@ -1,0 +1,217 @@
+"""Tests of crawler.extraction: real Arabic pages, legacy encodings, boilerplate boxes and failures as data."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+
+from archive.records import ExtractedArticle, ExtractionFailure
+from crawler.extraction import decode_html, detect_language, extract_article
+from crawler.titles import strip_site_name
+
+ARABIC = Path("/work/shared/corpora/arabic-news-pages")
+needs_corpus = pytest.mark.skipif(not ARABIC.exists(), reason=f"Arabic test corpus absent at {ARABIC}")
+
+BODY = (
+    "أعلنت حكومة الوحدة الوطنية في طرابلس اليوم عن اتفاق لوقف إطلاق النار في جنوب العاصمة بعد اشتباكات عنيفة "
+    "استمرت ثلاثة أيام بين مجموعات مسلحة متنافسة."
+)
+BODY2 = "وقال المتحدث باسم الحكومة إن لجنة عسكرية مشتركة ستراقب تنفيذ الاتفاق على الأرض خلال الأسابيع المقبلة."
+BODY3 = "وأكدت البعثة الأممية في ليبيا ترحيبها بالاتفاق ودعت جميع الأطراف إلى الالتزام به وحماية المدنيين."
+
+
+def _load(name: str) -> bytes:
+    """Bytes of a page in the Arabic corpus."""
+    path = ARABIC / name
+    return gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+
+
+def _page(body: str, title: str = "وقف إطلاق النار في طرابلس | بوابة الوسط", head: str = "") -> str:
+    """A small article page around ``body``."""
+    return (
+        f'<html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>{title}</title>'
+        f'<meta property="og:site_name" content="بوابة الوسط">{head}</head><body>'
+        '<nav><a href="/">الرئيسية</a> <a href="/libya">ليبيا</a></nav>'
+        f"<article><h1>وقف إطلاق النار في طرابلس</h1>{body}</article>"
+        "<footer>جميع الحقوق محفوظة</footer></body></html>"
+    )
+
+
+@needs_corpus
+def test_lbcgroup_matches_fundus_ground_truth() -> None:
+    expected = json.loads(_load("expected/fundus_LBCGroup.json"))["V1"]
+    url = next(i["url"] for i in json.loads(_load("index.json")) if i["outlet"] == "lbcgroup.tv")
+    result = extract_article(_load("html/fundus_lbcgroup.tv_2026_01_08.html.gz"), url)
+    assert isinstance(result, ExtractedArticle)
+    # The page's h1 quotes its first phrase; fundus drops the quote marks.
+    assert result.title.replace('"', "") == expected["title"]
+    paragraphs = [p for s in expected["body"]["sections"] for p in s["paragraphs"]]
+    for paragraph in paragraphs:
+        assert " ".join(paragraph.split()) in result.paragraphs
+    assert result.language == "ar"
+    assert result.published and result.published.startswith("2026-01-08")
+    assert result.canonical_link and result.canonical_link.startswith("https://www.lbcgroup.tv/news/")
+
+
+@needs_corpus
+def test_cnn_arabic_body_and_title() -> None:
+    expected = _load("expected/newspaper4k_arabic_article.txt").decode("utf-8")
+    url = "http://arabic.cnn.com/2013/middle_east/8/3/syria.clashes/index.html"
+    result = extract_article(_load("html/newspaper4k_arabic.cnn.com_2013_syria.html.gz"), url)
+    assert isinstance(result, ExtractedArticle)
+    assert result.title == "معارضون يسيطرون على مخازن للصواريخ بريف دمشق"
+    text = " ".join(result.text.split())
+    for line in expected.splitlines():
+        if len(line.strip()) > 40:
+            assert " ".join(line.split()) in text
+    assert "CNN" not in result.title
+    assert result.language == "ar"
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("file", "language"),
+    [
+        ("html/htmldate_youm7.com_1691196862.html.gz", "ar"),
+        ("html/htmldate_alyaum.com_1784190729.html.gz", "ar"),
+        ("html/trafilatura_assabah.com.tn_article.html.gz", "ar"),
+        ("html/htmldate_khabaronline.ir_1523806243.html.gz", "fa"),
+    ],
+)
+def test_real_pages_yield_articles_without_site_name(file: str, language: str) -> None:
+    item = next(i for i in json.loads(_load("index.json")) if i["file"] == file)
+    result = extract_article(_load(file), item["url"])
+    assert isinstance(result, ExtractedArticle), result
+    assert result.language == language
+    assert len(result.text) > 300
+    assert all(p == " ".join(p.split()) and p for p in result.paragraphs)
+    assert "|" not in result.title
+    expected_title = item["ground_truth"].get("title") if isinstance(item["ground_truth"], dict) else None
+    if expected_title:
+        assert result.title == " ".join(expected_title.split())
+
+
+def test_windows_1256_declared_only_in_meta() -> None:
+    html = _page(f"<p>{BODY}</p><p>{BODY2}</p>").replace(
+        '<meta charset="utf-8">', '<meta http-equiv="Content-Type" content="text/html; charset=windows-1256">'
+    )
+    data = html.encode("windows-1256")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    result = extract_article(data, "https://alwasat.ly/news/libya/1")
+    assert isinstance(result, ExtractedArticle)
+    assert result.paragraphs == (BODY, BODY2)
+    assert result.title == "وقف إطلاق النار في طرابلس"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"\xef\xbb\xbf<p>\xd9\x84\xd9\x8a\xd8\xa8\xd9\x8a\xd8\xa7</p>", "<p>ليبيا</p>"),
+        ('<meta charset="windows-1256"><p>ليبيا</p>'.encode("cp1256"), '<meta charset="windows-1256"><p>ليبيا</p>'),
+        ("<p>ليبيا</p>".encode("utf-8"), "<p>ليبيا</p>"),
+    ],
+)
+def test_decode_html(data: bytes, expected: str) -> None:
+    assert decode_html(data) == expected
+
+
+def test_read_also_box_captions_and_share_bar_are_not_body() -> None:
+    body = (
+        f"<p>{BODY}</p>"
+        '<div class="share-bar"><a href="#">فيسبوك</a> <a href="#">تويتر</a> <span>شارك الخبر</span></div>'
+        '<figure><img src="a.jpg"><figcaption>صورة أرشيفية لاشتباكات سابقة (رويترز)</figcaption></figure>'
+        f"<p>{BODY2}</p>"
+        '<p><strong>اقرأ أيضا:</strong> <a href="/news/2">الدبيبة يلتقي المبعوث الأممي في طرابلس</a></p>'
+        '<div class="related"><h3>ذات صلة</h3><ul><li><a href="/x">خبر قديم عن الانتخابات</a></li></ul></div>'
+        f"<p>{BODY3}</p>"
+        '<div class="tags"><a href="/tag/1">طرابلس</a><a href="/tag/2">ليبيا</a></div>'
+        '<div class="newsletter">اشترك في النشرة البريدية</div>'
+    )
+    result = extract_article(_page(body), "https://alwasat.ly/news/libya/2")
+    assert isinstance(result, ExtractedArticle)
+    assert result.paragraphs == (BODY, BODY2, BODY3)
+    for junk in ("اقرأ أيضا", "الدبيبة يلتقي", "رويترز", "فيسبوك", "ذات صلة", "النشرة البريدية", "جميع الحقوق"):
+        assert junk not in result.text
+
+
+@pytest.mark.parametrize("marker", ["إقرأ أيضاً", "طالع أيضا", "شاهد أيضا", "Read also", "Read more"])
+def test_read_also_variants(marker: str) -> None:
+    body = f'<p>{BODY}</p><p>{marker}: <a href="/n/9">عنوان خبر آخر لا علاقة له</a></p><p>{BODY2}</p>'
+    result = extract_article(_page(body), "https://example.ly/n/1")
+    assert isinstance(result, ExtractedArticle)
+    assert result.paragraphs == (BODY, BODY2)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("وقف إطلاق النار في طرابلس | الوسط", "وقف إطلاق النار في طرابلس"),
+        ("الوسط - وقف إطلاق النار في طرابلس", "وقف إطلاق النار في طرابلس"),
+        ("وقف إطلاق النار في طرابلس - بوابة الوسط", "وقف إطلاق النار في طرابلس"),
+        ("بوابة الوسط » وقف إطلاق النار في طرابلس", "وقف إطلاق النار في طرابلس"),
+        ("ليبيا - وقف إطلاق النار في طرابلس", "ليبيا - وقف إطلاق النار في طرابلس"),
+    ],
+)
+def test_strip_site_name(title: str, expected: str) -> None:
+    assert strip_site_name(title, ["بوابة الوسط", "الوسط", "alwasat"]) == expected
+
+
+def test_title_without_h1_drops_site_name() -> None:
+    page = _page(f"<p>{BODY}</p><p>{BODY2}</p>", title="الوسط - اتفاق جديد في الجنوب").replace(
+        "<h1>وقف إطلاق النار في طرابلس</h1>", ""
+    )
+    result = extract_article(page, "https://alwasat.ly/news/libya/3")
+    assert isinstance(result, ExtractedArticle)
+    assert result.title == "اتفاق جديد في الجنوب"
+
+
+@pytest.mark.parametrize(
+    ("html", "reason"),
+    [
+        ("<html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>",
+         "challenge-page"),
+        ('<html><head><title>Before you continue to Google</title></head><body><form>Accept all</form></body></html>',
+         "consent-wall"),
+        ("", "no-text"),
+        ("<html><body></body></html>", "no-text"),
+        (b"%PDF-1.4 binary", "not-html"),
+        ("just some words without any markup", "not-html"),
+        ("<html><body><p>قصير</p></body></html>", "no-text"),
+    ],
+)
+def test_failures_are_data(html: str | bytes, reason: str) -> None:
+    result = extract_article(html, "https://example.ly/a/1")
+    assert isinstance(result, ExtractionFailure)
+    assert result.reason == reason
+
+
+def test_home_page_is_not_article() -> None:
+    teasers = "".join(f'<div><h3><a href="/news/{i}">عنوان الخبر رقم {i} عن ليبيا</a></h3><p>{BODY}</p></div>'
+                      for i in range(8))
+    html = f"<html lang='ar'><head><title>بوابة الوسط</title></head><body>{teasers}</body></html>"
+    result = extract_article(html, "https://alwasat.ly/")
+    assert isinstance(result, ExtractionFailure)
+    assert result.reason == "not-article"
+
+
+def test_results_pickle_and_canonical_is_absolute() -> None:
+    head = '<link rel="canonical" href="/news/libya/4">'
+    result = extract_article(_page(f"<p>{BODY}</p><p>{BODY2}</p>", head=head), "https://alwasat.ly/news/libya/4?x=1")
+    assert isinstance(result, ExtractedArticle)
+    assert result.canonical_link == "https://alwasat.ly/news/libya/4"
+    assert pickle.loads(pickle.dumps(result)) == result
+    assert pickle.loads(pickle.dumps(extract_article)) is extract_article
+
+
+@pytest.mark.parametrize(
+    ("text", "declared", "expected"),
+    [(BODY, None, "ar"), (BODY, "en", "ar"), ("این یک خبر فارسی است که گزارش می‌دهد", None, "fa"),
+     ("The ceasefire in Tripoli holds", None, "en"), ("Le cessez-le-feu tient à Tripoli", "fr-FR", "fr")],
+)
+def test_detect_language(text: str, declared: str | None, expected: str) -> None:
+    assert detect_language(text, declared) == expected
