@@ -13,7 +13,7 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from archive import history
+from archive import history, stories
 from archive.records import Exchange, ExtractedArticle, Relevance, WarcLocation
 from archive.search import index_text
 
@@ -250,12 +250,14 @@ class Catalogue:
 
     # -- frontier, revisits -------------------------------------------------------------------------
 
-    def discover(self, url: str, outlet: str, kind: str, crawl_id: int | None) -> None:
-        """Remember a discovered URL as pending, unless it is known already."""
+    def discover(self, url: str, outlet: str, kind: str, crawl_id: int | None) -> str:
+        """Remember a discovered URL as pending unless it is known already; return its frontier status."""
         with self.db.conn:
             self.db.execute(
                 "insert or ignore into frontier (url, outlet, kind, discovered_at, crawl_id, status, attempts) "
                 "values (?, ?, ?, ?, ?, 'pending', 0)", [url, outlet, kind, now_iso(), crawl_id])
+        row = self.db.execute("select status from frontier where url = ?", [url]).fetchone()
+        return str(row[0])
 
     def settle(self, url: str, status: str = "done", reason: str | None = None, give_up_after: int = 3) -> None:
         """Mark a frontier URL as archived ("done") or refused; a "retry" stays pending for a few attempts."""
@@ -451,6 +453,24 @@ class Catalogue:
             self.db["captures"].update(capture_id, {"record_type": "missing", "warc_file": None, "warc_offset": None,
                                                     "warc_length": None})
 
+    # -- syndicated and duplicate stories (archive.stories) --------------------------------------------
+
+    def assign_story(self, aid: str, params: stories.StoryParams = stories.DEFAULT_PARAMS) -> str:
+        """Group a new or changed article with its copies (other outlets, other URLs); return its story id."""
+        with self.db.conn:
+            return stories.assign(self.db, aid, params).story_id
+
+    def assign_missing_stories(self, params: stories.StoryParams = stories.DEFAULT_PARAMS) -> int:
+        """Give a story to every article without one (catalogues from before stories), oldest first; return how many."""
+        ids = [r["id"] for r in self.db.query("select id from articles where story_id is null order by first_seen, id")]
+        for aid in ids:
+            self.assign_story(aid, params)
+        return len(ids)
+
+    def story_articles(self, story_id: str) -> list[dict[str, Any]]:
+        """The articles of a story, first seen first."""
+        return list(self.db["articles"].rows_where("story_id = ?", [story_id], order_by="first_seen, id"))
+
 
 @migrations()
 def m002_history(db: sqlite_utils.Database) -> None:
@@ -478,3 +498,22 @@ def m002_history(db: sqlite_utils.Database) -> None:
         select article_id, at, kind as what, http_status as changed, detail as diff, capture_id, id as ref
         from article_events
         order by article_id, at""")
+
+
+@migrations()
+def m004_stories(db: sqlite_utils.Database) -> None:
+    """Stories: copies of one piece of journalism (other outlets, other URLs) grouped under one id (archive.stories)."""
+    db["stories"].create({
+        "id": str, "first_seen": str, "last_seen": str, "published": str, "articles": int, "outlets": int,
+        "relevant_articles": int, "title": str, "first_article": str,
+    }, pk="id")
+    db["stories"].create_index(["outlets"])
+    db["stories"].create_index(["first_seen"])
+    db["articles"].add_column("story_id", str)  # stories.id
+    db["articles"].add_column("story_match", str)  # the article whose text it matched when it joined (audit)
+    db["articles"].add_column("story_score", float)  # Jaccard similarity of the two bodies' shingle sets
+    db["articles"].create_index(["story_id"])
+    # one row per LSH band of an article's MinHash signature: articles sharing a band are candidates
+    db["story_bands"].create({"band": int, "article_id": str}, foreign_keys=[("article_id", "articles", "id")])
+    db["story_bands"].create_index(["band"])
+    db["story_bands"].create_index(["article_id"])

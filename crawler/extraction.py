@@ -15,6 +15,7 @@ from lxml.html import HtmlElement
 
 from archive.records import ExtractedArticle, ExtractionFailure
 from crawler.boilerplate import prune_boilerplate
+from crawler.layout import normalise_layout
 from crawler.titles import clean_space, find_title, iter_json_ld, json_ld_article, meta_content
 
 try:  # crawler/dates.py is written alongside this module; until it lands, trafilatura's date is used
@@ -222,6 +223,7 @@ def _run_trafilatura(root: HtmlElement, url: str, **options: object):
 def extract_body(root: HtmlElement, url: str) -> tuple[tuple[str, ...], object | None]:
     """The body paragraphs of the page ``root`` (pruned of known boilerplate first) and trafilatura's document."""
     pruned = copy.deepcopy(root)
+    normalise_layout(pruned)
     prune_boilerplate(pruned)
     document = _run_trafilatura(pruned, url)
     paragraphs = _paragraphs(document.text or "") if document is not None else ()

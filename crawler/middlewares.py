@@ -16,9 +16,10 @@ from crawler.session import session_for
 
 logger = logging.getLogger(__name__)
 
-# Robots.txt is never asked conditionally: the robots middleware needs its body, and a 304 would read as
-# "no rules".
-CONDITIONAL_KINDS = frozenset({"article", "feed", "sitemap", "listing"})
+# Only article pages are asked conditionally. Robots.txt, feeds, sitemaps and listings are parsed for links, so
+# their body is needed even when unchanged: a 304 would hide links that a killed crawl never got to read (an
+# unchanged one is still archived as an identical-payload revisit, so it costs no body bytes in the WARC).
+CONDITIONAL_KINDS = frozenset({"article"})
 
 
 def _headers(headers: Any) -> tuple[tuple[str, str], ...]:

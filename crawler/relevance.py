@@ -43,6 +43,9 @@ class Scoring:
     ambiguous_factor: float = (
         0.25  # weight kept by an ambiguous term when no unambiguous Libya term is present
     )
+    # this many DISTINCT ambiguous Libya terms anchor each other (Zawiya + Tripoli + Presidential Council
+    # + GNU is Libya even unnamed); 0 = only an unambiguous term anchors
+    anchor_ambiguous_min: int = 3
 
     def __post_init__(self) -> None:
         """Reject values that make the rule meaningless."""
@@ -52,6 +55,8 @@ class Scoring:
                 raise ValueError(f"{f.name} must be a non-negative number, got {value!r}")
         if not all(0 <= v <= 1 for v in (self.focus_min, self.topic_min, self.ambiguous_factor)):
             raise ValueError("focus_min, topic_min and ambiguous_factor must lie between 0 and 1")
+        if not isinstance(self.anchor_ambiguous_min, int):
+            raise TypeError(f"anchor_ambiguous_min must be a whole number, got {self.anchor_ambiguous_min!r}")
         if self.count_cap < 1 or self.min_body_tokens < 1:
             raise ValueError("count_cap and min_body_tokens must be at least 1")
 
@@ -243,8 +248,13 @@ def judge(title: str, text: str, lexicon: Lexicon) -> Relevance:
     _match(body_words, lexicon, body_hits)
     matched = set(title_hits) | set(body_hits)
     terms = lexicon.terms
-    # An ambiguous name (Tripoli is also Lebanon's) keeps full weight only next to unambiguous Libya evidence.
-    anchored = any("libya" in terms[i].feeds and not terms[i].ambiguous for i in matched)
+    # An ambiguous name (Tripoli is also Lebanon's) keeps full weight only next to unambiguous Libya evidence,
+    # or next to enough other distinct ambiguous Libya names that, together, only Libya fits.
+    libya_terms = [i for i in matched if "libya" in terms[i].feeds]
+    ambiguous_count = sum(1 for i in libya_terms if terms[i].ambiguous)
+    anchored = any(not terms[i].ambiguous for i in libya_terms) or (
+        rule.anchor_ambiguous_min > 0 and ambiguous_count >= rule.anchor_ambiguous_min
+    )
     title_mass = dict.fromkeys(GROUPS, 0.0)
     body_mass = dict.fromkeys(GROUPS, 0.0)
     evidence: list[tuple[float, tuple[str, str, float, int]]] = []

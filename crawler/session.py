@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.catalogue import Catalogue
+from archive.integrity import pid_alive, recover
 from archive.records import Exchange
 from archive.warc import WarcArchive, sha1_digest, warc_date
 from crawler import defaults
@@ -95,6 +96,7 @@ class ArchiveSession:
         self.uid = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
         config.data_dir.mkdir(parents=True, exist_ok=True)
         self.catalogue = Catalogue(config.data_dir / "catalogue.db")
+        self._recover_if_interrupted()
         self.catalogue.upsert_outlets(_outlet_row(o) for o in self.outlets)
         self.crawl_id = self.catalogue.start_crawl(self.uid, config.trigger, [o.name for o in self.outlets],
                                                    pid=os.getpid())
@@ -117,6 +119,28 @@ class ArchiveSession:
         if hint and hint in self.by_name:
             return self.by_name[hint]
         return next((o for o in self.outlets if o.owns(url)), None)
+
+    def _recover_if_interrupted(self) -> None:
+        """After a crash (a dead crawl still marked running, or a left-over .open WARC), repair before crawling.
+
+        Recovery scans every WARC file, so it runs only when there is something to recover from.
+        """
+        dead = [row for row in self.catalogue.db["crawls"].rows_where("status = 'running'")
+                if not pid_alive(row["pid"])]
+        open_files = list((self.config.data_dir / "warc").glob("*.open"))
+        if not dead and not open_files:
+            return
+        report = recover(self.config.data_dir, self.catalogue, outlet_for=self._outlet_name)
+        with self.catalogue.db.conn:
+            for row in dead:
+                self.catalogue.db["crawls"].update(row["id"], {"status": "interrupted"})
+        logger.warning("recovered from %d interrupted crawl(s): %d WARC files repaired, %d captures re-added, "
+                       "%d marked missing", len(dead), len(report.repaired), len(report.captures_added),
+                       len(report.captures_marked_missing))
+
+    def _outlet_name(self, url: str) -> str | None:
+        outlet = self.outlet_for(url)
+        return outlet.name if outlet else None
 
     def count(self, outlet: str | None, key: str, n: int = 1) -> None:
         """Add ``n`` to an outlet's counter (pages_fetched, articles_new, failures, ...)."""

@@ -13,7 +13,15 @@ from lxml.html import HtmlElement
 logger = logging.getLogger(__name__)
 
 # Separators that join a headline and a site name in <title> and og:title.
-SEPARATOR_RE = re.compile(r"\s+[|\-–—»«:·•~/]+\s+|\s*[|»«•]\s*|\s*::\s*")
+# Spaced separators (" - ", " :: ", " / ") may be any run of these; unspaced only the unambiguous ones.
+SEPARATOR_RE = re.compile(r"\s+[|\-–—»«‹›:·•~/\\]+\s+|\s*(?:[|»«‹›•]|::)\s*")
+# Home-page paths and session-only query keys: a link there is the site's own name or logo.
+HOME_PATHS = frozenset({"", "index.php", "index.html", "index.htm", "index.asp", "index.aspx", "default.asp",
+                        "default.aspx", "home", "home.php", "main.php", "portal.php", "ar", "en", "arabic"})
+SESSION_KEYS = frozenset({"phpsessid", "sid", "jsessionid", "aspsessionid", "sessionid", "session", "lang", "l"})
+HEADLINE_TOKENS = frozenset({"title", "headline", "heading", "head_line", "newstitle", "news_title", "article_title",
+                             "entry-title", "post-title", "story-title", "articletitle", "maintitle", "main_title"})
+MIN_FONT_SIZE = 4  # <font size=4> and up (or "+1" and up) is a headline on a 2000s page
 ARTICLE_TYPES = frozenset(
     {"article", "newsarticle", "reportage", "blogposting", "analysisnewsarticle", "opinionnewsarticle",
      "reportagenewsarticle", "backgroundnewsarticle", "webpage", "liveblogposting", "scholarlyarticle"}
@@ -107,24 +115,36 @@ def site_names(root: HtmlElement, url: str) -> list[str]:
     return [clean_space(n) for n in names if n and clean_space(n)]
 
 
+def _is_home_link(href: str, host: str) -> bool:
+    """True when ``href`` points at the site's home page (also /index.php?PHPSESSID=...)."""
+    if not href or href.startswith(("#", "javascript:", "mailto:")):
+        return False
+    try:
+        parts = urlsplit(href)
+        other_host = parts.hostname
+    except ValueError:  # malformed href, e.g. "//[x"
+        return False
+    if other_host and other_host.lower().removeprefix("www.") != host.removeprefix("www."):
+        return False
+    keys = {kv.split("=", 1)[0].lower() for kv in parts.query.split("&") if kv}
+    return parts.path.strip("/").lower() in HOME_PATHS and keys <= SESSION_KEYS
+
+
 def _home_link_names(root: HtmlElement, host: str) -> list[str]:
-    """Texts (and logo alt texts) of links to the site's home page: the name the site shows itself."""
+    """Texts (and logo alt texts) of links to the site's home page and of logo images: the name the site shows."""
     found: list[str] = []
     for link in root.iter("a"):
-        href = (link.get("href") or "").strip()
-        try:
-            parts = urlsplit(href)
-            other_host = parts.hostname
-        except ValueError:  # malformed href, e.g. "//[x"
-            continue
-        if parts.path.strip("/") or parts.query or (other_host and other_host.lower() != host):
-            continue
-        if not href or href.startswith("#"):
+        if not _is_home_link((link.get("href") or "").strip(), host):
             continue
         texts = [link.text_content()] + [img.get("alt") or "" for img in link.iter("img")] + [link.get("title") or ""]
         found.extend(t for t in texts if 0 < len(clean_space(t)) <= 60)
         if len(found) > 10:
             break
+    for img in root.iter("img"):
+        where = f"{img.get('src', '')} {img.get('class', '')} {img.get('id', '')}".lower()
+        alt = clean_space(img.get("alt"))
+        if "logo" in where and 0 < len(alt) <= 60:
+            found.append(alt)
     return found
 
 
@@ -182,6 +202,68 @@ def _agrees(a: str, b: str) -> bool:
     return short in long_ and len(short) >= 0.6 * len(long_)
 
 
+def _font_size(element: HtmlElement) -> int:
+    """The HTML 3 size of a <font> (3 is normal; "+1" is 4), 0 when absent or malformed."""
+    value = (element.get("size") or "").strip()
+    try:
+        return 3 + int(value) if value.startswith(("+", "-")) else int(value)
+    except ValueError:
+        return 0
+
+
+def _is_prominent(element: HtmlElement) -> bool:
+    """True when ``element`` is styled as a headline: h1-h3, a big <font>, a title class, a lone bold line."""
+    tag = element.tag
+    if tag in ("h1", "h2", "h3"):
+        return True
+    if tag == "font" and _font_size(element) >= MIN_FONT_SIZE:
+        return True
+    raw = f"{element.get('class', '')} {element.get('id', '')}".lower()
+    if raw.strip() and any(t in HEADLINE_TOKENS for t in re.split(r"[\s]+", raw)):
+        return True
+    if tag in ("b", "strong", "big"):
+        block = element.getparent()
+        while block is not None and block.tag in ("font", "span", "a", "b", "strong", "big", "center"):
+            block = block.getparent()
+        return block is not None and _norm(block.text_content()) == _norm(element.text_content())
+    return False
+
+
+def prominent_texts(root: HtmlElement, host: str = "") -> list[str]:
+    """Texts of the page's headline-styled elements, in document order (not the logo: links home are skipped)."""
+    found = []
+    for element in root.iter():
+        if isinstance(element.tag, str) and _is_prominent(element):
+            links = [*element.iterancestors("a"), *element.iter("a")]
+            if any(_is_home_link((a.get("href") or "").strip(), host) for a in links):
+                continue
+            text = clean_space(element.text_content())
+            if 0 < len(text) <= MAX_TITLE_CHARS:
+                found.append(text)
+    return found
+
+
+def title_variants(title: str) -> list[str]:
+    """``title`` and every run of its separator-delimited segments (longest first), for matching a headline."""
+    title = clean_space(title)
+    spans = [m.span() for m in SEPARATOR_RE.finditer(title)]
+    bounds = [0] + [e for _, e in spans]
+    ends = [s for s, _ in spans] + [len(title)]
+    variants = {title[bounds[i]:ends[j]].strip() for i in range(len(bounds)) for j in range(i, len(ends))}
+    return sorted((v for v in variants if v), key=len, reverse=True)
+
+
+def visible_headline(root: HtmlElement, titles: list[str], host: str = "") -> str:
+    """The headline-styled text that equals one of ``titles`` or a separator-delimited part of it ("" if none)."""
+    shown = {_norm(t): t for t in reversed(prominent_texts(root, host))}
+    for title in titles:
+        for variant in title_variants(title):
+            key = _norm(variant)
+            if len(key) >= 8 and key in shown:
+                return shown[key]
+    return ""
+
+
 def find_title(root: HtmlElement, url: str, fallback: str = "") -> str:
     """The headline of the article page ``root``; ``fallback`` (e.g. trafilatura's title) when nothing else."""
     names = site_names(root, url)
@@ -200,6 +282,11 @@ def find_title(root: HtmlElement, url: str, fallback: str = "") -> str:
     for heading in headings:
         if any(_agrees(heading, t) for t in structured):
             return heading
+    # Without a site name to strip, the headline shown on the page says which part of <title> is the headline.
+    host = (urlsplit(url).hostname or "").lower()
+    shown = visible_headline(root, [t for t in (json_title, og_title, head_title) if t], host)
+    if shown and not _is_site_segment(shown, names):
+        return shown
     for candidate in structured:
         if len(candidate) <= MAX_TITLE_CHARS:
             return candidate

@@ -215,3 +215,84 @@ def test_results_pickle_and_canonical_is_absolute() -> None:
 )
 def test_detect_language(text: str, declared: str | None, expected: str) -> None:
     assert detect_language(text, declared) == expected
+
+
+LEGACY_SITE = "جريدة البلاد"
+LEGACY_TEMPLATE = """<html dir="rtl"><head>
+<meta http-equiv="Content-Type" content="text/html; charset=windows-1256"><title>{title}</title></head>
+<body><table width="760" cellpadding="0" cellspacing="0" align="center">
+<tr><td colspan="2"><a href="/default.asp?sid=7f3a"><img src="/img/top.gif" alt="{site}"></a></td></tr>
+<tr><td colspan="2"><font size="2"><a href="/default.asp">الرئيسية</a> | <a href="/cat.asp?id=1">محليات</a> |
+<a href="/cat.asp?id=2">رياضة</a></font></td></tr>
+<tr><td width="560" valign="top"><table width="100%" cellpadding="5">
+<tr><td><font size="1"><a href="/default.asp">الرئيسية</a> &gt; محليات</font></td></tr>
+<tr><td>{headline}</td></tr>
+<tr><td><font size="1" color="#808080">طرابلس - خاص</font></td></tr>
+<tr><td><font face="Tahoma" size="2">{body}</font></td></tr></table></td>
+<td width="200" valign="top" bgcolor="#EEEEEE"><table width="100%"><tr><td><b>الأكثر قراءة</b></td></tr>
+<tr><td><a href="/news.asp?id=5">انطلاق الموسم الكروي الجديد في بنغازي</a></td></tr>
+<tr><td><a href="/news.asp?id=6">افتتاح معرض الكتاب في مصراتة</a></td></tr></table></td></tr>
+<tr><td colspan="2" align="center"><font size="1">جميع الحقوق محفوظة © {site}</font></td></tr>
+</table></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        '<font size="4" color="#990000"><b>{}</b></font>',
+        '<font size="+2">{}</font>',
+        '<b>{}</b>',
+        '<div class="title">{}</div>',
+    ],
+)
+@pytest.mark.parametrize("title", ["{site} :: {headline}", "{headline} - {site}", "{site} » {headline}"])
+def test_legacy_table_layout_page(headline: str, title: str) -> None:
+    text = "وقف إطلاق النار في طرابلس"
+    page = LEGACY_TEMPLATE.format(
+        title=title.format(site=LEGACY_SITE, headline=text), site=LEGACY_SITE, headline=headline.format(text),
+        body="<br><br>\r\n".join([BODY, BODY2, BODY3]),
+    )
+    result = extract_article(page.encode("windows-1256"), "http://albilad.example/news.asp?id=12")
+    assert isinstance(result, ExtractedArticle), result
+    assert result.title == text
+    assert result.paragraphs == (BODY, BODY2, BODY3)
+    assert "|" not in result.text and "الأكثر قراءة" not in result.text
+
+
+def test_data_table_inside_article_is_kept_as_table() -> None:
+    rows = "".join(f"<tr><td>{city}</td><td>{n}</td><td>{m}</td></tr>"
+                   for city, n, m in [("طرابلس", 12, 30), ("بنغازي", 7, 18), ("سبها", 3, 9), ("مصراتة", 5, 11)])
+    table = f"<table><thead><tr><th>المدينة</th><th>القتلى</th><th>الجرحى</th></tr></thead><tbody>{rows}</tbody></table>"
+    result = extract_article(_page(f"<p>{BODY}</p>{table}<p>{BODY2}</p>"), "https://alwasat.ly/news/libya/7")
+    assert isinstance(result, ExtractedArticle)
+    assert BODY in result.paragraphs and BODY2 in result.paragraphs
+    assert any("بنغازي" in p and "|" in p for p in result.paragraphs)
+
+
+@pytest.mark.parametrize("separator", ["|", "-", "–", "—", "::", "»", "«", "·", ":", "/", "\\", "‹", "›"])
+@pytest.mark.parametrize("site_first", [True, False])
+def test_strip_site_name_every_separator(separator: str, site_first: bool) -> None:
+    headline = "اشتباكات عنيفة جنوب طرابلس"
+    title = f"صحيفة الساحل {separator} {headline}" if site_first else f"{headline} {separator} صحيفة الساحل"
+    assert strip_site_name(title, ["صحيفة الساحل"]) == headline
+
+
+@pytest.mark.parametrize("separator", ["|", " - ", " :: ", " » ", " / ", " \\ ", " › "])
+def test_title_site_name_found_on_the_page_without_metadata(separator: str) -> None:
+    headline = "اتفاق جديد على تبادل الأسرى في الجنوب"
+    page = (f"<html><head><title>صحيفة الساحل{separator}{headline}</title></head><body>"
+            '<table width="100%"><tr><td><a href="/index.php?PHPSESSID=ab12"><img src="/i/l.gif" alt="صحيفة الساحل">'
+            f'</a></td></tr><tr><td><font size="4"><b>{headline}</b></font><br><br>{BODY}<br><br>{BODY2}'
+            "</td></tr></table></body></html>")
+    result = extract_article(page, "http://127.0.0.9/article.php?id=3")
+    assert isinstance(result, ExtractedArticle)
+    assert result.title == headline
+    assert result.paragraphs == (BODY, BODY2)
+
+
+def test_subheadline_inside_body_is_not_taken_for_the_title() -> None:
+    page = _page(f"<p>{BODY}</p><h2>ردود الفعل الدولية</h2><p>{BODY2}</p>", title="وقف إطلاق النار في طرابلس - الوسط")
+    result = extract_article(page, "https://alwasat.ly/news/libya/8")
+    assert isinstance(result, ExtractedArticle)
+    assert result.title == "وقف إطلاق النار في طرابلس"
+    assert result.paragraphs[0] == BODY

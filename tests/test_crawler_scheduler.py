@@ -151,7 +151,7 @@ def test_scheduled_runs_happen(busy_run: tuple[Path, Scheduler, dict]) -> None:
     rows = crawls(data, "slow")
     finished = [r for r in rows if r["status"] == "finished"]
     assert len(finished) >= 2, rows
-    assert all(r["trigger"] == "schedule" and r["exit_code"] == 0 and r["pages_fetched"] >= 5 for r in finished)
+    assert all(r["trigger"] == "schedule" and r["exit_code"] == 0 and r["pages_fetched"] >= 1 for r in finished)
     assert all(r["log_file"] and Path(r["log_file"]).exists() for r in rows)
 
 
@@ -182,7 +182,7 @@ def test_status_shows_schedule_last_and_next_run(busy_run: tuple[Path, Scheduler
     rows = {r["outlet"]: r for r in map(json.loads, result.output.splitlines())}
     last = crawls(data, "slow")[-1]
     assert rows["slow"]["schedule"] == "2s" and rows["slow"]["last_run"] == last["started_at"]
-    assert rows["slow"]["outcome"] == last["status"] and rows["slow"]["pages"] >= 5
+    assert rows["slow"]["outcome"] == last["status"] and rows["slow"]["pages"] == last["pages_fetched"] >= 1
     assert rows["slow"]["next_run"] and rows["slow"]["scheduler"] == "not running"
     text = CliRunner().invoke(status, ["--seeds", str(scheduler.config.seeds), "--data", str(data)]).output
     assert "slow  schedule 2s" in text and "next run:" in text and "took" in text

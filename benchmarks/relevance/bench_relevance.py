@@ -3,11 +3,14 @@
 Usage:
     python benchmarks/relevance/bench_relevance.py [--lexicon seeds/lexicon.toml] [--shared ../shared] [-v]
 
-The set is ``labelled.jsonl`` next to this file: one article per line with ``id``, ``split``
-("dev" = used to calibrate the lexicon, "test" = held out in round 1,
-"holdout2" = written after the round-1 fixes and never used for calibration), ``label`` (true = about Libya AND its
-armed/political conflict), ``kind`` and either ``title``/``text`` or ``path`` (a real article under
-the shared folder: the seed documents and real Arabic pages of shared/corpora/arabic-news-pages).
+The sets are ``labelled.jsonl``, ``blind.jsonl`` and ``holdout3.jsonl`` next to this file (see README.md there): one article per
+line with ``id``, ``split``, ``kind``, the gold label (``label`` in labelled.jsonl, ``relevant`` in blind.jsonl;
+true = about Libya AND its armed/political conflict) and either ``title``/``text`` or ``path`` (a real article
+under the shared folder: the seed documents and real Arabic pages of shared/corpora/arabic-news-pages).
+Splits: "dev" (calibration), "test" (held out in round 1, seen since), "holdout2" (written by the lexicon's
+author after round 1), "blind-dev" and "blind-test" (written blind by a second engineer; blind-dev may be used
+for development, blind-test is reported once per change and never tuned on), "holdout3" (written after the
+round-3 changes, run once, never tuned on).
 """
 
 from __future__ import annotations
@@ -49,13 +52,35 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lexicon", type=Path, default=DEFAULT_LEXICON)
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    parser.add_argument("--data", type=Path, default=HERE / "labelled.jsonl")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        nargs="+",
+        default=[HERE / "labelled.jsonl", HERE / "blind.jsonl", HERE / "holdout3.jsonl"],
+    )
+    parser.add_argument(
+        "--splits",
+        nargs="+",
+        metavar="SPLIT",
+        help="judge only these splits (e.g. --splits dev test holdout2 blind-dev while developing); default: all",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="print every item's score")
     args = parser.parse_args()
 
     lexicon = load_lexicon(args.lexicon)
-    rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
-    results: dict[str, list[tuple[dict, bool, object]]] = {"dev": [], "test": [], "holdout2": []}
+    rows = [
+        json.loads(line)
+        for path in args.data
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    if args.splits:
+        rows = [row for row in rows if row["split"] in args.splits]
+    for row in rows:
+        row.setdefault("label", row.get("relevant"))
+        if not isinstance(row["label"], bool):
+            raise SystemExit(f"row {row.get('id')}: the gold label must be true or false")
+    results: dict[str, list[tuple[dict, bool, object]]] = {}
     skipped = 0
     started = time.perf_counter()
     words = 0
@@ -66,18 +91,17 @@ def main() -> int:
             continue
         words += len(item[0].split()) + len(item[1].split())
         verdict = judge(item[0], item[1], lexicon)
-        results[row["split"]].append((row, verdict.relevant, verdict))
+        results.setdefault(row["split"], []).append((row, verdict.relevant, verdict))
     elapsed = time.perf_counter() - started
     if skipped:
         print(f"skipped {skipped} items whose shared file is absent under {args.shared}")
 
-    all_items = results["dev"] + results["test"] + results["holdout2"]
-    splits = (
-        ("dev", results["dev"]),
-        ("test", results["test"]),
-        ("holdout2", results["holdout2"]),
-        ("all", all_items),
-    )
+    order = ["dev", "test", "holdout2", "blind-dev", "blind-test", "holdout3"]
+    names = order + sorted(set(results) - set(order))
+    all_items = [item for name in names for item in results.get(name, [])]
+    blind = results.get("blind-dev", []) + results.get("blind-test", [])
+    splits = [(name, results[name]) for name in names if name in results]
+    splits += [("blind (both)", blind), ("all", all_items)]
     for name, items in splits:
         tp = sum(1 for r, p, _ in items if p and r["label"])
         fp = sum(1 for r, p, _ in items if p and not r["label"])
@@ -95,7 +119,7 @@ def main() -> int:
             tag = "WRONG" if wrong else "ok   "
             top = ", ".join(f"{t}({c}x{w:g})" for t, _, w, c in verdict.matched_terms[:6])
             print(
-                f"{tag} {row['id']} {row['split']:4s} label={row['label']!s:5s} {row['kind']:22s} "
+                f"{tag} {row['id']} {row['split']:10s} label={row['label']!s:5s} {row['kind']:22s} "
                 f"score={verdict.score:.2f} libya={verdict.libya_score:.1f} conflict={verdict.conflict_score:.1f}  {top}"
             )
     print(

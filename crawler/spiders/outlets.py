@@ -92,7 +92,12 @@ class OutletSpider(Spider):
             return None
         # articles first: a crawl cut short should have archived articles, not only listings
         request = self._request(url, outlet, self.parse_article, kind="article", priority=10, link=link)
-        self.session.catalogue.discover(request.url, outlet.name, "article", self.session.crawl_id)
+        status = self.session.catalogue.discover(request.url, outlet.name, "article", self.session.crawl_id)
+        if status != "pending":
+            # archived (or refused) by an earlier crawl: edits are caught by the age-based re-checks
+            # (`recrawl --due`), so discovery does not fetch every known article again
+            self.crawler.stats.inc_value("newsarchive/discovery/known")
+            return None
         return request
 
     # -- callbacks --------------------------------------------------------------------------------
@@ -162,7 +167,8 @@ class OutletSpider(Spider):
         """Hand the article page to the pipeline (extraction runs there, off the reactor thread)."""
         outlet = response.meta["outlet"]
         frontier_url = response.meta.get("frontier_url", response.url)
-        if response.meta.get("revisit_of") is not None and self._seen_unchanged(response.url, frontier_url):
+        if response.meta.get("revisit_of") is not None and not response.meta.get("force") \
+                and self._seen_unchanged(response.url, frontier_url):
             return  # byte-identical to a capture whose article is stored: nothing to extract again
         if not isinstance(response, TextResponse):
             self.session.record_failure(outlet, response.url, "extract", "not-html",

@@ -1,0 +1,216 @@
+"""Normalise legacy page layout before extraction: layout tables become blocks, <br><br> runs become paragraphs."""
+
+from __future__ import annotations
+
+import logging
+
+from lxml.html import HtmlElement
+
+logger = logging.getLogger(__name__)
+
+# Tags that start a new block: a paragraph being assembled from a <br>-separated run stops at them.
+BLOCK_TAGS = frozenset(
+    {"address", "article", "aside", "blockquote", "center", "dd", "details", "dialog", "div", "dl", "dt", "fieldset",
+     "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
+     "menu", "nav", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+     "iframe", "marquee", "select", "textarea", "script", "style", "noscript"}
+)
+# Inline wrappers that legacy pages put around whole articles (<font face=Tahoma><b>...).
+INLINE_WRAPPERS = frozenset({"font", "span", "b", "strong", "i", "em", "small", "big", "u", "center", "a"})
+TABLE_PARTS = ("tbody", "thead", "tfoot", "tr", "td", "th")
+# readability's _markDataTables thresholds: a table this big is data, whatever else it looks like.
+DATA_TABLE_MIN_ROWS = 10
+DATA_TABLE_MIN_COLUMNS = 5
+DATA_TABLE_MIN_CELLS = 10
+LAYOUT_CELL_TEXT = 300  # a cell holding this much running text is a page column, not a datum
+
+
+def _rows(table: HtmlElement) -> list[HtmlElement]:
+    """The rows of ``table`` itself (not of tables nested in it)."""
+    rows = []
+    for child in table:
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in ("tbody", "thead", "tfoot"):
+            rows.extend(r for r in child if r.tag == "tr")
+    return rows
+
+
+def _own_cells(row: HtmlElement) -> list[HtmlElement]:
+    """The cells of one row."""
+    return [c for c in row if c.tag in ("td", "th")]
+
+
+def is_data_table(table: HtmlElement) -> bool:
+    """True when ``table`` holds data (headers, a caption, a grid of short cells) rather than page layout.
+
+    Follows Mozilla readability's ``_markDataTables``, plus one rule for news pages: a cell holding a long run of
+    prose is a page column (the article itself), so its table is layout.
+    """
+    role = (table.get("role") or "").strip().lower()
+    if role in ("presentation", "none") or table.get("datatable") == "0":
+        return False
+    if table.get("summary") or any(c.tag == "caption" for c in table):
+        return True
+    rows = _rows(table)
+    headed = any(c.tag == "th" for r in rows for c in r) or any(
+        c.tag in ("thead", "tfoot", "colgroup", "col") for c in table)
+    for cell in (c for r in rows for c in _own_cells(r)):
+        if cell.find(".//table") is not None:
+            return False  # nested tables are layout (readability)
+        if any(len(" ".join((t or "").split())) >= LAYOUT_CELL_TEXT for t in cell.itertext()):
+            return False
+        if _paragraph_like_children(cell) >= 2:
+            return False
+    if headed:
+        return True
+    columns = max((sum(_colspan(c) for c in _own_cells(r)) for r in rows), default=0)
+    if len(rows) <= 1 or columns <= 1:
+        return False
+    if len(rows) >= DATA_TABLE_MIN_ROWS or columns >= DATA_TABLE_MIN_COLUMNS:
+        return True
+    return len(rows) * columns > DATA_TABLE_MIN_CELLS
+
+
+def _colspan(cell: HtmlElement) -> int:
+    """The colspan of a cell (1 when absent or malformed)."""
+    value = (cell.get("colspan") or "1").strip()
+    return int(value) if value.isdigit() and 0 < int(value) < 100 else 1
+
+
+def _paragraph_like_children(cell: HtmlElement) -> int:
+    """How many <p>, <br><br> breaks or block children a cell holds (a data cell holds one datum)."""
+    count = 0
+    for element in cell.iter("p", "ul", "ol", "div", "h1", "h2", "h3", "h4", "blockquote", "br"):
+        if element.tag == "br":
+            following = element.getnext()
+            if following is not None and following.tag == "br" and not (element.tail or "").strip():
+                count += 1
+        else:
+            count += 1
+    return count
+
+
+def unwrap_layout_tables(root: HtmlElement) -> int:
+    """Turn every layout table (and its rows and cells) into <div>s in place; return how many were turned.
+
+    Extractors render a table as a data grid ("| cell | cell |"): right for a price list, wrong for a 2000s page
+    whose whole layout, article included, sits in nested tables.
+    """
+    tables = list(root.iter("table"))
+    turned = 0
+    # Innermost first: a table's verdict must not depend on whether its nested tables were already turned.
+    verdicts = {id(t): is_data_table(t) for t in tables}
+    for table in tables:
+        if verdicts[id(table)]:
+            continue
+        for part in table.iter(*TABLE_PARTS):
+            if next(part.iterancestors("table")) is table:
+                part.tag = "div"
+        table.tag = "div"
+        for attr in ("cellpadding", "cellspacing", "border"):
+            table.attrib.pop(attr, None)
+        turned += 1
+    logger.debug("unwrapped %d layout tables", turned)
+    return turned
+
+
+def _is_br_run(element: HtmlElement) -> bool:
+    """True when ``element`` is a <br> directly followed (only whitespace between) by another <br>."""
+    if element.tag != "br" or (element.tail or "").strip():
+        return False
+    following = element.getnext()
+    return following is not None and following.tag == "br"
+
+
+def split_br_paragraphs(root: HtmlElement) -> int:
+    """Wrap the inline runs that <br><br> separates into <p> elements in place; return how many <p> were made."""
+    holders = []
+    for br in root.iter("br"):
+        parent = br.getparent()
+        if parent is not None and _is_br_run(br) and (not holders or holders[-1] is not parent):
+            holders.append(parent)
+    made = 0
+    for holder in dict.fromkeys(holders):
+        made += _wrap_runs(holder)
+    return made
+
+
+def _wrap_runs(holder: HtmlElement) -> int:
+    """Rebuild ``holder``'s children so that each <br><br>-separated inline run is one <p>."""
+    children = list(holder)
+    text = holder.text
+    holder.text = None
+    for child in children:
+        holder.remove(child)
+    segments: list[list[HtmlElement | str]] = [[]]
+    out: list[HtmlElement | list[HtmlElement | str]] = []
+    if text and text.strip():
+        segments[-1].append(text)
+    index = 0
+    while index < len(children):
+        child = children[index]
+        tail, child.tail = child.tail, None
+        if child.tag == "br" and _run_length(children, index, tail) >= 2:
+            length = _run_length(children, index, tail)
+            last = children[index + length - 1]
+            tail = last.tail if length > 1 else tail
+            last.tail = None
+            out.append(segments.pop())
+            segments.append([])
+            index += length
+        elif isinstance(child.tag, str) and child.tag in BLOCK_TAGS:
+            out.append(segments.pop())
+            out.append(child)
+            segments.append([])
+            index += 1
+        else:
+            segments[-1].append(child)
+            index += 1
+        if tail and tail.strip():
+            segments[-1].append(tail)
+    out.append(segments.pop())
+    made = 0
+    for item in out:
+        if isinstance(item, list):
+            made += _append_paragraph(holder, item)
+        else:
+            holder.append(item)
+    if holder.tag in INLINE_WRAPPERS and made:
+        holder.tag = "div"  # a <p> inside <font>/<span> is invalid; the wrapper becomes a block
+    return made
+
+
+def _run_length(children: list[HtmlElement], index: int, tail: str | None) -> int:
+    """How many consecutive <br> (with only whitespace between) start at ``children[index]``."""
+    length = 1
+    if tail and tail.strip():
+        return length
+    while index + length < len(children) and children[index + length].tag == "br":
+        if (children[index + length].tail or "").strip():
+            return length + 1
+        length += 1
+    return length
+
+
+def _append_paragraph(holder: HtmlElement, parts: list[HtmlElement | str]) -> int:
+    """Append a <p> holding ``parts`` (strings and inline elements) to ``holder``; 0 when they are blank."""
+    if not any((p.strip() if isinstance(p, str) else True) for p in parts):
+        return 0
+    paragraph = holder.makeelement("p", {})
+    for part in parts:
+        if isinstance(part, str):
+            if len(paragraph):
+                paragraph[-1].tail = (paragraph[-1].tail or "") + part
+            else:
+                paragraph.text = (paragraph.text or "") + part
+        else:
+            paragraph.append(part)
+    holder.append(paragraph)
+    return 1
+
+
+def normalise_layout(root: HtmlElement) -> None:
+    """Make a legacy page look like a modern one to the extractor: layout tables unwrapped, <br><br> paragraphs."""
+    unwrap_layout_tables(root)
+    split_br_paragraphs(root)

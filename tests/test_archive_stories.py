@@ -1,0 +1,167 @@
+"""Syndicated and duplicate stories: shingles, MinHash/LSH, the grouping rules and the catalogue's story ids."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from archive import stories
+from archive.catalogue import Catalogue
+from archive.records import ExtractedArticle, Relevance
+from archive.stories import StoryParams, band_keys, minhash, ordered_shingles, same_story, similarity
+
+DEMO = Path(__file__).resolve().parents[1] / "crawler" / "demosite" / "data" / "articles.json"
+REL = Relevance(True, 3.0, 2.0, 1.0, ())
+
+
+def demo(key: str) -> tuple[str, list[str]]:
+    """Title and paragraphs of one demo-site article (real Arabic news text)."""
+    for a in json.loads(DEMO.read_text(encoding="utf-8"))["articles"]:
+        if a["key"] == key:
+            return a["title"], list(a["paragraphs"])
+    raise KeyError(key)
+
+
+def respell(text: str) -> str:
+    """The spelling variants outlets really differ by: hamza seats, taa marbuta, alef maqsura, digits, tatweel."""
+    return (text.replace("أ", "ا").replace("إ", "ا").replace("ة ", "ه ").replace("ى ", "ي ")
+            .replace("166", "١٦٦").replace("الليبي", "الليـبي"))
+
+
+BASE = "feed-000"  # Misrata militias withdraw from the Tripoli front (July 2019)
+
+
+def copies() -> dict[str, str]:
+    """Realistic syndicated copies of BASE's body (each as another outlet would publish it)."""
+    _, paras = demo(BASE)
+    body = "\n".join(paras)
+    return {
+        "same text, other URL": body,
+        "added intro line": "طرابلس - (وكالات): قال المركز الإعلامي لغرفة عمليات الكرامة التابع للجيش الليبي\n" + body,
+        "dropped last paragraph": "\n".join(paras[:-1]),
+        "page chrome remnants": "عاجل\nتابعونا على فيسبوك\n" + body + "\nاقرأ أيضا: مقتل قيادي في تفجير ببنغازي\n"
+                                "شارك المقال\nجميع الحقوق محفوظة",
+        "spelling variants": respell(body),
+        "first two paragraphs only": "\n".join(paras[:2]),
+    }
+
+
+@pytest.mark.parametrize("edit", sorted(copies()))
+def test_syndicated_copies_are_one_story(edit):
+    base = ordered_shingles("\n".join(demo(BASE)[1]))
+    copy = ordered_shingles(copies()[edit])
+    assert same_story(similarity(base, copy))
+
+
+@pytest.mark.parametrize("other", ["sitemap-004", "legacy-001", "feed-002", "sitemap-displaced", "legacy-academy"])
+def test_other_reports_of_the_same_fighting_are_other_stories(other):
+    # all five are about the Tripoli front in 2019; sitemap-004 is the same withdrawal, reported and analysed anew
+    base = ordered_shingles("\n".join(demo(BASE)[1]))
+    assert not same_story(similarity(base, ordered_shingles("\n".join(demo(other)[1]))))
+
+
+def test_follow_up_recycling_an_old_story_as_background_is_a_new_story():
+    _, old = demo(BASE)
+    _, new_lead = demo("sitemap-displaced")
+    follow_up = "\n".join(new_lead + ["وكانت مصادر قد أفادت في وقت سابق بما يلي:"] + old[:2])
+    sim = similarity(ordered_shingles("\n".join(old[:2])), ordered_shingles(follow_up))
+    assert sim.containment > 0.9  # the old story is all inside the follow-up ...
+    assert not same_story(sim)  # ... but the follow-up leads with new reporting
+
+
+def test_spelling_variants_give_the_same_shingles():
+    text = "أعلنت القوات الليبية السيطرة على مدينة ترهونة في الساعة ١٠ صباحا"
+    variant = "اعلنت القوات الليبيه السيطره علي مدينه ترهونه في الساعه 10 صباحاً"
+    assert ordered_shingles(text) == ordered_shingles(variant)
+
+
+@pytest.mark.parametrize("text, count", [("", 0), ("   \n", 0), ("قصف", 1), ("قصف على طرابلس", 1),
+                                         ("واحد اثنان ثلاثة أربعة خمسة ستة", 3)])
+def test_shingle_counts(text, count):
+    assert len(ordered_shingles(text, 4)) == count
+
+
+def test_minhash_and_bands_are_stable_and_sized():
+    params = StoryParams(bands=10, rows=2)
+    sh = ordered_shingles("\n".join(demo(BASE)[1]))
+    sig = minhash(sh, params)
+    assert len(sig) == 20 and sig == minhash(list(reversed(sh)), params)
+    keys = band_keys(sig, params)
+    assert len(keys) == 10 and len(set(keys)) == 10 and all(-(2**63) <= k < 2**63 for k in keys)
+    assert minhash([], params) == () and band_keys((), params) == []
+
+
+@pytest.mark.parametrize("kwargs", [{"bands": 0}, {"min_jaccard": 0.0}, {"min_lead": 1.5}, {"shingle_words": 0}])
+def test_params_validate(kwargs):
+    with pytest.raises(ValueError):
+        StoryParams(**kwargs)
+
+
+# -- in the catalogue -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cat():
+    c = Catalogue(":memory:")
+    c.upsert_outlets([{"name": n, "display_name": n} for n in ("a", "b", "c")])
+    yield c
+    c.close()
+
+
+def save(cat: Catalogue, outlet: str, url: str, title: str, body: str, at: str = "2019-07-17T10:00:00") -> str:
+    """Store an article and give it a story, as crawler.ingest does; return the story id."""
+    art = ExtractedArticle(url=url, title=title, paragraphs=tuple(body.split("\n")), published="2019-07-17")
+    _, row = cat.save_article(outlet=outlet, canonical_url=url, article=art, relevance=REL, capture_id=None,
+                              fetched_at=at)
+    return cat.assign_story(row["id"])
+
+
+def test_catalogue_groups_copies_across_outlets_and_urls(cat):
+    title, paras = demo(BASE)
+    body = "\n".join(paras)
+    first = save(cat, "a", "https://a.example/1", title, body, "2019-07-17T10:00:00")
+    assert save(cat, "b", "https://b.example/x", "ميليشيات مصراتة تنسحب من طرابلس", copies()["added intro line"],
+                "2019-07-17T11:00:00") == first
+    assert save(cat, "a", "https://a.example/amp/1", title, body, "2019-07-17T12:00:00") == first  # second URL
+    other = save(cat, "c", "https://c.example/2", *(lambda t, p: (t, "\n".join(p)))(*demo("sitemap-004")))
+    assert other != first
+    story = cat.db["stories"].get(first)
+    assert (story["articles"], story["outlets"], story["title"]) == (3, 2, title)
+    assert story["first_seen"] == "2019-07-17T10:00:00"
+    members = cat.story_articles(first)
+    assert members[0]["story_match"] is None and all(m["story_score"] > 0.5 for m in members[1:])
+    several = list(cat.db.query("select id from stories where outlets >= 2"))
+    assert [r["id"] for r in several] == [first]
+
+
+def test_an_article_rewritten_into_another_story_moves_and_counts_follow(cat):
+    title, paras = demo(BASE)
+    first = save(cat, "a", "https://a.example/1", title, "\n".join(paras))
+    assert save(cat, "b", "https://b.example/1", title, "\n".join(paras)) == first
+    t2, p2 = demo("legacy-watiya")
+    moved = save(cat, "b", "https://b.example/1", t2, "\n".join(p2), "2019-07-18T10:00:00")  # page reused
+    assert moved != first
+    assert cat.db["stories"].get(first)["articles"] == 1 and cat.db["stories"].get(moved)["articles"] == 1
+    assert save(cat, "a", "https://a.example/1", title, "\n".join(paras)) == first  # alone: keeps its story id
+
+
+def test_empty_body_gets_a_story_of_its_own(cat):
+    assert save(cat, "a", "https://a.example/e1", "عنوان", "") != save(cat, "b", "https://b.example/e2", "عنوان", "")
+
+
+def test_assign_missing_stories_backfills_in_first_seen_order(cat):
+    title, paras = demo(BASE)
+    for n, at in ((1, "2019-07-17T10:00:00"), (2, "2019-07-17T09:00:00")):
+        art = ExtractedArticle(url="u", title=title, paragraphs=tuple(paras))
+        cat.save_article(outlet="a", canonical_url=f"https://a.example/{n}", article=art, relevance=REL,
+                         capture_id=None, fetched_at=at)
+    assert cat.assign_missing_stories() == 2 and cat.assign_missing_stories() == 0
+    (story,) = list(cat.db["stories"].rows)
+    assert story["articles"] == 2 and story["first_seen"] == "2019-07-17T09:00:00"
+
+
+def test_assign_unknown_article_raises(cat):
+    with pytest.raises(KeyError):
+        stories.assign(cat.db, "0000000000000000")
