@@ -5,81 +5,26 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from sqlite_utils.migrations import Migrations
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; concurrent first runs are then the user's to avoid
+    fcntl = None  # type: ignore[assignment]
 
 from archive import history, stories
 from archive.records import Exchange, ExtractedArticle, Relevance, WarcLocation
+from archive.schema import migrations
 from archive.search import index_text
 
 logger = logging.getLogger(__name__)
 
-migrations = Migrations("newsarchive")
-
-
-@migrations()
-def m001_initial(db: sqlite_utils.Database) -> None:
-    """Create the first schema."""
-    db["outlets"].create({
-        "name": str, "display_name": str, "language": str, "country": str, "homepage": str,
-        "domains": str, "topic_filter": int, "schedule": str, "config_digest": str, "source": str,
-        "updated_at": str,
-    }, pk="name")
-    db["crawls"].create({
-        "id": int, "uid": str, "trigger": str, "outlets": str, "started_at": str, "ended_at": str,
-        "status": str, "exit_code": int, "pid": int, "pages_fetched": int, "articles_new": int,
-        "articles_updated": int, "articles_unchanged": int, "articles_irrelevant": int, "failures": int,
-        "warc_bytes": int, "error": str, "counts": str,
-    }, pk="id")
-    db["captures"].create({
-        "id": int, "crawl_id": int, "outlet": str, "url": str, "method": str, "status": int,
-        "fetched_at": str, "content_type": str, "warc_file": str, "warc_offset": int, "warc_length": int,
-        "warc_record_id": str, "record_type": str, "payload_digest": str, "refers_to": int,
-        "location": str, "ip_address": str, "etag": str, "last_modified": str,
-    }, pk="id", foreign_keys=[("crawl_id", "crawls", "id"), ("refers_to", "captures", "id")])
-    db["captures"].create_index(["url", "fetched_at"])
-    db["captures"].create_index(["warc_file", "warc_offset"])
-    db["articles"].create({
-        "id": str, "seq": int, "url": str, "outlet": str, "title": str, "text": str, "published": str,
-        "published_source": str, "author": str, "language": str, "relevant": int, "relevance_score": float,
-        "libya_score": float, "conflict_score": float, "matched_terms": str, "first_seen": str,
-        "last_seen": str, "capture_id": int, "text_digest": str, "text_file": str, "versions": int,
-        "status": str, "search_text": str,
-    }, pk="id", foreign_keys=[("capture_id", "captures", "id"), ("outlet", "outlets", "name")])
-    db["articles"].create_index(["seq"], unique=True)
-    db["articles"].create_index(["outlet", "published"])
-    db["article_versions"].create({
-        "id": int, "article_id": str, "version": int, "capture_id": int, "title": str, "text": str,
-        "published": str, "text_digest": str, "first_seen": str,
-    }, pk="id", foreign_keys=[("article_id", "articles", "id"), ("capture_id", "captures", "id")])
-    db["article_versions"].create_index(["article_id", "version"], unique=True)
-    db["failures"].create({
-        "id": int, "crawl_id": int, "outlet": str, "url": str, "stage": str, "reason": str, "detail": str,
-        "capture_id": int, "at": str,
-    }, pk="id", foreign_keys=[("crawl_id", "crawls", "id"), ("capture_id", "captures", "id")])
-    db["failures"].create_index(["reason"])
-    # search_text holds the Arabic-normalised words and their clitic-stripped forms (archive.search)
-    db["articles"].enable_fts(["title", "text", "search_text"], create_triggers=True,
-                              tokenize="unicode61 remove_diacritics 2")
-
-
-@migrations()
-def m003_frontier(db: sqlite_utils.Database) -> None:
-    """The crawl frontier: every discovered article URL until it is archived (the state of record).
-
-    Scrapy's JOBDIR loses most of its queue on SIGKILL; this table does not, so the next crawl fetches
-    whatever a killed one had discovered but not yet archived.
-    """
-    db["frontier"].create({
-        "url": str, "outlet": str, "kind": str, "discovered_at": str, "crawl_id": int, "status": str,
-        "attempts": int, "done_at": str, "reason": str,
-    }, pk="url")
-    db["frontier"].create_index(["outlet", "status"])
 
 
 def article_id(canonical_url: str) -> str:
@@ -98,6 +43,20 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+@contextmanager
+def _migration_lock(db_path: Path) -> Iterator[None]:
+    """An exclusive lock beside the database, so two processes never migrate one catalogue at once."""
+    if str(db_path) == ":memory:" or fcntl is None:
+        yield
+        return
+    with open(f"{db_path}.migrate.lock", "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 class Catalogue:
     """The catalogue database of one data folder; every write commits at once, so a crash loses no finished row."""
 
@@ -111,7 +70,9 @@ class Catalogue:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=30000")
-        migrations.apply(self.db)
+        if migrations.pending(self.db):
+            with _migration_lock(self.path):
+                migrations.apply(self.db)  # re-checks what is pending, under the lock
 
     def close(self) -> None:
         """Close the connection."""
@@ -470,50 +431,3 @@ class Catalogue:
     def story_articles(self, story_id: str) -> list[dict[str, Any]]:
         """The articles of a story, first seen first."""
         return list(self.db["articles"].rows_where("story_id = ?", [story_id], order_by="first_seen, id"))
-
-
-@migrations()
-def m002_history(db: sqlite_utils.Database) -> None:
-    """Article events (deletion, return), version diffs, re-check planning, scheduler state."""
-    db["article_events"].create({
-        "id": int, "article_id": str, "kind": str, "url": str, "at": str, "crawl_id": int, "capture_id": int,
-        "http_status": int, "detail": str,
-    }, pk="id", foreign_keys=[("article_id", "articles", "id"), ("crawl_id", "crawls", "id"),
-                              ("capture_id", "captures", "id")])
-    db["article_events"].create_index(["article_id", "at"])
-    db["article_versions"].add_column("diff", str)  # readable unified diff from the previous version
-    db["article_versions"].add_column("changed", str)  # "title,text,published": what changed
-    db["articles"].add_column("watch", str)  # "watching" (re-checked on the back-off schedule) or "done"
-    db["articles"].add_column("next_check_at", str)
-    db["articles"].add_column("last_checked_at", str)
-    db["articles"].create_index(["watch", "next_check_at"])
-    db["crawls"].add_column("log_file", str)  # the crawl process's log, for scheduled runs
-    db["schedules"].create({
-        "outlet": str, "schedule": str, "next_run_at": str, "scheduler_pid": int, "updated_at": str,
-    }, pk="outlet")
-    db.create_view("article_history", """
-        select article_id, first_seen as at, 'version ' || version as what, changed, diff, capture_id, id as ref
-        from article_versions
-        union all
-        select article_id, at, kind as what, http_status as changed, detail as diff, capture_id, id as ref
-        from article_events
-        order by article_id, at""")
-
-
-@migrations()
-def m004_stories(db: sqlite_utils.Database) -> None:
-    """Stories: copies of one piece of journalism (other outlets, other URLs) grouped under one id (archive.stories)."""
-    db["stories"].create({
-        "id": str, "first_seen": str, "last_seen": str, "published": str, "articles": int, "outlets": int,
-        "relevant_articles": int, "title": str, "first_article": str,
-    }, pk="id")
-    db["stories"].create_index(["outlets"])
-    db["stories"].create_index(["first_seen"])
-    db["articles"].add_column("story_id", str)  # stories.id
-    db["articles"].add_column("story_match", str)  # the article whose text it matched when it joined (audit)
-    db["articles"].add_column("story_score", float)  # Jaccard similarity of the two bodies' shingle sets
-    db["articles"].create_index(["story_id"])
-    # one row per LSH band of an article's MinHash signature: articles sharing a band are candidates
-    db["story_bands"].create({"band": int, "article_id": str}, foreign_keys=[("article_id", "articles", "id")])
-    db["story_bands"].create_index(["band"])
-    db["story_bands"].create_index(["article_id"])

@@ -3,7 +3,8 @@
 One story is one piece of journalism, however many outlets or URLs carry it. An article's body is folded
 with ``archive.arabic.normalise`` (hamza seats, taa marbuta, digits, diacritics), cut into overlapping
 word shingles, and summarised by a MinHash signature. The signature is split into LSH bands stored in
-the ``story_bands`` table; an article sharing any band with another is a *candidate*. Candidates are then
+the ``story_bands`` table, with a few bands of a second signature over the lead alone (so a copy cut down
+to its lead still meets the whole); an article sharing any band with another is a *candidate*. Candidates are then
 checked exactly on their shingle sets (no estimate decides a grouping):
 
 * **resemblance**: Jaccard similarity of the two shingle sets is at least ``min_jaccard`` (the same text
@@ -32,11 +33,10 @@ from archive.arabic import tokens
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "DEFAULT_PARAMS", "Assignment", "Similarity", "StoryParams", "assign", "band_keys", "minhash",
+    "DEFAULT_PARAMS", "Assignment", "Similarity", "StoryParams", "assign", "band_keys", "lsh_keys", "minhash",
     "ordered_shingles", "refresh_story", "same_story", "similarity",
 ]
 
-_MERSENNE = (1 << 61) - 1
 _MAX_HASH = (1 << 61) - 1
 
 
@@ -51,12 +51,14 @@ class StoryParams:
     min_containment: float = 0.6  # trimmed-copy rule: share of the shorter text found in the longer
     min_lead: float = 0.5  # trimmed-copy rule: share of the longer text's lead found in the shorter
     lead_shingles: int = 40  # the lead: this many opening shingles (fewer when the shorter text is shorter)
+    lead_bands: int = 8  # LSH bands of the lead's own signature ...
+    lead_rows: int = 2  # ... of this many values each
     min_shared: int = 3  # never group on fewer shared shingles than this (very short texts)
     min_contained: int = 10  # trimmed-copy rule: at least this many shared shingles (a sentence, not a phrase)
     seed: int = 20191104  # permutation seed: changing it (or shingle_words, bands, rows) needs a re-index
 
     def __post_init__(self) -> None:
-        if self.shingle_words < 1 or self.bands < 1 or self.rows < 1 or self.lead_shingles < 1:
+        if min(self.shingle_words, self.bands, self.rows, self.lead_shingles, self.lead_bands, self.lead_rows) < 1:
             raise ValueError(f"shingle_words, bands, rows and lead_shingles must be positive: {self!r}")
         for name in ("min_jaccard", "min_containment", "min_lead"):
             if not 0.0 < getattr(self, name) <= 1.0:
@@ -110,37 +112,68 @@ def ordered_shingles(text: str, size: int = DEFAULT_PARAMS.shingle_words) -> lis
     return list(seen)
 
 
-_PERMUTATIONS: dict[tuple[int, int], tuple[tuple[int, int], ...]] = {}
+_MASK64 = (1 << 64) - 1
 
 
-def _permutations(num_perm: int, seed: int) -> tuple[tuple[int, int], ...]:
-    """The (a, b) coefficients of the universal hashes h(x) = (a*x + b) mod (2**61 - 1)."""
-    key = (num_perm, seed)
-    if key not in _PERMUTATIONS:
-        rng = random.Random(seed)
-        _PERMUTATIONS[key] = tuple((rng.randrange(1, _MERSENNE), rng.randrange(0, _MERSENNE))
-                                   for _ in range(num_perm))
-    return _PERMUTATIONS[key]
+def _mixer(seed: int) -> tuple[int, int]:
+    """The odd multiplier and the offset that re-hash shingles for one seed."""
+    rng = random.Random(seed)
+    return rng.randrange(1, 1 << 64) | 1, rng.randrange(0, 1 << 64)
 
 
-def minhash(shingles: list[int] | set[int], params: StoryParams = DEFAULT_PARAMS) -> tuple[int, ...]:
-    """The MinHash signature (``params.num_perm`` values) of a set of shingle hashes; empty set: empty tuple."""
+def minhash(shingles: list[int] | set[int], params: StoryParams = DEFAULT_PARAMS,
+            size: int | None = None) -> tuple[int, ...]:
+    """A MinHash signature of ``size`` (default ``params.num_perm``) values; empty set: empty tuple.
+
+    One-permutation hashing with rotation densification (Shrivastava & Li, ICML 2014): every shingle is
+    hashed once into one of ``size`` bins and each bin keeps its minimum; an empty bin borrows the value
+    of the next non-empty bin to its right, shifted by the distance, so the LSH property holds. It costs
+    O(shingles) instead of O(shingles * size) for k independent permutations, in pure Python.
+    """
     if not shingles:
         return ()
-    hs = list(shingles)
-    return tuple(min([(a * h + b) % _MERSENNE for h in hs]) for a, b in _permutations(params.num_perm, params.seed))
+    k = size or params.num_perm
+    mult, add = _mixer(params.seed)
+    empty = 1 << 64
+    bins = [empty] * k
+    for h in shingles:
+        x = (h * mult + add) & _MASK64
+        j = x % k
+        v = x // k
+        bins[j] = min(bins[j], v)
+    step = (1 << 64) // k + 1  # a borrowed value never equals a bin's own value
+    sig = list(bins)
+    for j in range(k):
+        if bins[j] == empty:
+            d = 1
+            while bins[(j + d) % k] == empty:
+                d += 1
+            sig[j] = bins[(j + d) % k] + d * step
+    return tuple(sig)
 
 
-def band_keys(signature: tuple[int, ...], params: StoryParams = DEFAULT_PARAMS) -> list[int]:
-    """One signed 63-bit key per LSH band (band number mixed in, so equal values in other bands never meet)."""
+def band_keys(signature: tuple[int, ...], params: StoryParams = DEFAULT_PARAMS, *, rows: int | None = None,
+              first_band: int = 0) -> list[int]:
+    """One signed 63-bit key per LSH band of ``rows`` values (band number mixed in: bands never meet others)."""
+    rows = rows or params.rows
     keys = []
-    for band in range(params.bands):
-        chunk = signature[band * params.rows : (band + 1) * params.rows]
-        if len(chunk) < params.rows:
-            break
-        raw = hashlib.blake2b(repr((band, chunk)).encode("ascii"), digest_size=8).digest()
+    for n in range(len(signature) // rows):
+        chunk = signature[n * rows : (n + 1) * rows]
+        raw = hashlib.blake2b(repr((first_band + n, chunk)).encode("ascii"), digest_size=8).digest()
         keys.append(int.from_bytes(raw, "little", signed=True))
     return keys
+
+
+def lsh_keys(shingles: list[int], params: StoryParams = DEFAULT_PARAMS) -> list[int]:
+    """The index keys of a body: bands of its whole-text signature, then bands of its lead's signature.
+
+    The lead bands find a short copy of a long story (the lead kept, the rest cut) whose Jaccard
+    similarity with the whole is too low for the whole-text bands to meet.
+    """
+    keys = band_keys(minhash(shingles, params), params)
+    lead = shingles[: params.lead_shingles]
+    lead_sig = minhash(lead, params, params.lead_bands * params.lead_rows)
+    return keys + band_keys(lead_sig, params, rows=params.lead_rows, first_band=params.bands)
 
 
 def similarity(a: list[int], b: list[int], params: StoryParams = DEFAULT_PARAMS) -> Similarity:
@@ -222,7 +255,7 @@ def assign(db: sqlite_utils.Database, article_id: str, params: StoryParams = DEF
     row = rows[0]
     text = row["text"] or ""
     mine = ordered_shingles(text, params.shingle_words)
-    keys = band_keys(minhash(mine, params), params)
+    keys = lsh_keys(mine, params)
     db.execute("delete from story_bands where article_id = ?", [article_id])
     db["story_bands"].insert_all([{"band": k, "article_id": article_id} for k in keys])
     best: tuple[tuple[float, float], dict[str, Any], Similarity] | None = None

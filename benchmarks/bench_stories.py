@@ -9,7 +9,7 @@ shared/corpora/arabic-news-pages (expected outputs, and the HTML pages through t
 Each story gets ``--copies`` syndicated copies made by the edits outlets really make (other headline, dateline or
 intro line, dropped last paragraph, only the lead kept, page chrome remnants, spelling variants, light copy-editing),
 alone and combined. Negatives, besides every other story (many about the same Tripoli fighting on the same days):
-follow-ups (fresh reporting + an older story recycled as background) and reports quoting one paragraph of another.
+follow-ups (fresh reporting + an older story recycled as background) and reports quoting one sentence of another.
 Fresh reporting comes from held-out stories that are not in the set themselves.
 
 Everything goes through the real catalogue (save_article + assign_story, on disk), in random order; then every pair
@@ -35,9 +35,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from archive import stories  # noqa: E402
-from archive.catalogue import Catalogue  # noqa: E402
-from archive.records import ExtractedArticle, Relevance  # noqa: E402
+from archive import stories
+from archive.catalogue import Catalogue
+from archive.records import ExtractedArticle, Relevance
 
 REL = Relevance(True, 1.0, 1.0, 1.0, ())
 
@@ -234,8 +234,8 @@ def build(bases: list[Item], copies: int, rng: random.Random) -> list[Item]:
                 background.pop()
             paras = [*new.paragraphs, "وكانت مصادر قد أفادت في وقت سابق بأن:", " ".join(background)]
             out.append(Item(f"fu-{new.key}", f"fu-{new.key}", "follow-up", new.title, paras))
-        else:  # a different report quoting one paragraph of the older one
-            paras = [new.paragraphs[0], rng.choice(old.paragraphs), *new.paragraphs[1:]]
+        else:  # a different report quoting one sentence (a statement) of the older one
+            paras = [new.paragraphs[0], rng.choice(_sentences(old.paragraphs)), *new.paragraphs[1:]]
             out.append(Item(f"sq-{new.key}", f"sq-{new.key}", "shared-quote", new.title, paras))
     return out
 
@@ -289,7 +289,7 @@ def compare_methods(items: list[Item]) -> list[tuple[str, float, float]]:
             hashes = [simhash(s) for s in sh]
             for d in (3, 6, 10):
                 results.append((f"SimHash 64-bit, Hamming <= {d}", *pairwise(
-                    items, {p: bin(hashes[p[0]] ^ hashes[p[1]]).count("1") <= d for p in pairs})[:2]))
+                    items, {p: (hashes[p[0]] ^ hashes[p[1]]).bit_count() <= d for p in pairs})[:2]))
     return results
 
 
@@ -346,7 +346,7 @@ def main() -> int:
     bases = load_bases(args.shared, not args.no_html)
     items = build(bases, args.copies, rng)
     kinds = Counter(it.made_by if "+" not in it.made_by else "combined edits" for it in items)
-    print(f"{len(bases)} real stories; benchmark set: {len(items)} articles in {len(set(i.story for i in items))} "
+    print(f"{len(bases)} real stories; benchmark set: {len(items)} articles in {len({i.story for i in items})} "
           f"true stories; {dict(sorted(kinds.items()))}")
 
     story_of, times, filler_mean = run_catalogue(items, make_filler(bases, args.filler, rng), rng)
@@ -355,7 +355,7 @@ def main() -> int:
     precision, recall, tp, fp, fn = pairwise(items, pred)
     times.sort()
     print("\n| pipeline (catalogue, LSH, on disk) | value |\n|---|---:|")
-    print(f"| articles / true stories / predicted stories | {len(items)} / {len(set(i.story for i in items))} / "
+    print(f"| articles / true stories / predicted stories | {len(items)} / {len({i.story for i in items})} / "
           f"{len(set(story_of))} |")
     print(f"| pairwise precision | {precision:.4f} ({tp} of {tp + fp}) |")
     print(f"| pairwise recall | {recall:.4f} ({tp} of {tp + fn}) |")

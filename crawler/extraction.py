@@ -16,6 +16,7 @@ from lxml.html import HtmlElement
 from archive.records import ExtractedArticle, ExtractionFailure
 from crawler.boilerplate import prune_boilerplate
 from crawler.layout import normalise_layout
+from crawler.postfilter import filter_paragraphs
 from crawler.titles import clean_space, find_title, iter_json_ld, json_ld_article, meta_content
 
 try:  # crawler/dates.py is written alongside this module; until it lands, trafilatura's date is used
@@ -25,6 +26,8 @@ except ImportError:  # pragma: no cover - depends on the working tree
 
 logger = logging.getLogger(__name__)
 
+HEADLINE_SEARCH = 4  # the headline is looked for among the first paragraphs only
+ABOVE_HEADLINE_MAX = 200  # lines above the headline shorter than this in total are chrome (breadcrumb, kicker)
 DEFAULT_MIN_CHARS = 120  # shortest body kept as an article (a two-sentence news brief)
 SNIFF_BYTES = 4096
 META_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
@@ -220,13 +223,29 @@ def _run_trafilatura(root: HtmlElement, url: str, **options: object):
     )
 
 
+def _filtered(paragraphs: tuple[str, ...], removed: list[str]) -> tuple[str, ...]:
+    """``paragraphs`` without those that lie inside a block pruning recognised as boilerplate."""
+    blocks = [clean_space(r) for r in removed if len(r) > 0]
+    return tuple(p for p in paragraphs if not any(p in b for b in blocks))
+
+
 def extract_body(root: HtmlElement, url: str) -> tuple[tuple[str, ...], object | None]:
     """The body paragraphs of the page ``root`` (pruned of known boilerplate first) and trafilatura's document."""
+    import os
+    mode = os.environ.get("NX_MODE", "cur")
     pruned = copy.deepcopy(root)
     normalise_layout(pruned)
-    prune_boilerplate(pruned)
+    whole = copy.deepcopy(pruned)
+    removed = prune_boilerplate(pruned)
     document = _run_trafilatura(pruned, url)
     paragraphs = _paragraphs(document.text or "") if document is not None else ()
+    if mode in ("post", "choose"):
+        other_doc = _run_trafilatura(whole, url)
+        other = _filtered(_paragraphs(other_doc.text or ""), removed) if other_doc is not None else ()
+        size, other_size = sum(map(len, paragraphs)), sum(map(len, other))
+        if mode == "post" or other_size > 1.3 * size + 200:
+            return other, other_doc or document
+        return paragraphs, document
     if sum(map(len, paragraphs)) < DEFAULT_MIN_CHARS:
         # Pruning can remove a mislabelled article container; trafilatura alone is the fallback.
         fallback = _run_trafilatura(copy.deepcopy(root), url)
@@ -302,8 +321,13 @@ def _extract(
     if parts.path.strip("/") == "" and not parts.query and _looks_like_listing(root, url):
         return ExtractionFailure(url, "not-article", "site home page with teaser headlines")
     title = find_title(root, url, fallback=(document.title or "") if document is not None else "")
-    if paragraphs and title and clean_space(paragraphs[0]) == title:
-        paragraphs = paragraphs[1:]
+    paragraphs = _without_headline(paragraphs, title)
+    author = _author(root, getattr(document, "author", None))
+    import os
+    if os.environ.get("NX_POST", "1") == "1":
+        paragraphs = filter_paragraphs(paragraphs, author)
+    if not paragraphs:
+        return ExtractionFailure(url, "no-text", "no body text left once boilerplate lines were removed")
     published, published_source = _published(html, url, fetched_at, document)
     declared = root.get("lang") or root.get("xml:lang") or meta_content(root, "og:locale", "content-language", "language")
     language = detect_language(" ".join(paragraphs), declared or getattr(document, "language", None))
@@ -313,10 +337,22 @@ def _extract(
         paragraphs=paragraphs,
         published=published,
         published_source=published_source,
-        author=_author(root, getattr(document, "author", None)),
+        author=author,
         language=language,
         canonical_link=_canonical(root, url),
     )
+
+
+def _without_headline(paragraphs: tuple[str, ...], title: str) -> tuple[str, ...]:
+    """``paragraphs`` without the headline and the short chrome lines (breadcrumb, section) printed above it."""
+    if not title:
+        return paragraphs
+    for index, paragraph in enumerate(paragraphs[:HEADLINE_SEARCH]):
+        if paragraph == title:
+            if sum(len(p) for p in paragraphs[:index]) <= ABOVE_HEADLINE_MAX:
+                return paragraphs[index + 1:]
+            return paragraphs[:index] + paragraphs[index + 1:]
+    return paragraphs
 
 
 def _published(html: str, url: str, fetched_at: datetime | None, document: object | None) -> tuple[str | None, str | None]:

@@ -61,6 +61,9 @@ def _ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url:
     fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
     outcome, row = session.catalogue.save_article(outlet=outlet_name, canonical_url=canonical, article=article,
                                                   relevance=relevance, capture_id=capture_id, fetched_at=fetched_at)
+    if outcome != "unchanged" or row.get("story_id") is None:
+        # group copies of one story (wire copy on several outlets, one article under several URLs)
+        session.catalogue.assign_story(row["id"])
     if relevance.relevant and (outcome in ("new", "updated") or not row.get("text_file")):
         seq = session.catalogue.assign_seq(row["id"])
         relpath = textexport.write_text(session.config.data_dir, seq, row["id"], article.title, article.paragraphs)

@@ -24,8 +24,9 @@ logger = logging.getLogger(__name__)
 #: The lexicon shipped with the project.
 DEFAULT_LEXICON = Path(__file__).resolve().parent.parent / "seeds" / "lexicon.toml"
 
-#: The evidence groups a category may feed.
-GROUPS = ("libya", "conflict", "foreign", "offtopic")
+#: The evidence groups a category may feed. "dispute" (words of political standoff and rejection) counts as
+#: conflict evidence only when the story names enough distinct bodies of the Libyan split (the split signal).
+GROUPS = ("libya", "conflict", "foreign", "offtopic", "dispute")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ class Scoring:
     # this many DISTINCT ambiguous Libya terms anchor each other (Zawiya + Tripoli + Presidential Council
     # + GNU is Libya even unnamed); 0 = only an unambiguous term anchors
     anchor_ambiguous_min: int = 3
+    # the split signal (round 4): when a story names this many DISTINCT bodies of the Libyan split (terms with
+    # a "body": the Presidential Council, the House, the High Council of State, the two governments, the
+    # General Command...), its dispute words count as conflict evidence; 0 switches the signal off
+    split_bodies_min: int = 2
+    split_factor: float = 1.0  # weight multiplier of dispute words while the split signal is on
 
     def __post_init__(self) -> None:
         """Reject values that make the rule meaningless."""
@@ -55,8 +61,9 @@ class Scoring:
                 raise ValueError(f"{f.name} must be a non-negative number, got {value!r}")
         if not all(0 <= v <= 1 for v in (self.focus_min, self.topic_min, self.ambiguous_factor)):
             raise ValueError("focus_min, topic_min and ambiguous_factor must lie between 0 and 1")
-        if not isinstance(self.anchor_ambiguous_min, int):
-            raise TypeError(f"anchor_ambiguous_min must be a whole number, got {self.anchor_ambiguous_min!r}")
+        for name in ("anchor_ambiguous_min", "split_bodies_min"):
+            if not isinstance(getattr(self, name), int):
+                raise TypeError(f"{name} must be a whole number, got {getattr(self, name)!r}")
         if self.count_cap < 1 or self.min_body_tokens < 1:
             raise ValueError("count_cap and min_body_tokens must be at least 1")
 
@@ -71,6 +78,7 @@ class Term:
     feeds: tuple[str, ...]
     forms: tuple[tuple[str, ...], ...]  # normalised token sequences: the term, its variants, English
     ambiguous: bool = False
+    body: str = ""  # the body of the Libyan split this term names ("" = none); see Scoring.split_bodies_min
 
 
 @dataclass(frozen=True)
@@ -130,10 +138,12 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any) -
     key = f"category.{cat}.terms[{i}]"
     if not isinstance(raw, dict):
         raise _fail(path, key, 'must be an inline table: { term = "قصف", weight = 2.5 }')
-    unknown = set(raw) - {"term", "weight", "variants", "english", "ambiguous", "note"}
+    unknown = set(raw) - {"term", "weight", "variants", "english", "ambiguous", "body", "note"}
     if unknown:
         raise _fail(
-            path, f"{key}.{min(unknown)}", "unknown key; use term, weight, variants, english, ambiguous, note"
+            path,
+            f"{key}.{min(unknown)}",
+            "unknown key; use term, weight, variants, english, ambiguous, body, note",
         )
     name = raw.get("term")
     if not isinstance(name, str) or not name.strip():
@@ -145,6 +155,9 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any) -
     ambiguous = raw.get("ambiguous", False)
     if not isinstance(ambiguous, bool):
         raise _fail(path, f"{key}.ambiguous", "must be true or false")
+    body = raw.get("body", "")
+    if not isinstance(body, str) or (("body" in raw) and not body.strip()):
+        raise _fail(path, f"{key}.body", 'must be a non-empty name of a body of the split, e.g. body = "house"')
     spellings = [name, *_strings(path, f"{key}.variants", raw.get("variants"))]
     spellings += _strings(path, f"{key}.english", raw.get("english"))
     forms: list[tuple[str, ...]] = []
@@ -154,7 +167,7 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any) -
             raise _fail(path, key, f"spelling {spelling!r} has no letters or digits; remove it")
         if form not in forms:
             forms.append(form)
-    return Term(name, cat, float(weight), feeds, tuple(forms), ambiguous)
+    return Term(name, cat, float(weight), feeds, tuple(forms), ambiguous, body.strip())
 
 
 def load_lexicon(path: Path) -> Lexicon:
@@ -188,6 +201,8 @@ def load_lexicon(path: Path) -> Lexicon:
         feeds = tuple(_strings(path, f"category.{cat}.feeds", body.get("feeds")))
         if not feeds or any(g not in GROUPS for g in feeds):
             raise _fail(path, f"category.{cat}.feeds", f"must be a non-empty list drawn from {list(GROUPS)}")
+        if "dispute" in feeds and len(feeds) > 1:
+            raise _fail(path, f"category.{cat}.feeds", 'a "dispute" category feeds nothing else; split it in two')
         raw_terms = body.get("terms")
         if not isinstance(raw_terms, list) or not raw_terms:
             raise _fail(path, f"category.{cat}.terms", "must be a non-empty list of inline tables")
@@ -238,7 +253,8 @@ def judge(title: str, text: str, lexicon: Lexicon) -> Relevance:
 
     Returns:
         A Relevance; ``score >= 1`` exactly when ``relevant``; ``matched_terms`` lists
-        (term, category, effective weight, title + body count), strongest contribution first.
+        (term, category, effective weight, title + body count), strongest contribution first; a dispute
+        word's effective weight is 0 when the story does not name enough bodies of the split.
     """
     rule = lexicon.scoring
     body_words = tokens(text)
@@ -255,12 +271,19 @@ def judge(title: str, text: str, lexicon: Lexicon) -> Relevance:
     anchored = any(not terms[i].ambiguous for i in libya_terms) or (
         rule.anchor_ambiguous_min > 0 and ambiguous_count >= rule.anchor_ambiguous_min
     )
+    # The split signal: two or more distinct bodies of the Libyan split in one story (an ambiguous one counts
+    # only once Libya is anchored) turn its dispute words into conflict evidence. Naming the House alone, or a
+    # dispute word without rival bodies, adds nothing.
+    bodies = {terms[i].body for i in matched if terms[i].body and (anchored or not terms[i].ambiguous)}
+    split_on = rule.split_bodies_min > 0 and len(bodies) >= rule.split_bodies_min
     title_mass = dict.fromkeys(GROUPS, 0.0)
     body_mass = dict.fromkeys(GROUPS, 0.0)
     evidence: list[tuple[float, tuple[str, str, float, int]]] = []
     for i in matched:
         term = terms[i]
         weight = term.weight if (anchored or not term.ambiguous) else term.weight * rule.ambiguous_factor
+        if "dispute" in term.feeds:
+            weight = weight * rule.split_factor if split_on else 0.0  # listed, but counts only with the signal
         in_title = 1 if title_hits.get(i) else 0
         body_count = body_hits.get(i, 0)
         for group in term.feeds:
@@ -271,7 +294,7 @@ def judge(title: str, text: str, lexicon: Lexicon) -> Relevance:
         evidence.append((contribution, (term.term, term.category, round(weight, 3), count)))
     per_100 = 100.0 / max(len(body_words), rule.min_body_tokens)
     score_of = {g: rule.title_factor * title_mass[g] + body_mass[g] * per_100 for g in GROUPS}
-    libya, conflict = score_of["libya"], score_of["conflict"]
+    libya, conflict = score_of["libya"], score_of["conflict"] + score_of["dispute"]
     foreign, offtopic = score_of["foreign"], score_of["offtopic"]
     focus = libya / (libya + foreign) if libya + foreign > 0 else 0.0
     topic = conflict / (conflict + offtopic) if conflict + offtopic > 0 else 0.0

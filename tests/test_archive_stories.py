@@ -90,6 +90,7 @@ def test_minhash_and_bands_are_stable_and_sized():
     assert len(sig) == 20 and sig == minhash(list(reversed(sh)), params)
     keys = band_keys(sig, params)
     assert len(keys) == 10 and len(set(keys)) == 10 and all(-(2**63) <= k < 2**63 for k in keys)
+    assert len(stories.lsh_keys(sh, params)) == 10 + params.lead_bands
     assert minhash([], params) == () and band_keys((), params) == []
 
 
@@ -125,7 +126,8 @@ def test_catalogue_groups_copies_across_outlets_and_urls(cat):
     assert save(cat, "b", "https://b.example/x", "ميليشيات مصراتة تنسحب من طرابلس", copies()["added intro line"],
                 "2019-07-17T11:00:00") == first
     assert save(cat, "a", "https://a.example/amp/1", title, body, "2019-07-17T12:00:00") == first  # second URL
-    other = save(cat, "c", "https://c.example/2", *(lambda t, p: (t, "\n".join(p)))(*demo("sitemap-004")))
+    other_title, other_paras = demo("sitemap-004")
+    other = save(cat, "c", "https://c.example/2", other_title, "\n".join(other_paras))
     assert other != first
     story = cat.db["stories"].get(first)
     assert (story["articles"], story["outlets"], story["title"]) == (3, 2, title)

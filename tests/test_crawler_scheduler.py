@@ -127,7 +127,7 @@ def test_trigger_for_refuses_nonsense(schedule: str) -> None:
 def busy_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Scheduler, dict]]:
     """Two outlets every 2 s whose crawls last longer than that; the first crawl of "crashy" is killed (-9)."""
     root = tmp_path_factory.mktemp("sched")
-    slow, crashy = SlowSite(0.6), SlowSite(0.6)
+    slow, crashy = SlowSite(1.2), SlowSite(1.2)  # slow enough that even a crawl with nothing new lasts > 2 s
     seeds = write_seeds(root / "seeds.toml", {"slow": (slow, "2s"), "crashy": (crashy, "2s")})
     scheduler = Scheduler(SchedulerConfig(data_dir=root / "data", seeds=seeds, settings=SETTINGS, stop_grace=20,
                                           kill_grace=5, watch_every=None))
@@ -160,9 +160,11 @@ def test_runs_of_one_outlet_never_overlap(busy_run: tuple[Path, Scheduler, dict]
     for job in ("slow", "crashy"):
         runs = sorted((r for r in scheduler.runs if r.job == job), key=lambda r: r.started)
         assert len(runs) >= 2
-        # each crawl lasts > 2 s, the interval; a run that falls due meanwhile is skipped, never started alongside
+        # a run that falls due while the last one still runs is skipped, never started alongside
         assert all(b.started >= a.ended for a, b in itertools.pairwise(runs)), [(r.started, r.ended) for r in runs]
-        assert all(r.ended - r.started > 2.0 for r in runs if r.exit_code == 0)
+        # and there was a chance to overlap: some crawl outlasted the 2 s interval (later crawls, with every
+        # article already archived, can be shorter)
+        assert any(r.ended - r.started > 2.0 for r in runs), [(r.ended - r.started, r.exit_code) for r in runs]
 
 
 def test_crashed_crawl_is_recorded_and_the_next_still_runs(busy_run: tuple[Path, Scheduler, dict]) -> None:

@@ -95,6 +95,7 @@ def build_sample_catalogue(data_dir: Path) -> dict[str, Any]:
                                           relevance=_relevance(a["relevant"], title + "\n" + "\n".join(paragraphs)),
                                           capture_id=capture_id, fetched_at=fetched.isoformat(timespec="seconds"))
                 captures[a["key"]] = capture_id
+                cat.assign_story(_row["id"])
             ids[a["key"]] = article_id(url)
             if a["relevant"]:
                 cat.assign_seq(ids[a["key"]])
@@ -305,8 +306,10 @@ def test_canned_queries_answer_what_they_promise(ds: Any, sample: dict[str, Any]
     health = get(ds, "/catalogue/crawl_health.json?_shape=array").json()
     assert {r["outlet"]: r["failures"] for r in health}["old-portal-demo"] == 1
     assert all(r["last_successful_crawl"] for r in health)
-    pairs = get(ds, "/catalogue/stories_in_several_outlets.json?_shape=array&since=2000-01-01").json()
-    assert {(p["id_a"], p["id_b"]) for p in pairs} == {(sample["ids"]["feed-000"], sample["ids"][SYNDICATED_KEY])}
+    stories = get(ds, "/catalogue/stories_in_several_outlets.json?_shape=array").json()
+    assert len(stories) == 1 and stories[0]["outlets"] == 2
+    copies = get(ds, f"/catalogue/story_copies.json?_shape=array&story={stories[0]['story']}").json()
+    assert {c["id"] for c in copies} == {sample["ids"]["feed-000"], sample["ids"][SYNDICATED_KEY]}
 
 
 def test_facets_include_outlet_relevant_language_and_published(ds: Any) -> None:

@@ -89,7 +89,7 @@ def crawled(tmp_path_factory):
             [sys.executable, "-m", "crawler.cli", "crawl", "--seeds", str(seeds), "--data", str(data),
              "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
              "-s", "CRAWL_CONTACT_URL=http://127.0.0.1/contact"],
-            capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parent.parent,
+            check=False, capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parent.parent,
         )
         yield {"proc": proc, "data": data, "sites": sites, "seeds": seeds,
                "expected": {e.key: e for e in sites.expected}, "log": list(sites.requests_log)}

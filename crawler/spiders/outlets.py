@@ -60,8 +60,9 @@ class OutletSpider(Spider):
     def start_requests_for_all(self) -> Iterator[Request]:
         """Every outlet's first requests: what earlier crawls found but did not archive, then discovery."""
         for row in self.session.catalogue.pending([o.name for o in self.outlets]):
+            # accepted as an article when it was discovered; its canonical form need not match article_urls
             outlet = self.session.by_name[row["outlet"]]
-            request = self._article(row["url"], outlet)
+            request = self._article(row["url"], outlet, matched=True)
             if request is not None:
                 yield request
         for outlet in self.outlets:
@@ -85,10 +86,14 @@ class OutletSpider(Spider):
             meta["listed_date"] = link.published
         return Request(url, callback=callback, errback=self.on_error, meta=meta, priority=priority)
 
-    def _article(self, url: str, outlet: Outlet, link: discovery.Link | None = None) -> Request | None:
+    def _article(self, url: str, outlet: Outlet, link: discovery.Link | None = None, *,
+                 matched: bool = False) -> Request | None:
         if not outlet.owns(url):
             return None
-        if outlet.article_urls and not outlet.is_article(url):
+        # a user copies patterns from the links as the site prints them; the canonical form may differ
+        # (sorted query, re-encoded slug), so either may match
+        if not matched and outlet.article_urls and not (outlet.is_article(url)
+                                                        or outlet.is_article(canonicalize(url))):
             return None
         # articles first: a crawl cut short should have archived articles, not only listings
         request = self._request(url, outlet, self.parse_article, kind="article", priority=10, link=link)

@@ -73,7 +73,7 @@ class AspNetSite:
         if lpath == "/default.aspx":
             return self.home()
         if lpath == "/newslist.aspx" and q.get("catid", "").isdigit():
-            page = int(q["page"]) if q.get("page", "1").isdigit() else 1
+            page = int(q.get("page", "1")) if q.get("page", "1").isdigit() else 1
             return self.listing(int(q["catid"]), page)
         if lpath == "/newsdetails.aspx" and q.get("newsid", "").isdigit():
             news_id = int(q["newsid"])

@@ -114,7 +114,7 @@ class DrupalSite:
                 return redirect(301, self.url(node))
             return html_reply(self.frame("تم رفض الوصول", '<h1 class="page-title">تم رفض الوصول</h1>'
                                          "<p>غير مصرح لك بالوصول إلى هذه الصفحة.</p>"), status=403, gzip_ok=True)
-        if path.startswith("/search") or path.startswith("/user/"):
+        if path.startswith(("/search", "/user/")):
             return html_reply(self.frame("بحث", '<h1 class="page-title">بحث</h1><p>أدخل كلمات البحث.</p>'),
                               gzip_ok=True)
         if path.startswith("/ar/taxonomy/term/"):
@@ -252,7 +252,11 @@ class DrupalSite:
 
     def home(self) -> Reply:
         """The front page: the three newest teasers."""
-        main = ('<h1 class="visually-hidden">الرئيسية</h1><div class="views-element-container"><div class="view view-frontpage">'
+        # a "breaking news" ticker whose link field stores /node/N paths, not the aliases
+        ticker = "".join(f'<li><a href="/node/{n["nid"]}">{escape(n["title"])}</a></li>' for n in self.nodes[:2])
+        main = ('<div class="block breaking-news"><span class="breaking-news__label">عاجل</span><ul class="ticker">'
+                + ticker + '</ul></div>'
+                '<h1 class="visually-hidden">الرئيسية</h1><div class="views-element-container"><div class="view view-frontpage">'
                 + "".join(self.teaser(n) for n in self.nodes[:3]) + "</div></div>")
         title = f"{escape(self.c['site_name'])} | أخبار ليبيا لحظة بلحظة"
         head = f'<link rel="canonical" href="{self.base}/ar" />'

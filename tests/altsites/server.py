@@ -65,7 +65,7 @@ def _handler_for(name: str, site: WordPressSite | DrupalSite | AspNetSite, log: 
         server_version = "Apache" if name != "aspnet" else "Microsoft-IIS/7.5"
         sys_version = ""
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (BaseHTTPRequestHandler's name)
+        def log_message(self, format: str, *args: object) -> None:
             pass  # the requests_log is the record; stderr noise would hide test output
 
         def _reply(self, send_body: bool) -> None:
@@ -73,7 +73,7 @@ def _handler_for(name: str, site: WordPressSite | DrupalSite | AspNetSite, log: 
             query = dict(parse_qsl(parts.query, keep_blank_values=True))
             try:
                 reply = site.handle(unquote(parts.path), query)
-            except Exception as exc:  # a bug in a test site must show as a 500, not a dropped connection
+            except Exception as exc:  # noqa: BLE001 (a test-site bug must show as a 500, not a dropped connection)
                 reply = Reply(500, (("Content-Type", "text/plain"),), f"test site error: {exc!r}".encode())
             body = reply.body
             headers = list(reply.headers)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from html import escape
 from urllib.parse import quote
@@ -72,6 +72,8 @@ class WordPressSite:
             if path == "/wp-admin/admin-ajax.php":
                 return Reply(400, (("Content-Type", "text/html; charset=UTF-8"),), b"0")
             return redirect(302, f"{self.base}/wp-login.php?redirect_to=" + quote(self.base + path, safe=""))
+        if path.startswith("/wp-sitemap") and path.endswith(".xml"):
+            return self.sitemap(path[1:-4])
         if path in ("/feed/", "/feed"):
             return self.feed()
         if path == "/":
@@ -141,8 +143,11 @@ class WordPressSite:
     def foot(self) -> str:
         """The sidebar and the site footer."""
         recent = "".join(f'<li><a href="{self.permalink(p)}">{escape(p["title"])}</a></li>' for p in self.posts[:5])
+        # a news-ticker widget that links posts by their shortlinks (wp_get_shortlink), as ticker plugins do
+        ticker = "".join(f'<li><a href="{self.base}/?p={p["id"]}">{escape(p["title"])}</a></li>' for p in self.posts[:3])
         return f"""</main></div>
 <aside id="secondary" class="widget-area">
+  <section id="news-ticker-2" class="widget widget_news_ticker"><h2 class="widget-title">عاجل</h2><ul class="ticker">{ticker}</ul></section>
   <section id="search-2" class="widget widget_search"><form role="search" method="get" class="search-form" action="{self.base}/">
     <label><span class="screen-reader-text">البحث عن:</span><input type="search" class="search-field" placeholder="بحث &hellip;" name="s" /></label>
     <input type="submit" class="search-submit" value="بحث" /></form></section>
@@ -289,7 +294,7 @@ class WordPressSite:
         items = []
         links = {k: self.base + v for k, v in self.c["links"].items()}
         for p in self.posts[:PER_FEED]:
-            pub = format_datetime(datetime.fromisoformat(p["date"]).astimezone(timezone.utc), usegmt=True)
+            pub = format_datetime(datetime.fromisoformat(p["date"]).astimezone(UTC), usegmt=True)
             content = "".join(f"<p>{para_html(t, links)}</p>\n" for t in body_texts(p["body"]))
             items.append(f"""	<item>
 		<title>{escape(p['title'])}</title>
@@ -304,7 +309,7 @@ class WordPressSite:
 		<wfw:commentRss>{self.permalink(p)}feed/</wfw:commentRss>
 		<slash:comments>{len(p['comments'])}</slash:comments>
 	</item>""")
-        last = format_datetime(datetime.fromisoformat(self.posts[0]["date"]).astimezone(timezone.utc), usegmt=True)
+        last = format_datetime(datetime.fromisoformat(self.posts[0]["date"]).astimezone(UTC), usegmt=True)
         xml = f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"
 	xmlns:content="http://purl.org/rss/1.0/modules/content/"
 	xmlns:wfw="http://wellformedweb.org/CommentAPI/"
@@ -328,6 +333,31 @@ class WordPressSite:
 </rss>
 """
         return Reply(200, (("Content-Type", "application/rss+xml; charset=UTF-8"),), xml.encode("utf-8"))
+
+    def sitemap(self, name: str) -> Reply:
+        """WordPress core sitemaps (5.5+): an index, then posts, pages, categories and users."""
+        ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+        style = f'<?xml-stylesheet type="text/xsl" href="{self.base}/wp-sitemap.xsl" ?>\n'
+        if name == "wp-sitemap":
+            subs = ("posts-post-1", "posts-page-1", "taxonomies-category-1", "users-1")
+            body = f"<sitemapindex {ns}>" + "".join(
+                f"<sitemap><loc>{self.base}/wp-sitemap-{s}.xml</loc></sitemap>" for s in subs) + "</sitemapindex>"
+        elif name == "wp-sitemap-posts-post-1":
+            body = f"<urlset {ns}>" + "".join(
+                f"<url><loc>{self.permalink(p)}</loc><lastmod>{p['date']}</lastmod></url>" for p in self.posts) + "</urlset>"
+        elif name == "wp-sitemap-posts-page-1":
+            body = f"<urlset {ns}>" + "".join(
+                f"<url><loc>{self.base}/{slug}/</loc></url>" for slug in ("about", "contact")) + "</urlset>"
+        elif name == "wp-sitemap-taxonomies-category-1":
+            body = f"<urlset {ns}>" + "".join(
+                f"<url><loc>{self.base}/category/{c}/</loc></url>" for c in ("libya", "sport", "economy")) + "</urlset>"
+        elif name == "wp-sitemap-users-1":
+            body = f"<urlset {ns}>" + "".join(
+                f"<url><loc>{self.base}/author/{i}/</loc></url>" for i in sorted({p['id'] % 7 for p in self.posts})) + "</urlset>"
+        else:
+            return self.not_found()
+        xml = '<?xml version="1.0" encoding="UTF-8"?>\n' + style + body + "\n"
+        return Reply(200, (("Content-Type", "application/xml; charset=UTF-8"),), xml.encode())
 
     def not_found(self) -> Reply:
         """WordPress's themed 404 page."""

@@ -1,0 +1,86 @@
+"""Drop boilerplate paragraphs that survive extraction: credits, "related" lines, share prompts, repeats, bylines."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+logger = logging.getLogger(__name__)
+
+SHORT_LINE = 160  # longer paragraphs are prose even when they start like a credit or a prompt
+BYLINE_MAX = 100
+URL_LINE_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+EMAIL_LINE_RE = re.compile(r"^\S+@\S+\.\w+$")
+DATETIME_LINE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+# Photo credits and copyright lines (Arabic, English, German, French, Spanish, Polish, ...).
+CREDIT_RE = re.compile(
+    r"^\W*(?:©|\(c\)\s|copyright\b|photo(?:graph)?s?\s*(?::|by\b)|pictured\s*:|image(?:s)?\s*(?::|credit|by\b)"
+    r"|credit(?:s)?\s*:|foto(?:s)?\s*(?::|von\b)|fot\.|bild(?:er)?\s*:|quelle\s*:\s*\w+\s*$|getty\s+images"
+    r"|(?:ال)?صورة\s*(?::|من|ل)|تصوير\s*:|مصدر\s+الصورة)",
+    re.IGNORECASE,
+)
+# Lines that point at other content: "Read also", "Related", "Lea más", "اقرأ أيضا", "Auch interessant", ...
+RELATED_RE = re.compile(
+    r"^\W*(?:[اإأآ]قر[أا]\s+(?:[أا]يض[اًا]+|كذلك|المزيد)|(?:طالع|شاهد|تابع|انظر)\s+(?:[أا]يض[اًا]+|كذلك)"
+    r"|(?:مواضيع|[أا]خبار|مقالات|قصص|روابط)?\s*ذات\s+صلة|(?:موضوعات|مقالات|[أا]خبار)\s+متعلقة|الأكثر\s+(?:قراءة|مشاهدة)"
+    r"|read\s+(?:also|more|next)|also\s+read|see\s+also|related(?:\s+(?:articles?|stories|news|content|posts?))?\s*:"
+    r"|more\s+(?:on\s+this|from|stories)|recommended(?:\s+for\s+you)?|you\s+may\s+also\s+like|you\s+might\s+also\s+like"
+    r"|most\s+(?:read|popular)|trending\s+now|lire\s+aussi|à\s+lire\s+(?:aussi|également)|voir\s+aussi"
+    r"|sur\s+le\s+même\s+sujet|pour\s+lire\s+la\s+suite|mehr\s+zum\s+thema|lesen\s+sie\s+(?:auch|mehr)"
+    r"|auch\s+interessant|empfohlene\s+beiträge|weitere\s+(?:artikel|beiträge|nachrichten)"
+    r"|das\s+könnte\s+(?:sie|dich)\s+auch\s+interessieren|lea\s+(?:también|más)|lee\s+también|ver\s+también"
+    r"|te\s+puede\s+interesar|leia\s+(?:também|mais)|czytaj\s+(?:też|także|więcej))",
+    re.IGNORECASE,
+)
+# Calls to action: share, follow, subscribe, download the app, sign in to comment.
+PROMPT_RE = re.compile(
+    r"^\W*(?:share\s+(?:this|on|the)|follow\s+us|subscribe\s+(?:to|now|for)|sign\s+up\s+(?:for|to)|join\s+our"
+    r"|get\s+our\s+newsletter|click\s+here\s+to|download\s+(?:the|our)\s+app|advertisement$|anzeige$|werbung$"
+    r"|jetzt\s+(?:abonnieren|anmelden|teilen)|newsletter\s+abonnieren|abonnez-vous|suivez-nous|partager"
+    r"|suscríbete|síguenos|compartir|تابعونا|تابعنا|شارك(?:وا)?\s|اشترك|للاشتراك|حمل(?:وا)?\s+تطبيق|إعلان$)",
+    re.IGNORECASE,
+)
+BYLINE_RE = re.compile(r"^\W*(?:by|von|par|por|di|door|بقلم|كتب|كتبت|إعداد|تقرير)\s*:?\s", re.IGNORECASE)
+
+
+def _is_junk_line(paragraph: str) -> bool:
+    """True when one paragraph, on its own, is a credit, a pointer to other content, a prompt or a bare datum."""
+    if URL_LINE_RE.match(paragraph) or EMAIL_LINE_RE.match(paragraph) or DATETIME_LINE_RE.match(paragraph):
+        return True
+    if len(paragraph) > SHORT_LINE:
+        return False
+    return bool(CREDIT_RE.match(paragraph) or RELATED_RE.match(paragraph) or PROMPT_RE.match(paragraph))
+
+
+def _is_byline(paragraph: str, author: str | None) -> bool:
+    """True when ``paragraph`` is a short byline naming the article's author (already stored as metadata)."""
+    if len(paragraph) > BYLINE_MAX:
+        return False
+    names = [n.strip() for n in (author or "").split(";") if len(n.strip()) >= 4]
+    if any(n.lower() in paragraph.lower() for n in names):
+        return bool(BYLINE_RE.match(paragraph)) or len(paragraph) <= len(max(names, key=len)) + 40
+    return bool(BYLINE_RE.match(paragraph)) and len(paragraph.split()) <= 6
+
+
+def filter_paragraphs(paragraphs: tuple[str, ...], author: str | None = None) -> tuple[str, ...]:
+    """``paragraphs`` without credits, "related" lines, share prompts, repeats and bylines (order kept).
+
+    Bylines count only among the first and last three paragraphs; a paragraph repeated verbatim keeps its first copy;
+    short lead-in lines ending in ":" at the very end introduce a block that was not extracted, so they go too.
+    """
+    seen: set[str] = set()
+    kept: list[str] = []
+    last = len(paragraphs) - 1
+    for index, paragraph in enumerate(paragraphs):
+        key = paragraph.casefold()
+        if key in seen or _is_junk_line(paragraph):
+            continue
+        if (index < 3 or index > last - 3) and _is_byline(paragraph, author):
+            continue
+        seen.add(key)
+        kept.append(paragraph)
+    while kept and len(kept[-1]) < 80 and kept[-1].rstrip().endswith(":") and len(kept) > 1:
+        kept.pop()
+    if len(kept) != len(paragraphs):
+        logger.debug("post-filter dropped %d paragraphs", len(paragraphs) - len(kept))
+    return tuple(kept)
