@@ -9,12 +9,17 @@ logger = logging.getLogger(__name__)
 
 SHORT_LINE = 160  # longer paragraphs are prose even when they start like a credit or a prompt
 BYLINE_MAX = 100
-URL_LINE_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+# Photo credits are short; a long "(c) 2019 AP. All rights reserved." notice belongs to the wire story as published.
+CREDIT_MAX = 60
+COPYRIGHT_RE = re.compile(r"^\W*(?:©|\(c\)\s|copyright\b)", re.IGNORECASE)
+RESERVED_RE = re.compile(r"rights\s+reserved|droits\s+réservés|rechte\s+vorbehalten|الحقوق\s+محفوظة", re.IGNORECASE)
+REPEAT_RUN = 3  # a body printed twice repeats a run of paragraphs; recipes and interviews repeat short runs too,
+REPEAT_SHARE = 0.4  # so only a repeated run holding this share of the text is dropped
 EMAIL_LINE_RE = re.compile(r"^\S+@\S+\.\w+$")
 DATETIME_LINE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 # Photo credits and copyright lines (Arabic, English, German, French, Spanish, Polish, ...).
 CREDIT_RE = re.compile(
-    r"^\W*(?:©|\(c\)\s|copyright\b|photo(?:graph)?s?\s*(?::|by\b)|pictured\s*:|image(?:s)?\s*(?::|credit|by\b)"
+    r"^\W*(?:photo(?:graph)?s?\s*(?::|by\b)|pictured\s*:|image(?:s)?\s*(?::|credit|by\b)"
     r"|credit(?:s)?\s*:|foto(?:s)?\s*(?::|von\b)|fot\.|bild(?:er)?\s*:|quelle\s*:\s*\w+\s*$|getty\s+images"
     r"|(?:ال)?صورة\s*(?::|من|ل)|تصوير\s*:|مصدر\s+الصورة)",
     re.IGNORECASE,
@@ -34,8 +39,9 @@ RELATED_RE = re.compile(
 )
 # Calls to action: share, follow, subscribe, download the app, sign in to comment.
 PROMPT_RE = re.compile(
-    r"^\W*(?:share\s+(?:this|on|the)|follow\s+us|subscribe\s+(?:to|now|for)|sign\s+up\s+(?:for|to)|join\s+our"
-    r"|get\s+our\s+newsletter|click\s+here\s+to|download\s+(?:the|our)\s+app|advertisement$|anzeige$|werbung$"
+    r"^\W*(?:share\s+(?:this|on|the)|follow\s+us|subscribe\s+(?:to\s+(?:our|the)|now|for)"
+    r"|sign\s+up\s+(?:for|to)\s+(?:our|the)\s+(?:\w+\s+)?newsletter|join\s+our|get\s+our\s+newsletter"
+    r"|click\s+here\s+to\s+(?:subscribe|sign\s+up|get\s+the\s+(?:\w+\s+){0,2}app)|download\s+(?:the|our)\s+app|advertisement$|anzeige$|werbung$"
     r"|jetzt\s+(?:abonnieren|anmelden|teilen)|newsletter\s+abonnieren|abonnez-vous|suivez-nous|partager"
     r"|suscríbete|síguenos|compartir|تابعونا|تابعنا|شارك(?:وا)?\s|اشترك|للاشتراك|حمل(?:وا)?\s+تطبيق|إعلان$)",
     re.IGNORECASE,
@@ -45,7 +51,9 @@ BYLINE_RE = re.compile(r"^\W*(?:by|von|par|por|di|door|بقلم|كتب|كتبت|
 
 def _is_junk_line(paragraph: str) -> bool:
     """True when one paragraph, on its own, is a credit, a pointer to other content, a prompt or a bare datum."""
-    if URL_LINE_RE.match(paragraph) or EMAIL_LINE_RE.match(paragraph) or DATETIME_LINE_RE.match(paragraph):
+    if EMAIL_LINE_RE.match(paragraph) or DATETIME_LINE_RE.match(paragraph):
+        return True
+    if len(paragraph) <= CREDIT_MAX and COPYRIGHT_RE.match(paragraph) and not RESERVED_RE.search(paragraph):
         return True
     if len(paragraph) > SHORT_LINE:
         return False
@@ -62,25 +70,43 @@ def _is_byline(paragraph: str, author: str | None) -> bool:
     return bool(BYLINE_RE.match(paragraph)) and len(paragraph.split()) <= 6
 
 
+def drop_repeated_body(paragraphs: tuple[str, ...]) -> tuple[str, ...]:
+    """``paragraphs`` without the second copy of the longest repeated run, when that run is most of the text."""
+    total = sum(map(len, paragraphs)) or 1
+    best: tuple[int, int, int] | None = None  # (chars, start of the copy, length)
+    first: dict[str, int] = {}
+    for index, paragraph in enumerate(paragraphs):
+        origin = first.setdefault(paragraph, index)
+        if origin == index:
+            continue
+        length = 0
+        while (index + length < len(paragraphs) and origin + length < index
+               and paragraphs[origin + length] == paragraphs[index + length]):
+            length += 1
+        chars = sum(map(len, paragraphs[index:index + length]))
+        if length >= REPEAT_RUN and (best is None or chars > best[0]):
+            best = (chars, index, length)
+    if best is None or best[0] < REPEAT_SHARE * (total - best[0]):
+        return paragraphs
+    chars, start, length = best
+    return paragraphs[:start] + paragraphs[start + length:]
+
+
 def filter_paragraphs(paragraphs: tuple[str, ...], author: str | None = None) -> tuple[str, ...]:
     """``paragraphs`` without credits, "related" lines, share prompts, repeats and bylines (order kept).
 
-    Bylines count only among the first and last three paragraphs; a paragraph repeated verbatim keeps its first copy;
-    short lead-in lines ending in ":" at the very end introduce a block that was not extracted, so they go too.
+    Bylines count only among the first and last three paragraphs; a body printed twice (e.g. once more for AMP or
+    a print view) keeps its first copy.
     """
-    seen: set[str] = set()
+    paragraphs = drop_repeated_body(paragraphs)
     kept: list[str] = []
     last = len(paragraphs) - 1
     for index, paragraph in enumerate(paragraphs):
-        key = paragraph.casefold()
-        if key in seen or _is_junk_line(paragraph):
+        if _is_junk_line(paragraph):
             continue
         if (index < 3 or index > last - 3) and _is_byline(paragraph, author):
             continue
-        seen.add(key)
         kept.append(paragraph)
-    while kept and len(kept[-1]) < 80 and kept[-1].rstrip().endswith(":") and len(kept) > 1:
-        kept.pop()
     if len(kept) != len(paragraphs):
         logger.debug("post-filter dropped %d paragraphs", len(paragraphs) - len(kept))
     return tuple(kept)

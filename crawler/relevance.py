@@ -157,7 +157,9 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any) -
         raise _fail(path, f"{key}.ambiguous", "must be true or false")
     body = raw.get("body", "")
     if not isinstance(body, str) or (("body" in raw) and not body.strip()):
-        raise _fail(path, f"{key}.body", 'must be a non-empty name of a body of the split, e.g. body = "house"')
+        raise _fail(
+            path, f"{key}.body", 'must be a non-empty name of a body of the split, e.g. body = "house"'
+        )
     spellings = [name, *_strings(path, f"{key}.variants", raw.get("variants"))]
     spellings += _strings(path, f"{key}.english", raw.get("english"))
     forms: list[tuple[str, ...]] = []
@@ -202,7 +204,9 @@ def load_lexicon(path: Path) -> Lexicon:
         if not feeds or any(g not in GROUPS for g in feeds):
             raise _fail(path, f"category.{cat}.feeds", f"must be a non-empty list drawn from {list(GROUPS)}")
         if "dispute" in feeds and len(feeds) > 1:
-            raise _fail(path, f"category.{cat}.feeds", 'a "dispute" category feeds nothing else; split it in two')
+            raise _fail(
+                path, f"category.{cat}.feeds", 'a "dispute" category feeds nothing else; split it in two'
+            )
         raw_terms = body.get("terms")
         if not isinstance(raw_terms, list) or not raw_terms:
             raise _fail(path, f"category.{cat}.terms", "must be a non-empty list of inline tables")
@@ -282,8 +286,8 @@ def judge(title: str, text: str, lexicon: Lexicon) -> Relevance:
     for i in matched:
         term = terms[i]
         weight = term.weight if (anchored or not term.ambiguous) else term.weight * rule.ambiguous_factor
-        if "dispute" in term.feeds:
-            weight = weight * rule.split_factor if split_on else 0.0  # listed, but counts only with the signal
+        if "dispute" in term.feeds:  # listed either way, but counts only while the split signal is on
+            weight = weight * rule.split_factor if split_on else 0.0
         in_title = 1 if title_hits.get(i) else 0
         body_count = body_hits.get(i, 0)
         for group in term.feeds:

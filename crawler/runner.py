@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +30,30 @@ def crawl_settings(*, data_dir: Path, seeds: Path, outlets: tuple[str, ...] = ()
     return settings
 
 
-def run_crawl(settings: Settings) -> int:
+def run_crawl(settings: Settings, spider: str | type = "outlets") -> int:
     """Crawl the configured outlets once; return the id of the crawl row written to the catalogue."""
     process = CrawlerProcess(settings, install_root_handler=False)
-    crawler = process.create_crawler("outlets")
+    crawler = process.create_crawler(spider)
+    # Scrapy installs its graceful SIGTERM/SIGINT handlers only once the reactor runs; a signal that comes
+    # earlier (a scheduler stopping right after it started the crawl) would kill the process with the crawl
+    # row left "running". Hold such a signal until the reactor runs, then stop the crawl the graceful way.
+    early: list[int] = []
+    previous = {sig: signal.signal(sig, lambda signum, frame: early.append(signum))
+                for sig in (signal.SIGTERM, signal.SIGINT)}
     process.crawl(crawler)
-    process.start()
+    from twisted.internet import reactor
+
+    def _replay() -> None:
+        if early:
+            logger.info("stopping: %s arrived while the crawl started", signal.Signals(early[0]).name)
+            process.stop()
+
+    reactor.callLater(0.5, _replay)
+    try:
+        process.start()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     session = getattr(crawler, "_newsarchive_session", None)
     if session is None:
         raise RuntimeError("the crawl did not start; see the log above")

@@ -1,6 +1,6 @@
 """Scrapy settings of the newsarchive project (project defaults come from crawler.defaults)."""
 
-from crawler.defaults import *
+from crawler.defaults import *  # noqa: F403 (ARCHIVE_*, CRAWL_*, EXTRACT_*, RELEVANCE_* defaults)
 
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -11,7 +11,7 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0  # per-outlet delays come from the outlet config through DOWNLOAD_SLOTS
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5  # ±50% around each delay
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seed-format"
 LABELLED = ROOT / "benchmarks" / "relevance" / "labelled.jsonl"
 BLIND = ROOT / "benchmarks" / "relevance" / "blind.jsonl"
+HOLDOUT4 = ROOT / "benchmarks" / "relevance" / "holdout4.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +38,7 @@ def test_default_lexicon_loads_with_every_category(lexicon: Lexicon) -> None:
         "political_conflict",
         "foreign",
         "sport",
+        "dispute",
     } <= categories
     assert len(lexicon.terms) > 150
     assert all(0 < t.weight <= 10 and t.forms for t in lexicon.terms)
@@ -184,8 +187,8 @@ def test_empty_article_scores_zero(lexicon: Lexicon) -> None:
 
 @pytest.mark.parametrize(
     ("path", "split"),
-    [(LABELLED, "dev"), (LABELLED, "test"), (BLIND, "blind-dev")],
-    ids=["dev", "test", "blind-dev"],
+    [(LABELLED, "dev"), (LABELLED, "test"), (BLIND, "blind-dev"), (HOLDOUT4, "holdout4")],
+    ids=["dev", "test", "blind-dev", "holdout4"],
 )
 def test_labelled_set_meets_the_floors(path: Path, split: str, lexicon: Lexicon) -> None:
     if not path.exists():
@@ -292,6 +295,17 @@ GOOD_CATEGORY = '[category.places]\nfeeds = ["libya"]\nterms = [ { term = "لي�
         ("[scoring]\nfocus_min = 2\n" + GOOD_CATEGORY, "'scoring'", "between 0 and 1"),
         ("[scoring]\ncount_cap = -1\n" + GOOD_CATEGORY, "'scoring'", "non-negative"),
         ("[scoring]\nanchor_ambiguous_min = 2.5\n" + GOOD_CATEGORY, "'scoring'", "whole number"),
+        ("[scoring]\nsplit_bodies_min = 1.5\n" + GOOD_CATEGORY, "'scoring'", "whole number"),
+        (
+            '[category.places]\nfeeds = ["libya"]\nterms = [ { term = "ليبيا", weight = 3, body = " " } ]\n',
+            "body'",
+            "non-empty name",
+        ),
+        (
+            '[category.words]\nfeeds = ["dispute", "conflict"]\nterms = [ { term = "رفض", weight = 1 } ]\n',
+            "'category.words.feeds'",
+            "feeds nothing else",
+        ),
         ("[scoring]\n", "'category'", "add [category.<name>]"),
         ('[category.places]\nfeeds = ["libya"]\n', "'category.places.terms'", "non-empty list"),
         (
@@ -369,3 +383,133 @@ def test_minimal_lexicon_works(tmp_path: Path) -> None:
     verdict = judge("قصف في ليبيا", "", lexicon)
     assert verdict.relevant
     assert {t for t, *_ in verdict.matched_terms} == {"قصف", "ليبيا"}
+
+
+# --- the split signal (round 4) ---------------------------------------------------------------------
+
+# Two bodies of the split (the House, the Presidential Council) and dispute words, no armed or political-conflict
+# vocabulary at all: only the split signal can make this conflict evidence.
+BODIES_IN_DISPUTE = _article(
+    "المجلس الرئاسي يرفض قرار مجلس النواب الليبي ويعتبره منعدما",
+    "رفض المجلس الرئاسي قرار مجلس النواب الليبي بشأن إدارة صندوق الثروة، واعتبره منعدما وصادرا بشكل منفرد.",
+    "وقال المتحدث باسم المجلس الرئاسي إن مجلس النواب لا يملك صلاحية إصدار القرار، متهما رئاسته بعرقلة التوافق.",
+    "وأكد مجلس النواب الليبي في بيان أن القرار نهائي، وأن اعتراضات المجلس الرئاسي لا أساس لها.",
+)
+ONE_BODY_IN_DISPUTE = _article(
+    "مجلس النواب الليبي يرفض مقترح قانون الضرائب ويعتبره منعدما",
+    "رفض مجلس النواب الليبي مقترح قانون الضرائب على الشركات، واعتبر أعضاء لجنة المالية أن صياغته منعدمة الجدوى.",
+    "وقال الناطق باسم مجلس النواب الليبي إن الاعتراضات على المقترح كثيرة، وإن اللجنة ستعيد صياغته بالتوافق مع الخبراء.",
+)
+# Ordinary Libyan politics naming two or more bodies of the split, without a dispute between them.
+TWO_BODIES_AT_A_FAIR = _article(
+    "المنفي والدبيبة يفتتحان معرض رمضان للسلع",
+    "افتتح رئيس المجلس الرئاسي محمد المنفي ورئيس حكومة الوحدة الوطنية عبد الحميد الدبيبة معرض رمضان للسلع"
+    " الغذائية في العاصمة طرابلس بمشاركة 300 شركة.",
+    "وقال الدبيبة إن الحكومة رفضت أي زيادة في أسعار السلع الأساسية، وإن الرقابة على الأسواق ستتواصل طوال الشهر.",
+    "وأشاد المنفي بالتوافق بين التجار والجهات الرقابية على تثبيت الأسعار.",
+)
+TWO_BODIES_AUDIT = _article(
+    "ديوان المحاسبة يرصد مخالفات مالية في حكومة الوحدة الوطنية ومجلس النواب",
+    "رصد تقرير ديوان المحاسبة الليبي السنوي مخالفات مالية في إنفاق حكومة الوحدة الوطنية ومجلس النواب، شملت عقودا"
+    " أبرمت دون مناقصات وتجاوزات في بند المرتبات.",
+    "وقال رئيس الديوان إن المخالفات تتجاوز مليار دينار، فيما قالت حكومة الوحدة الوطنية إنها ستراجع الملاحظات.",
+    "وأكد التقرير أن المجلس الرئاسي التزم بأغلب التوصيات.",
+)
+TWO_BODIES_MIGRANTS = _article(
+    "خفر السواحل يعترض 400 مهاجر قبالة طرابلس",
+    "أعلن خفر السواحل التابع لحكومة الوحدة الوطنية اعتراض قوارب تقل 400 مهاجر قبالة سواحل العاصمة طرابلس.",
+    "ودعا المجلس الرئاسي الاتحاد الأوروبي إلى دعم جهود ليبيا في مكافحة الهجرة غير الشرعية.",
+    "وكانت لجنة الداخلية بمجلس النواب قد رفضت في وقت سابق توطين المهاجرين في ليبيا.",
+)
+TWO_BODIES_ELECTRICITY = _article(
+    "الدبيبة وعقيلة صالح يبحثان أزمة الكهرباء",
+    "بحث رئيس حكومة الوحدة الوطنية عبد الحميد الدبيبة مع رئيس مجلس النواب عقيلة صالح أزمة انقطاع الكهرباء.",
+    "واتفق الجانبان على تخصيص اعتمادات عاجلة لصيانة محطات التوليد في الزويتينة والخمس وتوريد قطع الغيار.",
+)
+# Lebanon: the House and a "presidential council" are ambiguous names; unanchored, they are no bodies of the split.
+LEBANON_BODIES = _article(
+    "مجلس النواب يرفض قرار المجلس الرئاسي",
+    "رفض مجلس النواب قرار المجلس الرئاسي واعتبره منعدما وغير دستوري، متهما الحكومة بعرقلة التوافق في بيروت.",
+)
+
+
+def _dispute_weights(verdict: object) -> dict[str, float]:
+    """Effective weight of every dispute word in a verdict."""
+    return {t: w for t, cat, w, _ in verdict.matched_terms if cat == "dispute"}  # type: ignore[attr-defined]
+
+
+def test_split_bodies_are_named_in_the_lexicon(lexicon: Lexicon) -> None:
+    bodies = {t.body for t in lexicon.terms if t.body}
+    assert {
+        "house",
+        "presidential_council",
+        "high_council",
+        "gnu",
+        "east_government",
+        "general_command",
+    } <= bodies
+    assert all(t.feeds == ("dispute",) for t in lexicon.terms if t.category == "dispute")
+    assert lexicon.scoring.split_bodies_min == 2
+
+
+def test_dispute_words_count_only_between_two_bodies_of_the_split(lexicon: Lexicon) -> None:
+    two = judge(*BODIES_IN_DISPUTE, lexicon)
+    one = judge(*ONE_BODY_IN_DISPUTE, lexicon)
+    assert two.relevant, two.matched_terms[:10]
+    assert not {cat for _, cat, _, _ in two.matched_terms} & {"conflict", "political_conflict", "libya_armed"}
+    assert _dispute_weights(two)["رفض"] == pytest.approx(1.0 * lexicon.scoring.split_factor)
+    assert not one.relevant
+    assert _dispute_weights(one) and set(_dispute_weights(one).values()) == {0.0}
+    assert one.conflict_score == 0.0
+
+
+def test_split_signal_off_turns_dispute_words_into_nothing(lexicon: Lexicon) -> None:
+    off = Lexicon(lexicon.terms, replace(lexicon.scoring, split_bodies_min=0), lexicon.source)
+    on = judge(*BODIES_IN_DISPUTE, lexicon)
+    verdict = judge(*BODIES_IN_DISPUTE, off)
+    assert not verdict.relevant
+    assert set(_dispute_weights(verdict).values()) == {0.0}
+    assert verdict.conflict_score < on.conflict_score
+
+
+def test_one_body_named_twice_is_one_body(lexicon: Lexicon) -> None:
+    # "الدبيبة" and "حكومة الوحدة الوطنية" are the same body: no signal
+    verdict = judge(
+        "الدبيبة يرفض", "رفض الدبيبة رئيس حكومة الوحدة الوطنية المقترح واعتبره منعدما في ليبيا.", lexicon
+    )
+    assert set(_dispute_weights(verdict).values()) == {0.0}
+
+
+@pytest.mark.parametrize(
+    "article",
+    [TWO_BODIES_AT_A_FAIR, TWO_BODIES_AUDIT, TWO_BODIES_MIGRANTS, TWO_BODIES_ELECTRICITY, LEBANON_BODIES],
+    ids=["ramadan-fair", "audit-report", "migrant-interception", "electricity", "lebanon-unanchored"],
+)
+def test_two_bodies_without_a_dispute_or_outside_libya_are_not_relevant(
+    article: tuple[str, str], lexicon: Lexicon
+) -> None:
+    verdict = judge(*article, lexicon)
+    assert not verdict.relevant, verdict.matched_terms[:10]
+
+
+def test_lebanese_bodies_do_not_switch_the_signal_on(lexicon: Lexicon) -> None:
+    verdict = judge(*LEBANON_BODIES, lexicon)
+    assert set(_dispute_weights(verdict).values()) == {0.0}
+
+
+@pytest.mark.parametrize(
+    ("body", "term"),
+    [
+        ("اشتباكات في الزاوية غرب العاصمة طرابلس", "العاصمة طرابلس"),
+        ("أغلق معبر رأس اجدير", "رأس اجدير"),
+        ("تمت عملية تبادل المحتجزين بين المدينتين", "تبادل الأسرى"),
+        ("رفض البرلمان القرار", "مجلس النواب"),
+    ],
+)
+def test_round4_spellings_match(body: str, term: str, lexicon: Lexicon) -> None:
+    assert term in {t for t, *_ in judge("", body, lexicon).matched_terms}
+
+
+def test_the_capital_tripoli_anchors_libya(lexicon: Lexicon) -> None:
+    verdict = judge("اشتباكات في الزاوية", "اشتباكات وقتلى في الزاوية غرب العاصمة طرابلس.", lexicon)
+    assert {t: w for t, _, w, _ in verdict.matched_terms}["الزاوية"] == pytest.approx(2.0)

@@ -8,11 +8,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
-from scrapy.crawler import CrawlerProcess
 from scrapy.http import Response
 from scrapy.settings import Settings
 
 from crawler.items import PageItem
+from crawler.runner import run_crawl
 from crawler.spiders.outlets import OutletSpider
 
 logger = logging.getLogger(__name__)
@@ -59,11 +59,4 @@ class RecrawlSpider(OutletSpider):
 
 def run_recrawl(settings: Settings) -> int:
     """Fetch the targets in ``settings`` in this process; return the id of the crawl row (reactor runs once)."""
-    process = CrawlerProcess(settings, install_root_handler=False)
-    crawler = process.create_crawler(RecrawlSpider)
-    process.crawl(crawler)
-    process.start()
-    session = getattr(crawler, "_newsarchive_session", None)
-    if session is None:
-        raise RuntimeError("the re-crawl did not start; see the log above")
-    return session.crawl_id
+    return run_crawl(settings, spider=RecrawlSpider)
