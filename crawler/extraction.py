@@ -28,8 +28,10 @@ logger = logging.getLogger(__name__)
 
 HEADLINE_SEARCH = 4  # the headline is looked for among the first paragraphs only
 ABOVE_HEADLINE_MAX = 200  # lines above the headline shorter than this in total are chrome (breadcrumb, kicker)
+PRECISE_MIN_SHARE = 0.8  # favor_precision must keep at least this share of the balanced result's text
 DEFAULT_MIN_CHARS = 120  # shortest body kept as an article (a two-sentence news brief)
 SNIFF_BYTES = 4096
+MAX_STRAY_BYTES_SHARE = 0.001  # undecodable bytes tolerated in a page in its declared charset
 META_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # WHATWG: these labels mean windows-1252 / windows-1256 on the web.
@@ -79,6 +81,11 @@ def decode_html(data: bytes, http_charset: str | None = None) -> str:
         try:
             return data.decode(codec)
         except UnicodeDecodeError:
+            # A few stray bytes in a page that is otherwise in its declared charset: browsers show U+FFFD for
+            # them (WHATWG decode); guessing another charset for the whole page would garble all of it.
+            text = data.decode(codec, errors="replace")
+            if text.count("\ufffd") <= MAX_STRAY_BYTES_SHARE * len(text):
+                return text
             logger.debug("declared charset %s does not decode the page", label)
     try:
         return data.decode("utf-8")
@@ -219,38 +226,36 @@ def _run_trafilatura(root: HtmlElement, url: str, **options: object):
 
     return trafilatura.bare_extraction(
         root, url=url, with_metadata=True, include_comments=False, include_tables=True,
-        include_images=False, include_links=False, deduplicate=False,
-        **{**{k: True for k in __import__("os").environ.get("NX_TRAF", "").split(",") if k}, **options},
+        include_images=False, include_links=False, deduplicate=False, **options,
     )
 
 
-def _filtered(paragraphs: tuple[str, ...], removed: list[str]) -> tuple[str, ...]:
-    """``paragraphs`` without those that lie inside a block pruning recognised as boilerplate."""
-    blocks = [clean_space(r) for r in removed if len(r) > 0]
-    return tuple(p for p in paragraphs if not any(p in b for b in blocks))
+def _body_of(document: object | None) -> tuple[str, ...]:
+    """The clean paragraphs of a trafilatura document (none for None)."""
+    return _paragraphs(document.text or "") if document is not None else ()
 
 
 def extract_body(root: HtmlElement, url: str) -> tuple[tuple[str, ...], object | None]:
-    """The body paragraphs of the page ``root`` (pruned of known boilerplate first) and trafilatura's document."""
-    import os
-    mode = os.environ.get("NX_MODE", "cur")
+    """The body paragraphs of the page ``root`` and trafilatura's document for it.
+
+    The page is normalised (layout tables, <br><br>) and pruned of known boilerplate, then extracted twice:
+    with trafilatura's balanced settings and with ``favor_precision``. The precise result is kept unless it lost
+    more than a fifth of the text, which means it cut into the article rather than trimming chrome around it.
+    """
     pruned = copy.deepcopy(root)
     normalise_layout(pruned)
-    whole = copy.deepcopy(pruned)
-    removed = prune_boilerplate(pruned)
-    document = _run_trafilatura(pruned, url)
-    paragraphs = _paragraphs(document.text or "") if document is not None else ()
-    if mode in ("post", "choose"):
-        other_doc = _run_trafilatura(whole, url)
-        other = _filtered(_paragraphs(other_doc.text or ""), removed) if other_doc is not None else ()
-        size, other_size = sum(map(len, paragraphs)), sum(map(len, other))
-        if mode == "post" or other_size > 1.3 * size + 200:
-            return other, other_doc or document
-        return paragraphs, document
+    prune_boilerplate(pruned)
+    document = _run_trafilatura(copy.deepcopy(pruned), url)
+    paragraphs = _body_of(document)
+    size = sum(map(len, paragraphs))
+    precise_document = _run_trafilatura(pruned, url, favor_precision=True)
+    precise = _body_of(precise_document)
+    if precise and sum(map(len, precise)) >= PRECISE_MIN_SHARE * size:
+        paragraphs, document = precise, precise_document
     if sum(map(len, paragraphs)) < DEFAULT_MIN_CHARS:
         # Pruning can remove a mislabelled article container; trafilatura alone is the fallback.
         fallback = _run_trafilatura(copy.deepcopy(root), url)
-        other = _paragraphs(fallback.text or "") if fallback is not None else ()
+        other = _body_of(fallback)
         if sum(map(len, other)) > sum(map(len, paragraphs)):
             return other, fallback
     return paragraphs, document
@@ -324,9 +329,7 @@ def _extract(
     title = find_title(root, url, fallback=(document.title or "") if document is not None else "")
     paragraphs = _without_headline(paragraphs, title)
     author = _author(root, getattr(document, "author", None))
-    import os
-    if os.environ.get("NX_POST", "1") == "1":
-        paragraphs = filter_paragraphs(paragraphs, author)
+    paragraphs = filter_paragraphs(paragraphs, author)
     if not paragraphs:
         return ExtractionFailure(url, "no-text", "no body text left once boilerplate lines were removed")
     published, published_source = _published(html, url, fetched_at, document)

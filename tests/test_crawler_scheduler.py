@@ -230,7 +230,7 @@ def test_restart_keeps_the_schedule(tmp_path: Path) -> None:
 
 
 def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
-    site = SlowSite(1.0, articles=6)
+    site = SlowSite(1.0, articles=20)  # a crawl of 10 s or more: it must outlive the 1 s grace
     seeds = write_seeds(tmp_path / "seeds.toml", {"slow": (site, "1h")})
     data = tmp_path / "data"
     cmd = [sys.executable, "-m", "crawler.cli", "schedule", "--seeds", str(seeds), "--data", str(data),
