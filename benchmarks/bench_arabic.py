@@ -1,7 +1,7 @@
 """Our Arabic extraction benchmark: hand-checked title, first/last paragraph, date and snippets on real Arabic pages.
 
 Run: python benchmarks/bench_arabic.py [--no-write] [--only ID ...] [--verbose]
-Reads benchmarks/arabic/expected.json; real pages by path from /work/shared/corpora (skipped with a message when
+Reads benchmarks/arabic/expected.json; real pages by path from ../shared/corpora (skipped with a message when
 absent), demo-site articles over loopback (crawler.demosite). Scores crawler.extraction.extract_article and
 trafilatura.bare_extraction (defaults, with_metadata=True) side by side and writes benchmarks/results/arabic.md.
 """
@@ -19,10 +19,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# ../shared beside the project (CI clones the project next to it)
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CORPORA = Path("/work/shared/corpora")
+CORPORA = SHARED / "corpora"
 EXPECTED = ROOT / "benchmarks" / "arabic" / "expected.json"
 RESULTS = ROOT / "benchmarks" / "results" / "arabic.md"
 TOKEN_RE = re.compile(r"\w+", re.UNICODE)
@@ -226,7 +229,7 @@ def report(ours: list, theirs: list, fails: dict[str, list[str]], fails_tr: dict
     lines = [
         "# Arabic extraction benchmark", "",
         f"_Last run {time.strftime('%Y-%m-%d %H:%M')}, `python benchmarks/bench_arabic.py` ({seconds:.1f} s)_", "",
-        (f"{len(ours)} pages: {sum(e['kind'] == 'page' for e, _ in ours)} real Arabic pages from /work/shared/corpora "
+        (f"{len(ours)} pages: {sum(e['kind'] == 'page' for e, _ in ours)} real Arabic pages from ../shared/corpora "
         f"and {sum(e['kind'] == 'demo' for e, _ in ours)} demo-site articles. Expectations in "
         "`benchmarks/arabic/expected.json`, read off each page's HTML by hand. Paragraph and title matches are exact "
         "after whitespace normalisation; date = ISO day; must-contain checked in title + body, must-not-contain in "

@@ -1,6 +1,6 @@
 """Publication-date accuracy of crawler.dates.find_published against htmldate on htmldate's own gold set.
 
-Run: python benchmarks/bench_dates.py [--corpora /work/shared/corpora] [--no-baseline] [--misses N]
+Run: python benchmarks/bench_dates.py [--corpora ../shared/corpora] [--no-baseline] [--misses N]
 
 Scoring follows htmldate's tests/evaluation.py: a page is a true positive when the day equals the gold date,
 a false positive when another date is returned, a false negative when no date is returned ("no date" is a
@@ -25,6 +25,9 @@ from htmldate.utils import decode_file
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from crawler.dates import find_published
+
+# ../shared beside the project (CI clones the project next to it)
+SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 ARABIC_PAGES = ("youm7.com", "alyaum.com", "albayan.ae", "akhbarelyom.com", "almadenahnews.com",
                 "arabic.sputniknews.com", "elbaladtv.net", "beirutobserver.com")
@@ -94,7 +97,7 @@ def _row(label: str, s: dict[str, float], speed: float) -> str:
 def main() -> int:
     """Run the benchmark and print a Markdown report."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpora", type=Path, default=Path("/work/shared/corpora"))
+    parser.add_argument("--corpora", type=Path, default=SHARED / "corpora")
     parser.add_argument("--no-baseline", action="store_true", help="skip the htmldate runs")
     parser.add_argument("--misses", type=int, default=0, help="list up to N wrong or missing pages of ours")
     args = parser.parse_args()

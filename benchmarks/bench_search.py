@@ -1,7 +1,7 @@
 """Recall and precision of the Arabic-aware catalogue search against plain FTS5, on queries typed the way users type.
 
 Corpus: the demo sites' 14 articles (crawler/demosite/data/articles.json) plus every Arabic page of
-/work/shared/corpora/arabic-news-pages run through our extraction (13 real outlet pages), saved into a
+../shared/corpora/arabic-news-pages run through our extraction (13 real outlet pages), saved into a
 real catalogue with ``Catalogue.save_article``.
 
 Gold: for each query, hand-written surface spellings of the intended word(s); an article is relevant when
@@ -38,7 +38,10 @@ from archive.catalogue import Catalogue
 from archive.records import ExtractedArticle, ExtractionFailure, Relevance
 from archive.search import fts_query
 
-CORPORA = Path("/work/shared/corpora/arabic-news-pages")
+# ../shared beside the project (CI clones the project next to it)
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+CORPORA = SHARED / "corpora" / "arabic-news-pages"
 DEMO = ROOT / "crawler" / "demosite" / "data" / "articles.json"
 
 # (query as typed, [spellings of word 1], [spellings of word 2], ...)

@@ -106,6 +106,12 @@ def find_published(html: str, url: str, fetched_at: datetime | None = None) -> t
             found, from_url = check.reconcile(found)
             if from_url:
                 return found.iso(), "url"
+            if signal == "htmldate" and (found.day.month, found.day.day) == (1, 1) and doc is not None:
+                # htmldate falls back to 1 January of a bare year (a copyright line "2003 - 2024"); a full date
+                # printed on the page says more
+                shown = next((d for d in _visible_text(doc) if limits.accepts(d)), None)
+                if shown is not None and (shown.day.month, shown.day.day) != (1, 1):
+                    return shown.iso(), "text"
             if signal in ("json-ld", "meta", "time") and doc is not None:
                 # The day printed under the headline is the day readers (and the outlet) give the story; a
                 # timestamp one day off is almost always a UTC conversion around midnight.
@@ -355,7 +361,16 @@ def _headline(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     for headline, text in zip(headlines, texts, strict=True):
         if len(text) >= 10 and not _has_ancestor(headline, _BOILERPLATE_TAGS):
             return headline
-    return headlines[0] if headlines else None
+    if headlines:
+        return headlines[0]
+    # no <h1> (table-layout sites set the headline in <font>/<b>/<span>): the first short element whose
+    # text the page title repeats
+    for element in doc.xpath("//body//*[self::h2 or self::h3 or self::b or self::strong or self::font "
+                             "or self::span or self::td or self::div]"):
+        text = " ".join(element.text_content().split())
+        if 10 <= len(text) <= 300 and text in title and not _has_ancestor(element, _BOILERPLATE_TAGS):
+            return element
+    return None
 
 
 def _date_elements(doc: lxml.html.HtmlElement) -> Iterator[str]:

@@ -35,7 +35,8 @@ RELATED_RE = re.compile(
     r"|sur\s+le\s+même\s+sujet|pour\s+lire\s+la\s+suite|mehr\s+zum\s+thema|lesen\s+sie\s+(?:auch|mehr)"
     r"|auch\s+interessant|empfohlene\s+beiträge|weitere\s+(?:artikel|beiträge|nachrichten)"
     r"|das\s+könnte\s+(?:sie|dich)\s+auch\s+interessieren|lea\s+(?:también|más)|lee\s+también|ver\s+también"
-    r"|te\s+puede\s+interesar|leia\s+(?:também|mais)|czytaj\s+(?:też|także|więcej))",
+    r"|te\s+puede\s+interesar|leia\s+(?:também|mais)|czytaj\s+(?:też|także|więcej)|zum\s+weiterlesen|lesen\s+sie\s+hier"
+    r"|(?:notas|noticias|notícias|artículos|artigos)\s+relacionad[oa]s|articles?\s+(?:connexes|similaires))",
     re.IGNORECASE,
 )
 # Calls to action: share, follow, subscribe, download the app, sign in to comment.
@@ -44,15 +45,20 @@ PROMPT_RE = re.compile(
     r"|sign\s+up\s+(?:for|to)\s+(?:our|the)\s+(?:\w+\s+)?newsletter|join\s+our|get\s+our\s+newsletter"
     r"|click\s+here\s+to\s+(?:subscribe|sign\s+up|get\s+the\s+(?:\w+\s+){0,2}app)|download\s+(?:the|our)\s+app|advertisement$|anzeige$|werbung$"
     r"|jetzt\s+(?:abonnieren|anmelden|teilen)|newsletter\s+abonnieren|abonnez-vous|suivez-nous|partager"
-    r"|suscríbete|síguenos|compartir|تابعونا|تابعنا|شارك(?:وا)?\s|اشترك|للاشتراك|حمل(?:وا)?\s+تطبيق|إعلان$)",
+    r"|suscríbete|síguenos|compartir|تابعونا|تابعنا|شارك(?:وا)?\s|اشترك|للاشتراك|حمل(?:وا)?\s+تطبيق|إعلان$"
+    r"|to\s+(?:view|read|continue\s+reading)\s+the\s+(?:full|whole|rest)|(?:please\s+)?subscribe\s+to\s+read"
+    r"|.{0,80}\b(?:download|get)\s+(?:the|our)\s+(?:\w+\s+){0,3}apps?\b|.{0,80}\bsign\s+up\s+here\W*$)",
     re.IGNORECASE,
 )
+# A PHP/ASP error printed into the page by the site's own software.
+SCRIPT_ERROR_RE = re.compile(r"^(?:warning|notice|deprecated|(?:fatal|parse)\s+error)\s*:.{0,300}\bon\s+line\s+\d+",
+                             re.IGNORECASE)
 BYLINE_RE = re.compile(r"^\W*(?:by|von|par|por|di|door|بقلم|كتب|كتبت|إعداد|تقرير)\s*:?\s", re.IGNORECASE)
 
 
 def _is_junk_line(paragraph: str) -> bool:
     """True when one paragraph, on its own, is a credit, a pointer to other content, a prompt or a bare datum."""
-    if EMAIL_LINE_RE.match(paragraph) or DATETIME_LINE_RE.match(paragraph):
+    if EMAIL_LINE_RE.match(paragraph) or DATETIME_LINE_RE.match(paragraph) or SCRIPT_ERROR_RE.match(paragraph):
         return True
     if len(paragraph) <= CREDIT_MAX and COPYRIGHT_RE.match(paragraph) and not RESERVED_RE.search(paragraph):
         return True

@@ -15,7 +15,10 @@ from archive.records import Exchange, ExtractedArticle, Relevance
 from archive.textexport import write_text
 from archive.warc import WarcArchive
 
-SAMPLES = Path("/work/shared/corpora/warc-samples")
+# ../shared beside the project (CI clones the project next to it)
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+SAMPLES = SHARED / "corpora" / "warc-samples"
 FROZEN = datetime(2026, 11, 20, 22, 15, 0, tzinfo=UTC)
 
 
@@ -203,7 +206,7 @@ def test_text_file_damage_is_found_and_rewritten(archive: Archive, damage: str, 
 def test_broken_sample_in_the_warc_folder_is_reported(archive: Archive) -> None:
     src = SAMPLES / "warcio-test-data" / "example-digest.warc"
     if not src.exists():
-        pytest.skip(f"{src} absent: the shared WARC samples (see /work/shared/corpora/MANIFEST.md) are not here")
+        pytest.skip(f"{src} absent: the shared WARC samples (see ../shared/corpora/MANIFEST.md) are not here")
     shutil.copy(src, archive.data / "warc" / src.name)
     kinds = archive.kinds()
     assert "warc-payload-digest" in kinds

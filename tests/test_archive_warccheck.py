@@ -16,7 +16,10 @@ from archive.records import Exchange
 from archive.warc import RecordFactory, WarcArchive, record_bytes
 from archive.warccheck import check_warc, iter_records, repair_directory, repair_open_file
 
-SAMPLES = Path("/work/shared/corpora/warc-samples")
+# ../shared beside the project (CI clones the project next to it)
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+SAMPLES = SHARED / "corpora" / "warc-samples"
 DATA = Path(__file__).parent / "data" / "warc"
 FROZEN = datetime(2026, 11, 20, 22, 15, 0, tzinfo=UTC)
 
@@ -65,7 +68,7 @@ def sample(name: str) -> Path:
     path = SAMPLES / name
     if not path.exists():
         pytest.skip(
-            f"{path} absent: the shared WARC samples (see /work/shared/corpora/MANIFEST.md) are not here"
+            f"{path} absent: the shared WARC samples (see ../shared/corpora/MANIFEST.md) are not here"
         )
     return path
 

@@ -12,7 +12,10 @@ import pytest
 from crawler.arabic_dates import find_text_dates, normalize, strip_hijri, to_ascii_digits
 from crawler.dates import find_published, parse_date_value
 
-CORPORA = Path("/work/shared/corpora")
+# ../shared beside the project (CI clones the project next to it)
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+CORPORA = SHARED / "corpora"
 ARABIC = CORPORA / "arabic-news-pages"
 FETCHED = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 

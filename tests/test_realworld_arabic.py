@@ -1,7 +1,7 @@
 """Extraction on real Arabic pages and the demo sites: title, date and must-contain / must-not-contain snippets.
 
 Expectations are hand-checked in benchmarks/arabic/expected.json (see benchmarks/bench_arabic.py). Real pages are
-read by path from /work/shared/corpora and skipped when it is absent. Known gaps are strict xfails: when the
+read by path from ../shared/corpora and skipped when it is absent. Known gaps are strict xfails: when the
 extractor improves, the xfail turns into a failure and the mark should be removed.
 """
 
@@ -20,15 +20,16 @@ import pytest
 from archive.records import ExtractedArticle
 from crawler.extraction import extract_article
 
+# ../shared beside the project (CI clones the project next to it)
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
 ROOT = Path(__file__).resolve().parent.parent
-CORPORA = Path("/work/shared/corpora")
+CORPORA = SHARED / "corpora"
 ENTRIES = json.loads((ROOT / "benchmarks" / "arabic" / "expected.json").read_text(encoding="utf-8"))["entries"]
 REAL = [e for e in ENTRIES if e["kind"] == "page"]
 DEMO = [e for e in ENTRIES if e["kind"] == "demo"]
 NO_CORPORA = pytest.mark.skipif(not CORPORA.exists(), reason=f"shared corpora not found at {CORPORA}")
 
-LEGACY_DATE_GAP = ("2003-01-01 via htmldate (footer '2003 - 2024'); the byline 'نشر بتاريخ: الأربعاء ... الموافق ...' "
-                   "(Gregorian + Hijri) is not used")
 
 # (page id, check, snippet or None) -> why extraction currently fails it. Checked by hand against the page HTML.
 KNOWN_GAPS: dict[tuple[str, str, str | None], str] = {
@@ -44,10 +45,6 @@ KNOWN_GAPS: dict[tuple[str, str, str | None], str] = {
         "comment-policy notice under the story is kept as the last paragraph",
     ("cnn_arabic_2013", "date", None):
         "takes the visible 'آخر تحديث' (last update) stamp 2013-08-28 over the URL date 2013/8/3",
-    ("demo-legacy-dinar", "date", None): LEGACY_DATE_GAP,
-    ("demo-legacy-academy", "date", None): LEGACY_DATE_GAP,
-    ("demo-legacy-watiya", "date", None): LEGACY_DATE_GAP,
-    ("demo-legacy-001", "date", None): LEGACY_DATE_GAP,
 }
 
 
