@@ -91,7 +91,7 @@ class _WarcFile:
 
 
 def pid_alive(pid: int | None) -> bool:
-    """Whether a process with this id exists on this host."""
+    """True when a process with this pid exists (a zombie counts as gone)."""
     if not pid or pid <= 0:
         return False
     try:
@@ -100,7 +100,11 @@ def pid_alive(pid: int | None) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def live_crawls(catalogue: Catalogue) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_zyte import update_results  # noqa: E402
+from bench_zyte import update_results
 
 CORPUS = Path("/work/shared/corpora/trafilatura-tests")
 PUBLISHED = [  # trafilatura's evaluation page / eval_baseline.json

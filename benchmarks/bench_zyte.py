@@ -53,7 +53,7 @@ def tokenize(text: str) -> list[str]:
 def shingles(text: str, n: int = 4) -> Counter[str]:
     """Multiset of word 4-grams (a short text gives one shorter shingle, as in evaluate.py)."""
     tokens = tokenize(text)
-    grams = (" ".join(tokens[i : i + n]) for i in range(0, max(1, len(tokens) - n + 1)))
+    grams = (" ".join(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)))
     return Counter(g for g in grams if g)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from itertools import pairwise
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -92,7 +93,7 @@ def is_boilerplate_container(element: HtmlElement) -> bool:
     tokens = _tokens(element)
     if any(t in BOILERPLATE_TOKENS for t in tokens):
         return True
-    return any(pair in BOILERPLATE_PAIRS for pair in zip(tokens, tokens[1:]))
+    return any(pair in BOILERPLATE_PAIRS for pair in pairwise(tokens))
 
 
 def _matched_tokens(element: HtmlElement) -> set[str]:
@@ -103,7 +104,7 @@ def _matched_tokens(element: HtmlElement) -> set[str]:
     tokens = _tokens(element)
     found = {w for w in raw.split() if w in BOILERPLATE_TOKENS} | {t for t in tokens if t in BOILERPLATE_TOKENS}
     found |= {"related" for t in tokens if t.startswith("related") and len(t) > len("related")}
-    return found | {" ".join(p) for p in zip(tokens, tokens[1:]) if p in BOILERPLATE_PAIRS}
+    return found | {" ".join(p) for p in pairwise(tokens) if p in BOILERPLATE_PAIRS}
 
 
 def _is_prose(element: HtmlElement) -> bool:

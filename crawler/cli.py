@@ -6,11 +6,11 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
 from archive.errors import NewsArchiveError
+from crawler.cliutil import parse_sets
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 DEFAULT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -24,17 +24,6 @@ def _setup_logging(verbose: int, quiet: int) -> None:
     # Scrapy sets its own loggers to DEBUG, so the level must be on the handler, not only on the root logger
     for handler in logging.getLogger().handlers:
         handler.setLevel(level)
-
-
-def _parse_set(values: tuple[str, ...]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for item in values:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{item!r}: write NAME=VALUE, e.g. -s CRAWL_CONTACT_URL=https://example.org",
-                                     param_hint="-s")
-        out[key.strip()] = value
-    return out
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -72,7 +61,7 @@ def crawl(seeds: Path, data_dir: Path, outlets: tuple[str, ...], trigger: str, s
     try:
         select_outlets(load_outlets(seeds), outlets)  # fail fast, before Scrapy starts, on a bad config
         settings = crawl_settings(data_dir=data_dir, seeds=seeds, outlets=outlets, trigger=trigger,
-                                  overrides=_parse_set(sets))
+                                  overrides=parse_sets(sets))
         crawl_id = run_crawl(settings)
         click.echo(format_summary(crawl_summary(data_dir, crawl_id)))
     except NewsArchiveError as exc:

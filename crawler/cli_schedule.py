@@ -15,6 +15,7 @@ import click
 from archive import history
 from archive.catalogue import Catalogue
 from archive.errors import NewsArchiveError
+from crawler.cliutil import parse_sets
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 DEFAULT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -30,17 +31,6 @@ set_option = click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VA
 backoff_option = click.option("--backoff", default=history.DEFAULT_BACKOFF_SPEC, show_default=True,
                               metavar="AGE:EVERY,...",
                               help="Re-check articles younger than AGE every EVERY; older than the last AGE: stop.")
-
-
-def _check_sets(sets: tuple[str, ...]) -> dict[str, str]:
-    out = {}
-    for item in sets:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{item!r}: write NAME=VALUE, e.g. -s CRAWL_CONTACT_URL=https://example.org",
-                                     param_hint="-s")
-        out[key.strip()] = value
-    return out
 
 
 def _check_backoff(backoff: str) -> tuple[history.DeltaRule, ...]:
@@ -73,7 +63,7 @@ def schedule(seeds: Path, data_dir: Path, outlets: tuple[str, ...], sets: tuple[
     """
     from crawler.scheduler import Scheduler, SchedulerConfig
 
-    _check_sets(sets)
+    parse_sets(sets)
     _check_backoff(backoff)
     try:
         config = SchedulerConfig(data_dir=data_dir, seeds=seeds, outlets=outlets, settings=sets,
@@ -207,7 +197,7 @@ def recrawl(urls: tuple[str, ...], seeds: Path, data_dir: Path, outlet: str | No
         snapshot,
     )
 
-    overrides = _check_sets(sets)
+    overrides = parse_sets(sets)
     rules = _check_backoff(backoff)
     if not urls and not due:
         raise click.UsageError("give one or more URLs, or --due")

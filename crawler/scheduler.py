@@ -25,6 +25,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from archive import history
 from archive.catalogue import Catalogue, now_iso
+from archive.integrity import pid_alive
 from crawler.config import Outlet, load_outlets, parse_interval, select_outlets
 
 logger = logging.getLogger(__name__)
@@ -34,22 +35,6 @@ WATCH_JOB = "watch-edits"
 # crawls that walk an outlet's feeds, sitemaps and listings; a restarted scheduler counts from the last of these
 FULL_CRAWL_TRIGGERS = ("schedule", "cli")
 
-
-def pid_alive(pid: int | None) -> bool:
-    """True when a process with this pid exists (a zombie counts as gone)."""
-    if not pid or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
 
 
 def trigger_for(schedule: str, start: datetime | None = None) -> BaseTrigger:

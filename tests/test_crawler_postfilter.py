@@ -30,11 +30,11 @@ def test_junk_lines_are_dropped(junk: str) -> None:
     "kept",
     [
         "© 2019 Associated Press. All rights reserved. This material may not be published.",
-        "Related to the talks, the envoy said a second round would follow in Geneva next month, according to the "
-        "statement released on Sunday by the mission and quoted by state media across the country.",
+        ("Related to the talks, the envoy said a second round would follow in Geneva next month, according to the "
+         "statement released on Sunday by the mission and quoted by state media across the country."),
         "Sign up for a Hulu ad-free account for $11.99 a month",
-        "الصورة التي نشرها المكتب الإعلامي للحكومة أظهرت حجم الدمار الذي لحق بالمباني السكنية في الحي بعد القصف "
-        "الذي استمر ساعات طويلة خلال الليل وفق شهود عيان.",
+        ("الصورة التي نشرها المكتب الإعلامي للحكومة أظهرت حجم الدمار الذي لحق بالمباني السكنية في الحي بعد القصف "
+         "الذي استمر ساعات طويلة خلال الليل وفق شهود عيان."),
     ],
 )
 def test_prose_that_looks_like_junk_is_kept(kept: str) -> None:

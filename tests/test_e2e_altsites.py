@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from altsites import load_content, serve_alt_sites
+from helpers import token_f1
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.config import load_outlets
@@ -66,15 +67,6 @@ def _keys(relevant: bool) -> list[str]:
 RELEVANT = _keys(True)
 DISTRACTORS = _keys(False)
 
-
-def token_f1(expected: str, got: str) -> float:
-    """Bag-of-words F1 between two texts (``\\w+`` tokens, as the Zyte benchmark tokenises)."""
-    a, b = Counter(re.findall(r"\w+", expected)), Counter(re.findall(r"\w+", got))
-    overlap = sum((a & b).values())
-    if not overlap:
-        return 0.0
-    p, r = overlap / sum(b.values()), overlap / sum(a.values())
-    return 2 * p * r / (p + r)
 
 
 @pytest.fixture(scope="module")

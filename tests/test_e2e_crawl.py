@@ -12,21 +12,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from helpers import token_f1
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.textexport import render
 from crawler.demosite import serve_demo_sites
 from crawler.urls import canonicalize
-
-
-def token_f1(expected: str, got: str) -> float:
-    """Bag-of-words F1 between two texts (``\\w+`` tokens, as the Zyte benchmark tokenises)."""
-    a, b = Counter(re.findall(r"\w+", expected)), Counter(re.findall(r"\w+", got))
-    overlap = sum((a & b).values())
-    if not overlap:
-        return 0.0
-    p, r = overlap / sum(b.values()), overlap / sum(a.values())
-    return 2 * p * r / (p + r)
 
 
 @pytest.fixture(scope="module")
