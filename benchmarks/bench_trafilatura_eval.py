@@ -24,7 +24,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_zyte import update_results
 
-CORPUS = Path("/work/shared/corpora/trafilatura-tests")
+# ../shared beside the project (CI clones the project next to it)
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+CORPUS = SHARED / "corpora" / "trafilatura-tests"
 PUBLISHED = [  # trafilatura's evaluation page / eval_baseline.json
     ("trafilatura 2.2.0 (published)", 0.924),
     ("trafilatura CI floor, fallback (eval_baseline.json)", 0.9253),

@@ -19,10 +19,13 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+# ../shared beside the project (CI clones the project next to it)
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CORPUS = Path("/work/shared/corpora/article-extraction-benchmark")
+CORPUS = SHARED / "corpora" / "article-extraction-benchmark"
 TOKEN_RE = re.compile(r"\w+", re.UNICODE | re.MULTILINE | re.IGNORECASE | re.DOTALL)
 RESULTS = ROOT / "benchmarks" / "results" / "extraction.md"
 PUBLISHED = [  # from the benchmark README (F1, precision, recall, accuracy)

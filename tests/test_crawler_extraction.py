@@ -13,7 +13,10 @@ from archive.records import ExtractedArticle, ExtractionFailure
 from crawler.extraction import decode_html, detect_language, extract_article
 from crawler.titles import strip_site_name
 
-ARABIC = Path("/work/shared/corpora/arabic-news-pages")
+# ../shared beside the project (CI clones the project next to it)
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+ARABIC = SHARED / "corpora" / "arabic-news-pages"
 needs_corpus = pytest.mark.skipif(not ARABIC.exists(), reason=f"Arabic test corpus absent at {ARABIC}")
 
 BODY = (
