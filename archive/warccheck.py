@@ -8,17 +8,11 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.durable import fsync_dir
 from archive.errors import ArchiveIntegrityError
-from archive.warcscan import (
-    BUFFER,
-    STRUCTURAL,
-    Problem,
-    RecordInfo,
-    Scanner,
-    is_gzip,
-    iter_members,
-    iter_records,
-)
+from archive.warcgzip import BUFFER, is_gzip, iter_members
+from archive.warcparse import STRUCTURAL, Problem, RecordInfo
+from archive.warcscan import Scanner, iter_records
 
 __all__ = [
     "Problem", "RecordInfo", "RepairResult", "check_warc", "final_name", "iter_records", "repair_directory",
@@ -51,15 +45,6 @@ def check_warc(path: Path, *, strict: bool = False) -> list[Problem]:
     for problem in problems:
         logger.debug("%s@%d %s: %s", path, problem.offset, problem.kind, problem.message)
     return problems
-
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _complete_prefix(path: Path) -> tuple[list[RecordInfo], int, str | None]:
@@ -155,7 +140,7 @@ def repair_open_file(path: Path) -> RepairResult:
         path.unlink()
         final_path = None
         logger.warning("%s held no complete record; removed it", path)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
     logger.info("repaired %s: kept %d records", path, len(kept))
     return RepairResult(path, final_path, tuple(kept), torn_path, torn_length)
 
