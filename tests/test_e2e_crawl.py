@@ -194,3 +194,17 @@ def test_article_ids_are_sha256_of_canonical_url(crawled):
     conn = db(crawled)
     for row in conn.execute("select id, url from articles"):
         assert row["id"] == hashlib.sha256(row["url"].encode()).hexdigest()[:16]
+
+
+def test_crawled_warcs_pass_warcio_check_and_our_strict_check(crawled):
+    from archive.warccheck import check_warc
+
+    files = sorted((crawled["data"] / "warc").glob("*.warc.gz"))
+    proc = subprocess.run([sys.executable, "-m", "warcio.cli", "check", "-v", *map(str, files)],
+                          capture_output=True, text=True, timeout=120)
+    if "No module named warcio.cli" in proc.stderr:  # older warcio: the console script only
+        proc = subprocess.run(["warcio", "check", "-v", *map(str, files)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "digest pass" in proc.stdout
+    for path in files:
+        assert check_warc(path, strict=True) == [], path
