@@ -133,7 +133,8 @@ def demo(data_dir: Path) -> None:
     for path in texts[:10]:
         click.echo(f"  {path.name}  {path.read_text(encoding='utf-8').splitlines()[0]}")
     click.echo("")
-    click.echo(f"browse: datasette {data_dir / 'catalogue.db'}   (or: newsarchive serve --data {data_dir})")
+    click.echo(f"browse:  newsarchive serve --data {data_dir}   (Arabic search, article pages, charts)")
+    click.echo(f"check:   newsarchive check --data {data_dir}")
 
 
 from crawler.cli_schedule import recrawl, schedule, status
