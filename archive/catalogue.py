@@ -193,16 +193,18 @@ class Catalogue:
         })
 
     def assign_seq(self, aid: str) -> int:
-        """The article's corpus sequence number, assigned once (max + 1) and never reused."""
+        """The article's corpus sequence number, assigned once and never reused."""
         row = self.get_article(aid)
         if row and row["seq"] is not None:
             return int(row["seq"])
         with self.db.conn:
-            # max over every seq ever given, so a deleted row's number is never handed out again
-            (current,) = self.db.execute("select coalesce(max(seq), -1) from articles").fetchone()
-            seq = int(current) + 1
-            self.db["articles"].update(aid, {"seq": seq})
-        return seq
+            # a counter, not max(seq) + 1: a number stays given even if its article row is deleted
+            self.db.execute("insert or ignore into counters (name, value) "
+                            "select 'corpus_seq', coalesce(max(seq), -1) from articles")
+            (seq,) = self.db.execute("update counters set value = value + 1 where name = 'corpus_seq' "
+                                     "returning value").fetchone()
+            self.db["articles"].update(aid, {"seq": int(seq)})
+        return int(seq)
 
     def set_text_file(self, aid: str, relpath: str) -> None:
         """Remember which corpus file holds the article."""

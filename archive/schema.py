@@ -113,3 +113,9 @@ def m004_stories(db: sqlite_utils.Database) -> None:
     db["story_bands"].create({"band": int, "article_id": str}, foreign_keys=[("article_id", "articles", "id")])
     db["story_bands"].create_index(["band"])
     db["story_bands"].create_index(["article_id"])
+
+
+@migrations()
+def m005_counters(db: sqlite_utils.Database) -> None:
+    """Named counters (the corpus sequence number), so numbers are never handed out twice."""
+    db["counters"].create({"name": str, "value": int}, pk="name")

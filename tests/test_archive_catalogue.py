@@ -81,3 +81,17 @@ def test_fts_finds_normalised_arabic(cat):
         paras=("قال المتحدث إن الميليشيات انسحبت وبطرابلس هدوء حذر.",)), relevance=REL, capture_id=None, fetched_at="t")
     rows = list(cat.db["articles"].search("طرابلس"))
     assert len(rows) == 1
+
+
+def test_seq_never_reused_after_a_row_is_deleted(cat):
+    ids = []
+    for n in range(2):
+        _, row = cat.save_article(outlet="o", canonical_url=f"https://o.example/{n}", article=art(), relevance=REL,
+                                  capture_id=None, fetched_at="t")
+        ids.append(row["id"])
+    assert [cat.assign_seq(i) for i in ids] == [0, 1]
+    cat.db.execute("delete from article_versions where article_id = ?", [ids[1]])
+    cat.db.execute("delete from articles where id = ?", [ids[1]])
+    _, row = cat.save_article(outlet="o", canonical_url="https://o.example/new", article=art(), relevance=REL,
+                              capture_id=None, fetched_at="t")
+    assert cat.assign_seq(row["id"]) == 2
