@@ -12,10 +12,11 @@ import logging
 import math
 import tomllib
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from archive.arabic import stem_set, tokens
+from archive.arabic import stem_set, stems, tokens
 from archive.errors import ConfigError
 from archive.records import Relevance
 
@@ -52,6 +53,10 @@ class Scoring:
     # General Command...), its dispute words count as conflict evidence; 0 switches the signal off
     split_bodies_min: int = 2
     split_factor: float = 1.0  # weight multiplier of dispute words while the split signal is on
+    # round 5: a spelling word with fewer letters than this (a leading "ال" not counted) matches a text word
+    # only with proclitics stripped, never with a suffix stripped: "تعز" (Taiz) must not match "تعزية"
+    # (condolence), "عدن" not "عدنان", "الخمس" not "الخمسين"; 0 = suffixes may be stripped for any spelling
+    suffix_min_letters: int = 4
 
     def __post_init__(self) -> None:
         """Reject values that make the rule meaningless."""
@@ -61,7 +66,7 @@ class Scoring:
                 raise ValueError(f"{f.name} must be a non-negative number, got {value!r}")
         if not all(0 <= v <= 1 for v in (self.focus_min, self.topic_min, self.ambiguous_factor)):
             raise ValueError("focus_min, topic_min and ambiguous_factor must lie between 0 and 1")
-        for name in ("anchor_ambiguous_min", "split_bodies_min"):
+        for name in ("anchor_ambiguous_min", "split_bodies_min", "suffix_min_letters"):
             if not isinstance(getattr(self, name), int):
                 raise TypeError(f"{name} must be a whole number, got {getattr(self, name)!r}")
         if self.count_cap < 1 or self.min_body_tokens < 1:
@@ -79,6 +84,8 @@ class Term:
     forms: tuple[tuple[str, ...], ...]  # normalised token sequences: the term, its variants, English
     ambiguous: bool = False
     body: str = ""  # the body of the Libyan split this term names ("" = none); see Scoring.split_bodies_min
+    # match only with proclitics stripped, never a suffix ("الدوري", league, must not match "الدورية", patrol)
+    exact: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,19 +95,47 @@ class Lexicon:
     terms: tuple[Term, ...]
     scoring: Scoring = field(default_factory=Scoring)
     source: str = ""
-    # first token -> ((form tokens, term index), ...), longest form first
-    index: dict[str, tuple[tuple[tuple[str, ...], int], ...]] = field(
+    # first token -> ((form tokens, term index, per-token "may a suffix be stripped"), ...), longest form first
+    index: dict[str, tuple[tuple[tuple[str, ...], int, tuple[bool, ...]], ...]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
     def __post_init__(self) -> None:
         """Build the phrase index once."""
-        index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        index: dict[str, list[tuple[tuple[str, ...], int, tuple[bool, ...]]]] = {}
+        min_letters = self.scoring.suffix_min_letters
         for i, term in enumerate(self.terms):
             for form in term.forms:
-                index.setdefault(form[0], []).append((form, i))
+                loose = tuple(not term.exact and _letters(word) >= min_letters for word in form)
+                index.setdefault(form[0], []).append((form, i, loose))
         frozen = {k: tuple(sorted(v, key=lambda fi: -len(fi[0]))) for k, v in index.items()}
         object.__setattr__(self, "index", frozen)
+
+
+def _letters(word: str) -> int:
+    """Letters of a spelling word, a leading article "ال" not counted ("الخمس" has 3)."""
+    return len(word) - 2 if word.startswith("ال") and len(word) > 4 else len(word)
+
+
+#: Attached pronouns a short spelling may still shed ("قصفها", "رفضهم", "خطفنا"): unlike "ه" (also the folded
+#: taa marbuta: "حلبة" -> "حلب", "تعزية" -> "تعز") and "يه" / "ات" / "ون" / "ين" / "ان" (nisba, plural, dual:
+#: "عدنان" -> "عدن", "الخمسين" -> "الخمس"), they never turn one word into another.
+_PRONOUNS = ("هما", "كما", "هم", "هن", "ها", "كم", "نا")
+
+
+@lru_cache(maxsize=131072)
+def _unsuffixed(token: str) -> frozenset[str]:
+    """The candidates of ``stems(token)`` that lost proclitics and at most an attached pronoun of ``_PRONOUNS``.
+
+    They are the ones the token, or the token without that pronoun, ends with (or, for the definite form
+    "ال" + rest that ``stems`` adds, whose rest it ends with); "تعز" is no tail of "تعزيه".
+    """
+    tails = [token] + [token[: -len(p)] for p in _PRONOUNS if token.endswith(p) and len(token) - len(p) >= 3]
+    return frozenset(
+        c
+        for c in stems(token)
+        if any(t.endswith(c) or (c.startswith("ال") and t.endswith(c[2:])) for t in tails)
+    )
 
 
 def _fail(path: Path, key: str, message: str) -> ConfigError:
@@ -138,12 +173,12 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any) -
     key = f"category.{cat}.terms[{i}]"
     if not isinstance(raw, dict):
         raise _fail(path, key, 'must be an inline table: { term = "قصف", weight = 2.5 }')
-    unknown = set(raw) - {"term", "weight", "variants", "english", "ambiguous", "body", "note"}
+    unknown = set(raw) - {"term", "weight", "variants", "english", "ambiguous", "body", "exact", "note"}
     if unknown:
         raise _fail(
             path,
             f"{key}.{min(unknown)}",
-            "unknown key; use term, weight, variants, english, ambiguous, body, note",
+            "unknown key; use term, weight, variants, english, ambiguous, body, exact, note",
         )
     name = raw.get("term")
     if not isinstance(name, str) or not name.strip():
@@ -155,6 +190,9 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any) -
     ambiguous = raw.get("ambiguous", False)
     if not isinstance(ambiguous, bool):
         raise _fail(path, f"{key}.ambiguous", "must be true or false")
+    exact = raw.get("exact", False)
+    if not isinstance(exact, bool):
+        raise _fail(path, f"{key}.exact", "must be true or false")
     body = raw.get("body", "")
     if not isinstance(body, str) or (("body" in raw) and not body.strip()):
         raise _fail(
@@ -169,7 +207,7 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any) -
             raise _fail(path, key, f"spelling {spelling!r} has no letters or digits; remove it")
         if form not in forms:
             forms.append(form)
-    return Term(name, cat, float(weight), feeds, tuple(forms), ambiguous, body.strip())
+    return Term(name, cat, float(weight), feeds, tuple(forms), ambiguous, body.strip(), exact)
 
 
 def load_lexicon(path: Path) -> Lexicon:
@@ -226,6 +264,11 @@ def load_lexicon(path: Path) -> Lexicon:
     return lexicon
 
 
+def _fits(spelling: str, word: str, loose: bool) -> bool:
+    """Does one spelling word match one text word (a stripped suffix allowed only when ``loose``)?"""
+    return spelling in (stem_set(word) if loose else _unsuffixed(word))
+
+
 def _match(words: list[str], lexicon: Lexicon, counts: dict[int, int]) -> None:
     """Count greedy longest matches of lexicon forms in ``words`` into ``counts`` (term index -> hits)."""
     index = lexicon.index
@@ -233,11 +276,15 @@ def _match(words: list[str], lexicon: Lexicon, counts: dict[int, int]) -> None:
     while i < n:
         best: tuple[int, int] | None = None  # (length, term index)
         for cand in stem_set(words[i]):
-            for form, term_idx in index.get(cand, ()):
+            for form, term_idx, loose in index.get(cand, ()):
                 size = len(form)
                 if best is not None and size <= best[0]:
                     break  # forms are sorted longest first
-                if i + size <= n and all(form[k] in stem_set(words[i + k]) for k in range(1, size)):
+                if (
+                    i + size <= n
+                    and (loose[0] or cand in _unsuffixed(words[i]))
+                    and all(_fits(form[k], words[i + k], loose[k]) for k in range(1, size))
+                ):
                     best = (size, term_idx)
                     break
         if best is None:

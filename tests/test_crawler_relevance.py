@@ -344,6 +344,12 @@ GOOD_CATEGORY = '[category.places]\nfeeds = ["libya"]\nterms = [ { term = "لي�
             "true or false",
         ),
         (
+            '[category.places]\nfeeds = ["libya"]\nterms = [ { term = "ليبيا", weight = 3, exact = 1 } ]\n',
+            "exact'",
+            "true or false",
+        ),
+        ("[scoring]\nsuffix_min_letters = 3.5\n" + GOOD_CATEGORY, "'scoring'", "whole number"),
+        (
             '[category.places]\nfeeds = ["libya"]\nterms = [ { term = "...", weight = 3 } ]\n',
             "(...)'",
             "no letters",
@@ -513,3 +519,152 @@ def test_round4_spellings_match(body: str, term: str, lexicon: Lexicon) -> None:
 def test_the_capital_tripoli_anchors_libya(lexicon: Lexicon) -> None:
     verdict = judge("اشتباكات في الزاوية", "اشتباكات وقتلى في الزاوية غرب العاصمة طرابلس.", lexicon)
     assert {t: w for t, _, w, _ in verdict.matched_terms}["الزاوية"] == pytest.approx(2.0)
+
+
+# --- round 5: short spellings, exact terms, municipalities and tribes, Libya's neighbours --------------
+
+
+@pytest.mark.parametrize(
+    ("body", "term"),
+    [
+        ("خالص التعزية والمواساة لأسرة الفقيد", "صنعاء"),  # تعزية (condolence) is not تعز (Taiz)
+        ("وقال عدنان إن الاجتماع انتهى", "صنعاء"),  # عدنان (a name) is not عدن (Aden)
+        ("احتفلت المدرسة بمرور الخمسين عاما على تأسيسها", "الخمس"),  # fifty is not Khoms
+        ("أقيم السباق على حلبة المدينة", "دمشق"),  # حلبة (a track) is not حلب (Aleppo)
+        ("نشرت الوزارة نشرتها الدورية عن الأسعار", "الدوري"),  # periodic is not the league
+        ("أوقفت الدورية الأمنية سيارة مشبوهة", "الدوري"),  # a patrol is not the league
+        ("عاد المنفيين إلى ديارهم", "المنفي"),  # the exiles are not Menfi
+    ],
+)
+def test_short_or_exact_spellings_do_not_match_through_a_suffix(
+    body: str, term: str, lexicon: Lexicon
+) -> None:
+    assert term not in {t for t, *_ in judge("", body, lexicon).matched_terms}
+
+
+@pytest.mark.parametrize(
+    ("body", "term"),
+    [
+        ("سقطت قذائف على أحياء بتعز", "صنعاء"),  # proclitics are still stripped from short spellings
+        ("وصل الوفد إلى عدن", "صنعاء"),
+        ("قصفها الطيران ليلا في ليبيا", "قصف"),  # and attached pronouns other than ه
+        ("أعلن الحوثيون خطفهم ثلاثة", "اختطاف"),
+        ("عاد الهدوء إلى الخمس بعد أيام", "الخمس"),
+        ("تصدر الأهلي الدوري الممتاز", "الدوري"),
+        ("توقف والدوري لم يحسم", "الدوري"),
+        ("ميليشياتها تنتشر في المدينة", "ميليشيات"),  # spellings of 4+ letters still shed suffixes
+    ],
+)
+def test_short_and_exact_spellings_still_match_their_own_words(
+    body: str, term: str, lexicon: Lexicon
+) -> None:
+    assert term in {t for t, *_ in judge("", body, lexicon).matched_terms}
+
+
+def test_suffix_min_letters_zero_restores_suffix_stripping_for_every_spelling(lexicon: Lexicon) -> None:
+    loose = Lexicon(lexicon.terms, replace(lexicon.scoring, suffix_min_letters=0), lexicon.source)
+    assert "صنعاء" in {t for t, *_ in judge("", "خالص التعزية لأسرة الفقيد", loose).matched_terms}
+    # exact = true holds whatever the setting
+    assert "الدوري" not in {t for t, *_ in judge("", "الدورية الأمنية", loose).matched_terms}
+
+
+LIBYA_CONDOLENCE = _article(
+    "تعزية في وفاة الحاج مفتاح العبيدي",
+    "يتقدم المجلس البلدي طبرق بأحر التعازي إلى أسرة الحاج مفتاح العبيدي الذي وافته المنية إثر مرض عضال.",
+    "سائلين الله أن يتغمده بواسع رحمته ويلهم أهله الصبر والسلوان. إنا لله وإنا إليه راجعون.",
+)
+LIBYA_PATROL = _article(
+    "مقتل اثنين من أفراد الدورية في هجوم مسلح جنوب ليبيا",
+    "قتل اثنان من أفراد دورية أمنية في هجوم مسلح استهدف الدورية قرب القطرون جنوب ليبيا.",
+    "وقال مصدر عسكري إن المسلحين أطلقوا النار من سيارات رباعية الدفع ثم فروا، فيما أرسلت الكتيبة تعزيزات عسكرية.",
+    "وتشهد المنطقة اشتباكات متكررة بين مجموعات مسلحة تتنازع طرق التهريب.",
+)
+TUNISIA_BORDER = _article(
+    "الحرس التونسي يشتبك مع مهربين قرب الحدود الليبية",
+    "أعلنت وزارة الداخلية التونسية أن وحدات من الحرس الوطني اشتبكت مع مهربين مسلحين قرب تطاوين، على مقربة من الحدود مع ليبيا.",
+    "وأسفر الاشتباك عن إصابة عنصر أمن وحجز أسلحة وذخيرة، فيما فر بقية المهربين.",
+)
+ALGERIA_PERIODIC = _article(
+    "الحصيلة الدورية للجيش الجزائري: حجز أسلحة على الحدود",
+    "أعلنت وزارة الدفاع الجزائرية في حصيلتها الدورية أن مفارز الجيش الوطني الشعبي حجزت أسلحة وذخيرة بجانت قرب الحدود الجزائرية الليبية.",
+    "وأوقفت الوحدات عناصر دعم للجماعات الإرهابية وكشفت مخبأ يحتوي قنابل تقليدية الصنع.",
+)
+
+
+@pytest.mark.parametrize(
+    "article",
+    [LIBYA_CONDOLENCE, TUNISIA_BORDER, ALGERIA_PERIODIC],
+    ids=["libya-condolence", "tunisia-border", "algeria-periodic"],
+)
+def test_round5_hard_negatives_are_not_relevant(article: tuple[str, str], lexicon: Lexicon) -> None:
+    verdict = judge(*article, lexicon)
+    assert not verdict.relevant, verdict
+
+
+def test_a_patrol_story_is_not_turned_into_sport(lexicon: Lexicon) -> None:
+    verdict = judge(*LIBYA_PATROL, lexicon)
+    assert "الدوري" not in {t for t, *_ in verdict.matched_terms}
+    assert verdict.relevant, verdict
+
+
+def test_the_libyan_border_is_weak_evidence_of_a_libya_story(lexicon: Lexicon) -> None:
+    verdict = judge("", "حجز أسلحة قرب الحدود الليبية", lexicon)
+    weights = {t: w for t, _, w, _ in verdict.matched_terms}
+    assert weights["الحدود الليبية"] == pytest.approx(1.0)
+    assert "ليبي" not in weights  # the longest match consumed the adjective
+
+
+@pytest.mark.parametrize(
+    ("town", "term"),
+    [
+        ("العجيلات", "العجيلات"),
+        ("ككلة", "ككلة"),
+        ("الأصابعة", "الأصابعة"),
+        ("تازربو", "تازربو"),
+        ("صرمان", "صرمان"),
+        ("تاورغاء", "تاورغاء"),
+        ("أوجلة", "أوجلة"),
+        ("قمينس", "قمينس"),
+        ("وادي الشاطئ", "براك الشاطئ"),
+        ("قبيلة ورفلة", "ورفلة"),
+        ("أبناء القذاذفة", "القذاذفة"),
+    ],
+)
+def test_municipalities_and_tribes_are_unambiguous_libya_places(
+    town: str, term: str, lexicon: Lexicon
+) -> None:
+    matched = {t.term: t for t in lexicon.terms}
+    assert matched[term].category == "libya_place" and not matched[term].ambiguous
+    verdict = judge("", f"وصلت القافلة إلى {town} صباح اليوم", lexicon)
+    assert term in {t for t, *_ in verdict.matched_terms}
+
+
+@pytest.mark.parametrize("term", ["التبو", "الطوارق", "أولاد سليمان", "سوسة", "شحات", "براك", "القبة"])
+def test_names_shared_with_neighbours_or_common_words_are_ambiguous(term: str, lexicon: Lexicon) -> None:
+    assert {t.term: t for t in lexicon.terms}[term].ambiguous
+
+
+@pytest.mark.parametrize("word", ["بالمائة", "الجميل", "الشقيقة", "القلعة", "الشاطئ", "أدري", "المغاربة"])
+def test_everyday_words_shared_with_small_towns_are_left_out(word: str, lexicon: Lexicon) -> None:
+    verdict = judge("", f"قال إن {word} في الخبر", lexicon)
+    assert not [t for t, cat, *_ in verdict.matched_terms if cat == "libya_place"]
+
+
+def test_clashes_in_a_small_western_town_are_relevant(lexicon: Lexicon) -> None:
+    verdict = judge(
+        "اشتباكات في صرمان",
+        "اندلعت اشتباكات بالأسلحة المتوسطة في صرمان بين مجموعتين مسلحتين، ما أدى إلى إغلاق الطريق الساحلي.\n"
+        "وأعلن مركز الطب الميداني مقتل شخصين، ودعا أعيان المدينة إلى وقف إطلاق النار.",
+        lexicon,
+    )
+    assert verdict.relevant, verdict
+
+
+def test_a_libyan_story_at_the_tunisian_border_stays_relevant(lexicon: Lexicon) -> None:
+    verdict = judge(
+        "اشتباكات عند معبر رأس اجدير",
+        "اندلعت اشتباكات بين قوة تابعة لوزارة الداخلية الليبية ومسلحين من زوارة عند منفذ رأس اجدير مع تونس.\n"
+        "وأغلقت السلطات المعبر، فيما تكدس المسافرون التونسيون على الجانب الآخر.",
+        lexicon,
+    )
+    assert verdict.relevant, verdict

@@ -3,7 +3,7 @@
 Usage:
     python benchmarks/relevance/bench_relevance.py [--lexicon seeds/lexicon.toml] [--shared ../shared] [-v]
 
-The sets are ``labelled.jsonl``, ``blind.jsonl``, ``holdout3.jsonl``, ``holdout4.jsonl`` and ``holdout5.jsonl`` next
+The sets are ``labelled.jsonl``, ``blind.jsonl`` and ``holdout3.jsonl`` ... ``holdout6.jsonl`` next
 to this file (see README.md there): one article per
 line with ``id``, ``split``, ``kind``, the gold label (``label`` in labelled.jsonl, ``relevant`` in blind.jsonl;
 true = about Libya AND its armed/political conflict) and either ``title``/``text`` or ``path`` (a real article
@@ -12,7 +12,8 @@ Splits: "dev" (calibration), "test" (held out in round 1, seen since), "holdout2
 author after round 1), "blind-dev" and "blind-test" (written blind by a second engineer; blind-dev may be used
 for development, blind-test is reported once per change and never tuned on), "holdout3" (written after the
 round-3 changes, run once, never tuned on), "holdout4" (written blind before round 4; its "before" run was seen
-while round 4 was designed) and "holdout5" (written after the round-4 changes, run once, never tuned on).
+while round 4 was designed), "holdout5" (written after the round-4 changes, run once, then used for round 5) and
+"holdout6" (written before round 5 was started, judged once at its end).
 """
 
 from __future__ import annotations
@@ -31,9 +32,26 @@ from archive.arabic import tokens
 from crawler.relevance import DEFAULT_LEXICON, judge, load_lexicon
 
 #: The labelled sets, in the order they were written (see README.md next to this file).
-DATA_FILES = ("labelled.jsonl", "blind.jsonl", "holdout3.jsonl", "holdout4.jsonl", "holdout5.jsonl")
+DATA_FILES = (
+    "labelled.jsonl",
+    "blind.jsonl",
+    "holdout3.jsonl",
+    "holdout4.jsonl",
+    "holdout5.jsonl",
+    "holdout6.jsonl",
+)
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
-SPLIT_ORDER = ("dev", "test", "holdout2", "blind-dev", "blind-test", "holdout3", "holdout4", "holdout5")
+SPLIT_ORDER = (
+    "dev",
+    "test",
+    "holdout2",
+    "blind-dev",
+    "blind-test",
+    "holdout3",
+    "holdout4",
+    "holdout5",
+    "holdout6",
+)
 
 
 def load_item(row: dict, shared: Path) -> tuple[str, str] | None:
