@@ -119,3 +119,9 @@ def m004_stories(db: sqlite_utils.Database) -> None:
 def m005_counters(db: sqlite_utils.Database) -> None:
     """Named counters (the corpus sequence number), so numbers are never handed out twice."""
     db["counters"].create({"name": str, "value": int}, pk="name")
+
+
+@migrations()
+def m006_article_capture_index(db: sqlite_utils.Database) -> None:
+    """Index articles by capture: the capture middleware asks "which article came from this URL?" per request."""
+    db["articles"].create_index(["capture_id"], if_not_exists=True)

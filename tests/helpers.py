@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def token_f1(expected: str, got: str) -> float:
@@ -14,3 +19,13 @@ def token_f1(expected: str, got: str) -> float:
         return 0.0
     p, r = overlap / sum(b.values()), overlap / sum(a.values())
     return 2 * p * r / (p + r)
+
+
+# Settings for crawling loopback test sites: no politeness delays, an honest contact URL.
+FAST = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "CRAWL_CONTACT_URL=http://127.0.0.1/contact")
+
+
+def crawl_cli(seeds: Path, data: Path, *args: str, timeout: int = 240) -> subprocess.CompletedProcess[str]:
+    """One real crawl by the CLI in a subprocess (the Twisted reactor runs once per process)."""
+    return subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", "--seeds", str(seeds), "--data", str(data),
+                           *FAST, *args], check=False, capture_output=True, text=True, timeout=timeout, cwd=ROOT)

@@ -11,14 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import FAST, crawl_cli
 
 from archive.catalogue import Catalogue
 from archive.integrity import check_archive, recover
 from archive.warcscan import iter_records
 from crawler.demosite import serve_demo_sites
 from crawler.urls import canonicalize
-
-CRAWL_ARGS = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "CRAWL_CONTACT_URL=http://127.0.0.1/c"]
 
 
 def _count(data: Path, sql: str) -> int:
@@ -39,7 +38,7 @@ def _count(data: Path, sql: str) -> int:
 def _crawl(seeds: Path, data: Path, log: Path) -> subprocess.Popen:
     with open(log, "ab") as fh:
         return subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--seeds", str(seeds), "--data",
-                                 str(data), *CRAWL_ARGS], stdout=fh, stderr=fh, start_new_session=True)
+                                 str(data), *FAST], stdout=fh, stderr=fh, start_new_session=True)
 
 
 def _kill_when(proc: subprocess.Popen, data: Path, sql: str, at_least: int, timeout: float = 60) -> int:
@@ -110,8 +109,7 @@ def test_sigkill_at_several_points_then_recrawl(tmp_path: Path) -> None:
         _kill_when(_crawl(seeds, data, log), data, "select count(*) from articles", done + 1)
         _recover_and_verify(data)
         # 4. a full crawl to the end
-        final = subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", "--seeds", str(seeds), "--data",
-                                str(data), *CRAWL_ARGS], check=False, capture_output=True, text=True, timeout=240)
+        final = crawl_cli(seeds, data)
         assert final.returncode == 0, final.stderr[-3000:]
         expected = sites.expected
     check = subprocess.run([sys.executable, "-m", "crawler.cli", "check", "--data", str(data)],

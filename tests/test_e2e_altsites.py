@@ -10,14 +10,11 @@ from __future__ import annotations
 import io
 import re
 import sqlite3
-import subprocess
-import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from altsites import load_content, serve_alt_sites
-from helpers import token_f1
+from helpers import crawl_cli, token_f1
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.config import load_outlets
@@ -77,12 +74,7 @@ def crawled(tmp_path_factory):
     with serve_alt_sites() as sites:
         seeds = tmp / "outlets.toml"
         seeds.write_text(CONFIG.format(**sites.bases), encoding="utf-8")
-        proc = subprocess.run(
-            [sys.executable, "-m", "crawler.cli", "crawl", "--seeds", str(seeds), "--data", str(data),
-             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
-             "-s", "CRAWL_CONTACT_URL=http://127.0.0.1/contact"],
-            check=False, capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parent.parent,
-        )
+        proc = crawl_cli(seeds, data, timeout=120)
         yield {"proc": proc, "data": data, "sites": sites, "seeds": seeds,
                "expected": {e.key: e for e in sites.expected}, "log": list(sites.requests_log)}
 

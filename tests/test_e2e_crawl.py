@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from helpers import token_f1
+from helpers import crawl_cli, token_f1
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.textexport import render
@@ -32,12 +32,7 @@ def crawled(tmp_path_factory):
         text = seeds.read_text(encoding="utf-8")
         text = re.sub(r"(name = \"demo-sitemap\"(?:.|\n)*?)article_urls = \[.*?\]\n", r"\1", text, count=1)
         seeds.write_text(text, encoding="utf-8")
-        proc = subprocess.run(
-            [sys.executable, "-m", "crawler.cli", "crawl", "--seeds", str(seeds), "--data", str(data),
-             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
-             "-s", "CRAWL_CONTACT_URL=http://127.0.0.1/contact"],
-            capture_output=True, text=True, timeout=240,
-        )
+        proc = crawl_cli(seeds, data)
         log = list(sites.requests_log)
         yield {"proc": proc, "data": data, "sites": sites, "log": log}
 

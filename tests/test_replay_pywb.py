@@ -10,13 +10,13 @@ import shutil
 import socket
 import sqlite3
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from helpers import crawl_cli
 
 from archive.catalogue import Catalogue
 from archive.cdxj import index_archive
@@ -69,10 +69,7 @@ def crawled(tmp_path_factory):
     data = tmp / "data"
     with serve_demo_sites() as sites:
         seeds = sites.write_seeds(tmp / "seeds.toml")
-        proc = subprocess.run(
-            [sys.executable, "-m", "crawler.cli", "crawl", "--seeds", str(seeds), "--data", str(data),
-             "--outlet", "demo-feed", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"],
-            check=False, capture_output=True, text=True, timeout=240)
+        proc = crawl_cli(seeds, data, "--outlet", "demo-feed")
     assert proc.returncode == 0, proc.stderr[-3000:]
     return tmp, data
 
