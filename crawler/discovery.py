@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import re
 import zlib
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -63,6 +64,27 @@ def maybe_gunzip(body: bytes) -> bytes:
     if d.unconsumed_tail:
         raise ValueError(f"gzip body decompresses to more than {MAX_GUNZIP} bytes")
     return out
+
+
+_ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+
+
+def empty_reason(body: bytes, what: str, default: str) -> tuple[str, str]:
+    """Why a feed or sitemap gave no entries: ``xml-entities`` when it declares entities, else ``empty-<what>``.
+
+    Entities are never expanded (billion laughs, XXE: resolve_entities=False, no_network), so a document that
+    only makes sense with them expanded reads as empty; say so rather than call it an empty feed.
+    """
+    try:
+        head = maybe_gunzip(body)
+    except ValueError as exc:
+        return f"empty-{what}", str(exc)
+    prolog = head.split(b"?>", 1)[-1][:65536]
+    count = len(_ENTITY_DECL.findall(prolog.split(b"]>", 1)[0])) if b"<!DOCTYPE" in prolog.upper() else 0
+    if count:
+        return "xml-entities", (f"the {what} declares {count} XML entities (entity expansion: billion laughs, "
+                                f"XXE); they are never expanded, and no entries were read without them")
+    return f"empty-{what}", default
 
 
 def parse_feed(body: bytes, base_url: str) -> list[Link]:

@@ -24,10 +24,22 @@ TELNETCONSOLE_ENABLED = False
 REDIRECT_MAX_TIMES = 10
 
 DOWNLOADER_MIDDLEWARES = {
+    # Refuses private addresses, over-long URLs and outlets over budget before robots.txt (100) is asked.
+    "crawler.netguard.RequestGuardMiddleware": 50,
+    # RFC 9309: robots.txt answering 5xx or unreachable disallows the site for the crawl; 500 KiB read.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.netguard.RobotsGuardMiddleware": 100,
+    # Sees a 3xx before RedirectMiddleware (600) and a 429/503 before RetryMiddleware (550).
+    "crawler.netguard.ResponseGuardMiddleware": 700,
     # Runs nearest the network: sees the request as sent and the response before redirect handling
     # and decompression (HttpCompressionMiddleware, 590), so the WARC holds what came over the wire.
     "crawler.middlewares.WarcCaptureMiddleware": 950,
 }
+# Safety (README "Limits and safety"): every address connected to is checked in the resolver; only HTTP(S).
+TWISTED_DNS_RESOLVER = "crawler.netguard.GuardedResolver"
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+URLLENGTH_LIMIT = 0  # Scrapy's spider middleware drops long URLs with only a log line: RequestGuardMiddleware
+# refuses them (CRAWL_URL_MAX_LENGTH) and the refusal is recorded
 ITEM_PIPELINES = {
     "crawler.pipelines.ArticlePipeline": 300,
 }

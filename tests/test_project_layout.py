@@ -33,7 +33,7 @@ def test_archive_never_imports_the_crawler_scrapy_or_trafilatura(path):
 
 # Modules of crawler/ that are Scrapy adapters; every other crawler module stays plain.
 SCRAPY_ADAPTERS = {"middlewares.py", "pipelines.py", "extensions.py", "runner.py", "outlets.py", "recrawl.py",
-                   "settings.py"}
+                   "settings.py", "netguard.py"}
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "crawler").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import Request, Spider, signals
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -16,6 +16,8 @@ from twisted.python.failure import Failure
 from crawler import discovery
 from crawler.config import Outlet, load_outlets, select_outlets
 from crawler.items import PageItem
+from crawler.limits import BUDGET_REASONS, Limits, is_transient
+from crawler.netguard import classify, installed_resolver
 from crawler.session import ArchiveConfig, session_for
 from crawler.urls import canonicalize
 
@@ -49,6 +51,8 @@ class OutletSpider(Spider):
         spider.session = session_for(crawler)
         spider.outlets = spider.session.outlets
         spider.allowed_domains = sorted({d for o in spider.outlets for d in o.domains()})
+        spider.limits = Limits.from_settings(crawler.settings)
+        spider.sitemap_fetches = Counter()
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         return spider
 
@@ -63,23 +67,49 @@ class OutletSpider(Spider):
             # accepted as an article when it was discovered; its canonical form need not match article_urls
             outlet = self.session.by_name[row["outlet"]]
             request = self._article(row["url"], outlet, matched=True)
+            if canonicalize(row["url"], self.session.session_params(outlet.name)) != row["url"]:
+                # its canonical form changed since (a session parameter learned, new URL rules): that form is
+                # the frontier's URL now, so this row is settled rather than left pending for ever
+                self.session.catalogue.settle(row["url"], "done", "canonical form changed")
             if request is not None:
                 yield request
         for outlet in self.outlets:
             for url in outlet.feeds:
                 yield self._request(url, outlet, self.parse_feed, kind="feed")
             for url in outlet.sitemaps:
-                yield self._request(url, outlet, self.parse_sitemap, kind="sitemap")
+                request = self._sitemap(url, outlet, depth=0)
+                if request is not None:
+                    yield request
             for url in outlet.start_urls:
                 yield self._request(url, outlet, self.parse_listing, kind="listing", depth=0)
 
     def _request(self, url: str, outlet: Outlet, callback: Any, *, kind: str, depth: int = 0,
                  priority: int = 0, link: discovery.Link | None = None) -> Request:
-        url = canonicalize(url)
+        url = canonicalize(url, self.session.session_params(outlet.name))  # learned session tokens dropped
         meta = {"outlet": outlet.name, "kind": kind, "depth": depth, "frontier_url": url}
         if link is not None and link.published:
             meta["listed_date"] = link.published
         return Request(url, callback=callback, errback=self.on_error, meta=meta, priority=priority)
+
+    def _sitemap(self, url: str, outlet: Outlet, *, depth: int, parent: str = "") -> Request | None:
+        """A sitemap request, or None (recorded) past CRAWL_SITEMAP_MAX_DEPTH or CRAWL_SITEMAP_MAX_FETCHES."""
+        if depth > self.limits.sitemap_max_depth:
+            self._refuse(outlet, url, "sitemap-depth", f"listed by {parent} at nesting depth {depth}; "
+                                                       f"CRAWL_SITEMAP_MAX_DEPTH is {self.limits.sitemap_max_depth}")
+            return None
+        if self.sitemap_fetches[outlet.name] >= self.limits.sitemap_max_fetches:
+            self._refuse(outlet, url, "sitemap-limit", f"{self.sitemap_fetches[outlet.name]} sitemaps of "
+                                                       f"{outlet.name} in this crawl; CRAWL_SITEMAP_MAX_FETCHES is "
+                                                       f"{self.limits.sitemap_max_fetches}")
+            return None
+        self.sitemap_fetches[outlet.name] += 1
+        request = self._request(url, outlet, self.parse_sitemap, kind="sitemap")
+        request.meta["sitemap_depth"] = depth
+        return request
+
+    def _refuse(self, outlet: Outlet, url: str, reason: str, detail: str) -> None:
+        self.session.record_failure(outlet.name, url, "discover", reason, detail)
+        self.crawler.stats.inc_value(f"newsarchive/failures/{reason}")
 
     def _article(self, url: str, outlet: Outlet, link: discovery.Link | None = None, *,
                  matched: bool = False) -> Request | None:
@@ -119,15 +149,18 @@ class OutletSpider(Spider):
                 continue
             for url in urls:
                 if outlet.owns(url):
-                    self.crawler.engine.crawl(self._request(url, outlet, self.parse_sitemap, kind="sitemap"))
+                    sitemap = self._sitemap(url, outlet, depth=0)
+                    if sitemap is not None:
+                        self.crawler.engine.crawl(sitemap)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         """Every entry of an RSS/Atom feed is a candidate article."""
         outlet = self.session.by_name[response.meta["outlet"]]
         links = discovery.parse_feed(response.body, response.url)
         if not links:
-            self.session.record_failure(outlet.name, response.url, "discover", "empty-feed",
-                                        "no RSS/Atom entries found", response.meta.get("capture_id"))
+            reason, detail = discovery.empty_reason(response.body, "feed", "no RSS/Atom entries found")
+            self.session.record_failure(outlet.name, response.url, "discover", reason, detail,
+                                        response.meta.get("capture_id"))
         for link in links:
             request = self._article(link.url, outlet, link)
             if request is not None:
@@ -143,12 +176,16 @@ class OutletSpider(Spider):
                                         response.meta.get("capture_id"))
             return
         if not doc.links:
-            self.session.record_failure(outlet.name, response.url, "discover", "empty-sitemap",
-                                        "no <url> or <sitemap> entries found", response.meta.get("capture_id"))
+            reason, detail = discovery.empty_reason(response.body, "sitemap", "no <url> or <sitemap> entries found")
+            self.session.record_failure(outlet.name, response.url, "discover", reason, detail,
+                                        response.meta.get("capture_id"))
         if doc.is_index:
+            depth = response.meta.get("sitemap_depth", 0) + 1
             for link in doc.links:
                 if outlet.owns(link.url):
-                    yield self._request(link.url, outlet, self.parse_sitemap, kind="sitemap")
+                    request = self._sitemap(link.url, outlet, depth=depth, parent=response.url)
+                    if request is not None:
+                        yield request
             return
         limit = self.session.config.sitemap_max_urls
         # newest first, so a capped sitemap yields the recent articles
@@ -202,7 +239,7 @@ class OutletSpider(Spider):
         return True
 
     def on_error(self, failure: Failure) -> None:
-        """Record a request that gave no usable response: HTTP error, robots.txt refusal, network failure."""
+        """Record a request that gave no usable response: HTTP error, refusal, robots.txt, network failure."""
         request = failure.request if hasattr(failure, "request") else None
         if failure.check(HttpError):
             response = failure.value.response
@@ -212,12 +249,8 @@ class OutletSpider(Spider):
         else:
             request = request or getattr(failure.value, "request", None)
             url = request.url if request is not None else "?"
-            capture_id = None
-            if failure.check(IgnoreRequest):
-                reason = "robots-disallowed" if "robots" in str(failure.value).lower() else "ignored"
-            else:
-                reason = "fetch-error"
-            detail = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            capture_id = request.meta.get("capture_id") if request is not None else None
+            reason, detail = classify(failure, installed_resolver())
         meta = request.meta if request is not None else {}
         outlet, kind = meta.get("outlet"), meta.get("kind")
         if reason == "http-304":
@@ -227,6 +260,7 @@ class OutletSpider(Spider):
             return
         self.session.record_failure(outlet, url, "fetch", reason, detail, capture_id)
         self.crawler.stats.inc_value(f"newsarchive/failures/{reason}")
-        if kind == "article":
-            transient = reason == "fetch-error" or reason.startswith("http-5") or reason == "http-429"
-            self.session.catalogue.settle(meta.get("frontier_url", url), "retry" if transient else "done", reason)
+        if kind == "article" and reason not in BUDGET_REASONS:
+            # permanent refusals settle the URL; transient ones stay pending for a few crawls, then fail
+            self.session.catalogue.settle(meta.get("frontier_url", url),
+                                          "retry" if is_transient(reason) else "done", reason)

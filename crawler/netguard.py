@@ -1,0 +1,395 @@
+"""Scrapy adapters that keep a crawl safe and bounded: guarded DNS, refusals, back-off, RFC 9309 robots.txt."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from time import monotonic
+from typing import Any
+from urllib.parse import urljoin
+
+from scrapy import Request, Spider
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
+from scrapy.http import Response
+from scrapy.resolver import CachingHostnameResolver
+from scrapy.utils.asyncio import call_later
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.interfaces import IHostnameResolver, IResolutionReceiver
+from twisted.python.failure import Failure
+from w3lib.url import safe_url_string
+from zope.interface import implementer, provider
+
+from crawler.config import load_outlets, select_outlets
+from crawler.limits import Limits, parse_retry_after
+from crawler.safety import AddressPolicy
+
+logger = logging.getLogger(__name__)
+
+UNLISTED = "unlisted"  # crawler.recrawl.UNLISTED: the ad-hoc outlet of `recrawl --any-outlet` is not "configured"
+
+
+class Refused(IgnoreRequest):
+    """A request the crawl refuses on purpose; ``reason`` is the failure reason recorded in the catalogue."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+def policy_from_settings(settings: Any) -> AddressPolicy:
+    """The address policy of a crawl: its configured outlets' own non-public hosts, or everything if allowed."""
+    limits = Limits.from_settings(settings)
+    outlets = settings.get("ARCHIVE_OUTLETS") or []
+    if isinstance(outlets, str):
+        outlets = [o for o in outlets.split(",") if o]
+    hosts: set[str] = set()
+    try:
+        for outlet in select_outlets(load_outlets(settings.get("ARCHIVE_SEEDS")), list(outlets)):
+            if outlet.name != UNLISTED:
+                hosts.update(outlet.domains())
+    except Exception as exc:  # noqa: BLE001 - the crawl reports a bad config itself; refuse every private host
+        logger.debug("no outlet hosts for the address policy: %s", exc)
+    return AddressPolicy.for_hosts(hosts, allow_private=limits.allow_private)
+
+
+@provider(IResolutionReceiver)
+class _CheckedReceiver:
+    """Passes on only the addresses the policy allows, so a refused address is never connected to."""
+
+    def __init__(self, receiver: Any, host: str, resolver: GuardedResolver):
+        self.receiver, self.host, self.resolver = receiver, host, resolver
+
+    def resolutionBegan(self, resolution: Any) -> None:
+        """Pass on the start of a resolution."""
+        self.receiver.resolutionBegan(resolution)
+
+    def addressResolved(self, address: Any) -> None:
+        """Pass on an allowed address; note and drop a refused one."""
+        reason = self.resolver.policy.refusal(self.host, getattr(address, "host", None))
+        if reason is None:
+            self.receiver.addressResolved(address)
+            return
+        logger.warning("refused to connect: %s", reason)
+        self.resolver.refused[self.host.lower()] = reason
+
+    def resolutionComplete(self) -> None:
+        """Pass on the end of a resolution."""
+        self.receiver.resolutionComplete()
+
+
+@implementer(IHostnameResolver)
+class GuardedResolver(CachingHostnameResolver):
+    """Scrapy's caching resolver (IPv4 and IPv6) that drops every address the crawl may not connect to.
+
+    Checking here, in the resolver the connection uses, means the address checked is the address connected
+    to: a host that resolves to a public address for a check and a private one for the fetch (DNS rebinding)
+    cannot slip through. IP-literal hosts pass through here too.
+    """
+
+    def __init__(self, reactor: Any, cache_size: int, policy: AddressPolicy):
+        super().__init__(reactor, cache_size)
+        self.policy = policy
+        self.refused: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, reactor: Any) -> GuardedResolver:
+        """Scrapy entry point (``crawler`` is the CrawlerProcess: only its settings are read)."""
+        settings = crawler.settings
+        cache = settings.getint("DNSCACHE_SIZE") if settings.getbool("DNSCACHE_ENABLED") else 0
+        return cls(reactor, cache, policy_from_settings(settings))
+
+    def resolveHostName(self, resolutionReceiver: Any, hostName: str, portNumber: int = 0,
+                        addressTypes: Any = None, transportSemantics: str = "TCP") -> Any:
+        """Resolve as Scrapy does, passing on only allowed addresses."""
+        return super().resolveHostName(_CheckedReceiver(resolutionReceiver, hostName, self), hostName,
+                                       portNumber, addressTypes, transportSemantics)
+
+
+def installed_resolver() -> GuardedResolver | None:
+    """The crawl's GuardedResolver, when it is the reactor's name resolver."""
+    from twisted.internet import reactor
+
+    resolver = getattr(reactor, "nameResolver", None)
+    return resolver if isinstance(resolver, GuardedResolver) else None
+
+
+class Budget:
+    """Pages and bytes fetched per outlet in this crawl (shared by the two guard middlewares)."""
+
+    def __init__(self) -> None:
+        self.pages: Counter[str] = Counter()
+        self.bytes: Counter[str] = Counter()
+
+
+def budget_for(crawler: Any) -> Budget:
+    """The crawl's Budget, created on first use (one per crawler, not global)."""
+    budget = getattr(crawler, "_newsarchive_budget", None)
+    if budget is None:
+        budget = crawler._newsarchive_budget = Budget()
+    return budget
+
+
+class RequestGuardMiddleware:
+    """Refuse requests before they are sent: non-public addresses, over-long URLs, outlets over their budget."""
+
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+        self.limits = Limits.from_settings(crawler.settings)
+        self._resolver: GuardedResolver | None = None
+        self.budget = budget_for(crawler)
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RequestGuardMiddleware:
+        """Scrapy entry point."""
+        return cls(crawler)
+
+    @property
+    def resolver(self) -> GuardedResolver | None:
+        """The installed GuardedResolver (looked up on first use: the reactor gets it after the middlewares)."""
+        if self._resolver is None:
+            self._resolver = installed_resolver()
+            if self._resolver is None and not self.limits.allow_private:
+                raise RuntimeError("TWISTED_DNS_RESOLVER must be crawler.netguard.GuardedResolver (it refuses "
+                                   "private addresses); set ARCHIVE_ALLOW_PRIVATE to crawl without it")
+        return self._resolver
+
+    @property
+    def policy(self) -> AddressPolicy:
+        """The crawl's address policy (the resolver's)."""
+        return self.resolver.policy if self.resolver else AddressPolicy(allow_private=True)
+
+    def _refuse(self, reason: str, detail: str) -> Refused:
+        self.stats.inc_value(f"newsarchive/refused/{reason}")
+        return Refused(reason, detail)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        """Raise Refused for a request the crawl must not send."""
+        parts = urlparse_cached(request)
+        if parts.scheme not in ("http", "https"):
+            raise self._refuse("unsupported-scheme", f"{parts.scheme}: only http and https are fetched")
+        if len(request.url) > self.limits.url_max_length:
+            raise self._refuse("url-too-long", f"{len(request.url)} characters; CRAWL_URL_MAX_LENGTH is "
+                                               f"{self.limits.url_max_length}")
+        host = parts.hostname or ""
+        reason = self.policy.refusal(host) or (self.resolver.refused.get(host.lower()) if self.resolver else None)
+        if reason:
+            raise self._refuse("private-address", reason)
+        outlet = request.meta.get("outlet")
+        if outlet and not request.meta.get("dont_obey_robotstxt"):
+            if self.budget.pages[outlet] >= self.limits.outlet_max_pages:
+                raise self._refuse("outlet-limit", f"{self.budget.pages[outlet]} requests sent for {outlet} in this "
+                                                   f"crawl; CRAWL_OUTLET_MAX_PAGES is {self.limits.outlet_max_pages}")
+            if self.budget.bytes[outlet] >= self.limits.outlet_max_bytes:
+                raise self._refuse("outlet-limit", f"{self.budget.bytes[outlet]} bytes fetched for {outlet} in this "
+                                                   f"crawl; CRAWL_OUTLET_MAX_BYTES is {self.limits.outlet_max_bytes}")
+            self.budget.pages[outlet] += 1  # counted when sent, so the limit holds however many are queued
+
+
+class ResponseGuardMiddleware:
+    """Stop redirect loops, over-long and unsafe redirects, honour Retry-After per site, count bytes per outlet.
+
+    Sits between the WARC capture (950, so every hop is archived first) and RedirectMiddleware (600) and
+    RetryMiddleware (550), so it sees a 3xx before it is followed and a 429 before it is retried.
+    """
+
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+        self.limits = Limits.from_settings(crawler.settings)
+        self.budget = budget_for(crawler)
+        self.stats = crawler.stats
+        self.paused_until: dict[str, float] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ResponseGuardMiddleware:
+        """Scrapy entry point."""
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        """Count the response, refuse a looping or endless redirect, and back off on 429/503."""
+        outlet = request.meta.get("outlet")
+        if outlet:
+            self.budget.bytes[outlet] += len(response.body)
+        if response.status in (429, 503):
+            self._back_off(request, response)
+        location = response.headers.get(b"Location")
+        if 300 <= response.status < 400 and location and not request.meta.get("dont_redirect"):
+            target = safe_url_string(urljoin(response.url, location.decode("latin-1").strip()))
+            chain = [*request.meta.get("redirect_urls", []), request.url]
+            if target in chain or target.split("#")[0] in chain:
+                self.stats.inc_value("newsarchive/refused/redirect-loop")
+                raise Refused("redirect-loop", " -> ".join([*chain[chain.index(target.split('#')[0]):], target]))
+            self._check_target(request, target)
+            if request.meta.get("redirect_times", 0) >= self.limits.redirect_max:
+                self.stats.inc_value("newsarchive/refused/too-many-redirects")
+                raise Refused("too-many-redirects", f"{len(chain)} redirects from {chain[0]}; REDIRECT_MAX_TIMES is "
+                                                    f"{self.limits.redirect_max}")
+        return response
+
+    def _check_target(self, request: Request, target: str) -> None:
+        """Refuse a redirect to a non-public address, or off the spider's domains (Scrapy's OffsiteMiddleware
+        would drop that one silently, leaving the URL pending for ever)."""
+        resolver = installed_resolver()
+        host = urlparse_cached(Request(target)).hostname or ""
+        reason = resolver.policy.refusal(host) if resolver else None
+        if reason:
+            self.stats.inc_value("newsarchive/refused/private-address")
+            raise Refused("private-address", f"redirect to {target}: {reason}")
+        domains = [d.lower().rsplit(":", 1)[0] if d.count(":") == 1 else d.lower()
+                   for d in getattr(self.crawler.spider, "allowed_domains", None) or []]
+        host = host.lower()
+        if domains and not request.dont_filter and not request.meta.get("allow_offsite") \
+                and not any(host == d or host.endswith("." + d) for d in domains):
+            self.stats.inc_value("newsarchive/refused/offsite-redirect")
+            raise Refused("offsite-redirect", f"redirect to {target}, which is on none of the outlet's domains "
+                                              f"(add its host to allowed_domains to follow it)")
+
+    def _back_off(self, request: Request, response: Response) -> None:
+        """Pause the site's download slot for Retry-After (capped); each 429 also doubles the slot's delay."""
+        wait = parse_retry_after(response.headers.get(b"Retry-After"))
+        downloader = self.crawler.engine.downloader
+        key = request.meta.get("download_slot") or downloader.get_slot_key(request)
+        slot = downloader.slots.get(key)
+        if slot is None:
+            return
+        outlet = request.meta.get("outlet")
+        if outlet and (response.status == 429 or wait is not None):
+            # crawl health: crawls.counts carries how often each outlet asked us to slow down
+            from crawler.session import session_for
+
+            session_for(self.crawler).count(outlet, "throttled")
+            self.stats.inc_value(f"newsarchive/backoff/throttled/{outlet}")
+        if response.status == 429:
+            slot.delay = min(max(slot.delay * 2, 1.0), self.limits.retry_after_max)
+            self.stats.inc_value("newsarchive/backoff/slowdown")
+            self.stats.max_value("newsarchive/backoff/max_delay", slot.delay)
+        if not wait:
+            return
+        wait = min(wait, self.limits.retry_after_max)
+        until = monotonic() + wait
+        if until <= self.paused_until.get(key, 0.0):
+            return
+        self.paused_until[key] = until
+        # The downloader sends nothing from a slot while slot.latercall is set (Downloader._process_queue), and
+        # a delay penalty only applies when the slot has a delay: setting latercall pauses the whole slot.
+        if slot.latercall is not None:
+            slot.latercall.cancel()
+        slot.latercall = call_later(wait, downloader._latercall, slot)
+        self.stats.inc_value("newsarchive/backoff/retry-after")
+        self.stats.max_value("newsarchive/backoff/max_wait", round(wait, 1))
+        logger.info("%s answered %s with Retry-After: pausing %s for %.1f s", request.url, response.status, key, wait)
+
+
+class _Unavailable:
+    """The parser of a robots.txt that could not be read: nothing is allowed (RFC 9309 2.3.1.4)."""
+
+    def __init__(self, detail: str):
+        self.detail = detail
+
+    def allowed(self, url: str, user_agent: str) -> bool:
+        """Nothing is allowed."""
+        return False
+
+
+class RobotsGuardMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware with RFC 9309's rules for errors and size.
+
+    A 5xx or an unreachable robots.txt disallows the site for this crawl (2.3.1.4); a 4xx allows everything
+    (2.3.1.3); only the first CRAWL_ROBOTS_MAX_SIZE bytes are parsed (2.5).
+    """
+
+    def __init__(self, crawler: Any):
+        super().__init__(crawler)
+        self.limits = Limits.from_settings(crawler.settings)
+        self._schemes: dict[str, str] = {}
+
+    async def robot_parser(self, request: Request) -> Any:
+        """Scrapy's, remembering each site's scheme so a failure names the robots.txt URL in full."""
+        parts = urlparse_cached(request)
+        self._schemes.setdefault(parts.netloc, parts.scheme)
+        return await super().robot_parser(request)
+
+    def process_request_2(self, rp: Any, request: Request) -> None:
+        """Refuse every request of a site whose robots.txt is unavailable; otherwise as Scrapy does."""
+        if isinstance(rp, _Unavailable):
+            self._stats.inc_value("newsarchive/refused/robots-unavailable")
+            raise Refused("robots-unavailable", rp.detail)
+        super().process_request_2(rp, request)
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        if response.status >= 500:
+            self._stats.inc_value("robotstxt/response_count")
+            self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
+            self._unavailable(netloc, response.url, f"robots.txt answered HTTP {response.status}",
+                              response.meta.get("capture_id"))
+            return
+        body = response.body if 200 <= response.status < 300 else b""  # 3xx left over, 4xx: allow all
+        if len(body) > self.limits.robots_max_size:
+            logger.warning("%s is %d bytes; reading the first %d (CRAWL_ROBOTS_MAX_SIZE)", response.url, len(body),
+                           self.limits.robots_max_size)
+            self._stats.inc_value("newsarchive/robots/truncated")
+            body = body[:self.limits.robots_max_size]
+        await super()._parse_robots(response.replace(body=body), netloc, request)
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        resolver = installed_resolver()
+        refused_host = isinstance(exc, CannotResolveHostError) and resolver is not None \
+            and netloc.rsplit(":", 1)[0].strip("[]").lower() in resolver.refused
+        if isinstance(exc, IgnoreRequest) or refused_host:
+            # refused by the crawl itself (private address, redirect loop, ...): each page is then refused for
+            # that reason; too many redirects count as a 4xx (RFC 9309 2.3.1.2): allowed
+            return super()._robots_error(exc, netloc)
+        self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
+        self._unavailable(netloc, f"{self._schemes.get(netloc, 'http')}://{netloc}/robots.txt", f"robots.txt unreachable: {type(exc).__name__}: {exc}",
+                          None)
+
+    def _unavailable(self, netloc: str, url: str, detail: str, capture_id: int | None) -> None:
+        from crawler.session import session_for
+
+        logger.warning("%s; not crawling %s in this crawl (RFC 9309 2.3.1.4)", detail, netloc)
+        session = session_for(self.crawler)
+        outlet = session.outlet_for(url)
+        session.record_failure(outlet.name if outlet else None, url, "fetch", "robots-unavailable", detail,
+                               capture_id)
+        self._stats.inc_value("newsarchive/failures/robots-unavailable")
+        parser = _Unavailable(f"{detail}; the site is not crawled until its robots.txt can be read")
+        pending = self._parsers[netloc]
+        self._parsers[netloc] = parser
+        if hasattr(pending, "callback") and not pending.called:
+            pending.callback(parser)
+
+
+def classify(failure: Failure, resolver: GuardedResolver | None = None) -> tuple[str, str]:
+    """The failure reason and detail of a request that gave no response."""
+    exc = failure.value
+    if isinstance(exc, Refused):
+        return exc.reason, exc.detail
+    message = failure.getErrorMessage()
+    detail = f"{type(exc).__name__}: {message}"
+    if isinstance(exc, IgnoreRequest):
+        text = str(exc).lower()
+        if "max redirections" in text:
+            return "too-many-redirects", detail
+        if "download max size" in text or "exceeded download_maxsize" in text:
+            return "too-large", detail
+        return ("robots-disallowed" if "robots" in text else "ignored"), detail
+    if isinstance(exc, DownloadCancelledError):
+        # Scrapy cancels a download whose Content-Length, or whose streamed body, passes DOWNLOAD_MAXSIZE
+        return "too-large", message or "the body passed DOWNLOAD_MAXSIZE while it was streamed"
+    if isinstance(exc, DownloadTimeoutError) or type(exc).__name__ in ("TimeoutError", "TCPTimedOutError"):
+        return "timeout", detail
+    if isinstance(exc, CannotResolveHostError) and resolver is not None:
+        request = getattr(failure, "request", None) or getattr(exc, "request", None)
+        host = urlparse_cached(request).hostname if request is not None else None
+        if host and host.lower() in resolver.refused:
+            return "private-address", resolver.refused[host.lower()]
+    return "fetch-error", detail
+
+
