@@ -33,6 +33,13 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 
+_TAIL_FIX = ("run `newsarchive check --repair`: when this is the file's last record (a crash or a full disk cut "
+             "it) it keeps every whole record and moves the torn tail to <name>.torn; damage in the middle of a file "
+             "is left for you to inspect (restore the file from a replica)")
+# the scanner's advice for a torn file names internal functions; `check` names the command to run instead
+_COMMAND_FIX = {"gzip-truncated": _TAIL_FIX, "gzip-corrupt": _TAIL_FIX, "block-truncated": _TAIL_FIX}
+
+
 @dataclass(frozen=True)
 class Finding:
     """One thing wrong with the archive: what, where, and what to do about it."""
@@ -94,7 +101,7 @@ def check_archive(data_dir: Path, catalogue: Catalogue) -> CheckReport:
         files[rel] = scanned
         n_records += len(scanned.records)
         for p in scanned.problems:
-            findings.append(Finding(f"warc-{p.kind}", f"{rel}@{p.offset}", p.message, p.fix))
+            findings.append(Finding(f"warc-{p.kind}", f"{rel}@{p.offset}", p.message, _COMMAND_FIX.get(p.kind, p.fix)))
 
     captures = list(catalogue.db.query(f"select {POINTER_COLUMNS} from captures order by id"))
     indexed: set[tuple[str, int]] = set()

@@ -30,8 +30,8 @@ from archive.inventory import (
     warcinfo_fields,
 )
 from archive.records import Exchange, WarcLocation
-from archive.warccheck import RepairResult, repair_open_file
-from archive.warcparse import RecordInfo
+from archive.warccheck import RepairResult, repair_closed_file, repair_open_file
+from archive.warcparse import STRUCTURAL, RecordInfo
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +99,11 @@ def recover(data_dir: Path, catalogue: Catalogue, *,
     repaired, skipped = _repair_open_files(warc_dir, live_uids, bool(live))
     files = {f"warc/{p.name}": p for p in warc_files(warc_dir)}
     scanned = {rel: scan_warc(path, rel) for rel, path in files.items()}
+    for rel, scanned_file in list(scanned.items()):
+        fixed = _repair_closed(files[rel], scanned_file, live_uids)
+        if fixed is not None:
+            repaired.append(fixed)
+            scanned[rel] = scan_warc(files[rel], rel)
     marked = _mark_missing(catalogue, scanned, live_ids, {f"warc/{Path(s).name[:-5]}" for s in skipped})
     added = _add_unindexed(catalogue, scanned, files, live_uids, outlet_for)
     texts, temps = _restore_texts(data_dir, catalogue, crawl_running=bool(live))
@@ -124,6 +129,20 @@ def _repair_open_files(warc_dir: Path, live_uids: set[str], any_live: bool) -> t
             continue
         repaired.append(repair_open_file(path))
     return repaired, skipped
+
+
+def _repair_closed(path: Path, scanned_file: ScannedWarc, live_uids: set[str]) -> RepairResult | None:
+    """Move the torn tail of a closed WARC aside (a crash or a full disk cut its last member); None if whole."""
+    if scanned_file.crawl_uid in live_uids or not path.name.endswith(".gz"):
+        return None
+    if not any(p.kind in STRUCTURAL and p.kind != "empty-file" for p in scanned_file.problems):
+        return None
+    try:
+        return repair_closed_file(path)
+    except ArchiveIntegrityError as exc:
+        # damage in the middle of a file is not ours to cut: `newsarchive check` keeps reporting it
+        logger.error("cannot repair %s: %s", path, exc)
+        return None
 
 
 def _mark_missing(catalogue: Catalogue, scanned: dict[str, ScannedWarc], live_ids: set[int],

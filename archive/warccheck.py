@@ -1,4 +1,4 @@
-"""Check WARC/ARC files (framing, parsing, both digests) and repair `.open` files torn by a crash."""
+"""Check WARC/ARC files (framing, parsing, both digests) and repair files whose tail a crash tore."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from archive.warcparse import STRUCTURAL, Problem, RecordInfo
 from archive.warcscan import Scanner, iter_records
 
 __all__ = [
-    "Problem", "RecordInfo", "RepairResult", "check_warc", "final_name", "iter_records", "repair_directory",
-    "repair_open_file",
+    "Problem", "RecordInfo", "RepairResult", "check_warc", "final_name", "iter_records", "repair_closed_file",
+    "repair_directory", "repair_open_file",
 ]
 
 logger = logging.getLogger(__name__)
@@ -92,16 +92,12 @@ def final_name(open_path: Path) -> Path:
     return open_path.with_suffix("")
 
 
-def repair_open_file(path: Path) -> RepairResult:
-    """Repair a `.open` WARC left by a crash: keep whole records, move a torn tail to `<name>.torn`, close it.
+def _set_tail_aside(path: Path, final: Path) -> tuple[tuple[RecordInfo, ...], Path | None, int]:
+    """Cut ``path`` back to its whole records; the cut bytes go to ``<final name>.torn`` (``.torn.1``...).
 
-    The torn bytes are never dropped: they go to ``<final name>.torn`` (``.torn.1``... if that exists).
+    Returns (records kept, where the torn bytes went or None, how many bytes were cut).
     Raises ArchiveIntegrityError when the damage is not a tail (a whole record follows it).
     """
-    path = Path(path)
-    final = final_name(path)
-    if final.exists():
-        raise ArchiveIntegrityError(f"{final} already exists; will not overwrite it with {path.name}")
     size = path.stat().st_size
     if size and not is_gzip(path):
         raise ArchiveIntegrityError(f"{path} is not gzip-compressed; repair only handles our .warc.gz files")
@@ -129,10 +125,26 @@ def repair_open_file(path: Path) -> RepairResult:
         logger.warning(
             "%s: moved %d torn bytes from offset %d to %s (%s)", path, torn_length, good_end, torn_path, why
         )
+        # the torn copy is on disk before the original is cut: a crash in between loses nothing
+        fsync_dir(path.parent)
     with open(path, "r+b") as fh:
         fh.truncate(good_end)
         fh.flush()
         os.fsync(fh.fileno())
+    return tuple(kept), torn_path, torn_length
+
+
+def repair_open_file(path: Path) -> RepairResult:
+    """Repair a `.open` WARC left by a crash: keep whole records, move a torn tail to `<name>.torn`, close it.
+
+    The torn bytes are never dropped: they go to ``<final name>.torn`` (``.torn.1``... if that exists).
+    Raises ArchiveIntegrityError when the damage is not a tail (a whole record follows it).
+    """
+    path = Path(path)
+    final = final_name(path)
+    if final.exists():
+        raise ArchiveIntegrityError(f"{final} already exists; will not overwrite it with {path.name}")
+    kept, torn_path, torn_length = _set_tail_aside(path, final)
     if kept:
         os.replace(path, final)
         final_path: Path | None = final
@@ -142,7 +154,22 @@ def repair_open_file(path: Path) -> RepairResult:
         logger.warning("%s held no complete record; removed it", path)
     fsync_dir(path.parent)
     logger.info("repaired %s: kept %d records", path, len(kept))
-    return RepairResult(path, final_path, tuple(kept), torn_path, torn_length)
+    return RepairResult(path, final_path, kept, torn_path, torn_length)
+
+
+def repair_closed_file(path: Path) -> RepairResult | None:
+    """Repair a closed ``.warc.gz`` whose last gzip member is cut: move the torn tail to ``<name>.torn``.
+
+    A file whose tail is whole is left as it is (None). A file holding no whole record is kept (empty) rather
+    than deleted, so a closed file never disappears. Raises ArchiveIntegrityError when the damage is not a tail.
+    """
+    path = Path(path)
+    _, good_end, why = _complete_prefix(path)
+    if why is None and good_end == path.stat().st_size:
+        return None
+    kept, torn_path, torn_length = _set_tail_aside(path, path)
+    logger.info("repaired closed %s: kept %d records", path, len(kept))
+    return RepairResult(path, path, kept, torn_path, torn_length)
 
 
 def repair_directory(warc_dir: Path) -> list[RepairResult]:

@@ -52,8 +52,10 @@ def _check_backoff(backoff: str) -> tuple[history.DeltaRule, ...]:
 @click.option("--watch-every", default="15m", show_default=True,
               help="How often to re-check recent articles for edits ('off' to never).")
 @backoff_option
+@click.option("--allow-private", is_flag=True,
+              help="Crawls and re-checks may fetch loopback, private and link-local addresses (ARCHIVE_ALLOW_PRIVATE).")
 def schedule(seeds: Path, data_dir: Path, outlets: tuple[str, ...], sets: tuple[str, ...], stop_grace: float,
-             kill_grace: float, watch_every: str, backoff: str) -> None:
+             kill_grace: float, watch_every: str, backoff: str, allow_private: bool) -> None:
     """Crawl each outlet on its own schedule until stopped (SIGTERM or Ctrl-C stop it cleanly).
 
     An outlet's `schedule` key is an interval ("90s", "30m", "2h", "1d"; default "1h") or a five-field
@@ -65,6 +67,8 @@ def schedule(seeds: Path, data_dir: Path, outlets: tuple[str, ...], sets: tuple[
 
     parse_sets(sets)
     _check_backoff(backoff)
+    if allow_private:
+        sets = (*sets, "ARCHIVE_ALLOW_PRIVATE=1")  # passed to every crawl and re-check the scheduler starts
     try:
         config = SchedulerConfig(data_dir=data_dir, seeds=seeds, outlets=outlets, settings=sets,
                                  stop_grace=stop_grace, kill_grace=kill_grace,
@@ -146,6 +150,9 @@ def status(seeds: Path, data_dir: Path, as_json: bool) -> None:
 
     Example: newsarchive status --data data
     """
+    from crawler.cli_archive import _catalogue_path
+
+    _catalogue_path(data_dir)  # read-only: a mistyped --data is an error, never a new empty catalogue
     try:
         rows = status_rows(seeds, data_dir)
     except NewsArchiveError as exc:
@@ -181,8 +188,11 @@ def status(seeds: Path, data_dir: Path, as_json: bool) -> None:
 @click.option("--trigger", default=None, help="Recorded in the crawls table [default: manual; watch with --due].")
 @backoff_option
 @set_option
+@click.option("--allow-private", is_flag=True,
+              help="Fetch loopback, private and link-local addresses too (ARCHIVE_ALLOW_PRIVATE); refused otherwise.")
 def recrawl(urls: tuple[str, ...], seeds: Path, data_dir: Path, outlet: str | None, any_outlet: bool, due: bool,
-            limit: int, conditional: bool | None, trigger: str | None, backoff: str, sets: tuple[str, ...]) -> None:
+            limit: int, conditional: bool | None, trigger: str | None, backoff: str, sets: tuple[str, ...],
+            allow_private: bool) -> None:
     """Fetch URLs now, archive them, re-extract, and print what changed (a new version shows its diff).
 
     Example: newsarchive recrawl https://alwasat.ly/news/libya/123456 --data data
@@ -198,6 +208,8 @@ def recrawl(urls: tuple[str, ...], seeds: Path, data_dir: Path, outlet: str | No
     )
 
     overrides = parse_sets(sets)
+    if allow_private:
+        overrides["ARCHIVE_ALLOW_PRIVATE"] = True
     rules = _check_backoff(backoff)
     if not urls and not due:
         raise click.UsageError("give one or more URLs, or --due")

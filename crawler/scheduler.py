@@ -25,8 +25,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from archive import history
 from archive.catalogue import Catalogue, now_iso
+from archive.faults import fault_reason
 from archive.integrity import pid_alive
+from crawler import defaults
 from crawler.config import Outlet, load_outlets, parse_interval, select_outlets
+from crawler.crawllogs import prune_logs, tail_of
+from crawler.orphans import PARENT_ENV
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +38,7 @@ DEFAULT_SCHEDULE = "1h"  # the Outlet.schedule default in crawler.config
 WATCH_JOB = "watch-edits"
 # crawls that walk an outlet's feeds, sitemaps and listings; a restarted scheduler counts from the last of these
 FULL_CRAWL_TRIGGERS = ("schedule", "cli")
+RUN_HISTORY = 50  # finished runs kept in memory (Scheduler.runs); the catalogue keeps every one
 
 
 
@@ -79,17 +84,30 @@ class SchedulerConfig:
     backoff: str = history.DEFAULT_BACKOFF_SPEC
     python: str = field(default_factory=lambda: sys.executable)
 
+    @property
+    def log_keep(self) -> int:
+        """ARCHIVE_LOG_KEEP from the crawl settings (``-s``), else its default: crawl logs kept in DATA/logs/."""
+        for item in reversed(self.settings):
+            name, _, value = item.partition("=")
+            if name.strip() == "ARCHIVE_LOG_KEEP":
+                try:
+                    return max(1, int(value))
+                except ValueError:
+                    raise ValueError(f"ARCHIVE_LOG_KEEP={value!r} is not a whole number") from None
+        return int(defaults.ARCHIVE_LOG_KEEP)
+
     def __post_init__(self) -> None:
         if self.stop_grace < 0 or self.kill_grace < 0:
             raise ValueError("grace periods must be 0 or more seconds")
         if self.watch_every is not None and parse_interval(self.watch_every) is None:
             raise ValueError(f"watch interval {self.watch_every!r} is not like 90s, 30m, 2h or 1d")
         history.parse_backoff(self.backoff)
+        _ = self.log_keep  # a bad ARCHIVE_LOG_KEEP fails here, before anything runs
 
     def crawl_command(self, outlet: str) -> list[str]:
         """The command line of one scheduled crawl of ``outlet``."""
         cmd = [self.python, "-m", "crawler.cli", "crawl", "--seeds", str(self.seeds), "--data", str(self.data_dir),
-               "--outlet", outlet, "--trigger", "schedule"]
+               "--outlet", outlet, "--trigger", "schedule", "-s", f"ARCHIVE_WATCH_BACKOFF={self.backoff}"]
         for item in self.settings:
             cmd += ["-s", item]
         return cmd
@@ -97,7 +115,7 @@ class SchedulerConfig:
     def watch_command(self) -> list[str]:
         """The command line of one re-check of the articles due for it."""
         cmd = [self.python, "-m", "crawler.cli", "recrawl", "--due", "--trigger", "watch", "--seeds", str(self.seeds),
-               "--data", str(self.data_dir), "--backoff", self.backoff]
+               "--data", str(self.data_dir), "--backoff", self.backoff, "-s", f"ARCHIVE_WATCH_BACKOFF={self.backoff}"]
         for item in self.settings:
             cmd += ["-s", item]
         return cmd
@@ -200,7 +218,10 @@ class Scheduler:
             catalogue.close()
 
     def _on_skipped(self, event: JobExecutionEvent) -> None:
-        logger.warning("job %s: run due at %s skipped (%s)", event.job_id, event.scheduled_run_time,
+        # EVENT_JOB_MAX_INSTANCES comes as a JobSubmissionEvent (scheduled_run_times), EVENT_JOB_MISSED as a
+        # JobExecutionEvent (scheduled_run_time)
+        when = getattr(event, "scheduled_run_time", None) or (getattr(event, "scheduled_run_times", None) or [None])[-1]
+        logger.warning("job %s: run due at %s skipped (%s)", event.job_id, when,
                        "previous run still going" if event.code == EVENT_JOB_MAX_INSTANCES else "missed")
 
     # -- running ----------------------------------------------------------------------------------
@@ -226,7 +247,17 @@ class Scheduler:
             return self._finish(run) if run else None
         finally:
             if not self._stopping.is_set():
-                self._publish()
+                self._publish_or_warn()
+
+    def _publish_or_warn(self) -> None:
+        """Publish the plan; a full disk or a locked catalogue is a warning here, never the end of the scheduler."""
+        try:
+            self._publish()
+        except Exception as exc:
+            if fault_reason(exc) is None:
+                raise
+            logger.warning("could not record the schedule in the catalogue (%s: %s); carrying on",
+                           fault_reason(exc), exc)
 
     def run_watch(self) -> Run | None:
         """Re-check the articles due for it (one subprocess), unless nothing is due."""
@@ -254,12 +285,18 @@ class Scheduler:
             with open(log_file, "wb") as log:
                 # its own session: a Ctrl-C in the scheduler's terminal reaches the scheduler only, which then
                 # stops the crawl on its own terms (grace period, SIGTERM, SIGKILL)
+                # and PARENT_ENV: the crawl asks the kernel to stop it when the scheduler dies (crawler.orphans)
                 process = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                           start_new_session=True)
+                                           start_new_session=True, env={**os.environ, PARENT_ENV: str(os.getpid())})
             run = Run(job, outlets, trigger, process, started_at, log_file)
             self._running[job] = run
             self.runs.append(run)
+            if len(self.runs) > RUN_HISTORY:
+                # finished runs are in the catalogue; keeping every Run would grow memory with each crawl for months
+                old, recent = self.runs[:-RUN_HISTORY], self.runs[-RUN_HISTORY:]
+                self.runs = [r for r in old if r.process.poll() is None] + recent
         logger.info("%s: started pid %d (log %s)", job, process.pid, log_file)
+        prune_logs(self.log_dir, self.config.log_keep, protect={r.log_file for r in self.running()})
         return run
 
     def _finish(self, run: Run) -> Run:
@@ -275,7 +312,7 @@ class Scheduler:
     def record(self, run: Run) -> None:
         """Write the outcome of a finished crawl process to the catalogue (a crash is a failed crawl row)."""
         code = run.exit_code
-        tail = _tail(run.log_file)
+        tail = tail_of(run.log_file)
         catalogue = Catalogue(self.catalogue_path)
         try:
             row = catalogue.crawl_of_pid(run.process.pid, run.started_at)
@@ -289,8 +326,9 @@ class Scheduler:
             elif code != 0 or row["status"] == "running":
                 run.crawl_id = row["id"]
                 run.status = "failed" if row["status"] in ("running", "finished") else row["status"]
-                catalogue.set_crawl_exit(row["id"], code, status=run.status,
-                                         error=f"exit status {code}\n{tail}", log_file=log)
+                # a crawl that recorded why it failed (disk-full, catalogue-locked) keeps its own reason first
+                error = f"{row['error']}\n(exit status {code})" if row["error"] else f"exit status {code}\n{tail}"
+                catalogue.set_crawl_exit(row["id"], code, status=run.status, error=error, log_file=log)
             else:
                 run.crawl_id = row["id"]
                 run.status = row["status"]
@@ -348,7 +386,7 @@ class Scheduler:
         try:
             self.start()
             while not stop_event.wait(5.0):
-                self._publish()
+                self._publish_or_warn()
         finally:
             self.stop()
             for s, h in previous.items():
@@ -367,11 +405,3 @@ def _signal(process: subprocess.Popen[bytes], signum: int) -> None:
         process.send_signal(signum)
     except ProcessLookupError:
         pass
-
-
-def _tail(path: Path, limit: int = 2000) -> str:
-    try:
-        data = path.read_bytes()[-limit:]
-    except OSError as exc:
-        return f"(no log: {exc})"
-    return data.decode("utf-8", "replace").strip()

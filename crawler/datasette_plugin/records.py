@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
@@ -14,8 +16,17 @@ from archive.errors import ArchiveIntegrityError
 logger = logging.getLogger(__name__)
 
 GZIP_MAGIC = b"\x1f\x8b"
-#: Never read more than this for one record (a pointer with a huge length is a corrupt row, not a page).
-MAX_RECORD_BYTES = 256 * 1024 * 1024
+#: Never read more than this for one record (a pointer with a huge length is a corrupt row, not a page); the crawl
+#: refuses pages over 32 MiB (DOWNLOAD_MAXSIZE), so a real record is well under it.
+MAX_RECORD_BYTES = 64 * 1024 * 1024
+#: Never inflate more than this of one archived body for replay: an archived gzip bomb (4 MB that inflates to
+#: 4 GB) must not take the reading room down. The same as the crawl's page limit.
+MAX_REPLAY_BYTES = 32 * 1024 * 1024
+CHUNK = 64 * 1024
+
+
+class TooLargeToReplay(ArchiveIntegrityError):
+    """An archived body inflates past the replay limit; the WARC record is still there to download."""
 
 
 @dataclass(frozen=True)
@@ -56,12 +67,15 @@ def record_bytes(data_dir: Path, warc_file: str, offset: int, length: int) -> by
     return data
 
 
-def parse_response(member: bytes) -> ArchivedResponse:
-    """The HTTP response of a gzip-member WARC ``response`` record, payload de-chunked and decompressed."""
+def parse_response(member: bytes, max_body: int = MAX_REPLAY_BYTES) -> ArchivedResponse:
+    """The HTTP response of a gzip-member WARC ``response`` record, payload de-chunked and decompressed.
+
+    The body is inflated a chunk at a time and never past ``max_body`` bytes (TooLargeToReplay beyond it).
+    """
     for record in ArchiveIterator(io.BytesIO(member)):
         if record.rec_type != "response" or record.http_headers is None:
             raise ArchiveIntegrityError(f"record is a {record.rec_type!r} record, not an HTTP response")
-        body = record.content_stream().read()
+        body = _read_capped(record.content_stream(), max_body)
         return ArchivedResponse(
             target_uri=record.rec_headers.get_header("WARC-Target-URI") or "",
             record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
@@ -70,3 +84,39 @@ def parse_response(member: bytes) -> ArchivedResponse:
             body=body,
         )
     raise ArchiveIntegrityError("no WARC record in these bytes")
+
+
+def _read_capped(stream: Any, limit: int) -> bytes:
+    """Read a decompressing stream to its end, or raise TooLargeToReplay as soon as it passes ``limit`` bytes."""
+    parts: list[bytes] = []
+    total = 0
+    while chunk := stream.read(CHUNK):
+        total += len(chunk)
+        if total > limit:
+            raise TooLargeToReplay(f"the archived body inflates to more than {limit} bytes (a compression bomb, "
+                                   "or a page over the crawl's size limit); download the WARC record instead")
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def iter_record_bytes(data_dir: Path, warc_file: str, offset: int, length: int) -> Iterator[bytes]:
+    """``record_bytes`` a chunk at a time, for a download that never holds the whole record in memory."""
+    if offset < 0 or length <= 0 or length > MAX_RECORD_BYTES:
+        raise ArchiveIntegrityError(f"bad WARC pointer {warc_file}@{offset}+{length}")
+    path = warc_path(data_dir, warc_file)
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 (closed when the generator ends)
+    except FileNotFoundError:
+        raise ArchiveIntegrityError(f"WARC file {path} is missing") from None
+    with fh:
+        fh.seek(offset)
+        if fh.read(2) != GZIP_MAGIC:
+            raise ArchiveIntegrityError(f"{path}@{offset} is not the start of a gzip member")
+        fh.seek(offset)
+        left = length
+        while left:
+            chunk = fh.read(min(CHUNK, left))
+            if not chunk:
+                raise ArchiveIntegrityError(f"{path} ends before {offset}+{length}")
+            left -= len(chunk)
+            yield chunk

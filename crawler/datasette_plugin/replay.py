@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.errors import ArchiveIntegrityError
-from crawler.datasette_plugin.records import parse_response, record_bytes
+from crawler.datasette_plugin.records import CHUNK, TooLargeToReplay, parse_response, record_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +46,9 @@ def load_capture(db_path: Path, data_dir: Path, capture_id: int) -> tuple[int, s
         return 404, "text/plain; charset=utf-8", f"Capture {capture_id} is a {record_type} record.".encode()
     try:
         archived = parse_response(record_bytes(data_dir, warc_file, int(offset), int(length)))
+    except TooLargeToReplay as exc:
+        logger.warning("replay of capture %s refused: %s", capture_id, exc)
+        return 413, "text/plain; charset=utf-8", f"Capture {capture_id} cannot be replayed: {exc}.".encode()
     except ArchiveIntegrityError as exc:
         logger.warning("replay of capture %s failed: %s", capture_id, exc)
         return 404, "text/plain; charset=utf-8", f"WARC record unavailable: {exc}".encode()
@@ -93,4 +96,8 @@ async def _respond(send: Send, status: int, content_type: str, body: bytes) -> N
         (b"cache-control", b"private, max-age=3600"),
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    # in chunks, so the server never queues a second copy of a large body in one message
+    view = memoryview(body)
+    for start in range(0, len(body), CHUNK):
+        await send({"type": "http.response.body", "body": bytes(view[start:start + CHUNK]), "more_body": True})
+    await send({"type": "http.response.body", "body": b""})

@@ -1,0 +1,73 @@
+"""Make child processes die with their parent, so a ``kill -9`` of a crawl or the scheduler leaves no orphan."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+
+logger = logging.getLogger(__name__)
+
+PARENT_ENV = "NEWSARCHIVE_PARENT_PID"  # set by the scheduler for the crawl processes it starts
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent(parent_pid: int, signum: int = signal.SIGKILL) -> None:
+    """Have this process receive ``signum`` when ``parent_pid`` (its parent) dies, however it dies.
+
+    Why prctl(PR_SET_PDEATHSIG): the kernel delivers the signal even when the parent is SIGKILLed, and it costs
+    nothing while the parent lives; no Python-level handler (atexit, a finally) runs on SIGKILL. It is Linux-only
+    and tied to the parent *thread* that started us, which in our callers lives as long as the parent process
+    (the reactor thread, a scheduler job thread). Elsewhere a daemon thread polls ``os.getppid()`` each second.
+    The check after prctl closes the race where the parent died before the call (we were already re-parented).
+    """
+    if sys.platform.startswith("linux") and _prctl_pdeathsig(signum):
+        if os.getppid() != parent_pid:
+            os.kill(os.getpid(), signum)
+        return
+    threading.Thread(target=_watch_parent, args=(parent_pid, signum), name="parent-watch", daemon=True).start()
+
+
+def _prctl_pdeathsig(signum: int) -> bool:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, int(signum), 0, 0, 0) != 0:
+            logger.warning("prctl(PR_SET_PDEATHSIG) failed: errno %d", ctypes.get_errno())
+            return False
+    except (OSError, AttributeError) as exc:
+        logger.warning("prctl unavailable (%s); watching the parent process instead", exc)
+        return False
+    return True
+
+
+def _watch_parent(parent_pid: int, signum: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(1.0)
+    os.kill(os.getpid(), signum)
+
+
+def die_with_parent_from_env() -> None:
+    """If started by the scheduler (``NEWSARCHIVE_PARENT_PID`` set), stop gracefully (one SIGTERM) when it dies.
+
+    The kernel sends the death signal once per exiting thread of a multi-threaded parent (the child is re-parented
+    from thread to thread), and Scrapy takes a second SIGTERM as "stop now, uncleanly". So the death signal is
+    SIGHUP, turned here into exactly one SIGTERM: Scrapy's graceful stop, which closes the WARC file.
+    """
+    value = os.environ.pop(PARENT_ENV, "")
+    if not value.isdigit():
+        return
+    fired: list[bool] = []
+
+    def _parent_died(signum: int, frame: object) -> None:
+        if not fired:
+            fired.append(True)
+            logger.warning("the scheduler (pid %s) is gone: stopping this crawl", value)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    signal.signal(signal.SIGHUP, _parent_died)
+    die_with_parent(int(value), signal.SIGHUP)

@@ -1,0 +1,106 @@
+"""`check --repair` on a closed WARC whose last gzip member is cut; `check` advice names commands, not functions."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from archive.catalogue import Catalogue
+from archive.integrity import check_archive
+from archive.records import Exchange
+from archive.warc import WarcArchive
+from archive.warcscan import iter_records
+from crawler.cli import cli
+
+FROZEN = datetime(2026, 11, 20, 22, 15, 0, tzinfo=UTC)
+
+
+def _exchange(i: int) -> Exchange:
+    return Exchange(
+        url=f"https://alwasat.ly/news/libya/{i}", method="GET", request_headers=(("Host", "alwasat.ly"),),
+        request_body=b"", status=200, reason="OK", protocol="HTTP/1.1",
+        response_headers=(("Content-Type", "text/html; charset=utf-8"),),
+        body=("<p>" + "طرابلس " * (40 + 9 * i) + f"{i}</p>").encode(), fetched_at=FROZEN)
+
+
+def _closed_archive(root: Path, n: int = 4) -> tuple[Path, list[int]]:
+    """A data folder with one closed WARC of ``n`` exchanges and their capture rows."""
+    cat = Catalogue(root / "catalogue.db")
+    try:
+        crawl_id = cat.start_crawl("uid-1", "test", ["alwasat"], pid=None)
+        cat.finish_crawl(crawl_id, "finished", {})
+        warc = WarcArchive(root, warcinfo={"crawl-id": "uid-1"}, fsync=False)
+        ids = [cat.add_capture(crawl_id, "alwasat", _exchange(i), warc.write_exchange(_exchange(i))) for i in range(n)]
+        warc.close()
+    finally:
+        cat.close()
+    return warc.files_written[0], ids
+
+
+def test_check_repair_moves_torn_tail_of_closed_warc_aside(tmp_path: Path) -> None:
+    path, ids = _closed_archive(tmp_path)
+    whole = path.read_bytes()
+    cut = len(whole) - 40  # the last member (the last request record) loses its end
+    path.write_bytes(whole[:cut])
+    runner = CliRunner()
+
+    before = runner.invoke(cli, ["check", "--data", str(tmp_path)])
+    assert before.exit_code == 1, before.output
+    assert "warc-gzip-truncated" in before.output
+    # every piece of advice names a command, never an internal function such as repair_open_file
+    assert "newsarchive check --repair" in before.output
+    assert not re.search(r"\b[a-z]+_[a-z_]+\(", before.output), before.output
+
+    repaired = runner.invoke(cli, ["check", "--data", str(tmp_path), "--repair"])
+    assert repaired.exit_code == 0, repaired.output
+    torn = path.with_name(path.name + ".torn")
+    assert f"torn tail ({torn.stat().st_size} bytes) moved to {torn.name}" in repaired.output
+    assert f"repaired {path.name}" in repaired.output
+    # nothing is dropped: what is kept plus what was set aside are the bytes the file held
+    assert path.read_bytes() + torn.read_bytes() == whole[:cut]
+    records = list(iter_records(path))
+    assert [r.record_type for r in records] == ["warcinfo"] + ["response", "request"] * 3 + ["response"]
+    # every response keeps its catalogue row (the cut record was a request record)
+    cat = Catalogue(tmp_path / "catalogue.db")
+    try:
+        report = check_archive(tmp_path, cat)
+        assert report.ok, [str(f) for f in report.findings]
+        assert report.set_aside == (f"warc/{torn.name}",)
+        kinds = [r["record_type"] for r in cat.db.query(f"select record_type from captures where id in "
+                                                         f"({','.join(map(str, ids))})")]
+        assert kinds == ["response"] * 4
+    finally:
+        cat.close()
+    again = runner.invoke(cli, ["check", "--data", str(tmp_path)])
+    assert again.exit_code == 0 and "OK" in again.output
+
+
+def test_check_repair_marks_capture_of_a_cut_response_missing(tmp_path: Path) -> None:
+    path, ids = _closed_archive(tmp_path, n=3)
+    records = list(iter_records(path))
+    last_response = [r for r in records if r.record_type == "response"][-1]
+    path.write_bytes(path.read_bytes()[: last_response.offset + 30])  # cut inside the last response's member
+    result = CliRunner().invoke(cli, ["check", "--data", str(tmp_path), "--repair"])
+    assert result.exit_code == 0, result.output
+    assert "1 captures marked missing" in result.output
+    cat = Catalogue(tmp_path / "catalogue.db")
+    try:
+        assert cat.db["captures"].get(ids[-1])["record_type"] == "missing"  # the next crawl fetches it again
+        assert check_archive(tmp_path, cat).ok
+    finally:
+        cat.close()
+
+
+def test_check_repair_leaves_damage_in_the_middle_alone(tmp_path: Path) -> None:
+    path, _ = _closed_archive(tmp_path)
+    data = bytearray(path.read_bytes())
+    second = [r for r in iter_records(path)][1]
+    data[second.offset + 20: second.offset + 40] = b"\x00" * 20  # corrupt a member that whole records follow
+    path.write_bytes(bytes(data))
+    result = CliRunner().invoke(cli, ["check", "--data", str(tmp_path), "--repair"])
+    assert result.exit_code == 1
+    assert not path.with_name(path.name + ".torn").exists()
+    assert path.read_bytes() == bytes(data)  # not cut

@@ -1,0 +1,193 @@
+"""Storage faults for real: a full (tmpfs) disk under the WARC, text or catalogue writer, and a catalogue lock held
+by a second sqlite connection. The crawl stops cleanly, exits 3, is recorded as failed with the reason, loses
+nothing archived, and the next crawl (with room, without the lock) repairs, finishes and passes `check`."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from faultsite import FaultSite, serve_fault_site
+from helpers import FAST, ROOT, crawl_cli
+
+from archive.warcscan import iter_records
+
+ARTICLES = 30
+
+
+@contextmanager
+def tmpfs(path: Path, size: str) -> Iterator[Path]:
+    """A real, small filesystem at ``path`` (tmpfs); skips the test where mounting is not allowed."""
+    path.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root / CAP_SYS_ADMIN): {result.stderr.strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def grow(path: Path, size: str) -> None:
+    """Give the filesystem at ``path`` room (the operator freed space)."""
+    subprocess.run(["mount", "-o", f"remount,size={size}", str(path)], check=True)
+
+
+def query(data: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    conn = sqlite3.connect(f"file:{data / 'catalogue.db'}?mode=ro", uri=True, timeout=30)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def captures(data: Path) -> int:
+    """How many captures the catalogue holds (0 while it or its tables do not exist yet)."""
+    try:
+        return int(query(data, "select count(*) from captures")[0][0])
+    except sqlite3.OperationalError:
+        return 0
+
+
+def check_cli(data: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "crawler.cli", "check", "--data", str(data)], capture_output=True,
+                          text=True, check=False, cwd=ROOT, timeout=120)
+
+
+def assert_first_crawl_failed(data: Path, result: subprocess.CompletedProcess[str], reason: str) -> list[int]:
+    """Exit 3, a clear message, the crawl row failed with the reason, no .open file, no torn WARC tail."""
+    assert result.returncode == 3, result.stderr[-3000:]
+    assert f"recorded as failed: {reason}" in result.stderr
+    (status, error), = query(data, "select status, error from crawls order by id limit 1")
+    assert status == "failed" and error.startswith(f"{reason}: "), error
+    assert not list((data / "warc").glob("*.open"))
+    for path in (data / "warc").glob("*.warc.gz"):
+        list(iter_records(path))  # every record whole (the writer cut its half-written pair back)
+    ids = [row[0] for row in query(data, "select id from captures where record_type = 'response'")]
+    assert ids  # it archived pages before the fault ...
+    assert query(data, "select count(*) from articles where text_file is not null")[0][0] < ARTICLES  # ... not all
+    return ids
+
+
+def assert_next_crawl_repairs(data: Path, seeds: Path, kept: list[int], *args: str) -> None:
+    """The next crawl succeeds, every page of the first is still archived, every article is in, check passes."""
+    again = crawl_cli(seeds, data, *args)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert query(data, "select status from crawls order by id desc limit 1") == [("finished",)]
+    still = {row[0] for row in query(data, "select id from captures where record_type = 'response'")}
+    assert set(kept) <= still  # nothing archived by the failed crawl was lost
+    assert query(data, "select count(*) from articles where text_file is not null") == [(ARTICLES,)]
+    assert query(data, "select count(*) from frontier where status != 'done'") == [(0,)]
+    checked = check_cli(data)
+    assert checked.returncode == 0, checked.stdout[-3000:]
+
+
+@pytest.mark.parametrize(("where", "size", "pad"), [
+    ("data", "2m", 30000),  # everything on one small disk: the catalogue's WAL fills it first
+    ("warc", "400k", 60000),  # only the WARC files on the small disk
+    ("text", "24k", 0),  # only the text corpus on the small disk (4 KiB pages: a handful of files fit)
+])
+def test_full_disk_stops_the_crawl_cleanly_and_the_next_crawl_repairs(tmp_path: Path, where: str, size: str,
+                                                                      pad: int) -> None:
+    data = tmp_path / "data"
+    mount = data if where == "data" else data / where
+    with tmpfs(mount, size), serve_fault_site(FaultSite(articles=ARTICLES, pad=pad)) as site:
+        seeds = site.seeds(tmp_path / "seeds.toml")
+        reserve = ("-s", "ARCHIVE_DISK_RESERVE=300000")
+        first = crawl_cli(seeds, data, *reserve)
+        kept = assert_first_crawl_failed(data, first, "disk-full")
+        grow(mount, "64m")
+        assert_next_crawl_repairs(data, seeds, kept, *reserve)
+
+
+def test_no_room_for_the_reserve_means_the_crawl_does_not_start(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with tmpfs(data, "1m"), serve_fault_site(FaultSite(articles=3)) as site:
+        seeds = site.seeds(tmp_path / "seeds.toml")
+        result = crawl_cli(seeds, data, "-s", "ARCHIVE_DISK_RESERVE=4000000")
+        assert result.returncode == 1
+        assert "disk-full: no room for the 4000000-byte disk reserve" in result.stderr
+        assert not (data / "catalogue.db").exists()  # not recorded at all: nothing was started
+        assert site.requests == 0
+
+
+def test_catalogue_lock_held_past_the_busy_timeout_stops_the_crawl(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with serve_fault_site(FaultSite(articles=ARTICLES, delay=0.15)) as site:
+        seeds = site.seeds(tmp_path / "seeds.toml")
+        log = tmp_path / "crawl.log"
+        with open(log, "w") as fh:
+            proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--seeds", str(seeds), "--data",
+                                     str(data), *FAST, "-s", "ARCHIVE_BUSY_TIMEOUT=0.5"], stdout=fh, stderr=fh,
+                                    cwd=ROOT)
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if captures(data) >= 5:
+                    break
+                assert proc.poll() is None, log.read_text()[-3000:]
+                time.sleep(0.05)
+            # a second program holds the write lock for 4 s: 8 times the crawl's busy timeout
+            holder = sqlite3.connect(data / "catalogue.db", timeout=30, isolation_level=None)
+            holder.execute("BEGIN IMMEDIATE")
+            time.sleep(4)
+            assert proc.poll() is None  # it waits to record its outcome, it does not die with the lock held
+            holder.execute("ROLLBACK")
+            holder.close()
+            code = proc.wait(timeout=120)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        first = subprocess.CompletedProcess(proc.args, code, "", log.read_text())
+        kept = assert_first_crawl_failed(data, first, "catalogue-locked")
+        assert "catalogue-locked" in first.stderr and "ARCHIVE_BUSY_TIMEOUT" in first.stderr
+        site.delay = 0
+        assert_next_crawl_repairs(data, seeds, kept)
+
+
+def test_a_crawl_that_cannot_start_is_not_a_success(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with serve_fault_site(FaultSite(articles=3)) as site:
+        seeds = site.seeds(tmp_path / "seeds.toml")
+        missing = tmp_path / "no-such-lexicon.toml"
+        result = crawl_cli(seeds, data, "-s", f"RELEVANCE_LEXICON={missing}")
+        assert result.returncode == 1
+        assert str(missing) in result.stderr and "cannot read the lexicon" in result.stderr
+        bad = crawl_cli(seeds, data, "-s", "ARCHIVE_BUSY_TIMEOUT=soon")
+        assert bad.returncode == 1
+        assert "ARCHIVE_BUSY_TIMEOUT" in bad.stderr and "pass -s ARCHIVE_BUSY_TIMEOUT=<number>" in bad.stderr
+        assert site.requests == 0
+    assert not data.exists() or not (data / "catalogue.db").exists()  # not recorded: it never started
+    assert os.environ.get("NEWSARCHIVE_PARENT_PID") is None
+
+
+def test_a_component_that_fails_after_the_crawl_row_exists_records_it_failed(tmp_path: Path) -> None:
+    """Without the CLI's early check (e.g. `scrapy crawl` or run_crawl), a missing lexicon still fails the crawl."""
+    data = tmp_path / "data"
+    with serve_fault_site(FaultSite(articles=3)) as site:
+        seeds = site.seeds(tmp_path / "seeds.toml")
+        missing = tmp_path / "no-such-lexicon.toml"
+        code = (
+            "import sys\n"
+            "from pathlib import Path\n"
+            "from crawler.runner import crawl_settings, run_crawl\n"
+            "from archive.errors import ConfigError\n"
+            f"s = crawl_settings(data_dir=Path({str(data)!r}), seeds=Path({str(seeds)!r}), "
+            f"overrides={{'RELEVANCE_LEXICON': {str(missing)!r}}})\n"
+            "try:\n    run_crawl(s)\nexcept ConfigError as exc:\n    print('ConfigError', exc)\n    sys.exit(1)\n"
+        )
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                                timeout=120, check=False)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "ConfigError" in result.stdout and "cannot read the lexicon" in result.stdout
+    (status, error), = query(data, "select status, error from crawls")
+    assert status == "failed" and "cannot read the lexicon" in error
+    assert site.requests == 0
