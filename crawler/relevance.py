@@ -2,8 +2,8 @@
 
 The lexicon (``seeds/lexicon.toml``) holds every term, its category and weight, and the scoring
 settings; its header comment documents the rule. ``judge`` matches the lexicon on normalised text
-with clitics stripped (``archive.arabic``) and returns an ``archive.records.Relevance`` whose
-``matched_terms`` explain the score.
+with clitics stripped (``archive.arabic``) and vocabulary inflected (``crawler.relevance_match``) and returns an
+``archive.records.Relevance`` whose ``matched_terms`` explain the score.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ import logging
 import math
 import tomllib
 from dataclasses import dataclass, field, fields
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from archive.arabic import stem_set, stems, tokens
+from archive.arabic import tokens
 from archive.errors import ConfigError
 from archive.records import Relevance
+from crawler.relevance_match import Entry, build_index, match
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +57,11 @@ class Scoring:
     # only with proclitics stripped, never with a suffix stripped: "تعز" (Taiz) must not match "تعزية"
     # (condolence), "عدن" not "عدنان", "الخمس" not "الخمسين"; 0 = suffixes may be stripped for any spelling
     suffix_min_letters: int = 4
+    # round 7: vocabulary (terms of categories that feed neither libya nor foreign, so no names) also matches
+    # its inflected forms: the article optional ("بإعدام" for "بالإعدام"), the sound plural in every case
+    # ("مخطوفون" for "مخطوفين"), a feminine noun's plural and construct ("سيطرتها" for "سيطرة"); an alternate
+    # keeps at least this many letters; 0 = spellings match only as written (crawler/relevance_match.py)
+    inflect_min_letters: int = 3
 
     def __post_init__(self) -> None:
         """Reject values that make the rule meaningless."""
@@ -66,7 +71,7 @@ class Scoring:
                 raise ValueError(f"{f.name} must be a non-negative number, got {value!r}")
         if not all(0 <= v <= 1 for v in (self.focus_min, self.topic_min, self.ambiguous_factor)):
             raise ValueError("focus_min, topic_min and ambiguous_factor must lie between 0 and 1")
-        for name in ("anchor_ambiguous_min", "split_bodies_min", "suffix_min_letters"):
+        for name in ("anchor_ambiguous_min", "split_bodies_min", "suffix_min_letters", "inflect_min_letters"):
             if not isinstance(getattr(self, name), int):
                 raise TypeError(f"{name} must be a whole number, got {getattr(self, name)!r}")
         if self.count_cap < 1 or self.min_body_tokens < 1:
@@ -95,47 +100,19 @@ class Lexicon:
     terms: tuple[Term, ...]
     scoring: Scoring = field(default_factory=Scoring)
     source: str = ""
-    # first token -> ((form tokens, term index, per-token "may a suffix be stripped"), ...), longest form first
-    index: dict[str, tuple[tuple[tuple[str, ...], int, tuple[bool, ...]], ...]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    # every alternate of a form's first word -> the forms it may begin, longest first (crawler.relevance_match)
+    index: dict[str, tuple[Entry, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         """Build the phrase index once."""
-        index: dict[str, list[tuple[tuple[str, ...], int, tuple[bool, ...]]]] = {}
-        min_letters = self.scoring.suffix_min_letters
-        for i, term in enumerate(self.terms):
-            for form in term.forms:
-                loose = tuple(not term.exact and _letters(word) >= min_letters for word in form)
-                index.setdefault(form[0], []).append((form, i, loose))
-        frozen = {k: tuple(sorted(v, key=lambda fi: -len(fi[0]))) for k, v in index.items()}
-        object.__setattr__(self, "index", frozen)
-
-
-def _letters(word: str) -> int:
-    """Letters of a spelling word, a leading article "ال" not counted ("الخمس" has 3)."""
-    return len(word) - 2 if word.startswith("ال") and len(word) > 4 else len(word)
-
-
-#: Attached pronouns a short spelling may still shed ("قصفها", "رفضهم", "خطفنا"): unlike "ه" (also the folded
-#: taa marbuta: "حلبة" -> "حلب", "تعزية" -> "تعز") and "يه" / "ات" / "ون" / "ين" / "ان" (nisba, plural, dual:
-#: "عدنان" -> "عدن", "الخمسين" -> "الخمس"), they never turn one word into another.
-_PRONOUNS = ("هما", "كما", "هم", "هن", "ها", "كم", "نا")
-
-
-@lru_cache(maxsize=131072)
-def _unsuffixed(token: str) -> frozenset[str]:
-    """The candidates of ``stems(token)`` that lost proclitics and at most an attached pronoun of ``_PRONOUNS``.
-
-    They are the ones the token, or the token without that pronoun, ends with (or, for the definite form
-    "ال" + rest that ``stems`` adds, whose rest it ends with); "تعز" is no tail of "تعزيه".
-    """
-    tails = [token] + [token[: -len(p)] for p in _PRONOUNS if token.endswith(p) and len(token) - len(p) >= 3]
-    return frozenset(
-        c
-        for c in stems(token)
-        if any(t.endswith(c) or (c.startswith("ال") and t.endswith(c[2:])) for t in tails)
-    )
+        rows = [
+            (form, i, term.exact, not {"libya", "foreign"} & set(term.feeds))
+            for i, term in enumerate(self.terms)
+            for form in term.forms
+        ]
+        rule = self.scoring
+        index = build_index(rows, rule.suffix_min_letters, rule.inflect_min_letters)
+        object.__setattr__(self, "index", index)
 
 
 def _fail(path: Path, key: str, message: str) -> ConfigError:
@@ -264,36 +241,6 @@ def load_lexicon(path: Path) -> Lexicon:
     return lexicon
 
 
-def _fits(spelling: str, word: str, loose: bool) -> bool:
-    """Does one spelling word match one text word (a stripped suffix allowed only when ``loose``)?"""
-    return spelling in (stem_set(word) if loose else _unsuffixed(word))
-
-
-def _match(words: list[str], lexicon: Lexicon, counts: dict[int, int]) -> None:
-    """Count greedy longest matches of lexicon forms in ``words`` into ``counts`` (term index -> hits)."""
-    index = lexicon.index
-    i, n = 0, len(words)
-    while i < n:
-        best: tuple[int, int] | None = None  # (length, term index)
-        for cand in stem_set(words[i]):
-            for form, term_idx, loose in index.get(cand, ()):
-                size = len(form)
-                if best is not None and size <= best[0]:
-                    break  # forms are sorted longest first
-                if (
-                    i + size <= n
-                    and (loose[0] or cand in _unsuffixed(words[i]))
-                    and all(_fits(form[k], words[i + k], loose[k]) for k in range(1, size))
-                ):
-                    best = (size, term_idx)
-                    break
-        if best is None:
-            i += 1
-        else:
-            counts[best[1]] = counts.get(best[1], 0) + 1
-            i += best[0]
-
-
 def judge(title: str, text: str, lexicon: Lexicon) -> Relevance:
     """Judge whether an article is about Libya AND about its armed/political conflict.
 
@@ -311,8 +258,8 @@ def judge(title: str, text: str, lexicon: Lexicon) -> Relevance:
     body_words = tokens(text)
     title_hits: dict[int, int] = {}
     body_hits: dict[int, int] = {}
-    _match(tokens(title), lexicon, title_hits)
-    _match(body_words, lexicon, body_hits)
+    match(tokens(title), lexicon.index, title_hits)
+    match(body_words, lexicon.index, body_hits)
     matched = set(title_hits) | set(body_hits)
     terms = lexicon.terms
     # An ambiguous name (Tripoli is also Lebanon's) keeps full weight only next to unambiguous Libya evidence,
