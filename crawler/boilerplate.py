@@ -71,6 +71,10 @@ CARD_SHARE = 0.6  # a "related" box is mostly alike cards (an ad slot or a "more
 WEAK_TOKENS = frozenset({"ads", "advert", "advertisement", "ad-slot", "ad-container", "sponsored", "promo", "widget",
                          "sidebar", "popup", "modal", "toolbar", "article-tools", "social", "socials", "keywords",
                          "bio", "print-links"})
+CAPTION_TOKENS = frozenset({"caption", "figcaption", "wp-caption-text"})
+CAPTION_CANDIDATES = "//*[@class or @id] | //figcaption"
+PRUNE_CANDIDATES = "//*[@class or @id] | //form | //nav | //aside"
+CAPTION_SHARE = 0.5  # captions holding this share of the page's paragraph text are the story (a photo essay)
 PROSE_RUN = 100  # a text run this long is a sentence or more of prose
 PROSE_MIN_CHARS = 200
 PROSE_MAX_LINK_SHARE = 0.3
@@ -236,6 +240,18 @@ def remove_read_also(root: HtmlElement, removed: list[str], protected: set[HtmlE
         _drop(block, removed)
 
 
+def _captions(root: HtmlElement, tokens_of: dict) -> list[HtmlElement]:
+    """The outermost caption containers of the page (<figcaption>, class or id "caption", "wp-caption-text")."""
+    found = []
+    for element in root.xpath(CAPTION_CANDIDATES):
+        tokens = tokens_of.setdefault(element, _matched_tokens(element)) if element.tag != "figcaption" \
+            else CAPTION_TOKENS
+        if tokens and tokens <= CAPTION_TOKENS and element.tag != "html":
+            found.append(element)
+    inner = {id(d) for e in found for d in e.iterdescendants()}
+    return [e for e in found if id(e) not in inner]
+
+
 def prune_boilerplate(root: HtmlElement) -> list[str]:
     """Remove page chrome from ``root`` in place and return the texts of the removed blocks.
 
@@ -243,15 +259,22 @@ def prune_boilerplate(root: HtmlElement) -> list[str]:
     container is (mis)named "related" or "widget" keeps its article.
     """
     removed: list[str] = []
+    # Captions are chrome beside a story, but a photo essay tells its story in them: kept when they hold the page.
+    tokens_of: dict[HtmlElement, set[str]] = {}  # each element's class/id tokens, worked out once
+    captions = _captions(root, tokens_of)
+    keep_captions = sum(map(_text_len, captions)) >= CAPTION_SHARE * _page_text_len(root)
     for tag in ALWAYS_DROP_TAGS:
         for element in list(root.iter(tag)):
-            _drop(element, removed)
+            if not (keep_captions and tag == "figcaption"):
+                _drop(element, removed)
     etree.strip_elements(root, etree.Comment, with_tail=False)
     page_len = _page_text_len(root)
     limit = max(200, MAX_SHARE_OF_PAGE * page_len)
     densest = _densest_block(root)
     protected = set() if densest is None else {densest, *densest.iterancestors()}
-    for element in list(root.iter()):
+    # Only elements with a class or id, or of a SMALL_DROP_TAGS tag, can go (XPath finds them in document order
+    # without a Python loop over every element).
+    for element in root.xpath(PRUNE_CANDIDATES):
         if not isinstance(element, HtmlElement) or element.getparent() is None or element in protected:
             continue
         if element.tag in ("html", "body", "article", "main"):
@@ -259,8 +282,10 @@ def prune_boilerplate(root: HtmlElement) -> list[str]:
         if _is_teaser_article(element):
             _drop(element, removed)
             continue
-        tokens = _matched_tokens(element)
+        tokens = tokens_of[element] if element in tokens_of else _matched_tokens(element)
         if not (element.tag in SMALL_DROP_TAGS or tokens) or _text_len(element) >= limit:
+            continue
+        if keep_captions and tokens and tokens <= CAPTION_TOKENS:
             continue
         # "ads", "widget", "sidebar" also name wrappers around article sections (class="Section--Ads"):
         # such a block goes only when it holds no running text.

@@ -6,6 +6,7 @@ import codecs
 import copy
 import logging
 import re
+from collections import Counter
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -15,7 +16,8 @@ from lxml.html import HtmlElement
 
 from archive.records import ExtractedArticle, ExtractionFailure
 from crawler.boilerplate import prune_boilerplate
-from crawler.layout import normalise_layout
+from crawler.language import detect_language
+from crawler.layout import flatten_deep_html, normalise_layout
 from crawler.postfilter import filter_paragraphs
 from crawler.titles import clean_space, find_title, iter_json_ld, json_ld_article, meta_content
 
@@ -28,8 +30,12 @@ logger = logging.getLogger(__name__)
 
 HEADLINE_SEARCH = 4  # the headline is looked for among the first paragraphs only
 ABOVE_HEADLINE_MAX = 200  # lines above the headline shorter than this in total are chrome (breadcrumb, kicker)
-PRECISE_MIN_SHARE = 0.8  # favor_precision must keep at least this share of the balanced result's text
+KEEP_SHARE = 0.6  # our normalised, precise result must keep this share of the words trafilatura finds without it
+GRID_KEEP_SHARE = 0.3  # ... of a reference that is all grid rows (a whole layout table read as data)
 DEFAULT_MIN_CHARS = 120  # shortest body kept as an article (a two-sentence news brief)
+SHORT_ARTICLE_MIN_CHARS = 40  # ... or one sentence, on a page whose markup says it is an article
+PARSER_MAX_DEPTH = 255  # libxml2's HTML parser drops elements nested deeper than this
+FLATTEN_DEPTH = 128  # a page nested deeper is parsed again with its innermost wrappers unwrapped
 SNIFF_BYTES = 4096
 MAX_STRAY_BYTES_SHARE = 0.001  # undecodable bytes tolerated in a page in its declared charset
 META_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
@@ -48,14 +54,8 @@ CONSENT_MARKERS = (
     "before you continue", "consent.google", "cookie consent", "we value your privacy", "manage your privacy",
     "privacy choices", "consent-page", "gdpr-consent", "accept all cookies", "consentmanager", "quantcast choice",
 )
-ARABIC_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-PERSIAN_RE = re.compile(r"[پچژگکی]")
-URDU_RE = re.compile(r"[ٹڈڑںےۓھ]")
-LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
-CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
-HEBREW_RE = re.compile(r"[\u0590-\u05ff]")
-CJK_RE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 WORD_RE = re.compile(r"\w")
+TOKEN_RE = re.compile(r"\w+")
 JUNK_AUTHOR_RE = re.compile(r"https?:|www\.|\.(?:png|jpe?g|gif|svg|webp)\b|\blogo\b", re.IGNORECASE)
 MIN_TEASERS_HOME = 5  # headline links that make a site's root page a listing
 MIN_TEASERS_SECTION = 12  # ... and a short page elsewhere a section listing
@@ -112,36 +112,6 @@ def _codec(label: str) -> str | None:
         return None
     # A page saying utf-16 in a meta tag that we could read as ASCII is not utf-16 (HTML spec, "prescan").
     return "utf-8" if name.startswith("utf-16") else name
-
-
-def detect_language(text: str, declared: str | None = None) -> str:
-    """The ISO 639-1 code of ``text``, judged by its script; ``declared`` decides among Latin-script languages."""
-    sample = text[:5000]
-    counts = {
-        "arabic": len(ARABIC_RE.findall(sample)), "latin": len(LATIN_RE.findall(sample)),
-        "cyrillic": len(CYRILLIC_RE.findall(sample)), "hebrew": len(HEBREW_RE.findall(sample)),
-        "cjk": len(CJK_RE.findall(sample)),
-    }
-    script = max(counts, key=lambda k: counts[k])
-    declared = (declared or "").strip().lower().replace("_", "-").split("-")[0] or None
-    if counts[script] == 0:
-        return declared or "und"
-    if script == "arabic":
-        if declared in ("ar", "fa", "ur", "ps", "ku", "ckb", "sd", "ug"):
-            return declared
-        persian, urdu = len(PERSIAN_RE.findall(sample)), len(URDU_RE.findall(sample))
-        if urdu > 0.01 * counts["arabic"]:
-            return "ur"
-        return "fa" if persian > 0.02 * counts["arabic"] else "ar"
-    if script == "latin":
-        if declared and declared not in ("ar", "fa", "ur", "he", "ru", "zh", "ja", "ko", "uk"):
-            return declared
-        return "en"
-    if script == "cyrillic":
-        return declared if declared in ("ru", "uk", "bg", "sr", "mk", "be", "kk") else "ru"
-    if script == "hebrew":
-        return "he"
-    return declared if declared in ("zh", "ja", "ko") else "zh"
 
 
 def _failure_from_markers(root: HtmlElement, html: str, url: str, text_len: int) -> ExtractionFailure | None:
@@ -220,6 +190,36 @@ def _parse(html: str) -> HtmlElement | None:
     return root
 
 
+def _parse_flat(html: str) -> tuple[HtmlElement | None, int]:
+    """(tree, depth): the parsed page, and when it nests deeper than the HTML parser goes, its depth.
+
+    libxml2 stops building the tree PARSER_MAX_DEPTH elements down and drops everything below; such a page is parsed
+    again with its over-deep wrappers unwrapped (crawler.layout.flatten_deep_html), so its text is not lost.
+    """
+    from trafilatura.utils import HTML_PARSER
+
+    root = _parse(html)
+    log = getattr(HTML_PARSER, "error_log", ())
+    if root is None or not any("Excessive depth" in entry.message for entry in log):
+        return root, 0
+    flat, depth = flatten_deep_html(html, FLATTEN_DEPTH)
+    logger.debug("page nested %d deep: parsed again flattened to %d", depth, FLATTEN_DEPTH)
+    return _parse(flat) if depth > FLATTEN_DEPTH else root, depth
+
+
+def _is_article_page(root: HtmlElement, html: str, url: str) -> bool:
+    """True when the page says it is one article: JSON-LD or og:type article, or an h1 headline and a date."""
+    if meta_content(root, "og:type").lower() in ARTICLE_OG_TYPES:
+        return True
+    article = json_ld_article(root) or {}
+    kinds = article.get("@type", [])
+    if {str(k).lower() for k in (kinds if isinstance(kinds, list) else [kinds])} - {"webpage"} and article.get("headline"):
+        return True
+    if root.find(".//h1") is None:
+        return False
+    return bool(find_published and find_published(html, url, None))
+
+
 def _run_trafilatura(root: HtmlElement, url: str, **options: object):
     """One trafilatura bare_extraction with options built for this call (never a shared options object)."""
     import trafilatura  # imported in the worker process only
@@ -235,25 +235,57 @@ def _body_of(document: object | None) -> tuple[str, ...]:
     return _paragraphs(document.text or "") if document is not None else ()
 
 
+def _tokens(paragraphs: tuple[str, ...]) -> Counter[str]:
+    """The lower-cased word tokens of ``paragraphs`` (a bag: order and paragraph breaks do not count)."""
+    return Counter(TOKEN_RE.findall(" ".join(paragraphs).lower()))
+
+
+def kept_share(paragraphs: tuple[str, ...], reference: tuple[str, ...]) -> float:
+    """The share of the reference's words that ``paragraphs`` also holds (1.0 for an empty reference).
+
+    Rows of a data grid ("| cell | cell |") do not count when the reference has other text: trafilatura renders a
+    layout table of teasers that way, and unwrapping it rightly loses them.
+    """
+    prose = tuple(p for p in reference if not p.lstrip().startswith("|")) or reference
+    wanted = _tokens(prose)
+    total = sum(wanted.values())
+    return sum((wanted & _tokens(paragraphs)).values()) / total if total else 1.0
+
+
 def extract_body(root: HtmlElement, url: str) -> tuple[tuple[str, ...], object | None]:
     """The body paragraphs of the page ``root`` and trafilatura's document for it.
 
-    The page is normalised (layout tables, <br><br>) and pruned of known boilerplate, then extracted twice:
-    with trafilatura's balanced settings and with ``favor_precision``. The precise result is kept unless it lost
-    more than a fifth of the text, which means it cut into the article rather than trimming chrome around it.
+    Each stage of ours must earn its place on this page: pruned of known boilerplate, the page is extracted with
+    trafilatura's balanced settings as it is (the reference), and with ``favor_precision`` once its layout is
+    normalised (layout tables unwrapped, <br><br> split). The normalised, precise result is kept when it holds at
+    least KEEP_SHARE of the reference's words (GRID_KEEP_SHARE when the reference is all grid rows); else the
+    normalised balanced result when it does; else the reference (normalisation made trafilatura see one cell of a
+    multi-cell article). A body shorter than a news brief falls back to trafilatura on the untouched page, in case
+    pruning removed a mislabelled article container.
     """
     pruned = copy.deepcopy(root)
-    normalise_layout(pruned)
     prune_boilerplate(pruned)
-    document = _run_trafilatura(copy.deepcopy(pruned), url)
+    laid = copy.deepcopy(root)
+    normalise_layout(laid)
+    prune_boilerplate(laid)
+    reference_document = _run_trafilatura(pruned, url)
+    reference = _body_of(reference_document)
+    spare = copy.deepcopy(laid)
+    document = _run_trafilatura(laid, url, favor_precision=True)
     paragraphs = _body_of(document)
-    size = sum(map(len, paragraphs))
-    precise_document = _run_trafilatura(pruned, url, favor_precision=True)
-    precise = _body_of(precise_document)
-    if precise and sum(map(len, precise)) >= PRECISE_MIN_SHARE * size:
-        paragraphs, document = precise, precise_document
+    # A reference made only of grid rows is trafilatura reading the whole layout table as data, chrome cells and
+    # all: only a much bigger loss against it means normalisation lost the article.
+    grid = bool(reference) and all(p.lstrip().startswith("|") for p in reference)
+    threshold = GRID_KEEP_SHARE if grid else KEEP_SHARE
+    if kept_share(paragraphs, reference) < threshold:
+        balanced_document = _run_trafilatura(spare, url)
+        balanced = _body_of(balanced_document)
+        if kept_share(balanced, reference) >= threshold:
+            paragraphs, document = balanced, balanced_document
+        else:
+            logger.debug("layout normalisation lost text on %s: trafilatura's reading kept", url)
+            paragraphs, document = reference, reference_document
     if sum(map(len, paragraphs)) < DEFAULT_MIN_CHARS:
-        # Pruning can remove a mislabelled article container; trafilatura alone is the fallback.
         fallback = _run_trafilatura(copy.deepcopy(root), url)
         other = _body_of(fallback)
         if sum(map(len, other)) > sum(map(len, paragraphs)):
@@ -276,11 +308,12 @@ def extract_article(
         url: the URL the page was fetched from (resolves relative links and gives the site name).
         fetched_at: when it was fetched; date heuristics use it as "now".
         http_charset: the charset of the HTTP Content-Type header, when the bytes came with one.
-        min_chars: bodies shorter than this are a "no-text" failure.
+        min_chars: bodies shorter than this are a "no-text" failure, unless the page's markup says it is an
+            article (JSON-LD article, og:type article, or an h1 and a date): then SHORT_ARTICLE_MIN_CHARS.
 
     Returns:
         An ExtractedArticle, or an ExtractionFailure whose reason is one of "not-html", "decode-error",
-        "challenge-page", "consent-wall", "not-article", "no-text", "parse-error".
+        "challenge-page", "consent-wall", "not-article", "no-text", "too-deep", "parse-error".
     """
     try:
         return _extract(html, url, fetched_at, http_charset, min_chars)
@@ -310,7 +343,7 @@ def _extract(
     html = html.replace("\x00", "")
     if html.lstrip().startswith("<?xml"):  # lxml refuses str input with an encoding declaration
         html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
-    root = _parse(html)
+    root, depth = _parse_flat(html)
     if root is None:
         return ExtractionFailure(url, "not-html", "no HTML document could be parsed")
     visible = len(" ".join(root.text_content().split())) if root is not None else 0
@@ -319,7 +352,10 @@ def _extract(
         return failure
     paragraphs, document = extract_body(root, url)
     text_len = sum(len(p) for p in paragraphs)
-    if text_len < min_chars:
+    if text_len < min_chars and not (text_len >= SHORT_ARTICLE_MIN_CHARS and _is_article_page(root, html, url)):
+        if depth:
+            return ExtractionFailure(url, "too-deep", f"elements nested {depth} deep (the HTML parser stops at "
+                                     f"{PARSER_MAX_DEPTH}); {text_len} characters of body text once flattened")
         if _looks_like_listing(root, url):
             return ExtractionFailure(url, "not-article", "home or section page without article markup")
         return ExtractionFailure(url, "no-text", f"{text_len} characters of body text (minimum {min_chars})")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from html.parser import HTMLParser
 
 from lxml.html import HtmlElement
 
@@ -23,6 +24,12 @@ DATA_TABLE_MIN_ROWS = 10
 DATA_TABLE_MIN_COLUMNS = 5
 DATA_TABLE_MIN_CELLS = 10
 LAYOUT_CELL_TEXT = 300  # a cell holding this much running text is a page column, not a datum
+# Tags that only wrap: past the depth limit they are left out (paragraphs, lists, headings and links stay).
+FLATTEN_WRAPPERS = frozenset({"div", "span", "font", "section", "article", "main", "center", "b", "i", "em", "strong",
+                              "u", "small", "big", "blockquote", "aside", "header", "footer", "nav", "table", "tbody",
+                              "tr", "td", "th", "form", "label"})
+VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                       "track", "wbr"})
 
 
 def _rows(table: HtmlElement) -> list[HtmlElement]:
@@ -214,3 +221,69 @@ def normalise_layout(root: HtmlElement) -> None:
     """Make a legacy page look like a modern one to the extractor: layout tables unwrapped, <br><br> paragraphs."""
     unwrap_layout_tables(root)
     split_br_paragraphs(root)
+
+
+class _Flattener(HTMLParser):
+    """Re-emit a page leaving out the tags of wrappers (div, span, ...) nested deeper than ``limit`` (content kept)."""
+
+    def __init__(self, limit: int):
+        super().__init__(convert_charrefs=False)
+        self.limit, self.depth, self.emitted, self.out = limit, 0, 0, []
+        self.stack: list[tuple[str, bool]] = []  # (tag, emitted)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        """Keep the tag while the page is shallow enough; past the limit keep only what it holds."""
+        if tag in VOID_TAGS:
+            self.out.append(self.get_starttag_text() or "")
+            return
+        kept = self.emitted < self.limit or tag not in FLATTEN_WRAPPERS
+        self.emitted += kept
+        self.stack.append((tag, kept))
+        self.depth = max(self.depth, len(self.stack))
+        if kept:
+            self.out.append(self.get_starttag_text() or "")
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        """A self-closed tag stays as written."""
+        self.out.append(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        """Close up to the matching open element; emit the end tag only for elements whose start tag was kept."""
+        if not any(open_tag == tag for open_tag, _ in reversed(self.stack)):
+            return  # a stray end tag: browsers ignore it too
+        while self.stack:
+            open_tag, kept = self.stack.pop()
+            self.emitted -= kept
+            if open_tag == tag:
+                if kept:
+                    self.out.append(f"</{tag}>")
+                return
+
+    def handle_data(self, data: str) -> None:
+        """Text (and script/style content) as written."""
+        self.out.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        """``&name;`` as written."""
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        """``&#nnn;`` as written."""
+        self.out.append(f"&#{name};")
+
+    def handle_decl(self, decl: str) -> None:
+        """The doctype as written."""
+        self.out.append(f"<!{decl}>")
+
+
+def flatten_deep_html(page: str, limit: int) -> tuple[str, int]:
+    """(page, depth): ``page`` without the tags of wrappers nested deeper than ``limit``, and its real depth.
+
+    libxml2 (lxml, trafilatura) silently drops everything nested deeper than 255 elements, so a page wrapped in
+    thousands of <div>s would lose its article. The standard library's tokenizer has no such limit; it only finds the
+    tags here, the page is still parsed by lxml afterwards. Comments are dropped.
+    """
+    flattener = _Flattener(limit)
+    flattener.feed(page)
+    flattener.close()
+    return "".join(flattener.out), flattener.depth

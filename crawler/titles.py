@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import re
@@ -27,6 +28,7 @@ ARTICLE_TYPES = frozenset(
      "reportagenewsarticle", "backgroundnewsarticle", "webpage", "liveblogposting", "scholarlyarticle"}
 )
 MAX_TITLE_CHARS = 400
+MAX_HEADING_PARTS = 4  # an h1 of more element parts than this is not a kicker and a headline
 
 
 def clean_space(text: str | None) -> str:
@@ -181,15 +183,40 @@ def strip_site_name(title: str, names: list[str]) -> str:
     return title[left:right].strip()
 
 
+def _heading_texts(h1: HtmlElement) -> list[str]:
+    """The text of one h1, then (when a link holds only part of it) its text without the linked part.
+
+    A link inside a headline that is not the whole headline is the site name or a section ("<h1><span>Story</span>
+    <a href=/>Site</a></h1>"); the headline agreeing with a structured title may be the h1 without it.
+    """
+    texts = [clean_space(h1.text_content())]
+    links = [a for a in h1.iter("a") if _norm(a.text_content())]
+    if links and all(_norm(a.text_content()) != _norm(texts[0]) for a in links):
+        unlinked = copy.deepcopy(h1)
+        for link in list(unlinked.iter("a")):
+            link.drop_tree()  # keeps the link's tail text
+        texts.append(clean_space(unlinked.text_content()))
+    # A kicker printed in the h1 ("<h1><span>Topic:</span> <span>Headline</span></h1>"): the h1 without one of its
+    # parts, which find_title takes only when it is exactly a structured title.
+    if 2 <= len(_parts(h1)) <= MAX_HEADING_PARTS:
+        for index in range(len(_parts(h1))):
+            trimmed = copy.deepcopy(h1)
+            _parts(trimmed)[index].drop_tree()  # keeps the part's tail text
+            texts.append(clean_space(trimmed.text_content()))
+    return [t for t in dict.fromkeys(texts) if t and len(t) <= MAX_TITLE_CHARS]
+
+
+def _parts(h1: HtmlElement) -> list[HtmlElement]:
+    """The child elements of ``h1`` that hold text."""
+    return [c for c in h1 if isinstance(c.tag, str) and _norm(c.text_content())]
+
+
 def _headings(root: HtmlElement) -> list[str]:
     """Texts of the page's h1 elements, those inside <article>/<main> first."""
     preferred, others = [], []
     for h1 in root.iter("h1"):
-        text = clean_space(h1.text_content())
-        if not text or len(text) > MAX_TITLE_CHARS:
-            continue
         inside = any(a.tag in ("article", "main") for a in h1.iterancestors())
-        (preferred if inside else others).append(text)
+        (preferred if inside else others).extend(_heading_texts(h1))
     return preferred + others
 
 
@@ -279,6 +306,10 @@ def find_title(root: HtmlElement, url: str, fallback: str = "") -> str:
     structured = [t for t in structured if t and not _is_site_segment(t, names)]
     # The visible h1 is the headline when a structured title confirms it (pages often use h1 for the logo).
     headings = _headings(root)
+    keys = {_norm(t) for t in structured}
+    for heading in headings:  # an h1 text (or its text without a site link) that is a structured title exactly
+        if _norm(heading) in keys:
+            return heading
     for heading in headings:
         if any(_agrees(heading, t) for t in structured):
             return heading
@@ -292,4 +323,6 @@ def find_title(root: HtmlElement, url: str, fallback: str = "") -> str:
             return candidate
     if len(headings) == 1 and not _is_site_segment(headings[0], names):
         return headings[0]
-    return strip_site_name(fallback, names) if fallback else ""
+    # A page whose only title is the site's name (a blog's own name as its <title>) still has that title.
+    last = fallback or json_title or og_title or head_title
+    return strip_site_name(last, names) if last else ""

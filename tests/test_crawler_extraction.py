@@ -299,3 +299,113 @@ def test_subheadline_inside_body_is_not_taken_for_the_title() -> None:
     assert isinstance(result, ExtractedArticle)
     assert result.title == "وقف إطلاق النار في طرابلس"
     assert result.paragraphs[0] == BODY
+
+
+DEV = SHARED / "corpora" / "extraction-dev"
+DEEP_PARAGRAPHS = tuple(
+    f"الفقرة {n}: {BODY} وأضاف المصدر أن الوضع في الحي رقم {n} بقي متوترا حتى ساعات المساء." for n in range(14)
+)
+
+
+def _deep_page(depth: int, paragraphs: tuple[str, ...]) -> str:
+    """An article page whose body sits ``depth`` <div>s deep (hostile or broken markup)."""
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f'<html lang="ar"><head><title>وقف إطلاق النار في طرابلس</title></head><body>{"<div>" * depth}'
+            f"<h1>وقف إطلاق النار في طرابلس</h1>{body}{'</div>' * depth}</body></html>")
+
+
+@pytest.mark.parametrize("depth", [200, 300, 5000])
+def test_deeply_nested_article_is_extracted(depth: int) -> None:
+    assert sum(map(len, DEEP_PARAGRAPHS)) > 3100
+    result = extract_article(_deep_page(depth, DEEP_PARAGRAPHS), "https://alwasat.ly/news/libya/9")
+    assert isinstance(result, ExtractedArticle), result
+    assert result.paragraphs == DEEP_PARAGRAPHS
+    assert result.title == "وقف إطلاق النار في طرابلس"
+
+
+def test_deep_page_without_enough_text_says_too_deep() -> None:
+    result = extract_article(_deep_page(5000, ("قصير.",)), "https://alwasat.ly/news/libya/10")
+    assert isinstance(result, ExtractionFailure)
+    assert result.reason == "too-deep"
+    assert "5003 deep" in result.detail and "255" in result.detail  # html, body, 5000 divs, p
+
+
+SHORT_STORY = "أعلن المجلس البلدي في سبها إعادة فتح الطريق الساحلي بعد إغلاقه ثلاثة أيام بسبب الاشتباكات المسلحة في المدينة."
+
+
+@pytest.mark.parametrize(
+    ("head", "dated", "kept"),
+    [
+        ('<meta property="og:type" content="article">', False, True),
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "فتح الطريق"}</script>', False, True),
+        ("", True, True),  # an h1 headline and a date
+        ("", False, False),  # nothing says it is an article: too short to keep
+        ('<meta property="og:type" content="website">', False, False),
+    ],
+)
+def test_short_story_is_kept_when_the_page_is_an_article(head: str, dated: bool, kept: bool) -> None:
+    assert 100 < len(SHORT_STORY) < 120
+    date = '<time datetime="2024-03-01T10:00:00+02:00">1 مارس 2024</time>' if dated else ""
+    page = (f'<html lang="ar"><head><title>فتح الطريق الساحلي</title>{head}</head><body>'
+            '<nav><a href="/">الرئيسية</a> <a href="/libya">ليبيا</a></nav><h1>فتح الطريق الساحلي</h1>'
+            f"{date}<article><p>{SHORT_STORY}</p></article><footer>جميع الحقوق محفوظة</footer></body></html>")
+    result = extract_article(page, "https://alwasat.ly/news/libya/11")
+    if kept:
+        assert isinstance(result, ExtractedArticle), result
+        assert result.paragraphs == (SHORT_STORY,)
+    else:
+        assert isinstance(result, ExtractionFailure) and result.reason == "no-text"
+
+
+STORY_EN = (
+    "The city council of Misrata voted on Monday to reopen the coastal road that has been closed for three weeks.",
+    "Residents had complained that the closure doubled travel times to Tripoli and cut farmers off from markets.",
+    "The council said engineers had cleared the unexploded ordnance found near the bridge over the wadi.",
+    "Traffic police expect the first lorries on Wednesday, once the barriers near the port have been taken down.",
+)
+
+
+@pytest.mark.parametrize("klass", ["caption", "wp-caption-text", "photo-caption"])
+def test_caption_containers_that_hold_the_story_are_kept(klass: str) -> None:
+    body = "".join(f'<img src="/{i}.jpg"><div class="{klass}"><p>{p}</p></div>' for i, p in enumerate(STORY_EN))
+    page = ("<html><head><title>Coastal road reopens | Misrata Daily</title></head><body>"
+            '<div class="menu"><a href="/">Home</a> <a href="/news">News</a></div>'
+            f'<div class="post"><h1>Coastal road reopens</h1>{body}</div>'
+            '<div class="sidebar"><h3>Most read</h3><ul><li><a href="/1">Story one</a></li></ul></div></body></html>')
+    result = extract_article(page, "http://misrata.example/news/1")
+    assert isinstance(result, ExtractedArticle)
+    assert result.paragraphs == STORY_EN
+
+
+def test_a_short_caption_beside_the_story_is_still_pruned() -> None:
+    caption = "صورة أرشيفية لدورية أمنية في طرابلس"
+    result = extract_article(_page(f'<p>{BODY}</p><div class="caption">{caption}</div><p>{BODY2}</p><p>{BODY3}</p>'),
+                             "https://alwasat.ly/news/libya/12")
+    assert isinstance(result, ExtractedArticle)
+    assert result.paragraphs == (BODY, BODY2, BODY3)
+
+
+@pytest.mark.skipif(not DEV.exists(), reason=f"extraction-dev corpus absent at {DEV}")
+@pytest.mark.parametrize("page", ["dragnet-train/R550", "dragnet-train/R556"])
+def test_layout_normalisation_is_dropped_where_it_loses_text(page: str) -> None:
+    """Real pages where unwrapping the layout made trafilatura read one cell: the untouched reading wins."""
+    import re
+    from collections import Counter
+
+    set_name, page_id = page.split("/")
+    gold = Counter(re.findall(r"\w+", (DEV / set_name / "gold" / f"{page_id}.txt").read_text(errors="replace").lower()))
+    data = gzip.decompress((DEV / set_name / "html" / f"{page_id}.html.gz").read_bytes())
+    result = extract_article(data, f"http://{set_name}.example/{page_id}.html")
+    assert isinstance(result, ExtractedArticle)
+    ours = Counter(re.findall(r"\w+", result.text.lower()))
+    assert sum((gold & ours).values()) / sum(gold.values()) >= 0.95
+
+
+def test_kept_share_ignores_grid_rows_of_the_reference() -> None:
+    from crawler.extraction import kept_share
+
+    reference = ("First paragraph of the story.", "| Teaser one | Teaser two |", "Second paragraph.")
+    assert kept_share(("First paragraph of the story.", "Second paragraph."), reference) == 1.0
+    assert kept_share(("First paragraph of the story.",), reference) == pytest.approx(5 / 7)
+    assert kept_share((), ("| only | rows |",)) == 0.0
+    assert kept_share(("anything",), ()) == 1.0

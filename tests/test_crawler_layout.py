@@ -55,3 +55,24 @@ def test_page_without_br_runs_is_untouched() -> None:
     before = lxml.html.tostring(holder)
     assert split_br_paragraphs(holder) == 0
     assert lxml.html.tostring(holder) == before
+
+
+def test_flatten_deep_html_unwraps_only_past_the_limit() -> None:
+    from crawler.layout import flatten_deep_html
+
+    page = ("<!DOCTYPE html><html><body>" + "<div class=w>" * 400 + "<p>نص &amp; <a href=/x>مهم</a> سطر</p>"
+            + "</div>" * 400 + "<p>بعد</p></body></html>")
+    flat, depth = flatten_deep_html(page, 50)
+    assert depth == 404  # html, body, 400 divs, p, a
+    assert flat.count("<div class=w>") == 48 and flat.count("</div>") == 48
+    root = lxml.html.fromstring(flat)
+    assert max(sum(1 for _ in e.iterancestors()) for e in root.iter()) < 60
+    assert [" ".join(p.text_content().split()) for p in root.iter("p")] == ["نص & مهم سطر", "بعد"]
+    assert root.find(".//p/a").text == "مهم"  # only the wrappers went: the paragraph and its link stay
+
+
+def test_flatten_deep_html_keeps_a_shallow_page() -> None:
+    from crawler.layout import flatten_deep_html
+
+    page = "<html><body><div><p>أ</p><img src=x.png><p>ب</p></div><script>if (a < b) {}</script></body></html>"
+    assert flatten_deep_html(page, 50) == (page, 4)

@@ -1,0 +1,67 @@
+"""Tests of crawler.titles: the headline from h1, og:title, JSON-LD and <title>, without the site name."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from crawler.titles import find_title
+
+HEADLINE = "Anticorrupción decidirá en Madrid si recurre la imputación de la Infanta"
+
+
+def _title(page: str, url: str = "https://www.example.es/noticias/1.html") -> str:
+    """find_title on ``page``."""
+    return find_title(lxml.html.document_fromstring(page), url)
+
+
+def test_site_link_inside_the_h1_is_not_part_of_the_headline() -> None:
+    page = (f"<html><head><title>{HEADLINE} » Local » Noticias » Ultima Hora Mallorca</title>"
+            f'<meta name="twitter:title" content="{HEADLINE}"></head><body>'
+            f'<h1><span class="define">{HEADLINE}</span><a href="/mallorca.html">Ultima Hora Mallorca</a></h1>'
+            "<p>Texto.</p></body></html>")
+    assert _title(page) == HEADLINE
+
+
+def test_h1_made_of_a_link_to_the_article_keeps_its_text() -> None:
+    page = (f"<html><head><title>{HEADLINE} | Diario</title></head><body>"
+            f'<h1><a href="/noticias/1.html">{HEADLINE}</a></h1><p>Texto.</p></body></html>')
+    assert _title(page) == HEADLINE
+
+
+def test_page_whose_only_title_is_the_site_name_keeps_it() -> None:
+    page = ('<html><head><title>Pradhvan</title><meta property="og:title" content="Pradhvan">'
+            '<meta property="og:site_name" content="Pradhvan"></head><body></body></html>')
+    assert _title(page, "https://pradhvan.example/") == "Pradhvan"
+
+
+@pytest.mark.parametrize(
+    ("head", "h1", "expected"),
+    [
+        ("<title>اشتباكات في طرابلس - بوابة الوسط</title>", "اشتباكات في طرابلس", "اشتباكات في طرابلس"),
+        ('<title>بوابة الوسط | اشتباكات في طرابلس</title><meta property="og:site_name" content="بوابة الوسط">', "",
+         "اشتباكات في طرابلس"),
+        (('<meta property="og:title" content="Analysis: The nonstop sparring match at the Supreme Court | CNN">'
+          '<meta property="og:site_name" content="CNN"><title>Alito and Prelogar | CNN</title>'),
+         "The nonstop sparring match at the Supreme Court", "The nonstop sparring match at the Supreme Court"),
+    ],
+)
+def test_headline_reconciled_from_structured_titles_and_h1(head: str, h1: str, expected: str) -> None:
+    body = f"<h1>{h1}</h1>" if h1 else ""
+    page = f"<html><head>{head}</head><body><div><a href='/'>بوابة الوسط</a></div>{body}<p>نص.</p></body></html>"
+    assert _title(page, "https://alwasat.ly/news/libya/1") == expected
+
+
+def test_kicker_inside_the_h1_is_left_out_when_a_structured_title_is_the_headline() -> None:
+    headline = "Chiesa ruft zum politischen Widerstand gegen die Asylpolitik auf"
+    page = (f'<html><head><meta property="og:title" content="{headline}"><title>{headline} | Zeitung</title></head>'
+            f'<body><h1><span class="kicker">SVP-Parteitag zur Migration:</span> <span>{headline}</span></h1>'
+            "<p>Text.</p></body></html>")
+    assert _title(page, "https://zeitung.example/a/1") == headline
+
+
+def test_h1_of_headline_and_byline_gives_the_headline() -> None:
+    page = ('<html><head><meta property="og:title" content="米朝首脳直通電話　習氏に挑むトランプ戦術の成否（写真＝ロイター）">'
+            '</head><body><h1 itemprop="headline"><span>米朝首脳直通電話　習氏に挑むトランプ戦術の成否</span><br>'
+            "<span>編集委員　中沢克二</span></h1><p>本文。</p></body></html>")
+    assert _title(page, "https://www.nikkei.example/article/1") == "米朝首脳直通電話 習氏に挑むトランプ戦術の成否"
