@@ -100,7 +100,7 @@ def seeds_with_unlisted(seeds: Path, targets: list[Target], folder: Path) -> Pat
 
 
 def find_article(catalogue: Catalogue, url: str, capture_ids: list[int] | None = None) -> dict[str, Any] | None:
-    """The article a URL stands for: by this crawl's captures, by id, by URL, or by a past capture's URL."""
+    """The article a URL stands for: by this crawl's captures, by id, by URL, by a past capture's URL, or an alias."""
     for cid in reversed(capture_ids or []):
         rows = list(catalogue.db["articles"].rows_where("capture_id = ?", [cid], limit=1))
         if rows:
@@ -111,7 +111,7 @@ def find_article(catalogue: Catalogue, url: str, capture_ids: list[int] | None =
     rows = list(catalogue.db.query(
         "select a.* from articles a where a.url = ? or a.capture_id in (select id from captures where url = ?) "
         "limit 1", [url, url]))
-    return rows[0] if rows else None
+    return rows[0] if rows else catalogue.article_for_url(url)  # an alias (article_aliases)
 
 
 @dataclass
@@ -186,6 +186,12 @@ def outcomes(catalogue: Catalogue, crawl_id: int, targets: list[Target], before:
             continue
         last = chain[-1]
         status = int(last["status"])
+        refused = [f for f in failures if f["stage"] == "fetch"]
+        if 300 <= status < 400 and refused:
+            # a redirect the crawl refused to follow (private address, loop, too many): the hop is archived
+            reason = f"{refused[-1]['reason']} {refused[-1]['detail'] or ''}".strip()
+            out.append(Outcome(t.url, t.outlet, "not-fetched", http_status=status, detail=reason))
+            continue
         article = find_article(catalogue, last["url"], [c["id"] for c in chain]) or find_article(catalogue, t.url)
         prior = before.get(t.url, Before(None, 0, None))
         o = Outcome(t.url, t.outlet, "unchanged", http_status=status, article_id=article["id"] if article else None,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 # Query parameters that track the click or the session, never select content. Ambiguous names that some
 # legacy CMSs use for content ("sid" = section id, "from", "output") are deliberately not here.
@@ -19,6 +20,16 @@ PATH_SESSION_RE = re.compile(r";(jsessionid|phpsessid|sid)=[^/?#]*", re.IGNORECA
 # Characters left unescaped in a path: RFC 3986 pchar plus "/", so "%D9%84" stays as is and "ل" becomes it.
 PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 QUERY_SAFE = PATH_SAFE + "?"
+# Directory index documents: "/news/index.php" and "/news/" are one page on every common server (Apache
+# DirectoryIndex, IIS default documents, nginx index). Only identity keys drop them; fetch URLs keep them, since a
+# server without that mapping would answer "/news/" with 403 or 404.
+DEFAULT_DOCUMENTS = frozenset({
+    "index.php", "index.php3", "index.html", "index.htm", "index.shtml", "index.asp", "index.aspx", "index.jsp",
+    "index.cfm", "index.cgi", "default.asp", "default.aspx", "default.htm", "default.html",
+})
+# A learned session parameter's values look like tokens: 8 or more letters, digits, "-", "_" or ".", with at least
+# one letter and one digit (an all-digit value is far more often a content id: "id=20190417")
+SESSION_VALUE_RE = re.compile(r"^(?=.*[A-Za-z])(?=.*[0-9])[A-Za-z0-9._-]{8,}$")
 
 
 def _is_tracking(name: str) -> bool:
@@ -31,43 +42,106 @@ def _requote(part: str, safe: str) -> str:
     return quote(unquote(part, errors="surrogateescape"), safe=safe, errors="surrogateescape")
 
 
-def canonicalize(url: str) -> str:
+def _remove_dot_segments(path: str) -> str:
+    # RFC 3986 5.2.4 remove_dot_segments, as urllib.parse.urljoin implements it: "/a/./b/../c" -> "/a/c";
+    # ".." above the root stays at the root ("/../a" -> "/a")
+    if "." not in path:
+        return path
+    # a path starting "//" would be read as a host: "/." in front keeps it a path and is itself removed
+    return urlsplit(urljoin("http://h/", "/." + path if path.startswith("//") else path)).path or "/"
+
+
+def _netloc(scheme: str, hostname: str | None, port: int | None) -> str:
+    host = (hostname or "").rstrip(".")
+    if ":" in host:
+        # an IPv6 literal: urlsplit drops its brackets, which must come back or "http://::1:8080/" is unfetchable
+        host = f"[{host.lower()}]"
+    else:
+        try:
+            host = host.encode("idna").decode("ascii") if host else host
+        except UnicodeError:
+            pass
+        host = host.lower()
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        return f"{host}:{port}"
+    return host
+
+
+def canonicalize(url: str, drop_params: Iterable[str] = ()) -> str:
     """The canonical form of ``url``.
 
-    Lower-cased scheme and host (IDNA), default port dropped, fragment dropped, tracking and session
-    parameters dropped, the remaining query sorted, the path percent-encoded in one spelling (upper-case
-    UTF-8 escapes for Arabic slugs), empty path made "/". Different spellings of one page give one string.
+    Lower-cased scheme and host (IDNA; IPv6 literals keep their brackets), default port dropped, fragment
+    dropped, ``.`` and ``..`` segments resolved (RFC 3986 5.2.4), tracking and session parameters dropped (and
+    ``drop_params``: the session parameters learned for the outlet), the remaining query sorted, the path
+    percent-encoded in one spelling (upper-case UTF-8 escapes for Arabic slugs), empty path made "/".
+    Different spellings of one page give one string; the result is still the URL to fetch.
     """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").rstrip(".")
-    try:
-        host = host.encode("idna").decode("ascii") if host else host
-    except UnicodeError:
-        host = host.lower()
-    host = host.lower()
-    port = parts.port
-    netloc = host
-    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
-        netloc = f"{host}:{port}"
+    netloc = _netloc(scheme, parts.hostname, parts.port)
     path = PATH_SESSION_RE.sub("", parts.path) or "/"
-    path = _requote(path, PATH_SAFE)
-    query_pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+    # after requoting, so "%2E%2E" (an escaped "..", RFC 3986 2.3) is resolved like ".."
+    path = _remove_dot_segments(_requote(path, PATH_SAFE))
+    dropped = {d.lower() for d in drop_params}
+    # surrogateescape both ways: a legacy site's windows-1256 query ("q=%E1%ED%C8%ED%C7") keeps its bytes, where
+    # the UTF-8 default would turn every such value into U+FFFD and make different pages one URL
+    query_pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True, errors="surrogateescape")
+                   if not _is_tracking(k) and k.lower() not in dropped]
     query_pairs.sort()
-    query = urlencode(query_pairs, quote_via=quote, safe="-._~")
+    query = urlencode(query_pairs, quote_via=quote, safe="-._~", errors="surrogateescape")
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
-def choose_canonical(fetched_url: str, declared: str | None, allowed: tuple[str, ...]) -> str:
+def identity_key(url: str, drop_params: Iterable[str] = ()) -> str:
+    """The canonical URL with a trailing default document dropped ("/news/index.php?id=3" -> "/news/?id=3").
+
+    Used to tell that two URLs name one page, never as the URL to fetch.
+    """
+    canonical = canonicalize(url, drop_params)
+    parts = urlsplit(canonical)
+    head, _, last = parts.path.rpartition("/")
+    if last.lower() not in DEFAULT_DOCUMENTS:
+        return canonical
+    return urlunsplit((parts.scheme, parts.netloc, head + "/", parts.query, ""))
+
+
+def url_rank(url: str) -> tuple[int, int, str]:
+    """Sort key of one page's URLs, cleanest first: fewest query parameters, then shortest, then alphabetical."""
+    return (len(parse_qsl(urlsplit(url).query, keep_blank_values=True)), len(url), url)
+
+
+def session_params_between(a: str, b: str) -> tuple[str, ...]:
+    """The query parameters that alone tell two URLs of one page apart, when they look like session tokens.
+
+    Two URLs that serve the same article body and differ only in such parameters (a value that changes per
+    visit, or a token one of them lacks) show those parameters do not select content on that site. Empty when
+    the URLs differ in anything else (host, path, another parameter) or a differing value is not token-like
+    (short or with other characters), since "sid=4" may well select a section.
+    """
+    pa, pb = urlsplit(identity_key(a)), urlsplit(identity_key(b))
+    if (pa.scheme, pa.netloc, pa.path) != (pb.scheme, pb.netloc, pb.path):
+        return ()
+    qa = dict(parse_qsl(pa.query, keep_blank_values=True))
+    qb = dict(parse_qsl(pb.query, keep_blank_values=True))
+    differing = sorted(k for k in qa.keys() | qb.keys() if qa.get(k) != qb.get(k))
+    for name in differing:
+        values = [v for v in (qa.get(name), qb.get(name)) if v is not None]
+        if not values or not all(SESSION_VALUE_RE.match(v) for v in values):
+            return ()
+    return tuple(differing)
+
+
+def choose_canonical(fetched_url: str, declared: str | None, allowed: tuple[str, ...],
+                     drop_params: Iterable[str] = ()) -> str:
     """The article's canonical URL: the page's ``rel=canonical`` when it is trustworthy, else the fetched URL.
 
     A declared canonical is ignored when it is off the outlet's domains, is the site's home page, or is a
     listing rather than the article (some CMSs point every page at "/"), so such pages are not merged.
     """
-    fetched = canonicalize(fetched_url)
+    fetched = canonicalize(fetched_url, drop_params)
     if not declared:
         return fetched
-    candidate = canonicalize(declared)
+    candidate = canonicalize(declared, drop_params)
     cparts = urlsplit(candidate)
     if cparts.scheme not in ("http", "https"):
         return fetched
@@ -77,3 +151,14 @@ def choose_canonical(fetched_url: str, declared: str | None, allowed: tuple[str,
     if cparts.path in ("", "/") and not cparts.query:
         return fetched
     return candidate
+
+
+def alias_reason(alias: str, target: str, drop_params: Iterable[str] = ()) -> str | None:
+    """Which URL rule makes ``alias`` another address of ``target`` (article_aliases.how), or None when none does."""
+    if canonicalize(alias) == canonicalize(target):
+        return "url-rule"
+    if canonicalize(alias, drop_params) == canonicalize(target, drop_params) or session_params_between(alias, target):
+        return "session-param"
+    if identity_key(alias, drop_params) == identity_key(target, drop_params):
+        return "default-document"
+    return None

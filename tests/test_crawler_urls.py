@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.urls import canonicalize, choose_canonical
+from crawler.urls import (
+    alias_reason,
+    canonicalize,
+    choose_canonical,
+    identity_key,
+    session_params_between,
+    url_rank,
+)
 
 
 @pytest.mark.parametrize("a, b", [
@@ -40,3 +47,79 @@ def test_choose_canonical(declared, expected):
         assert got == canonicalize(fetched)
     else:
         assert got == expected
+
+
+# -- one article, many URLs (issues 12 and 13) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("a, b", [
+    ("http://x.example/news/./2019/../2020/a.php?id=1", "http://x.example/news/2020/a.php?id=1"),
+    ("http://x.example/a/b/../../c", "http://x.example/c"),
+    ("http://x.example/../../a", "http://x.example/a"),  # ".." above the root stays at the root (RFC 3986 5.2.4)
+    ("http://x.example/a/%2E%2E/b", "http://x.example/b"),  # an escaped ".." is a ".." (RFC 3986 2.3)
+    ("http://x.example/a/b/..", "http://x.example/a/"),
+    ("http://x.example//a/./b", "http://x.example//a/b"),  # a leading "//" in a path is not a host
+    ("http://x.example/a..b/c.", "http://x.example/a..b/c."),  # dots inside a segment are not dot segments
+])
+def test_dot_segments_removed(a, b):
+    assert canonicalize(a) == b
+    assert canonicalize(b) == b
+
+
+@pytest.mark.parametrize("a, b", [
+    ("http://[::1]:8080/a/../b?x=1#f", "http://[::1]:8080/b?x=1"),
+    ("http://[::1]:80/", "http://[::1]/"),
+    ("https://[2001:DB8::1]/a", "https://[2001:db8::1]/a"),
+])
+def test_ipv6_literals_keep_brackets(a, b):
+    assert canonicalize(a) == b
+    assert canonicalize(b) == b
+
+
+def test_learned_session_parameters_dropped_only_when_asked():
+    url = "http://portal.example/article.php?id=5&sid=8f3a9c2e71"
+    assert canonicalize(url) == url  # "sid" may select content: never dropped by default
+    assert canonicalize(url, ("SID",)) == "http://portal.example/article.php?id=5"
+
+
+@pytest.mark.parametrize("url, key", [
+    ("http://x.example/index.php", "http://x.example/"),
+    ("http://x.example/news/Default.aspx?id=3", "http://x.example/news/?id=3"),
+    ("http://x.example/news/index.html", "http://x.example/news/"),
+    ("http://x.example/news/article.php?id=3", "http://x.example/news/article.php?id=3"),
+    ("http://x.example/index.php/news", "http://x.example/index.php/news"),  # not the last segment
+])
+def test_identity_key_drops_default_documents(url, key):
+    assert identity_key(url) == key
+
+
+@pytest.mark.parametrize("a, b, params", [
+    ("http://p.example/a.php?id=5&sid=8f3a9c2e71", "http://p.example/a.php?id=5&sid=0b1d7e44aa", ("sid",)),
+    ("http://p.example/a.php?id=5&sid=8f3a9c2e71", "http://p.example/a.php?id=5", ("sid",)),
+    ("http://p.example/a.php?id=5&sid=4", "http://p.example/a.php?id=5", ()),  # "sid=4": a section, maybe
+    ("http://p.example/a.php?id=20190417", "http://p.example/a.php?id=20190418", ()),  # digits only: content ids
+    ("http://p.example/a.php?id=5&lang=arabic-ly", "http://p.example/a.php?id=5", ()),  # no digit: a word
+    ("http://p.example/a.php?id=5&sid=8f3a9c2e71", "http://p.example/a.php?id=6&sid=8f3a9c2e72", ()),  # id differs
+    ("http://p.example/a.php?id=5&sid=8f3a9c2e71", "http://p.example/b.php?id=5", ()),  # path differs
+    ("http://p.example/a.php?id=5", "http://p.example/a.php?id=5", ()),
+])
+def test_session_params_between(a, b, params):
+    assert session_params_between(a, b) == params
+    assert session_params_between(b, a) == params
+
+
+def test_alias_reason_and_rank():
+    assert alias_reason("http://x.example/a/../b?utm_source=x", "http://x.example/b") == "url-rule"
+    assert alias_reason("http://x.example/b?sid=8f3a9c2e71", "http://x.example/b") == "session-param"
+    assert alias_reason("http://x.example/n/index.php?id=2", "http://x.example/n/?id=2") == "default-document"
+    assert alias_reason("http://x.example/old/2", "http://x.example/n/?id=2") is None
+    urls = ["http://x.example/a.php?id=5&sid=8f3a9c2e71", "http://x.example/a.php?id=5", "http://x.example/b"]
+    assert sorted(urls, key=url_rank) == ["http://x.example/b", "http://x.example/a.php?id=5", urls[0]]
+
+
+def test_legacy_encoded_query_values_keep_their_bytes():
+    # windows-1256 "ليبيا" and "ليبيب": two searches, two URLs (a UTF-8 decode would make both U+FFFD)
+    a, b = "http://x.example/s.php?q=%E1%ED%C8%ED%C7", "http://x.example/s.php?q=%e1%ed%c8%ed%c8"
+    assert canonicalize(a) == a
+    assert canonicalize(b) == "http://x.example/s.php?q=%E1%ED%C8%ED%C8"
+    assert canonicalize("http://x.example/s.php?q=ليبيا") == "http://x.example/s.php?q=%D9%84%D9%8A%D8%A8%D9%8A%D8%A7"
