@@ -19,12 +19,16 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html import escape
 
-from archive.arabic import normalise, stems, tokens
+from archive.arabic import normalise, stem_set, stems, tokens
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["STOPWORDS", "fts_query", "index_text", "query_forms", "query_text", "title_similarity"]
+__all__ = ["STOPWORDS", "QueryTerms", "fts_query", "highlight_html", "index_text", "query_forms", "query_terms",
+           "query_text", "snippet_html", "title_similarity"]
 
 #: A query candidate left by stripping a proclitic must have at least this many letters.
 MIN_QUERY_STEM = 3
@@ -146,3 +150,119 @@ def title_similarity(a: str | None, b: str | None) -> float:
     forms_b = frozenset().union(*wb)
     hits = sum(1 for w in wa if w & forms_b) + sum(1 for w in wb if w & forms_a)
     return round(hits / (len(wa) + len(wb)), 4)
+
+
+# -- showing the hits ----------------------------------------------------------------------------------
+# The index column search_text holds normalised forms, so SQLite's snippet()/highlight() cannot mark the
+# words of the original text (الحكومة is indexed as الحكومه, حكومه ...). We mark them ourselves: a word of
+# the original text is a hit when one of its index forms is one of the query's forms, the very test the
+# FTS match made.
+
+_DISPLAY_WORD_RE = re.compile(r"[^\W_]+")
+SNIPPET_WORDS = 36
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """The index forms a query searches for: whole forms, and the forms of ``word*`` prefixes."""
+
+    forms: frozenset[str]
+    prefixes: tuple[str, ...] = ()
+    _seen: dict[str, bool] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def hits(self, word: str) -> bool:
+        """True when ``word`` (as written in the text) is one the query matched."""
+        hit = self._seen.get(word)
+        if hit is None:
+            hit = self._seen[word] = _word_hits(word, self.forms, self.prefixes)
+        return hit
+
+
+@lru_cache(maxsize=65536)
+def _word_hits(word: str, forms: frozenset[str], prefixes: tuple[str, ...]) -> bool:
+    """Cached worker of ``QueryTerms.hits`` (a page of snippets meets the same words again and again)."""
+    for tok in tokens(word):
+        candidates = stem_set(tok)
+        if candidates & forms:
+            return True
+        if prefixes and any(c.startswith(p) for c in candidates for p in prefixes):
+            return True
+    return False
+
+
+def query_terms(query: str) -> QueryTerms:
+    """The forms of the positive words of ``query`` (``-word`` and ``NOT word`` are not highlighted)."""
+    forms: set[str] = set()
+    prefixes: list[str] = []
+    negate_next = False
+    for match in _QUERY_RE.finditer(query or ""):
+        phrase, bare = match.group(1), match.group(2)
+        if bare in _OPERATORS:
+            negate_next = bare == "NOT"
+            continue
+        negate, negate_next = negate_next, False
+        if negate or (bare is not None and bare.startswith("-") and len(bare) > 1):
+            continue
+        for word in (phrase.split() if phrase is not None else [bare or ""]):
+            toks = tokens(word)
+            for i, tok in enumerate(toks):
+                if word.endswith("*") and i == len(toks) - 1:
+                    prefixes.extend(query_forms(tok))
+                else:
+                    forms.update(query_forms(tok))
+    return QueryTerms(frozenset(forms), tuple(prefixes))
+
+
+def _hit_pattern(text: str, terms: QueryTerms) -> re.Pattern[str] | None:
+    """A regex of the distinct words of ``text`` that the query matched (whole words), or None when none did.
+
+    Each distinct word is judged once; finding and marking them is then left to the regex engine, which keeps a
+    page of snippets cheap even for long articles.
+    """
+    found = [w for w in set(_DISPLAY_WORD_RE.findall(text)) if terms.hits(w)]
+    if not found:
+        return None
+    found.sort(key=len, reverse=True)
+    return re.compile(r"(?<![^\W_])(" + "|".join(map(re.escape, found)) + r")(?![^\W_])")
+
+
+def _marked(text: str, pattern: re.Pattern[str] | None) -> str:
+    """``text`` escaped, with the words of ``pattern`` in ``<mark>``."""
+    if pattern is None:
+        return escape(text)
+    parts = pattern.split(text)  # the captured hits are at the odd positions
+    return "".join(f"<mark>{escape(p)}</mark>" if i % 2 else escape(p) for i, p in enumerate(parts))
+
+
+def highlight_html(text: str | None, query: str | QueryTerms) -> str:
+    """``text`` as HTML (escaped) with every word the query matched wrapped in ``<mark>``."""
+    terms = query if isinstance(query, QueryTerms) else query_terms(query)
+    text = text or ""
+    return _marked(text, _hit_pattern(text, terms))
+
+
+def snippet_html(text: str | None, query: str | QueryTerms, words: int = SNIPPET_WORDS) -> str:
+    """The ``words``-word passage of ``text`` with the most hits, as escaped HTML with ``<mark>``ed hits.
+
+    Paragraph breaks become spaces; "…" marks text left out at either end. No hit: the opening words.
+    """
+    terms = query if isinstance(query, QueryTerms) else query_terms(query)
+    text = " ".join((text or "").split())
+    pattern = _hit_pattern(text, terms)
+    spans = [m.span() for m in _DISPLAY_WORD_RE.finditer(text)]
+    if len(spans) <= words:
+        return _marked(text, pattern)
+    hit_starts = {m.start() for m in pattern.finditer(text)} if pattern else set()
+    hit = [1 if start in hit_starts else 0 for start, _ in spans]
+    best, best_start, window = -1, 0, sum(hit[:words])
+    for start in range(len(spans) - words + 1):
+        if start:
+            window += hit[start + words - 1] - hit[start - 1]
+        if window > best:
+            best, best_start = window, start
+    # start a little before the first hit of the best window, so the hit has some context
+    first_hit = next((k for k in range(best_start, best_start + words) if hit[k]), best_start)
+    start = max(0, min(first_hit - 6, len(spans) - words))
+    passage = text[spans[start][0]:spans[start + words - 1][1]]
+    html = _marked(passage, pattern)
+    return ("… " if start > 0 else "") + html + (" …" if start + words < len(spans) else "")

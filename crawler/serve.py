@@ -28,6 +28,7 @@ SETTINGS: dict[str, Any] = {
     "default_page_size": 50,
     "sql_time_limit_ms": 3000,
     "facet_time_limit_ms": 500,
+    "suggest_facets": False,  # suggestions run a query per column on every table page: slow and noisy at scale
     "max_returned_rows": 2000,
     "allow_download": False,  # the catalogue can be large and is served live; copy the file instead
 }

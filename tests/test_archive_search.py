@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import pytest
 
-from archive.search import STOPWORDS, fts_query, index_text, query_forms, title_similarity
+from archive.arabic import stem_set, tokens
+from archive.search import (
+    STOPWORDS,
+    fts_query,
+    highlight_html,
+    index_text,
+    query_forms,
+    query_terms,
+    snippet_html,
+    title_similarity,
+)
 
 
 @pytest.fixture
@@ -86,3 +97,40 @@ def test_negation_only_query_searches_nothing() -> None:
 ])
 def test_title_similarity(a: str, b: str, low: float, high: float) -> None:
     assert low <= title_similarity(a, b) <= high
+
+
+# -- highlighting ------------------------------------------------------------------------
+
+def test_highlight_marks_the_words_the_query_matched_as_written() -> None:
+    html = highlight_html("دعت بعثة الأمم المتحدة وبالحكومة الليبية <b>", "الامم المتحده حكومه")
+    assert html == ("دعت بعثة <mark>الأمم</mark> <mark>المتحدة</mark> <mark>وبالحكومة</mark> الليبية &lt;b&gt;")
+
+
+def test_highlight_leaves_excluded_words_and_near_misses_alone() -> None:
+    html = highlight_html("طرابلس وبنغازي والحكومتين", "بنغازي -طرابلس والحكومة")
+    assert html == "طرابلس <mark>وبنغازي</mark> والحكومتين"  # -word is not a hit; الحكومتين is not الحكومة
+
+
+def test_highlight_agrees_with_the_index() -> None:
+    """A word is marked exactly when one of its index forms is one of the query's forms (what MATCH tested)."""
+    terms = query_terms("والجيش")
+    for word in ["الجيش", "للجيش", "وبالجيش", "جيش", "الجيوش", "جيشا"]:
+        expected = any(stem_set(t) & terms.forms for t in tokens(word))
+        assert terms.hits(word) is expected, word
+    assert terms.hits("للجيش") and not terms.hits("الجيوش")
+
+
+def test_prefix_query_highlights_every_completion() -> None:
+    assert highlight_html("حكومة حكومات محكمة", "حكوم*") == "<mark>حكومة</mark> <mark>حكومات</mark> محكمة"
+
+
+def test_snippet_is_the_passage_with_most_hits() -> None:
+    text = " ".join(["كلمة"] * 100) + " قصف مدفعي على طرابلس وقصف جوي على طرابلس " + " ".join(["نهاية"] * 100)
+    html = snippet_html(text, "طرابلس قصف", words=20)
+    assert html.startswith("… ") and html.endswith(" …")
+    assert html.count("<mark>") == 4
+    assert len(re.sub(r"<[^>]+>", "", html).split()) == 22  # 20 words and the two ellipses
+
+
+def test_snippet_of_a_short_text_is_all_of_it() -> None:
+    assert snippet_html("اشتباكات في طرابلس", "طرابلس") == "اشتباكات في <mark>طرابلس</mark>"

@@ -1,4 +1,4 @@
-"""`newsarchive serve` in real headless Chromium: Arabic search, an article page with history and provenance, charts.
+"""`newsarchive serve` in real headless Chromium: ranked Arabic search, the articles view, article pages, charts, mentions.
 
 Needs the Debian packages ``chromium`` (and ``chromium-driver`` for selenium users) and ``pip install playwright``;
 never ``playwright install``. Skips with a message when either is missing.
@@ -107,10 +107,15 @@ def page(browser: Any, server: dict[str, Any]) -> Iterator[Any]:
         requests
 
 
-def _shot(page: Any, tmp_path: Path, name: str) -> Path:
+def _shot(page: Any, tmp_path: Path, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot under the test's tmp folder (and under $NEWSARCHIVE_SCREENSHOTS when set)."""
     path = tmp_path / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     assert path.stat().st_size > 10_000
+    keep = os.environ.get("NEWSARCHIVE_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(keep) / path.name)
     return path
 
 
@@ -119,27 +124,131 @@ def test_search_with_a_clitic_and_no_hamza(page: Any, server: dict[str, Any], tm
     page.fill("#_search", "والامم المتحده")  # typed the lazy way: clitic و, no hamza, ه for ة
     page.press("#_search", "Enter")
     page.wait_for_load_state()
-    _shot(page, tmp_path, "search")
-    assert page.input_value("#_search") == "والامم المتحده"
-    titles = page.locator("a.na-title")
+    assert urlsplit(page.url).path == "/search"  # the table's search box leads to the ranked results
+    assert page.input_value("#q") == "والامم المتحده"
+    titles = page.locator("a.na-hit-title")
     texts = titles.all_inner_texts()
     assert "الأمم المتحدة تدعو إلى هدنة إنسانية في طرابلس مع دخول المعارك شهرها الخامس" in texts
     # exactly the articles whose text says الأمم المتحدة (checked by hand against the demo articles)
     hrefs = {h.rsplit("/", 1)[1] for h in titles.evaluate_all("els => els.map(e => e.getAttribute('href'))")}
     assert hrefs == {server["ids"][k] for k in ("feed-un-truce", "sitemap-displaced", "sitemap-sudan", "legacy-001",
                                                  "legacy-academy")}
-    direction = titles.first.evaluate("el => getComputedStyle(el).direction")
-    assert direction == "rtl"
-    body_cell = page.locator("td.col-text .na-cell").first
-    assert body_cell.evaluate("el => getComputedStyle(el).direction") == "rtl"
-    assert body_cell.evaluate("el => getComputedStyle(el).textAlign") in ("right", "start")
-    # long text is cut, not crammed: the cell stays within a readable width
-    assert body_cell.evaluate("el => el.getBoundingClientRect().width") < 800
+    assert titles.first.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    snippet = page.locator(".na-hit-snippet").first
+    assert snippet.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    assert snippet.evaluate("el => getComputedStyle(el).textAlign") in ("right", "start")
+
+
+def test_search_ranks_and_highlights_on_the_first_screen(page: Any, server: dict[str, Any], tmp_path: Path) -> None:
+    page.goto(server["catalogue"] + "/")
+    page.fill("#q", "بالوطيه")  # the article writes الوطية
+    page.press("#q", "Enter")
+    page.wait_for_load_state()
+    _shot(page, tmp_path, "reading-room-search", full_page=False)
+    hits = page.locator("li.na-hit")
+    assert hits.first.get_attribute("data-id") == server["ids"]["legacy-watiya"]  # best match first
+    marks = hits.first.locator("mark")
+    assert marks.count() >= 2 and set(marks.all_inner_texts()) == {"الوطية"}
+    background = marks.first.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent")  # a visible highlight
+    # the first screen shows results, and the counts per outlet and month beside them
+    assert hits.first.bounding_box()["y"] + 60 < 900
+    assert page.locator("#per-outlet li").count() >= 1 and page.locator("#per-month li").count() >= 1
+
+
+def test_search_filters_and_export_links(page: Any, server: dict[str, Any], tmp_path: Path) -> None:
+    page.goto(server["catalogue"] + "/search?q=" + quote("طرابلس"))
+    total = int(page.inner_text("#search-total"))
+    page.select_option("#f-outlet", "old-portal-demo")
+    page.check("#f-relevant")
+    page.click("#search-form button[type=submit]")
+    page.wait_for_load_state()
+    filtered = int(page.inner_text("#search-total"))
+    assert 0 < filtered < total
+    assert set(page.locator(".na-hit .na-outlet").all_inner_texts()) == {"old-portal-demo"}
+    ids = page.locator("li.na-hit").evaluate_all("els => els.map(e => e.dataset.id)")
+    csv_text = page.request.get(server["catalogue"] + page.get_attribute("#export-csv", "href")).text()
+    assert csv_text.splitlines()[0].startswith("id,title,outlet,published")
+    assert [line.split(",", 1)[0] for line in csv_text.splitlines()[1:] if line[:16].isalnum()] == ids
+    rows = page.request.get(server["catalogue"] + page.get_attribute("#export-json", "href")).json()
+    assert [r["id"] for r in rows] == ids and all(r["outlet"] == "old-portal-demo" for r in rows)
+    assert "--outlet old-portal-demo" in page.inner_text("#export-command")
+
+
+def test_articles_view_reads(page: Any, server: dict[str, Any], tmp_path: Path) -> None:
+    page.goto(server["catalogue"] + "/")
+    page.click("#articles-link")
+    page.wait_for_load_state()
+    _shot(page, tmp_path, "articles-view", full_page=False)
+    headers = page.locator("table.rows-and-columns th").evaluate_all(
+        "els => els.map(e => e.dataset.column)")
+    assert headers[:5] == ["title", "outlet", "published", "relevance", "excerpt"]
+    rows = page.locator("table.rows-and-columns tbody tr")
+    assert rows.count() == len(server["ids"])
+    assert rows.first.bounding_box()["y"] < 900  # the first screen shows rows, not descriptions
+    heights = rows.evaluate_all("els => els.map(e => e.getBoundingClientRect().height)")
+    assert max(heights) < 300
+    assert not page.locator("dl.column-descriptions").is_visible()  # one click away
+    page.click("#column-descriptions summary")
+    assert page.locator("dl.column-descriptions").is_visible()
+    chip = page.locator(".na-chip").first
+    assert chip.evaluate("el => el.getBoundingClientRect().height") < 40
+    url = page.locator("a.na-url").first
+    assert url.evaluate("el => el.getBoundingClientRect().width") < 400
+
+
+def test_articles_table_rows_never_exceed_a_screen(page: Any, server: dict[str, Any], tmp_path: Path) -> None:
+    page.goto(server["catalogue"] + "/catalogue/articles?_sort=id")
+    _shot(page, tmp_path, "articles-table")
+    heights = page.locator("table.rows-and-columns tbody tr").evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().height)")
+    assert len(heights) == len(server["ids"]) and max(heights) < 900 / 3
+
+
+def test_right_to_left_byline_date_reads_as_written(page: Any, server: dict[str, Any], tmp_path: Path) -> None:
+    page.goto(server["catalogue"] + "/article/" + server["ids"]["feed-un-truce"])
+    date_text = page.inner_text("#byline-date")
+    assert date_text.startswith("2019-08-09T")
+    # where the glyphs land: the year is left of the day and of the time zone, as written (not "09T...-08-2019")
+    xs = page.evaluate("""() => {
+        const node = document.getElementById('byline-date').firstChild;
+        const at = (i) => { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+                            return r.getBoundingClientRect().x; };
+        return [at(0), at(8), at(node.length - 1)];
+    }""")
+    assert xs[0] < xs[1] < xs[2]
+    assert page.locator("#article").evaluate("el => getComputedStyle(el).direction") == "rtl"
+
+
+def test_mentions_chart(page: Any, server: dict[str, Any], tmp_path: Path) -> None:
+    page.goto(server["catalogue"] + "/mentions?term=" + quote("طرابلس"))
+    _shot(page, tmp_path, "reading-room-mentions", full_page=False)
+    lines = page.locator("#chart-mentions polyline.na-line")
+    import sqlite3
+
+    conn = sqlite3.connect(server["data_dir"] / "catalogue.db")
+    expected = dict(conn.execute("select outlet, count(*) from mentions where term = 'طرابلس' group by outlet"))
+    conn.close()
+    assert lines.count() == len(expected) == 3
+    totals = lines.evaluate_all("els => els.map(e => [e.dataset.outlet, +e.dataset.total])")
+    assert dict(totals) == expected
+    # each line is drawn: a visible stroke, as wide as the plot
+    assert lines.first.evaluate("el => el.getBoundingClientRect().width") > 300
+    assert lines.first.evaluate("el => getComputedStyle(el).stroke") != "none"
+    box = page.locator("#chart-mentions").bounding_box()
+    assert box["width"] > 400 and box["height"] > 150
+    # every axis label is drawn inside the chart
+    inside = page.locator("#chart-mentions").evaluate("""svg => [...svg.querySelectorAll('text.na-axis')]
+        .every(t => { const b = t.getBBox(); return b.x >= 0 && b.x + b.width <= svg.viewBox.baseVal.width; })""")
+    assert inside
+    page.click("#compare-link")
+    page.wait_for_load_state()
+    assert "mentions_by_outlet" in page.url and page.locator("table.rows-and-columns tbody tr").count() == 3
 
 
 def test_article_page_with_history_and_provenance(page: Any, server: dict[str, Any], tmp_path: Path) -> None:
-    page.goto(server["catalogue"] + "/catalogue/articles?_search=" + quote("بالمسماري"))
-    page.locator("a.na-title", has_text="(محدث)").click()
+    page.goto(server["catalogue"] + "/search?q=" + quote("بالمسماري"))
+    page.locator("a.na-hit-title", has_text="(محدث)").click()
     page.wait_for_load_state()
     assert page.url.endswith("/article/" + server["ids"][EDITED_KEY])
     _shot(page, tmp_path, "article")
@@ -193,3 +302,8 @@ def test_charts(page: Any, server: dict[str, Any], tmp_path: Path) -> None:
     box = page.locator("#chart-articles-per-day").bounding_box()
     assert box["width"] > 400 and box["height"] > 150
     assert page.locator("#chart-crawl-health g.na-health").count() == 3
+    unit = page.locator("#chart-articles-per-day").get_attribute("data-unit")
+    assert page.inner_text("#per-day-title").startswith(f"Articles per {unit} per outlet")
+    inside = page.locator("#chart-articles-per-day").evaluate("""svg => [...svg.querySelectorAll('text.na-axis')]
+        .every(t => { const b = t.getBBox(); return b.x >= 0 && b.x + b.width <= svg.viewBox.baseVal.width; })""")
+    assert inside  # the last label is not cut

@@ -18,6 +18,7 @@ import yaml
 from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
+from archive import mentions
 from archive.catalogue import Catalogue, article_id
 from archive.records import Exchange, ExtractedArticle, Relevance
 from archive.warc import WarcArchive
@@ -30,8 +31,8 @@ OUTLET_NAMES = {"feed": "alwasat-demo", "sitemap": "libya-news-demo", "legacy": 
 EDITED_KEY = "legacy-001"
 DELETED_KEY = "sitemap-004"
 SYNDICATED_KEY = "legacy-syndicated"  # feed-000's story as a second outlet carried it
-TERMS = (("ليبيا", "place"), ("طرابلس", "place"), ("مصراتة", "place"), ("الجيش", "actor"), ("ميليشيات", "actor"),
-         ("اشتباكات", "conflict"), ("معارك", "conflict"), ("قصف", "conflict"))
+TERMS = (("ليبيا", "libya_place"), ("طرابلس", "libya_place"), ("مصراتة", "libya_place"), ("الجيش", "libya_actor"),
+         ("ميليشيات", "libya_armed"), ("اشتباكات", "conflict"), ("معارك", "conflict"), ("قصف", "conflict"))
 
 
 def demo_articles() -> list[dict[str, Any]]:
@@ -95,6 +96,7 @@ def build_sample_catalogue(data_dir: Path) -> dict[str, Any]:
                                           relevance=_relevance(a["relevant"], title + "\n" + "\n".join(paragraphs)),
                                           capture_id=capture_id, fetched_at=fetched.isoformat(timespec="seconds"))
                 captures[a["key"]] = capture_id
+                mentions.record(cat.db, _row)  # as crawler/ingest.py does
                 cat.assign_story(_row["id"])
             ids[a["key"]] = article_id(url)
             if a["relevant"]:
@@ -173,13 +175,13 @@ def test_raw_search_mode_is_left_alone(ds: Any, sample: dict[str, Any]) -> None:
 
 
 def test_search_box_keeps_what_the_user_typed(ds: Any) -> None:
-    html = get(ds, "/catalogue/articles?_search=" + quote("والحكومة")).text
+    html = get(ds, "/catalogue/articles?_view=table&_search=" + quote("والحكومة")).text
     assert 'value="والحكومة"' in html
     assert "حكومه" not in html.split('id="_search"')[1][:200]
 
 
 def test_cells_read_right_to_left_and_titles_link_to_article_page(ds: Any, sample: dict[str, Any]) -> None:
-    html = get(ds, "/catalogue/articles?_search=" + quote("الوطية")).text
+    html = get(ds, "/catalogue/articles?_view=table&_search=" + quote("الوطية")).text
     aid = sample["ids"]["legacy-watiya"]
     assert f'class="na-title" dir="rtl" lang="ar" href="/article/{aid}"' in html
     assert 'class="na-cell na-long" dir="rtl"' in html

@@ -13,7 +13,7 @@ from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
 from archive.errors import ArchiveIntegrityError
-from crawler.datasette_plugin.charts import OutletHealth, articles_per_day_svg, crawl_health_svg
+from crawler.datasette_plugin.charts import OutletHealth, articles_per_day_svg, chart_unit, crawl_health_svg
 from crawler.datasette_plugin.diffs import diff_rows
 from crawler.datasette_plugin.records import record_bytes
 
@@ -117,8 +117,20 @@ async def article_context(datasette: Any, aid: str) -> dict[str, Any]:
     }
 
 
+async def _merged_into(datasette: Any, aid: str) -> str | None:
+    """The article that an alias URL's id (a merged-away row's id) now leads to, if ``aid`` is no article itself."""
+    db = datasette.get_database(PluginSettings.from_datasette(datasette).database)
+    if not await db.table_exists("article_aliases") or await _rows(db, "select 1 from articles where id = ?", [aid]):
+        return None
+    found = await _rows(db, "select article_id from article_aliases where url_id = ? limit 1", [aid])
+    return found[0]["article_id"] if found else None
+
+
 async def article_page(datasette: Any, request: Any) -> Response:
     """``/article/<id>``: the article, its relevance evidence, versions with diffs, events and WARC provenance."""
+    merged_into = await _merged_into(datasette, request.url_vars["id"])
+    if merged_into is not None:  # the id of a row merged into another (archive/aliases.py): that article
+        return Response.redirect(datasette.urls.path(f"/article/{merged_into}"), status=301)
     context = await article_context(datasette, request.url_vars["id"])
     html = await datasette.render_template("article.html", context, request=request)
     return Response.html(html)
@@ -182,9 +194,37 @@ async def charts_page(datasette: Any, request: Any) -> Response:
     health = await health_rows(db)
     context = {
         "per_day_svg": Markup(articles_per_day_svg((r["day"], r["outlet"] or "?", r["n"]) for r in per_day)),
+        "unit": chart_unit(r["day"] for r in per_day),
         "health_svg": Markup(crawl_health_svg(health)),
         "health": health,
         "relevant_only": relevant_only,
         "database": conf.database,
     }
     return Response.html(await datasette.render_template("charts.html", context, request=request))
+
+
+#: The catalogue's tables in the order a researcher needs them (Datasette lists them alphabetically).
+TABLE_ORDER = ("articles_view", "articles", "article_versions", "stories", "mentions", "outlets", "crawls",
+               "captures", "failures", "article_events", "article_history", "frontier", "schedules", "story_bands",
+               "counters")
+LANDING_SQL = """
+select id, title, outlet, published, relevance_score, substr(text, 1, 400) as excerpt
+from articles where relevant = 1 and published is not null
+order by published desc limit 8"""
+
+
+async def landing_page(datasette: Any, request: Any) -> Response:
+    """``/``: search first, then the latest relevant articles, then the tables in a researcher's order."""
+    conf = PluginSettings.from_datasette(datasette)
+    db = datasette.get_database(conf.database)
+    names = set(await db.table_names()) | set(await db.view_names())
+    meta = (datasette.metadata("tables", database=conf.database) or {})
+    tables = [{"name": n, "description": (meta.get(n) or {}).get("description", "")}
+              for n in TABLE_ORDER if n in names]
+    tables += [{"name": n, "description": ""} for n in sorted(names)
+               if n not in TABLE_ORDER and not n.startswith(("articles_fts", "_"))]
+    latest = await _rows(db, LANDING_SQL) if "articles" in names else []
+    queries = await datasette.get_canned_queries(conf.database, request.actor)
+    context = {"latest": latest, "tables": tables, "database": conf.database, "metadata": datasette.metadata() or {},
+               "queries": [{"name": k, "title": v.get("title") or k} for k, v in queries.items()]}
+    return Response.html(await datasette.render_template("landing.html", context, request=request))
