@@ -12,6 +12,7 @@ from typing import Any
 
 from cdxj_indexer.main import CDXJIndexer
 
+from archive.durable import file_mode
 from archive.integrity import warc_files
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ def write_cdxj(out: Path, files: Sequence[Path], *, dir_root: Path | None = None
         with open(tmp, "rb") as fh:
             lines = sum(1 for _ in fh)
             os.fsync(fh.fileno())
+        os.chmod(tmp, file_mode())  # mkstemp makes 0600; the index follows the umask as the WARCs do
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -13,3 +13,14 @@ def fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def file_mode() -> int:
+    """The mode a new file gets under the process's umask (0644 under umask 022).
+
+    ``tempfile.mkstemp`` creates 0600 files whatever the umask; files renamed from one into place should read
+    as any other file the user makes. The umask can only be read by setting it, so it is set back at once.
+    """
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask

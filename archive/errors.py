@@ -22,5 +22,19 @@ class ConfigError(NewsArchiveError):
         self.key = key
 
 
+class ConfigErrors(ConfigError):
+    """Several configuration errors, reported together; ``errors`` holds each one."""
+
+    def __init__(self, errors: list[ConfigError]):
+        NewsArchiveError.__init__(self, f"{len(errors)} problems in the outlet configuration:\n"
+                                  + "\n".join(f"  {e}" for e in errors))
+        self.errors = errors
+        self.path, self.outlet, self.key = errors[0].path, errors[0].outlet, errors[0].key
+
+
 class ArchiveIntegrityError(NewsArchiveError):
     """A WARC file or catalogue pointer is not what it should be."""
+
+
+class ExportError(NewsArchiveError):
+    """An export cannot be made as asked (bad filter, unknown outlet, unknown format)."""

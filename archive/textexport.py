@@ -7,6 +7,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from archive.durable import file_mode
+
 
 def render(title: str, paragraphs: Iterable[str]) -> str:
     """The seed-format text: the title, one blank line, the body one paragraph per line, a final newline."""
@@ -33,6 +35,7 @@ def write_text(data_dir: Path, seq: int, article_id: str, title: str, paragraphs
             fh.write(content)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, file_mode())  # mkstemp makes 0600; the corpus follows the umask as the WARCs do
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

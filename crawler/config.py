@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import tomllib
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from archive.errors import ConfigError
+from archive.errors import ConfigError, ConfigErrors
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 INTERVAL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
@@ -94,67 +95,94 @@ def parse_interval(text: str) -> float | None:
     return float(m.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
 
 
-def _check_schedule(path: Path, name: str, value: str) -> None:
-    if parse_interval(value) is not None:
-        return
-    if len(value.split()) == 5:
-        return
-    raise ConfigError(
-        path, f"schedule {value!r} is neither an interval like '30m', '2h', '1d' nor a five-field cron "
-        "expression like '*/30 * * * *'", outlet=name, key="schedule")
+def _check_schedule(value: str) -> str | None:
+    if parse_interval(value) is not None or len(value.split()) == 5:
+        return None
+    return (f"schedule {value!r} is neither an interval like '30m', '2h', '1d' nor a five-field cron "
+            "expression like '*/30 * * * *'")
+
+
+def _unknown_key(key: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+    if close:
+        return f"unknown key {key!r}; did you mean {close[0]!r}?"
+    return f"unknown key {key!r}; known keys are {', '.join(sorted(known))}"
+
+
+def raise_all(errors: list[ConfigError]) -> None:
+    """Raise nothing, the one error, or every error at once (ConfigErrors)."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ConfigErrors(errors)
 
 
 def outlet_from_table(path: Path, table: dict, index: int) -> Outlet:
-    """Validate one ``[[outlet]]`` table into an Outlet, or raise ConfigError naming file, outlet and key."""
+    """Validate one ``[[outlet]]`` table into an Outlet, or raise ConfigError(s) naming file, outlet and key."""
+    outlet, errors = _check_table(path, table, index)
+    raise_all(errors)
+    assert outlet is not None
+    return outlet
+
+
+def _check_table(path: Path, table: dict, index: int) -> tuple[Outlet | None, list[ConfigError]]:
+    """The outlet of one ``[[outlet]]`` table and every problem found in it (all keys are checked)."""
     name = table.get("name")
-    label = name if isinstance(name, str) else f"#{index + 1}"
-    unknown = sorted(set(table) - KNOWN_KEYS)
-    if unknown:
-        raise ConfigError(path, f"unknown key {unknown[0]!r}; known keys are {', '.join(sorted(KNOWN_KEYS))}",
-                          outlet=label, key=unknown[0])
+    label = name if isinstance(name, str) and name else f"#{index + 1}"
+    errors: list[ConfigError] = []
+
+    def fail(message: str, key: str) -> None:
+        errors.append(ConfigError(path, message, outlet=label, key=key))
+
+    for key in sorted(set(table) - KNOWN_KEYS):
+        fail(_unknown_key(key, KNOWN_KEYS), key)
     if not isinstance(name, str) or not NAME_RE.match(name):
-        raise ConfigError(path, "every outlet needs a 'name': lower-case letters, digits, '-' or '_' "
-                          "(at most 40), e.g. name = \"alwasat\"", outlet=label, key="name")
+        fail("every outlet needs a 'name': lower-case letters, digits, '-' or '_' (at most 40), "
+             "e.g. name = \"alwasat\"", "name")
     values: dict = {}
     for key, value in table.items():
+        if key not in KNOWN_KEYS:
+            continue
         if key in _LIST_KEYS:
             if isinstance(value, str):
                 value = [value]
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(path, "must be a list of strings, e.g. [\"https://example.com/rss\"]",
-                                  outlet=name, key=key)
+                fail("must be a list of strings, e.g. [\"https://example.com/rss\"]", key)
+                continue
             for item in value:
                 if key in _REGEX_KEYS:
                     try:
                         re.compile(item)
                     except re.error as exc:
-                        raise ConfigError(path, f"bad regular expression {item!r}: {exc}; "
-                                          "escape literal characters such as '.' and '?' with '\\\\'",
-                                          outlet=name, key=key) from None
+                        fail(f"bad regular expression {item!r}: {exc}; escape literal characters such as '.' "
+                             "and '?' with '\\\\'", key)
                 if key in _URL_KEYS and urlsplit(item).scheme not in ("http", "https"):
-                    raise ConfigError(path, f"{item!r} is not an http(s) URL", outlet=name, key=key)
+                    fail(f"{item!r} is not an http(s) URL", key)
             values[key] = tuple(value)
-        else:
-            expected = _TYPES[key]
-            if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-                kind = expected.__name__ if isinstance(expected, type) else "number"
-                raise ConfigError(path, f"must be a {kind}, got {value!r}", outlet=name, key=key)
-            values[key] = value
-    if "schedule" in values:
-        _check_schedule(path, name, values["schedule"])
+            continue
+        expected = _TYPES[key]
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            kind = expected.__name__ if isinstance(expected, type) else "number"
+            fail(f"must be a {kind}, got {value!r}", key)
+            continue
+        values[key] = value
+    if "schedule" in values and (problem := _check_schedule(values["schedule"])):
+        fail(problem, "schedule")
     if values.get("download_delay", 1.0) < 0:
-        raise ConfigError(path, "must be 0 or more seconds", outlet=name, key="download_delay")
+        fail("must be 0 or more seconds", "download_delay")
     if values.get("concurrency", 2) < 1:
-        raise ConfigError(path, "must be at least 1", outlet=name, key="concurrency")
-    if not (values.get("start_urls") or values.get("feeds") or values.get("sitemaps") or values.get("homepage")):
-        raise ConfigError(path, "nothing to crawl: give at least one of start_urls, feeds, sitemaps or homepage",
-                          outlet=name, key="start_urls")
+        fail("must be at least 1", "concurrency")
+    sources = ("start_urls", "feeds", "sitemaps", "homepage")
+    if not any(values.get(k) for k in sources) and not any(k in table for k in sources if k not in values):
+        fail("nothing to crawl: give at least one of start_urls, feeds, sitemaps or homepage", "start_urls")
+    if errors:
+        return None, errors
     if values.get("homepage") and not values.get("start_urls") and not values.get("feeds") \
             and not values.get("sitemaps"):
         values["start_urls"] = (values["homepage"],)
     values["download_delay"] = float(values.get("download_delay", 1.0))
     values.setdefault("display_name", name)
-    return Outlet(source=str(path), **values)
+    return Outlet(source=str(path), **values), []
 
 
 def _files(path: Path) -> list[Path]:
@@ -166,31 +194,47 @@ def _files(path: Path) -> list[Path]:
 
 
 def load_outlets(path: Path | str) -> list[Outlet]:
-    """Every outlet configured in a TOML file or in the ``*.toml`` files of a folder (lexicon.toml excluded)."""
+    """Every outlet configured in a TOML file or in the ``*.toml`` files of a folder (lexicon.toml excluded).
+
+    Every file and every outlet is checked before anything is raised, so one run reports every problem.
+    """
     path = Path(path)
     outlets: list[Outlet] = []
+    errors: list[ConfigError] = []
     seen: dict[str, Path] = {}
     for file in _files(path):
         try:
             data = tomllib.loads(file.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(file, f"not valid TOML: {exc}") from None
+            errors.append(ConfigError(file, f"not valid TOML: {exc}"))
+            continue
         except UnicodeDecodeError:
-            raise ConfigError(file, "not UTF-8 text; save the file as UTF-8") from None
-        extra = sorted(set(data) - {"outlet"})
-        if extra:
-            raise ConfigError(file, f"unknown top-level key {extra[0]!r}; outlets go in [[outlet]] tables",
-                              key=extra[0])
+            errors.append(ConfigError(file, "not UTF-8 text; save the file as UTF-8"))
+            continue
+        for key in sorted(set(data) - {"outlet"}):
+            hint = _unknown_key(key, {"outlet"}).removeprefix(f"unknown key {key!r}; ")
+            errors.append(ConfigError(file, f"unknown top-level key {key!r}; outlets go in [[outlet]] tables"
+                                      + (f" ({hint})" if hint.startswith("did you mean") else ""), key=key))
         tables = data.get("outlet", [])
         if not isinstance(tables, list):
-            raise ConfigError(file, "write outlets as [[outlet]] tables (double brackets)", key="outlet")
+            errors.append(ConfigError(file, "write outlets as [[outlet]] tables (double brackets)", key="outlet"))
+            continue
         for i, table in enumerate(tables):
-            outlet = outlet_from_table(file, table, i)
+            if not isinstance(table, dict):
+                errors.append(ConfigError(file, "write outlets as [[outlet]] tables", outlet=f"#{i + 1}",
+                                          key="outlet"))
+                continue
+            outlet, problems = _check_table(file, table, i)
+            errors += problems
+            if outlet is None:
+                continue
             if outlet.name in seen:
-                raise ConfigError(file, f"outlet name {outlet.name!r} is already used in {seen[outlet.name]}",
-                                  outlet=outlet.name, key="name")
+                errors.append(ConfigError(file, f"outlet name {outlet.name!r} is already used in "
+                                          f"{seen[outlet.name]}", outlet=outlet.name, key="name"))
+                continue
             seen[outlet.name] = file
             outlets.append(outlet)
+    raise_all(errors)
     if not outlets:
         raise ConfigError(path, "no [[outlet]] tables found")
     return outlets

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import signal
+import socket
+import sqlite3
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -45,7 +51,8 @@ def test_extract_jsonl_one_object_per_file(tmp_path):
     a.write_bytes(LEGACY_PAGE.encode("windows-1256"))
     b.write_text("<html><body></body></html>", encoding="utf-8")
     result = CliRunner().invoke(cli, ["extract", str(a), str(b), "--jsonl"])
-    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert result.exit_code == 1  # one file gave no article
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert rows[0]["title"] == "اشتباكات عنيفة جنوب طرابلس" and rows[0]["language"] == "ar"
     assert set(rows[0]) >= {"file", "url", "title", "text", "date", "author", "language"}
     assert rows[1]["error"]  # an empty page is a failure with a reason, not a crash
@@ -67,13 +74,140 @@ def test_crawl_unknown_outlet_is_a_clear_error(tmp_path):
     assert result.exit_code != 0 and "no outlet called 'nope'" in result.output
 
 
-def test_demo_end_to_end(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "crawler.cli", "-q", "demo", "--data", str(tmp_path / "demo")],
-                          capture_output=True, text=True, timeout=240, cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    out = proc.stdout
+def _cli(*args: str, cwd: Path, timeout: int = 240) -> subprocess.CompletedProcess[str]:
+    # umask 022 set explicitly: the files made must follow it (0644), whatever the test runner's umask
+    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], check=False, capture_output=True, text=True,
+                          timeout=timeout, cwd=cwd, preexec_fn=lambda: os.umask(0o022))
+
+
+def _demo_folder(data: Path) -> Path:
+    """A data folder whose demo sites get free ports: parallel test runs never compete for the fixed ones."""
+    from crawler.demosite.standalone import ADDRESSES
+
+    data.mkdir(parents=True)
+    urls = {}
+    for name, host in (("demo-feed", "127.0.0.2"), ("demo-sitemap", "127.0.0.3"), ("demo-legacy", "127.0.0.4")):
+        with socket.socket() as sock:
+            sock.bind((host, 0))
+            urls[name] = f"http://{host}:{sock.getsockname()[1]}"
+    (data / ADDRESSES).write_text(json.dumps(urls))
+    return data
+
+
+def _articles(data: Path) -> list[tuple[str, str]]:
+    con = sqlite3.connect(data / "catalogue.db")
+    try:
+        return con.execute("select id, url from articles order by id").fetchall()
+    finally:
+        con.close()
+
+
+def test_demo_end_to_end_then_again_adds_nothing(tmp_path):
+    data = _demo_folder(tmp_path / "demo")
+    first = _cli("demo", "--data", str(data), cwd=tmp_path)
+    assert first.returncode == 0, first.stderr[-3000:]
+    out = first.stdout
     assert "demo-feed" in out and "demo-sitemap" in out and "demo-legacy" in out
-    texts = list((tmp_path / "demo" / "text").glob("*.txt"))
+    assert "the failures are on purpose" in out and "newsarchive serve --data" in out
+    assert first.stderr == ""  # a friendly summary: the crawl's log only with -v
+    assert len(out.splitlines()) < 30
+    texts = sorted((data / "text").glob("*.txt"))
     assert len(texts) >= 6
-    assert (tmp_path / "demo" / "catalogue.db").exists()
-    assert any(Path(tmp_path / "demo" / "warc").glob("*.warc.gz"))
+    assert all(p.stat().st_mode & 0o777 == 0o644 for p in texts)  # the user's umask, like the WARCs
+    assert all(p.stat().st_mode & 0o777 == 0o644 for p in (data / "warc").glob("*.warc.gz"))
+    before = _articles(data)
+
+    again = _cli("demo", "--data", str(data), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "nothing new" in again.stdout
+    assert _articles(data) == before  # same site addresses, same URLs, same articles
+    assert sorted((data / "text").glob("*.txt")) == texts
+    con = sqlite3.connect(data / "catalogue.db")
+    assert con.execute("select sum(articles_new) from crawls where id > 1").fetchone() == (0,)
+    con.close()
+
+    index = _cli("index", "--data", str(data), cwd=tmp_path)
+    assert index.returncode == 0, index.stderr
+    assert (data / "index" / "index.cdxj").stat().st_mode & 0o777 == 0o644
+
+
+def test_demo_verbose_shows_the_log_and_quiet_only_one_line_warnings(tmp_path):
+    quiet = _cli("-q", "demo", "--data", str(_demo_folder(tmp_path / "q")), cwd=tmp_path)
+    assert quiet.returncode == 0, quiet.stderr[-3000:]
+    lines = quiet.stderr.splitlines()
+    assert all(re.match(r"^\S+ \S+ (WARNING|ERROR|CRITICAL) ", line) for line in lines), quiet.stderr
+    assert "Traceback" not in quiet.stderr and "Deprecation" not in quiet.stderr
+    verbose = _cli("-v", "demo", "--data", str(_demo_folder(tmp_path / "v")), cwd=tmp_path)
+    assert verbose.returncode == 0
+    assert " INFO " in verbose.stderr and len(verbose.stderr.splitlines()) > 50
+
+
+def test_quiet_crawl_of_an_unreachable_site_one_line_each_and_contact_warning(tmp_path):
+    seeds = tmp_path / "gone.toml"
+    seeds.write_text(f'[[outlet]]\nname = "gone"\nfeeds = ["http://127.0.0.1:{_closed_port()}/rss"]\n')
+    proc = _cli("-q", "crawl", "--seeds", str(seeds), "--data", str(tmp_path / "d"), "-s", "DOWNLOAD_DELAY=0",
+                "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=0", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    lines = proc.stderr.splitlines()
+    assert lines and all(re.match(r"^\S+ \S+ (WARNING|ERROR) [\w.]+: ", line) for line in lines), proc.stderr
+    assert "Traceback" not in proc.stderr and "Deprecation" not in proc.stderr
+    assert "refused" in proc.stderr.lower()
+    assert sum("CRAWL_CONTACT_URL is not set" in line for line in lines) == 1
+    assert "CRAWL_CONTACT_URL" not in _cli("-q", "crawl", "--seeds", str(seeds), "--data", str(tmp_path / "d"),
+                                           "-s", "CRAWL_CONTACT_URL=http://127.0.0.1/c", "-s", "RETRY_TIMES=0",
+                                           cwd=tmp_path).stderr
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # closed again when the test connects: connection refused
+
+
+def test_demo_serve_only_serves_until_interrupted_with_a_valid_seeds_file(tmp_path):
+    from crawler.config import load_outlets
+
+    data = _demo_folder(tmp_path / "d")
+    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "demo", "--serve-only", "--data", str(data)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("stop with Ctrl-C"):
+                break
+        outlets = load_outlets(data / "demo-seeds.toml")
+        assert [o.name for o in outlets] == ["demo-feed", "demo-sitemap", "demo-legacy"]
+        for outlet in outlets:
+            with urllib.request.urlopen(outlet.homepage + "robots.txt", timeout=10) as resp:
+                assert resp.status == 200
+        article = next(line.split()[2] for line in lines if line.strip().startswith("newsarchive recrawl"))
+        recrawl = _cli("-q", "recrawl", article, "--seeds", str(data / "demo-seeds.toml"), "--data", str(data),
+                       "-s", "CRAWL_CONTACT_URL=http://127.0.0.1/c", cwd=tmp_path, timeout=120)
+        assert recrawl.returncode == 0, recrawl.stderr[-2000:]
+        con = sqlite3.connect(data / "catalogue.db")
+        assert con.execute("select count(*) from articles").fetchone()[0] == 1
+        con.close()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        rest, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "demo sites stopped" in rest
+
+
+def test_python_m_crawler_demosite_has_help():
+    proc = subprocess.run([sys.executable, "-m", "crawler.demosite", "-h"], check=False, capture_output=True,
+                          text=True,
+                          timeout=60, cwd=Path(__file__).parent.parent)
+    assert proc.returncode == 0 and "Example: python -m crawler.demosite" in proc.stdout
+
+
+def test_extract_exits_non_zero_when_any_file_fails(tmp_path):
+    good, bad = tmp_path / "good.html", tmp_path / "bad.html"
+    good.write_bytes(LEGACY_PAGE.encode("windows-1256"))
+    bad.write_text("<html><body></body></html>", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(good), str(bad)])
+    assert result.exit_code == 1
+    assert "اشتباكات عنيفة جنوب طرابلس" in result.output  # the good file is still printed
+    assert "1 of 2 files gave no article" in result.output
+    assert CliRunner().invoke(cli, ["extract", str(good)]).exit_code == 0

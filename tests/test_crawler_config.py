@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from archive.errors import ConfigError
-from crawler.config import load_outlets, parse_interval, select_outlets
+from crawler.config import ConfigErrors, load_outlets, parse_interval, select_outlets
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -91,3 +91,48 @@ def test_article_and_follow_patterns(tmp_path):
 def test_every_seeds_file_loads():
     outlets = load_outlets(SEEDS)
     assert len(outlets) >= 8
+
+
+def test_every_error_is_reported_at_once_with_did_you_mean(tmp_path):
+    path = write(tmp_path, '[[outlet]]\nname = "a"\nfeedz = ["https://a.example/rss"]\nstart_urls = ["https://a.example/"]\n'
+                           'article_urls = ["(unclosed"]\nconcurency = 3\n\n'
+                           '[[outlet]]\nname = "b"\nfeeds = ["ftp://b.example/rss"]\ntopic_filter = "yes"\n')
+    with pytest.raises(ConfigErrors) as info:
+        load_outlets(path)
+    errors = info.value.errors
+    assert [(e.outlet, e.key) for e in errors] == [
+        ("a", "concurency"), ("a", "feedz"), ("a", "article_urls"), ("b", "feeds"), ("b", "topic_filter")]
+    message = str(info.value)
+    assert message.startswith("5 problems in the outlet configuration")
+    assert "unknown key 'feedz'; did you mean 'feeds'?" in message
+    assert "unknown key 'concurency'; did you mean 'concurrency'?" in message
+    assert message.count(str(path)) == 5
+    assert isinstance(info.value, ConfigError) and info.value.key == "concurency"
+
+
+def test_errors_across_files_are_collected_and_far_keys_list_the_known_ones(tmp_path):
+    write(tmp_path, '[[outlet]]\nname = "a"\nfeeds = ["https://a.example/rss"]\nwhatever = 1\n', "1.toml")
+    write(tmp_path, '[[outlet]\nname = "b"\n', "2.toml")
+    write(tmp_path, '[[outlets]]\nname = "c"\n', "3.toml")
+    with pytest.raises(ConfigErrors) as info:
+        load_outlets(tmp_path)
+    message = str(info.value)
+    assert len(info.value.errors) == 3
+    assert "unknown key 'whatever'; known keys are" in message
+    assert f"{tmp_path / '2.toml'}: not valid TOML" in message
+    assert "unknown top-level key 'outlets'" in message and "did you mean 'outlet'?" in message
+
+
+def test_cli_reports_all_config_errors_without_traceback(tmp_path):
+    from click.testing import CliRunner
+
+    from crawler.cli import cli
+
+    path = write(tmp_path, '[[outlet]]\nname = "a"\nfeedz = ["https://a.example/rss"]\n'
+                           'homepage = "https://a.example/"\nschedul = "1h"\ndownload_delay = -1\n'
+                           '[[outlet]]\nname = "b"\nfeeds = ["https://b.example/rss"]\nconcurrency = 0\n')
+    result = CliRunner().invoke(cli, ["crawl", "--seeds", str(path), "--data", str(tmp_path / "d")])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "4 problems" in result.output and "did you mean 'schedule'?" in result.output
+    assert "outlet 'b', key 'concurrency': must be at least 1" in result.output
+    assert not (tmp_path / "d").exists()

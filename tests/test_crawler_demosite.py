@@ -358,3 +358,62 @@ def test_unbindable_addresses_fall_back_to_127_0_0_1_on_distinct_ports() -> None
         ports = {urlsplit(o.base_url).port for o in running.outlets}
         assert hosts == {"127.0.0.1"} and len(ports) == 3
         assert all(fetch(o.base_url + "/robots.txt")[0] == 200 for o in running.outlets)
+
+
+def _free_port(host: str = "127.0.0.1") -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def test_fixed_ports_are_used_and_a_busy_one_falls_back_to_a_free_port(caplog: pytest.LogCaptureFixture) -> None:
+    import socket
+
+    wanted = (_free_port("127.0.0.2"), _free_port("127.0.0.3"), _free_port("127.0.0.4"))
+    with serve_demo_sites(ports=wanted) as running:
+        assert [urlsplit(o.base_url).port for o in running.outlets] == list(wanted)
+    with socket.socket() as busy:  # someone else listens on the feed site's port
+        busy.bind(("127.0.0.2", wanted[0]))
+        busy.listen()
+        with caplog.at_level("WARNING"), serve_demo_sites(ports=wanted) as running:
+            feed = urlsplit(running.outlet("feed").base_url)
+            assert feed.port != wanted[0] and fetch(running.outlet("feed").base_url + "/robots.txt")[0] == 200
+            assert urlsplit(running.outlet("legacy").base_url).port == wanted[2]
+        assert f"cannot bind 127.0.0.2:{wanted[0]}" in caplog.text
+
+
+def test_a_data_folder_remembers_its_demo_addresses(tmp_path: Path) -> None:
+    from crawler.demosite.server import DEFAULT_HOSTS, DEMO_PORTS
+    from crawler.demosite.standalone import ADDRESSES, demo_sites_for, remembered
+
+    assert remembered(tmp_path) == (DEFAULT_HOSTS, DEMO_PORTS)
+    ports = (_free_port("127.0.0.2"), _free_port("127.0.0.3"), _free_port("127.0.0.4"))
+    (tmp_path / ADDRESSES).write_text(json.dumps({
+        "demo-feed": f"http://127.0.0.2:{ports[0]}", "demo-sitemap": f"http://127.0.0.3:{ports[1]}",
+        "demo-legacy": f"http://127.0.0.4:{ports[2]}"}))
+    assert remembered(tmp_path) == (DEFAULT_HOSTS, ports)
+    with demo_sites_for(tmp_path) as (running, seeds):
+        urls = [o.base_url for o in running.outlets]
+        assert urls == [f"http://{h}:{p}" for h, p in zip(DEFAULT_HOSTS, ports)]
+        outlets = load_outlets(seeds)
+        assert [o.homepage for o in outlets] == [u + "/" for u in urls]
+    (tmp_path / ADDRESSES).write_text("{not json")
+    assert remembered(tmp_path) == (DEFAULT_HOSTS, DEMO_PORTS)  # a damaged file is ignored, with a warning
+
+
+def test_moved_sites_do_not_overwrite_the_remembered_addresses(tmp_path: Path) -> None:
+    import socket
+
+    from crawler.demosite.standalone import ADDRESSES, demo_sites_for
+
+    with demo_sites_for(tmp_path) as (first, _):  # the fixed ports (or free ones if taken): recorded
+        recorded = json.loads((tmp_path / ADDRESSES).read_text())
+        assert recorded == {o.name: o.base_url for o in first.outlets}
+        feed = urlsplit(recorded["demo-feed"])
+        with socket.socket() as probe, pytest.raises(OSError):  # the feed site's address is in use
+            probe.bind((feed.hostname, feed.port))
+        with demo_sites_for(tmp_path) as (second, _):
+            assert second.outlet("feed").base_url != recorded["demo-feed"]
+    assert json.loads((tmp_path / ADDRESSES).read_text()) == recorded

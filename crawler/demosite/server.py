@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import logging
@@ -25,6 +26,7 @@ from crawler.demosite.seedfile import seeds_toml
 logger = logging.getLogger(__name__)
 
 DEFAULT_HOSTS = ("127.0.0.2", "127.0.0.3", "127.0.0.4")
+DEMO_PORTS = (8471, 8472, 8473)  # fixed, distinct: still distinct sites where all three fall back to 127.0.0.1
 OUTLETS = (  # (name, display name, style)
     ("demo-feed", "صدى الأخبار الليبية", "feed"),
     ("demo-sitemap", "مرصد الشرق 24", "sitemap"),
@@ -312,17 +314,34 @@ def _expected(outlet: DemoOutlet, article: DemoArticle) -> ExpectedArticle:
                            relevant=article.relevant, seed=article.seed, author=article.author, key=article.key)
 
 
-def _bind(host: str, site: DemoSite | None, log: list[LoggedRequest], lock: threading.Lock) -> _Server:
-    try:
-        return _Server((host, 0), site, log, lock)
-    except OSError as exc:
-        logger.warning("cannot bind %s (%s); serving the demo site on 127.0.0.1 instead", host, exc)
-        return _Server(("127.0.0.1", 0), site, log, lock)
+def _bind(host: str, port: int, site: DemoSite | None, log: list[LoggedRequest], lock: threading.Lock) -> _Server:
+    # A taken port: any free port on the same address (the demo still works, but under new URLs, so the
+    # articles are new ones). An address this system lacks (macOS has only 127.0.0.1): 127.0.0.1.
+    address = (host, port)
+    while True:
+        try:
+            server = _Server(address, site, log, lock)
+            break
+        except OSError as exc:
+            if address[1] and exc.errno == errno.EADDRINUSE:
+                address = (address[0], 0)
+            elif address[0] != "127.0.0.1":
+                address = ("127.0.0.1", address[1])
+            else:
+                raise
+    bound_host, bound_port = server.server_address[:2]
+    if bound_host != host or (port and bound_port != port):
+        logger.warning("cannot bind %s:%d; serving the demo site on %s:%d instead", host, port, bound_host, bound_port)
+    return server
 
 
 @contextmanager
-def serve_demo_sites(hosts: tuple[str, str, str] = DEFAULT_HOSTS) -> Iterator[DemoSites]:
-    """Start the three demo sites (feed, sitemap, legacy), each on its own loopback address and free port.
+def serve_demo_sites(hosts: tuple[str, str, str] = DEFAULT_HOSTS,
+                     ports: tuple[int, int, int] = (0, 0, 0)) -> Iterator[DemoSites]:
+    """Start the three demo sites (feed, sitemap, legacy), each on its own loopback address and port.
+
+    ``ports`` 0 means any free port (tests); the demo asks for fixed ones (DEMO_PORTS), so that its URLs,
+    and so its articles, are the same from one run to the next.
 
     Example::
 
@@ -335,8 +354,8 @@ def serve_demo_sites(hosts: tuple[str, str, str] = DEFAULT_HOSTS) -> Iterator[De
     servers: list[_Server] = []
     sites: list[DemoSite] = []
     try:
-        for host, (name, display, style) in zip(hosts, OUTLETS, strict=True):
-            server = _bind(host, None, log, lock)
+        for host, port, (name, display, style) in zip(hosts, ports, OUTLETS, strict=True):
+            server = _bind(host, port, None, log, lock)
             bound_host, port = server.server_address[:2]
             outlet = DemoOutlet(name, f"http://{bound_host}:{port}", style, display)
             server.site = DemoSite(outlet, [a for a in articles if a.style == style])

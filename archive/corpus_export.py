@@ -1,0 +1,355 @@
+"""Export the corpus with its metadata and provenance as JSON Lines, CSV or Parquet, with a data card beside it."""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from archive.durable import file_mode
+from archive.errors import ExportError
+
+logger = logging.getLogger(__name__)
+
+FORMATS = ("jsonl", "csv", "parquet")
+BATCH = 2000  # articles per query of their versions, and per Parquet row group
+
+# (column, description): the export's columns in order; the data card lists them.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "article id: first 16 hex digits of sha256 of the canonical URL"),
+    ("seq", "corpus sequence number (the NNN of text/NNN_<id>.txt); empty for articles judged irrelevant"),
+    ("url", "canonical URL"),
+    ("outlet", "outlet short name (the seeds file's `name`)"),
+    ("outlet_name", "outlet name as readers know it"),
+    ("title", "headline"),
+    ("text", "body, one paragraph per line"),
+    ("published", "publication date as the page gives it (ISO 8601, with its offset when known)"),
+    ("author", "byline"),
+    ("language", "detected language"),
+    ("relevant", "1 when judged about the Libya conflict (or the outlet keeps everything), else 0"),
+    ("relevance_score", "the topic score; relevant when >= 1"),
+    ("matched_terms", "lexicon evidence: list of {term, category, weight, count}"),
+    ("first_seen", "when the article was first archived (UTC)"),
+    ("last_seen", "when it was last seen live (UTC)"),
+    ("captured_at", "capture time of the response record the current text comes from (UTC)"),
+    ("http_status", "HTTP status of that response"),
+    ("warc_file", "WARC file holding that response, relative to the data folder"),
+    ("warc_offset", "byte offset of the response record's gzip member in the WARC file"),
+    ("warc_length", "length in bytes of that gzip member"),
+    ("warc_record_id", "WARC-Record-ID of the response record"),
+    ("payload_digest", "WARC-Payload-Digest of the response"),
+    ("text_file", "the corpus file, relative to the data folder"),
+    ("versions", "number of distinct versions archived"),
+    ("versions_list", ("list of {version, first_seen, title, published, text_digest, changed, warc_file, "
+                       "warc_offset, warc_record_id}")),
+)
+NESTED = ("matched_terms", "versions_list")
+
+_ARTICLES_SQL = """
+select a.id, a.seq, a.url, a.outlet, coalesce(o.display_name, a.outlet) as outlet_name, a.title, a.text,
+       a.published, a.author, a.language, a.relevant, a.relevance_score, a.matched_terms, a.first_seen,
+       a.last_seen, c.fetched_at as captured_at, c.status as http_status, c.warc_file, c.warc_offset,
+       c.warc_length, c.warc_record_id, c.payload_digest, a.text_file, a.versions
+from articles a
+left join captures c on c.id = a.capture_id
+left join outlets o on o.name = a.outlet
+{where}
+order by a.seq is null, a.seq, a.first_seen, a.id
+"""
+_VERSIONS_SQL = """
+select v.article_id, v.version, v.first_seen, v.title, v.published, v.text_digest, v.changed, c.warc_file,
+       c.warc_offset, c.warc_record_id
+from article_versions v left join captures c on c.id = v.capture_id
+where v.article_id in ({marks})
+order by v.article_id, v.version
+"""
+
+
+@dataclass(frozen=True)
+class CorpusFilter:
+    """Which articles to export: relevant only, some outlets, published (or first seen) since a date."""
+
+    relevant_only: bool = False
+    outlets: tuple[str, ...] = ()
+    since: str | None = None  # ISO date or date-time
+
+    def where(self) -> tuple[str, list[Any]]:
+        """The SQL ``where`` clause and its parameters."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.relevant_only:
+            clauses.append("a.relevant = 1")
+        if self.outlets:
+            clauses.append(f"a.outlet in ({', '.join('?' for _ in self.outlets)})")
+            params += list(self.outlets)
+        if self.since:
+            # articles without a publication date are placed by when they were first archived
+            clauses.append("coalesce(nullif(a.published, ''), a.first_seen) >= ?")
+            params.append(self.since)
+        return ("where " + " and ".join(clauses) if clauses else ""), params
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote: the file, its data card, and the counts the card reports."""
+
+    path: Path
+    datacard: Path
+    fmt: str
+    rows: int
+    relevant: int
+    per_outlet: dict[str, int] = field(default_factory=dict)
+    published_range: tuple[str, str] | None = None
+    captured_range: tuple[str, str] | None = None
+
+
+def parse_since(text: str) -> str:
+    """``text`` checked as an ISO date or date-time (2019-04-04, 2019-04-04T10:00); an ExportError otherwise."""
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text).isoformat()
+        datetime.fromisoformat(text)
+    except ValueError:
+        raise ExportError(f"--since {text!r} is not a date: write YYYY-MM-DD, e.g. --since 2019-04-04") from None
+    return text
+
+
+def corpus_rows(db: sqlite_utils.Database, flt: CorpusFilter) -> Iterator[dict[str, Any]]:
+    """The export rows, in corpus order, nested columns as Python lists."""
+    where, params = flt.where()
+    cursor = db.execute(_ARTICLES_SQL.format(where=where), params)
+    names = [d[0] for d in cursor.description]
+    while batch := cursor.fetchmany(BATCH):
+        rows = [dict(zip(names, r)) for r in batch]
+        versions = _versions(db, [r["id"] for r in rows])
+        for row in rows:
+            row["matched_terms"] = _terms(row["matched_terms"])
+            row["versions_list"] = versions.get(row["id"], [])
+            yield row
+
+
+def _versions(db: sqlite_utils.Database, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    cursor = db.execute(_VERSIONS_SQL.format(marks=", ".join("?" for _ in ids)), ids)
+    names = [d[0] for d in cursor.description]
+    for values in cursor:
+        row = dict(zip(names, values))
+        found.setdefault(row.pop("article_id"), []).append(row)
+    return found
+
+
+def _terms(raw: str | None) -> list[dict[str, Any]]:
+    # stored as JSON [term, category, weight, count] lists (catalogue.save_article)
+    items = json.loads(raw) if raw else []
+    return [{"term": t[0], "category": t[1], "weight": float(t[2]), "count": int(t[3])} for t in items]
+
+
+def export_corpus(db: sqlite_utils.Database, out: Path, fmt: str, flt: CorpusFilter = CorpusFilter(), *,
+                  source: str = "") -> ExportResult:
+    """Write the filtered corpus to ``out`` in ``fmt`` and its data card beside it; both replaced atomically.
+
+    Args:
+        db: the catalogue database.
+        out: the file to write; the data card goes to ``<out>.datacard.md``.
+        fmt: "jsonl", "csv" or "parquet".
+        flt: which articles.
+        source: the data folder, named in the data card.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    known = {r[0] for r in db.execute("select name from outlets")} | \
+        {r[0] for r in db.execute("select distinct outlet from articles")}
+    missing = [o for o in flt.outlets if o not in known]
+    if missing:
+        raise ExportError(f"no outlet called {missing[0]!r} in the catalogue; known: {', '.join(sorted(known))}")
+    out = Path(out)
+    stats = _Stats()
+    writer = {"jsonl": _write_jsonl, "csv": _write_csv, "parquet": _write_parquet}[fmt]
+    _atomic(out, lambda tmp: writer(tmp, stats.count(corpus_rows(db, flt))))
+    result = ExportResult(path=out, datacard=datacard_path(out), fmt=fmt, rows=stats.rows, relevant=stats.relevant,
+                          per_outlet=dict(sorted(stats.outlets.items())), published_range=stats.range("published"),
+                          captured_range=stats.range("captured_at"))
+    names = dict(db.execute("select name, display_name from outlets").fetchall())
+    card = datacard(result, flt, names, source=source)
+    _atomic(result.datacard, lambda tmp: tmp.write_text(card, encoding="utf-8"))
+    logger.debug("exported %d articles to %s (%s)", result.rows, out, fmt)
+    return result
+
+
+def datacard_path(out: Path) -> Path:
+    """Where the data card of export ``out`` goes: ``<out>.datacard.md``."""
+    return out.with_name(out.name + ".datacard.md")
+
+
+class _Stats:
+    """Counts taken while the rows stream past, for the data card."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.relevant = 0
+        self.outlets: Counter[str] = Counter()
+        self.bounds: dict[str, list[str]] = {}
+
+    def count(self, rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """Pass ``rows`` through, counting them."""
+        for row in rows:
+            self.rows += 1
+            self.relevant += int(row["relevant"] or 0)
+            self.outlets[row["outlet"]] += 1
+            for key in ("published", "captured_at"):
+                if value := row.get(key):
+                    low, high = self.bounds.setdefault(key, [value, value])
+                    self.bounds[key] = [min(low, value), max(high, value)]
+            yield row
+
+    def range(self, key: str) -> tuple[str, str] | None:
+        """The lowest and highest value of ``key`` seen, or None."""
+        bounds = self.bounds.get(key)
+        return (bounds[0], bounds[1]) if bounds else None
+
+
+def _atomic(out: Path, write: Any) -> None:
+    # temporary file + rename, so a failed export never leaves half a file under the real name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=out.parent, prefix=".tmp-", suffix=out.suffix)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.chmod(tmp, file_mode())  # mkstemp makes 0600; an export is meant to be shared, so follow the umask
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _write_jsonl(path: Path, rows: Iterator[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8", newline="\n") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _write_csv(path: Path, rows: Iterator[dict[str, Any]]) -> None:
+    # UTF-8 with a BOM so spreadsheet programs read the Arabic right; pandas and R's read.csv skip the BOM
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.DictWriter(fh, fieldnames=[c for c, _ in COLUMNS])
+        out.writeheader()
+        for row in rows:
+            out.writerow({k: json.dumps(v, ensure_ascii=False) if k in NESTED else v for k, v in row.items()})
+
+
+def _parquet_schema() -> Any:
+    import pyarrow as pa
+
+    term = pa.struct([("term", pa.string()), ("category", pa.string()), ("weight", pa.float64()),
+                      ("count", pa.int64())])
+    version = pa.struct([("version", pa.int64()), ("first_seen", pa.string()), ("title", pa.string()),
+                         ("published", pa.string()), ("text_digest", pa.string()), ("changed", pa.string()),
+                         ("warc_file", pa.string()), ("warc_offset", pa.int64()), ("warc_record_id", pa.string())])
+    types = {"seq": pa.int64(), "relevant": pa.int8(), "relevance_score": pa.float64(), "http_status": pa.int64(),
+             "warc_offset": pa.int64(), "warc_length": pa.int64(), "versions": pa.int64(),
+             "matched_terms": pa.list_(term), "versions_list": pa.list_(version)}
+    return pa.schema([(c, types.get(c, pa.string())) for c, _ in COLUMNS])
+
+
+def _write_parquet(path: Path, rows: Iterator[dict[str, Any]]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = _parquet_schema()
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        batch: list[dict[str, Any]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                batch = []
+        writer.write_table(pa.Table.from_pylist(batch, schema=schema))  # also gives an empty file its schema
+
+
+LOADERS = {
+    "jsonl": ("pd.read_json({f!r}, lines=True)", "jsonlite::stream_in(file({f!r}))"),
+    "csv": ("pd.read_csv({f!r})", "read.csv({f!r}, fileEncoding = \"UTF-8-BOM\")"),
+    "parquet": ("pd.read_parquet({f!r})", "arrow::read_parquet({f!r})"),
+}
+
+
+def datacard(result: ExportResult, flt: CorpusFilter, outlet_names: dict[str, str], *, source: str = "") -> str:
+    """The Markdown data card of an export: what, when, which outlets, counts, relevance, licence, citation."""
+    made = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    name = result.path.name
+    py, r = (t.format(f=name) for t in LOADERS[result.fmt])
+    chosen = ["relevant articles only" if flt.relevant_only else "all archived articles, relevant or not"]
+    if flt.outlets:
+        chosen.append("outlets " + ", ".join(flt.outlets))
+    if flt.since:
+        chosen.append(f"published (or, without a date, first archived) on or after {flt.since}")
+    lines = [
+        f"# Data card: {name}",
+        "",
+        (f"Arabic-language news articles on the Libya conflict archived by newsarchive, exported {made} "
+         f"as {result.fmt.upper()}{f' from {source}' if source else ''}."),
+        "",
+        f"* selection: {'; '.join(chosen)}",
+        f"* articles: {result.rows} ({result.relevant} judged relevant)",
+        f"* published: {_span(result.published_range)}",
+        f"* captured: {_span(result.captured_range)}",
+        "",
+        "| outlet | name | articles |",
+        "|---|---|---|",
+        *[f"| {o} | {outlet_names.get(o) or o} | {n} |" for o, n in result.per_outlet.items()],
+        "",
+        "## Load it",
+        "",
+        f"* Python: `import pandas as pd; df = {py}`",
+        f"* R: `df <- {r}`",
+        "",
+        "Nested columns (`matched_terms`, `versions_list`) are lists in JSON Lines and Parquet and JSON text in CSV.",
+        "",
+        "## How relevance was judged",
+        "",
+        ("Each article's title and body were matched, after Arabic normalisation, against the topic lexicon "
+         "(`seeds/lexicon.toml`): places, actors, armed groups and institutions of Libya, words of armed and "
+         "political conflict, and counter-evidence (other war theatres, sport). `relevance_score` combines the "
+         "Libya and conflict evidence; an article is relevant when it is 1 or more. Outlets configured with "
+         "`topic_filter = false` (Libyan outlets) keep every article, with the score still given. `matched_terms` "
+         "lists the evidence of every judgement, so it can be audited or re-judged."),
+        "",
+        "## Provenance",
+        "",
+        ("Every row points at the WARC response record its text was extracted from (`warc_file`, `warc_offset`, "
+         "`warc_length`, `warc_record_id`, `payload_digest`, `captured_at`); `versions_list` does the same for "
+         "each earlier version. The WARC files hold the bytes as received and can be replayed (`newsarchive "
+         "serve`) or packaged (`newsarchive export --format wacz`)."),
+        "",
+        "## Columns",
+        "",
+        "| column | meaning |",
+        "|---|---|",
+        *[f"| `{c}` | {d} |" for c, d in COLUMNS],
+        "",
+        "## Licence and citation",
+        "",
+        ("The articles remain the copyright of their outlets. This export is for research (text and data "
+         "mining, quotation for criticism and review); check what the law where you work allows before "
+         "publishing texts or sharing the file. The metadata and the data card may be shared freely."),
+        "",
+        (f"Cite each article by its outlet, title, URL and publication date, and the collection as: newsarchive "
+         f"export `{name}`, {result.rows} articles, made {made[:10]}; archived copies by `warc_record_id`."),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _span(bounds: tuple[str, str] | None) -> str:
+    return f"{bounds[0]} to {bounds[1]}" if bounds else "none"

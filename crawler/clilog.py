@@ -1,0 +1,111 @@
+"""Logging for the command line: -v/-q levels, one line per expected network failure, no deprecation noise."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+logger = logging.getLogger(__name__)
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Exception classes that mean "the site could not be reached or answered badly": an outcome the crawl records as a
+# failure, not a bug, so a traceback helps nobody. Named, not imported: this module stays free of scrapy/twisted.
+NETWORK_MODULES = ("twisted.internet.error", "twisted.web._newclient", "twisted.web.client", "twisted.names.error")
+NETWORK_NAMES = {"DownloadConnectionRefusedError", "CannotResolveHostError", "DownloadTimeoutError",
+                 "DownloadFailedError", "ResponseDataLossError", "DownloadCancelledError"}
+# Scrapy logs these at ERROR although the crawl goes on and records the page as a failure (failures table, summary).
+DEMOTED = {"scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt", "scrapy.core.scraper",
+           "scrapy.core.engine"}
+
+
+def is_network_failure(exc: BaseException | None) -> bool:
+    """True when ``exc`` or an exception it was raised from is a connection, DNS or timeout failure."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        cls = type(exc)
+        if cls.__module__ in NETWORK_MODULES or cls.__name__ in NETWORK_NAMES \
+                or isinstance(exc, (ConnectionError, TimeoutError)):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+class OneLineFormatter(logging.Formatter):
+    """The usual format, but a network failure's traceback becomes one ``(Type: message)`` at the line's end."""
+
+    def __init__(self, fmt: str = FORMAT, *, tracebacks: bool = False) -> None:
+        super().__init__(fmt)
+        self.tracebacks = tracebacks
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Format ``record``; drop the traceback of an expected network failure unless tracebacks are wanted."""
+        exc = record.exc_info[1] if record.exc_info else None
+        if self.tracebacks or not is_network_failure(exc):
+            return super().format(record)
+        saved = record.exc_info, record.exc_text
+        record.exc_info, record.exc_text = None, None
+        try:
+            line = super().format(record)
+        finally:
+            record.exc_info, record.exc_text = saved
+        reason = str(exc).strip()
+        if reason and reason not in line:
+            line += f" ({type(exc).__name__}: {reason})"
+        return line.replace("\n", " ")
+
+
+class DemoteNetworkErrors(logging.Filter):
+    """Log Scrapy's ERROR for a page it gave up on (network failure, retries spent) as a WARNING."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Lower the level of such records; keep every record."""
+        if record.levelno != logging.ERROR:
+            return True
+        gave_up = isinstance(record.msg, str) and record.msg.startswith("Gave up retrying")
+        if gave_up or is_network_failure(record.exc_info[1] if record.exc_info else None):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+class DropDeprecations(logging.Filter):
+    """Drop captured deprecation warnings (third-party code warning its own callers), keep others on one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for a ``py.warnings`` record about a deprecation; other warnings lose their source line."""
+        message = record.getMessage()
+        if "DeprecationWarning" in message:
+            return False
+        record.msg, record.args = message.strip().splitlines()[0] if message.strip() else message, ()
+        return True
+
+
+def setup_logging(verbose: int, quiet: int) -> int:
+    """Configure the root handler for ``-v``/``-q`` counts; return the level set."""
+    level = max(logging.DEBUG, min(logging.INFO + 10 * (quiet - verbose), logging.CRITICAL))
+    root = logging.getLogger()
+    if not root.handlers:  # as basicConfig: a host that configured logging (pytest) keeps its handlers
+        handler = logging.StreamHandler(sys.stderr)
+        handler.set_name("newsarchive")
+        root.addHandler(handler)
+    logging.captureWarnings(True)  # warnings become one log line each, under the same level
+    warnings_logger = logging.getLogger("py.warnings")
+    if verbose == 0 and not any(isinstance(f, DropDeprecations) for f in warnings_logger.filters):
+        warnings_logger.addFilter(DropDeprecations())
+    for name in DEMOTED:
+        named = logging.getLogger(name)
+        if not any(isinstance(f, DemoteNetworkErrors) for f in named.filters):
+            named.addFilter(DemoteNetworkErrors())
+    set_level(level, tracebacks=verbose >= 2)
+    return level
+
+
+def set_level(level: int, *, tracebacks: bool = False) -> None:
+    """Set the level of the root logger and its handlers; our own handler also gets the one-line format."""
+    root = logging.getLogger()
+    root.setLevel(level)
+    # Scrapy sets its own loggers to DEBUG, so the level must be on the handler, not only on the root logger
+    for handler in root.handlers:
+        handler.setLevel(level)
+        if handler.get_name() == "newsarchive":
+            handler.setFormatter(OneLineFormatter(tracebacks=tracebacks))

@@ -1,0 +1,59 @@
+"""CLI logging: one line per expected network failure, Scrapy's give-up ERRORs as warnings, tracebacks kept for bugs."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from scrapy.exceptions import DownloadConnectionRefusedError
+from twisted.internet.error import ConnectionRefusedError as TxRefused
+
+from crawler.clilog import DemoteNetworkErrors, OneLineFormatter, is_network_failure
+
+
+def _exc_info(exc: Exception):
+    try:
+        raise exc
+    except Exception:  # noqa: BLE001 - any exception: this builds the exc_info a logging call would carry
+        return sys.exc_info()
+
+
+def _refused() -> Exception:
+    try:
+        try:
+            raise TxRefused("Connection was refused by other side: 111: Connection refused.")
+        except TxRefused as inner:
+            raise DownloadConnectionRefusedError(str(inner)) from inner
+    except DownloadConnectionRefusedError as outer:
+        return outer
+
+
+def _record(level: int, msg: str, exc: Exception | None, name: str = "scrapy.core.scraper") -> logging.LogRecord:
+    return logging.LogRecord(name, level, __file__, 1, msg, (), _exc_info(exc) if exc else None)
+
+
+def test_network_failures_are_recognised_through_the_chain() -> None:
+    assert is_network_failure(_refused()) and is_network_failure(TimeoutError("slow"))
+    wrapped = RuntimeError("outer")
+    wrapped.__cause__ = TxRefused()
+    assert is_network_failure(wrapped) and not is_network_failure(ValueError("a bug"))
+
+
+def test_a_refused_connection_is_one_line_and_a_bug_keeps_its_traceback() -> None:
+    formatter = OneLineFormatter("%(levelname)s %(name)s: %(message)s")
+    line = formatter.format(_record(logging.ERROR, "Error downloading <GET http://127.0.0.1:9/>", _refused()))
+    assert "\n" not in line and "Traceback" not in line and "Connection refused" in line
+    bug = formatter.format(_record(logging.ERROR, "Spider error", KeyError("title")))
+    assert "Traceback" in bug and "KeyError" in bug
+    full = OneLineFormatter(tracebacks=True).format(_record(logging.ERROR, "Error downloading", _refused()))
+    assert "Traceback" in full  # -vv keeps every traceback
+
+
+def test_scrapy_give_up_errors_become_warnings_other_errors_stay() -> None:
+    demote = DemoteNetworkErrors()
+    gave_up = _record(logging.ERROR, "Gave up retrying <GET http://x/> (failed 3 times): 500", None,
+                      "scrapy.downloadermiddlewares.retry")
+    refused = _record(logging.ERROR, "Error downloading <GET http://x/>", _refused())
+    bug = _record(logging.ERROR, "Spider error processing", KeyError("x"))
+    assert all(demote.filter(r) for r in (gave_up, refused, bug))
+    assert (gave_up.levelname, refused.levelname, bug.levelname) == ("WARNING", "WARNING", "ERROR")
