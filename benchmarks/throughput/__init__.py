@@ -1,0 +1,1 @@
+"""The throughput benchmark's parts: a generated mirror, its server, the measured arms and the report."""
