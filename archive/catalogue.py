@@ -18,7 +18,7 @@ try:
 except ImportError:  # Windows: no advisory locks; concurrent first runs are then the user's to avoid
     fcntl = None  # type: ignore[assignment]
 
-from archive import history, stories
+from archive import aliases, history, stories
 from archive.records import Exchange, ExtractedArticle, Relevance, WarcLocation
 from archive.schema import migrations
 from archive.search import index_text
@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 def article_id(canonical_url: str) -> str:
     """The article id: the first 16 hex digits of sha256 of the canonical URL."""
-    return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:16]
+    return aliases.url_id(canonical_url)
 
 
 def text_digest(title: str, text: str) -> str:
@@ -60,7 +60,7 @@ def _migration_lock(db_path: Path) -> Iterator[None]:
 class Catalogue:
     """The catalogue database of one data folder; every write commits at once, so a crash loses no finished row."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, *, busy_timeout: float = 30.0):
         self.path = Path(path)
         if str(path) == ":memory:":
             self.db = sqlite_utils.Database(memory=True)
@@ -69,7 +69,7 @@ class Catalogue:
             self.db = sqlite_utils.Database(self.path)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA busy_timeout=30000")
+        self.set_busy_timeout(busy_timeout)
         if migrations.pending(self.db):
             with _migration_lock(self.path):
                 migrations.apply(self.db)  # re-checks what is pending, under the lock
@@ -77,6 +77,10 @@ class Catalogue:
     def close(self) -> None:
         """Close the connection."""
         self.db.close()
+
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for another connection's lock before failing with "database is locked"."""
+        self.db.execute(f"PRAGMA busy_timeout={max(0, int(seconds * 1000))}")
 
     # -- outlets and crawls -------------------------------------------------------------------------
 
@@ -215,10 +219,14 @@ class Catalogue:
 
     def discover(self, url: str, outlet: str, kind: str, crawl_id: int | None) -> str:
         """Remember a discovered URL as pending unless it is known already; return its frontier status."""
+        # a URL already known as an article or one of its aliases is archived: not fetched again by discovery
+        known = kind == "article" and aliases.find_article(self.db, [url]) is not None
         with self.db.conn:
             self.db.execute(
-                "insert or ignore into frontier (url, outlet, kind, discovered_at, crawl_id, status, attempts) "
-                "values (?, ?, ?, ?, ?, 'pending', 0)", [url, outlet, kind, now_iso(), crawl_id])
+                "insert or ignore into frontier (url, outlet, kind, discovered_at, crawl_id, status, attempts, "
+                "reason) values (?, ?, ?, ?, ?, ?, 0, ?)",
+                [url, outlet, kind, now_iso(), crawl_id, "done" if known else "pending",
+                 "known-article" if known else None])
         row = self.db.execute("select status from frontier where url = ?", [url]).fetchone()
         return str(row[0])
 
@@ -242,11 +250,11 @@ class Catalogue:
             f"select url, outlet, kind from frontier where status = 'pending' and outlet in ({marks})", names)]
 
     def article_for_url(self, url: str) -> dict[str, Any] | None:
-        """The article stored from a capture of ``url`` (the fetched URL, before canonicalisation), if any."""
+        """The article ``url`` leads to: one stored from a capture of it, its own URL, or an alias (article_aliases)."""
         rows = list(self.db.query(
             "select a.* from articles a join captures c on a.capture_id = c.id where c.url = ? "
             "order by c.id desc limit 1", [url]))
-        return rows[0] if rows else None
+        return rows[0] if rows else aliases.find_article(self.db, [url])
 
     def touch_article(self, aid: str, seen_at: str) -> None:
         """Note that an unchanged article was seen again."""

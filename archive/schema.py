@@ -125,3 +125,69 @@ def m005_counters(db: sqlite_utils.Database) -> None:
 def m006_article_capture_index(db: sqlite_utils.Database) -> None:
     """Index articles by capture: the capture middleware asks "which article came from this URL?" per request."""
     db["articles"].create_index(["capture_id"], if_not_exists=True)
+
+
+@migrations()
+def m007_aliases(db: sqlite_utils.Database) -> None:
+    """Article aliases (the other URLs of one article, and how each was learned) and learned session parameters."""
+    db["article_aliases"].create({
+        "url": str, "url_id": str, "article_id": str, "outlet": str, "how": str, "first_seen": str,
+        "capture_id": int, "detail": str,
+    }, pk="url", foreign_keys=[("article_id", "articles", "id"), ("capture_id", "captures", "id")],
+        if_not_exists=True)
+    db["article_aliases"].create_index(["article_id"], if_not_exists=True)
+    db["article_aliases"].create_index(["url_id"], if_not_exists=True)  # /article/<id of a merged-away row>
+    db["articles"].create_index(["outlet", "text_digest"], if_not_exists=True)  # the same-body rule, per new page
+    # query parameters seen to carry only a session token on one outlet (same body, value changing per visit)
+    db["session_params"].create({"outlet": str, "name": str, "learned_at": str, "evidence": str},
+                                pk=("outlet", "name"), if_not_exists=True)
+
+
+FACETS_SQL = (
+    """create table if not exists article_facets (
+      article_rowid integer primary key, outlet text, published text, month text, relevant integer, language text)""",
+    """insert or replace into article_facets
+      select rowid, outlet, published, substr(coalesce(published, first_seen), 1, 7), relevant, language
+      from articles""",
+    "create index if not exists article_facets_language on article_facets(language)",
+    """create trigger if not exists article_facets_ai after insert on articles begin
+      insert or replace into article_facets values (new.rowid, new.outlet, new.published,
+        substr(coalesce(new.published, new.first_seen), 1, 7), new.relevant, new.language);
+    end""",
+    """create trigger if not exists article_facets_au after update of outlet, published, first_seen, relevant, language
+    on articles begin
+      insert or replace into article_facets values (new.rowid, new.outlet, new.published,
+        substr(coalesce(new.published, new.first_seen), 1, 7), new.relevant, new.language);
+    end""",
+    """create trigger if not exists article_facets_ad after delete on articles begin
+      delete from article_facets where article_rowid = old.rowid;
+    end""",
+)
+
+
+@migrations()
+def m008_mentions(db: sqlite_utils.Database) -> None:
+    """Mentions (article, Libya term, category: place, actor, armed group, institution), search facets, a reading view.
+
+    ``mentions`` is filled from each article's relevance evidence (archive.mentions); the rows of articles
+    stored before this migration are backfilled here, once. ``articles_view`` is the catalogue as a reader
+    first meets it: headline, outlet, date, relevance, a short excerpt and the evidence, long columns left out.
+    """
+    from archive import mentions  # local: the schema module stays importable on its own
+
+    mentions.create_table(db)
+    mentions.backfill(db)
+    # Search counts per outlet and month join every hit to these few columns: a narrow copy keyed by the
+    # article's rowid (the FTS rowid) costs a small B-tree lookup per hit instead of a read of the article row
+    # with its text. Triggers keep it in step with articles, whoever writes them.
+    for statement in FACETS_SQL:
+        db.execute(statement)
+    # the reading view opens newest first, and its facets count relevant articles
+    db["articles"].create_index(["first_seen"], if_not_exists=True)
+    db["articles"].create_index(["relevant", "published"], if_not_exists=True)  # also the start page's latest
+    db.execute("drop view if exists articles_view")
+    db.create_view("articles_view", """
+        select a.title, a.outlet, a.published, a.relevance_score as relevance, substr(a.text, 1, 300) as excerpt,
+          a.matched_terms as evidence, a.relevant, a.url, a.language, a.versions,
+          a.status, a.first_seen, a.id, a.rowid as article_rowid
+        from articles a""")

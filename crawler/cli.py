@@ -14,16 +14,15 @@ from crawler.cliutil import parse_sets
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 DEFAULT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+EXIT_FAULT = 3  # a crawl stopped by a storage fault (disk-full, catalogue-locked); 1: could not start
 
 logger = logging.getLogger(__name__)
 
 
 def _setup_logging(verbose: int, quiet: int) -> None:
-    level = max(logging.DEBUG, min(logging.INFO + 10 * (quiet - verbose), logging.CRITICAL))
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    # Scrapy sets its own loggers to DEBUG, so the level must be on the handler, not only on the root logger
-    for handler in logging.getLogger().handlers:
-        handler.setLevel(level)
+    from crawler.clilog import setup_logging
+
+    setup_logging(verbose, quiet)
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -36,6 +35,9 @@ def cli(verbose: int, quiet: int) -> None:
     Example: newsarchive demo
     """
     _setup_logging(verbose, quiet)
+    from crawler.orphans import die_with_parent_from_env
+
+    die_with_parent_from_env()  # a crawl the scheduler started stops when the scheduler dies, even by SIGKILL
 
 
 seeds_option = click.option("--seeds", type=click.Path(path_type=Path), default=DEFAULT_SEEDS, show_default="seeds/",
@@ -50,20 +52,40 @@ data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path)
 @click.option("--outlet", "outlets", multiple=True, help="Crawl only this outlet (repeatable).")
 @click.option("--trigger", default="cli", show_default=True, help="Recorded in the crawls table.")
 @click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE", help="Override a setting (repeatable).")
-def crawl(seeds: Path, data_dir: Path, outlets: tuple[str, ...], trigger: str, sets: tuple[str, ...]) -> None:
+@click.option("--allow-private", is_flag=True,
+              help="Fetch loopback, private and link-local addresses too (ARCHIVE_ALLOW_PRIVATE).")
+def crawl(seeds: Path, data_dir: Path, outlets: tuple[str, ...], trigger: str, sets: tuple[str, ...],
+          allow_private: bool) -> None:
     """Crawl the configured outlets once and print a summary per outlet.
+
+    Exit status: 0 the crawl ran (page failures are recorded, not fatal); 1 it could not start (configuration
+    error, no room, catalogue locked: nothing is recorded); 3 a fault stopped it (disk-full, catalogue-locked:
+    recorded as failed, nothing archived is lost; the next crawl repairs and goes on).
 
     Example: newsarchive crawl --seeds seeds/ --data data --outlet alwasat
     """
     from crawler.config import load_outlets, select_outlets
-    from crawler.runner import crawl_settings, crawl_summary, format_summary, run_crawl
+    from crawler.limits import Limits
+    from crawler.relevance import load_lexicon
+    from crawler.runner import CrawlFailed, crawl_settings, crawl_summary, format_summary, run_crawl
+    from crawler.session import ArchiveConfig
 
     try:
         select_outlets(load_outlets(seeds), outlets)  # fail fast, before Scrapy starts, on a bad config
+        overrides = parse_sets(sets) | ({"ARCHIVE_ALLOW_PRIVATE": True} if allow_private else {})
         settings = crawl_settings(data_dir=data_dir, seeds=seeds, outlets=outlets, trigger=trigger,
-                                  overrides=parse_sets(sets))
+                                  overrides=overrides)
+        load_lexicon(ArchiveConfig.from_settings(settings).lexicon)  # a missing lexicon is a ConfigError here
+        Limits.from_settings(settings)  # a bad limit (-s CRAWL_...=x) is a ConfigError here, not a traceback
         crawl_id = run_crawl(settings)
         click.echo(format_summary(crawl_summary(data_dir, crawl_id)))
+    except CrawlFailed as exc:
+        try:
+            click.echo(format_summary(crawl_summary(data_dir, exc.crawl_id)))
+        except Exception:  # the catalogue may still be locked or the disk full: the message below says why
+            logger.debug("no summary for crawl %s", exc.crawl_id, exc_info=True)
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_FAULT)
     except NewsArchiveError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -99,42 +121,69 @@ def extract(files: tuple[Path, ...], url: str | None, jsonl: bool) -> None:
                                    "language": result.language}, ensure_ascii=False))
         else:
             click.echo(render(result.title, result.paragraphs), nl=False)
-    if failed == len(files):
+    if failed:  # scripts must notice a page that gave no article, even among many that did
+        click.echo(f"{failed} of {len(files)} files gave no article", err=True)
         sys.exit(1)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("demo-data"), show_default=True,
               help="Where the demo writes its archive.")
-def demo(data_dir: Path) -> None:
+@click.option("--serve-only", is_flag=True,
+              help="Only serve the sample outlets (and write DATA/demo-seeds.toml for them) until Ctrl-C.")
+def demo(data_dir: Path, serve_only: bool) -> None:
     """Serve the bundled sample outlets on loopback, crawl them, and show what was made.
 
-    Example: newsarchive demo --data demo-data
+    The sites keep their addresses from one run to the next, so running the demo again on the same folder
+    adds no article it already has. With -v the crawl's log is shown.
+
+    Example: newsarchive demo --data demo-data   (or: newsarchive demo --serve-only, then crawl or schedule)
     """
-    from crawler.demosite import serve_demo_sites
+    from crawler.demosite.standalone import demo_sites_for, serve_until_stopped
+
+    if serve_only:
+        serve_until_stopped(data_dir, echo=click.echo)
+        return
+    from crawler.clilog import set_level
     from crawler.runner import crawl_settings, crawl_summary, format_summary, run_crawl
 
+    default_level = not any(click.get_current_context().find_root().params.get(k) for k in ("verbose", "quiet"))
+    if default_level:
+        set_level(logging.WARNING)  # the demo's own summary says what happened; -v shows the crawl's log
     data_dir.mkdir(parents=True, exist_ok=True)
-    with serve_demo_sites() as sites:
-        seeds = sites.write_seeds(data_dir / "demo-seeds.toml")
-        for outlet in sites.outlets:
-            click.echo(f"serving {outlet.name} ({outlet.style}) at {outlet.base_url}")
+    with demo_sites_for(data_dir) as (sites, seeds):
+        if default_level:
+            set_level(logging.ERROR)  # the sample sites fail on purpose: the summary explains those warnings
+        click.echo("serving three sample outlets on loopback: " + ", ".join(
+            f"{o.name} ({o.style}) {o.base_url}/" for o in sites.outlets))
+        click.echo(f"crawling them into {data_dir} ...")
         settings = crawl_settings(data_dir=data_dir, seeds=seeds, trigger="demo", overrides={
             "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CRAWL_CONTACT_URL": "http://127.0.0.1/demo"})
-        crawl_id = run_crawl(settings)
+        try:
+            crawl_id = run_crawl(settings)
+        except NewsArchiveError as exc:  # no room, catalogue locked: say so, not a traceback
+            raise click.ClickException(str(exc)) from None
+    rows = crawl_summary(data_dir, crawl_id)
     click.echo("")
-    click.echo(format_summary(crawl_summary(data_dir, crawl_id)))
+    click.echo(format_summary(rows))
+    click.echo("")
+    if not any(int(r.get("articles_new", 0)) + int(r.get("articles_updated", 0)) for r in rows):
+        click.echo(f"nothing new: {data_dir} already held every article of the sample outlets.")
+    if any(int(r.get("failures", 0)) for r in rows):
+        click.echo("the failures are on purpose: the sample sites have broken links (404, 500) and pages that "
+                   "robots.txt forbids; see the failures table.")
     texts = sorted((data_dir / "text").glob("*.txt"))
     warcs = sorted((data_dir / "warc").glob("*.warc.gz"))
-    click.echo("")
-    click.echo(f"catalogue: {data_dir / 'catalogue.db'}")
-    click.echo(f"WARC files ({len(warcs)}): {data_dir / 'warc'}")
-    click.echo(f"text corpus ({len(texts)} articles): {data_dir / 'text'}")
-    for path in texts[:10]:
-        click.echo(f"  {path.name}  {path.read_text(encoding='utf-8').splitlines()[0]}")
-    click.echo("")
-    click.echo(f"browse:  newsarchive serve --data {data_dir}   (Arabic search, article pages, charts)")
-    click.echo(f"check:   newsarchive check --data {data_dir}")
+    click.echo(f"made in {data_dir}:")
+    click.echo("  catalogue.db  the catalogue (SQLite): outlets, crawls, captures, articles, versions")
+    click.echo(f"  warc/         {len(warcs)} WARC file(s): every HTTP exchange, bytes as received")
+    click.echo(f"  text/         {len(texts)} text file(s): the corpus, one file per Libya-conflict article, e.g.")
+    for path in texts[:3]:
+        click.echo(f"    {path.name}  {path.read_text(encoding='utf-8').splitlines()[0]}")
+    click.echo("next:")
+    click.echo(f"  newsarchive serve --data {data_dir}        browse: Arabic search, article pages, charts")
+    click.echo(f"  newsarchive export --data {data_dir} --format csv --out demo.csv   the corpus for pandas or R")
+    click.echo(f"  newsarchive check --data {data_dir}        verify every WARC record and text file")
 
 
 from crawler.cli_schedule import recrawl, schedule, status
@@ -145,11 +194,12 @@ cli.add_command(recrawl)
 from crawler.cli_serve import serve
 
 cli.add_command(serve)
-from crawler.cli_archive import check, export, index
+from crawler.cli_archive import check, dedupe, export, index
 
 cli.add_command(index)
 cli.add_command(export)
 cli.add_command(check)
+cli.add_command(dedupe)
 
 if __name__ == "__main__":
     cli()

@@ -1,4 +1,4 @@
-"""The archive commands of ``newsarchive``: index (CDXJ), export (WACZ), check (integrity, --repair)."""
+"""The archive commands of ``newsarchive``: index (CDXJ), export (WACZ, corpus tables), check (integrity, --repair)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path)
 
 
 def _catalogue_path(data_dir: Path) -> Path:
+    """The catalogue of an existing data folder; read-only commands never create one (click error, exit 1)."""
     path = data_dir / "catalogue.db"
     if not path.is_file():
         raise click.ClickException(f"{path} does not exist: is {data_dir} a newsarchive data folder? (use --data)")
@@ -35,6 +36,7 @@ def index(data_dir: Path, out: Path | None) -> None:
     """
     from archive.cdxj import index_archive
 
+    _catalogue_path(data_dir)  # a mistyped --data is an error, not a new folder with an empty index
     try:
         result = index_archive(data_dir, out)
     except NewsArchiveError as exc:
@@ -44,18 +46,32 @@ def index(data_dir: Path, out: Path | None) -> None:
 
 @click.command(context_settings=CONTEXT_SETTINGS)
 @data_option
-@click.option("--format", "fmt", type=click.Choice(["wacz"]), default="wacz", show_default=True,
-              help="Package format.")
+@click.option("--format", "fmt", type=click.Choice(["wacz", "jsonl", "csv", "parquet"]), default="wacz",
+              show_default=True, help="wacz: the web archive; jsonl, csv, parquet: the corpus as a table.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
 @click.option("--crawl", "crawl_id", type=int, default=None,
-              help="Export only this crawl (with the records its revisits refer to); default: everything.")
-@click.option("--title", default=None, help="Title in the package's metadata.")
-@click.option("--no-validate", is_flag=True, help="Skip `wacz validate` on the result.")
-def export(data_dir: Path, fmt: str, out: Path, crawl_id: int | None, title: str | None, no_validate: bool) -> None:
-    """Package the archive (or one crawl) as WACZ for ReplayWeb.page and pywb, and validate it.
+              help="wacz: export only this crawl (with the records its revisits refer to); default: everything.")
+@click.option("--title", default=None, help="wacz: title in the package's metadata.")
+@click.option("--no-validate", is_flag=True, help="wacz: skip `wacz validate` on the result.")
+@click.option("--relevant", is_flag=True, help="jsonl/csv/parquet: relevant articles only.")
+@click.option("--outlet", "outlets", multiple=True, help="jsonl/csv/parquet: only this outlet (repeatable).")
+@click.option("--since", default=None, metavar="DATE",
+              help="jsonl/csv/parquet: articles published (or, undated, first archived) on or after DATE.")
+def export(data_dir: Path, fmt: str, out: Path, crawl_id: int | None, title: str | None, no_validate: bool,
+           relevant: bool, outlets: tuple[str, ...], since: str | None) -> None:
+    """Package the archive as WACZ, or write the corpus with its metadata as JSON Lines, CSV or Parquet.
 
     Example: newsarchive export --format wacz --out libya.wacz --data data --crawl 3
+
+    Example: newsarchive export --format parquet --out corpus.parquet --relevant --since 2019-04-01
     """
+    if fmt != "wacz":
+        if crawl_id is not None or title is not None or no_validate:
+            raise click.UsageError("--crawl, --title and --no-validate are for --format wacz")
+        _export_corpus(data_dir, fmt, out, relevant, outlets, since)
+        return
+    if relevant or outlets or since:
+        raise click.UsageError("--relevant, --outlet and --since are for --format jsonl, csv or parquet")
     from archive.catalogue import Catalogue
     from archive.wacz import export_wacz, validate_wacz
 
@@ -74,6 +90,24 @@ def export(data_dir: Path, fmt: str, out: Path, crawl_id: int | None, title: str
         if not valid:
             raise click.ClickException(f"{result.path} failed `wacz validate`:\n{report}")
         click.echo("wacz validate: valid")
+
+
+def _export_corpus(data_dir: Path, fmt: str, out: Path, relevant: bool, outlets: tuple[str, ...],
+                   since: str | None) -> None:
+    from archive.catalogue import Catalogue
+    from archive.corpus_export import CorpusFilter, export_corpus, parse_since
+
+    catalogue = Catalogue(_catalogue_path(data_dir))
+    try:
+        flt = CorpusFilter(relevant_only=relevant, outlets=outlets, since=parse_since(since) if since else None)
+        result = export_corpus(catalogue.db, out, fmt, flt, source=str(data_dir))
+    except NewsArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        catalogue.close()
+    per_outlet = ", ".join(f"{o} {n}" for o, n in result.per_outlet.items()) or "none"
+    click.echo(f"wrote {result.path}: {result.rows} articles ({result.relevant} relevant; {per_outlet})")
+    click.echo(f"data card: {result.datacard}")
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -98,7 +132,7 @@ def check(data_dir: Path, repair: bool) -> None:
                 click.echo(f"repaired {r.open_path.name}: kept {len(r.kept)} records{torn}")
             for name in done.skipped_open:
                 click.echo(f"left {name} alone: its crawl is running")
-            click.echo(f"recovery: {len(done.repaired)} WARC files closed, {len(done.captures_marked_missing)} "
+            click.echo(f"recovery: {len(done.repaired)} WARC files repaired, {len(done.captures_marked_missing)} "
                        f"captures marked missing, {len(done.captures_added)} captures added, "
                        f"{len(done.texts_written)} text files rewritten, {len(done.temp_files_removed)} temp files "
                        "removed")
@@ -120,3 +154,48 @@ def check(data_dir: Path, repair: bool) -> None:
         return
     click.echo(summary + f"{len(report.findings)} problems", err=True)
     raise SystemExit(1)
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@data_option
+@click.option("--dry-run", is_flag=True, help="Print what would be merged; change nothing.")
+def dedupe(data_dir: Path, dry_run: bool) -> None:
+    """Merge catalogue rows that are one article: the same URL by today's rules, or the same body on one outlet.
+
+    Each group keeps its cleanest URL; every capture and distinct version stays, the lowest corpus sequence number
+    is kept, the other text files are removed and the other URLs become aliases (article_aliases). Session
+    parameters shown by two URLs of one body are learned first (session_params).
+
+    Example: newsarchive dedupe --data data --dry-run   (then: newsarchive dedupe --data data)
+    """
+    from archive.catalogue import Catalogue
+    from archive.integrity import pid_alive
+    from crawler.dedupe import dedupe as run_dedupe
+
+    catalogue = Catalogue(_catalogue_path(data_dir))
+    try:
+        running = [c for c in catalogue.running_crawls() if pid_alive(c["pid"])]
+        if running and not dry_run:
+            raise click.ClickException(f"crawl {running[0]['id']} (pid {running[0]['pid']}) is running on {data_dir}: "
+                                       "run `newsarchive dedupe` when it has finished")
+        report = run_dedupe(catalogue, data_dir, dry_run=dry_run)
+    except NewsArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        catalogue.close()
+    for outlet, names in report.learned.items():
+        click.echo(f"{outlet}: learned session parameter(s) {', '.join(names)}")
+    if dry_run:
+        for kept, drops in report.plan.groups:
+            click.echo(f"keep {kept['id']} seq {kept['seq']} {kept['url']}")
+            for row, how in drops:
+                click.echo(f"  would merge {row['id']} seq {row['seq']} {row['url']} ({how})")
+    for m in report.merges:
+        click.echo(f"merged {m.dropped} {m.dropped_url} into {m.kept} ({m.how}), seq {m.seq}")
+    for source, aid in report.redirects:
+        click.echo(f"{'would record' if dry_run else 'recorded'} redirect {source} as an alias of {aid}")
+    if dry_run:
+        click.echo(f"would merge {report.plan.merges} rows (more once learned session parameters are dropped); "
+                   "nothing changed")
+    else:
+        click.echo(f"merged {len(report.merges)} rows; {len(report.redirects)} redirects recorded as aliases")

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
+from scrapy.settings import Settings, default_settings
 
 from archive.catalogue import Catalogue
+from archive.errors import NewsArchiveError
+from archive.faults import StorageFault
 
 logger = logging.getLogger(__name__)
 
@@ -30,9 +32,31 @@ def crawl_settings(*, data_dir: Path, seeds: Path, outlets: tuple[str, ...] = ()
     return settings
 
 
+class CrawlNotStarted(NewsArchiveError):
+    """The crawl could not start (configuration error, no room, catalogue locked); the message says why."""
+
+
+class CrawlFailed(NewsArchiveError):
+    """The crawl ran but a fault (disk full, catalogue locked) stopped it; it is recorded as failed."""
+
+    def __init__(self, crawl_id: int, fault: StorageFault):
+        super().__init__(f"crawl {crawl_id} stopped and was recorded as failed: {fault}")
+        self.crawl_id = crawl_id
+        self.fault = fault
+
+
 def run_crawl(settings: Settings, spider: str | type = "outlets") -> int:
-    """Crawl the configured outlets once; return the id of the crawl row written to the catalogue."""
-    process = CrawlerProcess(settings, install_root_handler=False)
+    """Crawl the configured outlets once; return the id of the crawl row written to the catalogue.
+
+    Raises:
+        CrawlNotStarted: (or the NewsArchiveError itself, e.g. a ConfigError) when the crawl could not start.
+        CrawlFailed: when a storage fault stopped the crawl.
+    """
+    if hasattr(default_settings, "LOG_INSTALL_ROOT_HANDLER"):  # newer Scrapy deprecates the argument
+        settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+        process = CrawlerProcess(settings)
+    else:
+        process = CrawlerProcess(settings, install_root_handler=False)
     crawler = process.create_crawler(spider)
     # Scrapy installs its graceful SIGTERM/SIGINT handlers only once the reactor runs; a signal that comes
     # earlier (a scheduler stopping right after it started the crawl) would kill the process with the crawl
@@ -40,7 +64,12 @@ def run_crawl(settings: Settings, spider: str | type = "outlets") -> int:
     early: list[int] = []
     previous = {sig: signal.signal(sig, lambda signum, frame: early.append(signum))
                 for sig in (signal.SIGTERM, signal.SIGINT)}
-    process.crawl(crawler)
+    start_errors: list[BaseException] = []
+
+    def _failed(failure: Any) -> None:
+        start_errors.append(failure.value)  # raised below, after the reactor has stopped
+
+    process.crawl(crawler).addErrback(_failed)
     from twisted.internet import reactor
 
     def _replay() -> None:
@@ -55,8 +84,19 @@ def run_crawl(settings: Settings, spider: str | type = "outlets") -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     session = getattr(crawler, "_newsarchive_session", None)
+    if start_errors:
+        exc = start_errors[0]
+        what = "could not start" if session is None or not session.closed else "failed"
+        if session is not None and not session.closed:
+            # the session opened (crawl row written) but a later component failed: record the crawl as failed
+            session.close(status="failed", error=f"the crawl could not start: {exc}")
+        if isinstance(exc, NewsArchiveError):
+            raise exc
+        raise CrawlNotStarted(f"the crawl {what}: {type(exc).__name__}: {exc}") from exc
     if session is None:
-        raise RuntimeError("the crawl did not start; see the log above")
+        raise CrawlNotStarted("the crawl did not start; see the log above")
+    if session.fault is not None:
+        raise CrawlFailed(session.crawl_id, session.fault)
     return session.crawl_id
 
 
@@ -85,4 +125,9 @@ def format_summary(rows: list[dict[str, Any]]) -> str:
         out.append("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths))))
         if n == 0:
             out.append("  ".join("-" * w for w in widths))
+    for r in rows:  # why pages failed, and how often the outlet asked us to slow down (README "Limits and safety")
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted((r.get("failure_reasons") or {}).items()))
+        throttled = f"; throttled {r['throttled']} times (429/Retry-After)" if r.get("throttled") else ""
+        if reasons or throttled:
+            out.append(f"{r['outlet']} failures: {reasons or 'none'}{throttled}")
     return "\n".join(out)

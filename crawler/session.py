@@ -6,13 +6,17 @@ import logging
 import os
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from archive import aliases, history
 from archive.catalogue import Catalogue
+from archive.errors import ConfigError
+from archive.faults import CATALOGUE_LOCKED, DISK_FULL, DiskReserve, StorageFault, as_fault
 from archive.integrity import pid_alive, recover
 from archive.records import Exchange
 from archive.warc import WarcArchive, sha1_digest, warc_date
@@ -22,6 +26,7 @@ from crawler.config import Outlet, load_outlets, select_outlets
 logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CLOSE_PATIENCE = 120.0  # seconds the final crawl-row write waits for a catalogue lock after a fault
 COUNT_KEYS = ("pages_fetched", "articles_new", "articles_updated", "articles_unchanged", "articles_irrelevant",
               "failures")
 
@@ -52,6 +57,10 @@ class ArchiveConfig:
     sitemap_max_urls: int
     extract_workers: int
     lexicon: Path
+    busy_timeout: float = 30.0
+    disk_reserve: int = 0
+    watch_backoff: str = history.DEFAULT_BACKOFF_SPEC
+    aliases: bool = True
 
     @classmethod
     def from_settings(cls, settings: Any) -> ArchiveConfig:
@@ -74,10 +83,36 @@ class ArchiveConfig:
         return cls(
             data_dir=Path(get("ARCHIVE_DATA_DIR")), seeds=seeds, outlets=tuple(outlets),
             trigger=str(get("ARCHIVE_TRIGGER")), warc_prefix=str(get("ARCHIVE_WARC_PREFIX")),
-            warc_max_size=int(get("ARCHIVE_WARC_MAX_SIZE")), warc_fsync=_bool(get("ARCHIVE_WARC_FSYNC")),
-            contact_url=contact, user_agent=user_agent, sitemap_max_urls=int(get("CRAWL_SITEMAP_MAX_URLS")),
-            extract_workers=int(get("EXTRACT_WORKERS")), lexicon=lexicon,
+            warc_max_size=_number(int, "ARCHIVE_WARC_MAX_SIZE", get), warc_fsync=_bool(get("ARCHIVE_WARC_FSYNC")),
+            contact_url=contact, user_agent=user_agent,
+            sitemap_max_urls=_number(int, "CRAWL_SITEMAP_MAX_URLS", get),
+            extract_workers=_number(int, "EXTRACT_WORKERS", get), lexicon=lexicon,
+            busy_timeout=_number(float, "ARCHIVE_BUSY_TIMEOUT", get),
+            disk_reserve=_number(int, "ARCHIVE_DISK_RESERVE", get),
+            watch_backoff=_backoff(str(get("ARCHIVE_WATCH_BACKOFF"))),
+            aliases=_bool(get("ARCHIVE_ALIASES")),
         )
+
+
+def _number(kind: Callable[[Any], Any], name: str, get: Callable[[str], Any]) -> Any:
+    """Setting ``name`` as an int or float, or a ConfigError that names it and the fix."""
+    value = get(name)
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or number < 0:
+        raise ConfigError("settings", f"{value!r} is not a {'whole ' if kind is int else ''}number of 0 or more; "
+                          f"pass -s {name}=<number>", key=name)
+    return number
+
+
+def _backoff(spec: str) -> str:
+    try:
+        history.parse_backoff(spec)
+    except ValueError as exc:
+        raise ConfigError("settings", f"{exc}", key="ARCHIVE_WATCH_BACKOFF") from None
+    return spec
 
 
 def _bool(value: Any) -> bool:
@@ -93,13 +128,27 @@ class ArchiveSession:
         self.config = config
         self.outlets: list[Outlet] = select_outlets(load_outlets(config.seeds), list(config.outlets))
         self.by_name = {o.name: o for o in self.outlets}
+        if not config.contact_url:
+            logger.warning("CRAWL_CONTACT_URL is not set: the sites cannot tell who runs this crawl; set it with "
+                           "-s CRAWL_CONTACT_URL=https://example.org/about-this-crawl")
         self.uid = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
-        config.data_dir.mkdir(parents=True, exist_ok=True)
-        self.catalogue = Catalogue(config.data_dir / "catalogue.db")
-        self._recover_if_interrupted()
-        self.catalogue.upsert_outlets(_outlet_row(o) for o in self.outlets)
-        self.crawl_id = self.catalogue.start_crawl(self.uid, config.trigger, [o.name for o in self.outlets],
-                                                   pid=os.getpid())
+        self.fault: StorageFault | None = None
+        self.on_fault: Callable[[str], None] | None = None  # set by the Scrapy glue: stops the engine
+        self.reserve = DiskReserve(config.data_dir, config.disk_reserve)
+        try:
+            # a fault here (no room, catalogue locked) means the crawl never starts: nothing is recorded
+            config.data_dir.mkdir(parents=True, exist_ok=True)
+            self.reserve.claim()
+            self.catalogue = Catalogue(config.data_dir / "catalogue.db", busy_timeout=config.busy_timeout)
+            self._recover_if_interrupted()
+            self.catalogue.upsert_outlets(_outlet_row(o) for o in self.outlets)
+            self.crawl_id = self.catalogue.start_crawl(self.uid, config.trigger, [o.name for o in self.outlets],
+                                                       pid=os.getpid())
+        except Exception as exc:
+            fault = as_fault(exc)
+            if fault is None:
+                raise
+            raise fault from exc
         self.warc = WarcArchive(
             config.data_dir, prefix=config.warc_prefix, max_size=config.warc_max_size, fsync=config.warc_fsync,
             warcinfo={
@@ -113,6 +162,7 @@ class ArchiveSession:
         )
         self.counts: dict[str, Counter[str]] = {o.name: Counter() for o in self.outlets}
         self.closed = False
+        self._session_params: dict[str, tuple[str, ...]] = {}  # outlet -> learned session parameters (cache)
 
     def outlet_for(self, url: str, hint: str | None = None) -> Outlet | None:
         """The outlet a URL belongs to: ``hint`` (the request's outlet) if given, else the first owning outlet."""
@@ -128,7 +178,10 @@ class ArchiveSession:
         dead = [row for row in self.catalogue.db["crawls"].rows_where("status = 'running'")
                 if not pid_alive(row["pid"])]
         open_files = list((self.config.data_dir / "warc").glob("*.open"))
-        if not dead and not open_files:
+        # a crawl stopped by a fault (disk full, catalogue locked) may have left a record without its row or an
+        # article without its text file: the crawl after it repairs that
+        last = next(iter(self.catalogue.db.query("select status from crawls order by id desc limit 1")), None)
+        if not dead and not open_files and not (last and last["status"] == "failed"):
             return
         report = recover(self.config.data_dir, self.catalogue, outlet_for=self._outlet_name)
         with self.catalogue.db.conn:
@@ -142,6 +195,28 @@ class ArchiveSession:
         outlet = self.outlet_for(url)
         return outlet.name if outlet else None
 
+    def guard(self, exc: BaseException) -> bool:
+        """If ``exc`` is a storage fault (disk full, catalogue locked, I/O error), stop the crawl and return True."""
+        fault = as_fault(exc)
+        if fault is None:
+            return False
+        self.trip(fault)
+        return True
+
+    def trip(self, fault: StorageFault) -> None:
+        """Stop the crawl for ``fault`` (once): no more archiving, the disk reserve freed, the engine told to stop."""
+        if self.fault is not None:
+            return
+        self.fault = fault
+        logger.error("stopping the crawl: %s", fault)
+        if fault.reason == DISK_FULL:
+            self.reserve.release()
+        elif fault.reason == CATALOGUE_LOCKED:
+            # the writes still in flight fail at once instead of each waiting out the busy timeout
+            self.catalogue.set_busy_timeout(0)
+        if self.on_fault is not None:
+            self.on_fault(fault.reason)
+
     def count(self, outlet: str | None, key: str, n: int = 1) -> None:
         """Add ``n`` to an outlet's counter (pages_fetched, articles_new, failures, ...)."""
         self.counts.setdefault(outlet or "-", Counter())[key] += n
@@ -153,6 +228,16 @@ class ArchiveSession:
         full capture, becomes a revisit record referring to that capture instead of a second copy of the body.
         Returns (capture id, id of the capture revisited or None).
         """
+        if self.fault is not None:
+            raise self.fault  # stopping: archive nothing more (a disk-full crawl must not eat its reserve)
+        try:
+            return self._archive(ex, outlet)
+        except Exception as exc:
+            if self.guard(exc):
+                raise self.fault from exc  # type: ignore[misc]
+            raise
+
+    def _archive(self, ex: Exchange, outlet: str | None) -> tuple[int, int | None]:
         prior = None
         if ex.method == "GET" and ex.status in (200, 304):
             prior = self.catalogue.latest_capture(ex.url, status=200)
@@ -171,6 +256,19 @@ class ArchiveSession:
         self.count(outlet, "pages_fetched")
         return capture_id, refers_to
 
+    def session_params(self, outlet: str) -> tuple[str, ...]:
+        """The query parameters learned to be session tokens on an outlet: dropped from its URLs (archive.aliases)."""
+        if outlet not in self._session_params:
+            self._session_params[outlet] = aliases.learned_params(self.catalogue.db, outlet)
+        return self._session_params[outlet]
+
+    def learn_session_params(self, outlet: str, names: tuple[str, ...], evidence: str) -> list[str]:
+        """Remember parameters as session tokens of an outlet; return the ones new to it."""
+        with self.catalogue.db.conn:
+            new = aliases.learn_params(self.catalogue.db, outlet, names, evidence)
+        self._session_params.pop(outlet, None)
+        return new
+
     def validators(self, url: str) -> dict[str, str]:
         """Conditional request headers (If-None-Match, If-Modified-Since) from the URL's latest full capture."""
         prior = self.catalogue.latest_capture(url, status=200)
@@ -183,9 +281,17 @@ class ArchiveSession:
 
     def record_failure(self, outlet: str | None, url: str, stage: str, reason: str, detail: str = "",
                        capture_id: int | None = None) -> None:
-        """Record and count a page that yielded no article."""
-        self.catalogue.record_failure(self.crawl_id, outlet, url, stage, reason, detail, capture_id)
+        """Record and count a page that yielded no article (nothing once a fault stopped the crawl)."""
+        if self.fault is not None:
+            return
+        try:
+            self.catalogue.record_failure(self.crawl_id, outlet, url, stage, reason, detail, capture_id)
+        except Exception as exc:
+            if self.guard(exc):
+                return
+            raise
         self.count(outlet, "failures")
+        self.count(outlet, f"failure:{reason}")  # per-reason counts go into crawls.counts (failure_reasons)
 
     def totals(self) -> dict[str, int]:
         """The crawl's counts summed over outlets."""
@@ -195,17 +301,42 @@ class ArchiveSession:
         return {k: int(total.get(k, 0)) for k in COUNT_KEYS}
 
     def close(self, status: str = "finished", error: str | None = None) -> None:
-        """Close the WARC file and record the crawl's outcome (idempotent)."""
+        """Close the WARC file and record the crawl's outcome (idempotent); a fault makes it ``failed``."""
         if self.closed:
             return
         self.closed = True
         try:
             self.warc.close()
+        except Exception as exc:
+            if not self.guard(exc):
+                raise
         finally:
-            per_outlet = {name: {k: int(c.get(k, 0)) for k in COUNT_KEYS} for name, c in self.counts.items()}
+            self._record_outcome(status, error)
+
+    def _record_outcome(self, status: str, error: str | None) -> None:
+        if self.fault is not None:
+            status, error = "failed", str(self.fault)
+            # the crawl row must say why it stopped: wait longer for a lock than a page write would
+            self.catalogue.set_busy_timeout(max(self.config.busy_timeout, CLOSE_PATIENCE))
+        per_outlet = {name: {k: int(c.get(k, 0)) for k in COUNT_KEYS} for name, c in self.counts.items()}
+        for name, c in self.counts.items():  # refusal reasons and back-off (README "Limits and safety")
+            reasons = {k.split(":", 1)[1]: int(v) for k, v in sorted(c.items()) if k.startswith("failure:")}
+            if reasons:
+                per_outlet[name]["failure_reasons"] = reasons  # type: ignore[assignment]
+            if c.get("throttled"):
+                per_outlet[name]["throttled"] = int(c["throttled"])
+        try:
             self.catalogue.finish_crawl(self.crawl_id, status, self.totals(), per_outlet, error=error)
-            # version diffs, deletion and return events, re-check plans of new articles
-            self.catalogue.reconcile_history(self.crawl_id)
+            if self.fault is None:
+                # version diffs, deletion and return events, re-check plans of new articles (after a fault the
+                # next crawl, or the scheduler, does this)
+                self.catalogue.reconcile_history(self.crawl_id, history.parse_backoff(self.config.watch_backoff))
+        except Exception as exc:
+            if not self.guard(exc):
+                raise
+            logger.error("could not record the end of crawl %s (%s); the next crawl marks it interrupted",
+                         self.uid, exc)
+        finally:
             self.catalogue.close()
 
 
