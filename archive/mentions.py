@@ -119,5 +119,5 @@ def backfill(db: sqlite_utils.Database, *, batch: int = 2000) -> int:
         if rows:
             db[TABLE].insert_all(rows, replace=True)
         total += len(rows)
-    logger.info("mentions backfilled: %d rows", total)
+    logger.debug("mentions backfilled: %d rows", total)
     return total

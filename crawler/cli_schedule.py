@@ -249,6 +249,7 @@ def recrawl(urls: tuple[str, ...], seeds: Path, data_dir: Path, outlet: str | No
 
 def _run(data_dir: Path, seeds: Path, targets: list[Any], trigger: str, conditional: bool,
          overrides: dict[str, str]) -> int:
+    from crawler.limits import Limits
     from crawler.runner import crawl_settings
     from crawler.spiders.recrawl import run_recrawl
 
@@ -256,6 +257,7 @@ def _run(data_dir: Path, seeds: Path, targets: list[Any], trigger: str, conditio
                               trigger=trigger, overrides={
                                   "RECRAWL_TARGETS": [[t.url, t.outlet] for t in targets],
                                   "RECRAWL_CONDITIONAL": conditional, **overrides})
+    Limits.from_settings(settings)  # a bad limit (-s CRAWL_...=x) is a ConfigError, as for crawl: no traceback
     return run_recrawl(settings)
 
 

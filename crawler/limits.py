@@ -55,11 +55,7 @@ class Limits:
         allow = get("ARCHIVE_ALLOW_PRIVATE")
         if isinstance(allow, str):
             allow = allow.strip().lower() not in ("0", "false", "no", "off", "")
-        try:
-            limits = cls._build(get, allow)
-        except (TypeError, ValueError) as exc:
-            raise ConfigError("settings", f"a limit is not a number ({exc}); see README \"Limits and safety\"") \
-                from None
+        limits = cls._build(get, allow)
         for name in ("url_max_length", "sitemap_max_fetches", "outlet_max_pages", "outlet_max_bytes",
                      "robots_max_size"):
             if getattr(limits, name) <= 0:
@@ -71,13 +67,24 @@ class Limits:
 
     @classmethod
     def _build(cls, get: Any, allow: Any) -> Limits:
+        def number(kind: Any, name: str, fallback: Any = None) -> Any:
+            value = get(name, fallback)
+            try:
+                return kind(value)
+            except (TypeError, ValueError):
+                raise ConfigError("settings", f"{value!r} is not a number; pass -s {name}=<number> "
+                                  "(see README \"Limits and safety\")", key=name) from None
+
         return cls(
-            allow_private=bool(allow), url_max_length=int(get("CRAWL_URL_MAX_LENGTH")),
-            sitemap_max_depth=int(get("CRAWL_SITEMAP_MAX_DEPTH")),
-            sitemap_max_fetches=int(get("CRAWL_SITEMAP_MAX_FETCHES")),
-            outlet_max_pages=int(get("CRAWL_OUTLET_MAX_PAGES")), outlet_max_bytes=int(get("CRAWL_OUTLET_MAX_BYTES")),
-            robots_max_size=int(get("CRAWL_ROBOTS_MAX_SIZE")), retry_after_max=float(get("CRAWL_RETRY_AFTER_MAX")),
-            max_size=int(get("DOWNLOAD_MAXSIZE", 32 * 1024 * 1024)), redirect_max=int(get("REDIRECT_MAX_TIMES", 10)),
+            allow_private=bool(allow), url_max_length=number(int, "CRAWL_URL_MAX_LENGTH"),
+            sitemap_max_depth=number(int, "CRAWL_SITEMAP_MAX_DEPTH"),
+            sitemap_max_fetches=number(int, "CRAWL_SITEMAP_MAX_FETCHES"),
+            outlet_max_pages=number(int, "CRAWL_OUTLET_MAX_PAGES"),
+            outlet_max_bytes=number(int, "CRAWL_OUTLET_MAX_BYTES"),
+            robots_max_size=number(int, "CRAWL_ROBOTS_MAX_SIZE"),
+            retry_after_max=number(float, "CRAWL_RETRY_AFTER_MAX"),
+            max_size=number(int, "DOWNLOAD_MAXSIZE", 32 * 1024 * 1024),
+            redirect_max=number(int, "REDIRECT_MAX_TIMES", 10),
         )
 
 

@@ -110,3 +110,12 @@ def test_allow_private_lets_the_operator_fetch_them(sites, tmp_path: Path) -> No
     result = recrawl(seeds, tmp_path / "data", "--any-outlet", "--allow-private", f"{running.bases['internal']}/secret")
     assert "not fetched" not in result.stdout, result.stdout + result.stderr[-2000:]
     assert "/secret" in running.paths("internal")
+
+
+def test_a_bad_limit_is_a_message_not_a_traceback(sites, tmp_path: Path) -> None:
+    running, seeds = sites
+    result = recrawl(seeds, tmp_path / "data", "-s", "CRAWL_URL_MAX_LENGTH=long", "--any-outlet",
+                     running.bases["internal"] + "/")
+    assert result.returncode == 1, result.stdout + result.stderr[-2000:]
+    assert "CRAWL_URL_MAX_LENGTH" in result.stderr and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert running.paths("internal") == []
