@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -226,22 +227,23 @@ def _hit_pattern(text: str, terms: QueryTerms) -> re.Pattern[str] | None:
     return re.compile(r"(?<![^\W_])(" + "|".join(map(re.escape, found)) + r")(?![^\W_])")
 
 
-def _marked(text: str, pattern: re.Pattern[str] | None) -> str:
-    """``text`` escaped, with the words of ``pattern`` in ``<mark>``."""
+def _marked(text: str, pattern: re.Pattern[str] | None, render: Callable[[str], str] = escape) -> str:
+    """``text`` as HTML (each piece through ``render``, which must escape), with the words of ``pattern`` in ``<mark>``."""
     if pattern is None:
-        return escape(text)
+        return str(render(text))
     parts = pattern.split(text)  # the captured hits are at the odd positions
-    return "".join(f"<mark>{escape(p)}</mark>" if i % 2 else escape(p) for i, p in enumerate(parts))
+    return "".join(f"<mark>{render(p)}</mark>" if i % 2 else str(render(p)) for i, p in enumerate(parts))
 
 
-def highlight_html(text: str | None, query: str | QueryTerms) -> str:
-    """``text`` as HTML (escaped) with every word the query matched wrapped in ``<mark>``."""
+def highlight_html(text: str | None, query: str | QueryTerms, render: Callable[[str], str] = escape) -> str:
+    """``text`` as HTML (escaped by ``render``) with every word the query matched wrapped in ``<mark>``."""
     terms = query if isinstance(query, QueryTerms) else query_terms(query)
     text = text or ""
-    return _marked(text, _hit_pattern(text, terms))
+    return _marked(text, _hit_pattern(text, terms), render)
 
 
-def snippet_html(text: str | None, query: str | QueryTerms, words: int = SNIPPET_WORDS) -> str:
+def snippet_html(text: str | None, query: str | QueryTerms, words: int = SNIPPET_WORDS,
+                 render: Callable[[str], str] = escape) -> str:
     """The ``words``-word passage of ``text`` with the most hits, as escaped HTML with ``<mark>``ed hits.
 
     Paragraph breaks become spaces; "…" marks text left out at either end. No hit: the opening words.
@@ -251,7 +253,7 @@ def snippet_html(text: str | None, query: str | QueryTerms, words: int = SNIPPET
     pattern = _hit_pattern(text, terms)
     spans = [m.span() for m in _DISPLAY_WORD_RE.finditer(text)]
     if len(spans) <= words:
-        return _marked(text, pattern)
+        return _marked(text, pattern, render)
     hit_starts = {m.start() for m in pattern.finditer(text)} if pattern else set()
     hit = [1 if start in hit_starts else 0 for start, _ in spans]
     best, best_start, window = -1, 0, sum(hit[:words])
@@ -264,5 +266,5 @@ def snippet_html(text: str | None, query: str | QueryTerms, words: int = SNIPPET
     first_hit = next((k for k in range(best_start, best_start + words) if hit[k]), best_start)
     start = max(0, min(first_hit - 6, len(spans) - words))
     passage = text[spans[start][0]:spans[start + words - 1][1]]
-    html = _marked(passage, pattern)
+    html = _marked(passage, pattern, render)
     return ("… " if start > 0 else "") + html + (" …" if start + words < len(spans) else "")

@@ -123,6 +123,8 @@ def test_search_filters(ds: Any, sample: dict[str, Any]) -> None:
     dates = {i: _sql(sample, "select published from articles where id = ?", [i])[0][0] for i in everything}
     assert in_july == {i for i, d in dates.items() if d.startswith("2019-07")} and in_july
     assert _hits(get(ds, f"/search?q={q}&language=en").text) == []
+    arabic = {i for i in everything if _sql(sample, "select language from articles where id = ?", [i])[0][0] == "ar"}
+    assert arabic and set(_hits(get(ds, f"/search?q={q}&language=ar").text)) == arabic
 
 
 def test_search_counts_per_outlet_and_month_add_up(ds: Any, sample: dict[str, Any]) -> None:
@@ -218,6 +220,12 @@ def test_landing_page_leads_with_search_and_latest_articles(ds: Any, sample: dic
     newest = [r[0] for r in _sql(sample, "select id from articles where relevant = 1 and published is not null "
                                          "order by published desc limit 8")]
     assert latest == newest
+    # each of them shows its outlet, date, relevance and an excerpt, not only a title
+    block = html.split('id="latest"')[1].split("</ol>")[0]
+    assert block.count('class="na-outlet"') == len(latest) and block.count('class="na-date"') == len(latest)
+    assert block.count("relevance ") == len(latest)
+    assert all(len(re.sub(r"<[^>]+>", "", p).strip()) > 20
+               for p in re.findall(r'class="na-hit-snippet"[^>]*>(.*?)</p>', block, re.S))
 
 
 def test_articles_view_leads_with_title_outlet_published_relevance_excerpt(ds: Any) -> None:
@@ -313,3 +321,27 @@ def test_charts_title_says_the_unit_the_bars_use(ds: Any) -> None:
     unit = re.search(r'data-unit="(day|month)"', html).group(1)
     assert f'<h2 id="per-day-title">Articles per {unit} per outlet' in html
     assert f"articles per {unit}</text>" in html
+
+
+def test_search_hits_isolate_latin_and_dates_inside_right_to_left_text() -> None:
+    from archive.search import highlight_html, snippet_html
+
+    text = "قالت وكالة Reuters إن سعر البرميل بلغ 4.48 دولار في طرابلس يوم 2019-08-09 بعد اشتباكات"
+    html = snippet_html(text, "طرابلس", render=isolate)
+    assert "<mark>طرابلس</mark>" in html
+    assert '<bdi dir="ltr">Reuters</bdi>' in html and '<bdi dir="ltr">2019-08-09</bdi>' in html
+    assert '<bdi dir="ltr">4.48</bdi>' in html
+    title = highlight_html("اشتباكات في طرابلس - BBC", "طرابلس", render=isolate)
+    assert "<mark>طرابلس</mark>" in title and '<bdi dir="ltr">BBC</bdi>' in title
+    # without a renderer: escaped text, as before
+    assert "<bdi" not in snippet_html(text, "طرابلس") and "<mark>طرابلس</mark>" in snippet_html(text, "طرابلس")
+
+
+def test_search_page_isolates_ltr_runs_in_its_hits(ds: Any) -> None:
+    html = get(ds, "/search?q=" + quote("طرابلس")).text
+    snippets = re.findall(r'class="na-hit-snippet"[^>]*>(.*?)</p>', html, re.S)
+    assert snippets
+    # the page renders hits through the isolating renderer: no bare Latin word outside a <bdi>
+    for snippet in snippets:
+        bare = re.sub(r"<bdi[^>]*>.*?</bdi>", "", snippet)
+        assert not re.search(r"[A-Za-z]{2,}", unescape(re.sub(r"<[^>]+>", "", bare))), snippet

@@ -14,6 +14,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from archive.search import fts_query, highlight_html, query_terms, snippet_html
+from crawler.datasette_plugin.cells import isolate
 
 logger = logging.getLogger(__name__)
 
@@ -152,8 +153,9 @@ async def run_search(db: Any, search: SearchRequest) -> dict[str, Any]:
     rows = (await db.execute(sql, {**params, "window": RANK_WINDOW, "limit": PAGE_SIZE,
                                    "offset": (search.page - 1) * PAGE_SIZE})).rows if total else []
     terms = query_terms(search.q)
-    hits = [{**dict(r), "title_html": Markup(highlight_html(r["title"], terms)),
-             "snippet_html": Markup(snippet_html(r["text"], terms)), "rank": -r["rank"]}
+    # dates, numbers and Latin words inside the right-to-left hit are isolated, as everywhere else (cells.isolate)
+    hits = [{**dict(r), "title_html": Markup(highlight_html(r["title"], terms, render=isolate)),
+             "snippet_html": Markup(snippet_html(r["text"], terms, render=isolate)), "rank": -r["rank"]}
             for r in rows]
     return {"hits": hits, "total": total, "ranked": min(total, RANK_WINDOW), "per_outlet": sorted(per_outlet.items()),
             "per_month": sorted(per_month.items())}
