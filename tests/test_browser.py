@@ -154,6 +154,10 @@ def test_search_ranks_and_highlights_on_the_first_screen(page: Any, server: dict
     # the first screen shows results, and the counts per outlet and month beside them
     assert hits.first.bounding_box()["y"] + 60 < 900
     assert page.locator("#per-outlet li").count() >= 1 and page.locator("#per-month li").count() >= 1
+    # a query with many hits comes back in bm25 order: the score each hit carries falls down the list
+    page.goto(server["catalogue"] + "/search?q=" + quote("طرابلس"))
+    ranks = [float(r) for r in page.locator("li.na-hit").evaluate_all("els => els.map(e => e.dataset.rank)")]
+    assert len(ranks) >= 3 and ranks == sorted(ranks, reverse=True) and ranks[0] > ranks[-1]
 
 
 def test_search_filters_and_export_links(page: Any, server: dict[str, Any], tmp_path: Path) -> None:
