@@ -13,6 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from archive import stories, textexport
+from archive.transactions import immediate
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ def release_stale_same_body(db: sqlite_utils.Database, article: dict[str, Any], 
                                         [article["id"], *urls])}
     if hows != {"same-body"}:
         return False
-    with db.conn:
+    with immediate(db):
         db.execute(f"delete from article_aliases where article_id = ? and url in ({marks})", [article["id"], *urls])
     logger.info("%s no longer serves the body of article %s: released as its own article", urls[0], article["id"])
     return True
@@ -188,7 +189,7 @@ def merge_articles(db: sqlite_utils.Database, data_dir: Path, keep: str, drop: s
     seqs = [s for s in (a["seq"], b["seq"]) if s is not None]
     seq = min(seqs) if seqs else None
     old_files = [f for f in (a["text_file"], b["text_file"]) if f]
-    with db.conn:
+    with immediate(db):
         moved, folded = _renumber_versions(db, keep, drop)
         # every other table that refers to articles by article_id (events, mentions, ...), in one query
         tables = [r[0] for r in db.execute(
@@ -234,7 +235,7 @@ def rekey_article(db: sqlite_utils.Database, data_dir: Path, aid: str, new_url: 
     if row is None:
         raise KeyError(f"no article {aid!r}")
     new_id = url_id(new_url)
-    with db.conn:
+    with immediate(db):
         copy = {**row, "id": new_id, "url": new_url, "seq": None, "text_file": None, "story_id": None,
                 "story_match": None, "story_score": None}
         db["articles"].insert(copy)

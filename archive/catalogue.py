@@ -22,6 +22,7 @@ from archive import aliases, history, stories
 from archive.records import Exchange, ExtractedArticle, Relevance, WarcLocation
 from archive.schema import migrations
 from archive.search import index_text
+from archive.transactions import immediate
 
 logger = logging.getLogger(__name__)
 
@@ -86,13 +87,13 @@ class Catalogue:
 
     def upsert_outlets(self, outlets: Iterable[dict[str, Any]]) -> None:
         """Insert or refresh outlet rows (plain dicts with the outlets table's columns)."""
-        with self.db.conn:
+        with immediate(self.db):
             for row in outlets:
                 self.db["outlets"].upsert({**row, "updated_at": now_iso()}, pk="name")
 
     def start_crawl(self, uid: str, trigger: str, outlets: list[str], pid: int | None = None) -> int:
         """Record the start of a crawl and return its id."""
-        with self.db.conn:
+        with immediate(self.db):
             table = self.db["crawls"].insert({
                 "uid": uid, "trigger": trigger, "outlets": json.dumps(outlets), "started_at": now_iso(),
                 "status": "running", "pid": pid, "pages_fetched": 0, "articles_new": 0, "articles_updated": 0,
@@ -104,7 +105,7 @@ class Catalogue:
                      per_outlet: dict[str, dict[str, int]] | None = None, error: str | None = None,
                      exit_code: int | None = None) -> None:
         """Record the end of a crawl with its outcome, its totals and its counts per outlet."""
-        with self.db.conn:
+        with immediate(self.db):
             self.db["crawls"].update(crawl_id, {
                 **totals, "status": status, "ended_at": now_iso(), "error": error, "exit_code": exit_code,
                 "counts": json.dumps(per_outlet or {}, sort_keys=True),
@@ -124,7 +125,7 @@ class Catalogue:
             "location": ex.header("Location"), "ip_address": ex.ip_address, "etag": ex.header("ETag"),
             "last_modified": ex.header("Last-Modified"),
         }
-        with self.db.conn:
+        with immediate(self.db):
             table = self.db["captures"].insert(row)
         return int(table.last_pk)
 
@@ -141,7 +142,7 @@ class Catalogue:
     def record_failure(self, crawl_id: int | None, outlet: str | None, url: str, stage: str, reason: str,
                        detail: str = "", capture_id: int | None = None) -> None:
         """Record why a page yielded no article (fetch error, HTTP error, extraction failure)."""
-        with self.db.conn:
+        with immediate(self.db):
             self.db["failures"].insert({
                 "crawl_id": crawl_id, "outlet": outlet, "url": url, "stage": stage, "reason": reason,
                 "detail": detail[:2000], "capture_id": capture_id, "at": now_iso(),
@@ -174,7 +175,7 @@ class Catalogue:
             "last_seen": fetched_at, "capture_id": capture_id, "text_digest": digest, "status": "live",
             "search_text": index_text(article.title, article.text),
         }
-        with self.db.conn:
+        with immediate(self.db):
             if existing is None:
                 self.db["articles"].insert({"id": aid, "first_seen": fetched_at, "versions": 1, **fields})
                 self._add_version(aid, 1, article, digest, capture_id, fetched_at)
@@ -201,7 +202,7 @@ class Catalogue:
         row = self.get_article(aid)
         if row and row["seq"] is not None:
             return int(row["seq"])
-        with self.db.conn:
+        with immediate(self.db):
             # a counter, not max(seq) + 1: a number stays given even if its article row is deleted
             self.db.execute("insert or ignore into counters (name, value) "
                             "select 'corpus_seq', coalesce(max(seq), -1) from articles")
@@ -212,7 +213,7 @@ class Catalogue:
 
     def set_text_file(self, aid: str, relpath: str) -> None:
         """Remember which corpus file holds the article."""
-        with self.db.conn:
+        with immediate(self.db):
             self.db["articles"].update(aid, {"text_file": relpath})
 
     # -- frontier, revisits -------------------------------------------------------------------------
@@ -221,7 +222,7 @@ class Catalogue:
         """Remember a discovered URL as pending unless it is known already; return its frontier status."""
         # a URL already known as an article or one of its aliases is archived: not fetched again by discovery
         known = kind == "article" and aliases.find_article(self.db, [url]) is not None
-        with self.db.conn:
+        with immediate(self.db):
             self.db.execute(
                 "insert or ignore into frontier (url, outlet, kind, discovered_at, crawl_id, status, attempts, "
                 "reason) values (?, ?, ?, ?, ?, ?, 0, ?)",
@@ -232,7 +233,7 @@ class Catalogue:
 
     def settle(self, url: str, status: str = "done", reason: str | None = None, give_up_after: int = 3) -> None:
         """Mark a frontier URL as archived ("done") or refused; a "retry" stays pending for a few attempts."""
-        with self.db.conn:
+        with immediate(self.db):
             if status == "retry":
                 self.db.execute(
                     "update frontier set attempts = attempts + 1, reason = ?, "
@@ -258,7 +259,7 @@ class Catalogue:
 
     def touch_article(self, aid: str, seen_at: str) -> None:
         """Note that an unchanged article was seen again."""
-        with self.db.conn:
+        with immediate(self.db):
             self.db["articles"].update(aid, {"last_seen": seen_at, "status": "live"})
 
     # -- schedules, crawl outcomes and article history (archive.history) ------------------------------
@@ -298,13 +299,13 @@ class Catalogue:
             row["error"] = error[-4000:]
         if log_file is not None:
             row["log_file"] = log_file
-        with self.db.conn:
+        with immediate(self.db):
             self.db["crawls"].update(crawl_id, row)
 
     def record_failed_crawl(self, uid: str, trigger: str, outlets: list[str], *, started_at: str, pid: int | None,
                             exit_code: int | None, error: str, log_file: str | None = None) -> int:
         """Record a crawl whose process died before it could write its own row; return the row id."""
-        with self.db.conn:
+        with immediate(self.db):
             table = self.db["crawls"].insert({
                 "uid": uid, "trigger": trigger, "outlets": json.dumps(outlets), "started_at": started_at,
                 "ended_at": now_iso(), "status": "failed", "exit_code": exit_code, "pid": pid, "error": error[-4000:],
@@ -315,7 +316,7 @@ class Catalogue:
 
     def set_schedule(self, outlet: str, schedule: str, next_run_at: str | None, scheduler_pid: int | None) -> None:
         """Remember an outlet's schedule and next run as the running scheduler sees them (for ``status``)."""
-        with self.db.conn:
+        with immediate(self.db):
             self.db["schedules"].upsert({"outlet": outlet, "schedule": schedule, "next_run_at": next_run_at,
                                          "scheduler_pid": scheduler_pid, "updated_at": now_iso()}, pk="outlet")
 
@@ -326,7 +327,7 @@ class Catalogue:
     def add_event(self, article_id: str, kind: str, *, url: str, at: str, crawl_id: int | None = None,
                   capture_id: int | None = None, http_status: int | None = None, detail: str = "") -> None:
         """Record a deletion or return of an article."""
-        with self.db.conn:
+        with immediate(self.db):
             self.db["article_events"].insert({
                 "article_id": article_id, "kind": kind, "url": url, "at": at, "crawl_id": crawl_id,
                 "capture_id": capture_id, "http_status": http_status, "detail": detail})
@@ -343,7 +344,7 @@ class Catalogue:
                           backoff: tuple[history.DeltaRule, ...] = history.DEFAULT_BACKOFF) -> dict[str, int]:
         """After a crawl: diff new versions, record deletions (404/410) and returns, plan re-checks of new articles."""
         done = {"diffs": 0, "deleted": 0, "returned": 0, "watched": 0}
-        with self.db.conn:
+        with immediate(self.db):
             for v in list(self.db.query("select * from article_versions where version > 1 and diff is null")):
                 prev = list(self.db["article_versions"].rows_where(
                     "article_id = ? and version < ?", [v["article_id"], v["version"]], order_by="version desc",
@@ -403,7 +404,7 @@ class Catalogue:
     def mark_checked(self, article_ids: Iterable[str], at: datetime,
                      backoff: tuple[history.DeltaRule, ...] = history.DEFAULT_BACKOFF) -> None:
         """Record a re-check of each article and plan its next one by the back-off rule (or stop watching)."""
-        with self.db.conn:
+        with immediate(self.db):
             for aid in article_ids:
                 row = self.get_article(aid)
                 if row is None:
@@ -420,7 +421,7 @@ class Catalogue:
         row = self.db["captures"].get(capture_id)
         logger.warning("capture %d (%s) points at %s@%s, which is gone (%s); marking it missing", capture_id,
                        row["url"], row["warc_file"], row["warc_offset"], reason)
-        with self.db.conn:
+        with immediate(self.db):
             self.db["captures"].update(capture_id, {"record_type": "missing", "warc_file": None, "warc_offset": None,
                                                     "warc_length": None})
 
@@ -428,7 +429,7 @@ class Catalogue:
 
     def assign_story(self, aid: str, params: stories.StoryParams = stories.DEFAULT_PARAMS) -> str:
         """Group a new or changed article with its copies (other outlets, other URLs); return its story id."""
-        with self.db.conn:
+        with immediate(self.db):
             return stories.assign(self.db, aid, params).story_id
 
     def assign_missing_stories(self, params: stories.StoryParams = stories.DEFAULT_PARAMS) -> int:

@@ -20,6 +20,8 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.transactions import immediate
+
 logger = logging.getLogger(__name__)
 
 __all__ = ["CATEGORIES", "TABLE", "backfill", "create_table", "mention_rows", "record", "week_of"]
@@ -94,7 +96,7 @@ def record(db: sqlite_utils.Database, article: Mapping[str, Any]) -> int:
     if TABLE not in db.table_names():
         return 0
     rows = mention_rows(article)
-    with db.conn:
+    with immediate(db):
         db.execute(f"delete from {TABLE} where article_id = ?", [article["id"]])
         if rows:
             db[TABLE].insert_all(rows)

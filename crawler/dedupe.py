@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 
 from archive import aliases
 from archive.catalogue import Catalogue
+from archive.transactions import immediate
 from crawler.urls import alias_reason, canonicalize, identity_key, session_params_between, url_rank
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def learn_from_bodies(catalogue: Catalogue, outlets: list[str] | None = None, *,
                 if not new:
                     continue
                 if not dry_run:
-                    with catalogue.db.conn:
+                    with immediate(catalogue.db):
                         aliases.learn_params(catalogue.db, group["outlet"], new, f"{a} and {b} serve one body")
                 learned.setdefault(group["outlet"], []).extend(n.lower() for n in new)
     return learned
@@ -108,7 +109,7 @@ def learn_redirects(catalogue: Catalogue, *, dry_run: bool = False) -> list[tupl
         if article is None:
             continue
         if not dry_run:
-            with catalogue.db.conn:
+            with immediate(catalogue.db):
                 aliases.add_alias(catalogue.db, source, article["id"], "redirect", outlet=article["outlet"],
                                   capture_id=row["id"])
         found.append((source, article["id"]))
@@ -138,7 +139,7 @@ def sweep_params(catalogue: Catalogue, data_dir: Path, outlet: str, names: list[
         # drops the parameter from links from now on, and must find the article under what it asks for)
         rows = list(catalogue.db.query("select url, article_id, how from article_aliases where outlet = ? and url like ?",
                                        [outlet, f"%{name}=%"]))
-        with catalogue.db.conn:
+        with immediate(catalogue.db):
             for row in rows:
                 clean = canonicalize(row["url"], drop)
                 if clean != row["url"]:

@@ -10,6 +10,7 @@ from email.utils import parsedate_to_datetime
 from archive import aliases, mentions, textexport
 from archive.catalogue import text_digest
 from archive.records import ExtractedArticle, ExtractionFailure, Relevance
+from archive.transactions import immediate
 from crawler.dedupe import sweep_params
 from crawler.relevance import Lexicon, judge
 from crawler.session import ArchiveSession
@@ -72,7 +73,7 @@ def _ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url:
     fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
     outcome, row = session.catalogue.save_article(outlet=outlet_name, canonical_url=canonical, article=article,
                                                   relevance=relevance, capture_id=capture_id, fetched_at=fetched_at)
-    with session.catalogue.db.conn:
+    with immediate(session.catalogue.db):
         for other, how in other_urls:
             aliases.add_alias(session.catalogue.db, other, row["id"], how, outlet=outlet_name, capture_id=capture_id)
     if outcome != "unchanged":

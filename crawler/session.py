@@ -19,6 +19,7 @@ from archive.errors import ConfigError
 from archive.faults import CATALOGUE_LOCKED, DISK_FULL, DiskReserve, StorageFault, as_fault
 from archive.integrity import pid_alive, recover
 from archive.records import Exchange
+from archive.transactions import immediate
 from archive.warc import WarcArchive, sha1_digest, warc_date
 from crawler import defaults
 from crawler.config import Outlet, load_outlets, select_outlets
@@ -184,7 +185,7 @@ class ArchiveSession:
         if not dead and not open_files and not (last and last["status"] == "failed"):
             return
         report = recover(self.config.data_dir, self.catalogue, outlet_for=self._outlet_name)
-        with self.catalogue.db.conn:
+        with immediate(self.catalogue.db):
             for row in dead:
                 self.catalogue.db["crawls"].update(row["id"], {"status": "interrupted"})
         logger.warning("recovered from %d interrupted crawl(s): %d WARC files repaired, %d captures re-added, "
@@ -264,7 +265,7 @@ class ArchiveSession:
 
     def learn_session_params(self, outlet: str, names: tuple[str, ...], evidence: str) -> list[str]:
         """Remember parameters as session tokens of an outlet; return the ones new to it."""
-        with self.catalogue.db.conn:
+        with immediate(self.catalogue.db):
             new = aliases.learn_params(self.catalogue.db, outlet, names, evidence)
         self._session_params.pop(outlet, None)
         return new

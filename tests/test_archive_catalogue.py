@@ -95,3 +95,15 @@ def test_seq_never_reused_after_a_row_is_deleted(cat):
     _, row = cat.save_article(outlet="o", canonical_url="https://o.example/new", article=art(), relevance=REL,
                               capture_id=None, fetched_at="t")
     assert cat.assign_seq(row["id"]) == 2
+
+
+def test_a_transient_failure_stays_pending_for_three_attempts_then_fails(cat):
+    url = "https://o.example/a/stalls"
+    assert cat.discover(url, "o", "article", None) == "pending"
+    status = lambda: cat.db.execute("select status, attempts, reason from frontier where url = ?", [url]).fetchone()  # noqa: E731
+    cat.settle(url, "retry", "timeout")
+    cat.settle(url, "retry", "timeout")
+    assert status() == ("pending", 2, "timeout")  # retried by the next crawl
+    cat.settle(url, "retry", "http-503")
+    assert status() == ("failed", 3, "http-503")
+    assert [r["url"] for r in cat.pending(["o"])] == []  # no URL pending for ever

@@ -153,6 +153,37 @@ def test_catalogue_lock_held_past_the_busy_timeout_stops_the_crawl(tmp_path: Pat
         assert_next_crawl_repairs(data, seeds, kept)
 
 
+def test_a_lock_shorter_than_the_busy_timeout_is_waited_out(tmp_path: Path) -> None:
+    """What held before must hold: a lock the busy timeout outlasts delays the crawl, it does not fail it."""
+    data = tmp_path / "data"
+    with serve_fault_site(FaultSite(articles=ARTICLES, delay=0.15)) as site:
+        seeds = site.seeds(tmp_path / "seeds.toml")
+        log = tmp_path / "crawl.log"
+        with open(log, "w") as fh:
+            proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--seeds", str(seeds), "--data",
+                                     str(data), *FAST, "-s", "ARCHIVE_BUSY_TIMEOUT=10"], stdout=fh, stderr=fh,
+                                    cwd=ROOT)
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and captures(data) < 5:
+                assert proc.poll() is None, log.read_text()[-3000:]
+                time.sleep(0.05)
+            holder = sqlite3.connect(data / "catalogue.db", timeout=30, isolation_level=None)
+            holder.execute("BEGIN IMMEDIATE")
+            time.sleep(2)  # a fifth of the busy timeout
+            assert proc.poll() is None  # the crawl was still running, so it met the lock
+            holder.execute("ROLLBACK")
+            holder.close()
+            code = proc.wait(timeout=120)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    assert code == 0, log.read_text()[-3000:]
+    assert query(data, "select status from crawls") == [("finished",)]
+    assert query(data, "select count(*) from articles where text_file is not null") == [(ARTICLES,)]
+    assert check_cli(data).returncode == 0
+
+
 def test_a_crawl_that_cannot_start_is_not_a_success(tmp_path: Path) -> None:
     data = tmp_path / "data"
     with serve_fault_site(FaultSite(articles=3)) as site:
