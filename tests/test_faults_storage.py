@@ -119,34 +119,40 @@ def test_no_room_for_the_reserve_means_the_crawl_does_not_start(tmp_path: Path) 
         assert site.requests == 0
 
 
+def crawl_meeting_a_lock(data: Path, seeds: Path, log: Path, *, busy_timeout: float, hold: float) -> int:
+    """Crawl; once 5 pages are archived a second program holds the catalogue's write lock ``hold`` seconds.
+
+    Asserts the crawl is still running when the lock is let go (it met the lock), and returns its exit code.
+    """
+    with open(log, "w") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--seeds", str(seeds), "--data",
+                                 str(data), *FAST, "-s", f"ARCHIVE_BUSY_TIMEOUT={busy_timeout}"], stdout=fh,
+                                stderr=fh, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and captures(data) < 5:
+            assert proc.poll() is None, log.read_text()[-3000:]
+            time.sleep(0.05)
+        holder = sqlite3.connect(data / "catalogue.db", timeout=30, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        time.sleep(hold)
+        assert proc.poll() is None  # still running: it waits (for the lock, or to record its outcome)
+        holder.execute("ROLLBACK")
+        holder.close()
+        return proc.wait(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
 def test_catalogue_lock_held_past_the_busy_timeout_stops_the_crawl(tmp_path: Path) -> None:
     data = tmp_path / "data"
     with serve_fault_site(FaultSite(articles=ARTICLES, delay=0.15)) as site:
         seeds = site.seeds(tmp_path / "seeds.toml")
         log = tmp_path / "crawl.log"
-        with open(log, "w") as fh:
-            proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--seeds", str(seeds), "--data",
-                                     str(data), *FAST, "-s", "ARCHIVE_BUSY_TIMEOUT=0.5"], stdout=fh, stderr=fh,
-                                    cwd=ROOT)
-        try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                if captures(data) >= 5:
-                    break
-                assert proc.poll() is None, log.read_text()[-3000:]
-                time.sleep(0.05)
-            # a second program holds the write lock for 4 s: 8 times the crawl's busy timeout
-            holder = sqlite3.connect(data / "catalogue.db", timeout=30, isolation_level=None)
-            holder.execute("BEGIN IMMEDIATE")
-            time.sleep(4)
-            assert proc.poll() is None  # it waits to record its outcome, it does not die with the lock held
-            holder.execute("ROLLBACK")
-            holder.close()
-            code = proc.wait(timeout=120)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-        first = subprocess.CompletedProcess(proc.args, code, "", log.read_text())
+        # a second program holds the write lock for 4 s: 8 times the crawl's busy timeout
+        code = crawl_meeting_a_lock(data, seeds, log, busy_timeout=0.5, hold=4)
+        first = subprocess.CompletedProcess([], code, "", log.read_text())
         kept = assert_first_crawl_failed(data, first, "catalogue-locked")
         assert "catalogue-locked" in first.stderr and "ARCHIVE_BUSY_TIMEOUT" in first.stderr
         site.delay = 0
@@ -157,27 +163,8 @@ def test_a_lock_shorter_than_the_busy_timeout_is_waited_out(tmp_path: Path) -> N
     """What held before must hold: a lock the busy timeout outlasts delays the crawl, it does not fail it."""
     data = tmp_path / "data"
     with serve_fault_site(FaultSite(articles=ARTICLES, delay=0.15)) as site:
-        seeds = site.seeds(tmp_path / "seeds.toml")
         log = tmp_path / "crawl.log"
-        with open(log, "w") as fh:
-            proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--seeds", str(seeds), "--data",
-                                     str(data), *FAST, "-s", "ARCHIVE_BUSY_TIMEOUT=10"], stdout=fh, stderr=fh,
-                                    cwd=ROOT)
-        try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and captures(data) < 5:
-                assert proc.poll() is None, log.read_text()[-3000:]
-                time.sleep(0.05)
-            holder = sqlite3.connect(data / "catalogue.db", timeout=30, isolation_level=None)
-            holder.execute("BEGIN IMMEDIATE")
-            time.sleep(2)  # a fifth of the busy timeout
-            assert proc.poll() is None  # the crawl was still running, so it met the lock
-            holder.execute("ROLLBACK")
-            holder.close()
-            code = proc.wait(timeout=120)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
+        code = crawl_meeting_a_lock(data, site.seeds(tmp_path / "seeds.toml"), log, busy_timeout=10, hold=2)
     assert code == 0, log.read_text()[-3000:]
     assert query(data, "select status from crawls") == [("finished",)]
     assert query(data, "select count(*) from articles where text_file is not null") == [(ARTICLES,)]
