@@ -25,11 +25,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archive import aliases, textexport
-from archive.catalogue import Catalogue, article_id, text_digest
-from archive.integrity import check_archive
-from crawler.dedupe import dedupe
-from crawler.urls import canonicalize, identity_key
+from archive.catalogue import aliases
+
+from archive.corpus import textfiles as textexport
+from archive.catalogue.db import Catalogue, article_id, text_digest
+from archive.integrity.check import check_archive
+from crawler.capture.dedupe import dedupe
+from crawler.discovery.urls import canonicalize, identity_key
 
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared"
 

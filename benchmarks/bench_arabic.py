@@ -2,7 +2,7 @@
 
 Run: python benchmarks/bench_arabic.py [--no-write] [--only ID ...] [--verbose]
 Reads benchmarks/arabic/expected.json; real pages by path from ../shared/corpora (skipped with a message when
-absent), demo-site articles over loopback (crawler.demosite). Scores crawler.extraction.extract_article and
+absent), demo-site articles over loopback (crawler.demo). Scores crawler.extraction.article.extract_article and
 trafilatura.bare_extraction (defaults, with_metadata=True) side by side and writes benchmarks/results/arabic.md.
 """
 
@@ -95,8 +95,8 @@ class PageScore:
 
 
 def run_ours(raw: bytes, url: str) -> Output:
-    """crawler.extraction.extract_article on one page."""
-    from crawler.extraction import extract_article
+    """crawler.extraction.article.extract_article on one page."""
+    from crawler.extraction.article import extract_article
 
     result = extract_article(raw, url)
     if not hasattr(result, "paragraphs"):
@@ -169,7 +169,7 @@ def iter_pages(entries: list[dict], corpora: Path = CORPORA):
     demo = [e for e in entries if e["kind"] == "demo"]
     if not demo:
         return
-    from crawler.demosite import serve_demo_sites
+    from crawler.demo import serve_demo_sites
 
     with serve_demo_sites() as sites:
         truth = {ex.key: ex for ex in sites.expected}

@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]) if len(sys.argv) < 2 else sys.argv[1])
 
 from archive.records import Exchange  # noqa: E402
-from archive.warc import WarcArchive  # noqa: E402
+from archive.warc.writer import WarcArchive  # noqa: E402
 
 BODY = os.urandom(30_000)  # a compressed article page is 20-60 kB; random bytes do not compress (worst case)
 N = 500

@@ -1,6 +1,6 @@
 """Corpus export at scale: time, peak memory and file size of each format on a generated catalogue.
 
-The catalogue is made with the real schema and migrations (``archive.catalogue.Catalogue``): one capture, one
+The catalogue is made with the real schema and migrations (``archive.catalogue.db.Catalogue``): one capture, one
 article and one or two versions per article (a fifth of them edited once), Arabic-looking text drawn from the demo
 articles' words, 14 outlets. Each format is exported by ``newsarchive export`` in a subprocess of its own, so the
 peak resident memory (``ru_maxrss`` of the child) is the export's, and the file is loaded back with pandas to check
@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.catalogue import Catalogue
+from archive.catalogue.db import Catalogue
 
 OUTLETS = ["alwasat", "almarsad", "218tv", "eanlibya", "libyaakhbar", "afrigatenews", "aljazeera", "bbc-arabic",
            "skynewsarabia", "alarabiya", "france24-ar", "anadolu-ar", "cnn-arabic", "youm7"]
@@ -35,7 +35,7 @@ TERMS = [["طرابلس", "libya_place", 1.0, 2], ["حفتر", "libya_actor", 1.
 
 def words() -> list[str]:
     """The words of the demo articles."""
-    data = json.loads((ROOT / "crawler" / "demosite" / "data" / "articles.json").read_text(encoding="utf-8"))
+    data = json.loads((ROOT / "crawler" / "demo" / "data" / "articles.json").read_text(encoding="utf-8"))
     return [w for a in data["articles"] for p in [a["title"], *a["paragraphs"]] for w in p.split()]
 
 
@@ -87,7 +87,7 @@ LAUNCHER = ("import os, subprocess, sys; child = subprocess.Popen(sys.argv[1:], 
 def export(data: Path, fmt: str, out: Path, *args: str) -> dict:
     """Run one export in a child process; its wall time, peak memory (the child's own) and file size."""
     t0 = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", LAUNCHER, sys.executable, "-m", "crawler.cli", "-q", "export",
+    done = subprocess.run([sys.executable, "-c", LAUNCHER, sys.executable, "-m", "crawler.cli.main", "-q", "export",
                            "--data", str(data), "--format", fmt, "--out", str(out), *args],
                           cwd=ROOT, capture_output=True, text=True, check=True)
     peak_kib = int(done.stdout.split()[-1])  # ru_maxrss is in KiB on Linux

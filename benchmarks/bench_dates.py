@@ -1,4 +1,4 @@
-"""Publication-date accuracy of crawler.dates.find_published against htmldate on htmldate's own gold set.
+"""Publication-date accuracy of crawler.extraction.dates.find_published against htmldate on htmldate's own gold set.
 
 Run: python benchmarks/bench_dates.py [--corpora ../shared/corpora] [--no-baseline] [--misses N]
 
@@ -24,7 +24,7 @@ from htmldate.utils import decode_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawler.dates import find_published
+from crawler.extraction.dates import find_published
 
 # ../shared beside the project (CI clones the project next to it)
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -74,7 +74,7 @@ def run(name: str, pages: list[tuple[str, str, str]], fn: Callable[[str, str], t
 
 
 def ours(html: str, url: str) -> tuple[str | None, str]:
-    """crawler.dates.find_published, as the pipeline calls it (fetched_at unknown: now)."""
+    """crawler.extraction.dates.find_published, as the pipeline calls it (fetched_at unknown: now)."""
     found = find_published(html, url)
     return (found[0], found[1]) if found else (None, "none")
 

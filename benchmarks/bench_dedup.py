@@ -4,7 +4,7 @@ Run: python benchmarks/bench_dedup.py [--keep DIR] [--shared ../shared]
 
 Two scenarios, both served on loopback (no internet):
 
-1. the three demo outlets (crawler/demosite): small pages (2-4 kB gzipped), and a legacy site that puts a new
+1. the three demo outlets (crawler/demo): small pages (2-4 kB gzipped), and a legacy site that puts a new
    session id into every link on every visit, so its listings never repeat byte for byte;
 2. a site of real news pages: the 181 pages of the Zyte article-extraction benchmark (../shared/corpora), served
    gzip-encoded as their outlets served them, listed in an RSS feed and a sitemap. After the two crawls, every
@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crawler.demosite import serve_demo_sites
+from crawler.demo import serve_demo_sites
 
 CRAWL_ARGS = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "CRAWL_CONTACT_URL=http://127.0.0.1/b"]
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -42,7 +42,7 @@ def run_cli(args: list[str], data: Path) -> dict[str, object]:
     """Run one newsarchive command; return the WARC bytes it wrote, its record counts and its wall time."""
     before = warc_files(data)
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "crawler.cli", "-q", *args, "--data", str(data)],
+    proc = subprocess.run([sys.executable, "-m", "crawler.cli.main", "-q", *args, "--data", str(data)],
                           check=False, capture_output=True, text=True, timeout=900)
     elapsed = time.perf_counter() - start
     if proc.returncode not in (0, 1):

@@ -92,7 +92,7 @@ def url_of(set_name: str, page_id: str) -> str:
 
 def run_ours(item: tuple[str, str]) -> tuple[tuple[str, str], str, float]:
     """Our extraction of one page: (key, body, CPU seconds)."""
-    from crawler.extraction import extract_article
+    from crawler.extraction.article import extract_article
 
     data = load_page(*item)
     start = time.process_time()

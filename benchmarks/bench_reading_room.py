@@ -1,13 +1,13 @@
 """The reading room at scale: search and the mentions page on a generated catalogue of 200,000 articles.
 
-The catalogue is made with the real schema and migrations (``archive.catalogue.Catalogue``), the real
-search index (``archive.search.index_text``) and the real mentions backfill (``archive.mentions.backfill``,
+The catalogue is made with the real schema and migrations (``archive.catalogue.db.Catalogue``), the real
+search index (``archive.corpus.search.index_text``) and the real mentions backfill (``archive.catalogue.mentions.backfill``,
 what the m008 migration runs on an existing catalogue). Article text is Arabic-looking: words of the
 seed-format texts of ``../shared/seed-format`` and the demo articles and their clitic forms, drawn with Zipf
 weights (see ``vocabulary``), with Libya lexicon terms planted into titles and bodies; each article's ``matched_terms`` lists
 the terms planted in it, as the relevance judgement would. 14 outlets, dates spread over 2014-2026.
 
-Requests go through a real Datasette (``crawler.serve.build_datasette``, the app ``newsarchive serve``
+Requests go through a real Datasette (``crawler.web.app.build_datasette``, the app ``newsarchive serve``
 runs) with Datasette's own in-process ASGI client (``datasette.client``: the full request path, routing,
 plugin, SQL and template rendering, without a TCP socket). Each URL is requested once to warm up, then
 ``--repeat`` times; the table reports the median and the 90th percentile of each kind of request.
@@ -38,16 +38,16 @@ from urllib.parse import quote, unquote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive import mentions
-from archive.arabic import normalise, stem_set, tokens
-from archive.catalogue import Catalogue
-from archive.search import index_text
-from crawler.datasette_plugin import mentions as mentions_page_module
-from crawler.serve import build_datasette
+from archive.catalogue import mentions
+from archive.corpus.arabic import normalise, stem_set, tokens
+from archive.catalogue.db import Catalogue
+from archive.corpus.search import index_text
+from crawler.web import mentions as mentions_page_module
+from crawler.web.app import build_datasette
 
 SHARED = ROOT.parent / "shared"
 SEED_FORMAT = SHARED / "seed-format"
-DEMO = ROOT / "crawler" / "demosite" / "data" / "articles.json"
+DEMO = ROOT / "crawler" / "demo" / "data" / "articles.json"
 LEXICON = ROOT / "seeds" / "lexicon.toml"
 OUTLETS = ["alwasat", "almarsad", "218tv", "eanlibya", "libyaakhbar", "afrigatenews", "aljazeera", "bbc-arabic",
            "skynewsarabia", "alarabiya", "france24-ar", "anadolu-ar", "cnn-arabic", "youm7"]

@@ -1,12 +1,12 @@
 """Recall and precision of the Arabic-aware catalogue search against plain FTS5, on queries typed the way users type.
 
-Corpus: the demo sites' 14 articles (crawler/demosite/data/articles.json) plus every Arabic page of
+Corpus: the demo sites' 14 articles (crawler/demo/data/articles.json) plus every Arabic page of
 ../shared/corpora/arabic-news-pages run through our extraction (13 real outlet pages), saved into a
 real catalogue with ``Catalogue.save_article``.
 
 Gold: for each query, hand-written surface spellings of the intended word(s); an article is relevant when
 its raw text (tashkeel and tatweel removed) holds every word in one of those spellings, with or without
-the proclitics و ف ب ك ل ال لل. The gold does not use archive.arabic or archive.search.
+the proclitics و ف ب ك ل ال لل. The gold does not use archive.corpus.arabic or archive.corpus.search.
 
 Systems: ``baseline`` is what Datasette does without our plugin (``escape_fts`` over unicode61 FTS5 on
 title and text); ``normalise`` is our index with the query only normalised; ``ours`` is ``fts_query``
@@ -33,16 +33,16 @@ sys.path.insert(0, str(ROOT))
 
 from datasette.utils import escape_fts
 
-from archive.arabic import normalise
-from archive.catalogue import Catalogue
+from archive.corpus.arabic import normalise
+from archive.catalogue.db import Catalogue
 from archive.records import ExtractedArticle, ExtractionFailure, Relevance
-from archive.search import fts_query
+from archive.corpus.search import fts_query
 
 # ../shared beside the project (CI clones the project next to it)
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 CORPORA = SHARED / "corpora" / "arabic-news-pages"
-DEMO = ROOT / "crawler" / "demosite" / "data" / "articles.json"
+DEMO = ROOT / "crawler" / "demo" / "data" / "articles.json"
 
 # (query as typed, [spellings of word 1], [spellings of word 2], ...)
 QUERIES: list[tuple[str, list[list[str]]]] = [
@@ -101,7 +101,7 @@ def gold_ids(docs: dict[int, str], words: list[list[str]]) -> set[int]:
 
 def load_corpus() -> list[tuple[str, str, str, str]]:
     """(outlet, url, title, text) of every corpus document."""
-    from crawler.extraction import extract_article
+    from crawler.extraction.article import extract_article
 
     docs = []
     for a in json.loads(DEMO.read_text(encoding="utf-8"))["articles"]:

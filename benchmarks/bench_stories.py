@@ -1,9 +1,9 @@
-"""Benchmark: grouping of syndicated / duplicate stories (archive.stories): pairwise precision, recall, time.
+"""Benchmark: grouping of syndicated / duplicate stories (archive.corpus.stories): pairwise precision, recall, time.
 
 Run: python benchmarks/bench_stories.py [--shared ../shared] [--copies 3] [--filler 3000] [--seed 7]
 
 Stories (real Arabic news text, no internet): the seed documents (shared/seed-format), the demo-site articles
-(crawler/demosite/data/articles.json; five of them are the seed texts republished under other URLs: real pairs),
+(crawler/demo/data/articles.json; five of them are the seed texts republished under other URLs: real pairs),
 the labelled relevance set (benchmarks/relevance/labelled.jsonl) and the Arabic pages of
 shared/corpora/arabic-news-pages (expected outputs, and the HTML pages through trafilatura when it is installed).
 Each story gets ``--copies`` syndicated copies made by the edits outlets really make (other headline, dateline or
@@ -35,8 +35,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from archive import stories
-from archive.catalogue import Catalogue
+from archive.corpus import stories
+from archive.catalogue.db import Catalogue
 from archive.records import ExtractedArticle, Relevance
 
 REL = Relevance(True, 1.0, 1.0, 1.0, ())
@@ -65,7 +65,7 @@ def load_bases(shared: Path, use_html: bool) -> list[Item]:
         items.append(Item(f"seed-{path.name[:3]}", f"seed-{path.name[:3]}", "original", title.strip(),
                           [p for p in body.split("\n") if p.strip()]))
     seeds = {i.key for i in items}
-    for a in json.loads((ROOT / "crawler/demosite/data/articles.json").read_text(encoding="utf-8"))["articles"]:
+    for a in json.loads((ROOT / "crawler/demo/data/articles.json").read_text(encoding="utf-8"))["articles"]:
         story = f"seed-{a['seed']}" if a["seed"] else f"demo-{a['key']}"
         made = "real-republished" if story in seeds else "original"
         items.append(Item(f"demo-{a['key']}", story, made, a["title"], list(a["paragraphs"])))

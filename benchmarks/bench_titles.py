@@ -121,7 +121,7 @@ def _fetch(url: str) -> bytes:
 
 def demo_pages() -> Iterator[tuple[str, bytes, str, str]]:
     """(key, bytes, url, title) of every demo-site article, fetched over loopback."""
-    from crawler.demosite import serve_demo_sites
+    from crawler.demo import serve_demo_sites
 
     with serve_demo_sites() as sites:
         for expected in sites.expected:
@@ -145,8 +145,8 @@ SETS = {"newspaper4k": newspaper4k_pages, "goose3": goose3_pages, "arabic": arab
 
 def our_title(data: bytes, url: str) -> tuple[str, str]:
     """(title, note): the title extract_article stores, or find_title's on a page it refuses."""
-    from crawler.extraction import _parse, decode_html, extract_article
-    from crawler.titles import find_title
+    from crawler.extraction.article import _parse, decode_html, extract_article
+    from crawler.extraction.titles import find_title
 
     result = extract_article(data, url)
     if hasattr(result, "title"):

@@ -53,7 +53,7 @@ def _load(name: str) -> bytes:
 
 def run_ours(item: tuple[str, str]) -> tuple[str, str]:
     """Our extraction of one page: the body paragraphs joined by newlines ("" on failure)."""
-    from crawler.extraction import extract_article
+    from crawler.extraction.article import extract_article
 
     url, name = item
     result = extract_article(_load(name), url)

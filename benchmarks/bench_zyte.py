@@ -90,7 +90,7 @@ def _load(key: str) -> bytes:
 
 def run_ours(key_url: tuple[str, str]) -> tuple[str, str]:
     """Our extraction of one page: the body paragraphs joined by newlines ("" on failure)."""
-    from crawler.extraction import extract_article
+    from crawler.extraction.article import extract_article
 
     key, url = key_url
     result = extract_article(_load(key), url)

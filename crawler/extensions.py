@@ -7,7 +7,7 @@ from typing import Any
 
 from scrapy import signals
 
-from crawler.session import session_for
+from crawler.capture.session import session_for
 
 logger = logging.getLogger(__name__)
 

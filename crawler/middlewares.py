@@ -12,7 +12,7 @@ from scrapy import Request, Spider
 from scrapy.http import Response
 
 from archive.records import Exchange
-from crawler.session import session_for
+from crawler.capture.session import session_for
 
 logger = logging.getLogger(__name__)
 

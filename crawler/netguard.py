@@ -25,13 +25,13 @@ from twisted.python.failure import Failure
 from w3lib.url import safe_url_string
 from zope.interface import implementer, provider
 
-from crawler.config import load_outlets, select_outlets
-from crawler.limits import Limits, parse_retry_after
-from crawler.safety import AddressPolicy
+from crawler.config.outlets import load_outlets, select_outlets
+from crawler.fetch.limits import Limits, parse_retry_after
+from crawler.fetch.safety import AddressPolicy
 
 logger = logging.getLogger(__name__)
 
-UNLISTED = "unlisted"  # crawler.recrawl.UNLISTED: the ad-hoc outlet of `recrawl --any-outlet` is not "configured"
+UNLISTED = "unlisted"  # crawler.scheduling.recrawl.UNLISTED: the ad-hoc outlet of `recrawl --any-outlet` is not "configured"
 
 
 class Refused(IgnoreRequest):
@@ -262,7 +262,7 @@ class ResponseGuardMiddleware:
         outlet = request.meta.get("outlet")
         if outlet and (response.status == 429 or wait is not None):
             # crawl health: crawls.counts carries how often each outlet asked us to slow down
-            from crawler.session import session_for
+            from crawler.capture.session import session_for
 
             session_for(self.crawler).count(outlet, "throttled")
             self.stats.inc_value(f"newsarchive/backoff/throttled/{outlet}")
@@ -351,7 +351,7 @@ class RobotsGuardMiddleware(RobotsTxtMiddleware):
                           None)
 
     def _unavailable(self, netloc: str, url: str, detail: str, capture_id: int | None) -> None:
-        from crawler.session import session_for
+        from crawler.capture.session import session_for
 
         logger.warning("%s; not crawling %s in this crawl (RFC 9309 2.3.1.4)", detail, netloc)
         session = session_for(self.crawler)

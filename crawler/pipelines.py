@@ -1,4 +1,4 @@
-"""The item pipeline: extraction in a process pool, then relevance, catalogue and corpus (crawler.ingest)."""
+"""The item pipeline: extraction in a process pool, then relevance, catalogue and corpus (crawler.capture.ingest)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from typing import Any
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler.extraction import extract_article
-from crawler.ingest import ingest
+from crawler.extraction.article import extract_article
+from crawler.capture.ingest import ingest
 from crawler.items import PageItem
-from crawler.orphans import die_with_parent
-from crawler.relevance import load_lexicon
-from crawler.session import session_for
+from crawler.scheduling.orphans import die_with_parent
+from crawler.relevance.judge import load_lexicon
+from crawler.capture.session import session_for
 
 logger = logging.getLogger(__name__)
 

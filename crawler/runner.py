@@ -11,7 +11,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings, default_settings
 
-from archive.catalogue import Catalogue
+from archive.catalogue.db import Catalogue
 from archive.errors import NewsArchiveError
 from archive.faults import StorageFault
 

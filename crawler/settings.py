@@ -1,6 +1,6 @@
-"""Scrapy settings of the newsarchive project (project defaults come from crawler.defaults)."""
+"""Scrapy settings of the newsarchive project (project defaults come from crawler.config.defaults)."""
 
-from crawler.defaults import *  # noqa: F403 (ARCHIVE_*, CRAWL_*, EXTRACT_*, RELEVANCE_* defaults)
+from crawler.config.defaults import *  # noqa: F403 (ARCHIVE_*, CRAWL_*, EXTRACT_*, RELEVANCE_* defaults)
 
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["crawler.spiders"]

@@ -27,5 +27,5 @@ FAST = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "CRA
 
 def crawl_cli(seeds: Path, data: Path, *args: str, timeout: int = 240) -> subprocess.CompletedProcess[str]:
     """One real crawl by the CLI in a subprocess (the Twisted reactor runs once per process)."""
-    return subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", "--seeds", str(seeds), "--data", str(data),
+    return subprocess.run([sys.executable, "-m", "crawler.cli.main", "crawl", "--seeds", str(seeds), "--data", str(data),
                            *FAST, *args], check=False, capture_output=True, text=True, timeout=timeout, cwd=ROOT)

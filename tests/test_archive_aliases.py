@@ -1,4 +1,4 @@
-"""Article aliases and merging duplicate rows (archive.aliases) on a real sqlite-utils catalogue."""
+"""Article aliases and merging duplicate rows (archive.catalogue.aliases) on a real sqlite-utils catalogue."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from archive import aliases, textexport
-from archive.catalogue import Catalogue, article_id
-from archive.integrity import check_archive
+from archive.catalogue import aliases
+
+from archive.corpus import textfiles as textexport
+from archive.catalogue.db import Catalogue, article_id
+from archive.integrity.check import check_archive
 from archive.records import Exchange, ExtractedArticle, Relevance, WarcLocation
 
 REL = Relevance(True, 2.0, 4.0, 4.0, (("طرابلس", "libya_place", 1.0, 1),))

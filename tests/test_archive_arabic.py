@@ -1,10 +1,10 @@
-"""Tests of archive.arabic: normalisation rules, tokens and clitic/suffix stems."""
+"""Tests of archive.corpus.arabic: normalisation rules, tokens and clitic/suffix stems."""
 
 from __future__ import annotations
 
 import pytest
 
-from archive.arabic import MIN_STEM, normalise, stems, tokens
+from archive.corpus.arabic import MIN_STEM, normalise, stems, tokens
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from archive.catalogue import Catalogue, article_id, text_digest
+from archive.catalogue.db import Catalogue, article_id, text_digest
 from archive.records import Exchange, ExtractedArticle, Relevance, WarcLocation
 
 REL = Relevance(True, 3.0, 2.0, 1.0, (("طرابلس", "place", 1.0, 2),))

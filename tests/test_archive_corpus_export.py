@@ -17,10 +17,10 @@ from click.testing import CliRunner
 from helpers import FAST, ROOT, crawl_cli
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.catalogue import Catalogue
-from archive.corpus_export import COLUMNS, CorpusFilter, ExportError, export_corpus, parse_since
-from crawler.cli import cli
-from crawler.demosite import serve_demo_sites
+from archive.catalogue.db import Catalogue
+from archive.export.corpus import COLUMNS, CorpusFilter, ExportError, export_corpus, parse_since
+from crawler.cli.main import cli
+from crawler.demo import serve_demo_sites
 
 EDITED_TITLE = "عنوان معدل بعد النشر عن طرابلس"
 
@@ -36,7 +36,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         feed = next(e for e in sites.expected if e.key == "feed-un-truce")
         sites.edit_article(feed.url, title=EDITED_TITLE)
         # discovery skips archived articles: an edit is caught by a re-check, as the scheduler makes
-        proc = subprocess.run([sys.executable, "-m", "crawler.cli", "-q", "recrawl", feed.canonical_url, "--data",
+        proc = subprocess.run([sys.executable, "-m", "crawler.cli.main", "-q", "recrawl", feed.canonical_url, "--data",
                                str(root / "data"), "--seeds", str(seeds), *FAST], check=False,
                               capture_output=True, text=True, timeout=120, cwd=ROOT)
         assert proc.returncode == 0, proc.stderr[-2000:]

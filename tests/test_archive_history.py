@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from archive import history
-from archive.catalogue import Catalogue
-from archive.history import Snapshot
+from archive.corpus import history
+from archive.catalogue.db import Catalogue
+from archive.corpus.history import Snapshot
 from archive.records import Exchange, ExtractedArticle, Relevance, WarcLocation
 
 P1 = "أعلنت حكومة الوحدة الوطنية في طرابلس اتفاقا لوقف إطلاق النار في سرت."

@@ -1,4 +1,4 @@
-"""Tests for archive.integrity: check_archive finds each kind of damage, recover repairs it, on real files."""
+"""Tests for archive.integrity.check: check_archive finds each kind of damage, recover repairs it, on real files."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from archive.catalogue import Catalogue
-from archive.integrity import check_archive, recover
+from archive.catalogue.db import Catalogue
+from archive.integrity.check import check_archive, recover
 from archive.records import Exchange, ExtractedArticle, Relevance
-from archive.textexport import write_text
-from archive.warc import WarcArchive
+from archive.corpus.textfiles import write_text
+from archive.warc.writer import WarcArchive
 
 # ../shared beside the project (CI clones the project next to it)
 SHARED = Path(__file__).resolve().parents[2] / "shared"

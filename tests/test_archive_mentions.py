@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from archive import mentions
-from archive.catalogue import Catalogue
-from archive.schema import migrations
+from archive.catalogue import mentions
+from archive.catalogue.db import Catalogue
+from archive.catalogue.schema import migrations
 
 EVIDENCE = [["قوات حفتر", "libya_armed", 3.0, 2], ["طرابلس", "libya_place", 2.0, 4], ["اشتباكات", "conflict", 3.0, 1],
             ["المجلس الرئاسي", "libya_actor", 2.0, 1], ["حكومة الوفاق", "libya_political", 2.0, 1],

@@ -7,8 +7,8 @@ import sqlite3
 
 import pytest
 
-from archive.arabic import stem_set, tokens
-from archive.search import (
+from archive.corpus.arabic import stem_set, tokens
+from archive.corpus.search import (
     STOPWORDS,
     fts_query,
     highlight_html,

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from archive import stories
-from archive.catalogue import Catalogue
+from archive.corpus import stories
+from archive.catalogue.db import Catalogue
 from archive.records import ExtractedArticle, Relevance
-from archive.stories import StoryParams, band_keys, minhash, ordered_shingles, same_story, similarity
+from archive.corpus.stories import StoryParams, band_keys, minhash, ordered_shingles, same_story, similarity
 
-DEMO = Path(__file__).resolve().parents[1] / "crawler" / "demosite" / "data" / "articles.json"
+DEMO = Path(__file__).resolve().parents[1] / "crawler" / "demo" / "data" / "articles.json"
 REL = Relevance(True, 3.0, 2.0, 1.0, ())
 
 
@@ -112,7 +112,7 @@ def cat():
 
 
 def save(cat: Catalogue, outlet: str, url: str, title: str, body: str, at: str = "2019-07-17T10:00:00") -> str:
-    """Store an article and give it a story, as crawler.ingest does; return the story id."""
+    """Store an article and give it a story, as crawler.capture.ingest does; return the story id."""
     art = ExtractedArticle(url=url, title=title, paragraphs=tuple(body.split("\n")), published="2019-07-17")
     _, row = cat.save_article(outlet=outlet, canonical_url=url, article=art, relevance=REL, capture_id=None,
                               fetched_at=at)

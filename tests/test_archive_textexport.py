@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archive import textexport
+from archive.corpus import textfiles as textexport
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seed-format"
 

@@ -1,4 +1,4 @@
-"""Tests for archive.warc: byte-exact records, warcio read-back, rotation, .open renaming, revisits."""
+"""Tests for archive.warc.writer: byte-exact records, warcio read-back, rotation, .open renaming, revisits."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.records import Exchange
-from archive.warc import REMOVED_TE_FIELD, RecordFactory, WarcArchive, record_bytes, warc_date
-from archive.warccheck import check_warc, iter_records
+from archive.warc.writer import REMOVED_TE_FIELD, RecordFactory, WarcArchive, record_bytes, warc_date
+from archive.warc.check import check_warc, iter_records
 
 DATA = Path(__file__).parent / "data" / "warc"
 FROZEN = datetime(2026, 11, 20, 22, 15, 0, 123456, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""Tests for archive.warccheck: integrity check on real samples, record listing, crash-tail repair."""
+"""Tests for archive.warc.check: integrity check on real samples, record listing, crash-tail repair."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.errors import ArchiveIntegrityError
 from archive.records import Exchange
-from archive.warc import RecordFactory, WarcArchive, record_bytes
-from archive.warccheck import check_warc, iter_records, repair_directory, repair_open_file
+from archive.warc.writer import RecordFactory, WarcArchive, record_bytes
+from archive.warc.check import check_warc, iter_records, repair_directory, repair_open_file
 
 # ../shared beside the project (CI clones the project next to it)
 SHARED = Path(__file__).resolve().parents[2] / "shared"

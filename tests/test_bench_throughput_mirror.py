@@ -12,9 +12,9 @@ from archive.records import ExtractedArticle
 from benchmarks.throughput.measure import run_measured
 from benchmarks.throughput.mirror import OUTLETS, generate
 from benchmarks.throughput.serve import free_port, serve
-from crawler.config import load_outlets
-from crawler.discovery import parse_feed, parse_sitemap
-from crawler.extraction import extract_article
+from crawler.config.outlets import load_outlets
+from crawler.discovery.parsers import parse_feed, parse_sitemap
+from crawler.extraction.article import extract_article
 
 CHROME = ("الأكثر قراءة", "التعليقات", "نستخدم ملفات تعريف الارتباط", "النشرة البريدية", "أخبار ذات صلة",
           "جميع الحقوق محفوظة", "اقرأ أيضا")

@@ -36,7 +36,7 @@ def _serve_command() -> list[str]:
     exe = shutil.which("newsarchive")
     if exe:
         return [exe]
-    return [sys.executable, "-c", "import sys; from crawler.cli import cli; sys.exit(cli())"]
+    return [sys.executable, "-c", "import sys; from crawler.cli.main import cli; sys.exit(cli())"]
 
 
 @pytest.fixture(scope="module")

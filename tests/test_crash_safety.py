@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from helpers import FAST, crawl_cli
 
-from archive.catalogue import Catalogue
-from archive.integrity import check_archive, recover
-from archive.warcscan import iter_records
-from crawler.demosite import serve_demo_sites
-from crawler.urls import canonicalize
+from archive.catalogue.db import Catalogue
+from archive.integrity.check import check_archive, recover
+from archive.warc.scan import iter_records
+from crawler.demo import serve_demo_sites
+from crawler.discovery.urls import canonicalize
 
 
 def _count(data: Path, sql: str) -> int:
@@ -37,7 +37,7 @@ def _count(data: Path, sql: str) -> int:
 
 def _crawl(seeds: Path, data: Path, log: Path) -> subprocess.Popen:
     with open(log, "ab") as fh:
-        return subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--seeds", str(seeds), "--data",
+        return subprocess.Popen([sys.executable, "-m", "crawler.cli.main", "crawl", "--seeds", str(seeds), "--data",
                                  str(data), *FAST], stdout=fh, stderr=fh, start_new_session=True)
 
 
@@ -112,7 +112,7 @@ def test_sigkill_at_several_points_then_recrawl(tmp_path: Path) -> None:
         final = crawl_cli(seeds, data)
         assert final.returncode == 0, final.stderr[-3000:]
         expected = sites.expected
-    check = subprocess.run([sys.executable, "-m", "crawler.cli", "check", "--data", str(data)],
+    check = subprocess.run([sys.executable, "-m", "crawler.cli.main", "check", "--data", str(data)],
                            check=False, capture_output=True, text=True, timeout=120)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "OK" in check.stdout

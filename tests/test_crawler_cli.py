@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crawler.cli import cli
+from crawler.cli.main import cli
 
 LEGACY_PAGE = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1256">
 <title>صحيفة الساحل :: اشتباكات عنيفة جنوب طرابلس</title></head><body><table><tr><td>
@@ -76,13 +76,13 @@ def test_crawl_unknown_outlet_is_a_clear_error(tmp_path):
 
 def _cli(*args: str, cwd: Path, timeout: int = 240) -> subprocess.CompletedProcess[str]:
     # umask 022 set explicitly: the files made must follow it (0644), whatever the test runner's umask
-    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], check=False, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "crawler.cli.main", *args], check=False, capture_output=True, text=True,
                           timeout=timeout, cwd=cwd, preexec_fn=lambda: os.umask(0o022))
 
 
 def _demo_folder(data: Path) -> Path:
     """A data folder whose demo sites get free ports: parallel test runs never compete for the fixed ones."""
-    from crawler.demosite.standalone import ADDRESSES
+    from crawler.demo.standalone import ADDRESSES
 
     data.mkdir(parents=True)
     urls = {}
@@ -165,10 +165,10 @@ def _closed_port() -> int:
 
 
 def test_demo_serve_only_serves_until_interrupted_with_a_valid_seeds_file(tmp_path):
-    from crawler.config import load_outlets
+    from crawler.config.outlets import load_outlets
 
     data = _demo_folder(tmp_path / "d")
-    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "demo", "--serve-only", "--data", str(data)],
+    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli.main", "demo", "--serve-only", "--data", str(data)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
     try:
         lines = []
@@ -196,10 +196,10 @@ def test_demo_serve_only_serves_until_interrupted_with_a_valid_seeds_file(tmp_pa
 
 
 def test_python_m_crawler_demosite_has_help():
-    proc = subprocess.run([sys.executable, "-m", "crawler.demosite", "-h"], check=False, capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "crawler.demo", "-h"], check=False, capture_output=True,
                           text=True,
                           timeout=60, cwd=Path(__file__).parent.parent)
-    assert proc.returncode == 0 and "Example: python -m crawler.demosite" in proc.stdout
+    assert proc.returncode == 0 and "Example: python -m crawler.demo" in proc.stdout
 
 
 def test_extract_exits_non_zero_when_any_file_fails(tmp_path):

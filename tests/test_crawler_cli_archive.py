@@ -1,4 +1,4 @@
-"""Tests for crawler.cli_archive: index, export and check through the real CLI group (CliRunner)."""
+"""Tests for crawler.cli.archive_commands: index, export and check through the real CLI group (CliRunner)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.catalogue import Catalogue
+from archive.catalogue.db import Catalogue
 from archive.records import Exchange
-from archive.warc import WarcArchive
-from crawler.cli import cli
+from archive.warc.writer import WarcArchive
+from crawler.cli.main import cli
 
 FROZEN = datetime(2026, 11, 20, 22, 15, 0, tzinfo=UTC)
 

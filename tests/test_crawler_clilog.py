@@ -8,7 +8,7 @@ import sys
 from scrapy.exceptions import DownloadConnectionRefusedError
 from twisted.internet.error import ConnectionRefusedError as TxRefused
 
-from crawler.clilog import DemoteNetworkErrors, OneLineFormatter, is_network_failure
+from crawler.cli.log import DemoteNetworkErrors, OneLineFormatter, is_network_failure
 
 
 def _exc_info(exc: Exception):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from archive.errors import ConfigError
-from crawler.config import ConfigErrors, load_outlets, parse_interval, select_outlets
+from crawler.config.outlets import ConfigErrors, load_outlets, parse_interval, select_outlets
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -126,7 +126,7 @@ def test_errors_across_files_are_collected_and_far_keys_list_the_known_ones(tmp_
 def test_cli_reports_all_config_errors_without_traceback(tmp_path):
     from click.testing import CliRunner
 
-    from crawler.cli import cli
+    from crawler.cli.main import cli
 
     path = write(tmp_path, '[[outlet]]\nname = "a"\nfeedz = ["https://a.example/rss"]\n'
                            'homepage = "https://a.example/"\nschedul = "1h"\ndownload_delay = -1\n'

@@ -1,4 +1,4 @@
-"""Tests of crawler.dates and crawler.arabic_dates: every signal, every Arabic month family, real Arabic pages."""
+"""Tests of crawler.extraction.dates and crawler.extraction.arabic_dates: every signal, every Arabic month family, real Arabic pages."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.arabic_dates import find_text_dates, normalize, strip_hijri, to_ascii_digits
-from crawler.dates import find_published, parse_date_value
+from crawler.extraction.arabic_dates import find_text_dates, normalize, strip_hijri, to_ascii_digits
+from crawler.extraction.dates import find_published, parse_date_value
 
 # ../shared beside the project (CI clones the project next to it)
 SHARED = Path(__file__).resolve().parents[2] / "shared"

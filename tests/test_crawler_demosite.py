@@ -1,4 +1,4 @@
-"""Tests of crawler.demosite: the loopback demo outlet sites used by `newsarchive demo` and end-to-end tests."""
+"""Tests of crawler.demo: the loopback demo outlet sites used by `newsarchive demo` and end-to-end tests."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from urllib.robotparser import RobotFileParser
 
 import pytest
 
-from crawler.config import load_outlets
-from crawler.demosite import DemoSites, load_articles, serve_demo_sites
+from crawler.config.outlets import load_outlets
+from crawler.demo import DemoSites, load_articles, serve_demo_sites
 
 SHARED_SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seed-format"
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "news": "http://www.google.com/schemas/sitemap-news/0.9",
@@ -385,8 +385,8 @@ def test_fixed_ports_are_used_and_a_busy_one_falls_back_to_a_free_port(caplog: p
 
 
 def test_a_data_folder_remembers_its_demo_addresses(tmp_path: Path) -> None:
-    from crawler.demosite.server import DEFAULT_HOSTS, DEMO_PORTS
-    from crawler.demosite.standalone import ADDRESSES, demo_sites_for, remembered
+    from crawler.demo.server import DEFAULT_HOSTS, DEMO_PORTS
+    from crawler.demo.standalone import ADDRESSES, demo_sites_for, remembered
 
     assert remembered(tmp_path) == (DEFAULT_HOSTS, DEMO_PORTS)
     ports = (_free_port("127.0.0.2"), _free_port("127.0.0.3"), _free_port("127.0.0.4"))
@@ -406,7 +406,7 @@ def test_a_data_folder_remembers_its_demo_addresses(tmp_path: Path) -> None:
 def test_moved_sites_do_not_overwrite_the_remembered_addresses(tmp_path: Path) -> None:
     import socket
 
-    from crawler.demosite.standalone import ADDRESSES, demo_sites_for
+    from crawler.demo.standalone import ADDRESSES, demo_sites_for
 
     with demo_sites_for(tmp_path) as (first, _):  # the fixed ports (or free ones if taken): recorded
         recorded = json.loads((tmp_path / ADDRESSES).read_text())

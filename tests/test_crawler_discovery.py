@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler import discovery
+from crawler.discovery import parsers as discovery
 
 RESOURCES = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "trafilatura-tests" / "resources"
 needs_corpus = pytest.mark.skipif(not RESOURCES.is_dir(), reason=f"{RESOURCES} not present (../shared/corpora)")

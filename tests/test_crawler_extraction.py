@@ -1,4 +1,4 @@
-"""Tests of crawler.extraction: real Arabic pages, legacy encodings, boilerplate boxes and failures as data."""
+"""Tests of crawler.extraction.article: real Arabic pages, legacy encodings, boilerplate boxes and failures as data."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from archive.records import ExtractedArticle, ExtractionFailure
-from crawler.extraction import decode_html, detect_language, extract_article
-from crawler.titles import strip_site_name
+from crawler.extraction.article import decode_html, detect_language, extract_article
+from crawler.extraction.titles import strip_site_name
 
 # ../shared beside the project (CI clones the project next to it)
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -402,7 +402,7 @@ def test_layout_normalisation_is_dropped_where_it_loses_text(page: str) -> None:
 
 
 def test_kept_share_ignores_grid_rows_of_the_reference() -> None:
-    from crawler.extraction import kept_share
+    from crawler.extraction.article import kept_share
 
     reference = ("First paragraph of the story.", "| Teaser one | Teaser two |", "Second paragraph.")
     assert kept_share(("First paragraph of the story.", "Second paragraph."), reference) == 1.0

@@ -1,13 +1,13 @@
-"""crawler.ingest.resolve_url through a real session (catalogue file, WARC writer, corpus): one article, one row."""
+"""crawler.capture.ingest.resolve_url through a real session (catalogue file, WARC writer, corpus): one article, one row."""
 
 from __future__ import annotations
 
 import pytest
 
 from archive.records import ExtractedArticle
-from crawler.ingest import ingest
-from crawler.relevance import load_lexicon
-from crawler.session import ArchiveConfig, ArchiveSession
+from crawler.capture.ingest import ingest
+from crawler.relevance.judge import load_lexicon
+from crawler.capture.session import ArchiveConfig, ArchiveSession
 
 BASE = "http://portal.example"
 BODY = ("اندلعت اشتباكات عنيفة في العاصمة الليبية طرابلس بين قوات حكومة الوفاق وقوات القيادة العامة.",

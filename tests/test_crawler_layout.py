@@ -1,11 +1,11 @@
-"""Tests of crawler.layout: layout tables become blocks, data tables stay, <br><br> runs become paragraphs."""
+"""Tests of crawler.extraction.layout: layout tables become blocks, data tables stay, <br><br> runs become paragraphs."""
 
 from __future__ import annotations
 
 import lxml.html
 import pytest
 
-from crawler.layout import is_data_table, normalise_layout, split_br_paragraphs
+from crawler.extraction.layout import is_data_table, normalise_layout, split_br_paragraphs
 
 LONG = "نص طويل من فقرة في مقال إخباري عن الأحداث الجارية في ليبيا " * 6
 
@@ -58,7 +58,7 @@ def test_page_without_br_runs_is_untouched() -> None:
 
 
 def test_flatten_deep_html_unwraps_only_past_the_limit() -> None:
-    from crawler.layout import flatten_deep_html
+    from crawler.extraction.layout import flatten_deep_html
 
     page = ("<!DOCTYPE html><html><body>" + "<div class=w>" * 400 + "<p>نص &amp; <a href=/x>مهم</a> سطر</p>"
             + "</div>" * 400 + "<p>بعد</p></body></html>")
@@ -72,7 +72,7 @@ def test_flatten_deep_html_unwraps_only_past_the_limit() -> None:
 
 
 def test_flatten_deep_html_keeps_a_shallow_page() -> None:
-    from crawler.layout import flatten_deep_html
+    from crawler.extraction.layout import flatten_deep_html
 
     page = "<html><body><div><p>أ</p><img src=x.png><p>ب</p></div><script>if (a < b) {}</script></body></html>"
     assert flatten_deep_html(page, 50) == (page, 4)

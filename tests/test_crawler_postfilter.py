@@ -1,10 +1,10 @@
-"""Tests of crawler.postfilter: paragraph-level boilerplate that survives extraction."""
+"""Tests of crawler.extraction.postfilter: paragraph-level boilerplate that survives extraction."""
 
 from __future__ import annotations
 
 import pytest
 
-from crawler.postfilter import drop_repeated_body, filter_paragraphs
+from crawler.extraction.postfilter import drop_repeated_body, filter_paragraphs
 
 PROSE = (
     "أعلنت حكومة الوحدة الوطنية في طرابلس اليوم عن اتفاق لوقف إطلاق النار في جنوب العاصمة بعد اشتباكات عنيفة.",

@@ -20,10 +20,10 @@ import httpx
 import pytest
 from test_crawler_serve import DELETED_KEY, OUTLET_NAMES, add_events_table, build_sample_catalogue
 
-from crawler.datasette_plugin import search as search_module
-from crawler.datasette_plugin.cells import evidence_cell, isolate, url_cell
-from crawler.datasette_plugin.charts import mentions_per_week_svg
-from crawler.serve import build_datasette
+from crawler.web import search as search_module
+from crawler.web.cells import evidence_cell, isolate, url_cell
+from crawler.web.charts import mentions_per_week_svg
+from crawler.web.app import build_datasette
 
 
 @pytest.fixture(scope="module")
@@ -324,7 +324,7 @@ def test_charts_title_says_the_unit_the_bars_use(ds: Any) -> None:
 
 
 def test_search_hits_isolate_latin_and_dates_inside_right_to_left_text() -> None:
-    from archive.search import highlight_html, snippet_html
+    from archive.corpus.search import highlight_html, snippet_html
 
     text = "قالت وكالة Reuters إن سعر البرميل بلغ 4.48 دولار في طرابلس يوم 2019-08-09 بعد اشتباكات"
     html = snippet_html(text, "طرابلس", render=isolate)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from archive.catalogue import Catalogue
-from crawler.config import Outlet, load_outlets
-from crawler.recrawl import UNLISTED, RecrawlError, Target, assign_outlets, seeds_with_unlisted
+from archive.catalogue.db import Catalogue
+from crawler.config.outlets import Outlet, load_outlets
+from crawler.scheduling.recrawl import UNLISTED, RecrawlError, Target, assign_outlets, seeds_with_unlisted
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAGRAPHS = (
@@ -99,7 +99,7 @@ def workdir(site: NewsSite, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def recrawl(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run ``newsarchive recrawl`` as a user would, in its own process."""
-    cmd = [sys.executable, "-m", "crawler.cli", "-q", "recrawl", *args, "--seeds", str(root / "seeds.toml"),
+    cmd = [sys.executable, "-m", "crawler.cli.main", "-q", "recrawl", *args, "--seeds", str(root / "seeds.toml"),
            "--data", str(root / "data"), "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "EXTRACT_WORKERS=1"]
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
 

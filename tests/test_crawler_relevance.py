@@ -1,4 +1,4 @@
-"""Tests of crawler.relevance: the lexicon file and the matcher (clitics, suffixes, spelling safeguards, inflections).
+"""Tests of crawler.relevance.judge: the lexicon file and the matcher (clitics, suffixes, spelling safeguards, inflections).
 
 The scoring rule is tested in test_crawler_relevance_rule.py, whole stories in test_crawler_relevance_stories.py.
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from archive.errors import ConfigError
-from crawler.relevance import DEFAULT_LEXICON, Lexicon, judge, load_lexicon
+from crawler.relevance.judge import DEFAULT_LEXICON, Lexicon, judge, load_lexicon
 
 
 @pytest.fixture(scope="module")
@@ -285,7 +285,7 @@ def test_minimal_lexicon_works(tmp_path: Path) -> None:
     assert {t for t, *_ in verdict.matched_terms} == {"قصف", "ليبيا"}
 
 
-# --- round 7: inflected forms of vocabulary (crawler/relevance_match.py) -----------------------------------
+# --- round 7: inflected forms of vocabulary (crawler/relevance/match.py) -----------------------------------
 
 
 @pytest.mark.parametrize(
@@ -323,7 +323,7 @@ def test_inflections_keep_the_safeguards(body: str, term: str, lexicon: Lexicon)
 
 
 def test_alternates_of_names_and_vocabulary() -> None:
-    from crawler.relevance_match import alternates
+    from crawler.relevance.match import alternates
 
     assert alternates("الزاويه", vocabulary=False, loose=True, min_letters=3) == {"الزاويه"}
     vocab = alternates("بالاعدام", vocabulary=True, loose=True, min_letters=3)

@@ -1,4 +1,4 @@
-"""Tests of crawler.relevance: the scoring rule (density, title, ambiguity, the split signal) and the benchmark sets."""
+"""Tests of crawler.relevance.judge: the scoring rule (density, title, ambiguity, the split signal) and the benchmark sets."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.relevance import DEFAULT_LEXICON, Lexicon, judge, load_lexicon
+from crawler.relevance.judge import DEFAULT_LEXICON, Lexicon, judge, load_lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seed-format"

@@ -1,4 +1,4 @@
-"""Tests of crawler.relevance on whole stories: hard negatives and relevant stories of each lexicon round."""
+"""Tests of crawler.relevance.judge on whole stories: hard negatives and relevant stories of each lexicon round."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from crawler.relevance import DEFAULT_LEXICON, Lexicon, judge, load_lexicon
+from crawler.relevance.judge import DEFAULT_LEXICON, Lexicon, judge, load_lexicon
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Address checks (crawler.safety) and limits (crawler.limits): which hosts a crawl may reach, Retry-After."""
+"""Address checks (crawler.fetch.safety) and limits (crawler.fetch.limits): which hosts a crawl may reach, Retry-After."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from email.utils import format_datetime
 import pytest
 
 from archive.errors import ConfigError
-from crawler.discovery import empty_reason
-from crawler.limits import Limits, is_transient, parse_retry_after
-from crawler.safety import AddressPolicy, address_kind, parse_ip_host
+from crawler.discovery.parsers import empty_reason
+from crawler.fetch.limits import Limits, is_transient, parse_retry_after
+from crawler.fetch.safety import AddressPolicy, address_kind, parse_ip_host
 
 LOOPBACK_SPELLINGS = ["127.0.0.1", "2130706433", "0x7f.1", "0x7f000001", "0177.0.0.1", "0177.1", "127.1",
                       "127.0.1", "[::1]", "::1", "[::ffff:127.0.0.1]", "::ffff:7f00:1", "2002:7f00:1::",

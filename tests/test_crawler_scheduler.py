@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.catalogue import Catalogue
-from crawler.cli_schedule import status
-from crawler.scheduler import Scheduler, SchedulerConfig, first_run, pid_alive, trigger_for
+from archive.catalogue.db import Catalogue
+from crawler.cli.schedule_commands import status
+from crawler.scheduling.scheduler import Scheduler, SchedulerConfig, first_run, pid_alive, trigger_for
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = ("أعلنت حكومة الوحدة الوطنية في طرابلس اتفاقا لوقف إطلاق النار في سرت بعد اشتباكات عنيفة استمرت أياما، "
@@ -233,7 +233,7 @@ def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
     site = SlowSite(1.0, articles=20)  # a crawl of 10 s or more: it must outlive the 1 s grace
     seeds = write_seeds(tmp_path / "seeds.toml", {"slow": (site, "1h")})
     data = tmp_path / "data"
-    cmd = [sys.executable, "-m", "crawler.cli", "schedule", "--seeds", str(seeds), "--data", str(data),
+    cmd = [sys.executable, "-m", "crawler.cli.main", "schedule", "--seeds", str(seeds), "--data", str(data),
            "--stop-grace", "1", "--kill-grace", "15", "--watch-every", "off"]
     for item in SETTINGS:
         cmd += ["-s", item]

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crawler.demosite import serve_demo_sites
+from crawler.demo import serve_demo_sites
 
 ROOT = Path(__file__).resolve().parent.parent
 

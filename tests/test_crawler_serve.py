@@ -18,15 +18,15 @@ import yaml
 from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
-from archive import mentions
-from archive.catalogue import Catalogue, article_id
+from archive.catalogue import mentions
+from archive.catalogue.db import Catalogue, article_id
 from archive.records import Exchange, ExtractedArticle, Relevance
-from archive.warc import WarcArchive
-from crawler.cli_serve import serve
-from crawler.datasette_plugin.replay import REPLAY_CSP, ReplayApp
-from crawler.serve import ASSETS, ServeConfig, build_datasette, prepare
+from archive.warc.writer import WarcArchive
+from crawler.cli.serve_commands import serve
+from crawler.web.replay import REPLAY_CSP, ReplayApp
+from crawler.web.app import ASSETS, ServeConfig, build_datasette, prepare
 
-DEMO_ARTICLES = Path(__file__).resolve().parent.parent / "crawler" / "demosite" / "data" / "articles.json"
+DEMO_ARTICLES = Path(__file__).resolve().parent.parent / "crawler" / "demo" / "data" / "articles.json"
 OUTLET_NAMES = {"feed": "alwasat-demo", "sitemap": "libya-news-demo", "legacy": "old-portal-demo"}
 EDITED_KEY = "legacy-001"
 DELETED_KEY = "sitemap-004"
@@ -36,7 +36,7 @@ TERMS = (("ليبيا", "libya_place"), ("طرابلس", "libya_place"), ("مص�
 
 
 def demo_articles() -> list[dict[str, Any]]:
-    """The demo sites' realistic Arabic articles (crawler/demosite/data/articles.json), private drafts left out,
+    """The demo sites' realistic Arabic articles (crawler/demo/data/articles.json), private drafts left out,
     plus one of them as a second outlet carried it (agency copy: other headline wording, same story)."""
     articles = [a for a in json.loads(DEMO_ARTICLES.read_text(encoding="utf-8"))["articles"] if not a.get("private")]
     original = next(a for a in articles if a["key"] == "feed-000")
@@ -96,7 +96,7 @@ def build_sample_catalogue(data_dir: Path) -> dict[str, Any]:
                                           relevance=_relevance(a["relevant"], title + "\n" + "\n".join(paragraphs)),
                                           capture_id=capture_id, fetched_at=fetched.isoformat(timespec="seconds"))
                 captures[a["key"]] = capture_id
-                mentions.record(cat.db, _row)  # as crawler/ingest.py does
+                mentions.record(cat.db, _row)  # as crawler/capture/ingest.py does
                 cat.assign_story(_row["id"])
             ids[a["key"]] = article_id(url)
             if a["relevant"]:

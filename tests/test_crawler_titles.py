@@ -1,11 +1,11 @@
-"""Tests of crawler.titles: the headline from h1, og:title, JSON-LD and <title>, without the site name."""
+"""Tests of crawler.extraction.titles: the headline from h1, og:title, JSON-LD and <title>, without the site name."""
 
 from __future__ import annotations
 
 import lxml.html
 import pytest
 
-from crawler.titles import find_title
+from crawler.extraction.titles import find_title
 
 HEADLINE = "Anticorrupción decidirá en Madrid si recurre la imputación de la Infanta"
 

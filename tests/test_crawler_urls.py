@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.urls import (
+from crawler.discovery.urls import (
     alias_reason,
     canonicalize,
     choose_canonical,

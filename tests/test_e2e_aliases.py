@@ -20,10 +20,10 @@ import pytest
 from helpers import ROOT, crawl_cli
 from legacyportal import ARTICLES, CONFIG, clean_url, serve_portal
 
-from archive.catalogue import Catalogue
-from crawler.recrawl import find_article
-from crawler.serve import build_datasette
-from crawler.urls import identity_key
+from archive.catalogue.db import Catalogue
+from crawler.scheduling.recrawl import find_article
+from crawler.web.app import build_datasette
+from crawler.discovery.urls import identity_key
 
 TITLES = {title: n for n, (title, _) in ARTICLES.items()}
 ARTICLE_PATHS = ("/article.php", "/news_view.php", "/print.php", "/mobile/", "/reports/")
@@ -47,7 +47,7 @@ def by_article(data: Path) -> dict[int, list[dict]]:
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], capture_output=True, text=True, cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "crawler.cli.main", *args], capture_output=True, text=True, cwd=ROOT,
                           timeout=120, check=False)
 
 
@@ -228,7 +228,7 @@ def test_ipv6_literal_urls_are_fetched(tmp_path):
 def test_dedupe_command_help_and_wrong_folder(tmp_path):
     from click.testing import CliRunner
 
-    from crawler.cli import cli as newsarchive
+    from crawler.cli.main import cli as newsarchive
 
     runner = CliRunner()
     helped = runner.invoke(newsarchive, ["dedupe", "-h"])

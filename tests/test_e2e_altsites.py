@@ -1,6 +1,6 @@
 """End to end on unseen sites: crawl three independently built outlet sites with a config written from their structure.
 
-The sites (tests/altsites: WordPress-, Drupal- and ASP.NET-style) share no markup with crawler/demosite. The checks
+The sites (tests/altsites: WordPress-, Drupal- and ASP.NET-style) share no markup with crawler/demo. The checks
 are issue 2's "done when": every Libya-conflict article with its exact headline and body (token F1 >= 0.97), no
 distractor marked relevant, nothing fetched that robots.txt forbids, every capture row pointing at its WARC record.
 """
@@ -17,8 +17,8 @@ from altsites import load_content, serve_alt_sites
 from helpers import crawl_cli, token_f1
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.config import load_outlets
-from crawler.urls import canonicalize
+from crawler.config.outlets import load_outlets
+from crawler.discovery.urls import canonicalize
 
 # Written the way a user would, from what the sites show: the WordPress feed, permalinks and ?p= shortlinks,
 # /page/N/ (and ?paged=N) pagination; the Drupal home page (its sitemaps are announced in robots.txt) with

@@ -15,9 +15,9 @@ import pytest
 from helpers import crawl_cli, token_f1
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.textexport import render
-from crawler.demosite import serve_demo_sites
-from crawler.urls import canonicalize
+from archive.corpus.textfiles import render
+from crawler.demo import serve_demo_sites
+from crawler.discovery.urls import canonicalize
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +192,7 @@ def test_article_ids_are_sha256_of_canonical_url(crawled):
 
 
 def test_crawled_warcs_pass_warcio_check_and_our_strict_check(crawled):
-    from archive.warccheck import check_warc
+    from archive.warc.check import check_warc
 
     files = sorted((crawled["data"] / "warc").glob("*.warc.gz"))
     proc = subprocess.run([sys.executable, "-m", "warcio.cli", "check", "-v", *map(str, files)],

@@ -14,7 +14,7 @@ import pytest
 from faultsite import FaultSite, serve_fault_site
 from helpers import FAST, ROOT
 
-from archive.inventory import pid_alive
+from archive.integrity.inventory import pid_alive
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc to find children")
 
@@ -62,7 +62,7 @@ def test_sigkill_of_a_crawl_kills_its_extraction_workers(tmp_path: Path) -> None
     data = tmp_path / "data"
     with serve_fault_site(FaultSite(articles=30, delay=0.3)) as site:
         seeds = site.seeds(tmp_path / "seeds.toml")
-        proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--seeds", str(seeds), "--data",
+        proc = subprocess.Popen([sys.executable, "-m", "crawler.cli.main", "crawl", "--seeds", str(seeds), "--data",
                                  str(data), *FAST, "-s", "EXTRACT_WORKERS=2"], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, cwd=ROOT, start_new_session=True)
         try:
@@ -83,7 +83,7 @@ def test_sigkill_of_the_scheduler_stops_its_crawl(tmp_path: Path) -> None:
     data = tmp_path / "data"
     with serve_fault_site(FaultSite(articles=30, delay=0.4)) as site:
         seeds = site.seeds(tmp_path / "seeds.toml", schedule="1h")
-        cmd = [sys.executable, "-m", "crawler.cli", "schedule", "--seeds", str(seeds), "--data", str(data),
+        cmd = [sys.executable, "-m", "crawler.cli.main", "schedule", "--seeds", str(seeds), "--data", str(data),
                "--watch-every", "off"]
         for i in range(0, len(FAST), 2):
             cmd += ["-s", FAST[i + 1]]

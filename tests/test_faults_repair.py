@@ -8,12 +8,12 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from archive.catalogue import Catalogue
-from archive.integrity import check_archive
+from archive.catalogue.db import Catalogue
+from archive.integrity.check import check_archive
 from archive.records import Exchange
-from archive.warc import WarcArchive
-from archive.warcscan import iter_records
-from crawler.cli import cli
+from archive.warc.writer import WarcArchive
+from archive.warc.scan import iter_records
+from crawler.cli.main import cli
 
 FROZEN = datetime(2026, 11, 20, 22, 15, 0, tzinfo=UTC)
 

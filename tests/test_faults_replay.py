@@ -14,12 +14,12 @@ from typing import Any
 import httpx
 import pytest
 
-from archive.catalogue import Catalogue
+from archive.catalogue.db import Catalogue
 from archive.records import Exchange
-from archive.warc import WarcArchive
-from crawler.datasette_plugin.records import MAX_REPLAY_BYTES
-from crawler.datasette_plugin.replay import ReplayApp
-from crawler.serve import build_datasette
+from archive.warc.writer import WarcArchive
+from crawler.web.records import MAX_REPLAY_BYTES
+from crawler.web.replay import ReplayApp
+from crawler.web.app import build_datasette
 
 BOMB_MIB = 1024  # inflates to 1 GiB from about 1 MB
 

@@ -17,7 +17,7 @@ import pytest
 from faultsite import FaultSite, serve_fault_site
 from helpers import FAST, ROOT, crawl_cli
 
-from archive.warcscan import iter_records
+from archive.warc.scan import iter_records
 
 ARTICLES = 30
 
@@ -58,7 +58,7 @@ def captures(data: Path) -> int:
 
 
 def check_cli(data: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "crawler.cli", "check", "--data", str(data)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "crawler.cli.main", "check", "--data", str(data)], capture_output=True,
                           text=True, check=False, cwd=ROOT, timeout=120)
 
 
@@ -125,7 +125,7 @@ def crawl_meeting_a_lock(data: Path, seeds: Path, log: Path, *, busy_timeout: fl
     Asserts the crawl is still running when the lock is let go (it met the lock), and returns its exit code.
     """
     with open(log, "w") as fh:
-        proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--seeds", str(seeds), "--data",
+        proc = subprocess.Popen([sys.executable, "-m", "crawler.cli.main", "crawl", "--seeds", str(seeds), "--data",
                                  str(data), *FAST, "-s", f"ARCHIVE_BUSY_TIMEOUT={busy_timeout}"], stdout=fh,
                                 stderr=fh, cwd=ROOT)
     try:

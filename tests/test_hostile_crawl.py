@@ -153,7 +153,7 @@ def test_summary_and_stats_name_the_reasons(crawled: Crawled) -> None:
 
 
 def test_check_passes_after_the_crawl(crawled: Crawled) -> None:
-    result = subprocess.run([sys.executable, "-m", "crawler.cli", "check", "--data", str(crawled.data)],
+    result = subprocess.run([sys.executable, "-m", "crawler.cli.main", "check", "--data", str(crawled.data)],
                             capture_output=True, text=True, timeout=120, cwd=ROOT, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -174,7 +174,7 @@ def test_per_outlet_page_and_sitemap_budgets(tmp_path: Path) -> None:
         # maps: two sitemap files, then the third is refused
         assert [p for p in sites.paths("robots4xx") if p.startswith("/deep/")] == ["/deep/0.xml", "/deep/1.xml"]
         assert done.failures("maps") == {"/deep/2.xml": "sitemap-limit"}
-    check = subprocess.run([sys.executable, "-m", "crawler.cli", "check", "--data", str(tmp_path / "data")],
+    check = subprocess.run([sys.executable, "-m", "crawler.cli.main", "check", "--data", str(tmp_path / "data")],
                            capture_output=True, text=True, timeout=120, cwd=ROOT, check=False)
     assert check.returncode == 0, check.stdout
 

@@ -17,14 +17,14 @@ from tests.hostile.site import HostileSites, serve_hostile_sites
 
 def recrawl(seeds: Path, data: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """One real `newsarchive recrawl` in a subprocess."""
-    return subprocess.run([sys.executable, "-m", "crawler.cli", "recrawl", "--seeds", str(seeds), "--data", str(data),
+    return subprocess.run([sys.executable, "-m", "crawler.cli.main", "recrawl", "--seeds", str(seeds), "--data", str(data),
                            *FAST, "-s", "RETRY_TIMES=1", *args], capture_output=True, text=True, timeout=180,
                           cwd=ROOT, check=False)
 
 
 def check(data: Path) -> subprocess.CompletedProcess[str]:
     """`newsarchive check` on the data folder."""
-    return subprocess.run([sys.executable, "-m", "crawler.cli", "check", "--data", str(data)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "crawler.cli.main", "check", "--data", str(data)], capture_output=True,
                           text=True, timeout=120, cwd=ROOT, check=False)
 
 

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from helpers import crawl_cli
 
-from archive.catalogue import Catalogue
-from archive.cdxj import index_archive
-from archive.wacz import export_wacz
-from crawler.demosite import serve_demo_sites
+from archive.catalogue.db import Catalogue
+from archive.export.cdxj import index_archive
+from archive.export.wacz import export_wacz
+from crawler.demo import serve_demo_sites
 
 # pywb pins old werkzeug/pyOpenSSL and brings brotlipy (which replaces the `brotli` module Scrapy uses), so it
 # lives in its own virtualenv: `python -m venv /opt/pywb-venv && /opt/pywb-venv/bin/pip install pywb==2.10.0`.

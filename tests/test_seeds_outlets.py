@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.config import Outlet, load_outlets
+from crawler.config.outlets import Outlet, load_outlets
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

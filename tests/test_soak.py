@@ -112,7 +112,7 @@ def run_soak(root: Path, seconds: float, *, articles: int = 10, every: str = "1s
     stop = threading.Event()
     with serve_fault_site(FaultSite(articles=articles)) as site:
         seeds = site.seeds(root / "seeds.toml", schedule=every)
-        cmd = [sys.executable, "-m", "crawler.cli", "-q", "schedule", "--seeds", str(seeds), "--data", str(data),
+        cmd = [sys.executable, "-m", "crawler.cli.main", "-q", "schedule", "--seeds", str(seeds), "--data", str(data),
                "--watch-every", "2s", "--backoff", "1d:1s", "--stop-grace", "20",
                "-s", f"ARCHIVE_LOG_KEEP={LOG_KEEP}", "-s", "EXTRACT_WORKERS=1"]
         for i in range(1, len(FAST), 2):
@@ -146,7 +146,7 @@ def run_soak(root: Path, seconds: float, *, articles: int = 10, every: str = "1s
         result.deletions = conn.execute("select count(*) from article_events where kind = 'deleted'").fetchone()[0]
     finally:
         conn.close()
-    check = subprocess.run([sys.executable, "-m", "crawler.cli", "check", "--data", str(data)], cwd=ROOT,
+    check = subprocess.run([sys.executable, "-m", "crawler.cli.main", "check", "--data", str(data)], cwd=ROOT,
                            capture_output=True, text=True, check=False)
     result.check_rc, result.check_out = check.returncode, (check.stdout + check.stderr)[-3000:]
     return result
@@ -181,7 +181,7 @@ def test_scheduler_soak_stays_flat(tmp_path: Path) -> None:
 
 
 def test_prune_logs_keeps_the_newest_and_those_of_running_crawls(tmp_path: Path) -> None:
-    from crawler.crawllogs import prune_logs
+    from crawler.scheduling.logs import prune_logs
 
     logs = []
     for i in range(6):

@@ -1,4 +1,4 @@
-"""Precision and recall of crawler.relevance.judge on the labelled Arabic set, per split.
+"""Precision and recall of crawler.relevance.judge.judge on the labelled Arabic set, per split.
 
 Usage:
     python benchmarks/relevance/bench_relevance.py [--lexicon seeds/lexicon.toml] [--shared ../shared] [-v]
@@ -28,8 +28,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.arabic import tokens
-from crawler.relevance import DEFAULT_LEXICON, judge, load_lexicon
+from archive.corpus.arabic import tokens
+from crawler.relevance.judge import DEFAULT_LEXICON, judge, load_lexicon
 
 #: The labelled sets, in the order they were written (see README.md next to this file).
 DATA_FILES = (
@@ -162,7 +162,7 @@ def main() -> int:
         for t in texts:
             tokens(t)
     elapsed = time.perf_counter() - started
-    print(f"archive.arabic.tokens: {size / elapsed / 1e6:.1f} MB/s of UTF-8 Arabic text")
+    print(f"archive.corpus.arabic.tokens: {size / elapsed / 1e6:.1f} MB/s of UTF-8 Arabic text")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Precision and recall of crawler.relevance.judge on real articles labelled by an outside reader.
+"""Precision and recall of crawler.relevance.judge.judge on real articles labelled by an outside reader.
 
 Usage:
     python benchmarks/relevance/bench_saudinewsnet.py [--lexicon seeds/lexicon.toml] [--shared ../shared]
@@ -34,8 +34,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.arabic import tokens
-from crawler.relevance import DEFAULT_LEXICON, judge, load_lexicon
+from archive.corpus.arabic import tokens
+from crawler.relevance.judge import DEFAULT_LEXICON, judge, load_lexicon
 
 #: Where the labelled set lives under the shared folder.
 DATA = Path("corpora/relevance-labelled/saudinewsnet-2015-dev.jsonl")

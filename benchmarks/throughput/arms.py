@@ -122,7 +122,7 @@ def _catalogue_counts(db: Path) -> dict[str, int]:
 
 def crawl_command(mirror: Mirror, data: Path, workers: int) -> list[str]:
     """The full-pipeline command line."""
-    cmd = [sys.executable, "-m", "crawler.cli", "crawl", "--seeds", str(mirror.seeds), "--data", str(data)]
+    cmd = [sys.executable, "-m", "crawler.cli.main", "crawl", "--seeds", str(mirror.seeds), "--data", str(data)]
     for name, value in crawl_settings(workers).items():
         cmd += ["-s", f"{name}={value}"]
     return cmd

@@ -20,7 +20,7 @@ def _warm(kind: str) -> None:
     if kind == "trafilatura":
         import trafilatura  # noqa: F401
     else:
-        import crawler.extraction  # noqa: F401
+        import crawler.extraction.article  # noqa: F401
 
 
 def _noop(_: int) -> int:
@@ -37,7 +37,7 @@ def extract_one(kind: str, path: str, url: str) -> tuple[bool, float]:
         ok = bool(trafilatura.extract(data, url=url))
     else:
         from archive.records import ExtractedArticle
-        from crawler.extraction import extract_article
+        from crawler.extraction.article import extract_article
 
         ok = isinstance(extract_article(data, url), ExtractedArticle)
     return ok, time.process_time() - start

@@ -12,7 +12,7 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_ARTICLES = ROOT / "crawler" / "demosite" / "data" / "articles.json"
+DEMO_ARTICLES = ROOT / "crawler" / "demo" / "data" / "articles.json"
 SEED_FORMAT = ROOT.parent / "shared" / "seed-format"
 
 # Sentence ends: Arabic question mark, full stop, and the seed texts' "., " joins of paragraphs.

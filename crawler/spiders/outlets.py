@@ -13,13 +13,13 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler import discovery
-from crawler.config import Outlet, load_outlets, select_outlets
+from crawler.discovery import parsers as discovery
+from crawler.config.outlets import Outlet, load_outlets, select_outlets
 from crawler.items import PageItem
-from crawler.limits import BUDGET_REASONS, Limits, is_transient
+from crawler.fetch.limits import BUDGET_REASONS, Limits, is_transient
 from crawler.netguard import classify, installed_resolver
-from crawler.session import ArchiveConfig, session_for
-from crawler.urls import canonicalize
+from crawler.capture.session import ArchiveConfig, session_for
+from crawler.discovery.urls import canonicalize
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""The SQLite catalogue: schema, transactions, articles, aliases, mentions."""

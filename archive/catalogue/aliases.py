@@ -1,0 +1,310 @@
+"""Article aliases: the other URLs of one article, learned session parameters, and merging duplicate rows."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from archive.corpus import stories, textfiles as textexport
+from archive.catalogue.transactions import immediate
+
+logger = logging.getLogger(__name__)
+
+# How an alias was learned (article_aliases.how)
+HOW = ("redirect", "canonical", "url-rule", "default-document", "session-param", "same-body")
+# Columns that hold an article's current content: on a merge they come from the more recently seen row
+CONTENT_COLUMNS = ("title", "text", "published", "published_source", "author", "language", "relevant",
+                   "relevance_score", "libya_score", "conflict_score", "matched_terms", "capture_id",
+                   "text_digest", "status", "search_text")
+
+
+def url_id(url: str) -> str:
+    """The article id a canonical URL gives: the first 16 hex digits of its sha256 (catalogue.article_id)."""
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _article(db: sqlite_utils.Database, aid: str) -> dict[str, Any] | None:
+    rows = list(db.query("select * from articles where id = ?", [aid]))
+    return rows[0] if rows else None
+
+
+def find_article(db: sqlite_utils.Database, urls: Iterable[str]) -> dict[str, Any] | None:
+    """The article any of ``urls`` names: by its own id first (in the order given), then as a recorded alias."""
+    urls = [u for u in dict.fromkeys(urls) if u]
+    for url in urls:
+        row = _article(db, url_id(url))
+        if row is not None:
+            return row
+    if not urls:
+        return None
+    marks = ", ".join("?" for _ in urls)
+    rows = list(db.query(f"select a.* from article_aliases al join articles a on a.id = al.article_id "
+                         f"where al.url in ({marks}) order by al.rowid limit 1", urls))
+    return rows[0] if rows else None
+
+
+def add_alias(db: sqlite_utils.Database, url: str, article_id: str, how: str, *, outlet: str | None = None,
+              capture_id: int | None = None, detail: str = "") -> bool:
+    """Record ``url`` as another address of an article; False when it is the article's own URL or another article's.
+
+    An alias already recorded keeps how it was first learned. The caller commits.
+    """
+    if how not in HOW:
+        raise ValueError(f"unknown alias kind {how!r}; one of {', '.join(HOW)}")
+    uid = url_id(url)
+    if uid == article_id:
+        return False
+    if _article(db, uid) is not None:
+        # a row of its own: only a merge (newsarchive dedupe) may fold it in, never a silent alias
+        logger.info("%s is article %s of its own, not recorded as an alias of %s", url, uid, article_id)
+        return False
+    db.execute("insert or ignore into article_aliases (url, url_id, article_id, outlet, how, first_seen, capture_id, "
+               "detail) values (?, ?, ?, ?, ?, ?, ?, ?)",
+               [url, uid, article_id, outlet, how, _now(), capture_id, detail[:500]])
+    return True
+
+
+def aliases_of(db: sqlite_utils.Database, article_id: str) -> list[dict[str, Any]]:
+    """The aliases of an article, first learned first."""
+    return list(db.query("select * from article_aliases where article_id = ? order by first_seen, url", [article_id]))
+
+
+def alias_target(db: sqlite_utils.Database, aid: str) -> str | None:
+    """The id of the article that the id of an alias URL (a merged-away article's id) now belongs to, if any."""
+    rows = list(db.query("select article_id from article_aliases where url_id = ? limit 1", [aid]))
+    return rows[0]["article_id"] if rows else None
+
+
+def learned_params(db: sqlite_utils.Database, outlet: str) -> tuple[str, ...]:
+    """The query parameters learned to be session tokens on this outlet, sorted."""
+    return tuple(r["name"] for r in db.query("select name from session_params where outlet = ? order by name",
+                                              [outlet]))
+
+
+def learn_params(db: sqlite_utils.Database, outlet: str, names: Iterable[str], evidence: str) -> list[str]:
+    """Remember parameters as session tokens of an outlet; return the ones new to it. The caller commits."""
+    new = []
+    for name in names:
+        cur = db.execute("insert or ignore into session_params (outlet, name, learned_at, evidence) values (?, ?, ?, ?)",
+                         [outlet, name.lower(), _now(), evidence[:500]])
+        if cur.rowcount:
+            new.append(name.lower())
+            logger.info("outlet %s: %r learned as a session parameter (%s)", outlet, name, evidence)
+    return new
+
+
+def release_stale_same_body(db: sqlite_utils.Database, article: dict[str, Any], urls: Iterable[str],
+                            digest: str) -> bool:
+    """Forget ``urls`` as aliases of ``article`` when only the same-body rule tied them and their body now differs.
+
+    The same-body rule is evidence at one moment: a page that later shows another text is its own article, not a
+    new version of this one (else a site's passing glitch would overwrite an article). Returns True when released.
+    """
+    urls = [u for u in dict.fromkeys(urls) if u]
+    if not urls or article["text_digest"] == digest or any(url_id(u) == article["id"] for u in urls):
+        return False
+    marks = ", ".join("?" for _ in urls)
+    hows = {r["how"] for r in db.query(f"select how from article_aliases where article_id = ? and url in ({marks})",
+                                        [article["id"], *urls])}
+    if hows != {"same-body"}:
+        return False
+    with immediate(db):
+        db.execute(f"delete from article_aliases where article_id = ? and url in ({marks})", [article["id"], *urls])
+    logger.info("%s no longer serves the body of article %s: released as its own article", urls[0], article["id"])
+    return True
+
+
+def same_body_article(db: sqlite_utils.Database, outlet: str, digest: str, exclude: str) -> dict[str, Any] | None:
+    """Another article of the outlet whose title and body have this text digest (one article under two URLs)."""
+    rows = list(db.query("select * from articles where outlet = ? and text_digest = ? and id != ? "
+                         "order by first_seen, id limit 1", [outlet, digest, exclude]))
+    return rows[0] if rows else None
+
+
+# -- merging --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Merge:
+    """One article folded into another."""
+
+    kept: str
+    dropped: str
+    dropped_url: str
+    how: str
+    seq: int | None
+    versions_moved: int
+    versions_folded: int
+    text_file: str | None
+    removed_files: tuple[str, ...] = ()
+
+
+def _renumber_versions(db: sqlite_utils.Database, keep: str, drop: str) -> tuple[int, int]:
+    """Move the dropped article's distinct versions to the kept one, renumbered in time order; identical ones fold."""
+    kept = list(db.query("select * from article_versions where article_id = ? order by version", [keep]))
+    dropped = list(db.query("select * from article_versions where article_id = ? order by version", [drop]))
+    digests = {v["text_digest"] for v in kept}
+    moved, folded = [], []
+    for v in dropped:
+        (folded if v["text_digest"] in digests else moved).append(v)
+        digests.add(v["text_digest"])
+    for v in folded:
+        # the same text as a version the kept article has: its capture stays in `captures` and the alias names it
+        db.execute("delete from article_versions where id = ?", [v["id"]])
+    merged = sorted(kept + moved, key=lambda v: (v["first_seen"] or "", v["id"]))
+    # negative numbers first, so the unique (article_id, version) index never sees two rows at once
+    for v in merged:
+        db.execute("update article_versions set article_id = ?, version = ? where id = ?", [keep, -v["id"], v["id"]])
+    for n, v in enumerate(merged, start=1):
+        # diffs are between neighbours, which may have changed: Catalogue.reconcile_history writes them again
+        db.execute("update article_versions set version = ?, diff = null, changed = null where id = ?", [n, v["id"]])
+    return len(moved), len(folded)
+
+
+def merge_articles(db: sqlite_utils.Database, data_dir: Path, keep: str, drop: str, how: str) -> Merge:
+    """Fold article ``drop`` into ``keep``: versions, events, aliases, the lowest seq, one text file.
+
+    Every capture stays (captures are never touched); the dropped URL becomes an alias of the kept article.
+    The text file is rewritten as ``NNN_<keep>.txt`` with the lower of the two sequence numbers and the other
+    file is removed (after the catalogue commit, so a crash leaves at worst a stray file that `check` names).
+    Runs in one transaction.
+    """
+    a, b = _article(db, keep), _article(db, drop)
+    if a is None or b is None:
+        raise KeyError(f"cannot merge {drop!r} into {keep!r}: no such article")
+    if keep == drop:
+        raise ValueError("an article cannot be merged into itself")
+    newer = b if (b["last_seen"] or "") > (a["last_seen"] or "") else a
+    seqs = [s for s in (a["seq"], b["seq"]) if s is not None]
+    seq = min(seqs) if seqs else None
+    old_files = [f for f in (a["text_file"], b["text_file"]) if f]
+    with immediate(db):
+        moved, folded = _renumber_versions(db, keep, drop)
+        # every other table that refers to articles by article_id (events, mentions, ...), in one query
+        tables = [r[0] for r in db.execute(
+            "select m.name from sqlite_master m join pragma_table_info(m.name) p where m.type = 'table' "
+            "and p.name = 'article_id' and m.name not in ('article_versions', 'article_aliases', 'story_bands')")]
+        for table in tables:
+            # rows derived per article (one per article and term, say) that the kept one has already: dropped
+            db.execute(f"update or ignore [{table}] set article_id = ? where article_id = ?", [keep, drop])
+            db.execute(f"delete from [{table}] where article_id = ?", [drop])
+        db.execute("update article_aliases set article_id = ? where article_id = ?", [keep, drop])
+        db.execute("delete from story_bands where article_id = ?", [drop])
+        db.execute("delete from articles where id = ?", [drop])
+        update = {k: newer[k] for k in CONTENT_COLUMNS if k in newer}
+        relevant = bool(update.get("relevant", a["relevant"]))
+        update.update(
+            seq=seq, first_seen=min((s for s in (a["first_seen"], b["first_seen"]) if s), default=None),
+            last_seen=max((s for s in (a["last_seen"], b["last_seen"]) if s), default=None),
+            versions=db.execute("select count(*) from article_versions where article_id = ?", [keep]).fetchone()[0],
+        )
+        text_file = None
+        if relevant and seq is not None:
+            text_file = textexport.write_text(data_dir, seq, keep, update["title"] or "",
+                                              (update["text"] or "").split("\n"))
+        update["text_file"] = text_file
+        db["articles"].update(keep, update)
+        add_alias(db, b["url"], keep, how, outlet=b["outlet"], capture_id=b["capture_id"],
+                  detail=f"merged article {drop} (seq {b['seq']})")
+        stories.assign(db, keep)
+        if b["story_id"] and b["story_id"] != a["story_id"]:
+            stories.refresh_story(db, b["story_id"])
+    removed = []
+    for rel in old_files:
+        if rel != text_file:
+            (Path(data_dir) / rel).unlink(missing_ok=True)
+            removed.append(rel)
+    logger.info("merged article %s (%s) into %s (%s): seq %s", drop, b["url"], keep, how, seq)
+    return Merge(keep, drop, b["url"], how, seq, moved, folded, text_file, tuple(removed))
+
+
+def rekey_article(db: sqlite_utils.Database, data_dir: Path, aid: str, new_url: str, how: str) -> Merge:
+    """Give an article a cleaner URL (and so a new id): a copy under the new id, then the old one merged into it."""
+    row = _article(db, aid)
+    if row is None:
+        raise KeyError(f"no article {aid!r}")
+    new_id = url_id(new_url)
+    with immediate(db):
+        copy = {**row, "id": new_id, "url": new_url, "seq": None, "text_file": None, "story_id": None,
+                "story_match": None, "story_score": None}
+        db["articles"].insert(copy)
+    return merge_articles(db, data_dir, new_id, aid, how)
+
+
+# -- finding duplicates in an existing catalogue ----------------------------------------------------
+
+
+@dataclass
+class DedupePlan:
+    """Groups of rows that are one article: the row kept and the rows folded into it, with why."""
+
+    groups: list[tuple[dict[str, Any], list[tuple[dict[str, Any], str]]]] = field(default_factory=list)
+
+    @property
+    def merges(self) -> int:
+        """How many rows would be folded away."""
+        return sum(len(drops) for _, drops in self.groups)
+
+
+def plan_dedupe(db: sqlite_utils.Database, key_of: Callable[[str, str], str],
+                rank: Callable[[dict[str, Any]], Any],
+                how_of: Callable[[dict[str, Any], dict[str, Any]], str]) -> DedupePlan:
+    """Group the articles that are one: the same URL key (``key_of(url, outlet)``) or, within an outlet, the same body.
+
+    ``rank`` orders a group's rows (the first is kept); ``how_of(kept, dropped)`` says why they are one.
+    """
+    rows = list(db.query("select id, url, outlet, seq, first_seen, last_seen, text_digest, title, text, "
+                         "relevant from articles order by first_seen, id"))
+    parent = {r["id"]: r["id"] for r in rows}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(x: str, y: str) -> None:
+        parent[find(x)] = find(y)
+
+    first: dict[tuple[str, str], str] = {}
+    for r in rows:
+        keys = [("url", key_of(r["url"], r["outlet"]))]
+        if r["text_digest"] and (r["text"] or "").strip():
+            keys.append(("body", f"{r['outlet']}\n{r['text_digest']}"))
+        for k in keys:
+            if k in first:
+                union(r["id"], first[k])
+            else:
+                first[k] = r["id"]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        groups.setdefault(find(r["id"]), []).append(r)
+    plan = DedupePlan()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=rank)
+        kept = members[0]
+        plan.groups.append((kept, [(m, how_of(kept, m)) for m in members[1:]]))
+    plan.groups.sort(key=lambda g: (g[0]["first_seen"] or "", g[0]["id"]))
+    return plan
+
+
+def apply_dedupe(db: sqlite_utils.Database, data_dir: Path, plan: DedupePlan) -> list[Merge]:
+    """Carry out a plan: each group's rows merged into the kept one."""
+    done = []
+    for kept, drops in plan.groups:
+        for row, how in drops:
+            done.append(merge_articles(db, data_dir, kept["id"], row["id"], how))
+    return done

@@ -1,0 +1,193 @@
+"""The catalogue's schema, as sqlite-utils migrations applied in order (never edit one that has shipped)."""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("newsarchive")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """Create the first schema."""
+    db["outlets"].create({
+        "name": str, "display_name": str, "language": str, "country": str, "homepage": str,
+        "domains": str, "topic_filter": int, "schedule": str, "config_digest": str, "source": str,
+        "updated_at": str,
+    }, pk="name")
+    db["crawls"].create({
+        "id": int, "uid": str, "trigger": str, "outlets": str, "started_at": str, "ended_at": str,
+        "status": str, "exit_code": int, "pid": int, "pages_fetched": int, "articles_new": int,
+        "articles_updated": int, "articles_unchanged": int, "articles_irrelevant": int, "failures": int,
+        "warc_bytes": int, "error": str, "counts": str,
+    }, pk="id")
+    db["captures"].create({
+        "id": int, "crawl_id": int, "outlet": str, "url": str, "method": str, "status": int,
+        "fetched_at": str, "content_type": str, "warc_file": str, "warc_offset": int, "warc_length": int,
+        "warc_record_id": str, "record_type": str, "payload_digest": str, "refers_to": int,
+        "location": str, "ip_address": str, "etag": str, "last_modified": str,
+    }, pk="id", foreign_keys=[("crawl_id", "crawls", "id"), ("refers_to", "captures", "id")])
+    db["captures"].create_index(["url", "fetched_at"])
+    db["captures"].create_index(["warc_file", "warc_offset"])
+    db["articles"].create({
+        "id": str, "seq": int, "url": str, "outlet": str, "title": str, "text": str, "published": str,
+        "published_source": str, "author": str, "language": str, "relevant": int, "relevance_score": float,
+        "libya_score": float, "conflict_score": float, "matched_terms": str, "first_seen": str,
+        "last_seen": str, "capture_id": int, "text_digest": str, "text_file": str, "versions": int,
+        "status": str, "search_text": str,
+    }, pk="id", foreign_keys=[("capture_id", "captures", "id"), ("outlet", "outlets", "name")])
+    db["articles"].create_index(["seq"], unique=True)
+    db["articles"].create_index(["outlet", "published"])
+    db["article_versions"].create({
+        "id": int, "article_id": str, "version": int, "capture_id": int, "title": str, "text": str,
+        "published": str, "text_digest": str, "first_seen": str,
+    }, pk="id", foreign_keys=[("article_id", "articles", "id"), ("capture_id", "captures", "id")])
+    db["article_versions"].create_index(["article_id", "version"], unique=True)
+    db["failures"].create({
+        "id": int, "crawl_id": int, "outlet": str, "url": str, "stage": str, "reason": str, "detail": str,
+        "capture_id": int, "at": str,
+    }, pk="id", foreign_keys=[("crawl_id", "crawls", "id"), ("capture_id", "captures", "id")])
+    db["failures"].create_index(["reason"])
+    # search_text holds the Arabic-normalised words and their clitic-stripped forms (archive.corpus.search)
+    db["articles"].enable_fts(["title", "text", "search_text"], create_triggers=True,
+                              tokenize="unicode61 remove_diacritics 2")
+
+
+@migrations()
+def m002_history(db: sqlite_utils.Database) -> None:
+    """Article events (deletion, return), version diffs, re-check planning, scheduler state."""
+    db["article_events"].create({
+        "id": int, "article_id": str, "kind": str, "url": str, "at": str, "crawl_id": int, "capture_id": int,
+        "http_status": int, "detail": str,
+    }, pk="id", foreign_keys=[("article_id", "articles", "id"), ("crawl_id", "crawls", "id"),
+                              ("capture_id", "captures", "id")])
+    db["article_events"].create_index(["article_id", "at"])
+    db["article_versions"].add_column("diff", str)  # readable unified diff from the previous version
+    db["article_versions"].add_column("changed", str)  # "title,text,published": what changed
+    db["articles"].add_column("watch", str)  # "watching" (re-checked on the back-off schedule) or "done"
+    db["articles"].add_column("next_check_at", str)
+    db["articles"].add_column("last_checked_at", str)
+    db["articles"].create_index(["watch", "next_check_at"])
+    db["crawls"].add_column("log_file", str)  # the crawl process's log, for scheduled runs
+    db["schedules"].create({
+        "outlet": str, "schedule": str, "next_run_at": str, "scheduler_pid": int, "updated_at": str,
+    }, pk="outlet")
+    db.create_view("article_history", """
+        select article_id, first_seen as at, 'version ' || version as what, changed, diff, capture_id, id as ref
+        from article_versions
+        union all
+        select article_id, at, kind as what, http_status as changed, detail as diff, capture_id, id as ref
+        from article_events
+        order by article_id, at""")
+
+
+@migrations()
+def m003_frontier(db: sqlite_utils.Database) -> None:
+    """The crawl frontier: every discovered article URL until it is archived (the state of record).
+
+    Scrapy's JOBDIR loses most of its queue on SIGKILL; this table does not, so the next crawl fetches
+    whatever a killed one had discovered but not yet archived.
+    """
+    db["frontier"].create({
+        "url": str, "outlet": str, "kind": str, "discovered_at": str, "crawl_id": int, "status": str,
+        "attempts": int, "done_at": str, "reason": str,
+    }, pk="url")
+    db["frontier"].create_index(["outlet", "status"])
+
+
+@migrations()
+def m004_stories(db: sqlite_utils.Database) -> None:
+    """Stories: copies of one piece of journalism (other outlets, other URLs) grouped under one id (archive.corpus.stories)."""
+    db["stories"].create({
+        "id": str, "first_seen": str, "last_seen": str, "published": str, "articles": int, "outlets": int,
+        "relevant_articles": int, "title": str, "first_article": str,
+    }, pk="id")
+    db["stories"].create_index(["outlets"])
+    db["stories"].create_index(["first_seen"])
+    db["articles"].add_column("story_id", str)  # stories.id
+    db["articles"].add_column("story_match", str)  # the article whose text it matched when it joined (audit)
+    db["articles"].add_column("story_score", float)  # Jaccard similarity of the two bodies' shingle sets
+    db["articles"].create_index(["story_id"])
+    # one row per LSH band of an article's MinHash signature: articles sharing a band are candidates
+    db["story_bands"].create({"band": int, "article_id": str}, foreign_keys=[("article_id", "articles", "id")])
+    db["story_bands"].create_index(["band"])
+    db["story_bands"].create_index(["article_id"])
+
+
+@migrations()
+def m005_counters(db: sqlite_utils.Database) -> None:
+    """Named counters (the corpus sequence number), so numbers are never handed out twice."""
+    db["counters"].create({"name": str, "value": int}, pk="name")
+
+
+@migrations()
+def m006_article_capture_index(db: sqlite_utils.Database) -> None:
+    """Index articles by capture: the capture middleware asks "which article came from this URL?" per request."""
+    db["articles"].create_index(["capture_id"], if_not_exists=True)
+
+
+@migrations()
+def m007_aliases(db: sqlite_utils.Database) -> None:
+    """Article aliases (the other URLs of one article, and how each was learned) and learned session parameters."""
+    db["article_aliases"].create({
+        "url": str, "url_id": str, "article_id": str, "outlet": str, "how": str, "first_seen": str,
+        "capture_id": int, "detail": str,
+    }, pk="url", foreign_keys=[("article_id", "articles", "id"), ("capture_id", "captures", "id")],
+        if_not_exists=True)
+    db["article_aliases"].create_index(["article_id"], if_not_exists=True)
+    db["article_aliases"].create_index(["url_id"], if_not_exists=True)  # /article/<id of a merged-away row>
+    db["articles"].create_index(["outlet", "text_digest"], if_not_exists=True)  # the same-body rule, per new page
+    # query parameters seen to carry only a session token on one outlet (same body, value changing per visit)
+    db["session_params"].create({"outlet": str, "name": str, "learned_at": str, "evidence": str},
+                                pk=("outlet", "name"), if_not_exists=True)
+
+
+FACETS_SQL = (
+    """create table if not exists article_facets (
+      article_rowid integer primary key, outlet text, published text, month text, relevant integer, language text)""",
+    """insert or replace into article_facets
+      select rowid, outlet, published, substr(coalesce(published, first_seen), 1, 7), relevant, language
+      from articles""",
+    "create index if not exists article_facets_language on article_facets(language)",
+    """create trigger if not exists article_facets_ai after insert on articles begin
+      insert or replace into article_facets values (new.rowid, new.outlet, new.published,
+        substr(coalesce(new.published, new.first_seen), 1, 7), new.relevant, new.language);
+    end""",
+    """create trigger if not exists article_facets_au after update of outlet, published, first_seen, relevant, language
+    on articles begin
+      insert or replace into article_facets values (new.rowid, new.outlet, new.published,
+        substr(coalesce(new.published, new.first_seen), 1, 7), new.relevant, new.language);
+    end""",
+    """create trigger if not exists article_facets_ad after delete on articles begin
+      delete from article_facets where article_rowid = old.rowid;
+    end""",
+)
+
+
+@migrations()
+def m008_mentions(db: sqlite_utils.Database) -> None:
+    """Mentions (article, Libya term, category: place, actor, armed group, institution), search facets, a reading view.
+
+    ``mentions`` is filled from each article's relevance evidence (archive.catalogue.mentions); the rows of articles
+    stored before this migration are backfilled here, once. ``articles_view`` is the catalogue as a reader
+    first meets it: headline, outlet, date, relevance, a short excerpt and the evidence, long columns left out.
+    """
+    from archive.catalogue import mentions  # local: the schema module stays importable on its own
+
+    mentions.create_table(db)
+    mentions.backfill(db)
+    # Search counts per outlet and month join every hit to these few columns: a narrow copy keyed by the
+    # article's rowid (the FTS rowid) costs a small B-tree lookup per hit instead of a read of the article row
+    # with its text. Triggers keep it in step with articles, whoever writes them.
+    for statement in FACETS_SQL:
+        db.execute(statement)
+    # the reading view opens newest first, and its facets count relevant articles
+    db["articles"].create_index(["first_seen"], if_not_exists=True)
+    db["articles"].create_index(["relevant", "published"], if_not_exists=True)  # also the start page's latest
+    db.execute("drop view if exists articles_view")
+    db.create_view("articles_view", """
+        select a.title, a.outlet, a.published, a.relevance_score as relevance, substr(a.text, 1, 300) as excerpt,
+          a.matched_terms as evidence, a.relevant, a.url, a.language, a.versions,
+          a.status, a.first_seen, a.id, a.rowid as article_rowid
+        from articles a""")

@@ -1,0 +1,1 @@
+"""The text corpus: seed-format files, versions, stories, the search index, Arabic normalisation."""

@@ -1,0 +1,270 @@
+"""The Arabic-aware search index: the text the FTS index holds and the query form that meets it.
+
+Documents: ``index_text`` writes every normalised word followed by its clitic- and suffix-stripped
+candidates (``archive.corpus.arabic.stems``) into the ``search_text`` column of the FTS table.
+
+Queries: ``fts_query`` turns what a user types into an SQLite FTS5 MATCH expression. Each word is
+normalised exactly like the documents (hamza, tashkeel, tatweel, ة/ه, ى/ي, digits) and searched
+under its own form OR the forms left when a proclitic chain (و ف ب ل ك ال لل) is removed, so
+``والحكومة`` finds ``الحكومة``, ``حكومة`` and ``بالحكومة`` alike. Candidates under three letters and
+function words (``لديه`` out of ``بلدية``) are not searched: they would match almost every article.
+
+The supported syntax is a small, always-valid subset of FTS5: words (all must match), ``OR`` and
+``NOT`` between words, ``"quoted phrases"`` (their words must all match; word order is not checked
+because the index interleaves candidates), ``-word`` (exclude) and ``word*`` (prefix). Anything
+else is treated as text, so no input can make a syntax error.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html import escape
+
+from archive.corpus.arabic import normalise, stem_set, stems, tokens
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["STOPWORDS", "QueryTerms", "fts_query", "highlight_html", "index_text", "query_forms", "query_terms",
+           "query_text", "snippet_html", "title_similarity"]
+
+#: A query candidate left by stripping a proclitic must have at least this many letters.
+MIN_QUERY_STEM = 3
+
+#: Normalised function words: never searched as a candidate that stripping a proclitic produced
+#: (the user typed a longer word; these would match nearly every article). Typed on their own they
+#: are still searched as typed.
+STOPWORDS = frozenset(normalise(w) for w in ["في", "من", "الى", "إلى", "على", "عن", "مع", "هذا", "هذه", "ذلك", "تلك", "الذي", "التي", "الذين", "اللذين", "اللتين", "اللاتي", "هو", "هي", "هم", "هن", "نحن", "انت", "كان", "كانت", "يكون", "تكون", "ليس", "ليست", "لدى", "لديه", "لديها", "لديهم", "لها", "لهم", "له", "لنا", "لكم", "لكن", "لقد", "قد", "ثم", "او", "أو", "ام", "أم", "ان", "أن", "إن", "انه", "أنه", "إنه", "انها", "أنها", "إنها", "كما", "بين", "بعد", "قبل", "حتى", "عند", "عندما", "منذ", "خلال", "حول", "ضد", "دون", "غير", "بعض", "كل", "ايضا", "أيضا", "اي", "أي", "التى", "الذى", "اذا", "إذا", "ما", "لا", "لم", "لن", "ولا", "فيه", "فيها", "منه", "منها", "عليه", "عليها", "اليه", "إليه", "اليها", "إليها", "الا", "إلا", "يا", "وقد", "وان", "وأن", "ولم", "ولن", "هناك", "هنا", "حيث", "الان", "الآن", "امس", "أمس", "اليوم"])
+
+# A user query: a quoted phrase, or a run of anything but whitespace and quotes.
+_QUERY_RE = re.compile(r'"([^"]*)"?|([^\s"]+)')
+_OPERATORS = frozenset({"OR", "AND", "NOT"})
+
+
+def index_text(title: str, text: str) -> str:
+    """The normalised words of an article, each followed by its clitic-stripped forms, for the FTS index."""
+    out: list[str] = []
+    for token in tokens(f"{title}\n{text}"):
+        out.extend(stems(token))
+    return " ".join(out)
+
+
+def query_text(query: str) -> str:
+    """A user's query normalised the way ``index_text`` normalises documents (FTS syntax left intact)."""
+    return normalise(query)
+
+
+def _proclitic_forms(token: str) -> list[str]:
+    """The candidates of ``stems`` that only drop leading letters (proclitics), never a suffix."""
+    return [c for c in stems(token) if token.endswith(c) or ("ال" + token).endswith(c)]
+
+
+def query_forms(token: str) -> list[str]:
+    """The index terms one normalised query word is searched under: itself, then proclitic-stripped forms.
+
+    ``query_forms("والحكومه")`` is ``["والحكومه", "الحكومه", "حكومه"]``. Suffixes are not stripped on the
+    query side: the index already holds every document word with its suffix removed.
+    """
+    forms = [token]
+    for cand in _proclitic_forms(token)[1:]:
+        if len(cand) >= MIN_QUERY_STEM and cand not in STOPWORDS and cand not in forms:
+            forms.append(cand)
+    return forms
+
+
+def _quote(term: str) -> str:
+    """One FTS5 string (double quotes doubled inside)."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _word_expr(word: str) -> str | None:
+    """The FTS5 expression of one typed word (which may normalise to several tokens), or None if it has none."""
+    prefix = word.endswith("*")
+    toks = tokens(word)
+    if not toks:
+        return None
+    parts = []
+    for i, tok in enumerate(toks):
+        star = "*" if prefix and i == len(toks) - 1 else ""
+        forms = query_forms(tok)
+        alts = [_quote(f) + star for f in forms]
+        parts.append(alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")")
+    return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
+
+
+def fts_query(query: str) -> str:
+    """The FTS5 MATCH expression for a query as a user types it; ``""`` when it holds no searchable word.
+
+    Example: ``fts_query("والحكومة طرابلس")`` ->
+    ``("والحكومه" OR "الحكومه" OR "حكومه") AND ("طرابلس" OR "رابلس")``.
+    """
+    positive: list[str] = []  # term expressions, with "OR" markers between alternatives
+    negative: list[str] = []
+    negate_next = False
+    for match in _QUERY_RE.finditer(query or ""):
+        phrase, bare = match.group(1), match.group(2)
+        if bare in _OPERATORS:
+            if bare == "NOT":
+                negate_next = True
+            elif bare == "OR" and positive and positive[-1] != "OR":
+                positive.append("OR")
+            continue
+        negate, negate_next = negate_next, False
+        if bare is not None and bare.startswith("-") and len(bare) > 1:
+            negate, bare = True, bare[1:]
+        if phrase is not None:
+            exprs = [e for e in (_word_expr(w) for w in phrase.split()) if e]
+            expr = None if not exprs else exprs[0] if len(exprs) == 1 else "(" + " AND ".join(exprs) + ")"
+        else:
+            expr = _word_expr(bare or "")
+        if expr is not None:
+            (negative if negate else positive).append(expr)
+    while positive and positive[-1] == "OR":
+        positive.pop()
+    if not positive:
+        return ""
+    joined: list[str] = []
+    for item in positive:
+        if item != "OR" and joined and joined[-1] != "OR":
+            joined.append("AND")
+        joined.append(item)
+    expr = " ".join(joined)
+    if negative:
+        expr = "(" + expr + ")" + "".join(" NOT " + n for n in negative)
+    return expr
+
+
+def _word_forms(text: str) -> list[frozenset[str]]:
+    """Each content word of ``text`` as the set of forms ``query_forms`` gives it (function words left out)."""
+    return [frozenset(query_forms(t)) for t in tokens(text) if t not in STOPWORDS and len(t) > 1]
+
+
+def title_similarity(a: str | None, b: str | None) -> float:
+    """How alike two headlines are (0..1): the share of content words, clitics aside, found in the other (Dice)."""
+    wa, wb = _word_forms(a or ""), _word_forms(b or "")
+    if not wa or not wb:
+        return 0.0
+    forms_a = frozenset().union(*wa)
+    forms_b = frozenset().union(*wb)
+    hits = sum(1 for w in wa if w & forms_b) + sum(1 for w in wb if w & forms_a)
+    return round(hits / (len(wa) + len(wb)), 4)
+
+
+# -- showing the hits ----------------------------------------------------------------------------------
+# The index column search_text holds normalised forms, so SQLite's snippet()/highlight() cannot mark the
+# words of the original text (الحكومة is indexed as الحكومه, حكومه ...). We mark them ourselves: a word of
+# the original text is a hit when one of its index forms is one of the query's forms, the very test the
+# FTS match made.
+
+_DISPLAY_WORD_RE = re.compile(r"[^\W_]+")
+SNIPPET_WORDS = 36
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """The index forms a query searches for: whole forms, and the forms of ``word*`` prefixes."""
+
+    forms: frozenset[str]
+    prefixes: tuple[str, ...] = ()
+    _seen: dict[str, bool] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def hits(self, word: str) -> bool:
+        """True when ``word`` (as written in the text) is one the query matched."""
+        hit = self._seen.get(word)
+        if hit is None:
+            hit = self._seen[word] = _word_hits(word, self.forms, self.prefixes)
+        return hit
+
+
+@lru_cache(maxsize=65536)
+def _word_hits(word: str, forms: frozenset[str], prefixes: tuple[str, ...]) -> bool:
+    """Cached worker of ``QueryTerms.hits`` (a page of snippets meets the same words again and again)."""
+    for tok in tokens(word):
+        candidates = stem_set(tok)
+        if candidates & forms:
+            return True
+        if prefixes and any(c.startswith(p) for c in candidates for p in prefixes):
+            return True
+    return False
+
+
+def query_terms(query: str) -> QueryTerms:
+    """The forms of the positive words of ``query`` (``-word`` and ``NOT word`` are not highlighted)."""
+    forms: set[str] = set()
+    prefixes: list[str] = []
+    negate_next = False
+    for match in _QUERY_RE.finditer(query or ""):
+        phrase, bare = match.group(1), match.group(2)
+        if bare in _OPERATORS:
+            negate_next = bare == "NOT"
+            continue
+        negate, negate_next = negate_next, False
+        if negate or (bare is not None and bare.startswith("-") and len(bare) > 1):
+            continue
+        for word in (phrase.split() if phrase is not None else [bare or ""]):
+            toks = tokens(word)
+            for i, tok in enumerate(toks):
+                if word.endswith("*") and i == len(toks) - 1:
+                    prefixes.extend(query_forms(tok))
+                else:
+                    forms.update(query_forms(tok))
+    return QueryTerms(frozenset(forms), tuple(prefixes))
+
+
+def _hit_pattern(text: str, terms: QueryTerms) -> re.Pattern[str] | None:
+    """A regex of the distinct words of ``text`` that the query matched (whole words), or None when none did.
+
+    Each distinct word is judged once; finding and marking them is then left to the regex engine, which keeps a
+    page of snippets cheap even for long articles.
+    """
+    found = [w for w in set(_DISPLAY_WORD_RE.findall(text)) if terms.hits(w)]
+    if not found:
+        return None
+    found.sort(key=len, reverse=True)
+    return re.compile(r"(?<![^\W_])(" + "|".join(map(re.escape, found)) + r")(?![^\W_])")
+
+
+def _marked(text: str, pattern: re.Pattern[str] | None, render: Callable[[str], str] = escape) -> str:
+    """``text`` as HTML (each piece through ``render``, which must escape), with the words of ``pattern`` in ``<mark>``."""
+    if pattern is None:
+        return str(render(text))
+    parts = pattern.split(text)  # the captured hits are at the odd positions
+    return "".join(f"<mark>{render(p)}</mark>" if i % 2 else str(render(p)) for i, p in enumerate(parts))
+
+
+def highlight_html(text: str | None, query: str | QueryTerms, render: Callable[[str], str] = escape) -> str:
+    """``text`` as HTML (escaped by ``render``) with every word the query matched wrapped in ``<mark>``."""
+    terms = query if isinstance(query, QueryTerms) else query_terms(query)
+    text = text or ""
+    return _marked(text, _hit_pattern(text, terms), render)
+
+
+def snippet_html(text: str | None, query: str | QueryTerms, words: int = SNIPPET_WORDS,
+                 render: Callable[[str], str] = escape) -> str:
+    """The ``words``-word passage of ``text`` with the most hits, as escaped HTML with ``<mark>``ed hits.
+
+    Paragraph breaks become spaces; "…" marks text left out at either end. No hit: the opening words.
+    """
+    terms = query if isinstance(query, QueryTerms) else query_terms(query)
+    text = " ".join((text or "").split())
+    pattern = _hit_pattern(text, terms)
+    spans = [m.span() for m in _DISPLAY_WORD_RE.finditer(text)]
+    if len(spans) <= words:
+        return _marked(text, pattern, render)
+    hit_starts = {m.start() for m in pattern.finditer(text)} if pattern else set()
+    hit = [1 if start in hit_starts else 0 for start, _ in spans]
+    best, best_start, window = -1, 0, sum(hit[:words])
+    for start in range(len(spans) - words + 1):
+        if start:
+            window += hit[start + words - 1] - hit[start - 1]
+        if window > best:
+            best, best_start = window, start
+    # start a little before the first hit of the best window, so the hit has some context
+    first_hit = next((k for k in range(best_start, best_start + words) if hit[k]), best_start)
+    start = max(0, min(first_hit - 6, len(spans) - words))
+    passage = text[spans[start][0]:spans[start + words - 1][1]]
+    html = _marked(passage, pattern, render)
+    return ("… " if start > 0 else "") + html + (" …" if start + words < len(spans) else "")

@@ -1,0 +1,283 @@
+"""Syndicated and duplicate stories: near-duplicate grouping of article bodies (MinHash + LSH, exact check).
+
+One story is one piece of journalism, however many outlets or URLs carry it. An article's body is folded
+with ``archive.corpus.arabic.normalise`` (hamza seats, taa marbuta, digits, diacritics), cut into overlapping
+word shingles, and summarised by a MinHash signature. The signature is split into LSH bands stored in
+the ``story_bands`` table, with a few bands of a second signature over the lead alone (so a copy cut down
+to its lead still meets the whole); an article sharing any band with another is a *candidate*. Candidates are then
+checked exactly on their shingle sets (no estimate decides a grouping):
+
+* **resemblance**: Jaccard similarity of the two shingle sets is at least ``min_jaccard`` (the same text
+  with a different headline, an added intro line, page chrome remnants, spelling variants, light edits); or
+* **trimmed copy**: the shorter text is mostly contained in the longer (``min_containment``) *and* the
+  longer text's lead is found in the shorter (``min_lead``). Wire copy is trimmed from the bottom
+  (inverted pyramid), so a copy missing its last paragraphs keeps the lead; a follow-up report that
+  recycles an older story as background has a new lead, and stays a story of its own.
+
+The headline is not compared: outlets rewrite headlines of the same wire copy, and different stories
+of one event share headline words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from archive.corpus.arabic import tokens
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "DEFAULT_PARAMS", "Assignment", "Similarity", "StoryParams", "assign", "band_keys", "lsh_keys", "minhash",
+    "ordered_shingles", "refresh_story", "same_story", "similarity",
+]
+
+_MAX_HASH = (1 << 61) - 1
+
+
+@dataclass(frozen=True)
+class StoryParams:
+    """How articles are grouped into stories; the defaults were chosen on benchmarks/bench_stories.py."""
+
+    shingle_words: int = 3  # words per shingle
+    bands: int = 42  # LSH bands ...
+    rows: int = 3  # ... of this many MinHash values each (bands * rows permutations)
+    min_jaccard: float = 0.5  # resemblance rule
+    min_containment: float = 0.6  # trimmed-copy rule: share of the shorter text found in the longer
+    min_lead: float = 0.5  # trimmed-copy rule: share of the longer text's lead found in the shorter
+    lead_shingles: int = 40  # the lead: this many opening shingles (fewer when the shorter text is shorter)
+    lead_bands: int = 8  # LSH bands of the lead's own signature ...
+    lead_rows: int = 2  # ... of this many values each
+    min_shared: int = 3  # never group on fewer shared shingles than this (very short texts)
+    min_contained: int = 10  # trimmed-copy rule: at least this many shared shingles (a sentence, not a phrase)
+    seed: int = 20191104  # permutation seed: changing it (or shingle_words, bands, rows) needs a re-index
+
+    def __post_init__(self) -> None:
+        if min(self.shingle_words, self.bands, self.rows, self.lead_shingles, self.lead_bands, self.lead_rows) < 1:
+            raise ValueError(f"shingle_words, bands, rows and lead_shingles must be positive: {self!r}")
+        for name in ("min_jaccard", "min_containment", "min_lead"):
+            if not 0.0 < getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be in (0, 1]: {self!r}")
+
+    @property
+    def num_perm(self) -> int:
+        """The MinHash signature length."""
+        return self.bands * self.rows
+
+
+DEFAULT_PARAMS = StoryParams()
+
+
+@dataclass(frozen=True)
+class Similarity:
+    """How alike two bodies are, on exact shingle sets."""
+
+    jaccard: float  # |A & B| / |A | B|
+    containment: float  # |A & B| / min(|A|, |B|)
+    lead: float  # share of the longer text's opening shingles found in the shorter
+    shared: int  # |A & B|
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The story an article was put in, and why."""
+
+    article_id: str
+    story_id: str
+    action: str  # "joined" (matched another article), "opened" (first of a new story), "kept" (unchanged story)
+    matched: str | None = None  # the article it matched, for "joined"
+    similarity: Similarity | None = None
+
+
+def _hash64(text: str) -> int:
+    """A stable 61-bit hash of a shingle (Python's ``hash`` changes between processes)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little") & _MAX_HASH
+
+
+def ordered_shingles(text: str, size: int = DEFAULT_PARAMS.shingle_words) -> list[int]:
+    """The distinct word shingles of the normalised body as hashes, in order of first appearance."""
+    words = tokens(text)
+    if not words:
+        return []
+    if len(words) <= size:
+        return [_hash64(" ".join(words))]
+    seen: dict[int, None] = {}
+    for i in range(len(words) - size + 1):
+        seen.setdefault(_hash64(" ".join(words[i : i + size])), None)
+    return list(seen)
+
+
+_MASK64 = (1 << 64) - 1
+
+
+def _mixer(seed: int) -> tuple[int, int]:
+    """The odd multiplier and the offset that re-hash shingles for one seed."""
+    rng = random.Random(seed)
+    return rng.randrange(1, 1 << 64) | 1, rng.randrange(0, 1 << 64)
+
+
+def minhash(shingles: list[int] | set[int], params: StoryParams = DEFAULT_PARAMS,
+            size: int | None = None) -> tuple[int, ...]:
+    """A MinHash signature of ``size`` (default ``params.num_perm``) values; empty set: empty tuple.
+
+    One-permutation hashing with rotation densification (Shrivastava & Li, ICML 2014): every shingle is
+    hashed once into one of ``size`` bins and each bin keeps its minimum; an empty bin borrows the value
+    of the next non-empty bin to its right, shifted by the distance, so the LSH property holds. It costs
+    O(shingles) instead of O(shingles * size) for k independent permutations, in pure Python.
+    """
+    if not shingles:
+        return ()
+    k = size or params.num_perm
+    mult, add = _mixer(params.seed)
+    empty = 1 << 64
+    bins = [empty] * k
+    for h in shingles:
+        x = (h * mult + add) & _MASK64
+        j = x % k
+        v = x // k
+        bins[j] = min(bins[j], v)
+    step = (1 << 64) // k + 1  # a borrowed value never equals a bin's own value
+    sig = list(bins)
+    for j in range(k):
+        if bins[j] == empty:
+            d = 1
+            while bins[(j + d) % k] == empty:
+                d += 1
+            sig[j] = bins[(j + d) % k] + d * step
+    return tuple(sig)
+
+
+def band_keys(signature: tuple[int, ...], params: StoryParams = DEFAULT_PARAMS, *, rows: int | None = None,
+              first_band: int = 0) -> list[int]:
+    """One signed 63-bit key per LSH band of ``rows`` values (band number mixed in: bands never meet others)."""
+    rows = rows or params.rows
+    keys = []
+    for n in range(len(signature) // rows):
+        chunk = signature[n * rows : (n + 1) * rows]
+        raw = hashlib.blake2b(repr((first_band + n, chunk)).encode("ascii"), digest_size=8).digest()
+        keys.append(int.from_bytes(raw, "little", signed=True))
+    return keys
+
+
+def lsh_keys(shingles: list[int], params: StoryParams = DEFAULT_PARAMS) -> list[int]:
+    """The index keys of a body: bands of its whole-text signature, then bands of its lead's signature.
+
+    The lead bands find a short copy of a long story (the lead kept, the rest cut) whose Jaccard
+    similarity with the whole is too low for the whole-text bands to meet.
+    """
+    keys = band_keys(minhash(shingles, params), params)
+    lead = shingles[: params.lead_shingles]
+    lead_sig = minhash(lead, params, params.lead_bands * params.lead_rows)
+    return keys + band_keys(lead_sig, params, rows=params.lead_rows, first_band=params.bands)
+
+
+def similarity(a: list[int], b: list[int], params: StoryParams = DEFAULT_PARAMS) -> Similarity:
+    """Exact resemblance, containment and lead overlap of two ordered shingle lists."""
+    set_a, set_b = set(a), set(b)
+    if not set_a or not set_b:
+        return Similarity(0.0, 0.0, 0.0, 0)
+    shared = len(set_a & set_b)
+    longer, shorter = (a, set_b) if len(set_a) >= len(set_b) else (b, set_a)
+    lead = longer[: max(1, min(params.lead_shingles, len(shorter)))]
+    return Similarity(
+        jaccard=shared / (len(set_a) + len(set_b) - shared),
+        containment=shared / min(len(set_a), len(set_b)),
+        lead=sum(1 for s in lead if s in shorter) / len(lead),
+        shared=shared,
+    )
+
+
+def same_story(sim: Similarity, params: StoryParams = DEFAULT_PARAMS) -> bool:
+    """True when two bodies are copies of one story (see the module docstring for the two rules)."""
+    if sim.shared < params.min_shared:
+        return False
+    if sim.jaccard >= params.min_jaccard:
+        return True
+    return (sim.shared >= params.min_contained and sim.containment >= params.min_containment
+            and sim.lead >= params.min_lead)
+
+
+def _story_id(db: sqlite_utils.Database, article_id: str, text: str) -> str:
+    """A new story id: derived from its first article (and body), never one already in use."""
+    base = hashlib.sha256(f"{article_id}\n{text}".encode()).hexdigest()
+    for n in range(len(base) - 15):
+        sid = base[n : n + 16]
+        if not list(db.query("select 1 from stories where id = ?", [sid])):
+            return sid
+    raise RuntimeError(f"no free story id for article {article_id}")  # 49 sha256 windows all taken: impossible
+
+
+def refresh_story(db: sqlite_utils.Database, story_id: str) -> None:
+    """Recompute a story's row from its articles (counts, first seen, title of its first article); drop it if empty."""
+    rows = list(db.query(
+        "select count(*) as articles, count(distinct outlet) as outlets, min(first_seen) as first_seen, "
+        "max(last_seen) as last_seen, min(published) as published, sum(relevant) as relevant "
+        "from articles where story_id = ?", [story_id]))
+    agg = rows[0]
+    if not agg["articles"]:
+        db.execute("delete from stories where id = ?", [story_id])
+        return
+    first = next(db.query(
+        "select id, title from articles where story_id = ? order by first_seen, seq is null, seq, id limit 1",
+        [story_id]))
+    db["stories"].upsert({
+        "id": story_id, "first_seen": agg["first_seen"], "last_seen": agg["last_seen"],
+        "published": agg["published"], "articles": agg["articles"], "outlets": agg["outlets"],
+        "relevant_articles": agg["relevant"] or 0, "title": first["title"], "first_article": first["id"],
+    }, pk="id")
+
+
+def _candidates(db: sqlite_utils.Database, article_id: str, keys: list[int]) -> list[dict[str, Any]]:
+    """Other articles sharing at least one LSH band key, with their story and body; most shared bands first."""
+    if not keys:
+        return []
+    marks = ", ".join("?" for _ in keys)
+    return list(db.query(
+        f"select a.id, a.story_id, a.text, a.first_seen, count(*) as bands from story_bands b "
+        f"join articles a on a.id = b.article_id where b.band in ({marks}) and b.article_id != ? "
+        f"and a.story_id is not null group by a.id order by bands desc, a.first_seen, a.id",
+        [*keys, article_id]))
+
+
+def assign(db: sqlite_utils.Database, article_id: str, params: StoryParams = DEFAULT_PARAMS) -> Assignment:
+    """Put one stored article in a story (join the best-matching article's story, or open one); update counts.
+
+    Call it after every new or changed article. The caller commits (the Catalogue method wraps it).
+    """
+    rows = list(db.query("select id, text, story_id from articles where id = ?", [article_id]))
+    if not rows:
+        raise KeyError(f"no article {article_id!r} in the catalogue")
+    row = rows[0]
+    text = row["text"] or ""
+    mine = ordered_shingles(text, params.shingle_words)
+    keys = lsh_keys(mine, params)
+    db.execute("delete from story_bands where article_id = ?", [article_id])
+    db["story_bands"].insert_all([{"band": k, "article_id": article_id} for k in keys])
+    best: tuple[tuple[float, float], dict[str, Any], Similarity] | None = None
+    for cand in _candidates(db, article_id, keys):
+        sim = similarity(mine, ordered_shingles(cand["text"] or "", params.shingle_words), params)
+        if same_story(sim, params) and (best is None or (sim.jaccard, sim.containment) > best[0]):
+            best = ((sim.jaccard, sim.containment), cand, sim)
+    old = row["story_id"]
+    if best is not None:
+        _, cand, sim = best
+        story, action, matched = cand["story_id"], "joined", cand["id"]
+    else:
+        sim, matched = None, None
+        alone = old is not None and not list(db.query(
+            "select 1 from articles where story_id = ? and id != ? limit 1", [old, article_id]))
+        story, action = (old, "kept") if alone else (_story_id(db, article_id, text), "opened")
+    if story == old and action == "joined":
+        action = "kept"
+    db["articles"].update(article_id, {"story_id": story, "story_match": matched,
+                                       "story_score": round(sim.jaccard, 4) if sim else None})
+    refresh_story(db, story)
+    if old is not None and old != story:
+        refresh_story(db, old)
+    logger.debug("article %s %s story %s (matched %s)", article_id, action, story, matched)
+    return Assignment(article_id, story, action, matched, sim)

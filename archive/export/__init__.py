@@ -1,0 +1,1 @@
+"""Exports: CDXJ index, WACZ package, the corpus as JSONL/CSV/Parquet."""

@@ -1,0 +1,115 @@
+"""Package the archive, or one crawl of it, as a WACZ file (py-wacz) with the catalogue's articles as pages."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from wacz.main import main as wacz_main
+
+from archive.catalogue.db import Catalogue
+from archive.errors import ArchiveIntegrityError, NewsArchiveError
+from archive.integrity.check import warc_files, warcinfo_fields
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WaczResult:
+    """The WACZ written and what went into it."""
+
+    path: Path
+    warc_files: tuple[Path, ...]
+    pages: int
+
+
+def _run_wacz(args: list[str]) -> tuple[int, str]:
+    """Run py-wacz's command line in-process; its progress output (print) goes to the log, not stdout."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = wacz_main(args)
+    text = out.getvalue()
+    for line in text.splitlines():
+        logger.debug("wacz: %s", line)
+    return int(code or 0), text
+
+
+def crawl_files(data_dir: Path, catalogue: Catalogue, crawl_id: int) -> list[Path]:
+    """The WARC files of one crawl, plus the files holding the records its revisits refer to."""
+    row = catalogue.db["crawls"].get(crawl_id)
+    warc_dir = Path(data_dir) / "warc"
+    names = {r["warc_file"] for r in catalogue.db.query(
+        "select distinct warc_file from captures where crawl_id = ? and warc_file is not null", [crawl_id])}
+    names |= {r["warc_file"] for r in catalogue.db.query(
+        "select distinct o.warc_file from captures c join captures o on o.id = c.refers_to "
+        "where c.crawl_id = ? and o.warc_file is not null", [crawl_id])}
+    files = {Path(data_dir) / name for name in names}
+    for path in warc_files(warc_dir):  # files of the crawl with no capture row (e.g. only robots.txt failures)
+        if path not in files and warcinfo_fields(path).get("crawl-id") == row["uid"]:
+            files.add(path)
+    missing = sorted(str(p) for p in files if not p.is_file())
+    if missing:
+        raise ArchiveIntegrityError(f"crawl {crawl_id} refers to WARC files that are not there: {', '.join(missing)}")
+    return sorted(files)
+
+
+def _page_ts(fetched_at: str) -> str:
+    """The capture time as py-wacz wants it (``2026-11-20T22:15:00Z``: it reads digits, not offsets)."""
+    moment = datetime.fromisoformat(fetched_at)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def pages_jsonl(catalogue: Catalogue, crawl_id: int | None, title: str) -> str:
+    """pages.jsonl: one page per article capture (URL, capture time, title, text) for ReplayWeb.page's list."""
+    sql = ("select c.url, c.fetched_at, a.title, a.text from articles a join captures c on c.id = a.capture_id "
+           "where c.warc_file is not null")
+    params: list[object] = []
+    if crawl_id is not None:
+        sql += " and c.crawl_id = ?"
+        params.append(crawl_id)
+    lines = [json.dumps({"format": "json-pages-1.0", "id": "pages", "title": title})]
+    for r in catalogue.db.query(sql + " order by c.fetched_at", params):
+        lines.append(json.dumps({"url": r["url"], "ts": _page_ts(r["fetched_at"]), "title": r["title"] or r["url"],
+                                 "text": r["text"] or ""}, ensure_ascii=False))
+    return "\n".join(lines) + "\n"
+
+
+def export_wacz(data_dir: Path, catalogue: Catalogue, out: Path, *, crawl_id: int | None = None,
+                title: str | None = None) -> WaczResult:
+    """Write ``out`` (a WACZ) holding the whole archive, or crawl ``crawl_id`` and the records it refers to."""
+    data_dir = Path(data_dir)
+    files = crawl_files(data_dir, catalogue, crawl_id) if crawl_id is not None else warc_files(data_dir / "warc")
+    if not files:
+        raise NewsArchiveError(f"no closed WARC files to export in {data_dir / 'warc'}"
+                               + (f" for crawl {crawl_id}" if crawl_id is not None else ""))
+    title = title or (f"newsarchive crawl {crawl_id}" if crawl_id is not None else "newsarchive")
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".tmp-wacz-") as tmp:
+        pages = Path(tmp) / "pages.jsonl"
+        text = pages_jsonl(catalogue, crawl_id, title)
+        pages.write_text(text, encoding="utf-8")
+        partial = Path(tmp) / out.name
+        code, output = _run_wacz(["create", "-o", str(partial), "-p", str(pages), "--title", title,
+                                  *(str(p) for p in files)])
+        if code != 0:
+            raise NewsArchiveError(f"py-wacz could not create {out}: {output.strip()[-500:]}")
+        os.replace(partial, out)  # never leave a half-written package under the name asked for
+    n_pages = text.count("\n") - 1
+    logger.info("wrote %s: %d WARC files, %d pages", out, len(files), n_pages)
+    return WaczResult(out, tuple(files), n_pages)
+
+
+def validate_wacz(path: Path) -> tuple[bool, str]:
+    """Run py-wacz's validation on ``path``; return (valid, its report)."""
+    code, output = _run_wacz(["validate", "-f", str(path)])
+    return code == 0, output.strip()

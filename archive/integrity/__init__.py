@@ -1,0 +1,1 @@
+"""Integrity: the archive check and crash recovery."""

@@ -1,0 +1,199 @@
+"""Check that WARCs, catalogue and text corpus agree (``newsarchive check``); recovery is archive.integrity.recovery."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.corpus import textfiles as textexport
+from archive.catalogue.db import Catalogue
+from archive.integrity.inventory import (
+    INDEXED_TYPES,
+    OPEN_GLOB,
+    POINTER_COLUMNS,
+    ScannedWarc,
+    live_crawls,
+    pid_alive,
+    pointer_mismatch,
+    rendered_text,
+    scan_warc,
+    text_rows,
+    warc_files,
+    warcinfo_fields,
+)
+from archive.integrity.recovery import recover
+
+# Re-exported: the CLI, the crawl session, the scheduler, wacz and cdxj import these from here.
+__all__ = [
+    "CheckReport", "Finding", "check_archive", "describe", "pid_alive", "recover", "warc_files", "warcinfo_fields",
+]
+
+logger = logging.getLogger(__name__)
+
+
+_TAIL_FIX = ("run `newsarchive check --repair`: when this is the file's last record (a crash or a full disk cut "
+             "it) it keeps every whole record and moves the torn tail to <name>.torn; damage in the middle of a file "
+             "is left for you to inspect (restore the file from a replica)")
+# the scanner's advice for a torn file names internal functions; `check` names the command to run instead
+_COMMAND_FIX = {"gzip-truncated": _TAIL_FIX, "gzip-corrupt": _TAIL_FIX, "block-truncated": _TAIL_FIX}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing wrong with the archive: what, where, and what to do about it."""
+
+    kind: str  # warc-<problem kind>, open-file, dangling-pointer, pointer-mismatch, unindexed-record, text-...
+    where: str
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.kind}: {self.message}\n    fix: {self.fix}"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What ``check_archive`` looked at and what it found."""
+
+    findings: tuple[Finding, ...]
+    warc_files: int
+    records: int
+    captures: int
+    text_files: int
+    set_aside: tuple[str, ...] = ()  # torn tails moved aside by repair (kept for inspection, not an error)
+    skipped: tuple[str, ...] = ()  # files of a crawl that is running now
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong."""
+        return not self.findings
+
+
+def check_archive(data_dir: Path, catalogue: Catalogue) -> CheckReport:
+    """Check every WARC, every catalogue pointer, every archived response's row and every text file.
+
+    Files and rows of a crawl that is running now are skipped (its ``.open`` file is still being written).
+    """
+    data_dir = Path(data_dir)
+    warc_dir = data_dir / "warc"
+    findings: list[Finding] = []
+    live = live_crawls(catalogue)
+    live_ids = {row["id"] for row in live}
+    live_uids = {row["uid"] for row in live}
+    skipped: list[str] = []
+
+    for path in sorted(warc_dir.glob(OPEN_GLOB)):
+        rel = f"warc/{path.name}"
+        if live:
+            skipped.append(rel)
+            continue
+        findings.append(Finding("open-file", rel, "left open by a crawl that did not finish (no crawl is running)",
+                                "run `newsarchive check --repair`: it keeps every whole record, moves a torn tail "
+                                "to <name>.torn and closes the file"))
+
+    files: dict[str, ScannedWarc] = {}
+    n_records = 0
+    for path in warc_files(warc_dir):
+        rel = f"warc/{path.name}"
+        scanned = scan_warc(path, rel)
+        files[rel] = scanned
+        n_records += len(scanned.records)
+        for p in scanned.problems:
+            findings.append(Finding(f"warc-{p.kind}", f"{rel}@{p.offset}", p.message, _COMMAND_FIX.get(p.kind, p.fix)))
+
+    captures = list(catalogue.db.query(f"select {POINTER_COLUMNS} from captures order by id"))
+    indexed: set[tuple[str, int]] = set()
+    for row in captures:
+        if row["warc_file"] is None:
+            continue
+        indexed.add((row["warc_file"], row["warc_offset"]))
+        if row["crawl_id"] in live_ids:
+            continue
+        where = f"captures/{row['id']}"
+        scanned_file = files.get(row["warc_file"])
+        if scanned_file is None:
+            findings.append(Finding("dangling-pointer", where, f"points at {row['warc_file']}, which does not exist",
+                                    "run `newsarchive check --repair` (marks the capture missing; the next crawl "
+                                    "fetches the URL again), or restore the file from a replica"))
+            continue
+        rec = scanned_file.records.get(row["warc_offset"])
+        if rec is None:
+            findings.append(Finding("dangling-pointer", where,
+                                    f"no record starts at {row['warc_file']}@{row['warc_offset']}",
+                                    "run `newsarchive check --repair` (marks the capture missing), or restore the "
+                                    "file from a replica"))
+            continue
+        wrong = pointer_mismatch(row, rec)
+        if wrong:
+            findings.append(Finding("pointer-mismatch", where, "; ".join(wrong),
+                                    "the WARC or the catalogue was changed by hand: restore the one that is wrong "
+                                    "from a replica"))
+
+    for rel, scanned_file in files.items():
+        if scanned_file.crawl_uid in live_uids:
+            skipped.append(rel)
+            continue
+        for offset, rec in scanned_file.records.items():
+            if rec.record_type in INDEXED_TYPES and (rel, offset) not in indexed:
+                findings.append(Finding("unindexed-record", f"{rel}@{offset}",
+                                        f"{rec.record_type} record of {rec.target_uri} has no catalogue row",
+                                        "run `newsarchive check --repair` to add the capture row back"))
+
+    text_findings, n_text = _check_texts(data_dir, catalogue, bool(live))
+    findings.extend(text_findings)
+    set_aside = tuple(sorted(f"warc/{p.name}" for p in warc_dir.glob("*.torn*")))
+    return CheckReport(tuple(findings), len(files), n_records, len(captures), n_text, set_aside, tuple(skipped))
+
+
+def _check_texts(data_dir: Path, catalogue: Catalogue, crawl_running: bool) -> tuple[list[Finding], int]:
+    findings: list[Finding] = []
+    text_dir = data_dir / "text"
+    referenced: set[str] = set()
+    rows = text_rows(catalogue)
+    fix_from_row = "run `newsarchive check --repair`: it rewrites the file from the catalogue row"
+    for row in rows:
+        where = f"articles/{row['id']}"
+        if row["text_file"] is None:
+            if not crawl_running:
+                findings.append(Finding("text-missing", where, "relevant article has no text file", fix_from_row))
+            continue
+        referenced.add(row["text_file"])
+        path = data_dir / row["text_file"]
+        expected_name = textexport.file_name(row["seq"], row["id"]) if row["seq"] is not None else None
+        if expected_name is None or Path(row["text_file"]).name != expected_name:
+            findings.append(Finding("text-name", where, f"text file {row['text_file']!r} does not match seq "
+                                    f"{row['seq']} and id {row['id']} ({expected_name})", fix_from_row))
+        if not path.is_file():
+            findings.append(Finding("text-missing", where, f"{row['text_file']} does not exist", fix_from_row))
+            continue
+        got = path.read_text(encoding="utf-8")
+        want = rendered_text(row)
+        if got != want:
+            head_got = got.partition("\n\n")[0]
+            head_want, _, _ = want.partition("\n\n")
+            which = "title" if head_got != head_want else "body"
+            findings.append(Finding("text-differs", where, f"{row['text_file']}: {which} differs from the catalogue",
+                                    fix_from_row))
+    n_files = 0
+    if text_dir.is_dir():
+        for path in sorted(text_dir.iterdir()):
+            rel = f"text/{path.name}"
+            if path.name.startswith(".tmp-"):
+                if not crawl_running:
+                    findings.append(Finding("text-temp", rel, "half-written temporary file left by a crash",
+                                            "run `newsarchive check --repair` (deletes it)"))
+                continue
+            if path.suffix != ".txt":
+                continue
+            n_files += 1
+            if rel not in referenced:
+                findings.append(Finding("text-stray", rel, "no catalogue row points at this text file",
+                                        "delete it, or re-crawl the article it came from"))
+    return findings, n_files
+
+
+def describe(findings: Iterable[Finding]) -> str:
+    """The findings as text, one block per finding."""
+    return "\n".join(str(f) for f in findings)

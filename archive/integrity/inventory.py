@@ -1,0 +1,117 @@
+"""What the archive check and crash recovery read from a data folder: WARC files, their records, live crawls."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.corpus import textfiles as textexport
+from archive.catalogue.db import Catalogue
+from archive.warc.parse import Problem, RecordInfo
+from archive.warc.scan import Scanner
+
+logger = logging.getLogger(__name__)
+
+WARC_GLOBS = ("*.warc.gz", "*.warc", "*.arc.gz", "*.arc")
+OPEN_GLOB = "*.warc.gz.open"
+INDEXED_TYPES = ("response", "revisit")  # the records a capture row must exist for
+# The capture columns a WARC pointer is checked with (see pointer_mismatch).
+POINTER_COLUMNS = (
+    "id, crawl_id, url, warc_file, warc_offset, warc_length, warc_record_id, record_type, payload_digest"
+)
+
+
+@dataclass
+class ScannedWarc:
+    """One scanned WARC file: its records by offset, its problems, and the crawl uid of its warcinfo."""
+
+    rel: str
+    records: dict[int, RecordInfo] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    crawl_uid: str | None = None
+
+
+def pid_alive(pid: int | None) -> bool:
+    """True when a process with this pid exists (a zombie counts as gone)."""
+    if not pid or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def live_crawls(catalogue: Catalogue) -> list[dict[str, Any]]:
+    """Crawl rows marked running whose process is alive (a dead pid means the crawl crashed)."""
+    return [row for row in catalogue.running_crawls() if pid_alive(row.get("pid"))]
+
+
+def warc_files(warc_dir: Path) -> list[Path]:
+    """The closed WARC/ARC files of a folder, sorted by name."""
+    found: set[Path] = set()
+    for pattern in WARC_GLOBS:
+        found.update(warc_dir.glob(pattern))
+    return sorted(found)
+
+
+def warcinfo_fields(path: Path) -> dict[str, str]:
+    """The fields of the file's leading warcinfo record (empty when it has none)."""
+    with open(path, "rb") as fh:
+        for record in ArchiveIterator(fh):
+            if record.rec_type != "warcinfo":
+                return {}
+            text = record.content_stream().read().decode("utf-8", errors="replace")
+            pairs = (line.partition(":") for line in text.splitlines())
+            return {k.strip(): v.strip() for k, sep, v in pairs if sep}
+    return {}
+
+
+def scan_warc(path: Path, rel: str) -> ScannedWarc:
+    """Scan one WARC file (verify digests, strict) into its records, problems and crawl uid."""
+    scanned = ScannedWarc(rel)
+    for item in Scanner(path, verify=True, strict=True).scan():
+        if isinstance(item, RecordInfo):
+            scanned.records[item.offset] = item
+        else:
+            scanned.problems.append(item)
+    try:
+        scanned.crawl_uid = warcinfo_fields(path).get("crawl-id")
+    except Exception as exc:  # noqa: BLE001 - a broken file is already reported by the scan
+        logger.debug("no warcinfo in %s: %s", path, exc)
+    return scanned
+
+
+def pointer_mismatch(row: dict[str, Any], rec: RecordInfo) -> list[str]:
+    """How a capture row (POINTER_COLUMNS) and the WARC record it points at disagree; empty when they agree."""
+    wrong = []
+    for label, want, got in (("record type", row["record_type"], rec.record_type), ("URI", row["url"], rec.target_uri),
+                             ("record id", row["warc_record_id"], rec.record_id),
+                             ("payload digest", row["payload_digest"], rec.payload_digest),
+                             ("length", row["warc_length"], rec.length)):
+        if want is not None and want != got:
+            wrong.append(f"{label} {want!r} in the catalogue, {got!r} in the WARC")
+    return wrong
+
+
+def rendered_text(row: dict[str, Any]) -> str:
+    """The text file an article row should have (title, blank line, one paragraph per line)."""
+    return textexport.render(row["title"] or "", (row["text"] or "").split("\n"))
+
+
+def text_rows(catalogue: Catalogue) -> list[dict[str, Any]]:
+    """Article rows that have a text file or should have one (relevant), in file order."""
+    return list(catalogue.db.query(
+        "select id, seq, title, text, relevant, text_file from articles where text_file is not null or relevant = 1 "
+        "order by seq, id"))

@@ -1,0 +1,245 @@
+"""Recover WARCs, catalogue and text corpus after a crash so that they agree again (run before each crawl)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.corpus import textfiles as textexport
+from archive.catalogue.db import Catalogue
+from archive.errors import ArchiveIntegrityError
+from archive.integrity.inventory import (
+    INDEXED_TYPES,
+    OPEN_GLOB,
+    POINTER_COLUMNS,
+    ScannedWarc,
+    live_crawls,
+    pointer_mismatch,
+    rendered_text,
+    scan_warc,
+    text_rows,
+    warc_files,
+    warcinfo_fields,
+)
+from archive.records import Exchange, WarcLocation
+from archive.warc.check import RepairResult, repair_closed_file, repair_open_file
+from archive.warc.parse import STRUCTURAL, RecordInfo
+
+logger = logging.getLogger(__name__)
+
+MISSING = "missing"  # record_type of a capture row whose WARC record is gone (see Catalogue.mark_capture_missing)
+
+
+@dataclass(frozen=True)
+class RecoveryReport:
+    """What ``recover`` changed."""
+
+    repaired: tuple[RepairResult, ...] = ()
+    skipped_open: tuple[str, ...] = ()  # .open files of a live crawl, left alone
+    captures_marked_missing: tuple[int, ...] = ()
+    captures_added: tuple[int, ...] = ()
+    texts_written: tuple[str, ...] = ()
+    temp_files_removed: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        """True when recovery had anything to do."""
+        return bool(self.repaired or self.captures_marked_missing or self.captures_added or self.texts_written
+                    or self.temp_files_removed)
+
+
+def _record_at(path: Path, offset: int) -> Any:
+    """The warcio record at ``offset`` (its HTTP headers parsed; the payload is not read)."""
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        for record in ArchiveIterator(fh):
+            http = record.http_headers
+            return record.rec_type, record.rec_headers, http
+    raise ArchiveIntegrityError(f"{path}: no record at offset {offset}")
+
+
+def _parse_date(value: str | None) -> datetime:
+    text = (value or "").replace("Z", "+00:00")
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.astimezone()
+
+
+def _outlet_by_domain(catalogue: Catalogue, url: str) -> str | None:
+    host = (urlsplit(url).hostname or "").lower()
+    for row in catalogue.db.query("select name, domains from outlets order by name"):
+        for domain in (d.strip().lower() for d in (row["domains"] or "").split(",")):
+            if domain and (host == domain or host.endswith("." + domain)):
+                return str(row["name"])
+    return None
+
+
+def recover(data_dir: Path, catalogue: Catalogue, *,
+            outlet_for: Callable[[str], str | None] | None = None) -> RecoveryReport:
+    """Make WARCs, catalogue and corpus agree after a crash; safe to run while other crawls run.
+
+    Repairs every ``.open`` WARC of a crawl that is not running (torn tail to ``<name>.torn``), marks capture
+    rows whose record is gone as missing, adds rows for archived responses/revisits the catalogue does not know,
+    and rewrites text files from their catalogue rows. ``outlet_for(url)`` names the outlet of a re-added
+    capture (default: the outlet whose ``domains`` hold the URL's host).
+    """
+    data_dir = Path(data_dir)
+    warc_dir = data_dir / "warc"
+    live = [row for row in live_crawls(catalogue) if row["pid"] != os.getpid()]
+    live_ids = {row["id"] for row in live}
+    live_uids = {row["uid"] for row in live}
+
+    repaired, skipped = _repair_open_files(warc_dir, live_uids, bool(live))
+    files = {f"warc/{p.name}": p for p in warc_files(warc_dir)}
+    scanned = {rel: scan_warc(path, rel) for rel, path in files.items()}
+    for rel, scanned_file in list(scanned.items()):
+        fixed = _repair_closed(files[rel], scanned_file, live_uids)
+        if fixed is not None:
+            repaired.append(fixed)
+            scanned[rel] = scan_warc(files[rel], rel)
+    marked = _mark_missing(catalogue, scanned, live_ids, {f"warc/{Path(s).name[:-5]}" for s in skipped})
+    added = _add_unindexed(catalogue, scanned, files, live_uids, outlet_for)
+    texts, temps = _restore_texts(data_dir, catalogue, crawl_running=bool(live))
+    report = RecoveryReport(tuple(repaired), tuple(skipped), tuple(marked), tuple(added), tuple(texts), tuple(temps))
+    if report.changed:
+        logger.warning("recovered %s: %d WARC files repaired, %d captures marked missing, %d captures added, "
+                       "%d text files rewritten", data_dir, len(repaired), len(marked), len(added), len(texts))
+    return report
+
+
+def _repair_open_files(warc_dir: Path, live_uids: set[str], any_live: bool) -> tuple[list[RepairResult], list[str]]:
+    repaired: list[RepairResult] = []
+    skipped: list[str] = []
+    for path in sorted(warc_dir.glob(OPEN_GLOB)):
+        try:
+            uid = warcinfo_fields(path).get("crawl-id")
+        except Exception:  # noqa: BLE001 - torn warcinfo: the file belongs to no identifiable crawl
+            uid = None
+        if uid in live_uids or (uid is None and any_live):
+            # another crawl is writing it now (or may be: an unreadable header while crawls run)
+            skipped.append(f"warc/{path.name}")
+            logger.info("leaving %s alone: crawl %s is running", path, uid)
+            continue
+        repaired.append(repair_open_file(path))
+    return repaired, skipped
+
+
+def _repair_closed(path: Path, scanned_file: ScannedWarc, live_uids: set[str]) -> RepairResult | None:
+    """Move the torn tail of a closed WARC aside (a crash or a full disk cut its last member); None if whole."""
+    if scanned_file.crawl_uid in live_uids or not path.name.endswith(".gz"):
+        return None
+    if not any(p.kind in STRUCTURAL and p.kind != "empty-file" for p in scanned_file.problems):
+        return None
+    try:
+        return repair_closed_file(path)
+    except ArchiveIntegrityError as exc:
+        # damage in the middle of a file is not ours to cut: `newsarchive check` keeps reporting it
+        logger.error("cannot repair %s: %s", path, exc)
+        return None
+
+
+def _mark_missing(catalogue: Catalogue, scanned: dict[str, ScannedWarc], live_ids: set[int],
+                  open_files: set[str]) -> list[int]:
+    marked: list[int] = []
+    rows = catalogue.db.query(f"select {POINTER_COLUMNS} from captures where warc_file is not null order by id")
+    for row in list(rows):
+        if row["crawl_id"] in live_ids or row["warc_file"] in open_files:
+            continue
+        scanned_file = scanned.get(row["warc_file"])
+        rec = scanned_file.records.get(row["warc_offset"]) if scanned_file else None
+        if rec is not None and not pointer_mismatch(row, rec):
+            continue
+        why = "file gone" if scanned_file is None else ("no record there" if rec is None
+                                                        else "; ".join(pointer_mismatch(row, rec)))
+        catalogue.mark_capture_missing(int(row["id"]), why)
+        marked.append(int(row["id"]))
+    return marked
+
+
+def _add_unindexed(catalogue: Catalogue, scanned: dict[str, ScannedWarc], files: dict[str, Path],
+                   live_uids: set[str], outlet_for: Callable[[str], str | None] | None) -> list[int]:
+    indexed = {(r["warc_file"], r["warc_offset"]) for r in catalogue.db.query(
+        "select warc_file, warc_offset from captures where warc_file is not null")}
+    crawl_ids = {r["uid"]: r["id"] for r in catalogue.db.query("select id, uid from crawls")}
+    added: list[int] = []
+    for rel, scanned_file in scanned.items():
+        if scanned_file.crawl_uid in live_uids:
+            continue
+        requests = {rec.field("WARC-Concurrent-To"): rec for rec in scanned_file.records.values()
+                    if rec.record_type == "request"}
+        for offset, rec in sorted(scanned_file.records.items()):
+            if rec.record_type not in INDEXED_TYPES or (rel, offset) in indexed or not rec.target_uri:
+                continue
+            capture_id = _add_capture(catalogue, files[rel], rel, rec, requests.get(rec.record_id),
+                                      crawl_ids.get(scanned_file.crawl_uid or ""), outlet_for)
+            added.append(capture_id)
+    return added
+
+
+def _add_capture(catalogue: Catalogue, path: Path, rel: str, rec: RecordInfo, request: RecordInfo | None,
+                 crawl_id: int | None, outlet_for: Callable[[str], str | None] | None) -> int:
+    _, rec_headers, http = _record_at(path, rec.offset)
+    method = "GET"
+    if request is not None:
+        _, _, req_http = _record_at(path, request.offset)
+        method = (req_http.protocol if req_http is not None else "") or "GET"
+    status_text = http.get_statuscode() if http is not None else ""
+    status = int(status_text) if status_text and status_text.isdigit() else 0
+    reason = http.statusline.partition(" ")[2] if http is not None else ""
+    uri = str(rec.target_uri)
+    ex = Exchange(
+        url=uri, method=method, request_headers=(), request_body=b"", status=status, reason=reason,
+        protocol=(http.protocol if http is not None else "") or "HTTP/1.1",
+        response_headers=tuple(http.headers) if http is not None else (), body=b"",
+        fetched_at=_parse_date(rec.date), ip_address=rec_headers.get_header("WARC-IP-Address"))
+    loc = WarcLocation(warc_file=rel, offset=rec.offset, length=rec.length, record_id=str(rec.record_id),
+                       record_type=rec.record_type, payload_digest=str(rec.payload_digest),
+                       request_offset=request.offset if request else None)
+    outlet = outlet_for(uri) if outlet_for else None
+    outlet = outlet or _outlet_by_domain(catalogue, uri)
+    refers_to = _refers_to(catalogue, rec) if rec.record_type == "revisit" else None
+    capture_id = catalogue.add_capture(crawl_id, outlet, ex, loc, refers_to=refers_to)
+    logger.warning("added missing capture row %d for %s@%d (%s)", capture_id, rel, rec.offset, uri)
+    return capture_id
+
+
+def _refers_to(catalogue: Catalogue, rec: RecordInfo) -> int | None:
+    target = rec.field("WARC-Refers-To")
+    if target:
+        rows = list(catalogue.db.query("select id from captures where warc_record_id = ? limit 1", [target]))
+        if rows:
+            return int(rows[0]["id"])
+    rows = list(catalogue.db.query(
+        "select id from captures where url = ? and payload_digest = ? and record_type = 'response' "
+        "order by id desc limit 1", [rec.field("WARC-Refers-To-Target-URI") or rec.target_uri, rec.payload_digest]))
+    return int(rows[0]["id"]) if rows else None
+
+
+def _restore_texts(data_dir: Path, catalogue: Catalogue, *, crawl_running: bool) -> tuple[list[str], list[str]]:
+    written: list[str] = []
+    for row in text_rows(catalogue):
+        if row["text_file"] is None and crawl_running:
+            continue  # a running crawl may be about to write it
+        seq = catalogue.assign_seq(row["id"]) if row["seq"] is None else int(row["seq"])
+        expected = f"text/{textexport.file_name(seq, row['id'])}"
+        path = data_dir / expected
+        if row["text_file"] == expected and path.is_file() and path.read_text(encoding="utf-8") == rendered_text(row):
+            continue
+        rel = textexport.write_text(data_dir, seq, row["id"], row["title"] or "", (row["text"] or "").split("\n"))
+        catalogue.set_text_file(row["id"], rel)
+        if row["text_file"] and row["text_file"] != rel:
+            (data_dir / row["text_file"]).unlink(missing_ok=True)
+        written.append(rel)
+    temps: list[str] = []
+    if not crawl_running and (data_dir / "text").is_dir():
+        for tmp in sorted((data_dir / "text").glob(".tmp-*")):
+            tmp.unlink()
+            temps.append(f"text/{tmp.name}")
+    return written, temps

@@ -1,0 +1,1 @@
+"""WARC files: building, writing, reading and checking records."""

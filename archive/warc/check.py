@@ -1,0 +1,177 @@
+"""Check WARC/ARC files (framing, parsing, both digests) and repair files whose tail a crash tore."""
+
+from __future__ import annotations
+
+import logging
+import os
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.durable import fsync_dir
+from archive.errors import ArchiveIntegrityError
+from archive.warc.members import BUFFER, is_gzip, iter_members
+from archive.warc.parse import STRUCTURAL, Problem, RecordInfo
+from archive.warc.scan import Scanner, iter_records
+
+__all__ = [
+    "Problem", "RecordInfo", "RepairResult", "check_warc", "final_name", "iter_records", "repair_closed_file",
+    "repair_directory", "repair_open_file",
+]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RepairResult:
+    """What repair_open_file did: the records kept, and where the torn tail went."""
+
+    open_path: Path
+    final_path: Path | None  # None when no complete record was left (the empty file is removed)
+    kept: tuple[RecordInfo, ...]
+    torn_path: Path | None
+    torn_length: int
+
+
+def check_warc(path: Path, *, strict: bool = False) -> list[Problem]:
+    """Every problem of a WARC/ARC file: torn or corrupt gzip, unparsable records, digest mismatches.
+
+    ``strict`` adds the rules for files we write: warcinfo first, block and payload digests present.
+    """
+    path = Path(path)
+    problems = [
+        item for item in Scanner(path, verify=True, strict=strict).scan() if isinstance(item, Problem)
+    ]
+    for problem in problems:
+        logger.debug("%s@%d %s: %s", path, problem.offset, problem.kind, problem.message)
+    return problems
+
+
+def _complete_prefix(path: Path) -> tuple[list[RecordInfo], int, str | None]:
+    """Records of the longest prefix of whole members holding whole records; its length; why it stops."""
+    kept: list[RecordInfo] = []
+    good_end = 0
+    scanner = Scanner(path, verify=False, strict=False)
+    with open(path, "rb") as fh:
+        for member in iter_members(fh):
+            with member.data:
+                if member.error:
+                    return kept, good_end, member.error
+                items = list(scanner.stream_records(member.data, member))
+            bad = [i for i in items if isinstance(i, Problem) and i.kind in STRUCTURAL]
+            if bad:
+                return kept, good_end, f"{bad[0].kind}: {bad[0].message}"
+            kept.extend(i for i in items if isinstance(i, RecordInfo))
+            good_end = member.offset + member.length
+    return kept, good_end, None
+
+
+def _whole_member_after(path: Path, start: int) -> int | None:
+    """Offset of a complete gzip member holding a WARC record somewhere after ``start``, if any."""
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        data = fh.read()
+    pos = data.find(b"\x1f\x8b\x08", 1)
+    while pos >= 0:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            head = inflater.decompress(data[pos:], 64)
+            rest = inflater.decompress(inflater.unconsumed_tail)
+            if inflater.eof and (head + rest).startswith(b"WARC/"):
+                return start + pos
+        except zlib.error:
+            pass
+        pos = data.find(b"\x1f\x8b\x08", pos + 1)
+    return None
+
+
+def final_name(open_path: Path) -> Path:
+    """The closed name of a ``.open`` WARC file."""
+    if open_path.suffix != ".open":
+        raise ValueError(f"{open_path} is not a .open file")
+    return open_path.with_suffix("")
+
+
+def _set_tail_aside(path: Path, final: Path) -> tuple[tuple[RecordInfo, ...], Path | None, int]:
+    """Cut ``path`` back to its whole records; the cut bytes go to ``<final name>.torn`` (``.torn.1``...).
+
+    Returns (records kept, where the torn bytes went or None, how many bytes were cut).
+    Raises ArchiveIntegrityError when the damage is not a tail (a whole record follows it).
+    """
+    size = path.stat().st_size
+    if size and not is_gzip(path):
+        raise ArchiveIntegrityError(f"{path} is not gzip-compressed; repair only handles our .warc.gz files")
+    kept, good_end, why = _complete_prefix(path) if size else ([], 0, None)
+    torn_path: Path | None = None
+    torn_length = size - good_end
+    if torn_length:
+        later = _whole_member_after(path, good_end)
+        if later is not None:
+            raise ArchiveIntegrityError(
+                f"{path}: damage at offset {good_end} ({why}) is followed by a whole record at {later}; "
+                "not a crash tail, repair by hand"
+            )
+        torn_path = final.with_name(final.name + ".torn")
+        n = 0
+        while torn_path.exists():
+            n += 1
+            torn_path = final.with_name(f"{final.name}.torn.{n}")
+        with open(path, "rb") as src, open(torn_path, "xb") as dst:
+            src.seek(good_end)
+            while buf := src.read(BUFFER):
+                dst.write(buf)
+            dst.flush()
+            os.fsync(dst.fileno())
+        logger.warning(
+            "%s: moved %d torn bytes from offset %d to %s (%s)", path, torn_length, good_end, torn_path, why
+        )
+        # the torn copy is on disk before the original is cut: a crash in between loses nothing
+        fsync_dir(path.parent)
+    with open(path, "r+b") as fh:
+        fh.truncate(good_end)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return tuple(kept), torn_path, torn_length
+
+
+def repair_open_file(path: Path) -> RepairResult:
+    """Repair a `.open` WARC left by a crash: keep whole records, move a torn tail to `<name>.torn`, close it.
+
+    The torn bytes are never dropped: they go to ``<final name>.torn`` (``.torn.1``... if that exists).
+    Raises ArchiveIntegrityError when the damage is not a tail (a whole record follows it).
+    """
+    path = Path(path)
+    final = final_name(path)
+    if final.exists():
+        raise ArchiveIntegrityError(f"{final} already exists; will not overwrite it with {path.name}")
+    kept, torn_path, torn_length = _set_tail_aside(path, final)
+    if kept:
+        os.replace(path, final)
+        final_path: Path | None = final
+    else:
+        path.unlink()
+        final_path = None
+        logger.warning("%s held no complete record; removed it", path)
+    fsync_dir(path.parent)
+    logger.info("repaired %s: kept %d records", path, len(kept))
+    return RepairResult(path, final_path, kept, torn_path, torn_length)
+
+
+def repair_closed_file(path: Path) -> RepairResult | None:
+    """Repair a closed ``.warc.gz`` whose last gzip member is cut: move the torn tail to ``<name>.torn``.
+
+    A file whose tail is whole is left as it is (None). A file holding no whole record is kept (empty) rather
+    than deleted, so a closed file never disappears. Raises ArchiveIntegrityError when the damage is not a tail.
+    """
+    path = Path(path)
+    _, good_end, why = _complete_prefix(path)
+    if why is None and good_end == path.stat().st_size:
+        return None
+    kept, torn_path, torn_length = _set_tail_aside(path, path)
+    logger.info("repaired closed %s: kept %d records", path, len(kept))
+    return RepairResult(path, path, kept, torn_path, torn_length)
+
+
+def repair_directory(warc_dir: Path) -> list[RepairResult]:
+    """Repair every ``*.warc.gz.open`` file in ``warc_dir`` (run before a crawl starts, never during one)."""
+    return [repair_open_file(p) for p in sorted(Path(warc_dir).glob("*.warc.gz.open"))]

@@ -1,0 +1,236 @@
+"""Write HTTP exchanges to rotating, gzip-per-record WARC/1.1 files (the archive of record)."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import os
+import re
+import socket
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO, Self
+
+from warcio.recordloader import ArcWarcRecord
+
+from archive.durable import fsync_dir
+from archive.errors import ArchiveIntegrityError
+from archive.records import Exchange, WarcLocation
+from archive.warc.digest import sha1_digest
+from archive.warc.build import REMOVED_TE_FIELD, RecordFactory, new_record_id, record_bytes, warc_date
+
+# Re-exported: callers import the writer's record API from here (archive.warc.writer).
+__all__ = ["REMOVED_TE_FIELD", "RecordFactory", "WarcArchive", "record_bytes", "sha1_digest", "warc_date"]
+
+logger = logging.getLogger(__name__)
+
+CONFORMS_TO = "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
+OPEN_SUFFIX = ".open"
+
+
+def software_version() -> str:
+    """``newsarchive/<version> warcio/<version>`` for the warcinfo record."""
+    try:
+        ours = importlib.metadata.version("newsarchive")
+    except importlib.metadata.PackageNotFoundError:
+        ours = "0+not-installed"
+    return f"newsarchive/{ours} warcio/{importlib.metadata.version('warcio')}"
+
+
+def _safe_host(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.-]+", "-", name) or "unknown-host"
+
+
+class WarcArchive:
+    """Rotating WARC/1.1 writer: ``<data_dir>/warc/<prefix>-<timestamp17>-<serial5>-<host>.warc.gz``.
+
+    Files are written as ``<name>.open`` and renamed when closed (fsync file, rename, fsync folder).
+    Each record is one gzip member; a request/response pair is never split across files.
+    With ``fsync`` on, the file is also fsynced after every ``fsync_every`` writes (0: only at
+    rotate/close), so a location returned is on disk before the catalogue records it.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        prefix: str = "NEWSARCHIVE",
+        max_size: int = 1_000_000_000,
+        warcinfo: dict[str, str] | None = None,
+        fsync: bool = True,
+        fsync_every: int = 1,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        id_factory: Callable[[], str] = new_record_id,
+        hostname: str | None = None,
+    ) -> None:
+        if max_size <= 0:
+            raise ValueError(f"max_size must be positive, got {max_size}")
+        if fsync_every < 0:
+            raise ValueError(f"fsync_every must be >= 0, got {fsync_every}")
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", prefix):
+            raise ValueError(f"prefix {prefix!r} may only hold letters, digits, '_', '.' and '-'")
+        self.data_dir = Path(data_dir)
+        self.warc_dir = self.data_dir / "warc"
+        self.prefix = prefix
+        self.max_size = max_size
+        self.extra_info = dict(warcinfo or {})
+        self.fsync = fsync
+        self.fsync_every = fsync_every
+        self.clock = clock
+        self.factory = RecordFactory(id_factory)
+        self.hostname = _safe_host(hostname or socket.gethostname())
+        self.serial = 0
+        self.files_written: list[Path] = []
+        self._lock = threading.Lock()
+        self._fh: BinaryIO | None = None
+        self._name: str | None = None
+        self._size = 0
+        self._unsynced = 0
+
+    @property
+    def current_path(self) -> Path | None:
+        """The ``.open`` file being written, if any."""
+        return self.warc_dir / (self._name + OPEN_SUFFIX) if self._name else None
+
+    def warcinfo_fields(self) -> dict[str, str]:
+        """The warcinfo fields: software, host, format, conformsTo, then the caller's fields."""
+        info = {
+            "software": software_version(),
+            "host": socket.gethostname(),
+            "format": "WARC File Format 1.1",
+            "conformsTo": CONFORMS_TO,
+        }
+        info.update(self.extra_info)
+        return info
+
+    def _open(self) -> None:
+        self.warc_dir.mkdir(parents=True, exist_ok=True)
+        now = self.clock()
+        stamp = now.astimezone(UTC).strftime("%Y%m%d%H%M%S%f")[:17]
+        while True:
+            name = f"{self.prefix}-{stamp}-{self.serial:05d}-{self.hostname}.warc.gz"
+            self.serial += 1
+            final = self.warc_dir / name
+            if final.exists():
+                continue
+            try:
+                self._fh = open(self.warc_dir / (name + OPEN_SUFFIX), "xb")  # noqa: SIM115 (closed in _finish)
+            except FileExistsError:
+                continue
+            break
+        self._name = name
+        self._size = 0
+        info = record_bytes(self.factory.warcinfo(name, self.warcinfo_fields(), now))
+        self._fh.write(info)
+        self._size += len(info)
+        self._fh.flush()
+        logger.info("opened WARC file %s", self.current_path)
+
+    def _write_members(self, members: list[bytes]) -> list[int]:
+        total = sum(len(m) for m in members)
+        if self._fh is not None and self._size + total > self.max_size:
+            self._finish()
+        if self._fh is None:
+            self._open()
+        assert self._fh is not None
+        before = self._size
+        offsets = []
+        try:
+            for member in members:
+                offsets.append(self._size)
+                self._fh.write(member)
+                self._size += len(member)
+            self._fh.flush()
+        except OSError:
+            # e.g. disk full: cut the half-written pair so later records do not follow garbage
+            logger.exception("write to %s failed; truncating it back to %d bytes", self.current_path, before)
+            self._size = before
+            self._fh.seek(before)
+            self._fh.truncate(before)
+            raise
+        self._unsynced += 1
+        if self.fsync and self.fsync_every and self._unsynced >= self.fsync_every:
+            os.fsync(self._fh.fileno())
+            self._unsynced = 0
+        return offsets
+
+    def _location(self, record: ArcWarcRecord, offset: int, length: int, request_offset: int) -> WarcLocation:
+        assert self._name is not None
+        return WarcLocation(
+            warc_file=f"warc/{self._name}",
+            offset=offset,
+            length=length,
+            record_id=record.rec_headers.get_header("WARC-Record-ID"),
+            record_type=record.rec_type,
+            payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
+            request_offset=request_offset,
+        )
+
+    def write_exchange(self, ex: Exchange) -> WarcLocation:
+        """Write a response record and its request record; return where the response is."""
+        response = self.factory.response(ex)
+        request = self.factory.request(ex, response.rec_headers.get_header("WARC-Record-ID"))
+        return self._write_pair(response, request)
+
+    def write_revisit(
+        self,
+        ex: Exchange,
+        *,
+        refers_to_uri: str,
+        refers_to_date: str,
+        refers_to_record_id: str | None,
+        payload_digest: str,
+        profile: str = "identical-payload-digest",
+    ) -> WarcLocation:
+        """Write a revisit record (headers only) and its request record; return where the revisit is."""
+        revisit = self.factory.revisit(
+            ex,
+            refers_to_uri=refers_to_uri,
+            refers_to_date=refers_to_date,
+            refers_to_record_id=refers_to_record_id,
+            payload_digest=payload_digest,
+            profile=profile,
+        )
+        request = self.factory.request(ex, revisit.rec_headers.get_header("WARC-Record-ID"))
+        return self._write_pair(revisit, request)
+
+    def _write_pair(self, main: ArcWarcRecord, request: ArcWarcRecord) -> WarcLocation:
+        members = [record_bytes(main), record_bytes(request)]
+        with self._lock:
+            offsets = self._write_members(members)
+            return self._location(main, offsets[0], len(members[0]), offsets[1])
+
+    def _finish(self) -> None:
+        if self._fh is None or self._name is None:
+            return
+        fh, name = self._fh, self._name
+        self._fh, self._name = None, None
+        fh.flush()
+        if self.fsync:
+            os.fsync(fh.fileno())
+        fh.close()
+        final = self.warc_dir / name
+        if final.exists():
+            raise ArchiveIntegrityError(f"{final} already exists; leaving {name}{OPEN_SUFFIX} in place")
+        os.replace(self.warc_dir / (name + OPEN_SUFFIX), final)
+        if self.fsync:
+            fsync_dir(self.warc_dir)
+        self.files_written.append(final)
+        logger.info("closed WARC file %s (%d bytes)", final, self._size)
+
+    def rotate(self) -> None:
+        """Close the current file (fsync, rename ``.open`` to final); the next write opens a new one."""
+        with self._lock:
+            self._finish()
+
+    def close(self) -> None:
+        """Close the current file; the archive may still be written to afterwards (it opens a new file)."""
+        self.rotate()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

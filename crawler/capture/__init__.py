@@ -1,0 +1,1 @@
+"""Capture: the crawl session (WARC writer, catalogue connection) and storing each article."""

@@ -1,0 +1,205 @@
+"""The ``newsarchive`` command line: crawl, extract, demo (and the commands later issues add)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from archive.errors import NewsArchiveError
+from crawler.cli.options import parse_sets
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+DEFAULT_SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+EXIT_FAULT = 3  # a crawl stopped by a storage fault (disk-full, catalogue-locked); 1: could not start
+
+logger = logging.getLogger(__name__)
+
+
+def _setup_logging(verbose: int, quiet: int) -> None:
+    from crawler.cli.log import setup_logging
+
+    setup_logging(verbose, quiet)
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="newsarchive")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", count=True, help="Less log output.")
+def cli(verbose: int, quiet: int) -> None:
+    """Archive Arabic news coverage of the Libya conflict: WARC archive, text corpus, catalogue.
+
+    Example: newsarchive demo
+    """
+    _setup_logging(verbose, quiet)
+    from crawler.scheduling.orphans import die_with_parent_from_env
+
+    die_with_parent_from_env()  # a crawl the scheduler started stops when the scheduler dies, even by SIGKILL
+
+
+seeds_option = click.option("--seeds", type=click.Path(path_type=Path), default=DEFAULT_SEEDS, show_default="seeds/",
+                            help="Outlet config: a TOML file or a folder of TOML files.")
+data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"),
+                           show_default=True, help="Data folder: catalogue.db, warc/, text/.")
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@seeds_option
+@data_option
+@click.option("--outlet", "outlets", multiple=True, help="Crawl only this outlet (repeatable).")
+@click.option("--trigger", default="cli", show_default=True, help="Recorded in the crawls table.")
+@click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE", help="Override a setting (repeatable).")
+@click.option("--allow-private", is_flag=True,
+              help="Fetch loopback, private and link-local addresses too (ARCHIVE_ALLOW_PRIVATE).")
+def crawl(seeds: Path, data_dir: Path, outlets: tuple[str, ...], trigger: str, sets: tuple[str, ...],
+          allow_private: bool) -> None:
+    """Crawl the configured outlets once and print a summary per outlet.
+
+    Exit status: 0 the crawl ran (page failures are recorded, not fatal); 1 it could not start (configuration
+    error, no room, catalogue locked: nothing is recorded); 3 a fault stopped it (disk-full, catalogue-locked:
+    recorded as failed, nothing archived is lost; the next crawl repairs and goes on).
+
+    Example: newsarchive crawl --seeds seeds/ --data data --outlet alwasat
+    """
+    from crawler.config.outlets import load_outlets, select_outlets
+    from crawler.fetch.limits import Limits
+    from crawler.relevance.judge import load_lexicon
+    from crawler.runner import CrawlFailed, crawl_settings, crawl_summary, format_summary, run_crawl
+    from crawler.capture.session import ArchiveConfig
+
+    try:
+        select_outlets(load_outlets(seeds), outlets)  # fail fast, before Scrapy starts, on a bad config
+        overrides = parse_sets(sets) | ({"ARCHIVE_ALLOW_PRIVATE": True} if allow_private else {})
+        settings = crawl_settings(data_dir=data_dir, seeds=seeds, outlets=outlets, trigger=trigger,
+                                  overrides=overrides)
+        load_lexicon(ArchiveConfig.from_settings(settings).lexicon)  # a missing lexicon is a ConfigError here
+        Limits.from_settings(settings)  # a bad limit (-s CRAWL_...=x) is a ConfigError here, not a traceback
+        crawl_id = run_crawl(settings)
+        click.echo(format_summary(crawl_summary(data_dir, crawl_id)))
+    except CrawlFailed as exc:
+        try:
+            click.echo(format_summary(crawl_summary(data_dir, exc.crawl_id)))
+        except Exception:  # the catalogue may still be locked or the disk full: the message below says why
+            logger.debug("no summary for crawl %s", exc.crawl_id, exc_info=True)
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_FAULT)
+    except NewsArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", default=None, help="The page's URL (default: file:// URL of the file).")
+@click.option("--jsonl", is_flag=True, help="One JSON object per file instead of seed-format text.")
+def extract(files: tuple[Path, ...], url: str | None, jsonl: bool) -> None:
+    """Print what the pipeline extracts from saved HTML pages.
+
+    Example: newsarchive extract page.html --url https://alwasat.ly/news/libya/123
+    """
+    from archive.records import ExtractionFailure
+    from archive.corpus.textfiles import render
+    from crawler.extraction.article import extract_article
+
+    failed = 0
+    for path in files:
+        page_url = url or path.resolve().as_uri()
+        result = extract_article(path.read_bytes(), page_url)
+        if isinstance(result, ExtractionFailure):
+            failed += 1
+            if jsonl:
+                click.echo(json.dumps({"file": str(path), "url": page_url, "error": result.reason,
+                                       "detail": result.detail}, ensure_ascii=False))
+            else:
+                click.echo(f"{path}: no article ({result.reason}) {result.detail}", err=True)
+            continue
+        if jsonl:
+            click.echo(json.dumps({"file": str(path), "url": page_url, "title": result.title, "text": result.text,
+                                   "date": result.published, "author": result.author,
+                                   "language": result.language}, ensure_ascii=False))
+        else:
+            click.echo(render(result.title, result.paragraphs), nl=False)
+    if failed:  # scripts must notice a page that gave no article, even among many that did
+        click.echo(f"{failed} of {len(files)} files gave no article", err=True)
+        sys.exit(1)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("demo-data"), show_default=True,
+              help="Where the demo writes its archive.")
+@click.option("--serve-only", is_flag=True,
+              help="Only serve the sample outlets (and write DATA/demo-seeds.toml for them) until Ctrl-C.")
+def demo(data_dir: Path, serve_only: bool) -> None:
+    """Serve the bundled sample outlets on loopback, crawl them, and show what was made.
+
+    The sites keep their addresses from one run to the next, so running the demo again on the same folder
+    adds no article it already has. With -v the crawl's log is shown.
+
+    Example: newsarchive demo --data demo-data   (or: newsarchive demo --serve-only, then crawl or schedule)
+    """
+    from crawler.demo.standalone import demo_sites_for, serve_until_stopped
+
+    if serve_only:
+        serve_until_stopped(data_dir, echo=click.echo)
+        return
+    from crawler.cli.log import set_level
+    from crawler.runner import crawl_settings, crawl_summary, format_summary, run_crawl
+
+    default_level = not any(click.get_current_context().find_root().params.get(k) for k in ("verbose", "quiet"))
+    if default_level:
+        set_level(logging.WARNING)  # the demo's own summary says what happened; -v shows the crawl's log
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with demo_sites_for(data_dir) as (sites, seeds):
+        if default_level:
+            set_level(logging.ERROR)  # the sample sites fail on purpose: the summary explains those warnings
+        click.echo("serving three sample outlets on loopback: " + ", ".join(
+            f"{o.name} ({o.style}) {o.base_url}/" for o in sites.outlets))
+        click.echo(f"crawling them into {data_dir} ...")
+        settings = crawl_settings(data_dir=data_dir, seeds=seeds, trigger="demo", overrides={
+            "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CRAWL_CONTACT_URL": "http://127.0.0.1/demo"})
+        try:
+            crawl_id = run_crawl(settings)
+        except NewsArchiveError as exc:  # no room, catalogue locked: say so, not a traceback
+            raise click.ClickException(str(exc)) from None
+    rows = crawl_summary(data_dir, crawl_id)
+    click.echo("")
+    click.echo(format_summary(rows))
+    click.echo("")
+    if not any(int(r.get("articles_new", 0)) + int(r.get("articles_updated", 0)) for r in rows):
+        click.echo(f"nothing new: {data_dir} already held every article of the sample outlets.")
+    if any(int(r.get("failures", 0)) for r in rows):
+        click.echo("the failures are on purpose: the sample sites have broken links (404, 500) and pages that "
+                   "robots.txt forbids; see the failures table.")
+    texts = sorted((data_dir / "text").glob("*.txt"))
+    warcs = sorted((data_dir / "warc").glob("*.warc.gz"))
+    click.echo(f"made in {data_dir}:")
+    click.echo("  catalogue.db  the catalogue (SQLite): outlets, crawls, captures, articles, versions")
+    click.echo(f"  warc/         {len(warcs)} WARC file(s): every HTTP exchange, bytes as received")
+    click.echo(f"  text/         {len(texts)} text file(s): the corpus, one file per Libya-conflict article, e.g.")
+    for path in texts[:3]:
+        click.echo(f"    {path.name}  {path.read_text(encoding='utf-8').splitlines()[0]}")
+    click.echo("next:")
+    click.echo(f"  newsarchive serve --data {data_dir}        browse: Arabic search, article pages, charts")
+    click.echo(f"  newsarchive export --data {data_dir} --format csv --out demo.csv   the corpus for pandas or R")
+    click.echo(f"  newsarchive check --data {data_dir}        verify every WARC record and text file")
+
+
+from crawler.cli.schedule_commands import recrawl, schedule, status
+
+cli.add_command(schedule)
+cli.add_command(status)
+cli.add_command(recrawl)
+from crawler.cli.serve_commands import serve
+
+cli.add_command(serve)
+from crawler.cli.archive_commands import check, dedupe, export, index
+
+cli.add_command(index)
+cli.add_command(export)
+cli.add_command(check)
+cli.add_command(dedupe)
+
+if __name__ == "__main__":
+    cli()

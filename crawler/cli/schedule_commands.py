@@ -1,0 +1,264 @@
+"""The ``schedule``, ``status`` and ``recrawl`` commands (registered on the ``newsarchive`` group in crawler.cli.main)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.corpus import history
+from archive.catalogue.db import Catalogue
+from archive.errors import NewsArchiveError
+from crawler.cli.options import parse_sets
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+DEFAULT_SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+logger = logging.getLogger(__name__)
+
+seeds_option = click.option("--seeds", type=click.Path(path_type=Path), default=DEFAULT_SEEDS, show_default="seeds/",
+                            help="Outlet config: a TOML file or a folder of TOML files.")
+data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"),
+                           show_default=True, help="Data folder: catalogue.db, warc/, text/, logs/.")
+set_option = click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
+                          help="A setting passed to every crawl (repeatable).")
+backoff_option = click.option("--backoff", default=history.DEFAULT_BACKOFF_SPEC, show_default=True,
+                              metavar="AGE:EVERY,...",
+                              help="Re-check articles younger than AGE every EVERY; older than the last AGE: stop.")
+
+
+def _check_backoff(backoff: str) -> tuple[history.DeltaRule, ...]:
+    try:
+        return history.parse_backoff(backoff)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--backoff") from None
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@seeds_option
+@data_option
+@click.option("--outlet", "outlets", multiple=True, help="Schedule only this outlet (repeatable).")
+@set_option
+@click.option("--stop-grace", type=float, default=30.0, show_default=True,
+              help="Seconds a running crawl may take to finish after SIGTERM/SIGINT before it is stopped.")
+@click.option("--kill-grace", type=float, default=30.0, show_default=True,
+              help="Seconds a crawl asked to stop may take before it is killed.")
+@click.option("--watch-every", default="15m", show_default=True,
+              help="How often to re-check recent articles for edits ('off' to never).")
+@backoff_option
+@click.option("--allow-private", is_flag=True,
+              help="Crawls and re-checks may fetch loopback, private and link-local addresses (ARCHIVE_ALLOW_PRIVATE).")
+def schedule(seeds: Path, data_dir: Path, outlets: tuple[str, ...], sets: tuple[str, ...], stop_grace: float,
+             kill_grace: float, watch_every: str, backoff: str, allow_private: bool) -> None:
+    """Crawl each outlet on its own schedule until stopped (SIGTERM or Ctrl-C stop it cleanly).
+
+    An outlet's `schedule` key is an interval ("90s", "30m", "2h", "1d"; default "1h") or a five-field
+    cron expression ("*/30 * * * *", UTC). Each crawl runs in its own process, logged in DATA/logs/.
+
+    Example: newsarchive schedule --seeds seeds/ --data data
+    """
+    from crawler.scheduling.scheduler import Scheduler, SchedulerConfig
+
+    parse_sets(sets)
+    _check_backoff(backoff)
+    if allow_private:
+        sets = (*sets, "ARCHIVE_ALLOW_PRIVATE=1")  # passed to every crawl and re-check the scheduler starts
+    try:
+        config = SchedulerConfig(data_dir=data_dir, seeds=seeds, outlets=outlets, settings=sets,
+                                 stop_grace=stop_grace, kill_grace=kill_grace,
+                                 watch_every=None if watch_every.lower() in ("off", "never", "0") else watch_every,
+                                 backoff=backoff)
+        scheduler = Scheduler(config)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    except NewsArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+    scheduler.serve()
+
+
+def _ago(moment: datetime | None, now: datetime) -> str:
+    if moment is None:
+        return "-"
+    seconds = (now - moment).total_seconds()
+    if abs(seconds) < 90:
+        span = f"{abs(seconds):.0f}s"
+    elif abs(seconds) < 5400:
+        span = f"{abs(seconds) / 60:.0f}m"
+    elif abs(seconds) < 172800:
+        span = f"{abs(seconds) / 3600:.1f}h"
+    else:
+        span = f"{abs(seconds) / 86400:.1f}d"
+    return f"{span} ago" if seconds >= 0 else f"in {span}"
+
+
+def status_rows(seeds: Path, data_dir: Path, now: datetime | None = None) -> list[dict[str, Any]]:
+    """One row per configured outlet: schedule, last run (when, how long, outcome, counts), next run."""
+    from crawler.config.outlets import load_outlets
+    from crawler.scheduling.scheduler import FULL_CRAWL_TRIGGERS, first_run, pid_alive
+
+    now = now or datetime.now(UTC)
+    catalogue = Catalogue(data_dir / "catalogue.db")
+    try:
+        planned = catalogue.schedules()
+        rows = []
+        for outlet in load_outlets(seeds):
+            last = catalogue.last_crawl(outlet.name, FULL_CRAWL_TRIGGERS)
+            running = [r for r in catalogue.running_crawls(outlet.name) if pid_alive(r["pid"])]
+            started = history.parse_when(last["started_at"]) if last else None
+            ended = history.parse_when(last["ended_at"]) if last else None
+            counts = json.loads(last["counts"] or "{}").get(outlet.name, {}) if last else {}
+            plan = planned.get(outlet.name)
+            scheduler_up = bool(plan and pid_alive(plan["scheduler_pid"]))
+            if scheduler_up and plan and plan["next_run_at"]:
+                next_run, note = history.parse_when(plan["next_run_at"]), ""
+            else:
+                next_run, note = first_run(outlet.schedule, started, now), " (when the scheduler runs)"
+            rows.append({
+                "outlet": outlet.name, "schedule": outlet.schedule,
+                "last_run": last["started_at"] if last else None, "last_run_ago": _ago(started, now),
+                "duration_s": round((ended - started).total_seconds(), 1) if started and ended else None,
+                "outcome": (last["status"] if last else "never run")
+                + (f" (exit {last['exit_code']})" if last and last["exit_code"] not in (None, 0) else ""),
+                "trigger": last["trigger"] if last else None,
+                "pages": counts.get("pages_fetched", 0), "new": counts.get("articles_new", 0),
+                "updated": counts.get("articles_updated", 0), "failures": counts.get("failures", 0),
+                "running": ", ".join(f"crawl {r['id']} pid {r['pid']}" for r in running) or None,
+                "next_run": next_run.isoformat(timespec="seconds") if next_run else None,
+                "next_run_in": ("due now" if next_run and next_run <= now else _ago(next_run, now)) + note,
+                "scheduler": "running" if scheduler_up else "not running",
+            })
+        due = catalogue.due_articles(now.isoformat(timespec="seconds"), limit=100000)
+        watching = catalogue.db.execute("select count(*) from articles where watch = 'watching'").fetchone()[0]
+    finally:
+        catalogue.close()
+    rows.append({"outlet": "(watch)", "watching": watching, "due": len(due)})
+    return rows
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@seeds_option
+@data_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per outlet.")
+def status(seeds: Path, data_dir: Path, as_json: bool) -> None:
+    """Show each outlet's schedule, last run (when, how long, outcome, counts) and next run.
+
+    Example: newsarchive status --data data
+    """
+    from crawler.cli.archive_commands import _catalogue_path
+
+    _catalogue_path(data_dir)  # read-only: a mistyped --data is an error, never a new empty catalogue
+    try:
+        rows = status_rows(seeds, data_dir)
+    except NewsArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    watch = rows.pop()
+    for r in rows:
+        duration = f"{r['duration_s']}s" if r["duration_s"] is not None else "-"
+        click.echo(f"{r['outlet']}  schedule {r['schedule']}")
+        click.echo(f"  last run: {r['last_run'] or '-'} ({r['last_run_ago']}), took {duration}, {r['outcome']}"
+                   + (f" [{r['trigger']}]" if r["trigger"] else ""))
+        click.echo(f"  counts:   {r['pages']} pages, {r['new']} new, {r['updated']} updated, {r['failures']} failures")
+        if r["running"]:
+            click.echo(f"  running:  {r['running']}")
+        click.echo(f"  next run: {r['next_run'] or '-'} ({r['next_run_in']})")
+    click.echo(f"watching {watch['watching']} recent articles for edits; {watch['due']} due for a re-check")
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("urls", nargs=-1)
+@seeds_option
+@data_option
+@click.option("--outlet", default=None, help="Archive the URLs under this outlet, even if it does not own them.")
+@click.option("--any-outlet", is_flag=True, help="Archive URLs of no configured outlet under 'unlisted'.")
+@click.option("--due", is_flag=True, help="Re-check the watched articles whose re-check is due (the scheduler's job).")
+@click.option("--limit", type=int, default=500, show_default=True, help="At most this many due articles.")
+@click.option("--conditional/--unconditional", default=None,
+              help="Send If-None-Match/If-Modified-Since from the last capture "
+                   "[default: conditional with --due, unconditional otherwise].")
+@click.option("--trigger", default=None, help="Recorded in the crawls table [default: manual; watch with --due].")
+@backoff_option
+@set_option
+@click.option("--allow-private", is_flag=True,
+              help="Fetch loopback, private and link-local addresses too (ARCHIVE_ALLOW_PRIVATE); refused otherwise.")
+def recrawl(urls: tuple[str, ...], seeds: Path, data_dir: Path, outlet: str | None, any_outlet: bool, due: bool,
+            limit: int, conditional: bool | None, trigger: str | None, backoff: str, sets: tuple[str, ...],
+            allow_private: bool) -> None:
+    """Fetch URLs now, archive them, re-extract, and print what changed (a new version shows its diff).
+
+    Example: newsarchive recrawl https://alwasat.ly/news/libya/123456 --data data
+    """
+    from crawler.config.outlets import load_outlets
+    from crawler.scheduling.recrawl import (
+        Target,
+        assign_outlets,
+        format_outcomes,
+        outcomes,
+        seeds_with_unlisted,
+        snapshot,
+    )
+
+    overrides = parse_sets(sets)
+    if allow_private:
+        overrides["ARCHIVE_ALLOW_PRIVATE"] = True
+    rules = _check_backoff(backoff)
+    if not urls and not due:
+        raise click.UsageError("give one or more URLs, or --due")
+    now = datetime.now(UTC)
+    try:
+        configured = load_outlets(seeds)
+        targets = assign_outlets(list(urls), configured, outlet=outlet, any_outlet=any_outlet)
+        catalogue = Catalogue(data_dir / "catalogue.db")
+        try:
+            due_rows = catalogue.due_articles(now.isoformat(timespec="seconds"), limit) if due else []
+            known = {o.name for o in configured}
+            targets += [Target(r["url"], r["outlet"]) for r in due_rows if r["outlet"] in known]
+            before = snapshot(catalogue, targets)
+        finally:
+            catalogue.close()
+        if not targets:
+            click.echo("nothing to re-check")
+            return
+        with tempfile.TemporaryDirectory(prefix="newsarchive-recrawl-") as tmp:
+            crawl_seeds = seeds_with_unlisted(seeds, targets, Path(tmp) / "seeds")
+            crawl_id = _run(data_dir, crawl_seeds, targets, trigger or ("watch" if due else "manual"),
+                            conditional if conditional is not None else due, overrides)
+        catalogue = Catalogue(data_dir / "catalogue.db")
+        try:
+            catalogue.reconcile_history(crawl_id, rules)
+            if due_rows:
+                catalogue.mark_checked([r["id"] for r in due_rows], now, rules)
+            results = outcomes(catalogue, crawl_id, targets, before)
+        finally:
+            catalogue.close()
+    except NewsArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(format_outcomes(results))
+    if not all(r.ok for r in results):
+        sys.exit(1)
+
+
+def _run(data_dir: Path, seeds: Path, targets: list[Any], trigger: str, conditional: bool,
+         overrides: dict[str, str]) -> int:
+    from crawler.fetch.limits import Limits
+    from crawler.runner import crawl_settings
+    from crawler.spiders.recrawl import run_recrawl
+
+    settings = crawl_settings(data_dir=data_dir, seeds=seeds, outlets=tuple(sorted({t.outlet for t in targets})),
+                              trigger=trigger, overrides={
+                                  "RECRAWL_TARGETS": [[t.url, t.outlet] for t in targets],
+                                  "RECRAWL_CONDITIONAL": conditional, **overrides})
+    Limits.from_settings(settings)  # a bad limit (-s CRAWL_...=x) is a ConfigError, as for crawl: no traceback
+    return run_recrawl(settings)
+
+
+COMMANDS = (schedule, status, recrawl)

@@ -1,0 +1,1 @@
+"""Configuration: the outlets' TOML files and every project setting's default."""

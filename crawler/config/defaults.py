@@ -1,0 +1,43 @@
+"""Every project setting's default, in one place (documented in the README; a test checks that)."""
+
+from __future__ import annotations
+
+# Where things are
+ARCHIVE_DATA_DIR = "data"  # catalogue.db, warc/, text/
+ARCHIVE_SEEDS = "seeds"  # a TOML file or a folder of them
+ARCHIVE_OUTLETS: list[str] = []  # names of the outlets to crawl; empty = all configured
+ARCHIVE_TRIGGER = "cli"  # what started the crawl: cli, schedule, manual, demo
+
+# WARC files
+ARCHIVE_WARC_PREFIX = "NEWSARCHIVE"
+ARCHIVE_WARC_MAX_SIZE = 1_000_000_000  # bytes; a file is closed and a new one begun past this
+ARCHIVE_WARC_FSYNC = True  # fsync each WARC file before it is renamed from .open
+
+# One article, one row (archive/catalogue/aliases.py): redirects, canonical links, default documents, session parameters,
+# same body; False stores each canonical URL as its own row, as before (`newsarchive dedupe` merges them later)
+ARCHIVE_ALIASES = True
+
+# Faults
+ARCHIVE_BUSY_TIMEOUT = 30.0  # seconds a catalogue write waits for another program's lock; then: catalogue-locked
+ARCHIVE_DISK_RESERVE = 8_000_000  # bytes held in DATA/.disk-reserve, freed on a full disk to stop cleanly
+ARCHIVE_LOG_KEEP = 200  # crawl logs kept in DATA/logs/ by the scheduler (older ones are deleted)
+ARCHIVE_WATCH_BACKOFF = "1d:1h,7d:1d,30d:7d"  # re-check plan of new articles (the scheduler passes its --backoff)
+
+# Politeness and identity
+CRAWL_CONTACT_URL = ""  # put in the User-Agent; operators should set it to a page that says who runs the crawl
+CRAWL_USER_AGENT = "newsarchive/{version} (+{contact}; news archive for research)"
+CRAWL_SITEMAP_MAX_URLS = 5000  # article URLs taken from one sitemap file at most (sitemaps can list decades)
+
+# Limits and safety (README "Limits and safety"); DOWNLOAD_MAXSIZE, DOWNLOAD_TIMEOUT, REDIRECT_MAX_TIMES are Scrapy's
+ARCHIVE_ALLOW_PRIVATE = False  # fetch loopback/private/link-local addresses (outlets' own private hosts always are)
+CRAWL_URL_MAX_LENGTH = 2083  # characters; longer URLs are refused (url-too-long)
+CRAWL_SITEMAP_MAX_DEPTH = 4  # sitemap indexes nested deeper are not followed (sitemap-depth)
+CRAWL_SITEMAP_MAX_FETCHES = 500  # sitemap files per outlet per crawl (sitemap-limit)
+CRAWL_OUTLET_MAX_PAGES = 50_000  # responses per outlet per crawl (outlet-limit)
+CRAWL_OUTLET_MAX_BYTES = 4 * 1024**3  # bytes received per outlet per crawl (outlet-limit)
+CRAWL_ROBOTS_MAX_SIZE = 500 * 1024  # bytes of robots.txt read (RFC 9309 2.5: at least 500 KiB)
+CRAWL_RETRY_AFTER_MAX = 300.0  # seconds; the longest pause a Retry-After header can impose on a site
+
+# Extraction and relevance
+EXTRACT_WORKERS = 2  # processes in the extraction pool
+RELEVANCE_LEXICON = "seeds/lexicon.toml"

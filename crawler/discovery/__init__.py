@@ -1,0 +1,1 @@
+"""Discovery: feeds, sitemaps, robots.txt sitemap lines, listing links and URL canonicalisation."""

@@ -1,0 +1,1 @@
+"""Extraction: title, body, date and language of one article page (trafilatura and our stages)."""

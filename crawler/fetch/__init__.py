@@ -1,0 +1,1 @@
+"""Fetching politely and safely: address checks, crawl limits, Retry-After."""

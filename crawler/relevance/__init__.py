@@ -1,0 +1,1 @@
+"""Relevance: the transparent lexicon judge of Libya-conflict relevance."""

@@ -1,0 +1,313 @@
+"""The transparent Libya-conflict relevance judgement: weighted lexicon terms, density and co-occurrence.
+
+The lexicon (``seeds/lexicon.toml``) holds every term, its category and weight, and the scoring
+settings; its header comment documents the rule. ``judge`` matches the lexicon on normalised text
+with clitics stripped (``archive.corpus.arabic``) and vocabulary inflected (``crawler.relevance.match``) and returns an
+``archive.records.Relevance`` whose ``matched_terms`` explain the score.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from archive.corpus.arabic import tokens
+from archive.errors import ConfigError
+from archive.records import Relevance
+from crawler.relevance.match import Entry, build_index, match
+
+logger = logging.getLogger(__name__)
+
+#: The lexicon shipped with the project.
+DEFAULT_LEXICON = Path(__file__).resolve().parents[2] / "seeds" / "lexicon.toml"
+
+#: The evidence groups a category may feed. "dispute" (words of political standoff and rejection) counts as
+#: conflict evidence only when the story names enough distinct bodies of the Libyan split (the split signal).
+GROUPS = ("libya", "conflict", "foreign", "offtopic", "dispute")
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """The numbers of the scoring rule (``[scoring]`` in the lexicon file)."""
+
+    title_factor: float = 3.0  # a distinct term in the title counts this many times its weight
+    # body occurrences of one term are counted at most this often: co-occurrence beats repetition
+    count_cap: int = 3
+    min_body_tokens: int = 150  # density denominator floor, so a two-line teaser cannot look dense
+    libya_min: float = 4.0  # libya_score needed
+    conflict_min: float = 4.0  # conflict_score needed
+    focus_min: float = 0.6  # libya / (libya + foreign) needed: the story is about Libya, not a neighbour
+    topic_min: float = 0.5  # conflict / (conflict + offtopic) needed: war words are not sports metaphors
+    ambiguous_factor: float = (
+        0.25  # weight kept by an ambiguous term when no unambiguous Libya term is present
+    )
+    # this many DISTINCT ambiguous Libya terms anchor each other (Zawiya + Tripoli + Presidential Council
+    # + GNU is Libya even unnamed); 0 = only an unambiguous term anchors
+    anchor_ambiguous_min: int = 3
+    # the split signal (round 4): when a story names this many DISTINCT bodies of the Libyan split (terms with
+    # a "body": the Presidential Council, the House, the High Council of State, the two governments, the
+    # General Command...), its dispute words count as conflict evidence; 0 switches the signal off
+    split_bodies_min: int = 2
+    split_factor: float = 1.0  # weight multiplier of dispute words while the split signal is on
+    # round 5: a spelling word with fewer letters than this (a leading "ال" not counted) matches a text word
+    # only with proclitics stripped, never with a suffix stripped: "تعز" (Taiz) must not match "تعزية"
+    # (condolence), "عدن" not "عدنان", "الخمس" not "الخمسين"; 0 = suffixes may be stripped for any spelling
+    suffix_min_letters: int = 4
+    # round 7: vocabulary (terms of categories that feed neither libya nor foreign, so no names) also matches
+    # its inflected forms: the article optional ("بإعدام" for "بالإعدام"), the sound plural in every case
+    # ("مخطوفون" for "مخطوفين"), a feminine noun's plural and construct ("سيطرتها" for "سيطرة"); an alternate
+    # keeps at least this many letters; 0 = spellings match only as written (crawler/relevance/match.py)
+    inflect_min_letters: int = 3
+
+    def __post_init__(self) -> None:
+        """Reject values that make the rule meaningless."""
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f"{f.name} must be a non-negative number, got {value!r}")
+        if not all(0 <= v <= 1 for v in (self.focus_min, self.topic_min, self.ambiguous_factor)):
+            raise ValueError("focus_min, topic_min and ambiguous_factor must lie between 0 and 1")
+        for name in ("anchor_ambiguous_min", "split_bodies_min", "suffix_min_letters", "inflect_min_letters"):
+            if not isinstance(getattr(self, name), int):
+                raise TypeError(f"{name} must be a whole number, got {getattr(self, name)!r}")
+        if self.count_cap < 1 or self.min_body_tokens < 1:
+            raise ValueError("count_cap and min_body_tokens must be at least 1")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One lexicon entry: its display form, category, weight and every normalised spelling."""
+
+    term: str
+    category: str
+    weight: float
+    feeds: tuple[str, ...]
+    forms: tuple[tuple[str, ...], ...]  # normalised token sequences: the term, its variants, English
+    ambiguous: bool = False
+    body: str = ""  # the body of the Libyan split this term names ("" = none); see Scoring.split_bodies_min
+    # match only with proclitics stripped, never a suffix ("الدوري", league, must not match "الدورية", patrol)
+    exact: bool = False
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The loaded, validated lexicon with its phrase index."""
+
+    terms: tuple[Term, ...]
+    scoring: Scoring = field(default_factory=Scoring)
+    source: str = ""
+    # every alternate of a form's first word -> the forms it may begin, longest first (crawler.relevance.match)
+    index: dict[str, tuple[Entry, ...]] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Build the phrase index once."""
+        rows = [
+            (form, i, term.exact, not {"libya", "foreign"} & set(term.feeds))
+            for i, term in enumerate(self.terms)
+            for form in term.forms
+        ]
+        rule = self.scoring
+        index = build_index(rows, rule.suffix_min_letters, rule.inflect_min_letters)
+        object.__setattr__(self, "index", index)
+
+
+def _fail(path: Path, key: str, message: str) -> ConfigError:
+    """A ConfigError naming the lexicon file, the key and the fix."""
+    return ConfigError(path, message, key=key)
+
+
+def _strings(path: Path, key: str, value: Any) -> list[str]:
+    """A list of non-empty strings, or a ConfigError saying how to write one."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _fail(path, key, 'must be a list of non-empty strings, e.g. ["طرابلس", "Tripoli"]')
+    return value
+
+
+def _load_scoring(path: Path, raw: Any) -> Scoring:
+    """Read ``[scoring]`` into a Scoring, naming any unknown or bad key."""
+    if raw is None:
+        return Scoring()
+    if not isinstance(raw, dict):
+        raise _fail(path, "scoring", "must be a table: [scoring]")
+    known = {f.name for f in fields(Scoring)}
+    for key in raw:
+        if key not in known:
+            raise _fail(path, f"scoring.{key}", f"unknown setting; use one of {sorted(known)}")
+    try:
+        return Scoring(**raw)
+    except (TypeError, ValueError) as exc:
+        raise _fail(path, "scoring", f"{exc}; fix the value in [scoring]") from exc
+
+
+def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any) -> Term:
+    """Validate one ``{ term = ..., weight = ... }`` entry of a category."""
+    key = f"category.{cat}.terms[{i}]"
+    if not isinstance(raw, dict):
+        raise _fail(path, key, 'must be an inline table: { term = "قصف", weight = 2.5 }')
+    unknown = set(raw) - {"term", "weight", "variants", "english", "ambiguous", "body", "exact", "note"}
+    if unknown:
+        raise _fail(
+            path,
+            f"{key}.{min(unknown)}",
+            "unknown key; use term, weight, variants, english, ambiguous, body, exact, note",
+        )
+    name = raw.get("term")
+    if not isinstance(name, str) or not name.strip():
+        raise _fail(path, f"{key}.term", 'missing or empty; add term = "<Arabic spelling>"')
+    key = f"category.{cat}.terms[{i}] ({name})"
+    weight = raw.get("weight")
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10:
+        raise _fail(path, f"{key}.weight", f"must be a number in (0, 10], got {weight!r}")
+    ambiguous = raw.get("ambiguous", False)
+    if not isinstance(ambiguous, bool):
+        raise _fail(path, f"{key}.ambiguous", "must be true or false")
+    exact = raw.get("exact", False)
+    if not isinstance(exact, bool):
+        raise _fail(path, f"{key}.exact", "must be true or false")
+    body = raw.get("body", "")
+    if not isinstance(body, str) or (("body" in raw) and not body.strip()):
+        raise _fail(
+            path, f"{key}.body", 'must be a non-empty name of a body of the split, e.g. body = "house"'
+        )
+    spellings = [name, *_strings(path, f"{key}.variants", raw.get("variants"))]
+    spellings += _strings(path, f"{key}.english", raw.get("english"))
+    forms: list[tuple[str, ...]] = []
+    for spelling in spellings:
+        form = tuple(tokens(spelling))
+        if not form:
+            raise _fail(path, key, f"spelling {spelling!r} has no letters or digits; remove it")
+        if form not in forms:
+            forms.append(form)
+    return Term(name, cat, float(weight), feeds, tuple(forms), ambiguous, body.strip(), exact)
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    """Read and validate a lexicon TOML file.
+
+    Raises:
+        ConfigError: the file is missing or unreadable, or a key is wrong (the message names file, key and fix).
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(
+            path, f"cannot read the lexicon ({exc.strerror}); pass an existing TOML file"
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, f"not valid TOML ({exc}); fix the syntax at that line") from exc
+    unknown = set(raw) - {"scoring", "category"}
+    if unknown:
+        raise _fail(path, min(unknown), "unknown top-level key; use [scoring] and [category.<name>]")
+    scoring = _load_scoring(path, raw.get("scoring"))
+    categories = raw.get("category")
+    if not isinstance(categories, dict) or not categories:
+        raise _fail(path, "category", "no categories; add [category.<name>] tables with feeds and terms")
+    terms: list[Term] = []
+    owner: dict[tuple[str, ...], str] = {}
+    for cat, body in categories.items():
+        if not isinstance(body, dict):
+            raise _fail(path, f"category.{cat}", "must be a table with feeds and terms")
+        feeds = tuple(_strings(path, f"category.{cat}.feeds", body.get("feeds")))
+        if not feeds or any(g not in GROUPS for g in feeds):
+            raise _fail(path, f"category.{cat}.feeds", f"must be a non-empty list drawn from {list(GROUPS)}")
+        if "dispute" in feeds and len(feeds) > 1:
+            raise _fail(
+                path, f"category.{cat}.feeds", 'a "dispute" category feeds nothing else; split it in two'
+            )
+        raw_terms = body.get("terms")
+        if not isinstance(raw_terms, list) or not raw_terms:
+            raise _fail(path, f"category.{cat}.terms", "must be a non-empty list of inline tables")
+        for i, raw_term in enumerate(raw_terms):
+            term = _load_term(path, cat, feeds, i, raw_term)
+            for form in term.forms:
+                if form in owner:
+                    raise _fail(
+                        path,
+                        f"category.{cat}.terms[{i}] ({term.term})",
+                        f"spelling {' '.join(form)!r} is already a spelling of {owner[form]}; keep it in one term",
+                    )
+                owner[form] = term.term
+            terms.append(term)
+    lexicon = Lexicon(tuple(terms), scoring, str(path))
+    logger.debug("loaded lexicon %s: %d terms, %d spellings", path, len(terms), len(owner))
+    return lexicon
+
+
+def judge(title: str, text: str, lexicon: Lexicon) -> Relevance:
+    """Judge whether an article is about Libya AND about its armed/political conflict.
+
+    Args:
+        title: the article title.
+        text: the body, one paragraph per line.
+        lexicon: from ``load_lexicon``.
+
+    Returns:
+        A Relevance; ``score >= 1`` exactly when ``relevant``; ``matched_terms`` lists
+        (term, category, effective weight, title + body count), strongest contribution first; a dispute
+        word's effective weight is 0 when the story does not name enough bodies of the split.
+    """
+    rule = lexicon.scoring
+    body_words = tokens(text)
+    title_hits: dict[int, int] = {}
+    body_hits: dict[int, int] = {}
+    match(tokens(title), lexicon.index, title_hits)
+    match(body_words, lexicon.index, body_hits)
+    matched = set(title_hits) | set(body_hits)
+    terms = lexicon.terms
+    # An ambiguous name (Tripoli is also Lebanon's) keeps full weight only next to unambiguous Libya evidence,
+    # or next to enough other distinct ambiguous Libya names that, together, only Libya fits.
+    libya_terms = [i for i in matched if "libya" in terms[i].feeds]
+    ambiguous_count = sum(1 for i in libya_terms if terms[i].ambiguous)
+    anchored = any(not terms[i].ambiguous for i in libya_terms) or (
+        rule.anchor_ambiguous_min > 0 and ambiguous_count >= rule.anchor_ambiguous_min
+    )
+    # The split signal: two or more distinct bodies of the Libyan split in one story (an ambiguous one counts
+    # only once Libya is anchored) turn its dispute words into conflict evidence. Naming the House alone, or a
+    # dispute word without rival bodies, adds nothing.
+    bodies = {terms[i].body for i in matched if terms[i].body and (anchored or not terms[i].ambiguous)}
+    split_on = rule.split_bodies_min > 0 and len(bodies) >= rule.split_bodies_min
+    title_mass = dict.fromkeys(GROUPS, 0.0)
+    body_mass = dict.fromkeys(GROUPS, 0.0)
+    evidence: list[tuple[float, tuple[str, str, float, int]]] = []
+    for i in matched:
+        term = terms[i]
+        weight = term.weight if (anchored or not term.ambiguous) else term.weight * rule.ambiguous_factor
+        if "dispute" in term.feeds:  # listed either way, but counts only while the split signal is on
+            weight = weight * rule.split_factor if split_on else 0.0
+        in_title = 1 if title_hits.get(i) else 0
+        body_count = body_hits.get(i, 0)
+        for group in term.feeds:
+            title_mass[group] += weight * in_title
+            body_mass[group] += weight * min(body_count, rule.count_cap)
+        contribution = weight * (rule.title_factor * in_title + min(body_count, rule.count_cap))
+        count = title_hits.get(i, 0) + body_count
+        evidence.append((contribution, (term.term, term.category, round(weight, 3), count)))
+    per_100 = 100.0 / max(len(body_words), rule.min_body_tokens)
+    score_of = {g: rule.title_factor * title_mass[g] + body_mass[g] * per_100 for g in GROUPS}
+    libya, conflict = score_of["libya"], score_of["conflict"] + score_of["dispute"]
+    foreign, offtopic = score_of["foreign"], score_of["offtopic"]
+    focus = libya / (libya + foreign) if libya + foreign > 0 else 0.0
+    topic = conflict / (conflict + offtopic) if conflict + offtopic > 0 else 0.0
+    evidence_ratio = min(
+        libya / rule.libya_min if rule.libya_min else math.inf,
+        conflict / rule.conflict_min if rule.conflict_min else math.inf,
+    )
+    focus_ratio = min(1.0, focus / rule.focus_min) if rule.focus_min else 1.0
+    topic_ratio = min(1.0, topic / rule.topic_min) if rule.topic_min else 1.0
+    score = evidence_ratio * focus_ratio * topic_ratio if matched else 0.0
+    evidence.sort(key=lambda e: (-e[0], e[1][0]))
+    return Relevance(
+        relevant=score >= 1.0,
+        score=round(min(score, 1e6), 3),
+        libya_score=round(libya, 3),
+        conflict_score=round(conflict, 3),
+        matched_terms=tuple(e[1] for e in evidence),
+    )

@@ -1,0 +1,167 @@
+"""The lexicon matcher of the relevance judgement: spelling alternates and greedy longest-phrase matching.
+
+A text word matches a lexicon spelling word when one of ``archive.corpus.arabic.stems(word)`` (the word with
+proclitics and at most one common suffix stripped) is one of the spelling's alternates. The alternates of a
+spelling are the spelling itself and, for vocabulary (terms that are no names, see ``alternates``), its
+inflected forms: the article made optional, the sound-plural and feminine endings exchanged, an accusative
+alif and a future "س" allowed. Short and
+``exact`` spellings keep the round-5 safeguards (never a suffix stripped on either side).
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from archive.corpus.arabic import stem_set, stems
+
+logger = logging.getLogger(__name__)
+
+#: Attached pronouns a short spelling may still shed ("قصفها", "رفضهم", "خطفنا"): unlike "ه" (also the folded
+#: taa marbuta: "حلبة" -> "حلب", "تعزية" -> "تعز") and "يه" / "ات" / "ون" / "ين" / "ان" (nisba, plural, dual:
+#: "عدنان" -> "عدن", "الخمسين" -> "الخمس"), they never turn one word into another.
+_PRONOUNS = ("هما", "كما", "هم", "هن", "ها", "كم", "نا")
+
+#: Proclitic chains that may precede the article in a spelling word ("بالإعدام" = ب + ال + إعدام).
+_BEFORE_ARTICLE = ("", "و", "ف", "ب", "ك", "وب", "فب", "وك", "فك")
+
+#: Ending exchanges of Arabic inflection (the spelling's ending -> the endings that are the same word in another
+#: grammatical case, number or state). Hand-written rather than a stemmer's: Snowball's Arabic stemmer (PyPI
+#: snowballstemmer) conflates exactly the pairs the safeguards keep apart ("الدوري" / "الدورية", "تعزية" / "تعز",
+#: "الكرامة" / "كرامة"), and these are the few alternations news text needs:
+#:   sound masculine plural, nominative / accusative-genitive / construct, and the feminine plural of the same
+#:   participle: "مخطوفين" = "مخطوفون" = "مخطوفي" = "مخطوفو" = "مخطوفات" (never the singular "ة": "مسلحين",
+#:   gunmen, is not "القوات المسلحة", a country's armed forces);
+#:   feminine singular -> its sound plural and its construct form before a pronoun or dual ending:
+#:   "سيطرة" -> "سيطرات", "سيطرت" (text "سيطرتها" sheds "ها", "حكومتين" sheds "ين").
+#: Not the reverse "ات" -> "ة": "مواجهات" (clashes) vs "مواجهة" (facing), "عقوبات" (sanctions) vs "عقوبة" (a penalty).
+_ENDINGS: dict[str, tuple[str, ...]] = {
+    "ين": ("ون", "ان", "ي", "و", "ات"),
+    "ون": ("ين", "ان", "ي", "و", "ات"),
+    "ه": ("ات", "ت"),
+}
+
+#: Letters after which no accusative "ا" (tanween) is written: a vowel letter, or taa marbuta (folded to "ه").
+_NO_TANWEEN = ("ا", "و", "ي", "ه")
+
+#: Letters that begin an imperfect verb, which takes the future prefix "س" ("يرفض" -> "سيرفض").
+_IMPERFECT = ("ي", "ت", "ن")
+
+
+def letters(word: str) -> int:
+    """Letters of a spelling word, a leading article "ال" not counted ("الخمس" has 3)."""
+    return len(word) - 2 if word.startswith("ال") and len(word) > 4 else len(word)
+
+
+def _without_article(word: str, min_letters: int) -> str | None:
+    """``word`` with its article dropped, proclitics before it kept ("بالإعدام" -> "بإعدام"), or None."""
+    if word.startswith("لل"):  # the preposition ل + the article: "للميليشيات" -> "لميليشيات"
+        return "ل" + word[2:] if len(word) - 2 >= min_letters else None
+    for before in _BEFORE_ARTICLE:
+        head = before + "ال"
+        if word.startswith(head) and len(word) - len(head) >= min_letters:
+            return before + word[len(head) :]
+    return None
+
+
+def alternates(word: str, vocabulary: bool, loose: bool, min_letters: int) -> frozenset[str]:
+    """The forms of one spelling word a text word may reduce to.
+
+    Args:
+        word: a normalised spelling word.
+        vocabulary: the term is vocabulary, not a name (names keep their article and ending: "الزاوية" is
+            not "زاوية", a corner; "الزنتان" has no plural).
+        loose: the spelling may match through a stripped suffix (long enough and not ``exact``).
+        min_letters: the fewest letters an inflected alternate keeps (0 = no alternates).
+    """
+    out = {word}
+    if not vocabulary or min_letters <= 0:
+        return frozenset(out)
+    bare = _without_article(word, min_letters)
+    if bare is not None:
+        out.add(bare)
+    if loose:
+        for form in sorted(out):  # a copy: ``out`` grows in the loop
+            for ending, others in _ENDINGS.items():
+                base = form[: -len(ending)]
+                if form.endswith(ending) and letters(base) >= min_letters:
+                    out.update(base + other for other in others)
+            if not form.startswith("ال") and not form.endswith(_NO_TANWEEN):  # indefinite accusative: "هجوما"
+                out.add(form + "ا")
+    if word.startswith(_IMPERFECT):  # last, so "سيدين" (from "يدين") never sheds "ين" into "سيدي", Sidi
+        out.add("س" + word)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=131072)
+def unsuffixed(token: str) -> frozenset[str]:
+    """The candidates of ``stems(token)`` that lost proclitics and at most an attached pronoun of ``_PRONOUNS``.
+
+    They are the ones the token, or the token without that pronoun, ends with (or, for the definite form
+    "ال" + rest that ``stems`` adds, whose rest it ends with); "تعز" is no tail of "تعزيه".
+    """
+    tails = [token] + [token[: -len(p)] for p in _PRONOUNS if token.endswith(p) and len(token) - len(p) >= 3]
+    return frozenset(
+        c
+        for c in stems(token)
+        if any(t.endswith(c) or (c.startswith("ال") and t.endswith(c[2:])) for t in tails)
+    )
+
+
+#: One index entry: (the form's words, each word's alternates, term index, per-word "may a suffix be stripped").
+Entry = tuple[tuple[str, ...], tuple[frozenset[str], ...], int, tuple[bool, ...]]
+
+
+def build_index(
+    forms: list[tuple[tuple[str, ...], int, bool, bool]], suffix_min_letters: int, inflect_min_letters: int
+) -> dict[str, tuple[Entry, ...]]:
+    """Index (form, term index, exact, vocabulary) rows by every alternate of their first word, longest first."""
+    index: dict[str, list[Entry]] = {}
+    for form, term_idx, exact, vocabulary in forms:
+        loose = tuple(not exact and letters(word) >= suffix_min_letters for word in form)
+        alts = tuple(
+            alternates(word, vocabulary and not exact, loose[k], inflect_min_letters)
+            for k, word in enumerate(form)
+        )
+        entry = (form, alts, term_idx, loose)
+        for key in alts[0]:
+            index.setdefault(key, []).append(entry)
+    return {k: tuple(sorted(v, key=lambda e: -len(e[0]))) for k, v in index.items()}
+
+
+def _candidates(word: str, loose: bool) -> frozenset[str]:
+    """What a text word may reduce to for a spelling word (a stripped suffix allowed only when ``loose``)."""
+    return stem_set(word) if loose else unsuffixed(word)
+
+
+def match(words: list[str], index: dict[str, tuple[Entry, ...]], counts: dict[int, int]) -> None:
+    """Count greedy longest matches of indexed forms in ``words`` into ``counts`` (term index -> hits).
+
+    At one position the longest form wins; between forms of one length, the one whose own spelling (not an
+    inflected alternate) matches more words, then the one listed first in the lexicon.
+    """
+    i, n = 0, len(words)
+    while i < n:
+        best: tuple[int, int, int] | None = None  # (length, words matched by their own spelling, -term index)
+        for cand in stem_set(words[i]):
+            for form, alts, term_idx, loose in index.get(cand, ()):
+                size = len(form)
+                if best is not None and size < best[0]:
+                    break  # entries are sorted longest first
+                if i + size > n:
+                    continue
+                own = 0
+                for k in range(size):
+                    found = _candidates(words[i + k], loose[k])
+                    if alts[k].isdisjoint(found):
+                        break
+                    own += form[k] in found
+                else:
+                    key = (size, own, -term_idx)
+                    if best is None or key > best:
+                        best = key
+        if best is None:
+            i += 1
+        else:
+            counts[-best[2]] = counts.get(-best[2], 0) + 1
+            i += best[0]

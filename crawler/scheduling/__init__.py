@@ -1,0 +1,1 @@
+"""Scheduling: the APScheduler service, re-crawls of one URL, crawl logs, child processes."""

@@ -1,0 +1,245 @@
+"""Manual and scheduled re-crawls of single URLs: which outlet each belongs to, and what changed (no scrapy)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from archive.corpus import history
+from archive.catalogue.db import Catalogue, article_id
+from archive.errors import NewsArchiveError
+from crawler.config.outlets import Outlet, load_outlets
+from crawler.discovery.urls import canonicalize
+
+logger = logging.getLogger(__name__)
+
+UNLISTED = "unlisted"  # the outlet name given to URLs of no configured outlet under --any-outlet
+
+
+class RecrawlError(NewsArchiveError):
+    """A URL cannot be re-crawled as asked (wrong scheme, no outlet); the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """One URL to fetch now, and the outlet it is archived under."""
+
+    url: str
+    outlet: str
+
+
+def assign_outlets(urls: list[str], outlets: list[Outlet], *, outlet: str | None = None,
+                   any_outlet: bool = False) -> list[Target]:
+    """Each URL with its outlet; refuse non-HTTP(S) URLs and URLs of no configured outlet (unless told)."""
+    by_name = {o.name: o for o in outlets}
+    if outlet is not None and outlet not in by_name:
+        raise RecrawlError(f"no outlet called {outlet!r}; configured: {', '.join(by_name)}")
+    targets: list[Target] = []
+    for raw in urls:
+        parts = urlsplit(raw.strip())
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise RecrawlError(f"{raw!r}: only http:// and https:// URLs can be re-crawled")
+        url = canonicalize(raw)
+        if outlet is not None:
+            targets.append(Target(url, outlet))
+            continue
+        owner = next((o for o in outlets if o.owns(url)), None)
+        if owner is not None:
+            targets.append(Target(url, owner.name))
+        elif any_outlet:
+            targets.append(Target(url, UNLISTED))
+        else:
+            raise RecrawlError(
+                f"{raw}: belongs to no configured outlet ({', '.join(by_name)}); pass --outlet NAME to archive it "
+                f"under one of them, or --any-outlet to archive it under {UNLISTED!r}")
+    return targets
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    # a JSON string, number or boolean is also a valid TOML one
+    return json.dumps(value, ensure_ascii=False)
+
+
+def unlisted_outlet_toml(targets: list[Target]) -> str:
+    """The ``[[outlet]]`` table of the ad-hoc outlet that holds --any-outlet URLs of no configured outlet."""
+    hosts = sorted({urlsplit(t.url).hostname or "" for t in targets if t.outlet == UNLISTED})
+    first = next(t.url for t in targets if t.outlet == UNLISTED)
+    parts = urlsplit(first)
+    return (
+        "# written by `newsarchive recrawl --any-outlet` for URLs of no configured outlet\n"
+        "[[outlet]]\n"
+        f"name = {_toml_value(UNLISTED)}\n"
+        f"display_name = {_toml_value('URLs of no configured outlet')}\n"
+        f"homepage = {_toml_value(f'{parts.scheme}://{parts.netloc}/')}\n"
+        f"allowed_domains = {_toml_value(hosts)}\n"
+        "robots_sitemaps = false\n"
+        "schedule = \"1d\"\n"
+    )
+
+
+def seeds_with_unlisted(seeds: Path, targets: list[Target], folder: Path) -> Path:
+    """A seeds folder under ``folder``: the configured files plus the ad-hoc outlet, when any target needs it."""
+    if not any(t.outlet == UNLISTED for t in targets):
+        return seeds
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = sorted({Path(o.source) for o in load_outlets(seeds)})
+    for i, src in enumerate(sources):
+        shutil.copyfile(src, folder / f"{i:03d}-{src.name}")
+    (folder / "zzz-unlisted.toml").write_text(unlisted_outlet_toml(targets), encoding="utf-8")
+    return folder
+
+
+# -- before and after ----------------------------------------------------------------------------
+
+
+def find_article(catalogue: Catalogue, url: str, capture_ids: list[int] | None = None) -> dict[str, Any] | None:
+    """The article a URL stands for: by this crawl's captures, by id, by URL, by a past capture's URL, or an alias."""
+    for cid in reversed(capture_ids or []):
+        rows = list(catalogue.db["articles"].rows_where("capture_id = ?", [cid], limit=1))
+        if rows:
+            return rows[0]
+    row = catalogue.get_article(article_id(url))
+    if row is not None:
+        return row
+    rows = list(catalogue.db.query(
+        "select a.* from articles a where a.url = ? or a.capture_id in (select id from captures where url = ?) "
+        "limit 1", [url, url]))
+    return rows[0] if rows else catalogue.article_for_url(url)  # an alias (article_aliases)
+
+
+@dataclass
+class Before:
+    """What the catalogue knew of a URL before the re-crawl."""
+
+    article_id: str | None
+    versions: int
+    status: str | None
+
+
+def snapshot(catalogue: Catalogue, targets: list[Target]) -> dict[str, Before]:
+    """Each target's article, version count and status before the re-crawl."""
+    out = {}
+    for t in targets:
+        row = find_article(catalogue, t.url)
+        out[t.url] = Before(row["id"] if row else None, int(row["versions"] or 0) if row else 0,
+                            row["status"] if row else None)
+    return out
+
+
+@dataclass
+class Outcome:
+    """What a re-crawl did with one URL."""
+
+    url: str
+    outlet: str
+    result: str  # new, updated, unchanged, not-modified, deleted, gone, returned, no-article, not-fetched
+    http_status: int | None = None
+    article_id: str | None = None
+    version: int | None = None
+    changed: list[str] = field(default_factory=list)
+    diff: str = ""
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """False when the URL could not be fetched or yielded no article."""
+        return self.result not in ("not-fetched", "no-article")
+
+
+def _chain(catalogue: Catalogue, crawl_id: int, url: str) -> list[dict[str, Any]]:
+    """This crawl's captures of ``url`` and of the redirects it led to, in order."""
+    rows = list(catalogue.db["captures"].rows_where("crawl_id = ?", [crawl_id], order_by="id"))
+    chain: list[dict[str, Any]] = []
+    current = url
+    for _ in range(12):
+        hit = next((r for r in rows if r["url"] == current and r not in chain), None)
+        if hit is None:
+            break
+        chain.append(hit)
+        if not (300 <= (hit["status"] or 0) < 400 and hit["location"]):
+            break
+        location = hit["location"]
+        if location.startswith("/"):
+            parts = urlsplit(current)
+            location = f"{parts.scheme}://{parts.netloc}{location}"
+        current = canonicalize(location)
+    return chain
+
+
+def outcomes(catalogue: Catalogue, crawl_id: int, targets: list[Target], before: dict[str, Before]) -> list[Outcome]:
+    """What happened to each target in re-crawl ``crawl_id``, with the diff of any new version."""
+    out = []
+    for t in targets:
+        chain = _chain(catalogue, crawl_id, t.url)
+        failures = list(catalogue.db["failures"].rows_where("crawl_id = ? and url in (?, ?)",
+                                                            [crawl_id, t.url, chain[-1]["url"] if chain else t.url]))
+        if not chain:
+            reason = failures[-1]["reason"] + " " + (failures[-1]["detail"] or "") if failures else "no response"
+            out.append(Outcome(t.url, t.outlet, "not-fetched", detail=reason.strip()))
+            continue
+        last = chain[-1]
+        status = int(last["status"])
+        refused = [f for f in failures if f["stage"] == "fetch"]
+        if 300 <= status < 400 and refused:
+            # a redirect the crawl refused to follow (private address, loop, too many): the hop is archived
+            reason = f"{refused[-1]['reason']} {refused[-1]['detail'] or ''}".strip()
+            out.append(Outcome(t.url, t.outlet, "not-fetched", http_status=status, detail=reason))
+            continue
+        article = find_article(catalogue, last["url"], [c["id"] for c in chain]) or find_article(catalogue, t.url)
+        prior = before.get(t.url, Before(None, 0, None))
+        o = Outcome(t.url, t.outlet, "unchanged", http_status=status, article_id=article["id"] if article else None,
+                    version=int(article["versions"] or 0) if article else None)
+        events = [e for e in catalogue.events(article["id"]) if e["crawl_id"] == crawl_id] if article else []
+        kinds = [e["kind"] for e in events]
+        if status == 304:
+            o.result = "not-modified"
+        elif status in history.GONE_STATUSES:
+            o.result = "deleted" if "deleted" in kinds else "gone"
+        elif article is None or any(f["stage"] == "extract" for f in failures):
+            o.result = "no-article"
+            o.detail = "; ".join(f"{f['reason']} {f['detail'] or ''}".strip() for f in failures) or f"HTTP {status}"
+        elif prior.article_id is None:
+            o.result = "new"
+        elif o.version and o.version > prior.versions:
+            o.result = "updated"
+            versions = catalogue.versions(article["id"])
+            old, new = versions[prior.versions - 1] if prior.versions else versions[0], versions[-1]
+            o.changed = history.changed_fields(history.Snapshot.from_row(old), history.Snapshot.from_row(new))
+            o.diff = history.readable_diff(history.Snapshot.from_row(old), history.Snapshot.from_row(new),
+                                           old_label=f"version {old['version']}", new_label=f"version {new['version']}")
+        if "returned" in kinds:
+            o.detail = (o.detail + "; " if o.detail else "") + "back after a deletion"
+            if o.result in ("unchanged", "not-modified"):
+                o.result = "returned"
+        out.append(o)
+    return out
+
+
+def format_outcomes(results: list[Outcome]) -> str:
+    """The re-crawl report: one line per URL, then the diff of each new version."""
+    labels = {
+        "new": "new article", "updated": "new version", "unchanged": "unchanged (no new version)",
+        "not-modified": "not modified (HTTP 304; revisit archived)", "deleted": "deleted: deletion recorded",
+        "gone": "gone (already recorded as deleted)", "returned": "back online (return recorded)",
+        "no-article": "fetched and archived, but no article extracted", "not-fetched": "not fetched",
+    }
+    lines = []
+    for o in results:
+        head = f"{o.url}  [{o.outlet}]  "
+        head += f"HTTP {o.http_status}: " if o.http_status else ""
+        head += labels.get(o.result, o.result)
+        if o.result == "updated":
+            head += f" {o.version} (changed: {', '.join(o.changed) or 'formatting'})"
+        if o.detail:
+            head += f" ({o.detail})"
+        lines.append(head)
+        if o.diff:
+            lines.extend("    " + d for d in o.diff.splitlines())
+    return "\n".join(lines)

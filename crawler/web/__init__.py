@@ -1,0 +1,1 @@
+"""The reading room: the Datasette app, its plugin, pages, templates and WARC replay."""

@@ -1,0 +1,88 @@
+"""``/mentions``: how often the coverage names a chosen place, actor, armed group or institution, per week per outlet."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from datasette.utils.asgi import Response
+from markupsafe import Markup
+
+from crawler.web.charts import colour, mentions_per_week_svg
+
+logger = logging.getLogger(__name__)
+
+TOP_TERMS = 12  # terms offered per category
+TOP_TERMS_TTL = 300.0  # seconds the list of most-named terms is kept: counting them reads the whole index
+_top_cache: dict[str, tuple[float, list[dict[str, Any]]]] = {}
+
+WEEKLY_SQL = """
+select week, outlet, count(*) as articles, sum(count) as occurrences
+from mentions where term = :term{relevant}
+group by week, outlet"""
+
+
+TOP_SQL = """
+select category, term, articles from (
+  select category, term, count(*) as articles,
+    row_number() over (partition by category order by count(*) desc, term) as n
+  from mentions group by category, term)
+where n <= :top order by category, articles desc"""
+
+
+async def top_terms(db: Any, key: str) -> list[dict[str, Any]]:
+    """The most-named terms of each category (cached for ``TOP_TERMS_TTL`` seconds per database)."""
+    now = time.monotonic()
+    cached = _top_cache.get(key)
+    if cached and now - cached[0] < TOP_TERMS_TTL:
+        return cached[1]
+    rows = [dict(r) for r in (await db.execute(TOP_SQL, {"top": TOP_TERMS})).rows]
+    _top_cache[key] = (now, rows)
+    return rows
+
+
+def _per_outlet(weekly: list[Any]) -> list[dict[str, Any]]:
+    """Totals per outlet (articles, mentions, first and last week) from the weekly rows, most articles first."""
+    per: dict[str, dict[str, Any]] = {}
+    for r in weekly:
+        o = per.setdefault(r["outlet"] or "?", {"outlet": r["outlet"] or "?", "articles": 0, "occurrences": 0,
+                                                 "first": r["week"], "last": r["week"]})
+        o["articles"] += r["articles"]
+        o["occurrences"] += r["occurrences"]
+        o["first"] = min(filter(None, (o["first"], r["week"])), default=None)
+        o["last"] = max(filter(None, (o["last"], r["week"])), default=None)
+    names = sorted(per)
+    for name, o in per.items():
+        o["colour"] = colour(names.index(name))
+    return sorted(per.values(), key=lambda o: (-o["articles"], o["outlet"]))
+
+
+async def mentions_page(datasette: Any, request: Any) -> Response:
+    """``/mentions?term=…&relevant=1``: a chart of the articles naming the term, per week per outlet."""
+    from crawler.web.pages import PluginSettings
+
+    conf = PluginSettings.from_datasette(datasette)
+    db = datasette.get_database(conf.database)
+    if not await db.table_exists("mentions"):
+        return Response.html(await datasette.render_template("mentions.html", {
+            "missing": True, "database": conf.database}, request=request))
+    terms = await top_terms(db, f"{conf.database}:{db.path}")
+    term = (request.args.get("term") or "").strip()
+    if not term and terms:
+        term = max(terms, key=lambda r: r["articles"])["term"]
+    relevant = request.args.get("relevant") == "1"
+    where = " and relevant = 1" if relevant else ""
+    weekly = (await db.execute(WEEKLY_SQL.format(relevant=where), {"term": term})).rows
+    per_outlet = _per_outlet(weekly)
+    by_category: dict[str, list[dict[str, Any]]] = {}
+    for r in terms:
+        by_category.setdefault(r["category"], []).append(r)
+    context = {
+        "missing": False, "term": term, "relevant_only": relevant, "database": conf.database,
+        "svg": Markup(mentions_per_week_svg(((r["week"], r["outlet"] or "?", r["articles"], r["occurrences"])
+                                             for r in weekly), term)),
+        "per_outlet": per_outlet, "by_category": sorted(by_category.items()),
+        "compare_url": datasette.urls.path(f"/{conf.database}/mentions_by_outlet") + "?term=",
+    }
+    return Response.html(await datasette.render_template("mentions.html", context, request=request))

@@ -1,0 +1,103 @@
+"""A minimal replay server for archived captures, meant to run on another origin than the catalogue.
+
+``GET /capture/<id>`` answers with the archived response body and its Content-Type, under a
+Content-Security-Policy that sandboxes the page (no scripts, opaque origin) and lets nothing load
+from the network (``default-src 'none'``): an archived page can neither act on the catalogue nor
+call home. It is a viewer for the evidence, not a full-fidelity replay (use pywb for that).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from archive.errors import ArchiveIntegrityError
+from crawler.web.records import CHUNK, TooLargeToReplay, parse_response, record_bytes
+
+logger = logging.getLogger(__name__)
+
+REPLAY_CSP = ("sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+              "media-src data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+def _capture_row(db_path: Path, capture_id: int) -> tuple[str, int, int, str] | None:
+    """(warc_file, offset, length, record_type) of a capture, read on a read-only connection."""
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        row = conn.execute("select warc_file, warc_offset, warc_length, record_type from captures where id = ?",
+                           [capture_id]).fetchone()
+    finally:
+        conn.close()
+    return tuple(row) if row and row[0] else None  # type: ignore[return-value]
+
+
+def load_capture(db_path: Path, data_dir: Path, capture_id: int) -> tuple[int, str, bytes]:
+    """(HTTP status to answer, content type, body) for ``/capture/<id>``."""
+    row = _capture_row(db_path, capture_id)
+    if row is None:
+        return 404, "text/plain; charset=utf-8", b"No such capture."
+    warc_file, offset, length, record_type = row
+    if record_type != "response":
+        return 404, "text/plain; charset=utf-8", f"Capture {capture_id} is a {record_type} record.".encode()
+    try:
+        archived = parse_response(record_bytes(data_dir, warc_file, int(offset), int(length)))
+    except TooLargeToReplay as exc:
+        logger.warning("replay of capture %s refused: %s", capture_id, exc)
+        return 413, "text/plain; charset=utf-8", f"Capture {capture_id} cannot be replayed: {exc}.".encode()
+    except ArchiveIntegrityError as exc:
+        logger.warning("replay of capture %s failed: %s", capture_id, exc)
+        return 404, "text/plain; charset=utf-8", f"WARC record unavailable: {exc}".encode()
+    return 200, archived.content_type, archived.body
+
+
+class ReplayApp:
+    """ASGI app serving ``/capture/<id>`` from the WARC files of one data folder."""
+
+    def __init__(self, db_path: Path, data_dir: Path) -> None:
+        self.db_path = Path(db_path)
+        self.data_dir = Path(data_dir)
+
+    async def __call__(self, scope: dict[str, Any], receive: Callable[[], Awaitable[dict[str, Any]]],
+                       send: Send) -> None:
+        """Answer one HTTP request (lifespan events are acknowledged)."""
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        path = scope.get("path", "")
+        parts = path.strip("/").split("/")
+        if scope.get("method") not in ("GET", "HEAD"):
+            await _respond(send, 405, "text/plain", b"Only GET.")
+        elif len(parts) == 2 and parts[0] == "capture" and parts[1].isdigit():
+            status, ctype, body = await asyncio.to_thread(load_capture, self.db_path, self.data_dir, int(parts[1]))
+            await _respond(send, status, ctype, b"" if scope.get("method") == "HEAD" else body)
+        else:
+            await _respond(send, 404, "text/plain", b"Replay serves /capture/<id> only.")
+
+
+async def _respond(send: Send, status: int, content_type: str, body: bytes) -> None:
+    headers = [
+        (b"content-type", content_type.encode("latin-1", "replace")),
+        (b"content-length", str(len(body)).encode()),
+        (b"content-security-policy", REPLAY_CSP.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"cache-control", b"private, max-age=3600"),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    # in chunks, so the server never queues a second copy of a large body in one message
+    view = memoryview(body)
+    for start in range(0, len(body), CHUNK):
+        await send({"type": "http.response.body", "body": bytes(view[start:start + CHUNK]), "more_body": True})
+    await send({"type": "http.response.body", "body": b""})
