@@ -1,0 +1,83 @@
+"""Redis key names: one crawl's keys share a prefix (deleted together); politeness keys are per outlet."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PREFIX = "newsarchive"
+_SAFE = re.compile(r"[^A-Za-z0-9_.:-]")
+
+
+def _part(value: str) -> str:
+    # Outlet and crawl names go into key names; anything outside a small alphabet is escaped so two names
+    # never share a key and no name contains the ':' separators of another.
+    return _SAFE.sub(lambda m: f"%{ord(m.group()):02X}", value.replace("%", "%25")).replace(":", "%3A")
+
+
+@dataclass(frozen=True)
+class CrawlKeys:
+    """The keys of one crawl (``crawl`` is its id, e.g. the coordinator's session id)."""
+
+    crawl: str
+
+    def __post_init__(self) -> None:
+        if not self.crawl:
+            raise ValueError("crawl id must not be empty")
+
+    def all(self) -> list[str]:
+        """Every key of this crawl: the coordinator deletes them (DEL) once the crawl is recorded."""
+        return [self.work, self.queued, self.seen, self.results, self.dead]
+
+    @property
+    def base(self) -> str:
+        """The prefix shared by every key of this crawl."""
+        return f"{PREFIX}:crawl:{_part(self.crawl)}"
+
+    @property
+    def work(self) -> str:
+        """Stream of work items (consumer group ``workers``)."""
+        return f"{self.base}:work"
+
+    @property
+    def dead(self) -> str:
+        """Stream of work items given up after too many deliveries (each one killed its worker)."""
+        return f"{self.base}:dead"
+
+    @property
+    def queued(self) -> str:
+        """Set of work-item keys ever queued in this crawl (makes queueing idempotent)."""
+        return f"{self.base}:queued"
+
+    @property
+    def seen(self) -> str:
+        """Hash of request fingerprints fetched in this crawl (shared dedup)."""
+        return f"{self.base}:seen"
+
+    @property
+    def results(self) -> str:
+        """Stream of catalogue records from workers (consumer group ``catalogue``)."""
+        return f"{self.base}:results"
+
+
+def outlet_lease_key(outlet: str) -> str:
+    """Key of the lease that lets one worker crawl ``outlet`` (across crawls: politeness is per site)."""
+    return f"{PREFIX}:outlet:{_part(outlet)}:lease"
+
+
+def outlet_rate_key(outlet: str) -> str:
+    """Hash holding ``outlet``'s next allowed fetch time and back-off (server clock, milliseconds)."""
+    return f"{PREFIX}:outlet:{_part(outlet)}:rate"
+
+
+def outlet_inflight_key(outlet: str) -> str:
+    """Sorted set of ``outlet``'s fetches in flight, scored by when their slot expires."""
+    return f"{PREFIX}:outlet:{_part(outlet)}:inflight"
+
+
+def worker_key(name: str) -> str:
+    """Key a live worker holds (and renews) under its name: its heartbeat."""
+    return f"{PREFIX}:worker:{_part(name)}"
+
+
+WORKER_PATTERN = f"{PREFIX}:worker:*"
