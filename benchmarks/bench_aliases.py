@@ -26,9 +26,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive.catalogue import aliases
-
+from archive.catalogue.db import Catalogue, article_id
 from archive.corpus import textfiles as textexport
-from archive.catalogue.db import Catalogue, article_id, text_digest
+from archive.corpus.history import text_digest
 from archive.integrity.check import check_archive
 from crawler.capture.dedupe import dedupe
 from crawler.discovery.urls import canonicalize, identity_key

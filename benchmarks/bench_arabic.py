@@ -169,7 +169,8 @@ def iter_pages(entries: list[dict], corpora: Path = CORPORA):
     demo = [e for e in entries if e["kind"] == "demo"]
     if not demo:
         return
-    from crawler.demo import serve_demo_sites
+    sys.path.insert(0, str(ROOT / "tests"))
+    from demo_oracle import serve_demo_sites  # the demo sites with what a perfect extraction yields
 
     with serve_demo_sites() as sites:
         truth = {ex.key: ex for ex in sites.expected}
@@ -207,7 +208,9 @@ def summarise(rows: list[tuple[dict, PageScore]]) -> dict[str, str]:
 
 def cell(s: PageScore) -> str:
     """Compact per-page cell: T F L D, hits, leaks, body F1."""
-    mark = lambda ok: "✓" if ok else ("–" if ok is None else "✗")
+    def mark(ok: bool | None) -> str:
+        return "✓" if ok else ("–" if ok is None else "✗")
+
     f1 = ""
     if s.body_pr is not None:
         p, r = s.body_pr

@@ -136,7 +136,8 @@ def summarise(items, gold, ours, theirs, bare) -> tuple[str, list[str]]:
     n = len(rows) or 1
     mean = [sum(r[1][i] for r in rows) / n for i in range(3)]
     base = [sum(r[2][i] for r in rows) / n for i in range(3)]
-    losses = [f"{s}/{i}: ours {m[2]:.3f}, trafilatura {o[2]:.3f}" for (s, i), m, o in rows if m[2] < o[2] - FAR_BELOW]
+    losses = [f"{s}/{i} ({split_of(s, i)}): ours {m[2]:.3f}, trafilatura {o[2]:.3f}"
+              for (s, i), m, o in rows if m[2] < o[2] - FAR_BELOW]
     wins = sum(1 for _, m, o in rows if m[2] > o[2] + FAR_BELOW)
     cpu_ours = sum(ours[i][1] for i in items) / n
     cpu_theirs = sum(theirs[i][1] for i in items) / n

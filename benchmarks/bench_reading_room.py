@@ -39,8 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive.catalogue import mentions
-from archive.corpus.arabic import normalise, stem_set, tokens
 from archive.catalogue.db import Catalogue
+from archive.corpus.arabic import normalise, stem_set, tokens
 from archive.corpus.search import index_text
 from crawler.web import mentions as mentions_page_module
 from crawler.web.app import build_datasette

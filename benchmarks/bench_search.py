@@ -33,10 +33,10 @@ sys.path.insert(0, str(ROOT))
 
 from datasette.utils import escape_fts
 
-from archive.corpus.arabic import normalise
 from archive.catalogue.db import Catalogue
-from archive.records import ExtractedArticle, ExtractionFailure, Relevance
+from archive.corpus.arabic import normalise
 from archive.corpus.search import fts_query
+from archive.records import ExtractedArticle, ExtractionFailure, Relevance
 
 # ../shared beside the project (CI clones the project next to it)
 SHARED = Path(__file__).resolve().parents[2] / "shared"

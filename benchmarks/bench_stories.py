@@ -35,8 +35,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.corpus import stories
 from archive.catalogue.db import Catalogue
+from archive.corpus import stories
 from archive.records import ExtractedArticle, Relevance
 
 REL = Relevance(True, 1.0, 1.0, 1.0, ())

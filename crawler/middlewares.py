@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from http import HTTPStatus
@@ -12,7 +13,7 @@ from scrapy import Request, Spider
 from scrapy.http import Response
 
 from archive.records import Exchange
-from crawler.capture.session import session_for
+from crawler.extensions import archive_session
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class WarcCaptureMiddleware:
 
     def __init__(self, crawler: Any):
         self.crawler = crawler
-        self.session = session_for(crawler)
+        self.session = archive_session(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WarcCaptureMiddleware:
@@ -69,21 +70,35 @@ class WarcCaptureMiddleware:
         kind = request.meta.get("kind")
         if request.method != "GET" or kind not in CONDITIONAL_KINDS or request.meta.get("force"):
             return
-        if kind == "article" and self.session.catalogue.article_for_url(request.url) is None:
+        if kind == "article" and self.session.article_for_url(request.url) is None:
             return  # never stored an article from it (failed or interrupted): fetch it whole
         for name, value in self.session.validators(request.url).items():
             request.headers.setdefault(name, value)
         return
 
-    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
-        """Write the exchange to WARC and the catalogue before any other middleware changes the response."""
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Any:
+        """Hand the exchange to the writer (WARC, then catalogue) before any other middleware changes the response.
+
+        When the writer's queue is full, the answer is a coroutine that waits for room first (back-pressure: the
+        download slot stays taken, so fetching slows to the pace of the disk).
+        """
+        room = self.session.writer.room()
+        if room is not None:
+            return self._after_room(room, request, response)
+        return self._archive(request, response)
+
+    async def _after_room(self, room: Any, request: Request, response: Response) -> Response:
+        self.crawler.stats.inc_value("newsarchive/writer/waits")
+        await asyncio.wrap_future(room)
+        return self._archive(request, response)
+
+    def _archive(self, request: Request, response: Response) -> Response:
         outlet = self.session.outlet_for(response.url, request.meta.get("outlet"))
         name = outlet.name if outlet else None
         capture_id, revisit_of = self.session.archive(exchange_from(request, response), name)
         request.meta["capture_id"] = capture_id
         request.meta["revisit_of"] = revisit_of
-        stats = self.crawler.stats
-        stats.inc_value("newsarchive/captures")
+        stats = self.crawler.stats  # the session counts the capture (newsarchive/pages_fetched)
         stats.inc_value(f"newsarchive/captures/status/{response.status}")
         if revisit_of is not None:
             stats.inc_value("newsarchive/captures/revisit")

@@ -1,9 +1,11 @@
-"""Scrapy adapters that keep a crawl safe and bounded: guarded DNS, refusals, back-off, RFC 9309 robots.txt."""
+"""Scrapy adapters that keep a crawl safe and bounded: request/response guards, back-off, RFC 9309 robots.txt.
+
+The rules they apply live in crawler/fetch/ (no Scrapy there); the guarded DNS resolver is crawler/resolver.py.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from time import monotonic
 from typing import Any
 from urllib.parse import urljoin
@@ -17,21 +19,17 @@ from scrapy.exceptions import (
     IgnoreRequest,
 )
 from scrapy.http import Response
-from scrapy.resolver import CachingHostnameResolver
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.httpobj import urlparse_cached
-from twisted.internet.interfaces import IHostnameResolver, IResolutionReceiver
 from twisted.python.failure import Failure
 from w3lib.url import safe_url_string
-from zope.interface import implementer, provider
 
-from crawler.config.outlets import load_outlets, select_outlets
+from crawler.fetch.guards import Budget, UnreadableRobots, is_offsite, redirect_loop
 from crawler.fetch.limits import Limits, parse_retry_after
 from crawler.fetch.safety import AddressPolicy
+from crawler.resolver import GuardedResolver, installed_resolver
 
 logger = logging.getLogger(__name__)
-
-UNLISTED = "unlisted"  # crawler.scheduling.recrawl.UNLISTED: the ad-hoc outlet of `recrawl --any-outlet` is not "configured"
 
 
 class Refused(IgnoreRequest):
@@ -41,91 +39,6 @@ class Refused(IgnoreRequest):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
-
-
-def policy_from_settings(settings: Any) -> AddressPolicy:
-    """The address policy of a crawl: its configured outlets' own non-public hosts, or everything if allowed."""
-    limits = Limits.from_settings(settings)
-    outlets = settings.get("ARCHIVE_OUTLETS") or []
-    if isinstance(outlets, str):
-        outlets = [o for o in outlets.split(",") if o]
-    hosts: set[str] = set()
-    try:
-        for outlet in select_outlets(load_outlets(settings.get("ARCHIVE_SEEDS")), list(outlets)):
-            if outlet.name != UNLISTED:
-                hosts.update(outlet.domains())
-    except Exception as exc:  # noqa: BLE001 - the crawl reports a bad config itself; refuse every private host
-        logger.debug("no outlet hosts for the address policy: %s", exc)
-    return AddressPolicy.for_hosts(hosts, allow_private=limits.allow_private)
-
-
-@provider(IResolutionReceiver)
-class _CheckedReceiver:
-    """Passes on only the addresses the policy allows, so a refused address is never connected to."""
-
-    def __init__(self, receiver: Any, host: str, resolver: GuardedResolver):
-        self.receiver, self.host, self.resolver = receiver, host, resolver
-
-    def resolutionBegan(self, resolution: Any) -> None:
-        """Pass on the start of a resolution."""
-        self.receiver.resolutionBegan(resolution)
-
-    def addressResolved(self, address: Any) -> None:
-        """Pass on an allowed address; note and drop a refused one."""
-        reason = self.resolver.policy.refusal(self.host, getattr(address, "host", None))
-        if reason is None:
-            self.receiver.addressResolved(address)
-            return
-        logger.warning("refused to connect: %s", reason)
-        self.resolver.refused[self.host.lower()] = reason
-
-    def resolutionComplete(self) -> None:
-        """Pass on the end of a resolution."""
-        self.receiver.resolutionComplete()
-
-
-@implementer(IHostnameResolver)
-class GuardedResolver(CachingHostnameResolver):
-    """Scrapy's caching resolver (IPv4 and IPv6) that drops every address the crawl may not connect to.
-
-    Checking here, in the resolver the connection uses, means the address checked is the address connected
-    to: a host that resolves to a public address for a check and a private one for the fetch (DNS rebinding)
-    cannot slip through. IP-literal hosts pass through here too.
-    """
-
-    def __init__(self, reactor: Any, cache_size: int, policy: AddressPolicy):
-        super().__init__(reactor, cache_size)
-        self.policy = policy
-        self.refused: dict[str, str] = {}
-
-    @classmethod
-    def from_crawler(cls, crawler: Any, reactor: Any) -> GuardedResolver:
-        """Scrapy entry point (``crawler`` is the CrawlerProcess: only its settings are read)."""
-        settings = crawler.settings
-        cache = settings.getint("DNSCACHE_SIZE") if settings.getbool("DNSCACHE_ENABLED") else 0
-        return cls(reactor, cache, policy_from_settings(settings))
-
-    def resolveHostName(self, resolutionReceiver: Any, hostName: str, portNumber: int = 0,
-                        addressTypes: Any = None, transportSemantics: str = "TCP") -> Any:
-        """Resolve as Scrapy does, passing on only allowed addresses."""
-        return super().resolveHostName(_CheckedReceiver(resolutionReceiver, hostName, self), hostName,
-                                       portNumber, addressTypes, transportSemantics)
-
-
-def installed_resolver() -> GuardedResolver | None:
-    """The crawl's GuardedResolver, when it is the reactor's name resolver."""
-    from twisted.internet import reactor
-
-    resolver = getattr(reactor, "nameResolver", None)
-    return resolver if isinstance(resolver, GuardedResolver) else None
-
-
-class Budget:
-    """Pages and bytes fetched per outlet in this crawl (shared by the two guard middlewares)."""
-
-    def __init__(self) -> None:
-        self.pages: Counter[str] = Counter()
-        self.bytes: Counter[str] = Counter()
 
 
 def budget_for(crawler: Any) -> Budget:
@@ -157,7 +70,7 @@ class RequestGuardMiddleware:
         if self._resolver is None:
             self._resolver = installed_resolver()
             if self._resolver is None and not self.limits.allow_private:
-                raise RuntimeError("TWISTED_DNS_RESOLVER must be crawler.netguard.GuardedResolver (it refuses "
+                raise RuntimeError("TWISTED_DNS_RESOLVER must be crawler.resolver.GuardedResolver (it refuses "
                                    "private addresses); set ARCHIVE_ALLOW_PRIVATE to crawl without it")
         return self._resolver
 
@@ -184,12 +97,9 @@ class RequestGuardMiddleware:
             raise self._refuse("private-address", reason)
         outlet = request.meta.get("outlet")
         if outlet and not request.meta.get("dont_obey_robotstxt"):
-            if self.budget.pages[outlet] >= self.limits.outlet_max_pages:
-                raise self._refuse("outlet-limit", f"{self.budget.pages[outlet]} requests sent for {outlet} in this "
-                                                   f"crawl; CRAWL_OUTLET_MAX_PAGES is {self.limits.outlet_max_pages}")
-            if self.budget.bytes[outlet] >= self.limits.outlet_max_bytes:
-                raise self._refuse("outlet-limit", f"{self.budget.bytes[outlet]} bytes fetched for {outlet} in this "
-                                                   f"crawl; CRAWL_OUTLET_MAX_BYTES is {self.limits.outlet_max_bytes}")
+            exhausted = self.budget.exhausted(outlet, self.limits)
+            if exhausted:
+                raise self._refuse("outlet-limit", exhausted)
             self.budget.pages[outlet] += 1  # counted when sent, so the limit holds however many are queued
 
 
@@ -223,9 +133,10 @@ class ResponseGuardMiddleware:
         if 300 <= response.status < 400 and location and not request.meta.get("dont_redirect"):
             target = safe_url_string(urljoin(response.url, location.decode("latin-1").strip()))
             chain = [*request.meta.get("redirect_urls", []), request.url]
-            if target in chain or target.split("#")[0] in chain:
+            loop = redirect_loop(chain, target)
+            if loop:
                 self.stats.inc_value("newsarchive/refused/redirect-loop")
-                raise Refused("redirect-loop", " -> ".join([*chain[chain.index(target.split('#')[0]):], target]))
+                raise Refused("redirect-loop", loop)
             self._check_target(request, target)
             if request.meta.get("redirect_times", 0) >= self.limits.redirect_max:
                 self.stats.inc_value("newsarchive/refused/too-many-redirects")
@@ -242,11 +153,8 @@ class ResponseGuardMiddleware:
         if reason:
             self.stats.inc_value("newsarchive/refused/private-address")
             raise Refused("private-address", f"redirect to {target}: {reason}")
-        domains = [d.lower().rsplit(":", 1)[0] if d.count(":") == 1 else d.lower()
-                   for d in getattr(self.crawler.spider, "allowed_domains", None) or []]
-        host = host.lower()
-        if domains and not request.dont_filter and not request.meta.get("allow_offsite") \
-                and not any(host == d or host.endswith("." + d) for d in domains):
+        if not request.dont_filter and not request.meta.get("allow_offsite") \
+                and is_offsite(host, getattr(self.crawler.spider, "allowed_domains", None) or []):
             self.stats.inc_value("newsarchive/refused/offsite-redirect")
             raise Refused("offsite-redirect", f"redirect to {target}, which is on none of the outlet's domains "
                                               f"(add its host to allowed_domains to follow it)")
@@ -262,9 +170,9 @@ class ResponseGuardMiddleware:
         outlet = request.meta.get("outlet")
         if outlet and (response.status == 429 or wait is not None):
             # crawl health: crawls.counts carries how often each outlet asked us to slow down
-            from crawler.capture.session import session_for
+            from crawler.extensions import archive_session
 
-            session_for(self.crawler).count(outlet, "throttled")
+            archive_session(self.crawler).count(outlet, "throttled")
             self.stats.inc_value(f"newsarchive/backoff/throttled/{outlet}")
         if response.status == 429:
             slot.delay = min(max(slot.delay * 2, 1.0), self.limits.retry_after_max)
@@ -287,17 +195,6 @@ class ResponseGuardMiddleware:
         logger.info("%s answered %s with Retry-After: pausing %s for %.1f s", request.url, response.status, key, wait)
 
 
-class _Unavailable:
-    """The parser of a robots.txt that could not be read: nothing is allowed (RFC 9309 2.3.1.4)."""
-
-    def __init__(self, detail: str):
-        self.detail = detail
-
-    def allowed(self, url: str, user_agent: str) -> bool:
-        """Nothing is allowed."""
-        return False
-
-
 class RobotsGuardMiddleware(RobotsTxtMiddleware):
     """Scrapy's robots.txt middleware with RFC 9309's rules for errors and size.
 
@@ -318,7 +215,7 @@ class RobotsGuardMiddleware(RobotsTxtMiddleware):
 
     def process_request_2(self, rp: Any, request: Request) -> None:
         """Refuse every request of a site whose robots.txt is unavailable; otherwise as Scrapy does."""
-        if isinstance(rp, _Unavailable):
+        if isinstance(rp, UnreadableRobots):
             self._stats.inc_value("newsarchive/refused/robots-unavailable")
             raise Refused("robots-unavailable", rp.detail)
         super().process_request_2(rp, request)
@@ -347,19 +244,19 @@ class RobotsGuardMiddleware(RobotsTxtMiddleware):
             # that reason; too many redirects count as a 4xx (RFC 9309 2.3.1.2): allowed
             return super()._robots_error(exc, netloc)
         self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
-        self._unavailable(netloc, f"{self._schemes.get(netloc, 'http')}://{netloc}/robots.txt", f"robots.txt unreachable: {type(exc).__name__}: {exc}",
-                          None)
+        self._unavailable(netloc, f"{self._schemes.get(netloc, 'http')}://{netloc}/robots.txt",
+                          f"robots.txt unreachable: {type(exc).__name__}: {exc}", None)
 
     def _unavailable(self, netloc: str, url: str, detail: str, capture_id: int | None) -> None:
-        from crawler.capture.session import session_for
+        from crawler.extensions import archive_session
 
         logger.warning("%s; not crawling %s in this crawl (RFC 9309 2.3.1.4)", detail, netloc)
-        session = session_for(self.crawler)
+        session = archive_session(self.crawler)
         outlet = session.outlet_for(url)
+        # counted by the session, and so in the stats (newsarchive/failures/robots-unavailable)
         session.record_failure(outlet.name if outlet else None, url, "fetch", "robots-unavailable", detail,
                                capture_id)
-        self._stats.inc_value("newsarchive/failures/robots-unavailable")
-        parser = _Unavailable(f"{detail}; the site is not crawled until its robots.txt can be read")
+        parser = UnreadableRobots(f"{detail}; the site is not crawled until its robots.txt can be read")
         pending = self._parsers[netloc]
         self._parsers[netloc] = parser
         if hasattr(pending, "callback") and not pending.called:

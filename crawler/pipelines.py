@@ -1,4 +1,4 @@
-"""The item pipeline: extraction in a process pool, then relevance, catalogue and corpus (crawler.capture.ingest)."""
+"""The item pipeline: extraction, relevance and story keys in a process pool; storing by the writer thread."""
 
 from __future__ import annotations
 
@@ -6,41 +6,32 @@ import asyncio
 import logging
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
-from scrapy import signals
-from scrapy.utils.defer import deferred_from_coro
-
-from crawler.extraction.article import extract_article
-from crawler.capture.ingest import ingest
+from crawler.capture.operations import ArticleOp
+from crawler.capture.prepare import extract_and_prepare, init_worker
+from crawler.extensions import archive_session
 from crawler.items import PageItem
-from crawler.scheduling.orphans import die_with_parent
 from crawler.relevance.judge import load_lexicon
-from crawler.capture.session import session_for
 
 logger = logging.getLogger(__name__)
 
 
+# Pages handed to the pool at once, per worker: enough to keep every worker busy; the rest wait in Scrapy's
+# scraper (whose byte budget, SCRAPER_SLOT_MAX_ACTIVE_SIZE, then slows the downloads), not in the pool's queue
+IN_FLIGHT_PER_WORKER = 2
+
+
 class ArticlePipeline:
-    """Extract each article page off the reactor thread, so fetching never waits on trafilatura."""
+    """Extract and judge each article page in worker processes, so fetching never waits on trafilatura."""
 
     def __init__(self, crawler: Any):
         self.crawler = crawler
-        self.session = session_for(crawler)
-        self.lexicon = load_lexicon(self.session.config.lexicon)
-        self.pool: ProcessPoolExecutor | None = None
-        # a storage fault (disk full, catalogue locked) anywhere in the crawl stops it: see ArchiveSession.trip
-        self.session.on_fault = self._stop
-        crawler.signals.connect(self._spider_error, signal=signals.spider_error)
-
-    def _stop(self, reason: str) -> None:
-        engine = getattr(self.crawler, "engine", None)
-        if engine is not None:
-            deferred_from_coro(engine.close_spider_async(reason=reason))
-
-    def _spider_error(self, failure: Any, response: Any = None, spider: Any = None) -> None:
-        self.session.guard(failure.value)
+        self.session = archive_session(crawler)
+        load_lexicon(self.session.config.lexicon)  # a broken lexicon is a message now, not a broken pool later
+        self.pool: Executor | None = None
+        self.slots = asyncio.Semaphore(max(1, self.session.config.extract_workers) * IN_FLIGHT_PER_WORKER)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArticlePipeline:
@@ -51,7 +42,8 @@ class ArticlePipeline:
         """Start the extraction processes ("spawn": forking a process that runs a reactor is unsafe)."""
         self.pool = ProcessPoolExecutor(max_workers=self.session.config.extract_workers,
                                         mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=die_with_parent, initargs=(os.getpid(),))
+                                        initializer=init_worker,
+                                        initargs=(os.getpid(), self.session.config.lexicon))
 
     def close_spider(self, spider: Any = None) -> None:
         """Stop the extraction processes."""
@@ -65,17 +57,15 @@ class ArticlePipeline:
         assert self.pool is not None
         if self.session.fault is not None:
             return item  # stopping: its capture is archived and its URL still pending for the next crawl
-        future = self.pool.submit(extract_article, item.html, item.url)
-        result = await asyncio.wrap_future(future)
+        async with self.slots:
+            result, prepared = await asyncio.wrap_future(self.pool.submit(extract_and_prepare, item.html, item.url))
+        room = self.session.writer.room()
+        if room is not None:  # the writer is behind: wait, so pages cannot pile up in memory
+            await asyncio.wrap_future(room)
         if self.session.fault is not None:
             return item
-        try:
-            outcome = ingest(self.session, self.lexicon, outlet_name=item.outlet, url=item.url,
-                             capture_id=item.capture_id, result=result, listed_date=item.listed_date,
-                             request_url=item.request_url)
-        except Exception as exc:
-            if self.session.guard(exc):
-                return item
-            raise
-        self.crawler.stats.inc_value(f"newsarchive/articles/{outcome}")
+        # stored by the writer thread (crawler.capture.ingest.ingest_op), which counts the outcome
+        # (newsarchive/articles_<outcome> in the stats)
+        self.session.writer.put(ArticleOp(item.outlet, item.url, item.capture_id, result, item.listed_date,
+                                          item.request_url, prepared))
         return item

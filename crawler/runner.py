@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import signal
 from pathlib import Path
@@ -11,6 +10,8 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings, default_settings
 
+from archive.catalogue import crawls
+from archive.catalogue.crawls import COUNT_LABELS
 from archive.catalogue.db import Catalogue
 from archive.errors import NewsArchiveError
 from archive.faults import StorageFault
@@ -83,13 +84,15 @@ def run_crawl(settings: Settings, spider: str | type = "outlets") -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    session = getattr(crawler, "_newsarchive_session", None)
+    session = getattr(crawler, "archive_session", None)  # opened by crawler.extensions.ArchiveSessionOwner
     if start_errors:
         exc = start_errors[0]
-        what = "could not start" if session is None or not session.closed else "failed"
-        if session is not None and not session.closed:
+        what = "could not start" if session is None or not session.finished else "failed"
+        if session is not None and not session.finished:
             # the session opened (crawl row written) but a later component failed: record the crawl as failed
-            session.close(status="failed", error=f"the crawl could not start: {exc}")
+            # (it fetched nothing, so there is no history to reconcile)
+            session.finish(status="failed", error=f"the crawl could not start: {exc}")
+            session.close()
         if isinstance(exc, NewsArchiveError):
             raise exc
         raise CrawlNotStarted(f"the crawl {what}: {type(exc).__name__}: {exc}") from exc
@@ -104,18 +107,15 @@ def crawl_summary(data_dir: Path, crawl_id: int) -> list[dict[str, Any]]:
     """Per-outlet counts of one crawl, as rows for the summary table."""
     catalogue = Catalogue(data_dir / "catalogue.db")
     try:
-        row = catalogue.db["crawls"].get(crawl_id)
+        counts = crawls.outlet_counts(catalogue.db, crawl_id)
     finally:
         catalogue.close()
-    counts = json.loads(row["counts"] or "{}")
     return [{"outlet": name, **c} for name, c in sorted(counts.items())]
 
 
 def format_summary(rows: list[dict[str, Any]]) -> str:
     """The crawl summary as a plain-text table."""
-    cols = [("outlet", "outlet"), ("pages_fetched", "pages"), ("articles_new", "new"),
-            ("articles_updated", "updated"), ("articles_unchanged", "unchanged"),
-            ("articles_irrelevant", "irrelevant"), ("failures", "failures")]
+    cols = [("outlet", "outlet"), *COUNT_LABELS.items()]
     table = [[h for _, h in cols]] + [[str(r.get(k, 0)) for k, _ in cols] for r in rows]
     if len(rows) > 1:
         table.append(["total"] + [str(sum(int(r.get(k, 0)) for r in rows)) for k, _ in cols[1:]])

@@ -36,7 +36,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.WarcCaptureMiddleware": 950,
 }
 # Safety (README "Limits and safety"): every address connected to is checked in the resolver; only HTTP(S).
-TWISTED_DNS_RESOLVER = "crawler.netguard.GuardedResolver"
+TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 URLLENGTH_LIMIT = 0  # Scrapy's spider middleware drops long URLs with only a log line: RequestGuardMiddleware
 # refuses them (CRAWL_URL_MAX_LENGTH) and the refusal is recorded
@@ -44,10 +44,11 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ArticlePipeline": 300,
 }
 EXTENSIONS = {
-    "crawler.extensions.CrawlSummary": 500,
+    # Owns the crawl's session (catalogue, WARC writer, counts). Extensions are built before the engine, so the
+    # middlewares and the pipeline find it in from_crawler; an extension that needs it takes an order above 100.
+    "crawler.extensions.ArchiveSessionOwner": 100,
 }
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

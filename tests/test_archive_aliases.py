@@ -7,9 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from archive.catalogue import aliases
-
-from archive.corpus import textfiles as textexport
 from archive.catalogue.db import Catalogue, article_id
+from archive.corpus import textfiles as textexport
 from archive.integrity.check import check_archive
 from archive.records import Exchange, ExtractedArticle, Relevance, WarcLocation
 

@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from archive.catalogue.db import Catalogue, article_id, text_digest
+from archive.catalogue.db import Catalogue, article_id
+from archive.corpus.history import text_digest
 from archive.records import Exchange, ExtractedArticle, Relevance, WarcLocation
 
 REL = Relevance(True, 3.0, 2.0, 1.0, (("طرابلس", "place", 1.0, 2),))
@@ -34,6 +35,8 @@ def test_article_id_is_sha256_prefix():
 def test_text_digest_ignores_whitespace():
     assert text_digest("a  b", "c\n d") == text_digest("a b", "c d")
     assert text_digest("a b", "c d") != text_digest("a b", "c e")
+    # stored digests must never change: this is the value every catalogue holds for this article
+    assert text_digest(" a\tb ", "c\n\nd") == "sha256:" + hashlib.sha256("a b\nc d".encode()).hexdigest()
 
 
 def test_new_unchanged_updated_versions(cat):
@@ -107,3 +110,31 @@ def test_a_transient_failure_stays_pending_for_three_attempts_then_fails(cat):
     cat.settle(url, "retry", "http-503")
     assert status() == ("failed", 3, "http-503")
     assert [r["url"] for r in cat.pending(["o"])] == []  # no URL pending for ever
+
+
+def _fts_rows_written(cat, sql, params=()):
+    """How many FTS index rows (articles_fts_data) a statement writes: new or replaced segment rows."""
+    cat.db.execute("create temp table if not exists seen (id integer primary key)")
+    cat.db.execute("delete from seen")
+    cat.db.execute("insert into seen select id from articles_fts_data")
+    before = cat.db.execute("select count(*), coalesce(sum(length(block)), 0) from articles_fts_data").fetchone()
+    cat.db.execute(sql, params)
+    cat.db.conn.commit()
+    new = cat.db.execute("select count(*) from articles_fts_data where id not in (select id from seen)").fetchone()[0]
+    after = cat.db.execute("select count(*), coalesce(sum(length(block)), 0) from articles_fts_data").fetchone()
+    return new + (before != after)
+
+
+def test_the_search_index_is_rewritten_only_when_indexed_words_change(cat):
+    """m009: an UPDATE of last_seen, story_id, seq ... leaves the FTS entry alone; a new title re-indexes it."""
+    cat.save_article(outlet="o", canonical_url="https://o.example/a/1", article=art(), relevance=REL, capture_id=None,
+                     fetched_at="2026-01-01T00:00:00+00:00")
+    aid = article_id("https://o.example/a/1")
+    assert _fts_rows_written(cat, "update articles set last_seen = ?, seq = 7, text_file = ? where id = ?",
+                             ["2026-02-01T00:00:00+00:00", "text/007.txt", aid]) == 0
+    assert _fts_rows_written(cat, "update articles set title = title where id = ?", [aid]) == 0  # same words
+    assert _fts_rows_written(cat, "update articles set title = ? where id = ?", ["هدنة في سرت", aid]) > 0
+    hits = lambda word: cat.db.execute("select count(*) from articles_fts where articles_fts match ?",  # noqa: E731
+                                       [word]).fetchone()[0]
+    assert hits("سرت") == 1 and hits("اشتباكات") == 1  # the body is still indexed; the new title is
+    cat.db.execute("insert into articles_fts(articles_fts, rank) values ('integrity-check', 1)")

@@ -14,13 +14,13 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from demo_oracle import serve_demo_sites
 from helpers import FAST, ROOT, crawl_cli
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.catalogue.db import Catalogue
 from archive.export.corpus import COLUMNS, CorpusFilter, ExportError, export_corpus, parse_since
 from crawler.cli.main import cli
-from crawler.demo import serve_demo_sites
 
 EDITED_TITLE = "عنوان معدل بعد النشر عن طرابلس"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.corpus import history
 from archive.catalogue.db import Catalogue
+from archive.corpus import history
 from archive.corpus.history import Snapshot
 from archive.records import Exchange, ExtractedArticle, Relevance, WarcLocation
 
@@ -53,8 +53,14 @@ def test_readable_diff_shows_removed_and_added_paragraphs() -> None:
     assert " " + P1 in lines  # context
 
 
-def test_word_changes() -> None:
-    assert history.word_changes("قتل خمسة أشخاص", "قتل سبعة أشخاص") == "قتل [-خمسة-] {+سبعة+} أشخاص"
+def test_line_changes_word_level_and_whole_lines() -> None:
+    old = Snapshot("اتفاق في سرت", "قتل خمسة أشخاص\nفقرة ثابتة\nفقرة تحذف")
+    new = Snapshot("اتفاق في سرت", "قتل سبعة  أشخاص\nفقرة ثابتة")
+    assert history.line_changes(old, new) == [
+        history.LineChange("changed", (("equal", "قتل "), ("delete", "خمسة"), ("insert", "سبعة"), ("equal", " أشخاص"))),
+        history.LineChange("removed", (("delete", "فقرة تحذف"),)),
+    ]
+    assert history.line_changes(old, old) == []
 
 
 @pytest.mark.parametrize("article_status, http_status, event", [

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from archive.catalogue.db import Catalogue
+from archive.corpus.textfiles import write_text
 from archive.integrity.check import check_archive, recover
 from archive.records import Exchange, ExtractedArticle, Relevance
-from archive.corpus.textfiles import write_text
 from archive.warc.writer import WarcArchive
 
 # ../shared beside the project (CI clones the project next to it)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from archive.corpus import stories
 from archive.catalogue.db import Catalogue
-from archive.records import ExtractedArticle, Relevance
+from archive.corpus import stories
 from archive.corpus.stories import StoryParams, band_keys, minhash, ordered_shingles, same_story, similarity
+from archive.records import ExtractedArticle, Relevance
 
 DEMO = Path(__file__).resolve().parents[1] / "crawler" / "demo" / "data" / "articles.json"
 REL = Relevance(True, 3.0, 2.0, 1.0, ())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.metadata
 import io
 import itertools
 import zlib
@@ -15,8 +16,9 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.records import Exchange
+from archive.warc.check import check_warc
+from archive.warc.reader import iter_records
 from archive.warc.writer import REMOVED_TE_FIELD, RecordFactory, WarcArchive, record_bytes, warc_date
-from archive.warc.check import check_warc, iter_records
 
 DATA = Path(__file__).parent / "data" / "warc"
 FROZEN = datetime(2026, 11, 20, 22, 15, 0, 123456, tzinfo=UTC)
@@ -187,8 +189,8 @@ def test_archive_writes_open_file_then_renames_on_close(tmp_path: Path) -> None:
     assert [r.rec_type for r, _ in records] == ["warcinfo", "response", "request"]
     info = records[0][1].decode()
     for line in (
-        "software: newsarchive/",
-        " warcio/",
+        f"software: newsarchive/{importlib.metadata.version('newsarchive')} warcio/"
+        f"{importlib.metadata.version('warcio')}\r\n",
         "format: WARC File Format 1.1",
         "conformsTo: http",
         "crawl-id: c-1",

@@ -11,12 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
+from demo_oracle import serve_demo_sites
 from helpers import FAST, crawl_cli
 
 from archive.catalogue.db import Catalogue
 from archive.integrity.check import check_archive, recover
-from archive.warc.scan import iter_records
-from crawler.demo import serve_demo_sites
+from archive.warc.reader import iter_records
 from crawler.discovery.urls import canonicalize
 
 

@@ -15,9 +15,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import pytest
+from demo_oracle import DemoOracle, serve_demo_sites
 
 from crawler.config.outlets import load_outlets
-from crawler.demo import DemoSites, load_articles, serve_demo_sites
+from crawler.demo import load_articles
 
 SHARED_SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seed-format"
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "news": "http://www.google.com/schemas/sitemap-news/0.9",
@@ -25,14 +26,14 @@ NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "news": "http://www.g
 
 
 @pytest.fixture(scope="module")
-def sites() -> Iterator[DemoSites]:
+def sites() -> Iterator[DemoOracle]:
     """Sites shared by the read-only tests."""
     with serve_demo_sites() as running:
         yield running
 
 
 @pytest.fixture
-def fresh_sites() -> Iterator[DemoSites]:
+def fresh_sites() -> Iterator[DemoOracle]:
     """Sites of one's own, for tests that edit or delete articles."""
     with serve_demo_sites() as running:
         yield running
@@ -51,7 +52,7 @@ def fetch(url: str, headers: dict[str, str] | None = None, method: str = "GET") 
         conn.close()
 
 
-def by_key(sites: DemoSites, key: str):
+def by_key(sites: DemoOracle, key: str):
     """The expected article with ``key``."""
     return next(e for e in sites.expected if e.key == key)
 
@@ -61,7 +62,7 @@ def squash(text: str) -> str:
     return "".join(c for c in text if unicodedata.category(c)[0] in "LN")
 
 
-def test_outlets_are_three_styles_on_distinct_addresses(sites: DemoSites) -> None:
+def test_outlets_are_three_styles_on_distinct_addresses(sites: DemoOracle) -> None:
     assert [o.style for o in sites.outlets] == ["feed", "sitemap", "legacy"]
     assert len({o.base_url for o in sites.outlets}) == 3
     for outlet in sites.outlets:
@@ -69,7 +70,7 @@ def test_outlets_are_three_styles_on_distinct_addresses(sites: DemoSites) -> Non
         assert fetch(outlet.base_url + "/")[0] == 200
 
 
-def test_seeds_file_loads_and_matches_every_expected_article(sites: DemoSites, tmp_path: Path) -> None:
+def test_seeds_file_loads_and_matches_every_expected_article(sites: DemoOracle, tmp_path: Path) -> None:
     outlets = {o.name: o for o in load_outlets(sites.write_seeds(tmp_path / "demo.toml"))}
     assert set(outlets) == {o.name for o in sites.outlets}
     for demo in sites.outlets:
@@ -84,7 +85,7 @@ def test_seeds_file_loads_and_matches_every_expected_article(sites: DemoSites, t
         assert any(o.is_article(url) for o in outlets.values())
 
 
-def test_expected_articles_spread_over_sites_with_distractors(sites: DemoSites) -> None:
+def test_expected_articles_spread_over_sites_with_distractors(sites: DemoOracle) -> None:
     expected = sites.expected
     for outlet in sites.outlets:
         mine = [e for e in expected if e.outlet == outlet.name]
@@ -98,14 +99,14 @@ def test_expected_articles_spread_over_sites_with_distractors(sites: DemoSites) 
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", e.published)
 
 
-def test_seed_001_is_cleaned_of_page_chrome(sites: DemoSites) -> None:
+def test_seed_001_is_cleaned_of_page_chrome(sites: DemoOracle) -> None:
     seed = next(e for e in sites.expected if e.seed == "001")
     assert seed.title == "ليبيا.. تراجع للميلشيات.. والمسماري يلوح باقتراب النصر"
     assert seed.paragraphs[0].startswith("اتهمت شعبة الإعلام الحربي")
 
 
 @pytest.mark.parametrize("seed", ["000", "001", "002", "003", "004"])
-def test_bundled_seed_text_is_the_shared_seed_text(sites: DemoSites, seed: str) -> None:
+def test_bundled_seed_text_is_the_shared_seed_text(sites: DemoOracle, seed: str) -> None:
     files = sorted(SHARED_SEEDS.glob(f"{seed}_*.txt")) if SHARED_SEEDS.is_dir() else []
     if not files:
         pytest.skip(f"shared seed documents not found at {SHARED_SEEDS}")
@@ -116,7 +117,7 @@ def test_bundled_seed_text_is_the_shared_seed_text(sites: DemoSites, seed: str) 
     assert len(article.paragraphs) >= 5
 
 
-def test_rss_and_atom_list_the_feed_site_articles_with_tracking_links(sites: DemoSites) -> None:
+def test_rss_and_atom_list_the_feed_site_articles_with_tracking_links(sites: DemoOracle) -> None:
     outlet = sites.outlet("feed")
     expected = {e.url for e in sites.expected if e.outlet == outlet.name}
     status, headers, body = fetch(outlet.base_url + "/feed/rss.xml")
@@ -134,7 +135,7 @@ def test_rss_and_atom_list_the_feed_site_articles_with_tracking_links(sites: Dem
     assert {h.split("?")[0] for h in hrefs} == {e.canonical_url for e in sites.expected if e.outlet == outlet.name}
 
 
-def test_feed_site_article_page_is_chunked_with_canonical_og_and_json_ld(sites: DemoSites) -> None:
+def test_feed_site_article_page_is_chunked_with_canonical_og_and_json_ld(sites: DemoOracle) -> None:
     article = by_key(sites, "feed-000")
     status, headers, body = fetch(article.url.split("#")[0])
     assert status == 200
@@ -152,7 +153,7 @@ def test_feed_site_article_page_is_chunked_with_canonical_og_and_json_ld(sites: 
 
 
 @pytest.mark.parametrize("key", [a.key for a in load_articles() if not a.private])
-def test_every_expected_paragraph_is_on_its_page(sites: DemoSites, key: str) -> None:
+def test_every_expected_paragraph_is_on_its_page(sites: DemoOracle, key: str) -> None:
     article = by_key(sites, key)
     status, _headers, body = fetch(article.canonical_url, {"Accept-Encoding": "identity"})
     assert status == 200
@@ -162,7 +163,7 @@ def test_every_expected_paragraph_is_on_its_page(sites: DemoSites, key: str) -> 
         assert paragraph in html
 
 
-def test_robots_rules_forbid_exactly_the_forbidden_paths(sites: DemoSites) -> None:
+def test_robots_rules_forbid_exactly_the_forbidden_paths(sites: DemoOracle) -> None:
     assert len(sites.forbidden_paths) >= 3
     for outlet in sites.outlets:
         status, headers, body = fetch(outlet.base_url + "/robots.txt")
@@ -183,7 +184,7 @@ def test_robots_rules_forbid_exactly_the_forbidden_paths(sites: DemoSites) -> No
     assert len(forbidden) >= 2 and all(u.removeprefix(sitemap.base_url) in unescape(home) for u in forbidden)
 
 
-def test_sitemaps_gzip_encoded_and_gz_file_cover_the_sitemap_site(sites: DemoSites) -> None:
+def test_sitemaps_gzip_encoded_and_gz_file_cover_the_sitemap_site(sites: DemoOracle) -> None:
     outlet = sites.outlet("sitemap")
     status, headers, body = fetch(outlet.base_url + "/sitemap_index.xml", {"Accept-Encoding": "gzip"})
     assert status == 200
@@ -208,7 +209,7 @@ def test_sitemaps_gzip_encoded_and_gz_file_cover_the_sitemap_site(sites: DemoSit
     assert private and private <= locs  # a Disallowed URL listed in a sitemap still must not be fetched
 
 
-def test_sitemap_site_pages_are_gzip_only_when_accepted_and_dated_in_arabic(sites: DemoSites) -> None:
+def test_sitemap_site_pages_are_gzip_only_when_accepted_and_dated_in_arabic(sites: DemoOracle) -> None:
     article = by_key(sites, "sitemap-003")
     status, headers, zipped = fetch(article.url, {"Accept-Encoding": "gzip"})
     assert status == 200 and headers["Content-Encoding"] == "gzip"
@@ -219,7 +220,7 @@ def test_sitemap_site_pages_are_gzip_only_when_accepted_and_dated_in_arabic(site
     assert "29 أيلول/سبتمبر 2019" in plain.decode("utf-8")
 
 
-def test_legacy_page_charset_only_in_meta_and_decodes_from_windows_1256(sites: DemoSites) -> None:
+def test_legacy_page_charset_only_in_meta_and_decodes_from_windows_1256(sites: DemoOracle) -> None:
     article = by_key(sites, "legacy-001")
     status, headers, body = fetch(article.url)
     assert status == 200 and headers["Content-Type"] == "text/html"
@@ -232,7 +233,7 @@ def test_legacy_page_charset_only_in_meta_and_decodes_from_windows_1256(sites: D
     assert "الأربعاء 17 يوليو 2019 الموافق 14 ذو القعدة 1440" in html  # the publication date
 
 
-def test_legacy_listing_paginates_and_links_carry_the_session(sites: DemoSites) -> None:
+def test_legacy_listing_paginates_and_links_carry_the_session(sites: DemoOracle) -> None:
     base = sites.outlet("legacy").base_url
     _status, headers, body = fetch(base + "/section.php?cat=libya")
     sid = re.search(r"PHPSESSID=(\w+)", headers["Set-Cookie"]).group(1)
@@ -251,7 +252,7 @@ def test_legacy_listing_paginates_and_links_carry_the_session(sites: DemoSites) 
     assert all(f"PHPSESSID={sid}" in h for h in hrefs if "article.php" in h)
 
 
-def test_legacy_session_cookie_is_reused(sites: DemoSites) -> None:
+def test_legacy_session_cookie_is_reused(sites: DemoOracle) -> None:
     base = sites.outlet("legacy").base_url
     first = fetch(base + "/index.php")[1]["Set-Cookie"]
     sid = re.search(r"PHPSESSID=(\w+)", first).group(1)
@@ -259,7 +260,7 @@ def test_legacy_session_cookie_is_reused(sites: DemoSites) -> None:
     assert "Set-Cookie" not in headers and f"PHPSESSID={sid}".encode() in body
 
 
-def test_legacy_redirect_missing_and_broken_links(sites: DemoSites) -> None:
+def test_legacy_redirect_missing_and_broken_links(sites: DemoOracle) -> None:
     base = sites.outlet("legacy").base_url
     for url, status in sites.broken_urls.items():
         got, headers, _ = fetch(url)
@@ -274,7 +275,7 @@ def test_legacy_redirect_missing_and_broken_links(sites: DemoSites) -> None:
 
 
 @pytest.mark.parametrize("key", ["feed-002", "sitemap-004"])
-def test_conditional_requests_get_304(sites: DemoSites, key: str) -> None:
+def test_conditional_requests_get_304(sites: DemoOracle, key: str) -> None:
     url = by_key(sites, key).canonical_url
     status, headers, _ = fetch(url)
     etag, modified = headers["ETag"], headers["Last-Modified"]
@@ -287,13 +288,13 @@ def test_conditional_requests_get_304(sites: DemoSites, key: str) -> None:
     assert fetch(url, {"If-Modified-Since": "Tue, 01 Jan 2019 00:00:00 GMT"})[0] == 200
 
 
-def test_feed_rss_is_conditional_too(sites: DemoSites) -> None:
+def test_feed_rss_is_conditional_too(sites: DemoOracle) -> None:
     url = sites.outlet("feed").base_url + "/feed/rss.xml"
     etag = fetch(url)[1]["ETag"]
     assert fetch(url, {"If-None-Match": etag})[0] == 304
 
 
-def test_head_and_keep_alive(sites: DemoSites) -> None:
+def test_head_and_keep_alive(sites: DemoOracle) -> None:
     parts = urlsplit(by_key(sites, "sitemap-003").canonical_url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
@@ -306,7 +307,7 @@ def test_head_and_keep_alive(sites: DemoSites) -> None:
         conn.close()
 
 
-def test_edit_article_changes_page_feed_and_validators(fresh_sites: DemoSites) -> None:
+def test_edit_article_changes_page_feed_and_validators(fresh_sites: DemoOracle) -> None:
     article = by_key(fresh_sites, "feed-un-truce")
     _, headers, _ = fetch(article.canonical_url)
     old_etag, old_modified = headers["ETag"], headers["Last-Modified"]
@@ -321,7 +322,7 @@ def test_edit_article_changes_page_feed_and_validators(fresh_sites: DemoSites) -
 
 
 @pytest.mark.parametrize("key, status", [("feed-002", 410), ("sitemap-displaced", 410), ("legacy-watiya", 404)])
-def test_delete_article_removes_it_everywhere(fresh_sites: DemoSites, key: str, status: int) -> None:
+def test_delete_article_removes_it_everywhere(fresh_sites: DemoOracle, key: str, status: int) -> None:
     article = by_key(fresh_sites, key)
     fresh_sites.delete_article(article.canonical_url)
     assert fetch(article.canonical_url)[0] == status
@@ -336,12 +337,12 @@ def test_delete_article_removes_it_everywhere(fresh_sites: DemoSites, key: str, 
         assert article.canonical_url.removeprefix(outlet.base_url) not in unescape(text)
 
 
-def test_unknown_article_url_is_a_key_error(sites: DemoSites) -> None:
+def test_unknown_article_url_is_a_key_error(sites: DemoOracle) -> None:
     with pytest.raises(KeyError):
         sites.edit_article(sites.outlet("feed").base_url + "/news/2000/01/01/nothing", title="x")
 
 
-def test_requests_log_records_host_method_path_and_headers(fresh_sites: DemoSites) -> None:
+def test_requests_log_records_host_method_path_and_headers(fresh_sites: DemoOracle) -> None:
     outlet = fresh_sites.outlet("sitemap")
     fetch(outlet.base_url + "/robots.txt", {"User-Agent": "newsarchive-test"})
     (entry,) = fresh_sites.requests_log

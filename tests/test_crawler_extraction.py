@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from archive.records import ExtractedArticle, ExtractionFailure
-from crawler.extraction.article import decode_html, detect_language, extract_article
+from crawler.extraction.article import detect_language, extract_article
 from crawler.extraction.titles import strip_site_name
 
 # ../shared beside the project (CI clones the project next to it)
@@ -110,17 +110,6 @@ def test_windows_1256_declared_only_in_meta() -> None:
     assert result.paragraphs == (BODY, BODY2)
     assert result.title == "وقف إطلاق النار في طرابلس"
 
-
-@pytest.mark.parametrize(
-    ("data", "expected"),
-    [
-        (b"\xef\xbb\xbf<p>\xd9\x84\xd9\x8a\xd8\xa8\xd9\x8a\xd8\xa7</p>", "<p>ليبيا</p>"),
-        ('<meta charset="windows-1256"><p>ليبيا</p>'.encode("cp1256"), '<meta charset="windows-1256"><p>ليبيا</p>'),
-        ("<p>ليبيا</p>".encode(), "<p>ليبيا</p>"),
-    ],
-)
-def test_decode_html(data: bytes, expected: str) -> None:
-    assert decode_html(data) == expected
 
 
 def test_read_also_box_captions_and_share_bar_are_not_body() -> None:
@@ -401,11 +390,61 @@ def test_layout_normalisation_is_dropped_where_it_loses_text(page: str) -> None:
     assert sum((gold & ours).values()) / sum(gold.values()) >= 0.95
 
 
-def test_kept_share_ignores_grid_rows_of_the_reference() -> None:
-    from crawler.extraction.article import kept_share
+def test_lost_prose_counts_sentences_not_links_or_labels() -> None:
+    from collections import Counter
 
-    reference = ("First paragraph of the story.", "| Teaser one | Teaser two |", "Second paragraph.")
-    assert kept_share(("First paragraph of the story.", "Second paragraph."), reference) == 1.0
-    assert kept_share(("First paragraph of the story.",), reference) == pytest.approx(5 / 7)
-    assert kept_share((), ("| only | rows |",)) == 0.0
-    assert kept_share(("anything",), ()) == 1.0
+    from crawler.extraction.body import lost_prose, tokens
+
+    story = "The council voted on Monday to reopen the coastal road near the port."
+    teaser = "Ten things to see in Misrata this summer before the heat"
+    reference = (f"| Home | Weather | {story} |", f"| {teaser} |", "| Most read |")
+    total = sum(tokens(reference).values())
+    assert lost_prose((story,), reference, tokens([teaser])) == 0.0  # a teaser link and short labels may go
+    assert lost_prose((story,), reference, Counter()) == pytest.approx(11 / total)  # an unlinked sentence may not
+    assert lost_prose((), reference, Counter()) == pytest.approx(24 / total)
+    assert lost_prose(("anything",), (), Counter()) == 0.0
+
+
+STORY_CELLS = (
+    "The council of Misrata voted on Monday to reopen the coastal road closed for three weeks.",
+    "Residents said the closure doubled travel times to Tripoli and cut the farmers off from markets.",
+    "Engineers cleared the unexploded ordnance found near the bridge over the wadi last week.",
+    "Traffic police expect the first lorries on Wednesday once the barriers near the port are gone.",
+)
+STORY_RUN = (
+    "The mayor thanked the volunteers who worked at night to repair the damaged culverts.",
+    "A second road to the airport stays closed until the inspection of its two bridges ends.",
+    "The transport ministry promised money for new lighting along the most dangerous stretch.",
+    "Shop owners near the checkpoint hope that trade returns before the holidays begin.",
+)
+
+
+def test_layout_normalisation_that_loses_cells_keeps_trafilaturas_reading() -> None:
+    """Unwrapping a one-row layout table leaves trafilatura's precise reading with the other block only."""
+    cells = "".join(f"<td><font size=2>{sentence}</font></td>" for sentence in STORY_CELLS)
+    page = (f"<html><head><title>Coastal road reopens</title></head><body><table border=0><tr>{cells}</tr></table>"
+            f"<table><tr><td><div>{'<br><br>'.join(STORY_RUN)}</div></td></tr></table></body></html>")
+    result = extract_article(page, "http://misrata.example/news/2")
+    assert isinstance(result, ExtractedArticle), result
+    for sentence in STORY_CELLS + STORY_RUN:
+        assert sentence in result.text
+
+
+def test_trafilatura_title_is_asked_only_when_the_page_has_none() -> None:
+    import lxml.html
+
+    from crawler.extraction.titles import find_title
+
+    asked: list[bool] = []
+
+    def fallback() -> str:
+        asked.append(True)
+        return "From trafilatura"
+
+    titled = lxml.html.document_fromstring("<html><head><title>Coastal road reopens</title></head>"
+                                           "<body><h1>Coastal road reopens</h1><p>Text.</p></body></html>")
+    assert find_title(titled, "http://misrata.example/news/3", fallback=fallback) == "Coastal road reopens"
+    assert not asked
+    bare = lxml.html.document_fromstring("<html><body><p>Text without any heading at all.</p></body></html>")
+    assert find_title(bare, "http://misrata.example/news/4", fallback=fallback) == "From trafilatura"
+    assert asked

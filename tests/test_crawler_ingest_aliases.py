@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from archive.records import ExtractedArticle
+from crawler.capture.config import ArchiveConfig
 from crawler.capture.ingest import ingest
+from crawler.capture.session import ArchiveSession
 from crawler.relevance.judge import load_lexicon
-from crawler.capture.session import ArchiveConfig, ArchiveSession
 
 BASE = "http://portal.example"
 BODY = ("اندلعت اشتباكات عنيفة في العاصمة الليبية طرابلس بين قوات حكومة الوفاق وقوات القيادة العامة.",

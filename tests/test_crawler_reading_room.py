@@ -21,9 +21,9 @@ import pytest
 from test_crawler_serve import DELETED_KEY, OUTLET_NAMES, add_events_table, build_sample_catalogue
 
 from crawler.web import search as search_module
+from crawler.web.app import build_datasette
 from crawler.web.cells import evidence_cell, isolate, url_cell
 from crawler.web.charts import mentions_per_week_svg
-from crawler.web.app import build_datasette
 
 
 @pytest.fixture(scope="module")

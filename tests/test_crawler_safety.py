@@ -111,7 +111,7 @@ def test_only_http_is_fetched_and_the_guards_are_installed() -> None:
     handlers = settings.getdict("DOWNLOAD_HANDLERS")
     assert all(handlers.get(scheme, "missing") is None for scheme in ("file", "data", "ftp", "s3"))
     assert settings.getbool("TELNETCONSOLE_ENABLED") is False
-    assert settings["TWISTED_DNS_RESOLVER"] == "crawler.netguard.GuardedResolver"
+    assert settings["TWISTED_DNS_RESOLVER"] == "crawler.resolver.GuardedResolver"
     middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
     assert middlewares["crawler.netguard.RequestGuardMiddleware"] < 100  # before robots.txt is asked
     assert 600 < middlewares["crawler.netguard.ResponseGuardMiddleware"] < 950  # between redirect and capture

@@ -20,7 +20,8 @@ from click.testing import CliRunner
 
 from archive.catalogue.db import Catalogue
 from crawler.cli.schedule_commands import status
-from crawler.scheduling.scheduler import Scheduler, SchedulerConfig, first_run, pid_alive, trigger_for
+from crawler.scheduling.scheduler import Scheduler, SchedulerConfig, pid_alive
+from crawler.scheduling.timing import first_run, trigger_for
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = ("أعلنت حكومة الوحدة الوطنية في طرابلس اتفاقا لوقف إطلاق النار في سرت بعد اشتباكات عنيفة استمرت أياما، "

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crawler.demo import serve_demo_sites
+from demo_oracle import serve_demo_sites
 
 ROOT = Path(__file__).resolve().parent.parent
 

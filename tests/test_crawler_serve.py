@@ -23,8 +23,8 @@ from archive.catalogue.db import Catalogue, article_id
 from archive.records import Exchange, ExtractedArticle, Relevance
 from archive.warc.writer import WarcArchive
 from crawler.cli.serve_commands import serve
-from crawler.web.replay import REPLAY_CSP, ReplayApp
 from crawler.web.app import ASSETS, ServeConfig, build_datasette, prepare
+from crawler.web.replay import REPLAY_CSP, ReplayApp
 
 DEMO_ARTICLES = Path(__file__).resolve().parent.parent / "crawler" / "demo" / "data" / "articles.json"
 OUTLET_NAMES = {"feed": "alwasat-demo", "sitemap": "libya-news-demo", "legacy": "old-portal-demo"}

@@ -21,9 +21,9 @@ from helpers import ROOT, crawl_cli
 from legacyportal import ARTICLES, CONFIG, clean_url, serve_portal
 
 from archive.catalogue.db import Catalogue
+from crawler.discovery.urls import identity_key
 from crawler.scheduling.recrawl import find_article
 from crawler.web.app import build_datasette
-from crawler.discovery.urls import identity_key
 
 TITLES = {title: n for n, (title, _) in ARTICLES.items()}
 ARTICLE_PATHS = ("/article.php", "/news_view.php", "/print.php", "/mobile/", "/reports/")

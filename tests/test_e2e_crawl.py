@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import re
 import sqlite3
@@ -12,11 +13,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from demo_oracle import serve_demo_sites
 from helpers import crawl_cli, token_f1
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.corpus.textfiles import render
-from crawler.demo import serve_demo_sites
 from crawler.discovery.urls import canonicalize
 
 
@@ -110,7 +111,9 @@ def test_robots_txt_obeyed(crawled):
 
 def test_honest_user_agent(crawled):
     agents = {headers.get("User-Agent") for _, _, _, headers in crawled["log"]}
-    assert agents and all(a and a.startswith("newsarchive/") and "http://127.0.0.1/contact" in a for a in agents)
+    version = importlib.metadata.version("newsarchive")  # the one version, also in every warcinfo record
+    assert agents and all(a and a.startswith(f"newsarchive/{version} ") and "http://127.0.0.1/contact" in a
+                          for a in agents)
 
 
 def _records(data: Path):

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from archive.catalogue.db import Catalogue
 from archive.integrity.check import check_archive
 from archive.records import Exchange
+from archive.warc.reader import iter_records
 from archive.warc.writer import WarcArchive
-from archive.warc.scan import iter_records
 from crawler.cli.main import cli
 
 FROZEN = datetime(2026, 11, 20, 22, 15, 0, tzinfo=UTC)

@@ -17,9 +17,9 @@ import pytest
 from archive.catalogue.db import Catalogue
 from archive.records import Exchange
 from archive.warc.writer import WarcArchive
+from crawler.web.app import build_datasette
 from crawler.web.records import MAX_REPLAY_BYTES
 from crawler.web.replay import ReplayApp
-from crawler.web.app import build_datasette
 
 BOMB_MIB = 1024  # inflates to 1 GiB from about 1 MB
 

@@ -17,7 +17,7 @@ import pytest
 from faultsite import FaultSite, serve_fault_site
 from helpers import FAST, ROOT, crawl_cli
 
-from archive.warc.scan import iter_records
+from archive.warc.reader import iter_records
 
 ARTICLES = 30
 

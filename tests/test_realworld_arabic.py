@@ -86,7 +86,7 @@ def _extract_real(page_id: str) -> ExtractedArticle:
 @pytest.fixture(scope="module")
 def demo_articles() -> Iterator[dict[str, ExtractedArticle]]:
     """Our extraction of every demo-site article, fetched over loopback, by demo key."""
-    from crawler.demo import serve_demo_sites
+    from demo_oracle import serve_demo_sites
 
     with serve_demo_sites() as sites:
         found: dict[str, ExtractedArticle] = {}
@@ -161,7 +161,7 @@ def test_demo_article_drops_boilerplate(entry: dict, snippet: str, demo_articles
 
 def test_expected_file_matches_demo_truth() -> None:
     """expected.json's demo entries agree with what the demo sites say a perfect extraction yields."""
-    from crawler.demo import serve_demo_sites
+    from demo_oracle import serve_demo_sites
 
     with serve_demo_sites() as sites:
         truth = {ex.key: ex for ex in sites.expected}

@@ -12,8 +12,10 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.corpus import stories, textfiles as textexport
+from archive.catalogue import story_rows
 from archive.catalogue.transactions import immediate
+from archive.corpus import stories
+from archive.corpus import textfiles as textexport
 
 logger = logging.getLogger(__name__)
 
@@ -219,7 +221,7 @@ def merge_articles(db: sqlite_utils.Database, data_dir: Path, keep: str, drop: s
                   detail=f"merged article {drop} (seq {b['seq']})")
         stories.assign(db, keep)
         if b["story_id"] and b["story_id"] != a["story_id"]:
-            stories.refresh_story(db, b["story_id"])
+            story_rows.refresh_story(db, b["story_id"])
     removed = []
     for rel in old_files:
         if rel != text_file:

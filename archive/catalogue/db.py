@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+import sqlite3
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-try:
-    import fcntl
-except ImportError:  # Windows: no advisory locks; concurrent first runs are then the user's to avoid
-    fcntl = None  # type: ignore[assignment]
-
-from archive.catalogue import aliases
-
-from archive.corpus import history, stories
-from archive.records import Exchange, ExtractedArticle, Relevance, WarcLocation
+from archive.catalogue import aliases, crawls, reconcile
 from archive.catalogue.schema import migrations
+from archive.catalogue.transactions import immediate, migration_lock
+from archive.corpus import history, stories
 from archive.corpus.search import index_text
-from archive.catalogue.transactions import immediate
+from archive.records import Exchange, ExtractedArticle, Relevance, WarcLocation
 
 logger = logging.getLogger(__name__)
-
 
 
 def article_id(canonical_url: str) -> str:
@@ -35,10 +27,10 @@ def article_id(canonical_url: str) -> str:
     return aliases.url_id(canonical_url)
 
 
-def text_digest(title: str, text: str) -> str:
-    """A digest of title and body that ignores whitespace-only changes."""
-    norm = " ".join(title.split()) + "\n" + " ".join(text.split())
-    return "sha256:" + hashlib.sha256(norm.encode("utf-8")).hexdigest()
+def capture_id_of(db: sqlite_utils.Database, record_id: str) -> int | None:
+    """The id of the capture whose WARC record has this WARC-Record-ID, or None."""
+    row = db.execute("select id from captures where warc_record_id = ? order by id limit 1", [record_id]).fetchone()
+    return int(row[0]) if row else None
 
 
 def now_iso() -> str:
@@ -46,36 +38,33 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-@contextmanager
-def _migration_lock(db_path: Path) -> Iterator[None]:
-    """An exclusive lock beside the database, so two processes never migrate one catalogue at once."""
-    if str(db_path) == ":memory:" or fcntl is None:
-        yield
-        return
-    with open(f"{db_path}.migrate.lock", "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 class Catalogue:
     """The catalogue database of one data folder; every write commits at once, so a crash loses no finished row."""
 
-    def __init__(self, path: Path | str, *, busy_timeout: float = 30.0):
+    def __init__(self, path: Path | str, *, busy_timeout: float = 30.0, threads: bool = False):
         self.path = Path(path)
         if str(path) == ":memory:":
             self.db = sqlite_utils.Database(memory=True)
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite_utils.Database(self.path)
+            # threads: the connection may be handed from one thread to another (never used by two at once)
+            self.db = sqlite_utils.Database(sqlite3.connect(self.path, check_same_thread=not threads))
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.set_busy_timeout(busy_timeout)
         if migrations.pending(self.db):
-            with _migration_lock(self.path):
+            with migration_lock(self.path):
                 migrations.apply(self.db)  # re-checks what is pending, under the lock
+
+    @classmethod
+    def read_only(cls, path: Path | str, *, busy_timeout: float = 30.0) -> Catalogue:
+        """A read-only connection to an existing catalogue (WAL: it reads committed rows while a writer writes)."""
+        self = cls.__new__(cls)
+        self.path = Path(path)
+        self.db = sqlite_utils.Database(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
+                                                        check_same_thread=False))
+        self.set_busy_timeout(busy_timeout)
+        return self
 
     def close(self) -> None:
         """Close the connection."""
@@ -98,8 +87,7 @@ class Catalogue:
         with immediate(self.db):
             table = self.db["crawls"].insert({
                 "uid": uid, "trigger": trigger, "outlets": json.dumps(outlets), "started_at": now_iso(),
-                "status": "running", "pid": pid, "pages_fetched": 0, "articles_new": 0, "articles_updated": 0,
-                "articles_unchanged": 0, "articles_irrelevant": 0, "failures": 0, "warc_bytes": 0,
+                "status": "running", "pid": pid, **crawls.zero_counts(), "warc_bytes": 0,
             })
         return int(table.last_pk)
 
@@ -158,14 +146,15 @@ class Catalogue:
         return rows[0] if rows else None
 
     def save_article(self, *, outlet: str, canonical_url: str, article: ExtractedArticle, relevance: Relevance,
-                     capture_id: int | None, fetched_at: str) -> tuple[str, dict[str, Any]]:
+                     capture_id: int | None, fetched_at: str,
+                     search_text: str | None = None) -> tuple[str, dict[str, Any]]:
         """Insert or update an article and its versions; return (outcome, row).
 
         outcome is "new", "updated" (title, body or date changed: a new version), "unchanged" or "irrelevant"
         (only for new articles the topic filter rejects; they are kept in the catalogue with relevant = 0).
         """
         aid = article_id(canonical_url)
-        digest = text_digest(article.title, article.text)
+        digest = history.text_digest(article.title, article.text)
         existing = self.get_article(aid)
         fields = {
             "url": canonical_url, "outlet": outlet, "title": article.title, "text": article.text,
@@ -175,7 +164,7 @@ class Catalogue:
             "conflict_score": round(relevance.conflict_score, 4),
             "matched_terms": json.dumps([list(t) for t in relevance.matched_terms], ensure_ascii=False),
             "last_seen": fetched_at, "capture_id": capture_id, "text_digest": digest, "status": "live",
-            "search_text": index_text(article.title, article.text),
+            "search_text": index_text(article.title, article.text) if search_text is None else search_text,
         }
         with immediate(self.db):
             if existing is None:
@@ -224,14 +213,18 @@ class Catalogue:
         """Remember a discovered URL as pending unless it is known already; return its frontier status."""
         # a URL already known as an article or one of its aliases is archived: not fetched again by discovery
         known = kind == "article" and aliases.find_article(self.db, [url]) is not None
+        self.add_frontier(url, outlet, kind, crawl_id, "done" if known else "pending",
+                          "known-article" if known else None)
+        row = self.db.execute("select status from frontier where url = ?", [url]).fetchone()
+        return str(row[0])
+
+    def add_frontier(self, url: str, outlet: str, kind: str, crawl_id: int | None, status: str = "pending",
+                     reason: str | None = None) -> None:
+        """Add a frontier row for ``url`` unless it has one (insert or ignore)."""
         with immediate(self.db):
             self.db.execute(
                 "insert or ignore into frontier (url, outlet, kind, discovered_at, crawl_id, status, attempts, "
-                "reason) values (?, ?, ?, ?, ?, ?, 0, ?)",
-                [url, outlet, kind, now_iso(), crawl_id, "done" if known else "pending",
-                 "known-article" if known else None])
-        row = self.db.execute("select status from frontier where url = ?", [url]).fetchone()
-        return str(row[0])
+                "reason) values (?, ?, ?, ?, ?, ?, 0, ?)", [url, outlet, kind, now_iso(), crawl_id, status, reason])
 
     def settle(self, url: str, status: str = "done", reason: str | None = None, give_up_after: int = 3) -> None:
         """Mark a frontier URL as archived ("done") or refused; a "retry" stays pending for a few attempts."""
@@ -244,6 +237,11 @@ class Catalogue:
             else:
                 self.db.execute("update frontier set status = ?, reason = ?, done_at = ? where url = ?",
                                 [status, reason, now_iso(), url])
+
+    def frontier_status(self, url: str) -> str | None:
+        """The frontier status of ``url`` (pending, done, failed), or None when it was never discovered."""
+        row = self.db.execute("select status from frontier where url = ?", [url]).fetchone()
+        return str(row[0]) if row else None
 
     def pending(self, outlets: Iterable[str]) -> list[dict[str, Any]]:
         """The discovered but not yet archived URLs of these outlets."""
@@ -311,8 +309,7 @@ class Catalogue:
             table = self.db["crawls"].insert({
                 "uid": uid, "trigger": trigger, "outlets": json.dumps(outlets), "started_at": started_at,
                 "ended_at": now_iso(), "status": "failed", "exit_code": exit_code, "pid": pid, "error": error[-4000:],
-                "log_file": log_file, "pages_fetched": 0, "articles_new": 0, "articles_updated": 0,
-                "articles_unchanged": 0, "articles_irrelevant": 0, "failures": 0, "warc_bytes": 0,
+                "log_file": log_file, **crawls.zero_counts(), "warc_bytes": 0,
             })
         return int(table.last_pk)
 
@@ -344,58 +341,8 @@ class Catalogue:
 
     def reconcile_history(self, crawl_id: int | None = None,
                           backoff: tuple[history.DeltaRule, ...] = history.DEFAULT_BACKOFF) -> dict[str, int]:
-        """After a crawl: diff new versions, record deletions (404/410) and returns, plan re-checks of new articles."""
-        done = {"diffs": 0, "deleted": 0, "returned": 0, "watched": 0}
-        with immediate(self.db):
-            for v in list(self.db.query("select * from article_versions where version > 1 and diff is null")):
-                prev = list(self.db["article_versions"].rows_where(
-                    "article_id = ? and version < ?", [v["article_id"], v["version"]], order_by="version desc",
-                    limit=1))
-                if not prev:
-                    continue
-                old, new = history.Snapshot.from_row(prev[0]), history.Snapshot.from_row(v)
-                self.db["article_versions"].update(v["id"], {
-                    "diff": history.readable_diff(old, new, old_label=f"version {prev[0]['version']}",
-                                                  new_label=f"version {v['version']}"),
-                    "changed": ",".join(history.changed_fields(old, new))})
-                done["diffs"] += 1
-            if crawl_id is not None:
-                # in capture order, so a 404 then a 200 in one crawl is a deletion then a return; a full 200 is
-                # left to save_article (below): only extraction can tell a real page from a "removed" notice
-                seen = self.db.query(
-                    "select c.id, c.url, c.status, c.fetched_at, c.record_type, a.id as aid from captures c "
-                    "join articles a on a.url = c.url or a.capture_id in "
-                    "(select id from captures where url = c.url and status = 200) "
-                    "where c.crawl_id = ? and (c.status in (404, 410) or c.record_type = 'revisit') order by c.id",
-                    [crawl_id])
-                for g in list(seen):
-                    current = self.get_article(g["aid"]) or {}
-                    kind = history.status_event(current.get("status"), g["status"])
-                    if kind is None:
-                        continue
-                    self.db["articles"].update(g["aid"], {"status": "deleted" if kind == "deleted" else "live"})
-                    self.db["article_events"].insert({
-                        "article_id": g["aid"], "kind": kind, "url": g["url"], "at": g["fetched_at"],
-                        "crawl_id": crawl_id, "capture_id": g["id"], "http_status": g["status"], "detail": ""})
-                    done[kind] += 1
-            # save_article marks an article live whenever it is extracted again: after a deletion, that is a return
-            back = self.db.query(
-                "select a.id, a.url, a.last_seen, a.capture_id from articles a join article_events e on e.id = "
-                "(select id from article_events where article_id = a.id order by at desc, id desc limit 1) "
-                "where e.kind = 'deleted' and a.status = 'live' and a.last_seen >= e.at")
-            for b in list(back):
-                self.db["article_events"].insert({
-                    "article_id": b["id"], "kind": "returned", "url": b["url"], "at": b["last_seen"],
-                    "crawl_id": crawl_id, "capture_id": b["capture_id"], "http_status": 200, "detail": ""})
-                done["returned"] += 1
-            now = datetime.now(timezone.utc)
-            for a in list(self.db.query("select id, first_seen, published from articles where watch is null")):
-                due = history.next_check(history.article_born(a["first_seen"], a["published"]), now, backoff)
-                self.db["articles"].update(a["id"], {
-                    "watch": "watching" if due else "done",
-                    "next_check_at": due.isoformat(timespec="seconds") if due else None})
-                done["watched"] += 1 if due else 0
-        return done
+        """After a crawl: diff new versions, record deletions (404/410) and returns, plan re-checks (archive.catalogue.reconcile)."""
+        return reconcile.reconcile_history(self.db, crawl_id, backoff)
 
     def due_articles(self, now: str, limit: int = 500) -> list[dict[str, Any]]:
         """Articles being watched whose next re-check is due at ``now`` (ISO), most overdue first."""
@@ -429,10 +376,11 @@ class Catalogue:
 
     # -- syndicated and duplicate stories (archive.corpus.stories) --------------------------------------------
 
-    def assign_story(self, aid: str, params: stories.StoryParams = stories.DEFAULT_PARAMS) -> str:
+    def assign_story(self, aid: str, params: stories.StoryParams = stories.DEFAULT_PARAMS, *,
+                     shingles: list[int] | None = None, keys: list[int] | None = None) -> str:
         """Group a new or changed article with its copies (other outlets, other URLs); return its story id."""
         with immediate(self.db):
-            return stories.assign(self.db, aid, params).story_id
+            return stories.assign(self.db, aid, params, shingles=shingles, keys=keys).story_id
 
     def assign_missing_stories(self, params: stories.StoryParams = stories.DEFAULT_PARAMS) -> int:
         """Give a story to every article without one (catalogues from before stories), oldest first; return how many."""

@@ -191,3 +191,24 @@ def m008_mentions(db: sqlite_utils.Database) -> None:
           a.matched_terms as evidence, a.relevant, a.url, a.language, a.versions,
           a.status, a.first_seen, a.id, a.rowid as article_rowid
         from articles a""")
+
+
+@migrations()
+def m009_narrow_search_trigger(db: sqlite_utils.Database) -> None:
+    """The search index is rewritten only when an article's indexed words change; captures are found by record id.
+
+    sqlite-utils' ``articles_au`` trigger deleted and re-inserted an article's whole FTS entry on every UPDATE of
+    any column (last_seen, story_id, seq, text_file, watch ...): two to four times per new article, and once per
+    article seen again, each time writing index pages of the whole text. Now it fires only when title, text or
+    search_text are in the UPDATE and differ. The index on captures.warc_record_id serves the crawl writer, which
+    refers to a capture by its WARC-Record-ID until the row exists (crawler/capture/apply.py).
+    """
+    db.execute("drop trigger if exists articles_au")
+    db.execute("""create trigger articles_au after update of title, text, search_text on articles
+      when old.title is not new.title or old.text is not new.text or old.search_text is not new.search_text
+      begin
+        insert into articles_fts (articles_fts, rowid, title, text, search_text)
+          values ('delete', old.rowid, old.title, old.text, old.search_text);
+        insert into articles_fts (rowid, title, text, search_text) values (new.rowid, new.title, new.text, new.search_text);
+      end""")
+    db["captures"].create_index(["warc_record_id"], if_not_exists=True)

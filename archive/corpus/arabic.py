@@ -18,7 +18,7 @@ from functools import lru_cache
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["MIN_STEM", "normalise", "stem_set", "stems", "tokens"]
+__all__ = ["DIGITS", "MIN_STEM", "normalise", "stem_set", "stems", "tokens"]
 
 #: No candidate returned by ``stems`` is shorter than this many letters.
 MIN_STEM = 2
@@ -64,10 +64,12 @@ _REPLACE = {
     "؟": "?",
 }
 
+#: Arabic-Indic and Eastern Arabic-Indic (Persian/Urdu) digits as ASCII, as ``normalise`` folds them.
+DIGITS: dict[int, str] = {0x0660 + i: str(i) for i in range(10)} | {0x06F0 + i: str(i) for i in range(10)}
+
 _TABLE: dict[int, int | str | None] = {cp: None for cp in _DELETE}
 _TABLE.update({ord(k): v for k, v in _REPLACE.items()})
-_TABLE.update({0x0660 + i: str(i) for i in range(10)})  # Arabic-Indic digits
-_TABLE.update({0x06F0 + i: str(i) for i in range(10)})  # Eastern Arabic-Indic (Persian/Urdu) digits
+_TABLE.update(DIGITS)
 
 _WORD_RE = re.compile(r"[^\W_]+")
 

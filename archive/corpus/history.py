@@ -40,7 +40,6 @@ DEFAULT_BACKOFF_SPEC = "1d:1h,7d:1d,30d:7d"
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
-EVENT_KINDS = ("deleted", "returned")
 GONE_STATUSES = frozenset({404, 410})
 
 
@@ -75,9 +74,13 @@ def content_lines(text: str) -> list[str]:
     return [normalise_line(line) for line in text.splitlines() if not is_boilerplate_line(line)]
 
 
-def content_digest(title: str, text: str) -> str:
-    """A digest that ignores whitespace, invisible characters and boilerplate lines (equal = same version)."""
-    norm = normalise_line(title) + "\n\n" + "\n".join(content_lines(text))
+def text_digest(title: str, text: str) -> str:
+    """The stored digest of title and body (``articles.text_digest``): ignores whitespace-only changes.
+
+    Whitespace only, on purpose: stored digests find one body under several URLs (archive.catalogue.aliases),
+    so this must never change; whether an edit makes a new version is ``changed_fields``'s rule.
+    """
+    norm = " ".join(title.split()) + "\n" + " ".join(text.split())
     return "sha256:" + hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
@@ -140,19 +143,56 @@ def readable_diff(old: Snapshot, new: Snapshot, *, old_label: str = "before", ne
     return "\n".join(diff)
 
 
-def word_changes(old_line: str, new_line: str) -> str:
-    """A one-line word-level rendering of an edited paragraph: ``[-removed-]{+added+}``."""
-    a, b = normalise_line(old_line).split(), normalise_line(new_line).split()
-    out: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+_WORD_SPLIT_RE = re.compile(r"(\s+)")
+
+#: One piece of a changed line: ("equal" | "delete" | "insert", text).
+DiffPart = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class LineChange:
+    """One changed line of two versions: ``kind`` "changed", "added" or "removed", and its pieces in order."""
+
+    kind: str
+    parts: tuple[DiffPart, ...]
+
+
+def line_changes(old: Snapshot, new: Snapshot) -> list[LineChange]:
+    """The changed lines of two versions (title first, whitespace collapsed); unchanged lines are left out.
+
+    A run of lines replaced by as many lines is diffed word by word ("changed"); otherwise lines are "removed"
+    (one "delete" piece) and "added" (one "insert" piece). The reading room renders these as HTML.
+    """
+
+    def lines(s: Snapshot) -> list[str]:
+        return [" ".join(s.title.split())] + [" ".join(p.split()) for p in s.text.splitlines() if p.strip()]
+
+    a, b = lines(old), lines(new)
+    out: list[LineChange] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
-            out.extend(a[i1:i2])
+            continue
+        if op == "replace" and i2 - i1 == j2 - j1:
+            out.extend(LineChange("changed", _word_parts(x, y)) for x, y in zip(a[i1:i2], b[j1:j2]))
+            continue
+        out.extend(LineChange("removed", (("delete", x),)) for x in a[i1:i2])
+        out.extend(LineChange("added", (("insert", y),)) for y in b[j1:j2])
+    return out
+
+
+def _word_parts(old_line: str, new_line: str) -> tuple[DiffPart, ...]:
+    """One edited line as pieces: words (with the spaces between them) kept, deleted and inserted."""
+    a, b = _WORD_SPLIT_RE.split(old_line), _WORD_SPLIT_RE.split(new_line)
+    parts: list[DiffPart] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(("equal", "".join(a[i1:i2])))
             continue
         if i2 > i1:
-            out.append("[-" + " ".join(a[i1:i2]) + "-]")
+            parts.append(("delete", "".join(a[i1:i2])))
         if j2 > j1:
-            out.append("{+" + " ".join(b[j1:j2]) + "+}")
-    return " ".join(out)
+            parts.append(("insert", "".join(b[j1:j2])))
+    return tuple(parts)
 
 
 # -- deletion and return --------------------------------------------------------------------------

@@ -20,21 +20,24 @@ of one event share headline words.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import random
+from array import array
 from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
+from archive.catalogue import story_rows
 from archive.corpus.arabic import tokens
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
     "DEFAULT_PARAMS", "Assignment", "Similarity", "StoryParams", "assign", "band_keys", "lsh_keys", "minhash",
-    "ordered_shingles", "refresh_story", "same_story", "similarity",
+    "ordered_shingles", "same_story", "similarity",
 ]
 
 _MAX_HASH = (1 << 61) - 1
@@ -110,6 +113,16 @@ def ordered_shingles(text: str, size: int = DEFAULT_PARAMS.shingle_words) -> lis
     for i in range(len(words) - size + 1):
         seen.setdefault(_hash64(" ".join(words[i : i + size])), None)
     return list(seen)
+
+
+@functools.lru_cache(maxsize=512)
+def _stored_shingles(text: str, size: int) -> array[int]:
+    """``ordered_shingles`` of a stored body, cached: the same candidates come up for article after article.
+
+    Why: recomputing the candidates' shingles was most of a crawl's CPU in story grouping (issue 10's profile).
+    512 bodies as 8-byte arrays are a few MB; the text is the key, so an edited body is never served stale.
+    """
+    return array("q", ordered_shingles(text, size))
 
 
 _MASK64 = (1 << 64) - 1
@@ -207,60 +220,29 @@ def _story_id(db: sqlite_utils.Database, article_id: str, text: str) -> str:
     base = hashlib.sha256(f"{article_id}\n{text}".encode()).hexdigest()
     for n in range(len(base) - 15):
         sid = base[n : n + 16]
-        if not list(db.query("select 1 from stories where id = ?", [sid])):
+        if not story_rows.story_id_taken(db, sid):
             return sid
     raise RuntimeError(f"no free story id for article {article_id}")  # 49 sha256 windows all taken: impossible
 
 
-def refresh_story(db: sqlite_utils.Database, story_id: str) -> None:
-    """Recompute a story's row from its articles (counts, first seen, title of its first article); drop it if empty."""
-    rows = list(db.query(
-        "select count(*) as articles, count(distinct outlet) as outlets, min(first_seen) as first_seen, "
-        "max(last_seen) as last_seen, min(published) as published, sum(relevant) as relevant "
-        "from articles where story_id = ?", [story_id]))
-    agg = rows[0]
-    if not agg["articles"]:
-        db.execute("delete from stories where id = ?", [story_id])
-        return
-    first = next(db.query(
-        "select id, title from articles where story_id = ? order by first_seen, seq is null, seq, id limit 1",
-        [story_id]))
-    db["stories"].upsert({
-        "id": story_id, "first_seen": agg["first_seen"], "last_seen": agg["last_seen"],
-        "published": agg["published"], "articles": agg["articles"], "outlets": agg["outlets"],
-        "relevant_articles": agg["relevant"] or 0, "title": first["title"], "first_article": first["id"],
-    }, pk="id")
-
-
-def _candidates(db: sqlite_utils.Database, article_id: str, keys: list[int]) -> list[dict[str, Any]]:
-    """Other articles sharing at least one LSH band key, with their story and body; most shared bands first."""
-    if not keys:
-        return []
-    marks = ", ".join("?" for _ in keys)
-    return list(db.query(
-        f"select a.id, a.story_id, a.text, a.first_seen, count(*) as bands from story_bands b "
-        f"join articles a on a.id = b.article_id where b.band in ({marks}) and b.article_id != ? "
-        f"and a.story_id is not null group by a.id order by bands desc, a.first_seen, a.id",
-        [*keys, article_id]))
-
-
-def assign(db: sqlite_utils.Database, article_id: str, params: StoryParams = DEFAULT_PARAMS) -> Assignment:
+def assign(db: sqlite_utils.Database, article_id: str, params: StoryParams = DEFAULT_PARAMS, *,
+           shingles: list[int] | None = None, keys: list[int] | None = None) -> Assignment:
     """Put one stored article in a story (join the best-matching article's story, or open one); update counts.
 
     Call it after every new or changed article. The caller commits (the Catalogue method wraps it).
+    ``shingles`` and ``keys``: the body's ``ordered_shingles`` and ``lsh_keys`` when already computed (the crawl's
+    extraction workers compute them, so the process that stores the article does not).
     """
-    rows = list(db.query("select id, text, story_id from articles where id = ?", [article_id]))
-    if not rows:
+    row = story_rows.article_body(db, article_id)
+    if row is None:
         raise KeyError(f"no article {article_id!r} in the catalogue")
-    row = rows[0]
     text = row["text"] or ""
-    mine = ordered_shingles(text, params.shingle_words)
-    keys = lsh_keys(mine, params)
-    db.execute("delete from story_bands where article_id = ?", [article_id])
-    db["story_bands"].insert_all([{"band": k, "article_id": article_id} for k in keys])
+    mine = list(shingles) if shingles is not None else ordered_shingles(text, params.shingle_words)
+    keys = list(keys) if keys is not None else lsh_keys(mine, params)
+    story_rows.replace_bands(db, article_id, keys)
     best: tuple[tuple[float, float], dict[str, Any], Similarity] | None = None
-    for cand in _candidates(db, article_id, keys):
-        sim = similarity(mine, ordered_shingles(cand["text"] or "", params.shingle_words), params)
+    for cand in story_rows.band_candidates(db, article_id, keys):
+        sim = similarity(mine, _stored_shingles(cand["text"] or "", params.shingle_words), params)
         if same_story(sim, params) and (best is None or (sim.jaccard, sim.containment) > best[0]):
             best = ((sim.jaccard, sim.containment), cand, sim)
     old = row["story_id"]
@@ -269,15 +251,13 @@ def assign(db: sqlite_utils.Database, article_id: str, params: StoryParams = DEF
         story, action, matched = cand["story_id"], "joined", cand["id"]
     else:
         sim, matched = None, None
-        alone = old is not None and not list(db.query(
-            "select 1 from articles where story_id = ? and id != ? limit 1", [old, article_id]))
+        alone = old is not None and not story_rows.story_has_others(db, old, article_id)
         story, action = (old, "kept") if alone else (_story_id(db, article_id, text), "opened")
     if story == old and action == "joined":
         action = "kept"
-    db["articles"].update(article_id, {"story_id": story, "story_match": matched,
-                                       "story_score": round(sim.jaccard, 4) if sim else None})
-    refresh_story(db, story)
+    story_rows.set_article_story(db, article_id, story, matched, round(sim.jaccard, 4) if sim else None)
+    story_rows.refresh_story(db, story)
     if old is not None and old != story:
-        refresh_story(db, old)
+        story_rows.refresh_story(db, old)
     logger.debug("article %s %s story %s (matched %s)", article_id, action, story, matched)
     return Assignment(article_id, story, action, matched, sim)

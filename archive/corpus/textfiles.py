@@ -23,12 +23,16 @@ def file_name(seq: int, article_id: str) -> str:
     return f"{seq:03d}_{article_id}.txt"
 
 
-def write_text(data_dir: Path, seq: int, article_id: str, title: str, paragraphs: Iterable[str]) -> str:
-    """Write (or replace) the article's text file atomically; return its path relative to ``data_dir``."""
+def write_text(data_dir: Path, seq: int, article_id: str, title: str, paragraphs: Iterable[str],
+               rendered: str | None = None) -> str:
+    """Write (or replace) the article's text file atomically; return its path relative to ``data_dir``.
+
+    ``rendered``: the file's text when already rendered (``render(title, paragraphs)``, by an extraction worker).
+    """
     folder = Path(data_dir) / "text"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / file_name(seq, article_id)
-    content = render(title, paragraphs).encode("utf-8")
+    content = (render(title, paragraphs) if rendered is None else rendered).encode("utf-8")
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".txt")
     try:
         with os.fdopen(fd, "wb") as fh:

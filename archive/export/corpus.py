@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.catalogue import exports
 from archive.durable import file_mode
 from archive.errors import ExportError
 
@@ -55,25 +56,6 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 NESTED = ("matched_terms", "versions_list")
 
-_ARTICLES_SQL = """
-select a.id, a.seq, a.url, a.outlet, coalesce(o.display_name, a.outlet) as outlet_name, a.title, a.text,
-       a.published, a.author, a.language, a.relevant, a.relevance_score, a.matched_terms, a.first_seen,
-       a.last_seen, c.fetched_at as captured_at, c.status as http_status, c.warc_file, c.warc_offset,
-       c.warc_length, c.warc_record_id, c.payload_digest, a.text_file, a.versions
-from articles a
-left join captures c on c.id = a.capture_id
-left join outlets o on o.name = a.outlet
-{where}
-order by a.seq is null, a.seq, a.first_seen, a.id
-"""
-_VERSIONS_SQL = """
-select v.article_id, v.version, v.first_seen, v.title, v.published, v.text_digest, v.changed, c.warc_file,
-       c.warc_offset, c.warc_record_id
-from article_versions v left join captures c on c.id = v.capture_id
-where v.article_id in ({marks})
-order by v.article_id, v.version
-"""
-
 
 @dataclass(frozen=True)
 class CorpusFilter:
@@ -82,21 +64,6 @@ class CorpusFilter:
     relevant_only: bool = False
     outlets: tuple[str, ...] = ()
     since: str | None = None  # ISO date or date-time
-
-    def where(self) -> tuple[str, list[Any]]:
-        """The SQL ``where`` clause and its parameters."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        if self.relevant_only:
-            clauses.append("a.relevant = 1")
-        if self.outlets:
-            clauses.append(f"a.outlet in ({', '.join('?' for _ in self.outlets)})")
-            params += list(self.outlets)
-        if self.since:
-            # articles without a publication date are placed by when they were first archived
-            clauses.append("coalesce(nullif(a.published, ''), a.first_seen) >= ?")
-            params.append(self.since)
-        return ("where " + " and ".join(clauses) if clauses else ""), params
 
 
 @dataclass(frozen=True)
@@ -126,26 +93,13 @@ def parse_since(text: str) -> str:
 
 def corpus_rows(db: sqlite_utils.Database, flt: CorpusFilter) -> Iterator[dict[str, Any]]:
     """The export rows, in corpus order, nested columns as Python lists."""
-    where, params = flt.where()
-    cursor = db.execute(_ARTICLES_SQL.format(where=where), params)
-    names = [d[0] for d in cursor.description]
-    while batch := cursor.fetchmany(BATCH):
-        rows = [dict(zip(names, r)) for r in batch]
-        versions = _versions(db, [r["id"] for r in rows])
+    for rows in exports.export_article_batches(db, relevant_only=flt.relevant_only, outlets=flt.outlets,
+                                               since=flt.since, batch=BATCH):
+        versions = exports.versions_with_provenance(db, [r["id"] for r in rows])
         for row in rows:
             row["matched_terms"] = _terms(row["matched_terms"])
             row["versions_list"] = versions.get(row["id"], [])
             yield row
-
-
-def _versions(db: sqlite_utils.Database, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-    found: dict[str, list[dict[str, Any]]] = {}
-    cursor = db.execute(_VERSIONS_SQL.format(marks=", ".join("?" for _ in ids)), ids)
-    names = [d[0] for d in cursor.description]
-    for values in cursor:
-        row = dict(zip(names, values))
-        found.setdefault(row.pop("article_id"), []).append(row)
-    return found
 
 
 def _terms(raw: str | None) -> list[dict[str, Any]]:
@@ -167,8 +121,7 @@ def export_corpus(db: sqlite_utils.Database, out: Path, fmt: str, flt: CorpusFil
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    known = {r[0] for r in db.execute("select name from outlets")} | \
-        {r[0] for r in db.execute("select distinct outlet from articles")}
+    known = exports.known_outlets(db)
     missing = [o for o in flt.outlets if o not in known]
     if missing:
         raise ExportError(f"no outlet called {missing[0]!r} in the catalogue; known: {', '.join(sorted(known))}")
@@ -179,7 +132,7 @@ def export_corpus(db: sqlite_utils.Database, out: Path, fmt: str, flt: CorpusFil
     result = ExportResult(path=out, datacard=datacard_path(out), fmt=fmt, rows=stats.rows, relevant=stats.relevant,
                           per_outlet=dict(sorted(stats.outlets.items())), published_range=stats.range("published"),
                           captured_range=stats.range("captured_at"))
-    names = dict(db.execute("select name, display_name from outlets").fetchall())
+    names = exports.outlet_display_names(db)
     card = datacard(result, flt, names, source=source)
     _atomic(result.datacard, lambda tmp: tmp.write_text(card, encoding="utf-8"))
     logger.debug("exported %d articles to %s (%s)", result.rows, out, fmt)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from wacz.main import main as wacz_main
 
+from archive.catalogue import exports
 from archive.catalogue.db import Catalogue
 from archive.errors import ArchiveIntegrityError, NewsArchiveError
 from archive.integrity.check import warc_files, warcinfo_fields
@@ -43,14 +44,9 @@ def _run_wacz(args: list[str]) -> tuple[int, str]:
 
 def crawl_files(data_dir: Path, catalogue: Catalogue, crawl_id: int) -> list[Path]:
     """The WARC files of one crawl, plus the files holding the records its revisits refer to."""
-    row = catalogue.db["crawls"].get(crawl_id)
+    row = exports.crawl_row(catalogue.db, crawl_id)
     warc_dir = Path(data_dir) / "warc"
-    names = {r["warc_file"] for r in catalogue.db.query(
-        "select distinct warc_file from captures where crawl_id = ? and warc_file is not null", [crawl_id])}
-    names |= {r["warc_file"] for r in catalogue.db.query(
-        "select distinct o.warc_file from captures c join captures o on o.id = c.refers_to "
-        "where c.crawl_id = ? and o.warc_file is not null", [crawl_id])}
-    files = {Path(data_dir) / name for name in names}
+    files = {Path(data_dir) / name for name in exports.crawl_warc_files(catalogue.db, crawl_id)}
     for path in warc_files(warc_dir):  # files of the crawl with no capture row (e.g. only robots.txt failures)
         if path not in files and warcinfo_fields(path).get("crawl-id") == row["uid"]:
             files.add(path)
@@ -70,14 +66,8 @@ def _page_ts(fetched_at: str) -> str:
 
 def pages_jsonl(catalogue: Catalogue, crawl_id: int | None, title: str) -> str:
     """pages.jsonl: one page per article capture (URL, capture time, title, text) for ReplayWeb.page's list."""
-    sql = ("select c.url, c.fetched_at, a.title, a.text from articles a join captures c on c.id = a.capture_id "
-           "where c.warc_file is not null")
-    params: list[object] = []
-    if crawl_id is not None:
-        sql += " and c.crawl_id = ?"
-        params.append(crawl_id)
     lines = [json.dumps({"format": "json-pages-1.0", "id": "pages", "title": title})]
-    for r in catalogue.db.query(sql + " order by c.fetched_at", params):
+    for r in exports.archived_article_pages(catalogue.db, crawl_id):
         lines.append(json.dumps({"url": r["url"], "ts": _page_ts(r["fetched_at"]), "title": r["title"] or r["url"],
                                  "text": r["text"] or ""}, ensure_ascii=False))
     return "\n".join(lines) + "\n"

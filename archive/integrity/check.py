@@ -7,19 +7,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.corpus import textfiles as textexport
+from archive.catalogue import pointers
 from archive.catalogue.db import Catalogue
+from archive.corpus import textfiles as textexport
 from archive.integrity.inventory import (
     INDEXED_TYPES,
     OPEN_GLOB,
-    POINTER_COLUMNS,
     ScannedWarc,
     live_crawls,
     pid_alive,
     pointer_mismatch,
     rendered_text,
     scan_warc,
-    text_rows,
     warc_files,
     warcinfo_fields,
 )
@@ -103,7 +102,7 @@ def check_archive(data_dir: Path, catalogue: Catalogue) -> CheckReport:
         for p in scanned.problems:
             findings.append(Finding(f"warc-{p.kind}", f"{rel}@{p.offset}", p.message, _COMMAND_FIX.get(p.kind, p.fix)))
 
-    captures = list(catalogue.db.query(f"select {POINTER_COLUMNS} from captures order by id"))
+    captures = pointers.capture_pointers(catalogue.db)
     indexed: set[tuple[str, int]] = set()
     for row in captures:
         if row["warc_file"] is None:
@@ -151,7 +150,7 @@ def _check_texts(data_dir: Path, catalogue: Catalogue, crawl_running: bool) -> t
     findings: list[Finding] = []
     text_dir = data_dir / "text"
     referenced: set[str] = set()
-    rows = text_rows(catalogue)
+    rows = pointers.text_file_rows(catalogue.db)
     fix_from_row = "run `newsarchive check --repair`: it rewrites the file from the catalogue row"
     for row in rows:
         where = f"articles/{row['id']}"

@@ -8,22 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from warcio.archiveiterator import ArchiveIterator
-
-from archive.corpus import textfiles as textexport
 from archive.catalogue.db import Catalogue
-from archive.warc.parse import Problem, RecordInfo
-from archive.warc.scan import Scanner
+from archive.corpus import textfiles as textexport
+from archive.warc.reader import Problem, RecordInfo, first_record, read_warc
 
 logger = logging.getLogger(__name__)
 
-WARC_GLOBS = ("*.warc.gz", "*.warc", "*.arc.gz", "*.arc")
+WARC_GLOBS = ("*.warc.gz", "*.warc")  # the project writes no ARC files (see archive.warc.reader)
 OPEN_GLOB = "*.warc.gz.open"
 INDEXED_TYPES = ("response", "revisit")  # the records a capture row must exist for
-# The capture columns a WARC pointer is checked with (see pointer_mismatch).
-POINTER_COLUMNS = (
-    "id, crawl_id, url, warc_file, warc_offset, warc_length, warc_record_id, record_type, payload_digest"
-)
 
 
 @dataclass
@@ -59,7 +52,7 @@ def live_crawls(catalogue: Catalogue) -> list[dict[str, Any]]:
 
 
 def warc_files(warc_dir: Path) -> list[Path]:
-    """The closed WARC/ARC files of a folder, sorted by name."""
+    """The closed WARC files of a folder, sorted by name."""
     found: set[Path] = set()
     for pattern in WARC_GLOBS:
         found.update(warc_dir.glob(pattern))
@@ -69,19 +62,18 @@ def warc_files(warc_dir: Path) -> list[Path]:
 def warcinfo_fields(path: Path) -> dict[str, str]:
     """The fields of the file's leading warcinfo record (empty when it has none)."""
     with open(path, "rb") as fh:
-        for record in ArchiveIterator(fh):
-            if record.rec_type != "warcinfo":
-                return {}
-            text = record.content_stream().read().decode("utf-8", errors="replace")
-            pairs = (line.partition(":") for line in text.splitlines())
-            return {k.strip(): v.strip() for k, sep, v in pairs if sep}
-    return {}
+        record = first_record(fh)
+        if record is None or record.rec_type != "warcinfo":
+            return {}
+        text = record.content_stream().read().decode("utf-8", errors="replace")
+    pairs = (line.partition(":") for line in text.splitlines())
+    return {k.strip(): v.strip() for k, sep, v in pairs if sep}
 
 
 def scan_warc(path: Path, rel: str) -> ScannedWarc:
     """Scan one WARC file (verify digests, strict) into its records, problems and crawl uid."""
     scanned = ScannedWarc(rel)
-    for item in Scanner(path, verify=True, strict=True).scan():
+    for item in read_warc(path, strict=True):
         if isinstance(item, RecordInfo):
             scanned.records[item.offset] = item
         else:
@@ -94,7 +86,7 @@ def scan_warc(path: Path, rel: str) -> ScannedWarc:
 
 
 def pointer_mismatch(row: dict[str, Any], rec: RecordInfo) -> list[str]:
-    """How a capture row (POINTER_COLUMNS) and the WARC record it points at disagree; empty when they agree."""
+    """How a capture row (catalogue POINTER_COLUMNS) and the WARC record it points at disagree; empty when they agree."""
     wrong = []
     for label, want, got in (("record type", row["record_type"], rec.record_type), ("URI", row["url"], rec.target_uri),
                              ("record id", row["warc_record_id"], rec.record_id),
@@ -108,10 +100,3 @@ def pointer_mismatch(row: dict[str, Any], rec: RecordInfo) -> list[str]:
 def rendered_text(row: dict[str, Any]) -> str:
     """The text file an article row should have (title, blank line, one paragraph per line)."""
     return textexport.render(row["title"] or "", (row["text"] or "").split("\n"))
-
-
-def text_rows(catalogue: Catalogue) -> list[dict[str, Any]]:
-    """Article rows that have a text file or should have one (relevant), in file order."""
-    return list(catalogue.db.query(
-        "select id, seq, title, text, relevant, text_file from articles where text_file is not null or relevant = 1 "
-        "order by seq, id"))

@@ -11,27 +11,24 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from warcio.archiveiterator import ArchiveIterator
-
-from archive.corpus import textfiles as textexport
+from archive.catalogue import pointers
 from archive.catalogue.db import Catalogue
+from archive.corpus import textfiles as textexport
 from archive.errors import ArchiveIntegrityError
 from archive.integrity.inventory import (
     INDEXED_TYPES,
     OPEN_GLOB,
-    POINTER_COLUMNS,
     ScannedWarc,
     live_crawls,
     pointer_mismatch,
     rendered_text,
     scan_warc,
-    text_rows,
     warc_files,
     warcinfo_fields,
 )
 from archive.records import Exchange, WarcLocation
 from archive.warc.check import RepairResult, repair_closed_file, repair_open_file
-from archive.warc.parse import STRUCTURAL, RecordInfo
+from archive.warc.reader import STRUCTURAL, RecordInfo, first_record
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +57,10 @@ def _record_at(path: Path, offset: int) -> Any:
     """The warcio record at ``offset`` (its HTTP headers parsed; the payload is not read)."""
     with open(path, "rb") as fh:
         fh.seek(offset)
-        for record in ArchiveIterator(fh):
-            http = record.http_headers
-            return record.rec_type, record.rec_headers, http
-    raise ArchiveIntegrityError(f"{path}: no record at offset {offset}")
+        record = first_record(fh)
+    if record is None:
+        raise ArchiveIntegrityError(f"{path}: no record at offset {offset}")
+    return record.rec_type, record.rec_headers, record.http_headers
 
 
 def _parse_date(value: str | None) -> datetime:
@@ -74,7 +71,7 @@ def _parse_date(value: str | None) -> datetime:
 
 def _outlet_by_domain(catalogue: Catalogue, url: str) -> str | None:
     host = (urlsplit(url).hostname or "").lower()
-    for row in catalogue.db.query("select name, domains from outlets order by name"):
+    for row in pointers.outlet_domains(catalogue.db):
         for domain in (d.strip().lower() for d in (row["domains"] or "").split(",")):
             if domain and (host == domain or host.endswith("." + domain)):
                 return str(row["name"])
@@ -148,8 +145,7 @@ def _repair_closed(path: Path, scanned_file: ScannedWarc, live_uids: set[str]) -
 def _mark_missing(catalogue: Catalogue, scanned: dict[str, ScannedWarc], live_ids: set[int],
                   open_files: set[str]) -> list[int]:
     marked: list[int] = []
-    rows = catalogue.db.query(f"select {POINTER_COLUMNS} from captures where warc_file is not null order by id")
-    for row in list(rows):
+    for row in pointers.capture_pointers(catalogue.db, archived_only=True):
         if row["crawl_id"] in live_ids or row["warc_file"] in open_files:
             continue
         scanned_file = scanned.get(row["warc_file"])
@@ -165,9 +161,8 @@ def _mark_missing(catalogue: Catalogue, scanned: dict[str, ScannedWarc], live_id
 
 def _add_unindexed(catalogue: Catalogue, scanned: dict[str, ScannedWarc], files: dict[str, Path],
                    live_uids: set[str], outlet_for: Callable[[str], str | None] | None) -> list[int]:
-    indexed = {(r["warc_file"], r["warc_offset"]) for r in catalogue.db.query(
-        "select warc_file, warc_offset from captures where warc_file is not null")}
-    crawl_ids = {r["uid"]: r["id"] for r in catalogue.db.query("select id, uid from crawls")}
+    indexed = pointers.indexed_positions(catalogue.db)
+    crawl_ids = pointers.crawl_ids_by_uid(catalogue.db)
     added: list[int] = []
     for rel, scanned_file in scanned.items():
         if scanned_file.crawl_uid in live_uids:
@@ -213,18 +208,16 @@ def _add_capture(catalogue: Catalogue, path: Path, rel: str, rec: RecordInfo, re
 def _refers_to(catalogue: Catalogue, rec: RecordInfo) -> int | None:
     target = rec.field("WARC-Refers-To")
     if target:
-        rows = list(catalogue.db.query("select id from captures where warc_record_id = ? limit 1", [target]))
-        if rows:
-            return int(rows[0]["id"])
-    rows = list(catalogue.db.query(
-        "select id from captures where url = ? and payload_digest = ? and record_type = 'response' "
-        "order by id desc limit 1", [rec.field("WARC-Refers-To-Target-URI") or rec.target_uri, rec.payload_digest]))
-    return int(rows[0]["id"]) if rows else None
+        found = pointers.capture_with_record_id(catalogue.db, target)
+        if found is not None:
+            return found
+    return pointers.latest_response_with_digest(
+        catalogue.db, rec.field("WARC-Refers-To-Target-URI") or rec.target_uri, rec.payload_digest)
 
 
 def _restore_texts(data_dir: Path, catalogue: Catalogue, *, crawl_running: bool) -> tuple[list[str], list[str]]:
     written: list[str] = []
-    for row in text_rows(catalogue):
+    for row in pointers.text_file_rows(catalogue.db):
         if row["text_file"] is None and crawl_running:
             continue  # a running crawl may be about to write it
         seq = catalogue.assign_seq(row["id"]) if row["seq"] is None else int(row["seq"])

@@ -8,12 +8,13 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from warcio.recordbuilder import RecordBuilder
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
+from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 from archive.records import Exchange
-from archive.warc.digest import sha1_digest
 
 WARC_VERSION = "WARC/1.1"
 REVISIT_PROFILES = {
@@ -35,6 +36,13 @@ def warc_date(moment: datetime) -> str:
     if utc.microsecond:
         text += f".{utc.microsecond:06d}"
     return text + "Z"
+
+
+def sha1_digest(data: bytes) -> str:
+    """``sha1:BASE32`` digest of ``data``, as warcio writes it (the form Heritrix and warcprox write too)."""
+    digester = Digester("sha1")
+    digester.update(data)
+    return str(digester)
 
 
 def new_record_id() -> str:
@@ -130,13 +138,14 @@ class RecordFactory:
         if payload_digest:
             fields.append(("WARC-Payload-Digest", sha1_digest(body)))
         fields.append(("Content-Type", content_type))
-        headers = StatusAndHeaders("", fields, protocol=WARC_VERSION)
-        http = _RawHttpHead(head) if head else None
-        record = ArcWarcRecord(
-            "warc", rec_type, headers, io.BytesIO(body), http, content_type, len(head) + len(body)
+        # warcio's builder makes the record from our fields: its own field order differs (ensure_digest writes the
+        # payload digest before the block digest and none on warcinfo; create_warcinfo_record puts WARC-Filename
+        # before WARC-Date; create_revisit_record knows one profile), and the golden records are byte-exact
+        return RecordBuilder(WARC_VERSION).create_warc_record(
+            "", rec_type, payload=io.BytesIO(body), length=len(body), warc_content_type=content_type,
+            warc_headers=StatusAndHeaders("", fields, protocol=WARC_VERSION),
+            http_headers=_RawHttpHead(head) if head else None,
         )
-        record.payload_length = len(body)
-        return record
 
     def _common(self, rec_type: str, ex: Exchange, record_id: str) -> list[tuple[str, str]]:
         fields = [

@@ -1,4 +1,4 @@
-"""Check WARC/ARC files (framing, parsing, both digests) and repair files whose tail a crash tore."""
+"""Check WARC files (framing, parsing, both digests) and repair files whose tail a crash tore."""
 
 from __future__ import annotations
 
@@ -10,14 +10,7 @@ from pathlib import Path
 
 from archive.durable import fsync_dir
 from archive.errors import ArchiveIntegrityError
-from archive.warc.members import BUFFER, is_gzip, iter_members
-from archive.warc.parse import STRUCTURAL, Problem, RecordInfo
-from archive.warc.scan import Scanner, iter_records
-
-__all__ = [
-    "Problem", "RecordInfo", "RepairResult", "check_warc", "final_name", "iter_records", "repair_closed_file",
-    "repair_directory", "repair_open_file",
-]
+from archive.warc.reader import BUFFER, GZIP_MAGIC, Problem, RecordInfo, read_warc, torn_tail
 
 logger = logging.getLogger(__name__)
 
@@ -34,36 +27,15 @@ class RepairResult:
 
 
 def check_warc(path: Path, *, strict: bool = False) -> list[Problem]:
-    """Every problem of a WARC/ARC file: torn or corrupt gzip, unparsable records, digest mismatches.
+    """Every problem of a WARC file: torn or corrupt gzip, unparsable records, digest mismatches.
 
     ``strict`` adds the rules for files we write: warcinfo first, block and payload digests present.
     """
     path = Path(path)
-    problems = [
-        item for item in Scanner(path, verify=True, strict=strict).scan() if isinstance(item, Problem)
-    ]
+    problems = [item for item in read_warc(path, strict=strict) if isinstance(item, Problem)]
     for problem in problems:
         logger.debug("%s@%d %s: %s", path, problem.offset, problem.kind, problem.message)
     return problems
-
-
-def _complete_prefix(path: Path) -> tuple[list[RecordInfo], int, str | None]:
-    """Records of the longest prefix of whole members holding whole records; its length; why it stops."""
-    kept: list[RecordInfo] = []
-    good_end = 0
-    scanner = Scanner(path, verify=False, strict=False)
-    with open(path, "rb") as fh:
-        for member in iter_members(fh):
-            with member.data:
-                if member.error:
-                    return kept, good_end, member.error
-                items = list(scanner.stream_records(member.data, member))
-            bad = [i for i in items if isinstance(i, Problem) and i.kind in STRUCTURAL]
-            if bad:
-                return kept, good_end, f"{bad[0].kind}: {bad[0].message}"
-            kept.extend(i for i in items if isinstance(i, RecordInfo))
-            good_end = member.offset + member.length
-    return kept, good_end, None
 
 
 def _whole_member_after(path: Path, start: int) -> int | None:
@@ -99,9 +71,10 @@ def _set_tail_aside(path: Path, final: Path) -> tuple[tuple[RecordInfo, ...], Pa
     Raises ArchiveIntegrityError when the damage is not a tail (a whole record follows it).
     """
     size = path.stat().st_size
-    if size and not is_gzip(path):
-        raise ArchiveIntegrityError(f"{path} is not gzip-compressed; repair only handles our .warc.gz files")
-    kept, good_end, why = _complete_prefix(path) if size else ([], 0, None)
+    with open(path, "rb") as fh:
+        if size and fh.read(2) != GZIP_MAGIC:
+            raise ArchiveIntegrityError(f"{path} is not gzip-compressed; repair only handles our .warc.gz files")
+    kept, good_end, why = torn_tail(path)
     torn_path: Path | None = None
     torn_length = size - good_end
     if torn_length:
@@ -164,7 +137,7 @@ def repair_closed_file(path: Path) -> RepairResult | None:
     than deleted, so a closed file never disappears. Raises ArchiveIntegrityError when the damage is not a tail.
     """
     path = Path(path)
-    _, good_end, why = _complete_prefix(path)
+    _, good_end, why = torn_tail(path)
     if why is None and good_end == path.stat().st_size:
         return None
     kept, torn_path, torn_length = _set_tail_aside(path, path)

@@ -18,8 +18,14 @@ from warcio.recordloader import ArcWarcRecord
 from archive.durable import fsync_dir
 from archive.errors import ArchiveIntegrityError
 from archive.records import Exchange, WarcLocation
-from archive.warc.digest import sha1_digest
-from archive.warc.build import REMOVED_TE_FIELD, RecordFactory, new_record_id, record_bytes, warc_date
+from archive.warc.build import (
+    REMOVED_TE_FIELD,
+    RecordFactory,
+    new_record_id,
+    record_bytes,
+    sha1_digest,
+    warc_date,
+)
 
 # Re-exported: callers import the writer's record API from here (archive.warc.writer).
 __all__ = ["REMOVED_TE_FIELD", "RecordFactory", "WarcArchive", "record_bytes", "sha1_digest", "warc_date"]
@@ -31,12 +37,11 @@ OPEN_SUFFIX = ".open"
 
 
 def software_version() -> str:
-    """``newsarchive/<version> warcio/<version>`` for the warcinfo record."""
+    """The installed newsarchive version (warcinfo ``software``, the crawler's User-Agent); "0+not-installed" if none."""
     try:
-        ours = importlib.metadata.version("newsarchive")
+        return importlib.metadata.version("newsarchive")
     except importlib.metadata.PackageNotFoundError:
-        ours = "0+not-installed"
-    return f"newsarchive/{ours} warcio/{importlib.metadata.version('warcio')}"
+        return "0+not-installed"
 
 
 def _safe_host(name: str) -> str:
@@ -97,7 +102,7 @@ class WarcArchive:
     def warcinfo_fields(self) -> dict[str, str]:
         """The warcinfo fields: software, host, format, conformsTo, then the caller's fields."""
         info = {
-            "software": software_version(),
+            "software": f"newsarchive/{software_version()} warcio/{importlib.metadata.version('warcio')}",
             "host": socket.gethostname(),
             "format": "WARC File Format 1.1",
             "conformsTo": CONFORMS_TO,
@@ -219,6 +224,13 @@ class WarcArchive:
             fsync_dir(self.warc_dir)
         self.files_written.append(final)
         logger.info("closed WARC file %s (%d bytes)", final, self._size)
+
+    def sync(self) -> None:
+        """Fsync what was written since the last fsync (with ``fsync_every=0`` the caller decides when: once a batch)."""
+        with self._lock:
+            if self.fsync and self._fh is not None and self._unsynced:
+                os.fsync(self._fh.fileno())
+                self._unsynced = 0
 
     def rotate(self) -> None:
         """Close the current file (fsync, rename ``.open`` to final); the next write opens a new one."""

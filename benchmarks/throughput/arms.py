@@ -25,9 +25,9 @@ PER_HOST = 32  # concurrency per outlet, as the seeds file sets it
 # What a fast back-fill of the mirror needs today (issue 10: "one documented switch" does not exist yet). The
 # seeds file sets download_delay = 0 and concurrency = 32 per outlet; these -s settings do the rest.
 def crawl_settings(workers: int) -> dict[str, str]:
-    """The -s settings of the full-pipeline arm: AutoThrottle off, no global delay, global concurrency, workers."""
-    return {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0",
-            "CONCURRENT_REQUESTS": str(PER_HOST * len(OUTLETS)), "EXTRACT_WORKERS": str(workers),
+    """The -s settings of the full-pipeline arm beside ``--backfill`` (which turns AutoThrottle off and sets the
+    global concurrency): no delay, the mirror's per-host concurrency, the workers asked for."""
+    return {"CRAWL_BACKFILL_DELAY": "0", "CRAWL_BACKFILL_CONCURRENCY": str(PER_HOST), "EXTRACT_WORKERS": str(workers),
             "CRAWL_CONTACT_URL": "http://127.0.0.1/benchmark"}
 
 
@@ -122,7 +122,8 @@ def _catalogue_counts(db: Path) -> dict[str, int]:
 
 def crawl_command(mirror: Mirror, data: Path, workers: int) -> list[str]:
     """The full-pipeline command line."""
-    cmd = [sys.executable, "-m", "crawler.cli.main", "crawl", "--seeds", str(mirror.seeds), "--data", str(data)]
+    cmd = [sys.executable, "-m", "crawler.cli.main", "crawl", "--backfill", "--seeds", str(mirror.seeds),
+           "--data", str(data)]
     for name, value in crawl_settings(workers).items():
         cmd += ["-s", f"{name}={value}"]
     return cmd

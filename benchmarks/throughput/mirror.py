@@ -151,7 +151,7 @@ def generate(root: Path, pages: int, port: int, seed: int = 20190717) -> Mirror:
                                             f"{outlet.name}</title></head><body></body></html>\n")
         rows = planned[outlet.name]
         teasers = [Teaser(base + path, body.title) for _, path, _, body in rows]
-        for number, path, when, body in rows:
+        for _number, path, when, body in rows:
             others = rng.sample(teasers, min(40, len(teasers))) or [Teaser(base + path, body.title)]
             others = (others * (40 // len(others) + 1))[:40]
             html = render_page(STYLES[outlet.style], base + path, body, when.isoformat(), rng.choice(AUTHORS),

@@ -104,8 +104,8 @@ def markdown(arms: dict[str, Arm], info: dict[str, object], command: str) -> str
               "divided by the first crawl's pages. news-please runs `NewsPlease.from_urls` in batches of 250 "
               "(a thread per URL, then a process pool on all cores), images off, nothing archived.")]
     lines += ["", "Ratios:", "", *(f"* {r}" for r in ratios(arms)), ""]
-    lines += ["Settings the full-pipeline arm needs today for a fast back-fill (no single switch exists yet): the seeds "
-              "file's `download_delay = 0` and `concurrency = 32` per outlet, and "
+    lines += ["The full-pipeline arm runs `newsarchive crawl --backfill` (AutoThrottle off, CONCURRENT_REQUESTS the "
+              "outlets' concurrency added up) with "
               + ", ".join(f"`-s {k}={v}`" for k, v in crawl_settings(0).items() if k != "EXTRACT_WORKERS")
               + ", `-s EXTRACT_WORKERS=N`.", ""]
     notes = {name: {k: v for k, v in arm.notes.items() if k != "curve"} for name, arm in arms.items() if arm.notes}

@@ -1,1 +1,1 @@
-"""Capture: the crawl session (WARC writer, catalogue connection) and storing each article."""
+"""Capture: the crawl session, the write operations it queues for its writer thread (group commits), storing each article."""

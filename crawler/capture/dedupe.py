@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from archive.catalogue import aliases
+from archive.catalogue import aliases, lookups
 from archive.catalogue.db import Catalogue
 from archive.catalogue.transactions import immediate
 from crawler.discovery.urls import alias_reason, canonicalize, identity_key, session_params_between, url_rank
@@ -30,9 +30,7 @@ def learn_from_bodies(catalogue: Catalogue, outlets: list[str] | None = None, *,
                       dry_run: bool = False) -> dict[str, list[str]]:
     """Session parameters shown by rows of one outlet with one body whose URLs differ only in token-like values."""
     learned: dict[str, list[str]] = {}
-    sql = ("select outlet, text_digest, group_concat(url, char(10)) as urls from articles where text_digest is not null "
-           "group by outlet, text_digest having count(*) > 1")
-    for group in list(catalogue.db.query(sql)):
+    for group in lookups.same_body_groups(catalogue.db):
         if outlets is not None and group["outlet"] not in outlets:
             continue
         urls = sorted(group["urls"].split("\n"))
@@ -84,7 +82,7 @@ def dedupe(catalogue: Catalogue, data_dir: Path, *, dry_run: bool = False,
     report.learned = learn_from_bodies(catalogue, outlets, dry_run=dry_run)
     if not dry_run:
         # rows stored under a URL with a learned session parameter take the URL without it first
-        for outlet in [r["outlet"] for r in catalogue.db.query("select distinct outlet from session_params")]:
+        for outlet in lookups.outlets_with_session_params(catalogue.db):
             report.merges += sweep_params(catalogue, data_dir, outlet, list(aliases.learned_params(catalogue.db,
                                                                                                   outlet)))
     report.plan = plan(catalogue, report.learned if dry_run else None)
@@ -98,10 +96,7 @@ def dedupe(catalogue: Catalogue, data_dir: Path, *, dry_run: bool = False,
 def learn_redirects(catalogue: Catalogue, *, dry_run: bool = False) -> list[tuple[str, str]]:
     """The archived redirects whose target is an article: their source URL recorded as an alias of it."""
     found = []
-    rows = list(catalogue.db.query(
-        "select url, outlet, location, id from captures where status in (301, 302, 303, 307, 308) "
-        "and location is not null and location != '' order by id"))
-    for row in rows:
+    for row in lookups.archived_redirects(catalogue.db):
         source, target = canonicalize(row["url"]), canonicalize(urljoin(row["url"], row["location"]))
         if source == target or aliases.find_article(catalogue.db, [source]) is not None:
             continue
@@ -124,9 +119,7 @@ def sweep_params(catalogue: Catalogue, data_dir: Path, outlet: str, names: list[
     drop = aliases.learned_params(catalogue.db, outlet)
     merges = []
     for name in names:
-        rows = list(catalogue.db.query("select id, url from articles where outlet = ? and url like ?",
-                                       [outlet, f"%{name}=%"]))
-        for row in rows:
+        for row in lookups.articles_with_param(catalogue.db, outlet, name):
             clean = canonicalize(row["url"], drop)
             if clean == row["url"] or catalogue.get_article(row["id"]) is None:
                 continue
@@ -137,8 +130,7 @@ def sweep_params(catalogue: Catalogue, data_dir: Path, outlet: str, names: list[
                 merges.append(aliases.rekey_article(catalogue.db, data_dir, row["id"], clean, "session-param"))
         # aliases recorded before the parameter was known: their clean form names the article too (discovery
         # drops the parameter from links from now on, and must find the article under what it asks for)
-        rows = list(catalogue.db.query("select url, article_id, how from article_aliases where outlet = ? and url like ?",
-                                       [outlet, f"%{name}=%"]))
+        rows = lookups.aliases_with_param(catalogue.db, outlet, name)
         with immediate(catalogue.db):
             for row in rows:
                 clean = canonicalize(row["url"], drop)

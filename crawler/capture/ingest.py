@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 
 from archive.catalogue import aliases, mentions
-
-from archive.corpus import textfiles as textexport
-from archive.catalogue.db import text_digest
-from archive.records import ExtractedArticle, ExtractionFailure, Relevance
 from archive.catalogue.transactions import immediate
+from archive.corpus import textfiles as textexport
+from archive.corpus.history import text_digest
+from archive.records import ExtractedArticle, ExtractionFailure, Relevance
 from crawler.capture.dedupe import sweep_params
-from crawler.relevance.judge import Lexicon, judge
+from crawler.capture.operations import ArticleOp
+from crawler.capture.prepare import Prepared
 from crawler.capture.session import ArchiveSession
 from crawler.discovery.urls import (
     alias_reason,
@@ -24,6 +26,7 @@ from crawler.discovery.urls import (
     session_params_between,
     url_rank,
 )
+from crawler.relevance.judge import Lexicon, judge, load_lexicon
 
 logger = logging.getLogger(__name__)
 
@@ -43,19 +46,35 @@ def listed_date_iso(value: str | None) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=4)
+def _lexicon(path: Path) -> Lexicon:
+    return load_lexicon(path)
+
+
+def ingest_op(session: ArchiveSession, op: ArticleOp, capture_id: int | None) -> str:
+    """Store an article operation (crawler.capture.operations.ArticleOp) on the writer thread, inside its batch."""
+    return ingest(session, _lexicon(session.config.lexicon), outlet_name=op.outlet, url=op.url,
+                  capture_id=capture_id, result=op.result, listed_date=op.listed_date, request_url=op.request_url,
+                  prepared=op.prepared)
+
+
 def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: str, capture_id: int | None,
            result: ExtractedArticle | ExtractionFailure, listed_date: str | None = None,
-           request_url: str | None = None) -> str:
-    """Store one extraction result and return its outcome: new, updated, unchanged, irrelevant or failed."""
+           request_url: str | None = None, prepared: Prepared | None = None) -> str:
+    """Store one extraction result and return its outcome: new, updated, unchanged, irrelevant or failed.
+
+    ``prepared``: the judgement, story keys, search text and rendered text an extraction worker computed
+    (crawler.capture.prepare); without it they are computed here.
+    """
     outcome = _ingest(session, lexicon, outlet_name=outlet_name, url=url, capture_id=capture_id, result=result,
-                      listed_date=listed_date, request_url=request_url)
+                      listed_date=listed_date, request_url=request_url, prepared=prepared)
     session.catalogue.settle(request_url or url, "done", None if outcome != "failed" else "extraction failed")
     return outcome
 
 
 def _ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: str, capture_id: int | None,
             result: ExtractedArticle | ExtractionFailure, listed_date: str | None,
-            request_url: str | None = None) -> str:
+            request_url: str | None = None, prepared: Prepared | None = None) -> str:
     outlet = session.by_name[outlet_name]
     if isinstance(result, ExtractionFailure):
         session.record_failure(outlet_name, url, "extract", result.reason, result.detail, capture_id)
@@ -65,7 +84,7 @@ def _ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url:
         fallback = listed_date_iso(listed_date)
         if fallback:
             article = replace(article, published=fallback, published_source="listing")
-    relevance = judge(article.title, article.text, lexicon)
+    relevance = prepared.relevance if prepared is not None else judge(article.title, article.text, lexicon)
     if not outlet.topic_filter and not relevance.relevant:
         # an outlet that only covers Libya: keep every article, with the score for transparency
         relevance = Relevance(True, relevance.score, relevance.libya_score, relevance.conflict_score,
@@ -74,7 +93,8 @@ def _ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url:
     canonical, other_urls = resolve_url(session, outlet_name, url, request_url, article)
     fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
     outcome, row = session.catalogue.save_article(outlet=outlet_name, canonical_url=canonical, article=article,
-                                                  relevance=relevance, capture_id=capture_id, fetched_at=fetched_at)
+                                                  relevance=relevance, capture_id=capture_id, fetched_at=fetched_at,
+                                                  search_text=prepared.search_text if prepared else None)
     with immediate(session.catalogue.db):
         for other, how in other_urls:
             aliases.add_alias(session.catalogue.db, other, row["id"], how, outlet=outlet_name, capture_id=capture_id)
@@ -82,10 +102,17 @@ def _ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url:
         mentions.record(session.catalogue.db, row)  # who and where the article names (archive/catalogue/mentions.py)
     if outcome != "unchanged" or row.get("story_id") is None:
         # group copies of one story (wire copy on several outlets, one article under several URLs)
-        session.catalogue.assign_story(row["id"])
+        # the worker's shingles fit when the row's text was just set from this page
+        fresh = prepared is not None and outcome != "unchanged"
+        session.catalogue.assign_story(row["id"], shingles=list(prepared.shingles) if fresh else None,
+                                       keys=list(prepared.story_keys) if fresh else None)
     if relevance.relevant and (outcome in ("new", "updated") or not row.get("text_file")):
         seq = session.catalogue.assign_seq(row["id"])
-        relpath = textexport.write_text(session.config.data_dir, seq, row["id"], article.title, article.paragraphs)
+        new_file = not (session.config.data_dir / "text" / textexport.file_name(seq, row["id"])).exists()
+        relpath = textexport.write_text(session.config.data_dir, seq, row["id"], article.title, article.paragraphs,
+                                        rendered=prepared.rendered if prepared else None)
+        if new_file:  # removed again if the batch that numbers it rolls back (crawler.capture.apply)
+            session.new_files.append(relpath)
         session.catalogue.set_text_file(row["id"], relpath)
     session.count(outlet_name, f"articles_{outcome}")
     logger.debug("%s %s (score %.2f)", outcome, canonical, relevance.score)

@@ -4,128 +4,44 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 from typing import Any
 
-from archive.catalogue import aliases
-
-from archive.corpus import history
+from archive.catalogue import aliases, crawls
+from archive.catalogue.crawls import COUNT_KEYS
 from archive.catalogue.db import Catalogue
-from archive.errors import ConfigError
+from archive.catalogue.transactions import immediate
+from archive.corpus import history
 from archive.faults import CATALOGUE_LOCKED, DISK_FULL, DiskReserve, StorageFault, as_fault
 from archive.integrity.check import pid_alive, recover
 from archive.records import Exchange
-from archive.catalogue.transactions import immediate
-from archive.warc.writer import WarcArchive, sha1_digest, warc_date
-from crawler.config import defaults
+from archive.warc.build import new_record_id
+from archive.warc.writer import WarcArchive, sha1_digest
+from crawler.capture.apply import CaptureIds, apply_batch
+from crawler.capture.config import ArchiveConfig
+from crawler.capture.operations import CaptureOp, CaptureRef, FailureOp, FrontierOp, SettleOp, TouchOp
+from crawler.capture.overlay import PendingWrites, capture_row
+from crawler.capture.writer import LocalWriter
 from crawler.config.outlets import Outlet, load_outlets, select_outlets
 
 logger = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CLOSE_PATIENCE = 120.0  # seconds the final crawl-row write waits for a catalogue lock after a fault
-COUNT_KEYS = ("pages_fetched", "articles_new", "articles_updated", "articles_unchanged", "articles_irrelevant",
-              "failures")
-
-
-def software_version() -> str:
-    """The installed newsarchive version."""
-    try:
-        return version("newsarchive")
-    except PackageNotFoundError:
-        from crawler import __version__
-
-        return __version__
-
-
-@dataclass(frozen=True)
-class ArchiveConfig:
-    """The project settings one crawl runs with, read once from Scrapy settings (or any mapping)."""
-
-    data_dir: Path
-    seeds: Path
-    outlets: tuple[str, ...]
-    trigger: str
-    warc_prefix: str
-    warc_max_size: int
-    warc_fsync: bool
-    contact_url: str
-    user_agent: str
-    sitemap_max_urls: int
-    extract_workers: int
-    lexicon: Path
-    busy_timeout: float = 30.0
-    disk_reserve: int = 0
-    watch_backoff: str = history.DEFAULT_BACKOFF_SPEC
-    aliases: bool = True
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> ArchiveConfig:
-        """Build from Scrapy ``Settings`` (or a dict), filling gaps from crawler.config.defaults."""
-
-        def get(name: str) -> Any:
-            value = settings.get(name) if hasattr(settings, "get") else None
-            return getattr(defaults, name) if value is None else value
-
-        outlets = get("ARCHIVE_OUTLETS")
-        if isinstance(outlets, str):
-            outlets = [o for o in outlets.split(",") if o]
-        seeds = Path(get("ARCHIVE_SEEDS"))
-        lexicon = Path(get("RELEVANCE_LEXICON"))
-        if not lexicon.is_absolute() and not lexicon.exists():
-            lexicon = PROJECT_ROOT / lexicon
-        contact = str(get("CRAWL_CONTACT_URL") or "")
-        user_agent = str(get("CRAWL_USER_AGENT")).format(
-            version=software_version(), contact=contact or "contact URL not configured")
-        return cls(
-            data_dir=Path(get("ARCHIVE_DATA_DIR")), seeds=seeds, outlets=tuple(outlets),
-            trigger=str(get("ARCHIVE_TRIGGER")), warc_prefix=str(get("ARCHIVE_WARC_PREFIX")),
-            warc_max_size=_number(int, "ARCHIVE_WARC_MAX_SIZE", get), warc_fsync=_bool(get("ARCHIVE_WARC_FSYNC")),
-            contact_url=contact, user_agent=user_agent,
-            sitemap_max_urls=_number(int, "CRAWL_SITEMAP_MAX_URLS", get),
-            extract_workers=_number(int, "EXTRACT_WORKERS", get), lexicon=lexicon,
-            busy_timeout=_number(float, "ARCHIVE_BUSY_TIMEOUT", get),
-            disk_reserve=_number(int, "ARCHIVE_DISK_RESERVE", get),
-            watch_backoff=_backoff(str(get("ARCHIVE_WATCH_BACKOFF"))),
-            aliases=_bool(get("ARCHIVE_ALIASES")),
-        )
-
-
-def _number(kind: Callable[[Any], Any], name: str, get: Callable[[str], Any]) -> Any:
-    """Setting ``name`` as an int or float, or a ConfigError that names it and the fix."""
-    value = get(name)
-    try:
-        number = kind(value)
-    except (TypeError, ValueError):
-        number = None
-    if number is None or number < 0:
-        raise ConfigError("settings", f"{value!r} is not a {'whole ' if kind is int else ''}number of 0 or more; "
-                          f"pass -s {name}=<number>", key=name)
-    return number
-
-
-def _backoff(spec: str) -> str:
-    try:
-        history.parse_backoff(spec)
-    except ValueError as exc:
-        raise ConfigError("settings", f"{exc}", key="ARCHIVE_WATCH_BACKOFF") from None
-    return spec
-
-
-def _bool(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() not in ("0", "false", "no", "off", "")
-    return bool(value)
 
 
 class ArchiveSession:
-    """Opens the catalogue and the WARC writer for one crawl and records what the crawl did."""
+    """Opens the catalogue and the WARC writer for one crawl and records what the crawl did.
+
+    Writes go through a sink (crawler.capture.writer.LocalWriter: a thread that owns the WARC file and the
+    catalogue connection ``catalogue`` and commits in batches); the reactor reads through ``reader``, a read-only
+    connection, plus ``pending``, this crawl's uncommitted writes. Owned by one component (the Scrapy extension
+    crawler.extensions.ArchiveSessionOwner), which ends it in order: ``finish`` (writer drained, WARC closed,
+    crawl row written), ``reconcile_history``, ``close``.
+    """
 
     def __init__(self, config: ArchiveConfig):
         self.config = config
@@ -137,23 +53,30 @@ class ArchiveSession:
         self.uid = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
         self.fault: StorageFault | None = None
         self.on_fault: Callable[[str], None] | None = None  # set by the Scrapy glue: stops the engine
+        self.on_count: Callable[[str, int], None] | None = None  # set by the Scrapy glue: mirrors counts in stats
         self.reserve = DiskReserve(config.data_dir, config.disk_reserve)
         try:
             # a fault here (no room, catalogue locked) means the crawl never starts: nothing is recorded
             config.data_dir.mkdir(parents=True, exist_ok=True)
             self.reserve.claim()
-            self.catalogue = Catalogue(config.data_dir / "catalogue.db", busy_timeout=config.busy_timeout)
+            # the writer thread uses this connection during the crawl, the owner's thread before and after it
+            self.catalogue = Catalogue(config.data_dir / "catalogue.db", busy_timeout=config.busy_timeout,
+                                       threads=True)
             self._recover_if_interrupted()
             self.catalogue.upsert_outlets(_outlet_row(o) for o in self.outlets)
             self.crawl_id = self.catalogue.start_crawl(self.uid, config.trigger, [o.name for o in self.outlets],
                                                        pid=os.getpid())
+            self.reader = Catalogue.read_only(config.data_dir / "catalogue.db", busy_timeout=config.busy_timeout)
         except Exception as exc:
             fault = as_fault(exc)
             if fault is None:
                 raise
             raise fault from exc
+        self._record_id: str | None = None  # the WARC-Record-ID the next response record takes (preset_record_id)
         self.warc = WarcArchive(
             config.data_dir, prefix=config.warc_prefix, max_size=config.warc_max_size, fsync=config.warc_fsync,
+            fsync_every=0,  # the writer fsyncs once per batch (crawler.capture.apply), before the rows commit
+            id_factory=self._next_record_id,
             warcinfo={
                 "crawl-id": self.uid,
                 "trigger": config.trigger,
@@ -164,8 +87,15 @@ class ArchiveSession:
             },
         )
         self.counts: dict[str, Counter[str]] = {o.name: Counter() for o in self.outlets}
-        self.closed = False
+        self._count_lock = threading.Lock()  # counts come from the reactor and from the writer thread
+        self.finished = False
         self._session_params: dict[str, tuple[str, ...]] = {}  # outlet -> learned session parameters (cache)
+        self.pending = PendingWrites()
+        self.new_files: list[str] = []  # text files the writer's current batch created (crawler.capture.apply)
+        self.capture_ids = CaptureIds()
+        self.writer = LocalWriter(lambda ops: apply_batch(self, ops), batch=config.commit_every,
+                                  interval=config.commit_interval, capacity=config.write_queue,
+                                  on_error=self.guard)
 
     def outlet_for(self, url: str, hint: str | None = None) -> Outlet | None:
         """The outlet a URL belongs to: ``hint`` (the request's outlet) if given, else the first owning outlet."""
@@ -178,18 +108,14 @@ class ArchiveSession:
 
         Recovery scans every WARC file, so it runs only when there is something to recover from.
         """
-        dead = [row for row in self.catalogue.db["crawls"].rows_where("status = 'running'")
-                if not pid_alive(row["pid"])]
+        dead = [row for row in self.catalogue.running_crawls() if not pid_alive(row["pid"])]
         open_files = list((self.config.data_dir / "warc").glob("*.open"))
         # a crawl stopped by a fault (disk full, catalogue locked) may have left a record without its row or an
         # article without its text file: the crawl after it repairs that
-        last = next(iter(self.catalogue.db.query("select status from crawls order by id desc limit 1")), None)
-        if not dead and not open_files and not (last and last["status"] == "failed"):
+        if not dead and not open_files and crawls.last_status(self.catalogue.db) != "failed":
             return
         report = recover(self.config.data_dir, self.catalogue, outlet_for=self._outlet_name)
-        with immediate(self.catalogue.db):
-            for row in dead:
-                self.catalogue.db["crawls"].update(row["id"], {"status": "interrupted"})
+        crawls.mark_interrupted(self.catalogue.db, [row["id"] for row in dead])
         logger.warning("recovered from %d interrupted crawl(s): %d WARC files repaired, %d captures re-added, "
                        "%d marked missing", len(dead), len(report.repaired), len(report.captures_added),
                        len(report.captures_marked_missing))
@@ -214,59 +140,81 @@ class ArchiveSession:
         logger.error("stopping the crawl: %s", fault)
         if fault.reason == DISK_FULL:
             self.reserve.release()
-        elif fault.reason == CATALOGUE_LOCKED:
+        elif fault.reason == CATALOGUE_LOCKED and self.writer.on_writer_thread():
             # the writes still in flight fail at once instead of each waiting out the busy timeout
             self.catalogue.set_busy_timeout(0)
+        if not self.writer.on_writer_thread():
+            self.writer.stop()  # (on the writer thread, the writer stops itself when the handler returns)
         if self.on_fault is not None:
             self.on_fault(fault.reason)
 
     def count(self, outlet: str | None, key: str, n: int = 1) -> None:
         """Add ``n`` to an outlet's counter (pages_fetched, articles_new, failures, ...)."""
-        self.counts.setdefault(outlet or "-", Counter())[key] += n
+        with self._count_lock:
+            self.counts.setdefault(outlet or "-", Counter())[key] += n
+            if self.on_count is not None:
+                self.on_count(key, n)
 
-    def archive(self, ex: Exchange, outlet: str | None) -> tuple[int, int | None]:
-        """Write one exchange to the WARC, then its catalogue row (in that order, so no row points at nothing).
+    # -- the write side: operations for the writer ------------------------------------------------------
+
+    def _next_record_id(self) -> str:
+        record_id, self._record_id = self._record_id, None
+        return record_id or new_record_id()
+
+    def preset_record_id(self, record_id: str) -> None:
+        """Give the next record the writer writes this WARC-Record-ID (the one the crawl already handed out)."""
+        self._record_id = record_id
+
+    def committed(self, ops: list[object]) -> None:
+        """Called by the writer after a batch commits: the reader sees those rows now."""
+        self.pending.committed(ops)
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every write handed over so far is committed (tests, and the end of a crawl)."""
+        return self.writer.flush(timeout)
+
+    def archive(self, ex: Exchange, outlet: str | None) -> tuple[str, str | None]:
+        """Hand one exchange to the writer: its WARC record, then its catalogue row (in that order).
 
         A 304 answer to a conditional request, or a 200 whose payload is byte-identical to the URL's latest
         full capture, becomes a revisit record referring to that capture instead of a second copy of the body.
-        Returns (capture id, id of the capture revisited or None).
+        Returns (the capture's WARC-Record-ID, the record id of the capture revisited or None): the writer
+        turns a record id into the capture's row id where a row refers to it.
         """
         if self.fault is not None:
             raise self.fault  # stopping: archive nothing more (a disk-full crawl must not eat its reserve)
         try:
-            return self._archive(ex, outlet)
+            prior, profile = None, ""
+            if ex.method == "GET" and ex.status in (200, 304):
+                prior = self.latest_capture(ex.url)
+                if prior and ex.status == 200 and prior["payload_digest"] != sha1_digest(ex.body):
+                    prior = None
+                profile = "server-not-modified" if ex.status == 304 else "identical-payload-digest"
         except Exception as exc:
             if self.guard(exc):
                 raise self.fault from exc  # type: ignore[misc]
             raise
-
-    def _archive(self, ex: Exchange, outlet: str | None) -> tuple[int, int | None]:
-        prior = None
-        if ex.method == "GET" and ex.status in (200, 304):
-            prior = self.catalogue.latest_capture(ex.url, status=200)
-            if prior and ex.status == 200 and prior["payload_digest"] != sha1_digest(ex.body):
-                prior = None
-        if prior is None:
-            location = self.warc.write_exchange(ex)
-        else:
-            location = self.warc.write_revisit(
-                ex, refers_to_uri=prior["url"], refers_to_record_id=prior["warc_record_id"],
-                refers_to_date=warc_date(datetime.fromisoformat(prior["fetched_at"])),
-                payload_digest=prior["payload_digest"],
-                profile="server-not-modified" if ex.status == 304 else "identical-payload-digest")
-        refers_to = prior["id"] if prior else None
-        capture_id = self.catalogue.add_capture(self.crawl_id, outlet, ex, location, refers_to=refers_to)
+        record_id = new_record_id()
+        if prior is None and ex.method == "GET" and ex.status == 200:
+            self.pending.add_capture(capture_row(record_id, ex))
+        self.writer.put(CaptureOp(record_id, self.crawl_id, outlet, ex, prior, profile if prior else ""))
         self.count(outlet, "pages_fetched")
-        return capture_id, refers_to
+        return record_id, prior["warc_record_id"] if prior else None
+
+    def latest_capture(self, url: str) -> dict[str, Any] | None:
+        """The URL's latest full 200 capture: this crawl's pending one, else the catalogue's."""
+        return self.pending.latest_capture(url) or self.reader.latest_capture(url, status=200)
 
     def session_params(self, outlet: str) -> tuple[str, ...]:
         """The query parameters learned to be session tokens on an outlet: dropped from its URLs (archive.catalogue.aliases)."""
-        if outlet not in self._session_params:
-            self._session_params[outlet] = aliases.learned_params(self.catalogue.db, outlet)
-        return self._session_params[outlet]
+        params = self._session_params.get(outlet)
+        if params is None:
+            db = self.catalogue.db if self.writer.on_writer_thread() else self.reader.db
+            params = self._session_params[outlet] = aliases.learned_params(db, outlet)
+        return params
 
     def learn_session_params(self, outlet: str, names: tuple[str, ...], evidence: str) -> list[str]:
-        """Remember parameters as session tokens of an outlet; return the ones new to it."""
+        """Remember parameters as session tokens of an outlet; return the ones new to it (on the writer thread)."""
         with immediate(self.catalogue.db):
             new = aliases.learn_params(self.catalogue.db, outlet, names, evidence)
         self._session_params.pop(outlet, None)
@@ -274,7 +222,7 @@ class ArchiveSession:
 
     def validators(self, url: str) -> dict[str, str]:
         """Conditional request headers (If-None-Match, If-Modified-Since) from the URL's latest full capture."""
-        prior = self.catalogue.latest_capture(url, status=200)
+        prior = self.latest_capture(url)
         headers: dict[str, str] = {}
         if prior and prior.get("etag"):
             headers["If-None-Match"] = prior["etag"]
@@ -283,32 +231,68 @@ class ArchiveSession:
         return headers
 
     def record_failure(self, outlet: str | None, url: str, stage: str, reason: str, detail: str = "",
-                       capture_id: int | None = None) -> None:
+                       capture_id: CaptureRef = None) -> None:
         """Record and count a page that yielded no article (nothing once a fault stopped the crawl)."""
         if self.fault is not None:
             return
-        try:
-            self.catalogue.record_failure(self.crawl_id, outlet, url, stage, reason, detail, capture_id)
-        except Exception as exc:
-            if self.guard(exc):
-                return
-            raise
+        op = FailureOp(self.crawl_id, outlet, url, stage, reason, detail, capture_id)
+        if self.writer.on_writer_thread():  # from the ingest of an article op: inside the batch's transaction
+            self.catalogue.record_failure(op.crawl_id, outlet, url, stage, reason, detail,
+                                          self.capture_ids.resolve(self.catalogue.db, capture_id))
+        else:
+            self.writer.put(op)
         self.count(outlet, "failures")
         self.count(outlet, f"failure:{reason}")  # per-reason counts go into crawls.counts (failure_reasons)
+
+    def discover(self, url: str, outlet: str, kind: str) -> str:
+        """Remember a discovered URL as pending unless it is known already; return its frontier status."""
+        status = self.pending.frontier_status(url) or self.reader.frontier_status(url)
+        if status is not None:
+            return status
+        # a URL already known as an article or one of its aliases is archived: not fetched again by discovery
+        known = kind == "article" and aliases.find_article(self.reader.db, [url]) is not None
+        op = FrontierOp(url, outlet, kind, self.crawl_id, "done" if known else "pending",
+                        "known-article" if known else None)
+        self.pending.set_frontier(url, op.status, op)
+        self.writer.put(op)
+        return op.status
+
+    def settle(self, url: str, status: str = "done", reason: str | None = None) -> None:
+        """Mark a frontier URL as archived ("done"), refused, or to retry (see Catalogue.settle)."""
+        op = SettleOp(url, status, reason)
+        self.pending.settled(url, status, op)
+        self.writer.put(op)
+
+    def touch_article(self, article_id: str, seen_at: str) -> None:
+        """Note that an unchanged article was seen again."""
+        self.writer.put(TouchOp(article_id, seen_at))
+
+    def article_for_url(self, url: str) -> dict[str, Any] | None:
+        """The stored article ``url`` leads to (committed rows; see Catalogue.article_for_url)."""
+        return self.reader.article_for_url(url)
+
+    def pending_urls(self, outlets: list[str]) -> list[dict[str, Any]]:
+        """The discovered but not yet archived URLs of these outlets (committed rows)."""
+        return self.reader.pending(outlets)
 
     def totals(self) -> dict[str, int]:
         """The crawl's counts summed over outlets."""
         total: Counter[str] = Counter()
-        for c in self.counts.values():
-            total.update(c)
+        with self._count_lock:
+            for c in self.counts.values():
+                total.update(c)
         return {k: int(total.get(k, 0)) for k in COUNT_KEYS}
 
-    def close(self, status: str = "finished", error: str | None = None) -> None:
-        """Close the WARC file and record the crawl's outcome (idempotent); a fault makes it ``failed``."""
-        if self.closed:
+    def finish(self, status: str = "finished", error: str | None = None) -> None:
+        """Drain the writer, close the WARC file and record the crawl's outcome and counts (once).
+
+        A fault makes the outcome ``failed``.
+        """
+        if self.finished:
             return
-        self.closed = True
+        self.finished = True
         try:
+            self.writer.close()
             self.warc.close()
         except Exception as exc:
             if not self.guard(exc):
@@ -321,26 +305,42 @@ class ArchiveSession:
             status, error = "failed", str(self.fault)
             # the crawl row must say why it stopped: wait longer for a lock than a page write would
             self.catalogue.set_busy_timeout(max(self.config.busy_timeout, CLOSE_PATIENCE))
-        per_outlet = {name: {k: int(c.get(k, 0)) for k in COUNT_KEYS} for name, c in self.counts.items()}
-        for name, c in self.counts.items():  # refusal reasons and back-off (README "Limits and safety")
+        with self._count_lock:
+            counts = {name: Counter(c) for name, c in self.counts.items()}
+        per_outlet = {name: {k: int(c.get(k, 0)) for k in COUNT_KEYS} for name, c in counts.items()}
+        for name, c in counts.items():  # refusal reasons and back-off (README "Limits and safety")
             reasons = {k.split(":", 1)[1]: int(v) for k, v in sorted(c.items()) if k.startswith("failure:")}
             if reasons:
                 per_outlet[name]["failure_reasons"] = reasons  # type: ignore[assignment]
             if c.get("throttled"):
                 per_outlet[name]["throttled"] = int(c["throttled"])
+        self._guarded(lambda: self.catalogue.finish_crawl(self.crawl_id, status, self.totals(), per_outlet,
+                                                           error=error))
+
+    def reconcile_history(self) -> None:
+        """The end-of-crawl history step: version diffs, deletion and return events, re-check plans of new articles.
+
+        Skipped after a fault: the next crawl, or the scheduler, reconciles then.
+        """
+        if self.fault is None:
+            self._guarded(lambda: self.catalogue.reconcile_history(
+                self.crawl_id, history.parse_backoff(self.config.watch_backoff)))
+
+    def _guarded(self, write: Callable[[], Any]) -> None:
+        """Run an end-of-crawl write; a storage fault is logged (the next crawl marks this one interrupted)."""
         try:
-            self.catalogue.finish_crawl(self.crawl_id, status, self.totals(), per_outlet, error=error)
-            if self.fault is None:
-                # version diffs, deletion and return events, re-check plans of new articles (after a fault the
-                # next crawl, or the scheduler, does this)
-                self.catalogue.reconcile_history(self.crawl_id, history.parse_backoff(self.config.watch_backoff))
+            write()
         except Exception as exc:
             if not self.guard(exc):
                 raise
             logger.error("could not record the end of crawl %s (%s); the next crawl marks it interrupted",
                          self.uid, exc)
-        finally:
-            self.catalogue.close()
+
+    def close(self) -> None:
+        """Stop the writer and close both catalogue connections (after ``finish`` and ``reconcile_history``)."""
+        self.writer.close()
+        self.reader.close()
+        self.catalogue.close()
 
 
 def _outlet_row(o: Outlet) -> dict[str, Any]:
@@ -349,12 +349,3 @@ def _outlet_row(o: Outlet) -> dict[str, Any]:
         "homepage": o.homepage or (o.start_urls[0] if o.start_urls else ""), "domains": ", ".join(o.domains()),
         "topic_filter": int(o.topic_filter), "schedule": o.schedule, "config_digest": o.digest(), "source": o.source,
     }
-
-
-def session_for(crawler: Any) -> ArchiveSession:
-    """The session of a Scrapy crawler, created on first use from its settings (one per crawler, not global)."""
-    session = getattr(crawler, "_newsarchive_session", None)
-    if session is None:
-        session = ArchiveSession(ArchiveConfig.from_settings(crawler.settings))
-        crawler._newsarchive_session = session
-    return session

@@ -72,12 +72,13 @@ def export(data_dir: Path, fmt: str, out: Path, crawl_id: int | None, title: str
         return
     if relevant or outlets or since:
         raise click.UsageError("--relevant, --outlet and --since are for --format jsonl, csv or parquet")
+    from archive.catalogue import lookups
     from archive.catalogue.db import Catalogue
     from archive.export.wacz import export_wacz, validate_wacz
 
     catalogue = Catalogue(_catalogue_path(data_dir))
     try:
-        if crawl_id is not None and catalogue.db["crawls"].count_where("id = ?", [crawl_id]) == 0:
+        if crawl_id is not None and not lookups.crawl_exists(catalogue.db, crawl_id):
             raise click.BadParameter(f"no crawl {crawl_id} in {data_dir / 'catalogue.db'}", param_hint="--crawl")
         result = export_wacz(data_dir, catalogue, out, crawl_id=crawl_id, title=title)
     except NewsArchiveError as exc:

@@ -11,9 +11,10 @@ import click
 
 from archive.errors import NewsArchiveError
 from crawler.cli.options import parse_sets
+from crawler.config.bundled import SEEDS
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
-DEFAULT_SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+DEFAULT_SEEDS = SEEDS  # seeds/, package data when installed
 EXIT_FAULT = 3  # a crawl stopped by a storage fault (disk-full, catalogue-locked); 1: could not start
 
 logger = logging.getLogger(__name__)
@@ -54,8 +55,13 @@ data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path)
 @click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE", help="Override a setting (repeatable).")
 @click.option("--allow-private", is_flag=True,
               help="Fetch loopback, private and link-local addresses too (ARCHIVE_ALLOW_PRIVATE).")
+@click.option("--redis", "redis_url", default=None, metavar="URL",
+              help="Crawl by the workers on this Redis (`newsarchive worker`); this process writes the catalogue.")
+@click.option("--backfill", is_flag=True,
+              help="Fetch as fast as the machine allows (CRAWL_BACKFILL): AutoThrottle off, outlet delays cut to "
+                   "CRAWL_BACKFILL_DELAY, more requests at once, every core extracting; robots.txt still obeyed.")
 def crawl(seeds: Path, data_dir: Path, outlets: tuple[str, ...], trigger: str, sets: tuple[str, ...],
-          allow_private: bool) -> None:
+          allow_private: bool, redis_url: str | None, backfill: bool) -> None:
     """Crawl the configured outlets once and print a summary per outlet.
 
     Exit status: 0 the crawl ran (page failures are recorded, not fatal); 1 it could not start (configuration
@@ -63,21 +69,29 @@ def crawl(seeds: Path, data_dir: Path, outlets: tuple[str, ...], trigger: str, s
     recorded as failed, nothing archived is lost; the next crawl repairs and goes on).
 
     Example: newsarchive crawl --seeds seeds/ --data data --outlet alwasat
+    (a first back-fill of years of sitemaps: newsarchive crawl --backfill --outlet alwasat)
+    (on several machines: newsarchive crawl --redis redis://10.0.0.5:6379/0 --data /srv/archive)
     """
+    from crawler.capture.config import ArchiveConfig
     from crawler.config.outlets import load_outlets, select_outlets
     from crawler.fetch.limits import Limits
     from crawler.relevance.judge import load_lexicon
     from crawler.runner import CrawlFailed, crawl_settings, crawl_summary, format_summary, run_crawl
-    from crawler.capture.session import ArchiveConfig
 
     try:
         select_outlets(load_outlets(seeds), outlets)  # fail fast, before Scrapy starts, on a bad config
         overrides = parse_sets(sets) | ({"ARCHIVE_ALLOW_PRIVATE": True} if allow_private else {})
+        overrides |= {"CRAWL_BACKFILL": True} if backfill else {}
         settings = crawl_settings(data_dir=data_dir, seeds=seeds, outlets=outlets, trigger=trigger,
                                   overrides=overrides)
         load_lexicon(ArchiveConfig.from_settings(settings).lexicon)  # a missing lexicon is a ConfigError here
         Limits.from_settings(settings)  # a bad limit (-s CRAWL_...=x) is a ConfigError here, not a traceback
-        crawl_id = run_crawl(settings)
+        if redis_url:  # the coordinator of a crawl by workers (README "Running on several machines")
+            from crawler.cli.worker_commands import coordinate
+
+            crawl_id = coordinate(settings, redis_url, overrides)
+        else:
+            crawl_id = run_crawl(settings)
         click.echo(format_summary(crawl_summary(data_dir, crawl_id)))
     except CrawlFailed as exc:
         try:
@@ -94,19 +108,21 @@ def crawl(seeds: Path, data_dir: Path, outlets: tuple[str, ...], trigger: str, s
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--url", default=None, help="The page's URL (default: file:// URL of the file).")
 @click.option("--jsonl", is_flag=True, help="One JSON object per file instead of seed-format text.")
-def extract(files: tuple[Path, ...], url: str | None, jsonl: bool) -> None:
-    """Print what the pipeline extracts from saved HTML pages.
+@click.option("--charset", default=None, metavar="LABEL",
+              help="The charset the page was served with (its HTTP Content-Type), as a crawl would read it.")
+def extract(files: tuple[Path, ...], url: str | None, jsonl: bool, charset: str | None) -> None:
+    """Print what the pipeline extracts from saved HTML pages (decoded as the crawl decodes them).
 
     Example: newsarchive extract page.html --url https://alwasat.ly/news/libya/123
     """
-    from archive.records import ExtractionFailure
     from archive.corpus.textfiles import render
+    from archive.records import ExtractionFailure
     from crawler.extraction.article import extract_article
 
     failed = 0
     for path in files:
         page_url = url or path.resolve().as_uri()
-        result = extract_article(path.read_bytes(), page_url)
+        result = extract_article(path.read_bytes(), page_url, http_charset=charset)
         if isinstance(result, ExtractionFailure):
             failed += 1
             if jsonl:
@@ -200,6 +216,10 @@ cli.add_command(index)
 cli.add_command(export)
 cli.add_command(check)
 cli.add_command(dedupe)
+from crawler.cli.worker_commands import worker, worker_crawl
+
+cli.add_command(worker)
+cli.add_command(worker_crawl)
 
 if __name__ == "__main__":
     cli()

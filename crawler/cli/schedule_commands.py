@@ -12,13 +12,15 @@ from typing import Any
 
 import click
 
-from archive.corpus import history
+from archive.catalogue import lookups
 from archive.catalogue.db import Catalogue
+from archive.corpus import history
 from archive.errors import NewsArchiveError
 from crawler.cli.options import parse_sets
+from crawler.config.bundled import SEEDS
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
-DEFAULT_SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+DEFAULT_SEEDS = SEEDS  # seeds/, package data when installed
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +56,10 @@ def _check_backoff(backoff: str) -> tuple[history.DeltaRule, ...]:
 @backoff_option
 @click.option("--allow-private", is_flag=True,
               help="Crawls and re-checks may fetch loopback, private and link-local addresses (ARCHIVE_ALLOW_PRIVATE).")
+@click.option("--redis", "redis_url", default=None, metavar="URL",
+              help="Each scheduled crawl is crawled by the workers on this Redis (`crawl --redis`).")
 def schedule(seeds: Path, data_dir: Path, outlets: tuple[str, ...], sets: tuple[str, ...], stop_grace: float,
-             kill_grace: float, watch_every: str, backoff: str, allow_private: bool) -> None:
+             kill_grace: float, watch_every: str, backoff: str, allow_private: bool, redis_url: str | None) -> None:
     """Crawl each outlet on its own schedule until stopped (SIGTERM or Ctrl-C stop it cleanly).
 
     An outlet's `schedule` key is an interval ("90s", "30m", "2h", "1d"; default "1h") or a five-field
@@ -73,7 +77,7 @@ def schedule(seeds: Path, data_dir: Path, outlets: tuple[str, ...], sets: tuple[
         config = SchedulerConfig(data_dir=data_dir, seeds=seeds, outlets=outlets, settings=sets,
                                  stop_grace=stop_grace, kill_grace=kill_grace,
                                  watch_every=None if watch_every.lower() in ("off", "never", "0") else watch_every,
-                                 backoff=backoff)
+                                 backoff=backoff, redis_url=redis_url)
         scheduler = Scheduler(config)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
@@ -100,7 +104,8 @@ def _ago(moment: datetime | None, now: datetime) -> str:
 def status_rows(seeds: Path, data_dir: Path, now: datetime | None = None) -> list[dict[str, Any]]:
     """One row per configured outlet: schedule, last run (when, how long, outcome, counts), next run."""
     from crawler.config.outlets import load_outlets
-    from crawler.scheduling.scheduler import FULL_CRAWL_TRIGGERS, first_run, pid_alive
+    from crawler.scheduling.scheduler import FULL_CRAWL_TRIGGERS, pid_alive
+    from crawler.scheduling.timing import first_run
 
     now = now or datetime.now(UTC)
     catalogue = Catalogue(data_dir / "catalogue.db")
@@ -134,7 +139,7 @@ def status_rows(seeds: Path, data_dir: Path, now: datetime | None = None) -> lis
                 "scheduler": "running" if scheduler_up else "not running",
             })
         due = catalogue.due_articles(now.isoformat(timespec="seconds"), limit=100000)
-        watching = catalogue.db.execute("select count(*) from articles where watch = 'watching'").fetchone()[0]
+        watching = lookups.watching_count(catalogue.db)
     finally:
         catalogue.close()
     rows.append({"outlet": "(watch)", "watching": watching, "due": len(due)})

@@ -13,6 +13,11 @@ ARCHIVE_WARC_PREFIX = "NEWSARCHIVE"
 ARCHIVE_WARC_MAX_SIZE = 1_000_000_000  # bytes; a file is closed and a new one begun past this
 ARCHIVE_WARC_FSYNC = True  # fsync each WARC file before it is renamed from .open
 
+# The writer thread (crawler/capture/writer.py): group commits, off the reactor thread
+ARCHIVE_COMMIT_EVERY = 200  # write operations per batch at most: one WARC fsync and one catalogue transaction each
+ARCHIVE_COMMIT_INTERVAL = 0.2  # seconds a batch waits to fill at most (how long a capture may wait for its commit)
+ARCHIVE_WRITE_QUEUE = 256  # pages (captures, article results) queued for the writer at most; then fetching waits
+
 # One article, one row (archive/catalogue/aliases.py): redirects, canonical links, default documents, session parameters,
 # same body; False stores each canonical URL as its own row, as before (`newsarchive dedupe` merges them later)
 ARCHIVE_ALIASES = True
@@ -28,6 +33,13 @@ CRAWL_CONTACT_URL = ""  # put in the User-Agent; operators should set it to a pa
 CRAWL_USER_AGENT = "newsarchive/{version} (+{contact}; news archive for research)"
 CRAWL_SITEMAP_MAX_URLS = 5000  # article URLs taken from one sitemap file at most (sitemaps can list decades)
 
+# A back-fill (`newsarchive crawl --backfill`; crawler/fetch/backfill.py): AutoThrottle off, each outlet's delay cut
+# to CRAWL_BACKFILL_DELAY and its concurrency raised to CRAWL_BACKFILL_CONCURRENCY, CONCURRENT_REQUESTS their sum,
+# EXTRACT_WORKERS all cores; robots.txt still obeyed
+CRAWL_BACKFILL = False
+CRAWL_BACKFILL_DELAY = 0.25  # seconds between requests to one outlet during a back-fill (at most)
+CRAWL_BACKFILL_CONCURRENCY = 8  # requests at once to one outlet during a back-fill (at least)
+
 # Limits and safety (README "Limits and safety"); DOWNLOAD_MAXSIZE, DOWNLOAD_TIMEOUT, REDIRECT_MAX_TIMES are Scrapy's
 ARCHIVE_ALLOW_PRIVATE = False  # fetch loopback/private/link-local addresses (outlets' own private hosts always are)
 CRAWL_URL_MAX_LENGTH = 2083  # characters; longer URLs are refused (url-too-long)
@@ -37,6 +49,13 @@ CRAWL_OUTLET_MAX_PAGES = 50_000  # responses per outlet per crawl (outlet-limit)
 CRAWL_OUTLET_MAX_BYTES = 4 * 1024**3  # bytes received per outlet per crawl (outlet-limit)
 CRAWL_ROBOTS_MAX_SIZE = 500 * 1024  # bytes of robots.txt read (RFC 9309 2.5: at least 500 KiB)
 CRAWL_RETRY_AFTER_MAX = 300.0  # seconds; the longest pause a Retry-After header can impose on a site
+
+# Several machines (README "Running on several machines"; only with --redis)
+CRAWL_REDIS_URL = ""  # set by `--redis`: the Redis every worker and the coordinator use
+CRAWL_WORKER_NAME = ""  # set by `newsarchive worker --name`: WARC files are named <ARCHIVE_WARC_PREFIX>-<name>-...
+CRAWL_LEASE_TIMEOUT = 120.0  # seconds an outlet stays with a silent (dead) worker before another takes it over
+CRAWL_WORKER_CRAWL = ""  # set by a worker for its child crawl: the coordinator's crawl id (uid)
+CRAWL_WORKER_CRAWL_ID = 0  # set by a worker for its child crawl: the coordinator's crawls row id
 
 # Extraction and relevance
 EXTRACT_WORKERS = 2  # processes in the extraction pool

@@ -117,14 +117,6 @@ def raise_all(errors: list[ConfigError]) -> None:
         raise ConfigErrors(errors)
 
 
-def outlet_from_table(path: Path, table: dict, index: int) -> Outlet:
-    """Validate one ``[[outlet]]`` table into an Outlet, or raise ConfigError(s) naming file, outlet and key."""
-    outlet, errors = _check_table(path, table, index)
-    raise_all(errors)
-    assert outlet is not None
-    return outlet
-
-
 def _check_table(path: Path, table: dict, index: int) -> tuple[Outlet | None, list[ConfigError]]:
     """The outlet of one ``[[outlet]]`` table and every problem found in it (all keys are checked)."""
     name = table.get("name")

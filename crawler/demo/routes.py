@@ -7,8 +7,7 @@ import hashlib
 import itertools
 import logging
 import re
-import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -48,31 +47,23 @@ class Reply:
 
 
 class DemoSite:
-    """The articles of one outlet (mutable through edit/delete) and the routing of its URLs."""
+    """The articles of one outlet and the routing of its URLs."""
 
     def __init__(self, outlet: DemoOutlet, articles: list[DemoArticle]) -> None:
         self.outlet = outlet
-        self._lock = threading.Lock()
-        self._articles = {a.key: a for a in articles}
+        # Article key -> its current state. Replacing a value (an edited or deleted DemoArticle, as the tests
+        # do) changes what every page, feed and sitemap serves; keys are never added or removed, so readers
+        # in the server threads can copy the values without a lock.
+        self.by_key = {a.key: a for a in articles}
         self._sessions = itertools.count(1)
 
     # ---- state ----------------------------------------------------------------------------------------------
     def articles(self, *, include_hidden: bool = False) -> list[DemoArticle]:
         """Current articles, newest first; deleted and private ones only with ``include_hidden``."""
-        with self._lock:
-            found = list(self._articles.values())
+        found = list(self.by_key.values())
         if not include_hidden:
             found = [a for a in found if not a.deleted and not a.private]
         return sorted(found, key=lambda a: a.published, reverse=True)
-
-    def update(self, key: str, **changes: object) -> DemoArticle:
-        """Replace fields of article ``key`` (title, paragraphs, deleted) and stamp it modified now."""
-        with self._lock:
-            article = replace(self._articles[key], modified=datetime.now(UTC).replace(microsecond=0),
-                              **changes)
-            self._articles[key] = article
-        logger.info("demo site %s: article %s changed (%s)", self.outlet.name, key, ", ".join(changes))
-        return article
 
     def _find(self, path: str) -> DemoArticle | None:
         wanted = unquote(path)

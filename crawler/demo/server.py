@@ -7,19 +7,14 @@ import gzip
 import hashlib
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import NamedTuple
-from urllib.parse import parse_qsl, unquote, urlsplit
 
-from crawler.demo.content import DemoArticle, DemoOutlet, http_date, load_articles
-from crawler.demo.feeds import RSS_TRACKING
-from crawler.demo.modern import search_path
+from crawler.demo.content import DemoOutlet, http_date, load_articles
 from crawler.demo.routes import DemoSite, Reply
 from crawler.demo.seedfile import seeds_toml
 
@@ -35,61 +30,17 @@ OUTLETS = (  # (name, display name, style)
 CHUNK = 4096
 
 
-@dataclass(frozen=True)
-class ExpectedArticle:
-    """What a perfect crawl and extraction of one demo article yields."""
-
-    outlet: str
-    url: str  # as linked by the discovery source (feed item link, sitemap loc, listing href without session id)
-    canonical_url: str
-    title: str
-    paragraphs: tuple[str, ...]
-    published: str  # ISO date
-    relevant: bool
-    seed: str | None
-    author: str = ""
-    key: str = ""
-
-
-class RequestHeaders(dict[str, str]):
-    """Request headers as received (original spelling), looked up case-insensitively."""
-
-    def _key(self, name: object) -> object:
-        if isinstance(name, str) and not dict.__contains__(self, name):
-            for key in self:
-                if key.lower() == name.lower():
-                    return key
-        return name
-
-    def __getitem__(self, name: str) -> str:
-        return dict.__getitem__(self, self._key(name))
-
-    def __contains__(self, name: object) -> bool:
-        return dict.__contains__(self, self._key(name))
-
-    def get(self, name: str, default: str | None = None) -> str | None:  # type: ignore[override]
-        """The value of header ``name`` whatever its case, or ``default``."""
-        return dict.get(self, self._key(name), default)
-
-
-class LoggedRequest(NamedTuple):
-    """One request a demo server received."""
-
-    host: str  # "127.0.0.2:PORT", the server that received it
-    method: str
-    path: str  # the request target as sent
-    headers: RequestHeaders  # case-insensitive: headers["User-Agent"] == headers["user-agent"]
+#: Called with (server "host:port", method, request target, headers as received) for every request.
+RequestObserver = Callable[[str, str, str, list[tuple[str, str]]], None]
 
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], site: DemoSite | None, log: list[LoggedRequest],
-                 lock: threading.Lock) -> None:
+    def __init__(self, address: tuple[str, int], site: DemoSite | None, on_request: RequestObserver | None) -> None:
         super().__init__(address, _Handler)
         self.site = site
-        self.log = log
-        self.log_lock = lock
+        self.on_request = on_request
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -107,10 +58,9 @@ class _Handler(BaseHTTPRequestHandler):
         logger.debug("%s " + format, self.server.site.outlet.name if self.server.site else "-", *args)
 
     def _record(self) -> dict[str, str]:
-        host, port = self.server.server_address[:2]
-        with self.server.log_lock:
-            self.server.log.append(LoggedRequest(f"{host}:{port}", self.command, self.path,
-                                                 RequestHeaders(self.headers.items())))
+        if self.server.on_request is not None:
+            host, port = self.server.server_address[:2]
+            self.server.on_request(f"{host}:{port}", self.command, self.path, list(self.headers.items()))
         return {k.lower(): v for k, v in self.headers.items()}
 
     def do_GET(self) -> None:
@@ -200,12 +150,10 @@ def _not_modified(headers: dict[str, str], etag: str, last_modified: datetime | 
 
 
 class DemoSites:
-    """The running demo sites: their outlets, what a perfect crawl finds, and hooks to change them."""
+    """The running demo sites: their outlets and the seeds file that configures them."""
 
-    def __init__(self, sites: list[DemoSite], log: list[LoggedRequest], lock: threading.Lock) -> None:
+    def __init__(self, sites: list[DemoSite]) -> None:
         self._sites = sites
-        self._log = log
-        self._lock = lock
 
     @property
     def outlets(self) -> list[DemoOutlet]:
@@ -214,79 +162,14 @@ class DemoSites:
 
     def outlet(self, style: str) -> DemoOutlet:
         """The outlet of ``style`` ("feed", "sitemap" or "legacy")."""
-        return self._site(style).outlet
+        return self.site(style).outlet
 
-    def _site(self, style: str) -> DemoSite:
+    def site(self, style: str) -> DemoSite:
+        """The site of ``style`` ("feed", "sitemap" or "legacy"): its articles and routing."""
         for site in self._sites:
             if site.outlet.style == style:
                 return site
         raise KeyError(f"no demo site of style {style!r}")
-
-    @property
-    def requests_log(self) -> list[LoggedRequest]:
-        """A snapshot of every request the servers received so far."""
-        with self._lock:
-            return list(self._log)
-
-    @property
-    def expected(self) -> list[ExpectedArticle]:
-        """Every article a perfect crawl archives now (deleted, private and broken links excluded)."""
-        found = []
-        for site in self._sites:
-            for article in site.articles():
-                found.append(_expected(site.outlet, article))
-        return found
-
-    @property
-    def forbidden_paths(self) -> list[str]:
-        """Absolute URLs that robots.txt disallows and that pages link to: never to be fetched."""
-        urls = []
-        for site in self._sites:
-            base, style = site.outlet.base_url, site.outlet.style
-            if style in ("feed", "sitemap"):
-                urls.append(base + search_path(site.outlet) + "?q=%D9%84%D9%8A%D8%A8%D9%8A%D8%A7")
-            if style == "sitemap":
-                urls += [base + a.path for a in site.articles(include_hidden=True) if a.private]
-            if style == "legacy":
-                urls.append(base + "/admin/login.php")
-        return urls
-
-    @property
-    def broken_urls(self) -> dict[str, int]:
-        """Linked URLs that do not give an article, with their status (legacy 404, 500 and the 301 hop)."""
-        legacy = self._site("legacy")
-        base = legacy.outlet.base_url
-        found = {base + "/article.php?id=31": 404, base + "/article.php?id=27": 500}
-        for article in legacy.articles():
-            if article.old_path:
-                found[base + article.old_path] = 301
-        return found
-
-    def find(self, url: str) -> tuple[DemoSite, DemoArticle]:
-        """The site and article that ``url`` (canonical, as linked, or old) names; KeyError if none."""
-        wanted = _url_key(url)
-        for site in self._sites:
-            for article in site.articles(include_hidden=True):
-                base = site.outlet.base_url
-                if wanted in {_url_key(base + article.path), _url_key(base + (article.old_path or article.path))}:
-                    return site, article
-        raise KeyError(f"no demo article at {url}")
-
-    def edit_article(self, url: str, title: str | None = None,
-                     paragraphs: tuple[str, ...] | list[str] | None = None) -> ExpectedArticle:
-        """Change an article's title and/or body; its pages, feeds, sitemaps and validators follow."""
-        site, article = self.find(url)
-        changes: dict[str, object] = {}
-        if title is not None:
-            changes["title"] = title
-        if paragraphs is not None:
-            changes["paragraphs"] = tuple(paragraphs)
-        return _expected(site.outlet, site.update(article.key, **changes))
-
-    def delete_article(self, url: str) -> None:
-        """Delete an article: 410 Gone on the modern sites, 404 on the legacy one; gone from listings too."""
-        site, article = self.find(url)
-        site.update(article.key, deleted=True)
 
     def write_seeds(self, path: Path | str) -> Path:
         """Write a seeds TOML file configuring the three demo outlets; returns its path."""
@@ -296,31 +179,13 @@ class DemoSites:
         return path
 
 
-def _url_key(url: str) -> tuple[str, str, tuple[tuple[str, str], ...]]:
-    parts = urlsplit(url)
-    query = tuple(sorted((k, v) for k, v in parse_qsl(parts.query)
-                         if not k.lower().startswith("utm_") and k.lower() != "phpsessid"))
-    return parts.netloc, unquote(parts.path), query
-
-
-def _expected(outlet: DemoOutlet, article: DemoArticle) -> ExpectedArticle:
-    canonical = outlet.base_url + article.path
-    if outlet.style == "feed":
-        url = canonical + RSS_TRACKING
-    else:
-        url = outlet.base_url + (article.old_path or article.path)
-    return ExpectedArticle(outlet=outlet.name, url=url, canonical_url=canonical, title=article.title,
-                           paragraphs=article.paragraphs, published=article.published.date().isoformat(),
-                           relevant=article.relevant, seed=article.seed, author=article.author, key=article.key)
-
-
-def _bind(host: str, port: int, site: DemoSite | None, log: list[LoggedRequest], lock: threading.Lock) -> _Server:
+def _bind(host: str, port: int, site: DemoSite | None, on_request: RequestObserver | None) -> _Server:
     # A taken port: any free port on the same address (the demo still works, but under new URLs, so the
     # articles are new ones). An address this system lacks (macOS has only 127.0.0.1): 127.0.0.1.
     address = (host, port)
     while True:
         try:
-            server = _Server(address, site, log, lock)
+            server = _Server(address, site, on_request)
             break
         except OSError as exc:
             if address[1] and exc.errno == errno.EADDRINUSE:
@@ -336,12 +201,13 @@ def _bind(host: str, port: int, site: DemoSite | None, log: list[LoggedRequest],
 
 
 @contextmanager
-def serve_demo_sites(hosts: tuple[str, str, str] = DEFAULT_HOSTS,
-                     ports: tuple[int, int, int] = (0, 0, 0)) -> Iterator[DemoSites]:
+def serve_demo_sites(hosts: tuple[str, str, str] = DEFAULT_HOSTS, ports: tuple[int, int, int] = (0, 0, 0),
+                     on_request: RequestObserver | None = None) -> Iterator[DemoSites]:
     """Start the three demo sites (feed, sitemap, legacy), each on its own loopback address and port.
 
     ``ports`` 0 means any free port (tests); the demo asks for fixed ones (DEMO_PORTS), so that its URLs,
-    and so its articles, are the same from one run to the next.
+    and so its articles, are the same from one run to the next. ``on_request`` sees every request (the
+    tests keep a log with it).
 
     Example::
 
@@ -349,13 +215,11 @@ def serve_demo_sites(hosts: tuple[str, str, str] = DEFAULT_HOSTS,
             sites.write_seeds(tmp_path / "demo.toml")
     """
     articles = load_articles()
-    log: list[LoggedRequest] = []
-    lock = threading.Lock()
     servers: list[_Server] = []
     sites: list[DemoSite] = []
     try:
         for host, port, (name, display, style) in zip(hosts, ports, OUTLETS, strict=True):
-            server = _bind(host, port, None, log, lock)
+            server = _bind(host, port, None, on_request)
             bound_host, port = server.server_address[:2]
             outlet = DemoOutlet(name, f"http://{bound_host}:{port}", style, display)
             server.site = DemoSite(outlet, [a for a in articles if a.style == style])
@@ -369,7 +233,7 @@ def serve_demo_sites(hosts: tuple[str, str, str] = DEFAULT_HOSTS,
                 raise
             servers.append(server)  # only started servers: shutdown() of an idle one waits forever
             logger.info("demo site %s serving at %s", name, outlet.base_url)
-        yield DemoSites(sites, log, lock)
+        yield DemoSites(sites)
     finally:
         for server in servers:
             server.shutdown()

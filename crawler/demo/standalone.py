@@ -85,8 +85,8 @@ def serve_until_stopped(data_dir: Path, echo: Callable[[str], None] = _print,
             echo("try, in another terminal:")
             echo(f"  newsarchive crawl --seeds {seeds} --data {data_dir} -s CRAWL_CONTACT_URL=http://127.0.0.1/demo")
             echo(f"  newsarchive schedule --seeds {seeds} --data {data_dir}")
-            article = min(sites.expected, key=lambda e: len(e.canonical_url))
-            echo(f"  newsarchive recrawl {article.canonical_url} --seeds {seeds} --data {data_dir}")
+            article = min((o.base_url + a.path for o in sites.outlets for a in sites.site(o.style).articles()), key=len)
+            echo(f"  newsarchive recrawl {article} --seeds {seeds} --data {data_dir}")
             echo("stop with Ctrl-C")
             while not stop.wait(0.5):
                 pass

@@ -19,7 +19,6 @@ TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "__hs", "_hs", "vero_", "oly
 PATH_SESSION_RE = re.compile(r";(jsessionid|phpsessid|sid)=[^/?#]*", re.IGNORECASE)
 # Characters left unescaped in a path: RFC 3986 pchar plus "/", so "%D9%84" stays as is and "ل" becomes it.
 PATH_SAFE = "/:@!$&'()*+,;=-._~%"
-QUERY_SAFE = PATH_SAFE + "?"
 # Directory index documents: "/news/index.php" and "/news/" are one page on every common server (Apache
 # DirectoryIndex, IIS default documents, nginx index). Only identity keys drop them; fetch URLs keep them, since a
 # server without that mapping would answer "/news/" with 403 or 404.

@@ -8,18 +8,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
+from archive.corpus.arabic import DIGITS, normalise
+
 logger = logging.getLogger(__name__)
 
-# Arabic-Indic (U+0660..U+0669) and Eastern Arabic-Indic / Persian (U+06F0..U+06F9) digits, plus the
-# Arabic decimal/thousands separators and the Arabic comma, mapped to what the ASCII parsers expect.
-_DIGITS = {0x0660 + i: str(i) for i in range(10)} | {0x06F0 + i: str(i) for i in range(10)}
-_DIGITS |= {0x066B: ".", 0x066C: ",", 0x060C: ",", 0x066A: "%", 0x2212: "-"}
-_DIGIT_TABLE = str.maketrans(_DIGITS)
-
-# Harakat, superscript alef and tatweel carry no meaning for matching; the alef/yeh/teh-marbuta variants are
-# written interchangeably by outlets ("ابريل"/"أبريل", "ايلول"/"أيلول").
-_STRIP = re.compile("[\u064b-\u065f\u0670\u0640\u200c-\u200f\u061c]")
-_LETTER_TABLE = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ک": "ك", "ی": "ي"})
+# Date-only signs the ASCII parsers expect: the Arabic decimal and thousands separators, the Arabic comma and
+# percent sign, the minus sign. Everything else (digits, hamza seats, harakat, tatweel) is archive.corpus.arabic's.
+_SIGNS = {0x066B: ".", 0x066C: ",", 0x060C: ",", 0x066A: "%", 0x2212: "-"}
+_SIGN_TABLE = str.maketrans(_SIGNS)
+_DIGIT_TABLE = str.maketrans(DIGITS | _SIGNS)
 
 
 def to_ascii_digits(text: str) -> str:
@@ -28,9 +25,8 @@ def to_ascii_digits(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """ASCII digits, no harakat or tatweel, one spelling of alef/yeh/teh marbuta, collapsed whitespace."""
-    text = _STRIP.sub("", to_ascii_digits(text)).translate(_LETTER_TABLE)
-    return re.sub(r"\s+", " ", text)
+    """archive.corpus.arabic.normalise (digits, hamza seats, harakat, tatweel, case, whitespace) and date signs."""
+    return normalise(text).translate(_SIGN_TABLE)
 
 
 _MONTH_NAMES: dict[int, tuple[str, ...]] = {

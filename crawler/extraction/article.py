@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import codecs
-import copy
+import functools
 import logging
 import re
-from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -15,34 +15,23 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from archive.records import ExtractedArticle, ExtractionFailure
-from crawler.extraction.boilerplate import prune_boilerplate
+from crawler.extraction.body import BRIEF_CHARS, extract_body
+from crawler.extraction.dates import find_published
+from crawler.extraction.decode import decode_html
 from crawler.extraction.language import detect_language
-from crawler.extraction.layout import flatten_deep_html, normalise_layout
+from crawler.extraction.layout import flatten_deep_html
 from crawler.extraction.postfilter import filter_paragraphs
 from crawler.extraction.titles import clean_space, find_title, iter_json_ld, json_ld_article, meta_content
-
-try:  # crawler/extraction/dates.py is written alongside this module; until it lands, trafilatura's date is used
-    from crawler.extraction.dates import find_published
-except ImportError:  # pragma: no cover - depends on the working tree
-    find_published = None
 
 logger = logging.getLogger(__name__)
 
 HEADLINE_SEARCH = 4  # the headline is looked for among the first paragraphs only
 ABOVE_HEADLINE_MAX = 200  # lines above the headline shorter than this in total are chrome (breadcrumb, kicker)
-KEEP_SHARE = 0.6  # our normalised, precise result must keep this share of the words trafilatura finds without it
-GRID_KEEP_SHARE = 0.3  # ... of a reference that is all grid rows (a whole layout table read as data)
-DEFAULT_MIN_CHARS = 120  # shortest body kept as an article (a two-sentence news brief)
+DEFAULT_MIN_CHARS = BRIEF_CHARS  # shortest body kept as an article (a two-sentence news brief)
 SHORT_ARTICLE_MIN_CHARS = 40  # ... or one sentence, on a page whose markup says it is an article
 PARSER_MAX_DEPTH = 255  # libxml2's HTML parser drops elements nested deeper than this
 FLATTEN_DEPTH = 128  # a page nested deeper is parsed again with its innermost wrappers unwrapped
 SNIFF_BYTES = 4096
-MAX_STRAY_BYTES_SHARE = 0.001  # undecodable bytes tolerated in a page in its declared charset
-META_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
-BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-# WHATWG: these labels mean windows-1252 / windows-1256 on the web.
-ENCODING_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252",
-                    "us-ascii": "cp1252", "iso-8859-6": "cp1256", "arabic": "cp1256", "x-user-defined": "cp1252"}
 BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"RIFF", b"OggS")
 CHALLENGE_MARKERS = (
     "just a moment...", "attention required! | cloudflare", "cf-browser-verification", "cf_chl_opt",
@@ -54,64 +43,10 @@ CONSENT_MARKERS = (
     "before you continue", "consent.google", "cookie consent", "we value your privacy", "manage your privacy",
     "privacy choices", "consent-page", "gdpr-consent", "accept all cookies", "consentmanager", "quantcast choice",
 )
-WORD_RE = re.compile(r"\w")
-TOKEN_RE = re.compile(r"\w+")
 JUNK_AUTHOR_RE = re.compile(r"https?:|www\.|\.(?:png|jpe?g|gif|svg|webp)\b|\blogo\b", re.IGNORECASE)
 MIN_TEASERS_HOME = 5  # headline links that make a site's root page a listing
 MIN_TEASERS_SECTION = 12  # ... and a short page elsewhere a section listing
 ARTICLE_OG_TYPES = ("article", "news", "newsarticle")
-
-
-def decode_html(data: bytes, http_charset: str | None = None) -> str:
-    """Decode page bytes: BOM, then the HTTP charset, then <meta charset>, then UTF-8, then detection.
-
-    Raises UnicodeDecodeError (or LookupError) only when nothing can decode the bytes.
-    """
-    for bom, codec in BOMS:
-        if data.startswith(bom):
-            return data.decode(codec)
-    declared = [http_charset] if http_charset else []
-    match = META_CHARSET_RE.search(data[:SNIFF_BYTES]) or META_CHARSET_RE.search(data[:SNIFF_BYTES * 16])
-    if match:
-        declared.append(match.group(1).decode("ascii", "ignore"))
-    for label in declared:
-        codec = _codec(label)
-        if codec is None:
-            continue
-        try:
-            return data.decode(codec)
-        except UnicodeDecodeError:
-            # A few stray bytes in a page that is otherwise in its declared charset: browsers show U+FFFD for
-            # them (WHATWG decode); guessing another charset for the whole page would garble all of it.
-            text = data.decode(codec, errors="replace")
-            if text.count("\ufffd") <= MAX_STRAY_BYTES_SHARE * len(text):
-                return text
-            logger.debug("declared charset %s does not decode the page", label)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import (
-        from_bytes,  # imported late: only legacy pages without a declaration need it
-    )
-
-    best = from_bytes(data[: 1 << 20]).best()
-    if best is not None:
-        return data.decode(best.encoding, errors="replace")
-    codec = _codec(declared[0]) if declared else None
-    return data.decode(codec or "cp1252", errors="replace")
-
-
-def _codec(label: str) -> str | None:
-    """The Python codec name for an HTML charset label, or None when unknown."""
-    label = label.strip().strip("\"'").lower()
-    label = ENCODING_ALIASES.get(label, label)
-    try:
-        name = codecs.lookup(label).name
-    except LookupError:
-        return None
-    # A page saying utf-16 in a meta tag that we could read as ASCII is not utf-16 (HTML spec, "prescan").
-    return "utf-8" if name.startswith("utf-16") else name
 
 
 def _failure_from_markers(root: HtmlElement, html: str, url: str, text_len: int) -> ExtractionFailure | None:
@@ -137,8 +72,29 @@ def _canonical(root: HtmlElement, url: str) -> str | None:
     return urljoin(url, og_url) if og_url else None
 
 
-def _author(root: HtmlElement, fallback: str | None) -> str | None:
-    """The author from JSON-LD or meta, else ``fallback`` (trafilatura's)."""
+def _trafilatura_metadata(root: HtmlElement) -> object:
+    """trafilatura's title and author of the page (its extract_metadata without the parts we do not use).
+
+    The date search left out (htmldate, dateparser) cost more than a whole extraction; crawler.extraction.dates
+    finds the date.
+    """
+    from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_title
+
+    metadata = examine_meta(root)
+    if metadata.author and " " not in metadata.author:  # as extract_metadata does
+        metadata.author = None
+    try:
+        metadata = extract_meta_json(root, metadata)
+    except Exception as exc:  # as extract_metadata does: its JSON-LD reader has bugs on odd markup
+        logger.debug("trafilatura's JSON-LD metadata failed: %r", exc)
+    metadata.title = metadata.title or extract_title(root)
+    metadata.author = metadata.author or extract_author(root)
+    metadata.clean_and_trim()
+    return metadata
+
+
+def _author(root: HtmlElement, fallback: Callable[[], str | None]) -> str | None:
+    """The author from JSON-LD or meta, else ``fallback()`` (trafilatura's)."""
     article = json_ld_article(root) or {}
     authors = article.get("author")
     names: list[str] = []
@@ -153,7 +109,7 @@ def _author(root: HtmlElement, fallback: str | None) -> str | None:
     meta = meta_content(root, "author", "article:author", "dc.creator", "byl", "sailthru.author")
     if meta and not JUNK_AUTHOR_RE.search(meta):
         return meta
-    fallback = clean_space(fallback)
+    fallback = clean_space(fallback())
     return fallback if fallback and not JUNK_AUTHOR_RE.search(fallback) else None
 
 
@@ -169,12 +125,6 @@ def _looks_like_listing(root: HtmlElement, url: str) -> bool:
     parts = urlsplit(url)
     at_root = parts.path.strip("/") in ("", "index.html", "index.php", "ar", "en", "home") and not parts.query
     return teasers >= (MIN_TEASERS_HOME if at_root else MIN_TEASERS_SECTION)
-
-
-def _paragraphs(text: str) -> tuple[str, ...]:
-    """Clean, non-empty paragraphs from extracted text, in order."""
-    paragraphs = (clean_space(line) for line in text.splitlines())
-    return tuple(p for p in paragraphs if p and WORD_RE.search(p))
 
 
 def _parse(html: str) -> HtmlElement | None:
@@ -217,80 +167,7 @@ def _is_article_page(root: HtmlElement, html: str, url: str) -> bool:
         return True
     if root.find(".//h1") is None:
         return False
-    return bool(find_published and find_published(html, url, None))
-
-
-def _run_trafilatura(root: HtmlElement, url: str, **options: object):
-    """One trafilatura bare_extraction with options built for this call (never a shared options object)."""
-    import trafilatura  # imported in the worker process only
-
-    return trafilatura.bare_extraction(
-        root, url=url, with_metadata=True, include_comments=False, include_tables=True,
-        include_images=False, include_links=False, deduplicate=False, **options,
-    )
-
-
-def _body_of(document: object | None) -> tuple[str, ...]:
-    """The clean paragraphs of a trafilatura document (none for None)."""
-    return _paragraphs(document.text or "") if document is not None else ()
-
-
-def _tokens(paragraphs: tuple[str, ...]) -> Counter[str]:
-    """The lower-cased word tokens of ``paragraphs`` (a bag: order and paragraph breaks do not count)."""
-    return Counter(TOKEN_RE.findall(" ".join(paragraphs).lower()))
-
-
-def kept_share(paragraphs: tuple[str, ...], reference: tuple[str, ...]) -> float:
-    """The share of the reference's words that ``paragraphs`` also holds (1.0 for an empty reference).
-
-    Rows of a data grid ("| cell | cell |") do not count when the reference has other text: trafilatura renders a
-    layout table of teasers that way, and unwrapping it rightly loses them.
-    """
-    prose = tuple(p for p in reference if not p.lstrip().startswith("|")) or reference
-    wanted = _tokens(prose)
-    total = sum(wanted.values())
-    return sum((wanted & _tokens(paragraphs)).values()) / total if total else 1.0
-
-
-def extract_body(root: HtmlElement, url: str) -> tuple[tuple[str, ...], object | None]:
-    """The body paragraphs of the page ``root`` and trafilatura's document for it.
-
-    Each stage of ours must earn its place on this page: pruned of known boilerplate, the page is extracted with
-    trafilatura's balanced settings as it is (the reference), and with ``favor_precision`` once its layout is
-    normalised (layout tables unwrapped, <br><br> split). The normalised, precise result is kept when it holds at
-    least KEEP_SHARE of the reference's words (GRID_KEEP_SHARE when the reference is all grid rows); else the
-    normalised balanced result when it does; else the reference (normalisation made trafilatura see one cell of a
-    multi-cell article). A body shorter than a news brief falls back to trafilatura on the untouched page, in case
-    pruning removed a mislabelled article container.
-    """
-    pruned = copy.deepcopy(root)
-    prune_boilerplate(pruned)
-    laid = copy.deepcopy(root)
-    normalise_layout(laid)
-    prune_boilerplate(laid)
-    reference_document = _run_trafilatura(pruned, url)
-    reference = _body_of(reference_document)
-    spare = copy.deepcopy(laid)
-    document = _run_trafilatura(laid, url, favor_precision=True)
-    paragraphs = _body_of(document)
-    # A reference made only of grid rows is trafilatura reading the whole layout table as data, chrome cells and
-    # all: only a much bigger loss against it means normalisation lost the article.
-    grid = bool(reference) and all(p.lstrip().startswith("|") for p in reference)
-    threshold = GRID_KEEP_SHARE if grid else KEEP_SHARE
-    if kept_share(paragraphs, reference) < threshold:
-        balanced_document = _run_trafilatura(spare, url)
-        balanced = _body_of(balanced_document)
-        if kept_share(balanced, reference) >= threshold:
-            paragraphs, document = balanced, balanced_document
-        else:
-            logger.debug("layout normalisation lost text on %s: trafilatura's reading kept", url)
-            paragraphs, document = reference, reference_document
-    if sum(map(len, paragraphs)) < DEFAULT_MIN_CHARS:
-        fallback = _run_trafilatura(copy.deepcopy(root), url)
-        other = _body_of(fallback)
-        if sum(map(len, other)) > sum(map(len, paragraphs)):
-            return other, fallback
-    return paragraphs, document
+    return bool(find_published(html, url, None))
 
 
 def extract_article(
@@ -312,7 +189,7 @@ def extract_article(
             article (JSON-LD article, og:type article, or an h1 and a date): then SHORT_ARTICLE_MIN_CHARS.
 
     Returns:
-        An ExtractedArticle, or an ExtractionFailure whose reason is one of "not-html", "decode-error",
+        An ExtractedArticle, or an ExtractionFailure whose reason is one of "not-html",
         "challenge-page", "consent-wall", "not-article", "no-text", "too-deep", "parse-error".
     """
     try:
@@ -332,10 +209,7 @@ def _extract(
             (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
         ):
             return ExtractionFailure(url, "not-html", f"binary content starting {head[:8]!r}")
-        try:
-            html = decode_html(html, http_charset)
-        except (UnicodeDecodeError, LookupError) as exc:
-            return ExtractionFailure(url, "decode-error", str(exc)[:500])
+        html = decode_html(html, f"charset={http_charset}" if http_charset else None)
     if not html.strip():
         return ExtractionFailure(url, "no-text", "empty page")
     if "<" not in html[:SNIFF_BYTES * 4]:
@@ -350,7 +224,7 @@ def _extract(
     failure = _failure_from_markers(root, html, url, visible)
     if failure is not None:
         return failure
-    paragraphs, document = extract_body(root, url)
+    paragraphs = extract_body(root, url)
     text_len = sum(len(p) for p in paragraphs)
     if text_len < min_chars and not (text_len >= SHORT_ARTICLE_MIN_CHARS and _is_article_page(root, html, url)):
         if depth:
@@ -362,15 +236,16 @@ def _extract(
     parts = urlsplit(url)
     if parts.path.strip("/") == "" and not parts.query and _looks_like_listing(root, url):
         return ExtractionFailure(url, "not-article", "site home page with teaser headlines")
-    title = find_title(root, url, fallback=(document.title or "") if document is not None else "")
+    metadata = functools.cache(lambda: _trafilatura_metadata(root))  # only when our own readings find nothing
+    title = find_title(root, url, fallback=lambda: metadata().title or "")
     paragraphs = _without_headline(paragraphs, title)
-    author = _author(root, getattr(document, "author", None))
+    author = _author(root, lambda: metadata().author)
     paragraphs = filter_paragraphs(paragraphs, author)
     if not paragraphs:
         return ExtractionFailure(url, "no-text", "no body text left once boilerplate lines were removed")
-    published, published_source = _published(html, url, fetched_at, document)
+    published, published_source = find_published(html, url, fetched_at) or (None, None)
     declared = root.get("lang") or root.get("xml:lang") or meta_content(root, "og:locale", "content-language", "language")
-    language = detect_language(" ".join(paragraphs), declared or getattr(document, "language", None))
+    language = detect_language(" ".join(paragraphs), declared)
     return ExtractedArticle(
         url=url,
         title=title,
@@ -394,13 +269,3 @@ def _without_headline(paragraphs: tuple[str, ...], title: str) -> tuple[str, ...
             return paragraphs[:index] + paragraphs[index + 1:]
     return paragraphs
 
-
-def _published(html: str, url: str, fetched_at: datetime | None, document: object | None) -> tuple[str | None, str | None]:
-    """(date, signal) from crawler.extraction.dates when available, else trafilatura's date."""
-    if find_published is not None:
-        found = find_published(html, url, fetched_at)
-        if found:
-            return found
-        return None, None
-    date = getattr(document, "date", None)
-    return (date, "trafilatura") if date else (None, None)

@@ -59,9 +59,6 @@ TOKEN_SPLIT_RE = re.compile(r"[\s_\-]+")
 ALWAYS_DROP_TAGS = ("figcaption", "template", "button", "svg")
 # Tags that are chrome when small; ASP.NET and some CMSs wrap the whole page in one <form>.
 SMALL_DROP_TAGS = frozenset({"form", "nav", "aside"})
-BLOCK_TAGS = frozenset(
-    ["p", "div", "li", "ul", "ol", "section", "aside", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "tr", "td", "span", "strong", "b", "em"]
-)
 # Containers so big that removing them would remove the article itself.
 MAX_SHARE_OF_PAGE = 0.4
 READ_ALSO_MAX_CHARS = 400
@@ -84,20 +81,6 @@ def _tokens(element: HtmlElement) -> list[str]:
     """The lower-case class and id tokens of ``element``."""
     raw = f"{element.get('class', '')} {element.get('id', '')}".lower()
     return [t for t in TOKEN_SPLIT_RE.split(raw) if t]
-
-
-def is_boilerplate_container(element: HtmlElement) -> bool:
-    """True when the class/id of ``element`` names a page-chrome block (share bar, tags, caption, ...)."""
-    raw = f"{element.get('class', '')} {element.get('id', '')}".lower().strip()
-    if not raw:
-        return False
-    words = raw.split()
-    if any(w in BOILERPLATE_TOKENS for w in words):
-        return True
-    tokens = _tokens(element)
-    if any(t in BOILERPLATE_TOKENS for t in tokens):
-        return True
-    return any(pair in BOILERPLATE_PAIRS for pair in pairwise(tokens))
 
 
 def _matched_tokens(element: HtmlElement) -> set[str]:

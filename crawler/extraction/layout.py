@@ -217,10 +217,12 @@ def _append_paragraph(holder: HtmlElement, parts: list[HtmlElement | str]) -> in
     return 1
 
 
-def normalise_layout(root: HtmlElement) -> None:
-    """Make a legacy page look like a modern one to the extractor: layout tables unwrapped, <br><br> paragraphs."""
-    unwrap_layout_tables(root)
-    split_br_paragraphs(root)
+def normalise_layout(root: HtmlElement) -> int:
+    """Make a legacy page look like a modern one to the extractor: layout tables unwrapped, <br><br> paragraphs.
+
+    Returns how many tables were turned and paragraphs made (0: the page was left as it was).
+    """
+    return unwrap_layout_tables(root) + split_br_paragraphs(root)
 
 
 class _Flattener(HTMLParser):

@@ -6,7 +6,7 @@ import copy
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -291,8 +291,8 @@ def visible_headline(root: HtmlElement, titles: list[str], host: str = "") -> st
     return ""
 
 
-def find_title(root: HtmlElement, url: str, fallback: str = "") -> str:
-    """The headline of the article page ``root``; ``fallback`` (e.g. trafilatura's title) when nothing else."""
+def find_title(root: HtmlElement, url: str, fallback: Callable[[], str] | None = None) -> str:
+    """The headline of the article page ``root``; ``fallback()`` (e.g. trafilatura's title) when nothing else."""
     names = site_names(root, url)
     article = json_ld_article(root) or {}
     headline = article.get("headline") or article.get("name") or ""
@@ -324,5 +324,5 @@ def find_title(root: HtmlElement, url: str, fallback: str = "") -> str:
     if len(headings) == 1 and not _is_site_segment(headings[0], names):
         return headings[0]
     # A page whose only title is the site's name (a blog's own name as its <title>) still has that title.
-    last = fallback or json_title or og_title or head_title
+    last = (fallback() if fallback else "") or json_title or og_title or head_title
     return strip_site_name(last, names) if last else ""

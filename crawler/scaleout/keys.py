@@ -81,3 +81,7 @@ def worker_key(name: str) -> str:
 
 
 WORKER_PATTERN = f"{PREFIX}:worker:*"
+
+# Sorted set: the id of every crawl a coordinator is running, scored by its last heartbeat (Unix time). Workers
+# take work only from crawls heard from recently, so a coordinator that died stops drawing them.
+ACTIVE_CRAWLS = f"{PREFIX}:crawls"

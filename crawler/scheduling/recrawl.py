@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from archive.corpus import history
+from archive.catalogue import lookups
 from archive.catalogue.db import Catalogue, article_id
+from archive.corpus import history
 from archive.errors import NewsArchiveError
 from crawler.config.outlets import Outlet, load_outlets
 from crawler.discovery.urls import canonicalize
@@ -102,16 +103,14 @@ def seeds_with_unlisted(seeds: Path, targets: list[Target], folder: Path) -> Pat
 def find_article(catalogue: Catalogue, url: str, capture_ids: list[int] | None = None) -> dict[str, Any] | None:
     """The article a URL stands for: by this crawl's captures, by id, by URL, by a past capture's URL, or an alias."""
     for cid in reversed(capture_ids or []):
-        rows = list(catalogue.db["articles"].rows_where("capture_id = ?", [cid], limit=1))
-        if rows:
-            return rows[0]
+        found = lookups.article_of_capture(catalogue.db, cid)
+        if found is not None:
+            return found
     row = catalogue.get_article(article_id(url))
     if row is not None:
         return row
-    rows = list(catalogue.db.query(
-        "select a.* from articles a where a.url = ? or a.capture_id in (select id from captures where url = ?) "
-        "limit 1", [url, url]))
-    return rows[0] if rows else catalogue.article_for_url(url)  # an alias (article_aliases)
+    found = lookups.article_by_url_or_capture_url(catalogue.db, url)
+    return found if found is not None else catalogue.article_for_url(url)  # an alias (article_aliases)
 
 
 @dataclass
@@ -155,7 +154,7 @@ class Outcome:
 
 def _chain(catalogue: Catalogue, crawl_id: int, url: str) -> list[dict[str, Any]]:
     """This crawl's captures of ``url`` and of the redirects it led to, in order."""
-    rows = list(catalogue.db["captures"].rows_where("crawl_id = ?", [crawl_id], order_by="id"))
+    rows = lookups.crawl_captures(catalogue.db, crawl_id)
     chain: list[dict[str, Any]] = []
     current = url
     for _ in range(12):
@@ -178,8 +177,7 @@ def outcomes(catalogue: Catalogue, crawl_id: int, targets: list[Target], before:
     out = []
     for t in targets:
         chain = _chain(catalogue, crawl_id, t.url)
-        failures = list(catalogue.db["failures"].rows_where("crawl_id = ? and url in (?, ?)",
-                                                            [crawl_id, t.url, chain[-1]["url"] if chain else t.url]))
+        failures = lookups.crawl_failures(catalogue.db, crawl_id, (t.url, chain[-1]["url"] if chain else t.url))
         if not chain:
             reason = failures[-1]["reason"] + " " + (failures[-1]["detail"] or "") if failures else "no response"
             out.append(Outcome(t.url, t.outlet, "not-fetched", detail=reason.strip()))

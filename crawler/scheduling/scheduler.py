@@ -19,55 +19,24 @@ from typing import Any
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from archive.corpus import history
 from archive.catalogue.db import Catalogue, now_iso
+from archive.corpus import history
 from archive.faults import fault_reason
 from archive.integrity.check import pid_alive
 from crawler.config import defaults
 from crawler.config.outlets import Outlet, load_outlets, parse_interval, select_outlets
 from crawler.scheduling.logs import prune_logs, tail_of
 from crawler.scheduling.orphans import PARENT_ENV
+from crawler.scheduling.timing import first_run, trigger_for
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SCHEDULE = "1h"  # the Outlet.schedule default in crawler.config.outlets
 WATCH_JOB = "watch-edits"
 # crawls that walk an outlet's feeds, sitemaps and listings; a restarted scheduler counts from the last of these
 FULL_CRAWL_TRIGGERS = ("schedule", "cli")
 RUN_HISTORY = 50  # finished runs kept in memory (Scheduler.runs); the catalogue keeps every one
-
-
-
-def trigger_for(schedule: str, start: datetime | None = None) -> BaseTrigger:
-    """The APScheduler trigger of an outlet's ``schedule``: interval ("90s", "30m", "2h", "1d") or 5-field cron."""
-    seconds = parse_interval(schedule)
-    if seconds is not None:
-        if seconds <= 0:
-            raise ValueError(f"schedule {schedule!r}: the interval must be more than zero")
-        return IntervalTrigger(seconds=seconds, start_date=start, timezone=UTC)
-    return CronTrigger.from_crontab(schedule, timezone=UTC)
-
-
-def first_run(schedule: str, last_start: datetime | None, now: datetime) -> datetime:
-    """When an outlet's next crawl is due, given when the last one started: overdue (or never run) means now.
-
-    However many runs were missed while the scheduler was down, the answer is one run, now (coalescing).
-    """
-    if last_start is None:
-        return now
-    seconds = parse_interval(schedule)
-    if seconds is not None:
-        due = last_start + timedelta(seconds=seconds)
-        return max(due, now)
-    cron = CronTrigger.from_crontab(schedule, timezone=UTC)
-    due = cron.get_next_fire_time(None, last_start + timedelta(seconds=1))
-    if due is None:
-        raise ValueError(f"schedule {schedule!r} never fires")
-    return max(due, now)
 
 
 @dataclass(frozen=True)
@@ -83,6 +52,7 @@ class SchedulerConfig:
     watch_every: str | None = "15m"  # how often to re-check due articles for edits; None = never
     backoff: str = history.DEFAULT_BACKOFF_SPEC
     python: str = field(default_factory=lambda: sys.executable)
+    redis_url: str | None = None  # each scheduled crawl is a coordinator of the workers on it (`crawl --redis`)
 
     @property
     def log_keep(self) -> int:
@@ -110,6 +80,8 @@ class SchedulerConfig:
                "--outlet", outlet, "--trigger", "schedule", "-s", f"ARCHIVE_WATCH_BACKOFF={self.backoff}"]
         for item in self.settings:
             cmd += ["-s", item]
+        if self.redis_url:
+            cmd += ["--redis", self.redis_url]
         return cmd
 
     def watch_command(self) -> list[str]:

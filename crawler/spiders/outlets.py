@@ -6,6 +6,7 @@ import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from scrapy import Request, Spider, signals
@@ -13,13 +14,18 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.discovery import parsers as discovery
+from crawler.capture.config import ArchiveConfig
+from crawler.capture.session import ArchiveSession
 from crawler.config.outlets import Outlet, load_outlets, select_outlets
-from crawler.items import PageItem
-from crawler.fetch.limits import BUDGET_REASONS, Limits, is_transient
-from crawler.netguard import classify, installed_resolver
-from crawler.capture.session import ArchiveConfig, session_for
+from crawler.discovery import parsers as discovery
 from crawler.discovery.urls import canonicalize
+from crawler.extensions import archive_session
+from crawler.extraction.decode import decode_html
+from crawler.fetch import backfill
+from crawler.fetch.limits import BUDGET_REASONS, Limits, is_transient
+from crawler.items import PageItem
+from crawler.netguard import classify
+from crawler.resolver import installed_resolver
 
 logger = logging.getLogger(__name__)
 
@@ -37,24 +43,39 @@ class OutletSpider(Spider):
         settings.set("USER_AGENT", config.user_agent, priority="spider")
         settings.set("ROBOTSTXT_USER_AGENT", "newsarchive", priority="spider")
         # per-domain politeness from the outlet config: the downloader reads DOWNLOAD_SLOTS when it starts
-        slots = {}
-        for outlet in select_outlets(load_outlets(config.seeds), list(config.outlets)):
-            for domain in outlet.domains():
-                slots[domain] = {"delay": outlet.download_delay, "concurrency": outlet.concurrency,
-                                 "jitter": 0.5 if outlet.download_delay > 0 else 0.0}
+        outlets = select_outlets(load_outlets(config.seeds), list(config.outlets))
+        slots = {domain: backfill.slot(outlet, settings) for outlet in outlets for domain in outlet.domains()}
         settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+        backfill.apply(settings, outlets)  # CRAWL_BACKFILL (`crawl --backfill`): AutoThrottle off, more at once
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> OutletSpider:
-        """Scrapy entry point: the outlets come from the crawl's session, read once."""
+        """Scrapy entry point: the session, and with it the outlets, come later (see ``session``)."""
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.session = session_for(crawler)
-        spider.outlets = spider.session.outlets
-        spider.allowed_domains = sorted({d for o in spider.outlets for d in o.domains()})
         spider.limits = Limits.from_settings(crawler.settings)
         spider.sitemap_fetches = Counter()
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         return spider
+
+    @cached_property
+    def session(self) -> ArchiveSession:
+        """The crawl's session. Scrapy builds the spider before the extension that opens it
+        (crawler.extensions.ArchiveSessionOwner), so it is read on first use, from ``spider_opened`` on."""
+        return archive_session(self.crawler)
+
+    @property
+    def outlets(self) -> list[Outlet]:
+        """The outlets this crawl covers (the session's, read once from the seeds)."""
+        return self.session.outlets
+
+    @cached_property
+    def allowed_domains(self) -> list[str]:
+        """The outlets' domains (OffsiteMiddleware reads them when the spider opens)."""
+        return sorted(self.outlet_domains())
+
+    def outlet_domains(self) -> set[str]:
+        """Every domain of the crawl's outlets."""
+        return {d for o in self.outlets for d in o.domains()}
 
     async def start(self) -> AsyncIterator[Request]:
         """The first requests of every outlet: feeds, sitemaps, start pages (robots.txt comes with the first)."""
@@ -63,14 +84,14 @@ class OutletSpider(Spider):
 
     def start_requests_for_all(self) -> Iterator[Request]:
         """Every outlet's first requests: what earlier crawls found but did not archive, then discovery."""
-        for row in self.session.catalogue.pending([o.name for o in self.outlets]):
+        for row in self.session.pending_urls([o.name for o in self.outlets]):
             # accepted as an article when it was discovered; its canonical form need not match article_urls
             outlet = self.session.by_name[row["outlet"]]
             request = self._article(row["url"], outlet, matched=True)
             if canonicalize(row["url"], self.session.session_params(outlet.name)) != row["url"]:
                 # its canonical form changed since (a session parameter learned, new URL rules): that form is
                 # the frontier's URL now, so this row is settled rather than left pending for ever
-                self.session.catalogue.settle(row["url"], "done", "canonical form changed")
+                self.session.settle(row["url"], "done", "canonical form changed")
             if request is not None:
                 yield request
         for outlet in self.outlets:
@@ -108,8 +129,7 @@ class OutletSpider(Spider):
         return request
 
     def _refuse(self, outlet: Outlet, url: str, reason: str, detail: str) -> None:
-        self.session.record_failure(outlet.name, url, "discover", reason, detail)
-        self.crawler.stats.inc_value(f"newsarchive/failures/{reason}")
+        self.session.record_failure(outlet.name, url, "discover", reason, detail)  # counted in the stats too
 
     def _article(self, url: str, outlet: Outlet, link: discovery.Link | None = None, *,
                  matched: bool = False) -> Request | None:
@@ -122,7 +142,7 @@ class OutletSpider(Spider):
             return None
         # articles first: a crawl cut short should have archived articles, not only listings
         request = self._request(url, outlet, self.parse_article, kind="article", priority=10, link=link)
-        status = self.session.catalogue.discover(request.url, outlet.name, "article", self.session.crawl_id)
+        status = self.session.discover(request.url, outlet.name, "article")
         if status != "pending":
             # archived (or refused) by an earlier crawl: edits are caught by the age-based re-checks
             # (`recrawl --due`), so discovery does not fetch every known article again
@@ -222,19 +242,20 @@ class OutletSpider(Spider):
             self.session.record_failure(outlet, response.url, "extract", "not-html",
                                         response.headers.get("Content-Type", b"").decode("latin-1"),
                                         response.meta.get("capture_id"))
-            self.session.catalogue.settle(frontier_url, "done", "not-html")
+            self.session.settle(frontier_url, "done", "not-html")
             return
-        yield PageItem(outlet=outlet, url=response.url, html=response.text,
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        yield PageItem(outlet=outlet, url=response.url, html=decode_html(response.body, content_type),
                        capture_id=response.meta.get("capture_id"), listed_date=response.meta.get("listed_date"),
                        request_url=frontier_url)
 
     def _seen_unchanged(self, url: str, frontier_url: str) -> bool:
         """Touch the stored article of an unchanged page; False when there is none (extract it then)."""
-        row = self.session.catalogue.article_for_url(url)
+        row = self.session.article_for_url(url)
         if row is None:
             return False
-        self.session.catalogue.touch_article(row["id"], datetime.now(UTC).isoformat(timespec="seconds"))
-        self.session.catalogue.settle(frontier_url, "done")
+        self.session.touch_article(row["id"], datetime.now(UTC).isoformat(timespec="seconds"))
+        self.session.settle(frontier_url, "done")
         self.session.count(row["outlet"], "articles_unchanged")
         return True
 
@@ -258,9 +279,8 @@ class OutletSpider(Spider):
             if kind == "article":
                 self._seen_unchanged(url, meta.get("frontier_url", url))
             return
-        self.session.record_failure(outlet, url, "fetch", reason, detail, capture_id)
-        self.crawler.stats.inc_value(f"newsarchive/failures/{reason}")
+        self.session.record_failure(outlet, url, "fetch", reason, detail, capture_id)  # counted in the stats too
         if kind == "article" and reason not in BUDGET_REASONS:
             # permanent refusals settle the URL; transient ones stay pending for a few crawls, then fail
-            self.session.catalogue.settle(meta.get("frontier_url", url),
+            self.session.settle(meta.get("frontier_url", url),
                                           "retry" if is_transient(reason) else "done", reason)

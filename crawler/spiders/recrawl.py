@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,13 +28,17 @@ class RecrawlSpider(OutletSpider):
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> RecrawlSpider:
-        """Scrapy entry point: the targets come from the settings; their hosts are allowed even off-outlet."""
+        """Scrapy entry point: the targets come from the settings."""
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.targets = [(str(u), str(o)) for u, o in crawler.settings.getlist("RECRAWL_TARGETS")]
         spider.conditional = crawler.settings.getbool("RECRAWL_CONDITIONAL", False)
-        hosts = {urlsplit(u).hostname for u, _ in spider.targets}
-        spider.allowed_domains = sorted(set(spider.allowed_domains) | {h for h in hosts if h})
         return spider
+
+    @cached_property
+    def allowed_domains(self) -> list[str]:
+        """The outlets' domains and the targets' hosts (a target is fetched even off its outlet)."""
+        hosts = {urlsplit(u).hostname for u, _ in self.targets}
+        return sorted(self.outlet_domains() | {h for h in hosts if h})
 
     async def start(self) -> AsyncIterator[Request]:
         """One request per target, never filtered as a duplicate; conditional when asked."""

@@ -9,7 +9,9 @@ from typing import Any
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
+from archive.catalogue import reading
 from crawler.web.charts import colour, mentions_per_week_svg
+from crawler.web.reads import read
 
 logger = logging.getLogger(__name__)
 
@@ -17,27 +19,13 @@ TOP_TERMS = 12  # terms offered per category
 TOP_TERMS_TTL = 300.0  # seconds the list of most-named terms is kept: counting them reads the whole index
 _top_cache: dict[str, tuple[float, list[dict[str, Any]]]] = {}
 
-WEEKLY_SQL = """
-select week, outlet, count(*) as articles, sum(count) as occurrences
-from mentions where term = :term{relevant}
-group by week, outlet"""
-
-
-TOP_SQL = """
-select category, term, articles from (
-  select category, term, count(*) as articles,
-    row_number() over (partition by category order by count(*) desc, term) as n
-  from mentions group by category, term)
-where n <= :top order by category, articles desc"""
-
-
 async def top_terms(db: Any, key: str) -> list[dict[str, Any]]:
     """The most-named terms of each category (cached for ``TOP_TERMS_TTL`` seconds per database)."""
     now = time.monotonic()
     cached = _top_cache.get(key)
     if cached and now - cached[0] < TOP_TERMS_TTL:
         return cached[1]
-    rows = [dict(r) for r in (await db.execute(TOP_SQL, {"top": TOP_TERMS})).rows]
+    rows = await read(db, reading.top_mentioned_terms, TOP_TERMS)
     _top_cache[key] = (now, rows)
     return rows
 
@@ -72,8 +60,7 @@ async def mentions_page(datasette: Any, request: Any) -> Response:
     if not term and terms:
         term = max(terms, key=lambda r: r["articles"])["term"]
     relevant = request.args.get("relevant") == "1"
-    where = " and relevant = 1" if relevant else ""
-    weekly = (await db.execute(WEEKLY_SQL.format(relevant=where), {"term": term})).rows
+    weekly = await read(db, reading.weekly_mentions, term, relevant_only=relevant)
     per_outlet = _per_outlet(weekly)
     by_category: dict[str, list[dict[str, Any]]] = {}
     for r in terms:

@@ -9,13 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from warcio.archiveiterator import ArchiveIterator
-
 from archive.errors import ArchiveIntegrityError
+from archive.warc.reader import GZIP_MAGIC, first_record
 
 logger = logging.getLogger(__name__)
 
-GZIP_MAGIC = b"\x1f\x8b"
 #: Never read more than this for one record (a pointer with a huge length is a corrupt row, not a page); the crawl
 #: refuses pages over 32 MiB (DOWNLOAD_MAXSIZE), so a real record is well under it.
 MAX_RECORD_BYTES = 64 * 1024 * 1024
@@ -51,20 +49,7 @@ def warc_path(data_dir: Path, warc_file: str) -> Path:
 
 def record_bytes(data_dir: Path, warc_file: str, offset: int, length: int) -> bytes:
     """The exact bytes ``warc_file[offset:offset+length]``: one gzip member holding one WARC record."""
-    if offset < 0 or length <= 0 or length > MAX_RECORD_BYTES:
-        raise ArchiveIntegrityError(f"bad WARC pointer {warc_file}@{offset}+{length}")
-    path = warc_path(data_dir, warc_file)
-    try:
-        with open(path, "rb") as fh:
-            fh.seek(offset)
-            data = fh.read(length)
-    except FileNotFoundError:
-        raise ArchiveIntegrityError(f"WARC file {path} is missing") from None
-    if len(data) != length:
-        raise ArchiveIntegrityError(f"{path} ends before {offset}+{length} (got {len(data)} bytes)")
-    if not data.startswith(GZIP_MAGIC):
-        raise ArchiveIntegrityError(f"{path}@{offset} is not the start of a gzip member")
-    return data
+    return b"".join(iter_record_bytes(data_dir, warc_file, offset, length))
 
 
 def parse_response(member: bytes, max_body: int = MAX_REPLAY_BYTES) -> ArchivedResponse:
@@ -72,18 +57,18 @@ def parse_response(member: bytes, max_body: int = MAX_REPLAY_BYTES) -> ArchivedR
 
     The body is inflated a chunk at a time and never past ``max_body`` bytes (TooLargeToReplay beyond it).
     """
-    for record in ArchiveIterator(io.BytesIO(member)):
-        if record.rec_type != "response" or record.http_headers is None:
-            raise ArchiveIntegrityError(f"record is a {record.rec_type!r} record, not an HTTP response")
-        body = _read_capped(record.content_stream(), max_body)
-        return ArchivedResponse(
-            target_uri=record.rec_headers.get_header("WARC-Target-URI") or "",
-            record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
-            status=int(record.http_headers.get_statuscode() or 0),
-            content_type=record.http_headers.get_header("Content-Type") or "application/octet-stream",
-            body=body,
-        )
-    raise ArchiveIntegrityError("no WARC record in these bytes")
+    record = first_record(io.BytesIO(member))
+    if record is None:
+        raise ArchiveIntegrityError("no WARC record in these bytes")
+    if record.rec_type != "response" or record.http_headers is None:
+        raise ArchiveIntegrityError(f"record is a {record.rec_type!r} record, not an HTTP response")
+    return ArchivedResponse(
+        target_uri=record.rec_headers.get_header("WARC-Target-URI") or "",
+        record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
+        status=int(record.http_headers.get_statuscode() or 0),
+        content_type=record.http_headers.get_header("Content-Type") or "application/octet-stream",
+        body=_read_capped(record.content_stream(), max_body),
+    )
 
 
 def _read_capped(stream: Any, limit: int) -> bytes:
@@ -110,13 +95,12 @@ def iter_record_bytes(data_dir: Path, warc_file: str, offset: int, length: int) 
         raise ArchiveIntegrityError(f"WARC file {path} is missing") from None
     with fh:
         fh.seek(offset)
-        if fh.read(2) != GZIP_MAGIC:
-            raise ArchiveIntegrityError(f"{path}@{offset} is not the start of a gzip member")
-        fh.seek(offset)
         left = length
         while left:
             chunk = fh.read(min(CHUNK, left))
             if not chunk:
-                raise ArchiveIntegrityError(f"{path} ends before {offset}+{length}")
+                raise ArchiveIntegrityError(f"{path} ends before {offset}+{length} (got {length - left} bytes)")
+            if left == length and not chunk.startswith(GZIP_MAGIC):
+                raise ArchiveIntegrityError(f"{path}@{offset} is not the start of a gzip member")
             left -= len(chunk)
             yield chunk

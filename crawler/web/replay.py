@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from archive.catalogue.reading import replay_pointer
 from archive.errors import ArchiveIntegrityError
 from crawler.web.records import CHUNK, TooLargeToReplay, parse_response, record_bytes
 
@@ -25,20 +25,9 @@ REPLAY_CSP = ("sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inl
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
-def _capture_row(db_path: Path, capture_id: int) -> tuple[str, int, int, str] | None:
-    """(warc_file, offset, length, record_type) of a capture, read on a read-only connection."""
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
-        row = conn.execute("select warc_file, warc_offset, warc_length, record_type from captures where id = ?",
-                           [capture_id]).fetchone()
-    finally:
-        conn.close()
-    return tuple(row) if row and row[0] else None  # type: ignore[return-value]
-
-
 def load_capture(db_path: Path, data_dir: Path, capture_id: int) -> tuple[int, str, bytes]:
     """(HTTP status to answer, content type, body) for ``/capture/<id>``."""
-    row = _capture_row(db_path, capture_id)
+    row = replay_pointer(db_path, capture_id)
     if row is None:
         return 404, "text/plain; charset=utf-8", b"No such capture."
     warc_file, offset, length, record_type = row

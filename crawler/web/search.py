@@ -13,16 +13,16 @@ from urllib.parse import urlencode
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
+from archive.catalogue import searching
 from archive.corpus.search import fts_query, highlight_html, query_terms, snippet_html
 from crawler.web.cells import isolate
+from crawler.web.reads import read
 
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
-#: Hits ranked by bm25 at most: the most recently archived ones (see results_sql).
+#: Hits ranked by bm25 at most: the most recently archived ones (see archive.catalogue.searching.results_sql).
 RANK_WINDOW = 5_000
-#: bm25 weights of the FTS columns (title, text, search_text): a hit in the headline counts most.
-BM25 = "bm25(10.0, 1.0, 2.0)"
 _DAY_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -63,25 +63,10 @@ class SearchRequest:
                    relevant=(args.get("relevant") or "") in ("1", "on", "true"),
                    language=(args.get("language") or "").strip(), page=page, errors=errors, **dates)
 
-    def where(self) -> tuple[str, dict[str, Any]]:
-        """The SQL conditions on ``article_facets s`` (besides the match) and their parameters."""
-        clauses, params = [], {}
-        if self.outlet:
-            clauses.append("s.outlet = :outlet")
-            params["outlet"] = self.outlet
-        if self.since:
-            clauses.append("s.published >= :since")
-            params["since"] = self.since
-        if self.until:
-            # "2019-08" must keep 2019-08-31T23:00: compare the same number of characters
-            clauses.append("substr(s.published, 1, length(:until)) <= :until")
-            params["until"] = self.until
-        if self.relevant:
-            clauses.append("s.relevant = 1")
-        if self.language:
-            clauses.append("s.language = :language")
-            params["language"] = self.language
-        return "".join(f" and {c}" for c in clauses), params
+    def facets(self) -> searching.Facets:
+        """The filters of this search, for the catalogue's search queries."""
+        return searching.Facets(outlet=self.outlet, since=self.since, until=self.until, relevant=self.relevant,
+                                language=self.language)
 
     def query_string(self, **changes: Any) -> str:
         """This search as a query string, with ``changes`` applied (empty values left out)."""
@@ -91,70 +76,23 @@ class SearchRequest:
         return urlencode({k: v for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)})
 
 
-def results_sql(where: str, *, windowed: bool = True) -> str:
-    """Ranked hits of one page, best first, among the ``RANK_WINDOW`` most recently archived hits.
-
-    bm25 is computed for every row it ranks (FTS5 has no top-k pruning): 5-15 µs a row here, so ranking all
-    190,000 hits of a word found in nearly every article takes one to three seconds. So the newest
-    ``RANK_WINDOW`` hits are ranked: FTS5 walks its rowids newest first without sorting, the lowest rowid of
-    the window becomes a ``rowid >=`` bound that FTS5 applies itself (the "bound" join, see EXPLAIN QUERY
-    PLAN: ``INDEX 32:rM3>``), and only the rows above it are scored. A query with fewer hits is ranked in full.
-    """
-    # CROSS JOIN keeps the FTS table the outer loop: looked up the other way round, every facet row would cost an
-    # FTS rowid lookup (seconds on a large catalogue)
-    join = " cross join article_facets s on s.article_rowid = f.rowid" if where else ""
-    if not windowed:  # few enough hits: rank them all, in one pass
-        return f"""
-        with hits as (
-          select f.rowid as rowid, f.rank as rank from articles_fts f{join}
-          where f.articles_fts match :match and f.rank match '{BM25}'{where}
-          order by f.rank limit :limit offset :offset)
-        select a.id, a.title, a.outlet, a.published, a.relevant, a.relevance_score, a.language, a.url,
-          a.text, hits.rank
-        from hits join articles a on a.rowid = hits.rowid
-        order by hits.rank"""
-    return f"""
-        with recent as (
-          select f.rowid as rowid from articles_fts f cross join article_facets s on s.article_rowid = f.rowid
-          where f.articles_fts match :match{where}
-          order by f.rowid desc limit :window),
-        bound as (select coalesce(min(rowid), 0) as lo from recent),
-        hits as (
-          select f.rowid as rowid, f.rank as rank from bound cross join articles_fts f{join}
-          where f.articles_fts match :match and f.rank match '{BM25}' and f.rowid >= bound.lo{where}
-          order by f.rank limit :limit offset :offset)
-        select a.id, a.title, a.outlet, a.published, a.relevant, a.relevance_score, a.language, a.url,
-          a.text, hits.rank
-        from hits join articles a on a.rowid = hits.rowid
-        order by hits.rank"""
-
-
-COUNTS_SQL = """
-    select s.outlet as outlet, s.month as month, count(*) as n
-    from articles_fts f cross join article_facets s on s.article_rowid = f.rowid
-    where f.articles_fts match :match{where}
-    group by s.outlet, s.month"""
-
-
 async def run_search(db: Any, search: SearchRequest) -> dict[str, Any]:
     """Hits of one page, the total, and the counts per outlet and per month (one pass over the hits)."""
     match = search_match(search.q)
-    where, params = search.where()
-    params = {**params, "match": match}
+    facets = search.facets()
     per_outlet: Counter[str] = Counter()
     per_month: Counter[str] = Counter()
-    for r in (await db.execute(COUNTS_SQL.format(where=where), params)).rows:
+    for r in await read(db, searching.hit_counts, match, facets):
         per_outlet[r["outlet"] or "?"] += r["n"]
         per_month[r["month"] or "undated"] += r["n"]
     total = sum(per_outlet.values())
     # the window's newest-first walk is cheap when most hits pass the filters, and a full walk when few do: so
     # a search whose hits (the counts just gave their number) fit the window is ranked whole instead
-    sql = results_sql(where, windowed=total > RANK_WINDOW)
-    rows = (await db.execute(sql, {**params, "window": RANK_WINDOW, "limit": PAGE_SIZE,
-                                   "offset": (search.page - 1) * PAGE_SIZE})).rows if total else []
+    rows = await read(db, searching.ranked_hits, match, facets, window=RANK_WINDOW, limit=PAGE_SIZE,
+                      offset=(search.page - 1) * PAGE_SIZE, windowed=total > RANK_WINDOW) if total else []
     terms = query_terms(search.q)
     # dates, numbers and Latin words inside the right-to-left hit are isolated, as everywhere else (cells.isolate)
-    hits = [{**dict(r), "title_html": Markup(highlight_html(r["title"], terms, render=isolate)),
+    hits = [{**r, "title_html": Markup(highlight_html(r["title"], terms, render=isolate)),
              "snippet_html": Markup(snippet_html(r["text"], terms, render=isolate)), "rank": -r["rank"]}
             for r in rows]
     return {"hits": hits, "total": total, "ranked": min(total, RANK_WINDOW), "per_outlet": sorted(per_outlet.items()),
@@ -171,9 +109,7 @@ async def _languages(db: Any) -> list[str]:
     cached = _languages_cache.get(str(db.path))
     if cached and now - cached[0] < LANGUAGES_TTL:
         return cached[1]
-    rows = (await db.execute(
-        "select distinct language from article_facets where language is not null order by language")).rows
-    _languages_cache[str(db.path)] = (now, [r["language"] for r in rows])
+    _languages_cache[str(db.path)] = (now, await read(db, searching.article_languages))
     return _languages_cache[str(db.path)][1]
 
 
@@ -196,7 +132,7 @@ async def search_page(datasette: Any, request: Any) -> Response:
     conf = PluginSettings.from_datasette(datasette)
     db = datasette.get_database(conf.database)
     search = SearchRequest.from_args(request.args)
-    outlets = [r["name"] for r in (await db.execute("select name from outlets order by name")).rows]
+    outlets = await read(db, searching.outlet_names)
     languages = await _languages(db)
     found = await run_search(db, search) if search.q else {"hits": [], "total": 0, "ranked": 0, "per_outlet": [],
                                                            "per_month": []}

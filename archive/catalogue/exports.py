@@ -1,0 +1,106 @@
+"""Catalogue reads for exports: the corpus rows with their provenance and versions, a crawl's WARC files and pages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import sqlite_utils
+
+logger = logging.getLogger(__name__)
+
+_ARTICLES_SQL = """
+select a.id, a.seq, a.url, a.outlet, coalesce(o.display_name, a.outlet) as outlet_name, a.title, a.text,
+       a.published, a.author, a.language, a.relevant, a.relevance_score, a.matched_terms, a.first_seen,
+       a.last_seen, c.fetched_at as captured_at, c.status as http_status, c.warc_file, c.warc_offset,
+       c.warc_length, c.warc_record_id, c.payload_digest, a.text_file, a.versions
+from articles a
+left join captures c on c.id = a.capture_id
+left join outlets o on o.name = a.outlet
+{where}
+order by a.seq is null, a.seq, a.first_seen, a.id
+"""
+_VERSIONS_SQL = """
+select v.article_id, v.version, v.first_seen, v.title, v.published, v.text_digest, v.changed, c.warc_file,
+       c.warc_offset, c.warc_record_id
+from article_versions v left join captures c on c.id = v.capture_id
+where v.article_id in ({marks})
+order by v.article_id, v.version
+"""
+
+
+def _where(relevant_only: bool, outlets: tuple[str, ...], since: str | None) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if relevant_only:
+        clauses.append("a.relevant = 1")
+    if outlets:
+        clauses.append(f"a.outlet in ({', '.join('?' for _ in outlets)})")
+        params += list(outlets)
+    if since:
+        # articles without a publication date are placed by when they were first archived
+        clauses.append("coalesce(nullif(a.published, ''), a.first_seen) >= ?")
+        params.append(since)
+    return ("where " + " and ".join(clauses) if clauses else ""), params
+
+
+def export_article_batches(db: sqlite_utils.Database, *, relevant_only: bool = False, outlets: tuple[str, ...] = (),
+                           since: str | None = None, batch: int = 2000) -> Iterator[list[dict[str, Any]]]:
+    """The articles to export with their current capture's provenance, in corpus order, ``batch`` rows at a time.
+
+    ``since`` compares with the publication date, or the first-seen date of an article without one.
+    """
+    where, params = _where(relevant_only, outlets, since)
+    cursor = db.execute(_ARTICLES_SQL.format(where=where), params)
+    names = [d[0] for d in cursor.description]
+    while rows := cursor.fetchmany(batch):
+        yield [dict(zip(names, r, strict=True)) for r in rows]
+
+
+def versions_with_provenance(db: sqlite_utils.Database, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each article's versions (oldest first) with the WARC record they came from, by article id."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    cursor = db.execute(_VERSIONS_SQL.format(marks=", ".join("?" for _ in ids)), ids)
+    names = [d[0] for d in cursor.description]
+    for values in cursor:
+        row = dict(zip(names, values, strict=True))
+        found.setdefault(row.pop("article_id"), []).append(row)
+    return found
+
+
+def known_outlets(db: sqlite_utils.Database) -> set[str]:
+    """Every outlet name the catalogue knows: configured outlets and those that have articles."""
+    return {r[0] for r in db.execute("select name from outlets")} | \
+        {r[0] for r in db.execute("select distinct outlet from articles")}
+
+
+def outlet_display_names(db: sqlite_utils.Database) -> dict[str, str]:
+    """Each configured outlet's display name (None when it has none), by short name."""
+    return dict(db.execute("select name, display_name from outlets").fetchall())
+
+
+def crawl_row(db: sqlite_utils.Database, crawl_id: int) -> dict[str, Any]:
+    """The ``crawls`` row with this id (sqlite_utils ``NotFoundError`` when there is none)."""
+    return dict(db["crawls"].get(crawl_id))
+
+
+def crawl_warc_files(db: sqlite_utils.Database, crawl_id: int) -> set[str]:
+    """The WARC files (relative to the data folder) of a crawl's captures and of the records its revisits refer to."""
+    names = {r["warc_file"] for r in db.query(
+        "select distinct warc_file from captures where crawl_id = ? and warc_file is not null", [crawl_id])}
+    names |= {r["warc_file"] for r in db.query(
+        "select distinct o.warc_file from captures c join captures o on o.id = c.refers_to "
+        "where c.crawl_id = ? and o.warc_file is not null", [crawl_id])}
+    return names
+
+
+def archived_article_pages(db: sqlite_utils.Database, crawl_id: int | None = None) -> list[dict[str, Any]]:
+    """``url, fetched_at, title, text`` of each article's archived capture (of one crawl), oldest capture first."""
+    sql = ("select c.url, c.fetched_at, a.title, a.text from articles a join captures c on c.id = a.capture_id "
+           "where c.warc_file is not null")
+    params: list[object] = []
+    if crawl_id is not None:
+        sql += " and c.crawl_id = ?"
+        params.append(crawl_id)
+    return list(db.query(sql + " order by c.fetched_at", params))

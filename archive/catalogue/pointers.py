@@ -1,0 +1,58 @@
+"""Catalogue reads for the archive check and crash recovery: WARC pointers of captures, text files, crawl uids."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import sqlite_utils
+
+logger = logging.getLogger(__name__)
+
+# The capture columns a WARC pointer is checked with (archive.integrity.inventory.pointer_mismatch).
+POINTER_COLUMNS = (
+    "id, crawl_id, url, warc_file, warc_offset, warc_length, warc_record_id, record_type, payload_digest"
+)
+
+
+def capture_pointers(db: sqlite_utils.Database, *, archived_only: bool = False) -> list[dict[str, Any]]:
+    """Every capture's WARC pointer (``POINTER_COLUMNS``) by id; with ``archived_only``, those with a WARC file."""
+    where = " where warc_file is not null" if archived_only else ""
+    return list(db.query(f"select {POINTER_COLUMNS} from captures{where} order by id"))
+
+
+def indexed_positions(db: sqlite_utils.Database) -> set[tuple[str, int]]:
+    """``(warc_file, warc_offset)`` of every capture row that points into a WARC file."""
+    return {(r["warc_file"], r["warc_offset"]) for r in db.query(
+        "select warc_file, warc_offset from captures where warc_file is not null")}
+
+
+def crawl_ids_by_uid(db: sqlite_utils.Database) -> dict[str, int]:
+    """Each crawl's row id by its uid (the ``crawl-id`` of its WARCs' warcinfo)."""
+    return {r["uid"]: r["id"] for r in db.query("select id, uid from crawls")}
+
+
+def outlet_domains(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """``name, domains`` (comma-separated) of every outlet, by name."""
+    return list(db.query("select name, domains from outlets order by name"))
+
+
+def capture_with_record_id(db: sqlite_utils.Database, record_id: str) -> int | None:
+    """The id of the capture row of WARC record ``record_id``, or None."""
+    rows = list(db.query("select id from captures where warc_record_id = ? limit 1", [record_id]))
+    return int(rows[0]["id"]) if rows else None
+
+
+def latest_response_with_digest(db: sqlite_utils.Database, url: str, payload_digest: str | None) -> int | None:
+    """The id of the newest response capture of ``url`` with this payload digest (what a revisit refers to)."""
+    rows = list(db.query(
+        "select id from captures where url = ? and payload_digest = ? and record_type = 'response' "
+        "order by id desc limit 1", [url, payload_digest]))
+    return int(rows[0]["id"]) if rows else None
+
+
+def text_file_rows(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Article rows that have a text file or should have one (relevant), in file order."""
+    return list(db.query(
+        "select id, seq, title, text, relevant, text_file from articles where text_file is not null or relevant = 1 "
+        "order by seq, id"))

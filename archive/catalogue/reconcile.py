@@ -1,0 +1,78 @@
+"""The end-of-crawl history step: version diffs, deletion and return events, re-check plans (archive.corpus.history)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlite_utils
+
+from archive.catalogue.transactions import immediate
+from archive.corpus import history
+
+logger = logging.getLogger(__name__)
+
+
+def _article(db: sqlite_utils.Database, aid: str) -> dict[str, Any] | None:
+    rows = list(db["articles"].rows_where("id = ?", [aid]))
+    return rows[0] if rows else None
+
+
+def reconcile_history(db: sqlite_utils.Database, crawl_id: int | None = None,
+                      backoff: tuple[history.DeltaRule, ...] = history.DEFAULT_BACKOFF) -> dict[str, int]:
+    """After a crawl: diff new versions, record deletions (404/410) and returns, plan re-checks of new articles.
+
+    Returns how many of each it did: diffs, deleted, returned, watched.
+    """
+    done = {"diffs": 0, "deleted": 0, "returned": 0, "watched": 0}
+    with immediate(db):
+        for v in list(db.query("select * from article_versions where version > 1 and diff is null")):
+            prev = list(db["article_versions"].rows_where(
+                "article_id = ? and version < ?", [v["article_id"], v["version"]], order_by="version desc",
+                limit=1))
+            if not prev:
+                continue
+            old, new = history.Snapshot.from_row(prev[0]), history.Snapshot.from_row(v)
+            db["article_versions"].update(v["id"], {
+                "diff": history.readable_diff(old, new, old_label=f"version {prev[0]['version']}",
+                                              new_label=f"version {v['version']}"),
+                "changed": ",".join(history.changed_fields(old, new))})
+            done["diffs"] += 1
+        if crawl_id is not None:
+            # in capture order, so a 404 then a 200 in one crawl is a deletion then a return; a full 200 is
+            # left to save_article (below): only extraction can tell a real page from a "removed" notice
+            seen = db.query(
+                "select c.id, c.url, c.status, c.fetched_at, c.record_type, a.id as aid from captures c "
+                "join articles a on a.url = c.url or a.capture_id in "
+                "(select id from captures where url = c.url and status = 200) "
+                "where c.crawl_id = ? and (c.status in (404, 410) or c.record_type = 'revisit') order by c.id",
+                [crawl_id])
+            for g in list(seen):
+                current = _article(db, g["aid"]) or {}
+                kind = history.status_event(current.get("status"), g["status"])
+                if kind is None:
+                    continue
+                db["articles"].update(g["aid"], {"status": "deleted" if kind == "deleted" else "live"})
+                db["article_events"].insert({
+                    "article_id": g["aid"], "kind": kind, "url": g["url"], "at": g["fetched_at"],
+                    "crawl_id": crawl_id, "capture_id": g["id"], "http_status": g["status"], "detail": ""})
+                done[kind] += 1
+        # save_article marks an article live whenever it is extracted again: after a deletion, that is a return
+        back = db.query(
+            "select a.id, a.url, a.last_seen, a.capture_id from articles a join article_events e on e.id = "
+            "(select id from article_events where article_id = a.id order by at desc, id desc limit 1) "
+            "where e.kind = 'deleted' and a.status = 'live' and a.last_seen >= e.at")
+        for b in list(back):
+            db["article_events"].insert({
+                "article_id": b["id"], "kind": "returned", "url": b["url"], "at": b["last_seen"],
+                "crawl_id": crawl_id, "capture_id": b["capture_id"], "http_status": 200, "detail": ""})
+            done["returned"] += 1
+        now = datetime.now(timezone.utc)
+        for a in list(db.query("select id, first_seen, published from articles where watch is null")):
+            due = history.next_check(history.article_born(a["first_seen"], a["published"]), now, backoff)
+            db["articles"].update(a["id"], {
+                "watch": "watching" if due else "done",
+                "next_check_at": due.isoformat(timespec="seconds") if due else None})
+            done["watched"] += 1 if due else 0
+    return done

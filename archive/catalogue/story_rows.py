@@ -1,0 +1,75 @@
+"""Catalogue rows of stories: LSH band keys, band candidates, story membership and each story's summary row.
+
+The grouping itself (shingles, MinHash, the similarity rules) is archive.corpus.stories; this module holds its SQL.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import sqlite_utils
+
+logger = logging.getLogger(__name__)
+
+
+def story_id_taken(db: sqlite_utils.Database, story_id: str) -> bool:
+    """True when a story row with this id exists."""
+    return bool(list(db.query("select 1 from stories where id = ?", [story_id])))
+
+
+def refresh_story(db: sqlite_utils.Database, story_id: str) -> None:
+    """Recompute a story's row from its articles (counts, first seen, title of its first article); drop it if empty."""
+    rows = list(db.query(
+        "select count(*) as articles, count(distinct outlet) as outlets, min(first_seen) as first_seen, "
+        "max(last_seen) as last_seen, min(published) as published, sum(relevant) as relevant "
+        "from articles where story_id = ?", [story_id]))
+    agg = rows[0]
+    if not agg["articles"]:
+        db.execute("delete from stories where id = ?", [story_id])
+        return
+    first = next(db.query(
+        "select id, title from articles where story_id = ? order by first_seen, seq is null, seq, id limit 1",
+        [story_id]))
+    db["stories"].upsert({
+        "id": story_id, "first_seen": agg["first_seen"], "last_seen": agg["last_seen"],
+        "published": agg["published"], "articles": agg["articles"], "outlets": agg["outlets"],
+        "relevant_articles": agg["relevant"] or 0, "title": first["title"], "first_article": first["id"],
+    }, pk="id")
+
+
+def band_candidates(db: sqlite_utils.Database, article_id: str, keys: list[int]) -> list[dict[str, Any]]:
+    """Other articles sharing at least one LSH band key, with their story and body; most shared bands first."""
+    if not keys:
+        return []
+    marks = ", ".join("?" for _ in keys)
+    return list(db.query(
+        f"select a.id, a.story_id, a.text, a.first_seen, count(*) as bands from story_bands b "
+        f"join articles a on a.id = b.article_id where b.band in ({marks}) and b.article_id != ? "
+        f"and a.story_id is not null group by a.id order by bands desc, a.first_seen, a.id",
+        [*keys, article_id]))
+
+
+def article_body(db: sqlite_utils.Database, article_id: str) -> dict[str, Any] | None:
+    """``id, text, story_id`` of one article, or None."""
+    rows = list(db.query("select id, text, story_id from articles where id = ?", [article_id]))
+    return rows[0] if rows else None
+
+
+def replace_bands(db: sqlite_utils.Database, article_id: str, keys: Iterable[int]) -> None:
+    """Store the article's LSH band keys in place of its old ones."""
+    db.execute("delete from story_bands where article_id = ?", [article_id])
+    db["story_bands"].insert_all([{"band": k, "article_id": article_id} for k in keys])
+
+
+def story_has_others(db: sqlite_utils.Database, story_id: str, article_id: str) -> bool:
+    """True when story ``story_id`` holds an article other than ``article_id``."""
+    return bool(list(db.query("select 1 from articles where story_id = ? and id != ? limit 1",
+                              [story_id, article_id])))
+
+
+def set_article_story(db: sqlite_utils.Database, article_id: str, story_id: str, matched: str | None,
+                      score: float | None) -> None:
+    """Put an article in a story, with the article it matched and their resemblance."""
+    db["articles"].update(article_id, {"story_id": story_id, "story_match": matched, "story_score": score})

@@ -1,0 +1,156 @@
+"""How the local writer stores a batch of operations: WARC records, one fsync, then one catalogue transaction.
+
+Runs on the writer thread (crawler.capture.writer), which owns the session's WARC file and catalogue connection.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from archive.catalogue.db import capture_id_of
+from archive.catalogue.transactions import batch
+from archive.faults import as_fault
+from archive.records import WarcLocation
+from archive.warc.writer import warc_date
+from crawler.capture.operations import (
+    ArticleOp,
+    CaptureOp,
+    CaptureRef,
+    FailureOp,
+    FrontierOp,
+    SettleOp,
+    TouchOp,
+)
+
+if TYPE_CHECKING:
+    from crawler.capture.session import ArchiveSession
+
+logger = logging.getLogger(__name__)
+
+KNOWN_IDS = 50_000  # record id -> capture id pairs kept in memory; older ones are looked up by warc_record_id
+
+
+class CaptureIds:
+    """Capture ids by WARC-Record-ID: the rows this writer stored recently, else a catalogue lookup."""
+
+    def __init__(self, limit: int = KNOWN_IDS):
+        self.limit = limit
+        self._ids: OrderedDict[str, int] = OrderedDict()
+
+    def add(self, record_id: str, capture_id: int) -> None:
+        """Remember the id a record's row got."""
+        self._ids[record_id] = capture_id
+        if len(self._ids) > self.limit:
+            self._ids.popitem(last=False)
+
+    def resolve(self, db: Any, ref: CaptureRef) -> int | None:
+        """The capture id ``ref`` stands for (an id already, or a WARC-Record-ID), or None when unknown."""
+        if ref is None or isinstance(ref, int):
+            return ref
+        if ref in self._ids:
+            return self._ids[ref]
+        return capture_id_of(db, ref)
+
+
+def write_record(session: ArchiveSession, op: CaptureOp) -> WarcLocation:
+    """Write one exchange's WARC records (a revisit when the op names a prior capture) under the op's record id."""
+    warc = session.warc
+    session.preset_record_id(op.record_id)
+    ex, prior = op.exchange, op.prior
+    if prior is None:
+        return warc.write_exchange(ex)
+    return warc.write_revisit(
+        ex, refers_to_uri=prior["url"], refers_to_record_id=prior["warc_record_id"],
+        refers_to_date=warc_date(datetime.fromisoformat(prior["fetched_at"])),
+        payload_digest=prior["payload_digest"], profile=op.profile)
+
+
+def apply_batch(session: ArchiveSession, ops: list[Any]) -> None:
+    """Store a batch: every WARC record first, one fsync, then every row in one transaction (group commit).
+
+    A storage fault (disk full, catalogue locked) propagates: the writer stops and the session trips. Any other
+    error loses only its own operation (a savepoint per operation), logged with the operation.
+    """
+    store_rows(session, ops, write_records(session, ops))
+
+
+def write_records(session: ArchiveSession, ops: list[Any]) -> dict[str, WarcLocation]:
+    """The WARC part of a batch: each capture's records, then one fsync; their locations by record id.
+
+    A worker of a distributed crawl stops here and publishes the batch (crawler/scaleout/sink.py).
+    """
+    locations: dict[str, WarcLocation] = {}
+    for op in ops:
+        if isinstance(op, CaptureOp) and session.fault is None:
+            locations[op.record_id] = write_record(session, op)
+    if locations:
+        session.warc.sync()  # the records are durable before any row that points at them commits
+    return locations
+
+
+def store_rows(session: ArchiveSession, ops: list[Any], locations: dict[str, WarcLocation]) -> None:
+    """The catalogue part of a batch: every row in one transaction (captures point at ``locations``).
+
+    The coordinator of a distributed crawl calls it with the locations its workers published.
+    """
+    db = session.catalogue.db
+    files = session.new_files = []  # text files this batch creates: a row that rolls back takes its file along
+    try:
+        with batch(db):
+            for op in ops:
+                first = len(files)
+                try:
+                    with db.atomic():  # a savepoint inside the batch's transaction
+                        apply_one(session, op, locations)
+                except Exception as exc:
+                    if as_fault(exc) is not None:
+                        raise
+                    logger.exception("could not store %r", op)
+                    _remove(session, files[first:])
+                    del files[first:]
+    except BaseException:
+        _remove(session, files)
+        raise
+    finally:
+        session.new_files = []
+    session.committed(ops)
+
+
+def _remove(session: ArchiveSession, relpaths: list[str]) -> None:
+    """Delete text files whose rows did not commit (else they would be strays: no row names them)."""
+    for relpath in relpaths:
+        try:
+            (session.config.data_dir / relpath).unlink(missing_ok=True)
+        except OSError as exc:
+            logger.warning("could not remove %s after its batch rolled back: %s", relpath, exc)
+
+
+def apply_one(session: ArchiveSession, op: Any, locations: dict[str, WarcLocation]) -> None:
+    """Store one operation inside the batch's transaction."""
+    catalogue, ids = session.catalogue, session.capture_ids
+    if isinstance(op, CaptureOp):
+        location = locations.get(op.record_id)
+        if location is None or ids.resolve(catalogue.db, op.record_id) is not None:
+            return  # not written (stopping), or stored already: the record id is the key
+        refers_to = ids.resolve(catalogue.db, op.prior["warc_record_id"]) if op.prior else None
+        ids.add(op.record_id, catalogue.add_capture(op.crawl_id, op.outlet, op.exchange, location,
+                                                    refers_to=refers_to))
+    elif isinstance(op, FrontierOp):
+        catalogue.add_frontier(op.url, op.outlet, op.kind, op.crawl_id, op.status, op.reason)
+    elif isinstance(op, SettleOp):
+        catalogue.settle(op.url, op.status, op.reason)
+    elif isinstance(op, TouchOp):
+        catalogue.touch_article(op.article_id, op.seen_at)
+    elif isinstance(op, FailureOp):
+        catalogue.record_failure(op.crawl_id, op.outlet, op.url, op.stage, op.reason, op.detail,
+                                 ids.resolve(catalogue.db, op.capture))
+    elif isinstance(op, ArticleOp):
+        # imported here: ingest imports the session module, which imports this one
+        from crawler.capture.ingest import ingest_op
+
+        ingest_op(session, op, ids.resolve(catalogue.db, op.capture))
+    else:
+        raise TypeError(f"no way to store {op!r}")

@@ -1,0 +1,94 @@
+"""The write operations a crawl hands to its sink: plain frozen dataclasses, one per kind of event (no scrapy imports).
+
+Each operation says what to store, never how: the local sink (crawler.capture.writer) applies them in group
+commits, a Redis worker (issue 11, docs/scaleout.md) can publish the same objects to a stream. Keys, so that
+applying one twice stores it once: a capture by its WARC-Record-ID (``record_id``), a frontier row by its URL, an
+article result by its capture and URL (a second application finds the text unchanged).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from archive.records import Exchange, ExtractedArticle, ExtractionFailure
+
+# A reference to a capture: its catalogue id once known, or the WARC-Record-ID the crawl gave it (the writer
+# turns that into the id when it stores the row; the reactor never waits for it)
+CaptureRef = int | str | None
+
+
+@dataclass(frozen=True, repr=False)
+class CaptureOp:
+    """One HTTP exchange to archive: a WARC record (a revisit when ``prior`` is set), then its captures row."""
+
+    record_id: str
+    crawl_id: int | None
+    outlet: str | None
+    exchange: Exchange
+    prior: dict[str, Any] | None = None  # the capture revisited: url, warc_record_id, fetched_at, payload_digest
+    profile: str = ""  # the revisit profile: server-not-modified or identical-payload-digest
+
+    def __repr__(self) -> str:  # bodies stay out of logs
+        return f"CaptureOp({self.record_id}, {self.exchange.url}, {self.exchange.status})"
+
+
+@dataclass(frozen=True)
+class FailureOp:
+    """A page that yielded no article: a failures row."""
+
+    crawl_id: int | None
+    outlet: str | None
+    url: str
+    stage: str
+    reason: str
+    detail: str = ""
+    capture: CaptureRef = None
+
+
+@dataclass(frozen=True)
+class FrontierOp:
+    """A discovered URL: a frontier row unless the URL is known (insert or ignore)."""
+
+    url: str
+    outlet: str
+    kind: str
+    crawl_id: int | None
+    status: str = "pending"
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class SettleOp:
+    """A frontier URL archived ("done"), refused, or to be retried."""
+
+    url: str
+    status: str = "done"
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class TouchOp:
+    """An unchanged article seen again."""
+
+    article_id: str
+    seen_at: str
+
+
+@dataclass(frozen=True, repr=False)
+class ArticleOp:
+    """An extraction result to judge (unless the worker did), store, group into stories and export as text."""
+
+    outlet: str
+    url: str
+    capture: CaptureRef
+    result: ExtractedArticle | ExtractionFailure
+    listed_date: str | None = None
+    request_url: str | None = None
+    prepared: Any = None  # what the extraction worker computed beside it (crawler.capture.prepare.Prepared)
+
+    def __repr__(self) -> str:
+        return f"ArticleOp({self.url})"
+
+
+HEAVY = (CaptureOp, ArticleOp)  # the operations that hold a page: the queue bounds how many wait

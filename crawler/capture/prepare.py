@@ -1,0 +1,61 @@
+"""What an extraction worker computes beside the article, so the crawl process only fetches, archives and stores.
+
+Runs in the pipeline's process pool (crawler.pipelines): extraction, then the relevance judgement, the story
+shingles and LSH keys (MinHash), the search-index text and the seed-format text. The lexicon is loaded once per
+worker, in the pool's initializer. No scrapy imports.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.corpus import stories
+from archive.corpus import textfiles as textexport
+from archive.corpus.search import index_text
+from archive.records import ExtractedArticle, ExtractionFailure, Relevance
+from crawler.extraction.article import extract_article
+from crawler.relevance.judge import Lexicon, judge, load_lexicon
+from crawler.scheduling.orphans import die_with_parent
+
+logger = logging.getLogger(__name__)
+
+_LEXICON: Lexicon | None = None  # the worker's lexicon, loaded by init_worker
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The article's judgement and derived forms, computed in the worker."""
+
+    relevance: Relevance
+    shingles: tuple[int, ...]  # archive.corpus.stories.ordered_shingles of the body
+    story_keys: tuple[int, ...]  # its LSH band keys (stories.lsh_keys)
+    search_text: str  # archive.corpus.search.index_text
+    rendered: str  # the seed-format text file (archive.corpus.textfiles.render)
+
+
+def init_worker(parent_pid: int, lexicon: Path) -> None:
+    """Pool initializer: die with the crawl process, and load the lexicon once."""
+    global _LEXICON
+    die_with_parent(parent_pid)
+    _LEXICON = load_lexicon(lexicon)
+
+
+def prepare(article: ExtractedArticle, lexicon: Lexicon,
+            params: stories.StoryParams = stories.DEFAULT_PARAMS) -> Prepared:
+    """Judge an extracted article and compute what storing it needs."""
+    shingles = stories.ordered_shingles(article.text or "", params.shingle_words)
+    return Prepared(
+        relevance=judge(article.title, article.text, lexicon),
+        shingles=tuple(shingles), story_keys=tuple(stories.lsh_keys(shingles, params)),
+        search_text=index_text(article.title, article.text),
+        rendered=textexport.render(article.title, article.paragraphs))
+
+
+def extract_and_prepare(html: str, url: str) -> tuple[ExtractedArticle | ExtractionFailure, Prepared | None]:
+    """The worker's job for one page: the extraction result and, for an article, what storing it needs."""
+    result = extract_article(html, url)
+    if isinstance(result, ExtractionFailure) or _LEXICON is None:
+        return result, None
+    return result, prepare(result, _LEXICON)

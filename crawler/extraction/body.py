@@ -1,0 +1,99 @@
+"""Choose a page's body text: our cleaned reading, checked page by page against trafilatura's reading of the page."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable
+from copy import deepcopy
+
+from lxml.html import HtmlElement
+
+from crawler.extraction.boilerplate import prune_boilerplate
+from crawler.extraction.layout import normalise_layout
+from crawler.extraction.titles import clean_space
+
+logger = logging.getLogger(__name__)
+
+BRIEF_CHARS = 120  # shortest body kept as an article (a two-sentence news brief)
+# Share of the reference's words in sentences outside links that our reading may leave out. Our stages rightly drop
+# chrome that reads as sentences (a legacy page's reader comments, poll, "published on ... read 2731 times" line,
+# which trafilatura reads with the whole layout table as grid rows); a bigger loss is trafilatura left with one cell of
+# a multi-cell article, or its precise mode cutting into the story (issue 13).
+PROSE_LOSS = 0.35
+SENTENCE_WORDS = 6  # a paragraph or grid cell this long is a sentence, not a label
+CELL_SPLIT_RE = re.compile(r"(?<!\\)\|")  # trafilatura's grid rows separate cells with "|" (escaped "\|" in a cell)
+WORD_RE = re.compile(r"\w")
+TOKEN_RE = re.compile(r"\w+")
+
+
+def paragraphs_of(text: str) -> tuple[str, ...]:
+    """Clean, non-empty paragraphs from extracted text, in order."""
+    paragraphs = (clean_space(line) for line in text.splitlines())
+    return tuple(p for p in paragraphs if p and WORD_RE.search(p))
+
+
+def tokens(texts: Iterable[str]) -> Counter[str]:
+    """The lower-cased word tokens of ``texts`` (a bag: order and paragraph breaks do not count)."""
+    return Counter(TOKEN_RE.findall(" ".join(texts).lower()))
+
+
+def lost_prose(paragraphs: tuple[str, ...], reference: tuple[str, ...], links: Counter[str]) -> float:
+    """The share of the reference's words that ``paragraphs`` leaves out of its sentences, not counting link words.
+
+    Only the reference's sentences count: paragraphs, or cells of a data-grid row ("| a | b |"), of at least
+    SENTENCE_WORDS words. Leaving out link text (menus, teaser lists) and short cells (a layout table's header, footer
+    and box titles, read by trafilatura as grid rows) is what our stages are for; leaving out sentences is losing the
+    article. 0.0 for an empty reference.
+    """
+    total = sum(tokens(reference).values())
+    if not total:
+        return 0.0
+    cells = (cell for paragraph in reference for cell in CELL_SPLIT_RE.split(paragraph))
+    wanted = tokens(cell for cell in cells if len(TOKEN_RE.findall(cell)) >= SENTENCE_WORDS)
+    return sum(((wanted - tokens(paragraphs)) - links).values()) / total
+
+
+def read(tree: HtmlElement, url: str, **options: object) -> tuple[str, ...]:
+    """The body paragraphs trafilatura finds in ``tree`` (which it copies, never changes), options built per call."""
+    import trafilatura  # imported in the worker process only
+
+    # No metadata: its date search (htmldate, dateparser) cost more than the extraction itself; crawler.extraction
+    # finds title, date and author on the page itself.
+    settings = {"include_comments": False, "include_tables": True, "include_images": False, "include_links": False,
+                "deduplicate": False, **options}
+    document = trafilatura.bare_extraction(tree, url=url, with_metadata=False, **settings)
+    return paragraphs_of(document.text or "") if document is not None else ()
+
+
+def extract_body(root: HtmlElement, url: str) -> tuple[str, ...]:
+    """The body paragraphs of the page ``root`` (left unchanged), each of our stages kept only where it helps.
+
+    The page is pruned of known boilerplate once and read by trafilatura as it is, balanced (the reference). Its
+    layout is then normalised in place (layout tables unwrapped, <br><br> split) and read with ``favor_precision``.
+    That reading is kept unless it leaves out more than PROSE_LOSS of the reference's words (lost_prose); then the
+    normalised page read balanced, when it does not; else the reference. A body shorter than a news brief falls
+    back to trafilatura on the untouched page (its body, comments set apart), in case pruning removed a mislabelled
+    article container.
+    """
+    page = deepcopy(root)
+    prune_boilerplate(page)
+    links = tokens(a.text_content() for a in page.iter("a"))
+    reference = read(page, url)
+    changed = normalise_layout(page)
+    body = read(page, url, favor_precision=True)
+    if lost_prose(body, reference, links) > PROSE_LOSS:
+        balanced = read(page, url) if changed else reference
+        if lost_prose(balanced, reference, links) <= PROSE_LOSS:
+            body = balanced
+        else:
+            logger.debug("our stages lost prose on %s: trafilatura's reading of the pruned page kept", url)
+            body = reference
+    if sum(map(len, body)) < BRIEF_CHARS:
+        # As trafilatura's defaults read it, comments on (and set apart from the body): with comments off it prunes
+        # every container whose class or id names comments from the raw page, a story inside one included.
+        untouched = read(root, url, include_comments=True)
+        if sum(map(len, untouched)) > sum(map(len, body)):
+            return untouched
+    return body

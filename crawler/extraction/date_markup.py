@@ -1,0 +1,159 @@
+"""Publication dates that the page declares in markup: JSON-LD, <meta> tags and <time> elements."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+
+import lxml.html
+
+from crawler.extraction.arabic_dates import MODIFIED_WORDS, Found, normalize, parse_date_value
+
+logger = logging.getLogger(__name__)
+
+# Publication-date meta keys, most trustworthy first (name=, property=, itemprop= or http-equiv=, lower-cased).
+META_KEYS = (
+    "article:published_time", "og:article:published_time", "og:published_time", "article:published",
+    "published_time", "datepublished", "dcterms.issued", "dc.date.issued", "dc.issued", "dcterms.created",
+    "dc.date.created", "dc.created", "parsely-pub-date", "sailthru.date", "citation_publication_date",
+    "citation_date", "article.published", "article_date_original", "original-publish-date",
+    "originalpublicationdate", "publication_date", "publication-date", "publish-date", "publish_date",
+    "publishdate", "pubdate", "pub_date", "datecreated", "article.created", "cxenseparse:recs:publishtime",
+    "date_published", "release_date", "og:pubdate", "dc.date", "dcterms.date", "date", "created",
+)
+_META_RANK = {key: rank for rank, key in enumerate(META_KEYS)}
+_ARTICLE_TYPES = re.compile(r"article|posting|report|news|blog|creativework|webpage|video|liveblog", re.IGNORECASE)
+_MODIFIED_ATTR = re.compile(r"updat|modif|edit|revis|tahdith", re.IGNORECASE)
+BOILERPLATE_TAGS = {"header", "nav", "footer", "aside", "form"}
+
+
+# --- json-ld -------------------------------------------------------------------------------------------------
+
+def json_ld(doc: lxml.html.HtmlElement) -> Iterator[Found]:
+    """datePublished (then dateCreated) of the JSON-LD objects, article-like types first."""
+    ranked: list[tuple[int, int, str]] = []
+    for script in doc.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
+        raw = script.text_content() or ""
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError:
+            # Broken JSON-LD is common (trailing commas, raw newlines): fall back to a plain key search.
+            for key_rank, key in enumerate(("datePublished", "dateCreated")):
+                for m in re.finditer(rf'"{key}"\s*:\s*"([^"]+)"', raw):
+                    ranked.append((2, key_rank, m.group(1)))
+            continue
+        for node in _walk(data):
+            kind = node.get("@type", "")
+            kind = " ".join(kind) if isinstance(kind, list) else str(kind)
+            type_rank = 0 if _ARTICLE_TYPES.search(kind) else 1
+            for key_rank, key in enumerate(("datePublished", "dateCreated")):
+                value = node.get(key)
+                if isinstance(value, list) and value:
+                    value = value[0]
+                if isinstance(value, str):
+                    ranked.append((type_rank, key_rank, value))
+    ranked.sort(key=lambda item: (item[1], item[0]))
+    for _, _, value in ranked:
+        found = parse_date_value(value)
+        if found is not None:
+            yield found
+
+
+def _walk(data: object) -> Iterator[dict]:
+    """Every JSON object inside ``data``, depth first, @graph members included."""
+    if isinstance(data, dict):
+        yield data
+        for value in data.values():
+            if isinstance(value, (dict, list)):
+                yield from _walk(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _walk(item)
+
+
+# --- meta ----------------------------------------------------------------------------------------------------
+
+def meta(doc: lxml.html.HtmlElement) -> Iterator[Found]:
+    """Publication-date <meta> tags and itemprop="datePublished" elements, best-known keys first."""
+    ranked: list[tuple[int, int, str]] = []
+    query = '//meta[@content] | //*[not(self::meta)][@itemprop="datePublished" or @itemprop="dateCreated"]'
+    for position, element in enumerate(doc.xpath(query)):
+        if element.tag == "meta":
+            keys = [element.get(a, "").strip().lower() for a in ("property", "name", "itemprop", "http-equiv")]
+            value = element.get("content", "")
+        else:
+            keys = [element.get("itemprop", "").strip().lower()]
+            value = element.get("content") or element.get("datetime") or element.text_content()
+        if "parsely-page" in keys:
+            keys, value = ["parsely-pub-date"], _parsely_page(value)
+        ranks = [_META_RANK[key] for key in keys if key in _META_RANK]
+        if ranks and value:
+            ranked.append((min(ranks), position, value))
+    ranked.sort()
+    for _, _, value in ranked:
+        found = parse_date_value(value)
+        if found is not None:
+            yield found
+
+
+def _parsely_page(content: str) -> str:
+    """The pub_date inside a parsely-page JSON blob, or "" if it has none."""
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return ""
+    return str(data.get("pub_date", "")) if isinstance(data, dict) else ""
+
+
+# --- <time> --------------------------------------------------------------------------------------------------
+
+def time_elements(doc: lxml.html.HtmlElement, *, marked: bool) -> Iterator[Found]:
+    """<time datetime> elements marked as the publication (``marked``), or else: in the article, then the rest."""
+    ranked: list[tuple[int, int, str]] = []
+    for position, element in enumerate(doc.iter("time")):
+        value = element.get("datetime") or element.get("data-datetime")
+        if not value:
+            continue
+        marks = " ".join(element.get(a, "") for a in ("class", "id", "itemprop", "name"))
+        if _MODIFIED_ATTR.search(marks) or _in_modified_context(element):
+            continue
+        if element.get("pubdate") is not None or re.search(r"publish|pubdate|posted|created", marks, re.IGNORECASE):
+            rank = 0
+        elif has_ancestor(element, {"article", "main"}) and not has_ancestor(element, BOILERPLATE_TAGS - {"header"}):
+            rank = 1
+        elif not has_ancestor(element, BOILERPLATE_TAGS):
+            rank = 2
+        else:
+            rank = 3
+        if (rank == 0) == marked:
+            ranked.append((rank, position, value))
+    ranked.sort()
+    for _, _, value in ranked:
+        found = parse_date_value(value)
+        if found is not None:
+            yield found
+
+
+def _in_modified_context(element: lxml.html.HtmlElement) -> bool:
+    """True when the words just before the element label it as an update ("Updated:", "آخر تحديث")."""
+    parent = element.getparent()
+    if parent is None:
+        return False
+    pieces: list[str] = []  # nearest first
+    for sibling in element.itersiblings(preceding=True):
+        pieces.append(sibling.tail or "")
+        if isinstance(sibling.tag, str):
+            pieces.append(sibling.text_content() or "")
+        if sum(map(len, pieces)) > 40:
+            break
+    else:
+        pieces.append(parent.text or "")
+    before = "".join(reversed(pieces))
+    return bool(MODIFIED_WORDS.search(normalize(before[-40:])))
+
+
+def has_ancestor(element: lxml.html.HtmlElement, tags: set[str]) -> bool:
+    """True when some ancestor of ``element`` has one of ``tags``."""
+    return any(isinstance(a.tag, str) and a.tag in tags for a in element.iterancestors())

@@ -1,0 +1,111 @@
+"""Publication dates written in the page's visible text: under the headline, then in byline-like elements."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+
+import lxml.html
+
+from crawler.extraction.arabic_dates import Found, find_text_dates
+from crawler.extraction.date_markup import BOILERPLATE_TAGS, has_ancestor
+
+logger = logging.getLogger(__name__)
+
+_DATE_ATTR = re.compile(r"date|time|publish|posted|byline|dateline|stamp|meta|info|details|author", re.IGNORECASE)
+_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "select", "option", "button"}
+
+
+# --- visible text --------------------------------------------------------------------------------------------
+
+def headline_text(doc: lxml.html.HtmlElement) -> Iterator[Found]:
+    """A date written right after the headline, where bylines put it ("Publié le 29 juin 2019", "نشر في")."""
+    headline = _headline(doc)
+    if headline is not None:
+        yield from _dates_in(doc, [_text_after(headline, 160)])
+
+
+def visible_text(doc: lxml.html.HtmlElement) -> Iterator[Found]:
+    """Dates further below the headline, then in date/byline-like elements outside page furniture."""
+    windows: list[str] = []
+    headline = _headline(doc)
+    if headline is not None:
+        windows.append(_text_after(headline, 600))
+    yield from _dates_in(doc, windows)
+    yield from _dates_in(doc, _date_elements(doc))
+
+
+def _dates_in(doc: lxml.html.HtmlElement, windows: Iterable[str]) -> Iterator[Found]:
+    """Dates of each text window in reading order, publication before those labelled as updates."""
+    month_first = (doc.get("lang") or "").lower() in ("en-us", "en_us")
+    for text in windows:
+        dates = find_text_dates(text, month_first=month_first)
+        for item in sorted(dates, key=lambda d: d.modified):
+            yield Found(item.value)
+
+
+def _headline(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The article's <h1>: one that repeats the page title, else the first real one (logos live in h1 too)."""
+    headlines = doc.xpath("//article//h1 | //main//h1") or doc.xpath("//h1")
+    titles = " ".join(doc.xpath("//title/text() | //meta[@property='og:title']/@content"))
+    title = " ".join(titles.split())
+    texts = [" ".join(h.text_content().split()) for h in headlines]
+    for headline, text in zip(headlines, texts, strict=True):
+        if len(text) >= 10 and text in title:
+            return headline
+    for headline, text in zip(headlines, texts, strict=True):
+        if len(text) >= 10 and not has_ancestor(headline, BOILERPLATE_TAGS):
+            return headline
+    if headlines:
+        return headlines[0]
+    # no <h1> (table-layout sites set the headline in <font>/<b>/<span>): the first short element whose
+    # text the page title repeats
+    for element in doc.xpath("//body//*[self::h2 or self::h3 or self::b or self::strong or self::font "
+                             "or self::span or self::td or self::div]"):
+        text = " ".join(element.text_content().split())
+        if 10 <= len(text) <= 300 and text in title and not has_ancestor(element, BOILERPLATE_TAGS):
+            return element
+    return None
+
+
+def _date_elements(doc: lxml.html.HtmlElement) -> Iterator[str]:
+    """Short texts of elements whose class or id says date, time or byline."""
+    for element in doc.xpath("//*[@class or @id]"):
+        if element.tag in _SKIP_TAGS or not isinstance(element.tag, str):
+            continue
+        marks = f"{element.get('class', '')} {element.get('id', '')}"
+        if not _DATE_ATTR.search(marks) or has_ancestor(element, BOILERPLATE_TAGS):
+            continue
+        text = _visible(element)
+        if 6 <= len(text) <= 250:
+            yield text
+
+
+def _visible(element: lxml.html.HtmlElement) -> str:
+    """The element's text without scripts and styles."""
+    parts = []
+    for node in element.iter():
+        if isinstance(node.tag, str) and node.tag not in _SKIP_TAGS and node.text:
+            parts.append(node.text)
+        if node is not element and node.tail:
+            parts.append(node.tail)
+    return " ".join(" ".join(parts).split())
+
+
+def _text_after(element: lxml.html.HtmlElement, limit: int) -> str:
+    """About ``limit`` characters of visible text that follow ``element`` in reading order."""
+    parts: list[str] = []
+    size = 0
+    for node in element.xpath("following::text()"):
+        parent = node.getparent()
+        if parent is None or not isinstance(parent.tag, str):
+            continue
+        owner = parent if not node.is_tail else parent.getparent()
+        if owner is not None and isinstance(owner.tag, str) and owner.tag in _SKIP_TAGS:
+            continue
+        parts.append(str(node))
+        size += len(node)
+        if size >= limit:
+            break
+    return " ".join(" ".join(parts).split())[:limit]

@@ -1,0 +1,75 @@
+"""The crawl's guard rules without Scrapy: its address policy, per-outlet budgets, redirect checks, unreadable robots.txt."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from crawler.config.outlets import load_outlets, select_outlets
+from crawler.fetch.limits import Limits
+from crawler.fetch.safety import AddressPolicy
+
+logger = logging.getLogger(__name__)
+
+UNLISTED = "unlisted"  # crawler.scheduling.recrawl.UNLISTED: the ad-hoc outlet of `recrawl --any-outlet` is not "configured"
+
+
+def policy_from_settings(settings: Any) -> AddressPolicy:
+    """The address policy of a crawl: its configured outlets' own non-public hosts, or everything if allowed."""
+    limits = Limits.from_settings(settings)
+    outlets = settings.get("ARCHIVE_OUTLETS") or []
+    if isinstance(outlets, str):
+        outlets = [o for o in outlets.split(",") if o]
+    hosts: set[str] = set()
+    try:
+        for outlet in select_outlets(load_outlets(settings.get("ARCHIVE_SEEDS")), list(outlets)):
+            if outlet.name != UNLISTED:
+                hosts.update(outlet.domains())
+    except Exception as exc:  # noqa: BLE001 - the crawl reports a bad config itself; refuse every private host
+        logger.debug("no outlet hosts for the address policy: %s", exc)
+    return AddressPolicy.for_hosts(hosts, allow_private=limits.allow_private)
+
+
+class Budget:
+    """Pages and bytes fetched per outlet in this crawl (shared by the two guard middlewares)."""
+
+    def __init__(self) -> None:
+        self.pages: Counter[str] = Counter()
+        self.bytes: Counter[str] = Counter()
+
+    def exhausted(self, outlet: str, limits: Limits) -> str | None:
+        """Why ``outlet`` may send no more requests in this crawl, or None while it is within its budget."""
+        if self.pages[outlet] >= limits.outlet_max_pages:
+            return (f"{self.pages[outlet]} requests sent for {outlet} in this crawl; CRAWL_OUTLET_MAX_PAGES is "
+                    f"{limits.outlet_max_pages}")
+        if self.bytes[outlet] >= limits.outlet_max_bytes:
+            return (f"{self.bytes[outlet]} bytes fetched for {outlet} in this crawl; CRAWL_OUTLET_MAX_BYTES is "
+                    f"{limits.outlet_max_bytes}")
+        return None
+
+
+def redirect_loop(chain: Sequence[str], target: str) -> str | None:
+    """The loop, as "a -> b -> a", when a redirect to ``target`` returns to a URL of ``chain``; else None."""
+    if target in chain or target.split("#")[0] in chain:
+        return " -> ".join([*chain[list(chain).index(target.split("#")[0]):], target])
+    return None
+
+
+def is_offsite(host: str, allowed_domains: Iterable[str]) -> bool:
+    """True when ``allowed_domains`` is not empty and ``host`` is on none of them (a port on a domain is ignored)."""
+    domains = [d.lower().rsplit(":", 1)[0] if d.count(":") == 1 else d.lower() for d in allowed_domains]
+    host = host.lower()
+    return bool(domains) and not any(host == d or host.endswith("." + d) for d in domains)
+
+
+class UnreadableRobots:
+    """The parser of a robots.txt that could not be read: nothing is allowed (RFC 9309 2.3.1.4)."""
+
+    def __init__(self, detail: str):
+        self.detail = detail
+
+    def allowed(self, url: str, user_agent: str) -> bool:
+        """Nothing is allowed."""
+        return False

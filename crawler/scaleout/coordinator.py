@@ -1,0 +1,191 @@
+"""The coordinator of a crawl by workers: queues one item per outlet, applies the workers' results, records the crawl.
+
+It is the catalogue's single writer while the crawl runs: the session it opens is a one-machine ArchiveSession
+(crawl row, outlets, recovery of interrupted crawls) whose writer thread stores the rows the workers publish
+with crawler.capture.apply.store_rows (the catalogue part of a one-machine batch; the workers did the WARC part).
+No scrapy imports: the CLI calls :func:`run_coordinator`.
+
+One work item is one outlet of this crawl. A worker crawls the whole outlet in one child process (Scrapy, the
+outlet's own ``download_delay`` and ``concurrency``), so politeness holds across workers without sharing a rate:
+the queue hands an item to one worker at a time, and the worker also holds the outlet's lease
+(crawler/scaleout/worker.py). Workers read the shared catalogue read-only for what a one-machine crawl reads
+(validators, revisits, known articles), so nothing else travels with the item.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from archive.integrity.inventory import warcinfo_fields
+from archive.integrity.recovery import recover
+from crawler.capture.apply import store_rows
+from crawler.capture.operations import CaptureOp
+from crawler.capture.session import ArchiveSession
+from crawler.capture.writer import LocalWriter
+from crawler.scaleout.connection import RedisLink
+from crawler.scaleout.keys import ACTIVE_CRAWLS, CrawlKeys
+from crawler.scaleout.results import ResultsChannel, apply_results
+from crawler.scaleout.wire import decode
+from crawler.scaleout.workqueue import WorkQueue
+
+logger = logging.getLogger(__name__)
+
+WORKER_DIED = "worker-died"  # the failure reason of an outlet given up after it took down max_deliveries workers
+
+
+class Coordinator:
+    """Run one crawl of ``session``'s outlets by the workers on ``link``; the session must be freshly opened."""
+
+    def __init__(self, session: ArchiveSession, link: RedisLink, *, lease_timeout: float,
+                 settings: Mapping[str, Any] | None = None):
+        self.session, self.link = session, link
+        self.keys = CrawlKeys(session.uid)
+        self.work = WorkQueue(link, self.keys, lease_timeout=lease_timeout)
+        self.results = ResultsChannel(link, self.keys)
+        self.settings = {k: str(v) for k, v in (settings or {}).items()}  # the crawl's -s settings, for the workers
+        self.locations: dict[str, Any] = {}  # record id -> WARC location, from decode until the writer stores it
+        self.delivered: set[str] = set()  # records stored already (a worker's publish retried after a lost reply)
+        self.runs: dict[str, dict[str, Any]] = {}  # child crawl -> its counts (the last copy wins)
+        config = session.config
+        session.writer.close()  # the session's own writer would write WARC records; this one stores rows only
+        session.writer = LocalWriter(self._store, batch=config.commit_every, interval=0,
+                                     capacity=config.write_queue, on_error=session.guard, name="catalogue-writer")
+
+    def _store(self, ops: list[Any]) -> None:
+        """The writer's batch: the rows of captures the workers wrote, and every other operation, in one transaction."""
+        locations = {op.record_id: self.locations.pop(op.record_id) for op in ops
+                     if isinstance(op, CaptureOp) and op.record_id in self.locations}
+        store_rows(self.session, ops, locations)
+
+    def apply(self, records: list[dict[str, Any]]) -> None:
+        """Store one batch of results (apply_results acknowledges them after this returns)."""
+        for record in records:
+            if record["op"] == "counts":
+                self.runs[record["run"]] = record
+                continue
+            delivery = record.get("delivery")
+            if delivery in self.delivered:
+                continue
+            op, location = decode(record)
+            if location is not None:
+                self.locations[op.record_id] = location
+            self.session.writer.put(op)
+            if delivery:
+                self.delivered.add(delivery)
+        self.session.flush()
+        if self.session.fault is not None:
+            raise self.session.fault  # not acknowledged: nothing of the batch is lost
+
+    def _heartbeat(self) -> None:
+        """Tell the workers this crawl is live (they take work only from crawls with a recent heartbeat)."""
+        self.link.call("announce the crawl", lambda r: r.zadd(ACTIVE_CRAWLS, {self.keys.crawl: time.time()}))
+
+    def _done(self) -> bool:
+        self._heartbeat()
+        return self.work.outstanding() == 0
+
+    def queue(self) -> int:
+        """Queue one work item per outlet of the crawl; returns how many were new."""
+        s = self.session
+        items = [(f"outlet:{o.name}", {"kind": "outlet", "outlet": o.name, "outlet_digest": o.digest(),
+                                       "crawl_uid": s.uid, "crawl_id": s.crawl_id, "settings": self.settings})
+                 for o in s.outlets]
+        queued = self.work.put(items)
+        self._heartbeat()  # announced once its work is there
+        return queued
+
+    def run(self) -> int:
+        """Queue the outlets, apply results until every item is finished, then record the crawl; its row id.
+
+        Ends the session in the one-machine order (finish, reconcile_history, close), also when interrupted.
+        """
+        s = self.session
+        status, error = "finished", None
+        try:
+            queued = self.queue()
+            logger.info("crawl %s: %d outlet(s) queued for the workers on %s", s.uid, queued, self.link.where)
+            applied = apply_results(self.results, self.apply, until=self._done)
+            logger.info("crawl %s: every outlet done, %d result(s) applied", s.uid, applied)
+            self._give_up_dead()
+            self._add_counts()
+            self._recover_dead_workers()
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt):  # Ctrl-C, or SIGTERM (crawler/cli/worker_commands.py)
+                status = f"stopped: {exc or 'interrupted'}"
+            else:
+                status, error = "failed", f"{type(exc).__name__}: {exc}"
+            raise
+        finally:
+            try:
+                s.finish(status, error)
+                if status == "finished":
+                    s.reconcile_history()
+            finally:
+                s.close()
+                self._forget()
+        return s.crawl_id
+
+    def _give_up_dead(self) -> None:
+        """Outlets that took down every worker that crawled them: failures of the crawl, in its summary."""
+        for key, item, deliveries in self.work.dead():
+            outlet = item.get("outlet")
+            logger.error("%s was given up after %d deliveries: each worker that took it died", key, deliveries)
+            self.session.count(outlet, "failures")
+            self.session.count(outlet, f"failure:{WORKER_DIED}")
+
+    def _add_counts(self) -> None:
+        """Add the counts the workers' child crawls published (pages fetched, fetch failures, throttling)."""
+        for record in self.runs.values():
+            for outlet, counts in record["counts"].items():
+                for key, n in counts.items():
+                    if n:
+                        self.session.count(outlet, key, int(n))
+
+    def _recover_dead_workers(self) -> None:
+        """Repair the ``.open`` WARCs of this crawl's dead child crawls and index the records they wrote.
+
+        Every item is finished, so every child crawl of this crawl has ended: a ``.open`` file of this crawl is
+        one whose writer was killed. recover() skips the files of other running crawls (their own warcinfo).
+        """
+        s = self.session
+        mine = []
+        for path in sorted((s.config.data_dir / "warc").glob("*.open")):
+            try:
+                if warcinfo_fields(path).get("crawl-id") == s.uid:
+                    mine.append(path)
+            except Exception:  # noqa: BLE001 - a torn warcinfo: recover() decides what it is
+                mine.append(path)
+        if not mine:
+            return
+        logger.warning("crawl %s: %d WARC file(s) of killed workers left open; repairing", s.uid, len(mine))
+        recover(s.config.data_dir, s.catalogue, outlet_for=s._outlet_name)
+
+    def _forget(self) -> None:
+        """Delete the crawl's Redis keys and its announcement (the workers stop looking at it)."""
+        keys = self.keys.all()
+
+        def drop(r: Any) -> None:
+            with r.pipeline(transaction=True) as pipe:
+                pipe.zrem(ACTIVE_CRAWLS, self.keys.crawl)
+                pipe.delete(*keys)
+                pipe.execute()
+        try:
+            self.link.call("forget the crawl", drop)
+        except Exception:  # noqa: BLE001 - the keys expire on their own (DEFAULT_CRAWL_TTL)
+            logger.warning("could not delete the Redis keys of crawl %s; they expire by themselves", self.keys.crawl)
+
+
+def run_coordinator(session: ArchiveSession, link: RedisLink, *, lease_timeout: float,
+                    settings: Mapping[str, Any] | None = None) -> int:
+    """Run one crawl by the workers (see :class:`Coordinator`); returns the crawl's row id.
+
+    Args:
+        session: a freshly opened one-machine session (its crawl row is this crawl's).
+        link: the Redis connection (waits and retries while Redis is down).
+        lease_timeout: seconds after which a silent worker's outlet goes to another worker.
+        settings: the crawl's ``-s`` settings, handed to every worker's child crawl.
+    """
+    return Coordinator(session, link, lease_timeout=lease_timeout, settings=settings).run()

@@ -1,0 +1,157 @@
+"""A worker's crawl session: its own WARC series, the catalogue read-only, every write published to Redis.
+
+The child crawl a ``newsarchive worker`` runs for one work item uses this instead of ArchiveSession (chosen by
+crawler.extensions when ``CRAWL_WORKER_CRAWL`` is set). Everything the crawl asks of its session works as on one
+machine: reads (validators, revisits, frontier status, known articles) come from the shared catalogue opened
+read-only plus this crawl's own pending writes (kept for the whole child crawl: the coordinator commits them on
+its own time, so they never leave the overlay early). Writes go to a LocalWriter whose batch function writes
+the WARC records (crawler.capture.apply.write_records, one fsync) and then publishes the batch's operations,
+with their WARC locations, through the results channel in one MULTI/EXEC. It never opens the catalogue for
+writing and never records a crawl row: the coordinator does both (crawler/scaleout/coordinator.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from archive.catalogue.db import Catalogue
+from archive.errors import ConfigError
+from archive.faults import DiskReserve, StorageFault, as_fault
+from archive.warc.writer import WarcArchive
+from crawler.capture.apply import CaptureIds, write_records
+from crawler.capture.config import ArchiveConfig
+from crawler.capture.operations import CaptureOp
+from crawler.capture.overlay import PendingWrites
+from crawler.capture.session import ArchiveSession
+from crawler.capture.writer import LocalWriter
+from crawler.config.outlets import load_outlets, select_outlets
+from crawler.scaleout.connection import connect
+from crawler.scaleout.keys import CrawlKeys
+from crawler.scaleout.results import ResultsChannel
+from crawler.scaleout.wire import encode
+from crawler.scaleout.workers import NAME
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WorkerCrawl:
+    """What a worker's child crawl is part of: the Redis URL, the worker's name and the coordinator's crawl."""
+
+    redis_url: str
+    worker: str
+    crawl_uid: str
+    crawl_id: int
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> WorkerCrawl | None:
+        """The worker crawl the settings describe, or None for a one-machine crawl (no ``CRAWL_WORKER_CRAWL``)."""
+        uid = str(settings.get("CRAWL_WORKER_CRAWL") or "")
+        if not uid:
+            return None
+        name = str(settings.get("CRAWL_WORKER_NAME") or "")
+        url = str(settings.get("CRAWL_REDIS_URL") or "")
+        if not NAME.fullmatch(name) or not url:
+            raise ConfigError("settings", "a worker crawl needs CRAWL_REDIS_URL and CRAWL_WORKER_NAME (letters, "
+                              "digits, '_', '.', '-'); `newsarchive worker` sets them", key="CRAWL_WORKER_NAME")
+        return cls(url, name, uid, int(settings.get("CRAWL_WORKER_CRAWL_ID") or 0))
+
+
+class WorkerSession(ArchiveSession):
+    """ArchiveSession for a worker's child crawl: writes WARCs here and publishes rows; never writes the catalogue."""
+
+    def __init__(self, config: ArchiveConfig, crawl: WorkerCrawl):  # noqa: D107
+        # Not ArchiveSession.__init__: that opens the catalogue for writing, recovers and records a crawl row.
+        self.config, self.crawl = config, crawl
+        self.outlets = select_outlets(load_outlets(config.seeds), list(config.outlets))
+        self.by_name = {o.name: o for o in self.outlets}
+        self.uid, self.crawl_id = crawl.crawl_uid, crawl.crawl_id
+        self.run_id = uuid.uuid4().hex  # this child crawl: its counts replace, never add to, a copy delivered twice
+        self.fault: StorageFault | None = None
+        self.on_fault = None
+        self.on_count = None
+        self.reserve = DiskReserve(config.data_dir, config.disk_reserve)
+        path = config.data_dir / "catalogue.db"
+        if not path.exists():
+            raise ConfigError("data", f"{path} does not exist: a worker reads the coordinator's catalogue "
+                              "(docs/scaleout.md); give it the shared data folder with --data")
+        try:
+            self.reserve.claim()
+            self.reader = Catalogue.read_only(path, busy_timeout=config.busy_timeout)
+        except Exception as exc:
+            fault = as_fault(exc)
+            if fault is None:
+                raise
+            raise fault from exc
+        self.link = connect(crawl.redis_url)
+        self.channel = ResultsChannel(self.link, CrawlKeys(crawl.crawl_uid))
+        self._record_id: str | None = None
+        self.warc = WarcArchive(
+            config.data_dir, prefix=f"{config.warc_prefix}-{crawl.worker}", max_size=config.warc_max_size,
+            fsync=config.warc_fsync, fsync_every=0, id_factory=self._next_record_id,
+            warcinfo={
+                "crawl-id": crawl.crawl_uid,
+                "worker": crawl.worker,
+                "trigger": config.trigger,
+                "outlets": ", ".join(f"{o.name} {o.digest()}" for o in self.outlets),
+                "http-header-user-agent": config.user_agent,
+                "robots": "obey",
+                "operator": config.contact_url or "not configured",
+            },
+        )
+        self.counts: dict[str, Counter[str]] = {o.name: Counter() for o in self.outlets}
+        self._count_lock = threading.Lock()
+        self.finished = False
+        self._session_params: dict[str, tuple[str, ...]] = {}
+        self.pending = PendingWrites()
+        self.capture_ids = CaptureIds()
+        self.new_files: list[str] = []  # (ArchiveSession's; no text files are written here)
+        self.writer = LocalWriter(self._publish, batch=config.commit_every, interval=config.commit_interval,
+                                  capacity=config.write_queue, on_error=self.guard, name="results-publisher")
+
+    def _publish(self, ops: list[Any]) -> None:
+        """The sink's batch: write the WARC records (one fsync), then publish every operation, all or none."""
+        locations = write_records(self, ops)
+        batch = uuid.uuid4().hex
+        records = []
+        for op in ops:
+            if isinstance(op, CaptureOp):
+                location = locations.get(op.record_id)
+                if location is None:
+                    continue  # not written: a fault stopped the crawl
+                record = encode(op, location)
+            else:
+                record = encode(op)
+            record["delivery"] = f"{batch}:{len(records)}"  # the coordinator stores a record delivered twice once
+            records.append(record)
+        self.channel.publish(records)
+
+    def committed(self, ops: list[object]) -> None:
+        """Nothing to forget: the overlay keeps this crawl's writes until it ends (the coordinator commits them)."""
+
+    def learn_session_params(self, outlet: str, names: tuple[str, ...], evidence: str) -> list[str]:
+        """Learning is the catalogue writer's (ingest runs on the coordinator); a worker never learns."""
+        raise RuntimeError("a worker does not write the catalogue")
+
+    def _record_outcome(self, status: str, error: str | None) -> None:
+        """Publish this child crawl's counts; the coordinator adds them to the crawl row."""
+        if self.fault is not None:
+            status, error = "failed", str(self.fault)
+        with self._count_lock:
+            counts = {name: {k: int(v) for k, v in c.items()} for name, c in self.counts.items()}
+        self.channel.publish([{"op": "counts", "run": self.run_id, "worker": self.crawl.worker,
+                               "status": status, "error": error, "counts": counts}])
+
+    def reconcile_history(self) -> None:
+        """The coordinator reconciles history once the whole crawl is in."""
+
+    def close(self) -> None:
+        """Stop the publisher, close the read-only catalogue and the Redis connection."""
+        self.writer.close()
+        self.reader.close()
+        self.link.close()

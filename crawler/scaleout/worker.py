@@ -1,0 +1,188 @@
+"""The worker loop: take an outlet of a running crawl, crawl it in a child process, renew the lease, finish it.
+
+A plain Python loop (no reactor here): the crawl of one item runs in its own process (the Twisted reactor runs
+once per process), started with the command the CLI builds (``newsarchive worker-crawl``: one Scrapy crawl of
+the item's outlet whose session writes this worker's WARC series and publishes its rows, crawler/scaleout/session.py).
+While the child runs the loop renews, every ``lease_timeout / 3``, the item's lease in the work queue, the
+outlet's lease (one worker crawls an outlet at a time, whatever the crawl) and the worker's name. The child gets
+SIGKILL from the kernel if this process dies however it dies (PR_SET_PDEATHSIG, crawler.scheduling.orphans), so
+a worker killed with ``kill -9`` leaves no orphan crawling the outlet while another worker takes it over.
+
+SIGTERM (or Ctrl-C): take nothing more; the child gets one SIGTERM (Scrapy's graceful stop: in-flight requests
+end, the WARC file is closed, the results published) and the item is handed back (released) so another worker
+takes it at once and goes on from the catalogue's frontier.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import redis
+
+from archive.warc.check import repair_open_file
+from crawler.scaleout.connection import RedisLink
+from crawler.scaleout.keys import ACTIVE_CRAWLS, CrawlKeys
+from crawler.scaleout.politeness import outlet_lease
+from crawler.scaleout.workers import DEFAULT_HEARTBEAT, claim_name
+from crawler.scaleout.workqueue import WorkItem, WorkQueue
+from crawler.scheduling.orphans import die_with_parent
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+ACTIVE_WINDOW = 60.0  # seconds: a crawl whose coordinator was not heard from for longer draws no worker
+POLL = 1.0  # seconds between looks for work when there is none
+
+
+class Worker:
+    """Take and crawl work items until stopped.
+
+    ``command(item)`` is the child's command line for a work item.
+    """
+
+    def __init__(self, link: RedisLink, name: str, command: Callable[[WorkItem], list[str]], *,
+                 lease_timeout: float, warc_dir: Path, warc_prefix: str, poll: float = POLL):
+        self.link, self.name, self.command = link, name, command
+        self.lease_timeout = lease_timeout
+        self.warc_dir, self.warc_prefix = Path(warc_dir), warc_prefix
+        self.poll = poll
+        self.stopping = threading.Event()
+        self.child: subprocess.Popen[bytes] | None = None
+        self.finished = 0  # items crawled to the end
+        self._queues: dict[str, WorkQueue] = {}
+
+    def run(self) -> int:
+        """Work until SIGTERM/SIGINT; returns how many items this worker finished."""
+        claim = claim_name(self.link, self.name, ttl=min(DEFAULT_HEARTBEAT, self.lease_timeout))
+        self._claim = claim
+        previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            self.repair_own_files()
+            logger.info("worker %s waiting for work on %s", self.name, self.link.where)
+            while not self.stopping.is_set():
+                if not claim.renew():
+                    claim.acquire()  # expired while Redis was away: the name is ours again unless taken
+                found = self._take()
+                if found is None:
+                    self.stopping.wait(self.poll)
+                    continue
+                self._crawl(*found)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            claim.release()
+        logger.info("worker %s stopped after %d item(s)", self.name, self.finished)
+        return self.finished
+
+    def _on_signal(self, signum: int, frame: Any) -> None:
+        if not self.stopping.is_set():
+            logger.info("worker %s: %s, stopping (the item in hand is handed back)", self.name,
+                        signal.Signals(signum).name)
+        self.stopping.set()
+        child = self.child
+        if child is not None and child.poll() is None:
+            child.send_signal(signal.SIGTERM)  # once is enough: a second SIGTERM makes Scrapy stop uncleanly
+
+    def repair_own_files(self) -> list[Path]:
+        """Close the ``.open`` WARCs this worker's name left (a crash); never touch another worker's files."""
+        repaired = []
+        for path in sorted(self.warc_dir.glob(f"{self.warc_prefix}-{self.name}-*.open")):
+            result = repair_open_file(path)
+            logger.warning("worker %s repaired %s (left open by a crash): %s", self.name, path.name, result)
+            repaired.append(path)
+        return repaired
+
+    def _take(self) -> tuple[WorkQueue, WorkItem] | None:
+        """An item from the crawls running now (oldest first), or None."""
+        since = time.time() - ACTIVE_WINDOW
+        crawls = self.link.call("list running crawls", lambda r: r.zrangebyscore(ACTIVE_CRAWLS, since, "+inf"))
+        for crawl in list(self._queues):
+            if crawl not in crawls:
+                del self._queues[crawl]
+        for crawl in crawls:
+            queue = self._queues.get(crawl)
+            if queue is None:
+                queue = self._queues[crawl] = WorkQueue(self.link, CrawlKeys(crawl), lease_timeout=self.lease_timeout)
+            item = _while_crawl_runs(functools.partial(queue.take, self.name, block=0))
+            if item is not None:
+                return queue, item
+        return None
+
+    def _crawl(self, queue: WorkQueue, item: WorkItem) -> None:
+        """Crawl one item in a child process, keeping its leases; then finish it, hand it back, or let it lapse."""
+        outlet = str(item.item.get("outlet"))
+        lease = outlet_lease(self.link, outlet, self.name, ttl=self.lease_timeout)
+        if not lease.acquire():
+            logger.info("outlet %s is being crawled by %s; handing %s back", outlet, lease.holder(), item.key)
+            queue.release(item, self.name)
+            self.stopping.wait(self.poll)
+            return
+        logger.info("worker %s crawls %s (%s)%s", self.name, item.key, item.item.get("crawl_uid"),
+                    " taken over from a silent worker" if item.taken_over else "")
+        lost = False
+        try:
+            self.child = subprocess.Popen(self.command(item), stdin=subprocess.DEVNULL,
+                                          preexec_fn=functools.partial(die_with_parent, os.getpid()))
+            if self.stopping.is_set():
+                self.child.send_signal(signal.SIGTERM)  # the signal came between the take and the start
+            code = self._wait(queue, item, lease)
+            lost = code is None
+        finally:
+            child, self.child = self.child, None
+            if child is not None and child.poll() is None:
+                child.kill()
+                child.wait()
+            lease.release()
+        if lost:
+            return
+        if self.stopping.is_set():
+            if _while_crawl_runs(lambda: queue.release(item, self.name)):
+                logger.info("worker %s handed %s back", self.name, item.key)
+        elif code == 0:
+            _while_crawl_runs(lambda: queue.finish(item, self.name))
+            self.finished += 1
+            logger.info("worker %s finished %s", self.name, item.key)
+        else:
+            # not finished and not handed back: after the lease timeout another worker (or this one) tries
+            # again, and after DEFAULT_MAX_DELIVERIES tries the coordinator lists it as failed
+            logger.error("the crawl of %s exited with status %s; it is tried again after the lease timeout",
+                         item.key, code)
+
+    def _wait(self, queue: WorkQueue, item: WorkItem, lease: Any) -> int | None:
+        """Wait for the child, renewing the leases; its exit status, or None when the item's lease was lost."""
+        assert self.child is not None
+        every = self.lease_timeout / 3
+        while True:
+            try:
+                return self.child.wait(timeout=every)
+            except subprocess.TimeoutExpired:
+                pass
+            if not _while_crawl_runs(lambda: queue.renew(item, self.name)):
+                logger.warning("worker %s lost the lease of %s (another worker took it over); stopping its crawl",
+                               self.name, item.key)
+                self.child.terminate()
+                self.child.wait()
+                return None
+            lease.renew()
+            self._claim.renew()
+
+
+def _while_crawl_runs(call: Callable[[], T]) -> T | None:
+    """``call()``, or None when the crawl is over: its coordinator deleted the crawl's keys (NOGROUP)."""
+    try:
+        return call()
+    except redis.ResponseError as exc:
+        if "NOGROUP" not in str(exc):
+            raise
+        logger.info("the crawl is over (its work queue is gone)")
+        return None

@@ -1,0 +1,104 @@
+"""crawler.scaleout.worker: the worker loop with a real redis-server and real child processes (not Scrapy here).
+
+The child command stands in for the crawl of one item: the loop's job is leases, finish, hand-back and repair.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+
+from redisserver import redis_server_fixture  # noqa: F401  (the redis_server fixture)
+
+from archive.records import Exchange
+from archive.warc.writer import WarcArchive
+from crawler.scaleout.connection import connect
+from crawler.scaleout.keys import ACTIVE_CRAWLS, CrawlKeys, outlet_lease_key, worker_key
+from crawler.scaleout.worker import Worker
+from crawler.scaleout.workqueue import WorkQueue
+
+CRAWL = "crawl-1"
+
+
+def _queue_one(link) -> WorkQueue:
+    work = WorkQueue(link, CrawlKeys(CRAWL), lease_timeout=3)
+    work.put([("outlet:portal", {"kind": "outlet", "outlet": "portal", "crawl_uid": CRAWL, "crawl_id": 1})])
+    link.client.zadd(ACTIVE_CRAWLS, {CRAWL: time.time()})
+    return work
+
+
+def _worker(link, tmp_path, code: str) -> Worker:
+    return Worker(link, "t1", lambda item: [sys.executable, "-c", code], lease_timeout=3,
+                  warc_dir=tmp_path / "warc", warc_prefix="NEWSARCHIVE", poll=0.1)
+
+
+def _stop_when(condition, worker_pid: int) -> threading.Thread:
+    def watch() -> None:
+        deadline = time.monotonic() + 20
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(worker_pid, signal.SIGTERM)
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_crawled_item_is_finished(redis_server, tmp_path):
+    link = connect(redis_server.url, give_up_after=5)
+    work = _queue_one(link)
+    worker = _worker(link, tmp_path, "import sys; sys.exit(0)")
+    _stop_when(lambda: worker.finished == 1, os.getpid())
+    assert worker.run() == 1
+    assert work.outstanding() == 0
+    assert not link.client.exists(worker_key("t1"), outlet_lease_key("portal"))  # both leases let go
+
+
+def test_sigterm_stops_the_child_and_hands_the_item_back(redis_server, tmp_path):
+    link = connect(redis_server.url, give_up_after=5)
+    work = _queue_one(link)
+    flag = tmp_path / "stopped"
+    child = ("import signal, sys, time\n"
+             f"signal.signal(signal.SIGTERM, lambda *a: (open({str(flag)!r}, 'w').close(), sys.exit(0)))\n"
+             f"open({str(tmp_path / 'started')!r}, 'w').close()\n"
+             "time.sleep(30)\n")
+    worker = _worker(link, tmp_path, child)
+    _stop_when(lambda: (tmp_path / "started").exists(), os.getpid())
+    started = time.monotonic()
+    assert worker.run() == 0
+    assert flag.exists(), "the child crawl got no SIGTERM"
+    assert time.monotonic() - started < 10
+    # handed back, not left to its lease: another worker takes it at once, as a fresh delivery
+    again = work.take("t2", block=0)
+    assert again is not None and again.key == "outlet:portal" and not again.taken_over
+    assert not link.client.exists(outlet_lease_key("portal"))
+
+
+def test_a_child_that_fails_leaves_the_item_to_its_lease(redis_server, tmp_path):
+    link = connect(redis_server.url, give_up_after=5)
+    work = _queue_one(link)
+    ran = tmp_path / "ran"
+    worker = _worker(link, tmp_path, f"import sys; open({str(ran)!r}, 'w').close(); sys.exit(1)")
+    _stop_when(lambda: ran.exists() and worker.child is None, os.getpid())
+    worker.run()
+    assert worker.finished == 0 and work.outstanding() == 1
+    assert work.take("t2", block=0) is None  # not before the lease timeout
+
+
+def test_a_worker_repairs_only_its_own_open_warcs(redis_server, tmp_path):
+    ex = Exchange(url="http://portal.example/", method="GET", request_headers=(), request_body=b"", status=200,
+                  reason="OK", protocol="HTTP/1.1", response_headers=(("Content-Type", "text/html"),),
+                  body=b"<html></html>", fetched_at=datetime(2026, 1, 2, tzinfo=UTC))
+    for prefix in ("NEWSARCHIVE-t1", "NEWSARCHIVE-t10", "NEWSARCHIVE"):
+        warc = WarcArchive(tmp_path, prefix=prefix, fsync=False)
+        warc.write_exchange(ex)
+        warc.sync()  # left open, as by a crash
+    worker = _worker(connect(redis_server.url, give_up_after=5), tmp_path, "")
+    repaired = worker.repair_own_files()
+    assert [p.name.split("-2")[0] for p in repaired] == ["NEWSARCHIVE-t1"]
+    left = sorted(p.name for p in (tmp_path / "warc").glob("*.open"))
+    assert len(left) == 2 and not any(name.startswith("NEWSARCHIVE-t1-") for name in left)
+    assert len(list((tmp_path / "warc").glob("NEWSARCHIVE-t1-*.warc.gz"))) == 1
