@@ -1,6 +1,6 @@
 """Benchmark: a politeness-bound crawl by 1, 2 and 4 workers (issue 11): wall time falls, no outlet goes faster.
 
-Run: python benchmarks/bench_scaleout.py [--sets 3] [--delay 0.5] [--workers 1,2,4] [--out FILE]
+Run: python benchmarks/bench_scaleout.py [--sets 3] [--delay 1.0] [--workers 1,2,4] [--out FILE]
 
 Serves ``--sets`` copies of the three demo outlets (crawler/demo) on loopback (127.0.0.2 upwards, one address per
 outlet), each configured with ``download_delay = --delay``, starts a real redis-server on a free port and, for each
@@ -97,7 +97,7 @@ def main() -> None:
     """Run the benchmark and print (and optionally write) a markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", type=int, default=3, help="copies of the three demo outlets (3 -> 9 outlets)")
-    parser.add_argument("--delay", type=float, default=0.5, help="each outlet's download_delay, seconds")
+    parser.add_argument("--delay", type=float, default=1.0, help="each outlet's download_delay, seconds")
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--out", type=Path, default=None, help="write the table here too")
     args = parser.parse_args()

@@ -80,3 +80,16 @@ def test_sigterm_stops_a_coordinator_cleanly(tmp_path: Path):
         server.close()
     with sqlite3.connect(tmp_path / "data" / "catalogue.db") as conn:
         assert conn.execute("select status from crawls").fetchall() == [("stopped: SIGTERM",)]
+
+
+def test_the_one_machine_crawl_does_not_load_the_scale_out_code():
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    code = ("import sys, crawler.cli.main, crawler.extensions, crawler.runner, crawler.pipelines, "
+            "crawler.middlewares, crawler.spiders.outlets; "
+            "print(sorted(m for m in sys.modules if m == 'redis' or m.startswith('crawler.scaleout')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]"

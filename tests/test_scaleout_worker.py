@@ -102,3 +102,28 @@ def test_a_worker_repairs_only_its_own_open_warcs(redis_server, tmp_path):
     left = sorted(p.name for p in (tmp_path / "warc").glob("*.open"))
     assert len(left) == 2 and not any(name.startswith("NEWSARCHIVE-t1-") for name in left)
     assert len(list((tmp_path / "warc").glob("NEWSARCHIVE-t1-*.warc.gz"))) == 1
+
+
+def test_a_worker_waits_out_a_redis_restart(tmp_path, caplog):
+    from redisserver import RedisServer
+
+    server = RedisServer(appendonly=True)  # as production Redis should run: a restart keeps the data
+    server.start()
+    try:
+        link = connect(server.url)  # no give_up_after: wait for ever, as `newsarchive worker` does
+        worker = _worker(link, tmp_path, "import sys; sys.exit(0)")
+
+        def outage() -> None:
+            time.sleep(0.5)
+            server.restart(down_for=1.5)
+            _queue_one(connect(server.url, give_up_after=5))
+            deadline = time.monotonic() + 20
+            while worker.finished < 1 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            os.kill(os.getpid(), signal.SIGTERM)
+        threading.Thread(target=outage, daemon=True).start()
+        with caplog.at_level("WARNING", logger="crawler.scaleout.connection"):
+            assert worker.run() == 1
+    finally:
+        server.close()
+    assert "unreachable" in caplog.text and "next try in" in caplog.text

@@ -69,10 +69,12 @@ def reconcile_history(db: sqlite_utils.Database, crawl_id: int | None = None,
                 "crawl_id": crawl_id, "capture_id": b["capture_id"], "http_status": 200, "detail": ""})
             done["returned"] += 1
         now = datetime.now(timezone.utc)
+        plans = []
         for a in list(db.query("select id, first_seen, published from articles where watch is null")):
             due = history.next_check(history.article_born(a["first_seen"], a["published"]), now, backoff)
-            db["articles"].update(a["id"], {
-                "watch": "watching" if due else "done",
-                "next_check_at": due.isoformat(timespec="seconds") if due else None})
+            plans.append(("watching" if due else "done", due.isoformat(timespec="seconds") if due else None, a["id"]))
             done["watched"] += 1 if due else 0
+        # one statement for every new article of the crawl: sqlite-utils' update() re-reads the table's columns
+        # and keys per row, most of the end-of-crawl time on a 10,000-article crawl (issue 10)
+        db.conn.executemany("update articles set watch = ?, next_check_at = ? where id = ?", plans)
     return done

@@ -1,0 +1,77 @@
+"""crawler.fetch.backfill: `newsarchive crawl --backfill` is one switch for the five settings of a fast crawl."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
+
+from crawler import settings as project
+from crawler.config.outlets import load_outlets
+from crawler.fetch import backfill
+from crawler.spiders.outlets import OutletSpider
+
+SEEDS = """
+[[outlet]]
+name = "slow"
+feeds = ["https://slow.example/rss"]
+download_delay = 3.0
+concurrency = 1
+
+[[outlet]]
+name = "quick"
+feeds = ["https://quick.example/rss"]
+download_delay = 0.1
+concurrency = 12
+"""
+
+
+@pytest.fixture
+def seeds(tmp_path):
+    path = tmp_path / "outlets.toml"
+    path.write_text(SEEDS, encoding="utf-8")
+    return path
+
+
+def crawler_settings(seeds, tmp_path, **extra):
+    """The settings Scrapy gives an OutletSpider crawl with the project's settings (update_settings has run)."""
+    base = {name: getattr(project, name) for name in dir(project) if name.isupper()}
+    base |= {"ARCHIVE_SEEDS": str(seeds), "ARCHIVE_DATA_DIR": str(tmp_path / "data")}
+    return get_crawler(OutletSpider, {**base, **extra}).settings
+
+
+def test_off_by_default_the_outlets_own_politeness_holds(seeds, tmp_path):
+    settings = crawler_settings(seeds, tmp_path)
+    assert settings.getbool("AUTOTHROTTLE_ENABLED") and settings.getbool("ROBOTSTXT_OBEY")
+    slots = settings.getdict("DOWNLOAD_SLOTS")
+    assert slots["slow.example"] == {"delay": 3.0, "concurrency": 1, "jitter": 0.5}
+
+
+def test_the_switch_sets_delay_concurrency_autothrottle_global_concurrency_and_workers(seeds, tmp_path):
+    settings = crawler_settings(seeds, tmp_path, CRAWL_BACKFILL=True)
+    slots = settings.getdict("DOWNLOAD_SLOTS")
+    assert slots["slow.example"] == {"delay": 0.25, "concurrency": 8, "jitter": 0.5}  # cut to the back-fill's
+    assert slots["quick.example"] == {"delay": 0.1, "concurrency": 12, "jitter": 0.5}  # already quicker: kept
+    assert not settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert settings.getfloat("DOWNLOAD_DELAY") == 0.25
+    assert settings.getint("CONCURRENT_REQUESTS") == 20  # 8 + 12
+    assert settings.getint("EXTRACT_WORKERS") == (os.cpu_count() or 1)
+    assert settings.getbool("ROBOTSTXT_OBEY")  # a back-fill still obeys robots.txt
+
+
+def test_a_setting_given_on_the_command_line_wins_over_the_switch(seeds):
+    settings = Settings({"CRAWL_BACKFILL": "1", "CRAWL_BACKFILL_DELAY": "0"})
+    settings.set("EXTRACT_WORKERS", 1, priority="cmdline")
+    settings.set("AUTOTHROTTLE_ENABLED", True, priority="cmdline")
+    backfill.apply(settings, load_outlets(seeds))
+    assert settings.getint("EXTRACT_WORKERS") == 1 and settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert settings.getfloat("DOWNLOAD_DELAY") == 0.0
+    assert backfill.slot(load_outlets(seeds)[0], settings)["jitter"] == 0.0  # no delay, nothing to jitter
+
+
+@pytest.mark.parametrize(("value", "on"), [(True, True), ("1", True), ("yes", True), ("0", False), (False, False),
+                                           (None, False)])
+def test_the_switch_reads_as_a_flag(value, on):
+    assert backfill.enabled(Settings({"CRAWL_BACKFILL": value} if value is not None else {})) is on
