@@ -8,13 +8,9 @@ from pathlib import Path
 import click
 
 from archive.errors import NewsArchiveError
-
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+from crawler.cli.options import CONTEXT_SETTINGS, data_option
 
 logger = logging.getLogger(__name__)
-
-data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"),
-                           show_default=True, help="Data folder: catalogue.db, warc/, text/.")
 
 
 def _catalogue_path(data_dir: Path) -> Path:

@@ -10,11 +10,8 @@ from pathlib import Path
 import click
 
 from archive.errors import NewsArchiveError
-from crawler.cli.options import parse_sets
-from crawler.config.bundled import SEEDS
+from crawler.cli.options import CONTEXT_SETTINGS, data_option, parse_sets, seeds_option, set_option
 
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
-DEFAULT_SEEDS = SEEDS  # seeds/, package data when installed
 EXIT_FAULT = 3  # a crawl stopped by a storage fault (disk-full, catalogue-locked); 1: could not start
 
 logger = logging.getLogger(__name__)
@@ -41,18 +38,12 @@ def cli(verbose: int, quiet: int) -> None:
     die_with_parent_from_env()  # a crawl the scheduler started stops when the scheduler dies, even by SIGKILL
 
 
-seeds_option = click.option("--seeds", type=click.Path(path_type=Path), default=DEFAULT_SEEDS, show_default="seeds/",
-                            help="Outlet config: a TOML file or a folder of TOML files.")
-data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"),
-                           show_default=True, help="Data folder: catalogue.db, warc/, text/.")
-
-
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @seeds_option
 @data_option
 @click.option("--outlet", "outlets", multiple=True, help="Crawl only this outlet (repeatable).")
 @click.option("--trigger", default="cli", show_default=True, help="Recorded in the crawls table.")
-@click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE", help="Override a setting (repeatable).")
+@set_option
 @click.option("--allow-private", is_flag=True,
               help="Fetch loopback, private and link-local addresses too (ARCHIVE_ALLOW_PRIVATE).")
 @click.option("--redis", "redis_url", default=None, metavar="URL",

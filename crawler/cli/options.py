@@ -1,8 +1,21 @@
-"""Small helpers shared by the command-line modules."""
+"""What the command-line modules share: click options defined once (--data, --seeds, -s) and ``-s`` parsing."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+from crawler.config.bundled import SEEDS
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+seeds_option = click.option("--seeds", type=click.Path(path_type=Path), default=SEEDS, show_default="seeds/",
+                            help="Outlet config: a TOML file or a folder of TOML files.")
+data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"),
+                           show_default=True, help="Data folder: catalogue.db, warc/, text/, logs/.")
+set_option = click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
+                          help="Override a setting (repeatable).")
 
 
 def parse_sets(values: tuple[str, ...]) -> dict[str, str]:

@@ -16,20 +16,10 @@ from archive.catalogue import lookups
 from archive.catalogue.db import Catalogue
 from archive.corpus import history
 from archive.errors import NewsArchiveError
-from crawler.cli.options import parse_sets
-from crawler.config.bundled import SEEDS
-
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
-DEFAULT_SEEDS = SEEDS  # seeds/, package data when installed
+from crawler.cli.options import CONTEXT_SETTINGS, data_option, parse_sets, seeds_option, set_option
 
 logger = logging.getLogger(__name__)
 
-seeds_option = click.option("--seeds", type=click.Path(path_type=Path), default=DEFAULT_SEEDS, show_default="seeds/",
-                            help="Outlet config: a TOML file or a folder of TOML files.")
-data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"),
-                           show_default=True, help="Data folder: catalogue.db, warc/, text/, logs/.")
-set_option = click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
-                          help="A setting passed to every crawl (repeatable).")
 backoff_option = click.option("--backoff", default=history.DEFAULT_BACKOFF_SPEC, show_default=True,
                               metavar="AGE:EVERY,...",
                               help="Re-check articles younger than AGE every EVERY; older than the last AGE: stop.")

@@ -9,15 +9,13 @@ from pathlib import Path
 import click
 
 from archive.errors import NewsArchiveError
-
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+from crawler.cli.options import CONTEXT_SETTINGS, data_option
 
 logger = logging.getLogger(__name__)
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data"),
-              show_default=True, help="Data folder holding catalogue.db and warc/.")
+@data_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("-p", "--port", type=int, default=8001, show_default=True, help="Catalogue port (0: any free port).")
 @click.option("--replay-port", type=int, default=None,

@@ -12,19 +12,9 @@ from typing import Any
 import click
 
 from archive.errors import NewsArchiveError
-from crawler.cli.options import parse_sets
-from crawler.config.bundled import SEEDS
-
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+from crawler.cli.options import CONTEXT_SETTINGS, data_option, parse_sets, seeds_option, set_option
 
 logger = logging.getLogger(__name__)
-
-seeds_option = click.option("--seeds", type=click.Path(path_type=Path), default=SEEDS, show_default="seeds/",
-                            help="Outlet config: a TOML file or a folder of TOML files.")
-data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"),
-                           show_default=True, help="Data folder: catalogue.db, warc/, text/ (shared with the coordinator).")
-set_option = click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
-                          help="Override a setting (repeatable).")
 
 
 def _lease_timeout(sets: dict[str, Any]) -> float:
@@ -85,6 +75,7 @@ def worker(redis_url: str, seeds: Path, data_dir: Path, name: str | None, sets: 
 
     def command(item: Any) -> list[str]:
         work = item.item
+        _check_outlet(seeds, work)
         child_sets = {**work.get("settings", {}), **overrides,
                       "CRAWL_REDIS_URL": redis_url, "CRAWL_WORKER_NAME": name,
                       "CRAWL_WORKER_CRAWL": work["crawl_uid"], "CRAWL_WORKER_CRAWL_ID": str(work["crawl_id"])}
@@ -101,6 +92,24 @@ def worker(redis_url: str, seeds: Path, data_dir: Path, name: str | None, sets: 
                warc_prefix=prefix).run()
     except (NewsArchiveError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _check_outlet(seeds: Path, work: dict[str, Any]) -> None:
+    """Warn when this worker's configuration of the item's outlet differs from the coordinator's (or lacks it)."""
+    from crawler.config.outlets import load_outlets
+
+    try:
+        mine = {o.name: o for o in load_outlets(seeds)}.get(work["outlet"])
+    except NewsArchiveError as exc:
+        logger.error("cannot read %s: %s", seeds, exc)
+        return
+    if mine is None:
+        logger.error("outlet %s is not in this worker's --seeds %s: its crawl fails here and goes to another "
+                     "worker after the lease timeout", work["outlet"], seeds)
+    elif work.get("outlet_digest") and mine.digest() != work["outlet_digest"]:
+        logger.warning("this worker's configuration of %s differs from the coordinator's (config digest %s, "
+                       "coordinator %s): crawling with this worker's; give every machine the same --seeds",
+                       work["outlet"], mine.digest(), work["outlet_digest"])
 
 
 def _verbosity() -> list[str]:

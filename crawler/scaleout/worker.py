@@ -20,7 +20,6 @@ import logging
 import os
 import signal
 import subprocess
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -56,7 +55,9 @@ class Worker:
         self.lease_timeout = lease_timeout
         self.warc_dir, self.warc_prefix = Path(warc_dir), warc_prefix
         self.poll = poll
-        self.stopping = threading.Event()
+        # a plain flag: the signal handler sets it (a threading.Event's lock taken in a handler can deadlock
+        # against the same lock held by the interrupted main thread)
+        self.stopping = False
         self.child: subprocess.Popen[bytes] | None = None
         self.finished = 0  # items crawled to the end
         self._queues: dict[str, WorkQueue] = {}
@@ -69,12 +70,12 @@ class Worker:
         try:
             self.repair_own_files()
             logger.info("worker %s waiting for work on %s", self.name, self.link.where)
-            while not self.stopping.is_set():
+            while not self.stopping:
                 if not claim.renew():
                     claim.acquire()  # expired while Redis was away: the name is ours again unless taken
                 found = self._take()
                 if found is None:
-                    self.stopping.wait(self.poll)
+                    self._pause(self.poll)
                     continue
                 self._crawl(*found)
         finally:
@@ -85,13 +86,19 @@ class Worker:
         return self.finished
 
     def _on_signal(self, signum: int, frame: Any) -> None:
-        if not self.stopping.is_set():
-            logger.info("worker %s: %s, stopping (the item in hand is handed back)", self.name,
-                        signal.Signals(signum).name)
-        self.stopping.set()
+        if not self.stopping:
+            logger.info("worker %s: %s, stopping%s", self.name, signal.Signals(signum).name,
+                        " (the item in hand is handed back)" if self.child is not None else "")
+        self.stopping = True
         child = self.child
         if child is not None and child.poll() is None:
             child.send_signal(signal.SIGTERM)  # once is enough: a second SIGTERM makes Scrapy stop uncleanly
+
+    def _pause(self, seconds: float) -> None:
+        """Sleep up to ``seconds``, less once a stop is asked for."""
+        deadline = time.monotonic() + seconds
+        while not self.stopping and time.monotonic() < deadline:
+            time.sleep(min(0.05, max(0.0, deadline - time.monotonic())))
 
     def repair_own_files(self) -> list[Path]:
         """Close the ``.open`` WARCs this worker's name left (a crash); never touch another worker's files."""
@@ -125,7 +132,7 @@ class Worker:
         if not lease.acquire():
             logger.info("outlet %s is being crawled by %s; handing %s back", outlet, lease.holder(), item.key)
             queue.release(item, self.name)
-            self.stopping.wait(self.poll)
+            self._pause(self.poll)
             return
         logger.info("worker %s crawls %s (%s)%s", self.name, item.key, item.item.get("crawl_uid"),
                     " taken over from a silent worker" if item.taken_over else "")
@@ -133,7 +140,7 @@ class Worker:
         try:
             self.child = subprocess.Popen(self.command(item), stdin=subprocess.DEVNULL,
                                           preexec_fn=functools.partial(die_with_parent, os.getpid()))
-            if self.stopping.is_set():
+            if self.stopping:
                 self.child.send_signal(signal.SIGTERM)  # the signal came between the take and the start
             code = self._wait(queue, item, lease)
             lost = code is None
@@ -145,7 +152,7 @@ class Worker:
             lease.release()
         if lost:
             return
-        if self.stopping.is_set():
+        if self.stopping:
             if _while_crawl_runs(lambda: queue.release(item, self.name)):
                 logger.info("worker %s handed %s back", self.name, item.key)
         elif code == 0:
