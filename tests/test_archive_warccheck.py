@@ -15,7 +15,7 @@ from warcio.archiveiterator import ArchiveIterator
 from archive.errors import ArchiveIntegrityError
 from archive.records import Exchange
 from archive.warc.check import check_warc, repair_directory, repair_open_file
-from archive.warc.reader import Problem, iter_records
+from archive.warc.reader import Problem, gzip_members, iter_records
 from archive.warc.writer import RecordFactory, WarcArchive, record_bytes
 
 # ../shared beside the project (CI clones the project next to it)
@@ -291,3 +291,21 @@ def test_warcio_reads_a_repaired_file(tmp_path: Path) -> None:
     result = repair_open_file(path)
     records = list(ArchiveIterator(io.BytesIO(result.final_path.read_bytes()), check_digests=True))  # type: ignore[union-attr]
     assert len(records) == len(result.kept)
+
+
+def test_member_framing_is_exact_when_one_member_inflates_past_the_per_call_limit():
+    # A 250 KB member inflating to 5 MB: zlib stops each call at the inflate limit, and at the member's end it
+    # reports the next member's first bytes both as unused data and as unconsumed input (counted once, or every
+    # later offset is wrong and `check` finds every later capture dangling).
+    import gzip
+
+    body = "".join(f"<url><loc>http://127.0.0.5:3000/a/{i}</loc></url>\n" for i in range(100_000)).encode()
+    parts = [gzip.compress(b"a" * 100), gzip.compress(body), gzip.compress(b"b" * 1000), gzip.compress(b"c")]
+    blob = b"".join(parts)
+    expected, offset = [], 0
+    for part in parts:
+        expected.append((offset, len(part)))
+        offset += len(part)
+    members = list(gzip_members(io.BytesIO(blob), len(blob)))
+    assert [(m.offset, m.length) for m in members] == expected
+    assert [m.error for m in members] == [None] * 4

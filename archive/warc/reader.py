@@ -110,7 +110,9 @@ def gzip_members(fh: IO[bytes], size: int) -> Iterator[Member]:
             except zlib.error as exc:
                 length, error = size - offset, f"gzip-corrupt: {exc}"
                 break
-            tail = inflater.unconsumed_tail
+            # at the end of the member zlib reports the bytes after it in unused_data AND in unconsumed_tail when
+            # max_length cut the call short: count them once
+            tail = b"" if inflater.eof else inflater.unconsumed_tail
             length += len(pending) - len(tail) - len(inflater.unused_data)
             pending = tail or (b"" if inflater.eof else fh.read(BUFFER))
         data.seek(0)
