@@ -73,12 +73,22 @@ class ArchiveSession:
                 raise
             raise fault from exc
         self._record_id: str | None = None  # the WARC-Record-ID the next response record takes (preset_record_id)
-        self.warc = WarcArchive(
-            config.data_dir, prefix=config.warc_prefix, max_size=config.warc_max_size, fsync=config.warc_fsync,
+        self.warc = self._open_warc(config.warc_prefix)
+        self._init_state()
+        self.writer = LocalWriter(lambda ops: apply_batch(self, ops), batch=config.commit_every,
+                                  interval=config.commit_interval, capacity=config.write_queue,
+                                  on_error=self.guard)
+
+    def _open_warc(self, prefix: str, **extra: str) -> WarcArchive:
+        """The crawl's WARC series; its warcinfo names the crawl (and ``extra``), the outlets and how it runs."""
+        config = self.config
+        return WarcArchive(
+            config.data_dir, prefix=prefix, max_size=config.warc_max_size, fsync=config.warc_fsync,
             fsync_every=0,  # the writer fsyncs once per batch (crawler.capture.apply), before the rows commit
             id_factory=self._next_record_id,
             warcinfo={
                 "crawl-id": self.uid,
+                **extra,
                 "trigger": config.trigger,
                 "outlets": ", ".join(f"{o.name} {o.digest()}" for o in self.outlets),
                 "http-header-user-agent": config.user_agent,
@@ -86,6 +96,9 @@ class ArchiveSession:
                 "operator": config.contact_url or "not configured",
             },
         )
+
+    def _init_state(self) -> None:
+        """A new crawl's counts, caches and pending writes."""
         self.counts: dict[str, Counter[str]] = {o.name: Counter() for o in self.outlets}
         self._count_lock = threading.Lock()  # counts come from the reactor and from the writer thread
         self.finished = False
@@ -93,9 +106,6 @@ class ArchiveSession:
         self.pending = PendingWrites()
         self.new_files: list[str] = []  # text files the writer's current batch created (crawler.capture.apply)
         self.capture_ids = CaptureIds()
-        self.writer = LocalWriter(lambda ops: apply_batch(self, ops), batch=config.commit_every,
-                                  interval=config.commit_interval, capacity=config.write_queue,
-                                  on_error=self.guard)
 
     def outlet_for(self, url: str, hint: str | None = None) -> Outlet | None:
         """The outlet a URL belongs to: ``hint`` (the request's outlet) if given, else the first owning outlet."""

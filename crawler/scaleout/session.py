@@ -13,20 +13,16 @@ writing and never records a crawl row: the coordinator does both (crawler/scaleo
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from archive.catalogue.db import Catalogue
 from archive.errors import ConfigError
 from archive.faults import DiskReserve, StorageFault, as_fault
-from archive.warc.writer import WarcArchive
-from crawler.capture.apply import CaptureIds, write_records
+from crawler.capture.apply import write_records
 from crawler.capture.config import ArchiveConfig
 from crawler.capture.operations import CaptureOp
-from crawler.capture.overlay import PendingWrites
 from crawler.capture.session import ArchiveSession
 from crawler.capture.writer import LocalWriter
 from crawler.config.outlets import load_outlets, select_outlets
@@ -91,26 +87,8 @@ class WorkerSession(ArchiveSession):
         self.link = connect(crawl.redis_url)
         self.channel = ResultsChannel(self.link, CrawlKeys(crawl.crawl_uid))
         self._record_id: str | None = None
-        self.warc = WarcArchive(
-            config.data_dir, prefix=f"{config.warc_prefix}-{crawl.worker}", max_size=config.warc_max_size,
-            fsync=config.warc_fsync, fsync_every=0, id_factory=self._next_record_id,
-            warcinfo={
-                "crawl-id": crawl.crawl_uid,
-                "worker": crawl.worker,
-                "trigger": config.trigger,
-                "outlets": ", ".join(f"{o.name} {o.digest()}" for o in self.outlets),
-                "http-header-user-agent": config.user_agent,
-                "robots": "obey",
-                "operator": config.contact_url or "not configured",
-            },
-        )
-        self.counts: dict[str, Counter[str]] = {o.name: Counter() for o in self.outlets}
-        self._count_lock = threading.Lock()
-        self.finished = False
-        self._session_params: dict[str, tuple[str, ...]] = {}
-        self.pending = PendingWrites()
-        self.capture_ids = CaptureIds()
-        self.new_files: list[str] = []  # (ArchiveSession's; no text files are written here)
+        self.warc = self._open_warc(f"{config.warc_prefix}-{crawl.worker}", worker=crawl.worker)
+        self._init_state()
         self.writer = LocalWriter(self._publish, batch=config.commit_every, interval=config.commit_interval,
                                   capacity=config.write_queue, on_error=self.guard, name="results-publisher")
 
