@@ -105,11 +105,8 @@ def run_crawl(settings: Settings, spider: str | type = "outlets") -> int:
 
 def crawl_summary(data_dir: Path, crawl_id: int) -> list[dict[str, Any]]:
     """Per-outlet counts of one crawl, as rows for the summary table."""
-    catalogue = Catalogue(data_dir / "catalogue.db")
-    try:
+    with Catalogue(data_dir / "catalogue.db") as catalogue:
         counts = crawls.outlet_counts(catalogue.db, crawl_id)
-    finally:
-        catalogue.close()
     return [{"outlet": name, **c} for name, c in sorted(counts.items())]
 
 

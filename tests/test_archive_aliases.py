@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from archive.catalogue import aliases
+from archive.catalogue import aliases, reading
 from archive.catalogue.db import Catalogue, article_id
 from archive.corpus import textfiles as textexport
 from archive.integrity.check import check_archive
@@ -59,9 +59,9 @@ def test_find_article_by_own_url_and_by_alias(cat, tmp_path):
     found = aliases.find_article(cat.db, ["http://portal.example/nothing", "http://portal.example/old.php?nid=5"])
     assert found["id"] == row["id"]
     assert cat.article_for_url("http://portal.example/old.php?nid=5")["id"] == row["id"]
-    [alias] = aliases.aliases_of(cat.db, row["id"])
+    [alias] = cat.db["article_aliases"].rows_where("article_id = ?", [row["id"]])
     assert (alias["how"], alias["url_id"]) == ("redirect", article_id("http://portal.example/old.php?nid=5"))
-    assert aliases.alias_target(cat.db, alias["url_id"]) == row["id"]
+    assert reading.merged_into(cat.db.conn, alias["url_id"]) == row["id"]
     with pytest.raises(ValueError, match="unknown alias kind"):
         aliases.add_alias(cat.db, "http://portal.example/x", row["id"], "guess")
 
@@ -105,7 +105,8 @@ def test_merge_keeps_lowest_seq_every_version_and_one_text_file(cat, tmp_path):
     keep = stored(cat, tmp_path, "http://portal.example/a.php?id=5", art(), "2026-12-01T11:00:00+00:00")
     keep = stored(cat, tmp_path, keep["url"], art(paras=(*BODY, "وأعلنت البعثة الأممية هدنة إنسانية.")),
                   "2026-12-02T09:00:00+00:00")
-    cat.add_event(dup["id"], "deleted", url=dup["url"], at="2026-12-01T12:00:00+00:00", http_status=404)
+    cat.db["article_events"].insert({"article_id": dup["id"], "kind": "deleted", "url": dup["url"],
+                                     "at": "2026-12-01T12:00:00+00:00", "http_status": 404})
     captures_before = cat.db["captures"].count
     assert (dup["seq"], keep["seq"], keep["versions"]) == (0, 1, 2)
     files_before = sorted(p.name for p in (tmp_path / "text").iterdir())
@@ -130,9 +131,9 @@ def test_merge_keeps_lowest_seq_every_version_and_one_text_file(cat, tmp_path):
     assert row["text_file"] == f"text/{textexport.file_name(0, keep['id'])}"
     assert (tmp_path / row["text_file"]).read_text(encoding="utf-8") == textexport.render(
         row["title"], row["text"].split("\n"))
-    [alias] = aliases.aliases_of(cat.db, keep["id"])
+    [alias] = cat.db["article_aliases"].rows_where("article_id = ?", [keep["id"]])
     assert (alias["url"], alias["how"]) == (dup["url"], "session-param")
-    assert aliases.alias_target(cat.db, dup["id"]) == keep["id"]
+    assert reading.merged_into(cat.db.conn, dup["id"]) == keep["id"]
     assert cat.db["stories"].count == 1 and cat.db["story_bands"].count_where("article_id = ?", [dup["id"]]) == 0
     report = check_archive(tmp_path, cat)
     assert [f for f in report.findings if f.kind.startswith("text")] == []

@@ -63,7 +63,7 @@ def test_search_counts_and_ranks_with_filters(cat):
 
 def test_reading_room_reads(cat):
     conn = cat.db.conn
-    aid = lookups.article_by_url_or_capture_url(cat.db, "https://a.example/1")["id"]
+    aid = cat.article_for_url("https://a.example/1")["id"]
     article = reading.article_row(conn, aid)
     assert article["title"] == "اشتباكات في طرابلس" and reading.outlet_row(conn, "a")["display_name"] == "Outlet A"
     assert [v["version"] for v in reading.article_versions(conn, aid)] == [1]
@@ -77,13 +77,14 @@ def test_reading_room_reads(cat):
 
 def test_lookups_and_pointers(cat):
     crawl_id = 1
-    assert lookups.crawl_exists(cat.db, crawl_id) and not lookups.crawl_exists(cat.db, 99)
+    assert exports.crawl_row(cat.db, crawl_id)["id"] == crawl_id and exports.crawl_row(cat.db, 99) is None
     assert [c["url"] for c in lookups.crawl_captures(cat.db, crawl_id)][0] == "https://a.example/1"
     failures = lookups.crawl_failures(cat.db, crawl_id, ("https://a.example/gone", "https://a.example/1"))
     assert [f["reason"] for f in failures] == ["http-404"]
     assert [r["url"] for r in lookups.articles_with_param(cat.db, "a", "sid")] == ["https://a.example/2?sid=abc"]
     assert len(pointers.capture_pointers(cat.db, archived_only=True)) == 4
-    assert ("warc/x.warc.gz", 100) in pointers.indexed_positions(cat.db)
+    assert ("warc/x.warc.gz", 100) in {(r["warc_file"], r["warc_offset"])
+                                       for r in pointers.capture_pointers(cat.db, archived_only=True)}
     assert pointers.crawl_ids_by_uid(cat.db) == {"uid-1": 1}
     assert pointers.capture_with_record_id(cat.db, "<urn:uuid:2>") == 3
     assert pointers.latest_response_with_digest(cat.db, "https://b.example/3", "sha1:2") == 3

@@ -11,7 +11,8 @@ import pytest
 
 from archive.catalogue.db import Catalogue
 from archive.corpus.textfiles import write_text
-from archive.integrity.check import check_archive, recover
+from archive.integrity.check import check_archive
+from archive.integrity.recovery import recover
 from archive.records import Exchange, ExtractedArticle, Relevance
 from archive.warc.writer import WarcArchive
 

@@ -14,7 +14,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.errors import ArchiveIntegrityError
 from archive.records import Exchange
-from archive.warc.check import check_warc, repair_directory, repair_open_file
+from archive.warc.check import check_warc, repair_open_file
 from archive.warc.reader import Problem, gzip_members, iter_records
 from archive.warc.writer import RecordFactory, WarcArchive, record_bytes
 
@@ -275,14 +275,6 @@ def test_repair_never_overwrites_a_torn_file(tmp_path: Path) -> None:
     result = repair_open_file(path)
     assert previous.read_bytes() == b"older torn bytes"
     assert result.torn_path == previous.with_name(previous.name + ".1")
-
-
-def test_repair_directory_handles_every_open_file(tmp_path: Path) -> None:
-    first, _ = open_file(tmp_path, count=1)
-    second, _ = open_file(tmp_path, count=2)
-    results = repair_directory(first.parent)
-    assert {r.open_path for r in results} == {first, second}
-    assert not list(first.parent.glob("*.open"))
 
 
 def test_warcio_reads_a_repaired_file(tmp_path: Path) -> None:

@@ -15,7 +15,8 @@ from demo_oracle import serve_demo_sites
 from helpers import FAST, crawl_cli
 
 from archive.catalogue.db import Catalogue
-from archive.integrity.check import check_archive, recover
+from archive.integrity.check import check_archive
+from archive.integrity.recovery import recover
 from archive.warc.reader import iter_records
 from crawler.discovery.urls import canonicalize
 

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 
 from archive.errors import ConfigError
-from crawler.relevance.judge import DEFAULT_LEXICON, Lexicon, judge, load_lexicon
+from crawler.config.bundled import LEXICON
+from crawler.relevance.judge import Lexicon, judge, load_lexicon
 
 
 @pytest.fixture(scope="module")
 def lexicon() -> Lexicon:
-    return load_lexicon(DEFAULT_LEXICON)
+    return load_lexicon(LEXICON)
 
 
 def test_default_lexicon_loads_with_every_category(lexicon: Lexicon) -> None:

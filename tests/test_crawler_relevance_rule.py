@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.relevance.judge import DEFAULT_LEXICON, Lexicon, judge, load_lexicon
+from crawler.config.bundled import LEXICON
+from crawler.relevance.judge import Lexicon, judge, load_lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seed-format"
@@ -19,7 +20,7 @@ HOLDOUT4 = ROOT / "benchmarks" / "relevance" / "holdout4.jsonl"
 
 @pytest.fixture(scope="module")
 def lexicon() -> Lexicon:
-    return load_lexicon(DEFAULT_LEXICON)
+    return load_lexicon(LEXICON)
 
 
 def _seed_files() -> list[Path]:

@@ -6,12 +6,13 @@ from dataclasses import replace
 
 import pytest
 
-from crawler.relevance.judge import DEFAULT_LEXICON, Lexicon, judge, load_lexicon
+from crawler.config.bundled import LEXICON
+from crawler.relevance.judge import Lexicon, judge, load_lexicon
 
 
 @pytest.fixture(scope="module")
 def lexicon() -> Lexicon:
-    return load_lexicon(DEFAULT_LEXICON)
+    return load_lexicon(LEXICON)
 
 
 def _article(title: str, *paragraphs: str) -> tuple[str, str]:

@@ -22,7 +22,7 @@ from archive.catalogue import mentions
 from archive.catalogue.db import Catalogue, article_id
 from archive.records import Exchange, ExtractedArticle, Relevance
 from archive.warc.writer import WarcArchive
-from crawler.cli.serve_commands import serve
+from crawler.cli.main import cli
 from crawler.web.app import ASSETS, ServeConfig, build_datasette, prepare
 from crawler.web.replay import REPLAY_CSP, ReplayApp
 
@@ -322,7 +322,7 @@ def test_facets_include_outlet_relevant_language_and_published(ds: Any) -> None:
 
 
 def test_cli_serve_refuses_a_folder_without_catalogue(tmp_path: Path) -> None:
-    result = CliRunner().invoke(serve, ["--data", str(tmp_path), "--port", "0"])
+    result = CliRunner().invoke(cli, ["serve", "--data", str(tmp_path), "--port", "0"])
     assert result.exit_code != 0
     assert "no catalogue here yet" in result.output
 

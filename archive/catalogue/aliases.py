@@ -13,6 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from archive.catalogue import story_rows
+from archive.catalogue.reading import article_row
 from archive.catalogue.transactions import immediate
 from archive.corpus import stories
 from archive.corpus import textfiles as textexport
@@ -32,28 +33,23 @@ def url_id(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
 
 
-def _now() -> str:
+def now_iso() -> str:
+    """The current UTC time as ISO 8601 with seconds."""
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _article(db: sqlite_utils.Database, aid: str) -> dict[str, Any] | None:
-    rows = list(db.query("select * from articles where id = ?", [aid]))
-    return rows[0] if rows else None
 
 
 def find_article(db: sqlite_utils.Database, urls: Iterable[str]) -> dict[str, Any] | None:
     """The article any of ``urls`` names: by its own id first (in the order given), then as a recorded alias."""
     urls = [u for u in dict.fromkeys(urls) if u]
     for url in urls:
-        row = _article(db, url_id(url))
+        row = article_row(db.conn, url_id(url))
         if row is not None:
             return row
     if not urls:
         return None
     marks = ", ".join("?" for _ in urls)
-    rows = list(db.query(f"select a.* from article_aliases al join articles a on a.id = al.article_id "
-                         f"where al.url in ({marks}) order by al.rowid limit 1", urls))
-    return rows[0] if rows else None
+    return next(db.query(f"select a.* from article_aliases al join articles a on a.id = al.article_id "
+                         f"where al.url in ({marks}) order by al.rowid limit 1", urls), None)
 
 
 def add_alias(db: sqlite_utils.Database, url: str, article_id: str, how: str, *, outlet: str | None = None,
@@ -67,25 +63,14 @@ def add_alias(db: sqlite_utils.Database, url: str, article_id: str, how: str, *,
     uid = url_id(url)
     if uid == article_id:
         return False
-    if _article(db, uid) is not None:
+    if article_row(db.conn, uid) is not None:
         # a row of its own: only a merge (newsarchive dedupe) may fold it in, never a silent alias
         logger.info("%s is article %s of its own, not recorded as an alias of %s", url, uid, article_id)
         return False
     db.execute("insert or ignore into article_aliases (url, url_id, article_id, outlet, how, first_seen, capture_id, "
                "detail) values (?, ?, ?, ?, ?, ?, ?, ?)",
-               [url, uid, article_id, outlet, how, _now(), capture_id, detail[:500]])
+               [url, uid, article_id, outlet, how, now_iso(), capture_id, detail[:500]])
     return True
-
-
-def aliases_of(db: sqlite_utils.Database, article_id: str) -> list[dict[str, Any]]:
-    """The aliases of an article, first learned first."""
-    return list(db.query("select * from article_aliases where article_id = ? order by first_seen, url", [article_id]))
-
-
-def alias_target(db: sqlite_utils.Database, aid: str) -> str | None:
-    """The id of the article that the id of an alias URL (a merged-away article's id) now belongs to, if any."""
-    rows = list(db.query("select article_id from article_aliases where url_id = ? limit 1", [aid]))
-    return rows[0]["article_id"] if rows else None
 
 
 def learned_params(db: sqlite_utils.Database, outlet: str) -> tuple[str, ...]:
@@ -99,7 +84,7 @@ def learn_params(db: sqlite_utils.Database, outlet: str, names: Iterable[str], e
     new = []
     for name in names:
         cur = db.execute("insert or ignore into session_params (outlet, name, learned_at, evidence) values (?, ?, ?, ?)",
-                         [outlet, name.lower(), _now(), evidence[:500]])
+                         [outlet, name.lower(), now_iso(), evidence[:500]])
         if cur.rowcount:
             new.append(name.lower())
             logger.info("outlet %s: %r learned as a session parameter (%s)", outlet, name, evidence)
@@ -129,9 +114,8 @@ def release_stale_same_body(db: sqlite_utils.Database, article: dict[str, Any], 
 
 def same_body_article(db: sqlite_utils.Database, outlet: str, digest: str, exclude: str) -> dict[str, Any] | None:
     """Another article of the outlet whose title and body have this text digest (one article under two URLs)."""
-    rows = list(db.query("select * from articles where outlet = ? and text_digest = ? and id != ? "
-                         "order by first_seen, id limit 1", [outlet, digest, exclude]))
-    return rows[0] if rows else None
+    return next(db.query("select * from articles where outlet = ? and text_digest = ? and id != ? "
+                         "order by first_seen, id limit 1", [outlet, digest, exclude]), None)
 
 
 # -- merging --------------------------------------------------------------------------------------
@@ -182,7 +166,7 @@ def merge_articles(db: sqlite_utils.Database, data_dir: Path, keep: str, drop: s
     file is removed (after the catalogue commit, so a crash leaves at worst a stray file that `check` names).
     Runs in one transaction.
     """
-    a, b = _article(db, keep), _article(db, drop)
+    a, b = article_row(db.conn, keep), article_row(db.conn, drop)
     if a is None or b is None:
         raise KeyError(f"cannot merge {drop!r} into {keep!r}: no such article")
     if keep == drop:
@@ -233,7 +217,7 @@ def merge_articles(db: sqlite_utils.Database, data_dir: Path, keep: str, drop: s
 
 def rekey_article(db: sqlite_utils.Database, data_dir: Path, aid: str, new_url: str, how: str) -> Merge:
     """Give an article a cleaner URL (and so a new id): a copy under the new id, then the old one merged into it."""
-    row = _article(db, aid)
+    row = article_row(db.conn, aid)
     if row is None:
         raise KeyError(f"no article {aid!r}")
     new_id = url_id(new_url)

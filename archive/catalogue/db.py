@@ -12,7 +12,8 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.catalogue import aliases, crawls, reconcile
+from archive.catalogue import aliases, crawls, reading, reconcile
+from archive.catalogue.aliases import now_iso
 from archive.catalogue.schema import migrations
 from archive.catalogue.transactions import immediate, migration_lock
 from archive.corpus import history, stories
@@ -25,17 +26,6 @@ logger = logging.getLogger(__name__)
 def article_id(canonical_url: str) -> str:
     """The article id: the first 16 hex digits of sha256 of the canonical URL."""
     return aliases.url_id(canonical_url)
-
-
-def capture_id_of(db: sqlite_utils.Database, record_id: str) -> int | None:
-    """The id of the capture whose WARC record has this WARC-Record-ID, or None."""
-    row = db.execute("select id from captures where warc_record_id = ? order by id limit 1", [record_id]).fetchone()
-    return int(row[0]) if row else None
-
-
-def now_iso() -> str:
-    """The current UTC time as ISO 8601 with seconds."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class Catalogue:
@@ -69,6 +59,12 @@ class Catalogue:
     def close(self) -> None:
         """Close the connection."""
         self.db.close()
+
+    def __enter__(self) -> Catalogue:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def set_busy_timeout(self, seconds: float) -> None:
         """How long a write waits for another connection's lock before failing with "database is locked"."""
@@ -126,8 +122,7 @@ class Catalogue:
         if status is not None:
             where += " and status = ?"
             params.append(status)
-        rows = list(self.db["captures"].rows_where(where, params, order_by="id desc", limit=1))
-        return rows[0] if rows else None
+        return next(self.db["captures"].rows_where(where, params, order_by="id desc", limit=1), None)
 
     def record_failure(self, crawl_id: int | None, outlet: str | None, url: str, stage: str, reason: str,
                        detail: str = "", capture_id: int | None = None) -> None:
@@ -142,8 +137,7 @@ class Catalogue:
 
     def get_article(self, aid: str) -> dict[str, Any] | None:
         """The article row with id ``aid``, or None."""
-        rows = list(self.db["articles"].rows_where("id = ?", [aid]))
-        return rows[0] if rows else None
+        return reading.article_row(self.db.conn, aid)
 
     def save_article(self, *, outlet: str, canonical_url: str, article: ExtractedArticle, relevance: Relevance,
                      capture_id: int | None, fetched_at: str,
@@ -267,11 +261,10 @@ class Catalogue:
     def last_crawl(self, outlet: str, triggers: tuple[str, ...] = ("schedule", "cli")) -> dict[str, Any] | None:
         """The most recent crawl of ``outlet`` started by one of ``triggers`` (any outcome), or None."""
         marks = ", ".join("?" for _ in triggers)
-        rows = list(self.db.query(
+        return next(self.db.query(
             f"select * from crawls where trigger in ({marks}) and exists "
             "(select 1 from json_each(crawls.outlets) where value = ?) order by started_at desc, id desc limit 1",
-            [*triggers, outlet]))
-        return rows[0] if rows else None
+            [*triggers, outlet]), None)
 
     def running_crawls(self, outlet: str | None = None) -> list[dict[str, Any]]:
         """Crawl rows still marked running (of ``outlet`` when given); their pid may or may not be alive."""
@@ -284,9 +277,8 @@ class Catalogue:
 
     def crawl_of_pid(self, pid: int, since: str) -> dict[str, Any] | None:
         """The crawl row a process with ``pid`` started at or after ``since`` (ISO), or None."""
-        rows = list(self.db.query("select * from crawls where pid = ? and started_at >= ? order by id desc limit 1",
-                                  [pid, since]))
-        return rows[0] if rows else None
+        return next(self.db.query("select * from crawls where pid = ? and started_at >= ? order by id desc limit 1",
+                                  [pid, since]), None)
 
     def set_crawl_exit(self, crawl_id: int, exit_code: int | None, *, status: str | None = None,
                        error: str | None = None, log_file: str | None = None) -> None:
@@ -322,14 +314,6 @@ class Catalogue:
     def schedules(self) -> dict[str, dict[str, Any]]:
         """The schedules table by outlet name."""
         return {r["outlet"]: r for r in self.db["schedules"].rows}
-
-    def add_event(self, article_id: str, kind: str, *, url: str, at: str, crawl_id: int | None = None,
-                  capture_id: int | None = None, http_status: int | None = None, detail: str = "") -> None:
-        """Record a deletion or return of an article."""
-        with immediate(self.db):
-            self.db["article_events"].insert({
-                "article_id": article_id, "kind": kind, "url": url, "at": at, "crawl_id": crawl_id,
-                "capture_id": capture_id, "http_status": http_status, "detail": detail})
 
     def events(self, article_id: str) -> list[dict[str, Any]]:
         """An article's events, oldest first."""
@@ -381,14 +365,3 @@ class Catalogue:
         """Group a new or changed article with its copies (other outlets, other URLs); return its story id."""
         with immediate(self.db):
             return stories.assign(self.db, aid, params, shingles=shingles, keys=keys).story_id
-
-    def assign_missing_stories(self, params: stories.StoryParams = stories.DEFAULT_PARAMS) -> int:
-        """Give a story to every article without one (catalogues from before stories), oldest first; return how many."""
-        ids = [r["id"] for r in self.db.query("select id from articles where story_id is null order by first_seen, id")]
-        for aid in ids:
-            self.assign_story(aid, params)
-        return len(ids)
-
-    def story_articles(self, story_id: str) -> list[dict[str, Any]]:
-        """The articles of a story, first seen first."""
-        return list(self.db["articles"].rows_where("story_id = ?", [story_id], order_by="first_seen, id"))

@@ -80,9 +80,9 @@ def outlet_display_names(db: sqlite_utils.Database) -> dict[str, str]:
     return dict(db.execute("select name, display_name from outlets").fetchall())
 
 
-def crawl_row(db: sqlite_utils.Database, crawl_id: int) -> dict[str, Any]:
-    """The ``crawls`` row with this id (sqlite_utils ``NotFoundError`` when there is none)."""
-    return dict(db["crawls"].get(crawl_id))
+def crawl_row(db: sqlite_utils.Database, crawl_id: int) -> dict[str, Any] | None:
+    """The ``crawls`` row with this id, or None."""
+    return next(db["crawls"].rows_where("id = ?", [crawl_id]), None)
 
 
 def crawl_warc_files(db: sqlite_utils.Database, crawl_id: int) -> set[str]:

@@ -10,11 +10,6 @@ import sqlite_utils
 logger = logging.getLogger(__name__)
 
 
-def crawl_exists(db: sqlite_utils.Database, crawl_id: int) -> bool:
-    """True when the catalogue has a crawl row with this id."""
-    return db["crawls"].count_where("id = ?", [crawl_id]) > 0
-
-
 def watching_count(db: sqlite_utils.Database) -> int:
     """How many articles are still watched for edits and deletions."""
     return int(db.execute("select count(*) from articles where watch = 'watching'").fetchone()[0])
@@ -22,16 +17,7 @@ def watching_count(db: sqlite_utils.Database) -> int:
 
 def article_of_capture(db: sqlite_utils.Database, capture_id: int) -> dict[str, Any] | None:
     """The article whose current text comes from capture ``capture_id``, or None."""
-    rows = list(db["articles"].rows_where("capture_id = ?", [capture_id], limit=1))
-    return rows[0] if rows else None
-
-
-def article_by_url_or_capture_url(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None:
-    """The article stored under ``url``, or whose current capture was fetched from ``url``, or None."""
-    rows = list(db.query(
-        "select a.* from articles a where a.url = ? or a.capture_id in (select id from captures where url = ?) "
-        "limit 1", [url, url]))
-    return rows[0] if rows else None
+    return next(db["articles"].rows_where("capture_id = ?", [capture_id], limit=1), None)
 
 
 def crawl_captures(db: sqlite_utils.Database, crawl_id: int) -> list[dict[str, Any]]:

@@ -21,12 +21,6 @@ def capture_pointers(db: sqlite_utils.Database, *, archived_only: bool = False) 
     return list(db.query(f"select {POINTER_COLUMNS} from captures{where} order by id"))
 
 
-def indexed_positions(db: sqlite_utils.Database) -> set[tuple[str, int]]:
-    """``(warc_file, warc_offset)`` of every capture row that points into a WARC file."""
-    return {(r["warc_file"], r["warc_offset"]) for r in db.query(
-        "select warc_file, warc_offset from captures where warc_file is not null")}
-
-
 def crawl_ids_by_uid(db: sqlite_utils.Database) -> dict[str, int]:
     """Each crawl's row id by its uid (the ``crawl-id`` of its WARCs' warcinfo)."""
     return {r["uid"]: r["id"] for r in db.query("select id, uid from crawls")}
@@ -39,7 +33,7 @@ def outlet_domains(db: sqlite_utils.Database) -> list[dict[str, Any]]:
 
 def capture_with_record_id(db: sqlite_utils.Database, record_id: str) -> int | None:
     """The id of the capture row of WARC record ``record_id``, or None."""
-    rows = list(db.query("select id from captures where warc_record_id = ? limit 1", [record_id]))
+    rows = list(db.query("select id from captures where warc_record_id = ? order by id limit 1", [record_id]))
     return int(rows[0]["id"]) if rows else None
 
 

@@ -103,8 +103,9 @@ def merged_into(conn: sqlite3.Connection, aid: str) -> str | None:
 
 
 def capture_pointer(conn: sqlite3.Connection, capture_id: int) -> dict[str, Any] | None:
-    """``id, warc_file, warc_offset, warc_length`` of one capture, or None."""
-    found = rows(conn, "select id, warc_file, warc_offset, warc_length from captures where id = ?", [capture_id])
+    """``id, warc_file, warc_offset, warc_length, record_type`` of one capture, or None."""
+    found = rows(conn, "select id, warc_file, warc_offset, warc_length, record_type from captures where id = ?",
+                 [capture_id])
     return found[0] if found else None
 
 
@@ -147,12 +148,11 @@ def weekly_mentions(conn: sqlite3.Connection, term: str, *, relevant_only: bool 
     return rows(conn, WEEKLY_MENTIONS_SQL.format(relevant=where), {"term": term})
 
 
-def replay_pointer(db_path: Path, capture_id: int) -> tuple[str, int, int, str] | None:
-    """(warc_file, offset, length, record_type) of an archived capture, read on a read-only connection."""
+def replay_pointer(db_path: Path, capture_id: int) -> dict[str, Any] | None:
+    """``capture_pointer`` of an archived capture (one with a WARC file), read on a read-only connection."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
-        row = conn.execute("select warc_file, warc_offset, warc_length, record_type from captures where id = ?",
-                           [capture_id]).fetchone()
+        row = capture_pointer(conn, capture_id)
     finally:
         conn.close()
-    return tuple(row) if row and row[0] else None  # type: ignore[return-value]
+    return row if row and row["warc_file"] else None

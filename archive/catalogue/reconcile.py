@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Any
 
 import sqlite_utils
 
+from archive.catalogue.reading import article_row
 from archive.catalogue.transactions import immediate
 from archive.corpus import history
 
 logger = logging.getLogger(__name__)
-
-
-def _article(db: sqlite_utils.Database, aid: str) -> dict[str, Any] | None:
-    rows = list(db["articles"].rows_where("id = ?", [aid]))
-    return rows[0] if rows else None
 
 
 def reconcile_history(db: sqlite_utils.Database, crawl_id: int | None = None,
@@ -49,7 +44,7 @@ def reconcile_history(db: sqlite_utils.Database, crawl_id: int | None = None,
                 "where c.crawl_id = ? and (c.status in (404, 410) or c.record_type = 'revisit') order by c.id",
                 [crawl_id])
             for g in list(seen):
-                current = _article(db, g["aid"]) or {}
+                current = article_row(db.conn, g["aid"]) or {}
                 kind = history.status_event(current.get("status"), g["status"])
                 if kind is None:
                     continue

@@ -53,8 +53,7 @@ def band_candidates(db: sqlite_utils.Database, article_id: str, keys: list[int])
 
 def article_body(db: sqlite_utils.Database, article_id: str) -> dict[str, Any] | None:
     """``id, text, story_id`` of one article, or None."""
-    rows = list(db.query("select id, text, story_id from articles where id = ?", [article_id]))
-    return rows[0] if rows else None
+    return next(db.query("select id, text, story_id from articles where id = ?", [article_id]), None)
 
 
 def replace_bands(db: sqlite_utils.Database, article_id: str, keys: Iterable[int]) -> None:

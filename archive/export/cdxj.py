@@ -13,7 +13,7 @@ from typing import Any
 from cdxj_indexer.main import CDXJIndexer
 
 from archive.durable import file_mode
-from archive.integrity.check import warc_files
+from archive.integrity.inventory import warc_files
 
 logger = logging.getLogger(__name__)
 

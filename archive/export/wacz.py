@@ -16,8 +16,8 @@ from wacz.main import main as wacz_main
 
 from archive.catalogue import exports
 from archive.catalogue.db import Catalogue
-from archive.errors import ArchiveIntegrityError, NewsArchiveError
-from archive.integrity.check import warc_files, warcinfo_fields
+from archive.errors import ArchiveIntegrityError, ExportError, NewsArchiveError
+from archive.integrity.inventory import warc_files, warcinfo_fields
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,8 @@ def _run_wacz(args: list[str]) -> tuple[int, str]:
 def crawl_files(data_dir: Path, catalogue: Catalogue, crawl_id: int) -> list[Path]:
     """The WARC files of one crawl, plus the files holding the records its revisits refer to."""
     row = exports.crawl_row(catalogue.db, crawl_id)
+    if row is None:
+        raise ExportError(f"no crawl {crawl_id} in {catalogue.path}")
     warc_dir = Path(data_dir) / "warc"
     files = {Path(data_dir) / name for name in exports.crawl_warc_files(catalogue.db, crawl_id)}
     for path in warc_files(warc_dir):  # files of the crawl with no capture row (e.g. only robots.txt failures)

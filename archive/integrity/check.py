@@ -15,19 +15,11 @@ from archive.integrity.inventory import (
     OPEN_GLOB,
     ScannedWarc,
     live_crawls,
-    pid_alive,
     pointer_mismatch,
     rendered_text,
     scan_warc,
     warc_files,
-    warcinfo_fields,
 )
-from archive.integrity.recovery import recover
-
-# Re-exported: the CLI, the crawl session, the scheduler, wacz and cdxj import these from here.
-__all__ = [
-    "CheckReport", "Finding", "check_archive", "describe", "pid_alive", "recover", "warc_files", "warcinfo_fields",
-]
 
 logger = logging.getLogger(__name__)
 

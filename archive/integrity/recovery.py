@@ -32,8 +32,6 @@ from archive.warc.reader import STRUCTURAL, RecordInfo, first_record
 
 logger = logging.getLogger(__name__)
 
-MISSING = "missing"  # record_type of a capture row whose WARC record is gone (see Catalogue.mark_capture_missing)
-
 
 @dataclass(frozen=True)
 class RecoveryReport:
@@ -161,7 +159,8 @@ def _mark_missing(catalogue: Catalogue, scanned: dict[str, ScannedWarc], live_id
 
 def _add_unindexed(catalogue: Catalogue, scanned: dict[str, ScannedWarc], files: dict[str, Path],
                    live_uids: set[str], outlet_for: Callable[[str], str | None] | None) -> list[int]:
-    indexed = pointers.indexed_positions(catalogue.db)
+    indexed = {(r["warc_file"], r["warc_offset"]) for r in pointers.capture_pointers(catalogue.db,
+                                                                                     archived_only=True)}
     crawl_ids = pointers.crawl_ids_by_uid(catalogue.db)
     added: list[int] = []
     for rel, scanned_file in scanned.items():

@@ -144,7 +144,3 @@ def repair_closed_file(path: Path) -> RepairResult | None:
     logger.info("repaired closed %s: kept %d records", path, len(kept))
     return RepairResult(path, path, kept, torn_path, torn_length)
 
-
-def repair_directory(warc_dir: Path) -> list[RepairResult]:
-    """Repair every ``*.warc.gz.open`` file in ``warc_dir`` (run before a crawl starts, never during one)."""
-    return [repair_open_file(p) for p in sorted(Path(warc_dir).glob("*.warc.gz.open"))]

@@ -29,7 +29,8 @@ ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive.corpus.arabic import tokens
-from crawler.relevance.judge import DEFAULT_LEXICON, judge, load_lexicon
+from crawler.config.bundled import LEXICON
+from crawler.relevance.judge import judge, load_lexicon
 
 #: The labelled sets, in the order they were written (see README.md next to this file).
 DATA_FILES = (
@@ -75,7 +76,7 @@ def load_item(row: dict, shared: Path) -> tuple[str, str] | None:
 def main() -> int:
     """Run the benchmark and print a table per split."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lexicon", type=Path, default=DEFAULT_LEXICON)
+    parser.add_argument("--lexicon", type=Path, default=LEXICON)
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument(
         "--data",

@@ -35,7 +35,8 @@ ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive.corpus.arabic import tokens
-from crawler.relevance.judge import DEFAULT_LEXICON, judge, load_lexicon
+from crawler.config.bundled import LEXICON
+from crawler.relevance.judge import judge, load_lexicon
 
 #: Where the labelled set lives under the shared folder.
 DATA = Path("corpora/relevance-labelled/saudinewsnet-2015-dev.jsonl")
@@ -109,7 +110,7 @@ def _figures(items: list[tuple[dict, object]]) -> str:
 def main() -> int:
     """Judge the labelled set and print figures per part, then the errors of the parts asked for."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lexicon", type=Path, default=DEFAULT_LEXICON)
+    parser.add_argument("--lexicon", type=Path, default=LEXICON)
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument(
         "--part",

@@ -10,7 +10,7 @@ from collections import OrderedDict
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from archive.catalogue.db import capture_id_of
+from archive.catalogue.pointers import capture_with_record_id
 from archive.catalogue.transactions import batch
 from archive.faults import as_fault
 from archive.records import WarcLocation
@@ -52,7 +52,7 @@ class CaptureIds:
             return ref
         if ref in self._ids:
             return self._ids[ref]
-        return capture_id_of(db, ref)
+        return capture_with_record_id(db, ref)
 
 
 def write_record(session: ArchiveSession, op: CaptureOp) -> WarcLocation:

@@ -17,7 +17,8 @@ from archive.catalogue.db import Catalogue
 from archive.catalogue.transactions import immediate
 from archive.corpus import history
 from archive.faults import CATALOGUE_LOCKED, DISK_FULL, DiskReserve, StorageFault, as_fault
-from archive.integrity.check import pid_alive, recover
+from archive.integrity.inventory import pid_alive
+from archive.integrity.recovery import recover
 from archive.records import Exchange
 from archive.warc.build import new_record_id
 from archive.warc.writer import WarcArchive, sha1_digest

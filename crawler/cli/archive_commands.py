@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from archive.errors import NewsArchiveError
 from crawler.cli.options import CONTEXT_SETTINGS, data_option
 
 logger = logging.getLogger(__name__)
@@ -33,10 +32,7 @@ def index(data_dir: Path, out: Path | None) -> None:
     from archive.export.cdxj import index_archive
 
     _catalogue_path(data_dir)  # a mistyped --data is an error, not a new folder with an empty index
-    try:
-        result = index_archive(data_dir, out)
-    except NewsArchiveError as exc:
-        raise click.ClickException(str(exc)) from None
+    result = index_archive(data_dir, out)
     click.echo(f"indexed {len(result.warc_files)} WARC files: {result.lines} lines in {result.path}")
 
 
@@ -68,19 +64,11 @@ def export(data_dir: Path, fmt: str, out: Path, crawl_id: int | None, title: str
         return
     if relevant or outlets or since:
         raise click.UsageError("--relevant, --outlet and --since are for --format jsonl, csv or parquet")
-    from archive.catalogue import lookups
     from archive.catalogue.db import Catalogue
     from archive.export.wacz import export_wacz, validate_wacz
 
-    catalogue = Catalogue(_catalogue_path(data_dir))
-    try:
-        if crawl_id is not None and not lookups.crawl_exists(catalogue.db, crawl_id):
-            raise click.BadParameter(f"no crawl {crawl_id} in {data_dir / 'catalogue.db'}", param_hint="--crawl")
+    with Catalogue(_catalogue_path(data_dir)) as catalogue:
         result = export_wacz(data_dir, catalogue, out, crawl_id=crawl_id, title=title)
-    except NewsArchiveError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        catalogue.close()
     click.echo(f"wrote {result.path}: {len(result.warc_files)} WARC files, {result.pages} pages")
     if not no_validate:
         valid, report = validate_wacz(result.path)
@@ -94,14 +82,9 @@ def _export_corpus(data_dir: Path, fmt: str, out: Path, relevant: bool, outlets:
     from archive.catalogue.db import Catalogue
     from archive.export.corpus import CorpusFilter, export_corpus, parse_since
 
-    catalogue = Catalogue(_catalogue_path(data_dir))
-    try:
+    with Catalogue(_catalogue_path(data_dir)) as catalogue:
         flt = CorpusFilter(relevant_only=relevant, outlets=outlets, since=parse_since(since) if since else None)
         result = export_corpus(catalogue.db, out, fmt, flt, source=str(data_dir))
-    except NewsArchiveError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        catalogue.close()
     per_outlet = ", ".join(f"{o} {n}" for o, n in result.per_outlet.items()) or "none"
     click.echo(f"wrote {result.path}: {result.rows} articles ({result.relevant} relevant; {per_outlet})")
     click.echo(f"data card: {result.datacard}")
@@ -118,10 +101,10 @@ def check(data_dir: Path, repair: bool) -> None:
     Example: newsarchive check --data data   (then, if it finds problems: newsarchive check --repair)
     """
     from archive.catalogue.db import Catalogue
-    from archive.integrity.check import check_archive, recover
+    from archive.integrity.check import check_archive
+    from archive.integrity.recovery import recover
 
-    catalogue = Catalogue(_catalogue_path(data_dir))
-    try:
+    with Catalogue(_catalogue_path(data_dir)) as catalogue:
         if repair:
             done = recover(data_dir, catalogue)
             for r in done.repaired:
@@ -134,10 +117,6 @@ def check(data_dir: Path, repair: bool) -> None:
                        f"{len(done.texts_written)} text files rewritten, {len(done.temp_files_removed)} temp files "
                        "removed")
         report = check_archive(data_dir, catalogue)
-    except NewsArchiveError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        catalogue.close()
     for finding in report.findings:
         click.echo(str(finding))
     for name in report.set_aside:
@@ -166,20 +145,15 @@ def dedupe(data_dir: Path, dry_run: bool) -> None:
     Example: newsarchive dedupe --data data --dry-run   (then: newsarchive dedupe --data data)
     """
     from archive.catalogue.db import Catalogue
-    from archive.integrity.check import pid_alive
+    from archive.integrity.inventory import pid_alive
     from crawler.capture.dedupe import dedupe as run_dedupe
 
-    catalogue = Catalogue(_catalogue_path(data_dir))
-    try:
+    with Catalogue(_catalogue_path(data_dir)) as catalogue:
         running = [c for c in catalogue.running_crawls() if pid_alive(c["pid"])]
         if running and not dry_run:
             raise click.ClickException(f"crawl {running[0]['id']} (pid {running[0]['pid']}) is running on {data_dir}: "
                                        "run `newsarchive dedupe` when it has finished")
         report = run_dedupe(catalogue, data_dir, dry_run=dry_run)
-    except NewsArchiveError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        catalogue.close()
     for outlet, names in report.learned.items():
         click.echo(f"{outlet}: learned session parameter(s) {', '.join(names)}")
     if dry_run:

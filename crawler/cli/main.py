@@ -23,7 +23,16 @@ def _setup_logging(verbose: int, quiet: int) -> None:
     setup_logging(verbose, quiet)
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; a domain error (archive.errors) from any command becomes a click error message."""
+        try:
+            return super().invoke(ctx)
+        except NewsArchiveError as exc:  # no room, catalogue locked, bad config: say so, not a traceback
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=_Group, context_settings=CONTEXT_SETTINGS)
 @click.version_option(package_name="newsarchive")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.option("-q", "--quiet", count=True, help="Less log output.")
@@ -91,8 +100,6 @@ def crawl(seeds: Path, data_dir: Path, outlets: tuple[str, ...], trigger: str, s
             logger.debug("no summary for crawl %s", exc.crawl_id, exc_info=True)
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_FAULT)
-    except NewsArchiveError as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -166,10 +173,7 @@ def demo(data_dir: Path, serve_only: bool) -> None:
         click.echo(f"crawling them into {data_dir} ...")
         settings = crawl_settings(data_dir=data_dir, seeds=seeds, trigger="demo", overrides={
             "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CRAWL_CONTACT_URL": "http://127.0.0.1/demo"})
-        try:
-            crawl_id = run_crawl(settings)
-        except NewsArchiveError as exc:  # no room, catalogue locked: say so, not a traceback
-            raise click.ClickException(str(exc)) from None
+        crawl_id = run_crawl(settings)
     rows = crawl_summary(data_dir, crawl_id)
     click.echo("")
     click.echo(format_summary(rows))

@@ -15,7 +15,6 @@ import click
 from archive.catalogue import lookups
 from archive.catalogue.db import Catalogue
 from archive.corpus import history
-from archive.errors import NewsArchiveError
 from crawler.cli.options import CONTEXT_SETTINGS, data_option, parse_sets, seeds_option, set_option
 
 logger = logging.getLogger(__name__)
@@ -71,8 +70,6 @@ def schedule(seeds: Path, data_dir: Path, outlets: tuple[str, ...], sets: tuple[
         scheduler = Scheduler(config)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    except NewsArchiveError as exc:
-        raise click.ClickException(str(exc)) from None
     scheduler.serve()
 
 
@@ -98,8 +95,7 @@ def status_rows(seeds: Path, data_dir: Path, now: datetime | None = None) -> lis
     from crawler.scheduling.timing import first_run
 
     now = now or datetime.now(UTC)
-    catalogue = Catalogue(data_dir / "catalogue.db")
-    try:
+    with Catalogue(data_dir / "catalogue.db") as catalogue:
         planned = catalogue.schedules()
         rows = []
         for outlet in load_outlets(seeds):
@@ -130,8 +126,6 @@ def status_rows(seeds: Path, data_dir: Path, now: datetime | None = None) -> lis
             })
         due = catalogue.due_articles(now.isoformat(timespec="seconds"), limit=100000)
         watching = lookups.watching_count(catalogue.db)
-    finally:
-        catalogue.close()
     rows.append({"outlet": "(watch)", "watching": watching, "due": len(due)})
     return rows
 
@@ -148,10 +142,7 @@ def status(seeds: Path, data_dir: Path, as_json: bool) -> None:
     from crawler.cli.archive_commands import _catalogue_path
 
     _catalogue_path(data_dir)  # read-only: a mistyped --data is an error, never a new empty catalogue
-    try:
-        rows = status_rows(seeds, data_dir)
-    except NewsArchiveError as exc:
-        raise click.ClickException(str(exc)) from None
+    rows = status_rows(seeds, data_dir)
     if as_json:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
@@ -209,34 +200,25 @@ def recrawl(urls: tuple[str, ...], seeds: Path, data_dir: Path, outlet: str | No
     if not urls and not due:
         raise click.UsageError("give one or more URLs, or --due")
     now = datetime.now(UTC)
-    try:
-        configured = load_outlets(seeds)
-        targets = assign_outlets(list(urls), configured, outlet=outlet, any_outlet=any_outlet)
-        catalogue = Catalogue(data_dir / "catalogue.db")
-        try:
-            due_rows = catalogue.due_articles(now.isoformat(timespec="seconds"), limit) if due else []
-            known = {o.name for o in configured}
-            targets += [Target(r["url"], r["outlet"]) for r in due_rows if r["outlet"] in known]
-            before = snapshot(catalogue, targets)
-        finally:
-            catalogue.close()
-        if not targets:
-            click.echo("nothing to re-check")
-            return
-        with tempfile.TemporaryDirectory(prefix="newsarchive-recrawl-") as tmp:
-            crawl_seeds = seeds_with_unlisted(seeds, targets, Path(tmp) / "seeds")
-            crawl_id = _run(data_dir, crawl_seeds, targets, trigger or ("watch" if due else "manual"),
-                            conditional if conditional is not None else due, overrides)
-        catalogue = Catalogue(data_dir / "catalogue.db")
-        try:
-            catalogue.reconcile_history(crawl_id, rules)
-            if due_rows:
-                catalogue.mark_checked([r["id"] for r in due_rows], now, rules)
-            results = outcomes(catalogue, crawl_id, targets, before)
-        finally:
-            catalogue.close()
-    except NewsArchiveError as exc:
-        raise click.ClickException(str(exc)) from None
+    configured = load_outlets(seeds)
+    targets = assign_outlets(list(urls), configured, outlet=outlet, any_outlet=any_outlet)
+    with Catalogue(data_dir / "catalogue.db") as catalogue:
+        due_rows = catalogue.due_articles(now.isoformat(timespec="seconds"), limit) if due else []
+        known = {o.name for o in configured}
+        targets += [Target(r["url"], r["outlet"]) for r in due_rows if r["outlet"] in known]
+        before = snapshot(catalogue, targets)
+    if not targets:
+        click.echo("nothing to re-check")
+        return
+    with tempfile.TemporaryDirectory(prefix="newsarchive-recrawl-") as tmp:
+        crawl_seeds = seeds_with_unlisted(seeds, targets, Path(tmp) / "seeds")
+        crawl_id = _run(data_dir, crawl_seeds, targets, trigger or ("watch" if due else "manual"),
+                        conditional if conditional is not None else due, overrides)
+    with Catalogue(data_dir / "catalogue.db") as catalogue:
+        catalogue.reconcile_history(crawl_id, rules)
+        if due_rows:
+            catalogue.mark_checked([r["id"] for r in due_rows], now, rules)
+        results = outcomes(catalogue, crawl_id, targets, before)
     click.echo(format_outcomes(results))
     if not all(r.ok for r in results):
         sys.exit(1)
@@ -255,5 +237,3 @@ def _run(data_dir: Path, seeds: Path, targets: list[Any], trigger: str, conditio
     Limits.from_settings(settings)  # a bad limit (-s CRAWL_...=x) is a ConfigError, as for crawl: no traceback
     return run_recrawl(settings)
 
-
-COMMANDS = (schedule, status, recrawl)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from archive.errors import NewsArchiveError
 from crawler.cli.options import CONTEXT_SETTINGS, data_option
 
 logger = logging.getLogger(__name__)
@@ -32,11 +31,8 @@ def serve(data_dir: Path, host: str, port: int, replay_port: int | None, immutab
     """
     from crawler.web.app import ServeConfig, prepare, run
 
-    try:
-        prepared = prepare(ServeConfig(data_dir=data_dir, host=host, port=port, replay_port=replay_port,
-                                       immutable=immutable))
-    except NewsArchiveError as exc:
-        raise click.ClickException(str(exc)) from None
+    prepared = prepare(ServeConfig(data_dir=data_dir, host=host, port=port, replay_port=replay_port,
+                                   immutable=immutable))
     click.echo(f"catalogue: {prepared.catalogue_url}/", err=False)
     click.echo(f"replay:    {prepared.replay_url + '/' if prepared.replay_url else '(off)'}")
     click.echo("press Ctrl+C to stop")

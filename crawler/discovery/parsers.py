@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import logging
 import re
 import zlib
@@ -176,11 +175,3 @@ def page_links(html: str | bytes, base_url: str) -> list[str]:
             out.append(url)
     return out
 
-
-def looks_like_sitemap(body: bytes) -> bool:
-    """True when a body is (possibly gzipped) sitemap XML rather than HTML."""
-    try:
-        head = maybe_gunzip(body[:4096] if body[:2] != b"\x1f\x8b" else body)[:2048].lower()
-    except (ValueError, zlib.error, EOFError, gzip.BadGzipFile):
-        return False
-    return b"<urlset" in head or b"<sitemapindex" in head

@@ -27,7 +27,6 @@ logger = logging.getLogger(__name__)
 
 HEADLINE_SEARCH = 4  # the headline is looked for among the first paragraphs only
 ABOVE_HEADLINE_MAX = 200  # lines above the headline shorter than this in total are chrome (breadcrumb, kicker)
-DEFAULT_MIN_CHARS = BRIEF_CHARS  # shortest body kept as an article (a two-sentence news brief)
 SHORT_ARTICLE_MIN_CHARS = 40  # ... or one sentence, on a page whose markup says it is an article
 PARSER_MAX_DEPTH = 255  # libxml2's HTML parser drops elements nested deeper than this
 FLATTEN_DEPTH = 128  # a page nested deeper is parsed again with its innermost wrappers unwrapped
@@ -176,7 +175,7 @@ def extract_article(
     fetched_at: datetime | None = None,
     *,
     http_charset: str | None = None,
-    min_chars: int = DEFAULT_MIN_CHARS,
+    min_chars: int = BRIEF_CHARS,
 ) -> ExtractedArticle | ExtractionFailure:
     """Extract the headline, body paragraphs, date, author, language and canonical link of one article page.
 

@@ -18,13 +18,9 @@ from typing import Any
 from archive.corpus.arabic import tokens
 from archive.errors import ConfigError
 from archive.records import Relevance
-from crawler.config.bundled import LEXICON
 from crawler.relevance.match import Entry, build_index, match
 
 logger = logging.getLogger(__name__)
-
-#: The lexicon shipped with the project (seeds/lexicon.toml, package data when installed).
-DEFAULT_LEXICON = LEXICON
 
 #: The evidence groups a category may feed. "dispute" (words of political standoff and rejection) counts as
 #: conflict evidence only when the story names enough distinct bodies of the Libyan split (the split signal).

@@ -107,10 +107,7 @@ def find_article(catalogue: Catalogue, url: str, capture_ids: list[int] | None =
         if found is not None:
             return found
     row = catalogue.get_article(article_id(url))
-    if row is not None:
-        return row
-    found = lookups.article_by_url_or_capture_url(catalogue.db, url)
-    return found if found is not None else catalogue.article_for_url(url)  # an alias (article_aliases)
+    return row if row is not None else catalogue.article_for_url(url)  # a past capture's URL, or an alias
 
 
 @dataclass

@@ -21,10 +21,11 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from archive.catalogue.db import Catalogue, now_iso
+from archive.catalogue.aliases import now_iso
+from archive.catalogue.db import Catalogue
 from archive.corpus import history
 from archive.faults import fault_reason
-from archive.integrity.check import pid_alive
+from archive.integrity.inventory import pid_alive
 from crawler.config import defaults
 from crawler.config.outlets import Outlet, load_outlets, parse_interval, select_outlets
 from crawler.scheduling.logs import prune_logs, tail_of
@@ -146,15 +147,12 @@ class Scheduler:
     def plan(self) -> dict[str, datetime]:
         """Each outlet's first run: from its last full crawl in the catalogue, so a restart keeps the schedule."""
         now = self.clock()
-        catalogue = Catalogue(self.catalogue_path)
-        try:
+        with Catalogue(self.catalogue_path) as catalogue:
             plan = {}
             for outlet in self.outlets:
                 last = catalogue.last_crawl(outlet.name, FULL_CRAWL_TRIGGERS)
                 last_start = history.parse_when(last["started_at"]) if last else None
                 plan[outlet.name] = first_run(outlet.schedule, last_start, now)
-        finally:
-            catalogue.close()
         return plan
 
     def start(self) -> None:
@@ -178,16 +176,13 @@ class Scheduler:
         return {job.id: job.next_run_time for job in self.scheduler.get_jobs()}
 
     def _publish(self, stopped: bool = False) -> None:
-        catalogue = Catalogue(self.catalogue_path)
-        try:
+        with Catalogue(self.catalogue_path) as catalogue:
             runs = self.next_runs()
             for outlet in self.outlets:
                 when = runs.get(outlet.name)
                 catalogue.set_schedule(outlet.name, outlet.schedule,
                                        when.astimezone(UTC).isoformat(timespec="seconds") if when else None,
                                        None if stopped else os.getpid())
-        finally:
-            catalogue.close()
 
     def _on_skipped(self, event: JobExecutionEvent) -> None:
         # EVENT_JOB_MAX_INSTANCES comes as a JobSubmissionEvent (scheduled_run_times), EVENT_JOB_MISSED as a
@@ -202,8 +197,7 @@ class Scheduler:
         """One scheduled crawl of outlet ``name`` in a subprocess, unless a crawl of it is already running."""
         if self._stopping.is_set():
             return None
-        catalogue = Catalogue(self.catalogue_path)
-        try:
+        with Catalogue(self.catalogue_path) as catalogue:
             for row in catalogue.running_crawls(name):
                 if pid_alive(row["pid"]):
                     logger.warning("outlet %s: crawl %s (pid %s) is still running; skipping this run",
@@ -212,8 +206,6 @@ class Scheduler:
                 # a crawl whose process is gone without finishing its row crashed (killed, out of memory, ...)
                 catalogue.set_crawl_exit(row["id"], row["exit_code"], status="failed",
                                          error=f"process {row['pid']} ended without finishing the crawl")
-        finally:
-            catalogue.close()
         run = self._spawn(name, [name], "schedule", self.config.crawl_command(name))
         try:
             return self._finish(run) if run else None
@@ -235,11 +227,8 @@ class Scheduler:
         """Re-check the articles due for it (one subprocess), unless nothing is due."""
         if self._stopping.is_set():
             return None
-        catalogue = Catalogue(self.catalogue_path)
-        try:
+        with Catalogue(self.catalogue_path) as catalogue:
             due = catalogue.due_articles(self.clock().isoformat(timespec="seconds"), limit=1)
-        finally:
-            catalogue.close()
         if not due:
             return None
         run = self._spawn(WATCH_JOB, sorted({r["outlet"] for r in due if r["outlet"]}), "watch",
@@ -285,8 +274,7 @@ class Scheduler:
         """Write the outcome of a finished crawl process to the catalogue (a crash is a failed crawl row)."""
         code = run.exit_code
         tail = tail_of(run.log_file)
-        catalogue = Catalogue(self.catalogue_path)
-        try:
+        with Catalogue(self.catalogue_path) as catalogue:
             row = catalogue.crawl_of_pid(run.process.pid, run.started_at)
             log = str(run.log_file)
             if row is None:
@@ -306,8 +294,6 @@ class Scheduler:
                 run.status = row["status"]
                 catalogue.set_crawl_exit(row["id"], code, log_file=log)
             catalogue.reconcile_history(run.crawl_id, history.parse_backoff(self.config.backoff))
-        finally:
-            catalogue.close()
         level = logging.INFO if run.status == "finished" else logging.WARNING
         logger.log(level, "%s: pid %d ended with exit status %s after %.1f s: %s (crawl %s)", run.job,
                    run.process.pid, code, (run.ended or time.monotonic()) - run.started, run.status, run.crawl_id)

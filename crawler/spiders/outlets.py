@@ -78,12 +78,8 @@ class OutletSpider(Spider):
         return {d for o in self.outlets for d in o.domains()}
 
     async def start(self) -> AsyncIterator[Request]:
-        """The first requests of every outlet: feeds, sitemaps, start pages (robots.txt comes with the first)."""
-        for request in self.start_requests_for_all():
-            yield request
-
-    def start_requests_for_all(self) -> Iterator[Request]:
-        """Every outlet's first requests: what earlier crawls found but did not archive, then discovery."""
+        """Every outlet's first requests: what earlier crawls found but did not archive, then feeds, sitemaps and
+        start pages (robots.txt comes with the first)."""
         for row in self.session.pending_urls([o.name for o in self.outlets]):
             # accepted as an article when it was discovered; its canonical form need not match article_urls
             outlet = self.session.by_name[row["outlet"]]

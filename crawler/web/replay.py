@@ -30,11 +30,11 @@ def load_capture(db_path: Path, data_dir: Path, capture_id: int) -> tuple[int, s
     row = replay_pointer(db_path, capture_id)
     if row is None:
         return 404, "text/plain; charset=utf-8", b"No such capture."
-    warc_file, offset, length, record_type = row
-    if record_type != "response":
-        return 404, "text/plain; charset=utf-8", f"Capture {capture_id} is a {record_type} record.".encode()
+    if row["record_type"] != "response":
+        return 404, "text/plain; charset=utf-8", f"Capture {capture_id} is a {row['record_type']} record.".encode()
     try:
-        archived = parse_response(record_bytes(data_dir, warc_file, int(offset), int(length)))
+        archived = parse_response(record_bytes(data_dir, row["warc_file"], int(row["warc_offset"]),
+                                               int(row["warc_length"])))
     except TooLargeToReplay as exc:
         logger.warning("replay of capture %s refused: %s", capture_id, exc)
         return 413, "text/plain; charset=utf-8", f"Capture {capture_id} cannot be replayed: {exc}.".encode()
