@@ -195,13 +195,6 @@ def test_demo_serve_only_serves_until_interrupted_with_a_valid_seeds_file(tmp_pa
     assert "demo sites stopped" in rest
 
 
-def test_python_m_crawler_demosite_has_help():
-    proc = subprocess.run([sys.executable, "-m", "crawler.demo", "-h"], check=False, capture_output=True,
-                          text=True,
-                          timeout=60, cwd=Path(__file__).parent.parent)
-    assert proc.returncode == 0 and "Example: python -m crawler.demo" in proc.stdout
-
-
 def test_extract_exits_non_zero_when_any_file_fails(tmp_path):
     good, bad = tmp_path / "good.html", tmp_path / "bad.html"
     good.write_bytes(LEGACY_PAGE.encode("windows-1256"))

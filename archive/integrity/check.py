@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -183,8 +182,3 @@ def _check_texts(data_dir: Path, catalogue: Catalogue, crawl_running: bool) -> t
                 findings.append(Finding("text-stray", rel, "no catalogue row points at this text file",
                                         "delete it, or re-crawl the article it came from"))
     return findings, n_files
-
-
-def describe(findings: Iterable[Finding]) -> str:
-    """The findings as text, one block per finding."""
-    return "\n".join(str(f) for f in findings)
