@@ -1,8 +1,10 @@
-"""Make a rename survive a crash: fsync the folder that holds it (POSIX keeps names in the directory)."""
+"""Files that survive a crash: whole or not at all under their name, and names fsynced in their folder."""
 
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -24,3 +26,23 @@ def file_mode() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return 0o666 & ~mask
+
+
+def write_atomically(out: Path, write: Callable[[Path], object]) -> None:
+    """Make ``out`` by ``write(tmp)`` on a temporary file beside it, fsync and rename: never half a file named ``out``.
+
+    The file gets the mode of any file the user makes (``file_mode``), not mkstemp's 0600.
+    """
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=out.parent, prefix=".tmp-", suffix=out.suffix)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.chmod(tmp, file_mode())
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -9,6 +9,7 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 from twisted.python import threadable
 
+from crawler.capture.apply import apply_batch
 from crawler.capture.config import ArchiveConfig
 from crawler.capture.session import ArchiveSession
 
@@ -48,7 +49,7 @@ class ArchiveSessionOwner:
 
             self.session: ArchiveSession = WorkerSession(config, WorkerCrawl.from_settings(crawler.settings))
         else:
-            self.session = ArchiveSession(config)
+            self.session = ArchiveSession(config, apply_batch)
         crawler.archive_session = self.session  # the hand-over (read through archive_session(crawler))
         stats = crawler.stats
         # every crawl count (crawls row, crawls.counts) is also a stats value: one tally, two views

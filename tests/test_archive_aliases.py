@@ -74,14 +74,6 @@ def test_alias_never_hides_another_article(cat, tmp_path):
     assert aliases.find_article(cat.db, [b["url"]])["id"] == b["id"]
 
 
-def test_discovery_marks_known_aliases_done(cat, tmp_path):
-    row = stored(cat, tmp_path, "http://portal.example/a", art(), "2026-12-01T10:00:00+00:00")
-    with cat.db.conn:
-        aliases.add_alias(cat.db, "http://portal.example/a?sid=8f3a9c2e71", row["id"], "session-param")
-    assert cat.discover("http://portal.example/a?sid=8f3a9c2e71", "portal", "article", None) == "done"
-    assert cat.discover("http://portal.example/new", "portal", "article", None) == "pending"
-
-
 def test_learned_params_per_outlet(cat):
     with cat.db.conn:
         assert aliases.learn_params(cat.db, "portal", ["SID"], "two URLs, one body") == ["sid"]

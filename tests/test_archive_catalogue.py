@@ -102,7 +102,8 @@ def test_seq_never_reused_after_a_row_is_deleted(cat):
 
 def test_a_transient_failure_stays_pending_for_three_attempts_then_fails(cat):
     url = "https://o.example/a/stalls"
-    assert cat.discover(url, "o", "article", None) == "pending"
+    cat.add_frontier(url, "o", "article", None)
+    assert cat.frontier_status(url) == "pending"
     status = lambda: cat.db.execute("select status, attempts, reason from frontier where url = ?", [url]).fetchone()  # noqa: E731
     cat.settle(url, "retry", "timeout")
     cat.settle(url, "retry", "timeout")

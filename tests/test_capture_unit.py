@@ -26,6 +26,7 @@ from twisted.internet.testing import MemoryReactorClock
 from twisted.python.failure import Failure
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.catalogue import aliases
 from archive.catalogue.db import Catalogue
 from archive.faults import DISK_FULL, StorageFault
 from archive.records import ExtractedArticle, Relevance
@@ -342,8 +343,22 @@ def answer(cls, url, body, **meta):
     return cls(url, body=body, encoding="utf-8", request=Request(url, meta={"outlet": "portal", **meta}))
 
 
+def test_discovery_marks_known_articles_and_their_aliases_done(session):
+    cat = session.catalogue
+    _, row = cat.save_article(outlet="portal", canonical_url=f"{BASE}/a", relevance=Relevance(True, 2.0, 4.0, 4.0, ()),
+                              article=ExtractedArticle(url=f"{BASE}/a", title="t", paragraphs=("p",)),
+                              capture_id=None, fetched_at="2026-12-01T10:00:00+00:00")
+    with cat.db.conn:
+        aliases.add_alias(cat.db, f"{BASE}/a?sid=8f3a9c2e71", row["id"], "session-param")
+    assert session.discover(f"{BASE}/a?sid=8f3a9c2e71", "portal", "article") == "done"
+    assert session.discover(f"{BASE}/a", "portal", "article") == "done"
+    assert session.discover(f"{BASE}/new", "portal", "article") == "pending"
+    session.flush()
+    assert cat.frontier_status(f"{BASE}/a?sid=8f3a9c2e71") == "done"
+
+
 def test_a_feed_yields_its_unknown_article_urls(session, spider):
-    session.catalogue.discover(f"{BASE}/news/9", "portal", "article", None)
+    session.catalogue.add_frontier(f"{BASE}/news/9", "portal", "article", None)
     session.catalogue.settle(f"{BASE}/news/9")  # archived by an earlier crawl
     rss = ("<rss version='2.0'><channel>"
            f"<item><link>{BASE}/news/1</link><pubDate>Mon, 01 Jun 2026 10:00:00 GMT</pubDate></item>"

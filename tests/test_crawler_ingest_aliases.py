@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archive.records import ExtractedArticle
+from crawler.capture.apply import apply_batch
 from crawler.capture.config import ArchiveConfig
 from crawler.capture.ingest import ingest
 from crawler.capture.session import ArchiveSession
@@ -23,7 +24,8 @@ def session(tmp_path):
     seeds.write_text(f'[[outlet]]\nname = "portal"\nstart_urls = ["{BASE}/"]\ntopic_filter = false\n',
                      encoding="utf-8")
     s = ArchiveSession(ArchiveConfig.from_settings({"ARCHIVE_DATA_DIR": str(tmp_path / "data"),
-                                                     "ARCHIVE_SEEDS": str(seeds), "ARCHIVE_DISK_RESERVE": 0}))
+                                                     "ARCHIVE_SEEDS": str(seeds), "ARCHIVE_DISK_RESERVE": 0}),
+                       apply_batch)
     yield s
     s.close()
 
@@ -83,7 +85,7 @@ def test_switched_off_stores_each_url(tmp_path, lexicon):
                      encoding="utf-8")
     s = ArchiveSession(ArchiveConfig.from_settings({"ARCHIVE_DATA_DIR": str(tmp_path / "data"),
                                                      "ARCHIVE_SEEDS": str(seeds), "ARCHIVE_ALIASES": "false",
-                                                     "ARCHIVE_DISK_RESERVE": 0}))
+                                                     "ARCHIVE_DISK_RESERVE": 0}), apply_batch)
     try:
         put(s, lexicon, f"{BASE}/a.php?id=7&sid=9f8e7d6c5b4a")
         put(s, lexicon, f"{BASE}/a.php?id=7")

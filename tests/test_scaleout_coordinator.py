@@ -8,6 +8,7 @@ import pytest
 from redisserver import redis_server_fixture  # noqa: F401  (the redis_server fixture)
 
 from archive.records import Exchange, ExtractedArticle, ExtractionFailure, WarcLocation
+from crawler.capture.apply import apply_batch
 from crawler.capture.config import ArchiveConfig
 from crawler.capture.operations import ArticleOp, CaptureOp, FailureOp, FrontierOp, SettleOp, TouchOp
 from crawler.capture.session import ArchiveSession
@@ -81,7 +82,8 @@ def session(tmp_path):
     seeds.write_text(f'[[outlet]]\nname = "portal"\nstart_urls = ["{BASE}/"]\ntopic_filter = false\n',
                      encoding="utf-8")
     s = ArchiveSession(ArchiveConfig.from_settings({"ARCHIVE_DATA_DIR": str(tmp_path / "data"),
-                                                     "ARCHIVE_SEEDS": str(seeds), "ARCHIVE_DISK_RESERVE": 0}))
+                                                     "ARCHIVE_SEEDS": str(seeds), "ARCHIVE_DISK_RESERVE": 0}),
+                       apply_batch)
     yield s
     s.close()
 

@@ -21,11 +21,6 @@ COUNT_LABELS = {"pages_fetched": "pages", "articles_new": "new", "articles_updat
                 "articles_unchanged": "unchanged", "articles_irrelevant": "irrelevant", "failures": "failures"}
 
 
-def zero_counts() -> dict[str, int]:
-    """Every crawl count at 0 (a new crawl row)."""
-    return dict.fromkeys(COUNT_KEYS, 0)
-
-
 def last_status(db: sqlite_utils.Database) -> str | None:
     """The status of the most recent crawl row, or None when there is none."""
     row = db.execute("select status from crawls order by id desc limit 1").fetchone()

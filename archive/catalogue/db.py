@@ -78,12 +78,13 @@ class Catalogue:
             for row in outlets:
                 self.db["outlets"].upsert({**row, "updated_at": now_iso()}, pk="name")
 
-    def start_crawl(self, uid: str, trigger: str, outlets: list[str], pid: int | None = None) -> int:
-        """Record the start of a crawl and return its id."""
+    def start_crawl(self, uid: str, trigger: str, outlets: list[str], pid: int | None = None, **ended: Any) -> int:
+        """Record the start of a crawl and return its id (``ended``: the columns of one that ended already)."""
         with immediate(self.db):
             table = self.db["crawls"].insert({
                 "uid": uid, "trigger": trigger, "outlets": json.dumps(outlets), "started_at": now_iso(),
-                "status": "running", "pid": pid, **crawls.zero_counts(), "warc_bytes": 0,
+                "status": "running", "pid": pid, **dict.fromkeys(crawls.COUNT_KEYS, 0), "warc_bytes": 0,
+                **ended,
             })
         return int(table.last_pk)
 
@@ -203,15 +204,6 @@ class Catalogue:
 
     # -- frontier, revisits -------------------------------------------------------------------------
 
-    def discover(self, url: str, outlet: str, kind: str, crawl_id: int | None) -> str:
-        """Remember a discovered URL as pending unless it is known already; return its frontier status."""
-        # a URL already known as an article or one of its aliases is archived: not fetched again by discovery
-        known = kind == "article" and aliases.find_article(self.db, [url]) is not None
-        self.add_frontier(url, outlet, kind, crawl_id, "done" if known else "pending",
-                          "known-article" if known else None)
-        row = self.db.execute("select status from frontier where url = ?", [url]).fetchone()
-        return str(row[0])
-
     def add_frontier(self, url: str, outlet: str, kind: str, crawl_id: int | None, status: str = "pending",
                      reason: str | None = None) -> None:
         """Add a frontier row for ``url`` unless it has one (insert or ignore)."""
@@ -297,13 +289,8 @@ class Catalogue:
     def record_failed_crawl(self, uid: str, trigger: str, outlets: list[str], *, started_at: str, pid: int | None,
                             exit_code: int | None, error: str, log_file: str | None = None) -> int:
         """Record a crawl whose process died before it could write its own row; return the row id."""
-        with immediate(self.db):
-            table = self.db["crawls"].insert({
-                "uid": uid, "trigger": trigger, "outlets": json.dumps(outlets), "started_at": started_at,
-                "ended_at": now_iso(), "status": "failed", "exit_code": exit_code, "pid": pid, "error": error[-4000:],
-                "log_file": log_file, **crawls.zero_counts(), "warc_bytes": 0,
-            })
-        return int(table.last_pk)
+        return self.start_crawl(uid, trigger, outlets, pid, started_at=started_at, ended_at=now_iso(),
+                                status="failed", exit_code=exit_code, error=error[-4000:], log_file=log_file)
 
     def set_schedule(self, outlet: str, schedule: str, next_run_at: str | None, scheduler_pid: int | None) -> None:
         """Remember an outlet's schedule and next run as the running scheduler sees them (for ``status``)."""

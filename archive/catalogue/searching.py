@@ -61,16 +61,17 @@ def results_sql(where: str, *, windowed: bool = True) -> str:
     # CROSS JOIN keeps the FTS table the outer loop: looked up the other way round, every facet row would cost an
     # FTS rowid lookup (seconds on a large catalogue)
     join = " cross join article_facets s on s.article_rowid = f.rowid" if where else ""
+    tail = """
+        select a.id, a.title, a.outlet, a.published, a.relevant, a.relevance_score, a.language, a.url,
+          a.text, hits.rank
+        from hits join articles a on a.rowid = hits.rowid
+        order by hits.rank"""
     if not windowed:  # few enough hits: rank them all, in one pass
         return f"""
         with hits as (
           select f.rowid as rowid, f.rank as rank from articles_fts f{join}
           where f.articles_fts match :match and f.rank match '{BM25}'{where}
-          order by f.rank limit :limit offset :offset)
-        select a.id, a.title, a.outlet, a.published, a.relevant, a.relevance_score, a.language, a.url,
-          a.text, hits.rank
-        from hits join articles a on a.rowid = hits.rowid
-        order by hits.rank"""
+          order by f.rank limit :limit offset :offset)""" + tail
     return f"""
         with recent as (
           select f.rowid as rowid from articles_fts f cross join article_facets s on s.article_rowid = f.rowid
@@ -80,11 +81,7 @@ def results_sql(where: str, *, windowed: bool = True) -> str:
         hits as (
           select f.rowid as rowid, f.rank as rank from bound cross join articles_fts f{join}
           where f.articles_fts match :match and f.rank match '{BM25}' and f.rowid >= bound.lo{where}
-          order by f.rank limit :limit offset :offset)
-        select a.id, a.title, a.outlet, a.published, a.relevant, a.relevance_score, a.language, a.url,
-          a.text, hits.rank
-        from hits join articles a on a.rowid = hits.rowid
-        order by hits.rank"""
+          order by f.rank limit :limit offset :offset)""" + tail
 
 
 COUNTS_SQL = """

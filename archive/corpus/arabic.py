@@ -160,12 +160,7 @@ def stems(token: str) -> list[str]:
     return list(_stems(token))
 
 
+@lru_cache(maxsize=131072)
 def stem_set(token: str) -> frozenset[str]:
     """The candidates of ``stems`` as a cached frozen set, for fast membership tests."""
-    return _stem_frozenset(token)
-
-
-@lru_cache(maxsize=131072)
-def _stem_frozenset(token: str) -> frozenset[str]:
-    """Cached frozenset of ``_stems``."""
     return frozenset(_stems(token))

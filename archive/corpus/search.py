@@ -29,7 +29,7 @@ from archive.corpus.arabic import normalise, stem_set, stems, tokens
 logger = logging.getLogger(__name__)
 
 __all__ = ["STOPWORDS", "QueryTerms", "fts_query", "highlight_html", "index_text", "query_forms", "query_terms",
-           "query_text", "snippet_html", "title_similarity"]
+           "snippet_html", "title_similarity"]
 
 #: A query candidate left by stripping a proclitic must have at least this many letters.
 MIN_QUERY_STEM = 3
@@ -50,11 +50,6 @@ def index_text(title: str, text: str) -> str:
     for token in tokens(f"{title}\n{text}"):
         out.extend(stems(token))
     return " ".join(out)
-
-
-def query_text(query: str) -> str:
-    """A user's query normalised the way ``index_text`` normalises documents (FTS syntax left intact)."""
-    return normalise(query)
 
 
 def _proclitic_forms(token: str) -> list[str]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from archive.durable import file_mode
+from archive.durable import write_atomically
 
 
 def render(title: str, paragraphs: Iterable[str]) -> str:
@@ -29,19 +27,7 @@ def write_text(data_dir: Path, seq: int, article_id: str, title: str, paragraphs
 
     ``rendered``: the file's text when already rendered (``render(title, paragraphs)``, by an extraction worker).
     """
-    folder = Path(data_dir) / "text"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / file_name(seq, article_id)
+    target = Path(data_dir) / "text" / file_name(seq, article_id)
     content = (render(title, paragraphs) if rendered is None else rendered).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".txt")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, file_mode())  # mkstemp makes 0600; the corpus follows the umask as the WARCs do
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(target, lambda tmp: tmp.write_bytes(content))
     return f"text/{target.name}"

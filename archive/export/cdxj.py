@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +10,7 @@ from typing import Any
 
 from cdxj_indexer.main import CDXJIndexer
 
-from archive.durable import file_mode
+from archive.durable import write_atomically
 from archive.integrity.inventory import warc_files
 
 logger = logging.getLogger(__name__)
@@ -48,21 +46,11 @@ def write_cdxj(out: Path, files: Sequence[Path], *, dir_root: Path | None = None
     ``archive/`` folder wants).
     """
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".tmp-", suffix=".cdxj")
-    os.close(fd)
-    try:
-        # post_append: POST request bodies go into the key, as pywb's own indexer does
-        _Indexer(tmp, [str(p) for p in files], sort=True, post_append=True,
-                    dir_root=str(dir_root) if dir_root else None).process_all()
-        with open(tmp, "rb") as fh:
-            lines = sum(1 for _ in fh)
-            os.fsync(fh.fileno())
-        os.chmod(tmp, file_mode())  # mkstemp makes 0600; the index follows the umask as the WARCs do
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # post_append: POST request bodies go into the key, as pywb's own indexer does
+    write_atomically(out, lambda tmp: _Indexer(str(tmp), [str(p) for p in files], sort=True, post_append=True,
+                                               dir_root=str(dir_root) if dir_root else None).process_all())
+    with open(out, "rb") as fh:
+        lines = sum(1 for _ in fh)
     logger.info("indexed %d WARC files into %s (%d lines)", len(files), out, lines)
     return lines
 

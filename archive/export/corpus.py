@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import logging
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,7 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from archive.catalogue import exports
-from archive.durable import file_mode
+from archive.durable import write_atomically
 from archive.errors import ExportError
 
 logger = logging.getLogger(__name__)
@@ -128,20 +126,15 @@ def export_corpus(db: sqlite_utils.Database, out: Path, fmt: str, flt: CorpusFil
     out = Path(out)
     stats = _Stats()
     writer = {"jsonl": _write_jsonl, "csv": _write_csv, "parquet": _write_parquet}[fmt]
-    _atomic(out, lambda tmp: writer(tmp, stats.count(corpus_rows(db, flt))))
-    result = ExportResult(path=out, datacard=datacard_path(out), fmt=fmt, rows=stats.rows, relevant=stats.relevant,
-                          per_outlet=dict(sorted(stats.outlets.items())), published_range=stats.range("published"),
-                          captured_range=stats.range("captured_at"))
+    write_atomically(out, lambda tmp: writer(tmp, stats.count(corpus_rows(db, flt))))
+    result = ExportResult(path=out, datacard=out.with_name(out.name + ".datacard.md"), fmt=fmt, rows=stats.rows,
+                          relevant=stats.relevant, per_outlet=dict(sorted(stats.outlets.items())),
+                          published_range=stats.range("published"), captured_range=stats.range("captured_at"))
     names = exports.outlet_display_names(db)
     card = datacard(result, flt, names, source=source)
-    _atomic(result.datacard, lambda tmp: tmp.write_text(card, encoding="utf-8"))
+    write_atomically(result.datacard, lambda tmp: tmp.write_text(card, encoding="utf-8"))
     logger.debug("exported %d articles to %s (%s)", result.rows, out, fmt)
     return result
-
-
-def datacard_path(out: Path) -> Path:
-    """Where the data card of export ``out`` goes: ``<out>.datacard.md``."""
-    return out.with_name(out.name + ".datacard.md")
 
 
 class _Stats:
@@ -169,21 +162,6 @@ class _Stats:
         """The lowest and highest value of ``key`` seen, or None."""
         bounds = self.bounds.get(key)
         return (bounds[0], bounds[1]) if bounds else None
-
-
-def _atomic(out: Path, write: Any) -> None:
-    # temporary file + rename, so a failed export never leaves half a file under the real name
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=out.parent, prefix=".tmp-", suffix=out.suffix)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        os.chmod(tmp, file_mode())  # mkstemp makes 0600; an export is meant to be shared, so follow the umask
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _write_jsonl(path: Path, rows: Iterator[dict[str, Any]]) -> None:

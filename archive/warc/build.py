@@ -194,7 +194,7 @@ class RecordFactory:
         refers_to_date: str,
         refers_to_record_id: str | None,
         payload_digest: str,
-        profile: str,
+        profile: str = "identical-payload-digest",
     ) -> ArcWarcRecord:
         """A revisit record: HTTP status line and headers only, pointing at the original capture."""
         if profile not in REVISIT_PROFILES:

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO, Self
+from typing import Any, BinaryIO, Self
 
 from warcio.recordloader import ArcWarcRecord
 
@@ -175,33 +175,14 @@ class WarcArchive:
 
     def write_exchange(self, ex: Exchange) -> WarcLocation:
         """Write a response record and its request record; return where the response is."""
-        response = self.factory.response(ex)
-        request = self.factory.request(ex, response.rec_headers.get_header("WARC-Record-ID"))
-        return self._write_pair(response, request)
+        return self._write_pair(self.factory.response(ex), ex)
 
-    def write_revisit(
-        self,
-        ex: Exchange,
-        *,
-        refers_to_uri: str,
-        refers_to_date: str,
-        refers_to_record_id: str | None,
-        payload_digest: str,
-        profile: str = "identical-payload-digest",
-    ) -> WarcLocation:
-        """Write a revisit record (headers only) and its request record; return where the revisit is."""
-        revisit = self.factory.revisit(
-            ex,
-            refers_to_uri=refers_to_uri,
-            refers_to_date=refers_to_date,
-            refers_to_record_id=refers_to_record_id,
-            payload_digest=payload_digest,
-            profile=profile,
-        )
-        request = self.factory.request(ex, revisit.rec_headers.get_header("WARC-Record-ID"))
-        return self._write_pair(revisit, request)
+    def write_revisit(self, ex: Exchange, **refers_to: Any) -> WarcLocation:
+        """Write a revisit record (``refers_to``: RecordFactory.revisit's keywords) and its request; return where."""
+        return self._write_pair(self.factory.revisit(ex, **refers_to), ex)
 
-    def _write_pair(self, main: ArcWarcRecord, request: ArcWarcRecord) -> WarcLocation:
+    def _write_pair(self, main: ArcWarcRecord, ex: Exchange) -> WarcLocation:
+        request = self.factory.request(ex, main.rec_headers.get_header("WARC-Record-ID"))
         members = [record_bytes(main), record_bytes(request)]
         with self._lock:
             offsets = self._write_members(members)

@@ -6,19 +6,17 @@ Runs on the writer thread (crawler.capture.writer), which owns the session's WAR
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from archive.catalogue.pointers import capture_with_record_id
 from archive.catalogue.transactions import batch
 from archive.faults import as_fault
 from archive.records import WarcLocation
 from archive.warc.writer import warc_date
+from crawler.capture.ingest import ingest_op
 from crawler.capture.operations import (
     ArticleOp,
     CaptureOp,
-    CaptureRef,
     FailureOp,
     FrontierOp,
     SettleOp,
@@ -29,30 +27,6 @@ if TYPE_CHECKING:
     from crawler.capture.session import ArchiveSession
 
 logger = logging.getLogger(__name__)
-
-KNOWN_IDS = 50_000  # record id -> capture id pairs kept in memory; older ones are looked up by warc_record_id
-
-
-class CaptureIds:
-    """Capture ids by WARC-Record-ID: the rows this writer stored recently, else a catalogue lookup."""
-
-    def __init__(self, limit: int = KNOWN_IDS):
-        self.limit = limit
-        self._ids: OrderedDict[str, int] = OrderedDict()
-
-    def add(self, record_id: str, capture_id: int) -> None:
-        """Remember the id a record's row got."""
-        self._ids[record_id] = capture_id
-        if len(self._ids) > self.limit:
-            self._ids.popitem(last=False)
-
-    def resolve(self, db: Any, ref: CaptureRef) -> int | None:
-        """The capture id ``ref`` stands for (an id already, or a WARC-Record-ID), or None when unknown."""
-        if ref is None or isinstance(ref, int):
-            return ref
-        if ref in self._ids:
-            return self._ids[ref]
-        return capture_with_record_id(db, ref)
 
 
 def write_record(session: ArchiveSession, op: CaptureOp) -> WarcLocation:
@@ -148,9 +122,6 @@ def apply_one(session: ArchiveSession, op: Any, locations: dict[str, WarcLocatio
         catalogue.record_failure(op.crawl_id, op.outlet, op.url, op.stage, op.reason, op.detail,
                                  ids.resolve(catalogue.db, op.capture))
     elif isinstance(op, ArticleOp):
-        # imported here: ingest imports the session module, which imports this one
-        from crawler.capture.ingest import ingest_op
-
         ingest_op(session, op, ids.resolve(catalogue.db, op.capture))
     else:
         raise TypeError(f"no way to store {op!r}")

@@ -66,18 +66,10 @@ def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: 
     ``prepared``: the judgement, story keys, search text and rendered text an extraction worker computed
     (crawler.capture.prepare); without it they are computed here.
     """
-    outcome = _ingest(session, lexicon, outlet_name=outlet_name, url=url, capture_id=capture_id, result=result,
-                      listed_date=listed_date, request_url=request_url, prepared=prepared)
-    session.catalogue.settle(request_url or url, "done", None if outcome != "failed" else "extraction failed")
-    return outcome
-
-
-def _ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: str, capture_id: int | None,
-            result: ExtractedArticle | ExtractionFailure, listed_date: str | None,
-            request_url: str | None = None, prepared: Prepared | None = None) -> str:
     outlet = session.by_name[outlet_name]
     if isinstance(result, ExtractionFailure):
         session.record_failure(outlet_name, url, "extract", result.reason, result.detail, capture_id)
+        session.catalogue.settle(request_url or url, "done", "extraction failed")
         return "failed"
     article = result
     if not article.published:
@@ -114,6 +106,7 @@ def _ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url:
         if new_file:  # removed again if the batch that numbers it rolls back (crawler.capture.apply)
             session.new_files.append(relpath)
         session.catalogue.set_text_file(row["id"], relpath)
+    session.catalogue.settle(request_url or url, "done", None)
     session.count(outlet_name, f"articles_{outcome}")
     logger.debug("%s %s (score %.2f)", outcome, canonical, relevance.score)
     return outcome

@@ -3,18 +3,23 @@
 The reactor reads the catalogue through a read-only connection, which sees committed rows only; the writer
 commits in batches. The overlay answers for the gap: the latest full capture of a URL (revisit detection,
 conditional-request validators) and the frontier status of a URL discovered this crawl. Entries leave when
-their batch commits, so it holds at most the writer's queue.
+their batch commits, so it holds at most the writer's queue. The other way round, CaptureIds remembers the row
+ids that recent batches gave their records, so a later row can point at a capture without a catalogue lookup.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from datetime import UTC
 from typing import Any
 
+from archive.catalogue.pointers import capture_with_record_id
 from archive.records import Exchange
 from archive.warc.writer import sha1_digest
-from crawler.capture.operations import CaptureOp, FrontierOp, SettleOp
+from crawler.capture.operations import CaptureOp, CaptureRef, FrontierOp, SettleOp
+
+KNOWN_IDS = 50_000  # record id -> capture id pairs kept in memory; older ones are looked up by warc_record_id
 
 
 def capture_row(record_id: str, ex: Exchange) -> dict[str, Any]:
@@ -77,3 +82,24 @@ class PendingWrites:
     def __len__(self) -> int:
         with self._lock:
             return len(self._captures) + len(self._frontier)
+
+
+class CaptureIds:
+    """Capture ids by WARC-Record-ID: the rows this writer stored recently, else a catalogue lookup."""
+
+    def __init__(self) -> None:
+        self._ids: OrderedDict[str, int] = OrderedDict()
+
+    def add(self, record_id: str, capture_id: int) -> None:
+        """Remember the id a record's row got."""
+        self._ids[record_id] = capture_id
+        if len(self._ids) > KNOWN_IDS:
+            self._ids.popitem(last=False)
+
+    def resolve(self, db: Any, ref: CaptureRef) -> int | None:
+        """The capture id ``ref`` stands for (an id already, or a WARC-Record-ID), or None when unknown."""
+        if ref is None or isinstance(ref, int):
+            return ref
+        if ref in self._ids:
+            return self._ids[ref]
+        return capture_with_record_id(db, ref)

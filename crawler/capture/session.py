@@ -22,10 +22,9 @@ from archive.integrity.recovery import recover
 from archive.records import Exchange
 from archive.warc.build import new_record_id
 from archive.warc.writer import WarcArchive, sha1_digest
-from crawler.capture.apply import CaptureIds, apply_batch
 from crawler.capture.config import ArchiveConfig
 from crawler.capture.operations import CaptureOp, CaptureRef, FailureOp, FrontierOp, SettleOp, TouchOp
-from crawler.capture.overlay import PendingWrites, capture_row
+from crawler.capture.overlay import CaptureIds, PendingWrites, capture_row
 from crawler.capture.writer import LocalWriter
 from crawler.config.outlets import Outlet, load_outlets, select_outlets
 
@@ -38,24 +37,19 @@ class ArchiveSession:
     """Opens the catalogue and the WARC writer for one crawl and records what the crawl did.
 
     Writes go through a sink (crawler.capture.writer.LocalWriter: a thread that owns the WARC file and the
-    catalogue connection ``catalogue`` and commits in batches); the reactor reads through ``reader``, a read-only
+    catalogue connection ``catalogue`` and commits in batches with ``store``, which the owner hands in:
+    crawler.capture.apply.apply_batch, so that module uses the session and not the other way round); the reactor reads through ``reader``, a read-only
     connection, plus ``pending``, this crawl's uncommitted writes. Owned by one component (the Scrapy extension
     crawler.extensions.ArchiveSessionOwner), which ends it in order: ``finish`` (writer drained, WARC closed,
     crawl row written), ``reconcile_history``, ``close``.
     """
 
-    def __init__(self, config: ArchiveConfig):
-        self.config = config
-        self.outlets: list[Outlet] = select_outlets(load_outlets(config.seeds), list(config.outlets))
-        self.by_name = {o.name: o for o in self.outlets}
+    def __init__(self, config: ArchiveConfig, store: Callable[[ArchiveSession, list[Any]], None]):
+        self._configure(config)
         if not config.contact_url:
             logger.warning("CRAWL_CONTACT_URL is not set: the sites cannot tell who runs this crawl; set it with "
                            "-s CRAWL_CONTACT_URL=https://example.org/about-this-crawl")
         self.uid = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
-        self.fault: StorageFault | None = None
-        self.on_fault: Callable[[str], None] | None = None  # set by the Scrapy glue: stops the engine
-        self.on_count: Callable[[str, int], None] | None = None  # set by the Scrapy glue: mirrors counts in stats
-        self.reserve = DiskReserve(config.data_dir, config.disk_reserve)
         try:
             # a fault here (no room, catalogue locked) means the crawl never starts: nothing is recorded
             config.data_dir.mkdir(parents=True, exist_ok=True)
@@ -76,9 +70,19 @@ class ArchiveSession:
         self._record_id: str | None = None  # the WARC-Record-ID the next response record takes (preset_record_id)
         self.warc = self._open_warc(config.warc_prefix)
         self._init_state()
-        self.writer = LocalWriter(lambda ops: apply_batch(self, ops), batch=config.commit_every,
+        self.writer = LocalWriter(lambda ops: store(self, ops), batch=config.commit_every,
                                   interval=config.commit_interval, capacity=config.write_queue,
                                   on_error=self.guard)
+
+    def _configure(self, config: ArchiveConfig) -> None:
+        """The crawl's configuration and outlets, its disk reserve (not claimed yet), and no fault so far."""
+        self.config = config
+        self.outlets: list[Outlet] = select_outlets(load_outlets(config.seeds), list(config.outlets))
+        self.by_name = {o.name: o for o in self.outlets}
+        self.fault: StorageFault | None = None
+        self.on_fault: Callable[[str], None] | None = None  # set by the Scrapy glue: stops the engine
+        self.on_count: Callable[[str, int], None] | None = None  # set by the Scrapy glue: mirrors counts in stats
+        self.reserve = DiskReserve(config.data_dir, config.disk_reserve)
 
     def _open_warc(self, prefix: str, **extra: str) -> WarcArchive:
         """The crawl's WARC series; its warcinfo names the crawl (and ``extra``), the outlets and how it runs."""
@@ -281,10 +285,6 @@ class ArchiveSession:
     def article_for_url(self, url: str) -> dict[str, Any] | None:
         """The stored article ``url`` leads to (committed rows; see Catalogue.article_for_url)."""
         return self.reader.article_for_url(url)
-
-    def pending_urls(self, outlets: list[str]) -> list[dict[str, Any]]:
-        """The discovered but not yet archived URLs of these outlets (committed rows)."""
-        return self.reader.pending(outlets)
 
     def totals(self) -> dict[str, int]:
         """The crawl's counts summed over outlets."""

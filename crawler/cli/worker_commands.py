@@ -146,13 +146,14 @@ def coordinate(settings: Any, redis_url: str, overrides: dict[str, Any]) -> int:
 
     ``overrides`` (the crawl's -s settings) go to every worker's child crawl.
     """
+    from crawler.capture.apply import apply_batch
     from crawler.capture.config import ArchiveConfig
     from crawler.capture.session import ArchiveSession
     from crawler.scaleout.coordinator import run_coordinator
 
     lease_timeout = _lease_timeout(overrides)
     link = _connect(redis_url)
-    session = ArchiveSession(ArchiveConfig.from_settings(settings))
+    session = ArchiveSession(ArchiveConfig.from_settings(settings), apply_batch)
 
     def stop(signum: int, frame: Any) -> None:  # a scheduler stopping this crawl: record it as stopped, cleanly
         raise KeyboardInterrupt(signal.Signals(signum).name)

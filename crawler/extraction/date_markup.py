@@ -42,7 +42,7 @@ def json_ld(doc: lxml.html.HtmlElement) -> Iterator[Found]:
             # Broken JSON-LD is common (trailing commas, raw newlines): fall back to a plain key search.
             for key_rank, key in enumerate(("datePublished", "dateCreated")):
                 for m in re.finditer(rf'"{key}"\s*:\s*"([^"]+)"', raw):
-                    ranked.append((2, key_rank, m.group(1)))
+                    ranked.append((key_rank, 2, m.group(1)))
             continue
         for node in _walk(data):
             kind = node.get("@type", "")
@@ -53,9 +53,13 @@ def json_ld(doc: lxml.html.HtmlElement) -> Iterator[Found]:
                 if isinstance(value, list) and value:
                     value = value[0]
                 if isinstance(value, str):
-                    ranked.append((type_rank, key_rank, value))
-    ranked.sort(key=lambda item: (item[1], item[0]))
-    for _, _, value in ranked:
+                    ranked.append((key_rank, type_rank, value))
+    yield from _parsed(ranked)
+
+
+def _parsed(ranked: list[tuple[int, int, str]]) -> Iterator[Found]:
+    """The values that parse as dates, by their two ranks (ties in document order)."""
+    for _, _, value in sorted(ranked, key=lambda item: item[:2]):
         found = parse_date_value(value)
         if found is not None:
             yield found
@@ -91,11 +95,7 @@ def meta(doc: lxml.html.HtmlElement) -> Iterator[Found]:
         ranks = [_META_RANK[key] for key in keys if key in _META_RANK]
         if ranks and value:
             ranked.append((min(ranks), position, value))
-    ranked.sort()
-    for _, _, value in ranked:
-        found = parse_date_value(value)
-        if found is not None:
-            yield found
+    yield from _parsed(ranked)
 
 
 def _parsely_page(content: str) -> str:
@@ -129,11 +129,7 @@ def time_elements(doc: lxml.html.HtmlElement, *, marked: bool) -> Iterator[Found
             rank = 3
         if (rank == 0) == marked:
             ranked.append((rank, position, value))
-    ranked.sort()
-    for _, _, value in ranked:
-        found = parse_date_value(value)
-        if found is not None:
-            yield found
+    yield from _parsed(ranked)
 
 
 def _in_modified_context(element: lxml.html.HtmlElement) -> bool:

@@ -112,17 +112,12 @@ class Lexicon:
         object.__setattr__(self, "index", index)
 
 
-def _fail(path: Path, key: str, message: str) -> ConfigError:
-    """A ConfigError naming the lexicon file, the key and the fix."""
-    return ConfigError(path, message, key=key)
-
-
 def _strings(path: Path, key: str, value: Any) -> list[str]:
     """A list of non-empty strings, or a ConfigError saying how to write one."""
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise _fail(path, key, 'must be a list of non-empty strings, e.g. ["طرابلس", "Tripoli"]')
+        raise ConfigError(path, 'must be a list of non-empty strings, e.g. ["طرابلس", "Tripoli"]', key=key)
     return value
 
 
@@ -131,57 +126,53 @@ def _load_scoring(path: Path, raw: Any) -> Scoring:
     if raw is None:
         return Scoring()
     if not isinstance(raw, dict):
-        raise _fail(path, "scoring", "must be a table: [scoring]")
+        raise ConfigError(path, "must be a table: [scoring]", key="scoring")
     known = {f.name for f in fields(Scoring)}
     for key in raw:
         if key not in known:
-            raise _fail(path, f"scoring.{key}", f"unknown setting; use one of {sorted(known)}")
+            raise ConfigError(path, f"unknown setting; use one of {sorted(known)}", key=f"scoring.{key}")
     try:
         return Scoring(**raw)
     except (TypeError, ValueError) as exc:
-        raise _fail(path, "scoring", f"{exc}; fix the value in [scoring]") from exc
+        raise ConfigError(path, f"{exc}; fix the value in [scoring]", key="scoring") from exc
 
 
 def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any) -> Term:
     """Validate one ``{ term = ..., weight = ... }`` entry of a category."""
     key = f"category.{cat}.terms[{i}]"
     if not isinstance(raw, dict):
-        raise _fail(path, key, 'must be an inline table: { term = "قصف", weight = 2.5 }')
+        raise ConfigError(path, 'must be an inline table: { term = "قصف", weight = 2.5 }', key=key)
     unknown = set(raw) - {"term", "weight", "variants", "english", "ambiguous", "body", "exact", "note"}
     if unknown:
-        raise _fail(
-            path,
-            f"{key}.{min(unknown)}",
-            "unknown key; use term, weight, variants, english, ambiguous, body, exact, note",
+        raise ConfigError(
+            path, "unknown key; use term, weight, variants, english, ambiguous, body, exact, note",
+            key=f"{key}.{min(unknown)}",
         )
     name = raw.get("term")
     if not isinstance(name, str) or not name.strip():
-        raise _fail(path, f"{key}.term", 'missing or empty; add term = "<Arabic spelling>"')
+        raise ConfigError(path, 'missing or empty; add term = "<Arabic spelling>"', key=f"{key}.term")
     key = f"category.{cat}.terms[{i}] ({name})"
     weight = raw.get("weight")
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10:
-        raise _fail(path, f"{key}.weight", f"must be a number in (0, 10], got {weight!r}")
-    ambiguous = raw.get("ambiguous", False)
-    if not isinstance(ambiguous, bool):
-        raise _fail(path, f"{key}.ambiguous", "must be true or false")
-    exact = raw.get("exact", False)
-    if not isinstance(exact, bool):
-        raise _fail(path, f"{key}.exact", "must be true or false")
+        raise ConfigError(path, f"must be a number in (0, 10], got {weight!r}", key=f"{key}.weight")
+    for flag in ("ambiguous", "exact"):
+        if not isinstance(raw.get(flag, False), bool):
+            raise ConfigError(path, "must be true or false", key=f"{key}.{flag}")
     body = raw.get("body", "")
     if not isinstance(body, str) or (("body" in raw) and not body.strip()):
-        raise _fail(
-            path, f"{key}.body", 'must be a non-empty name of a body of the split, e.g. body = "house"'
-        )
+        raise ConfigError(path, 'must be a non-empty name of a body of the split, e.g. body = "house"',
+                          key=f"{key}.body")
     spellings = [name, *_strings(path, f"{key}.variants", raw.get("variants"))]
     spellings += _strings(path, f"{key}.english", raw.get("english"))
     forms: list[tuple[str, ...]] = []
     for spelling in spellings:
         form = tuple(tokens(spelling))
         if not form:
-            raise _fail(path, key, f"spelling {spelling!r} has no letters or digits; remove it")
+            raise ConfigError(path, f"spelling {spelling!r} has no letters or digits; remove it", key=key)
         if form not in forms:
             forms.append(form)
-    return Term(name, cat, float(weight), feeds, tuple(forms), ambiguous, body.strip(), exact)
+    return Term(name, cat, float(weight), feeds, tuple(forms), raw.get("ambiguous", False), body.strip(),
+                raw.get("exact", False))
 
 
 def load_lexicon(path: Path) -> Lexicon:
@@ -202,34 +193,35 @@ def load_lexicon(path: Path) -> Lexicon:
         raise ConfigError(path, f"not valid TOML ({exc}); fix the syntax at that line") from exc
     unknown = set(raw) - {"scoring", "category"}
     if unknown:
-        raise _fail(path, min(unknown), "unknown top-level key; use [scoring] and [category.<name>]")
+        raise ConfigError(path, "unknown top-level key; use [scoring] and [category.<name>]",
+                          key=min(unknown))
     scoring = _load_scoring(path, raw.get("scoring"))
     categories = raw.get("category")
     if not isinstance(categories, dict) or not categories:
-        raise _fail(path, "category", "no categories; add [category.<name>] tables with feeds and terms")
+        raise ConfigError(path, "no categories; add [category.<name>] tables with feeds and terms",
+                          key="category")
     terms: list[Term] = []
     owner: dict[tuple[str, ...], str] = {}
     for cat, body in categories.items():
         if not isinstance(body, dict):
-            raise _fail(path, f"category.{cat}", "must be a table with feeds and terms")
+            raise ConfigError(path, "must be a table with feeds and terms", key=f"category.{cat}")
         feeds = tuple(_strings(path, f"category.{cat}.feeds", body.get("feeds")))
         if not feeds or any(g not in GROUPS for g in feeds):
-            raise _fail(path, f"category.{cat}.feeds", f"must be a non-empty list drawn from {list(GROUPS)}")
+            raise ConfigError(path, f"must be a non-empty list drawn from {list(GROUPS)}",
+                              key=f"category.{cat}.feeds")
         if "dispute" in feeds and len(feeds) > 1:
-            raise _fail(
-                path, f"category.{cat}.feeds", 'a "dispute" category feeds nothing else; split it in two'
-            )
+            raise ConfigError(path, 'a "dispute" category feeds nothing else; split it in two',
+                              key=f"category.{cat}.feeds")
         raw_terms = body.get("terms")
         if not isinstance(raw_terms, list) or not raw_terms:
-            raise _fail(path, f"category.{cat}.terms", "must be a non-empty list of inline tables")
+            raise ConfigError(path, "must be a non-empty list of inline tables", key=f"category.{cat}.terms")
         for i, raw_term in enumerate(raw_terms):
             term = _load_term(path, cat, feeds, i, raw_term)
             for form in term.forms:
                 if form in owner:
-                    raise _fail(
-                        path,
-                        f"category.{cat}.terms[{i}] ({term.term})",
-                        f"spelling {' '.join(form)!r} is already a spelling of {owner[form]}; keep it in one term",
+                    raise ConfigError(
+                        path, f"spelling {' '.join(form)!r} is already a spelling of {owner[form]}; keep it in one term",
+                        key=f"category.{cat}.terms[{i}] ({term.term})",
                     )
                 owner[form] = term.term
             terms.append(term)

@@ -19,13 +19,12 @@ from typing import Any
 
 from archive.catalogue.db import Catalogue
 from archive.errors import ConfigError
-from archive.faults import DiskReserve, StorageFault, as_fault
+from archive.faults import as_fault
 from crawler.capture.apply import write_records
 from crawler.capture.config import ArchiveConfig
 from crawler.capture.operations import CaptureOp
 from crawler.capture.session import ArchiveSession
 from crawler.capture.writer import LocalWriter
-from crawler.config.outlets import load_outlets, select_outlets
 from crawler.scaleout.connection import connect
 from crawler.scaleout.keys import CrawlKeys
 from crawler.scaleout.results import ResultsChannel
@@ -63,15 +62,9 @@ class WorkerSession(ArchiveSession):
 
     def __init__(self, config: ArchiveConfig, crawl: WorkerCrawl):  # noqa: D107
         # Not ArchiveSession.__init__: that opens the catalogue for writing, recovers and records a crawl row.
-        self.config, self.crawl = config, crawl
-        self.outlets = select_outlets(load_outlets(config.seeds), list(config.outlets))
-        self.by_name = {o.name: o for o in self.outlets}
-        self.uid, self.crawl_id = crawl.crawl_uid, crawl.crawl_id
+        self._configure(config)
+        self.crawl, self.uid, self.crawl_id = crawl, crawl.crawl_uid, crawl.crawl_id
         self.run_id = uuid.uuid4().hex  # this child crawl: its counts replace, never add to, a copy delivered twice
-        self.fault: StorageFault | None = None
-        self.on_fault = None
-        self.on_count = None
-        self.reserve = DiskReserve(config.data_dir, config.disk_reserve)
         path = config.data_dir / "catalogue.db"
         if not path.exists():
             raise ConfigError("data", f"{path} does not exist: a worker reads the coordinator's catalogue "

@@ -15,6 +15,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.capture.config import ArchiveConfig
+from crawler.capture.operations import CaptureRef
 from crawler.capture.session import ArchiveSession
 from crawler.config.outlets import Outlet, load_outlets, select_outlets
 from crawler.discovery import parsers as discovery
@@ -80,7 +81,7 @@ class OutletSpider(Spider):
     async def start(self) -> AsyncIterator[Request]:
         """Every outlet's first requests: what earlier crawls found but did not archive, then feeds, sitemaps and
         start pages (robots.txt comes with the first)."""
-        for row in self.session.pending_urls([o.name for o in self.outlets]):
+        for row in self.session.reader.pending([o.name for o in self.outlets]):
             # accepted as an article when it was discovered; its canonical form need not match article_urls
             outlet = self.session.by_name[row["outlet"]]
             request = self._article(row["url"], outlet, matched=True)
@@ -124,8 +125,8 @@ class OutletSpider(Spider):
         request.meta["sitemap_depth"] = depth
         return request
 
-    def _refuse(self, outlet: Outlet, url: str, reason: str, detail: str) -> None:
-        self.session.record_failure(outlet.name, url, "discover", reason, detail)  # counted in the stats too
+    def _refuse(self, outlet: Outlet, url: str, reason: str, detail: str, capture_id: CaptureRef = None) -> None:
+        self.session.record_failure(outlet.name, url, "discover", reason, detail, capture_id)  # counted in stats
 
     def _article(self, url: str, outlet: Outlet, link: discovery.Link | None = None, *,
                  matched: bool = False) -> Request | None:
@@ -175,8 +176,7 @@ class OutletSpider(Spider):
         links = discovery.parse_feed(response.body, response.url)
         if not links:
             reason, detail = discovery.empty_reason(response.body, "feed", "no RSS/Atom entries found")
-            self.session.record_failure(outlet.name, response.url, "discover", reason, detail,
-                                        response.meta.get("capture_id"))
+            self._refuse(outlet, response.url, reason, detail, response.meta.get("capture_id"))
         for link in links:
             request = self._article(link.url, outlet, link)
             if request is not None:
@@ -188,13 +188,11 @@ class OutletSpider(Spider):
         try:
             doc = discovery.parse_sitemap(response.body, response.url)
         except ValueError as exc:
-            self.session.record_failure(outlet.name, response.url, "discover", "bad-sitemap", str(exc),
-                                        response.meta.get("capture_id"))
+            self._refuse(outlet, response.url, "bad-sitemap", str(exc), response.meta.get("capture_id"))
             return
         if not doc.links:
             reason, detail = discovery.empty_reason(response.body, "sitemap", "no <url> or <sitemap> entries found")
-            self.session.record_failure(outlet.name, response.url, "discover", reason, detail,
-                                        response.meta.get("capture_id"))
+            self._refuse(outlet, response.url, reason, detail, response.meta.get("capture_id"))
         if doc.is_index:
             depth = response.meta.get("sitemap_depth", 0) + 1
             for link in doc.links:

@@ -10,10 +10,8 @@ from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.http import Response
-from scrapy.settings import Settings
 
 from crawler.items import PageItem
-from crawler.runner import run_crawl
 from crawler.spiders.outlets import OutletSpider
 
 logger = logging.getLogger(__name__)
@@ -60,8 +58,3 @@ class RecrawlSpider(OutletSpider):
                                         response.meta.get("capture_id"))
             return
         yield from self.parse_article(response)
-
-
-def run_recrawl(settings: Settings) -> int:
-    """Fetch the targets in ``settings`` in this process; return the id of the crawl row (reactor runs once)."""
-    return run_crawl(settings, spider=RecrawlSpider)

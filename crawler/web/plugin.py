@@ -52,10 +52,6 @@ def _is_catalogue(datasette: Any, database: str | None) -> bool:
     return database == PluginSettings.from_datasette(datasette).database
 
 
-def _snippet(text: str | None, query: str | None) -> str:
-    return snippet_html(text, query or "")
-
-
 @hookimpl(trylast=True)
 def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) -> None:
     """Register the Arabic search functions; on the catalogue, ``escape_fts`` becomes ``fts_query``."""
@@ -63,7 +59,7 @@ def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) 
     conn.create_function("arabic_normalise", 1, lambda s: normalise(s) if s else s, deterministic=True)
     conn.create_function("title_similarity", 2, title_similarity, deterministic=True)
     conn.create_function("search_match", 1, search_match, deterministic=True)
-    conn.create_function("search_snippet", 2, _snippet, deterministic=True)
+    conn.create_function("search_snippet", 2, lambda text, q: snippet_html(text, q or ""), deterministic=True)
     if _is_catalogue(datasette, database):
         # trylast: runs after Datasette's own prepare_connection, so this definition is the one that stays
         conn.create_function("escape_fts", 1, fts_query, deterministic=True)

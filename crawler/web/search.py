@@ -32,15 +32,10 @@ def search_match(query: str | None) -> str:
 
 
 @dataclass(frozen=True)
-class SearchRequest:
-    """A search as the page and the canned query take it: the query and its filters, validated."""
+class SearchRequest(searching.Facets):
+    """A search as the page and the canned query take it: the query and its filters (the Facets), validated."""
 
     q: str = ""
-    outlet: str = ""
-    since: str = ""  # YYYY, YYYY-MM or YYYY-MM-DD, compared with the publication date's prefix
-    until: str = ""
-    relevant: bool = False
-    language: str = ""
     page: int = 1
     errors: list[str] = field(default_factory=list)
 
@@ -63,11 +58,6 @@ class SearchRequest:
                    relevant=(args.get("relevant") or "") in ("1", "on", "true"),
                    language=(args.get("language") or "").strip(), page=page, errors=errors, **dates)
 
-    def facets(self) -> searching.Facets:
-        """The filters of this search, for the catalogue's search queries."""
-        return searching.Facets(outlet=self.outlet, since=self.since, until=self.until, relevant=self.relevant,
-                                language=self.language)
-
     def query_string(self, **changes: Any) -> str:
         """This search as a query string, with ``changes`` applied (empty values left out)."""
         values = {"q": self.q, "outlet": self.outlet, "since": self.since, "until": self.until,
@@ -79,16 +69,15 @@ class SearchRequest:
 async def run_search(db: Any, search: SearchRequest) -> dict[str, Any]:
     """Hits of one page, the total, and the counts per outlet and per month (one pass over the hits)."""
     match = search_match(search.q)
-    facets = search.facets()
     per_outlet: Counter[str] = Counter()
     per_month: Counter[str] = Counter()
-    for r in await read(db, searching.hit_counts, match, facets):
+    for r in await read(db, searching.hit_counts, match, search):
         per_outlet[r["outlet"] or "?"] += r["n"]
         per_month[r["month"] or "undated"] += r["n"]
     total = sum(per_outlet.values())
     # the window's newest-first walk is cheap when most hits pass the filters, and a full walk when few do: so
     # a search whose hits (the counts just gave their number) fit the window is ranked whole instead
-    rows = await read(db, searching.ranked_hits, match, facets, window=RANK_WINDOW, limit=PAGE_SIZE,
+    rows = await read(db, searching.ranked_hits, match, search, window=RANK_WINDOW, limit=PAGE_SIZE,
                       offset=(search.page - 1) * PAGE_SIZE, windowed=total > RANK_WINDOW) if total else []
     terms = query_terms(search.q)
     # dates, numbers and Latin words inside the right-to-left hit are isolated, as everywhere else (cells.isolate)
