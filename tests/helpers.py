@@ -29,3 +29,17 @@ def crawl_cli(seeds: Path, data: Path, *args: str, timeout: int = 240) -> subpro
     """One real crawl by the CLI in a subprocess (the Twisted reactor runs once per process)."""
     return subprocess.run([sys.executable, "-m", "crawler.cli.main", "crawl", "--seeds", str(seeds), "--data", str(data),
                            *FAST, *args], check=False, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+def portal_session(tmp_path: Path, base: str):
+    """A real ArchiveSession (local writer) over a one-outlet seeds file for ``base``, without a crawl."""
+    from crawler.capture.apply import apply_batch
+    from crawler.capture.config import ArchiveConfig
+    from crawler.capture.session import ArchiveSession
+
+    seeds = tmp_path / "outlets.toml"
+    seeds.write_text(f'[[outlet]]\nname = "portal"\nstart_urls = ["{base}/"]\ntopic_filter = false\n',
+                     encoding="utf-8")
+    return ArchiveSession(ArchiveConfig.from_settings({"ARCHIVE_DATA_DIR": str(tmp_path / "data"),
+                                                       "ARCHIVE_SEEDS": str(seeds), "ARCHIVE_DISK_RESERVE": 0}),
+                          apply_batch)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import portal_session
 
 from archive.records import ExtractedArticle
 from crawler.capture.apply import apply_batch
@@ -20,12 +21,7 @@ OTHER = ("أعلن المجلس الرئاسي في طرابلس تشكيل لج
 
 @pytest.fixture
 def session(tmp_path):
-    seeds = tmp_path / "outlets.toml"
-    seeds.write_text(f'[[outlet]]\nname = "portal"\nstart_urls = ["{BASE}/"]\ntopic_filter = false\n',
-                     encoding="utf-8")
-    s = ArchiveSession(ArchiveConfig.from_settings({"ARCHIVE_DATA_DIR": str(tmp_path / "data"),
-                                                     "ARCHIVE_SEEDS": str(seeds), "ARCHIVE_DISK_RESERVE": 0}),
-                       apply_batch)
+    s = portal_session(tmp_path, BASE)
     yield s
     s.close()
 

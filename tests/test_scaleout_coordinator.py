@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from helpers import portal_session
 from redisserver import redis_server_fixture  # noqa: F401  (the redis_server fixture)
 
 from archive.records import Exchange, ExtractedArticle, ExtractionFailure, WarcLocation
-from crawler.capture.apply import apply_batch
 from crawler.capture.config import ArchiveConfig
 from crawler.capture.operations import ArticleOp, CaptureOp, FailureOp, FrontierOp, SettleOp, TouchOp
-from crawler.capture.session import ArchiveSession
 from crawler.scaleout.connection import connect
 from crawler.scaleout.coordinator import Coordinator
 from crawler.scaleout.wire import decode, encode
@@ -78,12 +77,7 @@ def test_a_capture_without_its_warc_location_is_not_published():
 
 @pytest.fixture
 def session(tmp_path):
-    seeds = tmp_path / "outlets.toml"
-    seeds.write_text(f'[[outlet]]\nname = "portal"\nstart_urls = ["{BASE}/"]\ntopic_filter = false\n',
-                     encoding="utf-8")
-    s = ArchiveSession(ArchiveConfig.from_settings({"ARCHIVE_DATA_DIR": str(tmp_path / "data"),
-                                                     "ARCHIVE_SEEDS": str(seeds), "ARCHIVE_DISK_RESERVE": 0}),
-                       apply_batch)
+    s = portal_session(tmp_path, BASE)
     yield s
     s.close()
 

@@ -54,7 +54,7 @@ def apply_batch(session: ArchiveSession, ops: list[Any]) -> None:
 def write_records(session: ArchiveSession, ops: list[Any]) -> dict[str, WarcLocation]:
     """The WARC part of a batch: each capture's records, then one fsync; their locations by record id.
 
-    A worker of a distributed crawl stops here and publishes the batch (crawler/scaleout/sink.py).
+    A worker of a distributed crawl stops here and publishes the batch (crawler/scaleout/session.py).
     """
     locations: dict[str, WarcLocation] = {}
     for op in ops:
