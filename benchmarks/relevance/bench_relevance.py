@@ -3,7 +3,7 @@
 Usage:
     python benchmarks/relevance/bench_relevance.py [--lexicon seeds/lexicon.toml] [--shared ../shared] [-v]
 
-The sets are ``labelled.jsonl``, ``blind.jsonl`` and ``holdout3.jsonl`` ... ``holdout6.jsonl`` next
+The sets are ``labelled.jsonl``, ``blind.jsonl``, ``holdout3.jsonl`` ... ``holdout6.jsonl`` and ``probes8.jsonl`` next
 to this file (see README.md there): one article per
 line with ``id``, ``split``, ``kind``, the gold label (``label`` in labelled.jsonl, ``relevant`` in blind.jsonl;
 true = about Libya AND its armed/political conflict) and either ``title``/``text`` or ``path`` (a real article
@@ -13,7 +13,8 @@ author after round 1), "blind-dev" and "blind-test" (written blind by a second e
 for development, blind-test is reported once per change and never tuned on), "holdout3" (written after the
 round-3 changes, run once, never tuned on), "holdout4" (written blind before round 4; its "before" run was seen
 while round 4 was designed), "holdout5" (written after the round-4 changes, run once, then used for round 5) and
-"holdout6" (written before round 5 was started, judged once at its end).
+"holdout6" (written before round 5 was started, judged once at its end) and "probe8" (round 8: one short article
+per class the issue names, written after the round-8 lexicon changes and judged once; one miss then fixed).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ DATA_FILES = (
     "holdout4.jsonl",
     "holdout5.jsonl",
     "holdout6.jsonl",
+    "probes8.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -52,6 +54,7 @@ SPLIT_ORDER = (
     "holdout4",
     "holdout5",
     "holdout6",
+    "probe8",
 )
 
 

@@ -24,7 +24,8 @@ logger = logging.getLogger(__name__)
 
 #: The evidence groups a category may feed. "dispute" (words of political standoff and rejection) counts as
 #: conflict evidence only when the story names enough distinct bodies of the Libyan split (the split signal).
-GROUPS = ("libya", "conflict", "foreign", "offtopic", "dispute")
+#: "statement" marks words of condemnation and condolence: one in the title frames the story as a statement.
+GROUPS = ("libya", "conflict", "foreign", "offtopic", "dispute", "statement")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,13 @@ class Scoring:
     # ("مخطوفون" for "مخطوفين"), a feminine noun's plural and construct ("سيطرتها" for "سيطرة"); an alternate
     # keeps at least this many letters; 0 = spellings match only as written (crawler/relevance/match.py)
     inflect_min_letters: int = 3
+    # round 8, the statement frame: when the TITLE holds a statement word (a term feeding "statement": condemns,
+    # condolences) and the story names no Libyan SCENE (a Libya term with scene = true, an ambiguous one only once
+    # Libya is anchored: a city, an armed group, a process of the split; not "Libya", "Libyan" or an official, who
+    # are the speaker, nor a name far more often foreign, such as Sousse), its
+    # country-neutral conflict words describe an event that may be anywhere and count at this factor
+    # ("Libya condemns the bombing in Ankara"); 1 = off
+    statement_factor: float = 0.25
 
     def __post_init__(self) -> None:
         """Reject values that make the rule meaningless."""
@@ -66,8 +74,13 @@ class Scoring:
             value = getattr(self, f.name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise ValueError(f"{f.name} must be a non-negative number, got {value!r}")
-        if not all(0 <= v <= 1 for v in (self.focus_min, self.topic_min, self.ambiguous_factor)):
-            raise ValueError("focus_min, topic_min and ambiguous_factor must lie between 0 and 1")
+        if not all(
+            0 <= v <= 1
+            for v in (self.focus_min, self.topic_min, self.ambiguous_factor, self.statement_factor)
+        ):
+            raise ValueError(
+                "focus_min, topic_min, ambiguous_factor and statement_factor must lie between 0 and 1"
+            )
         for name in ("anchor_ambiguous_min", "split_bodies_min", "suffix_min_letters", "inflect_min_letters"):
             if not isinstance(getattr(self, name), int):
                 raise TypeError(f"{name} must be a whole number, got {getattr(self, name)!r}")
@@ -88,6 +101,9 @@ class Term:
     body: str = ""  # the body of the Libyan split this term names ("" = none); see Scoring.split_bodies_min
     # match only with proclitics stripped, never a suffix ("الدوري", league, must not match "الدورية", patrol)
     exact: bool = False
+    # may be the scene of a story framed as a statement (Scoring.statement_factor); false for the country's
+    # own name and its officials, who are the speaker of "Libya condemns ..."
+    scene: bool = True
 
 
 @dataclass(frozen=True)
@@ -137,15 +153,26 @@ def _load_scoring(path: Path, raw: Any) -> Scoring:
         raise ConfigError(path, f"{exc}; fix the value in [scoring]", key="scoring") from exc
 
 
-def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any) -> Term:
+def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, scene: bool = True) -> Term:
     """Validate one ``{ term = ..., weight = ... }`` entry of a category."""
     key = f"category.{cat}.terms[{i}]"
     if not isinstance(raw, dict):
         raise ConfigError(path, 'must be an inline table: { term = "قصف", weight = 2.5 }', key=key)
-    unknown = set(raw) - {"term", "weight", "variants", "english", "ambiguous", "body", "exact", "note"}
+    unknown = set(raw) - {
+        "term",
+        "weight",
+        "variants",
+        "english",
+        "ambiguous",
+        "body",
+        "exact",
+        "scene",
+        "note",
+    }
     if unknown:
         raise ConfigError(
-            path, "unknown key; use term, weight, variants, english, ambiguous, body, exact, note",
+            path,
+            "unknown key; use term, weight, variants, english, ambiguous, body, exact, scene, note",
             key=f"{key}.{min(unknown)}",
         )
     name = raw.get("term")
@@ -155,13 +182,14 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any) -
     weight = raw.get("weight")
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10:
         raise ConfigError(path, f"must be a number in (0, 10], got {weight!r}", key=f"{key}.weight")
-    for flag in ("ambiguous", "exact"):
+    for flag in ("ambiguous", "exact", "scene"):
         if not isinstance(raw.get(flag, False), bool):
             raise ConfigError(path, "must be true or false", key=f"{key}.{flag}")
     body = raw.get("body", "")
     if not isinstance(body, str) or (("body" in raw) and not body.strip()):
-        raise ConfigError(path, 'must be a non-empty name of a body of the split, e.g. body = "house"',
-                          key=f"{key}.body")
+        raise ConfigError(
+            path, 'must be a non-empty name of a body of the split, e.g. body = "house"', key=f"{key}.body"
+        )
     spellings = [name, *_strings(path, f"{key}.variants", raw.get("variants"))]
     spellings += _strings(path, f"{key}.english", raw.get("english"))
     forms: list[tuple[str, ...]] = []
@@ -171,8 +199,17 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any) -
             raise ConfigError(path, f"spelling {spelling!r} has no letters or digits; remove it", key=key)
         if form not in forms:
             forms.append(form)
-    return Term(name, cat, float(weight), feeds, tuple(forms), raw.get("ambiguous", False), body.strip(),
-                raw.get("exact", False))
+    return Term(
+        name,
+        cat,
+        float(weight),
+        feeds,
+        tuple(forms),
+        raw.get("ambiguous", False),
+        body.strip(),
+        raw.get("exact", False),
+        raw.get("scene", scene),
+    )
 
 
 def load_lexicon(path: Path) -> Lexicon:
@@ -193,13 +230,15 @@ def load_lexicon(path: Path) -> Lexicon:
         raise ConfigError(path, f"not valid TOML ({exc}); fix the syntax at that line") from exc
     unknown = set(raw) - {"scoring", "category"}
     if unknown:
-        raise ConfigError(path, "unknown top-level key; use [scoring] and [category.<name>]",
-                          key=min(unknown))
+        raise ConfigError(
+            path, "unknown top-level key; use [scoring] and [category.<name>]", key=min(unknown)
+        )
     scoring = _load_scoring(path, raw.get("scoring"))
     categories = raw.get("category")
     if not isinstance(categories, dict) or not categories:
-        raise ConfigError(path, "no categories; add [category.<name>] tables with feeds and terms",
-                          key="category")
+        raise ConfigError(
+            path, "no categories; add [category.<name>] tables with feeds and terms", key="category"
+        )
     terms: list[Term] = []
     owner: dict[tuple[str, ...], str] = {}
     for cat, body in categories.items():
@@ -207,20 +246,26 @@ def load_lexicon(path: Path) -> Lexicon:
             raise ConfigError(path, "must be a table with feeds and terms", key=f"category.{cat}")
         feeds = tuple(_strings(path, f"category.{cat}.feeds", body.get("feeds")))
         if not feeds or any(g not in GROUPS for g in feeds):
-            raise ConfigError(path, f"must be a non-empty list drawn from {list(GROUPS)}",
-                              key=f"category.{cat}.feeds")
+            raise ConfigError(
+                path, f"must be a non-empty list drawn from {list(GROUPS)}", key=f"category.{cat}.feeds"
+            )
         if "dispute" in feeds and len(feeds) > 1:
-            raise ConfigError(path, 'a "dispute" category feeds nothing else; split it in two',
-                              key=f"category.{cat}.feeds")
+            raise ConfigError(
+                path, 'a "dispute" category feeds nothing else; split it in two', key=f"category.{cat}.feeds"
+            )
+        scene = body.get("scene", True)  # the default of the category's terms (false: Libya's officials)
+        if not isinstance(scene, bool):
+            raise ConfigError(path, "must be true or false", key=f"category.{cat}.scene")
         raw_terms = body.get("terms")
         if not isinstance(raw_terms, list) or not raw_terms:
             raise ConfigError(path, "must be a non-empty list of inline tables", key=f"category.{cat}.terms")
         for i, raw_term in enumerate(raw_terms):
-            term = _load_term(path, cat, feeds, i, raw_term)
+            term = _load_term(path, cat, feeds, i, raw_term, scene)
             for form in term.forms:
                 if form in owner:
                     raise ConfigError(
-                        path, f"spelling {' '.join(form)!r} is already a spelling of {owner[form]}; keep it in one term",
+                        path,
+                        f"spelling {' '.join(form)!r} is already a spelling of {owner[form]}; keep it in one term",
                         key=f"category.{cat}.terms[{i}] ({term.term})",
                     )
                 owner[form] = term.term
@@ -241,7 +286,8 @@ def judge(title: str, text: str, lexicon: Lexicon) -> Relevance:
     Returns:
         A Relevance; ``score >= 1`` exactly when ``relevant``; ``matched_terms`` lists
         (term, category, effective weight, title + body count), strongest contribution first; a dispute
-        word's effective weight is 0 when the story does not name enough bodies of the split.
+        word's effective weight is 0 when the story does not name enough bodies of the split, and a
+        country-neutral conflict word's is scaled by ``statement_factor`` in a statement frame.
     """
     rule = lexicon.scoring
     body_words = tokens(text)
@@ -263,6 +309,11 @@ def judge(title: str, text: str, lexicon: Lexicon) -> Relevance:
     # dispute word without rival bodies, adds nothing.
     bodies = {terms[i].body for i in matched if terms[i].body and (anchored or not terms[i].ambiguous)}
     split_on = rule.split_bodies_min > 0 and len(bodies) >= rule.split_bodies_min
+    # The statement frame: a condemnation in the title with no Libyan scene named is Libya speaking about an event
+    # elsewhere; its country-neutral conflict words (the event's) count at statement_factor.
+    framed = any(title_hits.get(i) and "statement" in terms[i].feeds for i in matched) and not any(
+        "libya" in terms[i].feeds and terms[i].scene and (anchored or not terms[i].ambiguous) for i in matched
+    )
     title_mass = dict.fromkeys(GROUPS, 0.0)
     body_mass = dict.fromkeys(GROUPS, 0.0)
     evidence: list[tuple[float, tuple[str, str, float, int]]] = []
@@ -271,6 +322,8 @@ def judge(title: str, text: str, lexicon: Lexicon) -> Relevance:
         weight = term.weight if (anchored or not term.ambiguous) else term.weight * rule.ambiguous_factor
         if "dispute" in term.feeds:  # listed either way, but counts only while the split signal is on
             weight = weight * rule.split_factor if split_on else 0.0
+        elif framed and "conflict" in term.feeds and "libya" not in term.feeds:
+            weight *= rule.statement_factor
         in_title = 1 if title_hits.get(i) else 0
         body_count = body_hits.get(i, 0)
         for group in term.feeds:
