@@ -14,7 +14,9 @@ for development, blind-test is reported once per change and never tuned on), "ho
 round-3 changes, run once, never tuned on), "holdout4" (written blind before round 4; its "before" run was seen
 while round 4 was designed), "holdout5" (written after the round-4 changes, run once, then used for round 5) and
 "holdout6" (written before round 5 was started, judged once at its end) and "probe8" (round 8: one short article
-per class the issue names, written after the round-8 lexicon changes and judged once; one miss then fixed).
+per class the issue names, written after the round-8 lexicon changes and judged once; one miss then fixed) and
+"probe9" (round 9: long multi-theatre articles with a Libya passage, and roundups, communiques and migration pieces
+that name Libya in a list or a paragraph; written after the passage rule was designed, before its first judgement).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ DATA_FILES = (
     "holdout5.jsonl",
     "holdout6.jsonl",
     "probes8.jsonl",
+    "probes9.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -55,6 +58,7 @@ SPLIT_ORDER = (
     "holdout5",
     "holdout6",
     "probe8",
+    "probe9",
 )
 
 

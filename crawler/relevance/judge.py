@@ -3,7 +3,8 @@
 The lexicon (``seeds/lexicon.toml``) holds every term, its category and weight, and the scoring
 settings; its header comment documents the rule. ``judge`` matches the lexicon on normalised text
 with clitics stripped (``archive.corpus.arabic``) and vocabulary inflected (``crawler.relevance.match``) and returns an
-``archive.records.Relevance`` whose ``matched_terms`` explain the score.
+``archive.records.Relevance`` whose ``matched_terms`` explain the score; a long piece of several theatres that Libya
+leads may be carried by one passage about its conflict (``crawler.relevance.passage``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from archive.corpus.arabic import tokens
 from archive.errors import ConfigError
 from archive.records import Relevance
 from crawler.relevance.match import Entry, build_index, match
+from crawler.relevance.passage import best_passage
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +69,19 @@ class Scoring:
     # country-neutral conflict words describe an event that may be anywhere and count at this factor
     # ("Libya condemns the bombing in Ankara"); 1 = off
     statement_factor: float = 0.25
+    # round 9, the passage signal (crawler/relevance/passage.py): a window of up to passage_sentences consecutive
+    # sentences (a sentence cut at passage_sentence_tokens words) with Libya in passage_libya_sentences sentences,
+    # passage_conflict_terms distinct conflict terms of mass passage_conflict_min, and Libya focus and conflict
+    # topic inside the window, makes a long multi-theatre article relevant; passage_sentences = 0 switches it off
+    passage_sentences: int = 4
+    passage_sentence_tokens: int = 60
+    passage_libya_sentences: int = 2
+    passage_conflict_terms: int = 2
+    passage_conflict_min: float = 8.0
+    # ... only in an article of several theatres (whole-article focus under focus_min: a Libya-only story is judged
+    # whole) that Libya leads: at least this share of the body's sentences name Libya, and no fewer than name
+    # another theatre (a foreign term), so a roundup or communique giving Libya one paragraph stays out
+    passage_libya_share: float = 0.3
 
     def __post_init__(self) -> None:
         """Reject values that make the rule meaningless."""
@@ -76,12 +91,16 @@ class Scoring:
                 raise ValueError(f"{f.name} must be a non-negative number, got {value!r}")
         if not all(
             0 <= v <= 1
-            for v in (self.focus_min, self.topic_min, self.ambiguous_factor, self.statement_factor)
+            for v in (self.focus_min, self.topic_min, self.ambiguous_factor, self.statement_factor,
+                      self.passage_libya_share)
         ):
             raise ValueError(
-                "focus_min, topic_min, ambiguous_factor and statement_factor must lie between 0 and 1"
+                "focus_min, topic_min, ambiguous_factor, statement_factor and passage_libya_share must lie "
+                "between 0 and 1"
             )
-        for name in ("anchor_ambiguous_min", "split_bodies_min", "suffix_min_letters", "inflect_min_letters"):
+        whole = ("anchor_ambiguous_min", "split_bodies_min", "suffix_min_letters", "inflect_min_letters",
+                 "passage_sentences", "passage_sentence_tokens", "passage_libya_sentences", "passage_conflict_terms")
+        for name in whole:
             if not isinstance(getattr(self, name), int):
                 raise TypeError(f"{name} must be a whole number, got {getattr(self, name)!r}")
         if self.count_cap < 1 or self.min_body_tokens < 1:
@@ -287,7 +306,9 @@ def judge(title: str, text: str, lexicon: Lexicon) -> Relevance:
         A Relevance; ``score >= 1`` exactly when ``relevant``; ``matched_terms`` lists
         (term, category, effective weight, title + body count), strongest contribution first; a dispute
         word's effective weight is 0 when the story does not name enough bodies of the split, and a
-        country-neutral conflict word's is scaled by ``statement_factor`` in a statement frame.
+        country-neutral conflict word's is scaled by ``statement_factor`` in a statement frame. When only a
+        passage makes the article relevant (``crawler.relevance.passage``), the score is the passage's and the
+        first entry is ``("passage, sentences a-b: terms...", "passage", passage score, 1)``.
     """
     rule = lexicon.scoring
     body_words = tokens(text)
@@ -317,6 +338,7 @@ def judge(title: str, text: str, lexicon: Lexicon) -> Relevance:
     title_mass = dict.fromkeys(GROUPS, 0.0)
     body_mass = dict.fromkeys(GROUPS, 0.0)
     evidence: list[tuple[float, tuple[str, str, float, int]]] = []
+    effective: dict[int, float] = {}
     for i in matched:
         term = terms[i]
         weight = term.weight if (anchored or not term.ambiguous) else term.weight * rule.ambiguous_factor
@@ -324,6 +346,7 @@ def judge(title: str, text: str, lexicon: Lexicon) -> Relevance:
             weight = weight * rule.split_factor if split_on else 0.0
         elif framed and "conflict" in term.feeds and "libya" not in term.feeds:
             weight *= rule.statement_factor
+        effective[i] = weight
         in_title = 1 if title_hits.get(i) else 0
         body_count = body_hits.get(i, 0)
         for group in term.feeds:
@@ -346,10 +369,17 @@ def judge(title: str, text: str, lexicon: Lexicon) -> Relevance:
     topic_ratio = min(1.0, topic / rule.topic_min) if rule.topic_min else 1.0
     score = evidence_ratio * focus_ratio * topic_ratio if matched else 0.0
     evidence.sort(key=lambda e: (-e[0], e[1][0]))
+    explained = tuple(e[1] for e in evidence)
+    if score < 1.0 and rule.passage_sentences > 0 and libya > 0 and conflict > 0 and focus < rule.focus_min:
+        # a piece in which Libya is one theatre of several: one passage about Libya's conflict is enough
+        anchors = frozenset(i for i in libya_terms if anchored or not terms[i].ambiguous)
+        passage = best_passage(text, lexicon.index, terms, effective, anchors, rule)
+        if passage is not None and passage.score >= 1.0:
+            score, explained = passage.score, (passage.evidence(), *explained)
     return Relevance(
         relevant=score >= 1.0,
         score=round(min(score, 1e6), 3),
         libya_score=round(libya, 3),
         conflict_score=round(conflict, 3),
-        matched_terms=tuple(e[1] for e in evidence),
+        matched_terms=explained,
     )

@@ -1,0 +1,167 @@
+"""The passage signal of the relevance judgement: one short passage of a long article about Libya's conflict.
+
+A long analysis in which Libya is one theatre among several (Syria, Yemen, the Sahel) has too little Libya focus
+and too thin a conflict density as a whole, yet one passage of it can be plainly about Libya's war. The body is
+cut into sentences (and a sentence with no punctuation into pieces of ``passage_sentence_tokens`` words); every
+window of up to ``passage_sentences`` consecutive sentences is judged as a small story of its own, with the
+article's effective term weights and stricter floors (``crawler.relevance.judge.Scoring``):
+
+* Libya the leading theatre of the body: at least ``passage_libya_share`` of its sentences name it, and no fewer
+  than name other theatres;
+* Libya in at least ``passage_libya_sentences`` different sentences of the window (not one name in a list),
+  and a Libya mass (weight x count, capped) of at least ``libya_min``;
+* at least ``passage_conflict_terms`` distinct conflict terms, with a mass of at least ``passage_conflict_min``;
+* focus and topic inside the window as for a whole article: "Syria, Iraq, Yemen and Libya" is three foreign
+  names beside one Libya name.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from archive.corpus.arabic import tokens
+from crawler.relevance.match import Entry, match
+
+logger = logging.getLogger(__name__)
+
+#: Sentence ends: a final stop, question or exclamation mark (Latin or Arabic) or an ellipsis followed by a space,
+#: and every line break (a paragraph never runs into the next).
+_SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+|\s*\n\s*")
+
+
+class _Rule(Protocol):
+    """The numbers of ``Scoring`` this module reads."""
+
+    count_cap: int
+    libya_min: float
+    focus_min: float
+    topic_min: float
+    passage_sentences: int
+    passage_sentence_tokens: int
+    passage_libya_sentences: int
+    passage_conflict_terms: int
+    passage_conflict_min: float
+    passage_libya_share: float
+
+
+class _Term(Protocol):
+    """The fields of ``Term`` this module reads."""
+
+    term: str
+    feeds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """The best passage of an article: its score, its sentences (1-based, inclusive) and its terms, strongest first."""
+
+    score: float
+    first: int
+    last: int
+    terms: tuple[str, ...]
+
+    def evidence(self) -> tuple[str, str, float, int]:
+        """The ``matched_terms`` entry that explains a verdict reached through this passage."""
+        return (
+            f"passage, sentences {self.first}-{self.last}: {', '.join(self.terms)}",
+            "passage",
+            round(self.score, 3),
+            1,
+        )
+
+
+def sentences(text: str, max_tokens: int) -> list[list[str]]:
+    """The body's sentences as normalised words; a sentence over ``max_tokens`` words is cut into pieces."""
+    out: list[list[str]] = []
+    for raw in _SENTENCE_END.split(text):
+        words = tokens(raw)
+        step = max_tokens if max_tokens > 0 else max(len(words), 1)
+        out.extend(words[k : k + step] for k in range(0, len(words), step))
+    return out
+
+
+def best_passage(
+    text: str,
+    index: dict[str, tuple[Entry, ...]],
+    terms: Sequence[_Term],
+    weights: Mapping[int, float],
+    anchors: frozenset[int],
+    rule: _Rule,
+) -> Passage | None:
+    """The highest-scoring passage of ``text``, or None when Libya is no substantial part of the body.
+
+    Libya is a substantial part when at least ``passage_libya_share`` of the body's sentences name it and no
+    fewer sentences name Libya than name another theatre (a ``foreign`` term): Libya leads. A roundup, a
+    communique or an analysis that gives Libya one paragraph among others is not about Libya, however warlike
+    that paragraph.
+
+    Args:
+        text: the article body.
+        index: the lexicon's phrase index.
+        terms: the lexicon's terms.
+        weights: term index -> effective weight decided on the whole article (anchoring, split signal,
+            statement frame); terms not in it were not matched in the article and count for nothing.
+        anchors: the Libya terms that anchor a sentence (unambiguous, or ambiguous in an anchored article).
+        rule: the scoring rule.
+    """
+    hits: list[dict[int, int]] = []
+    for words in sentences(text, rule.passage_sentence_tokens):
+        counts: dict[int, int] = {}
+        match(words, index, counts)
+        hits.append({i: c for i, c in counts.items() if weights.get(i, 0.0) > 0})
+    libya_sentences = sum(1 for h in hits if anchors.intersection(h))
+    foreign_sentences = sum(1 for h in hits if any("foreign" in terms[i].feeds for i in h))
+    if not hits or libya_sentences < max(rule.passage_libya_share * len(hits), foreign_sentences):
+        return None
+    best: Passage | None = None
+    for start in range(len(hits)):
+        for stop in range(start + 1, min(start + rule.passage_sentences, len(hits)) + 1):
+            window = hits[start:stop]
+            if sum(1 for h in window if anchors.intersection(h)) < rule.passage_libya_sentences:
+                continue
+            found = _judge_window(window, terms, weights, rule)
+            # the best score wins; between equal scores, the tightest window (no sentence without evidence)
+            if found is not None and (
+                best is None or (found[0], best.last - best.first) > (best.score, stop - start - 1)
+            ):
+                best = Passage(found[0], start + 1, stop, found[1])
+    return best
+
+
+def _judge_window(
+    window: list[dict[int, int]], terms: Sequence[_Term], weights: Mapping[int, float], rule: _Rule
+) -> tuple[float, tuple[str, ...]] | None:
+    """(score, terms strongest first) of one window of sentences, or None when it lacks two conflict terms."""
+    counts: dict[int, int] = {}
+    for sentence in window:
+        for i, c in sentence.items():
+            counts[i] = counts.get(i, 0) + c
+    mass = {"libya": 0.0, "conflict": 0.0, "foreign": 0.0, "offtopic": 0.0}
+    conflict_terms = 0
+    contribution: list[tuple[float, str]] = []
+    for i, c in counts.items():
+        term, value = terms[i], weights[i] * min(c, rule.count_cap)
+        for group in term.feeds:
+            key = "conflict" if group == "dispute" else group
+            mass[key] = mass.get(key, 0.0) + value
+        if {"conflict", "dispute"} & set(term.feeds):
+            conflict_terms += 1
+        contribution.append((value, term.term))
+    if conflict_terms < rule.passage_conflict_terms:
+        return None
+    libya, conflict = mass["libya"], mass["conflict"]
+    focus = libya / (libya + mass["foreign"]) if libya + mass["foreign"] > 0 else 0.0
+    topic = conflict / (conflict + mass["offtopic"]) if conflict + mass["offtopic"] > 0 else 0.0
+    evidence = min(
+        libya / rule.libya_min if rule.libya_min else float("inf"),
+        conflict / rule.passage_conflict_min if rule.passage_conflict_min else float("inf"),
+    )
+    score = evidence
+    score *= min(1.0, focus / rule.focus_min) if rule.focus_min else 1.0
+    score *= min(1.0, topic / rule.topic_min) if rule.topic_min else 1.0
+    contribution.sort(key=lambda e: (-e[0], e[1]))
+    return min(score, 1e6), tuple(t for _, t in contribution[:8])
