@@ -51,12 +51,17 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--rss-curve", action="store_true", help="only crawl the mirror, sampling the RSS curve")
     p.add_argument("--sample-every", type=float, default=2.0, help="seconds between RSS curve rows (default 2)")
     p.add_argument("--csv", type=Path, default=RESULTS / "throughput-rss.csv", help="where the RSS curve goes")
+    p.add_argument("-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                   help="one more -s setting for the crawl arms, e.g. -s ARCHIVE_WRITER=thread (repeatable)")
     args = p.parse_args(argv)
     unknown = set(args.arms.split(",")) - set(ARMS)
     if unknown:
         p.error(f"unknown arms: {', '.join(sorted(unknown))}")
     if args.pages < 3 or args.workers < 1:
         p.error("--pages must be at least 3 and --workers at least 1")
+    if any("=" not in s for s in args.settings):
+        p.error("-s takes NAME=VALUE")
+    A.EXTRA_SETTINGS.update(s.split("=", 1) for s in args.settings)
     return args
 
 

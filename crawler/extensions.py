@@ -49,7 +49,9 @@ class ArchiveSessionOwner:
 
             self.session: ArchiveSession = WorkerSession(config, WorkerCrawl.from_settings(crawler.settings))
         else:
-            self.session = ArchiveSession(config, apply_batch)
+            # the writer runs in a process of its own unless ARCHIVE_WRITER = "thread" (README, settings). Both stay:
+            # the thread is one process less where memory is tight, and what tests/test_capture_unit.py reaches into
+            self.session = ArchiveSession(config, apply_batch, process_writer=config.writer == "process")
         crawler.archive_session = self.session  # the hand-over (read through archive_session(crawler))
         stats = crawler.stats
         # every crawl count (crawls row, crawls.counts) is also a stats value: one tally, two views

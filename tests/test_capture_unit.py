@@ -69,6 +69,9 @@ def owner(tmp_path):
     crawler = get_crawler(OutletSpider, {
         "ARCHIVE_DATA_DIR": str(tmp_path / "data"), "ARCHIVE_SEEDS": str(seeds), "ARCHIVE_DISK_RESERVE": 0,
         "CRAWL_CONTACT_URL": "http://127.0.0.1/contact", "CRAWL_URL_MAX_LENGTH": 120,
+        # the writer on a thread of this process, so tests can reach into it (its WARC file, its batches);
+        # the writer process is tested in tests/test_writer_process.py
+        "ARCHIVE_WRITER": "thread",
     })
     owner = build_from_crawler(ArchiveSessionOwner, crawler)
     yield owner

@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
 NEWSPLEASE_PYTHON = Path(os.environ.get("NEWSPLEASE_PYTHON", "/opt/newsplease-venv/bin/python"))
 PER_HOST = 32  # concurrency per outlet, as the seeds file sets it
+EXTRA_SETTINGS: dict[str, str] = {}  # more -s settings for the crawl arms (bench_throughput.py -s NAME=VALUE)
 
 # What a fast back-fill of the mirror needs today (issue 10: "one documented switch" does not exist yet). The
 # seeds file sets download_delay = 0 and concurrency = 32 per outlet; these -s settings do the rest.
@@ -28,7 +29,7 @@ def crawl_settings(workers: int) -> dict[str, str]:
     """The -s settings of the full-pipeline arm beside ``--backfill`` (which turns AutoThrottle off and sets the
     global concurrency): no delay, the mirror's per-host concurrency, the workers asked for."""
     return {"CRAWL_BACKFILL_DELAY": "0", "CRAWL_BACKFILL_CONCURRENCY": str(PER_HOST), "EXTRACT_WORKERS": str(workers),
-            "CRAWL_CONTACT_URL": "http://127.0.0.1/benchmark"}
+            "CRAWL_CONTACT_URL": "http://127.0.0.1/benchmark", **EXTRA_SETTINGS}
 
 
 @dataclass
@@ -49,6 +50,8 @@ class Arm:
     skipped: str = ""  # why the arm did not run
     elapsed: float | None = None  # Scrapy's own elapsed_time_seconds (spider open to close: no process start-up)
     per_page_of: int = 0  # pages to divide by when the arm itself archives none (the re-crawl: the first crawl's)
+    cpu_writer: float | None = None  # the crawl's writer process (crawler/capture/child.py), part of the tree
+    peak_pss_tree: int | None = None  # PSS: pages shared between the processes counted once
     notes: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -68,7 +71,15 @@ class Arm:
 
 
 def _from_run(name: str, pages: int, run: Run) -> Arm:
-    return Arm(name, pages, run.wall, run.cpu_own, run.cpu_tree, run.peak_rss_own, run.peak_rss_tree, run.written)
+    arm = Arm(name, pages, run.wall, run.cpu_own, run.cpu_tree, run.peak_rss_own, run.peak_rss_tree, run.written)
+    arm.peak_pss_tree = run.peak_pss_tree or None
+    return arm
+
+
+def writer_cpu(log: Path) -> float | None:
+    """The writer process's CPU seconds, from the line it logs as it exits (crawler/capture/child.py)."""
+    found = re.findall(r"writer process: .* ([0-9.]+) s CPU", log.read_text(errors="replace")) if log.exists() else []
+    return float(found[-1]) if found else None
 
 
 def scrapy_elapsed(log: Path) -> float | None:
@@ -149,6 +160,7 @@ def full_crawl(mirror: Mirror, data: Path, work: Path, workers: int, name: str, 
     arm.notes["exit"] = run.returncode
     arm.notes["curve"] = run.curve
     arm.elapsed = scrapy_elapsed(work / log)
+    arm.cpu_writer = writer_cpu(work / log)
     arm.warc_bytes = after["warc_bytes"] - before.get("warc_bytes", 0)
     arm.catalogue_bytes = after["catalogue_bytes"] - before.get("catalogue_bytes", 0)
     arm.text_bytes = after["text_bytes"] - before.get("text_bytes", 0)

@@ -52,6 +52,15 @@ def rss(pid: int) -> int:
         return 0
 
 
+def pss(pid: int) -> int:
+    """Proportional set size in bytes (pages shared by n processes count 1/n each; 0 for a process that is gone)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            return next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
+    except (OSError, StopIteration, IndexError, ValueError):
+        return 0
+
+
 def descendants(pid: int, skip: frozenset[int] = frozenset()) -> list[int]:
     """The process and all its live descendants (from /proc/<pid>/task/<tid>/children), less ``skip``'s subtrees."""
     out, todo = [], [pid]
@@ -80,6 +89,7 @@ class Sampler:
     skip: frozenset[int] = frozenset()  # processes (with their subtrees) not counted, e.g. the mirror's server
     peak_own: int = 0
     peak_tree: int = 0
+    peak_pss_tree: int = 0  # the tree's PSS at its highest sample: shared pages counted once in all
     curve: list[dict[str, object]] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -87,8 +97,10 @@ class Sampler:
     def sample(self) -> None:
         """One sample of the tree."""
         own = rss(self.pid)
-        tree = sum(rss(p) for p in descendants(self.pid, self.skip))
+        pids = descendants(self.pid, self.skip)
+        tree = sum(rss(p) for p in pids)
         self.peak_own, self.peak_tree = max(self.peak_own, own), max(self.peak_tree, tree)
+        self.peak_pss_tree = max(self.peak_pss_tree, sum(pss(p) for p in pids))
 
     def _run(self) -> None:
         start, next_row = time.monotonic(), 0.0
@@ -128,6 +140,7 @@ class Run:
     peak_rss_tree: int  # the sum of the tree's RSS at its peak sample (shared pages counted once per process)
     written: int  # bytes written to storage by the tree
     curve: tuple[dict[str, object], ...] = ()
+    peak_pss_tree: int = 0  # the tree's PSS at its peak sample (shared pages counted once)
 
 
 def run_measured(cmd: list[str], *, cwd: Path, log: Path, env: dict[str, str] | None = None,
@@ -152,7 +165,8 @@ def run_measured(cmd: list[str], *, cwd: Path, log: Path, env: dict[str, str] | 
             own, tree = cpu_times(proc.pid)
             written = write_bytes(proc.pid)
         proc.wait()
-    return Run(proc.returncode, wall, own, tree, sampler.peak_own, sampler.peak_tree, written, tuple(sampler.curve))
+    return Run(proc.returncode, wall, own, tree, sampler.peak_own, sampler.peak_tree, written, tuple(sampler.curve),
+               sampler.peak_pss_tree)
 
 
 def self_usage() -> tuple[float, float]:

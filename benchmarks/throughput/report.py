@@ -22,7 +22,7 @@ def machine() -> dict[str, str]:
     nproc = subprocess.run(["nproc"], capture_output=True, text=True, check=False).stdout.strip() or str(os.cpu_count())
     return {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "nproc": nproc,
             "python": sys.version.split()[0], "kernel": platform.release(), "cpu": model,
-            "load average (1, 5, 15 min) at start": " ".join(f"{x:.2f}" for x in os.getloadavg())}
+            "load average (1, 5, 15 min) at the end of the run": " ".join(f"{x:.2f}" for x in os.getloadavg())}
 
 
 def _f(value: float | None, scale: float = 1.0, digits: int = 1) -> str:
@@ -31,14 +31,15 @@ def _f(value: float | None, scale: float = 1.0, digits: int = 1) -> str:
 
 def _row(arm: Arm) -> str:
     if arm.skipped:
-        return f"| {arm.name} | skipped: {arm.skipped} |" + " |" * 11
+        return f"| {arm.name} | skipped: {arm.skipped} |" + " |" * 13
     per = arm.per_page
     rate = f"**{arm.rate:.1f}**" if arm.pages else "—"
     elapsed = "—" if arm.elapsed is None else f"{arm.elapsed:.1f}"
     if arm.rate_elapsed:
         elapsed += f" ({arm.rate_elapsed:.1f}/s)"
     return (f"| {arm.name} | {arm.pages} | {arm.wall:.1f} | {rate} | {elapsed} | {_f(per(arm.cpu_own), 1000)} | "
-            f"{_f(per(arm.cpu_tree), 1000)} | {_f(arm.peak_rss_own, 2**-20, 0)} | {_f(arm.peak_rss_tree, 2**-20, 0)} | "
+            f"{_f(per(arm.cpu_tree), 1000)} | {_f(per(arm.cpu_writer), 1000)} | {_f(arm.peak_rss_own, 2**-20, 0)} | "
+            f"{_f(arm.peak_rss_tree, 2**-20, 0)} | {_f(arm.peak_pss_tree, 2**-20, 0)} | "
             f"{_f(per(arm.written), 2**-10)} | {_f(per(arm.warc_bytes), 2**-10)} | "
             f"{_f(per(arm.catalogue_bytes), 2**-10)} | {_f(per(arm.text_bytes), 2**-10)} |")
 
@@ -74,8 +75,12 @@ def ratios(arms: dict[str, Arm]) -> list[str]:
         if full.catalogue_bytes and text:
             out.append(f"catalogue bytes / article text bytes (UTF-8, all articles) = {full.catalogue_bytes / text:.1f}"
                        " (floor < 3)")
+        if full.cpu_writer is not None:
+            out.append(f"writer process CPU per page = {full.cpu_writer / full.pages * 1000:.1f} ms (not in the crawl "
+                       "process's figure; in the tree's)")
         if full.peak_rss_tree:
-            out.append(f"peak RSS of the crawl's process tree = {full.peak_rss_tree / 2**20:.0f} MB (floor < 500)")
+            out.append(f"peak RSS of the crawl's process tree = {full.peak_rss_tree / 2**20:.0f} MB (floor < 500)"
+                       + (f"; peak PSS {full.peak_pss_tree / 2**20:.0f} MB" if full.peak_pss_tree else ""))
     if full and again and full.wall and full.written:
         out.append(f"unchanged re-crawl / first crawl: time {again.wall / full.wall:.1%}, bytes written "
                    f"{(again.written or 0) / full.written:.2%}, WARC bytes "
@@ -90,15 +95,18 @@ def markdown(arms: dict[str, Arm], info: dict[str, object], command: str) -> str
              f"Command: `{command}`", "",
              "| machine | |", "|---|---|", *(f"| {k} | {v} |" for k, v in mach.items()),
              *(f"| {k} | {v} |" for k, v in info.items()), "",
-             ("| arm | pages | wall s | pages/s | Scrapy elapsed s (pages/s) | CPU ms/page, main process | CPU ms/page, tree | peak RSS MB, main | "
-              "peak RSS MB, tree | written KB/page | WARC KB/page | catalogue KB/page | text KB/page |"),
-             "|---|" + "---|" * 12]
+             ("| arm | pages | wall s | pages/s | Scrapy elapsed s (pages/s) | CPU ms/page, main process | "
+              "CPU ms/page, tree | CPU ms/page, writer process | peak RSS MB, main | peak RSS MB, tree | "
+              "peak PSS MB, tree | written KB/page | WARC KB/page | catalogue KB/page | text KB/page |"),
+             "|---|" + "---|" * 14]
     lines += [_row(arm) for arm in arms.values()]
     lines += ["", ("How to read it: *wall* includes process start-up (Python and Scrapy imports, pool spawn); *Scrapy "
               "elapsed* is the spider's own open-to-close time. *CPU, main process*: the fetching or crawling process "
               "alone (for the pool arms, the parent feeding the pool); *tree*: with every descendant (pool workers; "
               "for the pool arms, the workers' CPU inside each extraction call). *Peak RSS, tree*: the sum of the "
-              "processes' RSS at the highest sample (every 0.2 s; shared pages counted once per process); the mirror's "
+              "processes' RSS at the highest sample (every 0.2 s; shared pages counted once per process); *PSS*: the "
+              "same from `/proc/<pid>/smaps_rollup`, pages shared by n processes counted 1/n each (so once in all); "
+              "*writer process*: the crawl's writer (ARCHIVE_WRITER=process), part of the tree; the mirror's "
               "server is never counted. *Written*: `write_bytes` of `/proc/<pid>/io` for the tree (what reached the "
               "block layer: WARC, SQLite database and WAL, text files, fsyncs). The re-crawl's per-page figures are "
               "divided by the first crawl's pages. news-please runs `NewsPlease.from_urls` in batches of 250 "

@@ -37,6 +37,7 @@ class ArchiveConfig:
     commit_every: int = 200
     commit_interval: float = 0.2
     write_queue: int = 256
+    writer: str = "process"  # ARCHIVE_WRITER: "process" (crawler.capture.process) or "thread" (crawler.capture.writer)
 
     @classmethod
     def from_settings(cls, settings: Any) -> ArchiveConfig:
@@ -68,6 +69,7 @@ class ArchiveConfig:
             commit_every=max(1, _number(int, "ARCHIVE_COMMIT_EVERY", get)),
             commit_interval=_number(float, "ARCHIVE_COMMIT_INTERVAL", get),
             write_queue=max(1, _number(int, "ARCHIVE_WRITE_QUEUE", get)),
+            writer=_choice("ARCHIVE_WRITER", get, WRITERS),
         )
 
 
@@ -82,6 +84,18 @@ def _number(kind: Callable[[Any], Any], name: str, get: Callable[[str], Any]) ->
         raise ConfigError("settings", f"{value!r} is not a {'whole ' if kind is int else ''}number of 0 or more; "
                           f"pass -s {name}=<number>", key=name)
     return number
+
+
+WRITERS = ("process", "thread")
+
+
+def _choice(name: str, get: Callable[[str], Any], choices: tuple[str, ...]) -> str:
+    """Setting ``name`` as one of ``choices``, or a ConfigError that names them."""
+    value = str(get(name)).strip().lower()
+    if value not in choices:
+        raise ConfigError("settings", f"{value!r} is not one of {', '.join(choices)}; pass -s {name}={choices[0]}",
+                          key=name)
+    return value
 
 
 def _backoff(spec: str) -> str:

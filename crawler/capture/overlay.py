@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
@@ -29,6 +30,14 @@ def capture_row(record_id: str, ex: Exchange) -> dict[str, Any]:
         "fetched_at": ex.fetched_at.astimezone(UTC).isoformat(timespec="microseconds"),
         "payload_digest": sha1_digest(ex.body), "etag": ex.header("ETag"), "last_modified": ex.header("Last-Modified"),
     }
+
+
+@dataclass(frozen=True)
+class CaptureReceipt:
+    """What the crawl process keeps of a capture handed to the writer process until it is acknowledged (no body)."""
+
+    url: str
+    record_id: str
 
 
 class PendingWrites:
@@ -70,10 +79,11 @@ class PendingWrites:
         """Forget what a committed batch wrote (unless a later write replaced it)."""
         with self._lock:
             for op in ops:
-                if isinstance(op, CaptureOp):
-                    row = self._captures.get(op.exchange.url)
+                if isinstance(op, CaptureOp | CaptureReceipt):
+                    url = op.url if isinstance(op, CaptureReceipt) else op.exchange.url
+                    row = self._captures.get(url)
                     if row is not None and row["warc_record_id"] == op.record_id:
-                        del self._captures[op.exchange.url]
+                        del self._captures[url]
                 elif isinstance(op, FrontierOp | SettleOp):
                     entry = self._frontier.get(op.url)
                     if entry is not None and entry[1] is op:

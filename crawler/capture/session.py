@@ -25,6 +25,7 @@ from archive.warc.writer import WarcArchive, sha1_digest
 from crawler.capture.config import ArchiveConfig
 from crawler.capture.operations import CaptureOp, CaptureRef, FailureOp, FrontierOp, SettleOp, TouchOp
 from crawler.capture.overlay import CaptureIds, PendingWrites, capture_row
+from crawler.capture.process import ProcessWriter
 from crawler.capture.writer import LocalWriter
 from crawler.config.outlets import Outlet, load_outlets, select_outlets
 
@@ -36,15 +37,19 @@ CLOSE_PATIENCE = 120.0  # seconds the final crawl-row write waits for a catalogu
 class ArchiveSession:
     """Opens the catalogue and the WARC writer for one crawl and records what the crawl did.
 
-    Writes go through a sink (crawler.capture.writer.LocalWriter: a thread that owns the WARC file and the
-    catalogue connection ``catalogue`` and commits in batches with ``store``, which the owner hands in:
-    crawler.capture.apply.apply_batch, so that module uses the session and not the other way round); the reactor reads through ``reader``, a read-only
-    connection, plus ``pending``, this crawl's uncommitted writes. Owned by one component (the Scrapy extension
+    Writes go through a sink that commits in batches: with ``process_writer`` a writer process
+    (crawler.capture.process.ProcessWriter; the child, crawler.capture.child, owns the WARC file and a catalogue
+    connection of its own and applies crawler.capture.apply.apply_batch), else a thread
+    (crawler.capture.writer.LocalWriter, which owns the WARC file and ``catalogue`` and applies ``store``, which
+    the owner hands in: apply_batch, so that module uses the session and not the other way round). The reactor
+    reads through ``reader``, a read-only connection, plus ``pending``, this crawl's uncommitted writes (until the
+    writer commits them, or the writer process acknowledges them). Owned by one component (the Scrapy extension
     crawler.extensions.ArchiveSessionOwner), which ends it in order: ``finish`` (writer drained, WARC closed,
     crawl row written), ``reconcile_history``, ``close``.
     """
 
-    def __init__(self, config: ArchiveConfig, store: Callable[[ArchiveSession, list[Any]], None]):
+    def __init__(self, config: ArchiveConfig, store: Callable[[ArchiveSession, list[Any]], None], *,
+                 process_writer: bool = False):
         self._configure(config)
         if not config.contact_url:
             logger.warning("CRAWL_CONTACT_URL is not set: the sites cannot tell who runs this crawl; set it with "
@@ -68,11 +73,19 @@ class ArchiveSession:
                 raise
             raise fault from exc
         self._record_id: str | None = None  # the WARC-Record-ID the next response record takes (preset_record_id)
-        self.warc = self._open_warc(config.warc_prefix)
         self._init_state()
-        self.writer = LocalWriter(lambda ops: store(self, ops), batch=config.commit_every,
-                                  interval=config.commit_interval, capacity=config.write_queue,
-                                  on_error=self.guard)
+        self.writer: LocalWriter | ProcessWriter
+        if process_writer:  # crawler.capture.child opens the WARC series and writes in this process's place
+            self.warc: WarcArchive | None = None
+            self.writer = ProcessWriter(
+                {"config": config, "uid": self.uid, "crawl_id": self.crawl_id,
+                 "log_level": logging.getLogger().getEffectiveLevel()},
+                capacity=config.write_queue, on_ack=self._acknowledged, on_fault=self.trip)
+        else:
+            self.warc = self._open_warc(config.warc_prefix)
+            self.writer = LocalWriter(lambda ops: store(self, ops), batch=config.commit_every,
+                                      interval=config.commit_interval, capacity=config.write_queue,
+                                      on_error=self.guard)
 
     def _configure(self, config: ArchiveConfig) -> None:
         """The crawl's configuration and outlets, its disk reserve (not claimed yet), and no fault so far."""
@@ -111,6 +124,7 @@ class ArchiveSession:
         self.pending = PendingWrites()
         self.new_files: list[str] = []  # text files the writer's current batch created (crawler.capture.apply)
         self.capture_ids = CaptureIds()
+        self.learned: list[str] = []  # outlets whose session parameters the writer learned since the last batch
 
     def outlet_for(self, url: str, hint: str | None = None) -> Outlet | None:
         """The outlet a URL belongs to: ``hint`` (the request's outlet) if given, else the first owning outlet."""
@@ -184,6 +198,15 @@ class ArchiveSession:
         """Called by the writer after a batch commits: the reader sees those rows now."""
         self.pending.committed(ops)
 
+    def _acknowledged(self, ops: list[object], counts: dict[str, dict[str, int]], learned: list[str]) -> None:
+        """A batch the writer process committed: forget it in the overlay, add its counts, drop stale caches."""
+        self.pending.committed(ops)
+        for outlet, keys in counts.items():
+            for key, n in keys.items():
+                self.count(outlet, key, n)
+        for outlet in learned:
+            self._session_params.pop(outlet, None)
+
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every write handed over so far is committed (tests, and the end of a crawl)."""
         return self.writer.flush(timeout)
@@ -233,6 +256,7 @@ class ArchiveSession:
         with immediate(self.catalogue.db):
             new = aliases.learn_params(self.catalogue.db, outlet, names, evidence)
         self._session_params.pop(outlet, None)
+        self.learned.append(outlet)
         return new
 
     def validators(self, url: str) -> dict[str, str]:
@@ -304,7 +328,8 @@ class ArchiveSession:
         self.finished = True
         try:
             self.writer.close()
-            self.warc.close()
+            if self.warc is not None:
+                self.warc.close()
         except Exception as exc:
             if not self.guard(exc):
                 raise

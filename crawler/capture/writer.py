@@ -1,4 +1,4 @@
-"""The crawl's writer: a thread that applies write operations in group commits, off the reactor thread.
+"""The writer thread: applies write operations in group commits, off the reactor thread.
 
 The seam (keep it small; issue 11's Redis worker plugs in here):
 
@@ -8,8 +8,11 @@ The seam (keep it small; issue 11's Redis worker plugs in here):
   session answers itself, from a read-only connection plus an overlay of its own pending writes.
 * A sink has four methods: ``put(op)``, ``room()`` (None, or a ``concurrent.futures.Future`` that resolves when
   the bounded queue has room again: back-pressure without busy-waiting), ``flush()`` and ``close()``.
-* ``LocalWriter`` is the sink of one process: one thread that owns the WARC file and the catalogue connection and
-  calls ``apply(batch)`` with up to ``batch`` operations gathered over at most ``interval`` seconds. The session's
+* ``LocalWriter`` is one thread that owns the WARC file and the catalogue connection and calls ``apply(batch)``
+  with up to ``batch`` operations gathered over at most ``interval`` seconds. It is the batching loop of the
+  writer process (crawler.capture.child, fed by crawler.capture.process.ProcessWriter: the default sink), the
+  crawl's sink itself with ``ARCHIVE_WRITER = "thread"``, and the sink of issue 11's worker and coordinator
+  (crawler/scaleout/), which batch Redis messages the same way. The session's
   ``apply`` (crawler.capture.apply) writes the batch's WARC records, fsyncs the file once, then stores every row in
   one transaction: a record is durable before its row commits, one fsync and one commit for many exchanges.
 * A failed batch goes to ``on_error``; when it answers True (a storage fault: disk full, catalogue locked) the

@@ -13,7 +13,8 @@ ARCHIVE_WARC_PREFIX = "NEWSARCHIVE"
 ARCHIVE_WARC_MAX_SIZE = 1_000_000_000  # bytes; a file is closed and a new one begun past this
 ARCHIVE_WARC_FSYNC = True  # fsync each WARC file before it is renamed from .open
 
-# The writer thread (crawler/capture/writer.py): group commits, off the reactor thread
+# The writer (crawler/capture/process.py, child.py, writer.py): group commits, off the reactor thread
+ARCHIVE_WRITER = "process"  # "process": a writer process of its own; "thread": a thread in the crawl process
 ARCHIVE_COMMIT_EVERY = 200  # write operations per batch at most: one WARC fsync and one catalogue transaction each
 ARCHIVE_COMMIT_INTERVAL = 0.2  # seconds a batch waits to fill at most (how long a capture may wait for its commit)
 ARCHIVE_WRITE_QUEUE = 256  # pages (captures, article results) queued for the writer at most; then fetching waits

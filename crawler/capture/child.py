@@ -1,0 +1,160 @@
+"""The writer process: ``python -m crawler.capture.child OPS_FD ACKS_FD`` (started by crawler.capture.process).
+
+It imports neither Scrapy nor Twisted. Everything it needs comes in the start-up message (the crawl's
+ArchiveConfig, its uid and row id, the log level) and then in the operations, so any producer that speaks the
+same messages can feed it. It owns the crawl's WARC file and a catalogue connection and applies batches on a
+LocalWriter thread with crawler.capture.apply.apply_batch: WARC records, one fsync, one transaction.
+
+Messages in: ``("ops", [op, ...])``, ``("flush",)``, ``("stop",)`` (a fault in the crawl process: drop the queue),
+``("close",)``. Messages out: ``("ack", (n, counts, learned))`` after each batch, ``("fault", reason, detail)``,
+``("closed",)`` once the WARC file and the catalogue are closed. End-of-file on the way in (the crawl process is
+gone) means: apply what arrived, close, exit.
+"""
+
+from __future__ import annotations
+
+import logging
+import resource
+import signal
+import sys
+import threading
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from crawler.capture.session import ArchiveSession
+
+logger = logging.getLogger(__name__)
+
+LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"  # Scrapy's LOG_FORMAT
+
+
+def open_writer_session(start: dict[str, Any]) -> ArchiveSession:
+    """The writing half of the crawl's session: its catalogue connection, WARC series, counts and caches.
+
+    Not ArchiveSession.__init__: the crawl process has already recovered, recorded the crawl row and claimed the
+    disk reserve; this side only writes.
+    """
+    from archive.catalogue.db import Catalogue
+    from archive.faults import as_fault
+    from crawler.capture.session import ArchiveSession
+
+    config = start["config"]
+    session = ArchiveSession.__new__(ArchiveSession)
+    session._configure(config)
+    session.uid, session.crawl_id = start["uid"], start["crawl_id"]
+    try:
+        session.catalogue = Catalogue(config.data_dir / "catalogue.db", busy_timeout=config.busy_timeout,
+                                      threads=True)
+        session.reader = session.catalogue
+        session._record_id = None
+        session.warc = session._open_warc(config.warc_prefix)
+    except Exception as exc:
+        fault = as_fault(exc)
+        if fault is None:
+            raise
+        raise fault from exc
+    session._init_state()
+    return session
+
+
+def take_counts(session: ArchiveSession) -> dict[str, dict[str, int]]:
+    """The counts the session added since the last call (they are the crawl process's to keep)."""
+    with session._count_lock:
+        counts = {outlet: dict(c) for outlet, c in session.counts.items() if c}
+        for c in session.counts.values():
+            c.clear()
+    return counts
+
+
+def serve(inbox: Connection, outbox: Connection) -> None:
+    """Apply what arrives on ``inbox`` until it says close or ends; answer on ``outbox``."""
+    from archive.faults import as_fault
+    from crawler.capture.apply import apply_batch
+    from crawler.capture.writer import LocalWriter
+
+    start = inbox.recv()
+    logging.basicConfig(level=start.get("log_level", logging.INFO), format=LOG_FORMAT)
+    lock = threading.Lock()
+
+    def send(message: tuple[Any, ...]) -> None:
+        with lock:
+            try:
+                outbox.send(message)
+            except OSError:  # the crawl process is gone: nobody to tell, keep writing what arrived
+                pass
+
+    try:
+        session = open_writer_session(start)
+    except Exception as exc:
+        fault = as_fault(exc)
+        if fault is None:
+            raise
+        send(("fault", fault.reason, fault.detail))
+        send(("closed",))
+        return
+    session.on_fault = lambda reason: send(("fault", reason, session.fault.detail if session.fault else reason))
+
+    def apply(ops: list[Any]) -> None:
+        try:
+            apply_batch(session, ops)
+        finally:
+            learned, session.learned = session.learned, []
+            send(("ack", (len(ops), take_counts(session), learned)))
+
+    config = session.config
+    # the crawl process bounds what is in flight (ProcessWriter.room): no second bound here
+    writer = LocalWriter(apply, batch=config.commit_every, interval=config.commit_interval, capacity=2**31,
+                         on_error=session.guard)
+    session.writer = writer
+    try:
+        while True:
+            message = inbox.recv()
+            if message[0] == "ops":
+                for op in message[1]:
+                    writer.put(op)
+            elif message[0] == "flush":
+                writer.flush()
+            elif message[0] == "stop":
+                writer.stop()
+            elif message[0] == "close":
+                break
+    except (EOFError, OSError):
+        logger.warning("the crawl process is gone: storing the %d write(s) it handed over, then stopping",
+                       writer.pending())
+    finally:
+        writer.close()
+        try:
+            session.warc.close()
+        except Exception as exc:
+            if not session.guard(exc):
+                raise
+        finally:
+            session.catalogue.close()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    logger.info("writer process: %d write(s) in %d batch(es), %.2f s CPU", writer.applied, writer.batches,
+                usage.ru_utime + usage.ru_stime)  # the benchmark reads this line (benchmarks/throughput/arms.py)
+    send(("closed",))
+
+
+def main(argv: list[str]) -> int:
+    """Entry point: the two pipe descriptors the crawl process passed."""
+    # the crawl process decides when to stop: Ctrl-C (the whole process group) or a scheduler's SIGTERM reach it,
+    # and it closes this process's input when it ends, however it ends
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    inbox = Connection(int(argv[1]), writable=False)
+    outbox = Connection(int(argv[2]), readable=False)
+    try:
+        serve(inbox, outbox)
+    except Exception:
+        logging.basicConfig(format=LOG_FORMAT)
+        logger.exception("the archive writer process failed")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    from crawler.capture import child  # run as the imported module, so its logger is crawler.capture.child
+
+    sys.exit(child.main(sys.argv))
