@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.catalogue import story_rows
+from archive.catalogue import story_rows, versions
 from archive.catalogue.reading import article_row
 from archive.catalogue.transactions import immediate
 from archive.corpus import stories
@@ -176,17 +176,17 @@ def merge_articles(db: sqlite_utils.Database, data_dir: Path, keep: str, drop: s
     seq = min(seqs) if seqs else None
     old_files = [f for f in (a["text_file"], b["text_file"]) if f]
     with immediate(db):
+        versions.write_out(db, [keep, drop])  # the versions move; the rows' texts change below
         moved, folded = _renumber_versions(db, keep, drop)
         # every other table that refers to articles by article_id (events, mentions, ...), in one query
         tables = [r[0] for r in db.execute(
             "select m.name from sqlite_master m join pragma_table_info(m.name) p where m.type = 'table' "
-            "and p.name = 'article_id' and m.name not in ('article_versions', 'article_aliases', 'story_bands')")]
+            "and p.name = 'article_id' and m.name not in ('article_versions', 'article_aliases')")]
         for table in tables:
             # rows derived per article (one per article and term, say) that the kept one has already: dropped
             db.execute(f"update or ignore [{table}] set article_id = ? where article_id = ?", [keep, drop])
             db.execute(f"delete from [{table}] where article_id = ?", [drop])
         db.execute("update article_aliases set article_id = ? where article_id = ?", [keep, drop])
-        db.execute("delete from story_bands where article_id = ?", [drop])
         db.execute("delete from articles where id = ?", [drop])
         update = {k: newer[k] for k in CONTENT_COLUMNS if k in newer}
         relevant = bool(update.get("relevant", a["relevant"]))
@@ -201,6 +201,7 @@ def merge_articles(db: sqlite_utils.Database, data_dir: Path, keep: str, drop: s
                                               (update["text"] or "").split("\n"))
         update["text_file"] = text_file
         db["articles"].update(keep, update)
+        versions.share_current(db, keep)
         add_alias(db, b["url"], keep, how, outlet=b["outlet"], capture_id=b["capture_id"],
                   detail=f"merged article {drop} (seq {b['seq']})")
         stories.assign(db, keep)

@@ -12,15 +12,20 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.catalogue import aliases, crawls, reading, reconcile
+from archive.catalogue import aliases, crawls, fts, reading, reconcile, versions
 from archive.catalogue.aliases import now_iso
 from archive.catalogue.schema import migrations
 from archive.catalogue.transactions import immediate, migration_lock
 from archive.corpus import history, stories
-from archive.corpus.search import index_text
 from archive.records import Exchange, ExtractedArticle, Relevance, WarcLocation
 
 logger = logging.getLogger(__name__)
+
+
+# Statement journals and sorting scratch in memory, not in temporary files: a 500-page benchmark crawl
+# (benchmarks/bench_throughput.py) wrote 380 MB to SQLite's temporary files (statement journals of the writer's
+# batch transactions, 2 KB at a time), against 66 MB of WAL; with this, 0.2 MB (issue 10).
+TEMP_STORE = "PRAGMA temp_store=MEMORY"
 
 
 def article_id(canonical_url: str) -> str:
@@ -41,10 +46,15 @@ class Catalogue:
             self.db = sqlite_utils.Database(sqlite3.connect(self.path, check_same_thread=not threads))
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute(TEMP_STORE)
         self.set_busy_timeout(busy_timeout)
         if migrations.pending(self.db):
             with migration_lock(self.path):
                 migrations.apply(self.db)  # re-checks what is pending, under the lock
+        # index texts made by extraction workers, taken by the search-index trigger (archive.catalogue.fts);
+        # registered after the migrations, which register the function without them
+        self._index_texts: dict[tuple[str, str], str] = {}
+        fts.register(self.db.conn, self._index_texts)
 
     @classmethod
     def read_only(cls, path: Path | str, *, busy_timeout: float = 30.0) -> Catalogue:
@@ -53,6 +63,7 @@ class Catalogue:
         self.path = Path(path)
         self.db = sqlite_utils.Database(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
                                                         check_same_thread=False))
+        self.db.execute(TEMP_STORE)
         self.set_busy_timeout(busy_timeout)
         return self
 
@@ -147,6 +158,7 @@ class Catalogue:
 
         outcome is "new", "updated" (title, body or date changed: a new version), "unchanged" or "irrelevant"
         (only for new articles the topic filter rejects; they are kept in the catalogue with relevant = 0).
+        ``search_text``: the article's index text when a worker made it already (else the index trigger does).
         """
         aid = article_id(canonical_url)
         digest = history.text_digest(article.title, article.text)
@@ -159,29 +171,35 @@ class Catalogue:
             "conflict_score": round(relevance.conflict_score, 4),
             "matched_terms": json.dumps([list(t) for t in relevance.matched_terms], ensure_ascii=False),
             "last_seen": fetched_at, "capture_id": capture_id, "text_digest": digest, "status": "live",
-            "search_text": index_text(article.title, article.text) if search_text is None else search_text,
         }
-        with immediate(self.db):
-            if existing is None:
-                self.db["articles"].insert({"id": aid, "first_seen": fetched_at, "versions": 1, **fields})
-                self._add_version(aid, 1, article, digest, capture_id, fetched_at)
-                outcome = "new" if relevance.relevant else "irrelevant"
-            elif history.is_new_version(existing, history.Snapshot(article.title, article.text, article.published)):
-                version = (existing["versions"] or 0) + 1
-                self.db["articles"].update(aid, {**fields, "versions": version})
-                self._add_version(aid, version, article, digest, capture_id, fetched_at)
-                outcome = "updated"
-            else:
-                self.db["articles"].update(aid, {"last_seen": fetched_at, "status": "live"})
-                outcome = "unchanged"
+        key = (article.title or "", article.text or "")
+        if search_text is not None:
+            self._index_texts[key] = search_text
+        try:
+            with immediate(self.db):
+                if existing is None:
+                    self.db["articles"].insert({"id": aid, "first_seen": fetched_at, "versions": 1, **fields})
+                    self._add_version(aid, 1, article, digest, capture_id, fetched_at, None)
+                    outcome = "new" if relevance.relevant else "irrelevant"
+                elif history.is_new_version(existing,
+                                            history.Snapshot(article.title, article.text, article.published)):
+                    version = (existing["versions"] or 0) + 1
+                    self.db["articles"].update(aid, {**fields, "versions": version})
+                    self._add_version(aid, version, article, digest, capture_id, fetched_at, existing["text"])
+                    outcome = "updated"
+                else:
+                    self.db["articles"].update(aid, {"last_seen": fetched_at, "status": "live"})
+                    outcome = "unchanged"
+        finally:
+            self._index_texts.pop(key, None)  # not taken when the indexed words did not change
         return outcome, self.get_article(aid) or {}
 
     def _add_version(self, aid: str, version: int, article: ExtractedArticle, digest: str,
-                     capture_id: int | None, fetched_at: str) -> None:
-        self.db["article_versions"].insert({
+                     capture_id: int | None, fetched_at: str, previous_text: str | None) -> None:
+        versions.add(self.db, {
             "article_id": aid, "version": version, "capture_id": capture_id, "title": article.title,
-            "text": article.text, "published": article.published, "text_digest": digest, "first_seen": fetched_at,
-        })
+            "published": article.published, "text_digest": digest, "first_seen": fetched_at,
+        }, previous_text)
 
     def assign_seq(self, aid: str) -> int:
         """The article's corpus sequence number, assigned once and never reused."""
@@ -307,8 +325,8 @@ class Catalogue:
         return list(self.db["article_events"].rows_where("article_id = ?", [article_id], order_by="at, id"))
 
     def versions(self, article_id: str) -> list[dict[str, Any]]:
-        """An article's versions, oldest first."""
-        return list(self.db["article_versions"].rows_where("article_id = ?", [article_id], order_by="version"))
+        """An article's versions, oldest first, each with its full text."""
+        return reading.article_versions(self.db.conn, article_id)
 
     def reconcile_history(self, crawl_id: int | None = None,
                           backoff: tuple[history.DeltaRule, ...] = history.DEFAULT_BACKOFF) -> dict[str, int]:

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from archive.catalogue.versions import VERSIONS_SQL
+
 logger = logging.getLogger(__name__)
 
 CAPTURE_COLUMNS = ("id", "url", "status", "fetched_at", "record_type", "warc_file", "warc_offset", "warc_length",
@@ -68,8 +70,8 @@ def outlet_row(conn: sqlite3.Connection, name: str | None) -> dict[str, Any] | N
 
 
 def article_versions(conn: sqlite3.Connection, aid: str) -> list[dict[str, Any]]:
-    """The article's ``article_versions`` rows, oldest first."""
-    return rows(conn, "select * from article_versions where article_id = ? order by version", [aid])
+    """The article's ``article_versions`` rows, oldest first, each with its full text (archive.catalogue.versions)."""
+    return rows(conn, VERSIONS_SQL, [aid])
 
 
 def captures_by_id(conn: sqlite3.Connection, ids: Iterable[int | None]) -> dict[int, dict[str, Any]]:

@@ -13,6 +13,10 @@ from archive.corpus import history
 
 logger = logging.getLogger(__name__)
 
+# a version's text is NULL when it is the article's current text (archive.catalogue.versions)
+VERSION_SQL = """select v.id, v.article_id, v.version, v.title, coalesce(v.text, a.text) as text, v.published
+  from article_versions v join articles a on a.id = v.article_id where {where}"""
+
 
 def reconcile_history(db: sqlite_utils.Database, crawl_id: int | None = None,
                       backoff: tuple[history.DeltaRule, ...] = history.DEFAULT_BACKOFF) -> dict[str, int]:
@@ -22,10 +26,9 @@ def reconcile_history(db: sqlite_utils.Database, crawl_id: int | None = None,
     """
     done = {"diffs": 0, "deleted": 0, "returned": 0, "watched": 0}
     with immediate(db):
-        for v in list(db.query("select * from article_versions where version > 1 and diff is null")):
-            prev = list(db["article_versions"].rows_where(
-                "article_id = ? and version < ?", [v["article_id"], v["version"]], order_by="version desc",
-                limit=1))
+        for v in list(db.query(VERSION_SQL.format(where="v.version > 1 and v.diff is null"))):
+            prev = list(db.query(VERSION_SQL.format(where="v.article_id = ? and v.version < ?")
+                                 + " order by v.version desc limit 1", [v["article_id"], v["version"]]))
             if not prev:
                 continue
             old, new = history.Snapshot.from_row(prev[0]), history.Snapshot.from_row(v)

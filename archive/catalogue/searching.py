@@ -14,8 +14,9 @@ from archive.catalogue.reading import rows
 
 logger = logging.getLogger(__name__)
 
-#: bm25 weights of the FTS columns (title, text, search_text): a hit in the headline counts most.
-BM25 = "bm25(10.0, 1.0, 2.0)"
+#: bm25 weights of the FTS columns (title, search_text): a hit in the headline counts most. Before m010 the
+#: index also held the raw body (weight 1.0, besides 2.0 for search_text): 3.0 keeps the headline-to-body balance.
+BM25 = "bm25(10.0, 3.0)"
 
 
 @dataclass(frozen=True)

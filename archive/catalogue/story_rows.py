@@ -46,7 +46,7 @@ def band_candidates(db: sqlite_utils.Database, article_id: str, keys: list[int])
     marks = ", ".join("?" for _ in keys)
     return list(db.query(
         f"select a.id, a.story_id, a.text, a.first_seen, count(*) as bands from story_bands b "
-        f"join articles a on a.id = b.article_id where b.band in ({marks}) and b.article_id != ? "
+        f"join articles a on a.rowid = b.article where b.band in ({marks}) and a.id != ? "
         f"and a.story_id is not null group by a.id order by bands desc, a.first_seen, a.id",
         [*keys, article_id]))
 
@@ -57,9 +57,10 @@ def article_body(db: sqlite_utils.Database, article_id: str) -> dict[str, Any] |
 
 
 def replace_bands(db: sqlite_utils.Database, article_id: str, keys: Iterable[int]) -> None:
-    """Store the article's LSH band keys in place of its old ones."""
-    db.execute("delete from story_bands where article_id = ?", [article_id])
-    db["story_bands"].insert_all([{"band": k, "article_id": article_id} for k in keys])
+    """Store the article's LSH band keys in place of its old ones (``story_bands.article`` is the article's rowid)."""
+    (rowid,) = db.execute("select rowid from articles where id = ?", [article_id]).fetchone()
+    db.execute("delete from story_bands where article = ?", [rowid])
+    db.conn.executemany("insert or ignore into story_bands (band, article) values (?, ?)", [(k, rowid) for k in keys])
 
 
 def story_has_others(db: sqlite_utils.Database, story_id: str, article_id: str) -> bool:

@@ -1,0 +1,45 @@
+"""Article versions with each text stored once: the current version's body is the article row's (m010).
+
+``article_versions.text`` is NULL on an article's latest version: that text is ``articles.text``. When a new
+version arrives, the one it replaces gets its text written out first. Readers take ``coalesce(v.text, a.text)``
+(``VERSIONS_SQL``), so every version still reads in full and diffs as before.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import sqlite_utils
+
+logger = logging.getLogger(__name__)
+
+#: An article's versions, oldest first, each with its full text.
+VERSIONS_SQL = """
+select v.id, v.article_id, v.version, v.capture_id, v.title, coalesce(v.text, a.text) as text, v.published,
+  v.text_digest, v.first_seen, v.diff, v.changed
+from article_versions v join articles a on a.id = v.article_id
+where v.article_id = ? order by v.version"""
+
+
+def add(db: sqlite_utils.Database, row: dict[str, Any], previous_text: str | None) -> None:
+    """Insert the new current version ``row`` (its text is the article's); the one before keeps ``previous_text``."""
+    if previous_text is not None:
+        db.execute("update article_versions set text = ? where article_id = ? and text is null",
+                   [previous_text, row["article_id"]])
+    db["article_versions"].insert({**row, "text": None})
+
+
+def write_out(db: sqlite_utils.Database, article_ids: Iterable[str]) -> None:
+    """Give these articles' current versions their text (before their versions move to another article)."""
+    for aid in article_ids:
+        db.execute("update article_versions set text = (select text from articles where id = ?) "
+                   "where article_id = ? and text is null", [aid, aid])
+
+
+def share_current(db: sqlite_utils.Database, aid: str) -> None:
+    """Drop the latest version's copy of the text when it is the article's own (after a merge rewrote the row)."""
+    db.execute("""update article_versions set text = null
+      where article_id = :aid and version = (select max(version) from article_versions where article_id = :aid)
+        and text = (select text from articles where id = :aid)""", {"aid": aid})
