@@ -156,3 +156,24 @@ def test_empty_body_gets_a_story_of_its_own(cat):
 def test_assign_unknown_article_raises(cat):
     with pytest.raises(KeyError):
         stories.assign(cat.db, "0000000000000000")
+
+
+def test_a_new_article_is_compared_with_the_best_candidates_only(cat):
+    from archive.catalogue import story_rows
+
+    title, paras = demo(BASE)
+    body = "\n".join(paras)
+    for n in range(6):  # six copies of one story: every one shares bands with the next
+        save(cat, "a", f"https://a.example/{n}", title, body + f"\nالمصدر {n}")
+    t2, p2 = demo("sitemap-004")
+    save(cat, "b", "https://b.example/other", t2, "\n".join(p2))
+    article = next(cat.db.query("select id from articles where url = ?", ["https://a.example/5"]))["id"]
+    keys = stories.lsh_keys(ordered_shingles(body))
+    found = story_rows.band_candidates(cat.db, article, keys, 3)
+    assert len(found) == 3 and article not in {c["id"] for c in found}
+    assert [c["bands"] for c in found] == sorted((c["bands"] for c in found), reverse=True)
+    everyone = story_rows.band_candidates(cat.db, article, keys, 100)
+    assert len(everyone) == 5  # the other copies; the other story shares no band
+    assert min(c["bands"] for c in found) >= max(c["bands"] for c in everyone[3:])
+    # a seventh copy, compared with at most max_candidates of them, joins the same story
+    assert save(cat, "c", "https://c.example/7", title, body) == save(cat, "a", "https://a.example/0", title, body)

@@ -39,16 +39,22 @@ def refresh_story(db: sqlite_utils.Database, story_id: str) -> None:
     }, pk="id")
 
 
-def band_candidates(db: sqlite_utils.Database, article_id: str, keys: list[int]) -> list[dict[str, Any]]:
-    """Other articles sharing at least one LSH band key, with their story and body; most shared bands first."""
+def band_candidates(db: sqlite_utils.Database, article_id: str, keys: list[int], limit: int) -> list[dict[str, Any]]:
+    """The ``limit`` other articles sharing the most LSH band keys, with their story and body; most shared first.
+
+    Only those candidates' bodies are read: the band counts come from the story_bands index alone.
+    """
     if not keys:
         return []
     marks = ", ".join("?" for _ in keys)
     return list(db.query(
-        f"select a.id, a.story_id, a.text, a.first_seen, count(*) as bands from story_bands b "
-        f"join articles a on a.rowid = b.article where b.band in ({marks}) and a.id != ? "
-        f"and a.story_id is not null group by a.id order by bands desc, a.first_seen, a.id",
-        [*keys, article_id]))
+        f"select a.id, a.story_id, a.text, a.first_seen, c.bands from ("
+        f"select b.article, count(*) as bands from story_bands b where b.band in ({marks}) "
+        f"and b.article != (select rowid from articles where id = ?) group by b.article "
+        f"order by bands desc, b.article limit ?) c "
+        f"join articles a on a.rowid = c.article where a.story_id is not null "
+        f"order by c.bands desc, a.first_seen, a.id",
+        [*keys, article_id, limit]))
 
 
 def article_body(db: sqlite_utils.Database, article_id: str) -> dict[str, Any] | None:

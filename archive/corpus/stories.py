@@ -57,12 +57,16 @@ class StoryParams:
     lead_bands: int = 8  # LSH bands of the lead's own signature ...
     lead_rows: int = 2  # ... of this many values each
     min_shared: int = 3  # never group on fewer shared shingles than this (very short texts)
+    # Bodies compared per new article at most: the candidates sharing the most LSH bands (the index's own ranking of
+    # likely copies), so an article costs the same in a catalogue of any size (issue 10: story grouping grew with it)
+    max_candidates: int = 50
     min_contained: int = 10  # trimmed-copy rule: at least this many shared shingles (a sentence, not a phrase)
     seed: int = 20191104  # permutation seed: changing it (or shingle_words, bands, rows) needs a re-index
 
     def __post_init__(self) -> None:
-        if min(self.shingle_words, self.bands, self.rows, self.lead_shingles, self.lead_bands, self.lead_rows) < 1:
-            raise ValueError(f"shingle_words, bands, rows and lead_shingles must be positive: {self!r}")
+        if min(self.shingle_words, self.bands, self.rows, self.lead_shingles, self.lead_bands, self.lead_rows,
+               self.max_candidates) < 1:
+            raise ValueError(f"shingle_words, bands, rows, lead_shingles and max_candidates must be positive: {self!r}")
         for name in ("min_jaccard", "min_containment", "min_lead"):
             if not 0.0 < getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be in (0, 1]: {self!r}")
@@ -241,7 +245,7 @@ def assign(db: sqlite_utils.Database, article_id: str, params: StoryParams = DEF
     keys = list(keys) if keys is not None else lsh_keys(mine, params)
     story_rows.replace_bands(db, article_id, keys)
     best: tuple[tuple[float, float], dict[str, Any], Similarity] | None = None
-    for cand in story_rows.band_candidates(db, article_id, keys):
+    for cand in story_rows.band_candidates(db, article_id, keys, params.max_candidates):
         sim = similarity(mine, _stored_shingles(cand["text"] or "", params.shingle_words), params)
         if same_story(sim, params) and (best is None or (sim.jaccard, sim.containment) > best[0]):
             best = ((sim.jaccard, sim.containment), cand, sim)
