@@ -295,3 +295,21 @@ def test_sky_news_arabia_fragment_fetched_before_its_date_is_rejected():
     html = SKY.read_text("utf-8")
     url = "https://www.skynewsarabia.com/middle-east/1879607-"
     assert find_published(html, url, datetime(2026, 7, 1, tzinfo=UTC)) is None
+
+
+@pytest.mark.parametrize("markup", [
+    '<meta property="article:published_time" content="2019-04-17T08:30:00+02:00">',
+    "<h1>وقف إطلاق النار في طرابلس</h1><p>نشر في 17 أبريل 2019</p>",
+    "<h1>No date here at all</h1><p>Only text.</p>",
+])
+def test_a_parsed_tree_gives_the_same_date_and_stays_unchanged(markup: str) -> None:
+    """extract_article hands its parsed tree over instead of having the page parsed once more."""
+    import lxml.html
+
+    html = f"<html><head><title>وقف إطلاق النار في طرابلس</title></head><body>{markup}</body></html>"
+    tree = lxml.html.document_fromstring(html)
+    before = lxml.html.tostring(tree)
+    fetched = datetime(2024, 1, 1, tzinfo=UTC)
+    assert find_published(html, "https://example.ly/n/1", fetched, tree=tree) == find_published(
+        html, "https://example.ly/n/1", fetched)
+    assert lxml.html.tostring(tree) == before

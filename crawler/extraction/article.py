@@ -166,7 +166,7 @@ def _is_article_page(root: HtmlElement, html: str, url: str) -> bool:
         return True
     if root.find(".//h1") is None:
         return False
-    return bool(find_published(html, url, None))
+    return bool(find_published(html, url, None, tree=root))
 
 
 def extract_article(
@@ -242,7 +242,7 @@ def _extract(
     paragraphs = filter_paragraphs(paragraphs, author)
     if not paragraphs:
         return ExtractionFailure(url, "no-text", "no body text left once boilerplate lines were removed")
-    published, published_source = find_published(html, url, fetched_at) or (None, None)
+    published, published_source = find_published(html, url, fetched_at, tree=root) or (None, None)
     declared = root.get("lang") or root.get("xml:lang") or meta_content(root, "og:locale", "content-language", "language")
     language = detect_language(" ".join(paragraphs), declared)
     return ExtractedArticle(

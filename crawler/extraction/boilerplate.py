@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from itertools import pairwise
@@ -69,7 +70,9 @@ WEAK_TOKENS = frozenset({"ads", "advert", "advertisement", "ad-slot", "ad-contai
                          "sidebar", "popup", "modal", "toolbar", "article-tools", "social", "socials", "keywords",
                          "bio", "print-links"})
 CAPTION_TOKENS = frozenset({"caption", "figcaption", "wp-caption-text"})
-CAPTION_CANDIDATES = "//*[@class or @id] | //figcaption"
+# Every caption token contains "caption": XPath finds the few candidates, _matched_tokens checks whole tokens.
+CAPTION_CANDIDATES = ("//figcaption | //*[contains(translate(@class, 'CAPTION', 'caption'), 'caption')"
+                      " or contains(translate(@id, 'CAPTION', 'caption'), 'caption')]")
 PRUNE_CANDIDATES = "//*[@class or @id] | //form | //nav | //aside"
 CAPTION_SHARE = 0.5  # captions holding this share of the page's paragraph text are the story (a photo essay)
 PROSE_RUN = 100  # a text run this long is a sentence or more of prose
@@ -77,21 +80,20 @@ PROSE_MIN_CHARS = 200
 PROSE_MAX_LINK_SHARE = 0.3
 
 
-def _tokens(element: HtmlElement) -> list[str]:
-    """The lower-case class and id tokens of ``element``."""
-    raw = f"{element.get('class', '')} {element.get('id', '')}".lower()
-    return [t for t in TOKEN_SPLIT_RE.split(raw) if t]
-
-
-def _matched_tokens(element: HtmlElement) -> set[str]:
+def _matched_tokens(element: HtmlElement) -> frozenset[str]:
     """The boilerplate tokens (and token pairs) that the class/id of ``element`` carries."""
-    raw = f"{element.get('class', '')} {element.get('id', '')}".lower().strip()
+    return _tokens_of_marks(f"{element.get('class', '')} {element.get('id', '')}".lower().strip())
+
+
+@functools.lru_cache(maxsize=4096)
+def _tokens_of_marks(raw: str) -> frozenset[str]:
+    """The boilerplate tokens of one lower-cased "class id" string (pages repeat a few hundred such strings)."""
     if not raw:
-        return set()
-    tokens = _tokens(element)
+        return frozenset()
+    tokens = [t for t in TOKEN_SPLIT_RE.split(raw) if t]
     found = {w for w in raw.split() if w in BOILERPLATE_TOKENS} | {t for t in tokens if t in BOILERPLATE_TOKENS}
     found |= {"related" for t in tokens if t.startswith("related") and len(t) > len("related")}
-    return found | {" ".join(p) for p in pairwise(tokens) if p in BOILERPLATE_PAIRS}
+    return frozenset(found | {" ".join(p) for p in pairwise(tokens) if p in BOILERPLATE_PAIRS})
 
 
 def _is_prose(element: HtmlElement) -> bool:
@@ -223,12 +225,11 @@ def remove_read_also(root: HtmlElement, removed: list[str], protected: set[HtmlE
         _drop(block, removed)
 
 
-def _captions(root: HtmlElement, tokens_of: dict) -> list[HtmlElement]:
+def _captions(root: HtmlElement) -> list[HtmlElement]:
     """The outermost caption containers of the page (<figcaption>, class or id "caption", "wp-caption-text")."""
     found = []
     for element in root.xpath(CAPTION_CANDIDATES):
-        tokens = tokens_of.setdefault(element, _matched_tokens(element)) if element.tag != "figcaption" \
-            else CAPTION_TOKENS
+        tokens = _matched_tokens(element) if element.tag != "figcaption" else CAPTION_TOKENS
         if tokens and tokens <= CAPTION_TOKENS and element.tag != "html":
             found.append(element)
     inner = {id(d) for e in found for d in e.iterdescendants()}
@@ -243,8 +244,7 @@ def prune_boilerplate(root: HtmlElement) -> list[str]:
     """
     removed: list[str] = []
     # Captions are chrome beside a story, but a photo essay tells its story in them: kept when they hold the page.
-    tokens_of: dict[HtmlElement, set[str]] = {}  # each element's class/id tokens, worked out once
-    captions = _captions(root, tokens_of)
+    captions = _captions(root)
     keep_captions = sum(map(_text_len, captions)) >= CAPTION_SHARE * _page_text_len(root)
     for tag in ALWAYS_DROP_TAGS:
         for element in list(root.iter(tag)):
@@ -265,7 +265,7 @@ def prune_boilerplate(root: HtmlElement) -> list[str]:
         if _is_teaser_article(element):
             _drop(element, removed)
             continue
-        tokens = tokens_of[element] if element in tokens_of else _matched_tokens(element)
+        tokens = _matched_tokens(element)
         if not (element.tag in SMALL_DROP_TAGS or tokens) or _text_len(element) >= limit:
             continue
         if keep_captions and tokens and tokens <= CAPTION_TOKENS:

@@ -47,20 +47,23 @@ class _Limits:
         return found.day <= self.latest_day
 
 
-def find_published(html: str, url: str, fetched_at: datetime | None = None) -> tuple[str, str] | None:
+def find_published(
+    html: str, url: str, fetched_at: datetime | None = None, *, tree: lxml.html.HtmlElement | None = None
+) -> tuple[str, str] | None:
     """The publication date of an article page and the signal that gave it, or None if no evidence holds.
 
     Args:
         html: the decoded page.
         url: the page's URL (its path may carry the date).
         fetched_at: when the page was fetched; later dates are rejected (default: now).
+        tree: the page already parsed (read, never changed), so it is not parsed again.
 
     Returns:
         ``(date, signal)`` where date is "YYYY-MM-DD" or a full ISO 8601 datetime with offset, and signal is
         one of "json-ld", "meta", "time", "url", "text", "htmldate".
     """
     limits = _Limits(fetched_at)
-    doc = _parse(html)
+    doc = tree if tree is not None else _parse(html)
     sources: list[tuple[str, Iterable[Found]]] = []
     if doc is not None:
         # A date printed right under the headline beats unlabelled <time> elements, which are as often

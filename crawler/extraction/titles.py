@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import logging
 import re
@@ -28,6 +29,8 @@ ARTICLE_TYPES = frozenset(
      "reportagenewsarticle", "backgroundnewsarticle", "webpage", "liveblogposting", "scholarlyarticle"}
 )
 MAX_TITLE_CHARS = 400
+# The only elements _is_prominent can accept.
+PROMINENT_CANDIDATES = "//h1 | //h2 | //h3 | //font[@size] | //b | //strong | //big | //*[@class or @id]"
 MAX_HEADING_PARTS = 4  # an h1 of more element parts than this is not a kicker and a headline
 
 
@@ -117,6 +120,7 @@ def site_names(root: HtmlElement, url: str) -> list[str]:
     return [clean_space(n) for n in names if n and clean_space(n)]
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_home_link(href: str, host: str) -> bool:
     """True when ``href`` points at the site's home page (also /index.php?PHPSESSID=...)."""
     if not href or href.startswith(("#", "javascript:", "mailto:")):
@@ -259,8 +263,8 @@ def _is_prominent(element: HtmlElement) -> bool:
 def prominent_texts(root: HtmlElement, host: str = "") -> list[str]:
     """Texts of the page's headline-styled elements, in document order (not the logo: links home are skipped)."""
     found = []
-    for element in root.iter():
-        if isinstance(element.tag, str) and _is_prominent(element):
+    for element in root.xpath(PROMINENT_CANDIDATES):  # in document order, without a Python loop over every element
+        if _is_prominent(element):
             links = [*element.iterancestors("a"), *element.iter("a")]
             if any(_is_home_link((a.get("href") or "").strip(), host) for a in links):
                 continue
