@@ -36,10 +36,14 @@ def _count(data: Path, sql: str) -> int:
         return 0
 
 
+# Small group commits, so that a demo crawl of a few seconds has many commit points to be killed between
+SMALL_BATCHES = ("-s", "ARCHIVE_COMMIT_INTERVAL=0.05")
+
+
 def _crawl(seeds: Path, data: Path, log: Path) -> subprocess.Popen:
     with open(log, "ab") as fh:
         return subprocess.Popen([sys.executable, "-m", "crawler.cli.main", "crawl", "--seeds", str(seeds), "--data",
-                                 str(data), *FAST], stdout=fh, stderr=fh, start_new_session=True)
+                                 str(data), *FAST, *SMALL_BATCHES], stdout=fh, stderr=fh, start_new_session=True)
 
 
 def _kill_when(proc: subprocess.Popen, data: Path, sql: str, at_least: int, timeout: float = 60) -> int:

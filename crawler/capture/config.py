@@ -34,8 +34,8 @@ class ArchiveConfig:
     disk_reserve: int = 0
     watch_backoff: str = history.DEFAULT_BACKOFF_SPEC
     aliases: bool = True
-    commit_every: int = 200
-    commit_interval: float = 0.2
+    commit_every: int = 500
+    commit_interval: float = 0.5
     write_queue: int = 256
     writer: str = "process"  # ARCHIVE_WRITER: "process" (crawler.capture.process) or "thread" (crawler.capture.writer)
 

@@ -15,8 +15,11 @@ ARCHIVE_WARC_FSYNC = True  # fsync each WARC file before it is renamed from .ope
 
 # The writer (crawler/capture/process.py, child.py, writer.py): group commits, off the reactor thread
 ARCHIVE_WRITER = "process"  # "process": a writer process of its own; "thread": a thread in the crawl process
-ARCHIVE_COMMIT_EVERY = 200  # write operations per batch at most: one WARC fsync and one catalogue transaction each
-ARCHIVE_COMMIT_INTERVAL = 0.2  # seconds a batch waits to fill at most (how long a capture may wait for its commit)
+ARCHIVE_COMMIT_EVERY = 500  # write operations per batch at most: one WARC fsync and one catalogue transaction each
+# seconds a batch waits to fill at most (how long a capture may wait for its commit). Bigger batches rewrite the
+# catalogue's hot pages (indexes, search segments) into the WAL less often: 0.5 s wrote 147 KB/page where 0.2 s wrote
+# 166 KB (benchmarks/results/throughput.md, 600 pages)
+ARCHIVE_COMMIT_INTERVAL = 0.5
 ARCHIVE_WRITE_QUEUE = 256  # pages (captures, article results) queued for the writer at most; then fetching waits
 
 # One article, one row (archive/catalogue/aliases.py): redirects, canonical links, default documents, session parameters,
