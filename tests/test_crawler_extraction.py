@@ -182,6 +182,16 @@ def test_failures_are_data(html: str | bytes, reason: str) -> None:
     assert result.reason == reason
 
 
+@pytest.mark.parametrize(("paragraphs", "blocked"), [(1, True), (12, False)])
+def test_a_challenge_marker_in_the_markup_blocks_only_a_page_with_little_text(paragraphs: int, blocked: bool) -> None:
+    body = "".join(f"<p>{BODY} {BODY2}</p>" for _ in range(paragraphs))
+    page = _page(body, head='<script src="https://www.google.com/recaptcha/api.js"></script>').replace(
+        "</article>", '<div class="g-recaptcha" data-sitekey="x"></div></article>')
+    result = extract_article(page, "https://alwasat.ly/news/libya/13")
+    assert isinstance(result, ExtractionFailure) is blocked
+    assert (result.reason == "challenge-page") if blocked else result.paragraphs[0].startswith(BODY[:20])
+
+
 def test_home_page_is_not_article() -> None:
     teasers = "".join(f'<div><h3><a href="/news/{i}">عنوان الخبر رقم {i} عن ليبيا</a></h3><p>{BODY}</p></div>'
                       for i in range(8))
@@ -354,7 +364,7 @@ STORY_EN = (
 )
 
 
-@pytest.mark.parametrize("klass", ["caption", "wp-caption-text", "photo-caption"])
+@pytest.mark.parametrize("klass", ["caption", "wp-caption-text", "photo-caption", "Photo-CAPTION"])
 def test_caption_containers_that_hold_the_story_are_kept(klass: str) -> None:
     body = "".join(f'<img src="/{i}.jpg"><div class="{klass}"><p>{p}</p></div>' for i, p in enumerate(STORY_EN))
     page = ("<html><head><title>Coastal road reopens | Misrata Daily</title></head><body>"

@@ -71,8 +71,11 @@ WEAK_TOKENS = frozenset({"ads", "advert", "advertisement", "ad-slot", "ad-contai
                          "bio", "print-links"})
 CAPTION_TOKENS = frozenset({"caption", "figcaption", "wp-caption-text"})
 # Every caption token contains "caption": XPath finds the few candidates, _matched_tokens checks whole tokens.
-CAPTION_CANDIDATES = ("//figcaption | //*[contains(translate(@class, 'CAPTION', 'caption'), 'caption')"
-                      " or contains(translate(@id, 'CAPTION', 'caption'), 'caption')]")
+# (Tested on the attributes themselves, not on every element: half the cost, the same elements in document order.)
+CAPTION_CANDIDATES = ("//figcaption | //@class[contains(translate(., 'CAPTION', 'caption'), 'caption')]/.."
+                      " | //@id[contains(translate(., 'CAPTION', 'caption'), 'caption')]/..")
+# The parents of non-blank text nodes and of <p>: every element with text of its own (its text, a child's tail) or a <p>.
+DENSEST_CANDIDATES = ".//text()[normalize-space()]/.. | .//p/.."
 PRUNE_CANDIDATES = "//*[@class or @id] | //form | //nav | //aside"
 CAPTION_SHARE = 0.5  # captions holding this share of the page's paragraph text are the story (a photo essay)
 PROSE_RUN = 100  # a text run this long is a sentence or more of prose
@@ -139,7 +142,9 @@ def _densest_block(root: HtmlElement) -> HtmlElement | None:
     This is where the article most likely is; its ancestors must survive pruning whatever their class says.
     """
     best, best_score = None, 0
-    for element in root.iter():
+    # Only an element with text of its own (its text or a child's tail) or a <p> child can score: XPath finds them (a
+    # superset: XPath's whitespace is a subset of str.strip's) without a Python loop over every element (issue 10).
+    for element in root.xpath(DENSEST_CANDIDATES):
         if not isinstance(element, HtmlElement) or element.tag in ("script", "style", "head", "title"):
             continue
         score = len((element.text or "").strip())
