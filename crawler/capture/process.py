@@ -39,6 +39,7 @@ from typing import Any
 from archive.faults import IO_ERROR, StorageFault
 from crawler.capture.operations import HEAVY, CaptureOp
 from crawler.capture.overlay import CaptureReceipt
+from crawler.capture.writer import Room
 
 logger = logging.getLogger(__name__)
 
@@ -78,14 +79,10 @@ class ProcessWriter:
     def __init__(self, start: dict[str, Any], *, capacity: int = 256,
                  on_ack: Callable[[list[Any], dict[str, dict[str, int]], list[str]], None],
                  on_fault: Callable[[StorageFault], None]):
-        if capacity < 1:
-            raise ValueError(f"capacity ({capacity}) must be >= 1")
-        self.capacity = capacity
+        self._room = Room(capacity)  # page-holding operations queued or unacknowledged
         self._on_ack, self._on_fault = on_ack, on_fault
         self._queue: deque[Any] = deque()  # not sent yet
         self._sent: deque[tuple[Any, bool]] = deque()  # (receipt, holds a page): sent, not acknowledged, in order
-        self._heavy = 0  # page-holding operations queued or unacknowledged
-        self._waiters: list[Future[None]] = []
         self._cond = threading.Condition()
         self._urgent = 0
         self._stop_child = False
@@ -123,18 +120,13 @@ class ProcessWriter:
             if self.stopped or self._closing:
                 return
             self._queue.append(op)
-            if isinstance(op, HEAVY):
-                self._heavy += 1
+            self._room.hold(op)
             self._cond.notify_all()
 
     def room(self) -> Future[None] | None:
         """None while fewer than ``capacity`` page-holding operations wait, else a Future that resolves when one more fits."""
         with self._cond:
-            if self.stopped or self._heavy < self.capacity:
-                return None
-            waiter: Future[None] = Future()
-            self._waiters.append(waiter)
-            return waiter
+            return self._room.wait(self.stopped)
 
     def pending(self) -> int:
         """Operations queued or not yet acknowledged by the child."""
@@ -170,8 +162,7 @@ class ProcessWriter:
         self.stopped = True
         self._queue.clear()
         self._sent.clear()
-        self._heavy = 0
-        self._release()
+        self._room.release(self._room.held, everyone=True)
 
     def close(self) -> None:
         """Send what is queued, let the child apply it and close its files, and wait for it to exit (idempotent)."""
@@ -231,7 +222,7 @@ class ProcessWriter:
             unexpected = not self._closed
             if unexpected:
                 self._stop_locked()
-            self._release()
+            self._room.release(0, everyone=True)
             self._cond.notify_all()
         if unexpected:
             how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
@@ -245,15 +236,7 @@ class ProcessWriter:
             ops = [receipt for receipt, _ in done]
             # the overlay forgets the committed writes before a flush() waiting for them returns
             self._on_ack(ops, counts, learned)
-            self._heavy -= sum(1 for _, heavy in done if heavy)
             self.batches += 1
             self.applied += len(ops)
-            self._release()
+            self._room.release(sum(1 for _, heavy in done if heavy))
             self._cond.notify_all()
-
-    def _release(self) -> None:
-        """Resolve the producers waiting for room (all of them once stopped). Called with the lock held."""
-        while self._waiters and (self.stopped or self._gone or self._heavy < self.capacity):
-            waiter = self._waiters.pop(0)
-            if not waiter.done():
-                waiter.set_result(None)

@@ -34,23 +34,56 @@ from crawler.capture.operations import HEAVY
 logger = logging.getLogger(__name__)
 
 
+class Room:
+    """Back-pressure shared by the sinks: counts the page-holding operations a sink holds, lets producers wait.
+
+    Not locked on its own: a sink calls it with its lock held.
+    """
+
+    def __init__(self, capacity: int):
+        if capacity < 1:
+            raise ValueError(f"capacity ({capacity}) must be >= 1")
+        self.capacity = capacity
+        self.held = 0  # operations that hold a page (crawler.capture.operations.HEAVY)
+        self._waiters: list[Future[None]] = []
+
+    def hold(self, op: Any) -> None:
+        """Count ``op`` in when it holds a page."""
+        if isinstance(op, HEAVY):
+            self.held += 1
+
+    def wait(self, open_anyway: bool) -> Future[None] | None:
+        """None while there is room (or ``open_anyway``), else a Future that resolves when one more fits."""
+        if open_anyway or self.held < self.capacity:
+            return None
+        waiter: Future[None] = Future()
+        self._waiters.append(waiter)
+        return waiter
+
+    def release(self, left: int, everyone: bool = False) -> None:
+        """``left`` page-holding operations are gone: resolve the waiters that fit now (all of them: ``everyone``)."""
+        self.held = max(0, self.held - left)
+        while self._waiters and (everyone or self.held < self.capacity):
+            waiter = self._waiters.pop(0)
+            if not waiter.done():
+                waiter.set_result(None)
+
+
 class LocalWriter:
     """Apply operations on one background thread, in batches bounded by a count and a time; bound the queue."""
 
     def __init__(self, apply: Callable[[list[Any]], None], *, batch: int = 200, interval: float = 0.2,
                  capacity: int = 256, on_error: Callable[[BaseException], bool] | None = None,
                  name: str = "archive-writer"):
-        if batch < 1 or capacity < 1 or interval < 0:
-            raise ValueError(f"batch ({batch}) and capacity ({capacity}) must be >= 1, interval ({interval}) >= 0")
+        if batch < 1 or interval < 0:
+            raise ValueError(f"batch ({batch}) must be >= 1, interval ({interval}) >= 0")
         self._apply = apply
         self.batch = batch
         self.interval = interval
-        self.capacity = capacity
+        self._room = Room(capacity)
         self._on_error = on_error or (lambda exc: False)
         self._ops: deque[Any] = deque()
         self._cond = threading.Condition()
-        self._heavy = 0  # queued operations that hold a page (crawler.capture.operations.HEAVY)
-        self._waiters: list[Future[None]] = []
         self._busy = False
         self._urgent = 0  # flush() calls waiting: commit what is queued without waiting out the interval
         self._closing = False
@@ -70,18 +103,13 @@ class LocalWriter:
             if self.stopped:
                 return
             self._ops.append(op)
-            if isinstance(op, HEAVY):
-                self._heavy += 1
+            self._room.hold(op)
             self._cond.notify_all()
 
     def room(self) -> Future[None] | None:
         """None while fewer than ``capacity`` page-holding operations wait, else a Future that resolves when one more fits."""
         with self._cond:
-            if self.stopped or self._heavy < self.capacity:
-                return None
-            waiter: Future[None] = Future()
-            self._waiters.append(waiter)
-            return waiter
+            return self._room.wait(self.stopped)
 
     def pending(self) -> int:
         """Operations queued or being applied."""
@@ -112,12 +140,12 @@ class LocalWriter:
 
     def _stop_locked(self) -> None:
         self.stopped = True
-        self._heavy -= sum(1 for op in self._ops if isinstance(op, HEAVY))
+        heavy = sum(1 for op in self._ops if isinstance(op, HEAVY))
         dropped = len(self._ops)
         self._ops.clear()
         if dropped:
             logger.warning("the writer stopped; %d queued write(s) dropped (their URLs stay pending)", dropped)
-        self._release()
+        self._room.release(heavy, everyone=True)
 
     def close(self) -> None:
         """Apply what is queued, then stop the thread (idempotent)."""
@@ -165,15 +193,7 @@ class LocalWriter:
                     logger.error("a batch of %d write(s) failed: %s", len(ops), exc, exc_info=exc)
             with self._cond:
                 self._busy = False
-                self._heavy -= sum(1 for op in ops if isinstance(op, HEAVY))
+                self._room.release(sum(1 for op in ops if isinstance(op, HEAVY)))
                 if stop:
                     self._stop_locked()
-                self._release()
                 self._cond.notify_all()
-
-    def _release(self) -> None:
-        """Resolve the producers waiting for room (all of them once stopped). Called with the lock held."""
-        while self._waiters and (self.stopped or self._heavy < self.capacity):
-            waiter = self._waiters.pop(0)
-            if not waiter.done():
-                waiter.set_result(None)
