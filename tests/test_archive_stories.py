@@ -158,22 +158,25 @@ def test_assign_unknown_article_raises(cat):
         stories.assign(cat.db, "0000000000000000")
 
 
-def test_a_new_article_is_compared_with_the_best_candidates_only(cat):
+def test_a_new_article_is_compared_with_one_article_per_candidate_story(cat):
     from archive.catalogue import story_rows
 
     title, paras = demo(BASE)
     body = "\n".join(paras)
-    for n in range(6):  # six copies of one story: every one shares bands with the next
+    for n in range(6):  # six copies of one story: every one shares bands with the others
         save(cat, "a", f"https://a.example/{n}", title, body + f"\nالمصدر {n}")
-    t2, p2 = demo("sitemap-004")
-    save(cat, "b", "https://b.example/other", t2, "\n".join(p2))
-    article = next(cat.db.query("select id from articles where url = ?", ["https://a.example/5"]))["id"]
+    ids = {n: next(cat.db.query("select id from articles where url = ?", [f"https://a.example/{n}"]))["id"]
+           for n in range(6)}
+    for n in (3, 4):  # two of them moved to a story of their own
+        story_rows.set_article_story(cat.db, ids[n], "another-story", None, None)
     keys = stories.lsh_keys(ordered_shingles(body))
-    found = story_rows.band_candidates(cat.db, article, keys, 3)
-    assert len(found) == 3 and article not in {c["id"] for c in found}
-    assert [c["bands"] for c in found] == sorted((c["bands"] for c in found), reverse=True)
-    everyone = story_rows.band_candidates(cat.db, article, keys, 100)
-    assert len(everyone) == 5  # the other copies; the other story shares no band
-    assert min(c["bands"] for c in found) >= max(c["bands"] for c in everyone[3:])
-    # a seventh copy, compared with at most max_candidates of them, joins the same story
-    assert save(cat, "c", "https://c.example/7", title, body) == save(cat, "a", "https://a.example/0", title, body)
+    found = story_rows.band_candidates(cat.db, ids[5], keys, 20)
+    assert sorted(c["story_id"] for c in found) == sorted({cat.db["articles"].get(ids[0])["story_id"],
+                                                           "another-story"})
+    assert all(c["id"] != ids[5] and c["text"] for c in found)
+    assert len(story_rows.band_candidates(cat.db, ids[5], keys, 1)) == 1
+    t2, p2 = demo("sitemap-004")  # no band in common: never a candidate
+    save(cat, "b", "https://b.example/other", t2, "\n".join(p2))
+    assert len(story_rows.band_candidates(cat.db, ids[5], keys, 20)) == 2
+    # a seventh copy, compared with one article per story, joins a story of the copies
+    assert save(cat, "c", "https://c.example/7", title, body) in {c["story_id"] for c in found}

@@ -40,21 +40,33 @@ def refresh_story(db: sqlite_utils.Database, story_id: str) -> None:
 
 
 def band_candidates(db: sqlite_utils.Database, article_id: str, keys: list[int], limit: int) -> list[dict[str, Any]]:
-    """The ``limit`` other articles sharing the most LSH band keys, with their story and body; most shared first.
+    """For up to ``limit`` stories, the article sharing the most LSH band keys with this one, with its body.
 
-    Only those candidates' bodies are read: the band counts come from the story_bands index alone.
+    Most shared bands first. One article per story: a wire story copied a thousand times would otherwise fill the
+    list with copies of one story and have every body compared (issue 10's 20,000-page run). Only the chosen
+    articles' bodies are read; the band counts come from the story_bands index alone.
     """
     if not keys:
         return []
     marks = ", ".join("?" for _ in keys)
-    return list(db.query(
-        f"select a.id, a.story_id, a.text, a.first_seen, c.bands from ("
-        f"select b.article, count(*) as bands from story_bands b where b.band in ({marks}) "
-        f"and b.article != (select rowid from articles where id = ?) group by b.article "
-        f"order by bands desc, b.article limit ?) c "
-        f"join articles a on a.rowid = c.article where a.story_id is not null "
-        f"order by c.bands desc, a.first_seen, a.id",
-        [*keys, article_id, limit]))
+    ranked = db.execute(
+        f"select a.rowid, a.story_id from (select b.article, count(*) as bands from story_bands b "
+        f"where b.band in ({marks}) and b.article != (select rowid from articles where id = ?) "
+        f"group by b.article order by bands desc, b.article limit ?) c "
+        f"join articles a on a.rowid = c.article where a.story_id is not null order by c.bands desc, c.article",
+        [*keys, article_id, limit * 8]).fetchall()
+    best: dict[str, int] = {}
+    for rowid, story in ranked:
+        if story not in best:
+            best[story] = rowid
+            if len(best) == limit:
+                break
+    if not best:
+        return []
+    order = {rowid: n for n, rowid in enumerate(best.values())}
+    rows = list(db.query(f"select rowid, id, story_id, text, first_seen from articles where rowid in "
+                         f"({', '.join('?' for _ in order)})", list(order)))
+    return sorted(rows, key=lambda r: order[r.pop("rowid")])
 
 
 def article_body(db: sqlite_utils.Database, article_id: str) -> dict[str, Any] | None:

@@ -57,9 +57,9 @@ class StoryParams:
     lead_bands: int = 8  # LSH bands of the lead's own signature ...
     lead_rows: int = 2  # ... of this many values each
     min_shared: int = 3  # never group on fewer shared shingles than this (very short texts)
-    # Bodies compared per new article at most: the candidates sharing the most LSH bands (the index's own ranking of
-    # likely copies), so an article costs the same in a catalogue of any size (issue 10: story grouping grew with it)
-    max_candidates: int = 50
+    # Stories a new article is compared with at most: per story the member sharing the most LSH bands (the index's
+    # own ranking of likely copies), so an article costs the same in a catalogue of any size (issue 10)
+    max_candidates: int = 10
     min_contained: int = 10  # trimmed-copy rule: at least this many shared shingles (a sentence, not a phrase)
     seed: int = 20191104  # permutation seed: changing it (or shingle_words, bands, rows) needs a re-index
 
