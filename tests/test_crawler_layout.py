@@ -22,6 +22,13 @@ LONG = "نص طويل من فقرة في مقال إخباري عن الأحدا
         ('<table role="presentation"><tr><th>a</th><th>b</th></tr></table>', False),
         ("<table><caption>النتائج</caption><tr><td>1</td></tr></table>", True),
         ("<table><tr><td>أ<br><br>ب<br><br>ج</td><td>د</td></tr><tr><td>1</td><td>2</td></tr></table>", False),
+        # a listing: four rows of one width, prose cells and all (a job board, a course list); three rows are layout
+        ("<table>" + f"<tr><td><a href='/j'>وظيفة</a></td><td>{LONG}<br><br>{LONG}</td><td>طرابلس</td></tr>" * 4
+         + "</table>", True),
+        ("<table>" + f"<tr><td><a href='/j'>وظيفة</a></td><td>{LONG}<br><br>{LONG}</td><td>طرابلس</td></tr>" * 3
+         + "</table>", False),
+        ("<table>" + f"<tr><td>{LONG}</td></tr>" * 5 + "</table>", False),  # one column: a page's blocks
+        ("<table><tr><td colspan=2>رأس</td></tr>" + f"<tr><td>قائمة</td><td>{LONG}</td></tr>" * 4 + "</table>", False),
     ],
 )
 def test_is_data_table(html: str, data: bool) -> None:
@@ -34,9 +41,9 @@ def test_layout_table_becomes_divs_and_data_table_stays() -> None:
         f"<html><body><table width='780'><tr><td>{LONG}<table><tr><th>a</th><th>b</th></tr>"
         "<tr><td>1</td><td>2</td></tr></table></td><td>قائمة</td></tr></table></body></html>"
     )
-    assert normalise_layout(page) == 1  # one layout table turned, no <br><br> run
+    assert normalise_layout(page) == (1, 0)  # one layout table turned, no <br><br> run
     assert [t.tag for t in page.iter("table")] == ["table"]
-    assert normalise_layout(page) == 0  # nothing left to change
+    assert normalise_layout(page) == (0, 0)  # nothing left to change
     assert page.find(".//th") is not None
 
 

@@ -22,11 +22,23 @@ BRIEF_CHARS = 120  # shortest body kept as an article (a two-sentence news brief
 # which trafilatura reads with the whole layout table as grid rows); a bigger loss is trafilatura left with one cell of
 # a multi-cell article, or its precise mode cutting into the story (issue 13).
 PROSE_LOSS = 0.35
+# Where only <br><br> runs were split (no layout table unwrapped), the page's text is the same and only its paragraph
+# breaks change, so the normalised reading may leave out less: chosen on extraction-dev's tune half (one Dragnet page
+# that lost 32 % of a blog post no longer far below trafilatura; the trafilatura set +0.0002, Zyte unchanged; 0.15 and
+# 0.25 did the same or better there, 0.1 cost Zyte 0.0005), issue 13.
+SPLIT_LOSS = 0.2
 # A precise reading of a page with nothing to normalise is checked against the balanced one only when it leaves out more
 # than 0.75 words of the page's sentences per word it keeps. Chosen on extraction-dev's tune half with the Zyte and
 # trafilatura sets: it sends 9-28 % of such pages to the second reading and catches 26 of the 28 where precision cut
 # into the story (more than PROSE_LOSS of the balanced reading's sentence words); 1.0 missed one more (issue 10).
 UNREAD_PROSE = 0.75
+# A precise reading this short (a brief: three or four sentences) is checked against the balanced one too, and the
+# balanced one kept when it is at most SHORT_GROWTH times as long: on a brief, one paragraph that precision left out is
+# a third of the story, yet under PROSE_LOSS; a balanced reading much longer took in the page around it. Chosen on
+# extraction-dev's tune half (Dragnet pages more than 0.1 below trafilatura 8 -> 6, mean unchanged; the trafilatura set
+# +0.0002, Zyte unchanged); 40 words caught one page fewer, 80 cost Zyte 0.001 (issue 13).
+SHORT_READING = 60
+SHORT_GROWTH = 2.0
 UNSHOWN_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "select", "textarea", "iframe"})
 SENTENCE_WORDS = 6  # a paragraph or grid cell this long is a sentence, not a label
 CELL_SPLIT_RE = re.compile(r"(?<!\\)\|")  # trafilatura's grid rows separate cells with "|" (escaped "\|" in a cell)
@@ -129,31 +141,38 @@ def extract_body(root: HtmlElement, url: str) -> tuple[str, ...]:
     The page is pruned of known boilerplate once. Where its layout needs normalising (layout tables unwrapped,
     <br><br> split), trafilatura reads the pruned page as it is, balanced (the reference), and the normalised page
     with ``favor_precision``; that reading is kept unless it leaves out more than PROSE_LOSS of the reference's words
-    (lost_prose); then the normalised page read balanced, when it does not; else the reference. A page with nothing
-    to normalise is read once, with ``favor_precision``; the reference is read (and the same rule applied) only when
-    that reading leaves out much of the page's sentences (unread_prose > UNREAD_PROSE), issue 10. A
-    body shorter than a news brief falls back to trafilatura on the untouched page (its body, comments set apart), in
-    case pruning removed a mislabelled article container.
+    (lost_prose; SPLIT_LOSS where only <br><br> runs were split); then the normalised page read balanced, when it does
+    not; else the reference. A page with nothing to normalise is read once, with ``favor_precision``; the reference
+    is read (and the same rule applied) only when that reading leaves out much of the page's sentences
+    (unread_prose > UNREAD_PROSE), issue 10, or is shorter than SHORT_READING words; a short one gives way to a
+    reference at most SHORT_GROWTH times as long (issue 13). A body shorter than a news brief falls back to
+    trafilatura on the untouched page (its body, comments set apart), in case pruning removed a mislabelled article
+    container.
     """
     page = deepcopy(root)
     prune_boilerplate(page)
     links = tokens(a.text_content() for a in page.iter("a"))
     normalised = deepcopy(page)
-    if normalise_layout(normalised):
+    tables, paragraphs = normalise_layout(normalised)
+    if tables or paragraphs:
+        limit = PROSE_LOSS if tables else SPLIT_LOSS
         reference = read(page, url)
         body = read(normalised, url, favor_precision=True)
-        if lost_prose(body, reference, links) > PROSE_LOSS:
+        if lost_prose(body, reference, links) > limit:
             balanced = read(normalised, url)
-            if lost_prose(balanced, reference, links) <= PROSE_LOSS:
+            if lost_prose(balanced, reference, links) <= limit:
                 body = balanced
             else:
                 logger.debug("our stages lost prose on %s: trafilatura's reading of the pruned page kept", url)
                 body = reference
     else:  # normalise_layout may still have tidied the tree (blank text and <br> runs between blocks): read that copy
         body = read(normalised, url, favor_precision=True)
-        if unread_prose(body, shown_paragraphs(normalised), links) > UNREAD_PROSE:
+        words = sum(tokens(body).values())
+        if words < SHORT_READING or unread_prose(body, shown_paragraphs(normalised), links) > UNREAD_PROSE:
             reference = read(page, url)
-            if lost_prose(body, reference, links) > PROSE_LOSS:
+            if lost_prose(body, reference, links) > PROSE_LOSS or (
+                words < SHORT_READING and sum(tokens(reference).values()) <= SHORT_GROWTH * words
+            ):
                 logger.debug("the precise reading lost prose on %s: the balanced one kept", url)
                 body = reference
     if sum(map(len, body)) < BRIEF_CHARS:
