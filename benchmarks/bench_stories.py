@@ -1,6 +1,7 @@
 """Benchmark: grouping of syndicated / duplicate stories (archive.corpus.stories): pairwise precision, recall, time.
 
 Run: python benchmarks/bench_stories.py [--shared ../shared] [--copies 3] [--filler 3000] [--seed 7]
+     [--assignments stories.json]   (each article's story id, to check a change groups exactly as before)
 
 Stories (real Arabic news text, no internet): the seed documents (shared/seed-format), the demo-site articles
 (crawler/demo/data/articles.json; five of them are the seed texts republished under other URLs: real pairs),
@@ -338,6 +339,7 @@ def main() -> int:
     parser.add_argument("--filler", type=int, default=3000, help="distinct articles stored first (index size)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-html", action="store_true", help="leave out the HTML pages (no trafilatura)")
+    parser.add_argument("--assignments", type=Path, help="write each article's story id here (JSON), to compare runs")
     args = parser.parse_args()
     if not (args.shared / "seed-format").is_dir():
         print(f"shared folder {args.shared} not found (needs seed-format/ and corpora/): pass --shared")
@@ -350,6 +352,9 @@ def main() -> int:
           f"true stories; {dict(sorted(kinds.items()))}")
 
     story_of, times, filler_mean = run_catalogue(items, make_filler(bases, args.filler, rng), rng)
+    if args.assignments:
+        args.assignments.write_text(json.dumps({it.key: sid for it, sid in zip(items, story_of, strict=True)},
+                                               ensure_ascii=False, indent=0, sort_keys=True), encoding="utf-8")
     pairs = list(itertools.combinations(range(len(items)), 2))
     pred = {p: story_of[p[0]] == story_of[p[1]] for p in pairs}
     precision, recall, tp, fp, fn = pairwise(items, pred)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from array import array
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,84 @@ def test_a_new_article_is_compared_with_one_article_per_candidate_story(cat):
     assert len(story_rows.band_candidates(cat.db, ids[5], keys, 20)) == 2
     # a seventh copy, compared with one article per story, joins a story of the copies
     assert save(cat, "c", "https://c.example/7", title, body) in {c["story_id"] for c in found}
+
+
+# -- shingle hashes and the writer's cache (issue 10) -----------------------------------------------------
+
+
+def test_shingle_hashes_are_pinned():
+    # the stored LSH band keys are made from these values: a change here means re-indexing every catalogue
+    assert ordered_shingles("قالت وزارة الصحة في طرابلس إن") == [
+        723932353209569789, 1972889022198194439, 1391048491760474412, 2285244815793346627]
+    assert ordered_shingles("قصف") == [1672907267269885421]
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5])
+def test_shingles_are_the_documented_hash_of_each_word_run_in_first_seen_order(size):
+    import hashlib
+
+    from archive.corpus.arabic import tokens
+
+    text = "\n".join(demo(BASE)[1]) + " نهاية" * 7  # a repeated run of words: one shingle
+    words = tokens(text)
+    runs = [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
+    want = list(dict.fromkeys(
+        int.from_bytes(hashlib.blake2b(r.encode(), digest_size=8).digest(), "little") & ((1 << 61) - 1)
+        for r in runs))
+    assert ordered_shingles(text, size) == want
+    assert len(want) < len(runs)
+
+
+def test_shingle_cache_is_bounded_in_bytes_and_never_serves_an_edited_body():
+    cache = stories._ShingleCache(3 * stories._entry_bytes(array("q", range(80))))
+    for n in range(5):
+        cache.put(f"a{n}", f"body {n}", 3, list(range(80)))
+        assert cache.bytes <= cache.max_bytes
+    assert [cache.get(f"a{n}", f"body {n}", 3) is not None for n in range(5)] == [False, False, True, True, True]
+    assert cache.get("a4", "body 4, edited", 3) is None  # same article, other text: recomputed, not stale
+    assert cache.get("a4", "body 4", 4) is None  # other shingle size
+    cache.get("a2", "body 2", 3)  # used: now the most recent
+    cache.put("a5", "body 5", 3, [1, 2, 3])
+    assert cache.get("a2", "body 2", 3) is not None and cache.get("a3", "body 3", 3) is None
+    cache.put("huge", "x", 3, list(range(10_000)))  # larger than the whole cache: not kept, nothing else lost
+    assert cache.get("huge", "x", 3) is None and cache.bytes <= cache.max_bytes
+
+
+def test_a_candidate_whose_body_changed_is_compared_on_its_stored_body(cat):
+    from archive.catalogue import story_rows
+
+    title, paras = demo(BASE)
+    body = "\n".join(paras)
+    first = save(cat, "a", "https://a.example/1", title, body)
+    aid = next(cat.db.query("select id from articles where url = ?", ["https://a.example/1"]))["id"]
+    t2, p2 = demo("legacy-watiya")
+    # the row's body replaced behind the cache's back (its bands still those of BASE): a candidate, not a copy
+    story_rows.set_article_story(cat.db, aid, first, None, None)
+    cat.db.execute("update articles set text = ? where id = ?", ["\n".join(p2), aid])
+    assert save(cat, "b", "https://b.example/1", title, body) != first
+
+
+def test_grouping_is_the_same_with_worker_shingles_a_cache_or_neither(monkeypatch):
+    bodies = [(f"https://{o}.example/{n}", "\n".join(demo(k)[1]) + extra)
+              for n, (o, k, extra) in enumerate([("a", BASE, ""), ("b", "sitemap-004", ""), ("c", BASE, "\nالمصدر"),
+                                                  ("a", "feed-002", ""), ("b", "sitemap-004", "\nعاجل"),
+                                                  ("c", BASE, "")])]
+
+    def run(worker_shingles: bool, cache_bytes: int) -> list[tuple[str, str | None, str | None]]:
+        monkeypatch.setattr(stories, "_SHINGLE_CACHE", stories._ShingleCache(cache_bytes))
+        c = Catalogue(":memory:")
+        c.upsert_outlets([{"name": n, "display_name": n} for n in ("a", "b", "c")])
+        out = []
+        for url, body in bodies:
+            art = ExtractedArticle(url=url, title="عنوان", paragraphs=tuple(body.split("\n")))
+            _, row = c.save_article(outlet=url[8], canonical_url=url, article=art, relevance=REL, capture_id=None,
+                                    fetched_at="2019-07-17T10:00:00")
+            sh = ordered_shingles(art.text) if worker_shingles else None
+            a = stories.assign(c.db, row["id"], shingles=sh, keys=stories.lsh_keys(sh) if sh is not None else None)
+            out.append((a.story_id, a.matched, a.action))
+        c.close()
+        return out
+
+    plain = run(False, 0)
+    assert run(True, 1 << 20) == plain and run(False, 1 << 20) == plain and run(True, 0) == plain
+    assert len({s for s, _, _ in plain}) == 3 and sum(a == "joined" for _, _, a in plain) == 3

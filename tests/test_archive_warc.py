@@ -199,6 +199,17 @@ def test_archive_writes_open_file_then_renames_on_close(tmp_path: Path) -> None:
     assert records[0][0].rec_headers["WARC-Filename"] == final.name
 
 
+def test_gzip_member_is_the_plain_record_at_zlib_level_6() -> None:
+    exchange = make_exchange(body=b"<p>" + "طرابلس ".encode() * 500 + b"</p>")
+    plain = record_bytes(RecordFactory(ids()).response(exchange), gzip=False)
+    member = record_bytes(RecordFactory(ids()).response(exchange))  # the same record id: the same record
+    assert member[:3] == b"\x1f\x8b\x08" and member[8] == 0  # gzip XFL: 2 at level 9 (warcio's), 0 at 2-8
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    assert inflater.decompress(member) == plain and inflater.eof and inflater.unused_data == b""
+    ((read, _),) = read_all(member)
+    assert read.digest_checker.passed is True and len(member) < len(plain) // 5
+
+
 def test_location_points_at_one_gzip_member(tmp_path: Path) -> None:
     with WarcArchive(tmp_path) as archive:
         loc = archive.write_exchange(make_exchange())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import uuid
+import zlib
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -17,6 +18,9 @@ from warcio.warcwriter import WARCWriter
 from archive.records import Exchange
 
 WARC_VERSION = "WARC/1.1"
+# zlib's default level, as wget --warc-file writes: on the benchmark mirror's pages (97 KB of HTML) 1.1 ms per page
+# against level 9's 1.8 ms (warcio's fixed choice), for 4 % more WARC bytes (10.7 against 10.3 KB per page; issue 10)
+GZIP_LEVEL = 6
 REVISIT_PROFILES = {
     "identical-payload-digest": "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest",
     "server-not-modified": "http://netpreserve.org/warc/1.1/revisit/server-not-modified",
@@ -218,7 +222,11 @@ class RecordFactory:
 
 
 def record_bytes(record: ArcWarcRecord, *, gzip: bool = True) -> bytes:
-    """One record serialised by warcio's WARCWriter (one gzip member when ``gzip``)."""
+    """One record serialised by warcio's WARCWriter (one gzip member, at ``GZIP_LEVEL``, when ``gzip``)."""
     buffer = io.BytesIO()
-    WARCWriter(buffer, gzip=gzip, warc_version=WARC_VERSION).write_record(record)
-    return buffer.getvalue()
+    WARCWriter(buffer, gzip=False, warc_version=WARC_VERSION).write_record(record)
+    if not gzip:
+        return buffer.getvalue()
+    # not WARCWriter(gzip=True): its GzippingWrapper hard-codes level 9 (warcio/warcwriter.py)
+    gz = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+    return gz.compress(buffer.getvalue()) + gz.flush()
