@@ -75,16 +75,12 @@ def test_record_on_a_catalogue_without_the_table_does_nothing() -> None:
 
 
 def test_migration_backfills_existing_articles(tmp_path: Path) -> None:
-    cat = _catalogue(tmp_path)
-    cat.db["articles"].insert(_article(id="b" * 16, outlet="other", published="2019-07-01"), alter=True)
-    # the catalogue as it was before m008: no mentions table, no view, m008 not applied
-    cat.db["mentions"].drop()
-    cat.db["articles_view"].drop()
-    cat.db["article_facets"].drop()
-    cat.db.execute("delete from _sqlite_migrations where name = 'm008_mentions'")
-    cat.db.conn.commit()
-    cat.close()
-    reopened = Catalogue(tmp_path / "catalogue.db")  # applies pending migrations
+    # the catalogue as it was before m008: no mentions table, no view
+    db = sqlite_utils.Database(tmp_path / "catalogue.db")
+    migrations.apply(db, stop_before="m008_mentions")
+    db["articles"].insert_all([_article(), _article(id="b" * 16, outlet="other", published="2019-07-01")])
+    db.close()
+    reopened = Catalogue(tmp_path / "catalogue.db")  # applies pending migrations: m008 backfills, m011 re-lays
     rows = list(reopened.db.query("select article_id, outlet, week from mentions where term = 'طرابلس' order by week"))
     assert rows == [{"article_id": "b" * 16, "outlet": "other", "week": "2019-07-01"},
                     {"article_id": "a" * 16, "outlet": "demo", "week": "2019-08-05"}]
@@ -107,10 +103,35 @@ def test_article_facets_follow_the_articles(tmp_path: Path) -> None:
     cat.close()
 
 
-def test_the_mentions_page_query_uses_the_index(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sql", [
+    "select week, outlet, count(*), sum(count) from mentions where term = ? group by week, outlet",  # /mentions
+    "select outlet, min(day), max(day), sum(relevant) from mentions where term = ? group by outlet",  # by outlet
+])
+def test_the_mentions_page_queries_read_one_terms_run(tmp_path: Path, sql: str) -> None:
     cat = _catalogue(tmp_path)
-    plan = " ".join(r[3] for r in cat.db.execute(
-        "explain query plan select week, outlet, count(*), sum(count) from mentions where term = ? "
-        "group by week, outlet", ["طرابلس"]).fetchall())
-    assert "COVERING INDEX" in plan and "TEMP B-TREE" not in plan
+    plan = " ".join(r[3] for r in cat.db.execute(f"explain query plan {sql}", ["طرابلس"]).fetchall())
+    assert plan.startswith("SEARCH mentions USING PRIMARY KEY (term=?)"), plan  # no scan, no second lookup
+    cat.close()
+
+
+def test_a_batch_of_new_articles_appends_to_each_terms_run(tmp_path: Path) -> None:
+    """m011: rows ordered by (term, article rowid), so new articles land at the end of each term's run."""
+    cat = _catalogue(tmp_path)
+    for n in range(3):
+        cat.db["articles"].insert(_article(id=f"{n}" * 16), alter=True)
+        mentions.record(cat.db, _article(id=f"{n}" * 16))
+    mentions.record(cat.db, _article())
+    rowids = [r[0] for r in cat.db.execute("select article from mentions where term = 'طرابلس'")]
+    assert rowids == sorted(rowids) and len(rowids) == 4  # stored in rowid order within the term
+    cat.db["articles"].delete("1" * 16)  # a deleted article takes its mentions along
+    assert cat.db.execute("select count(*) from mentions where article_id = ?", ["1" * 16]).fetchone()[0] == 0
+    assert cat.db["mentions"].count == 12
+    cat.close()
+
+
+def test_backfill_fills_the_current_layout_with_rowids(tmp_path: Path) -> None:
+    cat = _catalogue(tmp_path)
+    assert mentions.backfill(cat.db) == 4
+    assert cat.db.execute("select count(*) from mentions m join articles a on a.rowid = m.article "
+                          "and a.id = m.article_id").fetchone()[0] == 4
     cat.close()

@@ -210,7 +210,8 @@ def test_after_a_storage_fault_the_row_says_failed_and_history_waits(owner, sess
         [crawl] = catalogue.db["crawls"].rows
         assert crawl["status"] == "failed" and "no space" in crawl["error"]
         [article] = catalogue.db["articles"].rows
-        assert catalogue.events(article["id"]) == [] and article["watch"] is None  # left to the next crawl
+        assert catalogue.events(article["id"]) == []  # the 404's deletion event: left to the next crawl
+        assert article["watch"] == "watching"  # planned when it was stored (Catalogue._watch_plan), not by history
     finally:
         catalogue.close()
 

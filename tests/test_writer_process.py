@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.corpus import history
 from archive.faults import CATALOGUE_LOCKED, IO_ERROR, StorageFault
 from archive.integrity.inventory import pid_alive
 from archive.records import Exchange
@@ -79,13 +80,13 @@ def wait_for(condition, timeout: float = 15.0) -> bool:
     return False
 
 
-def test_the_child_imports_neither_scrapy_nor_twisted():
+def test_the_child_imports_neither_scrapy_nor_twisted_nor_the_extraction_stack():
     code = ("import sys\nfrom crawler.capture import child\n"
             "import archive.catalogue.db, crawler.capture.apply, crawler.capture.session, crawler.capture.writer\n"
             "print(sorted({m.split('.')[0] for m, v in sys.modules.items() if v is not None}))")
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT).stdout
     assert "'crawler'" in out and "'sqlite_utils'" in out and "'warcio'" in out
-    for heavy in ("scrapy", "twisted", "pandas", "numpy"):
+    for heavy in ("scrapy", "twisted", "pandas", "numpy", "trafilatura", "lxml", "htmldate"):  # lxml: 12 MB RSS
         assert f"'{heavy}'" not in out
 
 
@@ -109,6 +110,15 @@ def test_operations_are_stored_in_order_in_group_commits(tmp_path):
     assert not pid_alive(session.writer.pid)
     assert responses(data) == [f"{BASE}/news/{n}" for n in range(120)]  # one closed file, in the order handed over
     assert count(data, "select count(*) from crawls where status = 'finished'") == 1
+
+
+def test_the_session_plans_new_articles_as_they_are_stored(tmp_path):
+    session = ArchiveSession(config(tmp_path, ARCHIVE_WATCH_BACKOFF="2d:6h"), apply_batch, process_writer=True)
+    try:
+        assert session.catalogue.watch_backoff == history.parse_backoff("2d:6h")  # Catalogue._watch_plan's rule
+    finally:
+        session.finish()
+        session.close()
 
 
 def test_a_full_queue_makes_producers_wait_until_the_child_commits(tmp_path):

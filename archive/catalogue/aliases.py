@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.catalogue import story_rows, versions
+from archive.catalogue import mentions, story_rows, versions
 from archive.catalogue.reading import article_row
 from archive.catalogue.transactions import immediate
 from archive.corpus import stories
@@ -181,7 +181,7 @@ def merge_articles(db: sqlite_utils.Database, data_dir: Path, keep: str, drop: s
         # every other table that refers to articles by article_id (events, mentions, ...), in one query
         tables = [r[0] for r in db.execute(
             "select m.name from sqlite_master m join pragma_table_info(m.name) p where m.type = 'table' "
-            "and p.name = 'article_id' and m.name not in ('article_versions', 'article_aliases')")]
+            "and p.name = 'article_id' and m.name not in ('article_versions', 'article_aliases', 'mentions')")]
         for table in tables:
             # rows derived per article (one per article and term, say) that the kept one has already: dropped
             db.execute(f"update or ignore [{table}] set article_id = ? where article_id = ?", [keep, drop])
@@ -201,6 +201,8 @@ def merge_articles(db: sqlite_utils.Database, data_dir: Path, keep: str, drop: s
                                               (update["text"] or "").split("\n"))
         update["text_file"] = text_file
         db["articles"].update(keep, update)
+        # keyed by the article's rowid (m011): the dropped row's went with it; the kept one's follow its evidence
+        mentions.record(db, article_row(db.conn, keep) or {"id": keep})
         versions.share_current(db, keep)
         add_alias(db, b["url"], keep, how, outlet=b["outlet"], capture_id=b["capture_id"],
                   detail=f"merged article {drop} (seq {b['seq']})")

@@ -26,6 +26,14 @@ logger = logging.getLogger(__name__)
 # (benchmarks/bench_throughput.py) wrote 380 MB to SQLite's temporary files (statement journals of the writer's
 # batch transactions, 2 KB at a time), against 66 MB of WAL; with this, 0.2 MB (issue 10).
 TEMP_STORE = "PRAGMA temp_store=MEMORY"
+# Checkpoint when the WAL holds this many bytes of pages, not SQLite's default 1,000 pages (4 MB): a page that
+# several group commits rewrite (the end of a term's run in mentions, the search index's newest segments) is
+# copied into the database once per checkpoint, not once per commit: 16 MB took issue 10's 3,000-page benchmark
+# crawl from 150 to 136 KB written per page, 64 MB its 5,000-page crawl from 136-140 to 132. The WAL is cut back to
+# JOURNAL_SIZE_LIMIT after each checkpoint, so the file stays bounded (tests/test_soak.py). Measured and not taken:
+# 1 KB pages (no fewer bytes: the kernel writes back whole 4 KB pages), FTS5 automerge 8 (no change).
+WAL_CHECKPOINT_BYTES = 64 << 20
+JOURNAL_SIZE_LIMIT = 128 << 20
 
 
 def article_id(canonical_url: str) -> str:
@@ -47,6 +55,9 @@ class Catalogue:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute(TEMP_STORE)
+        (page_size,) = self.db.execute("PRAGMA page_size").fetchone()
+        self.db.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_BYTES // page_size}")
+        self.db.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
         self.set_busy_timeout(busy_timeout)
         if migrations.pending(self.db):
             with migration_lock(self.path):
@@ -55,6 +66,7 @@ class Catalogue:
         # registered after the migrations, which register the function without them
         self._index_texts: dict[tuple[str, str], str] = {}
         fts.register(self.db.conn, self._index_texts)
+        self.watch_backoff: tuple[history.DeltaRule, ...] | None = None  # see _watch_plan
 
     @classmethod
     def read_only(cls, path: Path | str, *, busy_timeout: float = 30.0) -> Catalogue:
@@ -178,7 +190,8 @@ class Catalogue:
         try:
             with immediate(self.db):
                 if existing is None:
-                    self.db["articles"].insert({"id": aid, "first_seen": fetched_at, "versions": 1, **fields})
+                    self.db["articles"].insert({"id": aid, "first_seen": fetched_at, "versions": 1, **fields,
+                                                **self._watch_plan(fetched_at, article.published)})
                     self._add_version(aid, 1, article, digest, capture_id, fetched_at, None)
                     outcome = "new" if relevance.relevant else "irrelevant"
                 elif history.is_new_version(existing,
@@ -193,6 +206,20 @@ class Catalogue:
         finally:
             self._index_texts.pop(key, None)  # not taken when the indexed words did not change
         return outcome, self.get_article(aid) or {}
+
+    def _watch_plan(self, first_seen: str, published: str | None) -> dict[str, Any]:
+        """A new article's re-check plan (``watch``, ``next_check_at``) by ``watch_backoff``, when it is set.
+
+        Planned in the row's insert rather than by reconcile_history at the end of the crawl: an UPDATE that
+        changes a row's size rewrites the whole record, body and overflow pages included, so planning every new
+        article at the end wrote the crawl's article text to the WAL and the database once more (issue 10).
+        """
+        if self.watch_backoff is None:
+            return {}
+        due = history.next_check(history.article_born(first_seen, published), datetime.now(timezone.utc),
+                                 self.watch_backoff)
+        return {"watch": "watching" if due else "done",
+                "next_check_at": due.isoformat(timespec="seconds") if due else None}
 
     def _add_version(self, aid: str, version: int, article: ExtractedArticle, digest: str,
                      capture_id: int | None, fetched_at: str, previous_text: str | None) -> None:

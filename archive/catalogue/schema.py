@@ -252,3 +252,18 @@ def m010_small_catalogue(db: sqlite_utils.Database) -> None:
     db.execute("""update article_versions set text = null where id in (
       select v.id from articles a join article_versions v on v.article_id = a.id
       where v.version = (select max(version) from article_versions where article_id = a.id) and v.text = a.text)""")
+
+
+@migrations()
+def m011_sequential_writes(db: sqlite_utils.Database) -> None:
+    """Mentions and story bands laid out so a batch of new articles rewrites few pages (issue 10's bytes written).
+
+    ``mentions`` becomes one B-tree ordered by term and the article's rowid (archive.catalogue.mentions.cluster);
+    ``story_bands`` one row of band keys per article with an FTS5 index over them
+    (archive.catalogue.story_rows.index_bands). Both replace B-trees whose keys (a random article id, a random
+    band hash) put each new row on a random page.
+    """
+    from archive.catalogue import mentions, story_rows  # local: the schema module stays importable on its own
+
+    mentions.cluster(db)
+    story_rows.index_bands(db)

@@ -32,11 +32,56 @@ def refresh_story(db: sqlite_utils.Database, story_id: str) -> None:
     first = next(db.query(
         "select id, title from articles where story_id = ? order by first_seen, seq is null, seq, id limit 1",
         [story_id]))
-    db["stories"].upsert({
-        "id": story_id, "first_seen": agg["first_seen"], "last_seen": agg["last_seen"],
-        "published": agg["published"], "articles": agg["articles"], "outlets": agg["outlets"],
-        "relevant_articles": agg["relevant"] or 0, "title": first["title"], "first_article": first["id"],
-    }, pk="id")
+    # plain SQL, not Table.upsert: sqlite-utils reads the table's schema on every call (issue 10's writer profile)
+    db.execute(
+        "insert into stories (id, first_seen, last_seen, published, articles, outlets, relevant_articles, title, "
+        "first_article) values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do update set "
+        "first_seen = excluded.first_seen, last_seen = excluded.last_seen, published = excluded.published, "
+        "articles = excluded.articles, outlets = excluded.outlets, relevant_articles = excluded.relevant_articles, "
+        "title = excluded.title, first_article = excluded.first_article",
+        [story_id, agg["first_seen"], agg["last_seen"], agg["published"], agg["articles"], agg["outlets"],
+         agg["relevant"] or 0, first["title"], first["id"]])
+
+
+# m011: an article's LSH band keys in one row of ``story_bands`` (keyed by the article's rowid, so new rows are
+# appended), looked up through ``story_band_index``, an FTS5 index with the keys as tokens. FTS5 writes each
+# transaction's keys as one new small segment and merges segments in the background (an LSM tree). m010's table
+# keyed by (band, article) put every key of a batch on a random leaf page: once it outgrew one batch, 50 keys per
+# article cost up to 50 rewritten 4 KB pages in the WAL and again at the checkpoint (14 % of the WAL frames on
+# issue 10's 3,000-page benchmark crawl, growing with the catalogue; with mentions, m011 took the crawl from 257 to
+# 150 KB written per page).
+BANDS_SQL = (
+    "drop trigger if exists story_bands_ad",  # it names story_bands, which is replaced below
+    "create table story_bands_m011 (article integer primary key, bands text not null)",
+    """insert into story_bands_m011 (article, bands)
+      select article, group_concat(printf('%016x', band), ' ') from story_bands group by article""",
+    "drop table story_bands",
+    "alter table story_bands_m011 rename to story_bands",
+    # detail=none: the rowids of the articles holding a key, nothing else (no positions, no column sizes)
+    """create virtual table story_band_index using fts5(bands, content='story_bands', content_rowid='article',
+      detail=none, columnsize=0, tokenize='ascii')""",
+    "insert into story_band_index (story_band_index) values ('rebuild')",
+    """create trigger story_bands_ai after insert on story_bands begin
+      insert into story_band_index (rowid, bands) values (new.article, new.bands);
+    end""",
+    """create trigger story_bands_bd before delete on story_bands begin
+      insert into story_band_index (story_band_index, rowid, bands) values ('delete', old.article, old.bands);
+    end""",
+    """create trigger story_bands_ad after delete on articles begin
+      delete from story_bands where article = old.rowid;
+    end""",
+)
+
+
+def index_bands(db: sqlite_utils.Database) -> None:
+    """Move m010's ``story_bands`` rows (one per key) to one row per article and the FTS5 index (migration m011)."""
+    for statement in BANDS_SQL:
+        db.execute(statement)
+
+
+def band_token(key: int) -> str:
+    """A band key as its index token: 16 hex digits of the key as an unsigned 64-bit number (SQL's printf('%016x'))."""
+    return format(key & 0xFFFF_FFFF_FFFF_FFFF, "016x")
 
 
 def band_candidates(db: sqlite_utils.Database, article_id: str, keys: list[int], limit: int) -> list[dict[str, Any]]:
@@ -44,17 +89,19 @@ def band_candidates(db: sqlite_utils.Database, article_id: str, keys: list[int],
 
     Most shared bands first. One article per story: a wire story copied a thousand times would otherwise fill the
     list with copies of one story and have every body compared (issue 10's 20,000-page run). Only the chosen
-    articles' bodies are read; the band counts come from the story_bands index alone.
+    articles' bodies are read; the band counts come from the band index alone (one FTS5 lookup per key).
     """
-    if not keys:
+    tokens = sorted({band_token(k) for k in keys})
+    if not tokens:
         return []
-    marks = ", ".join("?" for _ in keys)
+    hits = " union all ".join("select rowid from story_band_index where story_band_index match ?" for _ in tokens)
     ranked = db.execute(
-        f"select a.rowid, a.story_id from (select b.article, count(*) as bands from story_bands b "
-        f"where b.band in ({marks}) and b.article != (select rowid from articles where id = ?) "
-        f"group by b.article order by bands desc, b.article limit ?) c "
+        f"with hits (article) as ({hits}) "
+        f"select a.rowid, a.story_id from (select article, count(*) as bands from hits "
+        f"where article != (select rowid from articles where id = ?) "
+        f"group by article order by bands desc, article limit ?) c "
         f"join articles a on a.rowid = c.article where a.story_id is not null order by c.bands desc, c.article",
-        [*keys, article_id, limit * 8]).fetchall()
+        [*(f'"{t}"' for t in tokens), article_id, limit * 8]).fetchall()
     best: dict[str, int] = {}
     for rowid, story in ranked:
         if story not in best:
@@ -75,10 +122,12 @@ def article_body(db: sqlite_utils.Database, article_id: str) -> dict[str, Any] |
 
 
 def replace_bands(db: sqlite_utils.Database, article_id: str, keys: Iterable[int]) -> None:
-    """Store the article's LSH band keys in place of its old ones (``story_bands.article`` is the article's rowid)."""
+    """Store the article's LSH band keys in place of its old ones (one ``story_bands`` row, by the article's rowid)."""
     (rowid,) = db.execute("select rowid from articles where id = ?", [article_id]).fetchone()
-    db.execute("delete from story_bands where article = ?", [rowid])
-    db.conn.executemany("insert or ignore into story_bands (band, article) values (?, ?)", [(k, rowid) for k in keys])
+    db.execute("delete from story_bands where article = ?", [rowid])  # its trigger takes the old keys out of the index
+    tokens = " ".join(dict.fromkeys(band_token(k) for k in keys))
+    if tokens:
+        db.execute("insert into story_bands (article, bands) values (?, ?)", [rowid, tokens])
 
 
 def story_has_others(db: sqlite_utils.Database, story_id: str, article_id: str) -> bool:
@@ -90,4 +139,6 @@ def story_has_others(db: sqlite_utils.Database, story_id: str, article_id: str) 
 def set_article_story(db: sqlite_utils.Database, article_id: str, story_id: str, matched: str | None,
                       score: float | None) -> None:
     """Put an article in a story, with the article it matched and their resemblance."""
-    db["articles"].update(article_id, {"story_id": story_id, "story_match": matched, "story_score": score})
+    # plain SQL, not Table.update: sqlite-utils reads the row and the table's schema first (issue 10's writer profile)
+    db.execute("update articles set story_id = ?, story_match = ?, story_score = ? where id = ?",
+               [story_id, matched, score, article_id])

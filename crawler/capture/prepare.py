@@ -15,7 +15,6 @@ from archive.corpus import stories
 from archive.corpus import textfiles as textexport
 from archive.corpus.search import index_text
 from archive.records import ExtractedArticle, ExtractionFailure, Relevance
-from crawler.extraction.article import extract_article
 from crawler.relevance.judge import Lexicon, judge, load_lexicon
 from crawler.scheduling.orphans import die_with_parent
 
@@ -55,6 +54,10 @@ def prepare(article: ExtractedArticle, lexicon: Lexicon,
 
 def extract_and_prepare(html: str, url: str) -> tuple[ExtractedArticle | ExtractionFailure, Prepared | None]:
     """The worker's job for one page: the extraction result and, for an article, what storing it needs."""
+    # imported here, not with the module: the writer process unpickles Prepared and must not pay for the extraction
+    # stack (htmldate, lxml, urllib3: 12 MB of its RSS, issue 10)
+    from crawler.extraction.article import extract_article
+
     result = extract_article(html, url)
     if isinstance(result, ExtractionFailure) or _LEXICON is None:
         return result, None

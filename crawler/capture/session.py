@@ -125,6 +125,8 @@ class ArchiveSession:
         self.new_files: list[str] = []  # text files the writer's current batch created (crawler.capture.apply)
         self.capture_ids = CaptureIds()
         self.learned: list[str] = []  # outlets whose session parameters the writer learned since the last batch
+        if getattr(self, "catalogue", None) is not None:  # new articles planned as stored (Catalogue._watch_plan)
+            self.catalogue.watch_backoff = history.parse_backoff(self.config.watch_backoff)
 
     def outlet_for(self, url: str, hint: str | None = None) -> Outlet | None:
         """The outlet a URL belongs to: ``hint`` (the request's outlet) if given, else the first owning outlet."""

@@ -20,7 +20,9 @@ ARCHIVE_COMMIT_EVERY = 500  # write operations per batch at most: one WARC fsync
 # catalogue's hot pages (indexes, search segments) into the WAL less often: 0.5 s wrote 147 KB/page where 0.2 s wrote
 # 166 KB (benchmarks/results/throughput.md, 600 pages)
 ARCHIVE_COMMIT_INTERVAL = 0.5
-ARCHIVE_WRITE_QUEUE = 256  # pages (captures, article results) queued for the writer at most; then fetching waits
+# pages (captures, article results) queued for the writer at most; then fetching waits. It bounds a batch too: 512
+# wrote 116.6 KB per page where 256 wrote 136-140 on 5,000 pages, but the tree's RSS rose 492 -> 528 MB (issue 10)
+ARCHIVE_WRITE_QUEUE = 256
 
 # One article, one row (archive/catalogue/aliases.py): redirects, canonical links, default documents, session parameters,
 # same body; False stores each canonical URL as its own row, as before (`newsarchive dedupe` merges them later)
