@@ -96,7 +96,7 @@ def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: 
         # group copies of one story (wire copy on several outlets, one article under several URLs)
         # the worker's shingles fit when the row's text was just set from this page
         fresh = prepared is not None and outcome != "unchanged"
-        session.catalogue.assign_story(row["id"], shingles=list(prepared.shingles) if fresh else None,
+        session.catalogue.assign_story(row["id"], shingles=prepared.shingles if fresh else None,
                                        keys=list(prepared.story_keys) if fresh else None)
     if relevance.relevant and (outcome in ("new", "updated") or not row.get("text_file")):
         seq = session.catalogue.assign_seq(row["id"])

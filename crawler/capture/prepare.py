@@ -8,6 +8,7 @@ worker, in the pool's initializer. No scrapy imports.
 from __future__ import annotations
 
 import logging
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,9 @@ class Prepared:
     """The article's judgement and derived forms, computed in the worker."""
 
     relevance: Relevance
-    shingles: tuple[int, ...]  # archive.corpus.stories.ordered_shingles of the body
+    # archive.corpus.stories.ordered_shingles of the body, as 8-byte values: a tuple of Python ints took five times
+    # the memory in the crawl process's queue of writes and the writer's (issue 10, tree RSS)
+    shingles: array[int]
     story_keys: tuple[int, ...]  # its LSH band keys (stories.lsh_keys)
     search_text: str  # archive.corpus.search.index_text
     rendered: str  # the seed-format text file (archive.corpus.textfiles.render)
@@ -47,7 +50,7 @@ def prepare(article: ExtractedArticle, lexicon: Lexicon,
     shingles = stories.ordered_shingles(article.text or "", params.shingle_words)
     return Prepared(
         relevance=judge(article.title, article.text, lexicon),
-        shingles=tuple(shingles), story_keys=tuple(stories.lsh_keys(shingles, params)),
+        shingles=array("q", shingles), story_keys=tuple(stories.lsh_keys(shingles, params)),
         search_text=index_text(article.title, article.text),
         rendered=textexport.render(article.title, article.paragraphs))
 

@@ -8,6 +8,7 @@ whoever can write to Redis must not be able to run code in the coordinator.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
@@ -40,7 +41,8 @@ def encode(op: Any, location: WarcLocation | None = None) -> dict[str, Any]:
                 "listed_date": op.listed_date, "request_url": op.request_url,
                 "result": {"failed": isinstance(result, ExtractionFailure), **asdict(result)},
                 # the judgement and derived forms the worker's extraction pool computed: not redone by the coordinator
-                "prepared": asdict(op.prepared) if isinstance(op.prepared, Prepared) else None}
+                "prepared": {**asdict(op.prepared), "shingles": list(op.prepared.shingles)}
+                if isinstance(op.prepared, Prepared) else None}
     kind = KIND.get(type(op))
     if kind is None:
         raise TypeError(f"no record for {op!r}")
@@ -83,7 +85,7 @@ def _prepared(data: dict[str, Any] | None) -> Prepared | None:
     rel = data["relevance"]
     relevance = Relevance(rel["relevant"], rel["score"], rel["libya_score"], rel["conflict_score"],
                           tuple(tuple(term) for term in rel["matched_terms"]))
-    return Prepared(relevance, tuple(data["shingles"]), tuple(data["story_keys"]), data["search_text"],
+    return Prepared(relevance, array("q", data["shingles"]), tuple(data["story_keys"]), data["search_text"],
                     data["rendered"])
 
 
