@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+from array import array
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -393,7 +394,7 @@ class Catalogue:
     # -- syndicated and duplicate stories (archive.corpus.stories) --------------------------------------------
 
     def assign_story(self, aid: str, params: stories.StoryParams = stories.DEFAULT_PARAMS, *,
-                     shingles: list[int] | None = None, keys: list[int] | None = None) -> str:
+                     shingles: list[int] | array[int] | None = None, keys: list[int] | None = None) -> str:
         """Group a new or changed article with its copies (other outlets, other URLs); return its story id."""
         with immediate(self.db):
             return stories.assign(self.db, aid, params, shingles=shingles, keys=keys).story_id

@@ -299,7 +299,7 @@ def _story_id(db: sqlite_utils.Database, article_id: str, text: str) -> str:
 
 
 def assign(db: sqlite_utils.Database, article_id: str, params: StoryParams = DEFAULT_PARAMS, *,
-           shingles: list[int] | None = None, keys: list[int] | None = None) -> Assignment:
+           shingles: list[int] | array[int] | None = None, keys: list[int] | None = None) -> Assignment:
     """Put one stored article in a story (join the best-matching article's story, or open one); update counts.
 
     Call it after every new or changed article. The caller commits (the Catalogue method wraps it).
@@ -310,7 +310,8 @@ def assign(db: sqlite_utils.Database, article_id: str, params: StoryParams = DEF
     if row is None:
         raise KeyError(f"no article {article_id!r} in the catalogue")
     text = row["text"] or ""
-    mine = list(shingles) if shingles is not None else ordered_shingles(text, params.shingle_words)
+    # the worker's array is used as it is (and kept by the cache), not copied into a list of Python ints
+    mine = shingles if shingles is not None else ordered_shingles(text, params.shingle_words)
     keys = list(keys) if keys is not None else lsh_keys(mine, params)
     story_rows.replace_bands(db, article_id, keys)
     _SHINGLE_CACHE.put(article_id, text, params.shingle_words, mine)  # for when it comes up as a candidate
