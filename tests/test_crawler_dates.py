@@ -313,3 +313,18 @@ def test_a_parsed_tree_gives_the_same_date_and_stays_unchanged(markup: str) -> N
     assert find_published(html, "https://example.ly/n/1", fetched, tree=tree) == find_published(
         html, "https://example.ly/n/1", fetched)
     assert lxml.html.tostring(tree) == before
+
+
+def test_text_after_the_headline_reads_past_the_first_chunk_of_text_nodes():
+    """_text_after fetches the following text nodes a chunk at a time: a date many small nodes down is still read."""
+    import lxml.html
+
+    from crawler.extraction.date_text import FOLLOWING_CHUNK, _text_after
+
+    filler = "".join(f"<span>{n}</span><script>var x{n};</script>" for n in range(FOLLOWING_CHUNK * 3))
+    doc = lxml.html.document_fromstring(f"<html><body><h1>Headline of the story here</h1><div>{filler}"
+                                        "<p>نشر في 29 مارس 2024</p></div></body></html>")
+    shown = _text_after(doc.find(".//h1"), 2000)
+    assert shown.startswith("0 1 2 3") and shown.endswith("نشر في 29 مارس 2024")
+    assert "var x" not in shown  # script text is skipped across chunk borders too
+    assert _text_after(doc.find(".//h1"), 10) == "0 1 2 3 4 "[:10]

@@ -458,3 +458,22 @@ def test_trafilatura_title_is_asked_only_when_the_page_has_none() -> None:
     bare = lxml.html.document_fromstring("<html><body><p>Text without any heading at all.</p></body></html>")
     assert find_title(bare, "http://misrata.example/news/4", fallback=fallback) == "From trafilatura"
     assert asked
+
+
+def test_collapsed_text_len_is_exact_below_the_limit_and_at_least_the_limit_above() -> None:
+    import lxml.html
+
+    from crawler.extraction.article import _collapsed_text_len
+
+    def page(body: str) -> lxml.html.HtmlElement:
+        return lxml.html.document_fromstring(f"<html><body>{body}</body></html>")
+
+    def exact(root: lxml.html.HtmlElement) -> int:
+        return len(" ".join(root.text_content().split()))
+
+    short = page("<p>Just a   moment</p>" + "<div> \n </div>" * 500)  # mostly whitespace, many text nodes
+    assert _collapsed_text_len(short, 1500) == exact(short) == len("Just a moment")
+    long = page("<p>word </p>" * 2000)
+    assert exact(long) >= _collapsed_text_len(long, 1500) >= 1500
+    edge = page("x" * 1499)
+    assert _collapsed_text_len(edge, 1500) == 1499

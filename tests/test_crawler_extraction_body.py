@@ -271,3 +271,38 @@ def test_real_pages_keep_their_story(page: str, why: str) -> None:
     paragraphs = extract_body(_parse(html), f"http://{set_name}.example/page/{page_id}.html")
     gold = tokens([(EXTRACTION_DEV / set_name / "gold" / f"{page_id}.txt").read_text(encoding="utf-8")])
     assert sum((gold & tokens(paragraphs)).values()) / sum(gold.values()) >= 0.95, why
+
+
+def test_link_tokens_read_each_link_as_text_content_does() -> None:
+    """One XSLT pass gives every link's words, a link's inline parts run together as text_content() has them."""
+    page = lxml.html.document_fromstring(
+        "<html><body><p>Prose <a href='/a'>Tri<b>poli</b> news</a> and <a href='/b'>Misrata</a>"
+        "<a href='/c'></a></p><div><a href='/d'>Tripoli</a></div></body></html>")
+    expected = tokens(a.text_content() for a in page.iter("a"))
+    assert body.link_tokens(page) == expected == Counter({"tripoli": 2, "news": 1, "misrata": 1})
+    assert body.link_tokens(lxml.html.document_fromstring("<html><body><p>no links</p></body></html>")) == Counter()
+
+
+@pytest.mark.parametrize(("html", "normalises"), [
+    ("<p>one</p><p>two<br>three</p>", False),  # a single <br> is no run
+    ("<p>one<br> <br>two</p>", True),
+    ("<table><tr><th>a</th><td>1</td></tr></table>", True),  # any table may be layout: normalise_layout decides
+])
+def test_may_normalise_is_false_only_where_normalise_layout_changes_nothing(html: str, normalises: bool) -> None:
+    from crawler.extraction.layout import may_normalise
+
+    page = lxml.html.document_fromstring(f"<html><body>{html}</body></html>")
+    before = lxml.html.tostring(page)
+    assert may_normalise(page) is normalises
+    copy = deepcopy(page)
+    normalise_layout(copy)
+    if not normalises:
+        assert lxml.html.tostring(copy) == before
+
+
+def test_unread_prose_is_the_same_with_the_reading_counted_by_the_caller() -> None:
+    shown = (*STORY, "Home News Sport", "Short label")
+    reading = STORY[:2]
+    links = tokens(["Home News Sport"])
+    assert unread_prose(reading, shown, links) == unread_prose(reading, shown, links, read=tokens(reading)) > 1
+    assert body.lost_prose(reading, STORY, links) == body.lost_prose(reading, STORY, links, read=tokens(reading)) > 0.5

@@ -65,3 +65,16 @@ def test_h1_of_headline_and_byline_gives_the_headline() -> None:
             '</head><body><h1 itemprop="headline"><span>米朝首脳直通電話　習氏に挑むトランプ戦術の成否</span><br>'
             "<span>編集委員　中沢克二</span></h1><p>本文。</p></body></html>")
     assert _title(page, "https://www.nikkei.example/article/1") == "米朝首脳直通電話 習氏に挑むトランプ戦術の成否"
+
+
+def test_meta_content_gives_the_first_meta_in_document_order_among_the_names() -> None:
+    from crawler.extraction.titles import meta_content
+
+    root = lxml.html.document_fromstring(
+        '<html><head><meta name="twitter:title" content="  ">'  # blank: skipped, a later one counts
+        '<meta property="og:title" content="First"><meta name="twitter:title" content="Second">'
+        '<meta property="og:title" content="Third"></head><body></body></html>')
+    assert meta_content(root, "twitter:title", "og:title") == "First"
+    assert meta_content(root, "twitter:title") == "Second"
+    assert meta_content(root, "OG:Title") == "First"
+    assert meta_content(root, "description") == ""

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 import lxml.html
+from lxml import etree
 
 from crawler.extraction.arabic_dates import Found, find_text_dates
 from crawler.extraction.date_markup import BOILERPLATE_TAGS, has_ancestor
@@ -15,6 +16,8 @@ logger = logging.getLogger(__name__)
 
 _DATE_ATTR = re.compile(r"date|time|publish|posted|byline|dateline|stamp|meta|info|details|author", re.IGNORECASE)
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "select", "option", "button"}
+_FOLLOWING_TEXT = etree.XPath("following::text()[position() > $start and position() <= $stop]")
+FOLLOWING_CHUNK = 32  # text nodes read at a time after the headline (then 4 times as many, and so on)
 
 
 # --- visible text --------------------------------------------------------------------------------------------
@@ -97,15 +100,22 @@ def _text_after(element: lxml.html.HtmlElement, limit: int) -> str:
     """About ``limit`` characters of visible text that follow ``element`` in reading order."""
     parts: list[str] = []
     size = 0
-    for node in element.xpath("following::text()"):
-        parent = node.getparent()
-        if parent is None or not isinstance(parent.tag, str):
-            continue
-        owner = parent if not node.is_tail else parent.getparent()
-        if owner is not None and isinstance(owner.tag, str) and owner.tag in _SKIP_TAGS:
-            continue
-        parts.append(str(node))
-        size += len(node)
-        if size >= limit:
-            break
-    return " ".join(" ".join(parts).split())[:limit]
+    start, count = 0, FOLLOWING_CHUNK
+    while True:
+        # The following text nodes a chunk at a time: all of them at once cost a Python string per text node of the
+        # rest of the page, to read the first few hundred characters (issue 10).
+        nodes = _FOLLOWING_TEXT(element, start=start, stop=start + count)
+        for node in nodes:
+            parent = node.getparent()
+            if parent is None or not isinstance(parent.tag, str):
+                continue
+            owner = parent if not node.is_tail else parent.getparent()
+            if owner is not None and isinstance(owner.tag, str) and owner.tag in _SKIP_TAGS:
+                continue
+            parts.append(str(node))
+            size += len(node)
+            if size >= limit:
+                return " ".join(" ".join(parts).split())[:limit]
+        if len(nodes) < count:
+            return " ".join(" ".join(parts).split())[:limit]
+        start, count = start + count, count * 4

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -65,11 +66,17 @@ def find_published(
     limits = _Limits(fetched_at)
     doc = tree if tree is not None else _parse(html)
     sources: list[tuple[str, Iterable[Found]]] = []
+    # The dates under the headline are a source and a check of the markup's dates: found once (issue 10).
+    under_headline = functools.cache(lambda: list(headline_text(doc)))
+
+    def headline_dates() -> Iterator[Found]:
+        yield from under_headline()  # found when the loop below first reaches it, not before
+
     if doc is not None:
         # A date printed right under the headline beats unlabelled <time> elements, which are as often
         # in comment threads and "most read" boxes as in the byline.
         sources += [("json-ld", json_ld(doc)), ("meta", meta(doc)), ("time", time_elements(doc, marked=True)),
-                    ("text", headline_text(doc)), ("time", time_elements(doc, marked=False))]
+                    ("text", headline_dates()), ("time", time_elements(doc, marked=False))]
     sources.append(("url", _from_url(url)))
     sources.append(("htmldate", _htmldate(html, url, limits)))
     if doc is not None:
@@ -93,7 +100,7 @@ def find_published(
             if signal in ("json-ld", "meta", "time") and doc is not None:
                 # The day printed under the headline is the day readers (and the outlet) give the story; a
                 # timestamp one day off is almost always a UTC conversion around midnight.
-                shown = next((d for d in headline_text(doc) if limits.accepts(d)), None)
+                shown = next((d for d in under_headline() if limits.accepts(d)), None)
                 if shown is not None and abs(shown.day - found.day) == timedelta(days=1):
                     return shown.iso(), "text"
             return found.iso(), signal

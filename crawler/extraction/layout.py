@@ -237,6 +237,11 @@ def _append_paragraph(holder: HtmlElement, parts: list[HtmlElement | str]) -> in
     return 1
 
 
+def may_normalise(root: HtmlElement) -> bool:
+    """False when normalise_layout would leave ``root`` exactly as it is: no table and no <br><br> run."""
+    return next(root.iter("table"), None) is not None or any(_is_br_run(br) for br in root.iter("br"))
+
+
 def normalise_layout(root: HtmlElement) -> tuple[int, int]:
     """Make a legacy page look like a modern one to the extractor: layout tables unwrapped, <br><br> paragraphs.
 
