@@ -100,6 +100,26 @@ def test_replaced_bands_leave_the_index(tmp_path: Path) -> None:
         cat.db.execute("insert into story_band_index (story_band_index) values ('integrity-check')")
 
 
+def test_the_band_index_stays_in_few_segments_as_batches_add_to_it(tmp_path: Path) -> None:
+    # m012: a candidate look-up reads every segment once per band key; each transaction adds one
+    import random
+
+    rnd = random.Random(1)
+    with Catalogue(tmp_path / "catalogue.db") as cat:
+        assert cat.db.execute("select v from story_band_index_config where k = 'crisismerge'").fetchone() == (2,)
+        segments = []
+        for n in range(1, 101):  # a hundred writer batches of one article's 50 keys
+            with cat.db.conn:
+                cat.db.execute("insert into story_bands (article, bands) values (?, ?)",
+                               [n, " ".join(f"{rnd.getrandbits(64):016x}" for _ in range(50))])
+            segments.append(cat.db.execute("select count(distinct segid) from story_band_index_idx").fetchone()[0])
+        assert max(segments) <= 7  # at most one per level: log2(100) + 1 (FTS5's default let it reach 18 here)
+        (bands,) = cat.db.execute("select bands from story_bands where article = 50").fetchone()
+        found = cat.db.execute("select rowid from story_band_index where story_band_index match ?",
+                               [f'"{bands.split()[0]}"']).fetchall()
+        assert found == [(50,)]  # merged, still found
+
+
 def test_the_wal_is_checkpointed_and_cut_back_to_its_bound(tmp_path: Path, monkeypatch) -> None:
     """Checkpoints every WAL_CHECKPOINT_BYTES of pages, and the file is cut to JOURNAL_SIZE_LIMIT after each."""
     monkeypatch.setattr(db_module, "WAL_CHECKPOINT_BYTES", 64 << 10)

@@ -183,6 +183,35 @@ def test_a_new_article_is_compared_with_one_article_per_candidate_story(cat):
     assert save(cat, "c", "https://c.example/7", title, body) in {c["story_id"] for c in found}
 
 
+def test_a_new_member_is_counted_in_as_a_full_refresh_of_its_story_would(cat, monkeypatch):
+    from archive.catalogue import story_rows
+
+    refreshes: list[str] = []
+    refresh = story_rows.refresh_story
+    monkeypatch.setattr(story_rows, "refresh_story", lambda db, sid: (refreshes.append(sid), refresh(db, sid)))
+    title, paras = demo(BASE)
+    # copies from three outlets, out of order in time, relevant or not, some with no date, two in one second
+    arrivals = [("b", "2019-07-17T12:00:00", "2019-07-17", True), ("a", "2019-07-17T11:00:00", None, False),
+                ("b", "2019-07-17T09:00:00", "2019-07-16", True), ("c", "2019-07-17T09:00:00", "2019-07-15", False),
+                ("a", "2019-07-18T08:00:00", None, True), ("c", "2019-07-16T23:00:00", "2019-07-18", True)]
+    story = None
+    for n, (outlet, at, published, relevant) in enumerate(arrivals):
+        art = ExtractedArticle(url=f"https://{outlet}.example/{n}", title=f"{title} {n}",
+                               paragraphs=(*paras, f"المصدر {n}"), published=published)
+        rel = Relevance(relevant, 2.0 if relevant else 0.1, 1.0, 1.0, ())
+        _, row = cat.save_article(outlet=outlet, canonical_url=art.url, article=art, relevance=rel, capture_id=None,
+                                  fetched_at=at)
+        assert cat.assign_story(row["id"]) == (story or cat.db["articles"].get(row["id"])["story_id"])
+        story = cat.db["articles"].get(row["id"])["story_id"]
+        counted = cat.db["stories"].get(story)
+        refresh(cat.db, story)
+        assert counted == cat.db["stories"].get(story), n
+        if n % 2:
+            cat.assign_seq(row["id"])  # numbered after grouping, as crawler.capture.ingest does (irrelevant: never)
+    assert counted["articles"] == 6 and counted["outlets"] == 3 and counted["relevant_articles"] == 4
+    assert 1 < len(refreshes) < len(arrivals) - 1  # opened, and where the first had no number yet: counted in full
+
+
 # -- shingle hashes and the writer's cache (issue 10) -----------------------------------------------------
 
 

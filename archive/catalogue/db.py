@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.catalogue import aliases, crawls, fts, reading, reconcile, versions
+from archive.catalogue import aliases, crawls, fts, reading, reconcile, statements, versions
 from archive.catalogue.aliases import now_iso
 from archive.catalogue.schema import migrations
 from archive.catalogue.transactions import immediate, migration_lock
@@ -137,8 +137,7 @@ class Catalogue:
             "last_modified": ex.header("Last-Modified"),
         }
         with immediate(self.db):
-            table = self.db["captures"].insert(row)
-        return int(table.last_pk)
+            return statements.insert(self.db, "captures", row)
 
     def latest_capture(self, url: str, status: int | None = 200) -> dict[str, Any] | None:
         """The most recent full (non-revisit) capture of ``url``, optionally with a given status."""
@@ -191,18 +190,19 @@ class Catalogue:
         try:
             with immediate(self.db):
                 if existing is None:
-                    self.db["articles"].insert({"id": aid, "first_seen": fetched_at, "versions": 1, **fields,
-                                                **self._watch_plan(fetched_at, article.published)})
+                    plan = self._watch_plan(fetched_at, article.published)
+                    statements.insert(self.db, "articles", {"id": aid, "first_seen": fetched_at, "versions": 1,
+                                                            **fields, **plan})
                     self._add_version(aid, 1, article, digest, capture_id, fetched_at, None)
                     outcome = "new" if relevance.relevant else "irrelevant"
                 elif history.is_new_version(existing,
                                             history.Snapshot(article.title, article.text, article.published)):
                     version = (existing["versions"] or 0) + 1
-                    self.db["articles"].update(aid, {**fields, "versions": version})
+                    statements.update(self.db, "articles", "id", aid, {**fields, "versions": version})
                     self._add_version(aid, version, article, digest, capture_id, fetched_at, existing["text"])
                     outcome = "updated"
                 else:
-                    self.db["articles"].update(aid, {"last_seen": fetched_at, "status": "live"})
+                    statements.update(self.db, "articles", "id", aid, {"last_seen": fetched_at, "status": "live"})
                     outcome = "unchanged"
         finally:
             self._index_texts.pop(key, None)  # not taken when the indexed words did not change
@@ -231,22 +231,22 @@ class Catalogue:
 
     def assign_seq(self, aid: str) -> int:
         """The article's corpus sequence number, assigned once and never reused."""
-        row = self.get_article(aid)
-        if row and row["seq"] is not None:
-            return int(row["seq"])
+        row = self.db.execute("select seq from articles where id = ?", [aid]).fetchone()
+        if row and row[0] is not None:
+            return int(row[0])
         with immediate(self.db):
             # a counter, not max(seq) + 1: a number stays given even if its article row is deleted
             self.db.execute("insert or ignore into counters (name, value) "
                             "select 'corpus_seq', coalesce(max(seq), -1) from articles")
             (seq,) = self.db.execute("update counters set value = value + 1 where name = 'corpus_seq' "
                                      "returning value").fetchone()
-            self.db["articles"].update(aid, {"seq": int(seq)})
+            statements.update(self.db, "articles", "id", aid, {"seq": int(seq)})
         return int(seq)
 
     def set_text_file(self, aid: str, relpath: str) -> None:
         """Remember which corpus file holds the article."""
         with immediate(self.db):
-            self.db["articles"].update(aid, {"text_file": relpath})
+            statements.update(self.db, "articles", "id", aid, {"text_file": relpath})
 
     # -- frontier, revisits -------------------------------------------------------------------------
 
@@ -292,7 +292,7 @@ class Catalogue:
     def touch_article(self, aid: str, seen_at: str) -> None:
         """Note that an unchanged article was seen again."""
         with immediate(self.db):
-            self.db["articles"].update(aid, {"last_seen": seen_at, "status": "live"})
+            statements.update(self.db, "articles", "id", aid, {"last_seen": seen_at, "status": "live"})
 
     # -- schedules, crawl outcomes and article history (archive.corpus.history) ------------------------------
 

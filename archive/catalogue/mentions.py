@@ -21,6 +21,7 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.catalogue import statements
 from archive.catalogue.transactions import immediate
 
 logger = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ def record(db: sqlite_utils.Database, article: Mapping[str, Any]) -> int:
 
     Does nothing (returns 0) on a catalogue whose schema has no ``mentions`` table yet.
     """
-    if TABLE not in db.table_names():
+    if db.execute("select 1 from sqlite_master where type = 'table' and name = ?", [TABLE]).fetchone() is None:
         return 0
     found = db.execute("select rowid from articles where id = ?", [article["id"]]).fetchone()
     if found is None:  # rows are keyed by the article's rowid: no article, no mentions
@@ -133,8 +134,7 @@ def record(db: sqlite_utils.Database, article: Mapping[str, Any]) -> int:
     rows = [{**r, "article": rowid} for r in mention_rows(article)]
     with immediate(db):
         db.execute(f"delete from {TABLE} where article = ?", [rowid])
-        if rows:
-            db[TABLE].insert_all(rows)
+        statements.insert_many(db, TABLE, rows)  # not Table.insert_all: see archive/catalogue/statements.py
     return len(rows)
 
 

@@ -43,7 +43,7 @@ def immediate(db: Any) -> Iterator[None]:
     """
     conn: sqlite3.Connection = db.conn
     if id(conn) in _BATCHES:
-        with db.atomic():
+        with savepoint(db):
             yield
         return
     if conn.in_transaction:
@@ -59,6 +59,29 @@ def immediate(db: Any) -> Iterator[None]:
         raise
     else:
         conn.commit()
+
+
+@contextmanager
+def savepoint(db: Any) -> Iterator[None]:
+    """A savepoint inside the open transaction: its writes roll back alone on an error, and stay otherwise.
+
+    sqlite-utils' ``Database.atomic`` does the same under a fresh random name each time (``secrets.token_hex``: a
+    system call, and statement text sqlite3's cache never sees twice); a writer batch opens a dozen per article
+    (issue 10). One name serves every level: RELEASE and ROLLBACK TO act on the most recent savepoint of that name
+    (https://www.sqlite.org/lang_savepoint.html), which is this block's own.
+    """
+    conn: sqlite3.Connection = db.conn
+    conn.execute("SAVEPOINT batch_part")
+    try:
+        yield
+    except BaseException:
+        # an error such as a RAISE(ROLLBACK) trigger can end the whole transaction, savepoints included
+        if conn.in_transaction:
+            conn.execute("ROLLBACK TO SAVEPOINT batch_part")
+            conn.execute("RELEASE SAVEPOINT batch_part")
+        raise
+    else:
+        conn.execute("RELEASE SAVEPOINT batch_part")
 
 
 @contextmanager

@@ -13,6 +13,8 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.catalogue import statements
+
 logger = logging.getLogger(__name__)
 
 #: An article's versions, oldest first, each with its full text.
@@ -28,7 +30,7 @@ def add(db: sqlite_utils.Database, row: dict[str, Any], previous_text: str | Non
     if previous_text is not None:
         db.execute("update article_versions set text = ? where article_id = ? and text is null",
                    [previous_text, row["article_id"]])
-    db["article_versions"].insert({**row, "text": None})
+    statements.insert(db, "article_versions", {**row, "text": None})
 
 
 def write_out(db: sqlite_utils.Database, article_ids: Iterable[str]) -> None:

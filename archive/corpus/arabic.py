@@ -18,7 +18,7 @@ from functools import lru_cache
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["DIGITS", "MIN_STEM", "normalise", "stem_set", "stems", "tokens"]
+__all__ = ["DIGITS", "MIN_STEM", "normalise", "stem_forms", "stem_set", "stems", "tokens"]
 
 #: No candidate returned by ``stems`` is shorter than this many letters.
 MIN_STEM = 2
@@ -129,8 +129,8 @@ def _strip_suffixes(word: str) -> list[str]:
 
 
 @lru_cache(maxsize=131072)
-def _stems(token: str) -> tuple[str, ...]:
-    """Cached worker of ``stems``: ordered, duplicate-free candidates."""
+def stem_forms(token: str) -> tuple[str, ...]:
+    """``stems`` as a cached tuple (no copy per call: the search index text takes it for every word of a body)."""
     seen: dict[str, None] = {token: None}
     if len(token) < MIN_STEM or not _is_arabic_letter(token[0]):
         return tuple(seen)
@@ -157,10 +157,10 @@ def stems(token: str) -> list[str]:
     purpose (``ليبيا`` also yields ``يبيا``): a matcher looks them up in a set of known terms, so a
     candidate that is no word simply never matches.
     """
-    return list(_stems(token))
+    return list(stem_forms(token))
 
 
 @lru_cache(maxsize=131072)
 def stem_set(token: str) -> frozenset[str]:
     """The candidates of ``stems`` as a cached frozen set, for fast membership tests."""
-    return frozenset(_stems(token))
+    return frozenset(stem_forms(token))

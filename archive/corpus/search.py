@@ -19,17 +19,18 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
+from itertools import chain
 
-from archive.corpus.arabic import normalise, stem_set, stems, tokens
+from archive.corpus.arabic import normalise, stem_forms, stem_set, stems, tokens
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["STOPWORDS", "QueryTerms", "fts_query", "highlight_html", "index_text", "query_forms", "query_terms",
-           "snippet_html", "title_similarity"]
+__all__ = ["STOPWORDS", "QueryTerms", "fts_query", "highlight_html", "index_text", "index_words", "query_forms",
+           "query_terms", "snippet_html", "title_similarity"]
 
 #: A query candidate left by stripping a proclitic must have at least this many letters.
 MIN_QUERY_STEM = 3
@@ -46,10 +47,12 @@ _OPERATORS = frozenset({"OR", "AND", "NOT"})
 
 def index_text(title: str, text: str) -> str:
     """The normalised words of an article, each followed by its clitic-stripped forms, for the FTS index."""
-    out: list[str] = []
-    for token in tokens(f"{title}\n{text}"):
-        out.extend(stems(token))
-    return " ".join(out)
+    return index_words(tokens(f"{title}\n{text}"))
+
+
+def index_words(words: Iterable[str]) -> str:
+    """``index_text`` of an article already split into ``tokens`` (title's, then body's: a worker tokenises once)."""
+    return " ".join(chain.from_iterable(map(stem_forms, words)))
 
 
 def _proclitic_forms(token: str) -> list[str]:

@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "DEFAULT_PARAMS", "Assignment", "Similarity", "StoryParams", "assign", "band_keys", "lsh_keys", "minhash",
-    "ordered_shingles", "same_story", "similarity",
+    "ordered_shingles", "same_story", "similarity", "word_shingles",
 ]
 
 _MAX_HASH = (1 << 61) - 1
@@ -117,7 +117,11 @@ def ordered_shingles(text: str, size: int = DEFAULT_PARAMS.shingle_words) -> lis
     bits. Stable across processes and machines (Python's ``hash`` is not): the LSH band keys stored in the catalogue
     are made from these values, so changing them means re-indexing every catalogue.
     """
-    words = tokens(text)
+    return word_shingles(tokens(text), size)
+
+
+def word_shingles(words: list[str], size: int = DEFAULT_PARAMS.shingle_words) -> list[int]:
+    """``ordered_shingles`` of a body already split into ``archive.corpus.arabic.tokens`` (a worker tokenises once)."""
     if not words:
         return []
     n = len(words) - size + 1
@@ -333,7 +337,10 @@ def assign(db: sqlite_utils.Database, article_id: str, params: StoryParams = DEF
     if story == old and action == "joined":
         action = "kept"
     story_rows.set_article_story(db, article_id, story, matched, round(sim.jaccard, 4) if sim else None)
-    story_rows.refresh_story(db, story)
+    if old is None and action == "joined":
+        story_rows.join_story(db, story, article_id)  # a new member: counted in, the others not read again
+    else:
+        story_rows.refresh_story(db, story)
     if old is not None and old != story:
         story_rows.refresh_story(db, old)
     logger.debug("article %s %s story %s (matched %s)", article_id, action, story, matched)

@@ -9,7 +9,7 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from archive.catalogue.transactions import batch
+from archive.catalogue.transactions import batch, savepoint
 from archive.faults import as_fault
 from archive.records import WarcLocation
 from archive.warc.writer import warc_date
@@ -77,7 +77,7 @@ def store_rows(session: ArchiveSession, ops: list[Any], locations: dict[str, War
             for op in ops:
                 first = len(files)
                 try:
-                    with db.atomic():  # a savepoint inside the batch's transaction
+                    with savepoint(db):  # inside the batch's transaction
                         apply_one(session, op, locations)
                 except Exception as exc:
                     if as_fault(exc) is not None:

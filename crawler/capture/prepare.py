@@ -14,7 +14,8 @@ from pathlib import Path
 
 from archive.corpus import stories
 from archive.corpus import textfiles as textexport
-from archive.corpus.search import index_text
+from archive.corpus.arabic import tokens
+from archive.corpus.search import index_words
 from archive.records import ExtractedArticle, ExtractionFailure, Relevance
 from crawler.relevance.judge import Lexicon, judge, load_lexicon
 from crawler.scheduling.orphans import die_with_parent
@@ -47,11 +48,16 @@ def init_worker(parent_pid: int, lexicon: Path) -> None:
 def prepare(article: ExtractedArticle, lexicon: Lexicon,
             params: stories.StoryParams = stories.DEFAULT_PARAMS) -> Prepared:
     """Judge an extracted article and compute what storing it needs."""
-    shingles = stories.ordered_shingles(article.text or "", params.shingle_words)
+    # the body is normalised and split into words once, for relevance, shingles and the search index alike: each
+    # did it on its own before, 0.9 ms of the worker's 3.5 ms per article here (issue 10); tokens(title + "\n" +
+    # text), what index_text reads, is tokens(title) + tokens(text) (tests/test_capture_prepare.py)
+    text = article.text
+    title_words, body_words = tokens(article.title), tokens(text)
+    shingles = stories.word_shingles(body_words, params.shingle_words)
     return Prepared(
-        relevance=judge(article.title, article.text, lexicon),
+        relevance=judge(article.title, text, lexicon, title_words=title_words, body_words=body_words),
         shingles=array("q", shingles), story_keys=tuple(stories.lsh_keys(shingles, params)),
-        search_text=index_text(article.title, article.text),
+        search_text=index_words(title_words + body_words),
         rendered=textexport.render(article.title, article.paragraphs))
 
 

@@ -294,13 +294,16 @@ def load_lexicon(path: Path) -> Lexicon:
     return lexicon
 
 
-def judge(title: str, text: str, lexicon: Lexicon) -> Relevance:
+def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | None = None,
+          body_words: list[str] | None = None) -> Relevance:
     """Judge whether an article is about Libya AND about its armed/political conflict.
 
     Args:
         title: the article title.
         text: the body, one paragraph per line.
         lexicon: from ``load_lexicon``.
+        title_words, body_words: ``tokens(title)`` and ``tokens(text)`` when the caller has them already (an
+            extraction worker tokenises a body once for relevance, stories and search: crawler.capture.prepare).
 
     Returns:
         A Relevance; ``score >= 1`` exactly when ``relevant``; ``matched_terms`` lists
@@ -311,10 +314,10 @@ def judge(title: str, text: str, lexicon: Lexicon) -> Relevance:
         first entry is ``("passage, sentences a-b: terms...", "passage", passage score, 1)``.
     """
     rule = lexicon.scoring
-    body_words = tokens(text)
+    body_words = tokens(text) if body_words is None else body_words
     title_hits: dict[int, int] = {}
     body_hits: dict[int, int] = {}
-    match(tokens(title), lexicon.index, title_hits)
+    match(tokens(title) if title_words is None else title_words, lexicon.index, title_hits)
     match(body_words, lexicon.index, body_hits)
     matched = set(title_hits) | set(body_hits)
     terms = lexicon.terms

@@ -112,9 +112,24 @@ def unsuffixed(token: str) -> frozenset[str]:
 Entry = tuple[tuple[str, ...], tuple[frozenset[str], ...], int, tuple[bool, ...]]
 
 
+class PhraseIndex(dict[str, tuple[Entry, ...]]):
+    """``build_index``'s result: the entries by first-word alternate, and per key what lets ``match`` skip most.
+
+    ``singles``: the key's one-word forms; ``follows``: every alternate of the second word of its longer forms. When
+    the next text word can reduce to none of those, only the one-word forms can match there: a common first word
+    ("حكومه", "قوات") begins dozens of longer forms, each of which was tested against the next word (issue 10).
+    """
+
+    def __init__(self, entries: dict[str, tuple[Entry, ...]]) -> None:
+        super().__init__(entries)
+        self.singles = {key: tuple(e for e in found if len(e[0]) == 1) for key, found in entries.items()}
+        self.follows = {key: frozenset().union(*(e[1][1] for e in found if len(e[0]) > 1))
+                        for key, found in entries.items() if any(len(e[0]) > 1 for e in found)}
+
+
 def build_index(
     forms: list[tuple[tuple[str, ...], int, bool, bool]], suffix_min_letters: int, inflect_min_letters: int
-) -> dict[str, tuple[Entry, ...]]:
+) -> PhraseIndex:
     """Index (form, term index, exact, vocabulary) rows by every alternate of their first word, longest first."""
     index: dict[str, list[Entry]] = {}
     for form, term_idx, exact, vocabulary in forms:
@@ -126,7 +141,7 @@ def build_index(
         entry = (form, alts, term_idx, loose)
         for key in alts[0]:
             index.setdefault(key, []).append(entry)
-    return {k: tuple(sorted(v, key=lambda e: -len(e[0]))) for k, v in index.items()}
+    return PhraseIndex({k: tuple(sorted(v, key=lambda e: -len(e[0]))) for k, v in index.items()})
 
 
 def _candidates(word: str, loose: bool) -> frozenset[str]:
@@ -141,10 +156,25 @@ def match(words: list[str], index: dict[str, tuple[Entry, ...]], counts: dict[in
     inflected alternate) matches more words, then the one listed first in the lexicon.
     """
     i, n = 0, len(words)
+    keys = index.keys()
+    follows, singles = (index.follows, index.singles) if isinstance(index, PhraseIndex) else (None, {})
+    # each position's candidates, strict and loose, made once: a common first word ("حكومه", "قوات") starts dozens of
+    # forms, each of which tests the same following words (issue 10: 1,900 calls of _candidates per article)
+    seen: tuple[list[frozenset[str] | None], list[frozenset[str] | None]] = ([None] * n, [None] * n)
     while i < n:
+        # the word's candidates that start a lexicon form, intersected in C: most words have none, the rest one or
+        # two of their dozen, instead of a dictionary lookup in Python per candidate (issue 10)
+        starts = keys & stem_set(words[i])
+        if not starts:
+            i += 1
+            continue
         best: tuple[int, int, int] | None = None  # (length, words matched by their own spelling, -term index)
-        for cand in stem_set(words[i]):
-            for form, alts, term_idx, loose in index.get(cand, ()):
+        after = stem_set(words[i + 1]) if i + 1 < n else frozenset()  # holds the next word's candidates of both kinds
+        for cand in starts:
+            entries = index[cand]
+            if follows is not None and follows.get(cand, frozenset()).isdisjoint(after):
+                entries = singles[cand]  # no longer form can go on with the next word
+            for form, alts, term_idx, loose in entries:
                 size = len(form)
                 if best is not None and size < best[0]:
                     break  # entries are sorted longest first
@@ -152,7 +182,10 @@ def match(words: list[str], index: dict[str, tuple[Entry, ...]], counts: dict[in
                     continue
                 own = 0
                 for k in range(size):
-                    found = _candidates(words[i + k], loose[k])
+                    memo = seen[loose[k]]
+                    found = memo[i + k]
+                    if found is None:
+                        found = memo[i + k] = _candidates(words[i + k], loose[k])
                     if alts[k].isdisjoint(found):
                         break
                     own += form[k] in found
