@@ -114,8 +114,13 @@ def _curve_summary(arm: A.Arm) -> list[str]:
     later = curve[len(curve) // 4:]  # after warm-up: the first quarter of the run
     tree = [float(r["rss_tree_mb"]) for r in later]
     own = [float(r["rss_crawl_mb"]) for r in later]
-    return [(f"RSS curve ({len(curve)} samples, after the first quarter): crawl process {min(own):.0f}-{max(own):.0f} "
-             f"MB (last {own[-1]:.0f}), tree {min(tree):.0f}-{max(tree):.0f} MB (last {tree[-1]:.0f}).")]
+    parts = [f"crawl process {min(own):.0f}-{max(own):.0f} MB (last {own[-1]:.0f})"]
+    for key, label in (("rss_writer_mb", "writer process"), ("rss_workers_mb", "extraction workers together")):
+        values = [float(r[key]) for r in later if r.get(key) not in (None, "") and float(r[key])]  # 0: exited
+        if values:
+            parts.append(f"{label} {min(values):.0f}-{max(values):.0f} MB (last {values[-1]:.0f})")
+    return [f"RSS curve ({len(curve)} samples, after the first quarter): {', '.join(parts)}, tree "
+            f"{min(tree):.0f}-{max(tree):.0f} MB (last {tree[-1]:.0f})."]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""The item a spider hands to the pipeline: one fetched article page."""
+"""The item a spider hands to the pipeline: one fetched article page, as it came (decoded by the worker)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 
 @dataclass
 class PageItem:
-    """An article page to extract; the HTML stays out of repr so Scrapy's logs never print it."""
+    """An article page to extract; the body stays out of repr so Scrapy's logs never print it."""
 
     outlet: str
     url: str
-    html: str = field(repr=False)
+    body: bytes = field(repr=False)  # the response body; the extraction worker decodes it (crawler.capture.page)
+    content_type: str | None = None  # the response's Content-Type header, for its charset
     capture_id: int | None = None
     listed_date: str | None = None
     request_url: str | None = None  # the URL as discovered (the frontier key), before redirects

@@ -1,4 +1,5 @@
-"""The downloader middleware that writes every HTTP exchange to WARC, as it came over the wire."""
+"""The downloader middlewares: every HTTP exchange written to WARC as it came over the wire; meta refresh read from
+a page's head."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
-from scrapy.http import Response
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
+from scrapy.http import HtmlResponse, Response
 
 from archive.records import Exchange
 from crawler.extensions import archive_session
+from crawler.fetch.head import HEAD_BYTES, page_head
 
 logger = logging.getLogger(__name__)
 
@@ -103,3 +106,16 @@ class WarcCaptureMiddleware:
         if revisit_of is not None:
             stats.inc_value("newsarchive/captures/revisit")
         return response
+
+
+class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's ``MetaRefreshMiddleware`` over the head of an HTML page (crawler.fetch.head), so the page is not
+    decoded whole and kept decoded on the response; the response passes on as it came."""
+
+    def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
+        """Scrapy's answer (the response, or the redirect request) from the page's head."""
+        if not isinstance(response, HtmlResponse) or len(response.body) <= HEAD_BYTES:
+            return super().process_response(request, response)
+        head = response.replace(body=page_head(response.body))
+        result = super().process_response(request, head)
+        return response if result is head else result

@@ -9,8 +9,9 @@ import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
+from crawler.capture.memory import fix_mmap_threshold
 from crawler.capture.operations import ArticleOp
-from crawler.capture.prepare import extract_and_prepare, init_worker
+from crawler.capture.page import extract_page, init_page_worker
 from crawler.extensions import archive_session
 from crawler.items import PageItem
 from crawler.relevance.judge import load_lexicon
@@ -40,9 +41,10 @@ class ArticlePipeline:
 
     def open_spider(self, spider: Any = None) -> None:
         """Start the extraction processes ("spawn": forking a process that runs a reactor is unsafe)."""
+        fix_mmap_threshold()  # this process's page-sized blocks go back to the OS when freed (issue 10)
         self.pool = ProcessPoolExecutor(max_workers=self.session.config.extract_workers,
                                         mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=init_worker,
+                                        initializer=init_page_worker,
                                         initargs=(os.getpid(), self.session.config.lexicon))
 
     def close_spider(self, spider: Any = None) -> None:
@@ -58,7 +60,8 @@ class ArticlePipeline:
         if self.session.fault is not None:
             return item  # stopping: its capture is archived and its URL still pending for the next crawl
         async with self.slots:
-            result, prepared = await asyncio.wrap_future(self.pool.submit(extract_and_prepare, item.html, item.url))
+            job = self.pool.submit(extract_page, item.body, item.content_type, item.url)  # decoded in the worker
+            result, prepared = await asyncio.wrap_future(job)
         room = self.session.writer.room()
         if room is not None:  # the writer is behind: wait, so pages cannot pile up in memory
             await asyncio.wrap_future(room)

@@ -35,6 +35,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.netguard.RobotsGuardMiddleware": 100,
     # Sees a 3xx before RedirectMiddleware (600) and a 429/503 before RetryMiddleware (550).
     "crawler.netguard.ResponseGuardMiddleware": 700,
+    # Scrapy's meta-refresh redirects read from the page's head, not a decoded copy of the whole page (issue 10).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.HeadMetaRefreshMiddleware": 580,
     # Runs nearest the network: sees the request as sent and the response before redirect handling
     # and decompression (HttpCompressionMiddleware, 590), so the WARC holds what came over the wire.
     "crawler.middlewares.WarcCaptureMiddleware": 950,
@@ -51,6 +54,10 @@ EXTENSIONS = {
     # Owns the crawl's session (catalogue, WARC writer, counts). Extensions are built before the engine, so the
     # middlewares and the pipeline find it in from_crawler; an extension that needs it takes an order above 100.
     "crawler.extensions.ArchiveSessionOwner": 100,
+    # Scrapy 2.19's remote control: an HTTP server that runs code sent to it, as the telnet console (off above)
+    # did; None rather than REMOTE_CONTROL_ENABLED = False, so its aiohttp (10 MB of the crawl process) is not
+    # even imported (issue 10, tree RSS).
+    "scrapy.extensions.remote_control.RemoteControl": None,
 }
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import urllib.request
 from pathlib import Path
@@ -9,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from archive.records import ExtractedArticle
-from benchmarks.throughput.measure import run_measured
+from benchmarks.throughput.measure import by_role, role, run_measured
 from benchmarks.throughput.mirror import OUTLETS, generate
 from benchmarks.throughput.serve import free_port, serve
 from crawler.config.outlets import load_outlets
@@ -93,3 +95,23 @@ def test_meter_counts_the_whole_process_tree(tmp_path: Path) -> None:
     assert run.written >= 3_000_000
     assert run.cpu_tree > run.cpu_own > 0.05
     assert run.peak_rss_tree >= run.peak_rss_own > 0
+
+
+def test_meter_tells_the_crawls_processes_apart() -> None:
+    # what the crawl's tree holds: its writer (python -m crawler.capture.child) and pool workers (multiprocessing)
+    cmds = {"writer": "print('ready', flush=True)  # crawler.capture.child\nimport time; time.sleep(30)",
+            "workers": "print('ready', flush=True)  # multiprocessing.spawn\nimport time; time.sleep(30)"}
+    procs = {kind: subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+             for kind, code in cmds.items()}
+    try:
+        assert all(p.stdout.readline() == "ready\n" for p in procs.values())  # each is running Python now
+        me = os.getpid()
+        roles = by_role([me, *(p.pid for p in procs.values())], me)
+        assert set(roles) == {"crawl", "writer", "workers"}
+        assert all(value > 1 << 20 for value in roles.values())
+        assert role(procs["writer"].pid, me) == "writer" and role(me, me) == "crawl"
+    finally:
+        for p in procs.values():
+            p.kill()
+            p.wait()
+            p.stdout.close()

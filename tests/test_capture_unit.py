@@ -326,7 +326,8 @@ def test_the_pipeline_stores_an_article_and_its_text(crawler, session, capture):
     pipeline.pool = ThreadPoolExecutor(max_workers=1)
     capture_id = fetched(capture, ARTICLE, body=PAGE.encode()).meta["capture_id"]
     session.discover(ARTICLE, "portal", "article")
-    item = PageItem(outlet="portal", url=ARTICLE, html=PAGE, capture_id=capture_id, request_url=ARTICLE)
+    item = PageItem(outlet="portal", url=ARTICLE, body=PAGE.encode(), content_type="text/html; charset=utf-8",
+                    capture_id=capture_id, request_url=ARTICLE)
     try:
         assert asyncio.run(pipeline.process_item(item)) is item
     finally:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 from demo_oracle import serve_demo_sites
@@ -95,7 +97,33 @@ def test_a_backfill_crawl_says_what_it_set_and_still_obeys_robots_txt(tmp_path):
         forbidden = list(sites.forbidden_paths)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "back-fill: AUTOTHROTTLE_ENABLED=False" in proc.stderr
+    # the waiting requests waited on disk (Scrapy's pickle queues, issue 10), and their folder is gone
+    assert int(re.search(r"'scheduler/enqueued/disk': (\d+)", proc.stderr).group(1)) > 10
+    assert "'scheduler/enqueued/memory'" not in proc.stderr
+    assert list((tmp_path / "data" / "queue").iterdir()) == []
     assert forbidden and not any(url.endswith(path) for url in forbidden for path in paths)
     with sqlite3.connect(tmp_path / "data" / "catalogue.db") as db:
         assert db.execute("select count(*) from failures where reason = 'robots-disallowed'").fetchone()[0] >= 1
         assert db.execute("select count(*) from articles").fetchone()[0] > 0
+
+
+def test_the_request_folder_is_this_crawls_and_a_dead_crawls_is_removed(tmp_path):
+    root = tmp_path / "queue"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    (root / dead / "requests.queue").mkdir(parents=True)  # left by a killed back-fill
+    (root / "1").mkdir()  # a live process's (pid 1 is always running)
+    mine = backfill.queue_dir(tmp_path)
+    assert mine == root / str(os.getpid())
+    assert sorted(p.name for p in root.iterdir()) == ["1"]
+    mine.mkdir()
+    backfill.drop_queue(str(root / "1"), tmp_path)  # not this process's: kept
+    backfill.drop_queue(str(tmp_path / "operator-jobdir"), tmp_path)
+    backfill.drop_queue(str(mine), tmp_path)
+    assert sorted(p.name for p in root.iterdir()) == ["1"]
+
+
+def test_a_backfill_queues_its_requests_on_disk(seeds, tmp_path):
+    settings = crawler_settings(seeds, tmp_path, CRAWL_BACKFILL=True)
+    assert settings.get("JOBDIR") == str(tmp_path / "data" / "queue" / str(os.getpid()))
+    assert crawler_settings(seeds, tmp_path).get("JOBDIR") is None  # an everyday crawl's few requests: in memory

@@ -52,6 +52,7 @@ class Arm:
     per_page_of: int = 0  # pages to divide by when the arm itself archives none (the re-crawl: the first crawl's)
     cpu_writer: float | None = None  # the crawl's writer process (crawler/capture/child.py), part of the tree
     peak_pss_tree: int | None = None  # PSS: pages shared between the processes counted once
+    peak_roles: dict[str, int] = field(default_factory=dict)  # each kind of process's highest RSS (crawl, writer...)
     notes: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -73,6 +74,8 @@ class Arm:
 def _from_run(name: str, pages: int, run: Run) -> Arm:
     arm = Arm(name, pages, run.wall, run.cpu_own, run.cpu_tree, run.peak_rss_own, run.peak_rss_tree, run.written)
     arm.peak_pss_tree = run.peak_pss_tree or None
+    if len(run.peak_roles) > 1:  # a tree of several kinds of process: where the memory is
+        arm.peak_roles = {k: v for k, v in run.peak_roles if v}  # not a process seen only as it exited
     return arm
 
 

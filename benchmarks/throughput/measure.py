@@ -61,6 +61,33 @@ def pss(pid: int) -> int:
         return 0
 
 
+def role(pid: int, root: int) -> str:
+    """What a process of the crawl's tree is: crawl (``root``), writer, workers (extraction pool), tracker, other."""
+    if pid == root:
+        return "crawl"
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            cmd = f.read().replace(b"\0", b" ")
+    except OSError:
+        return "other"
+    if b"crawler.capture.child" in cmd:
+        return "writer"
+    if b"resource_tracker" in cmd:
+        return "tracker"
+    if b"multiprocessing" in cmd:
+        return "workers"
+    return "other"
+
+
+def by_role(pids: list[int], root: int) -> dict[str, int]:
+    """RSS bytes of ``pids`` added up by role (see ``role``)."""
+    out: dict[str, int] = {}
+    for p in pids:
+        kind = role(p, root)
+        out[kind] = out.get(kind, 0) + rss(p)
+    return out
+
+
 def descendants(pid: int, skip: frozenset[int] = frozenset()) -> list[int]:
     """The process and all its live descendants (from /proc/<pid>/task/<tid>/children), less ``skip``'s subtrees."""
     out, todo = [], [pid]
@@ -90,16 +117,19 @@ class Sampler:
     peak_own: int = 0
     peak_tree: int = 0
     peak_pss_tree: int = 0  # the tree's PSS at its highest sample: shared pages counted once in all
+    peak_roles: dict[str, int] = field(default_factory=dict)  # each role's highest RSS (crawl, writer, workers...)
     curve: list[dict[str, object]] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
     def sample(self) -> None:
         """One sample of the tree."""
-        own = rss(self.pid)
         pids = descendants(self.pid, self.skip)
-        tree = sum(rss(p) for p in pids)
+        roles = by_role(pids, self.pid)
+        own, tree = roles.get("crawl", 0), sum(roles.values())
         self.peak_own, self.peak_tree = max(self.peak_own, own), max(self.peak_tree, tree)
+        for kind, value in roles.items():
+            self.peak_roles[kind] = max(self.peak_roles.get(kind, 0), value)
         self.peak_pss_tree = max(self.peak_pss_tree, sum(pss(p) for p in pids))
 
     def _run(self) -> None:
@@ -109,8 +139,12 @@ class Sampler:
             elapsed = time.monotonic() - start
             if self.curve_every and elapsed >= next_row:
                 pids = descendants(self.pid, self.skip)
-                row: dict[str, object] = {"seconds": round(elapsed, 1), "rss_crawl_mb": round(rss(self.pid) / 2**20, 1),
-                                          "rss_tree_mb": round(sum(rss(p) for p in pids) / 2**20, 1),
+                roles = by_role(pids, self.pid)
+                row: dict[str, object] = {"seconds": round(elapsed, 1),
+                                          "rss_crawl_mb": round(roles.get("crawl", 0) / 2**20, 1),
+                                          "rss_tree_mb": round(sum(roles.values()) / 2**20, 1),
+                                          "rss_writer_mb": round(roles.get("writer", 0) / 2**20, 1),
+                                          "rss_workers_mb": round(roles.get("workers", 0) / 2**20, 1),
                                           "processes": len(pids)}
                 if self.extra:
                     row.update(self.extra())
@@ -141,6 +175,7 @@ class Run:
     written: int  # bytes written to storage by the tree
     curve: tuple[dict[str, object], ...] = ()
     peak_pss_tree: int = 0  # the tree's PSS at its peak sample (shared pages counted once)
+    peak_roles: tuple[tuple[str, int], ...] = ()  # each role's highest RSS: crawl, writer, workers (all), tracker
 
 
 def run_measured(cmd: list[str], *, cwd: Path, log: Path, env: dict[str, str] | None = None,
@@ -166,7 +201,7 @@ def run_measured(cmd: list[str], *, cwd: Path, log: Path, env: dict[str, str] | 
             written = write_bytes(proc.pid)
         proc.wait()
     return Run(proc.returncode, wall, own, tree, sampler.peak_own, sampler.peak_tree, written, tuple(sampler.curve),
-               sampler.peak_pss_tree)
+               sampler.peak_pss_tree, tuple(sorted(sampler.peak_roles.items())))
 
 
 def self_usage() -> tuple[float, float]:

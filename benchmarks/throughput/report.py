@@ -81,6 +81,9 @@ def ratios(arms: dict[str, Arm]) -> list[str]:
         if full.peak_rss_tree:
             out.append(f"peak RSS of the crawl's process tree = {full.peak_rss_tree / 2**20:.0f} MB (floor < 500)"
                        + (f"; peak PSS {full.peak_pss_tree / 2**20:.0f} MB" if full.peak_pss_tree else ""))
+        if full.peak_roles:
+            out.append("highest RSS of each kind of process in the tree (not at the same moment): " + ", ".join(
+                f"{kind} {value / 2**20:.0f} MB" for kind, value in full.peak_roles.items()))
     if full and again and full.wall and full.written:
         out.append(f"unchanged re-crawl / first crawl: time {again.wall / full.wall:.1%}, bytes written "
                    f"{(again.written or 0) / full.written:.2%}, WARC bytes "

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.faults import IO_ERROR, StorageFault
+from crawler.capture.memory import child_env
 from crawler.capture.operations import HEAVY, CaptureOp
 from crawler.capture.overlay import CaptureReceipt
 from crawler.capture.writer import Room
@@ -65,9 +66,10 @@ def _receipt(op: Any) -> Any:
 def _child_env() -> dict[str, str]:
     """This environment, with the folder this ``crawler`` package was imported from first on the child's path.
 
-    So the child runs the same code as the crawl process, from a checkout as from an installed wheel.
+    So the child runs the same code as the crawl process, from a checkout as from an installed wheel; and glibc's
+    mmap threshold fixed, so page-sized blocks the child frees go back to the OS (crawler.capture.memory).
     """
-    env = dict(os.environ)
+    env = child_env(dict(os.environ))
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join([root, env["PYTHONPATH"]]) if env.get("PYTHONPATH") else root
     return env

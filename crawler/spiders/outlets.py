@@ -21,7 +21,6 @@ from crawler.config.outlets import Outlet, load_outlets, select_outlets
 from crawler.discovery import parsers as discovery
 from crawler.discovery.urls import canonicalize
 from crawler.extensions import archive_session
-from crawler.extraction.decode import decode_html
 from crawler.fetch import backfill
 from crawler.fetch.limits import BUDGET_REASONS, Limits, is_transient
 from crawler.items import PageItem
@@ -56,6 +55,10 @@ class OutletSpider(Spider):
         spider.limits = Limits.from_settings(crawler.settings)
         spider.sitemap_fetches = Counter()
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        # a back-fill's requests wait on disk (crawler.fetch.backfill): its folder goes once Scrapy is done with it
+        jobdir, data_dir = crawler.settings.get("JOBDIR"), ArchiveConfig.from_settings(crawler.settings).data_dir
+        crawler.signals.connect(lambda: backfill.drop_queue(jobdir, data_dir), signal=signals.engine_stopped,
+                                weak=False)
         return spider
 
     @cached_property
@@ -238,8 +241,10 @@ class OutletSpider(Spider):
                                         response.meta.get("capture_id"))
             self.session.settle(frontier_url, "done", "not-html")
             return
+        # the bytes as they came: the extraction worker decodes them (crawler.capture.page), so the crawl process
+        # holds no decoded copy of each page waiting for a worker (issue 10, tree RSS)
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        yield PageItem(outlet=outlet, url=response.url, html=decode_html(response.body, content_type),
+        yield PageItem(outlet=outlet, url=response.url, body=response.body, content_type=content_type,
                        capture_id=response.meta.get("capture_id"), listed_date=response.meta.get("listed_date"),
                        request_url=frontier_url)
 
