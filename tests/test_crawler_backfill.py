@@ -7,6 +7,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from demo_oracle import serve_demo_sites
@@ -107,23 +108,44 @@ def test_a_backfill_crawl_says_what_it_set_and_still_obeys_robots_txt(tmp_path):
         assert db.execute("select count(*) from articles").fetchone()[0] > 0
 
 
+HOLD_LOCK = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
 def test_the_request_folder_is_this_crawls_and_a_dead_crawls_is_removed(tmp_path):
     root = tmp_path / "queue"
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
-                          check=True).stdout.strip()
-    (root / dead / "requests.queue").mkdir(parents=True)  # left by a killed back-fill
-    (root / "1").mkdir()  # a live process's (pid 1 is always running)
-    mine = backfill.queue_dir(tmp_path)
-    assert mine == root / str(os.getpid())
-    assert sorted(p.name for p in root.iterdir()) == ["1"]
-    mine.mkdir()
-    backfill.drop_queue(str(root / "1"), tmp_path)  # not this process's: kept
-    backfill.drop_queue(str(tmp_path / "operator-jobdir"), tmp_path)
-    backfill.drop_queue(str(mine), tmp_path)
-    assert sorted(p.name for p in root.iterdir()) == ["1"]
+    (root / "crawl-dead" / "requests.queue").mkdir(parents=True)  # a killed back-fill's: its lock is free
+    (root / "crawl-dead.lock").touch()
+    (root / "4242" / "requests.queue").mkdir(parents=True)  # a folder with no lock at all
+    (root / "crawl-live").mkdir()
+    live = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(root / "crawl-live.lock")], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert live.stdout.readline().strip() == "held"  # a running crawl holds its lock
+        mine = backfill.queue_dir(tmp_path)
+        assert mine.parent == root and mine.name.startswith("crawl-") and mine.with_suffix(".lock").is_file()
+        assert sorted(p.name for p in root.iterdir()) == sorted(["crawl-live", "crawl-live.lock", f"{mine.name}.lock"])
+        other = backfill.queue_dir(tmp_path)  # a second crawl in this process: a folder of its own, mine kept
+        assert other != mine and mine.with_suffix(".lock").is_file()
+        mine.mkdir()
+        backfill.drop_queue(str(root / "crawl-live"), tmp_path)  # not this process's: kept
+        backfill.drop_queue(str(tmp_path / "operator-jobdir"), tmp_path)
+        backfill.drop_queue(str(other), tmp_path)
+        backfill.drop_queue(str(mine), tmp_path)
+        assert sorted(p.name for p in root.iterdir()) == ["crawl-live", "crawl-live.lock"]
+    finally:
+        live.communicate("")
+    backfill.queue_dir(tmp_path)  # the live crawl has ended: its folder goes now
+    assert not (root / "crawl-live").exists() and not (root / "crawl-live.lock").exists()
 
 
 def test_a_backfill_queues_its_requests_on_disk(seeds, tmp_path):
     settings = crawler_settings(seeds, tmp_path, CRAWL_BACKFILL=True)
-    assert settings.get("JOBDIR") == str(tmp_path / "data" / "queue" / str(os.getpid()))
+    jobdir = Path(settings.get("JOBDIR"))
+    assert jobdir.parent == tmp_path / "data" / "queue" and jobdir.name.startswith("crawl-")
     assert crawler_settings(seeds, tmp_path).get("JOBDIR") is None  # an everyday crawl's few requests: in memory

@@ -296,7 +296,9 @@ def title_variants(title: str) -> list[str]:
     spans = [m.span() for m in SEPARATOR_RE.finditer(title)]
     bounds = [0] + [e for _, e in spans]
     ends = [s for s, _ in spans] + [len(title)]
-    variants = {title[bounds[i]:ends[j]].strip() for i in range(len(bounds)) for j in range(i, len(ends))}
+    # in title order, then longest first by a stable sort: a set's order of two runs of one length ("Site Name"
+    # vs "Headline") follows the process's string hash seed, and so did the headline chosen
+    variants = dict.fromkeys(title[bounds[i]:ends[j]].strip() for i in range(len(bounds)) for j in range(i, len(ends)))
     return sorted((v for v in variants if v), key=len, reverse=True)
 
 

@@ -23,16 +23,22 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import uuid
 from pathlib import Path
 from typing import Any
 
-from archive.integrity.inventory import pid_alive
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 from crawler.config import defaults
 from crawler.config.outlets import Outlet
 
 logger = logging.getLogger(__name__)
 
-QUEUE_DIR = "queue"  # under ARCHIVE_DATA_DIR: one folder per back-fill process for its waiting requests (JOBDIR)
+QUEUE_DIR = "queue"  # under ARCHIVE_DATA_DIR: one folder per back-fill crawl for its waiting requests (JOBDIR)
+_held: dict[Path, int] = {}  # this process's request folders -> the descriptor of their held lock
 
 
 def _get(settings: Any, name: str) -> Any:
@@ -76,22 +82,60 @@ def apply(settings: Any, outlets: list[Outlet]) -> None:
                 _get(settings, "CRAWL_BACKFILL_CONCURRENCY"))
 
 
-def queue_dir(data_dir: Path, pid: int | None = None) -> Path:
-    """This crawl process's folder for waiting requests, ``DATA/queue/<pid>`` (not created: Scrapy does that);
-    the folders of crawl processes that are gone are removed first."""
+def queue_dir(data_dir: Path) -> Path:
+    """A folder of this crawl's own for its waiting requests, ``DATA/queue/crawl-<random>`` (not created: Scrapy
+    does that), and the folders of crawls that are gone removed first.
+
+    A crawl holds an exclusive ``flock`` on ``<folder>.lock`` from before its folder exists until it drops it or
+    exits (the kernel releases the lock of a killed process), so a folder whose lock can be taken, or that has no
+    lock, was a dead crawl's. Why not the pid in the name: pids come round, a container's crawl has the same pid on
+    every run and containers sharing one data folder each have their own pids; Scrapy would resume a dead crawl's
+    folder, its ``requests.seen`` dropping every URL that crawl had seen (tests/test_crawler_backfill_review.py).
+    """
     root = data_dir / QUEUE_DIR
-    if root.is_dir():
-        for old in root.iterdir():
-            if old.is_dir() and not (old.name.isdigit() and pid_alive(int(old.name))):
-                shutil.rmtree(old, ignore_errors=True)
-    return root / str(pid or os.getpid())
+    root.mkdir(parents=True, exist_ok=True)
+    for old in list(root.iterdir()):
+        if old in _held or old.with_suffix("") in _held:
+            continue
+        if old.suffix == ".lock":
+            fd = _lock(old)
+            if fd is not None:  # nobody holds it: its crawl is gone
+                shutil.rmtree(old.with_suffix(""), ignore_errors=True)
+                old.unlink(missing_ok=True)
+                os.close(fd)
+        elif old.is_dir() and not old.with_suffix(".lock").exists():
+            shutil.rmtree(old, ignore_errors=True)  # made before locks (or its lock removed by hand)
+    mine = root / f"crawl-{uuid.uuid4().hex[:12]}"
+    fd = _lock(mine.with_suffix(".lock"))
+    if fd is None:  # cannot happen with a fresh name; said loudly rather than sharing a folder
+        raise RuntimeError(f"{mine}.lock is held by another process")
+    _held[mine] = fd
+    return mine
+
+
+def _lock(path: Path) -> int | None:
+    """An exclusive, non-blocking ``flock`` on ``path`` (created if missing): its descriptor, or None if held."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    if fcntl is None:  # no flock (Windows): every folder counts as live; drop_queue still removes this crawl's
+        return fd
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
 
 
 def drop_queue(jobdir: str | None, data_dir: Path) -> None:
-    """At the end of a crawl, remove its request folder if the back-fill made it (a JOBDIR of the operator's stays)."""
+    """At the end of a crawl, remove its request folder and lock if the back-fill made them (an operator's JOBDIR
+    stays)."""
     if not jobdir:
         return
     path = Path(jobdir)
-    if path.parent == data_dir / QUEUE_DIR and path.name == str(os.getpid()):
-        shutil.rmtree(path, ignore_errors=True)
-        logger.debug("removed the back-fill's request queue %s", path)
+    fd = _held.pop(path, None)
+    if fd is None:
+        return
+    shutil.rmtree(path, ignore_errors=True)
+    path.with_suffix(".lock").unlink(missing_ok=True)
+    os.close(fd)
+    logger.debug("removed the back-fill's request queue %s", path)
