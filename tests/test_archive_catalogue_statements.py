@@ -6,7 +6,7 @@ import pytest
 import sqlite_utils
 from sqlite_utils.db import NotFoundError
 
-from archive.catalogue import statements
+from archive.catalogue import reading, statements
 from archive.catalogue.transactions import batch, savepoint
 
 
@@ -28,8 +28,8 @@ def test_insert_update_and_rows_match_sqlite_utils(db):
     other["t"].insert_all(more)
     statements.update(db, "t", "id", 2, {"score": 3.25, "note": None})
     other["t"].update(2, {"score": 3.25, "note": None})
-    assert statements.rows(db, "select * from t order by id") == list(other.query("select * from t order by id"))
-    assert statements.rows(db, "select name from t where id = ?", [99]) == []
+    assert reading.rows(db.conn, "select * from t order by id") == list(other.query("select * from t order by id"))
+    assert reading.rows(db.conn, "select name from t where id = ?", [99]) == []
 
 
 def test_update_of_a_missing_row_fails_as_table_update_does(db):
@@ -51,5 +51,5 @@ def test_nested_savepoints_of_one_name_roll_back_only_their_own_writes(db):
         with pytest.raises(KeyError), savepoint(db):
             statements.insert(db, "t", {"id": 5, "name": "rolled back"})
             raise KeyError("x")
-    assert [r["id"] for r in statements.rows(db, "select id from t order by id")] == [1, 2, 4]
+    assert [r["id"] for r in reading.rows(db.conn, "select id from t order by id")] == [1, 2, 4]
     assert not db.conn.in_transaction

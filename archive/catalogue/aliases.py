@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.catalogue import mentions, statements, story_rows, versions
+from archive.catalogue import mentions, reading, story_rows, versions
 from archive.catalogue.reading import article_row
 from archive.catalogue.transactions import immediate
 from archive.corpus import stories
@@ -48,7 +48,7 @@ def find_article(db: sqlite_utils.Database, urls: Iterable[str]) -> dict[str, An
     if not urls:
         return None
     marks = ", ".join("?" for _ in urls)
-    found = statements.rows(db, f"select a.* from article_aliases al join articles a on a.id = al.article_id "
+    found = reading.rows(db.conn, f"select a.* from article_aliases al join articles a on a.id = al.article_id "
                                 f"where al.url in ({marks}) order by al.rowid limit 1", urls)
     return found[0] if found else None
 
@@ -115,7 +115,7 @@ def release_stale_same_body(db: sqlite_utils.Database, article: dict[str, Any], 
 
 def same_body_article(db: sqlite_utils.Database, outlet: str, digest: str, exclude: str) -> dict[str, Any] | None:
     """Another article of the outlet whose title and body have this text digest (one article under two URLs)."""
-    found = statements.rows(db, "select * from articles where outlet = ? and text_digest = ? and id != ? "
+    found = reading.rows(db.conn, "select * from articles where outlet = ? and text_digest = ? and id != ? "
                                 "order by first_seen, id limit 1", [outlet, digest, exclude])
     return found[0] if found else None
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.catalogue import statements
+from archive.catalogue import reading, statements
 from archive.catalogue.transactions import immediate
 
 logger = logging.getLogger(__name__)
@@ -125,7 +125,7 @@ def record(db: sqlite_utils.Database, article: Mapping[str, Any]) -> int:
 
     Does nothing (returns 0) on a catalogue whose schema has no ``mentions`` table yet.
     """
-    if db.execute("select 1 from sqlite_master where type = 'table' and name = ?", [TABLE]).fetchone() is None:
+    if not reading.table_exists(db.conn, TABLE):
         return 0
     found = db.execute("select rowid from articles where id = ?", [article["id"]]).fetchone()
     if found is None:  # rows are keyed by the article's rowid: no article, no mentions

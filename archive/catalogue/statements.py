@@ -5,8 +5,8 @@ Why not sqlite-utils' ``Table.insert`` / ``Table.update``: each call reads the t
 statement it runs; on issue 10's writer profile that was a third of the time of the article insert and most of
 the time of the small updates (sequence number, text file). The rows written here hold plain values (str, int,
 float, None) only, so the statement is the same one sqlite-utils would run, and its text repeats from row to row,
-so sqlite3's statement cache prepares it once. ``Database.query``, for its part, wraps every read in a savepoint
-(two more statements) and parses its first keyword: ``rows`` runs the read alone.
+so sqlite3's statement cache prepares it once. Reads go through ``archive.catalogue.reading.rows`` (``Database.query``
+wraps every read in a savepoint: two more statements).
 """
 
 from __future__ import annotations
@@ -46,9 +46,3 @@ def update(db: sqlite_utils.Database, table: str, key: str, value: Any, columns:
     if cursor.rowcount == 0:
         raise NotFoundError(f"no row in {table} with {key} = {value!r}")
 
-
-def rows(db: sqlite_utils.Database, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
-    """The rows of a read (a SELECT) as dicts by column name."""
-    cursor = db.conn.execute(sql, list(params))
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.catalogue import statements
+from archive.catalogue import reading
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ def story_id_taken(db: sqlite_utils.Database, story_id: str) -> bool:
 
 def refresh_story(db: sqlite_utils.Database, story_id: str) -> None:
     """Recompute a story's row from its articles (counts, first seen, title of its first article); drop it if empty."""
-    rows = statements.rows(db, (
+    rows = reading.rows(db.conn, (
         "select count(*) as articles, count(distinct outlet) as outlets, min(first_seen) as first_seen, "
         "max(last_seen) as last_seen, min(published) as published, sum(relevant) as relevant "
         "from articles where story_id = ?"), [story_id])
@@ -31,8 +31,8 @@ def refresh_story(db: sqlite_utils.Database, story_id: str) -> None:
     if not agg["articles"]:
         db.execute("delete from stories where id = ?", [story_id])
         return
-    [first] = statements.rows(
-        db, "select id, title from articles where story_id = ? order by first_seen, seq is null, seq, id limit 1",
+    [first] = reading.rows(
+        db.conn, "select id, title from articles where story_id = ? order by first_seen, seq is null, seq, id limit 1",
         [story_id])
     # plain SQL, not Table.upsert: sqlite-utils reads the table's schema on every call (issue 10's writer profile)
     db.execute(
@@ -164,14 +164,14 @@ def band_candidates(db: sqlite_utils.Database, article_id: str, keys: list[int],
     if not best:
         return []
     order = {rowid: n for n, rowid in enumerate(best.values())}
-    rows = statements.rows(db, f"select rowid, id, story_id, text, first_seen from articles where rowid in "
+    rows = reading.rows(db.conn, f"select rowid, id, story_id, text, first_seen from articles where rowid in "
                                 f"({', '.join('?' for _ in order)})", list(order))
     return sorted(rows, key=lambda r: order[r.pop("rowid")])
 
 
 def article_body(db: sqlite_utils.Database, article_id: str) -> dict[str, Any] | None:
     """``id, text, story_id`` of one article, or None."""
-    return next(iter(statements.rows(db, "select id, text, story_id from articles where id = ?", [article_id])), None)
+    return next(iter(reading.rows(db.conn, "select id, text, story_id from articles where id = ?", [article_id])), None)
 
 
 def replace_bands(db: sqlite_utils.Database, article_id: str, keys: Iterable[int]) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from archive.corpus.arabic import tokens
 from archive.errors import ConfigError
 from archive.records import Relevance
-from crawler.relevance.match import Entry, build_index, match
+from crawler.relevance.match import PhraseIndex, build_index, match
 from crawler.relevance.passage import best_passage
 
 logger = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ class Lexicon:
     scoring: Scoring = field(default_factory=Scoring)
     source: str = ""
     # every alternate of a form's first word -> the forms it may begin, longest first (crawler.relevance.match)
-    index: dict[str, tuple[Entry, ...]] = field(default_factory=dict, repr=False, compare=False)
+    index: PhraseIndex = field(default_factory=lambda: PhraseIndex({}), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         """Build the phrase index once."""

@@ -149,7 +149,7 @@ def _candidates(word: str, loose: bool) -> frozenset[str]:
     return stem_set(word) if loose else unsuffixed(word)
 
 
-def match(words: list[str], index: dict[str, tuple[Entry, ...]], counts: dict[int, int]) -> None:
+def match(words: list[str], index: PhraseIndex, counts: dict[int, int]) -> None:
     """Count greedy longest matches of indexed forms in ``words`` into ``counts`` (term index -> hits).
 
     At one position the longest form wins; between forms of one length, the one whose own spelling (not an
@@ -157,7 +157,7 @@ def match(words: list[str], index: dict[str, tuple[Entry, ...]], counts: dict[in
     """
     i, n = 0, len(words)
     keys = index.keys()
-    follows, singles = (index.follows, index.singles) if isinstance(index, PhraseIndex) else (None, {})
+    follows, singles = index.follows, index.singles
     # each position's candidates, strict and loose, made once: a common first word ("حكومه", "قوات") starts dozens of
     # forms, each of which tests the same following words (issue 10: 1,900 calls of _candidates per article)
     seen: tuple[list[frozenset[str] | None], list[frozenset[str] | None]] = ([None] * n, [None] * n)
@@ -172,7 +172,7 @@ def match(words: list[str], index: dict[str, tuple[Entry, ...]], counts: dict[in
         after = stem_set(words[i + 1]) if i + 1 < n else frozenset()  # holds the next word's candidates of both kinds
         for cand in starts:
             entries = index[cand]
-            if follows is not None and follows.get(cand, frozenset()).isdisjoint(after):
+            if follows.get(cand, frozenset()).isdisjoint(after):
                 entries = singles[cand]  # no longer form can go on with the next word
             for form, alts, term_idx, loose in entries:
                 size = len(form)

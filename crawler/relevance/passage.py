@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from archive.corpus.arabic import tokens
-from crawler.relevance.match import Entry, match
+from crawler.relevance.match import PhraseIndex, match
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def sentences(text: str, max_tokens: int) -> list[list[str]]:
 
 def best_passage(
     text: str,
-    index: dict[str, tuple[Entry, ...]],
+    index: PhraseIndex,
     terms: Sequence[_Term],
     weights: Mapping[int, float],
     anchors: frozenset[int],
