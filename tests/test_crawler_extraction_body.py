@@ -147,24 +147,51 @@ def test_a_long_precise_reading_is_not_checked_for_its_length(monkeypatch: pytes
 def test_splitting_br_runs_may_lose_less_than_unwrapping_tables(
         monkeypatch: pytest.MonkeyPatch, layout_table: bool, kept: str) -> None:
     """A quarter of the story lost: too much where only <br><br> runs were split, allowed where tables were unwrapped."""
-    text = "<br><br>".join(STORY)
+    story = (*STORY, "Officials said the repairs would cost about two million dinars and take until the end of summer, "
+             "when the contractors from Benghazi hand the road back to the municipality.")
+    text = "<br><br>".join(story)
     html = f"<table><tr><td>{text}</td><td>{LONG_CELL}</td></tr></table>" if layout_table else f"<div>{text}</div>"
     page = lxml.html.document_fromstring(f"<html><body>{html}</body></html>")
-    # the lead lost: more than SPLIT_LOSS, less than PROSE_LOSS of the words; before the story read, so not put back
-    shortened = STORY[1:]
-    lost = 1 - sum(tokens(shortened).values()) / sum(tokens(STORY).values())
+    # the last paragraph lost: more than SPLIT_LOSS, less than PROSE_LOSS of the words; after the story read, so not
+    # put back
+    shortened = story[:-1]
+    lost = 1 - sum(tokens(shortened).values()) / sum(tokens(story).values())
     assert body.SPLIT_LOSS < lost < body.PROSE_LOSS
 
     def answer(tree, url, **options):
         normalised = tree.find(".//table") is None and tree.find(".//p") is not None
-        return shortened if normalised else STORY
+        return shortened if normalised else story
 
     monkeypatch.setattr(body, "read", answer)
     got = extract_body(page, "http://misrata.example/news/5")
-    assert got == (STORY if kept == "reference" else shortened)
+    assert got == (story if kept == "reference" else shortened)
 
 
 LONG_CELL = "A column of other news from the region that fills the right-hand cell of the layout. " * 5
+
+
+@pytest.mark.parametrize(("untouched_holds_it", "kept"), [(False, "reference"), (True, "normalised")])
+def test_prose_that_unwrapping_added_is_checked_on_the_untouched_page(
+        monkeypatch: pytest.MonkeyPatch, untouched_holds_it: bool, kept: str) -> None:
+    """Unwrapping took in the teaser column beside the story: kept only when trafilatura reads it on the page too."""
+    teasers = tuple(f"Earlier this week the council of Misrata debated item {n} of the coastal budget [...]"
+                    for n in range(4))
+    page = lxml.html.document_fromstring(
+        "<html><body><table width=780><tr><td>" + "<br><br>".join(STORY) + "</td><td>"
+        + "".join(f"<p><a href='/n/{n}'>Item {n}</a></p><p>{t}</p>" for n, t in enumerate(teasers))
+        + "</td></tr></table></body></html>")
+    untouched = STORY + teasers if untouched_holds_it else STORY
+    # keys: (normalised page?, favor_precision?); the reference and the untouched page both keep their table
+    calls = _canned(monkeypatch, {(False, False): STORY, (True, True): STORY + teasers, (False, True): untouched})
+    assert sum(body.added_prose(STORY + teasers, STORY, Counter()).values()) > body.ADDED_PROSE * sum(
+        tokens(STORY + teasers).values())
+    got = extract_body(page, "http://misrata.example/news/7")
+    assert got == (STORY if kept == "reference" else STORY + teasers)
+    assert calls == [(False, False), (True, True), (False, True)]  # the untouched page read once, precisely
+    # a reading that adds little is not checked: two readings, ours kept
+    calls = _canned(monkeypatch, {(False, False): STORY, (True, True): STORY + teasers[:1]})
+    assert extract_body(page, "http://misrata.example/news/7") == STORY + teasers[:1]
+    assert calls == [(False, False), (True, True)]
 
 
 def test_a_listing_grid_keeps_its_short_cells() -> None:
@@ -212,6 +239,35 @@ def test_restore_cells_puts_back_what_the_story_span_left_out() -> None:
     # the words already in a paragraph that the reference does not hold (read with other breaks): not put back twice
     reworded = (STORY[0], f"{SEASON}, every year", STORY[1], STORY[2])
     assert SEASON not in restore_cells(reworded, reference, links)[2:]
+
+
+LEAD = "Libya's coastal highway reopens after three weeks as engineers finish clearing the bridge near Misrata"
+
+
+def test_restore_cells_puts_back_the_lead_right_before_the_story() -> None:
+    """A standfirst the precise reading dropped comes back first; a shorter caption, or a lead further up, does not."""
+    headline = "Coastal road between Misrata and Tripoli reopens"
+    read = (STORY[0], STORY[1], STORY[2])
+    reference = (f"| {headline} |", f"| {LEAD} |", f"| {STORY[0]} |", f"| {STORY[1]} |", f"| {STORY[2]} |")
+    assert len(LEAD.split()) >= body.SPAN_WORDS
+    assert restore_cells(read, reference, Counter()) == (LEAD, *read)
+    assert restore_cells(read, reference, tokens([LEAD])) == read  # a link (a teaser above the story): not the lead
+    caption = "Road workers near the bridge at Misrata on Sunday"  # under SPAN_WORDS words: a caption, a dateline
+    assert restore_cells(read, (f"| {caption} |", *reference[2:]), Counter()) == read
+    # only the cell right before the story: a short cell between the two ends the search
+    assert restore_cells(read, (reference[1], f"| {caption} |", *reference[2:]), Counter()) == read
+    # a span that opens inside a cell (our first paragraph is the cell's second sentence): no lead looked for
+    assert restore_cells(read[1:], (reference[1], f"| {STORY[0]} {STORY[1]} |", reference[4]), Counter()) == read[1:]
+
+
+def test_a_precise_reading_that_dropped_the_lead_gets_it_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The precise reading of a checked page left out the standfirst, under PROSE_LOSS: the lead is put back first."""
+    page = lxml.html.document_fromstring(
+        f"<html><body><div><p class='standfirst'>{LEAD}</p>" + "".join(f"<p>{s}</p>" for s in STORY)
+        + "</div></body></html>")
+    monkeypatch.setattr(body, "UNREAD_PROSE", -1.0)  # always read the reference
+    _canned(monkeypatch, {(True, True): STORY, (True, False): (LEAD, *STORY)})
+    assert extract_body(page, "http://misrata.example/news/6") == (LEAD, *STORY)
 
 
 def test_restore_cells_counts_words_that_lower_case_lengthens() -> None:

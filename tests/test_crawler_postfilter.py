@@ -19,7 +19,10 @@ PROSE = (
         "اقرأ أيضا: الدبيبة يلتقي المبعوث الأممي", "إقرأ أيضاً: خبر آخر", "أخبار ذات صلة", "الصورة: أرشيفية",
         "تصوير: محمد علي", "تابعونا على فيسبوك", "Read more: Tripoli clashes resume", "Related: UN envoy visits",
         "Photo: Reuters", "© Getty Images", "Sign up for our daily newsletter", "Lea más: otra noticia",
-        "Auch interessant:", "2019-11-19T08:57:40+01:00",
+        "Auch interessant:", "2019-11-19T08:57:40+01:00", "Leave a Reply", "Post a Comment",
+        "Your email address will not be published. Required fields are marked *",
+        "You may use these HTML tags and attributes: " + " ".join(f'<{t} title="">' for t in ("a", "abbr", "b", "cite",
+                                                                                             "code", "del", "em", "i", "q", "strike", "strong")),
     ],
 )
 def test_junk_lines_are_dropped(junk: str) -> None:
@@ -33,6 +36,7 @@ def test_junk_lines_are_dropped(junk: str) -> None:
         ("Related to the talks, the envoy said a second round would follow in Geneva next month, according to the "
          "statement released on Sunday by the mission and quoted by state media across the country."),
         "Sign up for a Hulu ad-free account for $11.99 a month",
+        "Leave a comment below telling us which route you take to Tripoli, and we will pick a winner on Friday.",
         ("الصورة التي نشرها المكتب الإعلامي للحكومة أظهرت حجم الدمار الذي لحق بالمباني السكنية في الحي بعد القصف "
          "الذي استمر ساعات طويلة خلال الليل وفق شهود عيان."),
     ],

@@ -30,6 +30,17 @@ PROSE_LOSS = 0.35
 # that lost 32 % of a blog post no longer far below trafilatura; the trafilatura set +0.0002, Zyte unchanged; 0.15 and
 # 0.25 did the same or better there, 0.1 cost Zyte 0.0005), issue 13.
 SPLIT_LOSS = 0.2
+# The other way round: unwrapping a layout table can let the reading take in what sat beside the story (a column of
+# related-post teasers, each a title and a cut-off excerpt: dragnet-train/T93, 822 words read where the story has 282).
+# A loss rule does not see text being added, and added prose is not always chrome: there the pruned page read as it
+# is missed the story (a recipe's steps, a union's press release on the trafilatura set). So where more than
+# ADDED_PROSE of our reading's words are sentence words the reference lacks, trafilatura's precise reading of the
+# untouched page decides: the addition is kept when that reading holds UNTOUCHED_SHARE of its words, else the
+# reference is. A third trafilatura run on 5 of 1,699 pages (extraction-dev's tune half, Zyte, the trafilatura set).
+# Chosen on extraction-dev's tune half (Dragnet +0.0010, one far-below page fewer; CleanEval and Zyte unchanged; the
+# trafilatura set +0.0001); ADDED_PROSE 0.2-0.4 and UNTOUCHED_SHARE 0.5-0.75 scored the same, 0.25 missed T93 (issue 13).
+ADDED_PROSE = 0.3
+UNTOUCHED_SHARE = 0.5
 # A precise reading of a page with nothing to normalise is checked against the balanced one only when it leaves out more
 # than 0.75 words of the page's sentences per word it keeps. Chosen on extraction-dev's tune half with the Zyte and
 # trafilatura sets: it sends 9-28 % of such pages to the second reading and catches 26 of the 28 where precision cut
@@ -105,6 +116,15 @@ def lost_prose(
     return sum(((wanted - (tokens(paragraphs) if read is None else read)) - links).values()) / total
 
 
+def added_prose(paragraphs: tuple[str, ...], reference: tuple[str, ...], links: Counter[str]) -> Counter[str]:
+    """The words of the sentences (paragraphs or grid cells, see lost_prose) of ``paragraphs`` that the reference lacks.
+
+    Link words do not count: a teaser's title is a link, its excerpt is not.
+    """
+    cells = (cell for paragraph in paragraphs for cell in CELL_SPLIT_RE.split(paragraph))
+    return (tokens(cell for cell in cells if _is_sentence(cell)) - tokens(reference)) - links
+
+
 def _is_sentence(text: str) -> bool:
     """True when ``text`` holds SENTENCE_WORDS words or more (a shorter text is not searched for words: issue 10)."""
     return len(text) >= SENTENCE_CHARS and len(TOKEN_RE.findall(text)) >= SENTENCE_WORDS
@@ -120,7 +140,8 @@ def restore_cells(paragraphs: tuple[str, ...], reference: tuple[str, ...], links
     """``paragraphs`` with what they left out of the reference's story span put back, in order.
 
     Each of the body's paragraphs is found in the reference's words (breaks and punctuation ignored); the story span
-    runs from the first to the last word of a paragraph of SPAN_WORDS words or more found there. A run of words
+    runs from the first to the last word of a paragraph of SPAN_WORDS words or more found there, and opens at the
+    lead when the reference cell right before it is one our reading left out (_with_lead). A run of words
     inside that span that no paragraph holds (a heading, a byline, a list item, a short cell beside the story, split
     at the reference's cell borders) is what a reader reads there and is put back after the paragraph before it,
     unless all its words are link words (a menu) or a body paragraph not found in the reference holds them
@@ -151,7 +172,9 @@ def restore_cells(paragraphs: tuple[str, ...], reference: tuple[str, ...], links
         at = found + len(needle) - 1
         if len(words) >= SPAN_WORDS:
             first, last = min(first, begin), max(last, begin + len(words) - 1)
-    inserts: dict[int, list[str]] = {}
+    if last >= 0:
+        first = _with_lead(first, cell_words, owner, links)
+    inserts: dict[int | None, list[str]] = {}  # None: before our first paragraph (the lead)
     anchor, run = None, []
     for k in range(first, last + 2):
         if k <= last and owner[k] is None and (not run or spans[run[-1]][0] == spans[k][0]):
@@ -171,7 +194,28 @@ def restore_cells(paragraphs: tuple[str, ...], reference: tuple[str, ...], links
     added = sum(len(TOKEN_RE.findall(c)) for texts in inserts.values() for c in texts)
     if not added or added > RESTORE_GROWTH * sum(map(len, (TOKEN_RE.findall(p) for p in paragraphs))):
         return paragraphs
-    return tuple(q for i, p in enumerate(paragraphs) for q in (p, *inserts.get(i, ())))
+    return (*inserts.get(None, ()), *(q for i, p in enumerate(paragraphs) for q in (p, *inserts.get(i, ()))))
+
+
+# The lead: the reference's cell right before the span, when it holds SPAN_WORDS words or more and none of ours, opens
+# the span too. The precise reading drops a standfirst set apart from the story's paragraphs (dragnet-train/R939: the
+# 17-word lead under the headline); a paragraph that long would have opened the span had our reading kept it, where a
+# dateline or a photo caption is shorter. Only the one cell before: after the span (two cells, or 6 words) cost Zyte
+# 0.001, and the trafilatura set 0.0002; chosen on extraction-dev's tune half (Dragnet +0.0003, one far-below page
+# fewer, CleanEval +0.0001, the trafilatura set +0.0002, Zyte unchanged), issue 13.
+def _with_lead(first: int, cell_words: list[list[str]], owner: list[int | None], links: Counter[str]) -> int:
+    """The span's first word index, moved back over the lead: the reference cell right before it (see above)."""
+    begin, n = 0, 0  # the first word of each cell, up to the one the span opens in
+    while begin + len(cell_words[n]) <= first:
+        begin += len(cell_words[n])
+        n += 1
+    if begin != first or n == 0:  # the span opens inside a cell, or at the reference's first cell
+        return first
+    words = cell_words[n - 1]
+    start = begin - len(words)
+    if len(words) < SPAN_WORDS or any(owner[k] is not None for k in range(start, begin)) or all(w in links for w in words):
+        return first
+    return start
 
 
 def read(tree: HtmlElement, url: str, **options: object) -> tuple[str, ...]:
@@ -248,10 +292,11 @@ def extract_body(root: HtmlElement, url: str) -> tuple[str, ...]:
     not; else the reference. A page with nothing to normalise is read once, with ``favor_precision``; the reference
     is read (and the same rule applied) only when that reading leaves out much of the page's sentences
     (unread_prose > UNREAD_PROSE), issue 10, or is shorter than SHORT_READING words; a short one gives way to a
-    reference at most SHORT_GROWTH times as long (issue 13). Where a reference was read and one of our readings kept,
-    what it left out inside the story's span is put back (restore_cells). A body shorter than a news brief falls back to
-    trafilatura on the untouched page (its body, comments set apart), in case pruning removed a mislabelled article
-    container.
+    reference at most SHORT_GROWTH times as long (issue 13). A normalised reading that adds much prose the reference
+    lacks is checked against trafilatura's precise reading of the untouched page (ADDED_PROSE). Where a reference was
+    read and one of our readings kept, what it left out inside the story's span, and the lead right before it, is put
+    back (restore_cells). A body shorter than a news brief falls back to trafilatura on the untouched page (its body,
+    comments set apart), in case pruning removed a mislabelled article container.
     """
     page = deepcopy(root)
     prune_boilerplate(page)
@@ -272,6 +317,13 @@ def extract_body(root: HtmlElement, url: str) -> tuple[str, ...]:
             else:
                 logger.debug("our stages lost prose on %s: trafilatura's reading of the pruned page kept", url)
                 body = reference
+        if body is not reference:
+            added = added_prose(body, reference, links)
+            if sum(added.values()) > ADDED_PROSE * sum(tokens(body).values()):
+                untouched = tokens(read(root, url, favor_precision=True))
+                if sum((added & untouched).values()) < UNTOUCHED_SHARE * sum(added.values()):
+                    logger.debug("unwrapping took in text beside the story on %s: the reference kept", url)
+                    body = reference
         if body is not reference:
             body = restore_cells(body, reference, links)
     else:  # the copy normalise_layout may have tidied (blank text, <br> runs between blocks), else the pruned page

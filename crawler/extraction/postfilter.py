@@ -53,12 +53,22 @@ PROMPT_RE = re.compile(
 # A PHP/ASP error printed into the page by the site's own software.
 SCRIPT_ERROR_RE = re.compile(r"^(?:warning|notice|deprecated|(?:fatal|parse)\s+error)\s*:.{0,300}\bon\s+line\s+\d+",
                              re.IGNORECASE)
+# A blog's comment form under the story: WordPress's stock notes and Blogger's "Post a Comment" link, checked at any
+# length (the allowed-tags note lists every tag). Seen on extraction-dev's tune half (dragnet-train/R831: the form
+# was half the body; R681-R684), issue 13; "Leave a comment ..." inside a sentence (a contest's rules) is prose.
+COMMENT_FORM_RE = re.compile(
+    r"^\W*(?:(?:leave\s+a\s+(?:reply|comment)|post\s+a\s+comment)\W*$|your\s+email\s+address\s+will\s+not\s+be\s+published"
+    r"|required\s+fields\s+are\s+marked\s+\*|you\s+may\s+use\s+these\s+html\s+tags\s+and\s+attributes)",
+    re.IGNORECASE,
+)
 BYLINE_RE = re.compile(r"^\W*(?:by|von|par|por|di|door|بقلم|كتب|كتبت|إعداد|تقرير)\s*:?\s", re.IGNORECASE)
 
 
 def _is_junk_line(paragraph: str) -> bool:
     """True when one paragraph, on its own, is a credit, a pointer to other content, a prompt or a bare datum."""
     if EMAIL_LINE_RE.match(paragraph) or DATETIME_LINE_RE.match(paragraph) or SCRIPT_ERROR_RE.match(paragraph):
+        return True
+    if COMMENT_FORM_RE.match(paragraph):
         return True
     if len(paragraph) <= CREDIT_MAX and COPYRIGHT_RE.match(paragraph) and not RESERVED_RE.search(paragraph):
         return True
