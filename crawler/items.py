@@ -11,7 +11,7 @@ class PageItem:
 
     outlet: str
     url: str
-    body: bytes = field(repr=False)  # the response body; the extraction worker decodes it (crawler.capture.page)
+    body: bytes = field(repr=False)  # the response body; the extraction worker decodes it (crawler.capture.prepare)
     content_type: str | None = None  # the response's Content-Type header, for its charset
     capture_id: int | None = None
     listed_date: str | None = None

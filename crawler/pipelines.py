@@ -11,7 +11,7 @@ from typing import Any
 
 from crawler.capture.memory import fix_mmap_threshold
 from crawler.capture.operations import ArticleOp
-from crawler.capture.page import extract_page, init_page_worker
+from crawler.capture.prepare import extract_page, init_worker
 from crawler.extensions import archive_session
 from crawler.items import PageItem
 from crawler.relevance.judge import load_lexicon
@@ -44,7 +44,7 @@ class ArticlePipeline:
         fix_mmap_threshold()  # this process's page-sized blocks go back to the OS when freed (issue 10)
         self.pool = ProcessPoolExecutor(max_workers=self.session.config.extract_workers,
                                         mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=init_page_worker,
+                                        initializer=init_worker,
                                         initargs=(os.getpid(), self.session.config.lexicon))
 
     def close_spider(self, spider: Any = None) -> None:

@@ -44,7 +44,10 @@ DOWNLOADER_MIDDLEWARES = {
 }
 # Safety (README "Limits and safety"): every address connected to is checked in the resolver; only HTTP(S).
 TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
-DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None,
+                     # keeps each outlet's connections open at its concurrency (crawler/middlewares.py, issue 10)
+                     "http": "crawler.middlewares.PooledHTTPDownloadHandler",
+                     "https": "crawler.middlewares.PooledHTTPDownloadHandler"}
 URLLENGTH_LIMIT = 0  # Scrapy's spider middleware drops long URLs with only a log line: RequestGuardMiddleware
 # refuses them (CRAWL_URL_MAX_LENGTH) and the refusal is recorded
 ITEM_PIPELINES = {

@@ -346,3 +346,23 @@ def test_a_terms_own_spelling_beats_another_terms_inflection(tmp_path: Path) -> 
     found = {t: n for t, _, _, n in judge("", "مخطوفون ثم مخطوفين ثم مخطوفي", lexicon).matched_terms}
     # each word goes to the term that spells it; the construct form, spelled by neither, to the first listed
     assert found == {"مخطوفون": 1, "مخطوفين": 2}
+
+
+def test_the_matchers_word_cache_never_changes_a_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
+    # PhraseIndex.starts keeps what each distinct word can begin (issue 10): a fresh lexicon, the same lexicon
+    # after other texts filled its cache, and one whose cache is renewed every few words judge alike
+    from crawler.relevance import match
+
+    texts = [
+        ("اشتباكات في طرابلس", "قال المتحدث باسم الجيش الوطني الليبي إن قوات حكومة الوحدة الوطنية قصفت مواقع"),
+        ("", "اشتباكات في الزاوية غرب العاصمة طرابلس ورفض البرلمان القرار وأغلق معبر رأس اجدير"),
+        ("حلبة", "تعزية في عدنان الخمسين ومخطوفون ثم مخطوفين ثم مخطوفي بالإعدام في حكومتين"),
+    ]
+    fresh = [judge(t, b, load_lexicon(LEXICON)) for t, b in texts]
+    warm = load_lexicon(LEXICON)
+    for t, b in reversed(texts):
+        judge(t, b, warm)
+    assert [judge(t, b, warm) for t, b in texts] == fresh
+    monkeypatch.setattr(match, "_STARTS_MAX", 3)
+    assert [judge(t, b, load_lexicon(LEXICON)) for t, b in texts] == fresh
+    assert fresh[0].relevant and fresh[0].matched_terms  # the texts do match lexicon forms

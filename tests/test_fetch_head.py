@@ -1,4 +1,4 @@
-"""crawler.fetch.head, HeadMetaRefreshMiddleware and crawler.capture.page: meta refresh is read from a page's head;
+"""crawler.fetch.head, HeadMetaRefreshMiddleware and crawler.capture.prepare: meta refresh is read from a page's head;
 pages travel to the extraction workers undecoded."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from crawler.capture.page import extract_page
+from crawler.capture.prepare import extract_page
 from crawler.fetch.head import HEAD_BYTES, page_head
 from crawler.middlewares import HeadMetaRefreshMiddleware
 

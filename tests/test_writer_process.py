@@ -112,6 +112,32 @@ def test_operations_are_stored_in_order_in_group_commits(tmp_path):
     assert count(data, "select count(*) from crawls where status = 'finished'") == 1
 
 
+def test_pages_of_every_size_reach_the_warc_whole_through_the_kept_pickling_buffer(tmp_path, monkeypatch):
+    # the sender pickles each message into one buffer kept between messages (issue 10): a small message after a
+    # large one must not carry the large one's tail, and a message past KEEP_BUFFER gets the next one a new buffer
+    from crawler.capture import process
+
+    monkeypatch.setattr(process, "KEEP_BUFFER", 200_000)
+    sizes = [300_000, 10, 150_000, 3, 600_000, 40_000, 1, 250_000, 7]
+    bodies = {f"{BASE}/news/{n}": bytes([65 + n]) * size for n, size in enumerate(sizes)}
+    session = ArchiveSession(config(tmp_path), apply_batch, process_writer=True)
+    try:
+        for url, body in bodies.items():
+            session.archive(Exchange(url, "GET", (), b"", 200, "OK", "HTTP/1.1", (("Content-Type", "text/html"),),
+                                     body), "portal")
+            assert session.flush(timeout=30)  # one message per page: sizes up and down in turn
+        data = session.config.data_dir
+    finally:
+        session.finish()
+        session.close()
+    stored = {}
+    for path in sorted((data / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as fh:
+            stored.update({r.rec_headers.get_header("WARC-Target-URI"): r.content_stream().read()
+                           for r in ArchiveIterator(fh) if r.rec_type == "response"})
+    assert stored == bodies
+
+
 def test_the_session_plans_new_articles_as_they_are_stored(tmp_path):
     session = ArchiveSession(config(tmp_path, ARCHIVE_WATCH_BACKOFF="2d:6h"), apply_batch, process_writer=True)
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from itertools import compress
 
 from archive.corpus.arabic import stem_set, stems
 
@@ -112,12 +113,29 @@ def unsuffixed(token: str) -> frozenset[str]:
 Entry = tuple[tuple[str, ...], tuple[frozenset[str], ...], int, tuple[bool, ...]]
 
 
+#: The best match at one position, as ``match`` compares them: (form length, words matched by their own spelling,
+#: -term index); larger is better.
+Best = tuple[int, int, int]
+
+#: What ``match`` needs of one text word that begins a lexicon form: the best one-word form it is (or None), and per
+#: candidate that begins longer forms, (every alternate of their second word, and by each such alternate the forms
+#: whose second word it is, longest first).
+Start = tuple[Best | None, tuple[tuple[frozenset[str], dict[str, tuple[Entry, ...]]], ...]]
+
+#: Distinct text words whose ``Start`` an index keeps (a fresh cache once full): some 150 bytes each with the word, so
+#: under 10 MB per extraction worker; the benchmark mirror's 2,000 articles hold 4,000 distinct words.
+_STARTS_MAX = 50_000
+
+
 class PhraseIndex(dict[str, tuple[Entry, ...]]):
     """``build_index``'s result: the entries by first-word alternate, and per key what lets ``match`` skip most.
 
     ``singles``: the key's one-word forms; ``follows``: every alternate of the second word of its longer forms. When
     the next text word can reduce to none of those, only the one-word forms can match there: a common first word
     ("حكومه", "قوات") begins dozens of longer forms, each of which was tested against the next word (issue 10).
+    ``seconds``: the key's longer forms by each alternate of their second word (``_by_second``).
+    ``starts``: per text word, its ``Start``, made once per distinct word: a third of a news body's words begin some
+    lexicon form, and what their one-word forms make of them depends on the word alone (issue 10).
     """
 
     def __init__(self, entries: dict[str, tuple[Entry, ...]]) -> None:
@@ -125,6 +143,51 @@ class PhraseIndex(dict[str, tuple[Entry, ...]]):
         self.singles = {key: tuple(e for e in found if len(e[0]) == 1) for key, found in entries.items()}
         self.follows = {key: frozenset().union(*(e[1][1] for e in found if len(e[0]) > 1))
                         for key, found in entries.items() if any(len(e[0]) > 1 for e in found)}
+        self.seconds = {key: _by_second(entries[key]) for key in self.follows}
+        self._starts: dict[str, Start | None] = {}
+
+    def starts(self, words: list[str]) -> list[Start | None]:
+        """Each word's ``Start``, or None where no lexicon form begins."""
+        cache = self._starts
+        new = set(words).difference(cache)
+        if new:
+            if len(cache) + len(new) > _STARTS_MAX:
+                # a new dictionary, not clear(): a thread reading the old one keeps what it read
+                cache = self._starts = {}
+                new = set(words)
+            for word in new:
+                cache[word] = self._start(word)
+        return list(map(cache.__getitem__, words))
+
+    def _start(self, word: str) -> Start | None:
+        """``starts`` of one word (uncached)."""
+        cands = self.keys() & stem_set(word)
+        if not cands:
+            return None
+        best: Best | None = None
+        for cand in cands:
+            for form, alts, term_idx, loose in self.singles[cand]:
+                found = _candidates(word, loose[0])
+                if not alts[0].isdisjoint(found):
+                    key = (1, int(form[0] in found), -term_idx)
+                    if best is None or key > best:
+                        best = key
+        longer = tuple((self.follows[cand], self.seconds[cand]) for cand in sorted(cands) if cand in self.follows)
+        return (best, longer) if best is not None or longer else None
+
+
+def _by_second(entries: tuple[Entry, ...]) -> dict[str, tuple[Entry, ...]]:
+    """The longer forms of ``entries`` by every alternate of their second word, longest first as in ``entries``.
+
+    So ``match`` tests only the forms whose second word the next text word may be: "حكومه" begins 39 forms, and on
+    the benchmark mirror one in five of the forms tested had a second word that could match (issue 10).
+    """
+    out: dict[str, list[Entry]] = {}
+    for entry in entries:
+        if len(entry[0]) > 1:
+            for alt in entry[1][1]:
+                out.setdefault(alt, []).append(entry)
+    return {alt: tuple(found) for alt, found in out.items()}
 
 
 def build_index(
@@ -149,52 +212,56 @@ def _candidates(word: str, loose: bool) -> frozenset[str]:
     return stem_set(word) if loose else unsuffixed(word)
 
 
+def _longest_first(entry: Entry) -> int:
+    """Sort key: longer forms first."""
+    return -len(entry[0])
+
+
 def match(words: list[str], index: PhraseIndex, counts: dict[int, int]) -> None:
     """Count greedy longest matches of indexed forms in ``words`` into ``counts`` (term index -> hits).
 
     At one position the longest form wins; between forms of one length, the one whose own spelling (not an
     inflected alternate) matches more words, then the one listed first in the lexicon.
     """
-    i, n = 0, len(words)
-    keys = index.keys()
-    follows, singles = index.follows, index.singles
-    # each position's candidates, strict and loose, made once: a common first word ("حكومه", "قوات") starts dozens of
-    # forms, each of which tests the same following words (issue 10: 1,900 calls of _candidates per article)
-    seen: tuple[list[frozenset[str] | None], list[frozenset[str] | None]] = ([None] * n, [None] * n)
-    while i < n:
-        # the word's candidates that start a lexicon form, intersected in C: most words have none, the rest one or
-        # two of their dozen, instead of a dictionary lookup in Python per candidate (issue 10)
-        starts = keys & stem_set(words[i])
-        if not starts:
-            i += 1
+    n = len(words)
+    starts = index.starts(words)
+    # each position's candidates, strict and loose, made once: a form's later words are tested against the same
+    # following words by every form that begins with the same word (issue 10: 1,900 calls of _candidates per article)
+    seen: tuple[dict[int, frozenset[str]], dict[int, frozenset[str]]] = ({}, {})
+    free = 0  # the first position not inside a match already counted
+    for i in compress(range(n), starts):  # only the words that begin a form (a third of a body's)
+        if i < free:
             continue
-        best: tuple[int, int, int] | None = None  # (length, words matched by their own spelling, -term index)
-        after = stem_set(words[i + 1]) if i + 1 < n else frozenset()  # holds the next word's candidates of both kinds
-        for cand in starts:
-            entries = index[cand]
-            if follows.get(cand, frozenset()).isdisjoint(after):
-                entries = singles[cand]  # no longer form can go on with the next word
-            for form, alts, term_idx, loose in entries:
-                size = len(form)
-                if best is not None and size < best[0]:
-                    break  # entries are sorted longest first
-                if i + size > n:
-                    continue
-                own = 0
-                for k in range(size):
-                    memo = seen[loose[k]]
-                    found = memo[i + k]
-                    if found is None:
-                        found = memo[i + k] = _candidates(words[i + k], loose[k])
-                    if alts[k].isdisjoint(found):
-                        break
-                    own += form[k] in found
-                else:
-                    key = (size, own, -term_idx)
-                    if best is None or key > best:
-                        best = key
-        if best is None:
-            i += 1
-        else:
+        best, longer = starts[i]
+        if longer and i + 1 < n:
+            after = stem_set(words[i + 1])  # holds the next word's candidates of both kinds
+            for follows, by_second in longer:
+                if follows.isdisjoint(after):
+                    continue  # no longer form of this candidate can go on with the next word
+                seconds = follows.intersection(after)
+                if len(seconds) == 1:
+                    entries = by_second[next(iter(seconds))]
+                else:  # each form once, longest first (between forms of one length the order does not matter)
+                    entries = sorted({id(e): e for a in seconds for e in by_second[a]}.values(), key=_longest_first)
+                for form, alts, term_idx, loose in entries:
+                    size = len(form)
+                    if best is not None and size < best[0]:
+                        break  # entries are sorted longest first
+                    if i + size > n:
+                        continue
+                    own = 0
+                    for k in range(size):
+                        memo = seen[loose[k]]
+                        found = memo.get(i + k)
+                        if found is None:
+                            found = memo[i + k] = _candidates(words[i + k], loose[k])
+                        if alts[k].isdisjoint(found):
+                            break
+                        own += form[k] in found
+                    else:
+                        key = (size, own, -term_idx)
+                        if best is None or key > best:
+                            best = key
+        if best is not None:
             counts[-best[2]] = counts.get(-best[2], 0) + 1
-            i += best[0]
+            free = i + best[0]

@@ -241,7 +241,7 @@ class OutletSpider(Spider):
                                         response.meta.get("capture_id"))
             self.session.settle(frontier_url, "done", "not-html")
             return
-        # the bytes as they came: the extraction worker decodes them (crawler.capture.page), so the crawl process
+        # the bytes as they came: the extraction worker decodes them (crawler.capture.prepare), so the crawl process
         # holds no decoded copy of each page waiting for a worker (issue 10, tree RSS)
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         yield PageItem(outlet=outlet, url=response.url, body=response.body, content_type=content_type,
