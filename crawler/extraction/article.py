@@ -154,11 +154,54 @@ def _looks_like_listing(root: HtmlElement, url: str) -> bool:
     return teasers >= (MIN_TEASERS_HOME if at_root else MIN_TEASERS_SECTION)
 
 
-def _parse(html: str) -> HtmlElement | None:
-    """Parse like trafilatura does (its parser settings decide what it can extract), else with lxml.html."""
-    from trafilatura.utils import load_html
+# trafilatura's parser (trafilatura.utils.HTML_PARSER: its settings decide what it can extract), with one change: lxml's
+# element classes looked up in C. lxml.html's HtmlElementClassLookup calls Python for every element proxy lxml makes,
+# and trafilatura's reads of our trees (and the copies it makes of them, which keep the parser) make them by the
+# thousand: 3-8 % of extract_article's CPU (issue 10). The one difference: <form>, <input>, <select>, <textarea> and
+# <label> are plain HtmlElements, not lxml.html's form classes, whose extras (fields, values) nothing here reads.
+# tests/test_crawler_extraction_parse.py checks that the trees match trafilatura's own.
+HTML_PARSER = lxml.html.HTMLParser(
+    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
+)
+HTML_PARSER.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
+    element=HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+))
 
-    root = load_html(html)
+
+def _load_html(html: str) -> HtmlElement | None:
+    """trafilatura.utils.load_html's reading of a decoded page, step for step, with our HTML_PARSER (see above)."""
+    from trafilatura.utils import is_dubious_html, repair_faulty_html
+
+    beginning = html[:50].lower()
+    dubious = is_dubious_html(beginning)
+    html = repair_faulty_html(html, beginning)
+    tree, as_bytes = None, False
+    try:
+        tree = lxml.html.fromstring(html, parser=HTML_PARSER)
+    except ValueError:  # "Unicode strings with encoding declaration are not supported."
+        tree, as_bytes = _from_bytes(html), True
+    except Exception as exc:  # as load_html does
+        logger.debug("lxml parsing failed: %r", exc)
+    if (tree is None or len(tree) < 1) and not as_bytes:
+        tree = _from_bytes(html)
+    if tree is not None and dubious and len(tree) < 2:  # not (well-formed) HTML, as load_html decides
+        return None
+    return tree
+
+
+def _from_bytes(html: str) -> HtmlElement | None:
+    """The page parsed from its UTF-8 bytes (trafilatura.utils.fromstring_bytes with our HTML_PARSER)."""
+    try:
+        return lxml.html.fromstring(html.encode("utf8", "surrogatepass"), parser=HTML_PARSER)
+    except Exception as exc:  # as fromstring_bytes does
+        logger.debug("lxml parsing of the bytes failed: %r", exc)
+        return None
+
+
+def _parse(html: str) -> HtmlElement | None:
+    """Parse like trafilatura does (_load_html), else with lxml.html."""
+    root = _load_html(html)
     if root is None:
         try:
             root = lxml.html.document_fromstring(html)
@@ -173,8 +216,6 @@ def _parse_flat(html: str) -> tuple[HtmlElement | None, int]:
     libxml2 stops building the tree PARSER_MAX_DEPTH elements down and drops everything below; such a page is parsed
     again with its over-deep wrappers unwrapped (crawler.extraction.layout.flatten_deep_html), so its text is not lost.
     """
-    from trafilatura.utils import HTML_PARSER
-
     root = _parse(html)
     log = getattr(HTML_PARSER, "error_log", ())
     if root is None or not any("Excessive depth" in entry.message for entry in log):

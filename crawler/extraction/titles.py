@@ -33,19 +33,24 @@ MAX_TITLE_CHARS = 400
 # The only elements _is_prominent can accept.
 PROMINENT_CANDIDATES = "//h1 | //h2 | //h3 | //font[@size] | //b | //strong | //big | //*[@class or @id]"
 MAX_HEADING_PARTS = 4  # an h1 of more element parts than this is not a kicker and a headline
+# Compiled once: clean_space and _norm run thousands of times a page, and re.sub(pattern, ...) looks the pattern up in
+# re's cache on every call (issue 10).
+INVISIBLE_RE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+NON_WORD_RE = re.compile(r"[\W_]+")
+SPACES_RE = re.compile(r"[\s]+")
 
 
 def clean_space(text: str | None) -> str:
     """Collapse whitespace (including NBSP and bidi marks) to single spaces."""
     if not text:
         return ""
-    text = re.sub(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]", "", text)
+    text = INVISIBLE_RE.sub("", text)
     return " ".join(text.split())
 
 
 def _norm(text: str) -> str:
     """A comparison key: lower case, letters and digits only."""
-    return re.sub(r"[\W_]+", "", text.lower())
+    return NON_WORD_RE.sub("", text.lower())
 
 
 def iter_json_ld(root: HtmlElement) -> Iterator[dict]:
@@ -266,7 +271,7 @@ def _is_prominent(element: HtmlElement) -> bool:
     if tag == "font" and _font_size(element) >= MIN_FONT_SIZE:
         return True
     raw = f"{element.get('class', '')} {element.get('id', '')}".lower()
-    if raw.strip() and any(t in HEADLINE_TOKENS for t in re.split(r"[\s]+", raw)):
+    if raw.strip() and any(t in HEADLINE_TOKENS for t in SPACES_RE.split(raw)):
         return True
     if tag in ("b", "strong", "big"):
         block = element.getparent()
