@@ -254,6 +254,10 @@ def test_restore_cells_puts_back_the_lead_right_before_the_story() -> None:
     assert restore_cells(read, reference, tokens([LEAD])) == read  # a link (a teaser above the story): not the lead
     caption = "Road workers near the bridge at Misrata on Sunday"  # under SPAN_WORDS words: a caption, a dateline
     assert restore_cells(read, (f"| {caption} |", *reference[2:]), Counter()) == read
+    # a dateline or byline whose date, time and counter make up the length: not a lead (7 words, 13 tokens)
+    byline = "Sunday 12 05 2024 09 10 pm field reporter Sabha read 1210 times"
+    assert len(byline.split()) >= body.SPAN_WORDS
+    assert restore_cells(read, (f"| {byline} |", *reference[2:]), Counter()) == read
     # only the cell right before the story: a short cell between the two ends the search
     assert restore_cells(read, (reference[1], f"| {caption} |", *reference[2:]), Counter()) == read
     # a span that opens inside a cell (our first paragraph is the cell's second sentence): no lead looked for
