@@ -79,6 +79,49 @@ def test_m011_converts_an_m010_catalogue_in_place(tmp_path: Path) -> None:
         cat.db.execute("insert into story_band_index (story_band_index) values ('integrity-check')")
 
 
+def test_m013_names_each_band_rows_story_on_an_m012_catalogue_and_keeps_it(tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.db"
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before="m013_band_rows_name_their_story")
+    fts.register(db.conn)
+    db["outlets"].insert_all([{"name": "o", "display_name": "O"}, {"name": "p", "display_name": "P"}])
+    for n, (url, body) in enumerate(list(URLS.items())[:2]):  # two stories, their band rows as m012 wrote them
+        db["articles"].insert({"id": article_id(url), "url": url, "outlet": "o", "title": f"عنوان {n}", "text": body,
+                               "first_seen": "t1", "relevant": 1, "versions": 1, "story_id": f"s{n}"})
+        db["stories"].insert({"id": f"s{n}", "articles": 1, "first_article": article_id(url)})
+        tokens = " ".join(dict.fromkeys(map(story_rows.band_token, stories.lsh_keys(stories.ordered_shingles(body)))))
+        with db.conn:
+            db.execute("insert into story_bands (article, bands) values ((select rowid from articles where id = ?), ?)",
+                       [article_id(url), tokens])
+    assert "story" not in db["story_bands"].columns_dict
+    db.close()
+    with Catalogue(path) as cat:
+        assert [m.name for m in migrations.pending(cat.db)] == []
+        pairs = cat.db.execute("select b.story, a.story_id from story_bands b join articles a on a.rowid = b.article "
+                               "order by b.article").fetchall()
+        assert len(pairs) == 2 and all(story == story_id is not None for story, story_id in pairs)
+        # a copy on another outlet finds the first article through the band rows' stories, and joins its story
+        url, body = list(URLS.items())[2]
+        first = article_id(list(URLS)[0])
+        cat.save_article(outlet="p", canonical_url=url, capture_id=None, fetched_at="t2",
+                         article=ExtractedArticle(url=url, title="عنوان", paragraphs=(body,)),
+                         relevance=Relevance(True, 3.0, 2.0, 1.0, ()))
+        story = cat.get_article(first)["story_id"]
+        keys = stories.lsh_keys(stories.ordered_shingles(BODY))
+        assert [(c["id"], c["story_id"]) for c in story_rows.band_candidates(cat.db, article_id(url), keys, 10)] == [
+            (first, story)]
+        assert cat.assign_story(article_id(url)) == story
+        # whoever changes an article's story, its band row follows (here a plain UPDATE, as a merge makes)
+        cat.db.execute("update articles set story_id = 'elsewhere' where id = ?", [first])
+        assert cat.db.execute("select story from story_bands where article = (select rowid from articles "
+                              "where id = ?)", [first]).fetchone() == ("elsewhere",)
+        assert [c["story_id"] for c in story_rows.band_candidates(cat.db, article_id(url), keys, 10)] == ["elsewhere"]
+        cat.db.execute("update articles set story_id = null where id = ?", [first])
+        assert story_rows.band_candidates(cat.db, article_id(url), keys, 10) == []  # in no story: no candidate
+        cat.db.execute("insert into story_band_index (story_band_index) values ('integrity-check')")
+        assert cat.db.execute("pragma integrity_check").fetchall() == [("ok",)]
+
+
 def test_replaced_bands_leave_the_index(tmp_path: Path) -> None:
     with Catalogue(tmp_path / "catalogue.db") as cat:
         cat.upsert_outlets([{"name": "o", "display_name": "O"}])

@@ -7,6 +7,8 @@ import hashlib
 import importlib.metadata
 import io
 import itertools
+import time
+import uuid
 import zlib
 from base64 import b32encode
 from datetime import UTC, datetime, timedelta, timezone
@@ -16,6 +18,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.records import Exchange
+from archive.warc.build import new_record_id
 from archive.warc.check import check_warc
 from archive.warc.reader import iter_records
 from archive.warc.writer import REMOVED_TE_FIELD, RecordFactory, WarcArchive, record_bytes, warc_date
@@ -208,6 +211,18 @@ def test_gzip_member_is_the_plain_record_at_zlib_level_6() -> None:
     assert inflater.decompress(member) == plain and inflater.eof and inflater.unused_data == b""
     ((read, _),) = read_all(member)
     assert read.digest_checker.passed is True and len(member) < len(plain) // 5
+
+
+def test_record_ids_are_version_7_uuids_in_the_order_they_were_made() -> None:
+    made = []
+    for _ in range(3):
+        made.append(new_record_id())
+        time.sleep(0.002)  # the first 48 bits are milliseconds: ids a millisecond apart sort by time
+    made += [new_record_id() for _ in range(1000)]
+    ids = [uuid.UUID(m.removeprefix("<urn:uuid:").removesuffix(">")) for m in made]
+    assert all(i.version == 7 and i.variant == uuid.RFC_4122 for i in ids)
+    assert made[:3] == sorted(made[:3]) and len(set(made)) == len(made)
+    assert abs((ids[0].int >> 80) - time.time() * 1000) < 60_000  # milliseconds since 1970, as RFC 9562 has them
 
 
 def test_location_points_at_one_gzip_member(tmp_path: Path) -> None:

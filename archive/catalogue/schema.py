@@ -282,3 +282,16 @@ def m012_band_index_merges(db: sqlite_utils.Database) -> None:
     for this index (2 KB per article).
     """
     db.execute("insert into story_band_index (story_band_index, rank) values ('crisismerge', 2)")
+
+
+@migrations()
+def m013_band_rows_name_their_story(db: sqlite_utils.Database) -> None:
+    """Each ``story_bands`` row names its article's story, kept so by a trigger (issue 10's writer CPU).
+
+    The story candidate look-up reads the stories of the articles that share the most band keys with a new one;
+    from ``articles.story_id`` that meant walking each one's overflow pages (the column comes after the body), a
+    third of the look-up's time. On an existing catalogue the column is filled from the articles once.
+    """
+    from archive.catalogue import story_rows  # local: the schema module stays importable on its own
+
+    story_rows.name_stories(db)

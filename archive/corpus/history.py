@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 import unicodedata
@@ -74,6 +75,8 @@ def content_lines(text: str) -> list[str]:
     return [normalise_line(line) for line in text.splitlines() if not is_boilerplate_line(line)]
 
 
+# the writer asks twice per article (resolving its URL, then storing it): the second answer from here (issue 10)
+@functools.lru_cache(maxsize=16)
 def text_digest(title: str, text: str) -> str:
     """The stored digest of title and body (``articles.text_digest``): ignores whitespace-only changes.
 
