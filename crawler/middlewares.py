@@ -137,8 +137,12 @@ class PooledHTTPDownloadHandler(HTTP11DownloadHandler):
     Scrapy has no setting for the pool alone, so this sets the pool's attribute after Scrapy's ``__init__``.
     """
 
-    def __init__(self, crawler: Any):
-        super().__init__(crawler)
-        slots = crawler.settings.getdict("DOWNLOAD_SLOTS")
+    def __init__(self, *args: Any):
+        super().__init__(*args)  # (crawler) since Scrapy 2.14's documented handler API; (settings, crawler) in 2.13
+        slots = args[-1].settings.getdict("DOWNLOAD_SLOTS")
         busiest = max((int(slot.get("concurrency", 0)) for slot in slots.values()), default=0)
-        self._pool.maxPersistentPerHost = max(self._pool.maxPersistentPerHost, busiest)
+        pool = getattr(self, "_pool", None)  # private in Scrapy: should it go, connections are made, not kept
+        if pool is None:
+            logger.warning("Scrapy's HTTP handler has no _pool: an outlet's connections are not kept open")
+            return
+        pool.maxPersistentPerHost = max(pool.maxPersistentPerHost, busiest)

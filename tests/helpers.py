@@ -43,3 +43,21 @@ def portal_session(tmp_path: Path, base: str):
     return ArchiveSession(ArchiveConfig.from_settings({"ARCHIVE_DATA_DIR": str(tmp_path / "data"),
                                                        "ARCHIVE_SEEDS": str(seeds), "ARCHIVE_DISK_RESERVE": 0}),
                           apply_batch)
+
+
+def crawl_feed_site(handler: type, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Serve ``handler`` on loopback as the one outlet "portal" (its feed at /feed.xml, articles at /news/<n>), crawl
+    it once by the CLI into ``tmp_path/data`` with ``args``, and stop the server."""
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    seeds = tmp_path / "seeds.toml"
+    seeds.write_text(f'[[outlet]]\nname = "portal"\nfeeds = ["{base}/feed.xml"]\narticle_urls = [\'/news/\\d+$\']\n'
+                     "topic_filter = false\n", encoding="utf-8")
+    try:
+        return crawl_cli(seeds, tmp_path / "data", *args)
+    finally:
+        server.shutdown()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
-from helpers import crawl_cli
+from helpers import crawl_feed_site
 
 ARTICLES = 80
 CONCURRENCY = 8
@@ -56,17 +56,8 @@ class Site(BaseHTTPRequestHandler):
 def test_a_back_fill_reuses_its_connections_instead_of_opening_one_per_page(tmp_path):
     # Scrapy keeps CONCURRENT_REQUESTS_PER_DOMAIN (2) idle connections per host: with 8 requests at once, most
     # responses closed theirs and the next request opened a new one
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    seeds = tmp_path / "seeds.toml"
-    seeds.write_text(f'[[outlet]]\nname = "portal"\nfeeds = ["{base}/feed.xml"]\narticle_urls = [\'/news/\\d+$\']\n'
-                     "topic_filter = false\n", encoding="utf-8")
-    try:
-        proc = crawl_cli(seeds, tmp_path / "data", "--backfill", "-s", "CRAWL_BACKFILL_DELAY=0",
-                         "-s", f"CRAWL_BACKFILL_CONCURRENCY={CONCURRENCY}", "-s", "EXTRACT_WORKERS=1")
-    finally:
-        server.shutdown()
+    proc = crawl_feed_site(Site, tmp_path, "--backfill", "-s", "CRAWL_BACKFILL_DELAY=0",
+                           "-s", f"CRAWL_BACKFILL_CONCURRENCY={CONCURRENCY}", "-s", "EXTRACT_WORKERS=1")
     assert proc.returncode == 0, proc.stderr[-3000:]
     con = sqlite3.connect(tmp_path / "data" / "catalogue.db")
     (pages,) = con.execute("select count(distinct url) from captures where url like '%/news/%'").fetchone()

@@ -254,6 +254,9 @@ def test_restore_cells_puts_back_the_lead_right_before_the_story() -> None:
     assert restore_cells(read, reference, tokens([LEAD])) == read  # a link (a teaser above the story): not the lead
     caption = "Road workers near the bridge at Misrata on Sunday"  # under SPAN_WORDS words: a caption, a dateline
     assert restore_cells(read, (f"| {caption} |", *reference[2:]), Counter()) == read
+    # a short kicker of ours above the lead stays above it: the lead goes between it and the story
+    kicker = "Exclusive from Misrata"
+    assert restore_cells((kicker, *read), (f"| {kicker} |", *reference[1:]), Counter()) == (kicker, LEAD, *read)
     # a dateline or byline whose date, time and counter make up the length: not a lead (7 words, 13 tokens)
     byline = "Sunday 12 05 2024 09 10 pm field reporter Sabha read 1210 times"
     assert len(byline.split()) >= body.SPAN_WORDS

@@ -4,11 +4,10 @@ pages travel to the extraction workers undecoded."""
 from __future__ import annotations
 
 import sqlite3
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
-from helpers import crawl_cli
+from helpers import crawl_feed_site
 from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.misc import build_from_crawler
@@ -99,16 +98,7 @@ class Site(BaseHTTPRequestHandler):
 
 
 def test_a_crawl_archives_long_pages_decoded_by_the_workers_and_follows_a_meta_refresh(tmp_path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    seeds = tmp_path / "seeds.toml"
-    seeds.write_text(f'[[outlet]]\nname = "portal"\nfeeds = ["{base}/feed.xml"]\narticle_urls = [\'/news/\\d+$\']\n'
-                     "topic_filter = false\n", encoding="utf-8")
-    try:
-        proc = crawl_cli(seeds, tmp_path / "data", "-s", "EXTRACT_WORKERS=2")
-    finally:
-        server.shutdown()
+    proc = crawl_feed_site(Site, tmp_path, "-s", "EXTRACT_WORKERS=2")
     assert proc.returncode == 0, proc.stderr[-3000:]
     con = sqlite3.connect(tmp_path / "data" / "catalogue.db")
     titles = {url.rsplit("/", 1)[1]: title for url, title in con.execute("select url, title from articles")}

@@ -55,10 +55,10 @@ def sha1_digest(data: bytes) -> str:
 
 def new_record_id() -> str:
     """A fresh ``<urn:uuid:...>`` WARC-Record-ID: a time-ordered UUID (version 7, RFC 9562 section 5.7)."""
-    # Time first, then 74 random bits: ids made later sort later, so the catalogue's index of captures by record id
-    # (captures.warc_record_id) grows at its end, where a random uuid4 put each new capture on a random page that
-    # every group commit wrote again (issue 10's bytes written, which grow with the catalogue). Hand-made because
-    # uuid.uuid7 arrives only in Python 3.14.
+    # Time first, then 74 random bits: ids made in a later millisecond sort later (within one, at random), so the
+    # catalogue's index of captures by record id (captures.warc_record_id) grows at its end, where a random uuid4 put
+    # each new capture on a random page that every group commit wrote again (issue 10's bytes written, which grow with
+    # the catalogue). Hand-made because uuid.uuid7 arrives only in Python 3.14.
     ms = time.time_ns() // 1_000_000 & 0xFFFF_FFFF_FFFF
     rand = int.from_bytes(os.urandom(10), "big")
     value = ms << 80 | 0x7 << 76 | (rand >> 62 & 0xFFF) << 64 | 0b10 << 62 | rand & (1 << 62) - 1

@@ -187,7 +187,9 @@ def restore_cells(paragraphs: tuple[str, ...], reference: tuple[str, ...], links
     if last >= 0:
         first = _with_lead(first, cell_words, owner, links)
     inserts: dict[int | None, list[str]] = {}  # None: before our first paragraph (the lead)
-    anchor, run = None, []
+    # a lead goes after the last paragraph of ours before it (a short kicker or dateline we kept), else first
+    anchor = next((owner[k] for k in range(first - 1, -1, -1) if owner[k] is not None), None)
+    run: list[int] = []
     for k in range(first, last + 2):
         if k <= last and owner[k] is None and (not run or spans[run[-1]][0] == spans[k][0]):
             run.append(k)
