@@ -12,6 +12,8 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from helpers import reply
+
 PARAGRAPHS = [
     ("قالت مصادر عسكرية في طرابلس إن اشتباكات مسلحة اندلعت بين قوات حكومة الوحدة الوطنية وقوات "
      "الجيش الوطني الليبي جنوب العاصمة الليبية، وسط قصف متبادل بالمدفعية الثقيلة."),
@@ -95,11 +97,7 @@ def _handler(site: FaultSite) -> type[BaseHTTPRequestHandler]:
                 self._send(404, "text/plain", b"not found")
 
         def _send(self, status: int, ctype: str, body: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            reply(self, status, ctype, body)
 
     return Handler
 

@@ -61,3 +61,12 @@ def crawl_feed_site(handler: type, tmp_path: Path, *args: str) -> subprocess.Com
         return crawl_cli(seeds, tmp_path / "data", *args)
     finally:
         server.shutdown()
+
+
+def reply(handler, status: int, kind: str, body: bytes) -> None:
+    """Send one whole HTTP response (status, Content-Type, Content-Length, body) from a BaseHTTPRequestHandler."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", kind)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)

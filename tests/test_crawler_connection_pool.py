@@ -6,7 +6,7 @@ import sqlite3
 import threading
 from http.server import BaseHTTPRequestHandler
 
-from helpers import crawl_feed_site
+from helpers import crawl_feed_site, reply
 
 ARTICLES = 80
 CONCURRENCY = 8
@@ -35,19 +35,10 @@ class Site(BaseHTTPRequestHandler):
             body = f"<html><head><title>خبر {self.path}</title></head><body><article><h1>خبر</h1>{text}" \
                    f"</article></body></html>".encode()
             kind = "text/html; charset=utf-8"
-        else:
-            body, kind = b"not found", "text/plain"
-            self.send_response(404)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+        else:  # not send_error, which closes the connection and would count one more
+            reply(self, 404, "text/plain", b"not found")
             return
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        reply(self, 200, kind, body)
 
     def log_message(self, *args):
         pass

@@ -7,7 +7,7 @@ import sqlite3
 from http.server import BaseHTTPRequestHandler
 
 import pytest
-from helpers import crawl_feed_site
+from helpers import crawl_feed_site, reply
 from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.misc import build_from_crawler
@@ -87,11 +87,7 @@ class Site(BaseHTTPRequestHandler):
         else:
             self.send_error(404)
             return
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        reply(self, 200, kind, body)
 
     def log_message(self, *args):
         pass
