@@ -1,5 +1,6 @@
 """The downloader middlewares: every HTTP exchange written to WARC as it came over the wire; meta refresh read from
-a page's head. And the HTTP download handler, whose connection pool keeps an outlet's connections open."""
+a page's head. The HTTP download handler, whose connection pool keeps an outlet's connections open, and the duplicate
+filter that lets an article's old, redirecting URL through."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
+from scrapy.dupefilters import RFPDupeFilter
 from scrapy.http import HtmlResponse, Response
 
 from archive.records import Exchange
@@ -76,6 +78,9 @@ class WarcCaptureMiddleware:
             return
         if kind == "article" and self.session.article_for_url(request.url) is None:
             return  # never stored an article from it (failed or interrupted): fetch it whole
+        if request.meta.get("redirect_urls") and self.session.article_for_url(
+                request.meta.get("frontier_url", request.meta["redirect_urls"][0])) is None:
+            return  # reached from a URL not yet known as the article's: fetched whole, so ingest records it as an alias
         for name, value in self.session.validators(request.url).items():
             request.headers.setdefault(name, value)
         return
@@ -107,6 +112,22 @@ class WarcCaptureMiddleware:
         if revisit_of is not None:
             stats.inc_value("newsarchive/captures/revisit")
         return response
+
+
+class RedirectAwareDupeFilter(RFPDupeFilter):
+    """Scrapy's duplicate filter, except for an article redirect whose target this crawl fetched already.
+
+    Scrapy drops such a request, so the old URL never reaches the spider: it is never settled (fetched again by every
+    crawl) and never recorded as an alias of its article (issue 13). A loop (a target already in its own chain) is
+    still dropped; REDIRECT_MAX_TIMES bounds the rest.
+    """
+
+    def request_seen(self, request: Request) -> bool:
+        """True when ``request`` is a duplicate to drop."""
+        chain = request.meta.get("redirect_urls")
+        if chain and request.meta.get("kind") == "article" and request.url not in chain:
+            return False
+        return super().request_seen(request)
 
 
 class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):

@@ -26,6 +26,8 @@ RETRY_TIMES = 2
 COOKIES_ENABLED = False  # an archive records what any visitor is served, not a session
 TELNETCONSOLE_ENABLED = False
 REDIRECT_MAX_TIMES = 10
+# an old article URL that redirects to one fetched already still reaches the spider (settled, kept as an alias)
+DUPEFILTER_CLASS = "crawler.middlewares.RedirectAwareDupeFilter"
 
 DOWNLOADER_MIDDLEWARES = {
     # Refuses private addresses, over-long URLs and outlets over budget before robots.txt (100) is asked.

@@ -74,6 +74,55 @@ def add_alias(db: sqlite_utils.Database, url: str, article_id: str, how: str, *,
     return True
 
 
+def article_urls(db: sqlite_utils.Database, article_id: str, hows: Iterable[str] = HOW) -> list[str]:
+    """An article's URL, then its aliases learned in one of ``hows`` ways, in the order they were recorded."""
+    row = article_row(db.conn, article_id)
+    urls = [row["url"]] if row is not None else []
+    hows = list(hows)
+    marks = ", ".join("?" for _ in hows)
+    return urls + [r["url"] for r in db.query(f"select url from article_aliases where article_id = ? and how in "
+                                               f"({marks}) order by rowid", [article_id, *hows])]
+
+
+def all_article_urls(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """``id, url`` of every article, oldest first."""
+    return list(db.query("select id, url from articles order by first_seen, id"))
+
+
+def forget_alias(db: sqlite_utils.Database, url: str, article_id: str) -> None:
+    """Drop ``url`` as an alias of an article (a contested ``rel=canonical``). The caller commits."""
+    db.execute("delete from article_aliases where url = ? and article_id = ?", [url, article_id])
+
+
+CONTESTED = "contested-canonical"  # frontier.reason of a URL that several articles declared as their canonical
+
+
+def mark_contested(db: sqlite_utils.Database, url: str, outlet: str) -> None:
+    """Remember that different articles declare ``url`` as their canonical (a frontier row, done, never fetched as an
+    article), so no later page takes it as its URL. The caller commits."""
+    db.execute("insert or ignore into frontier (url, outlet, kind, discovered_at, status, attempts, done_at, reason) "
+               "values (?, ?, 'canonical', ?, 'done', 0, ?, ?)", [url, outlet, now_iso(), now_iso(), CONTESTED])
+
+
+def is_contested(db: sqlite_utils.Database, url: str) -> bool:
+    """Whether ``url`` was found to be declared as their canonical by different articles (``mark_contested``)."""
+    return db.execute("select 1 from frontier where url = ? and reason = ?", [url, CONTESTED]).fetchone() is not None
+
+
+def captured_urls(db: sqlite_utils.Database, article: dict[str, Any]) -> list[str]:
+    """The URLs the article's versions (and its latest capture) were fetched under, in capture order."""
+    return [r["url"] for r in db.query(
+        "select c.url from captures c where c.id in (select capture_id from article_versions where article_id = ?) "
+        "or c.id = ? group by c.url order by min(c.id)", [article["id"], article["capture_id"]])]
+
+
+def redirect_location(db: sqlite_utils.Database, url: str) -> str | None:
+    """The ``Location`` of the latest archived redirect (301, 302, 303, 307, 308) from ``url``, or None."""
+    row = db.execute("select location from captures where url = ? and status in (301, 302, 303, 307, 308) "
+                     "and location is not null and location != '' order by id desc limit 1", [url]).fetchone()
+    return row[0] if row else None
+
+
 def learned_params(db: sqlite_utils.Database, outlet: str) -> tuple[str, ...]:
     """The query parameters learned to be session tokens on this outlet, sorted."""
     return tuple(r["name"] for r in db.query("select name from session_params where outlet = ? order by name",
@@ -189,6 +238,8 @@ def merge_articles(db: sqlite_utils.Database, data_dir: Path, keep: str, drop: s
             db.execute(f"update or ignore [{table}] set article_id = ? where article_id = ?", [keep, drop])
             db.execute(f"delete from [{table}] where article_id = ?", [drop])
         db.execute("update article_aliases set article_id = ? where article_id = ?", [keep, drop])
+        # an alias of the dropped row that is the kept row's own URL (a re-key to a URL first seen as an alias)
+        db.execute("delete from article_aliases where article_id = ? and url = ?", [keep, a["url"]])
         db.execute("delete from articles where id = ?", [drop])
         update = {k: newer[k] for k in CONTENT_COLUMNS if k in newer}
         relevant = bool(update.get("relevant", a["relevant"]))

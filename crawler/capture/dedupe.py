@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from archive.catalogue import aliases, lookups
 from archive.catalogue.db import Catalogue
@@ -14,6 +15,27 @@ from archive.catalogue.transactions import immediate
 from crawler.discovery.urls import alias_reason, canonicalize, identity_key, session_params_between, url_rank
 
 logger = logging.getLogger(__name__)
+
+
+# Two pages are renderings or edits of one article (AMP, print, a corrected text) when at least 70 % of the words of
+# the longer one occur in the other, or 50 % under one headline. Words as sets: a rendering may repeat or drop a
+# caption, never swap the story. Two reports of one outlet on one topic share a third of their words at most in
+# tests/unseenportal and tests/legacyportal (0.36); a wrong "same" merges two articles, a wrong "other" only keeps a
+# rendering apart, so the bar is high.
+SAME_ARTICLE_OVERLAP = 0.7
+SAME_HEADLINE_OVERLAP = 0.5
+WORD_RE = re.compile(r"\w+")
+
+
+def same_article(title_a: str, text_a: str, title_b: str, text_b: str) -> bool:
+    """Whether two extracted pages are renderings or edits of one article (used before trusting a ``rel=canonical``)."""
+    words_a = set(WORD_RE.findall(f"{title_a} {text_a}"))
+    words_b = set(WORD_RE.findall(f"{title_b} {text_b}"))
+    if not words_a or not words_b:
+        return False
+    overlap = len(words_a & words_b) / max(len(words_a), len(words_b))
+    same_headline = " ".join(title_a.split()) == " ".join(title_b.split()) != ""
+    return overlap >= (SAME_HEADLINE_OVERLAP if same_headline else SAME_ARTICLE_OVERLAP)
 
 
 @dataclass
@@ -60,7 +82,10 @@ def plan(catalogue: Catalogue, extra_params: dict[str, list[str]] | None = None)
         return params[outlet]
 
     def key_of(url: str, outlet: str) -> str:
-        return outlet + "\n" + identity_key(url, drop(outlet))
+        key = identity_key(url, drop(outlet))
+        if is_root(key):
+            return f"{outlet}\n{url}\nroot"  # a home page names no article: never grouped by it (rehome_root_rows)
+        return outlet + "\n" + key
 
     def rank(row: dict[str, Any]) -> tuple[Any, ...]:
         # the cleanest URL is kept (no session token, fewest parameters), then the earliest row
@@ -85,6 +110,7 @@ def dedupe(catalogue: Catalogue, data_dir: Path, *, dry_run: bool = False,
         for outlet in lookups.outlets_with_session_params(catalogue.db):
             report.merges += sweep_params(catalogue, data_dir, outlet, list(aliases.learned_params(catalogue.db,
                                                                                                   outlet)))
+        report.merges += rehome_root_rows(catalogue, data_dir)
     report.plan = plan(catalogue, report.learned if dry_run else None)
     if not dry_run and report.plan.groups:
         report.merges += aliases.apply_dedupe(catalogue.db, data_dir, report.plan)
@@ -93,14 +119,53 @@ def dedupe(catalogue: Catalogue, data_dir: Path, *, dry_run: bool = False,
     return report
 
 
-def learn_redirects(catalogue: Catalogue, *, dry_run: bool = False) -> list[tuple[str, str]]:
-    """The archived redirects whose target is an article: their source URL recorded as an alias of it."""
-    found = []
-    for row in lookups.archived_redirects(catalogue.db):
-        source, target = canonicalize(row["url"]), canonicalize(urljoin(row["url"], row["location"]))
-        if source == target or aliases.find_article(catalogue.db, [source]) is not None:
+def is_root(url: str) -> bool:
+    """Whether a canonical URL is a site's home page ("/", "/index.php" ...: root path, no query)."""
+    parts = urlsplit(identity_key(url))
+    return parts.path in ("", "/") and not parts.query
+
+
+def rehome_root_rows(catalogue: Catalogue, data_dir: Path) -> list[aliases.Merge]:
+    """Rows stored under a home page URL (a ``rel=canonical`` to "/index.php" trusted before such canonicals were
+    refused) take the cleanest URL they were fetched under; the home page is no alias of theirs afterwards."""
+    merges = []
+    for row in aliases.all_article_urls(catalogue.db):
+        if not is_root(row["url"]):
             continue
-        article = aliases.find_article(catalogue.db, [target])
+        article = catalogue.get_article(row["id"])
+        fetched = [canonicalize(u) for u in aliases.captured_urls(catalogue.db, article) if not is_root(u)]
+        if not fetched:
+            continue
+        home = min(fetched, key=url_rank)
+        if catalogue.get_article(aliases.url_id(home)) is not None:
+            continue  # an article of its own already: the body rule of plan() decides
+        merges.append(aliases.rekey_article(catalogue.db, data_dir, row["id"], home, "canonical"))
+        with immediate(catalogue.db):
+            for url in aliases.article_urls(catalogue.db, aliases.url_id(home))[1:]:
+                if is_root(url):
+                    aliases.forget_alias(catalogue.db, url, aliases.url_id(home))
+    return merges
+
+
+def learn_redirects(catalogue: Catalogue, *, dry_run: bool = False) -> list[tuple[str, str]]:
+    """The archived redirects that lead to an article (directly or through more redirects): their source URL
+    recorded as an alias of it."""
+    found = []
+    redirects = lookups.archived_redirects(catalogue.db)
+    # a chain "/old?ID=5" -> "/legacy/5" -> "/news/5" is followed to its end
+    targets: dict[str, set[str]] = {}
+    for r in redirects:
+        targets.setdefault(canonicalize(r["url"]), set()).add(canonicalize(urljoin(r["url"], r["location"])))
+    moves = {source: next(iter(places)) for source, places in targets.items() if len(places) == 1}
+    for row in redirects:
+        source = canonicalize(row["url"])
+        if source not in moves or aliases.find_article(catalogue.db, [source]) is not None:
+            continue  # a URL that sent visitors to several places ("/setcookie.php") is no article's address
+        article, target, hops = None, moves[source], {source}
+        while article is None and target not in hops and len(hops) <= 10:
+            article = aliases.find_article(catalogue.db, [target])
+            hops.add(target)
+            target = moves.get(target, target)
         if article is None:
             continue
         if not dry_run:
@@ -109,6 +174,15 @@ def learn_redirects(catalogue: Catalogue, *, dry_run: bool = False) -> list[tupl
                                   capture_id=row["id"])
         found.append((source, article["id"]))
     return found
+
+
+def _fewer_params(url: str, than: str) -> bool:
+    """Whether ``url`` is ``than`` with some of its query parameters left out (same scheme, host and path)."""
+    a, b = urlsplit(url), urlsplit(than)
+    if (a.scheme, a.netloc, a.path) != (b.scheme, b.netloc, b.path):
+        return False
+    qa, qb = set(parse_qsl(a.query, keep_blank_values=True)), set(parse_qsl(b.query, keep_blank_values=True))
+    return qa < qb
 
 
 def sweep_params(catalogue: Catalogue, data_dir: Path, outlet: str, names: list[str]) -> list[aliases.Merge]:
@@ -130,12 +204,18 @@ def sweep_params(catalogue: Catalogue, data_dir: Path, outlet: str, names: list[
                 merges.append(aliases.rekey_article(catalogue.db, data_dir, row["id"], clean, "session-param"))
         # aliases recorded before the parameter was known: their clean form names the article too (discovery
         # drops the parameter from links from now on, and must find the article under what it asks for)
-        rows = lookups.aliases_with_param(catalogue.db, outlet, name)
-        with immediate(catalogue.db):
-            for row in rows:
-                clean = canonicalize(row["url"], drop)
-                if clean != row["url"]:
-                    aliases.add_alias(catalogue.db, clean, row["article_id"], row["how"], outlet=outlet)
+        for row in lookups.aliases_with_param(catalogue.db, outlet, name):
+            clean = canonicalize(row["url"], drop)
+            article = catalogue.get_article(row["article_id"])
+            if clean == row["url"] or article is None:
+                continue
+            if _fewer_params(clean, article["url"]) and catalogue.get_article(aliases.url_id(clean)) is None:
+                # the row's own URL with parameters fewer ("?id=2" for a row stored as "?id=2&from=rss"): the row
+                # takes it. Never another path: a row stored under its rel=canonical keeps it
+                merges.append(aliases.rekey_article(catalogue.db, data_dir, article["id"], clean, "session-param"))
+                continue
+            with immediate(catalogue.db):
+                aliases.add_alias(catalogue.db, clean, row["article_id"], row["how"], outlet=outlet)
     if merges:
         catalogue.reconcile_history()
     return merges

@@ -8,13 +8,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from urllib.parse import urljoin
 
 from archive.catalogue import aliases, mentions
 from archive.catalogue.transactions import immediate
 from archive.corpus import textfiles as textexport
 from archive.corpus.history import text_digest
 from archive.records import ExtractedArticle, ExtractionFailure, Relevance
-from crawler.capture.dedupe import sweep_params
+from crawler.capture.dedupe import same_article, sweep_params
 from crawler.capture.operations import ArticleOp
 from crawler.capture.prepare import Prepared
 from crawler.capture.session import ArchiveSession
@@ -117,18 +118,22 @@ def resolve_url(session: ArchiveSession, outlet_name: str, url: str, request_url
     """The URL of the article row a page belongs to, and the page's other URLs with how each was learned.
 
     In order: the page's own canonical URL (rel=canonical when trustworthy, learned session parameters dropped);
-    an article that any of its URLs (fetched, requested before redirects, default document dropped) already
-    names, as its URL or an alias; an article of the outlet with the same title and body (the same-body rule,
-    which also learns a session parameter when the two URLs differ only in a token-like value). Of two URLs
-    that serve one body the cleaner one (fewer query parameters, shorter) becomes the row's URL.
+    an article that any of its URLs (fetched, requested before redirects, the redirect hops between, default
+    document dropped) already names, as its URL or an alias; an article of the outlet with the same title and body
+    (the same-body rule, which also learns a session parameter when the two URLs differ only in a token-like
+    value). Of two URLs that serve one body the cleaner one (fewer query parameters, shorter) becomes the row's URL.
     """
     db = session.catalogue.db
     outlet = session.by_name[outlet_name]
+    listings = (outlet.homepage, *outlet.start_urls, *outlet.feeds, *outlet.sitemaps)
+    digest = text_digest(article.title, article.text)
     if not session.config.aliases:
-        return choose_canonical(url, article.canonical_link, outlet.domains()), []
+        canonical = choose_canonical(url, article.canonical_link, outlet.domains(), listings=listings)
+        return uncontested(session, outlet_name, canonical, [canonicalize(url)], article, digest), []
     drop = session.session_params(outlet_name)
-    canonical = choose_canonical(url, article.canonical_link, outlet.domains(), drop)
+    canonical = choose_canonical(url, article.canonical_link, outlet.domains(), drop, listings)
     seen: list[tuple[str, str]] = [(canonical, "")]
+    hops: list[str] = []
     fetched = canonicalize(url, drop)
     if fetched != canonical:
         seen.append((fetched, "canonical"))
@@ -136,21 +141,34 @@ def resolve_url(session: ArchiveSession, outlet_name: str, url: str, request_url
         requested = canonicalize(request_url, drop)
         if requested not in (fetched, canonical):
             seen.append((requested, "redirect"))
+            # every hop of a chain ("/old?ID=5" -> 301 "/legacy/5" -> 302 "/news/5"), read from the archived 3xx,
+            # that looks like an article URL of the outlet: a shared hop ("/setcookie.php", a consent or login page)
+            # leads to every article. Recorded only, never used to find the article this page is
+            hops = [h for h in redirect_hops(session, request_url, fetched, drop) if outlet.is_article(h)]
     for raw in (url, request_url):
         if raw and canonicalize(raw) != canonicalize(raw, drop):
             seen.append((canonicalize(raw), "session-param"))
+    if canonical != fetched:
+        own = [u for u, _ in seen[1:]]  # the fetched URL first
+        checked = uncontested(session, outlet_name, canonical, own + [identity_key(u, drop) for u in own], article,
+                              digest)
+        if checked != canonical:
+            # another article holds the declared canonical: this page keeps its own URLs
+            canonical = checked
+            seen = [(canonical, "")] + [(u, h) for u, h in seen[1:] if u != canonical]
     for known, _ in list(seen):
         key = identity_key(known, drop)
         if key != known:
-            seen.append((key, "default-document"))
+            seen.append((key, alias_reason(key, known, drop) or "default-document"))
     target = canonical
     found = aliases.find_article(db, [u for u, _ in seen])
-    digest = text_digest(article.title, article.text)
     if found is not None and aliases.release_stale_same_body(db, found, [u for u, _ in seen], digest):
         found = None
     if found is not None:
         target = found["url"]
-        how = alias_reason(canonical, target, drop) or "canonical"
+        # the rule that ties this page to the URL that found it ("آ" spelt as "ا" + U+0653 beside an alias)
+        how = next((h for h in (alias_reason(canonical, u, drop) for u in (target, *(u for u, _ in seen[1:])))
+                    if h), "canonical")
         if how == "default-document" and url_rank(canonical) < url_rank(target):
             # "/x/index.php" archived first, "/x/" now: the row takes the cleaner URL whatever the arrival order
             aliases.rekey_article(db, session.config.data_dir, found["id"], canonical, how)
@@ -160,9 +178,15 @@ def resolve_url(session: ArchiveSession, outlet_name: str, url: str, request_url
     else:
         twin = aliases.same_body_article(db, outlet_name, digest, aliases.url_id(canonical))
         if twin is not None:
-            params = session_params_between(twin["url"], canonical)
+            # against every URL of the twin, not only its row's: "?id=2&s=<token>" tells "s" apart from "?id=2"
+            # even when the row's URL is "?id=2&from=rss" (which differs in more than a token)
+            params, other = (), twin["url"]
+            for other in aliases.article_urls(db, twin["id"]):
+                params = session_params_between(other, canonical)
+                if params:
+                    break
             if params and session.learn_session_params(outlet_name, params,
-                                                       f"{twin['url']} and {canonical} serve one body"):
+                                                       f"{other} and {canonical} serve one body"):
                 # rows already stored under URLs with the new session parameter get the URL without it;
                 # then this page is resolved again, now with the parameter dropped
                 sweep_params(session.catalogue, session.config.data_dir, outlet_name, list(params))
@@ -177,4 +201,65 @@ def resolve_url(session: ArchiveSession, outlet_name: str, url: str, request_url
     for other, how in seen:
         if other != target and other not in others:
             others[other] = how
+    for hop in hops:
+        if hop != target and hop not in others and aliases.find_article(db, [hop]) is None:
+            others[hop] = "redirect"
     return target, list(others.items())
+
+
+def redirect_hops(session: ArchiveSession, start: str, end: str, drop: tuple[str, ...]) -> list[str]:
+    """The canonical URLs between ``start`` and ``end`` of an archived redirect chain (at most 10 hops)."""
+    hops: list[str] = []
+    current = start
+    for _ in range(10):
+        location = aliases.redirect_location(session.catalogue.db, current)
+        if location is None:
+            break
+        current = urljoin(current, location)
+        hop = canonicalize(current, drop)
+        if hop == end or hop in hops:
+            break
+        hops.append(hop)
+    return hops
+
+
+def uncontested(session: ArchiveSession, outlet_name: str, canonical: str, own_urls: list[str],
+                article: ExtractedArticle, digest: str) -> str:
+    """``canonical``, or the page's fetched URL (``own_urls[0]``) when another article already holds that canonical.
+
+    A ``rel=canonical`` is a claim: when the article stored under it has another title and text (not an edit of this
+    page: ``dedupe.same_article``) and none of this page's own URLs leads to it, two different articles name one
+    canonical (a CMS that points its pages at a section page), and trusting it would overwrite one with the other.
+    The first page that took such a URL as its own is given back the URL it was fetched under, and the URL is
+    remembered as contested (archive.catalogue.aliases.mark_contested): no later page takes it. An article of another
+    outlet (two outlets on one domain, a syndicated copy) is never this outlet's row either.
+    """
+    if not own_urls or canonical == own_urls[0]:
+        return canonical
+    db = session.catalogue.db
+    if aliases.is_contested(db, canonical):
+        return own_urls[0]
+    claimant = aliases.find_article(db, [canonical])
+    if claimant is not None and claimant["outlet"] != outlet_name:
+        return own_urls[0]
+    if claimant is None or claimant["text_digest"] == digest or same_article(
+            claimant["title"] or "", claimant["text"] or "", article.title, article.text):
+        return canonical
+    own = aliases.find_article(db, own_urls)
+    if own is not None and own["id"] == claimant["id"]:
+        return canonical  # one of this page's URLs already leads there: an edit of that article
+    fetched = own_urls[0]
+    logger.info("%s and article %s both declare %s as their canonical URL: neither keeps it", fetched,
+                claimant["id"], canonical)
+    drop = session.session_params(claimant["outlet"]) if session.config.aliases else ()
+    captured = [canonicalize(u, drop) for u in aliases.captured_urls(db, claimant)]
+    if captured and canonical not in captured:
+        # the cleanest URL it was fetched under, or that a rule ties to one of them (never an old, redirected one)
+        fetched_as = aliases.article_urls(db, claimant["id"], ("canonical", "url-rule", "default-document"))[1:]
+        home = min(captured + fetched_as, key=url_rank)
+        if session.catalogue.get_article(aliases.url_id(home)) is None:
+            aliases.rekey_article(db, session.config.data_dir, claimant["id"], home, "canonical")
+            with immediate(db):
+                aliases.forget_alias(db, canonical, aliases.url_id(home))
+                aliases.mark_contested(db, canonical, outlet_name)
+    return fetched

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -17,6 +18,10 @@ TRACKING_PARAMS = frozenset({
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "__hs", "_hs", "vero_", "oly_")
 # ;jsessionid=... path parameters (Java servers)
 PATH_SESSION_RE = re.compile(r";(jsessionid|phpsessid|sid)=[^/?#]*", re.IGNORECASE)
+# ASP.NET cookieless sessions put the token in a path segment: "/(S(lit3py55t21z5v55vlm25s55))/News.aspx?id=5", or
+# "(X(1)S(...))", "(A(...))", "(F(...))" (learn.microsoft.com, "ASP.NET Session State Overview", cookieless); the
+# server answers the bare path too (it redirects to a fresh token), so the segment goes from every URL
+ASPNET_SESSION_RE = re.compile(r"/\((?:[A-Z]\([A-Za-z0-9_-]*\))+\)(?=/|$)")
 # Characters left unescaped in a path: RFC 3986 pchar plus "/", so "%D9%84" stays as is and "ل" becomes it.
 PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 # Directory index documents: "/news/index.php" and "/news/" are one page on every common server (Apache
@@ -29,6 +34,8 @@ DEFAULT_DOCUMENTS = frozenset({
 # A learned session parameter's values look like tokens: 8 or more letters, digits, "-", "_" or ".", with at least
 # one letter and one digit (an all-digit value is far more often a content id: "id=20190417")
 SESSION_VALUE_RE = re.compile(r"^(?=.*[A-Za-z])(?=.*[0-9])[A-Za-z0-9._-]{8,}$")
+# a server-side script, whose query selects what it shows
+SCRIPT_RE = re.compile(r"\.(php\d?|aspx?|jspx?|cfm|cgi|pl|do|action)$", re.IGNORECASE)
 
 
 def _is_tracking(name: str) -> bool:
@@ -66,42 +73,69 @@ def _netloc(scheme: str, hostname: str | None, port: int | None) -> str:
     return host
 
 
+# Hand-written rather than w3lib.url.canonicalize_url: w3lib keeps default ports ("http://h:80/" and "http://h/" stay
+# two URLs) and path parameters (";jsessionid=..."), and knows no tracking or session parameters; its query encoding
+# ("+" kept) also differs from the keys already stored in catalogues, which must not change (article ids hash them).
 def canonicalize(url: str, drop_params: Iterable[str] = ()) -> str:
     """The canonical form of ``url``.
 
     Lower-cased scheme and host (IDNA; IPv6 literals keep their brackets), default port dropped, fragment
-    dropped, ``.`` and ``..`` segments resolved (RFC 3986 5.2.4), tracking and session parameters dropped (and
-    ``drop_params``: the session parameters learned for the outlet), the remaining query sorted, the path
-    percent-encoded in one spelling (upper-case UTF-8 escapes for Arabic slugs), empty path made "/".
+    dropped, ``.`` and ``..`` segments resolved (RFC 3986 5.2.4), ``;jsessionid=`` and ASP.NET ``/(S(...))/``
+    path sessions dropped, tracking and session parameters dropped (and ``drop_params``: the session parameters
+    learned for the outlet, where their value is token-like), the remaining query sorted, the path percent-encoded in
+    one spelling (upper-case UTF-8 escapes for Arabic slugs), empty path made "/".
     Different spellings of one page give one string; the result is still the URL to fetch.
     """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     netloc = _netloc(scheme, parts.hostname, parts.port)
-    path = PATH_SESSION_RE.sub("", parts.path) or "/"
+    path = ASPNET_SESSION_RE.sub("", PATH_SESSION_RE.sub("", parts.path)) or "/"
     # after requoting, so "%2E%2E" (an escaped "..", RFC 3986 2.3) is resolved like ".."
     path = _remove_dot_segments(_requote(path, PATH_SAFE))
     dropped = {d.lower() for d in drop_params}
+    # a learned parameter goes only with a token-like value (what it was learned from): learned on one script, it
+    # must not drop "?s=12345" from another, where it selects the page
     # surrogateescape both ways: a legacy site's windows-1256 query ("q=%E1%ED%C8%ED%C7") keeps its bytes, where
     # the UTF-8 default would turn every such value into U+FFFD and make different pages one URL
     query_pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True, errors="surrogateescape")
-                   if not _is_tracking(k) and k.lower() not in dropped]
+                   if not _is_tracking(k) and not (k.lower() in dropped and SESSION_VALUE_RE.match(v))]
     query_pairs.sort()
     query = urlencode(query_pairs, quote_via=quote, safe="-._~", errors="surrogateescape")
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+def _nfc_path(path: str) -> str:
+    # an Arabic slug typed on one system and linked from another: "آ" (U+0622) and "ا" + U+0653 are one letter in
+    # Unicode (canonical equivalence), but their UTF-8 escapes differ. Identity only: a server that matches bytes
+    # would answer the other spelling with 404, so the URL fetched keeps the spelling the link had.
+    if "%" not in path:
+        return path
+    decoded = unquote(path, errors="surrogateescape")
+    nfc = unicodedata.normalize("NFC", decoded)
+    return path if nfc == decoded else quote(nfc, safe=PATH_SAFE, errors="surrogateescape")
+
+
+def _nfc_url(canonical: str) -> str:
+    parts = urlsplit(canonical)
+    return urlunsplit((parts.scheme, parts.netloc, _nfc_path(parts.path), parts.query, ""))
+
+
 def identity_key(url: str, drop_params: Iterable[str] = ()) -> str:
-    """The canonical URL with a trailing default document dropped ("/news/index.php?id=3" -> "/news/?id=3").
+    """The canonical URL with a trailing default document dropped ("/news/index.php?id=3" -> "/news/?id=3"), the
+    path in Unicode NFC and repeated slashes made one.
 
     Used to tell that two URLs name one page, never as the URL to fetch.
     """
     canonical = canonicalize(url, drop_params)
     parts = urlsplit(canonical)
-    head, _, last = parts.path.rpartition("/")
-    if last.lower() not in DEFAULT_DOCUMENTS:
+    # "/news//2019/x" is "/news/2019/x" on nginx (merge_slashes, on by default) and on Apache serving files
+    path = re.sub(r"//+", "/", _nfc_path(parts.path))
+    head, _, last = path.rpartition("/")
+    if last.lower() in DEFAULT_DOCUMENTS:
+        path = head + "/"
+    if path == parts.path:
         return canonical
-    return urlunsplit((parts.scheme, parts.netloc, head + "/", parts.query, ""))
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
 
 def url_rank(url: str) -> tuple[int, int, str]:
@@ -127,15 +161,22 @@ def session_params_between(a: str, b: str) -> tuple[str, ...]:
         values = [v for v in (qa.get(name), qb.get(name)) if v is not None]
         if not values or not all(SESSION_VALUE_RE.match(v) for v in values):
             return ()
+    if differing and not (qa.keys() - set(differing)) and (pa.path.endswith("/") or SCRIPT_RE.search(pa.path)):
+        # nothing but the token would be left to select the page ("/story.php?code=a1b2c3d4e5"): two such URLs
+        # with one body are more likely a script's default or error page than a session token
+        return ()
     return tuple(differing)
 
 
 def choose_canonical(fetched_url: str, declared: str | None, allowed: tuple[str, ...],
-                     drop_params: Iterable[str] = ()) -> str:
+                     drop_params: Iterable[str] = (), listings: Iterable[str] = ()) -> str:
     """The article's canonical URL: the page's ``rel=canonical`` when it is trustworthy, else the fetched URL.
 
-    A declared canonical is ignored when it is off the outlet's domains, is the site's home page, or is a
-    listing rather than the article (some CMSs point every page at "/"), so such pages are not merged.
+    A declared canonical is ignored when it is off the outlet's domains, is the site's home page (its identity
+    key's path is "/" with no query: "/", "/index.php", "/default.aspx"), or is one of ``listings`` (the outlet's
+    configured start pages, feeds and sitemaps: "/ar/", "/news/"): some CMSs point every page at a home or section
+    page, and trusting that would make every article one row. Whether the canonical names *another* article is
+    for the caller to judge by content (crawler.capture.ingest).
     """
     fetched = canonicalize(fetched_url, drop_params)
     if not declared:
@@ -147,14 +188,18 @@ def choose_canonical(fetched_url: str, declared: str | None, allowed: tuple[str,
     host = cparts.hostname or ""
     if allowed and not any(host == d or host.endswith("." + d) for d in allowed):
         return fetched
-    if cparts.path in ("", "/") and not cparts.query:
+    key = identity_key(candidate, drop_params)
+    if urlsplit(key).path in ("", "/") and not cparts.query:
+        return fetched
+    if any(key == identity_key(listing, drop_params) for listing in listings if listing):
         return fetched
     return candidate
 
 
 def alias_reason(alias: str, target: str, drop_params: Iterable[str] = ()) -> str | None:
     """Which URL rule makes ``alias`` another address of ``target`` (article_aliases.how), or None when none does."""
-    if canonicalize(alias) == canonicalize(target):
+    a, t = canonicalize(alias), canonicalize(target)
+    if a == t or _nfc_url(a) == _nfc_url(t):
         return "url-rule"
     if canonicalize(alias, drop_params) == canonicalize(target, drop_params) or session_params_between(alias, target):
         return "session-param"

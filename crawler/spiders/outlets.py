@@ -232,7 +232,10 @@ class OutletSpider(Spider):
         """Hand the article page to the pipeline (extraction runs there, off the reactor thread)."""
         outlet = response.meta["outlet"]
         frontier_url = response.meta.get("frontier_url", response.url)
+        # reached through a redirect from a URL not yet known as the article's: extracted even when unchanged, so
+        # ingest records that URL as an alias
         if response.meta.get("revisit_of") is not None and not response.meta.get("force") \
+                and not (response.meta.get("redirect_urls") and self.session.article_for_url(frontier_url) is None) \
                 and self._seen_unchanged(response.url, frontier_url):
             return  # byte-identical to a capture whose article is stored: nothing to extract again
         if not isinstance(response, TextResponse):

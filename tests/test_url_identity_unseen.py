@@ -1,0 +1,304 @@
+"""URL identity on styles the first rounds did not see (issue 13 probe): the URL rules, the trust given to a
+``rel=canonical``, the duplicate filter for redirects, and ingest's content check, through a real session."""
+
+from __future__ import annotations
+
+import unicodedata
+from urllib.parse import quote
+
+import pytest
+from helpers import portal_session
+from scrapy import Request
+
+from archive.records import ExtractedArticle
+from crawler.capture.config import ArchiveConfig
+from crawler.capture.dedupe import same_article
+from crawler.capture.ingest import ingest
+from crawler.discovery.urls import (
+    alias_reason,
+    canonicalize,
+    choose_canonical,
+    identity_key,
+    session_params_between,
+)
+from crawler.middlewares import RedirectAwareDupeFilter
+from crawler.relevance.judge import load_lexicon
+
+H = "http://portal.example"
+SLUG = "آخر-أنباء-الهدنة-في-إجدابيا"  # NFC; "آ", "أ" and "إ" decompose in NFD
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    (f"{H}/portal/story.jsp;JSESSIONID=0AF3C9D1E2?storyId=22", f"{H}/portal/story.jsp?storyId=22"),
+    ("HTTP://Portal.EXAMPLE:80/index.php?option=com_content&view=article&id=11:clashes&Itemid=9",
+     f"{H}/index.php?Itemid=9&id=11%3Aclashes&view=article&option=com_content"),
+    (f"{H}/x?storyId=2&utm_source=rss&utm_medium=feed&fbclid=IwAR0&gclid=Cj0&ref=home#comments", f"{H}/x?storyId=2"),
+    (f"{H}/ar/news/{SLUG}/", f"{H}/ar/news/{quote(SLUG).lower()}/"),
+    (f"{H}/./ar/news/x/../{SLUG}/", f"{H}/ar/news/{quote(SLUG)}/"),
+])
+def test_spellings_of_one_url_canonicalise_alike(a, b):
+    assert canonicalize(a) == canonicalize(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    (f"{H}/x?s=query", f"{H}/x"),  # WordPress search
+    (f"{H}/x?from=2019-01-01", f"{H}/x"),
+    (f"{H}/index.php?option=com_content&view=article&id=11", f"{H}/index.php?option=com_content&view=article&id=12"),
+    (f"{H}/a/b", f"{H}/a/b/"),
+])
+def test_parameters_and_paths_that_may_select_content_are_kept(a, b):
+    assert identity_key(a) != identity_key(b)
+
+
+def test_nfd_slug_is_one_identity_but_fetched_as_linked():
+    nfd = unicodedata.normalize("NFD", SLUG)
+    assert nfd != SLUG
+    a, b = f"{H}/ar/news/{quote(nfd)}/", f"{H}/ar/news/{SLUG}/"
+    assert canonicalize(a) != canonicalize(b)  # a server that matches bytes serves only the spelling it has
+    assert identity_key(a) == identity_key(b) == canonicalize(b)
+    assert identity_key(f"{H}/ar/news/{nfd}/index.html") == canonicalize(b)
+    assert alias_reason(a, b) == "url-rule"
+
+
+@pytest.mark.parametrize(("declared", "trusted"), [
+    (f"{H}/index.php", False),  # the home page under its default document
+    (f"{H}/Default.aspx", False),
+    (f"{H}/ar/", False),  # a configured start page
+    (f"{H}/feed.xml", False),
+    ("http://agency.example/story/1", False),  # another outlet
+    (f"{H}/index.php?option=com_content&view=article&id=5", True),  # a Joomla article lives at the root
+    (f"{H}/ar/news/{SLUG}/", True),
+])
+def test_declared_canonical_trusted_only_for_an_article(declared, trusted):
+    fetched = f"{H}/ar/news/{SLUG}/amp/"
+    got = choose_canonical(fetched, declared, ("portal.example",), listings=(f"{H}/ar/", f"{H}/feed.xml"))
+    assert got == (canonicalize(declared) if trusted else canonicalize(fetched))
+
+
+STORY = ("أعلنت البعثة الأممية في ليبيا التوصل إلى هدنة إنسانية في طرابلس بين الأطراف المتحاربة بعد أسابيع من المعارك",
+         "وقال الناطق باسم البعثة إن الهدنة تشمل وقف القصف على الأحياء السكنية وفتح الطرق أمام المساعدات")
+OTHER = ("قرر مجلس النواب الليبي في جلسته بطبرق استدعاء محافظ مصرف ليبيا المركزي للمساءلة بشأن الإيرادات النفطية",
+         "وقال الناطق باسم المجلس إن النواب طالبوا بتوحيد إدارة المصرف المنقسمة بين طرابلس والبيضاء")
+
+
+def test_same_article_tells_a_rendering_from_another_story():
+    title = "هدنة هشة في طرابلس"
+    assert same_article(title, "\n".join(STORY), title + " - نسخة الهاتف", "\n".join(STORY) + "\nصورة: أرشيف")
+    assert not same_article(title, "\n".join(STORY), "مجلس النواب يستدعي المحافظ", "\n".join(OTHER))
+    assert not same_article("", "", title, "\n".join(STORY))
+    # two reports on one topic (Tripoli clashes, a third of their words shared) are two articles
+    from legacyportal import ARTICLES as LEGACY
+    from unseenportal import ARTICLES as UNSEEN
+
+    (t1, p1), (t2, p2) = UNSEEN[11], LEGACY[1]
+    assert not same_article(t1, "\n".join(p1), t2, "\n".join(p2))
+    # under one headline, a text that kept half its words (a rewritten update) is still that article
+    assert same_article(title, "\n".join(STORY), title, STORY[0] + "\n" + OTHER[1])
+
+
+def test_redirect_to_a_fetched_target_passes_the_duplicate_filter():
+    dupes = RedirectAwareDupeFilter()
+    target = Request(f"{H}/articles/55/", meta={"kind": "article"})
+    assert not dupes.request_seen(target)
+    assert dupes.request_seen(target.replace())  # a plain duplicate is still dropped
+    moved = target.replace(meta={"kind": "article", "redirect_urls": [f"{H}/news.php?id=55"]})
+    assert not dupes.request_seen(moved)  # the old URL's redirect reaches the spider
+    loop = target.replace(meta={"kind": "article", "redirect_urls": [f"{H}/articles/55/", f"{H}/x"]})
+    assert dupes.request_seen(loop)
+    listing = Request(f"{H}/ar/", meta={"kind": "listing"})
+    assert not dupes.request_seen(listing)
+    assert dupes.request_seen(listing.replace(meta={"kind": "listing", "redirect_urls": [f"{H}/old-home"]}))
+
+
+@pytest.fixture
+def session(tmp_path):
+    s = portal_session(tmp_path, H)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_lexicon(ArchiveConfig.from_settings({}).lexicon)
+
+
+def put(session, lexicon, url, paras, title, canonical=None):
+    page = ExtractedArticle(url=url, title=title, paragraphs=paras, canonical_link=canonical)
+    return ingest(session, lexicon, outlet_name="portal", url=url, capture_id=None, result=page)
+
+
+@pytest.mark.parametrize("section", [f"{H}/ar/politics/", f"{H}/ar/politics/index.php"])  # no configuration names it
+def test_two_articles_declaring_one_section_canonical_stay_two(session, lexicon, section):
+    assert put(session, lexicon, f"{H}/articles/1/", STORY, "هدنة هشة في طرابلس", section) == "new"
+    assert put(session, lexicon, f"{H}/articles/2/", OTHER, "مجلس النواب يستدعي المحافظ", section) == "new"
+    rows = {r["title"]: r for r in session.catalogue.db.query("select * from articles")}
+    assert len(rows) == 2
+    assert rows["مجلس النواب يستدعي المحافظ"]["url"] == f"{H}/articles/2/"
+    assert rows["هدنة هشة في طرابلس"]["text"].startswith(STORY[0])  # never overwritten by the second story
+    second = rows["مجلس النواب يستدعي المحافظ"]["id"]
+    assert [r["url"] for r in session.catalogue.db.query("select url from article_aliases where article_id = ?",
+                                                         [second])] == []  # neither the section nor its key
+    # an AMP rendering of the first (one more caption line) still follows its canonical
+    amp = (*STORY, "صورة: أرشيف")
+    put(session, lexicon, f"{H}/articles/1/amp/", amp, "هدنة هشة في طرابلس", section)
+    assert session.catalogue.db["articles"].count == 2
+
+
+def test_an_edited_page_keeps_following_its_canonical(session, lexicon):
+    art = f"{H}/news/9/"
+    assert put(session, lexicon, art + "print/", STORY, "هدنة هشة في طرابلس", art) == "new"
+    # the print page later shows an edited, longer story: one of its own URLs leads to the article, so it updates it
+    edited = (*STORY, "وأضاف أن الهدنة تبدأ منتصف الليل.")
+    assert put(session, lexicon, art + "print/", edited, "هدنة هشة في طرابلس", art) == "updated"
+    [row] = session.catalogue.db.query("select * from articles")
+    assert row["url"] == art and row["versions"] == 2
+
+
+def test_a_canonical_on_another_outlets_article_is_not_followed(tmp_path, lexicon):
+    """Two outlets on one domain: a syndicated copy that declares the other outlet's URL stays this outlet's row."""
+    from crawler.capture.apply import apply_batch
+    from crawler.capture.session import ArchiveSession
+
+    seeds = tmp_path / "outlets.toml"
+    seeds.write_text(f'[[outlet]]\nname = "portal"\nstart_urls = ["{H}/ar/"]\ntopic_filter = false\n\n'
+                     f'[[outlet]]\nname = "wire"\nstart_urls = ["{H}/wire/"]\ntopic_filter = false\n', encoding="utf-8")
+    config = ArchiveConfig.from_settings({"ARCHIVE_DATA_DIR": str(tmp_path / "data"), "ARCHIVE_SEEDS": str(seeds),
+                                          "ARCHIVE_DISK_RESERVE": 0})
+    session = ArchiveSession(config, apply_batch)
+    try:
+        title = "هدنة هشة في طرابلس"
+        wire = ExtractedArticle(url=f"{H}/wire/1", title=title, paragraphs=STORY)
+        assert ingest(session, lexicon, outlet_name="wire", url=wire.url, capture_id=None, result=wire) == "new"
+        copy = ExtractedArticle(url=f"{H}/articles/7/", title=title, paragraphs=STORY, canonical_link=wire.url)
+        assert ingest(session, lexicon, outlet_name="portal", url=copy.url, capture_id=None, result=copy) == "new"
+        got = {r["outlet"]: r["url"] for r in session.catalogue.db.query("select outlet, url from articles")}
+        assert got == {"wire": f"{H}/wire/1", "portal": f"{H}/articles/7/"}
+    finally:
+        session.close()
+
+
+def test_a_contested_canonical_is_taken_by_no_later_page(session, lexicon):
+    from archive.catalogue import aliases
+
+    section = f"{H}/ar/politics/"
+    with session.catalogue.db.conn:
+        aliases.mark_contested(session.catalogue.db, section, "portal")
+    assert put(session, lexicon, f"{H}/articles/3/", STORY, "هدنة هشة في طرابلس", section) == "new"
+    assert [r["url"] for r in session.catalogue.db.query("select url from articles")] == [f"{H}/articles/3/"]
+    assert session.catalogue.article_for_url(section) is None
+
+
+def test_dedupe_rehomes_rows_stored_under_a_home_page(tmp_path):
+    """A catalogue from before root canonicals were refused: two articles under "/index.php" and "/default.aspx"
+    are not merged (one home page by the URL rules) but each takes the URL it was fetched under, seq and file kept."""
+    from archive.catalogue.db import Catalogue
+    from archive.corpus import textfiles
+    from archive.records import Relevance
+    from crawler.capture.dedupe import dedupe
+
+    catalogue = Catalogue(tmp_path / "catalogue.db")
+    try:
+        relevance = Relevance(True, 2.0, 1.0, 1.0, ())
+        for n, (root, paras, title) in enumerate(((f"{H}/index.php", STORY, "هدنة هشة في طرابلس"),
+                                                   (f"{H}/Default.aspx", OTHER, "مجلس النواب يستدعي المحافظ"))):
+            with catalogue.db.conn:
+                cid = catalogue.db.execute("insert into captures (url, outlet, status, record_type) values "
+                                           "(?, 'portal', 200, 'response')", [f"{H}/articles/{n}/"]).lastrowid
+            page = ExtractedArticle(url=f"{H}/articles/{n}/", title=title, paragraphs=paras)
+            _, row = catalogue.save_article(outlet="portal", canonical_url=root, article=page, relevance=relevance,
+                                            capture_id=cid, fetched_at="2026-01-01T00:00:00+00:00")
+            seq = catalogue.assign_seq(row["id"])
+            catalogue.set_text_file(row["id"], textfiles.write_text(tmp_path, seq, row["id"], title, list(paras)))
+        dedupe(catalogue, tmp_path)
+        got = {r["url"]: r for r in catalogue.db.query("select * from articles")}
+        assert sorted(got) == [f"{H}/articles/0/", f"{H}/articles/1/"]
+        assert got[f"{H}/articles/0/"]["text"].startswith(STORY[0]) and got[f"{H}/articles/0/"]["seq"] == 0
+        assert got[f"{H}/articles/1/"]["text"].startswith(OTHER[0]) and got[f"{H}/articles/1/"]["seq"] == 1
+        assert [r for r in catalogue.db.query("select url from article_aliases")] == []
+        assert sorted(p.name for p in (tmp_path / "text").iterdir()) == sorted(
+            r["text_file"].split("/")[1] for r in got.values())
+    finally:
+        catalogue.close()
+
+
+def test_a_learned_parameter_goes_only_with_a_token_value():
+    """"s" learned on story.jsp (a token) must not drop "?s=12345" where another script selects its page with it."""
+    assert canonicalize(f"{H}/portal/story.jsp?storyId=22&s=q1f249e425cd9", ("s",)) == f"{H}/portal/story.jsp?storyId=22"
+    assert canonicalize(f"{H}/show.php?s=12345", ("s",)) == f"{H}/show.php?s=12345"
+    assert canonicalize(f"{H}/show.php?s=12345&s2=x", ("s",)) == f"{H}/show.php?s=12345&s2=x"
+
+
+@pytest.mark.parametrize(("a", "b", "learned"), [
+    (f"{H}/article.php?id=5&sid=a1b2c3d4e5", f"{H}/article.php?id=5", ("sid",)),
+    (f"{H}/news/tripoli-truce?sessid=a1b2c3d4e5", f"{H}/news/tripoli-truce", ("sessid",)),
+    # nothing else would select the page: a script's default or error page, not a session
+    (f"{H}/story.php?code=a1b2c3d4e5", f"{H}/story.php?code=z9y8x7w6v5", ()),
+    (f"{H}/?v=a1b2c3d4e5", f"{H}/", ()),
+])
+def test_session_parameters_learned_only_where_something_else_selects_the_page(a, b, learned):
+    assert session_params_between(a, b) == learned
+
+
+def test_a_row_rekeyed_to_its_alias_keeps_no_alias_of_itself(session, lexicon):
+    title = "هدنة هشة في طرابلس"
+    assert put(session, lexicon, f"{H}/reports/truce/index.php", STORY, title) == "new"
+    assert put(session, lexicon, f"{H}/reports/truce/", STORY, title) == "unchanged"
+    [row] = session.catalogue.db.query("select * from articles")
+    assert row["url"] == f"{H}/reports/truce/"
+    hows = {r["url"]: r["how"] for r in session.catalogue.db.query("select url, how from article_aliases")}
+    assert hows == {f"{H}/reports/truce/index.php": "default-document"}
+
+
+def test_a_shared_redirect_hop_never_joins_two_articles(tmp_path, lexicon):
+    """"/old/5" -> "/legacy/0" -> "/articles/5/", then "/old/6" -> "/legacy/0" -> "/articles/6/": the hop is the first
+    article's alias at most, never how the second is found."""
+    from crawler.capture.apply import apply_batch
+    from crawler.capture.session import ArchiveSession
+
+    seeds = tmp_path / "outlets.toml"
+    seeds.write_text(f'[[outlet]]\nname = "portal"\nstart_urls = ["{H}/ar/"]\narticle_urls = [\'/legacy/\\d+\', '
+                     "'/articles/']\ntopic_filter = false\n", encoding="utf-8")
+    config = ArchiveConfig.from_settings({"ARCHIVE_DATA_DIR": str(tmp_path / "data"), "ARCHIVE_SEEDS": str(seeds),
+                                          "ARCHIVE_DISK_RESERVE": 0})
+    session = ArchiveSession(config, apply_batch)
+    try:
+        db = session.catalogue.db
+        for n, paras, title in ((5, STORY, "هدنة هشة في طرابلس"), (6, OTHER, "مجلس النواب يستدعي المحافظ")):
+            with db.conn:
+                for url, location in ((f"{H}/old/{n}", f"{H}/legacy/0"), (f"{H}/legacy/0", f"/articles/{n}/")):
+                    db.execute("insert into captures (url, outlet, status, location, record_type) values "
+                               "(?, 'portal', 301, ?, 'response')", [url, location])
+            page = ExtractedArticle(url=f"{H}/articles/{n}/", title=title, paragraphs=paras)
+            assert ingest(session, lexicon, outlet_name="portal", url=page.url, capture_id=None, result=page,
+                          request_url=f"{H}/old/{n}") == "new"
+        got = {r["url"]: r["id"] for r in db.query("select url, id from articles")}
+        assert sorted(got) == [f"{H}/articles/5/", f"{H}/articles/6/"]
+        hows = {r["url"]: r["article_id"] for r in db.query("select url, article_id from article_aliases")}
+        assert hows == {f"{H}/old/5": got[f"{H}/articles/5/"], f"{H}/legacy/0": got[f"{H}/articles/5/"],
+                        f"{H}/old/6": got[f"{H}/articles/6/"]}
+    finally:
+        session.close()
+
+
+def test_dedupe_records_no_redirect_that_led_to_several_articles(tmp_path):
+    from archive.catalogue.db import Catalogue
+    from archive.records import Relevance
+    from crawler.capture.dedupe import learn_redirects
+
+    catalogue = Catalogue(tmp_path / "catalogue.db")
+    try:
+        relevance = Relevance(True, 2.0, 1.0, 1.0, ())
+        for n, paras, title in ((5, STORY, "هدنة هشة في طرابلس"), (6, OTHER, "مجلس النواب يستدعي المحافظ")):
+            page = ExtractedArticle(url=f"{H}/articles/{n}/", title=title, paragraphs=paras)
+            catalogue.save_article(outlet="portal", canonical_url=page.url, article=page, relevance=relevance,
+                                   capture_id=None, fetched_at="2026-01-01T00:00:00+00:00")
+        with catalogue.db.conn:
+            for source, location in ((f"{H}/setcookie.php", "/articles/5/"), (f"{H}/setcookie.php", "/articles/6/"),
+                                     (f"{H}/old/5", f"{H}/go/5"), (f"{H}/go/5", "/articles/5/")):
+                catalogue.db.execute("insert into captures (url, outlet, status, location, record_type) values "
+                                     "(?, 'portal', 302, ?, 'response')", [source, location])
+        learned = dict(learn_redirects(catalogue))
+        five = catalogue.article_for_url(f"{H}/articles/5/")["id"]
+        assert learned == {f"{H}/old/5": five, f"{H}/go/5": five}  # a two-hop chain followed to its end
+    finally:
+        catalogue.close()
