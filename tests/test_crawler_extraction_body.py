@@ -52,12 +52,12 @@ def test_a_page_with_nothing_to_normalise_is_read_once_with_the_same_body(
         reads: list[dict], monkeypatch: pytest.MonkeyPatch) -> None:
     root = lxml.html.document_fromstring(MODERN_PAGE)
     once = extract_body(root, "http://misrata.example/news/1")
-    assert reads == [{"favor_precision": True}]
+    assert reads == [{"favor_precision": True, "lean": True}]
     assert all(sentence in once for sentence in STORY)
     reads.clear()
     monkeypatch.setattr(body, "UNREAD_PROSE", -1.0)  # always check against the balanced reading, as before
     checked = extract_body(root, "http://misrata.example/news/1")
-    assert reads == [{"favor_precision": True}, {}]
+    assert reads == [{"favor_precision": True, "lean": True}, {}]
     assert checked == once
     assert lxml.html.tostring(root) == lxml.html.tostring(lxml.html.document_fromstring(MODERN_PAGE))  # unchanged
 
@@ -100,7 +100,7 @@ def test_a_precise_reading_that_cuts_into_the_story_is_checked(reads: list[dict]
     truth = json.loads((ZYTE / "ground-truth.json").read_text())[key]["articleBody"]
     html = gzip.decompress((ZYTE / "html" / f"{key}.html.gz").read_bytes()).decode("utf-8", "replace")
     paragraphs = extract_body(_parse(html), "https://www.barrons.com/articles/home-depot-stock-earnings-report")
-    assert reads[:2] == [{"favor_precision": True}, {}]
+    assert reads[:2] == [{"favor_precision": True, "lean": True}, {}]
     gold = tokens([truth])
     assert sum((gold & tokens(paragraphs)).values()) / sum(gold.values()) >= 0.8
 

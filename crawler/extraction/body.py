@@ -15,6 +15,7 @@ from lxml.html import HtmlElement
 
 from crawler.extraction.boilerplate import prune_boilerplate
 from crawler.extraction.layout import BLOCK_TAGS, may_normalise, normalise_layout
+from crawler.extraction.reading import read
 from crawler.extraction.titles import clean_space
 
 logger = logging.getLogger(__name__)
@@ -80,12 +81,6 @@ LINK_TEXTS = etree.XSLT(etree.XML(
     '<xsl:template match="/"><xsl:for-each select="//a"><xsl:value-of select="."/><xsl:text> </xsl:text>'
     "</xsl:for-each></xsl:template></xsl:stylesheet>"
 ))
-
-
-def paragraphs_of(text: str) -> tuple[str, ...]:
-    """Clean, non-empty paragraphs from extracted text, in order."""
-    paragraphs = (clean_space(line) for line in text.splitlines())
-    return tuple(p for p in paragraphs if p and WORD_RE.search(p))
 
 
 def tokens(texts: Iterable[str]) -> Counter[str]:
@@ -235,18 +230,6 @@ def _with_lead(first: int, cell_words: list[list[str]], owner: list[int | None],
     return start
 
 
-def read(tree: HtmlElement, url: str, **options: object) -> tuple[str, ...]:
-    """The body paragraphs trafilatura finds in ``tree`` (which it copies, never changes), options built per call."""
-    import trafilatura  # imported in the worker process only
-
-    # No metadata: its date search (htmldate, dateparser) cost more than the extraction itself; crawler.extraction
-    # finds title, date and author on the page itself.
-    settings = {"include_comments": False, "include_tables": True, "include_images": False, "include_links": False,
-                "deduplicate": False, **options}
-    document = trafilatura.bare_extraction(tree, url=url, with_metadata=False, **settings)
-    return paragraphs_of(document.text or "") if document is not None else ()
-
-
 def shown_paragraphs(page: HtmlElement) -> tuple[str, ...]:
     """The page's text cut into the blocks a browser would show apart (p, div, td, li, ...), scripts left out.
 
@@ -306,7 +289,8 @@ def extract_body(root: HtmlElement, url: str) -> tuple[str, ...]:
     <br><br> split), trafilatura reads the pruned page as it is, balanced (the reference), and the normalised page
     with ``favor_precision``; that reading is kept unless it leaves out more than PROSE_LOSS of the reference's words
     (lost_prose; SPLIT_LOSS where only <br><br> runs were split); then the normalised page read balanced, when it does
-    not; else the reference. A page with nothing to normalise is read once, with ``favor_precision``; the reference
+    not; else the reference. A page with nothing to normalise is read once, with ``favor_precision`` (lean:
+    trafilatura's comparison with readability and jusText only where it may change the reading); the reference
     is read (and the same rule applied) only when that reading leaves out much of the page's sentences
     (unread_prose > UNREAD_PROSE), issue 10, or is shorter than SHORT_READING words; a short one gives way to a
     reference at most SHORT_GROWTH times as long (issue 13). A normalised reading that adds much prose the reference
@@ -344,7 +328,7 @@ def extract_body(root: HtmlElement, url: str) -> tuple[str, ...]:
         if body is not reference:
             body = restore_cells(body, reference, links)
     else:  # the copy normalise_layout may have tidied (blank text, <br> runs between blocks), else the pruned page
-        body = read(normalised, url, favor_precision=True)
+        body = read(normalised, url, favor_precision=True, lean=True)
         read_words = tokens(body)  # counted once for the three checks below
         words = sum(read_words.values())
         shown = () if words < SHORT_READING else shown_paragraphs(normalised)
