@@ -118,16 +118,20 @@ class RedirectAwareDupeFilter(RFPDupeFilter):
     """Scrapy's duplicate filter, except for an article redirect whose target this crawl fetched already.
 
     Scrapy drops such a request, so the old URL never reaches the spider: it is never settled (fetched again by every
-    crawl) and never recorded as an alias of its article (issue 13). A loop (a target already in its own chain) is
-    still dropped; REDIRECT_MAX_TIMES bounds the rest.
+    crawl) and never recorded as an alias of its article (issue 13). Every request's fingerprint is still recorded
+    (a later plain link to the target is dropped); a loop (a target already in its own chain) and a redirect to a
+    home page (an old URL sent to "/", shared by every retired article) are still dropped; REDIRECT_MAX_TIMES bounds
+    the rest.
     """
 
     def request_seen(self, request: Request) -> bool:
         """True when ``request`` is a duplicate to drop."""
+        seen = super().request_seen(request)  # first: records the fingerprint of every request it lets through
         chain = request.meta.get("redirect_urls")
-        if chain and request.meta.get("kind") == "article" and request.url not in chain:
+        if (seen and chain and request.meta.get("kind") == "article" and request.url not in chain
+                and urlsplit(request.url).path not in ("", "/")):
             return False
-        return super().request_seen(request)
+        return seen
 
 
 class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):

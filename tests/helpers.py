@@ -31,6 +31,24 @@ def crawl_cli(seeds: Path, data: Path, *args: str, timeout: int = 240) -> subpro
                            *FAST, *args], check=False, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
 
 
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """One ``newsarchive`` command in a subprocess, from the repository root."""
+    return subprocess.run([sys.executable, "-m", "crawler.cli.main", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120, check=False)
+
+
+def rows(data: Path, sql: str, params: tuple = ()) -> list[dict]:
+    """The rows a query finds in the catalogue of data folder ``data``, as dicts (a connection of its own)."""
+    import sqlite3
+
+    conn = sqlite3.connect(data / "catalogue.db")
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
 def portal_session(tmp_path: Path, base: str):
     """A real ArchiveSession (local writer) over a one-outlet seeds file for ``base``, without a crawl."""
     from crawler.capture.apply import apply_batch

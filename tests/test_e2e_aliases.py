@@ -10,14 +10,12 @@ from __future__ import annotations
 import asyncio
 import socket
 import sqlite3
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from helpers import ROOT, crawl_cli
+from helpers import cli, crawl_cli, rows
 from legacyportal import ARTICLES, CONFIG, clean_url, serve_portal
 
 from archive.catalogue.db import Catalogue
@@ -29,26 +27,12 @@ TITLES = {title: n for n, (title, _) in ARTICLES.items()}
 ARTICLE_PATHS = ("/article.php", "/news_view.php", "/print.php", "/mobile/", "/reports/")
 
 
-def rows(data: Path, sql: str, params: tuple = ()) -> list[dict]:
-    conn = sqlite3.connect(data / "catalogue.db")
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
-
-
 def by_article(data: Path) -> dict[int, list[dict]]:
     """Catalogue rows grouped by which portal article they hold (told by title)."""
     out: dict[int, list[dict]] = {}
     for r in rows(data, "select * from articles order by seq"):
         out.setdefault(TITLES[r["title"]], []).append(r)
     return out
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "crawler.cli.main", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=120, check=False)
 
 
 @pytest.fixture(scope="module")

@@ -11,13 +11,10 @@ without the alias logic.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, crawl_cli
+from helpers import cli, crawl_cli, rows
 from unseenportal import ARTICLES, CLEAN, LATE_LINK, seeds, serve_unseen
 
 from archive.catalogue.aliases import url_id
@@ -34,15 +31,6 @@ ARTICLE_PATHS = ("/index.php?", "/portal/", "/ar/news/", "/articles/", "/print/"
                  "/old/", "/archive/", "/briefs/")
 
 
-def rows(data: Path, sql: str, params: tuple = ()) -> list[dict]:
-    conn = sqlite3.connect(data / "catalogue.db")
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
-
-
 def by_article(data: Path) -> dict[int, list[dict]]:
     """The portal's rows grouped by which article they hold (told by title; the "latest" listing left out)."""
     out: dict[int, list[dict]] = {}
@@ -50,11 +38,6 @@ def by_article(data: Path) -> dict[int, list[dict]]:
         if r["title"] != LATEST:
             out.setdefault(TITLES[r["title"]], []).append(r)
     return out
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "crawler.cli.main", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=120, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -108,8 +91,9 @@ def test_no_wrong_merge(site):
             assert rows(data, "select * from article_aliases where url = ?", (host + url,)) == [], url
             assert rows(data, "select * from articles where url = ?", (host + url,)) == [], url
     # the section page two articles declared is remembered, so no later article takes it
-    assert rows(data, "select kind, status from frontier where url = ? and reason = 'contested-canonical'",
-                (base + "/ar/politics/",)) == [{"kind": "canonical", "status": "done"}]
+    assert rows(data, "select outlet from contested_canonicals where url = ?", (base + "/ar/politics/",)) == [
+        {"outlet": "unseen-portal"}]
+    assert rows(data, "select * from frontier where reason = 'contested-canonical'", ()) == []
     # the "latest" listing (its lead item is article 44 in full) never replaced article 44's row
     [row44] = by_article(data)[44]
     assert row44["title"] == ARTICLES[44][0] and row44["url"] == base + "/articles/44/"

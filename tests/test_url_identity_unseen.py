@@ -110,6 +110,20 @@ def test_redirect_to_a_fetched_target_passes_the_duplicate_filter():
     assert dupes.request_seen(listing.replace(meta={"kind": "listing", "redirect_urls": [f"{H}/old-home"]}))
 
 
+def test_the_duplicate_filter_records_a_redirect_target_fetched_first():
+    """A redirect reaching an unseen target records it: a later plain link to it is dropped, and a second old URL
+    that redirects there still reaches the spider; old URLs sent to the home page are dropped after the first."""
+    dupes = RedirectAwareDupeFilter()
+    target = Request(f"{H}/articles/56/", meta={"kind": "article"})
+    moved = target.replace(meta={"kind": "article", "redirect_urls": [f"{H}/news.php?id=56"]})
+    assert not dupes.request_seen(moved)
+    assert dupes.request_seen(target.replace())  # the direct link, found later, is not fetched again
+    assert not dupes.request_seen(target.replace(meta={"kind": "article", "redirect_urls": [f"{H}/old/56"]}))
+    home = Request(f"{H}/", meta={"kind": "article", "redirect_urls": [f"{H}/old/1"]})
+    assert not dupes.request_seen(home)
+    assert dupes.request_seen(home.replace(meta={"kind": "article", "redirect_urls": [f"{H}/old/2"]}))
+
+
 @pytest.fixture
 def session(tmp_path):
     s = portal_session(tmp_path, H)
@@ -300,5 +314,237 @@ def test_dedupe_records_no_redirect_that_led_to_several_articles(tmp_path):
         learned = dict(learn_redirects(catalogue))
         five = catalogue.article_for_url(f"{H}/articles/5/")["id"]
         assert learned == {f"{H}/old/5": five, f"{H}/go/5": five}  # a two-hop chain followed to its end
+    finally:
+        catalogue.close()
+
+
+def put_fetched(session, lexicon, url, paras, title, canonical=None, published=None):
+    """``put`` with the capture the page came from recorded, as a crawl records it."""
+    with session.catalogue.db.conn:
+        cid = session.catalogue.db.execute("insert into captures (url, outlet, status, record_type) values "
+                                           "(?, 'portal', 200, 'response')", [url]).lastrowid
+    page = ExtractedArticle(url=url, title=title, paragraphs=paras, canonical_link=canonical, published=published)
+    return ingest(session, lexicon, outlet_name="portal", url=url, capture_id=cid, result=page)
+
+
+def test_the_real_page_at_a_borrowed_url_takes_it_back(session, lexicon):
+    """"/news/2" declares "/news/1" (not fetched yet) and is stored there; "/news/1" itself, another story, is then
+    fetched: it gets the row, the borrower its own URL, and recrawling either changes nothing."""
+    db = session.catalogue.db
+    assert put_fetched(session, lexicon, f"{H}/news/2", OTHER, "مجلس النواب يستدعي المحافظ", f"{H}/news/1") == "new"
+    assert put_fetched(session, lexicon, f"{H}/news/1", STORY, "هدنة هشة في طرابلس") == "new"
+    got = {r["url"]: r["title"] for r in db.query("select url, title from articles")}
+    assert got == {f"{H}/news/1": "هدنة هشة في طرابلس", f"{H}/news/2": "مجلس النواب يستدعي المحافظ"}
+    for _ in range(2):
+        assert put_fetched(session, lexicon, f"{H}/news/2", OTHER, "مجلس النواب يستدعي المحافظ",
+                           f"{H}/news/1") == "unchanged"
+        assert put_fetched(session, lexicon, f"{H}/news/1", STORY, "هدنة هشة في طرابلس") == "unchanged"
+    assert {r["url"]: r["title"] for r in db.query("select url, title from articles")} == got
+    two = session.catalogue.article_for_url(f"{H}/news/2")
+    assert [r["versions"] for r in db.query("select versions from articles")] == [1, 1]
+    assert f"{H}/news/1" not in [r["url"] for r in db.query("select url from article_aliases where article_id = ?",
+                                                             [two["id"]])]
+
+
+@pytest.mark.parametrize("spelling", ["/news//5", "/news/5/index.php", "/ar/{nfd}/"])
+def test_a_canonical_spelt_otherwise_never_overwrites_the_article_it_names(session, lexicon, spelling):
+    """A page that declares another article's URL in another spelling is checked like the exact one: no overwrite."""
+    nfd = quote(unicodedata.normalize("NFD", SLUG))
+    path = "/news/5/" if "index" in spelling else "/news/5" if "//" in spelling else f"/ar/{SLUG}/"
+    assert put_fetched(session, lexicon, H + path, STORY, "هدنة هشة في طرابلس") == "new"
+    declared = H + spelling.format(nfd=nfd)
+    assert put_fetched(session, lexicon, f"{H}/news/7", OTHER, "مجلس النواب يستدعي المحافظ", declared) == "new"
+    got = {r["title"]: r for r in session.catalogue.db.query("select * from articles")}
+    assert len(got) == 2
+    assert got["هدنة هشة في طرابلس"]["text"].startswith(STORY[0])
+    assert got["مجلس النواب يستدعي المحافظ"]["url"] == f"{H}/news/7"
+
+
+def test_an_article_fetched_under_its_default_document_keeps_its_url(session, lexicon):
+    """Stored as "/x/" (its rel=canonical) after a fetch of "/x/index.php": fetched under "/x/" by identity, so
+    another story that declares "/x/" leaves it there."""
+    assert put_fetched(session, lexicon, f"{H}/x/index.php", STORY, "هدنة هشة في طرابلس", f"{H}/x/") == "new"
+    assert put_fetched(session, lexicon, f"{H}/news/8", OTHER, "مجلس النواب يستدعي المحافظ", f"{H}/x/") == "new"
+    got = {r["title"]: r["url"] for r in session.catalogue.db.query("select * from articles")}
+    assert got == {"هدنة هشة في طرابلس": f"{H}/x/", "مجلس النواب يستدعي المحافظ": f"{H}/news/8"}
+
+
+def test_a_daily_bulletin_under_one_headline_is_one_article_a_day():
+    title = "نشرة أسعار الصرف"
+    monday, tuesday = STORY[0] + "\n" + OTHER[1], STORY[0] + "\n" + STORY[1]
+    assert same_article(title, monday, title, tuesday)
+    assert same_article(title, monday, title, tuesday, "2026-03-02", "2026-03-02T18:00:00")
+    assert not same_article(title, monday, title, tuesday, "2026-03-02", "2026-03-03")
+
+
+def test_a_bulletin_of_another_day_never_takes_yesterdays_row(session, lexicon):
+    """Tuesday's bulletin declares Monday's URL (a CMS that reuses the slug): two rows, Monday's text kept."""
+    title = "نشرة أسعار الصرف"
+    assert put_fetched(session, lexicon, f"{H}/rates/1", STORY, title, published="2026-03-02") == "new"
+    assert put_fetched(session, lexicon, f"{H}/rates/2", (STORY[0], OTHER[1]), title, f"{H}/rates/1",
+                       published="2026-03-03") == "new"
+    got = {r["url"]: r["published"] for r in session.catalogue.db.query("select url, published from articles")}
+    assert got == {f"{H}/rates/1": "2026-03-02", f"{H}/rates/2": "2026-03-03"}
+
+
+def test_a_url_waiting_in_the_frontier_is_marked_contested_and_still_fetched(session):
+    """The mark has its own table: a discovered, unfetched URL is marked, and stays pending for discovery."""
+    from archive.catalogue import aliases
+
+    db, section = session.catalogue.db, f"{H}/ar/politics/"
+    session.catalogue.add_frontier(section, "portal", "article", None)
+    with db.conn:
+        aliases.mark_contested(db, section, "portal")
+    assert aliases.is_contested(db, section)
+    assert [r["status"] for r in db.query("select status from frontier where url = ?", [section])] == ["pending"]
+
+
+def test_m014_moves_contested_marks_out_of_an_m013_frontier(tmp_path):
+    import sqlite_utils
+
+    from archive.catalogue import aliases
+    from archive.catalogue.db import Catalogue
+    from archive.catalogue.schema import migrations
+
+    path = tmp_path / "catalogue.db"
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before="m014_contested_canonicals")
+    with db.conn:
+        for url, reason in ((f"{H}/ar/politics/", "contested-canonical"), (f"{H}/articles/9/", None)):
+            db.execute("insert into frontier (url, outlet, kind, discovered_at, status, attempts, reason) values "
+                       "(?, 'portal', 'canonical', '2026-01-01T00:00:00+00:00', 'done', 0, ?)", [url, reason])
+    db.close()
+    with Catalogue(path) as cat:
+        assert [m.name for m in migrations.pending(cat.db)] == []
+        assert aliases.is_contested(cat.db, f"{H}/ar/politics/")
+        assert not aliases.is_contested(cat.db, f"{H}/articles/9/")
+        assert list(cat.db.query("select * from contested_canonicals")) == [
+            {"url": f"{H}/ar/politics/", "outlet": "portal", "first_seen": "2026-01-01T00:00:00+00:00"}]
+        assert [r["url"] for r in cat.db.query("select url from frontier")] == [f"{H}/articles/9/"]
+
+
+def _catalogue_with(tmp_path, pages):
+    """A catalogue holding ``pages`` ((url, paragraphs, title) each) as articles of "portal"."""
+    from archive.catalogue.db import Catalogue
+    from archive.records import Relevance
+
+    catalogue = Catalogue(tmp_path / "catalogue.db")
+    for url, paras, title in pages:
+        page = ExtractedArticle(url=url, title=title, paragraphs=paras)
+        catalogue.save_article(outlet="portal", canonical_url=url, article=page, capture_id=None,
+                               relevance=Relevance(True, 2.0, 1.0, 1.0, ()), fetched_at="2026-01-01T00:00:00+00:00")
+    return catalogue
+
+
+def test_a_learned_parameter_never_merges_two_different_articles(tmp_path):
+    """"sid" learned elsewhere, then found on a URL whose clean form is another story's row: both rows kept."""
+    from archive.catalogue import aliases
+    from crawler.capture.dedupe import sweep_params
+
+    catalogue = _catalogue_with(tmp_path, [(f"{H}/show.php?id=5&sid=a1b2c3d4e5", STORY, "هدنة هشة في طرابلس"),
+                                           (f"{H}/show.php?id=5", OTHER, "مجلس النواب يستدعي المحافظ"),
+                                           (f"{H}/show.php?id=6&sid=a1b2c3d4e5", OTHER, "مجلس النواب يستدعي المحافظ"),
+                                           (f"{H}/show.php?id=6", OTHER, "مجلس النواب يستدعي المحافظ")])
+    try:
+        with catalogue.db.conn:
+            aliases.learn_params(catalogue.db, "portal", ["sid"], "test")
+        merges = sweep_params(catalogue, tmp_path, "portal", ["sid"])
+        assert [m.dropped_url for m in merges] == [f"{H}/show.php?id=6&sid=a1b2c3d4e5"]  # one body: merged
+        got = {r["url"]: r["title"] for r in catalogue.db.query("select url, title from articles")}
+        assert got == {f"{H}/show.php?id=5&sid=a1b2c3d4e5": "هدنة هشة في طرابلس",
+                       f"{H}/show.php?id=5": "مجلس النواب يستدعي المحافظ",
+                       f"{H}/show.php?id=6": "مجلس النواب يستدعي المحافظ"}
+    finally:
+        catalogue.close()
+
+
+def test_a_sweep_keeps_every_alias_of_an_article_it_renamed(tmp_path):
+    """The first alias renames the row ("?from=rss" dropped); the next, recorded under the old id, still counts."""
+    from archive.catalogue import aliases
+    from crawler.capture.dedupe import sweep_params
+
+    row = f"{H}/s.php?from=rss&id=2"
+    catalogue = _catalogue_with(tmp_path, [(row, STORY, "هدنة هشة في طرابلس")])
+    try:
+        old = aliases.url_id(row)
+        with catalogue.db.conn:
+            aliases.add_alias(catalogue.db, f"{H}/s.php?id=2&sid=a1b2c3d4e5", old, "same-body", outlet="portal")
+            aliases.add_alias(catalogue.db, f"{H}/t.php?id=2&sid=a1b2c3d4e5", old, "redirect", outlet="portal")
+            aliases.learn_params(catalogue.db, "portal", ["sid"], "test")
+        sweep_params(catalogue, tmp_path, "portal", ["sid"])
+        [article] = catalogue.db.query("select id, url from articles")
+        assert article["url"] == f"{H}/s.php?id=2"
+        assert aliases.find_article(catalogue.db, [f"{H}/t.php?id=2"])["id"] == article["id"]
+    finally:
+        catalogue.close()
+
+
+def test_a_redirect_hop_with_a_raw_location_is_followed_as_scrapy_fetched_it(tmp_path, lexicon):
+    """"/old/5" -> 301 "/legacy/أرشيف 5" (raw, as some servers send it) -> "/legacy/x5" -> "/articles/5/": Scrapy
+    fetched the hop URL-safe, so that is where its archived redirect is found; every old URL becomes an alias."""
+    from w3lib.url import safe_url_string
+
+    from crawler.capture.apply import apply_batch
+    from crawler.capture.session import ArchiveSession
+
+    seeds = tmp_path / "outlets.toml"
+    seeds.write_text(f'[[outlet]]\nname = "portal"\nstart_urls = ["{H}/ar/"]\narticle_urls = [\'/legacy/\', '
+                     "'/articles/']\ntopic_filter = false\n", encoding="utf-8")
+    config = ArchiveConfig.from_settings({"ARCHIVE_DATA_DIR": str(tmp_path / "data"), "ARCHIVE_SEEDS": str(seeds),
+                                          "ARCHIVE_DISK_RESERVE": 0})
+    session = ArchiveSession(config, apply_batch)
+    try:
+        db = session.catalogue.db
+        hop = safe_url_string(f"{H}/legacy/أرشيف 5")
+        with db.conn:
+            for url, location in ((f"{H}/old/5", "/legacy/أرشيف 5"), (hop, "/legacy/x5"),
+                                  (f"{H}/legacy/x5", "/articles/5/")):
+                db.execute("insert into captures (url, outlet, status, location, record_type) values "
+                           "(?, 'portal', 301, ?, 'response')", [url, location])
+        page = ExtractedArticle(url=f"{H}/articles/5/", title="هدنة هشة في طرابلس", paragraphs=STORY)
+        assert ingest(session, lexicon, outlet_name="portal", url=page.url, capture_id=None, result=page,
+                      request_url=f"{H}/old/5") == "new"
+        got = {r["url"]: r["how"] for r in db.query("select url, how from article_aliases")}
+        assert got == {f"{H}/old/5": "redirect", canonicalize(hop): "redirect", f"{H}/legacy/x5": "redirect"}
+    finally:
+        session.close()
+
+
+def test_only_a_default_document_of_the_rows_own_url_renames_the_row(session, lexicon):
+    """Found through an old URL's default document, the row keeps its URL: only "/x/" renames "/x/index.php"."""
+    from archive.catalogue import aliases
+
+    title = "هدنة هشة في طرابلس"
+    assert put(session, lexicon, f"{H}/articles/55/", STORY, title) == "new"
+    with session.catalogue.db.conn:
+        aliases.add_alias(session.catalogue.db, f"{H}/r/index.php", aliases.url_id(f"{H}/articles/55/"), "redirect")
+    assert put(session, lexicon, f"{H}/r/index.php", STORY, title, f"{H}/r/") == "unchanged"
+    assert [r["url"] for r in session.catalogue.db.query("select url from articles")] == [f"{H}/articles/55/"]
+
+
+def test_a_doubled_slash_is_a_spelling():
+    assert alias_reason(f"{H}/news//5", f"{H}/news/5") == "url-rule"
+    assert alias_reason(f"{H}/news/5/index.php", f"{H}/news/5/") == "default-document"
+
+
+def test_a_row_under_a_home_page_takes_the_url_of_its_current_text(tmp_path):
+    """Fetched as "/a/5" first, then (edited) as "/articles/tripoli-truce/": the row takes the URL its text came from,
+    not the shorter one."""
+    from archive.catalogue.db import Catalogue
+    from archive.records import Relevance
+    from crawler.capture.dedupe import rehome_root_rows
+
+    catalogue = Catalogue(tmp_path / "catalogue.db")
+    try:
+        title = "هدنة هشة في طرابلس"
+        for url, paras in ((f"{H}/a/5", STORY), (f"{H}/articles/tripoli-truce/", (*STORY, "وأضاف أن الهدنة تبدأ."))):
+            with catalogue.db.conn:
+                cid = catalogue.db.execute("insert into captures (url, outlet, status, record_type) values "
+                                           "(?, 'portal', 200, 'response')", [url]).lastrowid
+            catalogue.save_article(outlet="portal", canonical_url=f"{H}/index.php", capture_id=cid,
+                                   article=ExtractedArticle(url=url, title=title, paragraphs=paras),
+                                   relevance=Relevance(True, 2.0, 1.0, 1.0, ()), fetched_at="2026-01-01T00:00:00+00:00")
+        rehome_root_rows(catalogue, tmp_path)
+        assert [r["url"] for r in catalogue.db.query("select url from articles")] == [f"{H}/articles/tripoli-truce/"]
     finally:
         catalogue.close()

@@ -94,19 +94,16 @@ def forget_alias(db: sqlite_utils.Database, url: str, article_id: str) -> None:
     db.execute("delete from article_aliases where url = ? and article_id = ?", [url, article_id])
 
 
-CONTESTED = "contested-canonical"  # frontier.reason of a URL that several articles declared as their canonical
-
-
 def mark_contested(db: sqlite_utils.Database, url: str, outlet: str) -> None:
-    """Remember that different articles declare ``url`` as their canonical (a frontier row, done, never fetched as an
-    article), so no later page takes it as its URL. The caller commits."""
-    db.execute("insert or ignore into frontier (url, outlet, kind, discovered_at, status, attempts, done_at, reason) "
-               "values (?, ?, 'canonical', ?, 'done', 0, ?, ?)", [url, outlet, now_iso(), now_iso(), CONTESTED])
+    """Remember that different articles declare ``url`` as their canonical (table ``contested_canonicals``, m014),
+    so no later page takes it as its row's URL; discovery and fetching are not affected. The caller commits."""
+    db.execute("insert or ignore into contested_canonicals (url, outlet, first_seen) values (?, ?, ?)",
+               [url, outlet, now_iso()])
 
 
 def is_contested(db: sqlite_utils.Database, url: str) -> bool:
     """Whether ``url`` was found to be declared as their canonical by different articles (``mark_contested``)."""
-    return db.execute("select 1 from frontier where url = ? and reason = ?", [url, CONTESTED]).fetchone() is not None
+    return db.execute("select 1 from contested_canonicals where url = ?", [url]).fetchone() is not None
 
 
 def captured_urls(db: sqlite_utils.Database, article: dict[str, Any]) -> list[str]:
@@ -114,6 +111,12 @@ def captured_urls(db: sqlite_utils.Database, article: dict[str, Any]) -> list[st
     return [r["url"] for r in db.query(
         "select c.url from captures c where c.id in (select capture_id from article_versions where article_id = ?) "
         "or c.id = ? group by c.url order by min(c.id)", [article["id"], article["capture_id"]])]
+
+
+def capture_url(db: sqlite_utils.Database, capture_id: int | None) -> str | None:
+    """The URL capture ``capture_id`` was fetched under, or None."""
+    row = db.execute("select url from captures where id = ?", [capture_id]).fetchone() if capture_id else None
+    return row[0] if row else None
 
 
 def redirect_location(db: sqlite_utils.Database, url: str) -> str | None:

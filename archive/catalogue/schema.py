@@ -295,3 +295,17 @@ def m013_band_rows_name_their_story(db: sqlite_utils.Database) -> None:
     from archive.catalogue import story_rows  # local: the schema module stays importable on its own
 
     story_rows.name_stories(db)
+
+
+@migrations()
+def m014_contested_canonicals(db: sqlite_utils.Database) -> None:
+    """URLs that different articles declared as their ``rel=canonical`` get a table of their own (issue 13).
+
+    They were ``frontier`` rows (reason ``contested-canonical``): a URL already in the frontier (discovered, not yet
+    fetched) could not be marked, and one marked was "known" to discovery, so an article there was never fetched.
+    Marks made before are moved here and their frontier rows dropped (discovery may now queue the URL).
+    """
+    db["contested_canonicals"].create({"url": str, "outlet": str, "first_seen": str}, pk="url")
+    db.execute("insert or ignore into contested_canonicals (url, outlet, first_seen) select url, outlet, discovered_at "
+               "from frontier where reason = 'contested-canonical'")
+    db.execute("delete from frontier where reason = 'contested-canonical'")

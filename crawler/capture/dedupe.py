@@ -12,7 +12,14 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from archive.catalogue import aliases, lookups
 from archive.catalogue.db import Catalogue
 from archive.catalogue.transactions import immediate
-from crawler.discovery.urls import alias_reason, canonicalize, identity_key, session_params_between, url_rank
+from crawler.discovery.urls import (
+    alias_reason,
+    canonicalize,
+    identity_key,
+    is_root,
+    session_params_between,
+    url_rank,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +34,15 @@ SAME_HEADLINE_OVERLAP = 0.5
 WORD_RE = re.compile(r"\w+")
 
 
-def same_article(title_a: str, text_a: str, title_b: str, text_b: str) -> bool:
-    """Whether two extracted pages are renderings or edits of one article (used before trusting a ``rel=canonical``)."""
+def same_article(title_a: str, text_a: str, title_b: str, text_b: str, published_a: str | None = None,
+                 published_b: str | None = None) -> bool:
+    """Whether two extracted pages are renderings or edits of one article (used before trusting a ``rel=canonical``).
+
+    Two pages published on different days (``published_a``, ``published_b``: ISO dates, when both are known) are
+    never one article: a daily bulletin or an exchange-rate page repeats its headline and half its words every day.
+    """
+    if published_a and published_b and published_a[:10] != published_b[:10]:
+        return False
     words_a = set(WORD_RE.findall(f"{title_a} {text_a}"))
     words_b = set(WORD_RE.findall(f"{title_b} {text_b}"))
     if not words_a or not words_b:
@@ -119,15 +133,10 @@ def dedupe(catalogue: Catalogue, data_dir: Path, *, dry_run: bool = False,
     return report
 
 
-def is_root(url: str) -> bool:
-    """Whether a canonical URL is a site's home page ("/", "/index.php" ...: root path, no query)."""
-    parts = urlsplit(identity_key(url))
-    return parts.path in ("", "/") and not parts.query
-
-
 def rehome_root_rows(catalogue: Catalogue, data_dir: Path) -> list[aliases.Merge]:
     """Rows stored under a home page URL (a ``rel=canonical`` to "/index.php" trusted before such canonicals were
-    refused) take the cleanest URL they were fetched under; the home page is no alias of theirs afterwards."""
+    refused) take the URL their current text was fetched under (else the cleanest they were fetched under); the home
+    page is no alias of theirs afterwards."""
     merges = []
     for row in aliases.all_article_urls(catalogue.db):
         if not is_root(row["url"]):
@@ -136,7 +145,8 @@ def rehome_root_rows(catalogue: Catalogue, data_dir: Path) -> list[aliases.Merge
         fetched = [canonicalize(u) for u in aliases.captured_urls(catalogue.db, article) if not is_root(u)]
         if not fetched:
             continue
-        home = min(fetched, key=url_rank)
+        current = aliases.capture_url(catalogue.db, article["capture_id"])
+        home = canonicalize(current) if current and not is_root(current) else min(fetched, key=url_rank)
         if catalogue.get_article(aliases.url_id(home)) is not None:
             continue  # an article of its own already: the body rule of plan() decides
         merges.append(aliases.rekey_article(catalogue.db, data_dir, row["id"], home, "canonical"))
@@ -195,10 +205,18 @@ def sweep_params(catalogue: Catalogue, data_dir: Path, outlet: str, names: list[
     for name in names:
         for row in lookups.articles_with_param(catalogue.db, outlet, name):
             clean = canonicalize(row["url"], drop)
-            if clean == row["url"] or catalogue.get_article(row["id"]) is None:
+            article = catalogue.get_article(row["id"])
+            if clean == row["url"] or article is None:
                 continue
             existing = catalogue.get_article(aliases.url_id(clean))
             if existing is not None:
+                if existing["text_digest"] != article["text_digest"] and not same_article(
+                        existing["title"] or "", existing["text"] or "", article["title"] or "", article["text"] or "",
+                        existing["published"], article["published"]):
+                    # the parameter selects content on this page after all (learned on another script or path)
+                    logger.warning("%s and %s differ only in session parameter %r but are different articles: "
+                                   "not merged", row["url"], clean, name)
+                    continue
                 merges.append(aliases.merge_articles(catalogue.db, data_dir, existing["id"], row["id"], "session-param"))
             else:
                 merges.append(aliases.rekey_article(catalogue.db, data_dir, row["id"], clean, "session-param"))
@@ -206,7 +224,8 @@ def sweep_params(catalogue: Catalogue, data_dir: Path, outlet: str, names: list[
         # drops the parameter from links from now on, and must find the article under what it asks for)
         for row in lookups.aliases_with_param(catalogue.db, outlet, name):
             clean = canonicalize(row["url"], drop)
-            article = catalogue.get_article(row["article_id"])
+            # by the alias's URL, not row["article_id"]: a re-key earlier in this loop gave the article a new id
+            article = aliases.find_article(catalogue.db, [row["url"]])
             if clean == row["url"] or article is None:
                 continue
             if _fewer_params(clean, article["url"]) and catalogue.get_article(aliases.url_id(clean)) is None:
@@ -215,7 +234,7 @@ def sweep_params(catalogue: Catalogue, data_dir: Path, outlet: str, names: list[
                 merges.append(aliases.rekey_article(catalogue.db, data_dir, article["id"], clean, "session-param"))
                 continue
             with immediate(catalogue.db):
-                aliases.add_alias(catalogue.db, clean, row["article_id"], row["how"], outlet=outlet)
+                aliases.add_alias(catalogue.db, clean, article["id"], row["how"], outlet=outlet)
     if merges:
         catalogue.reconcile_history()
     return merges

@@ -8,7 +8,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
+
+from w3lib.url import safe_url_string
 
 from archive.catalogue import aliases, mentions
 from archive.catalogue.transactions import immediate
@@ -164,14 +167,22 @@ def resolve_url(session: ArchiveSession, outlet_name: str, url: str, request_url
     found = aliases.find_article(db, [u for u, _ in seen])
     if found is not None and aliases.release_stale_same_body(db, found, [u for u, _ in seen], digest):
         found = None
+    if (found is not None and canonical == fetched and found["id"] == aliases.url_id(canonical)
+            and found["outlet"] == outlet_name and found["text_digest"] != digest
+            and not same_article(found["title"] or "", found["text"] or "", article.title, article.text,
+                                 found["published"], article.published)
+            and give_back(session, found, canonical)):
+        # the row under this URL is another page's that borrowed it (its rel=canonical named this URL before this
+        # page was fetched): the borrower takes back its own URL, and this page is a new article
+        found = None
     if found is not None:
         target = found["url"]
         # the rule that ties this page to the URL that found it ("آ" spelt as "ا" + U+0653 beside an alias)
         how = next((h for h in (alias_reason(canonical, u, drop) for u in (target, *(u for u, _ in seen[1:])))
                     if h), "canonical")
-        if how == "default-document" and url_rank(canonical) < url_rank(target):
+        if alias_reason(canonical, target, drop) == "default-document" and url_rank(canonical) < url_rank(target):
             # "/x/index.php" archived first, "/x/" now: the row takes the cleaner URL whatever the arrival order
-            aliases.rekey_article(db, session.config.data_dir, found["id"], canonical, how)
+            aliases.rekey_article(db, session.config.data_dir, found["id"], canonical, "default-document")
             target, how = canonical, "default-document"
             seen = [(target, "")] + [(u, h) for u, h in seen[1:] if u != target] + [(found["url"], how)]
         seen[0] = (canonical, how)
@@ -215,7 +226,8 @@ def redirect_hops(session: ArchiveSession, start: str, end: str, drop: tuple[str
         location = aliases.redirect_location(session.catalogue.db, current)
         if location is None:
             break
-        current = urljoin(current, location)
+        # made URL-safe first, as Scrapy's redirect middleware does (a raw Arabic or spaced Location)
+        current = urljoin(current, safe_url_string(location))
         hop = canonicalize(current, drop)
         if hop == end or hop in hops:
             break
@@ -227,39 +239,60 @@ def uncontested(session: ArchiveSession, outlet_name: str, canonical: str, own_u
                 article: ExtractedArticle, digest: str) -> str:
     """``canonical``, or the page's fetched URL (``own_urls[0]``) when another article already holds that canonical.
 
-    A ``rel=canonical`` is a claim: when the article stored under it has another title and text (not an edit of this
-    page: ``dedupe.same_article``) and none of this page's own URLs leads to it, two different articles name one
-    canonical (a CMS that points its pages at a section page), and trusting it would overwrite one with the other.
-    The first page that took such a URL as its own is given back the URL it was fetched under, and the URL is
-    remembered as contested (archive.catalogue.aliases.mark_contested): no later page takes it. An article of another
-    outlet (two outlets on one domain, a syndicated copy) is never this outlet's row either.
+    A ``rel=canonical`` is a claim: when the article stored under it (under any spelling of it: its identity key) has
+    another title and text (not an edit of this page: ``dedupe.same_article``) and none of this page's own URLs leads
+    to it, two different articles name one canonical (a CMS that points its pages at a section page), and trusting it
+    would overwrite one with the other. The first page that took such a URL as its own is given back the URL it was
+    fetched under, and the URL is remembered as contested (archive.catalogue.aliases.mark_contested): no later page
+    takes it as its row's URL. An article of another outlet (two outlets on one domain, a syndicated copy) is never
+    this outlet's row either.
     """
     if not own_urls or canonical == own_urls[0]:
         return canonical
     db = session.catalogue.db
-    if aliases.is_contested(db, canonical):
+    drop = session.session_params(outlet_name) if session.config.aliases else ()
+    # "/news//5", "/news/5/index.php" or an NFD slug name the article stored as "/news/5" too
+    forms = list(dict.fromkeys((canonical, identity_key(canonical, drop))))
+    if any(aliases.is_contested(db, form) for form in forms):
         return own_urls[0]
-    claimant = aliases.find_article(db, [canonical])
+    claimant = aliases.find_article(db, forms)
     if claimant is not None and claimant["outlet"] != outlet_name:
         return own_urls[0]
     if claimant is None or claimant["text_digest"] == digest or same_article(
-            claimant["title"] or "", claimant["text"] or "", article.title, article.text):
+            claimant["title"] or "", claimant["text"] or "", article.title, article.text, claimant["published"],
+            article.published):
         return canonical
     own = aliases.find_article(db, own_urls)
     if own is not None and own["id"] == claimant["id"]:
         return canonical  # one of this page's URLs already leads there: an edit of that article
-    fetched = own_urls[0]
-    logger.info("%s and article %s both declare %s as their canonical URL: neither keeps it", fetched,
+    logger.info("%s and article %s both declare %s as their canonical URL: neither keeps it", own_urls[0],
                 claimant["id"], canonical)
+    give_back(session, claimant, canonical, contested=outlet_name)
+    return own_urls[0]
+
+
+def give_back(session: ArchiveSession, claimant: dict[str, Any], canonical: str, *, contested: str | None = None) -> bool:
+    """Give an article stored under ``canonical``, a URL it was never fetched under (its ``rel=canonical``), the
+    cleanest URL it was fetched under; ``contested``: the outlet under which ``canonical`` is then marked contested.
+
+    False (nothing changed) when one of its captures was fetched under ``canonical`` (by identity key: "/x/index.php"
+    was fetched under "/x/"), when no capture is known, or when that URL is another article's already.
+    """
+    db = session.catalogue.db
     drop = session.session_params(claimant["outlet"]) if session.config.aliases else ()
     captured = [canonicalize(u, drop) for u in aliases.captured_urls(db, claimant)]
-    if captured and canonical not in captured:
-        # the cleanest URL it was fetched under, or that a rule ties to one of them (never an old, redirected one)
-        fetched_as = aliases.article_urls(db, claimant["id"], ("canonical", "url-rule", "default-document"))[1:]
-        home = min(captured + fetched_as, key=url_rank)
-        if session.catalogue.get_article(aliases.url_id(home)) is None:
-            aliases.rekey_article(db, session.config.data_dir, claimant["id"], home, "canonical")
-            with immediate(db):
-                aliases.forget_alias(db, canonical, aliases.url_id(home))
-                aliases.mark_contested(db, canonical, outlet_name)
-    return fetched
+    key = identity_key(canonical, drop)
+    if not captured or key in {identity_key(u, drop) for u in captured}:
+        return False
+    # the cleanest URL it was fetched under, or that a rule ties to one of them (never an old, redirected one)
+    fetched_as = aliases.article_urls(db, claimant["id"], ("canonical", "url-rule", "default-document"))[1:]
+    home = min((u for u in captured + fetched_as if identity_key(u, drop) != key), key=url_rank, default=None)
+    if home is None or session.catalogue.get_article(aliases.url_id(home)) is not None:
+        return False
+    aliases.rekey_article(db, session.config.data_dir, claimant["id"], home, "canonical")
+    with immediate(db):
+        for form in dict.fromkeys((canonical, claimant["url"], key)):
+            aliases.forget_alias(db, form, aliases.url_id(home))
+        if contested is not None:
+            aliases.mark_contested(db, canonical, contested)
+    return True

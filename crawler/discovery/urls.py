@@ -115,9 +115,15 @@ def _nfc_path(path: str) -> str:
     return path if nfc == decoded else quote(nfc, safe=PATH_SAFE, errors="surrogateescape")
 
 
-def _nfc_url(canonical: str) -> str:
+def _spelling_path(path: str) -> str:
+    # "/news//2019/x" is "/news/2019/x" on nginx (merge_slashes, on by default) and on Apache serving files
+    return re.sub(r"//+", "/", _nfc_path(path))
+
+
+def _spelling(canonical: str) -> str:
+    # one spelling of a canonical URL: its path in NFC with repeated slashes made one (what "url-rule" covers)
     parts = urlsplit(canonical)
-    return urlunsplit((parts.scheme, parts.netloc, _nfc_path(parts.path), parts.query, ""))
+    return urlunsplit((parts.scheme, parts.netloc, _spelling_path(parts.path), parts.query, ""))
 
 
 def identity_key(url: str, drop_params: Iterable[str] = ()) -> str:
@@ -128,14 +134,20 @@ def identity_key(url: str, drop_params: Iterable[str] = ()) -> str:
     """
     canonical = canonicalize(url, drop_params)
     parts = urlsplit(canonical)
-    # "/news//2019/x" is "/news/2019/x" on nginx (merge_slashes, on by default) and on Apache serving files
-    path = re.sub(r"//+", "/", _nfc_path(parts.path))
+    path = _spelling_path(parts.path)
     head, _, last = path.rpartition("/")
     if last.lower() in DEFAULT_DOCUMENTS:
         path = head + "/"
     if path == parts.path:
         return canonical
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
+
+
+def is_root(url: str, drop_params: Iterable[str] = ()) -> bool:
+    """Whether ``url`` is a site's home page ("/", "/index.php", "/default.aspx": its identity key's path is the root,
+    with no query), which names no article."""
+    parts = urlsplit(identity_key(url, drop_params))
+    return parts.path in ("", "/") and not parts.query
 
 
 def url_rank(url: str) -> tuple[int, int, str]:
@@ -149,7 +161,9 @@ def session_params_between(a: str, b: str) -> tuple[str, ...]:
     Two URLs that serve the same article body and differ only in such parameters (a value that changes per
     visit, or a token one of them lacks) show those parameters do not select content on that site. Empty when
     the URLs differ in anything else (host, path, another parameter) or a differing value is not token-like
-    (short or with other characters), since "sid=4" may well select a section.
+    (short or with other characters), since "sid=4" may well select a section; empty too when the differing
+    parameters are the only ones and the path is a script (``SCRIPT_RE``: ".php", ".aspx" ...) or ends in "/"
+    ("/story.php?code=a1b2c3d4e5"), where the token alone would select the page.
     """
     pa, pb = urlsplit(identity_key(a)), urlsplit(identity_key(b))
     if (pa.scheme, pa.netloc, pa.path) != (pb.scheme, pb.netloc, pb.path):
@@ -188,9 +202,9 @@ def choose_canonical(fetched_url: str, declared: str | None, allowed: tuple[str,
     host = cparts.hostname or ""
     if allowed and not any(host == d or host.endswith("." + d) for d in allowed):
         return fetched
-    key = identity_key(candidate, drop_params)
-    if urlsplit(key).path in ("", "/") and not cparts.query:
+    if is_root(candidate, drop_params):
         return fetched
+    key = identity_key(candidate, drop_params)
     if any(key == identity_key(listing, drop_params) for listing in listings if listing):
         return fetched
     return candidate
@@ -199,8 +213,8 @@ def choose_canonical(fetched_url: str, declared: str | None, allowed: tuple[str,
 def alias_reason(alias: str, target: str, drop_params: Iterable[str] = ()) -> str | None:
     """Which URL rule makes ``alias`` another address of ``target`` (article_aliases.how), or None when none does."""
     a, t = canonicalize(alias), canonicalize(target)
-    if a == t or _nfc_url(a) == _nfc_url(t):
-        return "url-rule"
+    if a == t or _spelling(a) == _spelling(t):
+        return "url-rule"  # one URL spelt otherwise: escapes, NFD, "//"
     if canonicalize(alias, drop_params) == canonicalize(target, drop_params) or session_params_between(alias, target):
         return "session-param"
     if identity_key(alias, drop_params) == identity_key(target, drop_params):
