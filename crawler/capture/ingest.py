@@ -180,10 +180,12 @@ def resolve_url(session: ArchiveSession, outlet_name: str, url: str, request_url
         # the rule that ties this page to the URL that found it ("آ" spelt as "ا" + U+0653 beside an alias)
         how = next((h for h in (alias_reason(canonical, u, drop) for u in (target, *(u for u, _ in seen[1:])))
                     if h), "canonical")
-        if alias_reason(canonical, target, drop) == "default-document" and url_rank(canonical) < url_rank(target):
-            # "/x/index.php" archived first, "/x/" now: the row takes the cleaner URL whatever the arrival order
-            aliases.rekey_article(db, session.config.data_dir, found["id"], canonical, "default-document")
-            target, how = canonical, "default-document"
+        tie = alias_reason(canonical, target, drop)
+        if tie in ("default-document", "url-rule") and url_rank(canonical) < url_rank(target):
+            # "/x/index.php" or "/x//" archived first, "/x/" now: the row takes the cleaner URL whatever the arrival
+            # order
+            aliases.rekey_article(db, session.config.data_dir, found["id"], canonical, tie)
+            target, how = canonical, tie
             seen = [(target, "")] + [(u, h) for u, h in seen[1:] if u != target] + [(found["url"], how)]
         seen[0] = (canonical, how)
     else:
