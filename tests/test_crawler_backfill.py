@@ -16,6 +16,8 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from crawler import settings as project
+from crawler.capture.config import ArchiveConfig
+from crawler.config import defaults
 from crawler.config.outlets import load_outlets
 from crawler.fetch import backfill
 from crawler.spiders.outlets import OutletSpider
@@ -67,6 +69,15 @@ def test_the_switch_sets_delay_concurrency_autothrottle_global_concurrency_and_w
     assert settings.getint("CONCURRENT_REQUESTS") == 20  # 8 + 12
     assert settings.getint("EXTRACT_WORKERS") == (os.cpu_count() or 1)
     assert settings.getbool("ROBOTSTXT_OBEY")  # a back-fill still obeys robots.txt
+
+
+def test_a_backfill_waits_longer_for_its_group_commits_and_an_everyday_crawl_does_not(seeds, tmp_path):
+    everyday = ArchiveConfig.from_settings(crawler_settings(seeds, tmp_path))
+    assert everyday.commit_interval == defaults.ARCHIVE_COMMIT_INTERVAL <= 0.5  # "a few hundred milliseconds"
+    fast = ArchiveConfig.from_settings(crawler_settings(seeds, tmp_path, CRAWL_BACKFILL=True))
+    assert fast.commit_interval == defaults.CRAWL_BACKFILL_COMMIT_INTERVAL > everyday.commit_interval
+    chosen = crawler_settings(seeds, tmp_path, CRAWL_BACKFILL=True, CRAWL_BACKFILL_COMMIT_INTERVAL=1.0)
+    assert ArchiveConfig.from_settings(chosen).commit_interval == 1.0
 
 
 def test_a_setting_given_on_the_command_line_wins_over_the_switch(seeds):

@@ -265,3 +265,43 @@ def test_the_writer_setting_is_checked(tmp_path):
     assert config(tmp_path, ARCHIVE_WRITER="Thread").writer == "thread"
     with pytest.raises(ConfigError, match="ARCHIVE_WRITER=process"):
         config(tmp_path, ARCHIVE_WRITER="fork")
+
+
+def test_a_capture_waits_for_its_batch_as_its_built_records_not_its_page(tmp_path):
+    # crawler.capture.child.compact, on each op as it arrives: records gzipped and digested, bodies dropped (issue 10)
+    from archive.warc.build import new_record_id
+    from crawler.capture.child import compact
+    from crawler.capture.operations import CaptureOp, SettleOp
+
+    session = ArchiveSession(config(tmp_path), apply_batch)  # the writing half, as in the child: session.warc
+    try:
+        ex = Exchange(f"{BASE}/news/1", "GET", (), b"", 200, "OK", "HTTP/1.1", (("Content-Type", "text/html"),),
+                      os.urandom(50_000))
+        first = CaptureOp(new_record_id(), session.crawl_id, "portal", ex)
+        small = compact(session, first)
+        assert small.exchange.body == b"" and small.exchange.url == ex.url and small.built is not None
+        assert small.built.record_id == first.record_id and small.built.record_type == "response"
+        prior = {"url": ex.url, "warc_record_id": first.record_id, "fetched_at": ex.fetched_at.isoformat(),
+                 "payload_digest": small.built.payload_digest}
+        again = compact(session, CaptureOp(new_record_id(), session.crawl_id, "portal", ex, prior,
+                                           "identical-payload-digest"))
+        assert again.built.record_type == "revisit" and again.exchange.body == b""
+        broken = CaptureOp(new_record_id(), session.crawl_id, "portal", ex, {**prior, "payload_digest": ""},
+                           "identical-payload-digest")
+        assert compact(session, broken) is broken  # left whole: its batch fails on it as it did before
+        settle = SettleOp(ex.url)
+        assert compact(session, settle) is settle
+        apply_batch(session, [small, again])
+        rows = session.catalogue.db.execute(
+            "select warc_record_id, record_type, payload_digest from captures order by id").fetchall()
+        data = session.config.data_dir
+    finally:
+        session.finish()
+        session.close()
+    assert rows == [(first.record_id, "response", small.built.payload_digest),
+                    (again.record_id, "revisit", small.built.payload_digest)]
+    [path] = (data / "warc").glob("*.warc.gz")
+    with open(path, "rb") as fh:
+        records = [(r.rec_type, r.rec_headers.get_header("WARC-Record-ID"), r.content_stream().read())
+                   for r in ArchiveIterator(fh) if r.rec_type in ("response", "revisit")]
+    assert records == [("response", first.record_id, ex.body), ("revisit", again.record_id, b"")]

@@ -186,10 +186,10 @@ class RecordFactory:
         ]
         return self._record("warcinfo", fields, "application/warc-fields", b"", block)
 
-    def response(self, ex: Exchange) -> ArcWarcRecord:
-        """The response record: status line, headers, body as received (content-encoded)."""
+    def response(self, ex: Exchange, record_id: str | None = None) -> ArcWarcRecord:
+        """The response record: status line, headers, body as received (content-encoded); ``record_id`` or a new one."""
         head, removed = http_response_head(ex)
-        fields = self._common("response", ex, self.id_factory())
+        fields = self._common("response", ex, record_id or self.id_factory())
         if removed is not None:
             fields.append((REMOVED_TE_FIELD, removed))
         return self._record("response", fields, "application/http; msgtype=response", head, ex.body)
@@ -210,6 +210,7 @@ class RecordFactory:
         refers_to_record_id: str | None,
         payload_digest: str,
         profile: str = "identical-payload-digest",
+        record_id: str | None = None,
     ) -> ArcWarcRecord:
         """A revisit record: HTTP status line and headers only, pointing at the original capture."""
         if profile not in REVISIT_PROFILES:
@@ -217,7 +218,7 @@ class RecordFactory:
         if not payload_digest:
             raise ValueError("a revisit record needs the payload digest of the record it refers to")
         head, removed = http_response_head(ex)
-        fields = self._common("revisit", ex, self.id_factory())
+        fields = self._common("revisit", ex, record_id or self.id_factory())
         fields.append(("WARC-Profile", REVISIT_PROFILES[profile]))
         fields.append(("WARC-Refers-To-Target-URI", refers_to_uri))
         fields.append(("WARC-Refers-To-Date", refers_to_date))

@@ -9,6 +9,7 @@ import re
 import socket
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Self
@@ -28,7 +29,7 @@ from archive.warc.build import (
 )
 
 # Re-exported: callers import the writer's record API from here (archive.warc.writer).
-__all__ = ["REMOVED_TE_FIELD", "RecordFactory", "WarcArchive", "record_bytes", "sha1_digest", "warc_date"]
+__all__ = ["REMOVED_TE_FIELD", "BuiltPair", "RecordFactory", "WarcArchive", "record_bytes", "sha1_digest", "warc_date"]
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,20 @@ def software_version() -> str:
 
 def _safe_host(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9.-]+", "-", name) or "unknown-host"
+
+
+@dataclass(frozen=True)
+class BuiltPair:
+    """A response (or revisit) record and its request record, each one gzip member, not written to a file yet.
+
+    Built apart from the write so that a writer can gzip and digest an exchange as it arrives and keep these few
+    KB in place of its body until its batch is written (crawler.capture.child).
+    """
+
+    members: tuple[bytes, bytes]  # the main record, then the request record
+    record_id: str  # the main record's WARC-Record-ID
+    record_type: str  # "response" or "revisit"
+    payload_digest: str | None
 
 
 class WarcArchive:
@@ -161,32 +176,36 @@ class WarcArchive:
             self._unsynced = 0
         return offsets
 
-    def _location(self, record: ArcWarcRecord, offset: int, length: int, request_offset: int) -> WarcLocation:
-        assert self._name is not None
-        return WarcLocation(
-            warc_file=f"warc/{self._name}",
-            offset=offset,
-            length=length,
-            record_id=record.rec_headers.get_header("WARC-Record-ID"),
-            record_type=record.rec_type,
-            payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
-            request_offset=request_offset,
-        )
+    def build_exchange(self, ex: Exchange, record_id: str | None = None) -> BuiltPair:
+        """A response record (under ``record_id``, else a new id) and its request record, gzipped, not written yet."""
+        return self._build_pair(self.factory.response(ex, record_id), ex)
 
-    def write_exchange(self, ex: Exchange) -> WarcLocation:
-        """Write a response record and its request record; return where the response is."""
-        return self._write_pair(self.factory.response(ex), ex)
+    def build_revisit(self, ex: Exchange, record_id: str | None = None, **refers_to: Any) -> BuiltPair:
+        """A revisit record (``refers_to``: RecordFactory.revisit's keywords) and its request, not written yet."""
+        return self._build_pair(self.factory.revisit(ex, record_id=record_id, **refers_to), ex)
 
-    def write_revisit(self, ex: Exchange, **refers_to: Any) -> WarcLocation:
-        """Write a revisit record (``refers_to``: RecordFactory.revisit's keywords) and its request; return where."""
-        return self._write_pair(self.factory.revisit(ex, **refers_to), ex)
-
-    def _write_pair(self, main: ArcWarcRecord, ex: Exchange) -> WarcLocation:
+    def _build_pair(self, main: ArcWarcRecord, ex: Exchange) -> BuiltPair:
         request = self.factory.request(ex, main.rec_headers.get_header("WARC-Record-ID"))
-        members = [record_bytes(main), record_bytes(request)]
+        return BuiltPair((record_bytes(main), record_bytes(request)), main.rec_headers.get_header("WARC-Record-ID"),
+                         main.rec_type, main.rec_headers.get_header("WARC-Payload-Digest"))
+
+    def write_built(self, pair: BuiltPair) -> WarcLocation:
+        """Append a built pair (never split across files); return where its main record is."""
         with self._lock:
-            offsets = self._write_members(members)
-            return self._location(main, offsets[0], len(members[0]), offsets[1])
+            offsets = self._write_members(list(pair.members))
+            assert self._name is not None
+            return WarcLocation(
+                warc_file=f"warc/{self._name}", offset=offsets[0], length=len(pair.members[0]),
+                record_id=pair.record_id, record_type=pair.record_type, payload_digest=pair.payload_digest,
+                request_offset=offsets[1])
+
+    def write_exchange(self, ex: Exchange, record_id: str | None = None) -> WarcLocation:
+        """Write a response record and its request record; return where the response is."""
+        return self.write_built(self.build_exchange(ex, record_id))
+
+    def write_revisit(self, ex: Exchange, record_id: str | None = None, **refers_to: Any) -> WarcLocation:
+        """Write a revisit record (``refers_to``: RecordFactory.revisit's keywords) and its request; return where."""
+        return self.write_built(self.build_revisit(ex, record_id, **refers_to))
 
     def _finish(self) -> None:
         if self._fh is None or self._name is None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from archive.catalogue.transactions import batch, savepoint
 from archive.faults import as_fault
 from archive.records import WarcLocation
-from archive.warc.writer import warc_date
+from archive.warc.writer import BuiltPair, warc_date
 from crawler.capture.ingest import ingest_op
 from crawler.capture.operations import (
     ArticleOp,
@@ -29,17 +29,21 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def write_record(session: ArchiveSession, op: CaptureOp) -> WarcLocation:
-    """Write one exchange's WARC records (a revisit when the op names a prior capture) under the op's record id."""
+def build_record(session: ArchiveSession, op: CaptureOp) -> BuiltPair:
+    """One exchange's WARC records under the op's record id (a revisit when the op names a prior capture), gzipped."""
     warc = session.warc
-    session.preset_record_id(op.record_id)
     ex, prior = op.exchange, op.prior
     if prior is None:
-        return warc.write_exchange(ex)
-    return warc.write_revisit(
-        ex, refers_to_uri=prior["url"], refers_to_record_id=prior["warc_record_id"],
+        return warc.build_exchange(ex, op.record_id)
+    return warc.build_revisit(
+        ex, op.record_id, refers_to_uri=prior["url"], refers_to_record_id=prior["warc_record_id"],
         refers_to_date=warc_date(datetime.fromisoformat(prior["fetched_at"])),
         payload_digest=prior["payload_digest"], profile=op.profile)
+
+
+def write_record(session: ArchiveSession, op: CaptureOp) -> WarcLocation:
+    """Write one exchange's WARC records: those built when the op arrived (crawler.capture.child), else built now."""
+    return session.warc.write_built(op.built or build_record(session, op))
 
 
 def apply_batch(session: ArchiveSession, ops: list[Any]) -> None:

@@ -34,9 +34,9 @@ class ArchiveConfig:
     disk_reserve: int = 0
     watch_backoff: str = history.DEFAULT_BACKOFF_SPEC
     aliases: bool = True
-    commit_every: int = 500
+    commit_every: int = 1000
     commit_interval: float = 0.5
-    write_queue: int = 256
+    write_queue: int = 768
     writer: str = "process"  # ARCHIVE_WRITER: "process" (crawler.capture.process) or "thread" (crawler.capture.writer)
 
     @classmethod

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from archive.records import Exchange, ExtractedArticle, ExtractionFailure
+from archive.warc.writer import BuiltPair
 
 # A reference to a capture: its catalogue id once known, or the WARC-Record-ID the crawl gave it (the writer
 # turns that into the id when it stores the row; the reactor never waits for it)
@@ -28,6 +29,8 @@ class CaptureOp:
     exchange: Exchange
     prior: dict[str, Any] | None = None  # the capture revisited: url, warc_record_id, fetched_at, payload_digest
     profile: str = ""  # the revisit profile: server-not-modified or identical-payload-digest
+    # its WARC records, built by the writer process as the op arrived; the exchange then keeps no body
+    built: BuiltPair | None = None
 
     def __repr__(self) -> str:  # bodies stay out of logs
         return f"CaptureOp({self.record_id}, {self.exchange.url}, {self.exchange.status})"

@@ -72,7 +72,6 @@ class ArchiveSession:
             if fault is None:
                 raise
             raise fault from exc
-        self._record_id: str | None = None  # the WARC-Record-ID the next response record takes (preset_record_id)
         self._init_state()
         self.writer: LocalWriter | ProcessWriter
         if process_writer:  # crawler.capture.child opens the WARC series and writes in this process's place
@@ -103,7 +102,6 @@ class ArchiveSession:
         return WarcArchive(
             config.data_dir, prefix=prefix, max_size=config.warc_max_size, fsync=config.warc_fsync,
             fsync_every=0,  # the writer fsyncs once per batch (crawler.capture.apply), before the rows commit
-            id_factory=self._next_record_id,
             warcinfo={
                 "crawl-id": self.uid,
                 **extra,
@@ -187,14 +185,6 @@ class ArchiveSession:
                 self.on_count(key, n)
 
     # -- the write side: operations for the writer ------------------------------------------------------
-
-    def _next_record_id(self) -> str:
-        record_id, self._record_id = self._record_id, None
-        return record_id or new_record_id()
-
-    def preset_record_id(self, record_id: str) -> None:
-        """Give the next record the writer writes this WARC-Record-ID (the one the crawl already handed out)."""
-        self._record_id = record_id
 
     def committed(self, ops: list[object]) -> None:
         """Called by the writer after a batch commits: the reader sees those rows now."""

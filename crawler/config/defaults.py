@@ -15,14 +15,17 @@ ARCHIVE_WARC_FSYNC = True  # fsync each WARC file before it is renamed from .ope
 
 # The writer (crawler/capture/process.py, child.py, writer.py): group commits, off the reactor thread
 ARCHIVE_WRITER = "process"  # "process": a writer process of its own; "thread": a thread in the crawl process
-ARCHIVE_COMMIT_EVERY = 500  # write operations per batch at most: one WARC fsync and one catalogue transaction each
-# seconds a batch waits to fill at most (how long a capture may wait for its commit). Bigger batches rewrite the
-# catalogue's hot pages (indexes, search segments) into the WAL less often: 0.5 s wrote 147 KB/page where 0.2 s wrote
-# 166 KB (benchmarks/results/throughput.md, 600 pages)
+ARCHIVE_COMMIT_EVERY = 1000  # write operations per batch at most: one WARC fsync and one catalogue transaction each
+# seconds a batch waits to fill at most (how long a capture may wait for its commit: a few hundred milliseconds, so
+# the catalogue an operator reads is that fresh; a back-fill waits CRAWL_BACKFILL_COMMIT_INTERVAL). Bigger batches
+# rewrite the catalogue's shared pages (indexes with random keys, search segments, mentions' runs) into the WAL fewer
+# times per page: 0.5 s wrote 147 KB/page where 0.2 s wrote 166 KB (600 pages)
 ARCHIVE_COMMIT_INTERVAL = 0.5
-# pages (captures, article results) queued for the writer at most; then fetching waits. It bounds a batch too: 512
-# wrote 116.6 KB per page where 256 wrote 136-140 on 5,000 pages, but the tree's RSS rose 492 -> 528 MB (issue 10)
-ARCHIVE_WRITE_QUEUE = 256
+# pages (captures, article results) queued for the writer at most; then fetching waits. It bounds a batch too. The
+# writer process keeps a waiting capture as its gzipped WARC records (~12 KB), not its page (~100 KB:
+# crawler/capture/child.py compact), so 768 hold about what 256 pages held before; ARCHIVE_WRITER = "thread" and a
+# scale-out worker keep the pages themselves
+ARCHIVE_WRITE_QUEUE = 768
 
 # One article, one row (archive/catalogue/aliases.py): redirects, canonical links, default documents, session parameters,
 # same body; False stores each canonical URL as its own row, as before (`newsarchive dedupe` merges them later)
@@ -45,6 +48,12 @@ CRAWL_SITEMAP_MAX_URLS = 5000  # article URLs taken from one sitemap file at mos
 CRAWL_BACKFILL = False
 CRAWL_BACKFILL_DELAY = 0.25  # seconds between requests to one outlet during a back-fill (at most)
 CRAWL_BACKFILL_CONCURRENCY = 8  # requests at once to one outlet during a back-fill (at least)
+# ARCHIVE_COMMIT_INTERVAL during a back-fill, which values bytes and throughput over a catalogue fresh to the second:
+# over 20,000 pages 2 s (with 1,000 operations and 768 pages a batch at most) wrote 115.6-120.4 KB/page, 2.7-2.8x what
+# is left, where 0.5 s wrote 133.8-134.0, 3.1x (issue 10, benchmarks/results/throughput-rss.md). A batch is what
+# arrives while the previous one is stored plus this wait; 3 s wrote no fewer bytes (118.0 KB/page) and the writer
+# held 10 MB more
+CRAWL_BACKFILL_COMMIT_INTERVAL = 2.0
 
 # Limits and safety (README "Limits and safety"); DOWNLOAD_MAXSIZE, DOWNLOAD_TIMEOUT, REDIRECT_MAX_TIMES are Scrapy's
 ARCHIVE_ALLOW_PRIVATE = False  # fetch loopback/private/link-local addresses (outlets' own private hosts always are)

@@ -8,6 +8,7 @@ A back-fill reads years of sitemaps once; the everyday politeness (each outlet's
   its concurrency to at least ``CRAWL_BACKFILL_CONCURRENCY`` requests;
 * AutoThrottle off, and ``DOWNLOAD_DELAY`` to the back-fill delay;
 * ``CONCURRENT_REQUESTS`` to the sum of the outlets' concurrency, ``EXTRACT_WORKERS`` to the machine's cores;
+* ``ARCHIVE_COMMIT_INTERVAL`` to ``CRAWL_BACKFILL_COMMIT_INTERVAL`` (2 s): bigger group commits, fewer bytes written;
 * ``JOBDIR`` to a folder of its own under ``DATA/queue/``, so the requests waiting to be fetched wait on disk in
   Scrapy's pickle queues (``SCHEDULER_DISK_QUEUE``) instead of memory. A back-fill reads its sitemaps long before it
   fetches their articles: 20,000 waiting requests (URL, meta, Referer header, fingerprint) held ~50 MB of the crawl
@@ -73,6 +74,7 @@ def apply(settings: Any, outlets: list[Outlet]) -> None:
         "DOWNLOAD_DELAY": float(_get(settings, "CRAWL_BACKFILL_DELAY")),
         "CONCURRENT_REQUESTS": max(total, 16),
         "EXTRACT_WORKERS": os.cpu_count() or 1,
+        "ARCHIVE_COMMIT_INTERVAL": float(_get(settings, "CRAWL_BACKFILL_COMMIT_INTERVAL")),
         "JOBDIR": str(queue_dir(Path(_get(settings, "ARCHIVE_DATA_DIR")))),
     }
     for name, value in chosen.items():

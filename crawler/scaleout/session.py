@@ -79,7 +79,6 @@ class WorkerSession(ArchiveSession):
             raise fault from exc
         self.link = connect(crawl.redis_url)
         self.channel = ResultsChannel(self.link, CrawlKeys(crawl.crawl_uid))
-        self._record_id: str | None = None
         self.warc = self._open_warc(f"{config.warc_prefix}-{crawl.worker}", worker=crawl.worker)
         self._init_state()
         self.writer = LocalWriter(self._publish, batch=config.commit_every, interval=config.commit_interval,
