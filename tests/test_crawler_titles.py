@@ -78,3 +78,31 @@ def test_meta_content_gives_the_first_meta_in_document_order_among_the_names() -
     assert meta_content(root, "twitter:title") == "Second"
     assert meta_content(root, "OG:Title") == "First"
     assert meta_content(root, "description") == ""
+
+
+@pytest.mark.parametrize("href", [
+    "/", "", "?lang=ar", "#top", "https://alwasat.ly", "https://www.alwasat.ly/", "//alwasat.ly", "/index.php",
+    "/INDEX.PHP?PHPSESSID=1", "/ar/", "https://alwasat.ly/ar//", "http:index.php", "x:/home", "\x01/", "/ind\tex.php",
+    "/news/1", "https://alwasat.ly/news?x=/", "https://alwasat.ly#/a", "https://alwasat.ly?a/b", "//[x", "home",
+    "section/home", "https://other.ly/", "./", ".", "/news/..", "https://alwasat.ly/en/index.html#x",
+])
+def test_home_links_are_told_as_urlsplit_tells_them(href: str) -> None:
+    """The cheap test before urlsplit (_may_be_home) never turns a link home away."""
+    from urllib.parse import urlsplit
+
+    from crawler.extraction.titles import HOME_PATHS, SESSION_KEYS, _is_home_link
+
+    def reference(href: str, host: str) -> bool:  # _is_home_link without the cheap test
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            return False
+        try:
+            parts = urlsplit(href)
+            other = parts.hostname
+        except ValueError:
+            return False
+        if other and other.lower().removeprefix("www.") != host.removeprefix("www."):
+            return False
+        keys = {kv.split("=", 1)[0].lower() for kv in parts.query.split("&") if kv}
+        return parts.path.strip("/").lower() in HOME_PATHS and keys <= SESSION_KEYS
+
+    assert _is_home_link(href, "alwasat.ly") == reference(href, "alwasat.ly")

@@ -6,7 +6,6 @@ import codecs
 import functools
 import logging
 import re
-from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -15,6 +14,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from archive.records import ExtractedArticle, ExtractionFailure
+from crawler.extraction.author import find_author, trafilatura_metadata
 from crawler.extraction.body import BRIEF_CHARS, extract_body
 from crawler.extraction.dates import find_published
 from crawler.extraction.decode import decode_html
@@ -44,7 +44,6 @@ CONSENT_MARKERS = (
 )
 CHALLENGE_MAX_TEXT = 1500  # a challenge marker in the markup counts on pages with less visible text than this
 CONSENT_MAX_TEXT = 600  # ... a consent marker on pages with less than this
-JUNK_AUTHOR_RE = re.compile(r"https?:|www\.|\.(?:png|jpe?g|gif|svg|webp)\b|\blogo\b", re.IGNORECASE)
 MIN_TEASERS_HOME = 5  # headline links that make a site's root page a listing
 MIN_TEASERS_SECTION = 12  # ... and a short page elsewhere a section listing
 ARTICLE_OG_TYPES = ("article", "news", "newsarticle")
@@ -97,47 +96,6 @@ def _canonical(root: HtmlElement, url: str) -> str | None:
             return urljoin(url, link.get("href").strip())
     og_url = meta_content(root, "og:url")
     return urljoin(url, og_url) if og_url else None
-
-
-def _trafilatura_metadata(root: HtmlElement) -> object:
-    """trafilatura's title and author of the page (its extract_metadata without the parts we do not use).
-
-    The date search left out (htmldate, dateparser) cost more than a whole extraction; crawler.extraction.dates
-    finds the date.
-    """
-    from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_title
-
-    metadata = examine_meta(root)
-    if metadata.author and " " not in metadata.author:  # as extract_metadata does
-        metadata.author = None
-    try:
-        metadata = extract_meta_json(root, metadata)
-    except Exception as exc:  # as extract_metadata does: its JSON-LD reader has bugs on odd markup
-        logger.debug("trafilatura's JSON-LD metadata failed: %r", exc)
-    metadata.title = metadata.title or extract_title(root)
-    metadata.author = metadata.author or extract_author(root)
-    metadata.clean_and_trim()
-    return metadata
-
-
-def _author(root: HtmlElement, fallback: Callable[[], str | None]) -> str | None:
-    """The author from JSON-LD or meta, else ``fallback()`` (trafilatura's)."""
-    article = json_ld_article(root) or {}
-    authors = article.get("author")
-    names: list[str] = []
-    for author in authors if isinstance(authors, list) else [authors]:
-        if isinstance(author, dict) and isinstance(author.get("name"), str):
-            names.append(clean_space(author["name"]))
-        elif isinstance(author, str):
-            names.append(clean_space(author))
-    names = [n for n in names if n and not n.lower().startswith("http")]
-    if names:
-        return "; ".join(dict.fromkeys(names))
-    meta = meta_content(root, "author", "article:author", "dc.creator", "byl", "sailthru.author")
-    if meta and not JUNK_AUTHOR_RE.search(meta):
-        return meta
-    fallback = clean_space(fallback())
-    return fallback if fallback and not JUNK_AUTHOR_RE.search(fallback) else None
 
 
 def _looks_like_listing(root: HtmlElement, url: str) -> bool:
@@ -303,10 +261,10 @@ def _extract(
     parts = urlsplit(url)
     if parts.path.strip("/") == "" and not parts.query and _looks_like_listing(root, url):
         return ExtractionFailure(url, "not-article", "site home page with teaser headlines")
-    metadata = functools.cache(lambda: _trafilatura_metadata(root))  # only when our own readings find nothing
+    metadata = functools.cache(lambda: trafilatura_metadata(root))  # only when our own readings find nothing
     title = find_title(root, url, fallback=lambda: metadata().title or "")
     paragraphs = _without_headline(paragraphs, title)
-    author = _author(root, lambda: metadata().author)
+    author = find_author(root, lambda: metadata().author)
     paragraphs = filter_paragraphs(paragraphs, author)
     if not paragraphs:
         return ExtractionFailure(url, "no-text", "no body text left once boilerplate lines were removed")

@@ -70,13 +70,9 @@ WEAK_TOKENS = frozenset({"ads", "advert", "advertisement", "ad-slot", "ad-contai
                          "sidebar", "popup", "modal", "toolbar", "article-tools", "social", "socials", "keywords",
                          "bio", "print-links"})
 CAPTION_TOKENS = frozenset({"caption", "figcaption", "wp-caption-text"})
-# Every caption token contains "caption": XPath finds the few candidates, _matched_tokens checks whole tokens.
-# (Tested on the attributes themselves, not on every element: half the cost, the same elements in document order.)
-CAPTION_CANDIDATES = ("//figcaption | //@class[contains(translate(., 'CAPTION', 'caption'), 'caption')]/.."
-                      " | //@id[contains(translate(., 'CAPTION', 'caption'), 'caption')]/..")
+# Every caption token contains "caption": a walk finds the few candidates, _matched_tokens checks whole tokens.
 # The parents of non-blank text nodes and of <p>: every element with text of its own (its text, a child's tail) or a <p>.
-DENSEST_CANDIDATES = ".//text()[normalize-space()]/.. | .//p/.."
-PRUNE_CANDIDATES = "//*[@class or @id] | //form | //nav | //aside"
+DENSEST_CANDIDATES = "descendant-or-self::*[text()[normalize-space()] or p]"  # one pass, not a union of two
 CAPTION_SHARE = 0.5  # captions holding this share of the page's paragraph text are the story (a photo essay)
 PROSE_RUN = 100  # a text run this long is a sentence or more of prose
 PROSE_MIN_CHARS = 200
@@ -85,7 +81,13 @@ PROSE_MAX_LINK_SHARE = 0.3
 
 def _matched_tokens(element: HtmlElement) -> frozenset[str]:
     """The boilerplate tokens (and token pairs) that the class/id of ``element`` carries."""
-    return _tokens_of_marks(f"{element.get('class', '')} {element.get('id', '')}".lower().strip())
+    return _tokens_of_attributes(element.get("class", ""), element.get("id", ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _tokens_of_attributes(class_: str, id_: str) -> frozenset[str]:
+    """``_tokens_of_marks`` of one class and id pair, looked up before lower-casing (a page repeats its pairs)."""
+    return _tokens_of_marks(f"{class_} {id_}".lower().strip())
 
 
 @functools.lru_cache(maxsize=4096)
@@ -106,14 +108,6 @@ def _is_prose(element: HtmlElement) -> bool:
         return False
     runs = [len(" ".join(t.split())) for t in element.itertext()]
     return sum(r for r in runs if r >= PROSE_RUN) >= PROSE_MIN_CHARS
-
-
-def _is_teaser_article(element: HtmlElement) -> bool:
-    """True for an <article> nested in another whose heading links elsewhere: a card for another story."""
-    if element.tag != "article" or next(element.iterancestors("article"), None) is None:
-        return False
-    return any(h.find(".//a[@href]") is not None or h.getparent().tag == "a"
-               for h in element.iter("h1", "h2", "h3", "h4"))
 
 
 def _text_len(element: HtmlElement) -> int:
@@ -244,13 +238,10 @@ def remove_read_also(root: HtmlElement, protected: set[HtmlElement] | None = Non
     return removed
 
 
-def _captions(root: HtmlElement) -> list[HtmlElement]:
-    """The outermost caption containers of the page (<figcaption>, class or id "caption", "wp-caption-text")."""
-    found = []
-    for element in root.xpath(CAPTION_CANDIDATES):
-        tokens = _matched_tokens(element) if element.tag != "figcaption" else CAPTION_TOKENS
-        if tokens and tokens <= CAPTION_TOKENS and element.tag != "html":
-            found.append(element)
+def _captions(marked: list[HtmlElement]) -> list[HtmlElement]:
+    """The outermost caption containers (<figcaption>, class or id "caption", "wp-caption-text") among ``marked``."""
+    found = [element for element in marked if element.tag != "html"
+             and (element.tag == "figcaption" or _matched_tokens(element) <= CAPTION_TOKENS and _matched_tokens(element))]
     inner = {id(d) for e in found for d in e.iterdescendants()}
     return [e for e in found if id(e) not in inner]
 
@@ -262,8 +253,15 @@ def prune_boilerplate(root: HtmlElement) -> int:
     container is (mis)named "related" or "widget" keeps its article.
     """
     removed = 0
+    # One walk lists, in document order, every element that may go (one of SMALL_DROP_TAGS, or a class or id that
+    # carries boilerplate tokens) and the figcaptions, before any goes; the captions come from the list too (issue 10:
+    # an XPath for the elements with a class or id, then a loop over each, and a second walk for the captions, cost
+    # three times as much). An element listed that goes with an ancestor is dealt with in the detached subtree, where
+    # nothing reaches the page.
+    marked = [element for element in root.iter(etree.Element) if element.tag in SMALL_DROP_TAGS
+              or element.tag == "figcaption" or _tokens_of_attributes(element.get("class", ""), element.get("id", ""))]
     # Captions are chrome beside a story, but a photo essay tells its story in them: kept when they hold the page.
-    captions = _captions(root)
+    captions = _captions(marked)
     # Without captions keep_captions decides nothing (no element carries a caption token).
     keep_captions = bool(captions) and _hold_page(root, sum(map(_text_len, captions)))
     for tag in ALWAYS_DROP_TAGS:
@@ -275,18 +273,13 @@ def prune_boilerplate(root: HtmlElement) -> int:
     limit = max(200, MAX_SHARE_OF_PAGE * page_len)
     densest = _densest_block(root)
     protected = set() if densest is None else {densest, *densest.iterancestors()}
-    # Only elements with a class or id, or of a SMALL_DROP_TAGS tag, can go (XPath finds them in document order
-    # without a Python loop over every element).
-    for element in root.xpath(PRUNE_CANDIDATES):
+    for element in marked:
         if not isinstance(element, HtmlElement) or element.getparent() is None or element in protected:
             continue
         if element.tag in ("html", "body", "article", "main"):
             continue
-        if _is_teaser_article(element):
-            removed += _drop(element)
-            continue
         tokens = _matched_tokens(element)
-        if not (element.tag in SMALL_DROP_TAGS or tokens) or _text_len(element) >= limit:
+        if not (element.tag in SMALL_DROP_TAGS or tokens) or _text_len(element) >= limit:  # a kept figcaption
             continue
         if keep_captions and tokens and tokens <= CAPTION_TOKENS:
             continue

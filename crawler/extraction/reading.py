@@ -32,10 +32,6 @@ logger = logging.getLogger(__name__)
 # trafilatura set 0.001 (issue 10).
 LEAN_MIN_CHARS = 500
 WORD_RE = re.compile(r"\w")
-# The elements trafilatura's TEASER_DISCARD_XPATH (trafilatura/xpaths.py) prunes, found by their attributes
-TEASERS = etree.XPath(
-    "//@class[contains(translate(., 'T', 't'), 'teaser')]/.. | //@id[contains(translate(., 'T', 't'), 'teaser')]/.."
-)
 TEASER_PIECE_CHARS = 20  # a piece of a teaser's text this long found in the fast reading: the teaser was kept
 
 
@@ -82,9 +78,20 @@ def _may_fall_back(body: etree._Element, tree: HtmlElement) -> bool:
         return True
     if body.xpath(SANITIZED_XPATH):
         return True
-    teasers = TEASERS(tree)
+    teasers = _teasers(tree)
     if not teasers:
         return False
     read = " ".join(text.split())
     pieces = (" ".join(piece.split()) for teaser in teasers for piece in teaser.itertext())
     return any(len(piece) >= TEASER_PIECE_CHARS and piece in read for piece in pieces)
+
+
+def _teasers(tree: HtmlElement) -> list[HtmlElement]:
+    """The elements trafilatura's TEASER_DISCARD_XPATH (trafilatura/xpaths.py) prunes, in document order.
+
+    Those whose class or id holds "teaser" once "T" is read as "t" (its test): one walk over the elements, where the
+    XPath of the same test over every class and id attribute cost half as much again (issue 10).
+    """
+    return [element for element in tree.iter(etree.Element)
+            if "teaser" in (element.get("class") or "").replace("T", "t")
+            or "teaser" in (element.get("id") or "").replace("T", "t")]
