@@ -99,3 +99,9 @@ def test_a_real_page_whose_fast_reading_takes_in_the_teasers_is_read_in_full() -
     assert "Noch nicht offiziell ist die Zahl" in text
     assert "Wie schwer ist die Krankheit" in text
     assert "Sie lesen gern Achgut.com?" not in text
+
+
+def test_a_lean_reading_is_a_precise_one_only() -> None:
+    # the signs _may_fall_back reads are those of precision mode's comparison; balanced and recall decide otherwise
+    with pytest.raises(ValueError, match="favor_precision"):
+        read(lxml.html.fromstring("<html><body><p>x</p></body></html>"), "http://example.org/a", lean=True)

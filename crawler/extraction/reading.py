@@ -18,9 +18,10 @@ logger = logging.getLogger(__name__)
 
 # trafilatura's comparison with readability and jusText (trafilatura/external.py, compare_extraction; skipped in its
 # `fast` mode) is 35-60 % of a `favor_precision` reading of our pruned page (fast 2.7 against 6.7 ms a reading on the
-# generated mirror, 5.9 against 9.4 on Zyte, 6.0 against 10.1 on extraction-dev) and changes the reading only where
-# trafilatura's own is short (jusText below 250 characters; readability when it is empty), holds markup its sanitiser
-# drops (jusText), or has no paragraph text or more tables than paragraphs (readability); fast mode also keeps
+# generated mirror, 5.9 against 9.4 on Zyte, 6.0 against 10.1 on extraction-dev). In precision mode it changes the
+# reading where trafilatura's own is short (jusText below 250 characters; readability when it is empty), holds markup
+# its sanitiser drops (jusText), has no paragraph text or more tables than paragraphs (readability), or is less than
+# half as long as readability's (below: no cheap sign, so a lean reading is not always the full one); fast mode also keeps
 # teaser-class blocks when it recovers "wild" text after a short main pass. So a lean reading is read fast, and read
 # again in full when the fast one is shorter than LEAN_MIN_CHARS, has no paragraph text or more tables than
 # paragraphs, holds such markup, or holds text of a teaser-class element. Readability's other way in, a text more than
@@ -45,8 +46,11 @@ def read(tree: HtmlElement, url: str, *, lean: bool = False, **options: object) 
     """The body paragraphs trafilatura finds in ``tree`` (which it copies, never changes), options built per call.
 
     ``lean``: read in trafilatura's fast mode, and again in full only where its comparison with readability and
-    jusText may change the reading (see LEAN_MIN_CHARS).
+    jusText may change the reading (see LEAN_MIN_CHARS). Precision readings only: trafilatura's balanced and recall
+    modes decide between the candidates otherwise, so the signs above would not tell.
     """
+    if lean and not options.get("favor_precision"):
+        raise ValueError("a lean reading is a favor_precision one (crawler.extraction.reading.LEAN_MIN_CHARS)")
     if lean:
         document = _extraction(tree, url, fast=True, **options)
         if document is not None and not _may_fall_back(document.body, tree):
