@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import unicodedata
+from contextlib import contextmanager
 from urllib.parse import quote
 
 import pytest
@@ -136,6 +137,23 @@ def lexicon():
     return load_lexicon(ArchiveConfig.from_settings({}).lexicon)
 
 
+@contextmanager
+def seeded_session(tmp_path, seeds_text):
+    """A session whose writer runs in this process, on the outlets ``seeds_text`` configures; closed after."""
+    from crawler.capture.apply import apply_batch
+    from crawler.capture.session import ArchiveSession
+
+    seeds = tmp_path / "outlets.toml"
+    seeds.write_text(seeds_text, encoding="utf-8")
+    config = ArchiveConfig.from_settings({"ARCHIVE_DATA_DIR": str(tmp_path / "data"), "ARCHIVE_SEEDS": str(seeds),
+                                          "ARCHIVE_DISK_RESERVE": 0})
+    session = ArchiveSession(config, apply_batch)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
 def put(session, lexicon, url, paras, title, canonical=None):
     page = ExtractedArticle(url=url, title=title, paragraphs=paras, canonical_link=canonical)
     return ingest(session, lexicon, outlet_name="portal", url=url, capture_id=None, result=page)
@@ -170,16 +188,8 @@ def test_an_edited_page_keeps_following_its_canonical(session, lexicon):
 
 def test_a_canonical_on_another_outlets_article_is_not_followed(tmp_path, lexicon):
     """Two outlets on one domain: a syndicated copy that declares the other outlet's URL stays this outlet's row."""
-    from crawler.capture.apply import apply_batch
-    from crawler.capture.session import ArchiveSession
-
-    seeds = tmp_path / "outlets.toml"
-    seeds.write_text(f'[[outlet]]\nname = "portal"\nstart_urls = ["{H}/ar/"]\ntopic_filter = false\n\n'
-                     f'[[outlet]]\nname = "wire"\nstart_urls = ["{H}/wire/"]\ntopic_filter = false\n', encoding="utf-8")
-    config = ArchiveConfig.from_settings({"ARCHIVE_DATA_DIR": str(tmp_path / "data"), "ARCHIVE_SEEDS": str(seeds),
-                                          "ARCHIVE_DISK_RESERVE": 0})
-    session = ArchiveSession(config, apply_batch)
-    try:
+    with seeded_session(tmp_path, f'[[outlet]]\nname = "portal"\nstart_urls = ["{H}/ar/"]\ntopic_filter = false\n\n'
+                     f'[[outlet]]\nname = "wire"\nstart_urls = ["{H}/wire/"]\ntopic_filter = false\n') as session:
         title = "هدنة هشة في طرابلس"
         wire = ExtractedArticle(url=f"{H}/wire/1", title=title, paragraphs=STORY)
         assert ingest(session, lexicon, outlet_name="wire", url=wire.url, capture_id=None, result=wire) == "new"
@@ -187,8 +197,6 @@ def test_a_canonical_on_another_outlets_article_is_not_followed(tmp_path, lexico
         assert ingest(session, lexicon, outlet_name="portal", url=copy.url, capture_id=None, result=copy) == "new"
         got = {r["outlet"]: r["url"] for r in session.catalogue.db.query("select outlet, url from articles")}
         assert got == {"wire": f"{H}/wire/1", "portal": f"{H}/articles/7/"}
-    finally:
-        session.close()
 
 
 def test_a_contested_canonical_is_taken_by_no_later_page(session, lexicon):
@@ -266,16 +274,8 @@ def test_a_row_rekeyed_to_its_alias_keeps_no_alias_of_itself(session, lexicon):
 def test_a_shared_redirect_hop_never_joins_two_articles(tmp_path, lexicon):
     """"/old/5" -> "/legacy/0" -> "/articles/5/", then "/old/6" -> "/legacy/0" -> "/articles/6/": the hop is the first
     article's alias at most, never how the second is found."""
-    from crawler.capture.apply import apply_batch
-    from crawler.capture.session import ArchiveSession
-
-    seeds = tmp_path / "outlets.toml"
-    seeds.write_text(f'[[outlet]]\nname = "portal"\nstart_urls = ["{H}/ar/"]\narticle_urls = [\'/legacy/\\d+\', '
-                     "'/articles/']\ntopic_filter = false\n", encoding="utf-8")
-    config = ArchiveConfig.from_settings({"ARCHIVE_DATA_DIR": str(tmp_path / "data"), "ARCHIVE_SEEDS": str(seeds),
-                                          "ARCHIVE_DISK_RESERVE": 0})
-    session = ArchiveSession(config, apply_batch)
-    try:
+    with seeded_session(tmp_path, f'[[outlet]]\nname = "portal"\nstart_urls = ["{H}/ar/"]\narticle_urls = [\'/legacy/\\d+\', '
+                     "'/articles/']\ntopic_filter = false\n") as session:
         db = session.catalogue.db
         for n, paras, title in ((5, STORY, "هدنة هشة في طرابلس"), (6, OTHER, "مجلس النواب يستدعي المحافظ")):
             with db.conn:
@@ -290,8 +290,6 @@ def test_a_shared_redirect_hop_never_joins_two_articles(tmp_path, lexicon):
         hows = {r["url"]: r["article_id"] for r in db.query("select url, article_id from article_aliases")}
         assert hows == {f"{H}/old/5": got[f"{H}/articles/5/"], f"{H}/legacy/0": got[f"{H}/articles/5/"],
                         f"{H}/old/6": got[f"{H}/articles/6/"]}
-    finally:
-        session.close()
 
 
 def test_dedupe_records_no_redirect_that_led_to_several_articles(tmp_path):
@@ -484,16 +482,8 @@ def test_a_redirect_hop_with_a_raw_location_is_followed_as_scrapy_fetched_it(tmp
     fetched the hop URL-safe, so that is where its archived redirect is found; every old URL becomes an alias."""
     from w3lib.url import safe_url_string
 
-    from crawler.capture.apply import apply_batch
-    from crawler.capture.session import ArchiveSession
-
-    seeds = tmp_path / "outlets.toml"
-    seeds.write_text(f'[[outlet]]\nname = "portal"\nstart_urls = ["{H}/ar/"]\narticle_urls = [\'/legacy/\', '
-                     "'/articles/']\ntopic_filter = false\n", encoding="utf-8")
-    config = ArchiveConfig.from_settings({"ARCHIVE_DATA_DIR": str(tmp_path / "data"), "ARCHIVE_SEEDS": str(seeds),
-                                          "ARCHIVE_DISK_RESERVE": 0})
-    session = ArchiveSession(config, apply_batch)
-    try:
+    with seeded_session(tmp_path, f'[[outlet]]\nname = "portal"\nstart_urls = ["{H}/ar/"]\narticle_urls = [\'/legacy/\', '
+                     "'/articles/']\ntopic_filter = false\n") as session:
         db = session.catalogue.db
         hop = safe_url_string(f"{H}/legacy/أرشيف 5")
         with db.conn:
@@ -506,8 +496,6 @@ def test_a_redirect_hop_with_a_raw_location_is_followed_as_scrapy_fetched_it(tmp
                       request_url=f"{H}/old/5") == "new"
         got = {r["url"]: r["how"] for r in db.query("select url, how from article_aliases")}
         assert got == {f"{H}/old/5": "redirect", canonicalize(hop): "redirect", f"{H}/legacy/x5": "redirect"}
-    finally:
-        session.close()
 
 
 def test_only_a_default_document_of_the_rows_own_url_renames_the_row(session, lexicon):
