@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -536,3 +537,29 @@ def test_a_row_under_a_home_page_takes_the_url_of_its_current_text(tmp_path):
         assert [r["url"] for r in catalogue.db.query("select url from articles")] == [f"{H}/articles/tripoli-truce/"]
     finally:
         catalogue.close()
+
+
+def test_a_rename_whose_row_rolls_back_keeps_its_text_file_and_leaves_no_new_one(session, lexicon, monkeypatch):
+    """A rename inside the writer's batch lets the old text file go only once the batch commits (issue 13)."""
+    from crawler.capture.apply import store_rows
+    from crawler.capture.operations import ArticleOp
+
+    title, text = "هدنة هشة في طرابلس", session.config.data_dir / "text"
+    assert put(session, lexicon, f"{H}/articles/9/index.php", STORY, title) == "new"
+    [old] = [r["text_file"] for r in session.catalogue.db.query("select text_file from articles")]
+    assert [p.name for p in text.iterdir()] == [Path(old).name]
+    op = ArticleOp("portal", f"{H}/articles/9/", None, ExtractedArticle(url=f"{H}/articles/9/", title=title,
+                                                                       paragraphs=STORY))
+
+    def fails(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the frontier could not be settled")  # the operation's last step, after the rename
+
+    with monkeypatch.context() as m:
+        m.setattr(session.catalogue, "settle", fails)
+        store_rows(session, [op], {})  # the operation's rows roll back; the batch goes on
+    rows = list(session.catalogue.db.query("select url, text_file from articles"))
+    assert rows == [{"url": f"{H}/articles/9/index.php", "text_file": old}]
+    assert [p.name for p in text.iterdir()] == [Path(old).name]  # still there, and no file of the new id
+    store_rows(session, [op], {})
+    [row] = session.catalogue.db.query("select url, text_file from articles")
+    assert row["url"] == f"{H}/articles/9/" and [p.name for p in text.iterdir()] == [Path(row["text_file"]).name]

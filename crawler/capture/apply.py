@@ -76,10 +76,11 @@ def store_rows(session: ArchiveSession, ops: list[Any], locations: dict[str, War
     """
     db = session.catalogue.db
     files = session.new_files = []  # text files this batch creates: a row that rolls back takes its file along
+    stale = session.stale_files = []  # text files its merges made unused: a row that commits lets its file go
     try:
         with batch(db):
             for op in ops:
-                first = len(files)
+                first, first_stale = len(files), len(stale)
                 try:
                     with savepoint(db):  # inside the batch's transaction
                         apply_one(session, op, locations)
@@ -87,23 +88,25 @@ def store_rows(session: ArchiveSession, ops: list[Any], locations: dict[str, War
                     if as_fault(exc) is not None:
                         raise
                     logger.exception("could not store %r", op)
-                    _remove(session, files[first:])
-                    del files[first:]
+                    _remove(session, files[first:], "its row rolled back")
+                    del files[first:], stale[first_stale:]  # the rows naming the stale ones are back
     except BaseException:
-        _remove(session, files)
+        _remove(session, files, "its batch rolled back")
         raise
+    else:
+        _remove(session, stale, "its batch merged its article away")
     finally:
-        session.new_files = []
+        session.new_files, session.stale_files = [], []
     session.committed(ops)
 
 
-def _remove(session: ArchiveSession, relpaths: list[str]) -> None:
-    """Delete text files whose rows did not commit (else they would be strays: no row names them)."""
+def _remove(session: ArchiveSession, relpaths: list[str], why: str) -> None:
+    """Delete text files no committed row names (else they would be strays that `check` reports)."""
     for relpath in relpaths:
         try:
             (session.config.data_dir / relpath).unlink(missing_ok=True)
         except OSError as exc:
-            logger.warning("could not remove %s after its batch rolled back: %s", relpath, exc)
+            logger.warning("could not remove %s after %s: %s", relpath, why, exc)
 
 
 def apply_one(session: ArchiveSession, op: Any, locations: dict[str, WarcLocation]) -> None:

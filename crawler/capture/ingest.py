@@ -184,7 +184,7 @@ def resolve_url(session: ArchiveSession, outlet_name: str, url: str, request_url
         if tie in ("default-document", "url-rule") and url_rank(canonical) < url_rank(target):
             # "/x/index.php" or "/x//" archived first, "/x/" now: the row takes the cleaner URL whatever the arrival
             # order
-            aliases.rekey_article(db, session.config.data_dir, found["id"], canonical, tie)
+            aliases.rekey_article(db, session.config.data_dir, found["id"], canonical, tie, **in_batch(session))
             target, how = canonical, tie
             seen = [(target, "")] + [(u, h) for u, h in seen[1:] if u != target] + [(found["url"], how)]
         seen[0] = (canonical, how)
@@ -206,7 +206,7 @@ def resolve_url(session: ArchiveSession, outlet_name: str, url: str, request_url
                 return resolve_url(session, outlet_name, url, request_url, article)
             how = "session-param" if params else "same-body"
             if url_rank(canonical) < url_rank(twin["url"]):
-                aliases.rekey_article(db, session.config.data_dir, twin["id"], canonical, how)
+                aliases.rekey_article(db, session.config.data_dir, twin["id"], canonical, how, **in_batch(session))
             else:
                 target = twin["url"]
                 seen[0] = (canonical, how)
@@ -291,10 +291,16 @@ def give_back(session: ArchiveSession, claimant: dict[str, Any], canonical: str,
     home = min((u for u in captured + fetched_as if identity_key(u, drop) != key), key=url_rank, default=None)
     if home is None or session.catalogue.get_article(aliases.url_id(home)) is not None:
         return False
-    aliases.rekey_article(db, session.config.data_dir, claimant["id"], home, "canonical")
+    aliases.rekey_article(db, session.config.data_dir, claimant["id"], home, "canonical", **in_batch(session))
     with immediate(db):
         for form in dict.fromkeys((canonical, claimant["url"], key)):
             aliases.forget_alias(db, form, aliases.url_id(home))
         if contested is not None:
             aliases.mark_contested(db, canonical, contested)
     return True
+
+
+def in_batch(session: ArchiveSession) -> dict[str, list[str]]:
+    """The writer batch's file lists for a merge inside it (aliases.merge_articles): the text files it creates are
+    removed should the batch roll back, the ones it makes unused only once the batch has committed."""
+    return {"created": session.new_files, "stale": session.stale_files}

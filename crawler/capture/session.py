@@ -121,6 +121,7 @@ class ArchiveSession:
         self._session_params: dict[str, tuple[str, ...]] = {}  # outlet -> learned session parameters (cache)
         self.pending = PendingWrites()
         self.new_files: list[str] = []  # text files the writer's current batch created (crawler.capture.apply)
+        self.stale_files: list[str] = []  # ... and those its merges made unused, removed once it commits
         self.capture_ids = CaptureIds()
         self.learned: list[str] = []  # outlets whose session parameters the writer learned since the last batch
         if getattr(self, "catalogue", None) is not None:  # new articles planned as stored (Catalogue._watch_plan)
