@@ -222,6 +222,15 @@ def test_shingle_hashes_are_pinned():
     assert ordered_shingles("قصف") == [1672907267269885421]
 
 
+def test_lsh_keys_are_pinned():
+    # the stored band keys: a change here too means re-indexing every catalogue (bands of two values and of one)
+    params = StoryParams(bands=2, rows=2, lead_bands=2, lead_rows=1)
+    assert stories.lsh_keys(ordered_shingles("قالت وزارة الصحة في طرابلس إن"), params) == [
+        3740173177768468806, -7992892870714218955, 565440128712584572, -1369037092210561806]
+    assert band_keys((5, 7, 1 << 70), rows=1, first_band=3) == [
+        -9099909261128496699, -6651717527191110196, 8882048094184757404]
+
+
 @pytest.mark.parametrize("size", [1, 2, 3, 5])
 def test_shingles_are_the_documented_hash_of_each_word_run_in_first_seen_order(size):
     import hashlib

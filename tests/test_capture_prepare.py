@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import pickle
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
 import pytest
 
-from archive.corpus import stories
-from archive.corpus.arabic import tokens
+from archive.corpus import search, stories
+from archive.corpus.arabic import stem_forms, tokens
 from archive.corpus.search import index_text, index_words
 from archive.corpus.textfiles import render
 from archive.records import ExtractedArticle
@@ -54,3 +58,39 @@ def test_a_title_and_body_tokenised_apart_are_the_two_tokenised_together(article
     words = tokens(article.title) + tokens(article.text)
     assert words == tokens(f"{article.title}\n{article.text}")
     assert index_words(words) == index_text(article.title, article.text)
+
+
+def test_a_prepared_crosses_processes_sealed_and_opens_on_first_read(lexicon):
+    # the crawl process passes a worker's Prepared on to the writer without unpickling its fields (issue 10)
+    prepared = prepare(demo_articles()[0], lexicon)
+    received = pickle.loads(ForkingPickler.dumps(prepared))  # in the crawl process
+    assert "relevance" not in vars(received)  # still sealed
+    passed_on = pickle.loads(ForkingPickler.dumps(received))  # in the writer: the same bytes went on
+    assert pickle.dumps(received) == pickle.dumps(prepared)
+    assert passed_on.search_text == prepared.search_text and "relevance" in vars(passed_on)  # one read opens all
+    assert "_sealed" not in vars(passed_on)  # the blob is not kept beside its fields
+    assert pickle.loads(pickle.dumps(passed_on)) == prepared  # an opened one is sealed again when pickled
+    assert passed_on == prepared and received == prepared
+    assert asdict(passed_on) == asdict(prepared) and list(passed_on.shingles) == list(prepared.shingles)
+    with pytest.raises(AttributeError):
+        received.nothing  # noqa: B018
+
+
+def test_threads_opening_one_sealed_prepared_all_read_its_fields(lexicon):
+    prepared = prepare(demo_articles()[0], lexicon)
+    for _ in range(20):
+        sealed = pickle.loads(pickle.dumps(prepared))
+        with ThreadPoolExecutor(8) as pool:
+            read = list(pool.map(lambda name, p=sealed: getattr(p, name), ["relevance", "search_text", "rendered"] * 8))
+        assert read == [prepared.relevance, prepared.search_text, prepared.rendered] * 8
+
+
+def test_the_search_texts_word_cache_is_bounded(monkeypatch):
+    words = tokens("\n".join(demo_articles()[0].paragraphs))
+    expected = " ".join(form for word in words for form in stem_forms(word))
+    assert index_words(words) == expected and index_words(iter(words)) == expected
+    monkeypatch.setattr(search, "_JOINED_MAX", 5)
+    monkeypatch.setattr(search, "_JOINED", search._JoinedForms())
+    assert index_words(words) == expected
+    index_words(words[:3])  # the full cache is renewed before joining
+    assert len(search._JOINED) == 3

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from archive.corpus.arabic import tokens
 from archive.errors import ConfigError
 from crawler.config.bundled import LEXICON
 from crawler.relevance.judge import Lexicon, judge, load_lexicon
@@ -366,3 +367,25 @@ def test_the_matchers_word_cache_never_changes_a_verdict(monkeypatch: pytest.Mon
     monkeypatch.setattr(match, "_STARTS_MAX", 3)
     assert [judge(t, b, load_lexicon(LEXICON)) for t, b in texts] == fresh
     assert fresh[0].relevant and fresh[0].matched_terms  # the texts do match lexicon forms
+    # PhraseIndex.pair keeps what each distinct word pair matches (issue 10): renewed at every pair, the same verdicts
+    monkeypatch.setattr(match, "_PAIRS_MAX", 1)
+    assert [judge(t, b, load_lexicon(LEXICON)) for t, b in texts] == fresh
+
+
+def test_the_matchers_pair_cache_is_bounded_and_reused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from crawler.relevance import match
+
+    lexicon = load_lexicon(LEXICON)
+    words = tokens("قوات حكومة الوحدة الوطنية و قوات الجيش الوطني الليبي و حكومة الوحدة الوطنية")
+    counts: dict[int, int] = {}
+    match.match(words, lexicon.index, counts)
+    # the government and the army, by their multi-word names, three times in all
+    assert sum(c for i, c in counts.items() if len(lexicon.terms[i].forms[0]) > 1) == 3
+    pairs = dict(lexicon.index._pairs)
+    assert ("حكومه", "الوحده") in pairs  # a word that begins longer forms, and the word after it
+    match.match(words, lexicon.index, again := {})
+    assert again == counts and all(lexicon.index._pairs[k] is v for k, v in pairs.items())  # reused, not remade
+    monkeypatch.setattr(match, "_PAIRS_MAX", 2)
+    fresh = load_lexicon(LEXICON)
+    match.match(words, fresh.index, bounded := {})
+    assert bounded == counts and len(fresh.index._pairs) <= 2

@@ -77,6 +77,10 @@ _TABLE.update(DIGITS)
 # another folds as translate does because no replacement is itself a folded character (tests/test_archive_arabic.py).
 _FOLD: dict[str, str] = {chr(cp): "" if to is None else to for cp, to in _TABLE.items()}
 _FOLD_RE = re.compile("[" + "".join(map(re.escape, sorted(_FOLD))) + "]")
+# Which folded characters a text holds: in a longer text, one C search for each (a body: 0.016 ms against the regex's
+# 0.047, which makes a string of every match, issue 10); the regex in a shorter one, where 109 searches cost more
+_FOLD_CHARS = tuple(sorted(_FOLD))
+_SEARCH_EACH_FROM = 300  # characters
 
 _WORD_RE = re.compile(r"[^\W_]+")
 
@@ -111,7 +115,9 @@ def _folded(text: str) -> str:
     """``normalise`` but for its whitespace, left as it is."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-        for ch in set(_FOLD_RE.findall(text)):
+        found = ([ch for ch in _FOLD_CHARS if ch in text] if len(text) >= _SEARCH_EACH_FROM
+                 else set(_FOLD_RE.findall(text)))
+        for ch in found:
             text = text.replace(ch, _FOLD[ch])
     return text.casefold()
 

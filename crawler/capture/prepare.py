@@ -13,9 +13,12 @@ character, markup included), and the crawl process kept one per page waiting in 
 from __future__ import annotations
 
 import logging
+import pickle
+import threading
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from archive.corpus import stories
 from archive.corpus import textfiles as textexport
@@ -42,6 +45,40 @@ class Prepared:
     story_keys: tuple[int, ...]  # its LSH band keys (stories.lsh_keys)
     search_text: str  # archive.corpus.search.index_text
     rendered: str  # the seed-format text file (archive.corpus.textfiles.render)
+
+    # Pickled as one sealed blob, opened on first use: the crawl process only passes a worker's Prepared on to the
+    # writer, and unpickling it there (30 KB of UTF-8 decoded into strings) to pickle it again (encoded) was
+    # two-thirds of its hand-over of an article (issue 10). A sealed Prepared is pickled on as the bytes it came as.
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
+        sealed = self.__dict__.get("_sealed")  # received sealed and not opened: passed on as it came
+        if sealed is None:
+            sealed = pickle.dumps(tuple(getattr(self, f.name) for f in fields(self)), pickle.HIGHEST_PROTOCOL)
+        return _unseal_later, (sealed,)
+
+    def __getattr__(self, name: str) -> Any:
+        """A field of a Prepared still sealed: every field, unpickled once (called only for a missing attribute)."""
+        if name not in _FIELDS:
+            raise AttributeError(name)
+        with _OPENING:  # another thread may be opening it: its fields are there once it lets go
+            sealed = self.__dict__.pop("_sealed", None)  # the blob is not kept beside what it held
+            if sealed is not None:
+                for field_name, value in zip(_FIELDS, pickle.loads(sealed)):
+                    object.__setattr__(self, field_name, value)
+        try:
+            return self.__dict__[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+_FIELDS = tuple(f.name for f in fields(Prepared))
+_OPENING = threading.Lock()
+
+
+def _unseal_later(sealed: bytes) -> Prepared:
+    """A Prepared from its pickled blob, its fields left sealed until one is read (``Prepared.__reduce__``)."""
+    prepared = object.__new__(Prepared)
+    object.__setattr__(prepared, "_sealed", sealed)
+    return prepared
 
 
 def init_worker(parent_pid: int, lexicon: Path) -> None:

@@ -122,9 +122,17 @@ Best = tuple[int, int, int]
 #: whose second word it is, longest first).
 Start = tuple[Best | None, tuple[tuple[frozenset[str], dict[str, tuple[Entry, ...]]], ...]]
 
+#: What ``match`` needs of a text word that begins longer forms and of the word after it: the best form of one or two
+#: words there (or None), and the longer forms whose first two words match, each with how many of those two its own
+#: spelling matched, longest first.
+Pair = tuple[Best | None, tuple[tuple[Entry, int], ...]]
+
 #: Distinct text words whose ``Start`` an index keeps (a fresh cache once full): some 150 bytes each with the word, so
 #: under 10 MB per extraction worker; the benchmark mirror's 2,000 articles hold 4,000 distinct words.
 _STARTS_MAX = 50_000
+#: Distinct word pairs whose ``Pair`` an index keeps (a fresh cache once full): some 500 bytes each with the two
+#: words, so under 8 MB per extraction worker; the benchmark mirror's 2,000 articles hold 2,060.
+_PAIRS_MAX = 16_000
 
 
 class PhraseIndex(dict[str, tuple[Entry, ...]]):
@@ -136,6 +144,8 @@ class PhraseIndex(dict[str, tuple[Entry, ...]]):
     ``seconds``: the key's longer forms by each alternate of their second word (``_by_second``).
     ``starts``: per text word, its ``Start``, made once per distinct word: a third of a news body's words begin some
     lexicon form, and what their one-word forms make of them depends on the word alone (issue 10).
+    ``pair``: per such word and the word after it, its ``Pair``, made once per distinct pair: testing the first two
+    words of every longer form a word begins was half of ``match`` (issue 10).
     """
 
     def __init__(self, entries: dict[str, tuple[Entry, ...]]) -> None:
@@ -145,6 +155,7 @@ class PhraseIndex(dict[str, tuple[Entry, ...]]):
                         for key, found in entries.items() if any(len(e[0]) > 1 for e in found)}
         self.seconds = {key: _by_second(entries[key]) for key in self.follows}
         self._starts: dict[str, Start | None] = {}
+        self._pairs: dict[tuple[str, str], Pair] = {}
 
     def starts(self, words: list[str]) -> list[Start | None]:
         """Each word's ``Start``, or None where no lexicon form begins."""
@@ -174,6 +185,45 @@ class PhraseIndex(dict[str, tuple[Entry, ...]]):
                         best = key
         longer = tuple((self.follows[cand], self.seconds[cand]) for cand in sorted(cands) if cand in self.follows)
         return (best, longer) if best is not None or longer else None
+
+    def pair(self, first: str, second: str, start: Start) -> Pair:
+        """The ``Pair`` of a text word that begins longer forms (``start``, its ``Start``) and the word after it."""
+        found = self._pairs.get((first, second))
+        if found is None:
+            if len(self._pairs) >= _PAIRS_MAX:
+                self._pairs = {}  # a new dictionary, not clear(), as in starts()
+            found = self._pairs[(first, second)] = _pair(first, second, start)
+        return found
+
+
+def _pair(first: str, second: str, start: Start) -> Pair:
+    """``PhraseIndex.pair`` (uncached): the best of ``start``'s one-word forms and the two-word forms, and the longer
+    forms' first two words tested. The best match at a position is the largest key of all forms that match there,
+    whatever order they are tested in."""
+    best, longer = start
+    after = stem_set(second)
+    rest: list[tuple[Entry, int]] = []
+    tested: set[int] = set()
+    for follows, by_second in longer:
+        for alt in follows.intersection(after):
+            for entry in by_second[alt]:
+                if id(entry) in tested:
+                    continue
+                tested.add(id(entry))
+                form, alts, term_idx, loose = entry
+                found = _candidates(first, loose[0])
+                if alts[0].isdisjoint(found):
+                    continue
+                found_next = _candidates(second, loose[1])
+                if alts[1].isdisjoint(found_next):
+                    continue
+                own = (form[0] in found) + (form[1] in found_next)
+                if len(form) > 2:
+                    rest.append((entry, own))
+                elif best is None or (2, own, -term_idx) > best:
+                    best = (2, own, -term_idx)
+    rest.sort(key=lambda e: -len(e[0][0]))
+    return best, tuple(rest)
 
 
 def _by_second(entries: tuple[Entry, ...]) -> dict[str, tuple[Entry, ...]]:
@@ -212,11 +262,6 @@ def _candidates(word: str, loose: bool) -> frozenset[str]:
     return stem_set(word) if loose else unsuffixed(word)
 
 
-def _longest_first(entry: Entry) -> int:
-    """Sort key: longer forms first."""
-    return -len(entry[0])
-
-
 def match(words: list[str], index: PhraseIndex, counts: dict[int, int]) -> None:
     """Count greedy longest matches of indexed forms in ``words`` into ``counts`` (term index -> hits).
 
@@ -225,43 +270,35 @@ def match(words: list[str], index: PhraseIndex, counts: dict[int, int]) -> None:
     """
     n = len(words)
     starts = index.starts(words)
-    # each position's candidates, strict and loose, made once: a form's later words are tested against the same
-    # following words by every form that begins with the same word (issue 10: 1,900 calls of _candidates per article)
+    # the candidates of the words after a pair, strict and loose, made once per position: a longer form's third and
+    # later words are tested against the same words by every form that begins with the same pair
     seen: tuple[dict[int, frozenset[str]], dict[int, frozenset[str]]] = ({}, {})
     free = 0  # the first position not inside a match already counted
     for i in compress(range(n), starts):  # only the words that begin a form (a third of a body's)
         if i < free:
             continue
-        best, longer = starts[i]
-        if longer and i + 1 < n:
-            after = stem_set(words[i + 1])  # holds the next word's candidates of both kinds
-            for follows, by_second in longer:
-                if follows.isdisjoint(after):
-                    continue  # no longer form of this candidate can go on with the next word
-                seconds = follows.intersection(after)
-                if len(seconds) == 1:
-                    entries = by_second[next(iter(seconds))]
-                else:  # each form once, longest first (between forms of one length the order does not matter)
-                    entries = sorted({id(e): e for a in seconds for e in by_second[a]}.values(), key=_longest_first)
-                for form, alts, term_idx, loose in entries:
-                    size = len(form)
-                    if best is not None and size < best[0]:
-                        break  # entries are sorted longest first
-                    if i + size > n:
-                        continue
-                    own = 0
-                    for k in range(size):
-                        memo = seen[loose[k]]
-                        found = memo.get(i + k)
-                        if found is None:
-                            found = memo[i + k] = _candidates(words[i + k], loose[k])
-                        if alts[k].isdisjoint(found):
-                            break
-                        own += form[k] in found
-                    else:
-                        key = (size, own, -term_idx)
-                        if best is None or key > best:
-                            best = key
+        start = starts[i]
+        best = start[0]
+        if start[1] and i + 1 < n:
+            best, rest = index.pair(words[i], words[i + 1], start)
+            for (form, alts, term_idx, loose), own in rest:
+                size = len(form)
+                if best is not None and size < best[0]:
+                    break  # longest first
+                if i + size > n:
+                    continue
+                for k in range(2, size):
+                    memo = seen[loose[k]]
+                    found = memo.get(i + k)
+                    if found is None:
+                        found = memo[i + k] = _candidates(words[i + k], loose[k])
+                    if alts[k].isdisjoint(found):
+                        break
+                    own += form[k] in found
+                else:
+                    key = (size, own, -term_idx)
+                    if best is None or key > best:
+                        best = key
         if best is not None:
             counts[-best[2]] = counts.get(-best[2], 0) + 1
             free = i + best[0]
