@@ -16,7 +16,11 @@ while round 4 was designed), "holdout5" (written after the round-4 changes, run 
 "holdout6" (written before round 5 was started, judged once at its end) and "probe8" (round 8: one short article
 per class the issue names, written after the round-8 lexicon changes and judged once; one miss then fixed) and
 "probe9" (round 9: long multi-theatre articles with a Libya passage, and roundups, communiques and migration pieces
-that name Libya in a list or a paragraph; written after the passage rule was designed, before its first judgement).
+that name Libya in a list or a paragraph; written after the passage rule was designed, before its first judgement)
+and "holdout10" (36 articles in the style of the real Saudi and pan-Arab press, hard cases on both sides, written
+blind by an engineer who never opened the lexicon or the judge, judged once with the round-9 lexicon, then used to
+develop round 10) and "holdout11" (36 more, written blind the same way by another engineer, judged once with the
+round-10 rule).
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ DATA_FILES = (
     "holdout6.jsonl",
     "probes8.jsonl",
     "probes9.jsonl",
+    "holdout10.jsonl",
+    "holdout11.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -59,6 +65,8 @@ SPLIT_ORDER = (
     "holdout6",
     "probe8",
     "probe9",
+    "holdout10",
+    "holdout11",
 )
 
 

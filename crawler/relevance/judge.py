@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -20,13 +21,16 @@ from archive.corpus.arabic import tokens
 from archive.errors import ConfigError
 from archive.records import Relevance
 from crawler.relevance.match import PhraseIndex, build_index, match
-from crawler.relevance.passage import best_passage
+from crawler.relevance.passage import best_passage, libya_share_factor
 
 logger = logging.getLogger(__name__)
 
 #: The evidence groups a category may feed. "dispute" (words of political standoff and rejection) counts as
 #: conflict evidence only when the story names enough distinct bodies of the Libyan split (the split signal).
 #: "statement" marks words of condemnation and condolence: one in the title frames the story as a statement.
+#: A wire dateline opening the body: a place and an agency or paper before a colon ("طرابلس - واس:", "جنيف - (د ب
+#: أ):", "بنغازي ـ «الوسط»:"), within its first 60 characters.
+DATELINE = re.compile(r"\s*[^\n:.]{2,30}\s[-–—ـ(«][^\n:.]{0,30}:")
 GROUPS = ("libya", "conflict", "foreign", "offtopic", "dispute", "statement")
 
 
@@ -82,6 +86,12 @@ class Scoring:
     # whole) that Libya leads: at least this share of the body's sentences name Libya, and no fewer than name
     # another theatre (a foreign term), so a roundup or communique giving Libya one paragraph stays out
     passage_libya_share: float = 0.3
+    # round 10, the share guard: a body of at least share_sentences sentences whose Libya names (anchoring terms)
+    # stand in fewer than share_min of its sentences is about something else (a cabinet communique with one Libya
+    # item, an op-ed that takes Libya 2011 as a precedent): its score is scaled by the share it reaches; the title
+    # is not counted (it may announce the one item); share_sentences = 0 switches it off
+    share_sentences: int = 8
+    share_min: float = 0.15
 
     def __post_init__(self) -> None:
         """Reject values that make the rule meaningless."""
@@ -92,14 +102,15 @@ class Scoring:
         if not all(
             0 <= v <= 1
             for v in (self.focus_min, self.topic_min, self.ambiguous_factor, self.statement_factor,
-                      self.passage_libya_share)
+                      self.passage_libya_share, self.share_min)
         ):
             raise ValueError(
-                "focus_min, topic_min, ambiguous_factor, statement_factor and passage_libya_share must lie "
+                "focus_min, topic_min, ambiguous_factor, statement_factor, passage_libya_share and share_min must lie "
                 "between 0 and 1"
             )
         whole = ("anchor_ambiguous_min", "split_bodies_min", "suffix_min_letters", "inflect_min_letters",
-                 "passage_sentences", "passage_sentence_tokens", "passage_libya_sentences", "passage_conflict_terms")
+                 "passage_sentences", "passage_sentence_tokens", "passage_libya_sentences", "passage_conflict_terms",
+                 "share_sentences")
         for name in whole:
             if not isinstance(getattr(self, name), int):
                 raise TypeError(f"{name} must be a whole number, got {getattr(self, name)!r}")
@@ -335,8 +346,14 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     split_on = rule.split_bodies_min > 0 and len(bodies) >= rule.split_bodies_min
     # The statement frame: a condemnation in the title with no Libyan scene named is Libya speaking about an event
     # elsewhere; its country-neutral conflict words (the event's) count at statement_factor.
+    # A wire dateline ("طرابلس - واس:") says where the report was filed, not where the event was: its names are
+    # no scene (round 10: Libya's foreign ministry condemning an attack on Saudi Arabia, filed from Tripoli).
+    dateline_hits: dict[int, int] = {}
+    if (dateline := DATELINE.match(text)) is not None:
+        match(tokens(dateline.group(0)), lexicon.index, dateline_hits)
     framed = any(title_hits.get(i) and "statement" in terms[i].feeds for i in matched) and not any(
-        "libya" in terms[i].feeds and terms[i].scene and (anchored or not terms[i].ambiguous) for i in matched
+        "libya" in terms[i].feeds and terms[i].scene and (anchored or not terms[i].ambiguous)
+        and (title_hits.get(i) or body_hits.get(i, 0) > dateline_hits.get(i, 0)) for i in matched
     )
     title_mass = dict.fromkeys(GROUPS, 0.0)
     body_mass = dict.fromkeys(GROUPS, 0.0)
@@ -373,6 +390,9 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     score = evidence_ratio * focus_ratio * topic_ratio if matched else 0.0
     evidence.sort(key=lambda e: (-e[0], e[1][0]))
     explained = tuple(e[1] for e in evidence)
+    if score >= 1.0 and rule.share_sentences > 0:
+        anchors = frozenset(i for i in libya_terms if anchored or not terms[i].ambiguous)
+        score *= libya_share_factor(text, body_hits, anchors, lexicon.index, rule)
     if score < 1.0 and rule.passage_sentences > 0 and libya > 0 and conflict > 0 and focus < rule.focus_min:
         # a piece in which Libya is one theatre of several: one passage about Libya's conflict is enough
         anchors = frozenset(i for i in libya_terms if anchored or not terms[i].ambiguous)

@@ -36,6 +36,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+|\s*\n\s*")
 class _Rule(Protocol):
     """The numbers of ``Scoring`` this module reads."""
 
+    share_sentences: int
+    share_min: float
     count_cap: int
     libya_min: float
     focus_min: float
@@ -165,3 +167,21 @@ def _judge_window(
     score *= min(1.0, topic / rule.topic_min) if rule.topic_min else 1.0
     contribution.sort(key=lambda e: (-e[0], e[1]))
     return min(score, 1e6), tuple(t for _, t in contribution[:8])
+
+
+def libya_share_factor(text: str, body_hits: Mapping[int, int], anchors: frozenset[int], index: PhraseIndex,
+                       rule: _Rule) -> float:
+    """1, or (share of the body's sentences that name Libya) / ``share_min`` when a body of ``share_sentences``
+    sentences or more names Libya in too few of them (``crawler.relevance.judge.Scoring``, round 10)."""
+    ends = 1 + sum(map(text.count, (".", "!", "?", "؟", "…", "\n")))  # at least the sentences there are
+    if not anchors or sum(body_hits.get(i, 0) for i in anchors) >= ends:
+        return 1.0  # as many Libya names as sentences or more: the body is about Libya throughout (the usual case)
+    parts = sentences(text, rule.passage_sentence_tokens)
+    if len(parts) < rule.share_sentences:
+        return 1.0
+    named = 0
+    for words in parts:
+        counts: dict[int, int] = {}
+        match(words, index, counts)
+        named += bool(anchors.intersection(counts))
+    return min(1.0, named / len(parts) / rule.share_min) ** 2 if rule.share_min else 1.0

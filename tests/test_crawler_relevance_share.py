@@ -1,0 +1,87 @@
+"""Round 10 of the relevance judgement (issue 13): the share guard, the dateline and the humanitarian side.
+
+The rules are written in seeds/lexicon.toml (ROUND 10) and benchmarks/results/relevance.md ("Round 10").
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from crawler.config.bundled import LEXICON
+from crawler.relevance.judge import Scoring, judge, load_lexicon
+
+LEXICON_ = load_lexicon(LEXICON)
+
+LIBYA_ITEM = ("ورحب المجلس بتوقيع الأطراف الليبية على الاتفاق السياسي في مدينة الصخيرات بالمملكة المغربية، معربا عن "
+              "أمله في أن يسهم في تحقيق الأمن والاستقرار للشعب الليبي الشقيق.")
+AGENDA = [
+    "وأوضح الوزير أن المجلس اطلع على نتائج زيارة ولي العهد إلى عدد من الدول الشقيقة والصديقة.",
+    "ثم واصل المجلس مناقشة الموضوعات المدرجة على جدول أعماله وقرر الموافقة على تنظيم الهيئة العامة للإحصاء.",
+    "كما وافق على تفويض وزير الخارجية بالتباحث مع الجانب البرازيلي في شأن مذكرة تفاهم للتشاور السياسي.",
+    "ووافق على اتفاقية بين حكومة المملكة وحكومة جمهورية كوريا في مجال النقل البحري.",
+    "ووافق على تعيين عدد من المسؤولين على المرتبتين الخامسة عشرة والممتازة.",
+    "واطلع المجلس على التقارير السنوية لعدد من الوزارات والهيئات وأحاط علما بما جاء فيها.",
+    "وقرر المجلس الموافقة على نظام الجمعيات التعاونية بعد دراسته في مجلس الشورى.",
+    "كما وافق على إنشاء كلية للطب في إحدى الجامعات الناشئة.",
+    "ووافق على ترقية عدد من الموظفين في وزارتي الصحة والتعليم.",
+    "ونوه المجلس بما تحقق من إنجازات في مشروعات الإسكان والطرق خلال العام المالي.",
+    "واستعرض المجلس تقريرا عن أداء الاقتصاد الوطني ونمو الصادرات غير النفطية.",
+    "كما اطلع على خطة موسم الحج المقبل والاستعدادات لاستقبال ضيوف الرحمن.",
+    "واختتم المجلس جلسته بالموافقة على الحساب الختامي لعدد من المؤسسات العامة.",
+]  # a real session's communique runs to a dozen items or more
+HEADLINE = "مجلس الوزراء يوافق على تنظيم الهيئة العامة للإحصاء ويرحب بتوقيع الاتفاق السياسي الليبي"
+
+
+def test_a_cabinet_communique_with_one_libya_item_is_not_about_libya():
+    result = judge(HEADLINE, "\n".join([AGENDA[0], LIBYA_ITEM, *AGENDA[1:]]), LEXICON_)
+    assert not result.relevant, result
+
+
+def test_the_libya_item_as_a_story_of_its_own_is_about_libya():
+    """The same words in a short wire story: the guard reads only bodies of share_sentences sentences or more."""
+    result = judge("السعودية ترحب بتوقيع الاتفاق السياسي الليبي", LIBYA_ITEM, LEXICON_)
+    assert result.relevant, result
+
+
+def test_the_guard_can_be_switched_off():
+    rule = replace(LEXICON_.scoring, share_sentences=0)
+    result = judge(HEADLINE, "\n".join([AGENDA[0], LIBYA_ITEM, *AGENDA[1:]]), replace(LEXICON_, scoring=rule))
+    assert result.relevant
+
+
+@pytest.mark.parametrize("bad", [{"share_min": 1.5}, {"share_sentences": 2.5}, {"share_min": -0.1}])
+def test_bad_guard_settings_are_refused(bad):
+    with pytest.raises((ValueError, TypeError)):
+        Scoring(**bad)
+
+
+CONDEMNATION = [
+    "أدانت وزارة الخارجية الليبية الهجوم الذي شنته ميليشيا الحوثي بطائرات مسيرة مفخخة على منشآت مدنية في المملكة.",
+    "وأكدت الوزارة أن هذه الاعتداءات الإرهابية تهديد لأمن المنطقة واستقرارها، معربة عن تضامن ليبيا مع المملكة.",
+    "ودعت المجتمع الدولي إلى موقف حازم لوقف هذه الهجمات ومحاسبة المسؤولين عنها.",
+]
+
+
+def test_libya_condemning_an_attack_elsewhere_filed_from_tripoli_is_a_statement():
+    """The dateline names Tripoli: where the report was filed, not where the attack was."""
+    result = judge("ليبيا تدين استهداف الحوثيين لمنشآت مدنية في المملكة",
+                   "طرابلس - واس:\n" + "\n".join(CONDEMNATION), LEXICON_)
+    assert not result.relevant, result
+
+
+def test_a_condemnation_of_an_attack_in_tripoli_keeps_its_scene():
+    body = ("طرابلس - واس:\nأدانت وزارة الخارجية الهجوم المسلح الذي استهدف مقر المؤسسة الوطنية للنفط في طرابلس، "
+            "وقالت إن الاشتباكات بين الميليشيات في العاصمة أوقعت قتلى وجرحى.")
+    assert judge("ليبيا تدين الهجوم على مقر المؤسسة الوطنية للنفط في طرابلس", body, LEXICON_).relevant
+
+
+def test_the_humanitarian_side_of_a_siege_is_conflict():
+    body = ("حذرت اللجنة الدولية للصليب الأحمر من تدهور الأوضاع في مدينة درنة المحاصرة بشرق ليبيا، حيث يعاني "
+            "المستشفى من نقص الأدوية.\nودعت جميع الأطراف إلى فتح ممرات آمنة واحترام القانون الدولي الإنساني، "
+            "وتمكين الجرحى من الوصول إلى العلاج.\nوقالت إن عائلات هجروا من بيوتهم في الأحياء الشرقية.")
+    result = judge("الصليب الأحمر يطالب بممرات آمنة في درنة", body, LEXICON_)
+    assert result.relevant, result
+    terms = {t for t, *_ in result.matched_terms}
+    assert {"القانون الدولي الإنساني", "ممرات آمنة", "حصار"} <= terms
