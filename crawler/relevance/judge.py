@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -21,16 +20,13 @@ from archive.corpus.arabic import tokens
 from archive.errors import ConfigError
 from archive.records import Relevance
 from crawler.relevance.match import PhraseIndex, build_index, match
-from crawler.relevance.passage import best_passage, libya_share_factor
+from crawler.relevance.passage import best_passage, dateline_hits, libya_share_factor
 
 logger = logging.getLogger(__name__)
 
 #: The evidence groups a category may feed. "dispute" (words of political standoff and rejection) counts as
 #: conflict evidence only when the story names enough distinct bodies of the Libyan split (the split signal).
 #: "statement" marks words of condemnation and condolence: one in the title frames the story as a statement.
-#: A wire dateline opening the body: a place and an agency or paper before a colon ("طرابلس - واس:", "جنيف - (د ب
-#: أ):", "بنغازي ـ «الوسط»:"), within its first 60 characters.
-DATELINE = re.compile(r"\s*[^\n:.]{2,30}\s[-–—ـ(«][^\n:.]{0,30}:")
 GROUPS = ("libya", "conflict", "foreign", "offtopic", "dispute", "statement")
 
 
@@ -86,10 +82,8 @@ class Scoring:
     # whole) that Libya leads: at least this share of the body's sentences name Libya, and no fewer than name
     # another theatre (a foreign term), so a roundup or communique giving Libya one paragraph stays out
     passage_libya_share: float = 0.3
-    # round 10, the share guard: a body of at least share_sentences sentences whose Libya names (anchoring terms)
-    # stand in fewer than share_min of its sentences is about something else (a cabinet communique with one Libya
-    # item, an op-ed that takes Libya 2011 as a precedent): its score is scaled by the share it reaches; the title
-    # is not counted (it may announce the one item); share_sentences = 0 switches it off
+    # round 10, the share guard (crawler/relevance/passage.py libya_share_factor): a body of share_sentences sentences
+    # or more naming Libya in under share_min of them is about something else; 0 switches it off
     share_sentences: int = 8
     share_min: float = 0.15
 
@@ -346,14 +340,10 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     split_on = rule.split_bodies_min > 0 and len(bodies) >= rule.split_bodies_min
     # The statement frame: a condemnation in the title with no Libyan scene named is Libya speaking about an event
     # elsewhere; its country-neutral conflict words (the event's) count at statement_factor.
-    # A wire dateline ("طرابلس - واس:") says where the report was filed, not where the event was: its names are
-    # no scene (round 10: Libya's foreign ministry condemning an attack on Saudi Arabia, filed from Tripoli).
-    dateline_hits: dict[int, int] = {}
-    if (dateline := DATELINE.match(text)) is not None:
-        match(tokens(dateline.group(0)), lexicon.index, dateline_hits)
+    filed = dateline_hits(text, lexicon.index)  # names of where a wire report was filed are no scene (round 10)
     framed = any(title_hits.get(i) and "statement" in terms[i].feeds for i in matched) and not any(
         "libya" in terms[i].feeds and terms[i].scene and (anchored or not terms[i].ambiguous)
-        and (title_hits.get(i) or body_hits.get(i, 0) > dateline_hits.get(i, 0)) for i in matched
+        and (title_hits.get(i) or body_hits.get(i, 0) > filed.get(i, 0)) for i in matched
     )
     title_mass = dict.fromkeys(GROUPS, 0.0)
     body_mass = dict.fromkeys(GROUPS, 0.0)

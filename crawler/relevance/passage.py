@@ -30,6 +30,9 @@ logger = logging.getLogger(__name__)
 
 #: Sentence ends: a final stop, question or exclamation mark (Latin or Arabic) or an ellipsis followed by a space,
 #: and every line break (a paragraph never runs into the next).
+#: A wire dateline opening the body: a place and an agency or paper before a colon ("طرابلس - واس:", "جنيف - (د ب
+#: أ):", "بنغازي ـ «الوسط»:").
+DATELINE = re.compile(r"\s*[^\n:.]{2,30}\s[-–—ـ(«][^\n:.]{0,30}:")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+|\s*\n\s*")
 
 
@@ -185,3 +188,13 @@ def libya_share_factor(text: str, body_hits: Mapping[int, int], anchors: frozens
         match(words, index, counts)
         named += bool(anchors.intersection(counts))
     return min(1.0, named / len(parts) / rule.share_min) ** 2 if rule.share_min else 1.0
+
+
+def dateline_hits(text: str, index: PhraseIndex) -> dict[int, int]:
+    """The lexicon's hits in the body's wire dateline ("طرابلس - واس:"), if it opens with one: where the report was
+    filed, not where its event was (round 10: Libya's foreign ministry condemning an attack on Saudi Arabia, filed
+    from Tripoli, is no report from Tripoli)."""
+    counts: dict[int, int] = {}
+    if (dateline := DATELINE.match(text)) is not None:
+        match(tokens(dateline.group(0)), index, counts)
+    return counts
