@@ -315,16 +315,36 @@ def test_a_parsed_tree_gives_the_same_date_and_stays_unchanged(markup: str) -> N
     assert lxml.html.tostring(tree) == before
 
 
-def test_text_after_the_headline_reads_past_the_first_chunk_of_text_nodes():
-    """_text_after fetches the following text nodes a chunk at a time: a date many small nodes down is still read."""
+def test_text_after_the_headline_reads_past_many_small_text_nodes():
+    """_text_after walks on from the headline as far as it needs: a date many small nodes down is still read."""
     import lxml.html
 
-    from crawler.extraction.date_text import FOLLOWING_CHUNK, _text_after
+    from crawler.extraction.date_text import _text_after
 
-    filler = "".join(f"<span>{n}</span><script>var x{n};</script>" for n in range(FOLLOWING_CHUNK * 3))
+    filler = "".join(f"<span>{n}</span><script>var x{n};</script>" for n in range(100))
     doc = lxml.html.document_fromstring(f"<html><body><h1>Headline of the story here</h1><div>{filler}"
                                         "<p>نشر في 29 مارس 2024</p></div></body></html>")
     shown = _text_after(doc.find(".//h1"), 2000)
     assert shown.startswith("0 1 2 3") and shown.endswith("نشر في 29 مارس 2024")
     assert "var x" not in shown  # script text is skipped across chunk borders too
     assert _text_after(doc.find(".//h1"), 10) == "0 1 2 3 4 "[:10]
+
+
+@pytest.mark.parametrize("html", [
+    "<html><body><div><h1>Head <b>line</b></h1> tail<!-- c --> after comment<span>a</span>b<script>s</script>c</div>"
+    "<p>x<?pi y?>z</p>&amp; more<style>t</style></body></html>",
+    "<div><p>fragment <i>root</i></p>tail</div>",
+    "<html><body><h1>One</h1></body></html><p>after the end</p>",
+])
+def test_following_texts_are_the_xpaths_text_nodes(html):
+    """The texts after each element are the XPath following::text() nodes our reading takes, each in its element."""
+    import lxml.html
+
+    from crawler.extraction.date_text import _following_texts
+
+    for parse in (lxml.html.document_fromstring, lxml.html.fromstring):  # comments kept, as dates._parse reads
+        root = parse(html)
+        for element in root.getroottree().getroot().iter():
+            nodes = [n for n in element.xpath("following::text()") if isinstance(n.getparent().tag, str)]
+            expected = [(str(n), n.getparent() if not n.is_tail else n.getparent().getparent()) for n in nodes]
+            assert list(_following_texts(element)) == expected

@@ -219,6 +219,21 @@ def test_detect_language(text: str, declared: str | None, expected: str) -> None
     assert detect_language(text, declared) == expected
 
 
+def test_script_counts_by_utf8_first_byte_are_counts_by_character() -> None:
+    """Each code point (alone, and among others of every script) counts for the script its regular expression says."""
+    from crawler.extraction.language import SCRIPTS, _script_counts
+
+    def by_pattern(sample: str) -> dict[str, int]:
+        return {script: len(pattern.findall(sample)) for script, pattern in SCRIPTS.items()}
+
+    for code in [*range(0xD800), *range(0xE000, 0x10000), 0x10000, 0x1F600, 0x10FFFF]:
+        sample = f"a{chr(code)}{chr(code)}"
+        assert _script_counts(sample) == by_pattern(sample), hex(code)
+    mixed = "".join(map(chr, range(0x20, 0x10000, 7)))  # the count by character, for a sample of mixed ranges
+    assert _script_counts(mixed) == by_pattern(mixed)
+    assert list(_script_counts(BODY)) == list(SCRIPTS)  # the order max() breaks ties in
+
+
 LEGACY_SITE = "جريدة البلاد"
 LEGACY_TEMPLATE = """<html dir="rtl"><head>
 <meta http-equiv="Content-Type" content="text/html; charset=windows-1256"><title>{title}</title></head>

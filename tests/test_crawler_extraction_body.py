@@ -91,6 +91,33 @@ def test_unread_prose_counts_left_out_sentences_per_word_read() -> None:
     assert unread_prose((), shown, Counter()) == 20  # nothing read: every sentence word, per one word
 
 
+def test_sentence_words_are_counted_as_tokens_counts_them() -> None:
+    """One search per sentence where lower-casing changes nothing, the same words as tokens() of the sentences."""
+    shown = ("Home page", "İstanbul'da ΟΔΟΣ ΣΤΗΝ ΠΟΛΗ ΚΛΕΙΣΤΗ σήμερα ΣΑΣ", "ليبيا تعيد فتح الطريق الساحلي بعد ثلاثة أسابيع",
+             "short one", "The Council Voted On Monday To Reopen", "a b c d e f", "a b c d e")
+    assert body._sentence_tokens(shown) == tokens(text for text in shown if body._is_sentence(text))
+    assert body._sentence_tokens(shown)["i"] == 1  # "İ" lower-cases to two characters, one of them not a word's
+
+
+def test_link_words_are_asked_for_only_where_they_decide() -> None:
+    """_reads_too_little is unread_prose > UNREAD_PROSE; the page's link words only where it is over without them."""
+    unread = "one two three four five six seven eight"
+    teaser = "red orange yellow green blue violet"
+    shown = ("alpha beta gamma delta epsilon zeta", unread, teaser)
+    asked: list[int] = []
+
+    def links() -> Counter[str]:
+        asked.append(1)
+        return tokens([teaser])
+
+    for read, over, asks in [(shown[:1], True, 1), (shown[:2], False, 0), (shown[:1] * 2, False, 1)]:
+        words = tokens(read)
+        assert body._reads_too_little(shown, links, words) is over
+        assert (unread_prose(read, shown, links(), read=words) > body.UNREAD_PROSE) is over
+        assert len(asked) == asks + 1
+        asked.clear()
+
+
 @pytest.mark.skipif(not ZYTE.exists(), reason=f"Zyte benchmark corpus absent at {ZYTE}")
 def test_a_precise_reading_that_cuts_into_the_story_is_checked(reads: list[dict]) -> None:
     """A real page (barrons.com) whose precise reading keeps 8 % of the story: the balanced reading is taken."""

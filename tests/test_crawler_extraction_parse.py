@@ -8,9 +8,9 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 import pytest
-from trafilatura.utils import load_html
+from trafilatura.utils import load_html, repair_faulty_html
 
-from crawler.extraction.article import HTML_PARSER, _load_html, _parse, _parse_flat
+from crawler.extraction.article import HTML_PARSER, _load_html, _parse, _parse_flat, _repair_faulty_html
 
 PAGES = [
     '<!DOCTYPE html>\n<html lang="ar"><head><title>خبر</title><!-- c --><?pi x?></head><body><div class="a">'
@@ -39,6 +39,19 @@ def test_our_parse_builds_trafilaturas_tree(html: str) -> None:
     _same(_load_html(html), theirs)  # None where trafilatura gives up on the page, as it does
     if theirs is not None:
         _same(_parse(html), theirs)
+
+
+@pytest.mark.parametrize("html", [
+    *PAGES,
+    *(f"<html><body><p>a{chr(c)}b</p></body></html>" for c in [*range(0x20), 0x7F, 0x85, 0xA0, 0xFFFD, 0xFFFE, 0xFFFF]),
+    "<html><body><p>ليبيا\x01 \ufffe\u0600\uffff\U0001F600\ud800</p></body></html>",  # with a lone surrogate
+    "<!DOCTYPE html PUBLIC 'x' 'y'/>\n<html><body><p>\x1f</p></body></html>",
+    "<!doctype html>\n<html lang=ar/>\n<body><p>x</p></body>",
+])
+def test_our_repair_is_trafilaturas(html: str) -> None:
+    """_repair_faulty_html, which searches only pages holding an invalid character, gives repair_faulty_html's page."""
+    beginning = html[:50].lower()
+    assert _repair_faulty_html(html, beginning) == repair_faulty_html(html, beginning)
 
 
 def test_our_parse_looks_up_element_classes_in_c() -> None:

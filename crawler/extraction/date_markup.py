@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import lxml.html
 
 from crawler.extraction.arabic_dates import MODIFIED_WORDS, Found, normalize, parse_date_value
+from crawler.extraction.page_index import elements
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def json_ld(doc: lxml.html.HtmlElement) -> Iterator[Found]:
     ranked: list[tuple[int, int, str]] = []
     # The XPath test //script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")] on a walk over the <script>
     # elements: the XPath's pass over every element cost most of this function (issue 10).
-    for script in doc.iter("script"):
+    for script in elements(doc, "script"):
         if "ld+json" not in (script.get("type") or "").translate(_LD_JSON_CASE):
             continue
         raw = script.text_content() or ""
@@ -117,7 +118,7 @@ def _parsely_page(content: str) -> str:
 def time_elements(doc: lxml.html.HtmlElement, *, marked: bool) -> Iterator[Found]:
     """<time datetime> elements marked as the publication (``marked``), or else: in the article, then the rest."""
     ranked: list[tuple[int, int, str]] = []
-    for position, element in enumerate(doc.iter("time")):
+    for position, element in enumerate(elements(doc, "time")):
         value = element.get("datetime") or element.get("data-datetime")
         if not value:
             continue

@@ -7,17 +7,15 @@ import re
 from collections.abc import Iterable, Iterator
 
 import lxml.html
-from lxml import etree
 
 from crawler.extraction.arabic_dates import Found, find_text_dates
 from crawler.extraction.date_markup import BOILERPLATE_TAGS, has_ancestor
+from crawler.extraction.page_index import document_elements
 
 logger = logging.getLogger(__name__)
 
 _DATE_ATTR = re.compile(r"date|time|publish|posted|byline|dateline|stamp|meta|info|details|author", re.IGNORECASE)
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "select", "option", "button"}
-_FOLLOWING_TEXT = etree.XPath("following::text()[position() > $start and position() <= $stop]")
-FOLLOWING_CHUNK = 32  # text nodes read at a time after the headline (then 4 times as many, and so on)
 
 
 # --- visible text --------------------------------------------------------------------------------------------
@@ -50,8 +48,11 @@ def _dates_in(doc: lxml.html.HtmlElement, windows: Iterable[str]) -> Iterator[Fo
 
 def _headline(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     """The article's <h1>: one that repeats the page title, else the first real one (logos live in h1 too)."""
-    headlines = doc.xpath("//article//h1 | //main//h1") or doc.xpath("//h1")
-    titles = " ".join(doc.xpath("//title/text() | //meta[@property='og:title']/@content"))
+    # the XPaths "//article//h1 | //main//h1", else "//h1", and "//title/text() | //meta[@property='og:title']/@content"
+    # on the page's index, not each a walk of the page (issue 10)
+    h1s = document_elements(doc, "h1")
+    headlines = [h for h in h1s if any(a.tag in ("article", "main") for a in h.iterancestors())] or h1s
+    titles = " ".join(_title_texts(doc))
     title = " ".join(titles.split())
     texts = [" ".join(h.text_content().split()) for h in headlines]
     for headline, text in zip(headlines, texts, strict=True):
@@ -70,6 +71,17 @@ def _headline(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
         if 10 <= len(text) <= 300 and text in title and not has_ancestor(element, BOILERPLATE_TAGS):
             return element
     return None
+
+
+def _title_texts(doc: lxml.html.HtmlElement) -> list[str]:
+    """What "//title/text() | //meta[@property='og:title']/@content" finds from ``doc``: the texts, in order."""
+    texts: list[str] = []
+    for element in document_elements(doc, "title", "meta"):
+        if element.tag == "title":
+            texts.extend(element.xpath("text()"))
+        elif element.get("property") == "og:title" and element.get("content") is not None:
+            texts.append(element.get("content"))
+    return texts
 
 
 def _date_elements(doc: lxml.html.HtmlElement) -> Iterator[str]:
@@ -100,22 +112,43 @@ def _text_after(element: lxml.html.HtmlElement, limit: int) -> str:
     """About ``limit`` characters of visible text that follow ``element`` in reading order."""
     parts: list[str] = []
     size = 0
-    start, count = 0, FOLLOWING_CHUNK
-    while True:
-        # The following text nodes a chunk at a time: all of them at once cost a Python string per text node of the
-        # rest of the page, to read the first few hundred characters (issue 10).
-        nodes = _FOLLOWING_TEXT(element, start=start, stop=start + count)
-        for node in nodes:
-            parent = node.getparent()
-            if parent is None or not isinstance(parent.tag, str):
-                continue
-            owner = parent if not node.is_tail else parent.getparent()
-            if owner is not None and isinstance(owner.tag, str) and owner.tag in _SKIP_TAGS:
-                continue
-            parts.append(str(node))
-            size += len(node)
-            if size >= limit:
-                return " ".join(" ".join(parts).split())[:limit]
-        if len(nodes) < count:
-            return " ".join(" ".join(parts).split())[:limit]
-        start, count = start + count, count * 4
+    for text, owner in _following_texts(element):
+        if owner is not None and owner.tag in _SKIP_TAGS:
+            continue
+        parts.append(text)
+        size += len(text)
+        if size >= limit:
+            break
+    return " ".join(" ".join(parts).split())[:limit]
+
+
+def _following_texts(element: lxml.html.HtmlElement) -> Iterator[tuple[str, lxml.html.HtmlElement | None]]:
+    """The texts after ``element`` in document order, each with the element that holds it (None: the document).
+
+    The XPath ``following::text()``'s text nodes, but for the tails of comments and processing instructions (our
+    reading of the headline's text never took those). Read by walking the tree from ``element``: the XPath collected
+    every text node of the rest of the page before the first few hundred characters could be read, 0.1 ms a page
+    (issue 10). A parsed page holds no two text nodes side by side (libxml2 joins them), so each is one .text or .tail.
+    """
+    node = element
+    while node is not None:
+        parent = node.getparent()
+        if node.tail and isinstance(node.tag, str):
+            yield node.tail, parent
+        for sibling in node.itersiblings():
+            yield from _texts_within(sibling)
+            if sibling.tail and isinstance(sibling.tag, str):
+                yield sibling.tail, parent
+        node = parent
+
+
+def _texts_within(node: lxml.html.HtmlElement) -> Iterator[tuple[str, lxml.html.HtmlElement]]:
+    """The texts of the elements in ``node`` (``node`` included), in document order, each with its element."""
+    if not isinstance(node.tag, str):
+        return
+    if node.text:
+        yield node.text, node
+    for child in node:
+        yield from _texts_within(child)
+        if child.tail and isinstance(child.tag, str):
+            yield child.tail, node

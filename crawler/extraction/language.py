@@ -17,6 +17,17 @@ CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 HEBREW_RE = re.compile(r"[\u0590-\u05ff]")
 CJK_RE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 SCRIPTS = {"arabic": ARABIC_RE, "latin": LATIN_RE, "cyrillic": CYRILLIC_RE, "hebrew": HEBREW_RE, "cjk": CJK_RE}
+# A character's first UTF-8 byte gives a range of code points (C3: U+00C0-U+00FF, D8-DB: U+0600-U+06FF, ...): each
+# byte of the sample is translated to the script whose characters alone start with it, "." (a continuation byte, or
+# no script's) or "X", a range that holds one script's characters and others (C9: U+0240-U+027F). Without an "X" the
+# sample's bytes tell each script's count in C; counting it character by character cost 0.2 ms a page (issue 10).
+SCRIPT_CODES = {"arabic": b"A", "latin": b"L", "cyrillic": b"C", "hebrew": b"H", "cjk": b"J"}
+MIXED = b"X"
+_FIRST_BYTES = {
+    b"L": [*range(0x41, 0x5B), *range(0x61, 0x7B), *range(0xC3, 0xC9)], b"C": range(0xD0, 0xD4), b"H": [0xD7],
+    b"A": range(0xD8, 0xDC), b"J": [*range(0xE5, 0xEA), 0xEB, 0xEC], MIXED: [0xC9, 0xD6, 0xDD, 0xE0, 0xE3, 0xE4, 0xEA, 0xED, 0xEF],
+}
+SCRIPT_BYTES = bytes(next((code[0] for code, first in _FIRST_BYTES.items() if byte in first), ord(".")) for byte in range(256))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -25,9 +36,11 @@ def _script_of(char: str) -> str | None:
     return next((script for script, pattern in SCRIPTS.items() if pattern.match(char)), None)
 
 
-def detect_language(text: str, declared: str | None = None) -> str:
-    """The ISO 639-1 code of ``text``, judged by its script; ``declared`` decides among Latin-script languages."""
-    sample = text[:5000]
+def _script_counts(sample: str) -> dict[str, int]:
+    """How many characters of ``sample`` each script of SCRIPTS has (see SCRIPT_BYTES)."""
+    classes = sample.encode("utf-8", "surrogatepass").translate(SCRIPT_BYTES)
+    if MIXED not in classes:
+        return {script: classes.count(code) for script, code in SCRIPT_CODES.items()}
     counts = dict.fromkeys(SCRIPTS, 0)
     # Each distinct character classified once (a sample holds a hundred or so): five regex scans of the whole sample
     # cost twice as much (issue 10).
@@ -35,6 +48,13 @@ def detect_language(text: str, declared: str | None = None) -> str:
         script = _script_of(char)
         if script is not None:
             counts[script] += count
+    return counts
+
+
+def detect_language(text: str, declared: str | None = None) -> str:
+    """The ISO 639-1 code of ``text``, judged by its script; ``declared`` decides among Latin-script languages."""
+    sample = text[:5000]
+    counts = _script_counts(sample)
     script = max(counts, key=lambda k: counts[k])
     declared = (declared or "").strip().lower().replace("_", "-").split("-")[0] or None
     if counts[script] == 0:

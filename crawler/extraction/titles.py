@@ -11,8 +11,9 @@ import weakref
 from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
-from lxml import etree
 from lxml.html import HtmlElement
+
+from crawler.extraction.page_index import elements
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,6 @@ ARTICLE_TYPES = frozenset(
 )
 MAX_TITLE_CHARS = 400
 ODD_URL_RE = re.compile(r"[\x00-\x20]")
-HREFS = etree.XPath("descendant-or-self::a/@href", smart_strings=False)  # root.iter("a")'s, as strings
 # The only elements _is_prominent can accept.
 PROMINENT_CANDIDATES = "//h1 | //h2 | //h3 | //font[@size] | //b | //strong | //big | //*[@class or @id]"
 MAX_HEADING_PARTS = 4  # an h1 of more element parts than this is not a kicker and a headline
@@ -47,7 +47,8 @@ def clean_space(text: str | None) -> str:
     """Collapse whitespace (including NBSP and bidi marks) to single spaces."""
     if not text:
         return ""
-    text = INVISIBLE_RE.sub("", text)
+    if not text.isascii():  # the marks are not ASCII: an ASCII text is not searched for them (issue 10)
+        text = INVISIBLE_RE.sub("", text)
     return " ".join(text.split())
 
 
@@ -58,7 +59,7 @@ def _norm(text: str) -> str:
 
 def iter_json_ld(root: HtmlElement) -> Iterator[dict]:
     """Every JSON-LD object on the page, flattening lists and @graph."""
-    for script in root.iter("script"):
+    for script in elements(root, "script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
         try:
@@ -115,7 +116,7 @@ def _meta_index(root: HtmlElement) -> dict[str, tuple[int, str]]:
     index = _META_INDEXES.get(root)
     if index is None:
         index = {}
-        for position, meta in enumerate(root.iter("meta")):
+        for position, meta in enumerate(elements(root, "meta")):
             key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
             if key not in index and meta.get("content"):
                 value = clean_space(meta.get("content"))
@@ -178,16 +179,16 @@ def _home_link_names(root: HtmlElement, host: str) -> list[str]:
     """Texts (and logo alt texts) of links to the site's home page and of logo images: the name the site shows."""
     found: list[str] = []
     # Each distinct href tested once, and only the links home visited (issue 10: a Python loop over every link of a
-    # page cost half a millisecond); an XPath of string equalities finds those links, in document order.
-    homes = [href for href in dict.fromkeys(HREFS(root)) if _is_home_link(href.strip(), host)]
-    hrefs = {f"h{n}": href for n, href in enumerate(homes)}
-    links = root.xpath("descendant-or-self::a[" + " or ".join(f"@href = ${name}" for name in hrefs) + "]", **hrefs) if homes else []
-    for link in links:
+    # page that tested each cost half a millisecond).
+    anchors = elements(root, "a")
+    hrefs = [a.get("href") for a in anchors]
+    homes = {href for href in dict.fromkeys(hrefs) if href is not None and _is_home_link(href.strip(), host)}
+    for link in (a for a, href in zip(anchors, hrefs, strict=True) if href in homes):
         texts = [link.text_content()] + [img.get("alt") or "" for img in link.iter("img")] + [link.get("title") or ""]
         found.extend(t for t in texts if 0 < len(clean_space(t)) <= 60)
         if len(found) > 10:
             break
-    for img in root.iter("img"):
+    for img in elements(root, "img"):
         where = f"{img.get('src', '')} {img.get('class', '')} {img.get('id', '')}".lower()
         alt = clean_space(img.get("alt"))
         if "logo" in where and 0 < len(alt) <= 60:
@@ -259,7 +260,7 @@ def _parts(h1: HtmlElement) -> list[HtmlElement]:
 def _headings(root: HtmlElement) -> list[str]:
     """Texts of the page's h1 elements, those inside <article>/<main> first."""
     preferred, others = [], []
-    for h1 in root.iter("h1"):
+    for h1 in elements(root, "h1"):
         inside = any(a.tag in ("article", "main") for a in h1.iterancestors())
         (preferred if inside else others).extend(_heading_texts(h1))
     return preferred + others
