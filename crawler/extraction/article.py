@@ -20,6 +20,7 @@ from crawler.extraction.dates import find_published
 from crawler.extraction.decode import decode_html
 from crawler.extraction.language import detect_language
 from crawler.extraction.layout import flatten_deep_html
+from crawler.extraction.listing import listing_reason
 from crawler.extraction.page_index import elements
 from crawler.extraction.postfilter import filter_paragraphs
 from crawler.extraction.titles import clean_space, find_title, iter_json_ld, json_ld_article, meta_content
@@ -290,6 +291,10 @@ def _extract(
     metadata = functools.cache(lambda: trafilatura_metadata(root))  # only when our own readings find nothing
     title = find_title(root, url, fallback=lambda: metadata().title or "")
     paragraphs = _without_headline(paragraphs, title)
+    canonical = _canonical(root, url)
+    marked = json_ld_article(root) is not None or meta_content(root, "og:type").lower() in ARTICLE_OG_TYPES
+    if paragraphs and not marked and (why := listing_reason(root, url, title, canonical, paragraphs)):
+        return ExtractionFailure(url, "not-article", why)
     author = find_author(root, lambda: metadata().author)
     paragraphs = filter_paragraphs(paragraphs, author)
     if not paragraphs:
@@ -305,7 +310,7 @@ def _extract(
         published_source=published_source,
         author=author,
         language=language,
-        canonical_link=_canonical(root, url),
+        canonical_link=canonical,
     )
 
 

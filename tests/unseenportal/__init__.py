@@ -8,8 +8,9 @@ twins (``/amp/`` and ``?amp=1``, ``rel=canonical`` back), print (``?print=1``, `
 twins without a canonical, a mobile host, a 301 -> 302 chain that starts on another port ("old origin"), the same body under an
 unrelated archive path, and the traps a merge must not fall into: a syndicated copy whose ``rel=canonical`` names
 another outlet (tests/unseenportal's agency), pages whose ``rel=canonical`` is the home page (``/index.php``,
-``/ar/``) or a section page (``/ar/politics/``), two short articles in one boilerplate-heavy template, and a "latest" page, on an article-shaped URL, that
-shows the full text of the newest article. Standard library only.
+``/ar/``) or a section page (``/ar/politics/``), two short articles in one boilerplate-heavy template, and, on
+article-shaped URLs, a "latest" page that shows the full text of the newest article and a digest of the week's
+stories (linked headlines with their first paragraphs). Standard library only.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from helpers import reply
 
+WEEK = "أبرز أخبار الأسبوع"  # the title of the week's digest, a listing of teasers on an article-shaped URL
 SLUG = "اشتباكات-قرب-مطار-طرابلس"  # NFC; its NFD spelling differs (ا + hamza below): "إ" is not in it, "آ" is
 SLUG_NFC = "آخر-أنباء-الهدنة-في-إجدابيا"
 SLUG_NFD = normalize("NFD", SLUG_NFC)
@@ -272,12 +274,15 @@ class Portal:
             return 200, {}, self.article(120, token, side="archive 2019")
         if path == "/articles/latest/":
             return 200, {}, self.latest(token)
+        if path == "/articles/week/":
+            return 200, {}, self.week(token)
         return 404, {}, "<html><body><h1>404</h1></body></html>"
 
     def listing(self, token: str) -> str:
         """The home page: every link of every article, with this visit's token, and the "latest" page."""
         items = [(href, ARTICLES[n][0]) for n, hrefs in self.links(token).items() for href in hrefs]
         items.append(("/articles/latest/", "آخر الأخبار"))
+        items.append(("/articles/week/", WEEK))
         if self.late:
             items.append((LATE_LINK, ARTICLES[55][0]))
         rows = "".join(f'<li><a href="{escape(h)}">{escape(t)}</a></li>' for h, t in items)
@@ -316,6 +321,14 @@ class Portal:
         return (f'<!doctype html><html dir="rtl" lang="ar"><head><meta charset="utf-8"><title>آخر الأخبار | '
                 f'بوابة الوسط</title></head><body><h1>آخر الأخبار</h1><div class="lead"><h2><a href="/articles/44/">'
                 f'{escape(title)}</a></h2>{body}</div><ul class="more">{others}</ul></body></html>')
+
+    def week(self, token: str) -> str:
+        """The week's digest: each story's headline linked, its first paragraph under it (a listing of teasers)."""
+        items = "".join(f'<div class="teaser"><h3><a href="{escape(hrefs[0])}">{escape(ARTICLES[n][0])}</a></h3>'
+                        f'<p>{escape(ARTICLES[n][1][0])}</p></div>'
+                        for n, hrefs in self.links(token).items() if n in (11, 22, 33, 44, 55, 66))
+        return (f'<!doctype html><html dir="rtl" lang="ar"><head><meta charset="utf-8"><title>{WEEK} | بوابة الوسط'
+                f'</title></head><body><h1>{WEEK}</h1>{items}</body></html>')
 
     def agency_page(self, path: str) -> tuple[int, dict[str, str], str]:
         """The wire agency: a home page and its story 1 (the text the portal's article 66 carries)."""
