@@ -153,3 +153,62 @@ def test_an_old_page_whose_h1_links_to_its_own_address_elsewhere_is_an_article()
     page = _page("الوسط | أخبار", f'<h1><a href="/articles/44/">{STORY[0]}</a></h1>', f"<ul>{OTHERS}</ul>")
     result = _extract(page, "https://news.example/index.php?id=44")
     assert isinstance(result, ExtractedArticle), result
+
+
+def _own_headline_page(head: str, before: str) -> bytes:
+    return _page(f"{STORY[0]} | الوسط", f"<h1>{STORY[0]}</h1>{before}", f"<ul>{OTHERS}</ul>", head=head)
+
+
+@pytest.mark.parametrize("before", [
+    # a series line or a background link between the article's own h1 and its first paragraph (the review)
+    '<h3><a href="/series/libya-war-files/">ملفات الحرب الليبية، الحلقة الثالثة من خمس حلقات</a></h3>',
+    '<h2><a href="/articles/12/">خلفية: محادثات وقف إطلاق النار التي لم تصمد</a></h2>',
+])
+def test_a_linked_heading_under_the_articles_own_h1_leaves_it_an_article(before):
+    assert isinstance(_extract(_own_headline_page("", before), "https://news.example/articles/44/"), ExtractedArticle)
+
+
+@pytest.mark.parametrize("url, href", [
+    ("https://news.example/index.php?id=44&sid=0a1b2c3d4e5f", "/index.php?id=44"),  # a session token
+    ("https://news.example/index.php?b=2&a=1", "/index.php?a=1&b=2"),  # the crawl's sorted query
+    ("https://news.example/articles/44/?utm_source=rss", "/articles/44/"),  # tracking
+    ("https://news.example/articles/44/index.html", "/articles/44/"),  # a default document
+    ("https://news.example/%D8%AE%D8%A8%D8%B1/44", "/خبر/44"),  # an escaped Arabic slug
+])
+def test_a_headline_linking_to_the_page_under_another_spelling_is_its_permalink(url, href):
+    """The page's <title> is the site's name, so only the address can tell the headline is the page's own."""
+    page = _page("الوسط", f'<div><h2><a href="{href}">{STORY[0]}</a></h2>', f"</div><ul>{OTHERS}</ul>")
+    assert isinstance(_extract(page, url), ExtractedArticle)
+
+
+def test_a_headline_linking_to_the_pages_amp_version_is_its_permalink():
+    page = _page("الوسط", f'<div><h2><a href="/amp/articles/44/">{STORY[0]}</a></h2>', f"</div><ul>{OTHERS}</ul>",
+                 head='<link rel="amphtml" href="/amp/articles/44/">')
+    assert isinstance(_extract(page, "https://news.example/articles/44/"), ExtractedArticle)
+
+
+def test_a_malformed_link_is_no_parse_error():
+    page = _page("آخر الأخبار | الوسط", f'<div><h2><a href="http://[link]">{STORY[0]}</a></h2>',
+                 f'</div><ul>{OTHERS}<li><a href="//[::1/x">رابط معطوب في قائمة الأخبار الأخيرة</a></li></ul>')
+    assert isinstance(_extract(page), ExtractedArticle)
+
+
+LINKED_PARAGRAPHS = "".join(
+    f'<p>{p} وتابع <a href="/tags/{n}/">المزيد من الأخبار عن هذا الموضوع هنا</a></p>'
+    for n, p in enumerate(STORY[1] * 2))
+READ_ALSO = "".join(f'<p>{p}</p><ul><li><a href="/articles/{n}/">اقرأ أيضا: عنوان خبر آخر عن المدينة رقم {n}</a></li></ul>'
+                    for n, p in enumerate(STORY[1] * 2))
+
+
+@pytest.mark.parametrize("body", [LINKED_PARAGRAPHS, READ_ALSO])
+def test_an_article_with_links_among_its_paragraphs_is_no_run_of_teasers(body):
+    page = (f'<html lang="ar"><head><meta charset="utf-8"><title>{STORY[0]}</title></head><body><h1>{STORY[0]}</h1>'
+            f'{body}</body></html>')
+    assert isinstance(_extract(page.encode(), "https://news.example/articles/44/"), ExtractedArticle)
+
+
+def test_a_brief_with_a_box_of_related_teasers_is_an_article():
+    related = "".join(_teaser(n, "heading") for n in range(1, 5))
+    page = (f'<html lang="ar"><head><meta charset="utf-8"><title>{STORY[0]}</title></head><body><h1>{STORY[0]}</h1>'
+            f'<p>{STORY[1][0]}</p><div class="related"><h2>أخبار ذات صلة</h2>{related}</div></body></html>')
+    assert isinstance(_extract(page.encode(), "https://news.example/articles/44/"), ExtractedArticle)

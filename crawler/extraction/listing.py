@@ -5,16 +5,20 @@ list of other headlines. Read as an article, such a page is a second row for the
 title, and tomorrow a third for another story under the same URL (issue 13: one article, one row). What gives it
 away is the headline right above the text: on an article page it is the page's own headline (in the page title, not
 a link or a link to the page itself); on a listing it is a link to another page of the site, and the page's title
-is the listing's. No scrapy imports.
+is the listing's. A section, archive or digest page read as an article is a run of teasers instead: most of its
+text is summaries, each right under a linked headline of another page of the site (``teaser_share``). Both are asked
+only of pages without article markup (crawler.extraction.article). No scrapy imports.
 """
 
 from __future__ import annotations
 
 import logging
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
+
+from crawler.discovery.urls import identity_key
 
 logger = logging.getLogger(__name__)
 
@@ -49,15 +53,36 @@ def _collapsed(text: str) -> str:
     return " ".join(text.split())
 
 
+def _resolve(base: str, href: str) -> str | None:
+    """``href`` made absolute, or None when it is no valid URL (a template's "http://[link]")."""
+    try:
+        target = urljoin(base, href.strip())
+        parts = urlsplit(target)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)  # hostname raises on a malformed host
+    except ValueError:
+        return None
+    return target if valid else None
+
+
 def _host(url: str) -> str:
-    """The URL's host name without ``www.``."""
-    return (urlsplit(url).hostname or "").removeprefix("www.")
+    """The URL's host name without ``www.`` ("" when it has none or a malformed one)."""
+    try:
+        return (urlsplit(url).hostname or "").removeprefix("www.")
+    except ValueError:
+        return ""
 
 
 def _same_page(a: str, b: str) -> bool:
-    """Whether two absolute URLs name one page (fragment, trailing slash and letter case of the host aside)."""
-    pa, pb = urlsplit(a), urlsplit(b)
-    return _host(a) == _host(b) and pa.path.rstrip("/") == pb.path.rstrip("/") and pa.query == pb.query
+    """Whether two absolute URLs name one page: the same host (``www.`` aside) and identity key (crawler.discovery.urls:
+    escapes, query order, tracking parameters, default documents), or the same path where one query holds the other's
+    parameters and more (a session token only one link carries)."""
+    if _host(a) != _host(b):
+        return False
+    ka, kb = urlsplit(identity_key(a)), urlsplit(identity_key(b))
+    if ka.path.rstrip("/") != kb.path.rstrip("/"):
+        return False
+    qa, qb = set(parse_qsl(ka.query, keep_blank_values=True)), set(parse_qsl(kb.query, keep_blank_values=True))
+    return qa <= qb or qb <= qa
 
 
 def _other_headlines(root: HtmlElement, url: str, lead: str, host: str) -> int:
@@ -67,8 +92,9 @@ def _other_headlines(root: HtmlElement, url: str, lead: str, host: str) -> int:
         href = (anchor.get("href") or "").strip()
         if not href or len(_collapsed(anchor.text_content()).split()) < MIN_HEADLINE_WORDS:
             continue
-        target = urljoin(url, href)
-        if _host(target) == host and not _same_page(target, url) and not _same_page(target, lead):
+        target = _resolve(url, href)
+        if target is not None and _host(target) == host and not _same_page(target, url) \
+                and not _same_page(target, lead):
             seen.add(urlsplit(target)._replace(fragment="").geturl())
     return len(seen)
 
@@ -145,19 +171,26 @@ def _element_of(root: HtmlElement, paragraphs: tuple[str, ...]) -> dict[str, Htm
 
 
 def _teaser_link(element: HtmlElement, url: str) -> str | None:
-    """The page a teaser summary belongs to: a headline-sized link to another page of the site just above it."""
+    """The page a teaser summary belongs to: a headline-sized link to another page of the site just above it, that
+    link being the whole of the element above (a headline, not a link inside a story's paragraph nor a box of links),
+    and no story paragraph going on below the summary."""
+    below = next((s for s in element.itersiblings() if isinstance(s.tag, str)), None)
+    if below is not None and below.tag == "p" and len(_collapsed(below.text_content())) >= MIN_TEASER_SUMMARY:
+        return None  # the story goes on below it: a story's paragraph, not a teaser's summary
     for anchor in (element, element.getparent()):
         if anchor is None:
             return None
         sibling = next((s for s in anchor.itersiblings(preceding=True) if isinstance(s.tag, str)), None)
         if sibling is None:
             continue  # the summary opens its block: look above the block
-        links = [sibling] if sibling.tag == "a" else list(sibling.iter("a"))
-        for link in reversed(links):
-            href = (link.get("href") or "").strip()
-            if href and len(_collapsed(link.text_content()).split()) >= MIN_HEADLINE_WORDS:
-                target = urljoin(url, href)
-                if _host(target) == _host(url) and not _same_page(target, url):
+        if sibling.tag in ("ul", "ol", "table", "p"):
+            return None  # a box of links or a paragraph, not a headline
+        whole = len(_collapsed(sibling.text_content()))
+        for link in [sibling] if sibling.tag == "a" else sibling.iter("a"):
+            text = _collapsed(link.text_content())
+            if len(text.split()) >= MIN_HEADLINE_WORDS and len(text) >= MIN_LINK_SHARE * whole:
+                target = _resolve(url, link.get("href") or "")
+                if target is not None and _host(target) == _host(url) and not _same_page(target, url):
                     return target
         return None
     return None
@@ -170,14 +203,20 @@ def teaser_share(root: HtmlElement, url: str, paragraphs: tuple[str, ...]) -> tu
     summary. The summaries survive extraction as paragraphs (they hold no links); each sits right below a link to
     another page of the site, which a story's own paragraphs do not.
     """
+    long = [p for p in paragraphs if len(p) >= MIN_TEASER_SUMMARY]
+    total = max(1, sum(map(len, paragraphs)))
+    if len(long) < MIN_TEASERS or sum(map(len, long)) < MIN_TEASER_SHARE * total:
+        return 0, 0.0  # too few paragraphs long enough to be summaries: told without reading the page again
     targets: set[str] = set()
-    teaser_chars = 0
+    teased: set[str] = set()
     for text, element in _element_of(root, paragraphs).items():
         target = _teaser_link(element, url)
         if target is not None and target not in targets:
             targets.add(target)
-            teaser_chars += len(text)
-    return len(targets), teaser_chars / max(1, sum(map(len, paragraphs)))
+            teased.add(text)
+    if long[0] not in teased:
+        return 0, 0.0  # the body opens with a story, not a teaser: an article with a box of related stories
+    return len(targets), sum(map(len, teased)) / total
 
 
 def lead_story_link(root: HtmlElement, url: str, title: str, canonical: str | None,
@@ -188,6 +227,9 @@ def lead_story_link(root: HtmlElement, url: str, title: str, canonical: str | No
     link to another page of the same site, neither the extracted ``title`` nor the document's ``<title>`` is that
     headline, and the page links to MIN_OTHER_HEADLINES other pages by headline-sized anchors.
     """
+    own = _collapsed(title)
+    if len(own.split()) >= MIN_HEADLINE_WORDS and any(_collapsed(h.text_content()) == own for h in root.iter("h1")):
+        return None  # the page prints its own headline as its h1: an article (a series line under it is no teaser)
     start = _story_start(root, paragraphs)
     heading = _heading_above(start, title) if start is not None else None
     link = _headline_link(heading) if heading is not None else None
@@ -217,12 +259,13 @@ def _continues(start: HtmlElement, following: tuple[str, ...]) -> bool:
 def _listed(root: HtmlElement, url: str, canonical: str | None, heading: HtmlElement, link: HtmlElement) -> str | None:
     """The lead story's URL when ``link`` names another page of the site and the page lists others too; else None."""
     text = _collapsed(heading.text_content())
-    target = urljoin(url, link.get("href").strip())
-    if urlsplit(target).scheme not in ("http", "https"):
-        return None
-    if _host(target) != _host(url):
+    target = _resolve(url, link.get("href") or "")
+    if target is None or _host(target) != _host(url):
         return None  # a headline linking to another site: a syndicated story's source, not this site's listing
-    if any(_same_page(target, own) for own in (url, canonical) if own):
+    # the page's own addresses: its URL, its canonical, its AMP and short links
+    own = [url, canonical] + [_resolve(url, el.get("href") or "") for el in root.iter("link")
+                              if {"amphtml", "shortlink"} & set((el.get("rel") or "").lower().split())]
+    if any(_same_page(target, address) for address in own if address):
         return None  # a permalink on the article's own headline
     doc_title = root.find(".//title")
     if doc_title is not None and text in _collapsed(doc_title.text_content()):
