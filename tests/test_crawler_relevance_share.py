@@ -1,4 +1,4 @@
-"""Round 10 of the relevance judgement (issue 13): the share guard, the dateline and the humanitarian side.
+"""Rounds 10 and 11 of the relevance judgement (issue 13): the share guard, datelines, speakers, the humanitarian side.
 
 The rules are written in seeds/lexicon.toml (ROUND 10) and benchmarks/results/relevance.md ("Round 10").
 """
@@ -11,6 +11,7 @@ import pytest
 
 from crawler.config.bundled import LEXICON
 from crawler.relevance.judge import Scoring, judge, load_lexicon
+from crawler.relevance.passage import DATELINE
 
 LEXICON_ = load_lexicon(LEXICON)
 
@@ -37,6 +38,8 @@ HEADLINE = "مجلس الوزراء يوافق على تنظيم الهيئة ا
 def test_a_cabinet_communique_with_one_libya_item_is_not_about_libya():
     result = judge(HEADLINE, "\n".join([AGENDA[0], LIBYA_ITEM, *AGENDA[1:]]), LEXICON_)
     assert not result.relevant, result
+    # explained: the guard and the share it found lead the stored evidence
+    assert result.matched_terms[0][:2] == (f"share guard: Libya in 1 of {len(AGENDA) + 1} sentences", "share")
 
 
 def test_the_libya_item_as_a_story_of_its_own_is_about_libya():
@@ -85,3 +88,46 @@ def test_the_humanitarian_side_of_a_siege_is_conflict():
     assert result.relevant, result
     terms = {t for t, *_ in result.matched_terms}
     assert {"القانون الدولي الإنساني", "ممرات آمنة", "حصار"} <= terms
+
+
+CONDOLENCE = [
+    "أدانت وزارة الخارجية بحكومة الوفاق الوطني الهجوم الإرهابي الذي استهدف المصلين في مسجد بشمال سيناء.",
+    "وأعربت الوزارة عن خالص التعازي لمصر حكومة وشعبا ولأسر الضحايا، مؤكدة تضامن ليبيا الكامل مع الشقيقة مصر.",
+    "كما أدان مجلس النواب الهجوم في بيان منفصل.",
+]
+
+
+def test_a_libyan_government_condoling_over_an_attack_abroad_is_a_statement():
+    """Round 11: a body of the split (a government, the House) is the speaker of a statement, not its scene; and a
+    dateline alone on its first line, without a colon, is still a dateline."""
+    result = judge("الخارجية الليبية تدين الهجوم الإرهابي على مسجد في شمال سيناء",
+                   "طرابلس - وال\n" + "\n".join(CONDOLENCE), LEXICON_)
+    assert not result.relevant, result
+
+
+def test_a_libyan_government_condemning_an_attack_in_benghazi_keeps_its_scene():
+    body = ("أدانت حكومة الوفاق الوطني الهجوم بالسيارة المفخخة في بنغازي الذي أوقع قتلى وجرحى، وقالت إن الاشتباكات "
+            "بين الميليشيات في المدينة تهدد المدنيين.")
+    assert judge("حكومة الوفاق تدين تفجير بنغازي", body, LEXICON_).relevant
+
+
+@pytest.mark.parametrize("opening, dateline", [
+    ("طرابلس - واس:\nأدانت", True),
+    ("جنيف - (د ب أ):\nحذرت", True),
+    ("بنغازي ـ «الوسط»:\nقال", True),
+    ("طرابلس (ليبيا) - رويترز: قال", True),
+    ("طرابلس - وال\nأدانت", True),
+    ("في بنغازي (شرق ليبيا) قال مصدر عسكري: إن", False),
+    ("قال المتحدث باسم «قوة الردع»: إن", False),
+    ("مقاتلون في بنغازي (أرشيف)\nقال", False),
+    ("أدانت وزارة الخارجية الهجوم: وقالت", False),
+])
+def test_a_dateline_is_a_place_a_dash_and_a_source(opening, dateline):
+    assert bool(DATELINE.match(opening)) is dateline
+
+
+def test_a_condemnation_whose_first_sentence_names_its_scene_keeps_it():
+    """An opening like "in Benghazi (east Libya) a source said:" is no dateline: Benghazi stays the scene."""
+    body = ("في بنغازي (شرق البلاد) قال مصدر أمني: إن سيارة مفخخة انفجرت قرب مسجد وأوقعت قتلى وجرحى، فيما تبادلت "
+            "ميليشيات مسلحة إطلاق النار في المدينة.")
+    assert judge("ليبيا تدين تفجير سيارة مفخخة قرب مسجد", body, LEXICON_).relevant

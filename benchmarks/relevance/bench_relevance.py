@@ -20,7 +20,9 @@ that name Libya in a list or a paragraph; written after the passage rule was des
 and "holdout10" (36 articles in the style of the real Saudi and pan-Arab press, hard cases on both sides, written
 blind by an engineer who never opened the lexicon or the judge, judged once with the round-9 lexicon, then used to
 develop round 10) and "holdout11" (36 more, written blind the same way by another engineer, judged once with the
-round-10 rule).
+round-10 rule), "holdout12" and "holdout13" (36 each, written blind the same way by two more engineers while
+round 10 stood, each judged once with it, then used to develop round 11) and "holdout14" (36 more, written blind
+while round 11 was developed, judged once with it).
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ DATA_FILES = (
     "probes9.jsonl",
     "holdout10.jsonl",
     "holdout11.jsonl",
+    "holdout12.jsonl",
+    "holdout13.jsonl",
+    "holdout14.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -67,6 +72,9 @@ SPLIT_ORDER = (
     "probe9",
     "holdout10",
     "holdout11",
+    "holdout12",
+    "holdout13",
+    "holdout14",
 )
 
 

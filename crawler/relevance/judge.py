@@ -126,7 +126,7 @@ class Term:
     # match only with proclitics stripped, never a suffix ("الدوري", league, must not match "الدورية", patrol)
     exact: bool = False
     # may be the scene of a story framed as a statement (Scoring.statement_factor); false for the country's
-    # own name and its officials, who are the speaker of "Libya condemns ..."
+    # own name and its officials, who are the speaker of "Libya condemns ..." (and never for a body of the split)
     scene: bool = True
 
 
@@ -342,7 +342,7 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     # elsewhere; its country-neutral conflict words (the event's) count at statement_factor.
     filed = dateline_hits(text, lexicon.index)  # names of where a wire report was filed are no scene (round 10)
     framed = any(title_hits.get(i) and "statement" in terms[i].feeds for i in matched) and not any(
-        "libya" in terms[i].feeds and terms[i].scene and (anchored or not terms[i].ambiguous)
+        "libya" in terms[i].feeds and terms[i].scene and not terms[i].body and (anchored or not terms[i].ambiguous)
         and (title_hits.get(i) or body_hits.get(i, 0) > filed.get(i, 0)) for i in matched
     )
     title_mass = dict.fromkeys(GROUPS, 0.0)
@@ -382,7 +382,9 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     explained = tuple(e[1] for e in evidence)
     if score >= 1.0 and rule.share_sentences > 0:
         anchors = frozenset(i for i in libya_terms if anchored or not terms[i].ambiguous)
-        score *= libya_share_factor(text, body_hits, anchors, lexicon.index, rule)
+        factor, why = libya_share_factor(text, len(body_words), body_hits, anchors, lexicon.index, rule)
+        if why is not None:  # explained like a passage: the guard and the share it found lead the evidence
+            score, explained = score * factor, (why, *explained)
     if score < 1.0 and rule.passage_sentences > 0 and libya > 0 and conflict > 0 and focus < rule.focus_min:
         # a piece in which Libya is one theatre of several: one passage about Libya's conflict is enough
         anchors = frozenset(i for i in libya_terms if anchored or not terms[i].ambiguous)

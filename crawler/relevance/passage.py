@@ -30,10 +30,14 @@ logger = logging.getLogger(__name__)
 
 #: Sentence ends: a final stop, question or exclamation mark (Latin or Arabic) or an ellipsis followed by a space,
 #: and every line break (a paragraph never runs into the next).
-#: A wire dateline opening the body: a place and an agency or paper before a colon ("طرابلس - واس:", "جنيف - (د ب
-#: أ):", "بنغازي ـ «الوسط»:").
-DATELINE = re.compile(r"\s*[^\n:.]{2,30}\s[-–—ـ(«][^\n:.]{0,30}:")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+|\s*\n\s*")
+#: A wire dateline opening the body: a place of up to three words (a parenthesis after it allowed), a dash, a source
+#: (up to three words, in parentheses or «»), then a colon or the end of the line: "طرابلس - واس:", "جنيف - (د ب أ):",
+#: "بنغازي ـ «الوسط»:", "طرابلس (ليبيا) - رويترز:", "طرابلس - وال" alone on its line. Not "قال المتحدث باسم «قوة
+#: الردع»:" nor "في بنغازي (شرق ليبيا) قال مصدر:" (no dash), nor a photo caption (the review of round 10).
+_WORD = r"[^\s:.()«»\-–—ـ]+"
+DATELINE = re.compile(rf"\s*{_WORD}(?:[ \t]{_WORD}){{0,2}}(?:[ \t]*\([^()\n:]{{1,20}}\))?[ \t]*[-–—ـ][ \t]*"
+                      rf"(?:\([^()\n:]{{1,20}}\)|«[^«»\n:]{{1,20}}»|{_WORD}(?:[ \t]{_WORD}){{0,2}})[ \t]*(?::|\n)")
 
 
 class _Rule(Protocol):
@@ -172,22 +176,30 @@ def _judge_window(
     return min(score, 1e6), tuple(t for _, t in contribution[:8])
 
 
-def libya_share_factor(text: str, body_hits: Mapping[int, int], anchors: frozenset[int], index: PhraseIndex,
-                       rule: _Rule) -> float:
-    """1, or (share of the body's sentences that name Libya) / ``share_min`` when a body of ``share_sentences``
-    sentences or more names Libya in too few of them (``crawler.relevance.judge.Scoring``, round 10)."""
-    ends = 1 + sum(map(text.count, (".", "!", "?", "؟", "…", "\n")))  # at least the sentences there are
+def libya_share_factor(text: str, words: int, body_hits: Mapping[int, int], anchors: frozenset[int],
+                       index: PhraseIndex, rule: _Rule) -> tuple[float, tuple[str, str, float, int] | None]:
+    """(factor, its ``matched_terms`` entry or None): the factor is 1, or ((share of the body's sentences that name
+    Libya) / ``share_min``) ** 2 when a body of ``share_sentences`` sentences or more names Libya in too few of them
+    (``crawler.relevance.judge.Scoring``, round 10); the entry is ("share guard: Libya in n of m sentences", "share",
+    factor, n). A sentence over ``passage_sentence_tokens`` words counts as its pieces, as in ``sentences``;
+    ``words``: the body's word count."""
+    # a shortcut: at least as many Libya names as sentence ends and pieces, the usual case, skips the sentence pass
+    # (names may cluster in a few sentences, so on a rare body it answers 1 where the pass would not)
+    ends = 1 + sum(map(text.count, (".", "!", "?", "؟", "…", "\n"))) + words // max(1, rule.passage_sentence_tokens)
     if not anchors or sum(body_hits.get(i, 0) for i in anchors) >= ends:
-        return 1.0  # as many Libya names as sentences or more: the body is about Libya throughout (the usual case)
+        return 1.0, None
     parts = sentences(text, rule.passage_sentence_tokens)
     if len(parts) < rule.share_sentences:
-        return 1.0
+        return 1.0, None
     named = 0
-    for words in parts:
+    for part in parts:
         counts: dict[int, int] = {}
-        match(words, index, counts)
+        match(part, index, counts)
         named += bool(anchors.intersection(counts))
-    return min(1.0, named / len(parts) / rule.share_min) ** 2 if rule.share_min else 1.0
+    factor = min(1.0, named / len(parts) / rule.share_min) ** 2 if rule.share_min else 1.0
+    if factor >= 1.0:
+        return 1.0, None
+    return factor, (f"share guard: Libya in {named} of {len(parts)} sentences", "share", round(factor, 3), named)
 
 
 def dateline_hits(text: str, index: PhraseIndex) -> dict[int, int]:
