@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+_TMP_NUMBERS = itertools.count()  # next() on it is atomic under the GIL: threads never share a temporary name
+# as mkstemp opens its files (O_NOFOLLOW and O_CLOEXEC are POSIX only)
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def fsync_dir(directory: Path) -> None:
@@ -42,6 +47,40 @@ def write_atomically(out: Path, write: Callable[[Path], object]) -> None:
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.chmod(tmp, file_mode())
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_bytes_atomically(out: Path, data: bytes) -> None:
+    """``write_atomically(out, lambda tmp: tmp.write_bytes(data))`` on one descriptor: the same guarantees, a third of
+    the CPU.
+
+    Why: the writer process writes a text file per relevant article, and ``write_atomically`` opened each file three
+    times (mkstemp, write_bytes, then again to fsync) and read the umask twice to chmod it: 0.3-0.7 ms of CPU a file,
+    against 0.2 here (issue 10's writer profile). The temporary name is the process's and a counter's (unique among
+    live processes; a dead one's leftover under the same name is removed first), created with mode 0o666 so that the
+    umask gives it ``file_mode()`` as it does any file the user makes. Written, fsynced, renamed: never half a file
+    named ``out``; a crash leaves at most a ``.tmp-`` file, which recovery removes.
+    """
+    tmp = out.with_name(f".tmp-{os.getpid()}-{next(_TMP_NUMBERS)}{out.suffix}")
+    try:
+        fd = os.open(tmp, _CREATE, 0o666)
+    except FileNotFoundError:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, _CREATE, 0o666)
+    except FileExistsError:
+        tmp.unlink()
+        fd = os.open(tmp, _CREATE, 0o666)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, out)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -7,7 +7,7 @@ import sqlite_utils
 from sqlite_utils.db import NotFoundError
 
 from archive.catalogue import reading, statements
-from archive.catalogue.transactions import batch, savepoint
+from archive.catalogue.transactions import batch, batch_cache, immediate, savepoint
 
 
 @pytest.fixture
@@ -53,3 +53,41 @@ def test_nested_savepoints_of_one_name_roll_back_only_their_own_writes(db):
             raise KeyError("x")
     assert [r["id"] for r in reading.rows(db.conn, "select id from t order by id")] == [1, 2, 4]
     assert not db.conn.in_transaction
+
+
+def test_immediate_commits_rolls_back_joins_or_is_a_savepoint_in_a_batch(db):
+    with immediate(db):
+        statements.insert(db, "t", {"id": 1, "name": "committed"})
+    assert not db.conn.in_transaction
+    with pytest.raises(KeyError), immediate(db):
+        statements.insert(db, "t", {"id": 2, "name": "rolled back"})
+        raise KeyError("x")
+    db.conn.execute("BEGIN")
+    with immediate(db):  # joins the open transaction and, as ``with conn:``, commits it
+        statements.insert(db, "t", {"id": 3, "name": "joined"})
+    assert not db.conn.in_transaction
+    with batch(db):
+        statements.insert(db, "t", {"id": 4, "name": "batch"})
+        with pytest.raises(KeyError), immediate(db):
+            statements.insert(db, "t", {"id": 5, "name": "its own writes only"})
+            raise KeyError("y")
+        assert db.conn.in_transaction  # a savepoint's error does not end the batch
+    assert [r["id"] for r in reading.rows(db.conn, "select id from t order by id")] == [1, 3, 4]
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_batch_cache_keeps_a_large_batch_out_of_the_wal_until_it_commits(tmp_path, cached):
+    path = tmp_path / "c.db"
+    db = sqlite_utils.Database(path)
+    db.conn.execute("PRAGMA journal_mode=WAL")
+    db["t"].create({"id": int, "body": str}, pk="id")
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if cached:
+        batch_cache(db)
+    with batch(db):
+        for n in range(1500):  # 6 MB of rows: three times SQLite's default cache
+            statements.insert(db, "t", {"id": n, "body": "ليبيا " * 400})
+        wal_before_commit = path.with_name("c.db-wal").stat().st_size
+    assert (wal_before_commit == 0) == cached  # without the cache, pages spilled into the WAL mid-batch
+    assert db.execute("select count(*) from t").fetchone()[0] == 1500
+    db.close()

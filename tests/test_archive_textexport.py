@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from archive.corpus import textfiles as textexport
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seed-format"
@@ -12,6 +14,15 @@ SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seed-format"
 def test_render_is_seed_format():
     text = textexport.render("  عنوان   الخبر ", ["فقرة  أولى", "", "   ", "فقرة ثانية"])
     assert text == "عنوان الخبر\n\nفقرة أولى\nفقرة ثانية\n"
+
+
+@pytest.mark.parametrize("paragraphs, body", [
+    (["فقرة أولى", "فقرة ثانية"], "فقرة أولى\nفقرة ثانية"),  # already one space between words: joined as they are
+    ([" فقرة", "ثانية "], "فقرة\nثانية"), (["سطر\nثان"], "سطر ثان"), (["فقرة\xa0أولى", "ب\tج"], "فقرة أولى\nب ج"),
+    (["أ", "", "ب"], "أ\nب"), ([""], ""), ([], ""), (["أ\u200fب  ج"], "أ\u200fب ج"), (iter(["أ", "ب"]), "أ\nب"),
+])
+def test_render_gives_one_space_between_words_and_one_paragraph_per_line(paragraphs, body):
+    assert textexport.render(" عنوان ", paragraphs) == f"عنوان\n\n{body}\n"
 
 
 def test_file_name_pads_to_three_digits_at_least():

@@ -18,7 +18,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.records import Exchange
-from archive.warc.build import new_record_id
+from archive.warc.build import new_record_id, sha1_digest
 from archive.warc.check import check_warc
 from archive.warc.reader import iter_records
 from archive.warc.writer import REMOVED_TE_FIELD, RecordFactory, WarcArchive, record_bytes, warc_date
@@ -200,6 +200,17 @@ def test_archive_writes_open_file_then_renames_on_close(tmp_path: Path) -> None:
     ):
         assert line in info
     assert records[0][0].rec_headers["WARC-Filename"] == final.name
+
+
+def test_a_payload_digest_handed_over_gives_the_record_hashed_here() -> None:
+    # the crawl process hashes each new page once and hands the digest to the writer (CaptureOp.payload_digest)
+    exchange = make_exchange(body=b"<p>" + "طرابلس ".encode() * 500 + b"</p>")
+    here = record_bytes(RecordFactory(ids()).response(exchange), gzip=False)
+    given = record_bytes(RecordFactory(ids()).response(exchange, payload_digest=sha1_digest(exchange.body)),
+                         gzip=False)
+    assert given == here
+    ((record, _),) = read_all(given)
+    assert record.digest_checker.passed is True
 
 
 def test_gzip_member_is_the_plain_record_at_zlib_level_6() -> None:

@@ -46,10 +46,12 @@ def warc_date(moment: datetime) -> str:
     return text + "Z"
 
 
-def sha1_digest(data: bytes) -> str:
-    """``sha1:BASE32`` digest of ``data``, as warcio writes it (the form Heritrix and warcprox write too)."""
+def sha1_digest(*data: bytes) -> str:
+    """``sha1:BASE32`` digest of ``data`` (its parts one after another), as warcio writes it (the form Heritrix and
+    warcprox write too)."""
     digester = Digester("sha1")
-    digester.update(data)
+    for part in data:
+        digester.update(part)
     return str(digester)
 
 
@@ -145,13 +147,17 @@ class RecordFactory:
         head: bytes,
         body: bytes,
         *,
-        payload_digest: bool = True,
+        payload_digest: bool | str = True,
     ) -> ArcWarcRecord:
-        """A record whose block is ``head + body`` (``head`` empty for non-HTTP blocks), digests included."""
+        """A record whose block is ``head + body`` (``head`` empty for non-HTTP blocks), digests included.
+
+        ``payload_digest``: False for none, else ``sha1_digest(body)``, made here unless given.
+        """
         fields = list(fields)
-        fields.append(("WARC-Block-Digest", sha1_digest(head + body)))
+        fields.append(("WARC-Block-Digest", sha1_digest(head, body)))
         if payload_digest:
-            fields.append(("WARC-Payload-Digest", sha1_digest(body)))
+            digest = payload_digest if isinstance(payload_digest, str) else sha1_digest(body)
+            fields.append(("WARC-Payload-Digest", digest))
         fields.append(("Content-Type", content_type))
         # warcio's builder makes the record from our fields: its own field order differs (ensure_digest writes the
         # payload digest before the block digest and none on warcinfo; create_warcinfo_record puts WARC-Filename
@@ -186,13 +192,18 @@ class RecordFactory:
         ]
         return self._record("warcinfo", fields, "application/warc-fields", b"", block)
 
-    def response(self, ex: Exchange, record_id: str | None = None) -> ArcWarcRecord:
-        """The response record: status line, headers, body as received (content-encoded); ``record_id`` or a new one."""
+    def response(self, ex: Exchange, record_id: str | None = None, payload_digest: str | None = None) -> ArcWarcRecord:
+        """The response record: status line, headers, body as received (content-encoded); ``record_id`` or a new one.
+
+        ``payload_digest``: ``sha1_digest(ex.body)`` when already made (the crawl process hashes each new page: one
+        SHA-1 of ~100 KB per page less in the writer, issue 10).
+        """
         head, removed = http_response_head(ex)
         fields = self._common("response", ex, record_id or self.id_factory())
         if removed is not None:
             fields.append((REMOVED_TE_FIELD, removed))
-        return self._record("response", fields, "application/http; msgtype=response", head, ex.body)
+        return self._record("response", fields, "application/http; msgtype=response", head, ex.body,
+                            payload_digest=payload_digest or True)
 
     def request(self, ex: Exchange, concurrent_to: str) -> ArcWarcRecord:
         """The request record, linked to its response or revisit by WARC-Concurrent-To."""

@@ -176,9 +176,11 @@ class WarcArchive:
             self._unsynced = 0
         return offsets
 
-    def build_exchange(self, ex: Exchange, record_id: str | None = None) -> BuiltPair:
-        """A response record (under ``record_id``, else a new id) and its request record, gzipped, not written yet."""
-        return self._build_pair(self.factory.response(ex, record_id), ex)
+    def build_exchange(self, ex: Exchange, record_id: str | None = None,
+                       payload_digest: str | None = None) -> BuiltPair:
+        """A response record (under ``record_id``, else a new id; ``payload_digest``: of ``ex.body`` if made already)
+        and its request record, gzipped, not written yet."""
+        return self._build_pair(self.factory.response(ex, record_id, payload_digest), ex)
 
     def build_revisit(self, ex: Exchange, record_id: str | None = None, **refers_to: Any) -> BuiltPair:
         """A revisit record (``refers_to``: RecordFactory.revisit's keywords) and its request, not written yet."""

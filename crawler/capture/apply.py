@@ -34,7 +34,7 @@ def build_record(session: ArchiveSession, op: CaptureOp) -> BuiltPair:
     warc = session.warc
     ex, prior = op.exchange, op.prior
     if prior is None:
-        return warc.build_exchange(ex, op.record_id)
+        return warc.build_exchange(ex, op.record_id, op.payload_digest)
     return warc.build_revisit(
         ex, op.record_id, refers_to_uri=prior["url"], refers_to_record_id=prior["warc_record_id"],
         refers_to_date=warc_date(datetime.fromisoformat(prior["fetched_at"])),

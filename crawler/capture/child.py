@@ -38,6 +38,7 @@ def open_writer_session(start: dict[str, Any]) -> ArchiveSession:
     disk reserve; this side only writes.
     """
     from archive.catalogue.db import Catalogue
+    from archive.catalogue.transactions import batch_cache
     from archive.faults import as_fault
     from crawler.capture.session import ArchiveSession
 
@@ -48,6 +49,7 @@ def open_writer_session(start: dict[str, Any]) -> ArchiveSession:
     try:
         session.catalogue = Catalogue(config.data_dir / "catalogue.db", busy_timeout=config.busy_timeout,
                                       threads=True)
+        batch_cache(session.catalogue.db)
         session.reader = session.catalogue
         session.warc = session._open_warc(config.warc_prefix)
     except Exception as exc:

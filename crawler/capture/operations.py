@@ -31,6 +31,7 @@ class CaptureOp:
     profile: str = ""  # the revisit profile: server-not-modified or identical-payload-digest
     # its WARC records, built by the writer process as the op arrived; the exchange then keeps no body
     built: BuiltPair | None = None
+    payload_digest: str | None = None  # sha1_digest(exchange.body) when the crawl process made it (not hashed again)
 
     def __repr__(self) -> str:  # bodies stay out of logs
         return f"CaptureOp({self.record_id}, {self.exchange.url}, {self.exchange.status})"

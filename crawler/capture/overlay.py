@@ -23,12 +23,14 @@ from crawler.capture.operations import CaptureOp, CaptureRef, FrontierOp, Settle
 KNOWN_IDS = 50_000  # record id -> capture id pairs kept in memory; older ones are looked up by warc_record_id
 
 
-def capture_row(record_id: str, ex: Exchange) -> dict[str, Any]:
-    """The captures-row fields a later read needs of a full 200 capture that is not committed yet."""
+def capture_row(record_id: str, ex: Exchange, payload_digest: str | None = None) -> dict[str, Any]:
+    """The captures-row fields a later read needs of a full 200 capture that is not committed yet (``payload_digest``:
+    of ``ex.body``, when made already)."""
     return {
         "id": None, "url": ex.url, "status": ex.status, "record_type": "response", "warc_record_id": record_id,
         "fetched_at": ex.fetched_at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "payload_digest": sha1_digest(ex.body), "etag": ex.header("ETag"), "last_modified": ex.header("Last-Modified"),
+        "payload_digest": payload_digest or sha1_digest(ex.body), "etag": ex.header("ETag"),
+        "last_modified": ex.header("Last-Modified"),
     }
 
 

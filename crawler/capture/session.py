@@ -215,10 +215,12 @@ class ArchiveSession:
         if self.fault is not None:
             raise self.fault  # stopping: archive nothing more (a disk-full crawl must not eat its reserve)
         try:
-            prior, profile = None, ""
+            prior, profile, digest = None, "", None
             if ex.method == "GET" and ex.status in (200, 304):
                 prior = self.latest_capture(ex.url)
-                if prior and ex.status == 200 and prior["payload_digest"] != sha1_digest(ex.body):
+                # once, here: the revisit test, the pending captures row and the writer's WARC record all need it
+                digest = sha1_digest(ex.body) if ex.status == 200 else None
+                if prior and ex.status == 200 and prior["payload_digest"] != digest:
                     prior = None
                 profile = "server-not-modified" if ex.status == 304 else "identical-payload-digest"
         except Exception as exc:
@@ -227,8 +229,9 @@ class ArchiveSession:
             raise
         record_id = new_record_id()
         if prior is None and ex.method == "GET" and ex.status == 200:
-            self.pending.add_capture(capture_row(record_id, ex))
-        self.writer.put(CaptureOp(record_id, self.crawl_id, outlet, ex, prior, profile if prior else ""))
+            self.pending.add_capture(capture_row(record_id, ex, digest))
+        self.writer.put(CaptureOp(record_id, self.crawl_id, outlet, ex, prior, profile if prior else "",
+                                  payload_digest=digest))
         self.count(outlet, "pages_fetched")
         return record_id, prior["warc_record_id"] if prior else None
 
