@@ -67,19 +67,6 @@ CONDEMNATION = [
 ]
 
 
-def test_libya_condemning_an_attack_elsewhere_filed_from_tripoli_is_a_statement():
-    """The dateline names Tripoli: where the report was filed, not where the attack was."""
-    result = judge("ليبيا تدين استهداف الحوثيين لمنشآت مدنية في المملكة",
-                   "طرابلس - واس:\n" + "\n".join(CONDEMNATION), LEXICON_)
-    assert not result.relevant, result
-
-
-def test_a_condemnation_of_an_attack_in_tripoli_keeps_its_scene():
-    body = ("طرابلس - واس:\nأدانت وزارة الخارجية الهجوم المسلح الذي استهدف مقر المؤسسة الوطنية للنفط في طرابلس، "
-            "وقالت إن الاشتباكات بين الميليشيات في العاصمة أوقعت قتلى وجرحى.")
-    assert judge("ليبيا تدين الهجوم على مقر المؤسسة الوطنية للنفط في طرابلس", body, LEXICON_).relevant
-
-
 def test_the_humanitarian_side_of_a_siege_is_conflict():
     body = ("حذرت اللجنة الدولية للصليب الأحمر من تدهور الأوضاع في مدينة درنة المحاصرة بشرق ليبيا، حيث يعاني "
             "المستشفى من نقص الأدوية.\nودعت جميع الأطراف إلى فتح ممرات آمنة واحترام القانون الدولي الإنساني، "
@@ -97,18 +84,30 @@ CONDOLENCE = [
 ]
 
 
-def test_a_libyan_government_condoling_over_an_attack_abroad_is_a_statement():
-    """Round 11: a body of the split (a government, the House) is the speaker of a statement, not its scene; and a
-    dateline alone on its first line, without a colon, is still a dateline."""
-    result = judge("الخارجية الليبية تدين الهجوم الإرهابي على مسجد في شمال سيناء",
-                   "طرابلس - وال\n" + "\n".join(CONDOLENCE), LEXICON_)
+@pytest.mark.parametrize("title, body", [
+    # the dateline names Tripoli: where the report was filed, not where the attack was
+    pytest.param("ليبيا تدين استهداف الحوثيين لمنشآت مدنية في المملكة", "طرابلس - واس:\n" + "\n".join(CONDEMNATION),
+                 id="filed-from-tripoli"),
+    # round 11: a body of the split (a government, the House) is the speaker, not the scene; a dateline alone on its
+    # first line, without a colon, is still a dateline
+    pytest.param("الخارجية الليبية تدين الهجوم الإرهابي على مسجد في شمال سيناء",
+                 "طرابلس - وال\n" + "\n".join(CONDOLENCE), id="a-government-speaks"),
+])
+def test_a_libyan_statement_about_an_attack_abroad_is_a_statement(title, body):
+    result = judge(title, body, LEXICON_)
     assert not result.relevant, result
 
 
-def test_a_libyan_government_condemning_an_attack_in_benghazi_keeps_its_scene():
-    body = ("أدانت حكومة الوفاق الوطني الهجوم بالسيارة المفخخة في بنغازي الذي أوقع قتلى وجرحى، وقالت إن الاشتباكات "
-            "بين الميليشيات في المدينة تهدد المدنيين.")
-    assert judge("حكومة الوفاق تدين تفجير بنغازي", body, LEXICON_).relevant
+@pytest.mark.parametrize("title, body", [
+    pytest.param("ليبيا تدين الهجوم على مقر المؤسسة الوطنية للنفط في طرابلس",
+                 "طرابلس - واس:\nأدانت وزارة الخارجية الهجوم المسلح الذي استهدف مقر المؤسسة الوطنية للنفط في طرابلس، "
+                 "وقالت إن الاشتباكات بين الميليشيات في العاصمة أوقعت قتلى وجرحى.", id="tripoli-named-in-the-text"),
+    pytest.param("حكومة الوفاق تدين تفجير بنغازي",
+                 "أدانت حكومة الوفاق الوطني الهجوم بالسيارة المفخخة في بنغازي الذي أوقع قتلى وجرحى، وقالت إن "
+                 "الاشتباكات بين الميليشيات في المدينة تهدد المدنيين.", id="a-government-on-benghazi"),
+])
+def test_a_statement_about_an_attack_in_libya_keeps_its_scene(title, body):
+    assert judge(title, body, LEXICON_).relevant
 
 
 @pytest.mark.parametrize("opening, dateline", [
