@@ -130,3 +130,28 @@ def test_a_condemnation_whose_first_sentence_names_its_scene_keeps_it():
     body = ("في بنغازي (شرق البلاد) قال مصدر أمني: إن سيارة مفخخة انفجرت قرب مسجد وأوقعت قتلى وجرحى، فيما تبادلت "
             "ميليشيات مسلحة إطلاق النار في المدينة.")
     assert judge("ليبيا تدين تفجير سيارة مفخخة قرب مسجد", body, LEXICON_).relevant
+
+
+def test_a_headline_cannot_vouch_for_a_body_that_barely_names_libya():
+    """Round 12: under the share guard the body judged alone caps the score, so a communique of 8 long sentences whose
+    headline names the Libyan agreement stays out (the factor alone, 0.69, left it at 2.1)."""
+    items = [a.rstrip(".") + "، " + b for a, b in zip(AGENDA[1::2], AGENDA[2::2])]  # two agenda items a sentence
+    result = judge(HEADLINE, "\n".join([AGENDA[0], LIBYA_ITEM, *items]), LEXICON_)
+    assert not result.relevant, result
+    assert result.matched_terms[0][:2] == ("share guard: Libya in 1 of 8 sentences", "share")
+
+
+def test_a_mans_nisba_in_the_headline_of_a_story_elsewhere_is_not_libya():
+    """Abu Yahya al-Libi killed in Pakistan: "الليبي" names a man; the body names Libya in one sentence of many."""
+    body = "\n".join([
+        "أكد مسؤول أمريكي مقتل أبو يحيى الليبي الرجل الثاني في تنظيم القاعدة بغارة لطائرة من دون طيار في وزيرستان.",
+        "وقال المتحدث باسم البيت الأبيض إن مقتله ضربة قاسية للتنظيم في المناطق القبلية.",
+        "وكان قد اعتقل في أفغانستان عام 2002 وفر عام 2005 من سجن قاعدة باغرام.",
+        "وظهر بعدها في عشرات التسجيلات المصورة بوصفه أحد أبرز منظري التنظيم.",
+        "وقالت مصادر محلية إن الغارة استهدفت منزلا وأسفرت عن مقتل خمسة عشر شخصا.",
+        "وتأتي الغارة في ظل توتر العلاقات بين واشنطن وإسلام آباد.",
+        "واستدعت الخارجية الباكستانية القائم بالأعمال الأمريكي احتجاجا على الغارة.",
+        "وتعتبر باكستان هذه الضربات انتهاكا لسيادتها.",
+    ])
+    result = judge("واشنطن تؤكد مقتل أبو يحيى الليبي بغارة في وزيرستان", body, LEXICON_)
+    assert not result.relevant, result

@@ -22,7 +22,8 @@ blind by an engineer who never opened the lexicon or the judge, judged once with
 develop round 10) and "holdout11" (36 more, written blind the same way by another engineer, judged once with the
 round-10 rule), "holdout12" and "holdout13" (36 each, written blind the same way by two more engineers while
 round 10 stood, each judged once with it, then used to develop round 11) and "holdout14" (36 more, written blind
-while round 11 was developed, judged once with it).
+while round 11 was developed, judged once with it, then used for round 12) and "holdout15" (36 more, written
+blind while round 12 was developed, judged once with it).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ DATA_FILES = (
     "holdout12.jsonl",
     "holdout13.jsonl",
     "holdout14.jsonl",
+    "holdout15.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -75,6 +77,7 @@ SPLIT_ORDER = (
     "holdout12",
     "holdout13",
     "holdout14",
+    "holdout15",
 )
 
 

@@ -10,7 +10,6 @@ leads may be carried by one passage about its conflict (``crawler.relevance.pass
 from __future__ import annotations
 
 import logging
-import math
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -20,7 +19,7 @@ from archive.corpus.arabic import tokens
 from archive.errors import ConfigError
 from archive.records import Relevance
 from crawler.relevance.match import PhraseIndex, build_index, match
-from crawler.relevance.passage import best_passage, dateline_hits, libya_share_factor
+from crawler.relevance.passage import best_passage, combined_score, dateline_hits, libya_share_factor
 
 logger = logging.getLogger(__name__)
 
@@ -367,24 +366,17 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
         evidence.append((contribution, (term.term, term.category, round(weight, 3), count)))
     per_100 = 100.0 / max(len(body_words), rule.min_body_tokens)
     score_of = {g: rule.title_factor * title_mass[g] + body_mass[g] * per_100 for g in GROUPS}
-    libya, conflict = score_of["libya"], score_of["conflict"] + score_of["dispute"]
-    foreign, offtopic = score_of["foreign"], score_of["offtopic"]
-    focus = libya / (libya + foreign) if libya + foreign > 0 else 0.0
-    topic = conflict / (conflict + offtopic) if conflict + offtopic > 0 else 0.0
-    evidence_ratio = min(
-        libya / rule.libya_min if rule.libya_min else math.inf,
-        conflict / rule.conflict_min if rule.conflict_min else math.inf,
-    )
-    focus_ratio = min(1.0, focus / rule.focus_min) if rule.focus_min else 1.0
-    topic_ratio = min(1.0, topic / rule.topic_min) if rule.topic_min else 1.0
-    score = evidence_ratio * focus_ratio * topic_ratio if matched else 0.0
+    score, libya, conflict, focus = combined_score(score_of, rule)
+    score = score if matched else 0.0
     evidence.sort(key=lambda e: (-e[0], e[1][0]))
     explained = tuple(e[1] for e in evidence)
     if score >= 1.0 and rule.share_sentences > 0:
         anchors = frozenset(i for i in libya_terms if anchored or not terms[i].ambiguous)
         factor, why = libya_share_factor(text, len(body_words), body_hits, anchors, lexicon.index, rule)
         if why is not None:  # explained like a passage: the guard and the share it found lead the evidence
-            score, explained = score * factor, (why, *explained)
+            # round 12: nor can the title vouch for such a body: the body judged alone caps the score
+            body_only = combined_score({g: body_mass[g] * per_100 for g in GROUPS}, rule)[0]
+            score, explained = min(score * factor, body_only), (why, *explained)
     if score < 1.0 and rule.passage_sentences > 0 and libya > 0 and conflict > 0 and focus < rule.focus_min:
         # a piece in which Libya is one theatre of several: one passage about Libya's conflict is enough
         anchors = frozenset(i for i in libya_terms if anchored or not terms[i].ambiguous)

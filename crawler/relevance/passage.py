@@ -18,6 +18,7 @@ article's effective term weights and stricter floors (``crawler.relevance.judge.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ class _Rule(Protocol):
     share_min: float
     count_cap: int
     libya_min: float
+    conflict_min: float
     focus_min: float
     topic_min: float
     passage_sentences: int
@@ -210,3 +212,17 @@ def dateline_hits(text: str, index: PhraseIndex) -> dict[int, int]:
     if (dateline := DATELINE.match(text)) is not None:
         match(tokens(dateline.group(0)), index, counts)
     return counts
+
+
+def combined_score(score_of: Mapping[str, float], rule: _Rule) -> tuple[float, float, float, float]:
+    """(score, libya, conflict, focus) of the evidence groups' scores, by the SCORING RULE of seeds/lexicon.toml's
+    header (crawler.relevance.judge.judge: the whole article, and its body alone under the share guard)."""
+    libya, conflict = score_of["libya"], score_of["conflict"] + score_of["dispute"]
+    foreign, offtopic = score_of["foreign"], score_of["offtopic"]
+    focus = libya / (libya + foreign) if libya + foreign > 0 else 0.0
+    topic = conflict / (conflict + offtopic) if conflict + offtopic > 0 else 0.0
+    evidence = min(libya / rule.libya_min if rule.libya_min else math.inf,
+                   conflict / rule.conflict_min if rule.conflict_min else math.inf)
+    focus_ratio = min(1.0, focus / rule.focus_min) if rule.focus_min else 1.0
+    topic_ratio = min(1.0, topic / rule.topic_min) if rule.topic_min else 1.0
+    return evidence * focus_ratio * topic_ratio, libya, conflict, focus
