@@ -19,6 +19,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from crawler.discovery.urls import identity_key
+from crawler.extraction.page_index import elements
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ def _same_page(a: str, b: str) -> bool:
 def _other_headlines(root: HtmlElement, url: str, lead: str, host: str) -> int:
     """How many other pages of the site the page links to by a headline-sized anchor (a listing lists them)."""
     seen = set()
-    for anchor in root.iter("a"):
+    for anchor in elements(root, "a"):
         href = (anchor.get("href") or "").strip()
         if not href or len(_collapsed(anchor.text_content()).split()) < MIN_HEADLINE_WORDS:
             continue
@@ -228,7 +229,7 @@ def lead_story_link(root: HtmlElement, url: str, title: str, canonical: str | No
     headline, and the page links to MIN_OTHER_HEADLINES other pages by headline-sized anchors.
     """
     own = _collapsed(title)
-    if len(own.split()) >= MIN_HEADLINE_WORDS and any(_collapsed(h.text_content()) == own for h in root.iter("h1")):
+    if len(own.split()) >= MIN_HEADLINE_WORDS and any(_collapsed(h.text_content()) == own for h in elements(root, "h1")):
         return None  # the page prints its own headline as its h1: an article (a series line under it is no teaser)
     start = _story_start(root, paragraphs)
     heading = _heading_above(start, title) if start is not None else None
@@ -263,11 +264,11 @@ def _listed(root: HtmlElement, url: str, canonical: str | None, heading: HtmlEle
     if target is None or _host(target) != _host(url):
         return None  # a headline linking to another site: a syndicated story's source, not this site's listing
     # the page's own addresses: its URL, its canonical, its AMP and short links
-    own = [url, canonical] + [_resolve(url, el.get("href") or "") for el in root.iter("link")
+    own = [url, canonical] + [_resolve(url, el.get("href") or "") for el in elements(root, "link")
                               if {"amphtml", "shortlink"} & set((el.get("rel") or "").lower().split())]
     if any(_same_page(target, address) for address in own if address):
         return None  # a permalink on the article's own headline
-    doc_title = root.find(".//title")
+    doc_title = next(iter(elements(root, "title")), None)
     if doc_title is not None and text in _collapsed(doc_title.text_content()):
         return None
     if _other_headlines(root, url, target, _host(url)) < MIN_OTHER_HEADLINES:

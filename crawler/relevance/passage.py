@@ -151,7 +151,7 @@ def _judge_window(
     for sentence in window:
         for i, c in sentence.items():
             counts[i] = counts.get(i, 0) + c
-    mass = {"libya": 0.0, "conflict": 0.0, "foreign": 0.0, "offtopic": 0.0}
+    mass = {"libya": 0.0, "conflict": 0.0, "foreign": 0.0, "offtopic": 0.0, "dispute": 0.0}
     conflict_terms = 0
     contribution: list[tuple[float, str]] = []
     for i, c in counts.items():
@@ -164,16 +164,7 @@ def _judge_window(
         contribution.append((value, term.term))
     if conflict_terms < rule.passage_conflict_terms:
         return None
-    libya, conflict = mass["libya"], mass["conflict"]
-    focus = libya / (libya + mass["foreign"]) if libya + mass["foreign"] > 0 else 0.0
-    topic = conflict / (conflict + mass["offtopic"]) if conflict + mass["offtopic"] > 0 else 0.0
-    evidence = min(
-        libya / rule.libya_min if rule.libya_min else float("inf"),
-        conflict / rule.passage_conflict_min if rule.passage_conflict_min else float("inf"),
-    )
-    score = evidence
-    score *= min(1.0, focus / rule.focus_min) if rule.focus_min else 1.0
-    score *= min(1.0, topic / rule.topic_min) if rule.topic_min else 1.0
+    score = combined_score(mass, rule, rule.passage_conflict_min)[0]  # no density: a window's mass as it is
     contribution.sort(key=lambda e: (-e[0], e[1]))
     return min(score, 1e6), tuple(t for _, t in contribution[:8])
 
@@ -214,15 +205,18 @@ def dateline_hits(text: str, index: PhraseIndex) -> dict[int, int]:
     return counts
 
 
-def combined_score(score_of: Mapping[str, float], rule: _Rule) -> tuple[float, float, float, float]:
+def combined_score(score_of: Mapping[str, float], rule: _Rule,
+                   conflict_min: float | None = None) -> tuple[float, float, float, float]:
     """(score, libya, conflict, focus) of the evidence groups' scores, by the SCORING RULE of seeds/lexicon.toml's
-    header (crawler.relevance.judge.judge: the whole article, and its body alone under the share guard)."""
+    header: for the whole article and its body alone (crawler.relevance.judge.judge), and for a passage's window with
+    ``conflict_min`` = ``passage_conflict_min`` (default: the rule's ``conflict_min``)."""
+    conflict_min = rule.conflict_min if conflict_min is None else conflict_min
     libya, conflict = score_of["libya"], score_of["conflict"] + score_of["dispute"]
     foreign, offtopic = score_of["foreign"], score_of["offtopic"]
     focus = libya / (libya + foreign) if libya + foreign > 0 else 0.0
     topic = conflict / (conflict + offtopic) if conflict + offtopic > 0 else 0.0
     evidence = min(libya / rule.libya_min if rule.libya_min else math.inf,
-                   conflict / rule.conflict_min if rule.conflict_min else math.inf)
+                   conflict / conflict_min if conflict_min else math.inf)
     focus_ratio = min(1.0, focus / rule.focus_min) if rule.focus_min else 1.0
     topic_ratio = min(1.0, topic / rule.topic_min) if rule.topic_min else 1.0
     return evidence * focus_ratio * topic_ratio, libya, conflict, focus
