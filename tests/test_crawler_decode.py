@@ -81,6 +81,27 @@ def test_page_saved_as_utf8_with_a_stale_legacy_meta_reads_as_utf8() -> None:
     assert decode_html(page) == page.decode("utf-8")
 
 
+@pytest.mark.parametrize("charset", ["iso-8859-1", "windows-1256", "iso-8859-6", "gb2312"])
+def test_utf8_bytes_served_under_a_stale_charset_read_as_utf8(charset: str) -> None:
+    # Apache's default "charset=ISO-8859-1" on a UTF-8 page: read as declared, "ليبيا" would become "Ù„ÙŠØ¨ÙŠØ§"
+    page = _page("utf-8-undeclared")
+    assert decode_html(page, f"text/html; charset={charset}") == page.decode("utf-8")
+    latin = "<p>Straße für Übersee, naïve café</p>".encode()
+    assert decode_html(latin, f"text/html; charset={charset}") == latin.decode("utf-8")
+
+
+@pytest.mark.parametrize("encoding", ["windows-1252", "windows-1256", "iso-8859-6"])
+def test_legacy_bytes_stay_in_their_declared_charset(encoding: str) -> None:
+    # real legacy prose is never valid UTF-8: the declaration keeps deciding
+    text = "<p>Straße für Übersee</p>" if encoding == "windows-1252" else "<p>اشتباكات في طرابلس وبنغازي؟</p>"
+    assert decode_html(text.encode(encoding), f"text/html; charset={encoding}") == text
+
+
+def test_utf16_page_is_read_by_its_bom() -> None:
+    text = "<p>ليبيا</p>"
+    assert decode_html(text.encode("utf-16"), "text/html; charset=windows-1256") == text
+
+
 def test_declared_charset_wins_over_a_few_stray_bytes() -> None:
     page = _page("meta-windows-1256").replace(b"</article>", b"\x81</article>")  # 0x81 is a letter in cp1256
     text = decode_html(page, "text/html; charset=iso-8859-6")  # the header wins over <meta>, as in a browser

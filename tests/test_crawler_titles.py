@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import lxml.html
 import pytest
 
@@ -58,6 +60,28 @@ def test_kicker_inside_the_h1_is_left_out_when_a_structured_title_is_the_headlin
             f'<body><h1><span class="kicker">SVP-Parteitag zur Migration:</span> <span>{headline}</span></h1>'
             "<p>Text.</p></body></html>")
     assert _title(page, "https://zeitung.example/a/1") == headline
+
+
+@pytest.mark.parametrize(
+    ("h1", "og_title", "expected"),
+    [
+        # the style sheet draws the colon between kicker and headline: the structured title has it
+        ('<span class="topline">Ausschuss zur Flut</span> <span>Zwei Rücktritte</span>', "Ausschuss zur Flut: Zwei Rücktritte",
+         "Ausschuss zur Flut: Zwei Rücktritte"),
+        ("<span>Nationale Demo</span>Der 9. Juli naht", "Nationale Demo / Der 9. Juli naht", "Nationale Demo / Der 9. Juli naht"),
+        # a screen-reader separator is left once the kicker is out
+        ('<span class="overline">Nahost</span><span class="offscreen"> - </span><span>«Zurückhaltung der USA»</span>',
+         "«Zurückhaltung der USA»", "«Zurückhaltung der USA»"),
+        # quotation marks only: the h1 as readers see it
+        ("Mexico’s economy grew 1.1%", "Mexico's economy grew 1.1%", "Mexico’s economy grew 1.1%"),
+        ('"شعر وردي يشعل السخرية"… لغز لون الشعر', "شعر وردي يشعل السخرية… لغز لون الشعر",
+         '"شعر وردي يشعل السخرية"… لغز لون الشعر'),
+    ],
+)
+def test_headline_spelled_as_the_h1_unless_it_lost_its_separators(h1: str, og_title: str, expected: str) -> None:
+    page = (f'<html><head><meta property="og:title" content="{html.escape(og_title)}"></head>'
+            f"<body><h1>{h1}</h1><p>Text.</p></body></html>")
+    assert _title(page, "https://zeitung.example/a/1") == expected
 
 
 def test_h1_of_headline_and_byline_gives_the_headline() -> None:

@@ -10,7 +10,6 @@ from w3lib.encoding import html_to_unicode, resolve_encoding
 logger = logging.getLogger(__name__)
 
 DEFAULT_ENCODING = "ascii"  # Scrapy's TextResponse default; w3lib decodes it with U+FFFD for stray bytes
-MAX_STRAY_SHARE = 0.001  # U+FFFD tolerated in a page read in its declared charset before UTF-8 is tried
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
@@ -19,23 +18,39 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     This is w3lib's html_to_unicode with the detector of Scrapy's TextResponse, so a page reads the same in
     a crawl and from a saved file. Labels resolve as w3lib resolves them: iso-8859-1 is read as windows-1252,
     while ISO-8859-6 stays ISO-8859-6 (WHATWG keeps it distinct from windows-1256). Never raises:
-    undecodable bytes become U+FFFD. One step of our own: a page whose declared charset garbles it (more than
-    MAX_STRAY_SHARE of U+FFFD) but which is valid UTF-8 is read as UTF-8; saved pages are often re-encoded
-    to UTF-8 with their old <meta charset> left in (fundus ``cn/People_2024_04_24``: declares GB2312).
+    undecodable bytes become U+FFFD. One step of our own: a page declared in another charset whose bytes are
+    valid UTF-8 and not all ASCII is read as UTF-8 (see ``_is_utf8``).
 
     Args:
         body: the page bytes as received (after Content-Encoding is undone).
         content_type: the HTTP Content-Type header value (``text/html; charset=...``), when there was one.
     """
     encoding, text = html_to_unicode(content_type, body, default_encoding=DEFAULT_ENCODING, auto_detect_fun=_detect)
-    if text.count("\ufffd") > MAX_STRAY_SHARE * len(text) and encoding != "utf-8":
-        try:
-            utf8 = body.decode("utf-8")
-        except UnicodeDecodeError:
-            return text
-        logger.debug("declared charset %s garbles the page; read as UTF-8", encoding)
-        return utf8
+    if encoding != "utf-8" and _is_utf8(body):
+        logger.debug("declared charset %s, but the bytes are UTF-8; read as UTF-8", encoding)
+        return body.decode("utf-8")
     return text
+
+
+def _is_utf8(body: bytes) -> bool:
+    """Whether the page is UTF-8 whatever it declares: valid UTF-8 with at least one non-ASCII character.
+
+    A browser trusts the declaration; we read the bytes, like trafilatura (``utils.detect_encoding`` tries UTF-8
+    first). Declarations go stale: servers send Apache's default ``charset=ISO-8859-1`` for UTF-8 pages, and
+    saving tools re-encode pages to UTF-8 and leave the old ``<meta charset>`` in (fundus ``de/WinFuture``
+    declares ISO-8859-1, ``cn/People`` GB2312); read in the declared charset, every accented or Arabic letter
+    becomes two or three wrong ones ("fÃ¼r") and the text file is garbage. The converse mistake cannot happen in
+    practice: legacy text is valid UTF-8 only if every byte above 0x7F falls into lead/continuation pairs, which
+    real Latin or windows-1256 Arabic prose never does (Arabic letters there are mostly lead bytes in a row).
+    A BOM has already decided (html_to_unicode reads it first), so a UTF-16 page never gets here as UTF-8.
+    """
+    if body.isascii() or body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _detect(body: bytes) -> str | None:

@@ -36,10 +36,12 @@ ODD_URL_RE = re.compile(r"[\x00-\x20]")
 # The only elements _is_prominent can accept.
 PROMINENT_CANDIDATES = "//h1 | //h2 | //h3 | //font[@size] | //b | //strong | //big | //*[@class or @id]"
 MAX_HEADING_PARTS = 4  # an h1 of more element parts than this is not a kicker and a headline
+KICKER_SEPARATORS = " -–—|:/·•"  # what joins a kicker to its headline, stripped from the headline's ends
 # Compiled once: clean_space and _norm run thousands of times a page, and re.sub(pattern, ...) looks the pattern up in
 # re's cache on every call (issue 10).
 INVISIBLE_RE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 NON_WORD_RE = re.compile(r"[\W_]+")
+QUOTES_RE = re.compile("[\"'`\u00ab\u00bb\u00b4\u2018-\u201f\u2039\u203a]")
 SPACES_RE = re.compile(r"[\s]+")
 
 
@@ -248,7 +250,8 @@ def _heading_texts(h1: HtmlElement) -> list[str]:
         for index in range(len(_parts(h1))):
             trimmed = copy.deepcopy(h1)
             _parts(trimmed)[index].drop_tree()  # keeps the part's tail text
-            texts.append(clean_space(trimmed.text_content()))
+            # without its kicker, a screen-reader separator may be left at an end ("<span hidden> - </span>")
+            texts.append(clean_space(trimmed.text_content()).strip(KICKER_SEPARATORS))
     return [t for t in dict.fromkeys(texts) if t and len(t) <= MAX_TITLE_CHARS]
 
 
@@ -264,6 +267,19 @@ def _headings(root: HtmlElement) -> list[str]:
         inside = any(a.tag in ("article", "main") for a in h1.iterancestors())
         (preferred if inside else others).extend(_heading_texts(h1))
     return preferred + others
+
+
+def _spelled(heading: str, structured: str) -> str:
+    """The spelling of a headline that the h1 and a structured title both give (same letters and digits).
+
+    The h1's, as readers see it, unless the two differ in more than quotation marks: an h1 built of spans
+    ("<span>Kicker</span><span>Headline</span>") loses the separator its style sheet draws between them ("Kicker
+    Headline", "KickerHeadline") or keeps a screen-reader one ("- Headline" once the kicker is left out); the
+    editor's structured title has it as printed ("Kicker: Headline").
+    """
+    if "".join(QUOTES_RE.sub("", heading).split()) == "".join(QUOTES_RE.sub("", structured).split()):
+        return heading
+    return structured
 
 
 def _agrees(a: str, b: str) -> bool:
@@ -354,10 +370,12 @@ def find_title(root: HtmlElement, url: str, fallback: Callable[[], str] | None =
     structured = [t for t in structured if t and not _is_site_segment(t, names)]
     # The visible h1 is the headline when a structured title confirms it (pages often use h1 for the logo).
     headings = _headings(root)
-    keys = {_norm(t) for t in structured}
+    keys: dict[str, str] = {}
+    for title in structured:
+        keys.setdefault(_norm(title), title)
     for heading in headings:  # an h1 text (or its text without a site link) that is a structured title exactly
         if _norm(heading) in keys:
-            return heading
+            return _spelled(heading, keys[_norm(heading)])
     for heading in headings:
         if any(_agrees(heading, t) for t in structured):
             return heading
