@@ -23,7 +23,8 @@ develop round 10) and "holdout11" (36 more, written blind the same way by anothe
 round-10 rule), "holdout12" and "holdout13" (36 each, written blind the same way by two more engineers while
 round 10 stood, each judged once with it, then used to develop round 11) and "holdout14" (36 more, written blind
 while round 11 was developed, judged once with it, then used for round 12) and "holdout15" (36 more, written
-blind while round 12 was developed, judged once with it).
+blind while round 12 was developed, judged once with it) and "holdout16" and "holdout17" (36 each, written blind
+by two more engineers after round 12, each judged once with it).
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ DATA_FILES = (
     "holdout13.jsonl",
     "holdout14.jsonl",
     "holdout15.jsonl",
+    "holdout16.jsonl",
+    "holdout17.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -78,6 +81,8 @@ SPLIT_ORDER = (
     "holdout13",
     "holdout14",
     "holdout15",
+    "holdout16",
+    "holdout17",
 )
 
 
