@@ -7,7 +7,7 @@ import html
 import lxml.html
 import pytest
 
-from crawler.extraction.titles import find_title
+from crawler.extraction.titles import find_title, strip_site_name
 
 HEADLINE = "Anticorrupción decidirá en Madrid si recurre la imputación de la Infanta"
 
@@ -82,6 +82,18 @@ def test_headline_spelled_as_the_h1_unless_it_lost_its_separators(h1: str, og_ti
     page = (f'<html><head><meta property="og:title" content="{html.escape(og_title)}"></head>'
             f"<body><h1>{h1}</h1><p>Text.</p></body></html>")
     assert _title(page, "https://zeitung.example/a/1") == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Sophie Binet sur la « gravité de la situation » - Le Monde", "Sophie Binet sur la « gravité de la situation »"),
+        ("«داعش» يسيطر على سرت - Le Monde", "«داعش» يسيطر على سرت"),
+        ("Un titre » Politique » Le Monde", "Un titre » Politique"),  # a breadcrumb's guillemets still separate
+    ],
+)
+def test_guillemets_that_pair_up_are_quotation_marks_not_separators(title: str, expected: str) -> None:
+    assert strip_site_name(title, ["Le Monde"]) == expected
 
 
 def test_h1_of_headline_and_byline_gives_the_headline() -> None:

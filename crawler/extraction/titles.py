@@ -20,6 +20,9 @@ logger = logging.getLogger(__name__)
 # Separators that join a headline and a site name in <title> and og:title.
 # Spaced separators (" - ", " :: ", " / ") may be any run of these; unspaced only the unambiguous ones.
 SEPARATOR_RE = re.compile(r"\s+[|\-–—»«‹›:·•~/\\]+\s+|\s*(?:[|»«‹›•]|::)\s*")
+# The same without guillemets, for a title whose guillemets pair up as quotation marks ("sur la « gravité »").
+UNQUOTED_SEPARATOR_RE = re.compile(r"\s+[|\-–—:·•~/\\]+\s+|\s*(?:[|•]|::)\s*")
+QUOTED_RE = re.compile(r"«[^«»]*»|‹[^‹›]*›")
 # Home-page paths and session-only query keys: a link there is the site's own name or logo.
 HOME_PATHS = frozenset({"", "index.php", "index.html", "index.htm", "index.asp", "index.aspx", "default.asp",
                         "default.aspx", "home", "home.php", "main.php", "portal.php", "ar", "en", "arabic"})
@@ -211,14 +214,21 @@ def _is_site_segment(segment: str, names: list[str]) -> bool:
     return False
 
 
+def _separators(title: str) -> re.Pattern[str]:
+    """The separators of ``title``: guillemets too, unless they all pair up as quotation marks around words."""
+    paired = ("«" in title or "‹" in title) and not any(mark in QUOTED_RE.sub("", title) for mark in "«»‹›")
+    return UNQUOTED_SEPARATOR_RE if paired else SEPARATOR_RE
+
+
 def strip_site_name(title: str, names: list[str]) -> str:
     """``title`` without leading/trailing segments that name the site ("... | الوسط", "الوسط - ...")."""
     title = clean_space(title)
-    parts = [p for p in SEPARATOR_RE.split(title)]
+    separator = _separators(title)
+    parts = separator.split(title)
     if len(parts) < 2:
         return title
     # Walk in from both ends, dropping site-name segments; keep the original text between.
-    spans = [m.span() for m in SEPARATOR_RE.finditer(title)]
+    spans = [m.span() for m in separator.finditer(title)]
     start, end = 0, len(parts)
     while end - start > 1 and _is_site_segment(parts[start], names):
         start += 1
@@ -249,8 +259,7 @@ def _heading_texts(h1: HtmlElement) -> list[str]:
     if 2 <= len(_parts(h1)) <= MAX_HEADING_PARTS:
         for index in range(len(_parts(h1))):
             trimmed = copy.deepcopy(h1)
-            _parts(trimmed)[index].drop_tree()  # keeps the part's tail text
-            # without its kicker, a screen-reader separator may be left at an end ("<span hidden> - </span>")
+            _parts(trimmed)[index].drop_tree()  # keeps its tail; a screen-reader " - " left at an end goes
             texts.append(clean_space(trimmed.text_content()).strip(KICKER_SEPARATORS))
     return [t for t in dict.fromkeys(texts) if t and len(t) <= MAX_TITLE_CHARS]
 
@@ -270,16 +279,13 @@ def _headings(root: HtmlElement) -> list[str]:
 
 
 def _spelled(heading: str, structured: str) -> str:
-    """The spelling of a headline that the h1 and a structured title both give (same letters and digits).
+    """The h1's spelling of a headline it shares with a structured title, unless they differ in more than quotes.
 
-    The h1's, as readers see it, unless the two differ in more than quotation marks: an h1 built of spans
-    ("<span>Kicker</span><span>Headline</span>") loses the separator its style sheet draws between them ("Kicker
-    Headline", "KickerHeadline") or keeps a screen-reader one ("- Headline" once the kicker is left out); the
-    editor's structured title has it as printed ("Kicker: Headline").
+    Spans joined ("<span>Kicker</span><span>Headline</span>") lose the separator a style sheet draws ("Kicker
+    Headline"); the editor's structured title has it as printed ("Kicker: Headline").
     """
-    if "".join(QUOTES_RE.sub("", heading).split()) == "".join(QUOTES_RE.sub("", structured).split()):
-        return heading
-    return structured
+    same = "".join(QUOTES_RE.sub("", heading).split()) == "".join(QUOTES_RE.sub("", structured).split())
+    return heading if same else structured
 
 
 def _agrees(a: str, b: str) -> bool:
@@ -335,7 +341,7 @@ def prominent_texts(root: HtmlElement, host: str = "") -> list[str]:
 def title_variants(title: str) -> list[str]:
     """``title`` and every run of its separator-delimited segments (longest first), for matching a headline."""
     title = clean_space(title)
-    spans = [m.span() for m in SEPARATOR_RE.finditer(title)]
+    spans = [m.span() for m in _separators(title).finditer(title)]
     bounds = [0] + [e for _, e in spans]
     ends = [s for s, _ in spans] + [len(title)]
     # in title order, then longest first by a stable sort: a set's order of two runs of one length ("Site Name"
