@@ -90,8 +90,8 @@ def arabic_pages() -> Iterator[tuple[str, bytes, str, str]]:
             yield entry["id"], _gz(CORPORA / entry["source"]), entry["url"], entry["title"]
 
 
-def fundus_pages() -> Iterator[tuple[str, bytes, str, str]]:
-    """(page id, bytes, url, gold title) of fundus' publisher pages (versions paired with pages in date order)."""
+def fundus_gold() -> Iterator[tuple[str, bytes, str, dict]]:
+    """(page id, bytes, url, gold entry) of fundus' publisher pages (versions paired with pages in date order)."""
     for gold_file in sorted((CORPORA / "fundus-tests" / "test_data").glob("*/*.json")):
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
         pages = sorted(gold_file.parent.glob(f"{gold_file.stem}_[0-9]*.html.gz"))
@@ -100,10 +100,15 @@ def fundus_pages() -> Iterator[tuple[str, bytes, str, str]]:
         if len(pages) != len(gold):
             continue
         for version, page in zip(sorted(gold), pages):
-            title = gold[version].get("title")
             url = (info.get(page.name) or {}).get("url") or "http://example.com/"
-            if title:
-                yield f"{gold_file.parent.name}/{page.name[:-8]}", _gz(page), url, title
+            yield f"{gold_file.parent.name}/{page.name[:-8]}", _gz(page), url, gold[version]
+
+
+def fundus_pages() -> Iterator[tuple[str, bytes, str, str]]:
+    """(page id, bytes, url, gold title) of fundus' publisher pages whose gold has a title."""
+    for page_id, data, url, entry in fundus_gold():
+        if entry.get("title"):
+            yield page_id, data, url, entry["title"]
 
 
 def _fetch(url: str) -> bytes:

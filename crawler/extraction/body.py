@@ -16,6 +16,7 @@ from lxml.html import HtmlElement
 
 from crawler.extraction.boilerplate import prune_boilerplate
 from crawler.extraction.layout import BLOCK_TAGS, may_normalise, normalise_layout
+from crawler.extraction.precision import guard_precision, left_out_short_prose
 from crawler.extraction.reading import read
 from crawler.extraction.titles import clean_space
 
@@ -334,10 +335,13 @@ def extract_body(root: HtmlElement, url: str) -> tuple[str, ...]:
     lacks is checked against trafilatura's precise reading of the untouched page (ADDED_PROSE). Where a reference was
     read and one of our readings kept, what it left out inside the story's span, and the lead right before it, is put
     back (restore_cells). A body shorter than a news brief falls back to trafilatura on the untouched page (its body,
-    comments set apart), in case pruning removed a mislabelled article container.
+    comments set apart), in case pruning removed a mislabelled article container. Before any reading the pruned page
+    is shaped so that the precise mode's rules spare the story (crawler.extraction.precision); a precise reading that
+    left out a short paragraph with a link inside the story is checked against the reference as above (issue 13).
     """
     page = deepcopy(root)
     prune_boilerplate(page)
+    guard_precision(page)  # what trafilatura's precision mode would cut from the story is shaped to stay (issue 13)
     links = functools.cache(lambda: link_tokens(page))  # page is not changed from here on: the same words when asked
     if may_normalise(page):
         normalised = deepcopy(page)
@@ -369,7 +373,8 @@ def extract_body(root: HtmlElement, url: str) -> tuple[str, ...]:
         read_words = tokens(body)  # counted once for the three checks below
         words = sum(read_words.values())
         shown = () if words < SHORT_READING else shown_paragraphs(normalised)
-        if words < SHORT_READING or _reads_too_little(shown, links, read_words):
+        if (words < SHORT_READING or _reads_too_little(shown, links, read_words)
+                or left_out_short_prose(page, body)):  # a short linked paragraph cut inside the story (issue 13)
             reference = read(page, url)
             if lost_prose(body, reference, links(), read=read_words) > PROSE_LOSS or (
                 words < SHORT_READING and sum(tokens(reference).values()) <= SHORT_GROWTH * words

@@ -1,0 +1,152 @@
+"""Keep trafilatura's precise reading from cutting the story: shape the pruned page so its precision rules spare prose.
+
+Our body is mostly read with ``favor_precision`` (crawler.extraction.body), checked against the balanced reading
+only where it lost much of the page. Three of the precision mode's rules cut a little of the story on many outlets
+and stay under that check (found on fundus' publisher pages, issue 13):
+
+- an empty inline element (an icon ``<span>`` at the start of a link, an empty ``<b></b>``) is deleted with its
+  tail text: the words after it go (trafilatura/htmlprocessing.py ``prune_html``: ``keep_tail`` is off in precision);
+- a ``<div>`` under 200 characters holding a link goes (``delete_by_link_density`` with ``backtracking``: one child
+  and 200 characters in precision, three children and 100 characters otherwise): on sites that wrap each paragraph
+  in its own ``<div>`` every short paragraph with a link in it is lost;
+- every ``<header>`` goes (``PRECISION_DISCARD_XPATH``), with the standfirst that many article headers hold.
+
+The first and the third are undone on the pruned page (an empty element is dropped with its tail kept, as the
+balanced mode does; a long paragraph of a header that holds the h1 moves to right after it, the rest of the header
+still goes). The second is not: it also removes what it is for (a tag list, a subscription pitch, a copyright line
+with a link), so a precise reading that left out such a paragraph between two it kept is checked against the
+balanced reading instead (crawler.extraction.body.extract_body). No upstream issue found for these as of trafilatura
+2.3.1; crawl4ai had the same tail loss (unclecode/crawl4ai#1938).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from itertools import islice
+
+from lxml.html import HtmlElement
+
+from crawler.extraction.titles import clean_space
+
+logger = logging.getLogger(__name__)
+
+# trafilatura.settings.CUT_EMPTY_ELEMS, the inline ones and the blocks: an empty one of these loses its tail there
+CUT_EMPTY_TAGS = ("article", "b", "blockquote", "dd", "div", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "i",
+                  "li", "main", "p", "pre", "q", "section", "span", "strong")
+TOKEN_RE = re.compile(r"\w+")
+NEIGHBOURS = 3  # siblings looked at on each side for the story's next sentence (a crosshead may sit between)
+SHORT_DIV_CHARS = 200  # trafilatura's len_threshold for a linked <div> in precision mode
+SENTENCE_WORDS = 6  # words outside links that make a short block a sentence (crawler.extraction.body.SENTENCE_WORDS)
+LINK_SHARE = 0.5  # ... and at most this share of its text in links
+STANDFIRST_WORDS = 12  # a paragraph in the article's <header> this long is its standfirst (body.SPAN_WORDS)
+
+
+def guard_precision(page: HtmlElement) -> tuple[int, int]:
+    """Shape ``page`` in place (see the module docstring): (empty elements' tails kept, standfirsts lifted)."""
+    return keep_empty_tails(page), lift_standfirsts(page)
+
+
+def keep_empty_tails(page: HtmlElement) -> int:
+    """Drop each empty element that trafilatura would delete with its tail, leaving the tail text in place."""
+    kept = 0
+    # iter() over the tags with a test in Python: a third of the cost of one XPath for the same (issue 10)
+    for element in list(page.iter(*CUT_EMPTY_TAGS)):
+        if (element.text is None and not len(element) and (element.tail or "").strip()
+                and element.getparent() is not None):
+            element.drop_tag()  # lxml moves the tail onto the previous sibling or the parent's text
+            kept += 1
+    return kept
+
+
+def _words(text: str) -> int:
+    """The number of whitespace-separated words of ``text``."""
+    return len(text.split())
+
+
+def _standalone(link: HtmlElement) -> bool:
+    """True when ``link`` is the whole text of its block (a headline link, a button), not a link inside a sentence."""
+    text = clean_space(link.text_content())
+    node = link.getparent()
+    while node is not None and node.tag not in ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "section"):
+        node = node.getparent()
+    return node is None or clean_space(node.text_content()) == text
+
+
+def _is_short_prose(div: HtmlElement, length: int) -> bool:
+    """True when ``div`` (``length`` characters) is a sentence or two with links inside them, not a box of links."""
+    links = [a for a in div.iter("a") if clean_space(a.text_content())]
+    if not links:
+        return False
+    text = clean_space(div.text_content())
+    link_chars = sum(len(clean_space(a.text_content())) for a in links)
+    if link_chars > LINK_SHARE * length:
+        return False
+    outside = _words(text) - sum(_words(a.text_content()) for a in links)
+    return outside >= SENTENCE_WORDS and not any(_standalone(a) for a in links)
+
+
+def left_out_short_prose(page: HtmlElement, paragraphs: tuple[str, ...]) -> str | None:
+    """The first short <div> of prose with a link in a sentence that ``paragraphs`` leaves out inside the story.
+
+    Inside the story: the nearest sentence-holding block before it and the one after it (siblings of its outermost
+    wrapper that holds nothing else) are both in ``paragraphs``. A link-bearing blurb beside the story (a
+    subscription pitch, a copyright line, a byline) has the story on one side at most. None when there is none.
+    """
+    line = _token_line(" ".join(paragraphs))
+    seen: set[HtmlElement] = set()
+    for link in page.iter("a"):
+        if not (link.tail or "").strip():
+            continue  # a link inside a sentence has the sentence go on after it (a menu's or a byline's does not)
+        for node in link.iterancestors("div"):
+            if node in seen:
+                break
+            seen.add(node)
+            text = clean_space(node.text_content())
+            if len(text) >= SHORT_DIV_CHARS:
+                break  # an ancestor holds more still
+            if _is_short_prose(node, len(text)) and _token_line(text) not in line and _between_read(node, line):
+                return text
+    return None
+
+
+def _token_line(text: str) -> str:
+    """``text``'s lower-cased word tokens joined by single spaces, with a space at each end (for substring tests)."""
+    return " " + " ".join(TOKEN_RE.findall(text.lower())) + " "
+
+
+def _between_read(node: HtmlElement, line: str) -> bool:
+    """True when the nearest sentence block before ``node``'s slot and the nearest after it are both in ``line``."""
+    slot = node
+    while (parent := slot.getparent()) is not None and len(parent) == 1:
+        slot = parent  # a wrapper that holds only this: its siblings are the story's other blocks
+    return all(_first_sentence_read(slot.itersiblings(preceding=preceding), line) for preceding in (True, False))
+
+
+def _first_sentence_read(siblings, line: str) -> bool:
+    """True when the first of ``siblings`` (up to NEIGHBOURS) holding a sentence has it in ``line``."""
+    for sibling in islice(siblings, NEIGHBOURS):
+        if not isinstance(sibling.tag, str):
+            continue
+        words = _token_line(sibling.text_content())
+        if words.count(" ") > SENTENCE_WORDS:  # SENTENCE_WORDS tokens or more (one space more than tokens)
+            return words in line
+    return False
+
+
+def lift_standfirsts(page: HtmlElement) -> int:
+    """Move the standfirst out of the article's <header> (one holding an h1), to right after it."""
+    lifted = 0
+    for header in page.iter("header"):
+        if header.find(".//h1") is None:
+            continue
+        after = header
+        for paragraph in list(header.iter("p")):
+            text = clean_space(paragraph.text_content())
+            link_chars = sum(len(clean_space(a.text_content())) for a in paragraph.iter("a"))
+            if (_words(text) >= STANDFIRST_WORDS and link_chars <= LINK_SHARE * len(text)
+                    and not (paragraph.tail or "").strip()):  # the tail moves with it
+                after.addnext(paragraph)
+                after = paragraph
+                lifted += 1
+    return lifted
