@@ -47,6 +47,8 @@ def _found(title: str, body: str, lexicon: Lexicon) -> dict[str, tuple[str, floa
         ("مسلحون خطفوا أربعة عمال", "اختطاف", "conflict"),
         ("آلاف العائلات النازحة في المدارس", "الأسر النازحة", "conflict"),
         ("وقاطع الجلسة النواب المقاطعون", "النواب المقاطعين", "political_conflict"),
+        ("اختتمت لجنتا الصياغة الموحدة جولتهما", "تعديل الاتفاق السياسي", "political_conflict"),  # round 13
+        ("لم تتوصل إلى صيغة لتعديل الاتفاق السياسي", "تعديل الاتفاق السياسي", "political_conflict"),
     ],
 )
 def test_round8_sides_of_the_conflict_match(body: str, term: str, category: str, lexicon: Lexicon) -> None:
