@@ -24,7 +24,8 @@ round-10 rule), "holdout12" and "holdout13" (36 each, written blind the same way
 round 10 stood, each judged once with it, then used to develop round 11) and "holdout14" (36 more, written blind
 while round 11 was developed, judged once with it, then used for round 12) and "holdout15" (36 more, written
 blind while round 12 was developed, judged once with it) and "holdout16" and "holdout17" (36 each, written blind
-by two more engineers after round 12, each judged once with it).
+by two more engineers after round 12, each judged once with it, then used for round 13) and "holdout18" and
+"holdout19" (36 each, written blind while round 13 was developed, each judged once with it).
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ DATA_FILES = (
     "holdout15.jsonl",
     "holdout16.jsonl",
     "holdout17.jsonl",
+    "holdout18.jsonl",
+    "holdout19.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -83,6 +86,8 @@ SPLIT_ORDER = (
     "holdout15",
     "holdout16",
     "holdout17",
+    "holdout18",
+    "holdout19",
 )
 
 
