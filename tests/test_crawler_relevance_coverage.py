@@ -49,6 +49,9 @@ def _found(title: str, body: str, lexicon: Lexicon) -> dict[str, tuple[str, floa
         ("وقاطع الجلسة النواب المقاطعون", "النواب المقاطعين", "political_conflict"),
         ("اختتمت لجنتا الصياغة الموحدة جولتهما", "تعديل الاتفاق السياسي", "political_conflict"),  # round 13
         ("لم تتوصل إلى صيغة لتعديل الاتفاق السياسي", "تعديل الاتفاق السياسي", "political_conflict"),
+        ("محكمة تبرئ الساعدي القذافي", "الساعدي القذافي", "libya_political"),  # round 14
+        ("المحتجز في سجن الهضبة بالعاصمة", "سجن الهضبة", "libya_political"),
+        ("نقل إلى سجن معيتيقة", "سجن الهضبة", "libya_political"),
     ],
 )
 def test_round8_sides_of_the_conflict_match(body: str, term: str, category: str, lexicon: Lexicon) -> None:
