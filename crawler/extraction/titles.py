@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 SEPARATOR_RE = re.compile(r"\s+[|\-–—»«‹›:·•~/\\]+\s+|\s*(?:[|»«‹›•]|::)\s*")
 # The same without guillemets, for a title whose guillemets pair up as quotation marks ("sur la « gravité »").
 UNQUOTED_SEPARATOR_RE = re.compile(r"\s+[|\-–—:·•~/\\]+\s+|\s*(?:[|•]|::)\s*")
-QUOTED_RE = re.compile(r"«[^«»]*»|‹[^‹›]*›")
+QUOTED_RE = re.compile(r"«[^«»]*»|»[^«»]*«|‹[^‹›]*›|›[^‹›]*‹")  # French and German order
 # Home-page paths and session-only query keys: a link there is the site's own name or logo.
 HOME_PATHS = frozenset({"", "index.php", "index.html", "index.htm", "index.asp", "index.aspx", "default.asp",
                         "default.aspx", "home", "home.php", "main.php", "portal.php", "ar", "en", "arabic"})
@@ -44,7 +44,6 @@ KICKER_SEPARATORS = " -–—|:/·•"  # what joins a kicker to its headline, s
 # re's cache on every call (issue 10).
 INVISIBLE_RE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 NON_WORD_RE = re.compile(r"[\W_]+")
-QUOTES_RE = re.compile("[\"'`\u00ab\u00bb\u00b4\u2018-\u201f\u2039\u203a]")
 SPACES_RE = re.compile(r"[\s]+")
 
 
@@ -279,13 +278,14 @@ def _headings(root: HtmlElement) -> list[str]:
 
 
 def _spelled(heading: str, structured: str) -> str:
-    """The h1's spelling of a headline it shares with a structured title, unless they differ in more than quotes.
+    """The h1's spelling of a headline it shares with a structured title, unless the structured one adds separators.
 
     Spans joined ("<span>Kicker</span><span>Headline</span>") lose the separator a style sheet draws ("Kicker
-    Headline"); the editor's structured title has it as printed ("Kicker: Headline").
+    Headline"); the editor's structured title has it ("Kicker: Headline"). Other differences ("?" dropped, "-" for
+    "–", title case) make it no better.
     """
-    same = "".join(QUOTES_RE.sub("", heading).split()) == "".join(QUOTES_RE.sub("", structured).split())
-    return heading if same else structured
+    marks = [sum(text.count(mark) for mark in KICKER_SEPARATORS.strip()) for text in (heading, structured)]
+    return structured if marks[1] > marks[0] else heading
 
 
 def _agrees(a: str, b: str) -> bool:
