@@ -25,7 +25,8 @@ round 10 stood, each judged once with it, then used to develop round 11) and "ho
 while round 11 was developed, judged once with it, then used for round 12) and "holdout15" (36 more, written
 blind while round 12 was developed, judged once with it) and "holdout16" and "holdout17" (36 each, written blind
 by two more engineers after round 12, each judged once with it, then used for round 13) and "holdout18" and
-"holdout19" (36 each, written blind while round 13 was developed, each judged once with it).
+"holdout19" (36 each, written blind while round 13 was developed, each judged once with it, then used for round
+14) and "holdout20" and "holdout21" (36 each, written blind while round 14 was developed, each judged once with it).
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ DATA_FILES = (
     "holdout17.jsonl",
     "holdout18.jsonl",
     "holdout19.jsonl",
+    "holdout20.jsonl",
+    "holdout21.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -88,6 +91,8 @@ SPLIT_ORDER = (
     "holdout17",
     "holdout18",
     "holdout19",
+    "holdout20",
+    "holdout21",
 )
 
 
