@@ -52,6 +52,8 @@ def _found(title: str, body: str, lexicon: Lexicon) -> dict[str, tuple[str, floa
         ("محكمة تبرئ الساعدي القذافي", "الساعدي القذافي", "libya_political"),  # round 14
         ("المحتجز في سجن الهضبة بالعاصمة", "سجن الهضبة", "libya_political"),
         ("نقل إلى سجن معيتيقة", "سجن الهضبة", "libya_political"),
+        ("اختتم البرلمان العربي جلسته", "البرلمان العربي", "foreign"),  # round 15: not Libya's House
+        ("صوت مجلس النواب الأمريكي", "البرلمان العربي", "foreign"),
     ],
 )
 def test_round8_sides_of_the_conflict_match(body: str, term: str, category: str, lexicon: Lexicon) -> None:
@@ -163,3 +165,27 @@ def test_class_probes_are_judged_right(lexicon: Lexicon) -> None:
     assert len(rows) == 18
     wrong = [r["id"] for r in rows if judge(r["title"], r["text"], lexicon).relevant != r["relevant"]]
     assert wrong == []
+
+
+ARAB_PARLIAMENT = (
+    "اختتم البرلمان العربي أعمال جلسته في مقر الجامعة العربية بالقاهرة. "
+    "وأصدر البرلمان بيانا أكد فيه رفض نقل السفارة الأمريكية إلى القدس ودعم الشعب الفلسطيني في غزة. "
+    "وفي الشأن اليمني أدان البرلمان إطلاق ميليشيا الحوثي الصواريخ على المدن السعودية. "
+    "وبشأن سوريا طالب البرلمان بوقف العمليات العسكرية وإدخال المساعدات إلى المحاصرين. "
+    "وفي الشأن الليبي دعا البرلمان الأطراف الليبية إلى توحيد المؤسسات ورفض التدخلات الخارجية ودعم المبعوث الأممي. "
+    "كما أدان البرلمان دعم إيران للميليشيات الطائفية والجماعات الإرهابية في العراق ولبنان. "
+    "ورحب البرلمان بنتائج مؤتمر الكويت لإعادة إعمار العراق. "
+    "وأكد البرلمان تضامنه مع مصر في حربها على الإرهاب في سيناء. "
+    "ودعا البرلمان إلى دعم مسيرة السلام في الصومال. "
+    "وطالب البرلمان برفع اسم السودان من قائمة الدول الراعية للإرهاب. "
+    "ووافق البرلمان على مشروع قانون لمكافحة الاتجار بالبشر. "
+    "وناقش البرلمان مشروعات قوانين استرشادية وأحالها إلى مجلس الجامعة."
+)
+
+
+def test_the_arab_parliament_naming_libya_once_is_not_libyas_house(lexicon: Lexicon) -> None:
+    # round 15: "البرلمان" after "البرلمان العربي" is that parliament, not Libya's House: neither as a body of the
+    # whole article nor as the anchor of a passage in a communique of several theatres
+    relevance = judge("البرلمان العربي يختتم جلسته بتوصيات حول فلسطين واليمن وسوريا وليبيا", ARAB_PARLIAMENT, lexicon)
+    assert not relevance.relevant
+    assert not any(term.startswith("passage") for term, *_ in relevance.matched_terms)

@@ -370,8 +370,10 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     score = score if matched else 0.0
     evidence.sort(key=lambda e: (-e[0], e[1][0]))
     explained = tuple(e[1] for e in evidence)
+    # the sentences that name Libya, for the share guard and the passage: an ambiguous body ("البرلمان") names no
+    # sentence's country; a piece about another parliament calls it so throughout (round 15)
+    anchors = frozenset(i for i in libya_terms if not terms[i].ambiguous or (anchored and not terms[i].body))
     if score >= 1.0 and rule.share_sentences > 0:
-        anchors = frozenset(i for i in libya_terms if anchored or not terms[i].ambiguous)
         factor, why = libya_share_factor(text, len(body_words), body_hits, anchors, lexicon.index, rule)
         if why is not None:  # explained like a passage: the guard and the share it found lead the evidence
             # round 12: nor can the title vouch for such a body: the body judged alone caps the score
@@ -379,7 +381,6 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
             score, explained = min(score * factor, body_only), (why, *explained)
     if score < 1.0 and rule.passage_sentences > 0 and libya > 0 and conflict > 0 and focus < rule.focus_min:
         # a piece in which Libya is one theatre of several: one passage about Libya's conflict is enough
-        anchors = frozenset(i for i in libya_terms if anchored or not terms[i].ambiguous)
         passage = best_passage(text, lexicon.index, terms, effective, anchors, rule)
         if passage is not None and passage.score >= 1.0:
             score, explained = passage.score, (passage.evidence(), *explained)
