@@ -9,6 +9,8 @@ from w3lib.encoding import html_to_unicode, resolve_encoding
 
 logger = logging.getLogger(__name__)
 
+SEVEN_BIT = ("iso2022", "iso-2022", "hz", "utf-7", "utf_7")  # escape-coded: all ASCII bytes, so a stray UTF-8 sign
+# ("©") would make a Japanese ISO-2022-JP page "valid UTF-8"
 DEFAULT_ENCODING = "ascii"  # Scrapy's TextResponse default; w3lib decodes it with U+FFFD for stray bytes
 
 
@@ -26,7 +28,11 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
         content_type: the HTTP Content-Type header value (``text/html; charset=...``), when there was one.
     """
     encoding, text = html_to_unicode(content_type, body, default_encoding=DEFAULT_ENCODING, auto_detect_fun=_detect)
-    if encoding != "utf-8" and _is_utf8(body):
+    if encoding.startswith(("utf-16", "utf-32")) and b"\x00" not in body[:1024]:
+        # a label, not the bytes (UTF-16 markup has a NUL in every ASCII character): WHATWG reads
+        # <meta charset=utf-16> as UTF-8, since a page that could declare it in ASCII is not UTF-16
+        return body.decode("utf-8", "replace")
+    if encoding != "utf-8" and not encoding.startswith(SEVEN_BIT) and _is_utf8(body):
         logger.debug("declared charset %s, but the bytes are UTF-8; read as UTF-8", encoding)
         return body.decode("utf-8")
     return text

@@ -21,6 +21,7 @@ from crawler.config.outlets import Outlet, load_outlets, select_outlets
 from crawler.discovery import parsers as discovery
 from crawler.discovery.urls import canonicalize
 from crawler.extensions import archive_session
+from crawler.extraction.decode import decode_html
 from crawler.fetch import backfill
 from crawler.fetch.limits import BUDGET_REASONS, Limits, is_transient
 from crawler.items import PageItem
@@ -218,7 +219,9 @@ class OutletSpider(Spider):
         if not isinstance(response, TextResponse):
             return
         depth = response.meta.get("depth", 0)
-        for url in discovery.page_links(response.text, response.url):
+        # the one decoder (a UTF-8 listing served as ISO-8859-1 gives its Arabic slugs whole, as its articles get)
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        for url in discovery.page_links(decode_html(response.body, content_type), response.url):
             if not outlet.owns(url):
                 continue
             if outlet.is_article(url):
