@@ -26,7 +26,9 @@ while round 11 was developed, judged once with it, then used for round 12) and "
 blind while round 12 was developed, judged once with it) and "holdout16" and "holdout17" (36 each, written blind
 by two more engineers after round 12, each judged once with it, then used for round 13) and "holdout18" and
 "holdout19" (36 each, written blind while round 13 was developed, each judged once with it, then used for round
-14) and "holdout20" and "holdout21" (36 each, written blind while round 14 was developed, each judged once with it).
+14) and "holdout20" and "holdout21" (36 each, written blind while round 14 was developed, each judged once with it,
+then used for round 15) and "holdout22" and "holdout23" (36 each, written blind while round 15 was developed, each
+judged once with it).
 """
 
 from __future__ import annotations
@@ -67,6 +69,8 @@ DATA_FILES = (
     "holdout19.jsonl",
     "holdout20.jsonl",
     "holdout21.jsonl",
+    "holdout22.jsonl",
+    "holdout23.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -93,6 +97,8 @@ SPLIT_ORDER = (
     "holdout19",
     "holdout20",
     "holdout21",
+    "holdout22",
+    "holdout23",
 )
 
 
