@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import lxml.html
 import pytest
 
@@ -60,6 +62,14 @@ def test_keep_empty_tails_leaves_the_words_after_an_empty_element_in_place() -> 
     assert page.find(".//a/span") is None and page.find(".//i") is not None and page.find(".//p/span") is not None
 
 
+def test_an_empty_block_keeps_the_texts_on_either_side_apart() -> None:
+    # minified markup: the clearfix <div> was all that separated two sentences (review of f5a5ff6)
+    page = lxml.html.fragment_fromstring('<div><div class="text">Der Satz endet hier.<div class="clearfix"></div>'
+                                         "Zweiter Satz.</div><p>Ein <b></b>Wort</p></div>")
+    assert keep_empty_tails(page) == 2
+    assert [e.text_content() for e in page] == ["Der Satz endet hier.\nZweiter Satz.", "Ein Wort"]
+
+
 def test_text_after_an_empty_element_stays_in_the_body() -> None:
     blocks = [f"<p>{s}</p>" for s in STORY[:4]]
     blocks.append('<p><b>Sunday:</b> <b></b>"The harbour belongs to its fishermen again," the mayor told them.</p>')
@@ -81,6 +91,31 @@ def test_lift_standfirsts_moves_only_a_long_paragraph_out_of_the_article_header(
     assert header.getnext().get("class") == "dek"  # right after the header, in the article
     assert [p.text for p in header.iter("p")] == ["By Salem Ali, 12 May 2024"]  # a byline stays where it was
     assert page.find("body/header/p") is not None  # the site's header (no h1) is left alone
+
+
+@pytest.mark.parametrize(
+    "h1",
+    ['<h1><a href="/"><img src="/logo.png" alt="Benghazi Post"></a></h1>', '<h1><a href="/index.php">Benghazi Post</a></h1>'],
+)
+def test_a_site_header_whose_h1_is_the_logo_keeps_its_blurb(h1: str) -> None:
+    blurb = "Benghazi news every day, from the port to the desert and back again, since 1990, in Arabic and English."
+    page = lxml.html.document_fromstring(f"<html><body><header>{h1}<p>{blurb}</p></header><p>Story.</p></body></html>")
+    assert lift_standfirsts(page) == 0 and page.find("body/header/p") is not None
+
+
+def test_a_standfirst_printed_again_in_the_story_is_not_lifted() -> None:
+    standfirst = "After eight months of dredging the old harbour takes ferries and fishing boats again, the port says."
+    page = lxml.html.document_fromstring(
+        f"<html><body><article><header><h1>Old harbour reopens</h1><p>{standfirst}</p></header>"
+        f"<p>{standfirst}</p><p>Story.</p></article></body></html>")
+    assert lift_standfirsts(page) == 0
+
+
+def test_a_fragment_whose_root_is_the_header_is_left_as_it_is() -> None:
+    page = copy.deepcopy(lxml.html.fragment_fromstring(  # a copy has no parent: the header is the tree's root
+        "<header><h1>Old harbour reopens</h1><p>After eight months of dredging the old harbour takes ferries and "
+        "fishing boats again, the port says.</p></header>"))
+    assert lift_standfirsts(page) == 0  # no sibling of the root to move it to (lxml raises TypeError)
 
 
 def test_a_standfirst_in_the_article_header_stays_in_the_body() -> None:

@@ -24,16 +24,18 @@ from __future__ import annotations
 import logging
 import re
 from itertools import islice
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from crawler.extraction.titles import clean_space
+from crawler.extraction.titles import HOME_PATHS, clean_space
 
 logger = logging.getLogger(__name__)
 
 # trafilatura.settings.CUT_EMPTY_ELEMS, the inline ones and the blocks: an empty one of these loses its tail there
 CUT_EMPTY_TAGS = ("article", "b", "blockquote", "dd", "div", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "i",
                   "li", "main", "p", "pre", "q", "section", "span", "strong")
+INLINE_TAGS = frozenset({"b", "em", "i", "q", "span", "strong"})
 TOKEN_RE = re.compile(r"\w+")
 NEIGHBOURS = 3  # siblings looked at on each side for the story's next sentence (a crosshead may sit between)
 SHORT_DIV_CHARS = 200  # trafilatura's len_threshold for a linked <div> in precision mode
@@ -54,6 +56,8 @@ def keep_empty_tails(page: HtmlElement) -> int:
     for element in list(page.iter(*CUT_EMPTY_TAGS)):
         if (element.text is None and not len(element) and (element.tail or "").strip()
                 and element.getparent() is not None):
+            if element.tag not in INLINE_TAGS and not element.tail[:1].isspace():
+                element.tail = "\n" + element.tail  # a block between two texts separated them ("hier.<div/>Zweiter")
             element.drop_tag()  # lxml moves the tail onto the previous sibling or the parent's text
             kept += 1
     return kept
@@ -105,7 +109,7 @@ def left_out_short_prose(page: HtmlElement, paragraphs: tuple[str, ...]) -> str 
             text = clean_space(node.text_content())
             if len(text) >= SHORT_DIV_CHARS:
                 break  # an ancestor holds more still
-            if _is_short_prose(node, len(text)) and _token_line(text) not in line and _between_read(node, line):
+            if _token_line(text) not in line and _is_short_prose(node, len(text)) and _between_read(node, line):
                 return text
     return None
 
@@ -138,15 +142,36 @@ def lift_standfirsts(page: HtmlElement) -> int:
     """Move the standfirst out of the article's <header> (one holding an h1), to right after it."""
     lifted = 0
     for header in page.iter("header"):
-        if header.find(".//h1") is None:
-            continue
+        h1 = header.find(".//h1")
+        if h1 is None or header.getparent() is None or _is_logo(h1):
+            continue  # no headline; a fragment's root (no sibling to move to); a site header (its blurbs are chrome)
         after = header
         for paragraph in list(header.iter("p")):
             text = clean_space(paragraph.text_content())
             link_chars = sum(len(clean_space(a.text_content())) for a in paragraph.iter("a"))
             if (_words(text) >= STANDFIRST_WORDS and link_chars <= LINK_SHARE * len(text)
-                    and not (paragraph.tail or "").strip()):  # the tail moves with it
+                    and not (paragraph.tail or "").strip()  # the tail would move with it
+                    and not _printed_again(page, paragraph, text)):
                 after.addnext(paragraph)
                 after = paragraph
                 lifted += 1
     return lifted
+
+
+def _is_logo(h1: HtmlElement) -> bool:
+    """True when ``h1`` is a site's logo: an image, or a link to the home page ("/", "/index.php", "/ar/")."""
+    if h1.find(".//img") is not None:
+        return True
+    for link in h1.iter("a"):
+        try:
+            path = urlsplit((link.get("href") or "").strip()).path
+        except ValueError:  # a malformed href ("//[x")
+            continue
+        if path.strip("/").lower() in HOME_PATHS:
+            return True
+    return False
+
+
+def _printed_again(page: HtmlElement, paragraph: HtmlElement, text: str) -> bool:
+    """True when the story prints ``text`` again in another <p>: lifting it would read it twice."""
+    return any(other is not paragraph and clean_space(other.text_content()) == text for other in page.iter("p"))
