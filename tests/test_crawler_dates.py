@@ -98,6 +98,34 @@ def test_text_under_headline():
     assert find_published(page(body=body), "https://example.org/a", FETCHED) == ("2024-03-29", "text")
 
 
+@pytest.mark.parametrize(("shown", "expected"), [
+    # the date under the headline in a byline: a UTC timestamp at 03:00 is still the 24th in the Americas
+    ('<p class="byline">April 24, 2023</p>', ("2023-04-24", "text")),
+    # ... in a photo's caption it dates the picture, not the story
+    ("<figure><img src=p.jpg><figcaption>Fire seen at the airport on April 24, 2023</figcaption></figure>",
+     ("2023-04-25T03:00:00+00:00", "meta")),
+    ('<div class="photo"><figure><img src=p.jpg><p>Seen on April 24, 2023</p></figure></div>',
+     ("2023-04-25T03:00:00+00:00", "meta")),
+])
+def test_a_caption_under_the_headline_is_not_the_byline(shown, expected):
+    html = page('<meta property="article:published_time" content="2023-04-25T03:00:00+00:00">',
+                f"<h1>Headline of the story here</h1>{shown}<p>The story.</p>")
+    assert find_published(html, "https://example.org/a", FETCHED) == expected
+
+
+@pytest.mark.parametrize(("stamp", "expected"), [
+    ("2023-04-25T12:26:15+00:00", ("2023-04-25T12:26:15+00:00", "meta")),  # the 25th everywhere on earth
+    ("2023-04-25T11:00:00+00:00", ("2023-04-24", "text")),  # 23:00 on the 24th at UTC-12
+    ("2023-04-25T14:00:00+02:00", ("2023-04-25T14:00:00+02:00", "meta")),  # 12:00 UTC
+    ("2023-04-25", ("2023-04-24", "text")),  # a bare day: any neighbouring zone's
+])
+def test_a_day_printed_one_off_wins_only_when_a_time_zone_could_give_it(stamp, expected):
+    """The printed day replaces the markup's timestamp only as its local day somewhere (UTC-12 to UTC+14)."""
+    html = page(f'<meta property="article:published_time" content="{stamp}">',
+                '<h1>Headline of the story here</h1><p class="byline">April 24, 2023</p><p>The story.</p>')
+    assert find_published(html, "https://example.org/a", FETCHED) == expected
+
+
 def test_text_prefers_publication_over_update():
     body = ('<h1>Headline of the story here</h1>'
             '<div class="meta">آخر تحديث: 2 أبريل 2024 | نشر: 30 مارس 2024</div>')

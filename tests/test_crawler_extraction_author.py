@@ -79,3 +79,45 @@ def test_real_pages_give_trafilaturas_author() -> None:
         assert byline_author(root) == expected, path.name
         found += expected is not None
     assert found >= 10  # the search is exercised, not only its "no candidate" answer
+
+
+def _outlet_page(head: str, body: str) -> lxml.html.HtmlElement:
+    """A page of the outlet "Kurier Nord" (kurier-nord.de) with the given <head> extras and <body>."""
+    publisher = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H", "author": '
+                 '{"@type": "Organization", "name": "Kurier Nord"}, "publisher": {"@type": "Organization", '
+                 '"name": "Kurier Nord"}}</script>')
+    head = head.replace("{ld}", publisher)
+    return lxml.html.document_fromstring(f'<html><head><link rel="canonical" href="https://www.kurier-nord.de/a/1">'
+                                         f'{head}</head><body><h1>H</h1>{body}</body></html>')
+
+
+@pytest.mark.parametrize(("head", "body", "expected"), [
+    # the outlet as JSON-LD author, the writer in the byline
+    ("{ld}", '<p class="author">Jane Doe</p>', "Jane Doe"),
+    # the outlet's host as <meta name=author>
+    ('<meta name="author" content="kurier-nord.de">', '<p class="author">Jane Doe</p>', "Jane Doe"),
+    # the byline's outlet part is left out ("MDR THÜRINGEN" beside "MDR")
+    ("{ld}", '<p class="author">Jane Doe; Kurier Nord Hamburg</p>', "Jane Doe"),
+    # a byline that names nobody (a button, initials, an agency) leaves the outlet's name
+    ("{ld}", '<p class="author">Folgen</p>', "Kurier Nord"),
+    ("{ld}", '<p class="author">dpa</p>', "Kurier Nord"),
+    ("{ld}", '<p class="author">Meet the Author</p>', "Kurier Nord"),  # a role word
+    ("{ld}", '<p class="author">Randallbrink July</p>', "Kurier Nord"),  # a commenter and the comment's month
+    ("{ld}", '<p class="author">Par Jane Doe</p>', "Jane Doe"),  # the byline word left out
+    ("{ld}", '<p class="author">Julio Iglesias</p>', "Julio Iglesias"),  # a month's name opening a name is kept
+    ("{ld}", "<p>No byline.</p>", "Kurier Nord"),
+    # a person named in the markup is never replaced by the byline
+    ('<meta name="author" content="Max Muster">', '<p class="author">Jane Doe</p>', "Max Muster"),
+])
+def test_the_outlets_own_name_gives_way_to_a_person_in_the_byline(head: str, body: str, expected: str) -> None:
+    """An author that is the outlet itself (JSON-LD publisher, og:site_name, canonical host) is a last resort."""
+    assert find_author(_outlet_page(head, body), lambda: "Never") == expected
+
+
+def test_a_spaceless_script_name_in_the_byline_replaces_the_outlet() -> None:
+    """CJK names have no spaces: 松岡大地 in the byline is a person, 毎日新聞 (the site name) is not."""
+    root = lxml.html.document_fromstring(
+        '<html><head><meta property="og:site_name" content="毎日新聞"><script type="application/ld+json">'
+        '{"@type": "NewsArticle", "headline": "H", "author": {"@type": "Organization", "name": "毎日新聞"}}</script>'
+        '</head><body><span class="author">松岡大地</span></body></html>')
+    assert find_author(root, lambda: None) == "松岡大地"

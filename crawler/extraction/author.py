@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
 
+from crawler.extraction.arabic_dates import MONTHS
+from crawler.extraction.page_index import elements
 from crawler.extraction.titles import clean_space, json_ld_article, meta_content
 
 logger = logging.getLogger(__name__)
@@ -23,8 +27,14 @@ MAX_CANDIDATE_ELEMENTS = 1500  # candidates' subtrees bigger than this in all: t
 
 
 def find_author(root: HtmlElement, fallback: Callable[[], str | None]) -> str | None:
-    """The author from JSON-LD or meta, else ``fallback()`` (trafilatura's)."""
+    """The author from JSON-LD or meta, else ``fallback()`` (trafilatura's); the outlet's own name only as a last resort.
+
+    Many outlets put their own name where the writer's goes (JSON-LD ``author: {"@type": "Organization", "name":
+    "VnExpress"}``, ``<meta name="author" content="mdr.de">``) while the byline on the page names the writer: such an
+    answer is kept only when the page's byline (trafilatura's search) names nobody else.
+    """
     article = json_ld_article(root) or {}
+    outlets = functools.cache(lambda: _outlet_names(root, article))  # read only when an answer is to be checked
     authors = article.get("author")
     names: list[str] = []
     for author in authors if isinstance(authors, list) else [authors]:
@@ -33,13 +43,92 @@ def find_author(root: HtmlElement, fallback: Callable[[], str | None]) -> str | 
         elif isinstance(author, str):
             names.append(clean_space(author))
     names = [n for n in names if n and not n.lower().startswith("http")]
+    outlet_answer = None
     if names:
-        return "; ".join(dict.fromkeys(names))
+        answer = "; ".join(dict.fromkeys(names))
+        if not all(_is_outlet(n, outlets()) for n in names):
+            return answer
+        outlet_answer = answer
     meta = meta_content(root, "author", "article:author", "dc.creator", "byl", "sailthru.author")
     if meta and not JUNK_AUTHOR_RE.search(meta):
-        return meta
+        if not _is_outlet(meta, outlets()):
+            return meta
+        outlet_answer = outlet_answer or meta
+    if outlet_answer is not None:
+        # The byline alone (trafilatura's metadata would read the same JSON-LD and meta again), and only the parts
+        # that look like a person's name: the search also finds buttons ("Folgen"), initials ("Amw"), agencies
+        # ("APA", "Quelle sid; Dpa"), which are no better than the outlet's own name.
+        byline = clean_space(byline_author(root))
+        people = [part for part in (_BYLINE_WORD.sub("", p.strip()) for p in byline.split(";")) if _person_like(part)
+                  and not _is_outlet(part, outlets()) and not JUNK_AUTHOR_RE.search(part)]
+        return "; ".join(people) if people else outlet_answer
     fallback = clean_space(fallback())
     return fallback if fallback and not JUNK_AUTHOR_RE.search(fallback) else None
+
+
+_HOST_SUFFIX = re.compile(r"^(?:https?://)?(?:www\.)?([^\s/]+?)(?:\.[a-z]{2,6})+/?$", re.IGNORECASE)
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    """The lower-cased words of an outlet or author name, a host name's "www." and domain suffix left out."""
+    name = name.strip().casefold()
+    host = _HOST_SUFFIX.match(name) if " " not in name else None
+    return tuple(re.findall(r"\w+", host.group(1) if host else name))
+
+
+def _outlet_names(root: HtmlElement, article: dict) -> set[tuple[str, ...]]:
+    """The words of the names the page gives its outlet: og:site_name, the JSON-LD article's publisher, its host."""
+    found = [meta_content(root, "og:site_name", "application-name")]
+    publisher = article.get("publisher")
+    for entry in publisher if isinstance(publisher, list) else [publisher]:
+        if isinstance(entry, dict):
+            found += [v for v in (entry.get("name"), entry.get("alternateName")) if isinstance(v, str)]
+    for link in elements(root, "link"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            found.append(urlsplit(link.get("href") or "").hostname or "")
+    found.append(urlsplit(meta_content(root, "og:url")).hostname or "")
+    return {words for words in map(_name_words, found) if words}
+
+
+# CJK and Hangul names are written without spaces: two to six characters of those scripts are a name.
+_SPACELESS_NAME = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]{2,6}")
+# "By", "Par", "Por", "Von" opening a byline, which trafilatura's normalize_authors leaves on in most languages.
+_BYLINE_WORD = re.compile(r"^(?:by|par|por|von|door|av|af|przez)\s+", re.IGNORECASE)
+# A month or weekday ending a byline is its date, not a surname ("Malcolm Owen Monday", a commenter's "Randallbrink
+# July"); first names like Julio, April or Marco stay names.
+_DATE_WORDS = frozenset(
+    {name for name in MONTHS if name.isascii() and len(name) > 3}
+    | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "montag", "dienstag",
+       "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
+       "samedi", "dimanche", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"}
+)
+# Words of a role or a newsroom, which no personal name holds ("Deutscher Journalist", "NBC News", "Meet the Author").
+_ROLE_WORDS = frozenset(
+    {"author", "autor", "autorin", "auteur", "editor", "redaktion", "redaction", "rédaction", "redacción",
+     "journalist", "journaliste", "reporter", "correspondent", "staff", "team", "news", "nachrichten", "noticias",
+     "online", "media", "press", "presse", "newsroom", "desk", "agency", "agentur"}
+)
+
+
+def _person_like(name: str) -> bool:
+    """True when ``name`` reads as a person's name: 2-5 words, at least two of two letters or more, the first and
+    last capitalised (or in a caseless script), no digits, no role word, no date word last; or a short name in a
+    script written without spaces."""
+    words = name.split()
+    if len(words) == 1:
+        return bool(_SPACELESS_NAME.fullmatch(name))
+    if not 2 <= len(words) <= 5 or any(c.isdigit() for c in name) or sum(len(w) > 1 for w in words) < 2:
+        return False
+    folded = [w.casefold().strip(".,'’") for w in words]
+    if folded[-1] in _DATE_WORDS or any(w in _ROLE_WORDS for w in folded):
+        return False
+    return all(w[0].isupper() or (w[0].isalpha() and w[0].lower() == w[0].upper()) for w in (words[0], words[-1]))
+
+
+def _is_outlet(name: str, outlets: set[tuple[str, ...]]) -> bool:
+    """True when ``name`` is one of the outlet's names, or begins one of them or with one ("LBCI" of "LBCI Lebanon")."""
+    words = _name_words(name)
+    return bool(words) and any(words[:len(o)] == o or o[:len(words)] == words for o in outlets)
 
 
 def trafilatura_metadata(root: HtmlElement) -> object:

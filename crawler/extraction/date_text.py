@@ -16,6 +16,9 @@ logger = logging.getLogger(__name__)
 
 _DATE_ATTR = re.compile(r"date|time|publish|posted|byline|dateline|stamp|meta|info|details|author", re.IGNORECASE)
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "select", "option", "button"}
+# A photo's caption sits between headline and byline on many layouts and dates the picture ("... airport in Nepal
+# April 24, 2023 in this picture"), not the story: its text is not read as the line under the headline.
+_CAPTION_TAGS = {"figure", "figcaption"}
 
 
 # --- visible text --------------------------------------------------------------------------------------------
@@ -113,13 +116,21 @@ def _text_after(element: lxml.html.HtmlElement, limit: int) -> str:
     parts: list[str] = []
     size = 0
     for text, owner in _following_texts(element):
-        if owner is not None and owner.tag in _SKIP_TAGS:
+        if owner is not None and (owner.tag in _SKIP_TAGS or _in_caption(owner, element)):
             continue
         parts.append(text)
         size += len(text)
         if size >= limit:
             break
     return " ".join(" ".join(parts).split())[:limit]
+
+
+def _in_caption(owner: lxml.html.HtmlElement, headline: lxml.html.HtmlElement) -> bool:
+    """True when ``owner`` is or sits in a figure or caption that does not hold ``headline`` (see _CAPTION_TAGS)."""
+    for node in (owner, *owner.iterancestors()):
+        if node.tag in _CAPTION_TAGS:
+            return not any(a is node for a in headline.iterancestors())
+    return False
 
 
 def _following_texts(element: lxml.html.HtmlElement) -> Iterator[tuple[str, lxml.html.HtmlElement | None]]:

@@ -101,7 +101,8 @@ def find_published(
                 # The day printed under the headline is the day readers (and the outlet) give the story; a
                 # timestamp one day off is almost always a UTC conversion around midnight.
                 shown = next((d for d in under_headline() if limits.accepts(d)), None)
-                if shown is not None and abs(shown.day - found.day) == timedelta(days=1):
+                if shown is not None and abs(shown.day - found.day) == timedelta(days=1) and _local_day_of(
+                        found, shown.day):
                     return shown.iso(), "text"
             return found.iso(), signal
     logger.debug("no publication date found for %s", url)
@@ -174,6 +175,18 @@ def _local_day_may_differ(found: Found, local: date) -> bool:
     if local == found.day - timedelta(days=1):
         return found.moment.hour < 10
     return local == found.day + timedelta(days=1) and found.moment.hour >= 10
+
+
+def _local_day_of(found: Found, day: date) -> bool:
+    """True when ``day`` is the calendar day of ``found``'s instant in some time zone (UTC-12 to UTC+14).
+
+    A date-only value could be any day of its zone's neighbours. A timestamp at 12:26 UTC is the 25th everywhere
+    on earth, so a 24th printed near the headline is another date (an event, a photo), not the same moment.
+    """
+    if found.moment is None:
+        return True
+    instant = found.moment.astimezone(UTC)
+    return (instant - timedelta(hours=12)).date() <= day <= (instant + timedelta(hours=14)).date()
 
 
 # --- htmldate fallback ---------------------------------------------------------------------------------------
