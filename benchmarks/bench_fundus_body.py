@@ -20,8 +20,6 @@ into benchmarks/results/fundus_body.md between the fundus_body markers (the hist
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -33,6 +31,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_extraction_dev import FAR_BELOW, page_scores, split_of
 from bench_titles import CORPORA, fundus_gold
+from bench_zyte import update_results
 
 RESULTS = ROOT / "benchmarks" / "results" / "fundus_body.md"
 HALVES = ("tune", "kept-aside")
@@ -102,16 +101,8 @@ def summarise(ids: list[str], gold: dict[str, str], ours: dict, theirs: dict) ->
 
 def write_results(half: str, table: str, command: str) -> None:
     """Replace the block between this half's markers in the results file (the rest is kept by hand)."""
-    name = "fundus_body" if half == "both" else f"fundus_body_{half}"
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Body text on fundus' publisher pages\n"
-    block = (f"{start}\n_Last run {time.strftime('%Y-%m-%d %H:%M')}, `{command}` ({os.cpu_count()} CPUs, "
-             f"Python {platform.python_version()})_\n\n{table}\n{end}")
-    if start in text and end in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    section = "fundus_body" if half == "both" else f"fundus_body_{half}"
+    update_results(section, table, RESULTS, "# Body text on fundus' publisher pages", command)
 
 
 def main() -> int:

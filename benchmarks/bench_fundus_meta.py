@@ -32,8 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
-import platform
 import re
 import sys
 import time
@@ -48,6 +46,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_fundus_body import HALVES, half_of
 from bench_titles import CORPORA, fundus_gold
+from bench_zyte import update_results
 
 RESULTS = ROOT / "benchmarks" / "results" / "fundus_meta.md"
 SYSTEMS = ("ours", "htmldate", "trafilatura")
@@ -164,16 +163,8 @@ def summarise(ids: list[str], gold: dict[str, dict], got: dict[str, dict], syste
 
 def write_results(half: str, table: str, command: str) -> None:
     """Replace the block between this half's markers in the results file (the rest is kept by hand)."""
-    name = "fundus_meta" if half == "both" else f"fundus_meta_{half}"
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Date and author on fundus' pages\n"
-    block = (f"{start}\n_Last run {time.strftime('%Y-%m-%d %H:%M')}, `{command}` ({os.cpu_count()} CPUs, "
-             f"Python {platform.python_version()})_\n\n{table}\n{end}")
-    if start in text and end in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    section = "fundus_meta" if half == "both" else f"fundus_meta_{half}"
+    update_results(section, table, RESULTS, "# Date and author on fundus' pages", command)
 
 
 def print_errors(ids: list[str], gold: dict[str, dict], got: dict[str, dict]) -> None:

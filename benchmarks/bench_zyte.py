@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
+import platform
 import re
 import sys
 import time
@@ -34,18 +36,26 @@ PUBLISHED = [  # from the benchmark README (F1, precision, recall, accuracy)
 ]
 
 
-def update_results(section: str, body: str) -> None:
-    """Replace the text between ``<!-- section:start -->`` and ``<!-- section:end -->`` in the results file."""
+def update_results(section: str, body: str, results: Path = RESULTS, title: str = "# Extraction benchmarks",
+                   command: str = "") -> None:
+    """Replace the text between ``<!-- section:start -->`` and ``<!-- section:end -->`` in ``results``.
+
+    The rest of the file is kept as written by hand; a file without the markers gets the block at its end, a missing
+    file starts with ``title``. ``command``: the command line to stamp the block with (with the machine's CPU count
+    and Python), else ``python benchmarks/bench_<section>.py``.
+    """
     start, end = f"<!-- {section}:start -->", f"<!-- {section}:end -->"
-    text = RESULTS.read_text() if RESULTS.exists() else "# Extraction benchmarks\n"
+    text = results.read_text(encoding="utf-8") if results.exists() else f"{title}\n"
     stamp = time.strftime("%Y-%m-%d %H:%M")
-    block = f"{start}\n_Last run {stamp}, python benchmarks/bench_{section}.py_\n\n{body}\n{end}"
+    run = (f"`{command}` ({os.cpu_count()} CPUs, Python {platform.python_version()})" if command
+           else f"python benchmarks/bench_{section}.py")
+    block = f"{start}\n_Last run {stamp}, {run}_\n\n{body}\n{end}"
     if start in text and end in text:
         text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text)
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(text, encoding="utf-8")
 
 
 def tokenize(text: str) -> list[str]:
