@@ -53,7 +53,7 @@ def _found(title: str, body: str, lexicon: Lexicon) -> dict[str, tuple[str, floa
         ("المحتجز في سجن الهضبة بالعاصمة", "سجن الهضبة", "libya_political"),
         ("نقل إلى سجن معيتيقة", "سجن الهضبة", "libya_political"),
         ("اختتم البرلمان العربي جلسته", "البرلمان العربي", "foreign"),  # round 15: not Libya's House
-        ("صوت مجلس النواب الأمريكي", "البرلمان العربي", "foreign"),
+        ("صوت مجلس النواب الأمريكي", "برلمان دولة أخرى", "foreign"),
     ],
 )
 def test_round8_sides_of_the_conflict_match(body: str, term: str, category: str, lexicon: Lexicon) -> None:
@@ -189,3 +189,25 @@ def test_the_arab_parliament_naming_libya_once_is_not_libyas_house(lexicon: Lexi
     relevance = judge("البرلمان العربي يختتم جلسته بتوصيات حول فلسطين واليمن وسوريا وليبيا", ARAB_PARLIAMENT, lexicon)
     assert not relevance.relevant
     assert not any(term.startswith("passage") for term, *_ in relevance.matched_terms)
+
+
+HOUSE_SESSION = (
+    "عقد مجلس النواب جلسته العادية أمس برئاسة رئيس المجلس. "
+    "وناقش النواب مشروع قانون الميزانية العامة المقدم من الحكومة. "
+    "وقال الناطق باسم البرلمان إن الجلسة شهدت خلافا حول بند المرتبات. "
+    "وطالب عدد من النواب بتأجيل التصويت إلى الأسبوع المقبل. "
+    "ورفض البرلمان قرار المجلس الرئاسي تعيين وزير للدفاع واعتبره منعدما. "
+    "وأكد المجلس الرئاسي في بيان أن القرار من صلاحياته. "
+    "ودعا النواب البعثة الأممية إلى احترام قرارات البرلمان. "
+    "وتعيش ليبيا انقساما بين الحكومتين منذ سنوات. "
+    "وقرر البرلمان استئناف الجلسة يوم الاثنين. "
+    "ولم يعلق المجلس الرئاسي على قرار التأجيل."
+)
+
+
+def test_a_house_session_naming_libya_once_keeps_its_body_as_libyas(lexicon: Lexicon) -> None:
+    # round 15's review: only a named look-alike (another parliament) makes "البرلمان" ambiguous again; a story of
+    # the split that names Libya once is still about Libya's House, and the share guard does not fire on it
+    relevance = judge("مجلس النواب يرفض قرار المجلس الرئاسي تعيين وزير للدفاع", HOUSE_SESSION, lexicon)
+    assert relevance.relevant, relevance.matched_terms
+    assert not any(term.startswith("share guard") for term, *_ in relevance.matched_terms)
