@@ -119,7 +119,7 @@ def main() -> int:
     if not (CORPUS / "evaldata.json").exists():
         print(f"SKIP: corpus not found at {CORPUS}")
         return 0
-    data = json.loads((CORPUS / "evaldata.json").read_text())
+    data = json.loads((CORPUS / "evaldata.json").read_text(encoding="utf-8"))
     rows = [measure("newsarchive extract_article (ours)", run_ours, data, args.workers)]
     if not args.only_ours:
         import trafilatura

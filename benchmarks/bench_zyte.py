@@ -144,7 +144,7 @@ def main() -> int:
     if not CORPUS.exists():
         print(f"SKIP: corpus not found at {CORPUS}")
         return 0
-    gt = json.loads((CORPUS / "ground-truth.json").read_text())
+    gt = json.loads((CORPUS / "ground-truth.json").read_text(encoding="utf-8"))
     truth = {k: v["articleBody"] for k, v in gt.items()}
     urls = {k: v["url"] for k, v in gt.items()}
     rows = []

@@ -113,6 +113,13 @@ def test_a_caption_under_the_headline_is_not_the_byline(shown, expected):
     assert find_published(html, "https://example.org/a", FETCHED) == expected
 
 
+def test_a_caption_holding_the_only_date_still_dates_the_page():
+    # review of 309a6ff: the caption is left out under the headline only; htmldate would guess 1 January
+    body = ("<h1>Headline of the story here</h1><figure><img src=p.jpg><figcaption>طرابلس 29 مارس 2024</figcaption>"
+            "</figure><p>نص الخبر من دون تاريخ آخر.</p>")
+    assert find_published(page(body=body), "https://example.ly/news/a", FETCHED) == ("2024-03-29", "text")
+
+
 @pytest.mark.parametrize(("stamp", "expected"), [
     ("2023-04-25T12:26:15+00:00", ("2023-04-25T12:26:15+00:00", "meta")),  # the 25th everywhere on earth
     ("2023-04-25T11:00:00+00:00", ("2023-04-24", "text")),  # 23:00 on the 24th at UTC-12

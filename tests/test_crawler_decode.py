@@ -106,6 +106,11 @@ def test_a_utf16_label_on_ascii_compatible_bytes_reads_as_utf8() -> None:
     assert decode_html(page.encode()) == page
 
 
+def test_a_utf16_label_on_legacy_arabic_bytes_is_detected() -> None:
+    page = '<html><head><meta charset="utf-16"></head><body><p>اشتباكات في طرابلس وبنغازي وسرت ومصراتة</p></body></html>'
+    assert "اشتباكات في طرابلس" in decode_html(page.encode("windows-1256"))
+
+
 def test_a_seven_bit_japanese_page_with_a_stray_utf8_sign_keeps_its_charset() -> None:
     page = '<meta charset="iso-2022-jp"><p>'.encode() + "日本語のテキスト".encode("iso-2022-jp") + " ©".encode()
     assert "日本語のテキスト" in decode_html(page)

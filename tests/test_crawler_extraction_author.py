@@ -121,3 +121,37 @@ def test_a_spaceless_script_name_in_the_byline_replaces_the_outlet() -> None:
         '{"@type": "NewsArticle", "headline": "H", "author": {"@type": "Organization", "name": "毎日新聞"}}</script>'
         '</head><body><span class="author">松岡大地</span></body></html>')
     assert find_author(root, lambda: None) == "松岡大地"
+
+
+@pytest.mark.parametrize(("byline", "expected"), [
+    ("محمد علي", "محمد علي"),
+    ("بقلم: محمد علي", "محمد علي"),  # the Arabic byline word left out
+    ("كتب محمد علي", "محمد علي"),
+    ("محرر الوسط", "Kurier Nord"),  # Arabic has no capitals: its newsroom words say it is no name
+    ("فريق التحرير", "Kurier Nord"),
+    ("وكالة الأنباء الليبية", "Kurier Nord"),
+])
+def test_an_arabic_byline_replaces_the_outlet_only_when_it_names_a_person(byline: str, expected: str) -> None:
+    assert find_author(_outlet_page("{ld}", f'<p class="author">{byline}</p>'), lambda: "Never") == expected
+
+
+def test_a_publisher_given_as_a_string_is_the_outlet() -> None:
+    root = lxml.html.document_fromstring(
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": "H", "author": '
+        '{"@type": "Organization", "name": "Kurier Nord"}, "publisher": "Kurier Nord"}</script></head><body><h1>H</h1>'
+        '<p class="author">Jane Doe</p></body></html>')
+    assert find_author(root, lambda: "Never") == "Jane Doe"
+
+
+@pytest.mark.parametrize("head", ['<meta property="og:url" content="https://[bad">',
+                                  '<link rel="canonical" href="https://[bad"><link rel="canonical" href="/a/2">'])
+def test_a_malformed_page_address_does_not_fail_the_article(head: str) -> None:
+    from crawler.extraction.article import extract_article
+
+    paragraphs = "".join(f"<p>Sentence number {i} of a story long enough to be kept as an article body.</p>"
+                         for i in range(8))
+    page = (f"<html><head><title>H</title>{head}<script type='application/ld+json'>{{\"@type\": \"NewsArticle\", "
+            f"\"headline\": \"H\", \"author\": {{\"@type\": \"Organization\", \"name\": \"Kurier\"}}}}</script>"
+            f"</head><body><article><h1>H</h1>{paragraphs}</article></body></html>")
+    result = extract_article(page, "https://kurier.example/a/1")
+    assert hasattr(result, "text"), result

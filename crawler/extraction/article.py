@@ -93,13 +93,15 @@ def _collapsed_text_len(root: HtmlElement, enough: int) -> int:
 
 
 def _canonical(root: HtmlElement, url: str) -> str | None:
-    """Absolute URL of <link rel=canonical>, else og:url, else None."""
-    for link in elements(root, "link"):
-        rels = (link.get("rel") or "").lower().split()
-        if "canonical" in rels and (link.get("href") or "").strip():
-            return urljoin(url, link.get("href").strip())
-    og_url = meta_content(root, "og:url")
-    return urljoin(url, og_url) if og_url else None
+    """Absolute URL of <link rel=canonical>, else og:url, else None (a malformed one, "https://[bad", is skipped)."""
+    hrefs = [link.get("href").strip() for link in elements(root, "link")
+             if "canonical" in (link.get("rel") or "").lower().split() and (link.get("href") or "").strip()]
+    for href in [*hrefs, meta_content(root, "og:url")]:
+        try:
+            return urljoin(url, href) if href else None
+        except ValueError:  # urljoin parses the address and refuses a bad IPv6 bracket
+            continue
+    return None
 
 
 def _looks_like_listing(root: HtmlElement, url: str) -> bool:

@@ -83,17 +83,28 @@ def _outlet_names(root: HtmlElement, article: dict) -> set[tuple[str, ...]]:
     for entry in publisher if isinstance(publisher, list) else [publisher]:
         if isinstance(entry, dict):
             found += [v for v in (entry.get("name"), entry.get("alternateName")) if isinstance(v, str)]
+        elif isinstance(entry, str):  # "publisher": "Kurier Nord"
+            found.append(entry)
     for link in elements(root, "link"):
         if "canonical" in (link.get("rel") or "").lower().split():
-            found.append(urlsplit(link.get("href") or "").hostname or "")
-    found.append(urlsplit(meta_content(root, "og:url")).hostname or "")
+            found.append(_host(link.get("href") or ""))
+    found.append(_host(meta_content(root, "og:url")))
     return {words for words in map(_name_words, found) if words}
+
+
+def _host(url: str) -> str:
+    """The host name of ``url``; "" for none or a malformed address ("https://[bad")."""
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
 
 
 # CJK and Hangul names are written without spaces: two to six characters of those scripts are a name.
 _SPACELESS_NAME = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]{2,6}")
 # "By", "Par", "Por", "Von" opening a byline, which trafilatura's normalize_authors leaves on in most languages.
-_BYLINE_WORD = re.compile(r"^(?:by|par|por|von|door|av|af|przez)\s+", re.IGNORECASE)
+_BYLINE_WORD = re.compile(r"^(?:by|par|por|von|door|av|af|przez|بقلم|كتب|كتبت|كتبه|إعداد|اعداد|تحرير|متابعة|ترجمة)\s*:?\s+",
+                          re.IGNORECASE)
 # A month or weekday ending a byline is its date, not a surname ("Malcolm Owen Monday", a commenter's "Randallbrink
 # July"); first names like Julio, April or Marco stay names.
 _DATE_WORDS = frozenset(
@@ -106,7 +117,10 @@ _DATE_WORDS = frozenset(
 _ROLE_WORDS = frozenset(
     {"author", "autor", "autorin", "auteur", "editor", "redaktion", "redaction", "rédaction", "redacción",
      "journalist", "journaliste", "reporter", "correspondent", "staff", "team", "news", "nachrichten", "noticias",
-     "online", "media", "press", "presse", "newsroom", "desk", "agency", "agentur"}
+     "online", "media", "press", "presse", "newsroom", "desk", "agency", "agentur",
+     # Arabic has no capitals to tell a name: its newsroom words ("محرر الوسط", "فريق التحرير", "وكالة الأنباء")
+     "محرر", "المحرر", "التحرير", "تحرير", "فريق", "وكالة", "وكالات", "الأنباء", "مراسل", "مراسلنا", "مراسلة", "قسم",
+     "هيئة", "موقع", "بوابة", "أخبار", "الأخبار", "خاص"}
 )
 
 

@@ -27,7 +27,7 @@ def headline_text(doc: lxml.html.HtmlElement) -> Iterator[Found]:
     """A date written right after the headline, where bylines put it ("Publié le 29 juin 2019", "نشر في")."""
     headline = _headline(doc)
     if headline is not None:
-        yield from _dates_in(doc, [_text_after(headline, 160)])
+        yield from _dates_in(doc, [_text_after(headline, 160, captions=False)])
 
 
 def visible_text(doc: lxml.html.HtmlElement) -> Iterator[Found]:
@@ -111,12 +111,17 @@ def _visible(element: lxml.html.HtmlElement) -> str:
     return " ".join(" ".join(parts).split())
 
 
-def _text_after(element: lxml.html.HtmlElement, limit: int) -> str:
-    """About ``limit`` characters of visible text that follow ``element`` in reading order."""
+def _text_after(element: lxml.html.HtmlElement, limit: int, *, captions: bool = True) -> str:
+    """About ``limit`` characters of visible text that follow ``element`` in reading order.
+
+    ``captions=False`` leaves out photo captions: the line under a headline is read as its byline, which a
+    caption's date is not (a Reuters photo of the day before); the wider last-resort window keeps them, since a
+    caption may hold the page's only date.
+    """
     parts: list[str] = []
     size = 0
     for text, owner in _following_texts(element):
-        if owner is not None and (owner.tag in _SKIP_TAGS or _in_caption(owner, element)):
+        if owner is not None and (owner.tag in _SKIP_TAGS or not captions and _in_caption(owner, element)):
             continue
         parts.append(text)
         size += len(text)

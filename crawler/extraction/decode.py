@@ -20,8 +20,9 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     This is w3lib's html_to_unicode with the detector of Scrapy's TextResponse, so a page reads the same in
     a crawl and from a saved file. Labels resolve as w3lib resolves them: iso-8859-1 is read as windows-1252,
     while ISO-8859-6 stays ISO-8859-6 (WHATWG keeps it distinct from windows-1256). Never raises:
-    undecodable bytes become U+FFFD. One step of our own: a page declared in another charset whose bytes are
-    valid UTF-8 and not all ASCII is read as UTF-8 (see ``_is_utf8``).
+    undecodable bytes become U+FFFD. Two steps of our own: a page declared in another charset whose bytes are
+    valid UTF-8 and not all ASCII is read as UTF-8 (see ``_is_utf8``; not a seven-bit charset's, SEVEN_BIT), and a
+    UTF-16 label on bytes without NULs is a mislabel (WHATWG reads it as UTF-8): the bytes are detected.
 
     Args:
         body: the page bytes as received (after Content-Encoding is undone).
@@ -31,7 +32,7 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     if encoding.startswith(("utf-16", "utf-32")) and b"\x00" not in body[:1024]:
         # a label, not the bytes (UTF-16 markup has a NUL in every ASCII character): WHATWG reads
         # <meta charset=utf-16> as UTF-8, since a page that could declare it in ASCII is not UTF-16
-        return body.decode("utf-8", "replace")
+        return body.decode(_detect(body) or "utf-8", "replace")
     if encoding != "utf-8" and not encoding.startswith(SEVEN_BIT) and _is_utf8(body):
         logger.debug("declared charset %s, but the bytes are UTF-8; read as UTF-8", encoding)
         return body.decode("utf-8")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from itertools import islice
 from urllib.parse import urlsplit
 
@@ -141,6 +142,7 @@ def _first_sentence_read(siblings, line: str) -> bool:
 def lift_standfirsts(page: HtmlElement) -> int:
     """Move the standfirst out of the article's <header> (one holding an h1), to right after it."""
     lifted = 0
+    printed: Counter[str] | None = None  # each <p>'s text, counted once a page (a check per paragraph is quadratic)
     for header in page.iter("header"):
         h1 = header.find(".//h1")
         if h1 is None or header.getparent() is None or _is_logo(h1):
@@ -149,12 +151,15 @@ def lift_standfirsts(page: HtmlElement) -> int:
         for paragraph in list(header.iter("p")):
             text = clean_space(paragraph.text_content())
             link_chars = sum(len(clean_space(a.text_content())) for a in paragraph.iter("a"))
-            if (_words(text) >= STANDFIRST_WORDS and link_chars <= LINK_SHARE * len(text)
-                    and not (paragraph.tail or "").strip()  # the tail would move with it
-                    and not _printed_again(page, paragraph, text)):
-                after.addnext(paragraph)
-                after = paragraph
-                lifted += 1
+            if _words(text) < STANDFIRST_WORDS or link_chars > LINK_SHARE * len(text) or (paragraph.tail or "").strip():
+                continue  # a byline, a link, or a paragraph whose tail would move with it
+            if printed is None:
+                printed = Counter(clean_space(p.text_content()) for p in page.iter("p"))
+            if printed[text] > 1:
+                continue  # printed again in the story: lifting it would read it twice
+            after.addnext(paragraph)
+            after = paragraph
+            lifted += 1
     return lifted
 
 
@@ -170,8 +175,3 @@ def _is_logo(h1: HtmlElement) -> bool:
         if path.strip("/").lower() in HOME_PATHS:
             return True
     return False
-
-
-def _printed_again(page: HtmlElement, paragraph: HtmlElement, text: str) -> bool:
-    """True when the story prints ``text`` again in another <p>: lifting it would read it twice."""
-    return any(other is not paragraph and clean_space(other.text_content()) == text for other in page.iter("p"))
