@@ -338,8 +338,9 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     # A foreign term with a body is a look-alike of that body (another country's parliament): where one is named,
     # the body's ambiguous name ("البرلمان") may be it, so that name counts as if Libya were not anchored (round 15).
     shadowed = {terms[i].body for i in matched if terms[i].body and "foreign" in terms[i].feeds}
-    bodies = {terms[i].body for i in matched if terms[i].body and "foreign" not in terms[i].feeds
-              and (anchored and terms[i].body not in shadowed or not terms[i].ambiguous)}
+    # the matched terms that keep full weight: unambiguous, or ambiguous where Libya is anchored and unshadowed
+    known = {i for i in matched if not terms[i].ambiguous or anchored and terms[i].body not in shadowed}
+    bodies = {terms[i].body for i in known if terms[i].body and "foreign" not in terms[i].feeds}
     split_on = rule.split_bodies_min > 0 and len(bodies) >= rule.split_bodies_min
     # The statement frame: a condemnation in the title with no Libyan scene named is Libya speaking about an event
     # elsewhere; its country-neutral conflict words (the event's) count at statement_factor.
@@ -354,8 +355,7 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     effective: dict[int, float] = {}
     for i in matched:
         term = terms[i]
-        known = anchored and term.body not in shadowed or not term.ambiguous
-        weight = term.weight if known else term.weight * rule.ambiguous_factor
+        weight = term.weight if i in known else term.weight * rule.ambiguous_factor
         if "dispute" in term.feeds:  # listed either way, but counts only while the split signal is on
             weight = weight * rule.split_factor if split_on else 0.0
         elif framed and "conflict" in term.feeds and "libya" not in term.feeds:
@@ -376,7 +376,7 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     evidence.sort(key=lambda e: (-e[0], e[1][0]))
     explained = tuple(e[1] for e in evidence)
     # the sentences that name Libya, for the share guard and the passage: not a shadowed body's (round 15)
-    anchors = frozenset(i for i in libya_terms if not terms[i].ambiguous or anchored and terms[i].body not in shadowed)
+    anchors = frozenset(known.intersection(libya_terms))
     if score >= 1.0 and rule.share_sentences > 0:
         factor, why = libya_share_factor(text, len(body_words), body_hits, anchors, lexicon.index, rule)
         if why is not None:  # explained like a passage: the guard and the share it found lead the evidence
