@@ -134,8 +134,12 @@ class Sampler:
 
     def _run(self) -> None:
         start, next_row = time.monotonic(), 0.0
-        while not self._stop.wait(self.every):
+        # sample first, then wait: a command shorter than one interval still gets its sample (a fresh machine's
+        # 0.15 s test command was missed by a first sample at 0.2 s)
+        while True:
             self.sample()
+            if self._stop.wait(self.every):
+                break
             elapsed = time.monotonic() - start
             if self.curve_every and elapsed >= next_row:
                 pids = descendants(self.pid, self.skip)
