@@ -211,3 +211,34 @@ def test_a_house_session_naming_libya_once_keeps_its_body_as_libyas(lexicon: Lex
     relevance = judge("مجلس النواب يرفض قرار المجلس الرئاسي تعيين وزير للدفاع", HOUSE_SESSION, lexicon)
     assert relevance.relevant, relevance.matched_terms
     assert not any(term.startswith("share guard") for term, *_ in relevance.matched_terms)
+
+
+def test_an_idiom_takes_the_words_of_the_shorter_term_and_feeds_nothing(lexicon: Lexicon) -> None:
+    # round 16: "على مرمى البصر" (within sight) is no goal of a match: no sport evidence, the idiom listed instead
+    found = _found("أسر نازحة على مرمى البصر من بيوتها", "تعيش الأسر على مرمى حجر من قريتها المدمرة.", lexicon)
+    assert "تسديدة" not in found
+    assert found["على مرمى"][0] == "idiom"
+    # the goal of a match still is one
+    assert _found("", "سدد المهاجم كرة قوية من خارج المنطقة في مرمى الفريق الضيف", lexicon)["تسديدة"][0] == "sport"
+
+
+def test_an_idiom_changes_no_score(lexicon: Lexicon) -> None:
+    # the same story with the idiom and with a neutral phrase in its place scores the same
+    body = ("غادرت مئات الأسر قريتها في جبل نفوسة خلال معارك 2011 بين كتائب القذافي والثوار، ولم تعد بعد بسبب "
+            "الانقسام السياسي وتعثر المصالحة في ليبيا، ويعيش النازحون في غريان {}.")
+    with_idiom = judge("", body.format("على مرمى حجر من بيوتهم"), lexicon)
+    without = judge("", body.format("قريبا من بيوتهم"), lexicon)
+    assert with_idiom.score == without.score > 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "تسلل مسلحون مدربون عبر الحدود الجنوبية",  # trained gunmen
+        "أرسلت الحكومة مدربين عسكريين إلى طرابلس",  # military trainers
+        "يتنافس اللاعبون الإقليميون على النفوذ في ليبيا",  # the regional powers
+    ],
+)
+def test_conflict_stories_borrow_no_sport_words(body: str, lexicon: Lexicon) -> None:
+    # round 16: no sport evidence in a conflict sentence that uses "مدرب" or "اللاعبين" in another sense
+    assert not [t for t, (cat, _) in _found("", body, lexicon).items() if cat == "sport"]

@@ -26,7 +26,8 @@ logger = logging.getLogger(__name__)
 #: The evidence groups a category may feed. "dispute" (words of political standoff and rejection) counts as
 #: conflict evidence only when the story names enough distinct bodies of the Libyan split (the split signal).
 #: "statement" marks words of condemnation and condolence: one in the title frames the story as a statement.
-GROUPS = ("libya", "conflict", "foreign", "offtopic", "dispute", "statement")
+#: "idiom" feeds no score: a phrase that holds a term's spelling in another sense shadows it (round 16).
+GROUPS = ("libya", "conflict", "foreign", "offtopic", "dispute", "statement", "idiom")
 
 
 @dataclass(frozen=True)
