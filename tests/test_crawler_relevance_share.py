@@ -120,6 +120,10 @@ def test_a_statement_about_an_attack_in_libya_keeps_its_scene(title, body):
     ("قال المتحدث باسم «قوة الردع»: إن", False),
     ("مقاتلون في بنغازي (أرشيف)\nقال", False),
     ("أدانت وزارة الخارجية الهجوم: وقالت", False),
+    # round 17: the Saudi Press Agency's own form, a Hijri date "corresponding to" the Gregorian one
+    (" الرياض 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس\n تابعت", True),
+    ("البيضاء 06 جمادى الآخرة 1436 هـ الموافق 26 مارس 2015 م واس\nأعربت", True),
+    ("قتل 25 شخصا في 2015 بطرابلس\nوقال", False),
 ])
 def test_a_dateline_is_a_place_a_dash_and_a_source(opening, dateline):
     assert bool(DATELINE.match(opening)) is dateline
@@ -155,3 +159,33 @@ def test_a_mans_nisba_in_the_headline_of_a_story_elsewhere_is_not_libya():
     ])
     result = judge("واشنطن تؤكد مقتل أبو يحيى الليبي بغارة في وزيرستان", body, LEXICON_)
     assert not result.relevant, result
+
+
+# round 17: a welcome is a statement too (Libya's government on the coalition's operation in Yemen), filed from a
+# Libyan city under the Saudi Press Agency's dated dateline
+WELCOME_TITLE = "الحكومة الليبية المؤقتة ترحب بعملية عاصفة الحزم وتؤكد وقوفها مع الشرعية في اليمن"
+WELCOME_BODY = (
+    "البيضاء 06 جمادى الآخرة 1436 هـ الموافق 26 مارس 2015 م واس\n"
+    "أعربت الحكومة الليبية المؤقتة عن ترحيبها بعملية عاصفة الحزم التي أطلقتها المملكة ودول التحالف في اليمن.\n"
+    "وأكدت وزارة الخارجية وقوف ليبيا إلى جانب الشرعية في اليمن ورفض التدخل الأجنبي في شؤونه، ودعت الأطراف "
+    "اليمنية إلى العودة إلى طاولة الحوار وإنهاء الصراع على السلطة."
+)
+
+
+def test_libya_welcoming_an_operation_elsewhere_is_a_statement():
+    result = judge(WELCOME_TITLE, WELCOME_BODY, LEXICON_)
+    assert not result.relevant, result
+    assert any(term == "ترحب" for term, *_ in result.matched_terms)
+
+
+def test_a_welcome_of_a_libyan_ceasefire_that_names_its_scene_stays_relevant():
+    body = ("الرياض - واس:\nرحبت المملكة بإعلان وقف إطلاق النار في ليبيا، ودعت المجلس الرئاسي ومجلس النواب إلى "
+            "استئناف الحوار السياسي، وسحب المرتزقة والقوات الأجنبية من سرت والجفرة، وإنهاء الاشتباكات بين "
+            "الميليشيات المسلحة في طرابلس.")
+    assert judge("المملكة ترحب بإعلان وقف إطلاق النار في ليبيا", body, LEXICON_).relevant
+
+
+def test_lebanons_tripoli_named_with_lebanon_is_no_libyan_city():
+    found = {t: c for t, c, *_ in judge("", "ضبطت البحرية سفينة أسلحة في مرفأ طرابلس شمالي لبنان قادمة من ليبيا",
+                                         LEXICON_).matched_terms}
+    assert found.get("لبنان") == "foreign" and "طرابلس" not in found

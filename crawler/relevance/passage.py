@@ -37,8 +37,12 @@ _SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+|\s*\n\s*")
 #: "بنغازي ـ «الوسط»:", "طرابلس (ليبيا) - رويترز:", "طرابلس - وال" alone on its line. Not "قال المتحدث باسم «قوة
 #: الردع»:" nor "في بنغازي (شرق ليبيا) قال مصدر:" (no dash), nor a photo caption (the review of round 10).
 _WORD = r"[^\s:.()«»\-–—ـ]+"
-DATELINE = re.compile(rf"\s*{_WORD}(?:[ \t]{_WORD}){{0,2}}(?:[ \t]*\([^()\n:]{{1,20}}\))?[ \t]*[-–—ـ][ \t]*"
-                      rf"(?:\([^()\n:]{{1,20}}\)|«[^«»\n:]{{1,20}}»|{_WORD}(?:[ \t]{_WORD}){{0,2}})[ \t]*(?::|\n)")
+#: The Saudi Press Agency's own form (round 17; every SPA item of SaudiNewsNet opens so): a place, the Hijri date
+#: "corresponding to" the Gregorian one, the source: "الرياض 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس".
+_HIJRI = r"\d{1,2}[ \t]+\S+(?:[ \t]\S+)?[ \t]+\d{4}[ \t]*(?:هـ|ه)?[ \t]+الموافق[ \t]+\d{1,2}[ \t]+\S+[ \t]+\d{4}[ \t]*م?"
+DATELINE = re.compile(rf"\s*{_WORD}(?:[ \t]{_WORD}){{0,2}}(?:(?:[ \t]*\([^()\n:]{{1,20}}\))?[ \t]*[-–—ـ][ \t]*"
+                      rf"(?:\([^()\n:]{{1,20}}\)|«[^«»\n:]{{1,20}}»|{_WORD}(?:[ \t]{_WORD}){{0,2}})"
+                      rf"|[ \t]+{_HIJRI}[ \t]+{_WORD}(?:[ \t]{_WORD}){{0,2}})[ \t]*(?::|\n)")
 
 
 class _Rule(Protocol):
