@@ -242,3 +242,13 @@ def test_an_idiom_changes_no_score(lexicon: Lexicon) -> None:
 def test_conflict_stories_borrow_no_sport_words(body: str, lexicon: Lexicon) -> None:
     # round 16: no sport evidence in a conflict sentence that uses "مدرب" or "اللاعبين" in another sense
     assert not [t for t, (cat, _) in _found("", body, lexicon).items() if cat == "sport"]
+
+
+def test_an_operation_name_other_armies_use_needs_libya_beside_it(lexicon: Lexicon) -> None:
+    # round 18: "البنيان المرصوص" is also Pakistan's 2025 operation against India
+    pakistan = ("أعلن الجيش الباكستاني إطلاق عملية البنيان المرصوص ردا على الضربات الهندية، وقال إن طائرات مسيرة "
+                "ومدفعية استهدفت مواقع عسكرية على خط المراقبة في كشمير، فيما دعت الأمم المتحدة إلى ضبط النفس.")
+    assert not judge("باكستان تطلق عملية البنيان المرصوص ضد الهند", pakistan, lexicon).relevant
+    sirte = ("أعلنت قوات عملية البنيان المرصوص التابعة لحكومة الوفاق تقدمها في سرت بعد معارك مع مسلحي داعش، "
+             "وقال المتحدث إن القوات سيطرت على أحياء جديدة وسط المدينة.")
+    assert judge("البنيان المرصوص تتقدم في سرت", sirte, lexicon).relevant
