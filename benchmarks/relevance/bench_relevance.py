@@ -28,7 +28,9 @@ by two more engineers after round 12, each judged once with it, then used for ro
 "holdout19" (36 each, written blind while round 13 was developed, each judged once with it, then used for round
 14) and "holdout20" and "holdout21" (36 each, written blind while round 14 was developed, each judged once with it,
 then used for round 15) and "holdout22" and "holdout23" (36 each, written blind while round 15 was developed, each
-judged once with it).
+judged once with it) and "holdout24" and "holdout25" (written blind after round 15, judged once with it, then used for
+round 16), "holdout26" and "holdout27" (written while round 16 was developed, judged once with it, then used for round
+17), "holdout28" and "holdout29" (written while round 17 was developed, judged once with it).
 """
 
 from __future__ import annotations
