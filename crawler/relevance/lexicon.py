@@ -1,0 +1,295 @@
+"""The relevance lexicon: its terms, categories and scoring settings, read and validated from ``seeds/lexicon.toml``.
+
+``load_lexicon`` turns the TOML file into a ``Lexicon`` (terms, the ``Scoring`` rule, the phrase index the matcher
+walks); a bad file raises a ``ConfigError`` that names the file, the key and the fix. The judgement itself is
+``crawler.relevance.judge``.
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from archive.corpus.arabic import tokens
+from archive.errors import ConfigError
+from crawler.relevance.match import PhraseIndex, build_index
+
+logger = logging.getLogger(__name__)
+
+#: The evidence groups a category may feed. "dispute" (words of political standoff and rejection) counts as
+#: conflict evidence only when the story names enough distinct bodies of the Libyan split (the split signal).
+#: "statement" marks words of condemnation and condolence: one in the title frames the story as a statement.
+#: "idiom" feeds no score: a phrase that holds a term's spelling in another sense shadows it (round 16).
+GROUPS = ("libya", "conflict", "foreign", "offtopic", "dispute", "statement", "idiom")
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """The numbers of the scoring rule (``[scoring]`` in the lexicon file)."""
+
+    title_factor: float = 3.0  # a distinct term in the title counts this many times its weight
+    # body occurrences of one term are counted at most this often: co-occurrence beats repetition
+    count_cap: int = 3
+    min_body_tokens: int = 150  # density denominator floor, so a two-line teaser cannot look dense
+    libya_min: float = 4.0  # libya_score needed
+    conflict_min: float = 4.0  # conflict_score needed
+    focus_min: float = 0.6  # libya / (libya + foreign) needed: the story is about Libya, not a neighbour
+    topic_min: float = 0.5  # conflict / (conflict + offtopic) needed: war words are not sports metaphors
+    ambiguous_factor: float = (
+        0.25  # weight kept by an ambiguous term when no unambiguous Libya term is present
+    )
+    # this many DISTINCT ambiguous Libya terms anchor each other (Zawiya + Tripoli + Presidential Council
+    # + GNU is Libya even unnamed); 0 = only an unambiguous term anchors
+    anchor_ambiguous_min: int = 3
+    # the split signal (round 4): when a story names this many DISTINCT bodies of the Libyan split (terms with
+    # a "body": the Presidential Council, the House, the High Council of State, the two governments, the
+    # General Command...), its dispute words count as conflict evidence; 0 switches the signal off
+    split_bodies_min: int = 2
+    split_factor: float = 1.0  # weight multiplier of dispute words while the split signal is on
+    # round 5: a spelling word with fewer letters than this (a leading "ال" not counted) matches a text word
+    # only with proclitics stripped, never with a suffix stripped: "تعز" (Taiz) must not match "تعزية"
+    # (condolence), "عدن" not "عدنان", "الخمس" not "الخمسين"; 0 = suffixes may be stripped for any spelling
+    suffix_min_letters: int = 4
+    # round 7: vocabulary (terms of categories that feed neither libya nor foreign, so no names) also matches
+    # its inflected forms: the article optional ("بإعدام" for "بالإعدام"), the sound plural in every case
+    # ("مخطوفون" for "مخطوفين"), a feminine noun's plural and construct ("سيطرتها" for "سيطرة"); an alternate
+    # keeps at least this many letters; 0 = spellings match only as written (crawler/relevance/match.py)
+    inflect_min_letters: int = 3
+    # round 8, the statement frame: when the TITLE holds a statement word (a term feeding "statement": condemns,
+    # condolences) and the story names no Libyan SCENE (a Libya term with scene = true, an ambiguous one only once
+    # Libya is anchored: a city, an armed group, a process of the split; not "Libya", "Libyan" or an official, who
+    # are the speaker, nor a name far more often foreign, such as Sousse), its
+    # country-neutral conflict words describe an event that may be anywhere and count at this factor
+    # ("Libya condemns the bombing in Ankara"); 1 = off
+    statement_factor: float = 0.25
+    # round 9, the passage signal (crawler/relevance/passage.py): a window of up to passage_sentences consecutive
+    # sentences (a sentence cut at passage_sentence_tokens words) with Libya in passage_libya_sentences sentences,
+    # passage_conflict_terms distinct conflict terms of mass passage_conflict_min, and Libya focus and conflict
+    # topic inside the window, makes a long multi-theatre article relevant; passage_sentences = 0 switches it off
+    passage_sentences: int = 4
+    passage_sentence_tokens: int = 60
+    passage_libya_sentences: int = 2
+    passage_conflict_terms: int = 2
+    passage_conflict_min: float = 8.0
+    # ... only in an article of several theatres (whole-article focus under focus_min: a Libya-only story is judged
+    # whole) that Libya leads: at least this share of the body's sentences name Libya, and no fewer than name
+    # another theatre (a foreign term), so a roundup or communique giving Libya one paragraph stays out
+    passage_libya_share: float = 0.3
+    # round 10, the share guard (crawler/relevance/passage.py libya_share_factor): a body of share_sentences sentences
+    # or more naming Libya in under share_min of them is about something else; 0 switches it off
+    share_sentences: int = 8
+    share_min: float = 0.15
+
+    def __post_init__(self) -> None:
+        """Reject values that make the rule meaningless."""
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f"{f.name} must be a non-negative number, got {value!r}")
+        if not all(
+            0 <= v <= 1
+            for v in (self.focus_min, self.topic_min, self.ambiguous_factor, self.statement_factor,
+                      self.passage_libya_share, self.share_min)
+        ):
+            raise ValueError(
+                "focus_min, topic_min, ambiguous_factor, statement_factor, passage_libya_share and share_min must lie "
+                "between 0 and 1"
+            )
+        whole = ("anchor_ambiguous_min", "split_bodies_min", "suffix_min_letters", "inflect_min_letters",
+                 "passage_sentences", "passage_sentence_tokens", "passage_libya_sentences", "passage_conflict_terms",
+                 "share_sentences")
+        for name in whole:
+            if not isinstance(getattr(self, name), int):
+                raise TypeError(f"{name} must be a whole number, got {getattr(self, name)!r}")
+        if self.count_cap < 1 or self.min_body_tokens < 1:
+            raise ValueError("count_cap and min_body_tokens must be at least 1")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One lexicon entry: its display form, category, weight and every normalised spelling."""
+
+    term: str
+    category: str
+    weight: float
+    feeds: tuple[str, ...]
+    forms: tuple[tuple[str, ...], ...]  # normalised token sequences: the term, its variants, English
+    ambiguous: bool = False
+    body: str = ""  # the body of the Libyan split this term names ("" = none); see Scoring.split_bodies_min
+    # match only with proclitics stripped, never a suffix ("الدوري", league, must not match "الدورية", patrol)
+    exact: bool = False
+    # may be the scene of a story framed as a statement (Scoring.statement_factor); false for the country's
+    # own name and its officials, who are the speaker of "Libya condemns ..." (and never for a body of the split)
+    scene: bool = True
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The loaded, validated lexicon with its phrase index."""
+
+    terms: tuple[Term, ...]
+    scoring: Scoring = field(default_factory=Scoring)
+    source: str = ""
+    # every alternate of a form's first word -> the forms it may begin, longest first (crawler.relevance.match)
+    index: PhraseIndex = field(default_factory=lambda: PhraseIndex({}), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Build the phrase index once."""
+        rows = [
+            (form, i, term.exact, not {"libya", "foreign"} & set(term.feeds))
+            for i, term in enumerate(self.terms)
+            for form in term.forms
+        ]
+        rule = self.scoring
+        index = build_index(rows, rule.suffix_min_letters, rule.inflect_min_letters)
+        object.__setattr__(self, "index", index)
+
+
+def _strings(path: Path, key: str, value: Any) -> list[str]:
+    """A list of non-empty strings, or a ConfigError saying how to write one."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(path, 'must be a list of non-empty strings, e.g. ["طرابلس", "Tripoli"]', key=key)
+    return value
+
+
+def _load_scoring(path: Path, raw: Any) -> Scoring:
+    """Read ``[scoring]`` into a Scoring, naming any unknown or bad key."""
+    if raw is None:
+        return Scoring()
+    if not isinstance(raw, dict):
+        raise ConfigError(path, "must be a table: [scoring]", key="scoring")
+    known = {f.name for f in fields(Scoring)}
+    for key in raw:
+        if key not in known:
+            raise ConfigError(path, f"unknown setting; use one of {sorted(known)}", key=f"scoring.{key}")
+    try:
+        return Scoring(**raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(path, f"{exc}; fix the value in [scoring]", key="scoring") from exc
+
+
+def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, scene: bool = True) -> Term:
+    """Validate one ``{ term = ..., weight = ... }`` entry of a category."""
+    key = f"category.{cat}.terms[{i}]"
+    if not isinstance(raw, dict):
+        raise ConfigError(path, 'must be an inline table: { term = "قصف", weight = 2.5 }', key=key)
+    unknown = set(raw) - {
+        "term",
+        "weight",
+        "variants",
+        "english",
+        "ambiguous",
+        "body",
+        "exact",
+        "scene",
+        "note",
+    }
+    if unknown:
+        raise ConfigError(
+            path,
+            "unknown key; use term, weight, variants, english, ambiguous, body, exact, scene, note",
+            key=f"{key}.{min(unknown)}",
+        )
+    name = raw.get("term")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(path, 'missing or empty; add term = "<Arabic spelling>"', key=f"{key}.term")
+    key = f"category.{cat}.terms[{i}] ({name})"
+    weight = raw.get("weight")
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10:
+        raise ConfigError(path, f"must be a number in (0, 10], got {weight!r}", key=f"{key}.weight")
+    for flag in ("ambiguous", "exact", "scene"):
+        if not isinstance(raw.get(flag, False), bool):
+            raise ConfigError(path, "must be true or false", key=f"{key}.{flag}")
+    body = raw.get("body", "")
+    if not isinstance(body, str) or (("body" in raw) and not body.strip()):
+        raise ConfigError(
+            path, 'must be a non-empty name of a body of the split, e.g. body = "house"', key=f"{key}.body"
+        )
+    spellings = [name, *_strings(path, f"{key}.variants", raw.get("variants"))]
+    spellings += _strings(path, f"{key}.english", raw.get("english"))
+    forms: list[tuple[str, ...]] = []
+    for spelling in spellings:
+        form = tuple(tokens(spelling))
+        if not form:
+            raise ConfigError(path, f"spelling {spelling!r} has no letters or digits; remove it", key=key)
+        if form not in forms:
+            forms.append(form)
+    return Term(
+        name,
+        cat,
+        float(weight),
+        feeds,
+        tuple(forms),
+        raw.get("ambiguous", False),
+        body.strip(),
+        raw.get("exact", False),
+        raw.get("scene", scene),
+    )
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    """Read and validate a lexicon TOML file.
+
+    Raises:
+        ConfigError: the file is missing or unreadable, or a key is wrong (the message names file, key and fix).
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(
+            path, f"cannot read the lexicon ({exc.strerror}); pass an existing TOML file"
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, f"not valid TOML ({exc}); fix the syntax at that line") from exc
+    unknown = set(raw) - {"scoring", "category"}
+    if unknown:
+        raise ConfigError(
+            path, "unknown top-level key; use [scoring] and [category.<name>]", key=min(unknown)
+        )
+    scoring = _load_scoring(path, raw.get("scoring"))
+    categories = raw.get("category")
+    if not isinstance(categories, dict) or not categories:
+        raise ConfigError(
+            path, "no categories; add [category.<name>] tables with feeds and terms", key="category"
+        )
+    terms: list[Term] = []
+    owner: dict[tuple[str, ...], str] = {}
+    for cat, body in categories.items():
+        if not isinstance(body, dict):
+            raise ConfigError(path, "must be a table with feeds and terms", key=f"category.{cat}")
+        feeds = tuple(_strings(path, f"category.{cat}.feeds", body.get("feeds")))
+        if not feeds or any(g not in GROUPS for g in feeds):
+            raise ConfigError(
+                path, f"must be a non-empty list drawn from {list(GROUPS)}", key=f"category.{cat}.feeds"
+            )
+        if "dispute" in feeds and len(feeds) > 1:
+            raise ConfigError(
+                path, 'a "dispute" category feeds nothing else; split it in two', key=f"category.{cat}.feeds"
+            )
+        scene = body.get("scene", True)  # the default of the category's terms (false: Libya's officials)
+        if not isinstance(scene, bool):
+            raise ConfigError(path, "must be true or false", key=f"category.{cat}.scene")
+        raw_terms = body.get("terms")
+        if not isinstance(raw_terms, list) or not raw_terms:
+            raise ConfigError(path, "must be a non-empty list of inline tables", key=f"category.{cat}.terms")
+        for i, raw_term in enumerate(raw_terms):
+            term = _load_term(path, cat, feeds, i, raw_term, scene)
+            for form in term.forms:
+                if form in owner:
+                    raise ConfigError(
+                        path,
+                        f"spelling {' '.join(form)!r} is already a spelling of {owner[form]}; keep it in one term",
+                        key=f"category.{cat}.terms[{i}] ({term.term})",
+                    )
+                owner[form] = term.term
+            terms.append(term)
+    lexicon = Lexicon(tuple(terms), scoring, str(path))
+    logger.debug("loaded lexicon %s: %d terms, %d spellings", path, len(terms), len(owner))
+    return lexicon
