@@ -13,7 +13,14 @@ from archive.corpus.arabic import tokens
 from archive.records import Relevance
 from crawler.relevance.lexicon import GROUPS, Lexicon, Scoring, Term, load_lexicon
 from crawler.relevance.match import match
-from crawler.relevance.passage import best_passage, combined_score, dateline_hits, libya_share_factor
+from crawler.relevance.passage import (
+    best_passage,
+    combined_score,
+    dateline_hits,
+    elsewhere_hits,
+    libya_share_factor,
+    names_elsewhere,
+)
 
 __all__ = ["GROUPS", "Lexicon", "Scoring", "Term", "judge", "load_lexicon"]
 
@@ -69,6 +76,13 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
         "libya" in terms[i].feeds and terms[i].scene and not terms[i].body and (anchored or not terms[i].ambiguous)
         and (title_hits.get(i) or body_hits.get(i, 0) > filed.get(i, 0)) for i in matched
     )
+    # Round 19, whose conflict: a sentence (or the title) that names another theatre and no Libyan place, armed group
+    # or process (at most Libya's speakers: its bodies and officials) is that theatre's; its country-neutral conflict
+    # words are not Libya's conflict ("the Presidential Council welcomes the ceasefire in Gaza").
+    places = frozenset(i for i in known.intersection(libya_terms) if not terms[i].body and not terms[i].speaker)
+    foreign_named = any("foreign" in terms[i].feeds and not terms[i].body for i in matched)
+    elsewhere = elsewhere_hits(text, lexicon.index, terms, places) if foreign_named else {}
+    title_elsewhere = names_elsewhere(title_hits, terms, places)
     title_mass = dict.fromkeys(GROUPS, 0.0)
     body_mass = dict.fromkeys(GROUPS, 0.0)
     evidence: list[tuple[float, tuple[str, str, float, int]]] = []
@@ -83,9 +97,12 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
         effective[i] = weight
         in_title = 1 if title_hits.get(i) else 0
         body_count = body_hits.get(i, 0)
+        theirs = "conflict" in term.feeds and "libya" not in term.feeds  # country-neutral: whose, the sentence says
         for group in term.feeds:
-            title_mass[group] += weight * in_title
-            body_mass[group] += weight * min(body_count, rule.count_cap)
+            ours = group != "conflict" or not theirs
+            title_mass[group] += weight * (in_title if ours or not title_elsewhere else 0)
+            body_mass[group] += weight * min(body_count if ours else max(0, body_count - elsewhere.get(i, 0)),
+                                             rule.count_cap)
         contribution = weight * (rule.title_factor * in_title + min(body_count, rule.count_cap))
         count = title_hits.get(i, 0) + body_count
         evidence.append((contribution, (term.term, term.category, round(weight, 3), count)))
@@ -95,6 +112,12 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     score = score if matched else 0.0
     evidence.sort(key=lambda e: (-e[0], e[1][0]))
     explained = tuple(e[1] for e in evidence)
+    moved = {i: c for i, c in elsewhere.items() if effective.get(i)}
+    moved.update({i: moved.get(i, 0) + 1 for i in title_hits if title_elsewhere and effective.get(i)
+                  and "conflict" in terms[i].feeds and "libya" not in terms[i].feeds})
+    if moved:  # listed last: the conflict words counted as another theatre's, and how often
+        names = ", ".join(f"{terms[i].term} ({c}x)" for i, c in sorted(moved.items(), key=lambda m: -m[1]))
+        explained += (f"another theatre's conflict: {names}", "elsewhere", 0.0, sum(moved.values())),
     # the sentences that name Libya, for the share guard and the passage: not a shadowed body's (round 15)
     anchors = frozenset(known.intersection(libya_terms))
     if score >= 1.0 and rule.share_sentences > 0:

@@ -124,6 +124,9 @@ class Term:
     # may be the scene of a story framed as a statement (Scoring.statement_factor); false for the country's
     # own name and its officials, who are the speaker of "Libya condemns ..." (and never for a body of the split)
     scene: bool = True
+    # one of Libya's speakers (a category whose terms are scene = false: its officials and institutions): names who
+    # speaks, never where a sentence happens (round 19, crawler.relevance.passage.elsewhere_hits)
+    speaker: bool = False
 
 
 @dataclass(frozen=True)
@@ -229,6 +232,7 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, s
         body.strip(),
         raw.get("exact", False),
         raw.get("scene", scene),
+        not scene,
     )
 
 

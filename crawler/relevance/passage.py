@@ -68,6 +68,7 @@ class _Term(Protocol):
 
     term: str
     feeds: tuple[str, ...]
+    body: str
 
 
 @dataclass(frozen=True)
@@ -224,3 +225,24 @@ def combined_score(score_of: Mapping[str, float], rule: _Rule,
     focus_ratio = min(1.0, focus / rule.focus_min) if rule.focus_min else 1.0
     topic_ratio = min(1.0, topic / rule.topic_min) if rule.topic_min else 1.0
     return evidence * focus_ratio * topic_ratio, libya, conflict, focus
+
+
+def names_elsewhere(hits: Mapping[int, int], terms: Sequence[_Term], places: frozenset[int]) -> bool:
+    """Whether a sentence's (or a title's) hits name another theatre (a foreign term that is no look-alike of a body
+    of the split) and none of ``places``, the Libyan places, armed groups and processes the article names."""
+    return any("foreign" in terms[i].feeds and not terms[i].body for i in hits) and not places.intersection(hits)
+
+
+def elsewhere_hits(text: str, index: PhraseIndex, terms: Sequence[_Term], places: frozenset[int]) -> dict[int, int]:
+    """Round 19, whose conflict: the body's occurrences of country-neutral conflict terms in sentences that name
+    another theatre and no Libyan place (only, at most, Libya's speakers: "the Presidential Council welcomed the
+    ceasefire in Gaza"). Those words are that theatre's conflict, not Libya's."""
+    counts: dict[int, int] = {}
+    for words in sentences(text, 0):
+        hits: dict[int, int] = {}
+        match(words, index, hits)
+        if names_elsewhere(hits, terms, places):
+            for i, c in hits.items():
+                if "conflict" in terms[i].feeds and "libya" not in terms[i].feeds:
+                    counts[i] = counts.get(i, 0) + c
+    return counts

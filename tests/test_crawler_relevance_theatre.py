@@ -1,0 +1,55 @@
+"""Round 19 of the relevance judge (issue 13): whose conflict a sentence's words are.
+
+A sentence, or the title, that names another theatre and no Libyan place, armed group or process (at most Libya's
+speakers: its bodies and officials) is that theatre's; its country-neutral conflict words do not count as Libya's.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.config.bundled import LEXICON
+from crawler.relevance.judge import Lexicon, judge, load_lexicon
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return load_lexicon(LEXICON)
+
+
+MEDIATION_TITLE = "المنفي يتصل بالبرهان ويعرض استضافة محادثات لوقف القتال في السودان"
+MEDIATION = "\n".join([
+    "طرابلس - واس",
+    "أجرى رئيس المجلس الرئاسي الليبي محمد المنفي اتصالا هاتفيا برئيس مجلس السيادة في السودان عبدالفتاح البرهان، "
+    "دعاه خلاله إلى وقف فوري لإطلاق النار في الخرطوم ودارفور وحماية المدنيين من القتال.",
+    "وقال المكتب الإعلامي للمجلس الرئاسي إن المنفي عرض استضافة لقاء بين الطرفين في ليبيا، مؤكدا أن أمن السودان جزء "
+    "من أمن المنطقة.",
+    "وحذر المنفي من تحول الحرب في السودان إلى حرب طويلة تستنزف البلاد، ودعا الاتحاد الأفريقي إلى تنسيق مبادراته.",
+])
+
+
+def test_libyas_official_on_another_countrys_war_is_not_libyas_conflict(lexicon: Lexicon) -> None:
+    result = judge(MEDIATION_TITLE, MEDIATION, lexicon)
+    assert not result.relevant, result
+    moved = [entry for entry in result.matched_terms if entry[1] == "elsewhere"]
+    assert moved and "القتال" in moved[0][0]  # the evidence says which words went to the other theatre
+
+
+def test_the_same_words_about_a_libyan_place_are_libyas(lexicon: Lexicon) -> None:
+    # the same official, the same war words, in sentences that name a Libyan city: Libya's conflict
+    body = MEDIATION.replace("الخرطوم ودارفور", "طرابلس وترهونة").replace("في السودان", "في طرابلس")
+    result = judge("المنفي يدعو إلى وقف القتال في طرابلس", body.replace("السودان", "ليبيا"), lexicon)
+    assert result.relevant, result
+    assert not [entry for entry in result.matched_terms if entry[1] == "elsewhere"]
+
+
+def test_spillover_whose_sentences_name_libya_keeps_its_conflict(lexicon: Lexicon) -> None:
+    # Tunisia closes a crossing after clashes "on the Libyan side": each conflict sentence names Libya
+    body = "\n".join([
+        "تطاوين - وات",
+        "قررت السلطات التونسية غلق معبر الذهيبة الحدودي إثر اندلاع اشتباكات مسلحة بين مجموعات ليبية قرب البوابة الليبية.",
+        "وأوضح المصدر أن أعيرة نارية سمعت من الجانب التونسي، فيما عاد المسافرون الليبيون أدراجهم.",
+        "ويعود التوتر إلى خلاف بين مسلحين من نالوت وآخرين من مدينة مجاورة على السيطرة على البوابة.",
+        "وكانت تونس قد أغلقت المعبر مرات عدة بسبب الاشتباكات المسلحة على الجانب الليبي.",
+    ])
+    assert judge("تونس تغلق معبر الذهيبة إثر اشتباكات مسلحة على الجانب الليبي", body, lexicon).relevant
