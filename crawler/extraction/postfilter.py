@@ -1,4 +1,4 @@
-"""Drop boilerplate paragraphs that survive extraction: credits, "related" lines, share prompts, repeats, bylines."""
+"""Drop boilerplate paragraphs that survive extraction: credits, "related" lines, prompts, breadcrumbs, repeats, bylines."""
 
 from __future__ import annotations
 
@@ -61,6 +61,12 @@ COMMENT_FORM_RE = re.compile(
     r"|required\s+fields\s+are\s+marked\s+\*|you\s+may\s+use\s+these\s+html\s+tags\s+and\s+attributes)",
     re.IGNORECASE,
 )
+# A breadcrumb trail printed as a line ("News > Economy > Companies", "Accueil » Monde » Afrique"): three or more
+# short items (four words at most, no sentence in them) joined by ">", "»" or "›" (goose3's donga.com page, whose
+# body opened with "뉴스 > 경제 > 기업·CEO"; issue 13). No item holds "«" or an Arabic comma: "أعلن « الجيش » سيطرته
+# « الكاملة » على المدينة" is a sentence with spaced quotation marks, not a trail.
+BREADCRUMB_RE = re.compile(r"^[^.!?>»›«،]{1,40}(?:\s[>»›]\s[^.!?>»›«،]{1,40}){2,}$")
+BREADCRUMB_WORDS = 4
 BYLINE_RE = re.compile(r"^\W*(?:by|von|par|por|di|door|بقلم|كتب|كتبت|إعداد|تقرير)\s*:?\s", re.IGNORECASE)
 
 
@@ -74,7 +80,15 @@ def _is_junk_line(paragraph: str) -> bool:
         return True
     if len(paragraph) > SHORT_LINE:
         return False
-    return bool(CREDIT_RE.match(paragraph) or RELATED_RE.match(paragraph) or PROMPT_RE.match(paragraph))
+    return bool(CREDIT_RE.match(paragraph) or RELATED_RE.match(paragraph) or PROMPT_RE.match(paragraph)
+                or _is_breadcrumb(paragraph))
+
+
+def _is_breadcrumb(paragraph: str) -> bool:
+    """True when ``paragraph`` is a breadcrumb trail: short items joined by ">", "»" or "›" (BREADCRUMB_RE)."""
+    if not BREADCRUMB_RE.match(paragraph):
+        return False
+    return all(len(item.split()) <= BREADCRUMB_WORDS for item in re.split(r"\s[>»›]\s", paragraph))
 
 
 def _is_byline(paragraph: str, author: str | None) -> bool:
@@ -110,7 +124,7 @@ def drop_repeated_body(paragraphs: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def filter_paragraphs(paragraphs: tuple[str, ...], author: str | None = None) -> tuple[str, ...]:
-    """``paragraphs`` without credits, "related" lines, share prompts, repeats and bylines (order kept).
+    """``paragraphs`` without credits, "related" lines, share prompts, breadcrumbs, repeats and bylines (order kept).
 
     Bylines count only among the first and last three paragraphs; a body printed twice (e.g. once more for AMP or
     a print view) keeps its first copy.
