@@ -217,7 +217,7 @@ def test_an_idiom_takes_the_words_of_the_shorter_term_and_feeds_nothing(lexicon:
     # round 16: "على مرمى البصر" (within sight) is no goal of a match: no sport evidence, the idiom listed instead
     found = _found("أسر نازحة على مرمى البصر من بيوتها", "تعيش الأسر على مرمى حجر من قريتها المدمرة.", lexicon)
     assert "تسديدة" not in found
-    assert found["على مرمى"][0] == "idiom"
+    assert found["على مرمى حجر"][0] == "idiom"
     # the goal of a match still is one
     assert _found("", "سدد المهاجم كرة قوية من خارج المنطقة في مرمى الفريق الضيف", lexicon)["تسديدة"][0] == "sport"
 
@@ -252,3 +252,17 @@ def test_an_operation_name_other_armies_use_needs_libya_beside_it(lexicon: Lexic
     sirte = ("أعلنت قوات عملية البنيان المرصوص التابعة لحكومة الوفاق تقدمها في سرت بعد معارك مع مسلحي داعش، "
              "وقال المتحدث إن القوات سيطرت على أحياء جديدة وسط المدينة.")
     assert judge("البنيان المرصوص تتقدم في سرت", sirte, lexicon).relevant
+
+
+
+def test_a_shot_on_goal_is_still_sport(lexicon: Lexicon) -> None:
+    # the review of round 16: whole idioms only, "على المرمى" is a shot, not "within reach"
+    found = _found("", "سدد مهاجم الأهلي كرة قوية على المرمى", lexicon)
+    assert found["تسديدة"][0] == "sport" and not [t for t, (cat, _) in found.items() if cat == "idiom"]
+
+
+def test_a_football_preview_with_war_metaphors_stays_out(lexicon: Lexicon) -> None:
+    # the review of round 16: "مدرب" is sport again; its military senses are longer conflict spellings
+    title = "مدرب الأهلي بنغازي: نريد الانتصار في معركة السبت"
+    body = "قال مدرب الأهلي بنغازي إن فريقه جاهز لمعركة السبت أمام الهلال في ملعب بنغازي. وقال المدرب إن الفريق سيشن هجوما كاسحا."
+    assert not judge(title, body, lexicon).relevant

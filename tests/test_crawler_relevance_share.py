@@ -189,3 +189,11 @@ def test_lebanons_tripoli_named_with_lebanon_is_no_libyan_city():
     found = {t: c for t, c, *_ in judge("", "ضبطت البحرية سفينة أسلحة في مرفأ طرابلس شمالي لبنان قادمة من ليبيا",
                                          LEXICON_).matched_terms}
     assert found.get("لبنان") == "foreign" and "طرابلس" not in found
+
+
+
+def test_a_welcome_of_libyas_own_arms_embargo_is_no_statement_about_elsewhere():
+    # the review of round 17: a welcome frames a title only beside another theatre
+    body = ("رحبت ليبيا بقرار مجلس الأمن تمديد حظر توريد الأسلحة، وقالت إن السلاح يغذي الاقتتال بين الميليشيات "
+            "المسلحة ويطيل الحرب الأهلية.")
+    assert judge("ليبيا ترحب بتمديد حظر السلاح", body, LEXICON_).relevant

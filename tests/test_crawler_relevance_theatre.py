@@ -53,3 +53,27 @@ def test_spillover_whose_sentences_name_libya_keeps_its_conflict(lexicon: Lexico
         "وكانت تونس قد أغلقت المعبر مرات عدة بسبب الاشتباكات المسلحة على الجانب الليبي.",
     ])
     assert judge("تونس تغلق معبر الذهيبة إثر اشتباكات مسلحة على الجانب الليبي", body, lexicon).relevant
+
+
+
+def test_a_belligerent_is_a_place_not_a_speaker(lexicon: Lexicon) -> None:
+    # the review of round 19: Haftar fights; a sentence of Sudan's fighters with Haftar is Libya's conflict
+    body = ("قال تقرير لفريق خبراء الأمم المتحدة إن مئات المقاتلين من قوات الدعم السريع السودانية يقاتلون إلى جانب قوات "
+            "حفتر، وإن المرتزقة شاركوا في الهجوم والقصف والاشتباكات.\nوأضاف التقرير أن المقاتلين السودانيين "
+            "يتقاضون رواتب من حفتر.")
+    assert judge("تقرير أممي: مقاتلون من الدعم السريع يقاتلون مع حفتر", body, lexicon).relevant
+
+
+def test_where_a_report_was_filed_is_no_theatre(lexicon: Lexicon) -> None:
+    # the review of round 19: "Tunis - (AFP):" is where the report was filed; Sarraj's war is Libya's
+    body = ("تونس - (أ ف ب): أعلن فايز السراج أن قواته صدت هجوما جنوب طرابلس، وأن الاشتباكات والقصف أوقعت قتلى "
+            "وجرحى.\nوقال إن قوات حكومة الوفاق استعادت مواقعها بعد معارك عنيفة.")
+    assert judge("السراج: قواتنا صدت هجوما جنوب العاصمة", body, lexicon).relevant
+
+
+def test_libyas_council_with_its_nisba_is_still_a_speaker(lexicon: Lexicon) -> None:
+    # the review of round 19: "المجلس الرئاسي الليبي" is one speaker; its "الليبي" is no Libyan place
+    body = ("رحب المجلس الرئاسي الليبي بإعلان اتفاق وقف إطلاق النار في قطاع غزة وتبادل الأسرى.\n"
+            "وأكد المجلس دعم ليبيا الثابت للشعب الفلسطيني، وأعلن الهلال الأحمر تسيير قافلة مساعدات إلى غزة.")
+    result = judge("المجلس الرئاسي الليبي يرحب باتفاق وقف إطلاق النار في غزة", body, lexicon)
+    assert not result.relevant, result

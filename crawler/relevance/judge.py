@@ -42,7 +42,9 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
         word's effective weight is 0 when the story does not name enough bodies of the split, and a
         country-neutral conflict word's is scaled by ``statement_factor`` in a statement frame. When only a
         passage makes the article relevant (``crawler.relevance.passage``), the score is the passage's and the
-        first entry is ``("passage, sentences a-b: terms...", "passage", passage score, 1)``.
+        first entry is ``("passage, sentences a-b: terms...", "passage", passage score, 1)``. Country-neutral conflict
+        words counted as another theatre's (round 19) are listed last: ``("another theatre's conflict: ...",
+        "elsewhere", 0.0, how many)``.
     """
     rule = lexicon.scoring
     body_words = tokens(text) if body_words is None else body_words
@@ -72,14 +74,19 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     # The statement frame: a condemnation in the title with no Libyan scene named is Libya speaking about an event
     # elsewhere; its country-neutral conflict words (the event's) count at statement_factor.
     filed = dateline_hits(text, lexicon.index)  # names of where a wire report was filed are no scene (round 10)
-    framed = any(title_hits.get(i) and "statement" in terms[i].feeds for i in matched) and not any(
+    # a welcome frames a title only beside another theatre ("welcomes the operation in Yemen"; round 17, review):
+    # "Libya welcomes the extension of the arms embargo" is about Libya's own war
+    foreign_title = any(title_hits.get(i) and "foreign" in terms[i].feeds and not terms[i].body for i in matched)
+    stated = any(title_hits.get(i) and ("statement" in terms[i].feeds or foreign_title and "welcome" in terms[i].feeds)
+                 for i in matched)
+    framed = stated and not any(
         "libya" in terms[i].feeds and terms[i].scene and not terms[i].body and (anchored or not terms[i].ambiguous)
         and (title_hits.get(i) or body_hits.get(i, 0) > filed.get(i, 0)) for i in matched
     )
     # Round 19, whose conflict: a sentence (or the title) that names another theatre and no Libyan place, armed group
-    # or process (at most Libya's speakers: its bodies and officials) is that theatre's; its country-neutral conflict
-    # words are not Libya's conflict ("the Presidential Council welcomes the ceasefire in Gaza").
-    places = frozenset(i for i in known.intersection(libya_terms) if not terms[i].body and not terms[i].speaker)
+    # or process (at most Libya's speakers: its bodies and officials, Term.speaker) is that theatre's; its
+    # country-neutral conflict words are not Libya's conflict ("the Presidential Council welcomes the ceasefire in Gaza").
+    places = frozenset(i for i in known.intersection(libya_terms) if not terms[i].speaker)
     foreign_named = any("foreign" in terms[i].feeds and not terms[i].body for i in matched)
     elsewhere = elsewhere_hits(text, lexicon.index, terms, places) if foreign_named else {}
     title_elsewhere = names_elsewhere(title_hits, terms, places)
@@ -98,12 +105,13 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
         in_title = 1 if title_hits.get(i) else 0
         body_count = body_hits.get(i, 0)
         theirs = "conflict" in term.feeds and "libya" not in term.feeds  # country-neutral: whose, the sentence says
+        own_title = 0 if theirs and title_elsewhere else in_title
+        own_body = max(0, body_count - elsewhere.get(i, 0)) if theirs else body_count
         for group in term.feeds:
-            ours = group != "conflict" or not theirs
-            title_mass[group] += weight * (in_title if ours or not title_elsewhere else 0)
-            body_mass[group] += weight * min(body_count if ours else max(0, body_count - elsewhere.get(i, 0)),
-                                             rule.count_cap)
-        contribution = weight * (rule.title_factor * in_title + min(body_count, rule.count_cap))
+            ours = group != "conflict"
+            title_mass[group] += weight * (in_title if ours else own_title)
+            body_mass[group] += weight * min(body_count if ours else own_body, rule.count_cap)
+        contribution = weight * (rule.title_factor * own_title + min(own_body, rule.count_cap))
         count = title_hits.get(i, 0) + body_count
         evidence.append((contribution, (term.term, term.category, round(weight, 3), count)))
     per_100 = 100.0 / max(len(body_words), rule.min_body_tokens)

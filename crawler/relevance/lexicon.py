@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 #: conflict evidence only when the story names enough distinct bodies of the Libyan split (the split signal).
 #: "statement" marks words of condemnation and condolence: one in the title frames the story as a statement.
 #: "idiom" feeds no score: a phrase that holds a term's spelling in another sense shadows it (round 16).
-GROUPS = ("libya", "conflict", "foreign", "offtopic", "dispute", "statement", "idiom")
+#: "welcome" frames a title as a statement only where the title names another theatre (round 17).
+GROUPS = ("libya", "conflict", "foreign", "offtopic", "dispute", "statement", "welcome", "idiom")
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,9 @@ class Term:
     # may be the scene of a story framed as a statement (Scoring.statement_factor); false for the country's
     # own name and its officials, who are the speaker of "Libya condemns ..." (and never for a body of the split)
     scene: bool = True
-    # one of Libya's speakers (a category whose terms are scene = false: its officials and institutions): names who
-    # speaks, never where a sentence happens (round 19, crawler.relevance.passage.elsewhere_hits)
+    # one of Libya's speakers: names who speaks, never where a sentence happens (round 19,
+    # crawler.relevance.passage.elsewhere_hits); by default a body of the split or a term of a category whose terms
+    # are scene = false (officials and institutions); ``speaker = false`` makes a belligerent (Haftar) a place
     speaker: bool = False
 
 
@@ -190,12 +192,13 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, s
         "body",
         "exact",
         "scene",
+        "speaker",
         "note",
     }
     if unknown:
         raise ConfigError(
             path,
-            "unknown key; use term, weight, variants, english, ambiguous, body, exact, scene, note",
+            "unknown key; use term, weight, variants, english, ambiguous, body, exact, scene, speaker, note",
             key=f"{key}.{min(unknown)}",
         )
     name = raw.get("term")
@@ -205,7 +208,7 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, s
     weight = raw.get("weight")
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10:
         raise ConfigError(path, f"must be a number in (0, 10], got {weight!r}", key=f"{key}.weight")
-    for flag in ("ambiguous", "exact", "scene"):
+    for flag in ("ambiguous", "exact", "scene", "speaker"):
         if not isinstance(raw.get(flag, False), bool):
             raise ConfigError(path, "must be true or false", key=f"{key}.{flag}")
     body = raw.get("body", "")
@@ -232,7 +235,7 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, s
         body.strip(),
         raw.get("exact", False),
         raw.get("scene", scene),
-        not scene,
+        raw.get("speaker", bool(body.strip()) or not scene),
     )
 
 

@@ -4,7 +4,7 @@ A long analysis in which Libya is one theatre among several (Syria, Yemen, the S
 and too thin a conflict density as a whole, yet one passage of it can be plainly about Libya's war. The body is
 cut into sentences (and a sentence with no punctuation into pieces of ``passage_sentence_tokens`` words); every
 window of up to ``passage_sentences`` consecutive sentences is judged as a small story of its own, with the
-article's effective term weights and stricter floors (``crawler.relevance.judge.Scoring``):
+article's effective term weights and stricter floors (``crawler.relevance.lexicon.Scoring``):
 
 * Libya the leading theatre of the body: at least ``passage_libya_share`` of its sentences name it, and no fewer
   than name other theatres;
@@ -39,10 +39,13 @@ _SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+|\s*\n\s*")
 _WORD = r"[^\s:.()«»\-–—ـ]+"
 #: The Saudi Press Agency's own form (round 17; every SPA item of SaudiNewsNet opens so): a place, the Hijri date
 #: "corresponding to" the Gregorian one, the source: "الرياض 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس".
+#: The place is one to three words without digits and the source one word ending the line (the review of round 17:
+#: "قتل 25 شخصا 5 رمضان ... م في بنغازي" is a sentence, not a dateline).
 _HIJRI = r"\d{1,2}[ \t]+\S+(?:[ \t]\S+)?[ \t]+\d{4}[ \t]*(?:هـ|ه)?[ \t]+الموافق[ \t]+\d{1,2}[ \t]+\S+[ \t]+\d{4}[ \t]*م?"
-DATELINE = re.compile(rf"\s*{_WORD}(?:[ \t]{_WORD}){{0,2}}(?:(?:[ \t]*\([^()\n:]{{1,20}}\))?[ \t]*[-–—ـ][ \t]*"
+_PLACE = r"[^\s\d:.()«»\-–—ـ]+"
+DATELINE = re.compile(rf"\s*(?:{_WORD}(?:[ \t]{_WORD}){{0,2}}(?:[ \t]*\([^()\n:]{{1,20}}\))?[ \t]*[-–—ـ][ \t]*"
                       rf"(?:\([^()\n:]{{1,20}}\)|«[^«»\n:]{{1,20}}»|{_WORD}(?:[ \t]{_WORD}){{0,2}})"
-                      rf"|[ \t]+{_HIJRI}[ \t]+{_WORD}(?:[ \t]{_WORD}){{0,2}})[ \t]*(?::|\n)")
+                      rf"|{_PLACE}(?:[ \t]{_PLACE}){{0,2}}[ \t]+{_HIJRI}[ \t]+{_PLACE})[ \t]*(?::|\n)")
 
 
 class _Rule(Protocol):
@@ -178,7 +181,7 @@ def libya_share_factor(text: str, words: int, body_hits: Mapping[int, int], anch
                        index: PhraseIndex, rule: _Rule) -> tuple[float, tuple[str, str, float, int] | None]:
     """(factor, its ``matched_terms`` entry or None): the factor is 1, or ((share of the body's sentences that name
     Libya) / ``share_min``) ** 2 when a body of ``share_sentences`` sentences or more names Libya in too few of them
-    (``crawler.relevance.judge.Scoring``, round 10); the entry is ("share guard: Libya in n of m sentences", "share",
+    (``crawler.relevance.lexicon.Scoring``, round 10); the entry is ("share guard: Libya in n of m sentences", "share",
     factor, n). A sentence over ``passage_sentence_tokens`` words counts as its pieces, as in ``sentences``;
     ``words``: the body's word count."""
     # a shortcut: at least as many Libya names as sentence ends and pieces, the usual case, skips the sentence pass
@@ -238,6 +241,8 @@ def elsewhere_hits(text: str, index: PhraseIndex, terms: Sequence[_Term], places
     another theatre and no Libyan place (only, at most, Libya's speakers: "the Presidential Council welcomed the
     ceasefire in Gaza"). Those words are that theatre's conflict, not Libya's."""
     counts: dict[int, int] = {}
+    if (dateline := DATELINE.match(text)) is not None:  # where the report was filed is no theatre of its sentence
+        text = text[dateline.end():]
     for words in sentences(text, 0):
         hits: dict[int, int] = {}
         match(words, index, hits)
