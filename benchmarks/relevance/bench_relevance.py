@@ -30,7 +30,8 @@ by two more engineers after round 12, each judged once with it, then used for ro
 then used for round 15) and "holdout22" and "holdout23" (36 each, written blind while round 15 was developed, each
 judged once with it) and "holdout24" and "holdout25" (written blind after round 15, judged once with it, then used for
 round 16), "holdout26" and "holdout27" (written while round 16 was developed, judged once with it, then used for round
-17), "holdout28" and "holdout29" (written while round 17 was developed, judged once with it).
+17), "holdout28" and "holdout29" (written while round 17 was developed, judged once with it), "holdout30" and
+"holdout31" (written after round 19 and its review, judged once with them).
 """
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ DATA_FILES = (
     "holdout27.jsonl",
     "holdout28.jsonl",
     "holdout29.jsonl",
+    "holdout30.jsonl",
+    "holdout31.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -113,6 +116,8 @@ SPLIT_ORDER = (
     "holdout27",
     "holdout28",
     "holdout29",
+    "holdout30",
+    "holdout31",
 )
 
 
