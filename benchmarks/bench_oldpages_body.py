@@ -41,7 +41,6 @@ import hashlib
 import json
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +48,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_extraction_dev import FAR_BELOW, TOKEN_RE, page_scores, split_of, tokens
+from bench_fundus_body import (  # the same pool arms (key, body, refusal, CPU)
+    run_all,
+    run_ours,
+    run_trafilatura,
+)
 from bench_titles import CORPORA
 from bench_zyte import update_results
 
@@ -137,35 +141,6 @@ def load_sets() -> tuple[list[tuple[str, bytes, str, str]], dict[str, str]]:
                 by_url[_bare(url)] = half[key]
             pages.append((key, data, url, text))
     return pages, half
-
-
-def run_ours(item: tuple[str, bytes, str]) -> tuple[str, str, str, float]:
-    """Our extraction of one page: (key, body, refusal reason or "", CPU seconds)."""
-    from crawler.extraction.article import extract_article
-
-    key, data, url = item
-    start = time.process_time()
-    result = extract_article(data, url)
-    cpu = time.process_time() - start
-    if hasattr(result, "paragraphs"):
-        return key, result.text, "", cpu
-    return key, "", f"{result.reason}: {result.detail}", cpu
-
-
-def run_trafilatura(item: tuple[str, bytes, str]) -> tuple[str, str, str, float]:
-    """trafilatura.extract() with its defaults on one page: (key, body, "", CPU seconds)."""
-    import trafilatura
-
-    key, data, url = item
-    start = time.process_time()
-    text = trafilatura.extract(data, url=url) or ""
-    return key, text, "", time.process_time() - start
-
-
-def run_all(func, items: list[tuple[str, bytes, str]], workers: int) -> dict[str, tuple[str, str, float]]:
-    """``func`` over ``items`` in a process pool: key -> (body, refusal, CPU seconds)."""
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return {key: (text, why, cpu) for key, text, why, cpu in pool.map(func, items, chunksize=2)}
 
 
 def _cpu(keys: list[str], ours: dict, theirs: dict) -> str:
