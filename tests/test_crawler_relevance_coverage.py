@@ -266,3 +266,27 @@ def test_a_football_preview_with_war_metaphors_stays_out(lexicon: Lexicon) -> No
     title = "مدرب الأهلي بنغازي: نريد الانتصار في معركة السبت"
     body = "قال مدرب الأهلي بنغازي إن فريقه جاهز لمعركة السبت أمام الهلال في ملعب بنغازي. وقال المدرب إن الفريق سيشن هجوما كاسحا."
     assert not judge(title, body, lexicon).relevant
+
+
+def test_a_conference_in_moroccos_skhirat_is_not_the_libyan_agreement(lexicon: Lexicon) -> None:
+    # round 20: bare "الصخيرات" is the Moroccan town (ambiguous); "الدار البيضاء" is Casablanca, not al-Bayda
+    body = ("انطلقت بمدينة الصخيرات المغربية أعمال المناظرة الوطنية للجبايات بمشاركة ممثلي الحكومة والبرلمان، "
+            "وتنعقد في قصر المؤتمرات بالصخيرات، المدينة الواقعة بين الرباط والدار البيضاء، وناقش مجلس النواب "
+            "توصياتها في الصخيرات.")
+    result = judge("الصخيرات تحتضن المناظرة الوطنية للجبايات", body, lexicon)
+    assert not result.relevant, result
+    found = _found("الصخيرات تحتضن المناظرة الوطنية للجبايات", body, lexicon)
+    assert found["الدار البيضاء"][0] == "idiom" and "البيضاء" not in found
+    assert judge("جولة جديدة من حوار الصخيرات بين الأطراف الليبية", "التقى وفدا مجلس النواب والمؤتمر الوطني العام في "
+                 "الصخيرات لبحث تشكيل حكومة الوفاق الوطني ووقف القتال في ليبيا.", lexicon).relevant
+
+
+@pytest.mark.parametrize(("body", "idiom"), [
+    ("أطلقت الوزارة منصة لتسوية أوضاع العمال الوافدين في طرابلس", "تسوية الأوضاع"),
+    ("قضت المحكمة بسجنهم بعد إدانتهم بالخطف", "أدانت المحكمة"),
+])
+def test_administrative_and_court_phrases_are_idioms(body: str, idiom: str, lexicon: Lexicon) -> None:
+    # round 20: a settlement of dues is no political settlement; a court's conviction is no condemnation
+    found = _found("", body, lexicon)
+    assert found[idiom][0] == "idiom"
+    assert not [t for t, (cat, _) in found.items() if cat in ("statement", "political_conflict")]

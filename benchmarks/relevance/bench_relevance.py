@@ -82,6 +82,8 @@ DATA_FILES = (
     "holdout29.jsonl",
     "holdout30.jsonl",
     "holdout31.jsonl",
+    "holdout32.jsonl",
+    "holdout33.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -118,6 +120,8 @@ SPLIT_ORDER = (
     "holdout29",
     "holdout30",
     "holdout31",
+    "holdout32",
+    "holdout33",
 )
 
 
