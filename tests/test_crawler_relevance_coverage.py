@@ -290,3 +290,15 @@ def test_administrative_and_court_phrases_are_idioms(body: str, idiom: str, lexi
     found = _found("", body, lexicon)
     assert found[idiom][0] == "idiom"
     assert not [t for t, (cat, _) in found.items() if cat in ("statement", "political_conflict")]
+
+
+def test_other_countries_national_accord_and_karameh_are_look_alikes(lexicon: Lexicon) -> None:
+    # round 21: Yemen's 2011-14 "حكومة الوفاق الوطني" and Jordan's 1968 "معركة الكرامة" name no Libyan side
+    yemen = ("أدت حكومة الوفاق الوطني اليمنية برئاسة محمد سالم باسندوة اليمين الدستورية في صنعاء، وتعهدت بإنهاء "
+             "الانقسام ووقف الاشتباكات بين القوات الموالية والمعارضة وفق المبادرة الخليجية.")
+    assert not judge("حكومة الوفاق الوطني في اليمن تؤدي اليمين", yemen, lexicon).relevant
+    jordan = ("أحيا الأردن ذكرى معركة الكرامة التي خاضها الجيش العربي عام 1968 ضد القوات الإسرائيلية، وقال رئيس "
+              "الأركان إن المعركة كانت أول نصر عربي بعد حرب 1967.")
+    assert not judge("الأردن يحيي ذكرى معركة الكرامة", jordan, lexicon).relevant
+    libya = ("أعلنت حكومة الوفاق الوطني في طرابلس أن قواتها صدت هجوما لقوات حفتر جنوب العاصمة بعد اشتباكات عنيفة.")
+    assert judge("حكومة الوفاق تصد هجوما جنوب طرابلس", libya, lexicon).relevant
