@@ -31,7 +31,9 @@ then used for round 15) and "holdout22" and "holdout23" (36 each, written blind 
 judged once with it) and "holdout24" and "holdout25" (written blind after round 15, judged once with it, then used for
 round 16), "holdout26" and "holdout27" (written while round 16 was developed, judged once with it, then used for round
 17), "holdout28" and "holdout29" (written while round 17 was developed, judged once with it), "holdout30" and
-"holdout31" (written after round 19 and its review, judged once with them).
+"holdout31" (written after round 19 and its review, judged once with them), "holdout32" and "holdout33" (written after
+round 19, judged once with it, then used for round 20) and "holdout34" and "holdout35" (written after round 20, judged
+once with it, then used for round 21).
 """
 
 from __future__ import annotations
