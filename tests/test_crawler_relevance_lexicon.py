@@ -51,3 +51,19 @@ def test_the_bundled_lexicon_makes_the_belligerents_places() -> None:
     terms = {t.term: t for t in load_lexicon(LEXICON).terms}
     assert not terms["حفتر"].speaker and not terms["القيادة العامة"].speaker
     assert terms["المجلس الرئاسي الليبي"].speaker and terms["وزارة الخارجية الليبية"].speaker
+
+
+def test_alone_must_be_true_or_false_and_defaults_to_true(tmp_path: Path) -> None:
+    path = _write(tmp_path, """
+[category.conflict]
+feeds = ["conflict"]
+terms = [{ term = "قتلى", weight = 2, alone = false }, { term = "اشتباكات", weight = 3 }]
+""")
+    assert {t.term: t.alone for t in load_lexicon(path).terms} == {"قتلى": False, "اشتباكات": True}
+    bad = _write(tmp_path, """
+[category.conflict]
+feeds = ["conflict"]
+terms = [{ term = "قتلى", weight = 2, alone = 0 }]
+""")
+    with pytest.raises(ConfigError, match="alone"):
+        load_lexicon(bad)

@@ -77,3 +77,14 @@ def test_libyas_council_with_its_nisba_is_still_a_speaker(lexicon: Lexicon) -> N
             "وأكد المجلس دعم ليبيا الثابت للشعب الفلسطيني، وأعلن الهلال الأحمر تسيير قافلة مساعدات إلى غزة.")
     result = judge("المجلس الرئاسي الليبي يرحب باتفاق وقف إطلاق النار في غزة", body, lexicon)
     assert not result.relevant, result
+
+
+def test_the_dead_of_an_accident_are_no_war(lexicon: Lexicon) -> None:
+    # round 22: casualty words count only beside another conflict term
+    accident = ("لقي 12 شخصا مصرعهم وأصيب 40 آخرون في انفجار شاحنة وقود في بلدة بنت بية جنوب ليبيا، وقال مسؤول "
+                "في سبها إن عدد القتلى مرشح للارتفاع، فيما نقل الجرحى إلى مستشفيات سبها وأوباري.")
+    result = judge("قتلى وجرحى في انفجار شاحنة وقود جنوب ليبيا", accident, lexicon)
+    assert not result.relevant, result
+    assert {t: w for t, _, w, _ in result.matched_terms}["قتلى"] == 0.0  # listed, with no weight
+    clash = accident.replace("في انفجار شاحنة وقود", "في اشتباكات مسلحة بين كتيبتين")
+    assert judge("قتلى وجرحى في اشتباكات مسلحة جنوب ليبيا", clash, lexicon).relevant

@@ -94,9 +94,13 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     body_mass = dict.fromkeys(GROUPS, 0.0)
     evidence: list[tuple[float, tuple[str, str, float, int]]] = []
     effective: dict[int, float] = {}
+    # round 22: a term with alone = false (the dead, the wounded) counts only beside another conflict term
+    backed = any("conflict" in terms[i].feeds and terms[i].alone for i in known)
     for i in matched:
         term = terms[i]
         weight = term.weight if i in known else term.weight * rule.ambiguous_factor
+        if not term.alone and not backed:
+            weight = 0.0
         if "dispute" in term.feeds:  # listed either way, but counts only while the split signal is on
             weight = weight * rule.split_factor if split_on else 0.0
         elif framed and "conflict" in term.feeds and "libya" not in term.feeds:

@@ -129,6 +129,9 @@ class Term:
     # crawler.relevance.passage.elsewhere_hits); by default a body of the split or a term of a category whose terms
     # are scene = false (officials and institutions); ``speaker = false`` makes a belligerent (Haftar) a place
     speaker: bool = False
+    # counts only beside another conflict term of the article (round 22): the dead and wounded of an accident, a fire
+    # or a poisoning are no war; ``alone = false`` in the lexicon
+    alone: bool = True
 
 
 @dataclass(frozen=True)
@@ -193,12 +196,13 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, s
         "exact",
         "scene",
         "speaker",
+        "alone",
         "note",
     }
     if unknown:
         raise ConfigError(
             path,
-            "unknown key; use term, weight, variants, english, ambiguous, body, exact, scene, speaker, note",
+            "unknown key; use term, weight, variants, english, ambiguous, body, exact, scene, speaker, alone, note",
             key=f"{key}.{min(unknown)}",
         )
     name = raw.get("term")
@@ -208,7 +212,7 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, s
     weight = raw.get("weight")
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10:
         raise ConfigError(path, f"must be a number in (0, 10], got {weight!r}", key=f"{key}.weight")
-    for flag in ("ambiguous", "exact", "scene", "speaker"):
+    for flag in ("ambiguous", "exact", "scene", "speaker", "alone"):
         if not isinstance(raw.get(flag, False), bool):
             raise ConfigError(path, "must be true or false", key=f"{key}.{flag}")
     body = raw.get("body", "")
@@ -236,6 +240,7 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, s
         raw.get("exact", False),
         raw.get("scene", scene),
         raw.get("speaker", bool(body.strip()) or not scene),
+        raw.get("alone", True),
     )
 
 
