@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 from w3lib.url import safe_url_string
 
-from archive.catalogue import aliases, mentions
+from archive.catalogue import aliases, mentions, statements
 from archive.catalogue.transactions import immediate
 from archive.corpus import textfiles as textexport
 from archive.corpus.history import text_digest
@@ -94,6 +94,11 @@ def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: 
     with immediate(session.catalogue.db):
         for other, how in other_urls:
             aliases.add_alias(session.catalogue.db, other, row["id"], how, outlet=outlet_name, capture_id=capture_id)
+    richer = richer_metadata(row, article) if outcome == "unchanged" else {}
+    if richer:
+        with immediate(session.catalogue.db):
+            statements.update(session.catalogue.db, "articles", "id", row["id"], richer)
+        row = {**row, **richer}
     if outcome != "unchanged":
         mentions.record(session.catalogue.db, row)  # who and where the article names (archive/catalogue/mentions.py)
     if outcome != "unchanged" or row.get("story_id") is None:
@@ -114,6 +119,21 @@ def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: 
     session.count(outlet_name, f"articles_{outcome}")
     logger.debug("%s %s (score %.2f)", outcome, canonical, relevance.score)
     return outcome
+
+
+def richer_metadata(row: dict[str, Any], article: ExtractedArticle) -> dict[str, Any]:
+    """What another rendering of a stored article (same title and text) tells that its row lacks.
+
+    An article met first as its AMP, print or mobile page and then as its full page keeps the first page's row, but
+    a byline that page had no room for, or the time of day where it printed only the day, come from the fuller one.
+    """
+    found: dict[str, Any] = {}
+    if article.author and not row.get("author"):
+        found["author"] = article.author
+    old, new = row.get("published") or "", article.published or ""
+    if new and (not old or (len(old) == 10 < len(new) and new[:10] == old)):
+        found |= {"published": new, "published_source": article.published_source}
+    return found
 
 
 def resolve_url(session: ArchiveSession, outlet_name: str, url: str, request_url: str | None,

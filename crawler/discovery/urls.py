@@ -15,8 +15,11 @@ TRACKING_PARAMS = frozenset({
     "_ga", "_gl", "ocid", "cmpid", "ref", "ref_src", "ref_url", "at_medium", "at_campaign", "ito", "xtor",
     "ns_mchannel", "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "phpsessid", "sessionid",
     "session_id", "jsessionid", "cfid", "cftoken", "aspsessionid",
+    # the click ids of X/Twitter, TikTok, LinkedIn, Facebook's in-app browser, Google's organic results, Pinterest
+    "twclid", "ttclid", "li_fat_id", "mibextid", "srsltid", "epik",
 })
-TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "__hs", "_hs", "vero_", "oly_")
+# "utm-" too: Blogger's "Blog Posts" gadget tags its links "?utm_source=BP_recent&utm-medium=gadget&utm-campaign=..."
+TRACKING_PREFIXES = ("utm_", "utm-", "pk_", "mtm_", "hsa_", "__hs", "_hs", "vero_", "oly_")
 # ;jsessionid=... path parameters (Java servers)
 PATH_SESSION_RE = re.compile(r";(jsessionid|phpsessid|sid)=[^/?#]*", re.IGNORECASE)
 # ASP.NET cookieless sessions put the token in a path segment: "/(S(lit3py55t21z5v55vlm25s55))/News.aspx?id=5", or

@@ -62,8 +62,15 @@ def find_author(root: HtmlElement, fallback: Callable[[], str | None]) -> str | 
         people = [part for part in (_BYLINE_WORD.sub("", p.strip()) for p in byline.split(";")) if _person_like(part)
                   and not _is_outlet(part, outlets()) and not JUNK_AUTHOR_RE.search(part)]
         return "; ".join(people) if people else outlet_answer
-    fallback = clean_space(fallback())
+    fallback = _without_byline_words(clean_space(fallback()))
     return fallback if fallback and not JUNK_AUTHOR_RE.search(fallback) else None
+
+
+def _without_byline_words(byline: str | None) -> str | None:
+    """Each name of a byline found on the page without the words that introduce it ("مرسلة بواسطة", "بقلم:")."""
+    if not byline:
+        return byline
+    return "; ".join(part for part in (_ARABIC_BYLINE_WORD.sub("", p.strip()) for p in byline.split(";")) if part) or None
 
 
 _HOST_SUFFIX = re.compile(r"^(?:https?://)?(?:www\.)?([^\s/]+?)(?:\.[a-z]{2,6})+/?$", re.IGNORECASE)
@@ -103,8 +110,12 @@ def _host(url: str) -> str:
 # CJK and Hangul names are written without spaces: two to six characters of those scripts are a name.
 _SPACELESS_NAME = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]{2,6}")
 # "By", "Par", "Por", "Von" opening a byline, which trafilatura's normalize_authors leaves on in most languages.
-_BYLINE_WORD = re.compile(r"^(?:by|par|por|von|door|av|af|przez|بقلم|كتب|كتبت|كتبه|إعداد|اعداد|تحرير|متابعة|ترجمة)\s*:?\s+",
-                          re.IGNORECASE)
+# Arabic bylines: a word that introduces the name ("بقلم", "كتب", ...), or بواسطة ("by") after a participle or verb
+# ("مرسلة بواسطة", Blogger's Arabic "Posted by"; "نشر بواسطة"), as trafilatura's AUTHOR_PREFIX strips "posted by";
+# trafilatura strips none of them, so they are also taken off the byline it finds (the fallback).
+_ARABIC_BYLINE = r"(?:[\u0621-\u064a]+\s+)?بواسطة|بقلم|كتب|كتبت|كتبه|إعداد|اعداد|تحرير|متابعة|ترجمة"
+_ARABIC_BYLINE_WORD = re.compile(rf"^(?:{_ARABIC_BYLINE})\s*:?\s+")
+_BYLINE_WORD = re.compile(rf"^(?:by|par|por|von|door|av|af|przez|{_ARABIC_BYLINE})\s*:?\s+", re.IGNORECASE)
 # A month or weekday ending a byline is its date, not a surname ("Malcolm Owen Monday", a commenter's "Randallbrink
 # July"); first names like Julio, April or Marco stay names.
 _DATE_WORDS = frozenset(

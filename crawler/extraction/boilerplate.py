@@ -45,6 +45,7 @@ BOILERPLATE_PAIRS = frozenset(
         ("author", "bio"),
         ("author", "box"),
         ("author", "info"),
+        ("article", "info"),  # Joomla's <dl class="article-info">: details, category, dates, hits
         ("about", "author"),
         ("photo", "credit"),
         ("image", "credit"),

@@ -86,16 +86,22 @@ def _walk(data: object) -> Iterator[dict]:
 # --- meta ----------------------------------------------------------------------------------------------------
 
 def meta(doc: lxml.html.HtmlElement) -> Iterator[Found]:
-    """Publication-date <meta> tags and itemprop="datePublished" elements, best-known keys first."""
+    """Publication-date <meta> tags, itemprop="datePublished" elements and hAtom ``<abbr class="published">``,
+    best-known keys first."""
     ranked: list[tuple[int, int, str]] = []
-    query = '//meta[@content] | //*[not(self::meta)][@itemprop="datePublished" or @itemprop="dateCreated"]'
+    # An <abbr> carries its machine-readable value in its title (the microformats abbr design pattern, hAtom's
+    # published: Blogger's classic templates print <abbr class='published' itemprop='datePublished'
+    # title='2024-03-12T09:15:00+02:00'>9:15 AM</abbr>, the time of day alone as text).
+    query = ('//meta[@content] | //*[not(self::meta)][@itemprop="datePublished" or @itemprop="dateCreated"]'
+             ' | //abbr[@title][contains(concat(" ", normalize-space(@class), " "), " published ")]')
     for position, element in enumerate(doc.xpath(query)):
         if element.tag == "meta":
             keys = [element.get(a, "").strip().lower() for a in ("property", "name", "itemprop", "http-equiv")]
             value = element.get("content", "")
         else:
-            keys = [element.get("itemprop", "").strip().lower()]
-            value = element.get("content") or element.get("datetime") or element.text_content()
+            keys = [element.get("itemprop", "").strip().lower() or "datepublished"]
+            value = element.get("content") or element.get("datetime") or (
+                element.get("title") if element.tag == "abbr" else None) or element.text_content()
         if "parsely-page" in keys:
             keys, value = ["parsely-pub-date"], _parsely_page(value)
         ranks = [_META_RANK[key] for key in keys if key in _META_RANK]

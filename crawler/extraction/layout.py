@@ -203,8 +203,10 @@ def _wrap_runs(holder: HtmlElement) -> int:
             made += _append_paragraph(holder, item)
         else:
             holder.append(item)
-    if holder.tag in INLINE_WRAPPERS and made:
-        holder.tag = "div"  # a <p> inside <font>/<span> is invalid; the wrapper becomes a block
+    if (holder.tag in INLINE_WRAPPERS or holder.tag == "p") and made:
+        # a <p> inside <font>/<span> or another <p> is invalid (trafilatura reads the paragraphs of a <p> held in a
+        # <p> as one line: "<p>a<br><br>b</p>", shift-enter lines in an editor); the holder becomes a block
+        holder.tag = "div"
     return made
 
 

@@ -22,10 +22,12 @@ logger = logging.getLogger(__name__)
 SEPARATOR_RE = re.compile(r"\s+[|\-–—»«‹›:·•~/\\]+\s+|\s*(?:[|»«‹›•]|::)\s*")
 # The same without guillemets, for a title whose guillemets pair up as quotation marks ("sur la « gravité »").
 UNQUOTED_SEPARATOR_RE = re.compile(r"\s+[|\-–—:·•~/\\]+\s+|\s*(?:[|•]|::)\s*")
+LEADING_COLON_RE = re.compile(r"^([^:]{2,80}?):\s+(?=\S)")  # "Name: rest", strip_site_name
 QUOTED_RE = re.compile(r"«[^«»]*»|»[^«»]*«|‹[^‹›]*›|›[^‹›]*‹")  # French and German order
 # Home-page paths and session-only query keys: a link there is the site's own name or logo.
 HOME_PATHS = frozenset({"", "index.php", "index.html", "index.htm", "index.asp", "index.aspx", "default.asp",
                         "default.aspx", "home", "home.php", "main.php", "portal.php", "ar", "en", "arabic"})
+VIEW_SWITCHES = frozenset({"m=0", "m=1"})  # Blogger's web / mobile view of a page: "/?m=1" is the home page
 SESSION_KEYS = frozenset({"phpsessid", "sid", "jsessionid", "aspsessionid", "sessionid", "session", "lang", "l"})
 HEADLINE_TOKENS = frozenset({"title", "headline", "heading", "head_line", "newstitle", "news_title", "article_title",
                              "entry-title", "post-title", "story-title", "articletitle", "maintitle", "main_title"})
@@ -161,7 +163,7 @@ def _is_home_link(href: str, host: str) -> bool:
         return False
     if other_host and other_host.lower().removeprefix("www.") != host.removeprefix("www."):
         return False
-    keys = {kv.split("=", 1)[0].lower() for kv in parts.query.split("&") if kv}
+    keys = {kv.split("=", 1)[0].lower() for kv in parts.query.split("&") if kv and kv.lower() not in VIEW_SWITCHES}
     return parts.path.strip("/").lower() in HOME_PATHS and keys <= SESSION_KEYS
 
 
@@ -222,6 +224,9 @@ def _separators(title: str) -> re.Pattern[str]:
 def strip_site_name(title: str, names: list[str]) -> str:
     """``title`` without leading/trailing segments that name the site ("... | الوسط", "الوسط - ...")."""
     title = clean_space(title)
+    lead = LEADING_COLON_RE.match(title)  # "Blog: Post" (Blogger): the exact name only ("ليبيا: ..." is a headline)
+    if lead and _norm(lead.group(1)) and _norm(lead.group(1)) in {_norm(name) for name in names}:
+        title = title[lead.end():]
     separator = _separators(title)
     parts = separator.split(title)
     if len(parts) < 2:
@@ -290,11 +295,8 @@ def _spelled(heading: str, structured: str) -> str:
 
 def _agrees(a: str, b: str) -> bool:
     """True when two title candidates are the same headline (one holds the other)."""
-    ka, kb = _norm(a), _norm(b)
-    if not ka or not kb:
-        return False
-    short, long_ = sorted((ka, kb), key=len)
-    return short in long_ and len(short) >= 0.6 * len(long_)
+    short, long_ = sorted((_norm(a), _norm(b)), key=len)  # an empty key agrees with nothing
+    return bool(short) and short in long_ and len(short) >= 0.6 * len(long_)
 
 
 def _font_size(element: HtmlElement) -> int:
@@ -368,10 +370,8 @@ def find_title(root: HtmlElement, url: str, fallback: Callable[[], str] | None =
     headline = article.get("headline") or article.get("name") or ""
     json_title = clean_space(headline) if isinstance(headline, str) else ""
     og_title = meta_content(root, "og:title", "twitter:title")
-    head_title = ""
     title_el = root.find(".//title")
-    if title_el is not None:
-        head_title = clean_space(title_el.text_content())
+    head_title = clean_space(title_el.text_content()) if title_el is not None else ""
     structured = [strip_site_name(t, names) for t in (json_title, og_title, head_title) if t]
     structured = [t for t in structured if t and not _is_site_segment(t, names)]
     # The visible h1 is the headline when a structured title confirms it (pages often use h1 for the logo).

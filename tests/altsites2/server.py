@@ -1,0 +1,98 @@
+"""Serve the Joomla- and Blogger-style sites on their own loopback addresses, logging every request (stdlib only)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from altsites import ExpectedArticle, LoggedRequest
+from altsites.common import Reply
+
+from .blogger import BloggerSite
+from .joomla import JoomlaSite
+
+ADDRESSES = {"joomla": "127.0.0.41", "blogger": "127.0.0.42"}
+SITE_CLASSES = {"joomla": JoomlaSite, "blogger": BloggerSite}
+
+
+@dataclass
+class AltSites2:
+    """The running sites, what a crawl should find on them, and every request they served."""
+
+    sites: dict[str, JoomlaSite | BloggerSite]
+    requests_log: list[LoggedRequest] = field(default_factory=list)
+
+    @property
+    def bases(self) -> dict[str, str]:
+        """Each site's base URL, e.g. {"joomla": "http://127.0.0.41:41234"}."""
+        return {name: site.base for name, site in self.sites.items()}
+
+    @property
+    def expected(self) -> list[ExpectedArticle]:
+        """Every article of the two sites with its headline, body, relevance and canonical URL."""
+        return [e for site in self.sites.values() for e in site.expected()]
+
+    def forbidden_links(self) -> list[str]:
+        """URLs the sites link to that their robots.txt forbids."""
+        return [u for site in self.sites.values() for u in site.forbidden_links()]
+
+
+def _handler_for(name: str, site: JoomlaSite | BloggerSite, log: list[LoggedRequest],
+                 lock: threading.Lock) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "Apache/2.4.58" if name == "joomla" else "GSE"
+        sys_version = ""
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # the requests_log is the record
+
+        def do_GET(self) -> None:
+            parts = urlsplit(self.path)
+            query = dict(parse_qsl(parts.query, keep_blank_values=True))
+            try:
+                reply = site.handle(unquote(parts.path), query, self.path)
+            except Exception as exc:  # noqa: BLE001 (a test-site bug must show as a 500)
+                reply = Reply(500, (("Content-Type", "text/plain"),), f"test site error: {exc!r}".encode())
+            with lock:
+                log.append(LoggedRequest(name, self.headers.get("Host", ""), self.command, self.path,
+                                         dict(self.headers.items()), reply.status))
+            self.send_response(reply.status)
+            for key, value in reply.headers:
+                self.send_header(key, value)
+            self.send_header("Date", formatdate(usegmt=True))
+            self.send_header("Content-Length", str(len(reply.body)))
+            self.end_headers()
+            self.wfile.write(reply.body)
+
+    return Handler
+
+
+@contextmanager
+def serve_alt_sites2(addresses: dict[str, str] | None = None) -> Iterator[AltSites2]:
+    """Run the two sites on loopback (free ports) for the ``with`` block."""
+    addresses = {**ADDRESSES, **(addresses or {})}
+    log: list[LoggedRequest] = []
+    lock = threading.Lock()
+    servers: list[ThreadingHTTPServer] = []
+    sites: dict = {}
+    try:
+        for name, cls in SITE_CLASSES.items():
+            server = ThreadingHTTPServer((addresses[name], 0), BaseHTTPRequestHandler)
+            host, port = server.server_address[:2]
+            site = cls(f"http://{host}:{port}")
+            server.RequestHandlerClass = _handler_for(name, site, log, lock)
+            server.daemon_threads = True
+            sites[name] = site
+            threading.Thread(target=server.serve_forever, name=f"altsite2-{name}", daemon=True).start()
+            servers.append(server)
+        yield AltSites2(sites, log)
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
