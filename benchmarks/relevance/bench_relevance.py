@@ -33,7 +33,7 @@ round 16), "holdout26" and "holdout27" (written while round 16 was developed, ju
 17), "holdout28" and "holdout29" (written while round 17 was developed, judged once with it), "holdout30" and
 "holdout31" (written after round 19 and its review, judged once with them), "holdout32" and "holdout33" (written after
 round 19, judged once with it, then used for round 20) and "holdout34" and "holdout35" (written after round 20, judged
-once with it, then used for round 21).
+once with it, then used for round 21) and "holdout36" and "holdout37" (written after round 22, judged once with it).
 """
 
 from __future__ import annotations
@@ -88,6 +88,8 @@ DATA_FILES = (
     "holdout33.jsonl",
     "holdout34.jsonl",
     "holdout35.jsonl",
+    "holdout36.jsonl",
+    "holdout37.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -128,6 +130,8 @@ SPLIT_ORDER = (
     "holdout33",
     "holdout34",
     "holdout35",
+    "holdout36",
+    "holdout37",
 )
 
 
