@@ -88,3 +88,26 @@ def reply(handler, status: int, kind: str, body: bytes) -> None:
     handler.send_header("Content-Length", str(len(body)))
     handler.end_headers()
     handler.wfile.write(body)
+
+
+def captures_off_their_warc_records(conn, data: Path) -> list[tuple]:
+    """The capture rows whose (warc_file, offset, length) does not hold exactly one response or revisit record with
+    the row's URL, record id and payload digest (read back with warcio, digests checked): (id, url, what was found)."""
+    import io
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    wrong = []
+    for row in conn.execute("select * from captures").fetchall():
+        with open(data / row["warc_file"], "rb") as fh:
+            fh.seek(row["warc_offset"])
+            chunk = fh.read(row["warc_length"])
+        records = list(ArchiveIterator(io.BytesIO(chunk), check_digests=True))
+        record = records[0] if records else None
+        got = None if record is None else (
+            record.rec_type, record.rec_headers.get_header("WARC-Target-URI"),
+            record.rec_headers.get_header("WARC-Record-ID"), record.rec_headers.get_header("WARC-Payload-Digest"))
+        if len(records) != 1 or got[0] not in ("response", "revisit") or got[1:] != (
+                row["url"], row["warc_record_id"], row["payload_digest"]):
+            wrong.append((row["id"], row["url"], got))
+    return wrong
