@@ -5,13 +5,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from altsites import ExpectedArticle, LoggedRequest
+from altsites import LoggedRequest
 from altsites.common import Reply
+from altsites.server import AltSites
 
 from .blogger import BloggerSite
 from .joomla import JoomlaSite
@@ -20,26 +20,8 @@ ADDRESSES = {"joomla": "127.0.0.41", "blogger": "127.0.0.42"}
 SITE_CLASSES = {"joomla": JoomlaSite, "blogger": BloggerSite}
 
 
-@dataclass
-class AltSites2:
-    """The running sites, what a crawl should find on them, and every request they served."""
-
-    sites: dict[str, JoomlaSite | BloggerSite]
-    requests_log: list[LoggedRequest] = field(default_factory=list)
-
-    @property
-    def bases(self) -> dict[str, str]:
-        """Each site's base URL, e.g. {"joomla": "http://127.0.0.41:41234"}."""
-        return {name: site.base for name, site in self.sites.items()}
-
-    @property
-    def expected(self) -> list[ExpectedArticle]:
-        """Every article of the two sites with its headline, body, relevance and canonical URL."""
-        return [e for site in self.sites.values() for e in site.expected()]
-
-    def forbidden_links(self) -> list[str]:
-        """URLs the sites link to that their robots.txt forbids."""
-        return [u for site in self.sites.values() for u in site.forbidden_links()]
+# The same record as the first unseen sites': their sites, what a crawl should find, every request they served.
+AltSites2 = AltSites
 
 
 def _handler_for(name: str, site: JoomlaSite | BloggerSite, log: list[LoggedRequest],
