@@ -282,7 +282,7 @@ def test_a_conference_in_moroccos_skhirat_is_not_the_libyan_agreement(lexicon: L
 
 
 @pytest.mark.parametrize(("body", "idiom"), [
-    ("أطلقت الوزارة منصة لتسوية أوضاع العمال الوافدين في طرابلس", "تسوية الأوضاع"),
+    ("أطلقت الوزارة منصة لتسوية أوضاع العمال الوافدين في طرابلس", "تسوية أوضاع العمال"),
     ("قضت المحكمة بسجنهم بعد إدانتهم بالخطف", "أدانت المحكمة"),
 ])
 def test_administrative_and_court_phrases_are_idioms(body: str, idiom: str, lexicon: Lexicon) -> None:
@@ -292,13 +292,21 @@ def test_administrative_and_court_phrases_are_idioms(body: str, idiom: str, lexi
     assert not [t for t, (cat, _) in found.items() if cat in ("statement", "political_conflict")]
 
 
-def test_other_countries_national_accord_and_karameh_are_look_alikes(lexicon: Lexicon) -> None:
-    # round 21: Yemen's 2011-14 "حكومة الوفاق الوطني" and Jordan's 1968 "معركة الكرامة" name no Libyan side
-    yemen = ("أدت حكومة الوفاق الوطني اليمنية برئاسة محمد سالم باسندوة اليمين الدستورية في صنعاء، وتعهدت بإنهاء "
-             "الانقسام ووقف الاشتباكات بين القوات الموالية والمعارضة وفق المبادرة الخليجية.")
-    assert not judge("حكومة الوفاق الوطني في اليمن تؤدي اليمين", yemen, lexicon).relevant
+def test_jordans_karameh_is_a_look_alike_and_the_gna_keeps_its_anchor(lexicon: Lexicon) -> None:
+    # round 21: Jordan's 1968 "معركة الكرامة" names no Libyan side; the review of round 21: a GNA report whose only
+    # other Libya word is Tripoli (ambiguous) is Libya's
     jordan = ("أحيا الأردن ذكرى معركة الكرامة التي خاضها الجيش العربي عام 1968 ضد القوات الإسرائيلية، وقال رئيس "
               "الأركان إن المعركة كانت أول نصر عربي بعد حرب 1967.")
     assert not judge("الأردن يحيي ذكرى معركة الكرامة", jordan, lexicon).relevant
+    gna = "قالت وزارة الداخلية بحكومة الوفاق إن اشتباكات محدودة وقعت في طرابلس وسقط فيها قتلى."
+    assert judge("داخلية الوفاق: اشتباكات محدودة في طرابلس", gna, lexicon).relevant
     libya = ("أعلنت حكومة الوفاق الوطني في طرابلس أن قواتها صدت هجوما لقوات حفتر جنوب العاصمة بعد اشتباكات عنيفة.")
     assert judge("حكومة الوفاق تصد هجوما جنوب طرابلس", libya, lexicon).relevant
+
+
+
+def test_the_political_settlement_of_libya_is_no_idiom(lexicon: Lexicon) -> None:
+    # the review of round 20: "تسوية الأوضاع في ليبيا" is the stock phrase of the political settlement
+    body = ("دعت موسكو إلى تسوية الأوضاع في ليبيا سياسيا وقالت إن الحل العسكري غير ممكن وإن على الأطراف الليبية "
+            "العودة إلى طاولة الحوار.")
+    assert judge("موسكو تدعو إلى تسوية الأوضاع في ليبيا", body, lexicon).relevant

@@ -88,3 +88,19 @@ def test_the_dead_of_an_accident_are_no_war(lexicon: Lexicon) -> None:
     assert {t: w for t, _, w, _ in result.matched_terms}["قتلى"] == 0.0  # listed, with no weight
     clash = accident.replace("في انفجار شاحنة وقود", "في اشتباكات مسلحة بين كتيبتين")
     assert judge("قتلى وجرحى في اشتباكات مسلحة جنوب ليبيا", clash, lexicon).relevant
+
+
+
+def test_a_snipers_killing_is_the_wars(lexicon: Lexicon) -> None:
+    # the review of round 22: "قناص" is a conflict term, so the dead it leaves are backed
+    body = "قتل مدني برصاص قناص في حي الصابري وسط بنغازي الليبية، وقال شهود إن القناص أطلق النار من مبنى مهجور."
+    assert judge("مقتل مدني برصاص قناص في بنغازي", body, lexicon).relevant
+
+
+def test_a_weak_word_does_not_back_the_dead(lexicon: Lexicon) -> None:
+    # the review of round 22: a disaster story names a military hospital too ("عسكري", weight 0.5)
+    body = ("لقي 12 شخصا مصرعهم وسقط عشرات الجرحى في فيضان اجتاح أحياء درنة الليبية بعد أمطار غزيرة، وقال مسؤول "
+            "إن عدد القتلى مرشح للارتفاع. ونقل الجرحى إلى مستشفى عسكري.")
+    result = judge("قتلى وجرحى في فيضان درنة", body, lexicon)
+    assert not result.relevant, result
+    assert {t: w for t, _, w, _ in result.matched_terms}["قتلى"] == 0.0

@@ -131,13 +131,23 @@ def test_an_article_met_first_as_its_amp_page_takes_the_full_pages_byline_and_ti
         for page in ((full, amp) if full_first else (amp, full)):
             ingest(session, lexicon, outlet_name="portal", url=page.url, capture_id=None, result=page)
         rows = list(session.catalogue.db.query("select url, author, published, published_source, versions from articles"))
+        current = list(session.catalogue.db.query("select published from article_versions"))
     finally:
         session.close()
     assert rows == [{"url": post, "author": "عمر التباوي", "published": "2024-04-09T17:30:00+02:00",
                      "published_source": "meta", "versions": 1}]
+    assert current == [{"published": "2024-04-09T17:30:00+02:00"}]  # the version says what the row says (review)
 
 
 def test_newer_click_ids_are_tracking():
     from crawler.discovery.urls import canonicalize
     url = "http://h.example/news/3?id=3&ttclid=E_C_P_Cq&twclid=2-7&srsltid=AfmBOo&mibextid=Zxz2cZ&li_fat_id=5&epik=dj0y"
     assert canonicalize(url) == "http://h.example/news/3?id=3"
+
+
+
+def test_joined_arabic_byline_words_are_left_out():
+    # the review of stop 24: "ترجمة وتحرير:" introduces the name as "ترجمة:" does
+    from crawler.extraction.author import _without_byline_words
+    assert _without_byline_words("ترجمة وتحرير: محمد علي") == "محمد علي"
+    assert _without_byline_words("إعداد ومتابعة: سارة الهوني; بقلم خالد محمود") == "سارة الهوني; خالد محمود"

@@ -45,3 +45,10 @@ def share_current(db: sqlite_utils.Database, aid: str) -> None:
     db.execute("""update article_versions set text = null
       where article_id = :aid and version = (select max(version) from article_versions where article_id = :aid)
         and text = (select text from articles where id = :aid)""", {"aid": aid})
+
+
+def set_current_published(db: sqlite_utils.Database, aid: str, published: str) -> None:
+    """Give the article's current version the publication time its row now holds (a later rendering of unchanged
+    text told the time of day where the first printed only the day: crawler.capture.ingest.richer_metadata)."""
+    db.execute("update article_versions set published = ? where article_id = ? and version = "
+               "(select max(version) from article_versions where article_id = ?)", [published, aid, aid])

@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 from w3lib.url import safe_url_string
 
-from archive.catalogue import aliases, mentions, statements
+from archive.catalogue import aliases, mentions, statements, versions
 from archive.catalogue.transactions import immediate
 from archive.corpus import textfiles as textexport
 from archive.corpus.history import text_digest
@@ -98,6 +98,8 @@ def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: 
     if richer:
         with immediate(session.catalogue.db):
             statements.update(session.catalogue.db, "articles", "id", row["id"], richer)
+            if "published" in richer:  # the current version says what the row says
+                versions.set_current_published(session.catalogue.db, row["id"], richer["published"])
         row = {**row, **richer}
     if outcome != "unchanged":
         mentions.record(session.catalogue.db, row)  # who and where the article names (archive/catalogue/mentions.py)
@@ -130,8 +132,9 @@ def richer_metadata(row: dict[str, Any], article: ExtractedArticle) -> dict[str,
     found: dict[str, Any] = {}
     if article.author and not row.get("author"):
         found["author"] = article.author
+    # a row without a date that meets a dated rendering is a new version (history.date_changed), not this
     old, new = row.get("published") or "", article.published or ""
-    if new and (not old or (len(old) == 10 < len(new) and new[:10] == old)):
+    if old and len(old) == 10 < len(new) and new[:10] == old:
         found |= {"published": new, "published_source": article.published_source}
     return found
 

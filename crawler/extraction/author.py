@@ -113,7 +113,9 @@ _SPACELESS_NAME = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]{2,6}")
 # Arabic bylines: a word that introduces the name ("بقلم", "كتب", ...), or بواسطة ("by") after a participle or verb
 # ("مرسلة بواسطة", Blogger's Arabic "Posted by"; "نشر بواسطة"), as trafilatura's AUTHOR_PREFIX strips "posted by";
 # trafilatura strips none of them, so they are also taken off the byline it finds (the fallback).
-_ARABIC_BYLINE = r"(?:[\u0621-\u064a]+\s+)?بواسطة|بقلم|كتب|كتبت|كتبه|إعداد|اعداد|تحرير|متابعة|ترجمة"
+_ARABIC_BYLINE_ONE = r"(?:[\u0621-\u064a]+\s+)?بواسطة|بقلم|كتب|كتبت|كتبه|إعداد|اعداد|تحرير|متابعة|ترجمة"
+# joined ones too: "ترجمة وتحرير:", "إعداد ومتابعة:" (the review of stop 24)
+_ARABIC_BYLINE = rf"(?:{_ARABIC_BYLINE_ONE})(?:\s+و(?:{_ARABIC_BYLINE_ONE}))*"
 _ARABIC_BYLINE_WORD = re.compile(rf"^(?:{_ARABIC_BYLINE})\s*:?\s+")
 _BYLINE_WORD = re.compile(rf"^(?:by|par|por|von|door|av|af|przez|{_ARABIC_BYLINE})\s*:?\s+", re.IGNORECASE)
 # A month or weekday ending a byline is its date, not a surname ("Malcolm Owen Monday", a commenter's "Randallbrink

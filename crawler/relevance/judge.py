@@ -94,8 +94,11 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     body_mass = dict.fromkeys(GROUPS, 0.0)
     evidence: list[tuple[float, tuple[str, str, float, int]]] = []
     effective: dict[int, float] = {}
-    # round 22: a term with alone = false (the dead, the wounded) counts only beside another conflict term
-    backed = any("conflict" in terms[i].feeds and terms[i].alone for i in known)
+    # round 22: a term with alone = false (the dead, the wounded) counts only beside a country-neutral conflict term
+    # of weight 1 or more; Libya's own bodies and armies and the weak words (military, forces, army) name no fighting
+    # (a flood story names the government and the army too: the review of round 22)
+    backed = any("conflict" in terms[i].feeds and "libya" not in terms[i].feeds and terms[i].alone
+                 and terms[i].weight >= 1 for i in known)
     for i in matched:
         term = terms[i]
         weight = term.weight if i in known else term.weight * rule.ambiguous_factor
