@@ -76,7 +76,7 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     filed = dateline_hits(text, lexicon.index)  # names of where a wire report was filed are no scene (round 10)
     # a welcome frames a title only beside another theatre ("welcomes the operation in Yemen"; round 17, review):
     # "Libya welcomes the extension of the arms embargo" is about Libya's own war
-    foreign_title = any(title_hits.get(i) and "foreign" in terms[i].feeds and not terms[i].body for i in matched)
+    foreign_title = any(title_hits.get(i) and terms[i].theatre for i in matched)
     stated = any(title_hits.get(i) and ("statement" in terms[i].feeds or foreign_title and "welcome" in terms[i].feeds)
                  for i in matched)
     framed = stated and not any(
@@ -87,7 +87,7 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     # or process (at most Libya's speakers: its bodies and officials, Term.speaker) is that theatre's; its
     # country-neutral conflict words are not Libya's conflict ("the Presidential Council welcomes the ceasefire in Gaza").
     places = frozenset(i for i in known.intersection(libya_terms) if not terms[i].speaker)
-    foreign_named = any("foreign" in terms[i].feeds and not terms[i].body for i in matched)
+    foreign_named = any(terms[i].theatre for i in matched)
     elsewhere = elsewhere_hits(text, lexicon.index, terms, places) if foreign_named else {}
     title_elsewhere = names_elsewhere(title_hits, terms, places)
     title_mass = dict.fromkeys(GROUPS, 0.0)
@@ -97,8 +97,7 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     # round 22: a term with alone = false (the dead, the wounded) counts only beside a country-neutral conflict term
     # of weight 1 or more; Libya's own bodies and armies and the weak words (military, forces, army) name no fighting
     # (a flood story names the government and the army too: the review of round 22)
-    backed = any("conflict" in terms[i].feeds and "libya" not in terms[i].feeds and terms[i].alone
-                 and terms[i].weight >= 1 for i in known)
+    backed = any(terms[i].neutral_conflict and terms[i].alone and terms[i].weight >= 1 for i in known)
     for i in matched:
         term = terms[i]
         weight = term.weight if i in known else term.weight * rule.ambiguous_factor
@@ -106,14 +105,14 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
             weight = 0.0
         if "dispute" in term.feeds:  # listed either way, but counts only while the split signal is on
             weight = weight * rule.split_factor if split_on else 0.0
-        elif framed and "conflict" in term.feeds and "libya" not in term.feeds:
+        elif framed and term.neutral_conflict:
             weight *= rule.statement_factor
         effective[i] = weight
         in_title = 1 if title_hits.get(i) else 0
         body_count = body_hits.get(i, 0)
-        theirs = "conflict" in term.feeds and "libya" not in term.feeds  # country-neutral: whose, the sentence says
-        own_title = 0 if theirs and title_elsewhere else in_title
-        own_body = max(0, body_count - elsewhere.get(i, 0)) if theirs else body_count
+        # country-neutral conflict words are the conflict of the theatre their sentence names (round 19)
+        own_title = 0 if term.neutral_conflict and title_elsewhere else in_title
+        own_body = max(0, body_count - elsewhere.get(i, 0)) if term.neutral_conflict else body_count
         for group in term.feeds:
             ours = group != "conflict"
             title_mass[group] += weight * (in_title if ours else own_title)
@@ -128,8 +127,8 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     evidence.sort(key=lambda e: (-e[0], e[1][0]))
     explained = tuple(e[1] for e in evidence)
     moved = {i: c for i, c in elsewhere.items() if effective.get(i)}
-    moved.update({i: moved.get(i, 0) + 1 for i in title_hits if title_elsewhere and effective.get(i)
-                  and "conflict" in terms[i].feeds and "libya" not in terms[i].feeds})
+    moved.update({i: moved.get(i, 0) + 1 for i in title_hits
+                  if title_elsewhere and effective.get(i) and terms[i].neutral_conflict})
     if moved:  # listed last: the conflict words counted as another theatre's, and how often
         names = ", ".join(f"{terms[i].term} ({c}x)" for i, c in sorted(moved.items(), key=lambda m: -m[1]))
         explained += (f"another theatre's conflict: {names}", "elsewhere", 0.0, sum(moved.values())),

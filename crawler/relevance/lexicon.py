@@ -133,6 +133,16 @@ class Term:
     # or a poisoning are no war; ``alone = false`` in the lexicon
     alone: bool = True
 
+    @property
+    def theatre(self) -> bool:
+        """Another war theatre (a foreign term that is no look-alike of a body of the split)."""
+        return "foreign" in self.feeds and not self.body
+
+    @property
+    def neutral_conflict(self) -> bool:
+        """Country-neutral conflict vocabulary: whose conflict it is, the story's places say."""
+        return "conflict" in self.feeds and "libya" not in self.feeds
+
 
 @dataclass(frozen=True)
 class Lexicon:

@@ -71,7 +71,14 @@ class _Term(Protocol):
 
     term: str
     feeds: tuple[str, ...]
-    body: str
+
+    @property
+    def theatre(self) -> bool:
+        """Term.theatre: another war theatre."""
+
+    @property
+    def neutral_conflict(self) -> bool:
+        """Term.neutral_conflict: country-neutral conflict vocabulary."""
 
 
 @dataclass(frozen=True)
@@ -233,7 +240,7 @@ def combined_score(score_of: Mapping[str, float], rule: _Rule,
 def names_elsewhere(hits: Mapping[int, int], terms: Sequence[_Term], places: frozenset[int]) -> bool:
     """Whether a sentence's (or a title's) hits name another theatre (a foreign term that is no look-alike of a body
     of the split) and none of ``places``, the Libyan places, armed groups and processes the article names."""
-    return any("foreign" in terms[i].feeds and not terms[i].body for i in hits) and not places.intersection(hits)
+    return any(terms[i].theatre for i in hits) and not places.intersection(hits)
 
 
 def elsewhere_hits(text: str, index: PhraseIndex, terms: Sequence[_Term], places: frozenset[int]) -> dict[int, int]:
@@ -248,6 +255,6 @@ def elsewhere_hits(text: str, index: PhraseIndex, terms: Sequence[_Term], places
         match(words, index, hits)
         if names_elsewhere(hits, terms, places):
             for i, c in hits.items():
-                if "conflict" in terms[i].feeds and "libya" not in terms[i].feeds:
+                if terms[i].neutral_conflict:
                     counts[i] = counts.get(i, 0) + c
     return counts
