@@ -93,9 +93,12 @@ def test_empty_article_scores_zero(lexicon: Lexicon) -> None:
 
 
 def test_libya_political_terms_feed_both_libya_and_conflict(lexicon: Lexicon) -> None:
-    verdict = judge("", "أصدرت الحكومة المكلفة من مجلس النواب بيانا.", lexicon)
-    assert [t for t, *_ in verdict.matched_terms] == ["الحكومة المكلفة من مجلس النواب"]
-    assert verdict.libya_score > 0 and verdict.conflict_score > 0
+    # round 23: a body of the split feeds conflict beside a fighting word or a second body, not named alone
+    alone = judge("", "أصدرت الحكومة المكلفة من مجلس النواب بيانا.", lexicon)
+    assert [t for t, *_ in alone.matched_terms] == ["الحكومة المكلفة من مجلس النواب"]
+    assert alone.libya_score > 0 and alone.conflict_score == 0
+    beside = judge("", "أصدرت الحكومة المكلفة من مجلس النواب بيانا عن الاشتباكات.", lexicon)
+    assert beside.libya_score > 0 and beside.conflict_score > beside.libya_score
 
 
 def test_enough_ambiguous_libya_names_anchor_each_other(lexicon: Lexicon) -> None:

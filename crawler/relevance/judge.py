@@ -20,6 +20,7 @@ from crawler.relevance.passage import (
     elsewhere_hits,
     libya_share_factor,
     names_elsewhere,
+    theatre_sentence_hits,
 )
 
 __all__ = ["GROUPS", "Lexicon", "Scoring", "Term", "judge", "load_lexicon"]
@@ -79,17 +80,19 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     foreign_title = any(title_hits.get(i) and terms[i].theatre for i in matched)
     stated = any(title_hits.get(i) and ("statement" in terms[i].feeds or foreign_title and "welcome" in terms[i].feeds)
                  for i in matched)
+    # round 23: a Libyan scene named only beside the other theatre is the speaker ("Libya's support for Syria")
+    beside = theatre_sentence_hits(text, lexicon.index, terms) if stated else {}
     framed = stated and not any(
         "libya" in terms[i].feeds and terms[i].scene and not terms[i].body and (anchored or not terms[i].ambiguous)
-        and (title_hits.get(i) or body_hits.get(i, 0) > filed.get(i, 0)) for i in matched
+        and (title_hits.get(i) or body_hits.get(i, 0) > filed.get(i, 0) + beside.get(i, 0)) for i in matched
     )
     # Round 19, whose conflict: a sentence (or the title) that names another theatre and no Libyan place, armed group
     # or process (at most Libya's speakers: its bodies and officials, Term.speaker) is that theatre's; its
     # country-neutral conflict words are not Libya's conflict ("the Presidential Council welcomes the ceasefire in Gaza").
     places = frozenset(i for i in known.intersection(libya_terms) if not terms[i].speaker)
     foreign_named = any(terms[i].theatre for i in matched)
-    elsewhere = elsewhere_hits(text, lexicon.index, terms, places) if foreign_named else {}
     title_elsewhere = names_elsewhere(title_hits, terms, places)
+    elsewhere = elsewhere_hits(text, lexicon.index, terms, places, title_elsewhere) if foreign_named else {}
     title_mass = dict.fromkeys(GROUPS, 0.0)
     body_mass = dict.fromkeys(GROUPS, 0.0)
     evidence: list[tuple[float, tuple[str, str, float, int]]] = []
@@ -98,10 +101,14 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     # of weight 1 or more; Libya's own bodies and armies and the weak words (military, forces, army) name no fighting
     # (a flood story names the government and the army too: the review of round 22)
     backed = any(terms[i].neutral_conflict and terms[i].alone and terms[i].weight >= 1 for i in known)
+    # round 23: a story that names a criminal gang tells its kidnapping as a crime, unless armed men are named too
+    gang = any("gang" in terms[i].feeds for i in matched)
+    armed = gang and any(terms[i].armed and terms[i].alone and not terms[i].crime and terms[i].weight >= rule.armed_min
+                         for i in known)
     for i in matched:
         term = terms[i]
         weight = term.weight if i in known else term.weight * rule.ambiguous_factor
-        if not term.alone and not backed:
+        if not term.alone and not backed or term.crime and gang and not armed:
             weight = 0.0
         if "dispute" in term.feeds:  # listed either way, but counts only while the split signal is on
             weight = weight * rule.split_factor if split_on else 0.0
@@ -111,9 +118,14 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
         in_title = 1 if title_hits.get(i) else 0
         body_count = body_hits.get(i, 0)
         # country-neutral conflict words are the conflict of the theatre their sentence names (round 19)
-        own_title = 0 if term.neutral_conflict and title_elsewhere else in_title
-        own_body = max(0, body_count - elsewhere.get(i, 0)) if term.neutral_conflict else body_count
+        own_title = 0 if term.sentence_conflict and title_elsewhere else in_title
+        own_body = max(0, body_count - elsewhere.get(i, 0)) if term.sentence_conflict else body_count
+        # round 23: one body of the split named with no fighting word and no second body (a government declaring a
+        # flooded town a disaster zone) is evidence of Libya, not of its conflict
+        lone_body = term.body and "libya" in term.feeds and not (backed or split_on)
         for group in term.feeds:
+            if group == "conflict" and lone_body:
+                continue
             ours = group != "conflict"
             title_mass[group] += weight * (in_title if ours else own_title)
             body_mass[group] += weight * min(body_count if ours else own_body, rule.count_cap)
@@ -128,7 +140,7 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     explained = tuple(e[1] for e in evidence)
     moved = {i: c for i, c in elsewhere.items() if effective.get(i)}
     moved.update({i: moved.get(i, 0) + 1 for i in title_hits
-                  if title_elsewhere and effective.get(i) and terms[i].neutral_conflict})
+                  if title_elsewhere and effective.get(i) and terms[i].sentence_conflict})
     if moved:  # listed last: the conflict words counted as another theatre's, and how often
         names = ", ".join(f"{terms[i].term} ({c}x)" for i, c in sorted(moved.items(), key=lambda m: -m[1]))
         explained += (f"another theatre's conflict: {names}", "elsewhere", 0.0, sum(moved.values())),

@@ -24,7 +24,8 @@ logger = logging.getLogger(__name__)
 #: "statement" marks words of condemnation and condolence: one in the title frames the story as a statement.
 #: "idiom" feeds no score: a phrase that holds a term's spelling in another sense shadows it (round 16).
 #: "welcome" frames a title as a statement only where the title names another theatre (round 17).
-GROUPS = ("libya", "conflict", "foreign", "offtopic", "dispute", "statement", "welcome", "idiom")
+#: "gang" marks a criminal gang: a story naming one tells a kidnapping as a crime unless armed men are named (round 23).
+GROUPS = ("libya", "conflict", "foreign", "offtopic", "dispute", "statement", "welcome", "idiom", "gang")
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,9 @@ class Scoring:
     # or more naming Libya in under share_min of them is about something else; 0 switches it off
     share_sentences: int = 8
     share_min: float = 0.15
+    # round 23: the weight from which a country-neutral conflict term names an armed actor or act (armed men, a
+    # militia, clashes), so a kidnapping in a story of a criminal gang is the conflict's (Term.crime)
+    armed_min: float = 2.0
 
     def __post_init__(self) -> None:
         """Reject values that make the rule meaningless."""
@@ -132,6 +136,13 @@ class Term:
     # counts only beside another conflict term of the article (round 22): the dead and wounded of an accident, a fire
     # or a poisoning are no war; ``alone = false`` in the lexicon
     alone: bool = True
+    # a word that crime and conflict share (kidnapping, kidnappers, ransom; round 23): in a story that names a
+    # criminal gang (a term feeding "gang") it counts only beside an armed actor, a country-neutral conflict term of
+    # weight Scoring.armed_min or more that is no such word; ``crime = true`` in the lexicon
+    crime: bool = False
+    # names an armed actor or act (a term of a category with ``armed = true``: the country-neutral armed vocabulary,
+    # Libya's armed groups); with weight Scoring.armed_min or more it makes a gang story's kidnapping the conflict's
+    armed: bool = False
 
     @property
     def theatre(self) -> bool:
@@ -142,6 +153,13 @@ class Term:
     def neutral_conflict(self) -> bool:
         """Country-neutral conflict vocabulary: whose conflict it is, the story's places say."""
         return "conflict" in self.feeds and "libya" not in self.feeds
+
+    @property
+    def sentence_conflict(self) -> bool:
+        """Conflict evidence whose theatre its sentence says (round 19): country-neutral conflict words, and a body of
+        the split's conflict weight (round 23: a body speaks of other theatres too; Yemen had a "national accord
+        government" of its own)."""
+        return self.neutral_conflict or bool(self.body) and "conflict" in self.feeds
 
 
 @dataclass(frozen=True)
@@ -191,7 +209,8 @@ def _load_scoring(path: Path, raw: Any) -> Scoring:
         raise ConfigError(path, f"{exc}; fix the value in [scoring]", key="scoring") from exc
 
 
-def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, scene: bool = True) -> Term:
+def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, scene: bool = True,
+               armed: bool = False) -> Term:
     """Validate one ``{ term = ..., weight = ... }`` entry of a category."""
     key = f"category.{cat}.terms[{i}]"
     if not isinstance(raw, dict):
@@ -207,12 +226,13 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, s
         "scene",
         "speaker",
         "alone",
+        "crime",
         "note",
     }
     if unknown:
         raise ConfigError(
             path,
-            "unknown key; use term, weight, variants, english, ambiguous, body, exact, scene, speaker, alone, note",
+            "unknown key; use term, weight, variants, english, ambiguous, body, exact, scene, speaker, alone, crime, note",
             key=f"{key}.{min(unknown)}",
         )
     name = raw.get("term")
@@ -222,7 +242,7 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, s
     weight = raw.get("weight")
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10:
         raise ConfigError(path, f"must be a number in (0, 10], got {weight!r}", key=f"{key}.weight")
-    for flag in ("ambiguous", "exact", "scene", "speaker", "alone"):
+    for flag in ("ambiguous", "exact", "scene", "speaker", "alone", "crime"):
         if not isinstance(raw.get(flag, False), bool):
             raise ConfigError(path, "must be true or false", key=f"{key}.{flag}")
     body = raw.get("body", "")
@@ -251,6 +271,8 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, s
         raw.get("scene", scene),
         raw.get("speaker", bool(body.strip()) or not scene),
         raw.get("alone", True),
+        raw.get("crime", False),
+        armed,
     )
 
 
@@ -296,13 +318,15 @@ def load_lexicon(path: Path) -> Lexicon:
                 path, 'a "dispute" category feeds nothing else; split it in two', key=f"category.{cat}.feeds"
             )
         scene = body.get("scene", True)  # the default of the category's terms (false: Libya's officials)
-        if not isinstance(scene, bool):
-            raise ConfigError(path, "must be true or false", key=f"category.{cat}.scene")
+        armed = body.get("armed", False)  # the category names armed actors and acts (round 23, Term.armed)
+        for flag, value in (("scene", scene), ("armed", armed)):
+            if not isinstance(value, bool):
+                raise ConfigError(path, "must be true or false", key=f"category.{cat}.{flag}")
         raw_terms = body.get("terms")
         if not isinstance(raw_terms, list) or not raw_terms:
             raise ConfigError(path, "must be a non-empty list of inline tables", key=f"category.{cat}.terms")
         for i, raw_term in enumerate(raw_terms):
-            term = _load_term(path, cat, feeds, i, raw_term, scene)
+            term = _load_term(path, cat, feeds, i, raw_term, scene, armed)
             for form in term.forms:
                 if form in owner:
                     raise ConfigError(

@@ -77,8 +77,8 @@ class _Term(Protocol):
         """Term.theatre: another war theatre."""
 
     @property
-    def neutral_conflict(self) -> bool:
-        """Term.neutral_conflict: country-neutral conflict vocabulary."""
+    def sentence_conflict(self) -> bool:
+        """Term.sentence_conflict: conflict evidence whose theatre its sentence says."""
 
 
 @dataclass(frozen=True)
@@ -210,6 +210,22 @@ def libya_share_factor(text: str, words: int, body_hits: Mapping[int, int], anch
     return factor, (f"share guard: Libya in {named} of {len(parts)} sentences", "share", round(factor, 3), named)
 
 
+def theatre_sentence_hits(text: str, index: PhraseIndex, terms: Sequence[_Term]) -> dict[int, int]:
+    """Round 23, the speaker beside the theatre: the body's hits in sentences that name another theatre (the wire
+    dateline left out). In a statement about an event abroad, Libya named in the same sentence as that theatre is the
+    speaker ("Libya's support for Syria's unity", "Tripoli reopened its lines to Damascus"), not a scene of its own."""
+    counts: dict[int, int] = {}
+    if (dateline := DATELINE.match(text)) is not None:
+        text = text[dateline.end():]
+    for words in sentences(text, 0):
+        hits: dict[int, int] = {}
+        match(words, index, hits)
+        if any(terms[i].theatre for i in hits):
+            for i, c in hits.items():
+                counts[i] = counts.get(i, 0) + c
+    return counts
+
+
 def dateline_hits(text: str, index: PhraseIndex) -> dict[int, int]:
     """The lexicon's hits in the body's wire dateline ("طرابلس - واس:"), if it opens with one: where the report was
     filed, not where its event was (round 10: Libya's foreign ministry condemning an attack on Saudi Arabia, filed
@@ -243,7 +259,8 @@ def names_elsewhere(hits: Mapping[int, int], terms: Sequence[_Term], places: fro
     return any(terms[i].theatre for i in hits) and not places.intersection(hits)
 
 
-def elsewhere_hits(text: str, index: PhraseIndex, terms: Sequence[_Term], places: frozenset[int]) -> dict[int, int]:
+def elsewhere_hits(text: str, index: PhraseIndex, terms: Sequence[_Term], places: frozenset[int],
+                   unplaced: bool = False) -> dict[int, int]:
     """Round 19, whose conflict: the body's occurrences of country-neutral conflict terms in sentences that name
     another theatre and no Libyan place (only, at most, Libya's speakers: "the Presidential Council welcomed the
     ceasefire in Gaza"). Those words are that theatre's conflict, not Libya's."""
@@ -253,8 +270,8 @@ def elsewhere_hits(text: str, index: PhraseIndex, terms: Sequence[_Term], places
     for words in sentences(text, 0):
         hits: dict[int, int] = {}
         match(words, index, hits)
-        if names_elsewhere(hits, terms, places):
+        if names_elsewhere(hits, terms, places) or unplaced and not places.intersection(hits):
             for i, c in hits.items():
-                if terms[i].neutral_conflict:
+                if terms[i].sentence_conflict:
                     counts[i] = counts.get(i, 0) + c
     return counts
