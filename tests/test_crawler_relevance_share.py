@@ -197,3 +197,36 @@ def test_a_welcome_of_libyas_own_arms_embargo_is_no_statement_about_elsewhere():
     body = ("رحبت ليبيا بقرار مجلس الأمن تمديد حظر توريد الأسلحة، وقالت إن السلاح يغذي الاقتتال بين الميليشيات "
             "المسلحة ويطيل الحرب الأهلية.")
     assert judge("ليبيا ترحب بتمديد حظر السلاح", body, LEXICON_).relevant
+
+
+COMMUNIQUE_TITLE = "البيان الختامي للقمة الخليجية المغربية: شراكة استراتيجية ودعم كامل لمغربية الصحراء"
+COMMUNIQUE = "\n".join([
+    "الرياض - واس",
+    "صدر في ختام القمة بين قادة دول مجلس التعاون وملك المغرب بيان ختامي أكد فيه القادة وحدة المصير.",
+    "وجدد القادة دعمهم لمبادرة الحكم الذاتي أساسا لحل النزاع الإقليمي حول الصحراء.",
+    "وأكد البيان رفض التدخلات في الشؤون الداخلية لدول المنطقة وإدانة الإرهاب بكل أشكاله.",
+    "ورحب القادة بتشكيل حكومة الوفاق الوطني في ليبيا وفقا للاتفاق السياسي الموقع في الصخيرات بعد الحوار الليبي.",
+    "واتفق القادة على تعزيز التعاون الاقتصادي وعقد القمة بصفة دورية.",
+])
+
+
+def test_libya_in_one_sentence_under_a_title_without_it_is_a_mention() -> None:
+    # round 24: a short communique (under share_sentences) whose one Libya item is its only Libya sentence
+    result = judge(COMMUNIQUE_TITLE, COMMUNIQUE, LEXICON_)
+    assert not result.relevant, result
+    assert result.matched_terms[0][1] == "share" and "not in the title" in result.matched_terms[0][0]
+
+
+def test_the_same_item_under_a_title_that_names_libya_is_judged_whole() -> None:
+    # the guard is the title's absence: the same body under a Libya title is not capped by it
+    result = judge("قادة الخليج والمغرب يرحبون بحكومة الوفاق الليبية ويدعمون اتفاق الصخيرات", COMMUNIQUE, LEXICON_)
+    assert not any(entry[1] == "share" for entry in result.matched_terms), result
+
+
+def test_two_libya_sentences_under_a_title_without_it_still_count() -> None:
+    body = COMMUNIQUE.replace(
+        "واتفق القادة على تعزيز التعاون الاقتصادي وعقد القمة بصفة دورية.",
+        "ودعا القادة الأطراف الليبية إلى وقف الاشتباكات في طرابلس وسرت وتسليم السلطة لحكومة الوفاق.",
+    )
+    result = judge(COMMUNIQUE_TITLE, body, LEXICON_)
+    assert not any(entry[1] == "share" and "not in the title" in entry[0] for entry in result.matched_terms)

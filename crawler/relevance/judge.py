@@ -147,7 +147,8 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     # the sentences that name Libya, for the share guard and the passage: not a shadowed body's (round 15)
     anchors = frozenset(known.intersection(libya_terms))
     if score >= 1.0 and rule.share_sentences > 0:
-        factor, why = libya_share_factor(text, len(body_words), body_hits, anchors, lexicon.index, rule)
+        titled = any(title_hits.get(i) for i in anchors)  # round 24: a title naming no Libya cannot vouch for it
+        factor, why = libya_share_factor(text, len(body_words), body_hits, anchors, lexicon.index, rule, titled)
         if why is not None:  # explained like a passage: the guard and the share it found lead the evidence
             # round 12: nor can the title vouch for such a body: the body judged alone caps the score
             body_only = combined_score({g: body_mass[g] * per_100 for g in GROUPS}, rule)[0]

@@ -185,25 +185,30 @@ def _judge_window(
 
 
 def libya_share_factor(text: str, words: int, body_hits: Mapping[int, int], anchors: frozenset[int],
-                       index: PhraseIndex, rule: _Rule) -> tuple[float, tuple[str, str, float, int] | None]:
+                       index: PhraseIndex, rule: _Rule, titled: bool = True) -> tuple[float, tuple[str, str, float, int] | None]:
     """(factor, its ``matched_terms`` entry or None): the factor is 1, or ((share of the body's sentences that name
     Libya) / ``share_min``) ** 2 when a body of ``share_sentences`` sentences or more names Libya in too few of them
     (``crawler.relevance.lexicon.Scoring``, round 10); the entry is ("share guard: Libya in n of m sentences", "share",
     factor, n). A sentence over ``passage_sentence_tokens`` words counts as its pieces, as in ``sentences``;
-    ``words``: the body's word count."""
+    ``words``: the body's word count. Round 24: under a title that names no Libya (``titled`` false), a body of any
+    length that names Libya in one sentence only is a mention (a communique's one item): factor (1/2) ** 2."""
     # a shortcut: at least as many Libya names as sentence ends and pieces, the usual case, skips the sentence pass
     # (names may cluster in a few sentences, so on a rare body it answers 1 where the pass would not)
     ends = 1 + sum(map(text.count, (".", "!", "?", "؟", "…", "\n"))) + words // max(1, rule.passage_sentence_tokens)
-    if not anchors or sum(body_hits.get(i, 0) for i in anchors) >= ends:
+    if not anchors or titled and sum(body_hits.get(i, 0) for i in anchors) >= ends:
         return 1.0, None
     parts = sentences(text, rule.passage_sentence_tokens)
-    if len(parts) < rule.share_sentences:
+    if titled and len(parts) < rule.share_sentences:
         return 1.0, None
     named = 0
     for part in parts:
         counts: dict[int, int] = {}
         match(part, index, counts)
         named += bool(anchors.intersection(counts))
+    if not titled and named < 2:
+        return 0.25, (f"share guard: Libya in {named} of {len(parts)} sentences, not in the title", "share", 0.25, named)
+    if len(parts) < rule.share_sentences:
+        return 1.0, None
     factor = min(1.0, named / len(parts) / rule.share_min) ** 2 if rule.share_min else 1.0
     if factor >= 1.0:
         return 1.0, None
