@@ -204,14 +204,15 @@ COMMUNIQUE = "\n".join([
     "الرياض - واس",
     "صدر في ختام القمة بين قادة دول مجلس التعاون وملك المغرب بيان ختامي أكد فيه القادة وحدة المصير.",
     "وجدد القادة دعمهم لمبادرة الحكم الذاتي أساسا لحل النزاع الإقليمي حول الصحراء.",
-    "وأكد البيان رفض التدخلات في الشؤون الداخلية لدول المنطقة وإدانة الإرهاب بكل أشكاله.",
+    "وأكد البيان دعم جهود استعادة الشرعية في اليمن ورفض التدخلات في الشؤون الداخلية لدول المنطقة.",
     "ورحب القادة بتشكيل حكومة الوفاق الوطني في ليبيا وفقا للاتفاق السياسي الموقع في الصخيرات بعد الحوار الليبي.",
     "واتفق القادة على تعزيز التعاون الاقتصادي وعقد القمة بصفة دورية.",
 ])
 
 
 def test_libya_in_one_sentence_under_a_title_without_it_is_a_mention() -> None:
-    # round 24: a short communique (under share_sentences) whose one Libya item is its only Libya sentence
+    # round 24: a short communique (under share_sentences) whose one Libya item is its only Libya sentence, another
+    # theatre (Yemen) an item of its own
     result = judge(COMMUNIQUE_TITLE, COMMUNIQUE, LEXICON_)
     assert not result.relevant, result
     assert result.matched_terms[0][1] == "share" and "not in the title" in result.matched_terms[0][0]

@@ -45,7 +45,9 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
         passage makes the article relevant (``crawler.relevance.passage``), the score is the passage's and the
         first entry is ``("passage, sentences a-b: terms...", "passage", passage score, 1)``. Country-neutral conflict
         words counted as another theatre's (round 19) are listed last: ``("another theatre's conflict: ...",
-        "elsewhere", 0.0, how many)``.
+        "elsewhere", 0.0, how many)``; a body of the split whose conflict weight was not counted because it is named
+        alone (round 23) is listed last too: ``("a lone body of the split, no conflict weight: ...", "lone body", 0.0,
+        n)``. A kidnapping silenced as a gang's crime (round 23) is listed with weight 0, beside the gang.
     """
     rule = lexicon.scoring
     body_words = tokens(text) if body_words is None else body_words
@@ -80,11 +82,13 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     foreign_title = any(title_hits.get(i) and terms[i].theatre for i in matched)
     stated = any(title_hits.get(i) and ("statement" in terms[i].feeds or foreign_title and "welcome" in terms[i].feeds)
                  for i in matched)
-    # round 23: a Libyan scene named only beside the other theatre is the speaker ("Libya's support for Syria")
+    # round 23: a seat of government named only beside the other theatre is the speaker ("Tripoli reopened its lines
+    # to Damascus"); a town or an armed group beside it stays a scene (Chadian rebels attacking al-Qatrun)
     beside = theatre_sentence_hits(text, lexicon.index, terms) if stated else {}
     framed = stated and not any(
         "libya" in terms[i].feeds and terms[i].scene and not terms[i].body and (anchored or not terms[i].ambiguous)
-        and (title_hits.get(i) or body_hits.get(i, 0) > filed.get(i, 0) + beside.get(i, 0)) for i in matched
+        and (title_hits.get(i) or body_hits.get(i, 0) > filed.get(i, 0) + terms[i].seat * beside.get(i, 0))
+        for i in matched
     )
     # Round 19, whose conflict: a sentence (or the title) that names another theatre and no Libyan place, armed group
     # or process (at most Libya's speakers: its bodies and officials, Term.speaker) is that theatre's; its
@@ -92,23 +96,28 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     places = frozenset(i for i in known.intersection(libya_terms) if not terms[i].speaker)
     foreign_named = any(terms[i].theatre for i in matched)
     title_elsewhere = names_elsewhere(title_hits, terms, places)
-    elsewhere = elsewhere_hits(text, lexicon.index, terms, places, title_elsewhere) if foreign_named else {}
+    elsewhere = elsewhere_hits(text, lexicon.index, terms, places) if foreign_named else {}
     title_mass = dict.fromkeys(GROUPS, 0.0)
     body_mass = dict.fromkeys(GROUPS, 0.0)
     evidence: list[tuple[float, tuple[str, str, float, int]]] = []
     effective: dict[int, float] = {}
+    lone: list[int] = []  # bodies of the split named alone: their conflict weight is not counted (round 23)
     # round 22: a term with alone = false (the dead, the wounded) counts only beside a country-neutral conflict term
     # of weight 1 or more; Libya's own bodies and armies and the weak words (military, forces, army) name no fighting
     # (a flood story names the government and the army too: the review of round 22)
-    backed = any(terms[i].neutral_conflict and terms[i].alone and terms[i].weight >= 1 for i in known)
-    # round 23: a story that names a criminal gang tells its kidnapping as a crime, unless armed men are named too
-    gang = any("gang" in terms[i].feeds for i in matched)
-    armed = gang and any(terms[i].armed and terms[i].alone and not terms[i].crime and terms[i].weight >= rule.armed_min
-                         for i in known)
+    # round 22: a term with alone = false (the dead, the wounded) counts only beside a country-neutral conflict term
+    # of weight 1 or more; Libya's own bodies and armies and the weak words (military, forces, army) name no fighting
+    # (a flood story names the government and the army too: the review of round 22)
+    # round 23 and its review: a story that names a criminal gang tells its kidnapping as a crime (Term.crime words
+    # count for nothing) unless it names an armed actor too (Term.armed: armed men, a militia, a named armed group)
+    crime_story = any("gang" in terms[i].feeds for i in matched) and not any(
+        terms[i].armed and not terms[i].crime for i in known)
+    backed = any(terms[i].neutral_conflict and terms[i].alone and terms[i].weight >= 1
+                 and not (crime_story and terms[i].crime) for i in known)
     for i in matched:
         term = terms[i]
         weight = term.weight if i in known else term.weight * rule.ambiguous_factor
-        if not term.alone and not backed or term.crime and gang and not armed:
+        if (not term.alone and not backed) or (term.crime and crime_story):
             weight = 0.0
         if "dispute" in term.feeds:  # listed either way, but counts only while the split signal is on
             weight = weight * rule.split_factor if split_on else 0.0
@@ -122,7 +131,9 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
         own_body = max(0, body_count - elsewhere.get(i, 0)) if term.sentence_conflict else body_count
         # round 23: one body of the split named with no fighting word and no second body (a government declaring a
         # flooded town a disaster zone) is evidence of Libya, not of its conflict
-        lone_body = term.body and "libya" in term.feeds and not (backed or split_on)
+        lone_body = bool(term.body) and "conflict" in term.feeds and not (backed or split_on)
+        if lone_body and weight:
+            lone.append(i)
         for group in term.feeds:
             if group == "conflict" and lone_body:
                 continue
@@ -141,6 +152,9 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     moved = {i: c for i, c in elsewhere.items() if effective.get(i)}
     moved.update({i: moved.get(i, 0) + 1 for i in title_hits
                   if title_elsewhere and effective.get(i) and terms[i].sentence_conflict})
+    if lone:  # listed last too: the bodies whose name counted for Libya only
+        names = ", ".join(terms[i].term for i in lone)
+        explained += (f"a lone body of the split, no conflict weight: {names}", "lone body", 0.0, len(lone)),
     if moved:  # listed last: the conflict words counted as another theatre's, and how often
         names = ", ".join(f"{terms[i].term} ({c}x)" for i, c in sorted(moved.items(), key=lambda m: -m[1]))
         explained += (f"another theatre's conflict: {names}", "elsewhere", 0.0, sum(moved.values())),
@@ -148,7 +162,9 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     anchors = frozenset(known.intersection(libya_terms))
     if score >= 1.0 and rule.share_sentences > 0:
         titled = any(title_hits.get(i) for i in anchors)  # round 24: a title naming no Libya cannot vouch for it
-        factor, why = libya_share_factor(text, len(body_words), body_hits, anchors, lexicon.index, rule, titled)
+        theatres = frozenset(i for i in body_hits if terms[i].theatre)
+        factor, why = libya_share_factor(text, len(body_words), body_hits, anchors, lexicon.index, rule, titled,
+                                         theatres)
         if why is not None:  # explained like a passage: the guard and the share it found lead the evidence
             # round 12: nor can the title vouch for such a body: the body judged alone caps the score
             body_only = combined_score({g: body_mass[g] * per_100 for g in GROUPS}, rule)[0]

@@ -84,9 +84,6 @@ class Scoring:
     # or more naming Libya in under share_min of them is about something else; 0 switches it off
     share_sentences: int = 8
     share_min: float = 0.15
-    # round 23: the weight from which a country-neutral conflict term names an armed actor or act (armed men, a
-    # militia, clashes), so a kidnapping in a story of a criminal gang is the conflict's (Term.crime)
-    armed_min: float = 2.0
 
     def __post_init__(self) -> None:
         """Reject values that make the rule meaningless."""
@@ -136,13 +133,17 @@ class Term:
     # counts only beside another conflict term of the article (round 22): the dead and wounded of an accident, a fire
     # or a poisoning are no war; ``alone = false`` in the lexicon
     alone: bool = True
-    # a word that crime and conflict share (kidnapping, kidnappers, ransom; round 23): in a story that names a
-    # criminal gang (a term feeding "gang") it counts only beside an armed actor, a country-neutral conflict term of
-    # weight Scoring.armed_min or more that is no such word; ``crime = true`` in the lexicon
+    # a word that crime and conflict share (kidnapping, kidnappers, ransom, torture; round 23): in a story that names
+    # a criminal gang (a term feeding "gang") and no armed actor (``armed``) it counts for nothing; ``crime = true``
     crime: bool = False
-    # names an armed actor or act (a term of a category with ``armed = true``: the country-neutral armed vocabulary,
-    # Libya's armed groups); with weight Scoring.armed_min or more it makes a gang story's kidnapping the conflict's
+    # names an armed actor (armed men, a militia, mercenaries, a named armed group of Libya; round 23's review): a
+    # gang story that names one tells a kidnapping of the conflict; ``armed = true`` on a term or as its category's
+    # default (an act such as gunfire is no actor: police exchange fire with gangs too)
     armed: bool = False
+    # the seat of a government, also used as its name ("Tripoli reopened its lines to Damascus"; round 23's review):
+    # in a statement about another theatre, named only beside that theatre it is the speaker (passage
+    # theatre_sentence_hits); a town, an armed group or a battlefield never is; ``seat = true``
+    seat: bool = False
 
     @property
     def theatre(self) -> bool:
@@ -227,12 +228,15 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, s
         "speaker",
         "alone",
         "crime",
+        "armed",
+        "seat",
         "note",
     }
     if unknown:
         raise ConfigError(
             path,
-            "unknown key; use term, weight, variants, english, ambiguous, body, exact, scene, speaker, alone, crime, note",
+            "unknown key; use term, weight, variants, english, ambiguous, body, exact, scene, speaker, alone, crime, armed, "
+            "seat, note",
             key=f"{key}.{min(unknown)}",
         )
     name = raw.get("term")
@@ -242,7 +246,7 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, s
     weight = raw.get("weight")
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10:
         raise ConfigError(path, f"must be a number in (0, 10], got {weight!r}", key=f"{key}.weight")
-    for flag in ("ambiguous", "exact", "scene", "speaker", "alone", "crime"):
+    for flag in ("ambiguous", "exact", "scene", "speaker", "alone", "crime", "armed", "seat"):
         if not isinstance(raw.get(flag, False), bool):
             raise ConfigError(path, "must be true or false", key=f"{key}.{flag}")
     body = raw.get("body", "")
@@ -272,7 +276,8 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, s
         raw.get("speaker", bool(body.strip()) or not scene),
         raw.get("alone", True),
         raw.get("crime", False),
-        armed,
+        raw.get("armed", armed),
+        raw.get("seat", False),
     )
 
 
@@ -318,7 +323,7 @@ def load_lexicon(path: Path) -> Lexicon:
                 path, 'a "dispute" category feeds nothing else; split it in two', key=f"category.{cat}.feeds"
             )
         scene = body.get("scene", True)  # the default of the category's terms (false: Libya's officials)
-        armed = body.get("armed", False)  # the category names armed actors and acts (round 23, Term.armed)
+        armed = body.get("armed", False)  # the default of the category's terms: armed actors (round 23, Term.armed)
         for flag, value in (("scene", scene), ("armed", armed)):
             if not isinstance(value, bool):
                 raise ConfigError(path, "must be true or false", key=f"category.{cat}.{flag}")

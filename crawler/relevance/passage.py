@@ -185,27 +185,30 @@ def _judge_window(
 
 
 def libya_share_factor(text: str, words: int, body_hits: Mapping[int, int], anchors: frozenset[int],
-                       index: PhraseIndex, rule: _Rule, titled: bool = True) -> tuple[float, tuple[str, str, float, int] | None]:
+                       index: PhraseIndex, rule: _Rule, titled: bool = True,
+                       theatres: frozenset[int] = frozenset()) -> tuple[float, tuple[str, str, float, int] | None]:
     """(factor, its ``matched_terms`` entry or None): the factor is 1, or ((share of the body's sentences that name
     Libya) / ``share_min``) ** 2 when a body of ``share_sentences`` sentences or more names Libya in too few of them
     (``crawler.relevance.lexicon.Scoring``, round 10); the entry is ("share guard: Libya in n of m sentences", "share",
     factor, n). A sentence over ``passage_sentence_tokens`` words counts as its pieces, as in ``sentences``;
     ``words``: the body's word count. Round 24: under a title that names no Libya (``titled`` false), a body of any
-    length that names Libya in one sentence only is a mention (a communique's one item): factor (1/2) ** 2."""
+    length that names Libya in one sentence only, and another theatre (``theatres``: the other theatres' terms) in
+    a sentence without Libya, is a list of subjects with Libya one item (a summit's communique): factor (1/2) ** 2.
+    (A neighbour's call about fighting in Libya, naming itself only beside Libya, is not such a list.)"""
     # a shortcut: at least as many Libya names as sentence ends and pieces, the usual case, skips the sentence pass
     # (names may cluster in a few sentences, so on a rare body it answers 1 where the pass would not)
     ends = 1 + sum(map(text.count, (".", "!", "?", "؟", "…", "\n"))) + words // max(1, rule.passage_sentence_tokens)
-    if not anchors or titled and sum(body_hits.get(i, 0) for i in anchors) >= ends:
+    if not anchors or (titled or not theatres) and sum(body_hits.get(i, 0) for i in anchors) >= ends:
         return 1.0, None
     parts = sentences(text, rule.passage_sentence_tokens)
-    if titled and len(parts) < rule.share_sentences:
+    if (titled or not theatres) and len(parts) < rule.share_sentences:
         return 1.0, None
     named = 0
     for part in parts:
         counts: dict[int, int] = {}
         match(part, index, counts)
         named += bool(anchors.intersection(counts))
-    if not titled and named < 2:
+    if not titled and named < 2 and _names_others(text, index, anchors, theatres):
         return 0.25, (f"share guard: Libya in {named} of {len(parts)} sentences, not in the title", "share", 0.25, named)
     if len(parts) < rule.share_sentences:
         return 1.0, None
@@ -213,6 +216,19 @@ def libya_share_factor(text: str, words: int, body_hits: Mapping[int, int], anch
     if factor >= 1.0:
         return 1.0, None
     return factor, (f"share guard: Libya in {named} of {len(parts)} sentences", "share", round(factor, 3), named)
+
+
+def _names_others(text: str, index: PhraseIndex, anchors: frozenset[int], theatres: frozenset[int]) -> bool:
+    """Whether a sentence of the body (its wire dateline left out: where it was filed is no subject) names another
+    theatre and no Libya."""
+    if (dateline := DATELINE.match(text)) is not None:
+        text = text[dateline.end():]
+    for words in sentences(text, 0):
+        counts: dict[int, int] = {}
+        match(words, index, counts)
+        if theatres.intersection(counts) and not anchors.intersection(counts):
+            return True
+    return False
 
 
 def theatre_sentence_hits(text: str, index: PhraseIndex, terms: Sequence[_Term]) -> dict[int, int]:
@@ -264,18 +280,18 @@ def names_elsewhere(hits: Mapping[int, int], terms: Sequence[_Term], places: fro
     return any(terms[i].theatre for i in hits) and not places.intersection(hits)
 
 
-def elsewhere_hits(text: str, index: PhraseIndex, terms: Sequence[_Term], places: frozenset[int],
-                   unplaced: bool = False) -> dict[int, int]:
-    """Round 19, whose conflict: the body's occurrences of country-neutral conflict terms in sentences that name
-    another theatre and no Libyan place (only, at most, Libya's speakers: "the Presidential Council welcomed the
-    ceasefire in Gaza"). Those words are that theatre's conflict, not Libya's."""
+def elsewhere_hits(text: str, index: PhraseIndex, terms: Sequence[_Term], places: frozenset[int]) -> dict[int, int]:
+    """Round 19, whose conflict: the body's occurrences of conflict evidence whose theatre its sentence says
+    (``Term.sentence_conflict``) in sentences that name another theatre and no Libyan place (only, at most, Libya's
+    speakers: "the Presidential Council welcomed the ceasefire in Gaza"). Those words are that theatre's conflict, not
+    Libya's."""
     counts: dict[int, int] = {}
     if (dateline := DATELINE.match(text)) is not None:  # where the report was filed is no theatre of its sentence
         text = text[dateline.end():]
     for words in sentences(text, 0):
         hits: dict[int, int] = {}
         match(words, index, hits)
-        if names_elsewhere(hits, terms, places) or unplaced and not places.intersection(hits):
+        if names_elsewhere(hits, terms, places):
             for i, c in hits.items():
                 if terms[i].sentence_conflict:
                     counts[i] = counts.get(i, 0) + c
