@@ -1,6 +1,7 @@
 """Body-text benchmark on extraction-dev (Dragnet training split, CleanEval dev set): ours against plain trafilatura.
 
 Run: python benchmarks/bench_extraction_dev.py [--workers 2] [--no-write] [--set dragnet-train] [--limit N]
+     [--half tune] [--dump pages.jsonl]
 
 Metric (the corpus README's): bag-of-words token F1 per page (lower-cased ``\\w+`` tokens, multiset intersection
 with the hand-cleaned gold text), then the mean over pages; a failure scores as an empty body. Unlike the Zyte
@@ -9,7 +10,9 @@ the page bytes and decode them themselves. Pages are split once, before any tuni
 kept-aside half by the parity of the first byte of sha256("<set>/<id>"); both halves are reported. Prints per set and
 per half: mean F1, P, R of ours and of ``trafilatura.extract()`` defaults, the pages where ours is more than 0.1 F1
 below trafilatura (listed), and CPU seconds per page of each system; writes the table into
-benchmarks/results/extraction.md between the extraction_dev markers.
+benchmarks/results/extraction.md between the extraction_dev markers (only for a full run: both sets, both halves).
+``--half tune`` runs one half only, so that rules are developed on the tune half without reading the kept-aside one;
+``--dump FILE`` writes one JSON line per page (set, id, half, ours' and trafilatura's P/R/F1 and body lengths).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import json
 import re
 import sys
 import time
@@ -120,6 +124,19 @@ def run_trafilatura_no_comments(item: tuple[str, str]) -> tuple[tuple[str, str],
     return item, text, time.process_time() - start
 
 
+def dump_pages(path: Path, items, gold, ours, theirs, bare) -> None:
+    """One JSON line per page: ours against trafilatura (defaults, and comments off), P/R/F1 and CPU ms."""
+    with path.open("w", encoding="utf-8") as out:
+        for item in items:
+            row = {"set": item[0], "id": item[1], "half": split_of(*item), "gold_words": sum(tokens(gold[item]).values())}
+            for name, runs in (("ours", ours), ("traf", theirs), ("bare", bare)):
+                precision, recall, f1 = page_scores(gold[item], runs[item][0])
+                row |= {f"{name}_p": round(precision, 4), f"{name}_r": round(recall, 4), f"{name}_f1": round(f1, 4),
+                        f"{name}_words": sum(tokens(runs[item][0]).values()), f"{name}_ms": round(1000 * runs[item][1], 1)}
+            row["diff"] = round(row["ours_f1"] - row["traf_f1"], 4)
+            out.write(json.dumps(row) + "\n")
+
+
 def run_all(func, items: list[tuple[str, str]], workers: int) -> dict[tuple[str, str], tuple[str, float]]:
     """``func`` over ``items`` in a process pool: key -> (body, CPU seconds)."""
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -155,6 +172,9 @@ def main() -> int:
     parser.add_argument("--set", choices=SETS, action="append", help="only this set (repeatable)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N pages of each set (a quick look)")
     parser.add_argument("--no-write", action="store_true", help="print only, do not update the results file")
+    parser.add_argument("--half", choices=("tune", "kept-aside", "both"), default="both",
+                        help="only the pages of this half (develop on tune; kept-aside only for the final figures)")
+    parser.add_argument("--dump", type=Path, help="write one JSON line per page (ours vs trafilatura) to this file")
     args = parser.parse_args()
     if not CORPUS.exists():
         print(f"SKIP: corpus not found at {CORPUS}")
@@ -163,6 +183,9 @@ def main() -> int:
     items = pages(sets)
     if args.limit:
         items = [i for s in sets for i in [x for x in items if x[0] == s][: args.limit]]
+    if args.half != "both":
+        items = [i for i in items if split_of(*i) == args.half]
+    halves = ("tune", "kept-aside", "both") if args.half == "both" else (args.half,)
     gold = {i: read_gold(*i) for i in items}
     import trafilatura
 
@@ -184,17 +207,19 @@ def main() -> int:
     ]
     all_losses: list[str] = []
     for set_name in (*sets, "all"):
-        for half in ("tune", "kept-aside", "both"):
+        for half in halves:
             chosen = [i for i in items if set_name in ("all", i[0]) and half in ("both", split_of(*i))]
             row, losses = summarise(chosen, gold, ours, theirs, bare)
             lines.append(f"| {set_name} | {half} " + row)
-            if set_name == "all" and half == "both":
+            if set_name == "all" and half == halves[-1]:
                 all_losses = losses
     lines += ["", f"Pages where ours is more than {FAR_BELOW} F1 below trafilatura: {len(all_losses)}"]
     lines += [f"- {loss}" for loss in all_losses]
     table = "\n".join(lines)
     print(table)
-    if not args.no_write and not args.limit and sets == SETS:
+    if args.dump:
+        dump_pages(args.dump, items, gold, ours, theirs, bare)
+    if not args.no_write and not args.limit and sets == SETS and args.half == "both":
         update_results("extraction_dev", table)
     return 0
 

@@ -103,13 +103,18 @@ def lost_prose(
     Only the reference's sentences count: paragraphs, or cells of a data-grid row ("| a | b |"), of at least
     SENTENCE_WORDS words. Leaving out link text (menus, teaser lists) and short cells (a layout table's header, footer
     and box titles, read by trafilatura as grid rows) is what our stages are for; leaving out sentences is losing the
-    article. 0.0 for an empty reference. ``read``: ``tokens(paragraphs)`` when the caller has it already.
+    article. A sentence the reference holds twice is wanted once: some pages print the story twice (a reprint or
+    print copy beside it), and the reading that holds it once has lost nothing. 0.0 for an empty reference. ``read``:
+    ``tokens(paragraphs)`` when the caller has it already.
     """
     total = sum(tokens(reference).values())
     if not total:
         return 0.0
-    cells = (cell for paragraph in reference for cell in CELL_SPLIT_RE.split(paragraph))
-    wanted = tokens(cell for cell in cells if _is_sentence(cell))
+    cells = (cell.strip() for paragraph in reference for cell in CELL_SPLIT_RE.split(paragraph))
+    # distinct sentences: counted twice, the second copy of a story read twice was half the reference "lost", and the
+    # reference won with both copies (four Dragnet pages of extraction-dev's tune half 0.40-0.58 -> 0.84-0.93, a
+    # CleanEval one 0.78 -> 0.80, a Zyte page 0.86 -> 1.00), issue 13
+    wanted = tokens(dict.fromkeys(cell for cell in cells if _is_sentence(cell)))
     return _left_out(wanted, tokens(paragraphs) if read is None else read, links) / total
 
 

@@ -68,9 +68,11 @@ READ_ALSO_MAX_CHARS = 400
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 CARD_SHARE = 0.6  # a "related" box is mostly alike cards (an ad slot or a "more" link may sit among them)
 # Tokens that name containers which sometimes wrap article text; the rest (comments, related, share, caption...) never do.
+# "read more" names a "Read more" link and a box of teaser links, but also the script hook of a text shown cut short
+# with a button to read on (class="js_readmore" round a holiday home's description on the trafilatura set), issue 13.
 WEAK_TOKENS = frozenset({"ads", "advert", "advertisement", "ad-slot", "ad-container", "sponsored", "promo", "widget",
                          "sidebar", "popup", "modal", "toolbar", "article-tools", "social", "socials", "keywords",
-                         "bio", "print-links"})
+                         "bio", "print-links", "readmore", "read-more", "read more"})
 CAPTION_TOKENS = frozenset({"caption", "figcaption", "wp-caption-text"})
 # Every caption token contains "caption": a walk finds the few candidates, _matched_tokens checks whole tokens.
 # The parents of non-blank text nodes and of <p>: every element with text of its own (its text, a child's tail) or a <p>.

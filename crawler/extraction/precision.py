@@ -27,6 +27,7 @@ from collections import Counter
 from itertools import islice
 from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extraction.titles import HOME_PATHS, clean_space
@@ -43,6 +44,10 @@ SHORT_DIV_CHARS = 200  # trafilatura's len_threshold for a linked <div> in preci
 SENTENCE_WORDS = 6  # words outside links that make a short block a sentence (crawler.extraction.body.SENTENCE_WORDS)
 LINK_SHARE = 0.5  # ... and at most this share of its text in links
 STANDFIRST_WORDS = 12  # a paragraph in the article's <header> this long is its standfirst (body.SPAN_WORDS)
+# An element's text as a reader sees it: text_content() without what <script>, <style> and <noscript> hold. A story's
+# next paragraph whose wrapper also holds an ad slot's script never matched the reading (Zyte's hawaiinewsnow page:
+# the short linked paragraph between two read ones was lost unchecked), issue 13.
+SHOWN_TEXT = etree.XPath("descendant::text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 
 
 def guard_precision(page: HtmlElement) -> tuple[int, int]:
@@ -133,7 +138,7 @@ def _first_sentence_read(siblings, line: str) -> bool:
     for sibling in islice(siblings, NEIGHBOURS):
         if not isinstance(sibling.tag, str):
             continue
-        words = _token_line(sibling.text_content())
+        words = _token_line("".join(SHOWN_TEXT(sibling)))
         if words.count(" ") > SENTENCE_WORDS:  # SENTENCE_WORDS tokens or more (one space more than tokens)
             return words in line
     return False
