@@ -17,6 +17,14 @@ still goes). The second is not: it also removes what it is for (a tag list, a su
 with a link), so a precise reading that left out such a paragraph between two it kept is checked against the
 balanced reading instead (crawler.extraction.body.extract_body). No upstream issue found for these as of trafilatura
 2.3.1; crawl4ai had the same tail loss (unclecode/crawl4ai#1938).
+
+A fourth rule, in every mode, drops text that sits outside a <p> (a container's own text run, a paragraph written as a
+``<div>``) once the page holds enough <p> text: 250 characters with ``favor_precision``, 750 balanced
+(trafilatura/main_extractor.py ``_extract``: ``div`` is read only while ``//p//text()`` is shorter than
+``min_extracted_size`` times 1 or 3). A story written partly in <p>s and partly in loose runs or <div>s loses the
+rest, and our own normalisation can tip a page over the limit (a <br><br> split makes <p>s of some of a post's
+paragraphs, its others stay <div>s). wrap_loose_text makes such text <p>s; crawler.extraction.body asks for it only
+where a reading lost part of the reference's sentences (extraction-dev, issue 13).
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
+from crawler.extraction.layout import BLOCK_TAGS
 from crawler.extraction.titles import HOME_PATHS, clean_space
 
 logger = logging.getLogger(__name__)
@@ -48,6 +57,13 @@ STANDFIRST_WORDS = 12  # a paragraph in the article's <header> this long is its 
 # next paragraph whose wrapper also holds an ad slot's script never matched the reading (Zyte's hawaiinewsnow page:
 # the short linked paragraph between two read ones was lost unchecked), issue 13.
 SHOWN_TEXT = etree.XPath("descendant::text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
+P_TEXT_CHARS = 250  # trafilatura's min_extracted_size: with less <p> text on the page it reads text outside <p>s too
+# Containers whose loose text trafilatura leaves out (a <td> of a data table too: its <p>s make it a block); and the
+# elements inside which text is already read as a block of its own (a list item, a quote) or is no paragraph (a link)
+LOOSE_HOLDERS = frozenset({"div", "section", "article", "main", "center", "body", "td"})
+READ_AS_BLOCK = frozenset({"p", "li", "dd", "dt", "pre", "code", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "a",
+                           "ul", "ol", "dl", "caption", "figure", "figcaption"})
+URL_RE = re.compile(r"\S*(?:://|www\.)\S*")  # an address printed as text is no sentence ("http://... 540 960 admin")
 
 
 def guard_precision(page: HtmlElement) -> tuple[int, int]:
@@ -180,3 +196,82 @@ def _is_logo(h1: HtmlElement) -> bool:
         if path.strip("/").lower() in HOME_PATHS:
             return True
     return False
+
+
+def wrap_loose_text(page: HtmlElement) -> int:
+    """Make a <p> of each sentence outside a <p> beside the <p>s of one container; return how many were made.
+
+    Beside: the container's own text runs between its blocks, and its ``<div>`` children that hold inline content
+    only (a paragraph written as a div). A run counts when it holds SENTENCE_WORDS words outside links and at most
+    LINK_SHARE of its text in links, so that a caption's credit, a date line or a row of links stays as it is. Nothing
+    is done on a page with less than P_TEXT_CHARS of <p> text, where trafilatura reads such text itself.
+    """
+    if not _p_text_reaches(page, P_TEXT_CHARS):
+        return 0
+    made = 0
+    for holder in dict.fromkeys(p.getparent() for p in page.iter("p")):
+        if (holder is None or holder.tag not in LOOSE_HOLDERS
+                or any(a.tag in READ_AS_BLOCK for a in holder.iterancestors())):
+            continue
+        runs = [(before, inline) for before, inline in _loose_runs(holder) if _is_sentence_run(holder, before, inline)]
+        divs = [child for child in holder if child.tag == "div" and _is_sentence_run(child, None, list(child))
+                and not any(isinstance(d.tag, str) and d.tag in BLOCK_TAGS for d in child.iterdescendants())]
+        for before, inline in runs:
+            _wrap(holder, before, inline)
+        for div in divs:
+            _wrap(div, None, list(div))
+        made += len(runs) + len(divs)
+    return made
+
+
+def _p_text_reaches(page: HtmlElement, limit: int) -> bool:
+    """True when the text in the page's <p>s (as trafilatura counts it: whitespace included) is ``limit`` or more."""
+    total = 0
+    for paragraph in page.iter("p"):
+        total += sum(len(text) for text in paragraph.itertext())
+        if total >= limit:
+            return True
+    return False
+
+
+def _loose_runs(holder: HtmlElement) -> list[tuple[HtmlElement | None, list[HtmlElement]]]:
+    """``holder``'s inline runs: (the block child before the run, None for the first; the run's inline children)."""
+    runs: list[tuple[HtmlElement | None, list[HtmlElement]]] = []
+    before, inline = None, []
+    for child in holder:
+        if not isinstance(child.tag, str) or child.tag in BLOCK_TAGS:
+            runs.append((before, inline))
+            before, inline = child, []
+        else:
+            inline.append(child)
+    runs.append((before, inline))
+    return runs
+
+
+def _is_sentence_run(holder: HtmlElement, before: HtmlElement | None, inline: list[HtmlElement]) -> bool:
+    """True when the run (the text after ``before``, else ``holder``'s text, and ``inline``) is a sentence or more."""
+    lead = holder.text if before is None else before.tail
+    texts, link_words, link_chars = [lead or ""], 0, 0
+    for element in inline:
+        texts.append(element.text_content())
+        for link in element.iter("a"):
+            link_text = clean_space(link.text_content())
+            link_chars += len(link_text)
+            link_words += len(TOKEN_RE.findall(URL_RE.sub(" ", link_text)))
+        texts.append(element.tail or "")
+    text = clean_space(" ".join(texts))
+    words = len(TOKEN_RE.findall(URL_RE.sub(" ", text))) - link_words
+    return words >= SENTENCE_WORDS and link_chars <= LINK_SHARE * len(text)
+
+
+def _wrap(holder: HtmlElement, before: HtmlElement | None, inline: list[HtmlElement]) -> None:
+    """Move the run (the text after ``before``, else ``holder``'s text, and ``inline``) into a new <p> in its place."""
+    paragraph = holder.makeelement("p", {})
+    if before is None:
+        paragraph.text, holder.text = holder.text, None
+        holder.insert(0, paragraph)
+    else:
+        paragraph.text, before.tail = before.tail, None
+        before.addnext(paragraph)
+    for element in inline:
+        paragraph.append(element)  # lxml moves the element with its tail
