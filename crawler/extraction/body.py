@@ -15,6 +15,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extraction.boilerplate import prune_boilerplate
+from crawler.extraction.footer import is_copyright_footer
 from crawler.extraction.layout import may_normalise, normalise_layout, shown_paragraphs
 from crawler.extraction.precision import guard_precision, left_out_short_prose, wrap_loose_text
 from crawler.extraction.reading import read
@@ -324,7 +325,8 @@ def extract_body(root: HtmlElement, url: str) -> tuple[str, ...]:
     lacks is checked against trafilatura's precise reading of the untouched page (ADDED_PROSE). Where a reference was
     read and one of our readings kept, what it left out inside the story's span, and the lead right before it, is put
     back (restore_cells). A body shorter than a news brief falls back to trafilatura on the untouched page (its body,
-    comments set apart), in case pruning removed a mislabelled article container. Before any reading the pruned page
+    comments set apart), in case pruning removed a mislabelled article container; so does one that is only the site's
+    copyright footer, however long (crawler.extraction.footer). Before any reading the pruned page
     is shaped so that the precise mode's rules spare the story (crawler.extraction.precision); a precise reading that
     left out a short paragraph with a link inside the story is checked against the reference as above (issue 13). A
     precise reading that lost more than LOOSE_LOSS of the reference's sentences is read again with the page's text
@@ -382,10 +384,12 @@ def extract_body(root: HtmlElement, url: str) -> tuple[str, ...]:
                 body = reference
             else:
                 body = restore_cells(body, reference, links())
-    if sum(map(len, body)) < BRIEF_CHARS:
+    # a reading made only of the site's copyright footer is no body at all (crawler.extraction.footer)
+    footer = is_copyright_footer(root, body)
+    if footer or sum(map(len, body)) < BRIEF_CHARS:
         # As trafilatura's defaults read it, comments on (and set apart from the body): with comments off it prunes
         # every container whose class or id names comments from the raw page, a story inside one included.
         untouched = read(root, url, include_comments=True)
-        if sum(map(len, untouched)) > sum(map(len, body)):
+        if sum(map(len, untouched)) > (0 if footer else sum(map(len, body))):
             return untouched
     return body
