@@ -175,7 +175,9 @@ def test_a_storage_fault_in_the_child_trips_the_session(tmp_path):
     try:
         session.archive(page(1), "portal")
         session.flush(timeout=30)
-        assert wait_for(lambda: session.fault is not None)
+        # trip() sets the fault, stops the writer, then tells on_fault: wait for the last of the three (a fresh CI
+        # machine once read ``stopped`` between the first and the last)
+        assert wait_for(lambda: session.fault is not None and stopped)
         assert session.fault.reason == CATALOGUE_LOCKED and stopped == [CATALOGUE_LOCKED]
         assert "ARCHIVE_BUSY_TIMEOUT" in str(session.fault)
         assert session.writer.stopped and session.writer.room() is None
@@ -198,7 +200,7 @@ def test_the_death_of_the_child_trips_the_session(tmp_path):
         session.archive(page(1), "portal")
         assert session.flush(timeout=30)
         os.kill(session.writer.pid, signal.SIGKILL)
-        assert wait_for(lambda: session.fault is not None)
+        assert wait_for(lambda: session.fault is not None and stopped)  # on_fault is told last (trip())
         assert session.fault.reason == IO_ERROR and stopped == [IO_ERROR]
         assert "archive writer process" in str(session.fault) and "signal 9" in str(session.fault)
         assert session.flush(timeout=5) and session.writer.room() is None  # nobody waits for a dead child
