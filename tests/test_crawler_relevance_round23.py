@@ -214,3 +214,16 @@ def test_the_crime_armed_and_seat_keys_are_read_and_checked(tmp_path: Path) -> N
     for key in ("crime", "armed", "seat"):
         with pytest.raises(ConfigError, match=rf"{key}.*true or false"):
             load_lexicon(_lexicon_file(tmp_path, "", f', {key} = "yes"'))
+
+
+def test_a_lone_body_carries_no_conflict_in_a_passage_window_either(lexicon: Lexicon) -> None:
+    # the review of round 23: the passage signal judged a window with the body's full conflict weight
+    from crawler.relevance.passage import _judge_window
+
+    index = {term.term: i for i, term in enumerate(lexicon.terms)}
+    gna, tripoli, displaced = index["حكومة الوفاق"], index["العاصمة طرابلس"], index["النازحين"]
+    window = [{gna: 3, tripoli: 1}, {gna: 2, displaced: 1}]
+    weights = {gna: 2.5, tripoli: 3.0, displaced: 1.0}
+    counted = _judge_window(window, lexicon.terms, weights, lexicon.scoring)
+    assert counted is not None  # two conflict terms: the body and the displaced
+    assert _judge_window(window, lexicon.terms, weights, lexicon.scoring, frozenset({gna})) is None  # one is left

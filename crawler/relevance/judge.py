@@ -171,7 +171,7 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
             score, explained = min(score * factor, body_only), (why, *explained)
     if score < 1.0 and rule.passage_sentences > 0 and libya > 0 and conflict > 0 and focus < rule.focus_min:
         # a piece in which Libya is one theatre of several: one passage about Libya's conflict is enough
-        passage = best_passage(text, lexicon.index, terms, effective, anchors, rule)
+        passage = best_passage(text, lexicon.index, terms, effective, anchors, rule, frozenset(lone))
         if passage is not None and passage.score >= 1.0:
             score, explained = passage.score, (passage.evidence(), *explained)
     return Relevance(

@@ -117,6 +117,7 @@ def best_passage(
     weights: Mapping[int, float],
     anchors: frozenset[int],
     rule: _Rule,
+    lone: frozenset[int] = frozenset(),
 ) -> Passage | None:
     """The highest-scoring passage of ``text``, or None when Libya is no substantial part of the body.
 
@@ -133,6 +134,8 @@ def best_passage(
             statement frame); terms not in it were not matched in the article and count for nothing.
         anchors: the Libya terms that anchor a sentence (unambiguous, or ambiguous in an anchored article).
         rule: the scoring rule.
+        lone: bodies of the split named alone in the article (round 23): Libya's names, no conflict evidence in a
+            window either (the review of round 23).
     """
     hits: list[dict[int, int]] = []
     for words in sentences(text, rule.passage_sentence_tokens):
@@ -149,7 +152,7 @@ def best_passage(
             window = hits[start:stop]
             if sum(1 for h in window if anchors.intersection(h)) < rule.passage_libya_sentences:
                 continue
-            found = _judge_window(window, terms, weights, rule)
+            found = _judge_window(window, terms, weights, rule, lone)
             # the best score wins; between equal scores, the tightest window (no sentence without evidence)
             if found is not None and (
                 best is None or (found[0], best.last - best.first) > (best.score, stop - start - 1)
@@ -159,7 +162,8 @@ def best_passage(
 
 
 def _judge_window(
-    window: list[dict[int, int]], terms: Sequence[_Term], weights: Mapping[int, float], rule: _Rule
+    window: list[dict[int, int]], terms: Sequence[_Term], weights: Mapping[int, float], rule: _Rule,
+    lone: frozenset[int] = frozenset(),
 ) -> tuple[float, tuple[str, ...]] | None:
     """(score, terms strongest first) of one window of sentences, or None when it lacks two conflict terms."""
     counts: dict[int, int] = {}
@@ -171,10 +175,11 @@ def _judge_window(
     contribution: list[tuple[float, str]] = []
     for i, c in counts.items():
         term, value = terms[i], weights[i] * min(c, rule.count_cap)
-        for group in term.feeds:
+        feeds = [g for g in term.feeds if g != "conflict"] if i in lone else term.feeds
+        for group in feeds:
             key = "conflict" if group == "dispute" else group
             mass[key] = mass.get(key, 0.0) + value
-        if {"conflict", "dispute"} & set(term.feeds):
+        if {"conflict", "dispute"} & set(feeds):
             conflict_terms += 1
         contribution.append((value, term.term))
     if conflict_terms < rule.passage_conflict_terms:
