@@ -162,7 +162,7 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     anchors = frozenset(known.intersection(libya_terms))
     if score >= 1.0 and rule.share_sentences > 0:
         titled = any(title_hits.get(i) for i in anchors)  # round 24: a title naming no Libya cannot vouch for it
-        theatres = frozenset(i for i in body_hits if terms[i].theatre)
+        theatres = frozenset() if titled else frozenset(i for i in body_hits if terms[i].theatre)  # only asked then
         factor, why = libya_share_factor(text, len(body_words), body_hits, anchors, lexicon.index, rule, titled,
                                          theatres)
         if why is not None:  # explained like a passage: the guard and the share it found lead the evidence

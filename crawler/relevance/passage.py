@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -223,17 +223,20 @@ def libya_share_factor(text: str, words: int, body_hits: Mapping[int, int], anch
     return factor, (f"share guard: Libya in {named} of {len(parts)} sentences", "share", round(factor, 3), named)
 
 
-def _names_others(text: str, index: PhraseIndex, anchors: frozenset[int], theatres: frozenset[int]) -> bool:
-    """Whether a sentence of the body (its wire dateline left out: where it was filed is no subject) names another
-    theatre and no Libya."""
+def _sentence_hits(text: str, index: PhraseIndex) -> Iterator[dict[int, int]]:
+    """The lexicon's hits of each sentence of the body, its wire dateline left out (where a report was filed is no
+    subject of it): the one sentence pass of the rules that ask which theatre a sentence names (rounds 19, 23, 24)."""
     if (dateline := DATELINE.match(text)) is not None:
         text = text[dateline.end():]
     for words in sentences(text, 0):
-        counts: dict[int, int] = {}
-        match(words, index, counts)
-        if theatres.intersection(counts) and not anchors.intersection(counts):
-            return True
-    return False
+        hits: dict[int, int] = {}
+        match(words, index, hits)
+        yield hits
+
+
+def _names_others(text: str, index: PhraseIndex, anchors: frozenset[int], theatres: frozenset[int]) -> bool:
+    """Whether a sentence of the body names another theatre and no Libya."""
+    return any(theatres.intersection(hits) and not anchors.intersection(hits) for hits in _sentence_hits(text, index))
 
 
 def theatre_sentence_hits(text: str, index: PhraseIndex, terms: Sequence[_Term]) -> dict[int, int]:
@@ -241,11 +244,7 @@ def theatre_sentence_hits(text: str, index: PhraseIndex, terms: Sequence[_Term])
     dateline left out). In a statement about an event abroad, Libya named in the same sentence as that theatre is the
     speaker ("Libya's support for Syria's unity", "Tripoli reopened its lines to Damascus"), not a scene of its own."""
     counts: dict[int, int] = {}
-    if (dateline := DATELINE.match(text)) is not None:
-        text = text[dateline.end():]
-    for words in sentences(text, 0):
-        hits: dict[int, int] = {}
-        match(words, index, hits)
+    for hits in _sentence_hits(text, index):
         if any(terms[i].theatre for i in hits):
             for i, c in hits.items():
                 counts[i] = counts.get(i, 0) + c
@@ -291,11 +290,7 @@ def elsewhere_hits(text: str, index: PhraseIndex, terms: Sequence[_Term], places
     speakers: "the Presidential Council welcomed the ceasefire in Gaza"). Those words are that theatre's conflict, not
     Libya's."""
     counts: dict[int, int] = {}
-    if (dateline := DATELINE.match(text)) is not None:  # where the report was filed is no theatre of its sentence
-        text = text[dateline.end():]
-    for words in sentences(text, 0):
-        hits: dict[int, int] = {}
-        match(words, index, hits)
+    for hits in _sentence_hits(text, index):
         if names_elsewhere(hits, terms, places):
             for i, c in hits.items():
                 if terms[i].sentence_conflict:
