@@ -49,6 +49,31 @@ def rows(data: Path, sql: str, params: tuple = ()) -> list[dict]:
         conn.close()
 
 
+def catalogue(data: Path):
+    """A connection to the catalogue of data folder ``data`` whose rows are ``sqlite3.Row``s."""
+    import sqlite3
+
+    conn = sqlite3.connect(data / "catalogue.db")
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def article_row(data: Path, url: str, outlet: str):
+    """The article row stored under ``url`` (canonicalised) and "", or None and a diagnosis for an assertion message:
+    the outlet's rows and its recorded failures."""
+    from crawler.discovery.urls import canonicalize
+
+    conn = catalogue(data)
+    url = canonicalize(url)
+    row = conn.execute("select * from articles where url = ?", [url]).fetchone()
+    if row is not None:
+        return row, ""
+    found = conn.execute("select url, title from articles where outlet = ?", [outlet]).fetchall()
+    fails = conn.execute("select url, stage, reason, detail from failures where outlet = ?", [outlet]).fetchall()
+    return None, (f"no article row for {url}; {outlet} rows: {[tuple(r) for r in found]}; "
+                  f"failures: {[tuple(f) for f in fails]}")
+
+
 def portal_session(tmp_path: Path, base: str):
     """A real ArchiveSession (local writer) over a one-outlet seeds file for ``base``, without a crawl."""
     from crawler.capture.apply import apply_batch

@@ -13,10 +13,9 @@ from collections import Counter
 
 import pytest
 from altsites import load_content, serve_alt_sites
-from helpers import captures_off_their_warc_records, crawl_cli, token_f1
+from helpers import article_row, captures_off_their_warc_records, catalogue, crawl_cli, token_f1
 
 from crawler.config.outlets import load_outlets
-from crawler.discovery.urls import canonicalize
 
 # Written the way a user would, from what the sites show: the WordPress feed, permalinks and ?p= shortlinks,
 # /page/N/ (and ?paged=N) pagination; the Drupal home page (its sitemaps are announced in robots.txt) with
@@ -78,24 +77,13 @@ def crawled(tmp_path_factory):
 
 
 def _db(crawled) -> sqlite3.Connection:
-    conn = sqlite3.connect(crawled["data"] / "catalogue.db")
-    conn.row_factory = sqlite3.Row
-    return conn
+    return catalogue(crawled["data"])
 
 
 def _row(crawled, key: str) -> tuple[sqlite3.Row | None, str]:
     """The article row of an expected article, and a diagnosis for the assertion message when it is missing."""
     exp = crawled["expected"][key]
-    conn = _db(crawled)
-    url = canonicalize(exp.canonical_url)
-    row = conn.execute("select * from articles where url = ?", [url]).fetchone()
-    if row is not None:
-        return row, ""
-    outlet = "alt-" + exp.site
-    rows = conn.execute("select url, title from articles where outlet = ?", [outlet]).fetchall()
-    fails = conn.execute("select url, stage, reason, detail from failures where outlet = ?", [outlet]).fetchall()
-    return None, (f"no article row for {url}; {outlet} rows: {[tuple(r) for r in rows]}; "
-                  f"failures: {[tuple(f) for f in fails]}")
+    return article_row(crawled["data"], exp.canonical_url, "alt-" + exp.site)
 
 
 def test_crawl_exits_zero(crawled):
