@@ -80,22 +80,36 @@ def run_all(func, items: list[tuple[str, bytes, str]], workers: int) -> dict[str
         return {key: (text, why, cpu) for key, text, why, cpu in pool.map(func, items, chunksize=4)}
 
 
-def summarise(ids: list[str], gold: dict[str, str], ours: dict, theirs: dict) -> tuple[str, list[str]]:
-    """One table row's figures for ``ids`` and the list of far-below pages."""
+def cpu_cell(ids: list[str], ours: dict, theirs: dict) -> str:
+    """CPU ms per page of each system and their ratio, as a table cell's text."""
+    n = len(ids) or 1
+    cpu_ours, cpu_theirs = sum(ours[i][2] for i in ids) / n, sum(theirs[i][2] for i in ids) / n
+    return f"{1000 * cpu_ours:.0f} / {1000 * cpu_theirs:.0f} ({cpu_ours / (cpu_theirs or 1):.2f}x)"
+
+
+def f1_row(ids: list[str], gold: dict[str, str], ours: dict, theirs: dict) -> tuple[str, list[tuple]]:
+    """One table row of token F1 figures for ``ids`` (ours, trafilatura, the difference, pages far below and above,
+    refusals, empty trafilatura readings, CPU; also bench_oldpages_body's), and the far-below pages as (id, ours'
+    P/R/F1, trafilatura's)."""
     rows = [(i, page_scores(gold[i], ours[i][0]), page_scores(gold[i], theirs[i][0])) for i in ids]
     n = len(rows) or 1
     mean = [sum(r[1][k] for r in rows) / n for k in range(3)]
     base = [sum(r[2][k] for r in rows) / n for k in range(3)]
-    losses = [f"{i} ({half_of(i)}): ours {m[2]:.3f} (P {m[0]:.2f} R {m[1]:.2f}), trafilatura {o[2]:.3f} "
-              f"(P {o[0]:.2f} R {o[1]:.2f}){' refused: ' + ours[i][1] if ours[i][1] else ''}"
-              for i, m, o in rows if m[2] < o[2] - FAR_BELOW]
+    far = [(i, m, o) for i, m, o in rows if m[2] < o[2] - FAR_BELOW]
     wins = sum(1 for _, m, o in rows if m[2] > o[2] + FAR_BELOW)
     refused = sum(1 for i in ids if ours[i][1])
     empty_theirs = sum(1 for i in ids if not theirs[i][0].strip())
-    cpu_ours, cpu_theirs = sum(ours[i][2] for i in ids) / n, sum(theirs[i][2] for i in ids) / n
     row = (f"| {len(rows)} | {mean[2]:.3f} | {mean[0]:.3f} | {mean[1]:.3f} | {base[2]:.3f} | {base[0]:.3f} "
-           f"| {base[1]:.3f} | {mean[2] - base[2]:+.3f} | {len(losses)} | {wins} | {refused} | {empty_theirs} "
-           f"| {1000 * cpu_ours:.0f} / {1000 * cpu_theirs:.0f} ({cpu_ours / (cpu_theirs or 1):.2f}x) |")
+           f"| {base[1]:.3f} | {mean[2] - base[2]:+.3f} | {len(far)} | {wins} | {refused} | {empty_theirs} "
+           f"| {cpu_cell(ids, ours, theirs)} |")
+    return row, far
+
+
+def summarise(ids: list[str], gold: dict[str, str], ours: dict, theirs: dict) -> tuple[str, list[str]]:
+    """One table row's figures for ``ids`` and the list of far-below pages."""
+    row, far = f1_row(ids, gold, ours, theirs)
+    losses = [f"{i} ({half_of(i)}): ours {m[2]:.3f} (P {m[0]:.2f} R {m[1]:.2f}), trafilatura {o[2]:.3f} "
+              f"(P {o[0]:.2f} R {o[1]:.2f}){' refused: ' + ours[i][1] if ours[i][1] else ''}" for i, m, o in far]
     return row, losses
 
 

@@ -47,8 +47,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_extraction_dev import FAR_BELOW, TOKEN_RE, page_scores, split_of, tokens
-from bench_fundus_body import (  # the same pool arms (key, body, refusal, CPU)
+from bench_extraction_dev import FAR_BELOW, TOKEN_RE, split_of, tokens
+from bench_fundus_body import (  # the same pool arms (key, body, refusal, CPU) and F1 row
+    cpu_cell,
+    f1_row,
     run_all,
     run_ours,
     run_trafilatura,
@@ -143,27 +145,11 @@ def load_sets() -> tuple[list[tuple[str, bytes, str, str]], dict[str, str]]:
     return pages, half
 
 
-def _cpu(keys: list[str], ours: dict, theirs: dict) -> str:
-    """CPU ms per page of each system and their ratio."""
-    n = len(keys) or 1
-    cpu_ours, cpu_theirs = sum(ours[k][2] for k in keys) / n, sum(theirs[k][2] for k in keys) / n
-    return f"{1000 * cpu_ours:.0f} / {1000 * cpu_theirs:.0f} ({cpu_ours / (cpu_theirs or 1):.2f}x)"
-
-
 def summarise_full(keys: list[str], gold: dict[str, str], ours: dict, theirs: dict) -> tuple[str, list[str]]:
-    """newspaper4k: one row of token F1 figures for ``keys`` and the list of far-below pages."""
-    rows = [(k, page_scores(gold[k], ours[k][0]), page_scores(gold[k], theirs[k][0])) for k in keys]
-    n = len(rows) or 1
-    mean = [sum(r[1][i] for r in rows) / n for i in range(3)]
-    base = [sum(r[2][i] for r in rows) / n for i in range(3)]
+    """newspaper4k: one row of token F1 figures for ``keys`` (bench_fundus_body's) and the list of far-below pages."""
+    row, far = f1_row(keys, gold, ours, theirs)
     losses = [f"{k}: ours F1 {m[2]:.3f} (P {m[0]:.2f} R {m[1]:.2f}), trafilatura {o[2]:.3f} "
-              f"(P {o[0]:.2f} R {o[1]:.2f}){' refused: ' + ours[k][1] if ours[k][1] else ''}"
-              for k, m, o in rows if m[2] < o[2] - FAR_BELOW]
-    wins = sum(1 for _, m, o in rows if m[2] > o[2] + FAR_BELOW)
-    row = (f"| {len(rows)} | {mean[2]:.3f} | {mean[0]:.3f} | {mean[1]:.3f} | {base[2]:.3f} | {base[0]:.3f} "
-           f"| {base[1]:.3f} | {mean[2] - base[2]:+.3f} | {len(losses)} | {wins} "
-           f"| {sum(1 for k in keys if ours[k][1])} | {sum(1 for k in keys if not theirs[k][0].strip())} "
-           f"| {_cpu(keys, ours, theirs)} |")
+              f"(P {o[0]:.2f} R {o[1]:.2f}){' refused: ' + ours[k][1] if ours[k][1] else ''}" for k, m, o in far]
     return row, losses
 
 
@@ -178,7 +164,7 @@ def summarise_prefix(keys: list[str], gold: dict[str, str], ours: dict, theirs: 
     starts = [sum(starts_with_gold(gold[k], run[k][0]) for k in keys) for run in (ours, theirs)]
     row = (f"| {len(rows)} | {mean:.3f} | {base:.3f} | {mean - base:+.3f} | {len(losses)} | {wins} "
            f"| {starts[0]} / {starts[1]} | {sum(1 for k in keys if ours[k][1])} "
-           f"| {sum(1 for k in keys if not theirs[k][0].strip())} | {_cpu(keys, ours, theirs)} |")
+           f"| {sum(1 for k in keys if not theirs[k][0].strip())} | {cpu_cell(keys, ours, theirs)} |")
     return row, losses
 
 
