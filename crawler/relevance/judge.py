@@ -70,8 +70,12 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     # A foreign term with a body is a look-alike of that body (another country's parliament): where one is named,
     # the body's ambiguous name ("البرلمان") may be it, so that name counts as if Libya were not anchored (round 15).
     shadowed = {terms[i].body for i in matched if terms[i].body and "foreign" in terms[i].feeds}
+    # round 25: a foreign term may be the context of a look-alike of a Libya name (the West Bank village of "برقة"):
+    # where it is named, that ambiguous name counts as if Libya were not anchored, as a shadowed body's does
+    shadowed_names = {name for i in matched for name in terms[i].shadows}
     # the matched terms that keep full weight: unambiguous, or ambiguous where Libya is anchored and unshadowed
-    known = {i for i in matched if not terms[i].ambiguous or anchored and terms[i].body not in shadowed}
+    known = {i for i in matched if not terms[i].ambiguous
+             or anchored and terms[i].body not in shadowed and terms[i].term not in shadowed_names}
     bodies = {terms[i].body for i in known if terms[i].body and "foreign" not in terms[i].feeds}
     split_on = rule.split_bodies_min > 0 and len(bodies) >= rule.split_bodies_min
     # The statement frame: a condemnation in the title with no Libyan scene named is Libya speaking about an event

@@ -144,6 +144,9 @@ class Term:
     # in a statement about another theatre, named only beside that theatre it is the speaker (passage
     # theatre_sentence_hits); a town, an armed group or a battlefield never is; ``seat = true``
     seat: bool = False
+    # round 25, a foreign term only: the ambiguous Libya names it is the context of a look-alike of (the West Bank, of
+    # its village "برقة"); where it is named, they count as if Libya were not anchored; ``shadows = ["برقة"]``
+    shadows: tuple[str, ...] = ()
 
     @property
     def theatre(self) -> bool:
@@ -230,13 +233,14 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, s
         "crime",
         "armed",
         "seat",
+        "shadows",
         "note",
     }
     if unknown:
         raise ConfigError(
             path,
             "unknown key; use term, weight, variants, english, ambiguous, body, exact, scene, speaker, alone, crime, armed, "
-            "seat, note",
+            "seat, shadows, note",
             key=f"{key}.{min(unknown)}",
         )
     name = raw.get("term")
@@ -278,6 +282,7 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, s
         raw.get("crime", False),
         raw.get("armed", armed),
         raw.get("seat", False),
+        tuple(_strings(path, f"{key}.shadows", raw.get("shadows"))),
     )
 
 
@@ -341,6 +346,20 @@ def load_lexicon(path: Path) -> Lexicon:
                     )
                 owner[form] = term.term
             terms.append(term)
+    _check_shadows(path, terms)
     lexicon = Lexicon(tuple(terms), scoring, str(path))
     logger.debug("loaded lexicon %s: %d terms, %d spellings", path, len(terms), len(owner))
     return lexicon
+
+
+def _check_shadows(path: Path, terms: list[Term]) -> None:
+    """A term's ``shadows`` (round 25) name ambiguous Libya terms, and only a foreign term has them."""
+    libya = {t.term for t in terms if t.ambiguous and "libya" in t.feeds}
+    for term in terms:
+        if term.shadows and "foreign" not in term.feeds:
+            raise ConfigError(path, "only a foreign term may shadow a Libya name; remove shadows",
+                              key=f"category.{term.category} ({term.term}).shadows")
+        for name in term.shadows:
+            if name not in libya:
+                raise ConfigError(path, f"{name!r} is no ambiguous Libya term; name one (its term, not a variant)",
+                                  key=f"category.{term.category} ({term.term}).shadows")
