@@ -96,6 +96,8 @@ DATA_FILES = (
     "holdout41.jsonl",
     "holdout42.jsonl",
     "holdout43.jsonl",
+    "holdout44.jsonl",
+    "holdout45.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -144,6 +146,8 @@ SPLIT_ORDER = (
     "holdout41",
     "holdout42",
     "holdout43",
+    "holdout44",
+    "holdout45",
 )
 
 
