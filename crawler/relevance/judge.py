@@ -47,7 +47,8 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
         words counted as another theatre's (round 19) are listed last: ``("another theatre's conflict: ...",
         "elsewhere", 0.0, how many)``; a body of the split whose conflict weight was not counted because it is named
         alone (round 23) is listed last too: ``("a lone body of the split, no conflict weight: ...", "lone body", 0.0,
-        n)``. A kidnapping silenced as a gang's crime (round 23) is listed with weight 0, beside the gang.
+        n)``. A kidnapping silenced as a gang's crime (round 23), and a war-economy word in a story naming no
+        armed actor (round 26), are listed with weight 0.
     """
     rule = lexicon.scoring
     body_words = tokens(text) if body_words is None else body_words
@@ -109,19 +110,23 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     # round 22: a term with alone = false (the dead, the wounded) counts only beside a country-neutral conflict term
     # of weight 1 or more; Libya's own bodies and armies and the weak words (military, forces, army) name no fighting
     # (a flood story names the government and the army too: the review of round 22)
-    # round 22: a term with alone = false (the dead, the wounded) counts only beside a country-neutral conflict term
-    # of weight 1 or more; Libya's own bodies and armies and the weak words (military, forces, army) name no fighting
-    # (a flood story names the government and the army too: the review of round 22)
     # round 23 and its review: a story that names a criminal gang tells its kidnapping as a crime (Term.crime words
     # count for nothing) unless it names an armed actor too (Term.armed: armed men, a militia, a named armed group)
-    crime_story = any("gang" in terms[i].feeds for i in matched) and not any(
-        terms[i].armed and not terms[i].crime for i in known)
-    backed = any(terms[i].neutral_conflict and terms[i].alone and terms[i].weight >= 1
-                 and not (crime_story and terms[i].crime) for i in known)
+    armed_named = any(terms[i].armed and not terms[i].crime for i in known)
+    crime_story = not armed_named and any("gang" in terms[i].feeds for i in matched)
+    # round 26: the armed groups' war economy (Term.beside_armed: fuel smuggling, levies) counts only beside an
+    # armed actor; a smuggling gang or a customs seizure is crime or trade
+    silent = {
+        i for i in matched if terms[i].beside_armed and not armed_named or terms[i].crime and crime_story
+    }
+    backed = any(
+        terms[i].neutral_conflict and terms[i].alone and terms[i].weight >= 1 and i not in silent
+        for i in known
+    )
     for i in matched:
         term = terms[i]
         weight = term.weight if i in known else term.weight * rule.ambiguous_factor
-        if (not term.alone and not backed) or (term.crime and crime_story):
+        if (not term.alone and not backed) or i in silent:
             weight = 0.0
         if "dispute" in term.feeds:  # listed either way, but counts only while the split signal is on
             weight = weight * rule.split_factor if split_on else 0.0

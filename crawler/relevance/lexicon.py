@@ -147,6 +147,10 @@ class Term:
     # round 25, a foreign term only: the ambiguous Libya names it is the context of a look-alike of (the West Bank, of
     # its village "برقة"); where it is named, they count as if Libya were not anchored; ``shadows = ["برقة"]``
     shadows: tuple[str, ...] = ()
+    # round 26, the armed groups' war economy (fuel smuggling, levies): counts only in a story that names an armed
+    # actor (a term with ``armed``); a smuggling gang or a customs seizure with no armed men is crime or trade;
+    # ``beside_armed = true``
+    beside_armed: bool = False
 
     @property
     def theatre(self) -> bool:
@@ -234,13 +238,14 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, s
         "armed",
         "seat",
         "shadows",
+        "beside_armed",
         "note",
     }
     if unknown:
         raise ConfigError(
             path,
             "unknown key; use term, weight, variants, english, ambiguous, body, exact, scene, speaker, alone, crime, armed, "
-            "seat, shadows, note",
+            "seat, shadows, beside_armed, note",
             key=f"{key}.{min(unknown)}",
         )
     name = raw.get("term")
@@ -250,7 +255,7 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, s
     weight = raw.get("weight")
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10:
         raise ConfigError(path, f"must be a number in (0, 10], got {weight!r}", key=f"{key}.weight")
-    for flag in ("ambiguous", "exact", "scene", "speaker", "alone", "crime", "armed", "seat"):
+    for flag in ("ambiguous", "exact", "scene", "speaker", "alone", "crime", "armed", "seat", "beside_armed"):
         if not isinstance(raw.get(flag, False), bool):
             raise ConfigError(path, "must be true or false", key=f"{key}.{flag}")
     body = raw.get("body", "")
@@ -283,6 +288,7 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, s
         raw.get("armed", armed),
         raw.get("seat", False),
         tuple(_strings(path, f"{key}.shadows", raw.get("shadows"))),
+        raw.get("beside_armed", False),
     )
 
 
