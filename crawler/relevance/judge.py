@@ -88,11 +88,14 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     stated = any(title_hits.get(i) and ("statement" in terms[i].feeds or foreign_title and "welcome" in terms[i].feeds)
                  for i in matched)
     # round 23: a seat of government named only beside the other theatre is the speaker ("Tripoli reopened its lines
-    # to Damascus"); a town or an armed group beside it stays a scene (Chadian rebels attacking al-Qatrun)
-    beside = theatre_sentence_hits(text, lexicon.index, terms) if stated else {}
+    # to Damascus"); a town or an armed group beside it stays a scene (Chadian rebels attacking al-Qatrun); round 27:
+    # a town named beside it only in sentences that tell of no fighting is where that war's consequences arrive
+    # (Kufra's hospital readied for El Fasher's wounded), no scene; an armed group stays one
+    beside, calm = theatre_sentence_hits(text, lexicon.index, terms) if stated else ({}, {})
     framed = stated and not any(
         "libya" in terms[i].feeds and terms[i].scene and not terms[i].body and (anchored or not terms[i].ambiguous)
-        and (title_hits.get(i) or body_hits.get(i, 0) > filed.get(i, 0) + terms[i].seat * beside.get(i, 0))
+        and (title_hits.get(i) or body_hits.get(i, 0) > filed.get(i, 0) + (
+            beside.get(i, 0) if terms[i].seat else 0 if "conflict" in terms[i].feeds else calm.get(i, 0)))
         for i in matched
     )
     # Round 19, whose conflict: a sentence (or the title) that names another theatre and no Libyan place, armed group
@@ -180,7 +183,7 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
             score, explained = min(score * factor, body_only), (why, *explained)
     if score < 1.0 and rule.passage_sentences > 0 and libya > 0 and conflict > 0 and focus < rule.focus_min:
         # a piece in which Libya is one theatre of several: one passage about Libya's conflict is enough
-        passage = best_passage(text, lexicon.index, terms, effective, anchors, rule, frozenset(lone))
+        passage = best_passage(text, lexicon.index, terms, effective, anchors, rule, frozenset(lone), places)
         if passage is not None and passage.score >= 1.0:
             score, explained = passage.score, (passage.evidence(), *explained)
     return Relevance(

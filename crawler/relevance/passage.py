@@ -71,6 +71,9 @@ class _Term(Protocol):
 
     term: str
     feeds: tuple[str, ...]
+    weight: float
+    alone: bool
+    body: str
 
     @property
     def theatre(self) -> bool:
@@ -118,6 +121,7 @@ def best_passage(
     anchors: frozenset[int],
     rule: _Rule,
     lone: frozenset[int] = frozenset(),
+    places: frozenset[int] | None = None,
 ) -> Passage | None:
     """The highest-scoring passage of ``text``, or None when Libya is no substantial part of the body.
 
@@ -136,11 +140,19 @@ def best_passage(
         rule: the scoring rule.
         lone: bodies of the split named alone in the article (round 23): Libya's names, no conflict evidence in a
             window either (the review of round 23).
+        places: the Libyan places, armed groups and processes the article names (round 19, ``elsewhere_hits``);
+            when given (round 27), a sentence that names another theatre and none of them gives the window no
+            conflict evidence ("Libya congratulates Iraq on the military operations that liberated its cities"), and
+            the wire dateline is no sentence (where a report was filed is no subject of it, round 10).
     """
+    if places is not None and (dateline := DATELINE.match(text)) is not None:
+        text = text[dateline.end() :]
     hits: list[dict[int, int]] = []
     for words in sentences(text, rule.passage_sentence_tokens):
         counts: dict[int, int] = {}
         match(words, index, counts)
+        if places is not None and names_elsewhere(counts, terms, places):
+            counts = {i: c for i, c in counts.items() if not terms[i].sentence_conflict}
         hits.append({i: c for i, c in counts.items() if weights.get(i, 0.0) > 0})
     libya_sentences = sum(1 for h in hits if anchors.intersection(h))
     foreign_sentences = sum(1 for h in hits if any("foreign" in terms[i].feeds for i in h))
@@ -239,16 +251,32 @@ def _names_others(text: str, index: PhraseIndex, anchors: frozenset[int], theatr
     return any(theatres.intersection(hits) and not anchors.intersection(hits) for hits in _sentence_hits(text, index))
 
 
-def theatre_sentence_hits(text: str, index: PhraseIndex, terms: Sequence[_Term]) -> dict[int, int]:
-    """Round 23, the speaker beside the theatre: the body's hits in sentences that name another theatre (the wire
-    dateline left out). In a statement about an event abroad, Libya named in the same sentence as that theatre is the
-    speaker ("Libya's support for Syria's unity", "Tripoli reopened its lines to Damascus"), not a scene of its own."""
-    counts: dict[int, int] = {}
+def theatre_sentence_hits(
+    text: str, index: PhraseIndex, terms: Sequence[_Term]
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Round 23, the speaker beside the theatre: (the body's hits in sentences that name another theatre, the wire
+    dateline left out; the same, of those sentences only that tell of no fighting). In a statement about an event
+    abroad, Libya named in the same sentence as that theatre is the speaker ("Libya's support for Syria's unity",
+    "Tripoli reopened its lines to Damascus"), not a scene of its own. Round 27: a sentence tells of fighting when it
+    holds a conflict term that counts alone, of weight 1 or more, that names no body of the split (an attack, fighters,
+    an armed group); a Libyan town named beside the other theatre in a sentence without one is where that war's
+    consequences arrive (Kufra's hospital readied for the wounded), not a scene (Chadian rebels attacking al-Qatrun)."""
+    beside: dict[int, int] = {}
+    calm: dict[int, int] = {}
     for hits in _sentence_hits(text, index):
         if any(terms[i].theatre for i in hits):
+            quiet = not any(_fighting(terms[i]) for i in hits)
             for i, c in hits.items():
-                counts[i] = counts.get(i, 0) + c
-    return counts
+                beside[i] = beside.get(i, 0) + c
+                if quiet:
+                    calm[i] = calm.get(i, 0) + c
+    return beside, calm
+
+
+def _fighting(term: _Term) -> bool:
+    """Whether a term tells of fighting in its sentence (round 27): conflict evidence that counts alone, of weight 1 or
+    more, and no body of the split's name."""
+    return "conflict" in term.feeds and term.alone and term.weight >= 1 and not term.body
 
 
 def dateline_hits(text: str, index: PhraseIndex) -> dict[int, int]:
