@@ -242,7 +242,8 @@ def test_an_illegitimate_administration_is_the_rival_authorities(lexicon: Lexico
         "عينها المجلس الرئاسي، مؤكدا أن مجلس النواب وحده يملك صلاحية تعيين المحافظ."
     )
     result = judge("الكبير: لن نتعامل مع الإدارة غير الشرعية للمصرف المركزي", body, lexicon)
-    assert "المعترف بها دوليا" in _terms(result)
+    # round 28: a dispute word, counted here beside the split's bodies (the central bank, the council, the House)
+    assert "الإدارة غير الشرعية" in _terms(result)
     assert result.relevant, result
 
 

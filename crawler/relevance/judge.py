@@ -14,6 +14,7 @@ from archive.records import Relevance
 from crawler.relevance.lexicon import GROUPS, Lexicon, Scoring, Term, load_lexicon
 from crawler.relevance.match import match
 from crawler.relevance.passage import (
+    armed_or_fighting,
     best_passage,
     combined_score,
     dateline_hits,
@@ -21,13 +22,20 @@ from crawler.relevance.passage import (
     libya_share_factor,
     names_elsewhere,
     theatre_sentence_hits,
+    unarmed_hits,
 )
 
 __all__ = ["GROUPS", "Lexicon", "Scoring", "Term", "judge", "load_lexicon"]
 
 
-def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | None = None,
-          body_words: list[str] | None = None) -> Relevance:
+def judge(
+    title: str,
+    text: str,
+    lexicon: Lexicon,
+    *,
+    title_words: list[str] | None = None,
+    body_words: list[str] | None = None,
+) -> Relevance:
     """Judge whether an article is about Libya AND about its armed/political conflict.
 
     Args:
@@ -54,7 +62,8 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     body_words = tokens(text) if body_words is None else body_words
     title_hits: dict[int, int] = {}
     body_hits: dict[int, int] = {}
-    match(tokens(title) if title_words is None else title_words, lexicon.index, title_hits)
+    title_spans: list[tuple[int, int]] = []
+    match(tokens(title) if title_words is None else title_words, lexicon.index, title_hits, title_spans)
     match(body_words, lexicon.index, body_hits)
     matched = set(title_hits) | set(body_hits)
     terms = lexicon.terms
@@ -75,28 +84,42 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     # where it is named, that ambiguous name counts as if Libya were not anchored, as a shadowed body's does
     shadowed_names = {name for i in matched for name in terms[i].shadows}
     # the matched terms that keep full weight: unambiguous, or ambiguous where Libya is anchored and unshadowed
-    known = {i for i in matched if not terms[i].ambiguous
-             or anchored and terms[i].body not in shadowed and terms[i].term not in shadowed_names}
+    known = {
+        i
+        for i in matched
+        if not terms[i].ambiguous
+        or anchored
+        and terms[i].body not in shadowed
+        and terms[i].term not in shadowed_names
+    }
     bodies = {terms[i].body for i in known if terms[i].body and "foreign" not in terms[i].feeds}
     split_on = rule.split_bodies_min > 0 and len(bodies) >= rule.split_bodies_min
     # The statement frame: a condemnation in the title with no Libyan scene named is Libya speaking about an event
     # elsewhere; its country-neutral conflict words (the event's) count at statement_factor.
-    filed = dateline_hits(text, lexicon.index)  # names of where a wire report was filed are no scene (round 10)
+    # names of where a wire report was filed are no scene (round 10)
+    filed = dateline_hits(text, lexicon.index)
     # a welcome frames a title only beside another theatre ("welcomes the operation in Yemen"; round 17, review):
-    # "Libya welcomes the extension of the arms embargo" is about Libya's own war
-    foreign_title = any(title_hits.get(i) and terms[i].theatre for i in matched)
-    stated = any(title_hits.get(i) and ("statement" in terms[i].feeds or foreign_title and "welcome" in terms[i].feeds)
-                 for i in matched)
+    # "Libya welcomes the extension of the arms embargo" is about Libya's own war; round 28: the theatre it addresses
+    # ("Algeria welcomes the unity government's confidence vote" has Algeria speak)
+    stated = any(title_hits.get(i) and "statement" in terms[i].feeds for i in matched) or _welcomes_abroad(
+        title_spans, terms
+    )
     # round 23: a seat of government named only beside the other theatre is the speaker ("Tripoli reopened its lines
     # to Damascus"); a town or an armed group beside it stays a scene (Chadian rebels attacking al-Qatrun); round 27:
     # a town named beside it only in sentences that tell of no fighting is where that war's consequences arrive
     # (Kufra's hospital readied for El Fasher's wounded), no scene; an armed group stays one
     beside, calm = theatre_sentence_hits(text, lexicon.index, terms) if stated else ({}, {})
+    # (round 28: a name shadowed by its look-alike's context, the West Bank's Burqa, is no scene either: only known)
     framed = stated and not any(
-        "libya" in terms[i].feeds and terms[i].scene and not terms[i].body and (anchored or not terms[i].ambiguous)
-        and (title_hits.get(i) or body_hits.get(i, 0) > filed.get(i, 0) + (
-            beside.get(i, 0) if terms[i].seat else 0 if "conflict" in terms[i].feeds else calm.get(i, 0)))
-        for i in matched
+        _names_scene(
+            terms[i],
+            title_hits.get(i, 0),
+            body_hits.get(i, 0),
+            filed.get(i, 0),
+            beside.get(i, 0),
+            calm.get(i, 0),
+        )
+        for i in known
     )
     # Round 19, whose conflict: a sentence (or the title) that names another theatre and no Libyan place, armed group
     # or process (at most Libya's speakers: its bodies and officials, Term.speaker) is that theatre's; its
@@ -120,8 +143,13 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     # round 26: the armed groups' war economy (Term.beside_armed: fuel smuggling, levies) counts only beside an
     # armed actor; a smuggling gang or a customs seizure is crime or trade
     silent = {
-        i for i in matched if terms[i].beside_armed and not armed_named or terms[i].crime and crime_story
+        i for i in matched if (terms[i].beside_armed and not armed_named) or (terms[i].crime and crime_story)
     }
+    # round 28 (the review of round 27): and only in a sentence (or the title) that names an armed actor or tells of
+    # fighting; its occurrences elsewhere in the story are trade ("a Tunisian guard foils the smuggling of Libyan fuel")
+    economy = [i for i in matched if terms[i].beside_armed and i not in silent]
+    unarmed = unarmed_hits(text, lexicon.index, terms, places) if economy else {}
+    title_unarmed = bool(economy) and not armed_or_fighting(title_hits, terms)
     backed = any(
         terms[i].neutral_conflict and terms[i].alone and terms[i].weight >= 1 and i not in silent
         for i in known
@@ -139,8 +167,16 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
         in_title = 1 if title_hits.get(i) else 0
         body_count = body_hits.get(i, 0)
         # country-neutral conflict words are the conflict of the theatre their sentence names (round 19)
-        own_title = 0 if term.sentence_conflict and title_elsewhere else in_title
-        own_body = max(0, body_count - elsewhere.get(i, 0)) if term.sentence_conflict else body_count
+        own_title = (
+            0
+            if term.sentence_conflict and title_elsewhere or term.beside_armed and title_unarmed
+            else in_title
+        )
+        own_body = (
+            max(0, body_count - elsewhere.get(i, 0) - unarmed.get(i, 0))
+            if term.sentence_conflict
+            else body_count
+        )
         # round 23: one body of the split named with no fighting word and no second body (a government declaring a
         # flooded town a disaster zone) is evidence of Libya, not of its conflict
         lone_body = bool(term.body) and "conflict" in term.feeds and not (backed or split_on)
@@ -162,21 +198,30 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
     evidence.sort(key=lambda e: (-e[0], e[1][0]))
     explained = tuple(e[1] for e in evidence)
     moved = {i: c for i, c in elsewhere.items() if effective.get(i)}
-    moved.update({i: moved.get(i, 0) + 1 for i in title_hits
-                  if title_elsewhere and effective.get(i) and terms[i].sentence_conflict})
+    moved.update(
+        {
+            i: moved.get(i, 0) + 1
+            for i in title_hits
+            if title_elsewhere and effective.get(i) and terms[i].sentence_conflict
+        }
+    )
     if lone:  # listed last too: the bodies whose name counted for Libya only
         names = ", ".join(terms[i].term for i in lone)
-        explained += (f"a lone body of the split, no conflict weight: {names}", "lone body", 0.0, len(lone)),
+        explained += (
+            (f"a lone body of the split, no conflict weight: {names}", "lone body", 0.0, len(lone)),
+        )
     if moved:  # listed last: the conflict words counted as another theatre's, and how often
         names = ", ".join(f"{terms[i].term} ({c}x)" for i, c in sorted(moved.items(), key=lambda m: -m[1]))
-        explained += (f"another theatre's conflict: {names}", "elsewhere", 0.0, sum(moved.values())),
+        explained += ((f"another theatre's conflict: {names}", "elsewhere", 0.0, sum(moved.values())),)
     # the sentences that name Libya, for the share guard and the passage: not a shadowed body's (round 15)
     anchors = frozenset(known.intersection(libya_terms))
     if score >= 1.0 and rule.share_sentences > 0:
-        titled = any(title_hits.get(i) for i in anchors)  # round 24: a title naming no Libya cannot vouch for it
-        theatres = frozenset() if titled else frozenset(i for i in body_hits if terms[i].theatre)  # only asked then
-        factor, why = libya_share_factor(text, len(body_words), body_hits, anchors, lexicon.index, rule, titled,
-                                         theatres)
+        # round 24: a title naming no Libya cannot vouch for it; the other theatres are only asked then
+        titled = any(title_hits.get(i) for i in anchors)
+        theatres = frozenset() if titled else frozenset(i for i in body_hits if terms[i].theatre)
+        factor, why = libya_share_factor(
+            text, len(body_words), body_hits, anchors, lexicon.index, rule, titled, theatres
+        )
         if why is not None:  # explained like a passage: the guard and the share it found lead the evidence
             # round 12: nor can the title vouch for such a body: the body judged alone caps the score
             body_only = combined_score({g: body_mass[g] * per_100 for g in GROUPS}, rule)[0]
@@ -193,3 +238,25 @@ def judge(title: str, text: str, lexicon: Lexicon, *, title_words: list[str] | N
         conflict_score=round(conflict, 3),
         matched_terms=explained,
     )
+
+
+def _welcomes_abroad(spans: list[tuple[int, int]], terms: tuple[Term, ...]) -> bool:
+    """Whether a title's welcome or congratulation (a term feeding "welcome") is addressed to another theatre: a theatre
+    named after its first such word (round 17: "Libya welcomes the operation in Yemen"; round 27: "congratulates Iraq
+    on liberating Mosul"). Round 28, the review of round 27: a theatre named before it is the speaker ("Algeria
+    welcomes the unity government's confidence vote", "the Algerian president congratulates Dbeibah")."""
+    first = next((at for at, i in spans if "welcome" in terms[i].feeds), None)
+    return first is not None and any(at > first and terms[i].theatre for at, i in spans)
+
+
+def _names_scene(term: Term, title: int, body: int, filed: int, beside: int, calm: int) -> bool:
+    """Whether a known term (full weight: unambiguous, or anchored and unshadowed) names a Libyan scene that keeps a
+    statement title about Libya (round 8): a Libya term with ``scene`` that names no body of the split, in the title or
+    in the body more often than it is explained away. Counted away: its occurrences in the wire dateline (where the
+    report was filed, round 10); a seat of government's beside the other theatre (the speaker, round 23); a town's in
+    the calm sentences beside it (where that war's consequences arrive, round 27); an armed group's never.
+    ``title``, ``body``, ``filed``, ``beside``, ``calm``: its hits in each (``passage.theatre_sentence_hits``)."""
+    if "libya" not in term.feeds or not term.scene or term.body:
+        return False
+    away = filed + (beside if term.seat else 0 if "conflict" in term.feeds else calm)
+    return title > 0 or body > away

@@ -93,16 +93,30 @@ class Scoring:
                 raise ValueError(f"{f.name} must be a non-negative number, got {value!r}")
         if not all(
             0 <= v <= 1
-            for v in (self.focus_min, self.topic_min, self.ambiguous_factor, self.statement_factor,
-                      self.passage_libya_share, self.share_min)
+            for v in (
+                self.focus_min,
+                self.topic_min,
+                self.ambiguous_factor,
+                self.statement_factor,
+                self.passage_libya_share,
+                self.share_min,
+            )
         ):
             raise ValueError(
                 "focus_min, topic_min, ambiguous_factor, statement_factor, passage_libya_share and share_min must lie "
                 "between 0 and 1"
             )
-        whole = ("anchor_ambiguous_min", "split_bodies_min", "suffix_min_letters", "inflect_min_letters",
-                 "passage_sentences", "passage_sentence_tokens", "passage_libya_sentences", "passage_conflict_terms",
-                 "share_sentences")
+        whole = (
+            "anchor_ambiguous_min",
+            "split_bodies_min",
+            "suffix_min_letters",
+            "inflect_min_letters",
+            "passage_sentences",
+            "passage_sentence_tokens",
+            "passage_libya_sentences",
+            "passage_conflict_terms",
+            "share_sentences",
+        )
         for name in whole:
             if not isinstance(getattr(self, name), int):
                 raise TypeError(f"{name} must be a whole number, got {getattr(self, name)!r}")
@@ -217,8 +231,9 @@ def _load_scoring(path: Path, raw: Any) -> Scoring:
         raise ConfigError(path, f"{exc}; fix the value in [scoring]", key="scoring") from exc
 
 
-def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, scene: bool = True,
-               armed: bool = False) -> Term:
+def _load_term(
+    path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, scene: bool = True, armed: bool = False
+) -> Term:
     """Validate one ``{ term = ..., weight = ... }`` entry of a category."""
     key = f"category.{cat}.terms[{i}]"
     if not isinstance(raw, dict):
@@ -262,6 +277,13 @@ def _load_term(path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, s
     if not isinstance(body, str) or (("body" in raw) and not body.strip()):
         raise ConfigError(
             path, 'must be a non-empty name of a body of the split, e.g. body = "house"', key=f"{key}.body"
+        )
+    if raw.get("beside_armed") and "conflict" not in feeds:  # round 28: the war economy is conflict evidence
+        raise ConfigError(
+            path,
+            'beside_armed marks conflict evidence; move the term to a category feeding "conflict" '
+            "or remove beside_armed",
+            key=f"{key}.beside_armed",
         )
     spellings = [name, *_strings(path, f"{key}.variants", raw.get("variants"))]
     spellings += _strings(path, f"{key}.english", raw.get("english"))
@@ -334,7 +356,8 @@ def load_lexicon(path: Path) -> Lexicon:
                 path, 'a "dispute" category feeds nothing else; split it in two', key=f"category.{cat}.feeds"
             )
         scene = body.get("scene", True)  # the default of the category's terms (false: Libya's officials)
-        armed = body.get("armed", False)  # the default of the category's terms: armed actors (round 23, Term.armed)
+        # the default of the category's terms: armed actors (round 23, Term.armed)
+        armed = body.get("armed", False)
         for flag, value in (("scene", scene), ("armed", armed)):
             if not isinstance(value, bool):
                 raise ConfigError(path, "must be true or false", key=f"category.{cat}.{flag}")
@@ -361,11 +384,14 @@ def load_lexicon(path: Path) -> Lexicon:
 def _check_shadows(path: Path, terms: list[Term]) -> None:
     """A term's ``shadows`` (round 25) name ambiguous Libya terms, and only a foreign term has them."""
     libya = {t.term for t in terms if t.ambiguous and "libya" in t.feeds}
+    seen: dict[str, int] = {}  # category -> terms so far: the index of a term in its category's list
     for term in terms:
+        at = seen[term.category] = seen.get(term.category, -1) + 1
+        key = f"category.{term.category}.terms[{at}] ({term.term}).shadows"
         if term.shadows and "foreign" not in term.feeds:
-            raise ConfigError(path, "only a foreign term may shadow a Libya name; remove shadows",
-                              key=f"category.{term.category} ({term.term}).shadows")
+            raise ConfigError(path, "only a foreign term may shadow a Libya name; remove shadows", key=key)
         for name in term.shadows:
             if name not in libya:
-                raise ConfigError(path, f"{name!r} is no ambiguous Libya term; name one (its term, not a variant)",
-                                  key=f"category.{term.category} ({term.term}).shadows")
+                raise ConfigError(
+                    path, f"{name!r} is no ambiguous Libya term; name one (its term, not a variant)", key=key
+                )

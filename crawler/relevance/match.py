@@ -151,8 +151,11 @@ class PhraseIndex(dict[str, tuple[Entry, ...]]):
     def __init__(self, entries: dict[str, tuple[Entry, ...]]) -> None:
         super().__init__(entries)
         self.singles = {key: tuple(e for e in found if len(e[0]) == 1) for key, found in entries.items()}
-        self.follows = {key: frozenset().union(*(e[1][1] for e in found if len(e[0]) > 1))
-                        for key, found in entries.items() if any(len(e[0]) > 1 for e in found)}
+        self.follows = {
+            key: frozenset().union(*(e[1][1] for e in found if len(e[0]) > 1))
+            for key, found in entries.items()
+            if any(len(e[0]) > 1 for e in found)
+        }
         self.seconds = {key: _by_second(entries[key]) for key in self.follows}
         self._starts: dict[str, Start | None] = {}
         self._pairs: dict[tuple[str, str], Pair] = {}
@@ -183,7 +186,9 @@ class PhraseIndex(dict[str, tuple[Entry, ...]]):
                     key = (1, int(form[0] in found), -term_idx)
                     if best is None or key > best:
                         best = key
-        longer = tuple((self.follows[cand], self.seconds[cand]) for cand in sorted(cands) if cand in self.follows)
+        longer = tuple(
+            (self.follows[cand], self.seconds[cand]) for cand in sorted(cands) if cand in self.follows
+        )
         return (best, longer) if best is not None or longer else None
 
     def pair(self, first: str, second: str, start: Start) -> Pair:
@@ -262,11 +267,14 @@ def _candidates(word: str, loose: bool) -> frozenset[str]:
     return stem_set(word) if loose else unsuffixed(word)
 
 
-def match(words: list[str], index: PhraseIndex, counts: dict[int, int]) -> None:
+def match(
+    words: list[str], index: PhraseIndex, counts: dict[int, int], spans: list[tuple[int, int]] | None = None
+) -> None:
     """Count greedy longest matches of indexed forms in ``words`` into ``counts`` (term index -> hits).
 
     At one position the longest form wins; between forms of one length, the one whose own spelling (not an
-    inflected alternate) matches more words, then the one listed first in the lexicon.
+    inflected alternate) matches more words, then the one listed first in the lexicon. When ``spans`` is given, each
+    match's (position of its first word, term index) is appended to it, in order (round 28: who speaks in a title).
     """
     n = len(words)
     starts = index.starts(words)
@@ -302,3 +310,5 @@ def match(words: list[str], index: PhraseIndex, counts: dict[int, int]) -> None:
         if best is not None:
             counts[-best[2]] = counts.get(-best[2], 0) + 1
             free = i + best[0]
+            if spans is not None:
+                spans.append((i, -best[2]))

@@ -43,9 +43,11 @@ _WORD = r"[^\s:.()«»\-–—ـ]+"
 #: "قتل 25 شخصا 5 رمضان ... م في بنغازي" is a sentence, not a dateline).
 _HIJRI = r"\d{1,2}[ \t]+\S+(?:[ \t]\S+)?[ \t]+\d{4}[ \t]*(?:هـ|ه)?[ \t]+الموافق[ \t]+\d{1,2}[ \t]+\S+[ \t]+\d{4}[ \t]*م?"
 _PLACE = r"[^\s\d:.()«»\-–—ـ]+"
-DATELINE = re.compile(rf"\s*(?:{_WORD}(?:[ \t]{_WORD}){{0,2}}(?:[ \t]*\([^()\n:]{{1,20}}\))?[ \t]*[-–—ـ][ \t]*"
-                      rf"(?:\([^()\n:]{{1,20}}\)|«[^«»\n:]{{1,20}}»|{_WORD}(?:[ \t]{_WORD}){{0,2}})"
-                      rf"|{_PLACE}(?:[ \t]{_PLACE}){{0,2}}[ \t]+{_HIJRI}[ \t]+{_PLACE})[ \t]*(?::|\n)")
+DATELINE = re.compile(
+    rf"\s*(?:{_WORD}(?:[ \t]{_WORD}){{0,2}}(?:[ \t]*\([^()\n:]{{1,20}}\))?[ \t]*[-–—ـ][ \t]*"
+    rf"(?:\([^()\n:]{{1,20}}\)|«[^«»\n:]{{1,20}}»|{_WORD}(?:[ \t]{_WORD}){{0,2}})"
+    rf"|{_PLACE}(?:[ \t]{_PLACE}){{0,2}}[ \t]+{_HIJRI}[ \t]+{_PLACE})[ \t]*(?::|\n)"
+)
 
 
 class _Rule(Protocol):
@@ -74,6 +76,8 @@ class _Term(Protocol):
     weight: float
     alone: bool
     body: str
+    armed: bool
+    beside_armed: bool
 
     @property
     def theatre(self) -> bool:
@@ -140,18 +144,21 @@ def best_passage(
         rule: the scoring rule.
         lone: bodies of the split named alone in the article (round 23): Libya's names, no conflict evidence in a
             window either (the review of round 23).
-        places: the Libyan places, armed groups and processes the article names (round 19, ``elsewhere_hits``);
-            when given (round 27), a sentence that names another theatre and none of them gives the window no
-            conflict evidence ("Libya congratulates Iraq on the military operations that liberated its cities"), and
-            the wire dateline is no sentence (where a report was filed is no subject of it, round 10).
+        places: the Libyan places, armed groups and processes the article names (round 19, ``elsewhere_hits``).
+            None (the default; the passage as rounds 9-26 judged it): every sentence of the body, the dateline
+            included, and all its conflict words. Given (round 27, what ``judge`` passes), two things change:
+            (1) the wire dateline is no sentence (where a report was filed is no subject of it, round 10);
+            (2) a sentence that names another theatre and none of ``places`` gives the window no conflict evidence
+            ("Libya congratulates Iraq on the military operations that liberated its cities").
     """
-    if places is not None and (dateline := DATELINE.match(text)) is not None:
+    whose = places is not None  # round 27: the article's whose-conflict rules apply inside the passage too
+    if whose and (dateline := DATELINE.match(text)) is not None:  # (1)
         text = text[dateline.end() :]
     hits: list[dict[int, int]] = []
     for words in sentences(text, rule.passage_sentence_tokens):
         counts: dict[int, int] = {}
         match(words, index, counts)
-        if places is not None and names_elsewhere(counts, terms, places):
+        if whose and names_elsewhere(counts, terms, places):  # (2)
             counts = {i: c for i, c in counts.items() if not terms[i].sentence_conflict}
         hits.append({i: c for i, c in counts.items() if weights.get(i, 0.0) > 0})
     libya_sentences = sum(1 for h in hits if anchors.intersection(h))
@@ -174,7 +181,10 @@ def best_passage(
 
 
 def _judge_window(
-    window: list[dict[int, int]], terms: Sequence[_Term], weights: Mapping[int, float], rule: _Rule,
+    window: list[dict[int, int]],
+    terms: Sequence[_Term],
+    weights: Mapping[int, float],
+    rule: _Rule,
     lone: frozenset[int] = frozenset(),
 ) -> tuple[float, tuple[str, ...]] | None:
     """(score, terms strongest first) of one window of sentences, or None when it lacks two conflict terms."""
@@ -201,9 +211,16 @@ def _judge_window(
     return min(score, 1e6), tuple(t for _, t in contribution[:8])
 
 
-def libya_share_factor(text: str, words: int, body_hits: Mapping[int, int], anchors: frozenset[int],
-                       index: PhraseIndex, rule: _Rule, titled: bool = True,
-                       theatres: frozenset[int] = frozenset()) -> tuple[float, tuple[str, str, float, int] | None]:
+def libya_share_factor(
+    text: str,
+    words: int,
+    body_hits: Mapping[int, int],
+    anchors: frozenset[int],
+    index: PhraseIndex,
+    rule: _Rule,
+    titled: bool = True,
+    theatres: frozenset[int] = frozenset(),
+) -> tuple[float, tuple[str, str, float, int] | None]:
     """(factor, its ``matched_terms`` entry or None): the factor is 1, or ((share of the body's sentences that name
     Libya) / ``share_min``) ** 2 when a body of ``share_sentences`` sentences or more names Libya in too few of them
     (``crawler.relevance.lexicon.Scoring``, round 10); the entry is ("share guard: Libya in n of m sentences", "share",
@@ -214,7 +231,11 @@ def libya_share_factor(text: str, words: int, body_hits: Mapping[int, int], anch
     (A neighbour's call about fighting in Libya, naming itself only beside Libya, is not such a list.)"""
     # a shortcut: at least as many Libya names as sentence ends and pieces, the usual case, skips the sentence pass
     # (names may cluster in a few sentences, so on a rare body it answers 1 where the pass would not)
-    ends = 1 + sum(map(text.count, (".", "!", "?", "؟", "…", "\n"))) + words // max(1, rule.passage_sentence_tokens)
+    ends = (
+        1
+        + sum(map(text.count, (".", "!", "?", "؟", "…", "\n")))
+        + words // max(1, rule.passage_sentence_tokens)
+    )
     if not anchors or (titled or not theatres) and sum(body_hits.get(i, 0) for i in anchors) >= ends:
         return 1.0, None
     parts = sentences(text, rule.passage_sentence_tokens)
@@ -226,20 +247,30 @@ def libya_share_factor(text: str, words: int, body_hits: Mapping[int, int], anch
         match(part, index, counts)
         named += bool(anchors.intersection(counts))
     if not titled and named < 2 and _names_others(text, index, anchors, theatres):
-        return 0.25, (f"share guard: Libya in {named} of {len(parts)} sentences, not in the title", "share", 0.25, named)
+        return 0.25, (
+            f"share guard: Libya in {named} of {len(parts)} sentences, not in the title",
+            "share",
+            0.25,
+            named,
+        )
     if len(parts) < rule.share_sentences:
         return 1.0, None
     factor = min(1.0, named / len(parts) / rule.share_min) ** 2 if rule.share_min else 1.0
     if factor >= 1.0:
         return 1.0, None
-    return factor, (f"share guard: Libya in {named} of {len(parts)} sentences", "share", round(factor, 3), named)
+    return factor, (
+        f"share guard: Libya in {named} of {len(parts)} sentences",
+        "share",
+        round(factor, 3),
+        named,
+    )
 
 
 def _sentence_hits(text: str, index: PhraseIndex) -> Iterator[dict[int, int]]:
     """The lexicon's hits of each sentence of the body, its wire dateline left out (where a report was filed is no
     subject of it): the one sentence pass of the rules that ask which theatre a sentence names (rounds 19, 23, 24)."""
     if (dateline := DATELINE.match(text)) is not None:
-        text = text[dateline.end():]
+        text = text[dateline.end() :]
     for words in sentences(text, 0):
         hits: dict[int, int] = {}
         match(words, index, hits)
@@ -248,7 +279,9 @@ def _sentence_hits(text: str, index: PhraseIndex) -> Iterator[dict[int, int]]:
 
 def _names_others(text: str, index: PhraseIndex, anchors: frozenset[int], theatres: frozenset[int]) -> bool:
     """Whether a sentence of the body names another theatre and no Libya."""
-    return any(theatres.intersection(hits) and not anchors.intersection(hits) for hits in _sentence_hits(text, index))
+    return any(
+        theatres.intersection(hits) and not anchors.intersection(hits) for hits in _sentence_hits(text, index)
+    )
 
 
 def theatre_sentence_hits(
@@ -260,23 +293,52 @@ def theatre_sentence_hits(
     "Tripoli reopened its lines to Damascus"), not a scene of its own. Round 27: a sentence tells of fighting when it
     holds a conflict term that counts alone, of weight 1 or more, that names no body of the split (an attack, fighters,
     an armed group); a Libyan town named beside the other theatre in a sentence without one is where that war's
-    consequences arrive (Kufra's hospital readied for the wounded), not a scene (Chadian rebels attacking al-Qatrun)."""
+    consequences arrive (Kufra's hospital readied for the wounded), not a scene (Chadian rebels attacking al-Qatrun).
+    Round 28 (the review of round 27): only where the other theatre's war is told (a sentence naming it tells of
+    fighting) and no sentence free of any theatre names an armed actor (``Term.armed``); otherwise the calm sentences
+    are empty: gunmen attacking a gate near the Chad border, or kidnapping workers from Sudan in Kufra, are Libya's."""
     beside: dict[int, int] = {}
     calm: dict[int, int] = {}
+    own_armed = other_war = False
     for hits in _sentence_hits(text, index):
-        if any(terms[i].theatre for i in hits):
-            quiet = not any(_fighting(terms[i]) for i in hits)
-            for i, c in hits.items():
-                beside[i] = beside.get(i, 0) + c
-                if quiet:
-                    calm[i] = calm.get(i, 0) + c
-    return beside, calm
+        if not any(terms[i].theatre for i in hits):
+            own_armed = own_armed or any(terms[i].armed for i in hits)
+            continue
+        quiet = not any(_fighting(terms[i]) for i in hits)
+        other_war = other_war or not quiet
+        for i, c in hits.items():
+            beside[i] = beside.get(i, 0) + c
+            if quiet:
+                calm[i] = calm.get(i, 0) + c
+    return beside, (calm if other_war and not own_armed else {})
 
 
 def _fighting(term: _Term) -> bool:
     """Whether a term tells of fighting in its sentence (round 27): conflict evidence that counts alone, of weight 1 or
     more, and no body of the split's name."""
     return "conflict" in term.feeds and term.alone and term.weight >= 1 and not term.body
+
+
+def unarmed_hits(
+    text: str, index: PhraseIndex, terms: Sequence[_Term], places: frozenset[int]
+) -> dict[int, int]:
+    """Round 28, the war economy beside its armed actor (the review of round 27): the body's occurrences of
+    ``Term.beside_armed`` words (fuel smuggling, levies) in sentences that name no armed actor (``Term.armed``), tell
+    of no fighting and are not another theatre's (``names_elsewhere``, counted there): a Tunisian guard stopping the
+    smuggling of Libyan fuel, its armed escort named in another sentence, is no war economy of Libya's."""
+    counts: dict[int, int] = {}
+    for hits in _sentence_hits(text, index):
+        if not armed_or_fighting(hits, terms) and not names_elsewhere(hits, terms, places):
+            for i, c in hits.items():
+                if terms[i].beside_armed:
+                    counts[i] = counts.get(i, 0) + c
+    return counts
+
+
+def armed_or_fighting(hits: Mapping[int, int], terms: Sequence[_Term]) -> bool:
+    """Whether a sentence's (or a title's) hits name an armed actor or tell of fighting (``_fighting``; the war economy
+    itself, ``Term.beside_armed``, does not)."""
+    return any(terms[i].armed or _fighting(terms[i]) and not terms[i].beside_armed for i in hits)
 
 
 def dateline_hits(text: str, index: PhraseIndex) -> dict[int, int]:
@@ -289,8 +351,9 @@ def dateline_hits(text: str, index: PhraseIndex) -> dict[int, int]:
     return counts
 
 
-def combined_score(score_of: Mapping[str, float], rule: _Rule,
-                   conflict_min: float | None = None) -> tuple[float, float, float, float]:
+def combined_score(
+    score_of: Mapping[str, float], rule: _Rule, conflict_min: float | None = None
+) -> tuple[float, float, float, float]:
     """(score, libya, conflict, focus) of the evidence groups' scores, by the SCORING RULE of seeds/lexicon.toml's
     header: for the whole article and its body alone (crawler.relevance.judge.judge), and for a passage's window with
     ``conflict_min`` = ``passage_conflict_min`` (default: the rule's ``conflict_min``)."""
@@ -299,8 +362,10 @@ def combined_score(score_of: Mapping[str, float], rule: _Rule,
     foreign, offtopic = score_of["foreign"], score_of["offtopic"]
     focus = libya / (libya + foreign) if libya + foreign > 0 else 0.0
     topic = conflict / (conflict + offtopic) if conflict + offtopic > 0 else 0.0
-    evidence = min(libya / rule.libya_min if rule.libya_min else math.inf,
-                   conflict / conflict_min if conflict_min else math.inf)
+    evidence = min(
+        libya / rule.libya_min if rule.libya_min else math.inf,
+        conflict / conflict_min if conflict_min else math.inf,
+    )
     focus_ratio = min(1.0, focus / rule.focus_min) if rule.focus_min else 1.0
     topic_ratio = min(1.0, topic / rule.topic_min) if rule.topic_min else 1.0
     return evidence * focus_ratio * topic_ratio, libya, conflict, focus
@@ -312,7 +377,9 @@ def names_elsewhere(hits: Mapping[int, int], terms: Sequence[_Term], places: fro
     return any(terms[i].theatre for i in hits) and not places.intersection(hits)
 
 
-def elsewhere_hits(text: str, index: PhraseIndex, terms: Sequence[_Term], places: frozenset[int]) -> dict[int, int]:
+def elsewhere_hits(
+    text: str, index: PhraseIndex, terms: Sequence[_Term], places: frozenset[int]
+) -> dict[int, int]:
     """Round 19, whose conflict: the body's occurrences of conflict evidence whose theatre its sentence says
     (``Term.sentence_conflict``) in sentences that name another theatre and no Libyan place (only, at most, Libya's
     speakers: "the Presidential Council welcomed the ceasefire in Gaza"). Those words are that theatre's conflict, not
