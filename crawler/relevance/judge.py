@@ -13,6 +13,7 @@ from archive.corpus.arabic import tokens
 from archive.records import Relevance
 from crawler.relevance.lexicon import GROUPS, Lexicon, Scoring, Term, load_lexicon
 from crawler.relevance.match import match
+from crawler.relevance.party import names_party, partyless_hits
 from crawler.relevance.passage import (
     armed_or_fighting,
     best_passage,
@@ -56,7 +57,7 @@ def judge(
         "elsewhere", 0.0, how many)``; a body of the split whose conflict weight was not counted because it is named
         alone (round 23) is listed last too: ``("a lone body of the split, no conflict weight: ...", "lone body", 0.0,
         n)``. A kidnapping silenced as a gang's crime (round 23), and a war-economy word in a story naming no
-        armed actor (round 26), are listed with weight 0.
+        armed actor (round 26) or a death sentence beside no party to the conflict (round 29), are listed with weight 0.
     """
     rule = lexicon.scoring
     body_words = tokens(text) if body_words is None else body_words
@@ -150,6 +151,17 @@ def judge(
     economy = [i for i in matched if terms[i].beside_armed and i not in silent]
     unarmed = unarmed_hits(text, lexicon.index, terms, places) if economy else {}
     title_unarmed = bool(economy) and not armed_or_fighting(title_hits, terms)
+    # round 29: a trial's outcome (Term.beside_party: death sentences) counts only in the title or a sentence that names
+    # a party to the conflict (an armed actor, the former regime, a Libyan name of the conflict); a murder over an
+    # inheritance, a drug dealer's or a robber's sentence is ordinary justice
+    trials = [i for i in matched if terms[i].beside_party]
+    partyless = partyless_hits(text, lexicon.index, terms, places) if trials else {}
+    title_partyless = bool(trials) and not names_party(title_hits, terms)
+    silent |= {
+        i
+        for i in trials
+        if (title_partyless or not title_hits.get(i)) and body_hits.get(i, 0) <= partyless.get(i, 0)
+    }
     backed = any(
         terms[i].neutral_conflict and terms[i].alone and terms[i].weight >= 1 and i not in silent
         for i in known
@@ -167,13 +179,14 @@ def judge(
         in_title = 1 if title_hits.get(i) else 0
         body_count = body_hits.get(i, 0)
         # country-neutral conflict words are the conflict of the theatre their sentence names (round 19)
-        own_title = (
-            0
-            if term.sentence_conflict and title_elsewhere or term.beside_armed and title_unarmed
-            else in_title
+        title_off = (
+            (term.sentence_conflict and title_elsewhere)
+            or (term.beside_armed and title_unarmed)
+            or (term.beside_party and title_partyless)
         )
+        own_title = 0 if title_off else in_title
         own_body = (
-            max(0, body_count - elsewhere.get(i, 0) - unarmed.get(i, 0))
+            max(0, body_count - elsewhere.get(i, 0) - unarmed.get(i, 0) - partyless.get(i, 0))
             if term.sentence_conflict
             else body_count
         )

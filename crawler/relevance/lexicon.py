@@ -165,6 +165,11 @@ class Term:
     # actor (a term with ``armed``); a smuggling gang or a customs seizure with no armed men is crime or trade;
     # ``beside_armed = true``
     beside_armed: bool = False
+    # round 29, a trial's outcome (death sentences): counts only in the title or a sentence that names a party to the
+    # conflict (crawler/relevance/party.py); an ordinary murder's sentence is no war's; ``beside_party = true``
+    beside_party: bool = False
+    # round 29: names the former regime (Gaddafi, its figures); a party to the conflict for ``beside_party``
+    regime: bool = False
 
     @property
     def theatre(self) -> bool:
@@ -231,6 +236,12 @@ def _load_scoring(path: Path, raw: Any) -> Scoring:
         raise ConfigError(path, f"{exc}; fix the value in [scoring]", key="scoring") from exc
 
 
+#: The true/false keys of a term (and, for scene and armed, of its category's default).
+_FLAGS = tuple(
+    "ambiguous exact scene speaker alone crime armed seat beside_armed beside_party regime".split()
+)
+
+
 def _load_term(
     path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, scene: bool = True, armed: bool = False
 ) -> Term:
@@ -238,29 +249,11 @@ def _load_term(
     key = f"category.{cat}.terms[{i}]"
     if not isinstance(raw, dict):
         raise ConfigError(path, 'must be an inline table: { term = "قصف", weight = 2.5 }', key=key)
-    unknown = set(raw) - {
-        "term",
-        "weight",
-        "variants",
-        "english",
-        "ambiguous",
-        "body",
-        "exact",
-        "scene",
-        "speaker",
-        "alone",
-        "crime",
-        "armed",
-        "seat",
-        "shadows",
-        "beside_armed",
-        "note",
-    }
+    unknown = set(raw) - {"term", "weight", "variants", "english", "body", "shadows", "note", *_FLAGS}
     if unknown:
         raise ConfigError(
             path,
-            "unknown key; use term, weight, variants, english, ambiguous, body, exact, scene, speaker, alone, crime, armed, "
-            "seat, shadows, beside_armed, note",
+            f"unknown key; use term, weight, variants, english, body, shadows, note, {', '.join(_FLAGS)}",
             key=f"{key}.{min(unknown)}",
         )
     name = raw.get("term")
@@ -270,7 +263,7 @@ def _load_term(
     weight = raw.get("weight")
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10:
         raise ConfigError(path, f"must be a number in (0, 10], got {weight!r}", key=f"{key}.weight")
-    for flag in ("ambiguous", "exact", "scene", "speaker", "alone", "crime", "armed", "seat", "beside_armed"):
+    for flag in _FLAGS:
         if not isinstance(raw.get(flag, False), bool):
             raise ConfigError(path, "must be true or false", key=f"{key}.{flag}")
     body = raw.get("body", "")
@@ -278,13 +271,16 @@ def _load_term(
         raise ConfigError(
             path, 'must be a non-empty name of a body of the split, e.g. body = "house"', key=f"{key}.body"
         )
-    if raw.get("beside_armed") and "conflict" not in feeds:  # round 28: the war economy is conflict evidence
-        raise ConfigError(
-            path,
-            'beside_armed marks conflict evidence; move the term to a category feeding "conflict" '
-            "or remove beside_armed",
-            key=f"{key}.beside_armed",
-        )
+    for gate in (
+        "beside_armed",
+        "beside_party",
+    ):  # round 28: the war economy (round 29: trials) is conflict evidence
+        if raw.get(gate) and "conflict" not in feeds:
+            raise ConfigError(
+                path,
+                f'{gate} marks conflict evidence; move the term to a category feeding "conflict" or remove {gate}',
+                key=f"{key}.{gate}",
+            )
     spellings = [name, *_strings(path, f"{key}.variants", raw.get("variants"))]
     spellings += _strings(path, f"{key}.english", raw.get("english"))
     forms: list[tuple[str, ...]] = []
@@ -311,6 +307,8 @@ def _load_term(
         raw.get("seat", False),
         tuple(_strings(path, f"{key}.shadows", raw.get("shadows"))),
         raw.get("beside_armed", False),
+        raw.get("beside_party", False),
+        raw.get("regime", False),
     )
 
 
