@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from archive.corpus.arabic import tokens
 from archive.records import Relevance
+from crawler.relevance.frame import reaction_hits
 from crawler.relevance.lexicon import GROUPS, Lexicon, Scoring, Term, load_lexicon
 from crawler.relevance.match import match
 from crawler.relevance.party import names_party, partyless_hits
@@ -50,7 +51,8 @@ def judge(
         A Relevance; ``score >= 1`` exactly when ``relevant``; ``matched_terms`` lists
         (term, category, effective weight, title + body count), strongest contribution first; a dispute
         word's effective weight is 0 when the story does not name enough bodies of the split, and a
-        country-neutral conflict word's is scaled by ``statement_factor`` in a statement frame. When only a
+        country-neutral conflict word's (round 30: and a body's conflict weight) is scaled by ``statement_factor`` in a
+        statement frame, whose title's conflict words are the other theatre's (round 30). When only a
         passage makes the article relevant (``crawler.relevance.passage``), the score is the passage's and the
         first entry is ``("passage, sentences a-b: terms...", "passage", passage score, 1)``. Country-neutral conflict
         words counted as another theatre's (round 19) are listed last: ``("another theatre's conflict: ...",
@@ -69,9 +71,10 @@ def judge(
     matched = set(title_hits) | set(body_hits)
     terms = lexicon.terms
     # An ambiguous name (Tripoli is also Lebanon's) keeps full weight only next to unambiguous Libya evidence,
-    # or next to enough other distinct ambiguous Libya names that, together, only Libya fits.
+    # or next to enough other distinct ambiguous Libya names that, together, only Libya fits; round 30: a venue of the
+    # talks (Term.venue: Bouznika, Skhirat) is a foreign town, none of those names
     libya_terms = [i for i in matched if "libya" in terms[i].feeds]
-    ambiguous_count = sum(1 for i in libya_terms if terms[i].ambiguous)
+    ambiguous_count = sum(1 for i in libya_terms if terms[i].ambiguous and not terms[i].venue)
     anchored = any(not terms[i].ambiguous for i in libya_terms) or (
         rule.anchor_ambiguous_min > 0 and ambiguous_count >= rule.anchor_ambiguous_min
     )
@@ -110,6 +113,9 @@ def judge(
     # a town named beside it only in sentences that tell of no fighting is where that war's consequences arrive
     # (Kufra's hospital readied for El Fasher's wounded), no scene; an armed group stays one
     beside, calm = theatre_sentence_hits(text, lexicon.index, terms) if stated else ({}, {})
+    # round 30: a town or seat named in a sentence of no theatre, armed actor or fighting is where Libya reacts to the
+    # other war (an aid convoy leaving Benghazi), no scene (crawler/relevance/frame.py)
+    quiet = reaction_hits(text, lexicon.index, terms) if stated else {}
     # (round 28: a name shadowed by its look-alike's context, the West Bank's Burqa, is no scene either: only known)
     framed = stated and not any(
         _names_scene(
@@ -119,6 +125,7 @@ def judge(
             filed.get(i, 0),
             beside.get(i, 0),
             calm.get(i, 0),
+            quiet.get(i, 0),
         )
         for i in known
     )
@@ -173,14 +180,15 @@ def judge(
             weight = 0.0
         if "dispute" in term.feeds:  # listed either way, but counts only while the split signal is on
             weight = weight * rule.split_factor if split_on else 0.0
-        elif framed and term.neutral_conflict:
+        elif framed and term.sentence_conflict:  # round 30: the bodies speak (round 11), their weight too
             weight *= rule.statement_factor
         effective[i] = weight
         in_title = 1 if title_hits.get(i) else 0
         body_count = body_hits.get(i, 0)
-        # country-neutral conflict words are the conflict of the theatre their sentence names (round 19)
+        # country-neutral conflict words are the conflict of the theatre their sentence names (round 19); a framed
+        # title's are the other theatre's (round 30: "a wide Libyan welcome for the Gaza ceasefire")
         title_off = (
-            (term.sentence_conflict and title_elsewhere)
+            (term.sentence_conflict and (title_elsewhere or framed))
             or (term.beside_armed and title_unarmed)
             or (term.beside_party and title_partyless)
         )
@@ -262,14 +270,17 @@ def _welcomes_abroad(spans: list[tuple[int, int]], terms: tuple[Term, ...]) -> b
     return first is not None and any(at > first and terms[i].theatre for at, i in spans)
 
 
-def _names_scene(term: Term, title: int, body: int, filed: int, beside: int, calm: int) -> bool:
+def _names_scene(
+    term: Term, title: int, body: int, filed: int, beside: int, calm: int, quiet: int = 0
+) -> bool:
     """Whether a known term (full weight: unambiguous, or anchored and unshadowed) names a Libyan scene that keeps a
     statement title about Libya (round 8): a Libya term with ``scene`` that names no body of the split, in the title or
     in the body more often than it is explained away. Counted away: its occurrences in the wire dateline (where the
     report was filed, round 10); a seat of government's beside the other theatre (the speaker, round 23); a town's in
-    the calm sentences beside it (where that war's consequences arrive, round 27); an armed group's never.
-    ``title``, ``body``, ``filed``, ``beside``, ``calm``: its hits in each (``passage.theatre_sentence_hits``)."""
+    the calm sentences beside it (where that war's consequences arrive, round 27); a town's or a seat's in the quiet
+    sentences of no theatre (where Libya reacts, round 30); an armed group's never. ``title``, ``body``, ``filed``,
+    ``beside``, ``calm``, ``quiet``: its hits in each (``passage.theatre_sentence_hits``, ``frame.reaction_hits``)."""
     if "libya" not in term.feeds or not term.scene or term.body:
         return False
-    away = filed + (beside if term.seat else 0 if "conflict" in term.feeds else calm)
+    away = filed + (beside + quiet if term.seat else 0 if "conflict" in term.feeds else calm + quiet)
     return title > 0 or body > away

@@ -170,6 +170,9 @@ class Term:
     beside_party: bool = False
     # round 29: names the former regime (Gaddafi, its figures); a party to the conflict for ``beside_party``
     regime: bool = False
+    # round 30: a foreign town that hosted Libya's talks (Skhirat, Bouznika): never one of the ambiguous names that anchor
+    # each other (Scoring.anchor_ambiguous_min; Morocco has a House and party congresses of its own); ``venue = true``
+    venue: bool = False
 
     @property
     def theatre(self) -> bool:
@@ -238,7 +241,7 @@ def _load_scoring(path: Path, raw: Any) -> Scoring:
 
 #: The true/false keys of a term (and, for scene and armed, of its category's default).
 _FLAGS = tuple(
-    "ambiguous exact scene speaker alone crime armed seat beside_armed beside_party regime".split()
+    "ambiguous exact scene speaker alone crime armed seat beside_armed beside_party regime venue".split()
 )
 
 
@@ -309,6 +312,7 @@ def _load_term(
         raw.get("beside_armed", False),
         raw.get("beside_party", False),
         raw.get("regime", False),
+        raw.get("venue", False),
     )
 
 

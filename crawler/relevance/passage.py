@@ -34,7 +34,8 @@ logger = logging.getLogger(__name__)
 _SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+|\s*\n\s*")
 #: A wire dateline opening the body: a place of up to three words (a parenthesis after it allowed), a dash, a source
 #: (up to three words, in parentheses or «»), then a colon or the end of the line: "طرابلس - واس:", "جنيف - (د ب أ):",
-#: "بنغازي ـ «الوسط»:", "طرابلس (ليبيا) - رويترز:", "طرابلس - وال" alone on its line. Not "قال المتحدث باسم «قوة
+#: "بنغازي ـ «الوسط»:", "طرابلس (ليبيا) - رويترز:", "طرابلس - وال" alone on its line; round 30: up to three places, a
+#: dash between them ("طرابلس - بنغازي - الوسط", a report filed from two cities). Not "قال المتحدث باسم «قوة
 #: الردع»:" nor "في بنغازي (شرق ليبيا) قال مصدر:" (no dash), nor a photo caption (the review of round 10).
 _WORD = r"[^\s:.()«»\-–—ـ]+"
 #: The Saudi Press Agency's own form (round 17; every SPA item of SaudiNewsNet opens so): a place, the Hijri date
@@ -44,7 +45,8 @@ _WORD = r"[^\s:.()«»\-–—ـ]+"
 _HIJRI = r"\d{1,2}[ \t]+\S+(?:[ \t]\S+)?[ \t]+\d{4}[ \t]*(?:هـ|ه)?[ \t]+الموافق[ \t]+\d{1,2}[ \t]+\S+[ \t]+\d{4}[ \t]*م?"
 _PLACE = r"[^\s\d:.()«»\-–—ـ]+"
 DATELINE = re.compile(
-    rf"\s*(?:{_WORD}(?:[ \t]{_WORD}){{0,2}}(?:[ \t]*\([^()\n:]{{1,20}}\))?[ \t]*[-–—ـ][ \t]*"
+    rf"\s*(?:{_WORD}(?:[ \t]{_WORD}){{0,2}}(?:[ \t]*\([^()\n:]{{1,20}}\))?"
+    rf"(?:[ \t]*[-–—ـ][ \t]*{_WORD}(?:[ \t]{_WORD}){{0,2}}){{0,2}}[ \t]*[-–—ـ][ \t]*"
     rf"(?:\([^()\n:]{{1,20}}\)|«[^«»\n:]{{1,20}}»|{_WORD}(?:[ \t]{_WORD}){{0,2}})"
     rf"|{_PLACE}(?:[ \t]{_PLACE}){{0,2}}[ \t]+{_HIJRI}[ \t]+{_PLACE})[ \t]*(?::|\n)"
 )
