@@ -16,21 +16,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from crawler.relevance.lexicon import Term
-from crawler.relevance.match import PhraseIndex, match
-from crawler.relevance.passage import DATELINE, armed_or_fighting, sentences
+from crawler.relevance.match import PhraseIndex
+from crawler.relevance.passage import armed_or_fighting
+from crawler.relevance.sentences import sentence_hits
 
 
 def reaction_hits(text: str, index: PhraseIndex, terms: Sequence[Term]) -> dict[int, int]:
     """The body's hits in sentences that name no other theatre (``Term.theatre``), no armed actor (``Term.armed``) and
     tell of no fighting, where the other theatre's war is told and no theatre-free sentence names an armed actor;
     otherwise none."""
-    if (dateline := DATELINE.match(text)) is not None:
-        text = text[dateline.end() :]
     quiet: dict[int, int] = {}
     other_war = False
-    for words in sentences(text, 0):
-        hits: dict[int, int] = {}
-        match(words, index, hits)
+    for hits in sentence_hits(text, index):
         if any(terms[i].theatre for i in hits):
             other_war = other_war or armed_or_fighting(hits, terms)
         elif any(terms[i].armed for i in hits):

@@ -19,13 +19,13 @@ from crawler.relevance.passage import (
     armed_or_fighting,
     best_passage,
     combined_score,
-    dateline_hits,
     elsewhere_hits,
     libya_share_factor,
     names_elsewhere,
     theatre_sentence_hits,
     unarmed_hits,
 )
+from crawler.relevance.sentences import dateline_hits
 
 __all__ = ["GROUPS", "Lexicon", "Scoring", "Term", "judge", "load_lexicon"]
 
@@ -115,7 +115,10 @@ def judge(
     beside, calm = theatre_sentence_hits(text, lexicon.index, terms) if stated else ({}, {})
     # round 30: a town or seat named in a sentence of no theatre, armed actor or fighting is where Libya reacts to the
     # other war (an aid convoy leaving Benghazi), no scene (crawler/relevance/frame.py)
-    quiet = reaction_hits(text, lexicon.index, terms) if stated else {}
+    # round 31 (the review of round 30): and only under a title that names the other theatre; a Libyan condemnation
+    # that compares its own shelling with Sudan's war keeps its towns
+    title_theatre = any(terms[i].theatre for i in title_hits)
+    quiet = reaction_hits(text, lexicon.index, terms) if stated and title_theatre else {}
     # (round 28: a name shadowed by its look-alike's context, the West Bank's Burqa, is no scene either: only known)
     framed = stated and not any(
         _names_scene(
@@ -186,9 +189,10 @@ def judge(
         in_title = 1 if title_hits.get(i) else 0
         body_count = body_hits.get(i, 0)
         # country-neutral conflict words are the conflict of the theatre their sentence names (round 19); a framed
-        # title's are the other theatre's (round 30: "a wide Libyan welcome for the Gaza ceasefire")
+        # title's are the other theatre's (round 30: "a wide Libyan welcome for the Gaza ceasefire"; round 31: only a title
+        # that names it)
         title_off = (
-            (term.sentence_conflict and (title_elsewhere or framed))
+            (term.sentence_conflict and (title_elsewhere or framed and title_theatre))
             or (term.beside_armed and title_unarmed)
             or (term.beside_party and title_partyless)
         )
@@ -265,9 +269,14 @@ def _welcomes_abroad(spans: list[tuple[int, int]], terms: tuple[Term, ...]) -> b
     """Whether a title's welcome or congratulation (a term feeding "welcome") is addressed to another theatre: a theatre
     named after its first such word (round 17: "Libya welcomes the operation in Yemen"; round 27: "congratulates Iraq
     on liberating Mosul"). Round 28, the review of round 27: a theatre named before it is the speaker ("Algeria
-    welcomes the unity government's confidence vote", "the Algerian president congratulates Dbeibah")."""
+    welcomes the unity government's confidence vote", "the Algerian president congratulates Dbeibah"). Round 31, the
+    review of round 30: only when it is the title's first name ("the Gaza ceasefire meets a wide Libyan welcome" fronts
+    its addressee)."""
     first = next((at for at, i in spans if "welcome" in terms[i].feeds), None)
-    return first is not None and any(at > first and terms[i].theatre for at, i in spans)
+    if first is None:
+        return False
+    lead = min(spans)[0]
+    return any(terms[i].theatre and (at > first or at != lead) for at, i in spans)
 
 
 def _names_scene(

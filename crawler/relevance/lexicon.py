@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from archive.corpus.arabic import tokens
 from archive.errors import ConfigError
 from crawler.relevance.match import PhraseIndex, build_index
+from crawler.relevance.terms_config import check_shadows, strings, term_fields
 
 logger = logging.getLogger(__name__)
 
@@ -173,6 +173,9 @@ class Term:
     # round 30: a foreign town that hosted Libya's talks (Skhirat, Bouznika): never one of the ambiguous names that anchor
     # each other (Scoring.anchor_ambiguous_min; Morocco has a House and party congresses of its own); ``venue = true``
     venue: bool = False
+    # round 31: names the war's crime whose accused are a party to the conflict (a bombing, a car bomb, killing the
+    # protesters of 2011): a party for ``beside_party`` as ``armed`` and ``regime`` are; ``party = true``
+    party: bool = False
 
     @property
     def theatre(self) -> bool:
@@ -214,15 +217,6 @@ class Lexicon:
         object.__setattr__(self, "index", index)
 
 
-def _strings(path: Path, key: str, value: Any) -> list[str]:
-    """A list of non-empty strings, or a ConfigError saying how to write one."""
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ConfigError(path, 'must be a list of non-empty strings, e.g. ["طرابلس", "Tripoli"]', key=key)
-    return value
-
-
 def _load_scoring(path: Path, raw: Any) -> Scoring:
     """Read ``[scoring]`` into a Scoring, naming any unknown or bad key."""
     if raw is None:
@@ -239,81 +233,11 @@ def _load_scoring(path: Path, raw: Any) -> Scoring:
         raise ConfigError(path, f"{exc}; fix the value in [scoring]", key="scoring") from exc
 
 
-#: The true/false keys of a term (and, for scene and armed, of its category's default).
-_FLAGS = tuple(
-    "ambiguous exact scene speaker alone crime armed seat beside_armed beside_party regime venue".split()
-)
-
-
 def _load_term(
     path: Path, cat: str, feeds: tuple[str, ...], i: int, raw: Any, scene: bool = True, armed: bool = False
 ) -> Term:
-    """Validate one ``{ term = ..., weight = ... }`` entry of a category."""
-    key = f"category.{cat}.terms[{i}]"
-    if not isinstance(raw, dict):
-        raise ConfigError(path, 'must be an inline table: { term = "قصف", weight = 2.5 }', key=key)
-    unknown = set(raw) - {"term", "weight", "variants", "english", "body", "shadows", "note", *_FLAGS}
-    if unknown:
-        raise ConfigError(
-            path,
-            f"unknown key; use term, weight, variants, english, body, shadows, note, {', '.join(_FLAGS)}",
-            key=f"{key}.{min(unknown)}",
-        )
-    name = raw.get("term")
-    if not isinstance(name, str) or not name.strip():
-        raise ConfigError(path, 'missing or empty; add term = "<Arabic spelling>"', key=f"{key}.term")
-    key = f"category.{cat}.terms[{i}] ({name})"
-    weight = raw.get("weight")
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10:
-        raise ConfigError(path, f"must be a number in (0, 10], got {weight!r}", key=f"{key}.weight")
-    for flag in _FLAGS:
-        if not isinstance(raw.get(flag, False), bool):
-            raise ConfigError(path, "must be true or false", key=f"{key}.{flag}")
-    body = raw.get("body", "")
-    if not isinstance(body, str) or (("body" in raw) and not body.strip()):
-        raise ConfigError(
-            path, 'must be a non-empty name of a body of the split, e.g. body = "house"', key=f"{key}.body"
-        )
-    for gate in (
-        "beside_armed",
-        "beside_party",
-    ):  # round 28: the war economy (round 29: trials) is conflict evidence
-        if raw.get(gate) and "conflict" not in feeds:
-            raise ConfigError(
-                path,
-                f'{gate} marks conflict evidence; move the term to a category feeding "conflict" or remove {gate}',
-                key=f"{key}.{gate}",
-            )
-    spellings = [name, *_strings(path, f"{key}.variants", raw.get("variants"))]
-    spellings += _strings(path, f"{key}.english", raw.get("english"))
-    forms: list[tuple[str, ...]] = []
-    for spelling in spellings:
-        form = tuple(tokens(spelling))
-        if not form:
-            raise ConfigError(path, f"spelling {spelling!r} has no letters or digits; remove it", key=key)
-        if form not in forms:
-            forms.append(form)
-    return Term(
-        name,
-        cat,
-        float(weight),
-        feeds,
-        tuple(forms),
-        raw.get("ambiguous", False),
-        body.strip(),
-        raw.get("exact", False),
-        raw.get("scene", scene),
-        raw.get("speaker", bool(body.strip()) or not scene),
-        raw.get("alone", True),
-        raw.get("crime", False),
-        raw.get("armed", armed),
-        raw.get("seat", False),
-        tuple(_strings(path, f"{key}.shadows", raw.get("shadows"))),
-        raw.get("beside_armed", False),
-        raw.get("beside_party", False),
-        raw.get("regime", False),
-        raw.get("venue", False),
-    )
+    """One validated ``{ term = ..., weight = ... }`` entry of a category (``terms_config.term_fields``)."""
+    return Term(**term_fields(path, cat, feeds, i, raw, scene, armed))
 
 
 def load_lexicon(path: Path) -> Lexicon:
@@ -348,7 +272,7 @@ def load_lexicon(path: Path) -> Lexicon:
     for cat, body in categories.items():
         if not isinstance(body, dict):
             raise ConfigError(path, "must be a table with feeds and terms", key=f"category.{cat}")
-        feeds = tuple(_strings(path, f"category.{cat}.feeds", body.get("feeds")))
+        feeds = tuple(strings(path, f"category.{cat}.feeds", body.get("feeds")))
         if not feeds or any(g not in GROUPS for g in feeds):
             raise ConfigError(
                 path, f"must be a non-empty list drawn from {list(GROUPS)}", key=f"category.{cat}.feeds"
@@ -377,23 +301,7 @@ def load_lexicon(path: Path) -> Lexicon:
                     )
                 owner[form] = term.term
             terms.append(term)
-    _check_shadows(path, terms)
+    check_shadows(path, terms)
     lexicon = Lexicon(tuple(terms), scoring, str(path))
     logger.debug("loaded lexicon %s: %d terms, %d spellings", path, len(terms), len(owner))
     return lexicon
-
-
-def _check_shadows(path: Path, terms: list[Term]) -> None:
-    """A term's ``shadows`` (round 25) name ambiguous Libya terms, and only a foreign term has them."""
-    libya = {t.term for t in terms if t.ambiguous and "libya" in t.feeds}
-    seen: dict[str, int] = {}  # category -> terms so far: the index of a term in its category's list
-    for term in terms:
-        at = seen[term.category] = seen.get(term.category, -1) + 1
-        key = f"category.{term.category}.terms[{at}] ({term.term}).shadows"
-        if term.shadows and "foreign" not in term.feeds:
-            raise ConfigError(path, "only a foreign term may shadow a Libya name; remove shadows", key=key)
-        for name in term.shadows:
-            if name not in libya:
-                raise ConfigError(
-                    path, f"{name!r} is no ambiguous Libya term; name one (its term, not a variant)", key=key
-                )
