@@ -212,8 +212,13 @@ def _renumber_versions(db: sqlite_utils.Database, keep: str, drop: str) -> tuple
     return len(moved), len(folded)
 
 
+#: writes an article's text file and returns its path under the data folder (textfiles.write_text's signature)
+WriteText = Callable[[Path, int, str, str, list[str]], str]
+
+
 def merge_articles(db: sqlite_utils.Database, data_dir: Path, keep: str, drop: str, how: str, *,
-                   created: list[str] | None = None, stale: list[str] | None = None) -> Merge:
+                   created: list[str] | None = None, stale: list[str] | None = None,
+                   write: WriteText = textexport.write_text) -> Merge:
     """Fold article ``drop`` into ``keep``: versions, events, aliases, the lowest seq, one text file.
 
     Every capture stays (captures are never touched); the dropped URL becomes an alias of the kept article.
@@ -221,7 +226,8 @@ def merge_articles(db: sqlite_utils.Database, data_dir: Path, keep: str, drop: s
     file is removed (after the catalogue commit, so a crash leaves at worst a stray file that `check` names).
     Runs in one transaction. Inside a bigger one (the crawl's writer batch: crawler.capture.apply) the caller
     commits: a text file this merge creates is added to ``created`` (removed should the batch roll back) and the
-    files it makes unused to ``stale`` instead of being removed (removed once the batch has committed).
+    files it makes unused to ``stale`` instead of being removed (removed once the batch has committed), and
+    ``write`` stages the kept file with the batch's other text files (published in order once it commits).
     """
     a, b = article_row(db.conn, keep), article_row(db.conn, drop)
     if a is None or b is None:
@@ -257,8 +263,7 @@ def merge_articles(db: sqlite_utils.Database, data_dir: Path, keep: str, drop: s
         text_file = None
         if relevant and seq is not None:
             fresh = not (Path(data_dir) / "text" / textexport.file_name(seq, keep)).exists()
-            text_file = textexport.write_text(data_dir, seq, keep, update["title"] or "",
-                                              (update["text"] or "").split("\n"))
+            text_file = write(data_dir, seq, keep, update["title"] or "", (update["text"] or "").split("\n"))
             if fresh and created is not None:
                 created.append(text_file)
         update["text_file"] = text_file
@@ -284,9 +289,10 @@ def merge_articles(db: sqlite_utils.Database, data_dir: Path, keep: str, drop: s
 
 
 def rekey_article(db: sqlite_utils.Database, data_dir: Path, aid: str, new_url: str, how: str, *,
-                  created: list[str] | None = None, stale: list[str] | None = None) -> Merge:
+                  created: list[str] | None = None, stale: list[str] | None = None,
+                  write: WriteText = textexport.write_text) -> Merge:
     """Give an article a cleaner URL (and so a new id): a copy under the new id, then the old one merged into it
-    (``created``, ``stale``: see merge_articles)."""
+    (``created``, ``stale``, ``write``: see merge_articles)."""
     row = article_row(db.conn, aid)
     if row is None:
         raise KeyError(f"no article {aid!r}")
@@ -295,7 +301,7 @@ def rekey_article(db: sqlite_utils.Database, data_dir: Path, aid: str, new_url: 
         copy = {**row, "id": new_id, "url": new_url, "seq": None, "text_file": None, "story_id": None,
                 "story_match": None, "story_score": None}
         db["articles"].insert(copy)
-    return merge_articles(db, data_dir, new_id, aid, how, created=created, stale=stale)
+    return merge_articles(db, data_dir, new_id, aid, how, created=created, stale=stale, write=write)
 
 
 # -- finding duplicates in an existing catalogue ----------------------------------------------------

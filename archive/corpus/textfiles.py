@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from archive.durable import write_bytes_atomically
+from archive.durable import stage_bytes, write_bytes_atomically
 
 
 def render(title: str, paragraphs: Iterable[str]) -> str:
@@ -39,3 +39,17 @@ def write_text(data_dir: Path, seq: int, article_id: str, title: str, paragraphs
     content = (render(title, paragraphs) if rendered is None else rendered).encode("utf-8")
     write_bytes_atomically(target, content)
     return f"text/{target.name}"
+
+
+def stage_text(data_dir: Path, seq: int, article_id: str, title: str, paragraphs: Iterable[str],
+               rendered: str | None = None) -> tuple[str, Path]:
+    """The article's text file written under a temporary name beside its own: ``(its path relative to data_dir, the
+    temporary file)``; ``os.replace`` of the one onto the other publishes it (``write_text`` in two steps).
+
+    The crawl's writer stages a batch's text files and publishes them once the batch's rows have committed
+    (crawler.capture.apply), so a crash in between leaves no text file that no row names, only temporary files that
+    recovery removes; a committed row whose file was not published yet is rewritten from the row by recovery.
+    """
+    target = Path(data_dir) / "text" / file_name(seq, article_id)
+    content = (render(title, paragraphs) if rendered is None else rendered).encode("utf-8")
+    return f"text/{target.name}", stage_bytes(target, content)

@@ -6,7 +6,9 @@ Runs on the writer thread (crawler.capture.writer), which owns the session's WAR
 from __future__ import annotations
 
 import logging
+import os
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from archive.catalogue.transactions import batch, savepoint
@@ -75,12 +77,13 @@ def store_rows(session: ArchiveSession, ops: list[Any], locations: dict[str, War
     The coordinator of a distributed crawl calls it with the locations its workers published.
     """
     db = session.catalogue.db
-    files = session.new_files = []  # text files this batch creates: a row that rolls back takes its file along
+    files = session.new_files = []  # text files its merges create: a row that rolls back takes its file along
+    staged = session.staged_files = []  # text files its articles stage: published once the batch commits
     stale = session.stale_files = []  # text files its merges made unused: a row that commits lets its file go
     try:
         with batch(db):
             for op in ops:
-                first, first_stale = len(files), len(stale)
+                first, first_staged, first_stale = len(files), len(staged), len(stale)
                 try:
                     with savepoint(db):  # inside the batch's transaction
                         apply_one(session, op, locations)
@@ -89,15 +92,32 @@ def store_rows(session: ArchiveSession, ops: list[Any], locations: dict[str, War
                         raise
                     logger.exception("could not store %r", op)
                     _remove(session, files[first:], "its row rolled back")
-                    del files[first:], stale[first_stale:]  # the rows naming the stale ones are back
+                    _discard(staged[first_staged:])
+                    del files[first:], staged[first_staged:], stale[first_stale:]  # the rows naming the stale ones are back
     except BaseException:
         _remove(session, files, "its batch rolled back")
+        _discard(staged)
         raise
     else:
+        _publish(session, staged)
         _remove(session, stale, "its batch merged its article away")
     finally:
-        session.new_files, session.stale_files = [], []
+        session.new_files, session.staged_files, session.stale_files = [], None, []
     session.committed(ops)
+
+
+def _publish(session: ArchiveSession, staged: list[tuple[Path, str]]) -> None:
+    """Rename a committed batch's staged text files into place, in the order they were staged (a later version of
+    an article's file replaces an earlier one). Should the process die first, recovery writes a committed row's
+    missing file from the row and removes the temporary ones (archive/integrity/recovery.py)."""
+    for tmp, relpath in staged:
+        os.replace(tmp, session.config.data_dir / relpath)
+
+
+def _discard(staged: list[tuple[Path, str]]) -> None:
+    """Delete the temporary files of staged text files whose rows rolled back."""
+    for tmp, _ in staged:
+        tmp.unlink(missing_ok=True)
 
 
 def _remove(session: ArchiveSession, relpaths: list[str], why: str) -> None:

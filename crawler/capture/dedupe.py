@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from archive.catalogue import aliases, lookups
 from archive.catalogue.db import Catalogue
 from archive.catalogue.transactions import immediate
+from archive.corpus import textfiles as textexport
 from crawler.discovery.urls import (
     alias_reason,
     canonicalize,
@@ -195,11 +196,17 @@ def _fewer_params(url: str, than: str) -> bool:
     return qa < qb
 
 
-def sweep_params(catalogue: Catalogue, data_dir: Path, outlet: str, names: list[str]) -> list[aliases.Merge]:
+def sweep_params(catalogue: Catalogue, data_dir: Path, outlet: str, names: list[str], *,
+                 created: list[str] | None = None, stale: list[str] | None = None,
+                 write: aliases.WriteText = textexport.write_text) -> list[aliases.Merge]:
     """After session parameters are learned: give the outlet's rows whose URL carries one the URL without it.
 
     A row whose clean URL is another row's is merged into that row; otherwise it is re-keyed to the clean URL.
+    ``created``, ``stale``, ``write``: the writer batch's file lists and its staging writer when it runs inside one
+    (aliases.merge_articles), so a text file staged earlier in the batch and made unused here goes once the batch
+    commits, not before it exists.
     """
+    files = {"created": created, "stale": stale, "write": write}
     drop = aliases.learned_params(catalogue.db, outlet)
     merges = []
     for name in names:
@@ -217,9 +224,10 @@ def sweep_params(catalogue: Catalogue, data_dir: Path, outlet: str, names: list[
                     logger.warning("%s and %s differ only in session parameter %r but are different articles: "
                                    "not merged", row["url"], clean, name)
                     continue
-                merges.append(aliases.merge_articles(catalogue.db, data_dir, existing["id"], row["id"], "session-param"))
+                merges.append(aliases.merge_articles(catalogue.db, data_dir, existing["id"], row["id"], "session-param",
+                                                     **files))
             else:
-                merges.append(aliases.rekey_article(catalogue.db, data_dir, row["id"], clean, "session-param"))
+                merges.append(aliases.rekey_article(catalogue.db, data_dir, row["id"], clean, "session-param", **files))
         # aliases recorded before the parameter was known: their clean form names the article too (discovery
         # drops the parameter from links from now on, and must find the article under what it asks for)
         for row in lookups.aliases_with_param(catalogue.db, outlet, name):
@@ -231,7 +239,8 @@ def sweep_params(catalogue: Catalogue, data_dir: Path, outlet: str, names: list[
             if _fewer_params(clean, article["url"]) and catalogue.get_article(aliases.url_id(clean)) is None:
                 # the row's own URL with parameters fewer ("?id=2" for a row stored as "?id=2&from=rss"): the row
                 # takes it. Never another path: a row stored under its rel=canonical keeps it
-                merges.append(aliases.rekey_article(catalogue.db, data_dir, article["id"], clean, "session-param"))
+                merges.append(aliases.rekey_article(catalogue.db, data_dir, article["id"], clean, "session-param",
+                                                    **files))
                 continue
             with immediate(catalogue.db):
                 aliases.add_alias(catalogue.db, clean, article["id"], row["how"], outlet=outlet)

@@ -111,11 +111,14 @@ def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: 
                                        keys=list(prepared.story_keys) if fresh else None)
     if relevance.relevant and (outcome in ("new", "updated") or not row.get("text_file")):
         seq = session.catalogue.assign_seq(row["id"])
-        new_file = not (session.config.data_dir / "text" / textexport.file_name(seq, row["id"])).exists()
-        relpath = textexport.write_text(session.config.data_dir, seq, row["id"], article.title, article.paragraphs,
-                                        rendered=prepared.rendered if prepared else None)
-        if new_file:  # removed again if the batch that numbers it rolls back (crawler.capture.apply)
-            session.new_files.append(relpath)
+        # staged under a temporary name, published once the batch commits (crawler.capture.apply): a crash before
+        # leaves no file that no row names, and an update that rolls back leaves the old file as its row is
+        rendered = prepared.rendered if prepared else None
+        if session.staged_files is None:  # not inside a writer batch (a direct call): written in place at once
+            relpath = textexport.write_text(session.config.data_dir, seq, row["id"], article.title,
+                                            article.paragraphs, rendered=rendered)
+        else:
+            relpath = stage_text(session, seq, row["id"], article.title, list(article.paragraphs), rendered)
         session.catalogue.set_text_file(row["id"], relpath)
     session.catalogue.settle(request_url or url, "done", None)
     session.count(outlet_name, f"articles_{outcome}")
@@ -225,7 +228,8 @@ def resolve_url(session: ArchiveSession, outlet_name: str, url: str, request_url
                                                        f"{other} and {canonical} serve one body"):
                 # rows already stored under URLs with the new session parameter get the URL without it;
                 # then this page is resolved again, now with the parameter dropped
-                sweep_params(session.catalogue, session.config.data_dir, outlet_name, list(params))
+                sweep_params(session.catalogue, session.config.data_dir, outlet_name, list(params),
+                             **in_batch(session))
                 return resolve_url(session, outlet_name, url, request_url, article)
             how = "session-param" if params else "same-body"
             if url_rank(canonical) < url_rank(twin["url"]):
@@ -323,7 +327,21 @@ def give_back(session: ArchiveSession, claimant: dict[str, Any], canonical: str,
     return True
 
 
-def in_batch(session: ArchiveSession) -> dict[str, list[str]]:
+def in_batch(session: ArchiveSession) -> dict[str, Any]:
     """The writer batch's file lists for a merge inside it (aliases.merge_articles): the text files it creates are
-    removed should the batch roll back, the ones it makes unused only once the batch has committed."""
-    return {"created": session.new_files, "stale": session.stale_files}
+    removed should the batch roll back, the ones it makes unused only once the batch has committed, and its text
+    file is staged with the batch's others (``stage_text``), so the last one written under a name wins."""
+    if session.staged_files is None:  # no batch (a direct call): the merge writes and removes its files itself
+        return {}
+    return {"created": session.new_files, "stale": session.stale_files,
+            "write": lambda data_dir, seq, article_id, title, paragraphs: stage_text(
+                session, seq, article_id, title, paragraphs)}
+
+
+def stage_text(session: ArchiveSession, seq: int, article_id: str, title: str, paragraphs: list[str],
+               rendered: str | None = None) -> str:
+    """Stage an article's text file in the writer's batch (published once it commits: crawler.capture.apply);
+    its path under the data folder."""
+    relpath, tmp = textexport.stage_text(session.config.data_dir, seq, article_id, title, paragraphs, rendered)
+    session.staged_files.append((tmp, relpath))
+    return relpath

@@ -9,6 +9,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from archive.catalogue import aliases, crawls
@@ -120,7 +121,10 @@ class ArchiveSession:
         self.finished = False
         self._session_params: dict[str, tuple[str, ...]] = {}  # outlet -> learned session parameters (cache)
         self.pending = PendingWrites()
-        self.new_files: list[str] = []  # text files the writer's current batch created (crawler.capture.apply)
+        self.new_files: list[str] = []  # text files the writer's current batch's merges created (capture.apply)
+        # text files its articles staged, (temporary file, path under data_dir), published once it commits; None
+        # outside a batch (crawler.capture.apply.store_rows), where an article's file is written in place at once
+        self.staged_files: list[tuple[Path, str]] | None = None
         self.stale_files: list[str] = []  # ... and those its merges made unused, removed once it commits
         self.capture_ids = CaptureIds()
         self.learned: list[str] = []  # outlets whose session parameters the writer learned since the last batch
