@@ -1,7 +1,8 @@
-"""Helpers shared by the end-to-end tests."""
+"""Helpers shared by the tests (end-to-end runs, catalogues, relevance judgements)."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -22,19 +23,49 @@ def token_f1(expected: str, got: str) -> float:
 
 
 # Settings for crawling loopback test sites: no politeness delays, an honest contact URL.
-FAST = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "CRAWL_CONTACT_URL=http://127.0.0.1/contact")
+FAST = (
+    "-s",
+    "AUTOTHROTTLE_ENABLED=False",
+    "-s",
+    "DOWNLOAD_DELAY=0",
+    "-s",
+    "CRAWL_CONTACT_URL=http://127.0.0.1/contact",
+)
 
 
 def crawl_cli(seeds: Path, data: Path, *args: str, timeout: int = 240) -> subprocess.CompletedProcess[str]:
     """One real crawl by the CLI in a subprocess (the Twisted reactor runs once per process)."""
-    return subprocess.run([sys.executable, "-m", "crawler.cli.main", "crawl", "--seeds", str(seeds), "--data", str(data),
-                           *FAST, *args], check=False, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "crawler.cli.main",
+            "crawl",
+            "--seeds",
+            str(seeds),
+            "--data",
+            str(data),
+            *FAST,
+            *args,
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     """One ``newsarchive`` command in a subprocess, from the repository root."""
-    return subprocess.run([sys.executable, "-m", "crawler.cli.main", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "crawler.cli.main", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
 
 
 def rows(data: Path, sql: str, params: tuple = ()) -> list[dict]:
@@ -69,9 +100,13 @@ def article_row(data: Path, url: str, outlet: str):
     if row is not None:
         return row, ""
     found = conn.execute("select url, title from articles where outlet = ?", [outlet]).fetchall()
-    fails = conn.execute("select url, stage, reason, detail from failures where outlet = ?", [outlet]).fetchall()
-    return None, (f"no article row for {url}; {outlet} rows: {[tuple(r) for r in found]}; "
-                  f"failures: {[tuple(f) for f in fails]}")
+    fails = conn.execute(
+        "select url, stage, reason, detail from failures where outlet = ?", [outlet]
+    ).fetchall()
+    return None, (
+        f"no article row for {url}; {outlet} rows: {[tuple(r) for r in found]}; "
+        f"failures: {[tuple(f) for f in fails]}"
+    )
 
 
 def portal_session(tmp_path: Path, base: str):
@@ -81,11 +116,19 @@ def portal_session(tmp_path: Path, base: str):
     from crawler.capture.session import ArchiveSession
 
     seeds = tmp_path / "outlets.toml"
-    seeds.write_text(f'[[outlet]]\nname = "portal"\nstart_urls = ["{base}/"]\ntopic_filter = false\n',
-                     encoding="utf-8")
-    return ArchiveSession(ArchiveConfig.from_settings({"ARCHIVE_DATA_DIR": str(tmp_path / "data"),
-                                                       "ARCHIVE_SEEDS": str(seeds), "ARCHIVE_DISK_RESERVE": 0}),
-                          apply_batch)
+    seeds.write_text(
+        f'[[outlet]]\nname = "portal"\nstart_urls = ["{base}/"]\ntopic_filter = false\n', encoding="utf-8"
+    )
+    return ArchiveSession(
+        ArchiveConfig.from_settings(
+            {
+                "ARCHIVE_DATA_DIR": str(tmp_path / "data"),
+                "ARCHIVE_SEEDS": str(seeds),
+                "ARCHIVE_DISK_RESERVE": 0,
+            }
+        ),
+        apply_batch,
+    )
 
 
 def crawl_feed_site(handler: type, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -98,8 +141,11 @@ def crawl_feed_site(handler: type, tmp_path: Path, *args: str) -> subprocess.Com
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     seeds = tmp_path / "seeds.toml"
-    seeds.write_text(f'[[outlet]]\nname = "portal"\nfeeds = ["{base}/feed.xml"]\narticle_urls = [\'/news/\\d+$\']\n'
-                     "topic_filter = false\n", encoding="utf-8")
+    seeds.write_text(
+        f'[[outlet]]\nname = "portal"\nfeeds = ["{base}/feed.xml"]\narticle_urls = [\'/news/\\d+$\']\n'
+        "topic_filter = false\n",
+        encoding="utf-8",
+    )
     try:
         return crawl_cli(seeds, tmp_path / "data", *args)
     finally:
@@ -129,10 +175,43 @@ def captures_off_their_warc_records(conn, data: Path) -> list[tuple]:
             chunk = fh.read(row["warc_length"])
         records = list(ArchiveIterator(io.BytesIO(chunk), check_digests=True))
         record = records[0] if records else None
-        got = None if record is None else (
-            record.rec_type, record.rec_headers.get_header("WARC-Target-URI"),
-            record.rec_headers.get_header("WARC-Record-ID"), record.rec_headers.get_header("WARC-Payload-Digest"))
-        if len(records) != 1 or got[0] not in ("response", "revisit") or got[1:] != (
-                row["url"], row["warc_record_id"], row["payload_digest"]):
+        got = (
+            None
+            if record is None
+            else (
+                record.rec_type,
+                record.rec_headers.get_header("WARC-Target-URI"),
+                record.rec_headers.get_header("WARC-Record-ID"),
+                record.rec_headers.get_header("WARC-Payload-Digest"),
+            )
+        )
+        if (
+            len(records) != 1
+            or got[0] not in ("response", "revisit")
+            or got[1:] != (row["url"], row["warc_record_id"], row["payload_digest"])
+        ):
             wrong.append((row["id"], row["url"], got))
     return wrong
+
+
+# --- relevance judgements (tests/test_crawler_relevance_round*.py) --------------------------------------------------
+
+RELEVANCE_SETS = ROOT / "benchmarks" / "relevance"
+
+
+def term_weight(result, name: str) -> float:
+    """The weight a judgement gave the matched term ``name`` (its ``matched_terms`` entry; StopIteration if absent)."""
+    return next(entry[2] for entry in result.matched_terms if entry[0] == name)
+
+
+def matched_names(result) -> set[str]:
+    """The names of every term a judgement matched (its evidence entries included)."""
+    return {entry[0] for entry in result.matched_terms}
+
+
+def labelled_row(name: str, row_id: str) -> tuple[str, str]:
+    """(title, text) of article ``row_id`` of the labelled set ``benchmarks/relevance/<name>``."""
+    for line in (RELEVANCE_SETS / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and (row := json.loads(line))["id"] == row_id:
+            return row["title"], row["text"]
+    raise KeyError(row_id)

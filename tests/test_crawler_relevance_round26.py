@@ -16,6 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import matched_names as _terms
+from helpers import term_weight as _weight
 
 from archive.errors import ConfigError
 from crawler.config.bundled import LEXICON
@@ -25,14 +27,6 @@ from crawler.relevance.judge import Lexicon, judge, load_lexicon
 @pytest.fixture(scope="module")
 def lexicon() -> Lexicon:
     return load_lexicon(LEXICON)
-
-
-def _weight(result, term: str) -> float:
-    return next(entry[2] for entry in result.matched_terms if entry[0] == term)
-
-
-def _terms(result) -> set[str]:
-    return {entry[0] for entry in result.matched_terms}
 
 
 # --- the interim government -----------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ Each change keeps a real story of the conflict and leaves out its look-alike, on
 from __future__ import annotations
 
 import pytest
+from helpers import matched_names as _terms
 
 from crawler.config.bundled import LEXICON
 from crawler.relevance.judge import Lexicon, judge, load_lexicon
@@ -25,10 +26,6 @@ from crawler.relevance.passage import best_passage, theatre_sentence_hits
 @pytest.fixture(scope="module")
 def lexicon() -> Lexicon:
     return load_lexicon(LEXICON)
-
-
-def _terms(result) -> set[str]:
-    return {entry[0] for entry in result.matched_terms}
 
 
 def _index(lexicon: Lexicon, name: str) -> int:

@@ -18,6 +18,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import matched_names as _terms
+from helpers import term_weight as _weight
 
 from archive.corpus.arabic import tokens
 from archive.errors import ConfigError
@@ -30,14 +32,6 @@ from crawler.relevance.passage import theatre_sentence_hits
 @pytest.fixture(scope="module")
 def lexicon() -> Lexicon:
     return load_lexicon(LEXICON)
-
-
-def _terms(result) -> set[str]:
-    return {entry[0] for entry in result.matched_terms}
-
-
-def _weight(result, name: str) -> float:
-    return next(entry[2] for entry in result.matched_terms if entry[0] == name)
 
 
 # the reviewer's probes (/work/notes/review27/probes.jsonl), title and body

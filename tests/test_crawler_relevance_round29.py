@@ -12,32 +12,20 @@ Each change keeps a real story of the conflict and leaves out its look-alike:
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from helpers import labelled_row as _row
+from helpers import term_weight as _weight
 
 from archive.errors import ConfigError
 from crawler.config.bundled import LEXICON
 from crawler.relevance.judge import Lexicon, judge, load_lexicon
 
-SETS = Path(__file__).resolve().parent.parent / "benchmarks" / "relevance"
-
 
 @pytest.fixture(scope="module")
 def lexicon() -> Lexicon:
     return load_lexicon(LEXICON)
-
-
-def _row(name: str, row_id: str) -> tuple[str, str]:
-    for line in (SETS / name).read_text(encoding="utf-8").splitlines():
-        if line.strip() and (row := json.loads(line))["id"] == row_id:
-            return row["title"], row["text"]
-    raise KeyError(row_id)
-
-
-def _weight(result, name: str) -> float:
-    return next(entry[2] for entry in result.matched_terms if entry[0] == name)
 
 
 # counter-cases written for round 29 (title and body)

@@ -13,10 +13,10 @@ Each change keeps a real story of the conflict and leaves out its look-alike:
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from helpers import labelled_row as _row
 
 from archive.errors import ConfigError
 from crawler.config.bundled import LEXICON
@@ -24,19 +24,10 @@ from crawler.relevance.frame import reaction_hits
 from crawler.relevance.judge import Lexicon, judge, load_lexicon
 from crawler.relevance.passage import DATELINE
 
-SETS = Path(__file__).resolve().parent.parent / "benchmarks" / "relevance"
-
 
 @pytest.fixture(scope="module")
 def lexicon() -> Lexicon:
     return load_lexicon(LEXICON)
-
-
-def _row(name: str, row_id: str) -> tuple[str, str]:
-    for line in (SETS / name).read_text(encoding="utf-8").splitlines():
-        if line.strip() and (row := json.loads(line))["id"] == row_id:
-            return row["title"], row["text"]
-    raise KeyError(row_id)
 
 
 def _term(lexicon: Lexicon, name: str) -> int:
