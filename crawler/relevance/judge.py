@@ -105,8 +105,12 @@ def judge(
     # a welcome frames a title only beside another theatre ("welcomes the operation in Yemen"; round 17, review):
     # "Libya welcomes the extension of the arms embargo" is about Libya's own war; round 28: the theatre it addresses
     # ("Algeria welcomes the unity government's confidence vote" has Algeria speak)
-    stated = any(title_hits.get(i) and "statement" in terms[i].feeds for i in matched) or _welcomes_abroad(
-        title_spans, terms
+    # round 32: and Libya's envoy at a forum speaking on another theatre ("Libya's envoy at the Security Council: what
+    # happens in Gaza is genocide"); never beside another Libya name or an armed actor (the mercenaries in Libya)
+    stated = (
+        any(title_hits.get(i) and "statement" in terms[i].feeds for i in matched)
+        or _welcomes_abroad(title_spans, terms)
+        or _envoy_abroad(title_spans, terms)
     )
     # round 23: a seat of government named only beside the other theatre is the speaker ("Tripoli reopened its lines
     # to Damascus"); a town or an armed group beside it stays a scene (Chadian rebels attacking al-Qatrun); round 27:
@@ -277,6 +281,19 @@ def _welcomes_abroad(spans: list[tuple[int, int]], terms: tuple[Term, ...]) -> b
         return False
     lead = min(spans)[0]
     return any(terms[i].theatre and (at > first or at != lead) for at, i in spans)
+
+
+def _envoy_abroad(spans: list[tuple[int, int]], terms: tuple[Term, ...]) -> bool:
+    """Whether a title has Libya's envoy at a forum (a term feeding "envoy": "مندوب ليبيا", "ليبيا أمام مجلس حقوق
+    الإنسان") speak about another theatre (round 32): a theatre named after the envoy, and no other Libya name nor an
+    armed actor in the title ("Libya's envoy on Gaza" is a statement; "Libya's envoy: the mercenaries in Libya must
+    leave", "... the ceasefire in Libya", "... the embargo on Libya" keep Libya's own conflict)."""
+    first = next((at for at, i in spans if "envoy" in terms[i].feeds), None)
+    if first is None:
+        return False
+    if any(terms[i].armed or "libya" in terms[i].feeds and "envoy" not in terms[i].feeds for _, i in spans):
+        return False
+    return any(terms[i].theatre and at > first for at, i in spans)
 
 
 def _names_scene(

@@ -25,7 +25,20 @@ logger = logging.getLogger(__name__)
 #: "idiom" feeds no score: a phrase that holds a term's spelling in another sense shadows it (round 16).
 #: "welcome" frames a title as a statement only where the title names another theatre (round 17).
 #: "gang" marks a criminal gang: a story naming one tells a kidnapping as a crime unless armed men are named (round 23).
-GROUPS = ("libya", "conflict", "foreign", "offtopic", "dispute", "statement", "welcome", "idiom", "gang")
+#: "envoy" marks Libya's envoy at a forum (UN, Security Council, Human Rights Council, Arab League): it frames a title
+#: as a statement where another theatre is named after it and no other Libya name or armed actor (round 32).
+GROUPS = (
+    "libya",
+    "conflict",
+    "foreign",
+    "offtopic",
+    "dispute",
+    "statement",
+    "welcome",
+    "idiom",
+    "gang",
+    "envoy",
+)
 
 
 @dataclass(frozen=True)
