@@ -217,17 +217,16 @@ WriteText = Callable[[Path, int, str, str, list[str]], str]
 
 
 def merge_articles(db: sqlite_utils.Database, data_dir: Path, keep: str, drop: str, how: str, *,
-                   created: list[str] | None = None, stale: list[str] | None = None,
-                   write: WriteText = textexport.write_text) -> Merge:
+                   stale: list[str] | None = None, write: WriteText = textexport.write_text) -> Merge:
     """Fold article ``drop`` into ``keep``: versions, events, aliases, the lowest seq, one text file.
 
     Every capture stays (captures are never touched); the dropped URL becomes an alias of the kept article.
     The text file is rewritten as ``NNN_<keep>.txt`` with the lower of the two sequence numbers and the other
     file is removed (after the catalogue commit, so a crash leaves at worst a stray file that `check` names).
     Runs in one transaction. Inside a bigger one (the crawl's writer batch: crawler.capture.apply) the caller
-    commits: a text file this merge creates is added to ``created`` (removed should the batch roll back) and the
-    files it makes unused to ``stale`` instead of being removed (removed once the batch has committed), and
-    ``write`` stages the kept file with the batch's other text files (published in order once it commits).
+    commits: ``write`` stages the kept file with the batch's other text files (published in order once it commits,
+    dropped should it roll back) and the files it makes unused go to ``stale`` instead of being removed (removed
+    once the batch has committed).
     """
     a, b = article_row(db.conn, keep), article_row(db.conn, drop)
     if a is None or b is None:
@@ -262,10 +261,7 @@ def merge_articles(db: sqlite_utils.Database, data_dir: Path, keep: str, drop: s
         )
         text_file = None
         if relevant and seq is not None:
-            fresh = not (Path(data_dir) / "text" / textexport.file_name(seq, keep)).exists()
             text_file = write(data_dir, seq, keep, update["title"] or "", (update["text"] or "").split("\n"))
-            if fresh and created is not None:
-                created.append(text_file)
         update["text_file"] = text_file
         db["articles"].update(keep, update)
         # keyed by the article's rowid (m011): the dropped row's went with it; the kept one's follow its evidence
@@ -289,10 +285,9 @@ def merge_articles(db: sqlite_utils.Database, data_dir: Path, keep: str, drop: s
 
 
 def rekey_article(db: sqlite_utils.Database, data_dir: Path, aid: str, new_url: str, how: str, *,
-                  created: list[str] | None = None, stale: list[str] | None = None,
-                  write: WriteText = textexport.write_text) -> Merge:
+                  stale: list[str] | None = None, write: WriteText = textexport.write_text) -> Merge:
     """Give an article a cleaner URL (and so a new id): a copy under the new id, then the old one merged into it
-    (``created``, ``stale``, ``write``: see merge_articles)."""
+    (``stale``, ``write``: see merge_articles)."""
     row = article_row(db.conn, aid)
     if row is None:
         raise KeyError(f"no article {aid!r}")
@@ -301,7 +296,7 @@ def rekey_article(db: sqlite_utils.Database, data_dir: Path, aid: str, new_url: 
         copy = {**row, "id": new_id, "url": new_url, "seq": None, "text_file": None, "story_id": None,
                 "story_match": None, "story_score": None}
         db["articles"].insert(copy)
-    return merge_articles(db, data_dir, new_id, aid, how, created=created, stale=stale, write=write)
+    return merge_articles(db, data_dir, new_id, aid, how, stale=stale, write=write)
 
 
 # -- finding duplicates in an existing catalogue ----------------------------------------------------

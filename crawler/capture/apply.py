@@ -77,13 +77,12 @@ def store_rows(session: ArchiveSession, ops: list[Any], locations: dict[str, War
     The coordinator of a distributed crawl calls it with the locations its workers published.
     """
     db = session.catalogue.db
-    files = session.new_files = []  # text files its merges create: a row that rolls back takes its file along
-    staged = session.staged_files = []  # text files its articles stage: published once the batch commits
+    staged = session.staged_files = []  # text files it stages (articles, merges): published once it commits
     stale = session.stale_files = []  # text files its merges made unused: a row that commits lets its file go
     try:
         with batch(db):
             for op in ops:
-                first, first_staged, first_stale = len(files), len(staged), len(stale)
+                first_staged, first_stale = len(staged), len(stale)
                 try:
                     with savepoint(db):  # inside the batch's transaction
                         apply_one(session, op, locations)
@@ -91,18 +90,16 @@ def store_rows(session: ArchiveSession, ops: list[Any], locations: dict[str, War
                     if as_fault(exc) is not None:
                         raise
                     logger.exception("could not store %r", op)
-                    _remove(session, files[first:], "its row rolled back")
                     _discard(staged[first_staged:])
-                    del files[first:], staged[first_staged:], stale[first_stale:]  # the rows naming the stale ones are back
+                    del staged[first_staged:], stale[first_stale:]  # the rows naming the stale ones are back
     except BaseException:
-        _remove(session, files, "its batch rolled back")
         _discard(staged)
         raise
     else:
         _publish(session, staged)
         _remove(session, stale, "its batch merged its article away")
     finally:
-        session.new_files, session.staged_files, session.stale_files = [], None, []
+        session.staged_files, session.stale_files = None, []
     session.committed(ops)
 
 

@@ -197,16 +197,16 @@ def _fewer_params(url: str, than: str) -> bool:
 
 
 def sweep_params(catalogue: Catalogue, data_dir: Path, outlet: str, names: list[str], *,
-                 created: list[str] | None = None, stale: list[str] | None = None,
+                 stale: list[str] | None = None,
                  write: aliases.WriteText = textexport.write_text) -> list[aliases.Merge]:
     """After session parameters are learned: give the outlet's rows whose URL carries one the URL without it.
 
     A row whose clean URL is another row's is merged into that row; otherwise it is re-keyed to the clean URL.
-    ``created``, ``stale``, ``write``: the writer batch's file lists and its staging writer when it runs inside one
+    ``stale``, ``write``: the writer batch's list of unused files and its staging writer when it runs inside one
     (aliases.merge_articles), so a text file staged earlier in the batch and made unused here goes once the batch
     commits, not before it exists.
     """
-    files = {"created": created, "stale": stale, "write": write}
+    files = {"stale": stale, "write": write}
     drop = aliases.learned_params(catalogue.db, outlet)
     merges = []
     for name in names:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -118,7 +119,7 @@ def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: 
             relpath = textexport.write_text(session.config.data_dir, seq, row["id"], article.title,
                                             article.paragraphs, rendered=rendered)
         else:
-            relpath = stage_text(session, seq, row["id"], article.title, list(article.paragraphs), rendered)
+            relpath = stage_text(session, seq, row["id"], article.title, article.paragraphs, rendered)
         session.catalogue.set_text_file(row["id"], relpath)
     session.catalogue.settle(request_url or url, "done", None)
     session.count(outlet_name, f"articles_{outcome}")
@@ -328,17 +329,17 @@ def give_back(session: ArchiveSession, claimant: dict[str, Any], canonical: str,
 
 
 def in_batch(session: ArchiveSession) -> dict[str, Any]:
-    """The writer batch's file lists for a merge inside it (aliases.merge_articles): the text files it creates are
-    removed should the batch roll back, the ones it makes unused only once the batch has committed, and its text
-    file is staged with the batch's others (``stage_text``), so the last one written under a name wins."""
+    """What a merge inside the writer's batch needs (aliases.merge_articles): its text file is staged with the batch's
+    others (``stage_text``: published once it commits, the last one written under a name winning), and the files it
+    makes unused are removed only once the batch has committed."""
     if session.staged_files is None:  # no batch (a direct call): the merge writes and removes its files itself
         return {}
-    return {"created": session.new_files, "stale": session.stale_files,
+    return {"stale": session.stale_files,
             "write": lambda data_dir, seq, article_id, title, paragraphs: stage_text(
                 session, seq, article_id, title, paragraphs)}
 
 
-def stage_text(session: ArchiveSession, seq: int, article_id: str, title: str, paragraphs: list[str],
+def stage_text(session: ArchiveSession, seq: int, article_id: str, title: str, paragraphs: Iterable[str],
                rendered: str | None = None) -> str:
     """Stage an article's text file in the writer's batch (published once it commits: crawler.capture.apply);
     its path under the data folder."""

@@ -121,11 +121,10 @@ class ArchiveSession:
         self.finished = False
         self._session_params: dict[str, tuple[str, ...]] = {}  # outlet -> learned session parameters (cache)
         self.pending = PendingWrites()
-        self.new_files: list[str] = []  # text files the writer's current batch's merges created (capture.apply)
-        # text files its articles staged, (temporary file, path under data_dir), published once it commits; None
-        # outside a batch (crawler.capture.apply.store_rows), where an article's file is written in place at once
+        # text files the writer's current batch staged, (temporary file, path under data_dir), published once it
+        # commits; None outside a batch (crawler.capture.apply.store_rows), where a file is written in place at once
         self.staged_files: list[tuple[Path, str]] | None = None
-        self.stale_files: list[str] = []  # ... and those its merges made unused, removed once it commits
+        self.stale_files: list[str] = []  # text files the batch's merges made unused, removed once it commits
         self.capture_ids = CaptureIds()
         self.learned: list[str] = []  # outlets whose session parameters the writer learned since the last batch
         if getattr(self, "catalogue", None) is not None:  # new articles planned as stored (Catalogue._watch_plan)
