@@ -1,6 +1,6 @@
 """Throughput benchmark (issue 10): fetch and extraction ceilings, the full pipeline and its peers on one mirror.
 
-    python benchmarks/bench_throughput.py                       # 5,000 pages, every arm, results/throughput.md
+    python benchmarks/bench_throughput.py                       # 5,000 pages, every arm, results/throughput-last-run.md
     python benchmarks/bench_throughput.py --pages 200 --results /tmp/t.md --arms fetch,trafilatura,crawl
     python benchmarks/bench_throughput.py --rss-curve --pages 20000   # RSS of the crawl's tree over time (CSV)
 
@@ -46,8 +46,9 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
                    help="nginx (falls back to python when not installed) or the Python server")
     p.add_argument("--workdir", type=Path, help="where the mirror and crawl data go (default: a temporary folder)")
     p.add_argument("--keep", action="store_true", help="keep the work folder")
-    p.add_argument("--results", type=Path, help="Markdown results file (default results/throughput.md, "
-                   "or results/throughput-rss.md with --rss-curve)")
+    p.add_argument("--results", type=Path, help="Markdown results file (default results/throughput-last-run.md, "
+                   "or results/throughput-rss-last-run.md with --rss-curve; the curated record, "
+                   "results/throughput.md, is written by hand from such runs and never overwritten)")
     p.add_argument("--rss-curve", action="store_true", help="only crawl the mirror, sampling the RSS curve")
     p.add_argument("--sample-every", type=float, default=2.0, help="seconds between RSS curve rows (default 2)")
     p.add_argument("--csv", type=Path, default=RESULTS / "throughput-rss.csv", help="where the RSS curve goes")
@@ -143,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         text = markdown(arms, info, command)
         if args.rss_curve:
             text += "\n" + "\n".join(_curve_summary(arms["crawl"])) + f"\n\nCurve: `{args.csv.name}`.\n"
-        results = args.results or RESULTS / ("throughput-rss.md" if args.rss_curve else "throughput.md")
+        results = args.results or RESULTS / ("throughput-rss-last-run.md" if args.rss_curve else "throughput-last-run.md")
         results.parent.mkdir(parents=True, exist_ok=True)
         results.write_text(text, encoding="utf-8")
         print("\n".join(ratios(arms)))

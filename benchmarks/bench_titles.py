@@ -171,6 +171,18 @@ def trafilatura_title(data: bytes, url: str) -> str:
     return (extract_metadata(tree, default_url=url).title or "") if tree is not None else ""
 
 
+def keep_history(text: str) -> str:
+    """``text`` with the results file's hand-written "## History ..." sections kept, before the misses."""
+    if not RESULTS.exists():
+        return text
+    old = RESULTS.read_text(encoding="utf-8")
+    kept = re.findall(r"^## History.*?(?=^## |\Z)", old, flags=re.M | re.S)
+    if not kept:
+        return text
+    head, sep, misses = text.partition("## Misses (ours)")
+    return head + "".join(kept) + sep + misses
+
+
 def main() -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -219,7 +231,7 @@ def main() -> int:
     text = "\n".join(lines) + "\n"
     print(text if args.verbose else "\n".join(lines[:lines.index("## Misses (ours)")]))
     if not args.no_write and not args.set:
-        RESULTS.write_text(text, encoding="utf-8")
+        RESULTS.write_text(keep_history(text), encoding="utf-8")
         print(f"wrote {RESULTS.relative_to(ROOT)}")
     return 0
 
