@@ -112,6 +112,12 @@ DATA_FILES = (
     "holdout57.jsonl",
     "holdout58.jsonl",
     "holdout59.jsonl",
+    "holdout60.jsonl",
+    "holdout61.jsonl",
+    "holdout62.jsonl",
+    "holdout63.jsonl",
+    "holdout64.jsonl",
+    "holdout65.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -176,6 +182,12 @@ SPLIT_ORDER = (
     "holdout57",
     "holdout58",
     "holdout59",
+    "holdout60",
+    "holdout61",
+    "holdout62",
+    "holdout63",
+    "holdout64",
+    "holdout65",
 )
 
 

@@ -123,11 +123,14 @@ def judge(
     # that compares its own shelling with Sudan's war keeps its towns
     title_theatre = any(terms[i].theatre for i in title_hits)
     quiet = reaction_hits(text, lexicon.index, terms) if stated and title_theatre else {}
+    # round 33: a seat leading a title that addresses another theatre is its speaker ("Tripoli offers to mediate
+    # between Algeria and Mali"), as a seat beside that theatre in the body is (round 23)
+    speaking = _seat_speaks(title_spans, terms) if stated and title_theatre else set()
     # (round 28: a name shadowed by its look-alike's context, the West Bank's Burqa, is no scene either: only known)
     framed = stated and not any(
         _names_scene(
             terms[i],
-            title_hits.get(i, 0),
+            0 if i in speaking else title_hits.get(i, 0),
             body_hits.get(i, 0),
             filed.get(i, 0),
             beside.get(i, 0),
@@ -281,6 +284,16 @@ def _welcomes_abroad(spans: list[tuple[int, int]], terms: tuple[Term, ...]) -> b
         return False
     lead = min(spans)[0]
     return any(terms[i].theatre and (at > first or at != lead) for at, i in spans)
+
+
+def _seat_speaks(spans: list[tuple[int, int]], terms: tuple[Term, ...]) -> set[int]:
+    """The seats of government (``Term.seat``) that lead a statement title, before its first statement, welcome or
+    envoy word, with another theatre named after that word: the speaker, no scene (round 33). A seat named after the
+    word, or one beside no other theatre, stays a scene ("Tobruk condemns the shelling of Tripoli")."""
+    first = next((at for at, i in spans if {"statement", "welcome", "envoy"} & set(terms[i].feeds)), None)
+    if first is None or not any(terms[i].theatre and at > first for at, i in spans):
+        return set()
+    return {i for at, i in spans if at < first and terms[i].seat}
 
 
 def _envoy_abroad(spans: list[tuple[int, int]], terms: tuple[Term, ...]) -> bool:

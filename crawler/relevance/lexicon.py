@@ -97,6 +97,11 @@ class Scoring:
     # or more naming Libya in under share_min of them is about something else; 0 switches it off
     share_sentences: int = 8
     share_min: float = 0.15
+    # round 33, dense stories: a story whose conflict evidence is at least dense_conflict times conflict_min and that
+    # names no other theatre (no foreign evidence) needs only dense_libya of libya_min: a report from the front names
+    # its city once or twice (a Tripoli hospital evacuated under shelling); dense_conflict = 0 switches it off
+    dense_conflict: float = 2.0
+    dense_libya: float = 0.75
 
     def __post_init__(self) -> None:
         """Reject values that make the rule meaningless."""

@@ -36,6 +36,8 @@ class _Rule(Protocol):
     share_min: float
     count_cap: int
     libya_min: float
+    dense_conflict: float
+    dense_libya: float
     conflict_min: float
     focus_min: float
     topic_min: float
@@ -305,13 +307,18 @@ def combined_score(
     """(score, libya, conflict, focus) of the evidence groups' scores, by the SCORING RULE of seeds/lexicon.toml's
     header: for the whole article and its body alone (crawler.relevance.judge.judge), and for a passage's window with
     ``conflict_min`` = ``passage_conflict_min`` (default: the rule's ``conflict_min``)."""
+    whole = conflict_min is None
     conflict_min = rule.conflict_min if conflict_min is None else conflict_min
     libya, conflict = score_of["libya"], score_of["conflict"] + score_of["dispute"]
     foreign, offtopic = score_of["foreign"], score_of["offtopic"]
     focus = libya / (libya + foreign) if libya + foreign > 0 else 0.0
     topic = conflict / (conflict + offtopic) if conflict + offtopic > 0 else 0.0
+    libya_min = rule.libya_min
+    # round 33: a dense story of no other theatre (the whole article or body, never a passage's window)
+    if whole and rule.dense_conflict and not foreign and conflict >= rule.dense_conflict * conflict_min:
+        libya_min *= rule.dense_libya
     evidence = min(
-        libya / rule.libya_min if rule.libya_min else math.inf,
+        libya / libya_min if libya_min else math.inf,
         conflict / conflict_min if conflict_min else math.inf,
     )
     focus_ratio = min(1.0, focus / rule.focus_min) if rule.focus_min else 1.0

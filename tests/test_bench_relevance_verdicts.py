@@ -1,0 +1,53 @@
+"""benchmarks/relevance/verdicts.py: the verdict snapshot a relevance round is checked with before commit."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def verdicts():
+    spec = importlib.util.spec_from_file_location(
+        "verdicts", ROOT / "benchmarks" / "relevance" / "verdicts.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _row(label: bool, rel: bool, score: float) -> dict:
+    return {"split": "s", "label": label, "rel": rel, "score": score, "terms": [], "title": "t"}
+
+
+def test_diff_tells_fixed_from_broke(verdicts, tmp_path: Path, capsys) -> None:
+    before, after = tmp_path / "a.json", tmp_path / "b.json"
+    before.write_text(
+        json.dumps({"x": _row(True, False, 0.8), "y": _row(False, False, 0.2), "z": _row(True, True, 2)})
+    )
+    after.write_text(
+        json.dumps({"x": _row(True, True, 1.1), "y": _row(False, True, 1.3), "z": _row(True, True, 2)})
+    )
+    assert verdicts.main(["diff", str(before), str(after)]) == 1  # one broke: the exit status says so
+    out = capsys.readouterr().out
+    assert "FIXED x" in out and "BROKE y" in out and "z" not in out.split("verdicts flipped")[0]
+    assert "2 verdicts flipped (1 broke), 2 scores moved" in out
+    assert verdicts.main(["diff", str(before), str(before)]) == 0
+
+
+def test_dump_judges_every_labelled_row(verdicts, tmp_path: Path) -> None:
+    out = tmp_path / "v.json"
+    dumped = verdicts.dump(out, exclude=set())
+    assert json.loads(out.read_text(encoding="utf-8")) == dumped
+    # our own sets are in the project: every holdout row is there, with its label and the rule's verdict
+    row = json.loads(
+        (ROOT / "benchmarks" / "relevance" / "holdout65.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    )
+    assert dumped[row["id"]]["label"] is row["relevant"]
+    assert isinstance(dumped[row["id"]]["rel"], bool)
+    assert len(verdicts.dump(out, exclude={"holdout65"})) == len(dumped) - 36
