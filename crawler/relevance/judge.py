@@ -25,7 +25,7 @@ from crawler.relevance.passage import (
     theatre_sentence_hits,
     unarmed_hits,
 )
-from crawler.relevance.sentences import dateline_hits
+from crawler.relevance.sentences import dateline_hits, sentence_hits
 
 __all__ = ["GROUPS", "Lexicon", "Scoring", "Term", "judge", "load_lexicon"]
 
@@ -225,7 +225,11 @@ def judge(
         evidence.append((contribution, (term.term, term.category, round(weight, 3), count)))
     per_100 = 100.0 / max(len(body_words), rule.min_body_tokens)
     score_of = {g: rule.title_factor * title_mass[g] + body_mass[g] * per_100 for g in GROUPS}
-    score, libya, conflict, focus = combined_score(score_of, rule)
+    # round 34 (the review of round 33): a story may be read as dense only where a Libya name leads it (its title,
+    # dateline or first sentence): another war's story naming Libya twice in passing, as a comparison, is not
+    lead = next(sentence_hits(text, lexicon.index), {})
+    dense = any("libya" in terms[i].feeds for i in known.intersection({*title_hits, *filed, *lead}))
+    score, libya, conflict, focus = combined_score(score_of, rule, dense=dense)
     score = score if matched else 0.0
     evidence.sort(key=lambda e: (-e[0], e[1][0]))
     explained = tuple(e[1] for e in evidence)
@@ -256,7 +260,7 @@ def judge(
         )
         if why is not None:  # explained like a passage: the guard and the share it found lead the evidence
             # round 12: nor can the title vouch for such a body: the body judged alone caps the score
-            body_only = combined_score({g: body_mass[g] * per_100 for g in GROUPS}, rule)[0]
+            body_only = combined_score({g: body_mass[g] * per_100 for g in GROUPS}, rule, dense=dense)[0]
             score, explained = min(score * factor, body_only), (why, *explained)
     if score < 1.0 and rule.passage_sentences > 0 and libya > 0 and conflict > 0 and focus < rule.focus_min:
         # a piece in which Libya is one theatre of several: one passage about Libya's conflict is enough
@@ -282,6 +286,9 @@ def _welcomes_abroad(spans: list[tuple[int, int]], terms: tuple[Term, ...]) -> b
     first = next((at for at, i in spans if "welcome" in terms[i].feeds), None)
     if first is None:
         return False
+    if "offer" in terms[next(i for at, i in spans if at == first)].feeds:
+        # round 34: an offer to mediate is addressed only to a theatre named after it; one before it mediates
+        return any(terms[i].theatre and at > first for at, i in spans)
     lead = min(spans)[0]
     return any(terms[i].theatre and (at > first or at != lead) for at, i in spans)
 
@@ -289,9 +296,13 @@ def _welcomes_abroad(spans: list[tuple[int, int]], terms: tuple[Term, ...]) -> b
 def _seat_speaks(spans: list[tuple[int, int]], terms: tuple[Term, ...]) -> set[int]:
     """The seats of government (``Term.seat``) that lead a statement title, before its first statement, welcome or
     envoy word, with another theatre named after that word: the speaker, no scene (round 33). A seat named after the
-    word, or one beside no other theatre, stays a scene ("Tobruk condemns the shelling of Tripoli")."""
+    word, or one beside no other theatre, stays a scene ("Tobruk condemns the shelling of Tripoli"). Round 34 (the
+    review): never where the title names an armed actor or another Libya name, as for the envoy ("al-Bayda condemns
+    the Chadian gunmen's incursion into the south", "Tobruk condemns the RSF fighters in southern Libya")."""
     first = next((at for at, i in spans if {"statement", "welcome", "envoy"} & set(terms[i].feeds)), None)
     if first is None or not any(terms[i].theatre and at > first for at, i in spans):
+        return set()
+    if any(terms[i].armed or "libya" in terms[i].feeds and not terms[i].seat for _, i in spans):
         return set()
     return {i for at, i in spans if at < first and terms[i].seat}
 

@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 #: "gang" marks a criminal gang: a story naming one tells a kidnapping as a crime unless armed men are named (round 23).
 #: "envoy" marks Libya's envoy at a forum (UN, Security Council, Human Rights Council, Arab League): it frames a title
 #: as a statement where another theatre is named after it and no other Libya name or armed actor (round 32).
+#: "offer" marks an offer to mediate, a welcome whose addressee is only a theatre named after it (round 34).
 GROUPS = (
     "libya",
     "conflict",
@@ -38,6 +39,7 @@ GROUPS = (
     "idiom",
     "gang",
     "envoy",
+    "offer",
 )
 
 

@@ -302,11 +302,12 @@ def armed_or_fighting(hits: Mapping[int, int], terms: Sequence[_Term]) -> bool:
 
 
 def combined_score(
-    score_of: Mapping[str, float], rule: _Rule, conflict_min: float | None = None
+    score_of: Mapping[str, float], rule: _Rule, conflict_min: float | None = None, dense: bool = True
 ) -> tuple[float, float, float, float]:
     """(score, libya, conflict, focus) of the evidence groups' scores, by the SCORING RULE of seeds/lexicon.toml's
     header: for the whole article and its body alone (crawler.relevance.judge.judge), and for a passage's window with
-    ``conflict_min`` = ``passage_conflict_min`` (default: the rule's ``conflict_min``)."""
+    ``conflict_min`` = ``passage_conflict_min`` (default: the rule's ``conflict_min``). ``dense``: whether the story
+    may be read as dense (round 34: a Libya name leads it, in its title, dateline or first sentence)."""
     whole = conflict_min is None
     conflict_min = rule.conflict_min if conflict_min is None else conflict_min
     libya, conflict = score_of["libya"], score_of["conflict"] + score_of["dispute"]
@@ -315,7 +316,13 @@ def combined_score(
     topic = conflict / (conflict + offtopic) if conflict + offtopic > 0 else 0.0
     libya_min = rule.libya_min
     # round 33: a dense story of no other theatre (the whole article or body, never a passage's window)
-    if whole and rule.dense_conflict and not foreign and conflict >= rule.dense_conflict * conflict_min:
+    if (
+        whole
+        and dense
+        and rule.dense_conflict
+        and not foreign
+        and conflict >= rule.dense_conflict * conflict_min
+    ):
         libya_min *= rule.dense_libya
     evidence = min(
         libya / libya_min if libya_min else math.inf,
