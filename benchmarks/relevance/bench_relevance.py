@@ -118,6 +118,10 @@ DATA_FILES = (
     "holdout63.jsonl",
     "holdout64.jsonl",
     "holdout65.jsonl",
+    "holdout66.jsonl",
+    "holdout67.jsonl",
+    "holdout68.jsonl",
+    "holdout69.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -188,6 +192,10 @@ SPLIT_ORDER = (
     "holdout63",
     "holdout64",
     "holdout65",
+    "holdout66",
+    "holdout67",
+    "holdout68",
+    "holdout69",
 )
 
 
