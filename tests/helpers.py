@@ -215,3 +215,14 @@ def labelled_row(name: str, row_id: str) -> tuple[str, str]:
         if line.strip() and (row := json.loads(line))["id"] == row_id:
             return row["title"], row["text"]
     raise KeyError(row_id)
+
+
+def bench_module(relative: str):
+    """A benchmark script imported as a module (``benchmarks/`` is no package), e.g. ``"relevance/verdicts.py"``."""
+    import importlib.util
+
+    path = ROOT / "benchmarks" / relative
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -10,6 +10,7 @@ import pytest
 
 from crawler.config.bundled import LEXICON
 from crawler.relevance.judge import Lexicon, judge, load_lexicon
+from tests.helpers import bench_module
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seed-format"
@@ -271,15 +272,8 @@ def test_labelled_set_meets_the_floors(path: Path, split: str, lexicon: Lexicon)
 
 
 def _bench_saudinewsnet():
-    """The SaudiNewsNet benchmark module (benchmarks/ is not a package)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "bench_saudinewsnet", ROOT / "benchmarks" / "relevance" / "bench_saudinewsnet.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The SaudiNewsNet benchmark module."""
+    return bench_module("relevance/bench_saudinewsnet.py")
 
 
 def test_saudinewsnet_split_keeps_copies_together_and_holds_out_forty_percent() -> None:
