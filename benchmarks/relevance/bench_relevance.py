@@ -122,6 +122,10 @@ DATA_FILES = (
     "holdout67.jsonl",
     "holdout68.jsonl",
     "holdout69.jsonl",
+    "holdout70.jsonl",
+    "holdout71.jsonl",
+    "holdout72.jsonl",
+    "holdout73.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -196,6 +200,10 @@ SPLIT_ORDER = (
     "holdout67",
     "holdout68",
     "holdout69",
+    "holdout70",
+    "holdout71",
+    "holdout72",
+    "holdout73",
 )
 
 

@@ -229,7 +229,14 @@ def judge(
     # dateline or first sentence): another war's story naming Libya twice in passing, as a comparison, is not
     lead = next(sentence_hits(text, lexicon.index), {})
     dense = any("libya" in terms[i].feeds for i in known.intersection({*title_hits, *filed, *lead}))
-    score, libya, conflict, focus = combined_score(score_of, rule, dense=dense)
+    # round 36 (the review of round 35): another theatre named once in the body, outside the title, dateline and first
+    # sentence, is an aside of a front report ("like the siege of Sarajevo", "as at Kabul's airport")
+    aside = all(
+        not title_hits.get(i) and body_hits.get(i, 0) <= 1 and i not in lead and i not in filed
+        for i in matched
+        if "foreign" in terms[i].feeds
+    )
+    score, libya, conflict, focus = combined_score(score_of, rule, dense=dense, aside=aside)
     score = score if matched else 0.0
     evidence.sort(key=lambda e: (-e[0], e[1][0]))
     explained = tuple(e[1] for e in evidence)
@@ -260,7 +267,9 @@ def judge(
         )
         if why is not None:  # explained like a passage: the guard and the share it found lead the evidence
             # round 12: nor can the title vouch for such a body: the body judged alone caps the score
-            body_only = combined_score({g: body_mass[g] * per_100 for g in GROUPS}, rule, dense=dense)[0]
+            body_only = combined_score(
+                {g: body_mass[g] * per_100 for g in GROUPS}, rule, dense=dense, aside=aside
+            )[0]
             score, explained = min(score * factor, body_only), (why, *explained)
     if score < 1.0 and rule.passage_sentences > 0 and libya > 0 and conflict > 0 and focus < rule.focus_min:
         # a piece in which Libya is one theatre of several: one passage about Libya's conflict is enough

@@ -302,12 +302,18 @@ def armed_or_fighting(hits: Mapping[int, int], terms: Sequence[_Term]) -> bool:
 
 
 def combined_score(
-    score_of: Mapping[str, float], rule: _Rule, conflict_min: float | None = None, dense: bool = True
+    score_of: Mapping[str, float],
+    rule: _Rule,
+    conflict_min: float | None = None,
+    dense: bool = True,
+    aside: bool = False,
 ) -> tuple[float, float, float, float]:
     """(score, libya, conflict, focus) of the evidence groups' scores, by the SCORING RULE of seeds/lexicon.toml's
     header: for the whole article and its body alone (crawler.relevance.judge.judge), and for a passage's window with
     ``conflict_min`` = ``passage_conflict_min`` (default: the rule's ``conflict_min``). ``dense``: whether the story
-    may be read as dense (round 34: a Libya name leads it, in its title, dateline or first sentence)."""
+    may be read as dense (round 34: a Libya name leads it, in its title, dateline or first sentence); ``aside``:
+    whether its foreign evidence is only an aside (round 36: each other theatre named once in the body, never in its
+    title, dateline or first sentence: "like the siege of Sarajevo"), which leaves it dense."""
     whole = conflict_min is None
     conflict_min = rule.conflict_min if conflict_min is None else conflict_min
     libya, conflict = score_of["libya"], score_of["conflict"] + score_of["dispute"]
@@ -320,7 +326,7 @@ def combined_score(
         whole
         and dense
         and rule.dense_conflict
-        and not foreign
+        and (not foreign or aside)
         and conflict >= rule.dense_conflict * conflict_min
     ):
         libya_min *= rule.dense_libya
