@@ -126,6 +126,10 @@ DATA_FILES = (
     "holdout71.jsonl",
     "holdout72.jsonl",
     "holdout73.jsonl",
+    "holdout74.jsonl",
+    "holdout75.jsonl",
+    "holdout76.jsonl",
+    "holdout77.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -204,6 +208,10 @@ SPLIT_ORDER = (
     "holdout71",
     "holdout72",
     "holdout73",
+    "holdout74",
+    "holdout75",
+    "holdout76",
+    "holdout77",
 )
 
 
