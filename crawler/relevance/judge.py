@@ -228,7 +228,22 @@ def judge(
     # round 34 (the review of round 33): a story may be read as dense only where a Libya name leads it (its title,
     # dateline or first sentence): another war's story naming Libya twice in passing, as a comparison, is not
     lead = next(sentence_hits(text, lexicon.index), {})
-    dense = any("libya" in terms[i].feeds for i in known.intersection({*title_hits, *filed, *lead}))
+    # round 37 (the review of round 36): the name that leads is no speaker (Libya's ministry condemning a war
+    # elsewhere), nor a seat in a first sentence that names a speaker, and a Libyan scene is named outside the dateline
+    # (a wire agency's "طرابلس - وال" on another war leads nothing)
+    speaks = any(terms[i].speaker for i in known.intersection(lead))
+    dense = any(
+        "libya" in terms[i].feeds
+        and not terms[i].speaker
+        and not (terms[i].seat and speaks and i in lead and not title_hits.get(i))
+        for i in known.intersection({*title_hits, *filed, *lead})
+    ) and any(
+        "libya" in terms[i].feeds
+        and terms[i].scene
+        and not terms[i].speaker
+        and (title_hits.get(i, 0) or body_hits.get(i, 0) > filed.get(i, 0))
+        for i in known
+    )
     # round 36 (the review of round 35): another theatre named once in the body, outside the title, dateline and first
     # sentence, is an aside of a front report ("like the siege of Sarajevo", "as at Kabul's airport")
     aside = all(
