@@ -130,6 +130,10 @@ DATA_FILES = (
     "holdout75.jsonl",
     "holdout76.jsonl",
     "holdout77.jsonl",
+    "holdout78.jsonl",
+    "holdout79.jsonl",
+    "holdout80.jsonl",
+    "holdout81.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -212,6 +216,10 @@ SPLIT_ORDER = (
     "holdout75",
     "holdout76",
     "holdout77",
+    "holdout78",
+    "holdout79",
+    "holdout80",
+    "holdout81",
 )
 
 

@@ -97,7 +97,9 @@ def judge(
         and terms[i].term not in shadowed_names
     }
     bodies = {terms[i].body for i in known if terms[i].body and "foreign" not in terms[i].feeds}
-    split_on = rule.split_bodies_min > 0 and len(bodies) >= rule.split_bodies_min
+    # round 38: "the two governments" beside one body of the split names its other side (Term.pair)
+    paired = len(bodies) + (1 if bodies and any(terms[i].pair for i in known) else 0)
+    split_on = rule.split_bodies_min > 0 and paired >= rule.split_bodies_min
     # The statement frame: a condemnation in the title with no Libyan scene named is Libya speaking about an event
     # elsewhere; its country-neutral conflict words (the event's) count at statement_factor.
     # names of where a wire report was filed are no scene (round 10)

@@ -196,6 +196,9 @@ class Term:
     # round 31: names the war's crime whose accused are a party to the conflict (a bombing, a car bomb, killing the
     # protesters of 2011): a party for ``beside_party`` as ``armed`` and ``regime`` are; ``party = true``
     party: bool = False
+    # round 38: names both sides of the split at once ("الحكومتين", the two governments): beside one body of the split
+    # it counts as the second for ``split_bodies_min``; ``pair = true``
+    pair: bool = False
 
     @property
     def theatre(self) -> bool:
