@@ -134,6 +134,10 @@ DATA_FILES = (
     "holdout79.jsonl",
     "holdout80.jsonl",
     "holdout81.jsonl",
+    "holdout82.jsonl",
+    "holdout83.jsonl",
+    "holdout84.jsonl",
+    "holdout85.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -220,6 +224,10 @@ SPLIT_ORDER = (
     "holdout79",
     "holdout80",
     "holdout81",
+    "holdout82",
+    "holdout83",
+    "holdout84",
+    "holdout85",
 )
 
 
