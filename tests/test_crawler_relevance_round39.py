@@ -1,9 +1,11 @@
 """Round 39 of the relevance judge (issue 13), from holdout82-85's first-judgement errors (round 38 judged them once:
 P 0.934, R 0.986).
 
-* A call ("تدعو", "يدعو", "تناشد") frames a title as a welcome does (category statement_welcome): only where another
+* A call ("تدعو", "يدعو", "تناشد") frames a title as a welcome does (category statement_call): only where another
   theatre is its addressee, named after it. Libya's Presidential Council calling on Sudan's warring parties is Libya
   speaking; the UN mission calling on the Libyan parties keeps Libya's conflict.
+* Its review: a call whose object is Libyan (a Libya name after the call word) is Libya's own story, so calls have their
+  own category (statement_call, feeds "call") and frame a title only where no Libya name follows them.
 * An offer to host talks ("يعرض استضافة") is an offer to mediate (category statement_offer).
 * The Thai-Cambodian border war, Mozambique and Haiti are foreign theatres.
 """
@@ -42,6 +44,24 @@ PROBES = {
         "الوفاق وقوات حفتر، محذرة من أن التدخل الأجنبي يطيل أمد الحرب.\nوقال وزير الخارجية إن الحل في ليبيا سياسي، "
         "داعيا الأطراف الليبية إلى العودة إلى الحوار برعاية الأمم المتحدة.",
         True,
+    ),
+    # the review's r08: Aguila Saleh calls from Cairo on Tunisia and Algeria to back the new unified government (political split)
+    "r08": (
+        "عقيلة صالح يدعو تونس والجزائر إلى دعم الحكومة الليبية الموحدة",
+        "دعا رئيس مجلس النواب الليبي عقيلة صالح تونس والجزائر إلى دعم الحكومة الموحدة التي يعتزم المجلس تشكيلها، وإلى عدم التعامل مع حكومة الوحدة الوطنية منتهية الولاية.\nوقال صالح في تصريحات صحفية إن الانقسام السياسي بين الحكومتين أدى إلى شلل المؤسسات، وإن المجلس الأعلى للدولة وافق على خارطة طريق تقود إلى الانتخابات.\nفي المقابل، قال رئيس حكومة الوحدة الوطنية عبد الحميد الدبيبة إن حكومته لن تسلم السلطة إلا لحكومة منتخبة، متهما مجلس النواب بالسعي إلى التمديد لنفسه.\nوتعيش ليبيا أزمة سياسية منذ تعثر الانتخابات التي كانت مقررة في ديسمبر 2021.",
+        True,
+    ),
+    # the review's r09: Libya's parliament calls on Algeria to stop dealing with the Dbeibah government (split)
+    "r09": (
+        "البرلمان الليبي يدعو الجزائر إلى وقف التعامل مع حكومة الدبيبة",
+        "دعا مجلس النواب الليبي الجزائر إلى وقف التعامل مع حكومة الوحدة الوطنية برئاسة عبد الحميد الدبيبة، معتبرا أنها حكومة منتهية الولاية منذ سحب الثقة منها.\nوقال المجلس في بيان إن الحكومة المكلفة من مجلس النواب هي الحكومة الشرعية الوحيدة، محذرا من أن توقيع اتفاقيات مع حكومة الدبيبة يعمق الانقسام ويطيل أمد الأزمة السياسية.\nوكانت حكومة الدبيبة قد وقعت مع الجزائر مذكرات تفاهم في مجالات الطاقة والنقل، وهو ما رفضته الحكومة المكلفة برئاسة أسامة حماد.\nويتنازع على السلطة في ليبيا حكومتان منذ مارس 2022.",
+        True,
+    ),
+    # the review's p03: Libya offers to host talks between Sudan's parties (offer-to-host spelling)
+    "p03": (
+        "ليبيا تعرض استضافة محادثات بين طرفي الحرب في السودان",
+        "عرض المجلس الرئاسي الليبي استضافة محادثات بين الجيش السوداني وقوات الدعم السريع، في إطار مساعي إنهاء الحرب المستمرة منذ أبريل 2023.\nوقال رئيس المجلس محمد المنفي إن ليبيا تربطها بالسودان علاقات تاريخية، وإنها مستعدة لتوفير كل الظروف لإنجاح الحوار ووقف القتال.\nوأشار إلى أن الحرب خلفت آلاف القتلى وملايين النازحين، داعيا إلى هدنة فورية.",
+        False,
     ),
 }
 

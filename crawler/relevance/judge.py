@@ -312,7 +312,13 @@ def _welcomes_abroad(spans: list[tuple[int, int]], terms: tuple[Term, ...]) -> b
     first = next((at for at, i in spans if "welcome" in terms[i].feeds), None)
     if first is None:
         return False
-    if "offer" in terms[next(i for at, i in spans if at == first)].feeds:
+    word = terms[next(i for at, i in spans if at == first)]
+    if "call" in word.feeds:
+        # round 39 (its review): a call whose object is Libyan ("Aguila Saleh calls on Tunisia and Algeria to back the
+        # unified Libyan government") is Libya's own story; one addressed to another theatre alone is Libya speaking
+        after = [i for at, i in spans if at > first]
+        return any(terms[i].theatre for i in after) and not any("libya" in terms[i].feeds for i in after)
+    if "offer" in word.feeds:
         # round 34: an offer to mediate is addressed only to a theatre named after it; one before it mediates
         return any(terms[i].theatre and at > first for at, i in spans)
     lead = min(spans)[0]

@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 #: "envoy" marks Libya's envoy at a forum (UN, Security Council, Human Rights Council, Arab League): it frames a title
 #: as a statement where another theatre is named after it and no other Libya name or armed actor (round 32).
 #: "offer" marks an offer to mediate, a welcome whose addressee is only a theatre named after it (round 34).
+#: "call" marks a call ("تدعو"): a welcome whose addressee is a theatre named after it, with no Libya name after it.
 GROUPS = (
     "libya",
     "conflict",
@@ -40,6 +41,7 @@ GROUPS = (
     "gang",
     "envoy",
     "offer",
+    "call",
 )
 
 
