@@ -138,6 +138,10 @@ DATA_FILES = (
     "holdout83.jsonl",
     "holdout84.jsonl",
     "holdout85.jsonl",
+    "holdout86.jsonl",
+    "holdout87.jsonl",
+    "holdout88.jsonl",
+    "holdout89.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -228,6 +232,10 @@ SPLIT_ORDER = (
     "holdout83",
     "holdout84",
     "holdout85",
+    "holdout86",
+    "holdout87",
+    "holdout88",
+    "holdout89",
 )
 
 
