@@ -129,17 +129,26 @@ def judge(
     # between Algeria and Mali"), as a seat beside that theatre in the body is (round 23)
     speaking = _seat_speaks(title_spans, terms) if stated and title_theatre else set()
     # (round 28: a name shadowed by its look-alike's context, the West Bank's Burqa, is no scene either: only known)
-    framed = stated and not any(
-        _names_scene(
-            terms[i],
-            0 if i in speaking else title_hits.get(i, 0),
-            body_hits.get(i, 0),
-            filed.get(i, 0),
-            beside.get(i, 0),
-            calm.get(i, 0),
-            quiet.get(i, 0),
+    # round 40: a title or first sentence naming an older war (Term.era: the World Wars, the Aouzou war, 1911, 1986)
+    # frames the story as history, as a statement frames it, unless an armed actor or a body of today's war is named
+    history = any(
+        terms[i].era for i in (*title_hits, *next(sentence_hits(text, lexicon.index), {}))
+    ) and not any(terms[i].armed or terms[i].body and "foreign" not in terms[i].feeds for i in known)
+    framed = (
+        history
+        or stated
+        and not any(
+            _names_scene(
+                terms[i],
+                0 if i in speaking else title_hits.get(i, 0),
+                body_hits.get(i, 0),
+                filed.get(i, 0),
+                beside.get(i, 0),
+                calm.get(i, 0),
+                quiet.get(i, 0),
+            )
+            for i in known
         )
-        for i in known
     )
     # Round 19, whose conflict: a sentence (or the title) that names another theatre and no Libyan place, armed group
     # or process (at most Libya's speakers: its bodies and officials, Term.speaker) is that theatre's; its

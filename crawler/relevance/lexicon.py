@@ -201,6 +201,9 @@ class Term:
     # round 38: names both sides of the split at once ("الحكومتين", the two governments): beside one body of the split
     # it counts as the second for ``split_bodies_min``; ``pair = true``
     pair: bool = False
+    # round 40: an older war than the one since 2011 (the World Wars, the Italian conquest, Gaddafi's wars): in a title
+    # it frames the story as history unless an armed actor or a body of today's war is named; ``era = true``
+    era: bool = False
 
     @property
     def theatre(self) -> bool:

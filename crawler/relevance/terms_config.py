@@ -27,7 +27,7 @@ def strings(path: Path, key: str, value: Any) -> list[str]:
 
 #: The true/false keys of a term (and, for scene and armed, of its category's default).
 FLAGS = tuple(
-    "ambiguous exact scene speaker alone crime armed seat beside_armed beside_party regime venue party pair".split()
+    "ambiguous exact scene speaker alone crime armed seat beside_armed beside_party regime venue party pair era".split()
 )
 
 
@@ -110,6 +110,7 @@ def term_fields(
         venue=raw.get("venue", False),
         party=raw.get("party", False),
         pair=raw.get("pair", False),
+        era=raw.get("era", False),
     )
 
 
