@@ -142,6 +142,10 @@ DATA_FILES = (
     "holdout87.jsonl",
     "holdout88.jsonl",
     "holdout89.jsonl",
+    "holdout90.jsonl",
+    "holdout91.jsonl",
+    "holdout92.jsonl",
+    "holdout93.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -236,6 +240,10 @@ SPLIT_ORDER = (
     "holdout87",
     "holdout88",
     "holdout89",
+    "holdout90",
+    "holdout91",
+    "holdout92",
+    "holdout93",
 )
 
 
