@@ -146,6 +146,10 @@ DATA_FILES = (
     "holdout91.jsonl",
     "holdout92.jsonl",
     "holdout93.jsonl",
+    "holdout94.jsonl",
+    "holdout95.jsonl",
+    "holdout96.jsonl",
+    "holdout97.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -244,6 +248,10 @@ SPLIT_ORDER = (
     "holdout91",
     "holdout92",
     "holdout93",
+    "holdout94",
+    "holdout95",
+    "holdout96",
+    "holdout97",
 )
 
 
