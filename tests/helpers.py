@@ -226,3 +226,13 @@ def bench_module(relative: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def check_probe(lexicon, probe: str, case: tuple) -> None:
+    """Assert a relevance probe's verdict: ``case`` is ``(title, body, relevant)``, or ``(why, title, body, relevant)``
+    with the reason the probe was written (shown when it fails)."""
+    from crawler.relevance.judge import judge
+
+    *why, title, body, relevant = case
+    result = judge(title, body, lexicon)
+    assert result.relevant is relevant, (probe, *why, result.score, result.matched_terms)

@@ -19,17 +19,10 @@ import dataclasses
 import pytest
 
 from archive.corpus.arabic import tokens
-from crawler.config.bundled import LEXICON
-from crawler.relevance.judge import Lexicon, _seat_speaks, judge, load_lexicon
+from crawler.relevance.judge import Lexicon, _seat_speaks, judge
 from crawler.relevance.match import match
 from crawler.relevance.passage import combined_score
-from tests.helpers import labelled_row, term_weight
-
-
-@pytest.fixture(scope="module")
-def lexicon() -> Lexicon:
-    return load_lexicon(LEXICON)
-
+from tests.helpers import check_probe, labelled_row, term_weight
 
 # the round's probes (id -> (title, body)), written for this round; label in RELEVANT
 PROBES = {
@@ -69,8 +62,7 @@ RELEVANT = {"d1", "c2", "s2", "s3"}
 
 @pytest.mark.parametrize("probe", sorted(PROBES))
 def test_probe_verdicts(lexicon: Lexicon, probe: str) -> None:
-    result = judge(*PROBES[probe], lexicon)
-    assert result.relevant is (probe in RELEVANT), (probe, result.score, result.matched_terms)
+    check_probe(lexicon, probe, (*PROBES[probe], probe in RELEVANT))
 
 
 def test_dense_story_needs_less_libya_evidence(lexicon: Lexicon) -> None:

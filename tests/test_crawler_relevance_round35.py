@@ -12,15 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.config.bundled import LEXICON
-from crawler.relevance.judge import Lexicon, judge, load_lexicon
-from tests.helpers import labelled_row, matched_names
-
-
-@pytest.fixture(scope="module")
-def lexicon() -> Lexicon:
-    return load_lexicon(LEXICON)
-
+from crawler.relevance.judge import Lexicon, judge
+from tests.helpers import check_probe, labelled_row, matched_names
 
 # id -> (title, body, relevant), written for this round
 PROBES = {
@@ -47,9 +40,7 @@ PROBES = {
 
 @pytest.mark.parametrize("probe", sorted(PROBES))
 def test_probe_verdicts(lexicon: Lexicon, probe: str) -> None:
-    title, body, relevant = PROBES[probe]
-    result = judge(title, body, lexicon)
-    assert result.relevant is relevant, (probe, result.score, result.matched_terms)
+    check_probe(lexicon, probe, PROBES[probe])
 
 
 def test_world_wars_are_foreign(lexicon: Lexicon) -> None:

@@ -14,15 +14,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.config.bundled import LEXICON
-from crawler.relevance.judge import Lexicon, judge, load_lexicon
-from tests.helpers import matched_names
-
-
-@pytest.fixture(scope="module")
-def lexicon() -> Lexicon:
-    return load_lexicon(LEXICON)
-
+from crawler.relevance.judge import Lexicon, judge
+from tests.helpers import check_probe, matched_names
 
 # id -> (why, title, body, relevant)
 PROBES = {
@@ -61,9 +54,7 @@ PROBES = {
 
 @pytest.mark.parametrize("probe", sorted(PROBES))
 def test_review_probe_verdicts(lexicon: Lexicon, probe: str) -> None:
-    why, title, body, relevant = PROBES[probe]
-    result = judge(title, body, lexicon)
-    assert result.relevant is relevant, (probe, why, result.score, result.matched_terms)
+    check_probe(lexicon, probe, PROBES[probe])
 
 
 def test_an_aside_leaves_a_front_report_dense(lexicon: Lexicon) -> None:

@@ -15,15 +15,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.config.bundled import LEXICON
-from crawler.relevance.judge import Lexicon, judge, load_lexicon
-from tests.helpers import labelled_row, matched_names, term_weight
-
-
-@pytest.fixture(scope="module")
-def lexicon() -> Lexicon:
-    return load_lexicon(LEXICON)
-
+from crawler.relevance.judge import Lexicon, judge
+from tests.helpers import check_probe, labelled_row, matched_names, term_weight
 
 # the review's probes: id -> (why, title, body, relevant)
 REVIEW = {
@@ -68,9 +61,7 @@ MARKET = (
 
 @pytest.mark.parametrize("probe", sorted(REVIEW))
 def test_review_probe_verdicts(lexicon: Lexicon, probe: str) -> None:
-    why, title, body, relevant = REVIEW[probe]
-    result = judge(title, body, lexicon)
-    assert result.relevant is relevant, (probe, why, result.score, result.matched_terms)
+    check_probe(lexicon, probe, REVIEW[probe])
 
 
 def test_control_counts_only_beside_an_armed_actor(lexicon: Lexicon) -> None:

@@ -11,15 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.config.bundled import LEXICON
-from crawler.relevance.judge import Lexicon, judge, load_lexicon
+from crawler.relevance.judge import Lexicon, judge
 from tests.helpers import labelled_row, term_weight
-
-
-@pytest.fixture(scope="module")
-def lexicon() -> Lexicon:
-    return load_lexicon(LEXICON)
-
 
 # written for this round: the same dispute beside one body of the split, and a trade story with no body of it
 SPLIT = (

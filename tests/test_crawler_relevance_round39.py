@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.config.bundled import LEXICON
-from crawler.relevance.judge import Lexicon, judge, load_lexicon
-from tests.helpers import labelled_row
+from crawler.relevance.judge import Lexicon, judge
+from tests.helpers import check_probe, labelled_row
 
 # written for this round: id -> (title, body, relevant)
 PROBES = {
@@ -66,16 +65,9 @@ PROBES = {
 }
 
 
-@pytest.fixture(scope="module")
-def lexicon() -> Lexicon:
-    return load_lexicon(LEXICON)
-
-
 @pytest.mark.parametrize("probe", sorted(PROBES))
 def test_probe_verdicts(lexicon: Lexicon, probe: str) -> None:
-    title, body, relevant = PROBES[probe]
-    result = judge(title, body, lexicon)
-    assert result.relevant is relevant, (probe, result.score, result.matched_terms)
+    check_probe(lexicon, probe, PROBES[probe])
 
 
 def test_new_foreign_theatres_and_offer_spellings(lexicon: Lexicon) -> None:

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.config.bundled import LEXICON
-from crawler.relevance.judge import Lexicon, judge, load_lexicon
-from tests.helpers import labelled_row, matched_names
+from crawler.relevance.judge import Lexicon, judge
+from tests.helpers import check_probe, labelled_row, matched_names
 
 # written for this round: id -> (title, body, relevant)
 PROBES = {
@@ -36,16 +35,9 @@ PROBES = {
 }
 
 
-@pytest.fixture(scope="module")
-def lexicon() -> Lexicon:
-    return load_lexicon(LEXICON)
-
-
 @pytest.mark.parametrize("probe", sorted(PROBES))
 def test_probe_verdicts(lexicon: Lexicon, probe: str) -> None:
-    title, body, relevant = PROBES[probe]
-    result = judge(title, body, lexicon)
-    assert result.relevant is relevant, (probe, result.score, result.matched_terms)
+    check_probe(lexicon, probe, PROBES[probe])
 
 
 def test_era_terms_and_their_narrowed_spellings(lexicon: Lexicon) -> None:
