@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.relevance.judge import Lexicon, judge
+from crawler.relevance.sentences import lead_hits, sentence_hits
 from tests.helpers import check_probe, labelled_row, matched_names
 
 # written for this round: id -> (title, body, relevant)
@@ -63,3 +64,17 @@ def test_era_terms_and_their_narrowed_spellings(lexicon: Lexicon) -> None:
 )
 def test_the_blind_errors_this_round_mends(lexicon: Lexicon, split: str, row_id: str) -> None:
     assert not judge(*labelled_row(split, row_id), lexicon).relevant
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "طرابلس - وال\nاشتباكات في الزاوية. وقتل اثنان في طرابلس.",
+        "\n\n. انفجار لغم من مخلفات الحرب العالمية الثانية في طبرق",
+        "بنغازي - «الوسط»:\n\nقال المتحدث إن قوات الكرامة تقدمت؟ ثم انسحبت",
+        "",
+    ],
+)
+def test_lead_hits_is_the_first_sentence_alone(lexicon: Lexicon, text: str) -> None:
+    # what leads a story (rounds 34 and 40) is read without cutting and matching the rest of the body
+    assert lead_hits(text, lexicon.index) == next(sentence_hits(text, lexicon.index), {})

@@ -25,7 +25,7 @@ from crawler.relevance.passage import (
     theatre_sentence_hits,
     unarmed_hits,
 )
-from crawler.relevance.sentences import dateline_hits, sentence_hits
+from crawler.relevance.sentences import dateline_hits, lead_hits
 
 __all__ = ["GROUPS", "Lexicon", "Scoring", "Term", "judge", "load_lexicon"]
 
@@ -128,12 +128,14 @@ def judge(
     # round 33: a seat leading a title that addresses another theatre is its speaker ("Tripoli offers to mediate
     # between Algeria and Mali"), as a seat beside that theatre in the body is (round 23)
     speaking = _seat_speaks(title_spans, terms) if stated and title_theatre else set()
-    # (round 28: a name shadowed by its look-alike's context, the West Bank's Burqa, is no scene either: only known)
+    # the body's first sentence: what leads the story (rounds 34 and 40)
+    lead = lead_hits(text, lexicon.index)
     # round 40: a title or first sentence naming an older war (Term.era: the World Wars, the Aouzou war, 1911, 1986)
     # frames the story as history, as a statement frames it, unless an armed actor or a body of today's war is named
-    history = any(
-        terms[i].era for i in (*title_hits, *next(sentence_hits(text, lexicon.index), {}))
-    ) and not any(terms[i].armed or terms[i].body and "foreign" not in terms[i].feeds for i in known)
+    history = any(terms[i].era for i in (*title_hits, *lead)) and not any(
+        terms[i].armed or terms[i].body and "foreign" not in terms[i].feeds for i in known
+    )
+    # (round 28: a name shadowed by its look-alike's context, the West Bank's Burqa, is no scene either: only known)
     framed = (
         history
         or stated
@@ -238,7 +240,6 @@ def judge(
     score_of = {g: rule.title_factor * title_mass[g] + body_mass[g] * per_100 for g in GROUPS}
     # round 34 (the review of round 33): a story may be read as dense only where a Libya name leads it (its title,
     # dateline or first sentence): another war's story naming Libya twice in passing, as a comparison, is not
-    lead = next(sentence_hits(text, lexicon.index), {})
     # round 37 (the review of round 36): the name that leads is no speaker (Libya's ministry condemning a war
     # elsewhere), nor a seat in a first sentence that names a speaker, and a Libyan scene is named outside the dateline
     # (a wire agency's "طرابلس - وال" on another war leads nothing)
@@ -317,11 +318,11 @@ def _welcomes_abroad(spans: list[tuple[int, int]], terms: tuple[Term, ...]) -> b
     on liberating Mosul"). Round 28, the review of round 27: a theatre named before it is the speaker ("Algeria
     welcomes the unity government's confidence vote", "the Algerian president congratulates Dbeibah"). Round 31, the
     review of round 30: only when it is the title's first name ("the Gaza ceasefire meets a wide Libyan welcome" fronts
-    its addressee)."""
-    first = next((at for at, i in spans if "welcome" in terms[i].feeds), None)
-    if first is None:
+    its addressee). An offer to mediate (round 34) and a call (round 39) are addressed only to a theatre named after
+    them; a call, never where a Libya name follows it."""
+    first, word = next(((at, terms[i]) for at, i in spans if "welcome" in terms[i].feeds), (None, None))
+    if word is None:
         return False
-    word = terms[next(i for at, i in spans if at == first)]
     if "call" in word.feeds:
         # round 39 (its review): a call whose object is Libyan ("Aguila Saleh calls on Tunisia and Algeria to back the
         # unified Libyan government") is Libya's own story; one addressed to another theatre alone is Libya speaking

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import chain
 
 from archive.corpus.arabic import tokens
 from crawler.relevance.match import PhraseIndex, match
@@ -56,6 +57,24 @@ def sentence_hits(text: str, index: PhraseIndex) -> Iterator[dict[int, int]]:
         hits: dict[int, int] = {}
         match(words, index, hits)
         yield hits
+
+
+def lead_hits(text: str, index: PhraseIndex) -> dict[int, int]:
+    """The lexicon's hits of the body's first sentence, its wire dateline left out: ``sentence_hits``' first item, for
+    the rules that ask only what leads the story (rounds 34 and 40), without cutting and matching the rest."""
+    if (dateline := DATELINE.match(text)) is not None:
+        text = text[dateline.end() :]
+    start = 0
+    for end in chain(_SENTENCE_END.finditer(text), (None,)):
+        words = tokens(text[start : len(text) if end is None else end.start()])
+        if words:
+            hits: dict[int, int] = {}
+            match(words, index, hits)
+            return hits
+        if end is None:
+            break
+        start = end.end()
+    return {}
 
 
 def dateline_hits(text: str, index: PhraseIndex) -> dict[int, int]:
