@@ -35,8 +35,7 @@ def write_text(data_dir: Path, seq: int, article_id: str, title: str, paragraphs
 
     ``rendered``: the file's text when already rendered (``render(title, paragraphs)``, by an extraction worker).
     """
-    target = Path(data_dir) / "text" / file_name(seq, article_id)
-    content = (render(title, paragraphs) if rendered is None else rendered).encode("utf-8")
+    target, content = _file(data_dir, seq, article_id, title, paragraphs, rendered)
     write_bytes_atomically(target, content)
     return f"text/{target.name}"
 
@@ -50,6 +49,12 @@ def stage_text(data_dir: Path, seq: int, article_id: str, title: str, paragraphs
     (crawler.capture.apply), so a crash in between leaves no text file that no row names, only temporary files that
     recovery removes; a committed row whose file was not published yet is rewritten from the row by recovery.
     """
-    target = Path(data_dir) / "text" / file_name(seq, article_id)
-    content = (render(title, paragraphs) if rendered is None else rendered).encode("utf-8")
+    target, content = _file(data_dir, seq, article_id, title, paragraphs, rendered)
     return f"text/{target.name}", stage_bytes(target, content)
+
+
+def _file(data_dir: Path, seq: int, article_id: str, title: str, paragraphs: Iterable[str],
+          rendered: str | None) -> tuple[Path, bytes]:
+    """The article's text file: its path and its bytes."""
+    content = render(title, paragraphs) if rendered is None else rendered
+    return Path(data_dir) / "text" / file_name(seq, article_id), content.encode("utf-8")
