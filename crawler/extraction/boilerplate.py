@@ -67,6 +67,11 @@ MAX_SHARE_OF_PAGE = 0.4
 READ_ALSO_MAX_CHARS = 400
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 CARD_SHARE = 0.6  # a "related" box is mostly alike cards (an ad slot or a "more" link may sit among them)
+# A heading whose class names only a weak token ("widget-title") and whose box is a section of the story (two or
+# more <p>s holding SECTION_SHARE of its text, links at most PROSE_MAX_LINK_SHARE of it) is a crosshead, not the title
+# of a box of alike cards: the <p>s of a section looked like cards, and the box went with its heading (fundus'
+# tr/Haberturk_2024_07_03, every section of the story but the densest: recall 0.47), issue 13.
+SECTION_SHARE = 0.5
 # Tokens that name containers which sometimes wrap article text; the rest (comments, related, share, caption...) never do.
 # "read more" names a "Read more" link and a box of teaser links, but also the script hook of a text shown cut short
 # with a button to read on (class="js_readmore" round a holiday home's description on the trafilatura set), issue 13.
@@ -216,6 +221,20 @@ def _is_card_list_title(heading: HtmlElement) -> bool:
     return cards.count(most) >= 2 and cards.count(most) >= CARD_SHARE * len(cards)
 
 
+def _opens_story_section(heading: HtmlElement) -> bool:
+    """True when the box that ``heading`` opens is a section of running text (see SECTION_SHARE), not teaser cards."""
+    box = heading.getparent()
+    if box is None:
+        return False
+    lengths = [_text_len(child) for child in box if child.tag == "p"]
+    text = _text_len(box)
+    return (
+        sum(1 for n in lengths if n) >= 2
+        and sum(lengths) >= SECTION_SHARE * text
+        and _link_text_len(box) <= PROSE_MAX_LINK_SHARE * text
+    )
+
+
 def remove_read_also(root: HtmlElement, protected: set[HtmlElement] | None = None) -> int:
     """Remove inline "read also" / "related" teaser boxes; return how many blocks went.
 
@@ -309,7 +328,12 @@ def prune_boilerplate(root: HtmlElement) -> int:
             continue
         # "ads", "widget", "sidebar" also name wrappers around article sections (class="Section--Ads"):
         # such a block goes only when it holds no running text.
-        if tokens and tokens <= WEAK_TOKENS and _is_prose(element):
+        # Nor a heading that opens a section of the story (a crosshead: SECTION_SHARE).
+        if (
+            tokens
+            and tokens <= WEAK_TOKENS
+            and (_is_prose(element) or element.tag in HEADINGS and _opens_story_section(element))
+        ):
             continue
         if element.tag in HEADINGS and _is_card_list_title(element) and element.getparent() not in protected:
             element = element.getparent()  # the title of a "related" box: the box goes with it
