@@ -150,6 +150,10 @@ DATA_FILES = (
     "holdout95.jsonl",
     "holdout96.jsonl",
     "holdout97.jsonl",
+    "holdout98.jsonl",
+    "holdout99.jsonl",
+    "holdout100.jsonl",
+    "holdout101.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -252,6 +256,10 @@ SPLIT_ORDER = (
     "holdout95",
     "holdout96",
     "holdout97",
+    "holdout98",
+    "holdout99",
+    "holdout100",
+    "holdout101",
 )
 
 
