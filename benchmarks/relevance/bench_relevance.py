@@ -154,6 +154,10 @@ DATA_FILES = (
     "holdout99.jsonl",
     "holdout100.jsonl",
     "holdout101.jsonl",
+    "holdout102.jsonl",
+    "holdout103.jsonl",
+    "holdout104.jsonl",
+    "holdout105.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -260,6 +264,10 @@ SPLIT_ORDER = (
     "holdout99",
     "holdout100",
     "holdout101",
+    "holdout102",
+    "holdout103",
+    "holdout104",
+    "holdout105",
 )
 
 
