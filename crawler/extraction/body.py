@@ -15,7 +15,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extraction.boilerplate import prune_boilerplate
-from crawler.extraction.footer import is_copyright_footer
+from crawler.extraction.footer import is_copyright_footer, without_footer_tail
 from crawler.extraction.layout import may_normalise, normalise_layout, shown_paragraphs
 from crawler.extraction.precision import guard_precision, left_out_short_prose, wrap_loose_text
 from crawler.extraction.reading import read
@@ -326,7 +326,8 @@ def extract_body(root: HtmlElement, url: str) -> tuple[str, ...]:
     read and one of our readings kept, what it left out inside the story's span, and the lead right before it, is put
     back (restore_cells). A body shorter than a news brief falls back to trafilatura on the untouched page (its body,
     comments set apart), in case pruning removed a mislabelled article container; so does one that is only the site's
-    copyright footer, however long (crawler.extraction.footer). Before any reading the pruned page
+    copyright footer, however long (crawler.extraction.footer); where layout tables were unwrapped, what follows that
+    notice in its footer block is cut. Before any reading the pruned page
     is shaped so that the precise mode's rules spare the story (crawler.extraction.precision); a precise reading that
     left out a short paragraph with a link inside the story is checked against the reference as above (issue 13). A
     precise reading that lost more than LOOSE_LOSS of the reference's sentences is read again with the page's text
@@ -365,6 +366,8 @@ def extract_body(root: HtmlElement, url: str) -> tuple[str, ...]:
                     body = reference
         if body is not reference:
             body = restore_cells(body, reference, links())
+        if tables:  # an unwrapped layout's footer row: text after the copyright notice (crawler.extraction.footer)
+            body = without_footer_tail(root, body)
     else:  # the copy normalise_layout may have tidied (blank text, <br> runs between blocks), else the pruned page
         body = read(normalised, url, favor_precision=True, lean=True)
         read_words = tokens(body)  # counted once for the three checks below

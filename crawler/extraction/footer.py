@@ -48,3 +48,45 @@ def is_copyright_footer(root: HtmlElement, paragraphs: tuple[str, ...]) -> bool:
         if all(f" {w} " in shown for w in words if w):
             return True
     return False
+
+
+def without_footer_tail(root: HtmlElement, paragraphs: tuple[str, ...]) -> tuple[str, ...]:
+    """``paragraphs`` without their last ones where those are text after the copyright notice in the notice's block.
+
+    The block is found as in is_copyright_footer (not the page's <body>). What follows the notice there is the site's
+    footer: a terms-of-use or disclaimer paragraph printed under "(c) 2001 ... All rights reserved" (cleaneval-dev/14,
+    where unwrapping the page's layout tables brought it into the reading), issue 13. The paragraph that holds the
+    notice stays (Zyte's gold keeps a wire story's "(c) 2019 Associated Press. All rights reserved."). Only where the
+    block holds none of the other paragraphs kept, so that a photo credit "(c) 2019 ..." inside the story's
+    container, or a story printed after its notice, cuts nothing; and never every paragraph.
+    """
+    if not paragraphs:
+        return paragraphs
+    lines = [" " + " ".join(WORD_RE.findall(p.lower())) + " " for p in paragraphs]
+    for text in NOTICE_TEXTS(root):
+        notice = NOTICE_RE.search(text)
+        if not notice:
+            continue
+        block = text.getparent()
+        if block is not None and text.is_tail:
+            block = block.getparent()
+        if block is None or block.tag in ("body", "html"):
+            continue
+        shown = " ".join(block.itertext())  # a space between blocks: "Terms</a><p>All" is two words
+        start = shown.find(str(text)) if str(text) else -1
+        after = shown[start + notice.end() :] if start >= 0 else ""
+        after_line = " " + " ".join(WORD_RE.findall(after.lower())) + " "
+        cut = len(lines)
+        while cut > 0 and lines[cut - 1].strip() and lines[cut - 1] in after_line:
+            cut -= 1
+        if cut == len(lines) or cut == 0:
+            continue
+        block_line = " " + " ".join(WORD_RE.findall(shown.lower())) + " "
+        kept = (
+            line
+            for line, p in zip(lines[:cut], paragraphs, strict=False)
+            if line.strip() and not NOTICE_RE.search(p)
+        )
+        if not any(line in block_line for line in kept):
+            return paragraphs[:cut]
+    return paragraphs
