@@ -1,6 +1,6 @@
 """Rounds 10 and 11 of the relevance judgement (issue 13): the share guard, datelines, speakers, the humanitarian side.
 
-The rules are written in seeds/lexicon.toml (ROUND 10) and benchmarks/results/relevance.md ("Round 10").
+The rules are written in docs/relevance-rounds.md ("Round 10") and benchmarks/results/relevance.md ("Round 10").
 """
 
 from __future__ import annotations
