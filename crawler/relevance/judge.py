@@ -12,6 +12,7 @@ from __future__ import annotations
 from archive.corpus.arabic import tokens
 from archive.records import Relevance
 from crawler.relevance.frame import reaction_hits
+from crawler.relevance.history import dated_today, pair_abroad
 from crawler.relevance.lexicon import GROUPS, Lexicon, Scoring, Term, load_lexicon
 from crawler.relevance.match import match
 from crawler.relevance.party import names_party, partyless_hits
@@ -97,8 +98,10 @@ def judge(
         and terms[i].term not in shadowed_names
     }
     bodies = {terms[i].body for i in known if terms[i].body and "foreign" not in terms[i].feeds}
-    # round 38: "the two governments" beside one body of the split names its other side (Term.pair)
-    paired = len(bodies) + (1 if bodies and any(terms[i].pair for i in known) else 0)
+    # round 38: "the two governments" beside one body of the split names its other side (Term.pair); round 41: not
+    # Libya's and another country's ("الحكومتان الليبية والتونسية", crawler/relevance/history.py)
+    pair = any(terms[i].pair for i in known) and not pair_abroad(title, text)
+    paired = len(bodies) + (1 if bodies and pair else 0)
     split_on = rule.split_bodies_min > 0 and paired >= rule.split_bodies_min
     # The statement frame: a condemnation in the title with no Libyan scene named is Libya speaking about an event
     # elsewhere; its country-neutral conflict words (the event's) count at statement_factor.
@@ -132,8 +135,14 @@ def judge(
     lead = lead_hits(text, lexicon.index)
     # round 40: a title or first sentence naming an older war (Term.era: the World Wars, the Aouzou war, 1911, 1986)
     # frames the story as history, as a statement frames it, unless an armed actor or a body of today's war is named
-    history = any(terms[i].era for i in (*title_hits, *lead)) and not any(
-        terms[i].armed or terms[i].body and "foreign" not in terms[i].feeds for i in known
+    # round 41 (the review of round 40): nor where "the two governments" name today's split (Term.pair) or a sentence
+    # free of the older war dates fighting to 2011 or later (crawler/relevance/history.py)
+    history = (
+        any(terms[i].era for i in (*title_hits, *lead))
+        and not pair
+        and not split_on
+        and not any(terms[i].armed for i in known)
+        and not dated_today(text, lexicon.index, terms)
     )
     # (round 28: a name shadowed by its look-alike's context, the West Bank's Burqa, is no scene either: only known)
     framed = (

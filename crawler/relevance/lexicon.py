@@ -202,7 +202,8 @@ class Term:
     # it counts as the second for ``split_bodies_min``; ``pair = true``
     pair: bool = False
     # round 40: an older war than the one since 2011 (the World Wars, the Italian conquest, Gaddafi's wars): in a title
-    # it frames the story as history unless an armed actor or a body of today's war is named; ``era = true``
+    # or first sentence it frames the story as history unless today's war is named (round 41: an armed actor, two
+    # bodies of the split or "the two governments", fighting dated from 2011: crawler/relevance/history.py); ``era = true``
     era: bool = False
 
     @property

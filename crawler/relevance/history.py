@@ -1,0 +1,60 @@
+"""Round 41 (the review of rounds 38 and 40): today's war told beside an older one, and "the two governments" abroad.
+
+Round 40 frames a story as history when its title or first sentence names an older war (``Term.era``: the World Wars,
+the Italian conquest, the Aouzou war) and the story names no armed actor and no body of today's war. The review found
+today's war told that way: children killed by the mines of the 2019 war on Tripoli beside WWII shells, a
+Misrata-Tawergha reconciliation ending the displacement of 2011 that invokes Omar al-Mukhtar, Benghazi's displaced held
+back by the mines of 2014-2017. ``dated_today``: a sentence that names no older war and dates fighting to 2011 or later
+(a year from 2011 beside a word of fighting) says the story's war is today's, whatever its lead recalls.
+
+Round 38 counts "the two governments" (``Term.pair``) as the second body of the split beside one body. The review
+found the dual naming Libya's and another country's governments ("اتفقت الحكومتان الليبية والتونسية", a trade
+committee at Ras Ajdir): ``pair_abroad``, the dual followed by two adjectives of nationality, one of them not
+Libya's, is no side of the split.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from archive.corpus.arabic import tokens
+from crawler.relevance.lexicon import Term
+from crawler.relevance.match import PhraseIndex, match
+from crawler.relevance.passage import armed_or_fighting
+from crawler.relevance.sentences import DATELINE, sentences
+
+#: A year of today's war, as the body writes it (digits normalised to ASCII by ``tokens``): 2011 to 2039.
+_TODAY = re.compile(r"20(?:1[1-9]|[23]\d)")
+#: The dual of "government" or "authority", a proclitic or two allowed before it ("بين الحكومتين", "وللحكومتين").
+_DUAL = re.compile(r"^[وفبل]{0,2}(?:ال|لل)?(?:حكومت|سلطت)(?:ين|ان)$")
+#: An adjective of nationality after it, normalised ("الليبية" -> "الليبيه"); the second one with its "و".
+_NISBA = re.compile(r"^و?ال\w+يه$")
+
+
+def dated_today(text: str, index: PhraseIndex, terms: Sequence[Term]) -> bool:
+    """Whether a sentence of the body (its wire dateline left out) that names no older war (``Term.era``) names a
+    year from 2011 on and a word of fighting (``passage._fighting``)."""
+    if (dateline := DATELINE.match(text)) is not None:
+        text = text[dateline.end() :]
+    for words in sentences(text, 0):
+        if not any(_TODAY.fullmatch(w) for w in words):
+            continue
+        hits: dict[int, int] = {}
+        match(words, index, hits)
+        if not any(terms[i].era for i in hits) and armed_or_fighting(hits, terms):
+            return True
+    return False
+
+
+def pair_abroad(title: str, text: str) -> bool:
+    """Whether "the two governments" (or authorities) is followed by two adjectives of nationality, one of them not
+    Libya's ("الحكومتان الليبية والتونسية", "الحكومتين المصرية والليبية"): Libya's and another country's governments."""
+    for part in (title, text):
+        words = tokens(part)
+        for k, word in enumerate(words[:-2]):
+            first, second = words[k + 1], words[k + 2]
+            if _DUAL.match(word) and _NISBA.match(first) and second.startswith("و") and _NISBA.match(second):
+                if first != "الليبيه" or second != "والليبيه":
+                    return True
+    return False
