@@ -158,6 +158,10 @@ DATA_FILES = (
     "holdout103.jsonl",
     "holdout104.jsonl",
     "holdout105.jsonl",
+    "holdout106.jsonl",
+    "holdout107.jsonl",
+    "holdout108.jsonl",
+    "holdout109.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -268,6 +272,10 @@ SPLIT_ORDER = (
     "holdout103",
     "holdout104",
     "holdout105",
+    "holdout106",
+    "holdout107",
+    "holdout108",
+    "holdout109",
 )
 
 
