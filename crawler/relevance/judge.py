@@ -100,7 +100,11 @@ def judge(
     bodies = {terms[i].body for i in known if terms[i].body and "foreign" not in terms[i].feeds}
     # round 38: "the two governments" beside one body of the split names its other side (Term.pair); round 41: not
     # Libya's and another country's ("الحكومتان الليبية والتونسية", crawler/relevance/history.py)
-    pair = any(terms[i].pair for i in known) and not pair_abroad(title, text)
+    # round 43 (the review of round 42): an institution the split doubled (Term.placed) names the other side only
+    # where the story places both sides, a seat of each (Term.side): two administrations of one hospital do not
+    sides = {terms[i].side for i in known if terms[i].side}
+    pair = any(terms[i].pair and (len(sides) == 2 or not terms[i].placed) for i in known)
+    pair = pair and not pair_abroad(title, text)
     paired = len(bodies) + (1 if bodies and pair else 0)
     split_on = rule.split_bodies_min > 0 and paired >= rule.split_bodies_min
     # The statement frame: a condemnation in the title with no Libyan scene named is Libya speaking about an event

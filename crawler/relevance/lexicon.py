@@ -205,6 +205,12 @@ class Term:
     # or first sentence it frames the story as history unless today's war is named (round 41: an armed actor, two
     # bodies of the split or "the two governments", fighting dated from 2011: crawler/relevance/history.py); ``era = true``
     era: bool = False
+    # round 43 (the review of round 42): the side of the split whose seat a Libyan place is ("west": Tripoli; "east":
+    # Benghazi, al-Bayda, Tobruk); ``side = "east"``
+    side: str = ""
+    # round 43: a pair term that names the other side only where the story places both sides (a seat of each, Term.side):
+    # an institution the split doubled ("إدارة موازية"), unlike the dual that names both at once; ``placed = true``
+    placed: bool = False
 
     @property
     def theatre(self) -> bool:

@@ -27,7 +27,8 @@ def strings(path: Path, key: str, value: Any) -> list[str]:
 
 #: The true/false keys of a term (and, for scene and armed, of its category's default).
 FLAGS = tuple(
-    "ambiguous exact scene speaker alone crime armed seat beside_armed beside_party regime venue party pair era".split()
+    "ambiguous exact scene speaker alone crime armed seat beside_armed beside_party regime venue party pair era "
+    "placed".split()
 )
 
 
@@ -38,11 +39,11 @@ def term_fields(
     key = f"category.{cat}.terms[{i}]"
     if not isinstance(raw, dict):
         raise ConfigError(path, 'must be an inline table: { term = "قصف", weight = 2.5 }', key=key)
-    unknown = set(raw) - {"term", "weight", "variants", "english", "body", "shadows", "note", *FLAGS}
+    unknown = set(raw) - {"term", "weight", "variants", "english", "body", "shadows", "side", "note", *FLAGS}
     if unknown:
         raise ConfigError(
             path,
-            f"unknown key; use term, weight, variants, english, body, shadows, note, {', '.join(FLAGS)}",
+            f"unknown key; use term, weight, variants, english, body, shadows, side, note, {', '.join(FLAGS)}",
             key=f"{key}.{min(unknown)}",
         )
     name = raw.get("term")
@@ -79,6 +80,19 @@ def term_fields(
             'category feeding "libya", or remove venue',
             key=f"{key}.venue",
         )
+    side = raw.get("side", "")
+    if side and (
+        side not in ("west", "east") or "libya" not in feeds
+    ):  # round 43: a seat of one side of the split
+        raise ConfigError(
+            path,
+            'side names a Libyan seat\'s side: "west" or "east", in a category feeding "libya"',
+            key=f"{key}.side",
+        )
+    if raw.get("placed") and not raw.get("pair"):
+        raise ConfigError(
+            path, "placed qualifies a pair term; add pair = true or remove placed", key=f"{key}.placed"
+        )
     spellings = [name, *strings(path, f"{key}.variants", raw.get("variants"))]
     spellings += strings(path, f"{key}.english", raw.get("english"))
     forms: list[tuple[str, ...]] = []
@@ -111,6 +125,8 @@ def term_fields(
         party=raw.get("party", False),
         pair=raw.get("pair", False),
         era=raw.get("era", False),
+        side=side,
+        placed=raw.get("placed", False),
     )
 
 
