@@ -162,6 +162,10 @@ DATA_FILES = (
     "holdout107.jsonl",
     "holdout108.jsonl",
     "holdout109.jsonl",
+    "holdout110.jsonl",
+    "holdout111.jsonl",
+    "holdout112.jsonl",
+    "holdout113.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -276,6 +280,10 @@ SPLIT_ORDER = (
     "holdout107",
     "holdout108",
     "holdout109",
+    "holdout110",
+    "holdout111",
+    "holdout112",
+    "holdout113",
 )
 
 
