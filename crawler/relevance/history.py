@@ -26,8 +26,9 @@ from crawler.relevance.sentences import DATELINE, sentences
 
 #: A year of today's war, as the body writes it (digits normalised to ASCII by ``tokens``): 2011 to 2039.
 _TODAY = re.compile(r"20(?:1[1-9]|[23]\d)")
-#: The dual of "government" or "authority", a proclitic or two allowed before it ("بين الحكومتين", "وللحكومتين").
-_DUAL = re.compile(r"^[وفبل]{0,2}(?:ال|لل)?(?:حكومت|سلطت)(?:ين|ان)$")
+#: The dual of "government" or "authority" (round 44: of "ministry", "body", "institution", "administration" too), a
+#: proclitic or two allowed before it ("بين الحكومتين", "وللحكومتين", "الوزارتين").
+_DUAL = re.compile(r"^[وفبل]{0,2}(?:ال|لل)?(?:حكومت|سلطت|وزارت|هيئت|مؤسست|ادارت)(?:ين|ان)$")
 #: An adjective of nationality after it, normalised ("الليبية" -> "الليبيه"); the second one with its "و".
 _NISBA = re.compile(r"^و?ال\w+يه$")
 
@@ -48,8 +49,9 @@ def dated_today(text: str, index: PhraseIndex, terms: Sequence[Term]) -> bool:
 
 
 def pair_abroad(title: str, text: str) -> bool:
-    """Whether "the two governments" (or authorities) is followed by two adjectives of nationality, one of them not
-    Libya's ("الحكومتان الليبية والتونسية", "الحكومتين المصرية والليبية"): Libya's and another country's governments."""
+    """Whether "the two governments" (or authorities, ministries, bodies, institutions, administrations) is followed by
+    two adjectives of nationality, one of them not Libya's ("الحكومتان الليبية والتونسية", "الوزارتين المصرية
+    والليبية"): Libya's and another country's."""
     for part in (title, text):
         words = tokens(part)
         for k, word in enumerate(words[:-2]):
