@@ -3,10 +3,10 @@
 Rounds 42-43 read a parallel administration, body or board as the split's other side where the story places both
 sides (a seat of each). The blind sets kept telling the split by its duals: two ministries of higher education and two
 lists of students (h110-30), two boards for one airline (h98-33), a court stopping "an oil corporation in two forms"
-(h107-19). Round 44 adds such duals to the placed pair term "إدارة موازية" (two ministries, two bodies, two oil
-corporations, two attachés, two Libyan delegations, two different lists, "مجلسا إدارة"), never the construct "مجلسي
+(h107-19). Round 44 adds such duals to the placed pair term "إدارة موازية" (two ministries, two oil corporations, two
+attachés, two different lists, "مجلسا إدارة"; round 45 dropped its "two bodies" and "two Libyan delegations"), never the construct "مجلسي
 إدارة" of two companies' boards in a merger; "the two ministries" of Libya and another country are no side of the split
-(``history.pair_abroad`` reads every such dual).
+(``history.pair_abroad`` reads the ministries' dual too).
 """
 
 from __future__ import annotations

@@ -16,19 +16,20 @@ Libya's, is no side of the split.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from archive.corpus.arabic import tokens
 from crawler.relevance.lexicon import Term
 from crawler.relevance.match import PhraseIndex, match
 from crawler.relevance.passage import armed_or_fighting
-from crawler.relevance.sentences import DATELINE, sentences
+from crawler.relevance.sentences import DATELINE, sentence_hits, sentences
 
 #: A year of today's war, as the body writes it (digits normalised to ASCII by ``tokens``): 2011 to 2039.
 _TODAY = re.compile(r"20(?:1[1-9]|[23]\d)")
-#: The dual of "government" or "authority" (round 44: of "ministry", "body", "institution", "administration" too), a
-#: proclitic or two allowed before it ("بين الحكومتين", "وللحكومتين", "الوزارتين").
-_DUAL = re.compile(r"^[وفبل]{0,2}(?:ال|لل)?(?:حكومت|سلطت|وزارت|هيئت|مؤسست|ادارت)(?:ين|ان)$")
+#: The dual of "government", "authority" or (round 44) "ministry", a proclitic or two allowed before it ("بين
+#: الحكومتين", "وللحكومتين", "الوزارتين"); as ``tokens`` writes them (no hamza seat: no "institutions" or "bodies",
+#: whose adjectives are rarely nationalities: "المؤسستين العسكرية والأمنية", the review of round 44).
+_DUAL = re.compile(r"^[وفبل]{0,2}(?:ال|لل)?(?:حكومت|سلطت|وزارت)(?:ين|ان)$")
 #: An adjective of nationality after it, normalised ("الليبية" -> "الليبيه"); the second one with its "و".
 _NISBA = re.compile(r"^و?ال\w+يه$")
 
@@ -49,9 +50,8 @@ def dated_today(text: str, index: PhraseIndex, terms: Sequence[Term]) -> bool:
 
 
 def pair_abroad(title: str, text: str) -> bool:
-    """Whether "the two governments" (or authorities, ministries, bodies, institutions, administrations) is followed by
-    two adjectives of nationality, one of them not Libya's ("الحكومتان الليبية والتونسية", "الوزارتين المصرية
-    والليبية"): Libya's and another country's."""
+    """Whether "the two governments" (or authorities, or ministries) is followed by two adjectives of nationality, one
+    of them not Libya's ("الحكومتان الليبية والتونسية", "الوزارتين المصرية والليبية"): Libya's and another country's."""
     for part in (title, text):
         words = tokens(part)
         for k, word in enumerate(words[:-2]):
@@ -60,3 +60,16 @@ def pair_abroad(title: str, text: str) -> bool:
                 if first != "الليبيه" or second != "والليبيه":
                     return True
     return False
+
+
+def placed_sides(
+    title_hits: Mapping[int, int], text: str, index: PhraseIndex, terms: Sequence[Term]
+) -> set[str]:
+    """Round 45 (the review of round 44): the sides (``Term.side``) of the seats named in the title or in a body sentence
+    that names a placed pair term itself ("وزارتان للتعليم في طرابلس والبيضاء"); Sudan's "two ministries of health" in
+    a story that names Tripoli and Benghazi elsewhere places nothing."""
+    found: set[str] = set()
+    for hits in (title_hits, *sentence_hits(text, index)):
+        if any(terms[i].placed for i in hits):
+            found |= {terms[i].side for i in hits if terms[i].side}
+    return found

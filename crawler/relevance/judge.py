@@ -12,7 +12,7 @@ from __future__ import annotations
 from archive.corpus.arabic import tokens
 from archive.records import Relevance
 from crawler.relevance.frame import reaction_hits
-from crawler.relevance.history import dated_today, pair_abroad
+from crawler.relevance.history import dated_today, pair_abroad, placed_sides
 from crawler.relevance.lexicon import GROUPS, Lexicon, Scoring, Term, load_lexicon
 from crawler.relevance.match import match
 from crawler.relevance.party import names_party, partyless_hits
@@ -102,8 +102,10 @@ def judge(
     # Libya's and another country's ("الحكومتان الليبية والتونسية", crawler/relevance/history.py)
     # round 43 (the review of round 42): an institution the split doubled (Term.placed) names the other side only
     # where the story places both sides, a seat of each (Term.side): two administrations of one hospital do not
+    # round 45 (its review): and one of them in the title or the sentence that names the doubled institution itself
     sides = {terms[i].side for i in known if terms[i].side}
-    pair = any(terms[i].pair and (len(sides) == 2 or not terms[i].placed) for i in known)
+    placed = len(sides) == 2 and bool(placed_sides(title_hits, text, lexicon.index, terms))
+    pair = any(terms[i].pair and (placed or not terms[i].placed) for i in known)
     pair = pair and not pair_abroad(title, text)
     paired = len(bodies) + (1 if bodies and pair else 0)
     split_on = rule.split_bodies_min > 0 and paired >= rule.split_bodies_min
