@@ -166,6 +166,10 @@ DATA_FILES = (
     "holdout111.jsonl",
     "holdout112.jsonl",
     "holdout113.jsonl",
+    "holdout114.jsonl",
+    "holdout115.jsonl",
+    "holdout116.jsonl",
+    "holdout117.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -284,6 +288,10 @@ SPLIT_ORDER = (
     "holdout111",
     "holdout112",
     "holdout113",
+    "holdout114",
+    "holdout115",
+    "holdout116",
+    "holdout117",
 )
 
 
