@@ -16,7 +16,7 @@ from __future__ import annotations
 import pytest
 
 from archive.corpus.arabic import tokens
-from crawler.relevance.history import placed_sides
+from crawler.relevance.history import dated_today, pair_abroad, placed_sides
 from crawler.relevance.judge import Lexicon, judge
 from crawler.relevance.match import match
 from tests.helpers import check_probe
@@ -76,3 +76,17 @@ def test_placed_sides_reads_the_title_and_the_doubling_sentence_only(lexicon: Le
     assert placed_sides(title_hits, elsewhere, lexicon.index, lexicon.terms) == set()
     judged = judge("ليبيا تبحث علاج اللاجئين", "طرابلس - وكالات:\n" + elsewhere, lexicon)
     assert not judged.relevant
+
+
+def test_the_final_review_of_stop_28(lexicon: Lexicon) -> None:
+    # only adjectives of nationality make the dual another country's: east and west, lawful and parallel are the split
+    assert pair_abroad("", "اتفقت الحكومتان الليبية والتونسية.")
+    assert not pair_abroad("", "تتنازع الحكومتان الشرقية والغربية على الميزانية.")
+    assert not pair_abroad("", "بين الحكومتين الشرعية والموازية.")
+    # the Gregorian mark after a year
+    assert dated_today("اندلعت اشتباكات عنيفة في عين زارة عام 2019م.", lexicon.index, lexicon.terms)
+    # a seat named in the title places the story whatever the title names
+    title_hits: dict[int, int] = {}
+    match(tokens("وزارة التعليم في طرابلس ترفض النتائج"), lexicon.index, title_hits)
+    body = "أصدرت وزارتين للتعليم نتيجتين مختلفتين.\nوقالت الوزارة في البيضاء إنها لن تتراجع."
+    assert placed_sides(title_hits, body, lexicon.index, lexicon.terms) == {"west"}

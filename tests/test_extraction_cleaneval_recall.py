@@ -110,3 +110,13 @@ def test_a_wire_notice_at_the_end_of_the_last_paragraph_cuts_nothing():
     last = f"{SENTENCES[1]} (c) 2019 Example Wire"
     page = _tree(f"<html><body><div><p>{SENTENCES[0]}</p><p>{last}</p></div></body></html>")
     assert without_footer_tail(page, (SENTENCES[0], last)) == (SENTENCES[0], last)
+
+
+def test_a_notice_followed_by_more_than_a_footer_cuts_nothing():
+    # the story's lead in one container, a photo credit opening the next, the rest of the story after it: what
+    # follows the notice is far longer than a site footer (FOOTER_TAIL_CHARS), so it is the story, not a footer
+    paragraphs = tuple(f"Paragraph {n}. {SENTENCES[n % len(SENTENCES)]}" for n in range(60))
+    lead = "".join(f"<p>{p}</p>" for p in paragraphs[:3])
+    rest = "".join(f"<p>{p}</p>" for p in paragraphs[3:])
+    root = _tree(f"<html><body><div>{lead}</div><div>(c) 2019 Example Photo Agency{rest}</div></body></html>")
+    assert without_footer_tail(root, paragraphs) == paragraphs

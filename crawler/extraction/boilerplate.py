@@ -221,18 +221,21 @@ def _is_card_list_title(heading: HtmlElement) -> bool:
     return cards.count(most) >= 2 and cards.count(most) >= CARD_SHARE * len(cards)
 
 
-def _opens_story_section(heading: HtmlElement) -> bool:
-    """True when the box that ``heading`` opens is a section of running text (see SECTION_SHARE), not teaser cards."""
+def _opens_story_section(heading: HtmlElement, seen: dict[HtmlElement, bool]) -> bool:
+    """True when the box that ``heading`` opens is a section of running text (see SECTION_SHARE), not teaser cards;
+    each box measured once per pruning pass (``seen``: a box of 800 crossheads, the final review of stop 28)."""
     box = heading.getparent()
     if box is None:
         return False
-    lengths = [_text_len(child) for child in box if child.tag == "p"]
-    text = _text_len(box)
-    return (
-        sum(1 for n in lengths if n) >= 2
-        and sum(lengths) >= SECTION_SHARE * text
-        and _link_text_len(box) <= PROSE_MAX_LINK_SHARE * text
-    )
+    if box not in seen:
+        lengths = [_text_len(child) for child in box if child.tag == "p"]
+        text = _text_len(box)
+        seen[box] = (
+            sum(1 for n in lengths if n) >= 2
+            and sum(lengths) >= SECTION_SHARE * text
+            and _link_text_len(box) <= PROSE_MAX_LINK_SHARE * text
+        )
+    return seen[box]
 
 
 def remove_read_also(root: HtmlElement, protected: set[HtmlElement] | None = None) -> int:
@@ -315,6 +318,7 @@ def prune_boilerplate(root: HtmlElement) -> int:
     texts = _paragraph_texts(root)
     limit = max(200, MAX_SHARE_OF_PAGE * _page_text_len(root, texts))
     densest = _densest_block(root, texts)
+    sections: dict[HtmlElement, bool] = {}  # _opens_story_section's boxes, each measured once
     protected = set() if densest is None else {densest, *densest.iterancestors()}
     for element in marked:
         if not isinstance(element, HtmlElement) or element.getparent() is None or element in protected:
@@ -332,7 +336,7 @@ def prune_boilerplate(root: HtmlElement) -> int:
         if (
             tokens
             and tokens <= WEAK_TOKENS
-            and (_is_prose(element) or element.tag in HEADINGS and _opens_story_section(element))
+            and (_is_prose(element) or element.tag in HEADINGS and _opens_story_section(element, sections))
         ):
             continue
         if element.tag in HEADINGS and _is_card_list_title(element) and element.getparent() not in protected:

@@ -1,16 +1,18 @@
-"""Round 41 (the review of rounds 38 and 40): today's war told beside an older one, and "the two governments" abroad.
+"""Round 41 (the review of rounds 38 and 40): today's war told beside an older one, and "the two governments"
+abroad.
 
-Round 40 frames a story as history when its title or first sentence names an older war (``Term.era``: the World Wars,
-the Italian conquest, the Aouzou war) and the story names no armed actor and no body of today's war. The review found
-today's war told that way: children killed by the mines of the 2019 war on Tripoli beside WWII shells, a
-Misrata-Tawergha reconciliation ending the displacement of 2011 that invokes Omar al-Mukhtar, Benghazi's displaced held
-back by the mines of 2014-2017. ``dated_today``: a sentence that names no older war and dates fighting to 2011 or later
-(a year from 2011 beside a word of fighting) says the story's war is today's, whatever its lead recalls.
+Round 40 frames a story as history when its title or first sentence names an older war (``Term.era``: the
+World Wars, the Italian conquest, the Aouzou war) and the story names no armed actor and no body of today's
+war. The review found today's war told that way: children killed by the mines of the 2019 war on Tripoli
+beside WWII shells, a Misrata-Tawergha reconciliation ending the displacement of 2011 that invokes Omar
+al-Mukhtar, Benghazi's displaced held back by the mines of 2014-2017. ``dated_today``: a sentence that names
+no older war and dates fighting to 2011 or later (a year from 2011 beside a word of fighting) says the story's
+war is today's, whatever its lead recalls.
 
-Round 38 counts "the two governments" (``Term.pair``) as the second body of the split beside one body. The review
-found the dual naming Libya's and another country's governments ("اتفقت الحكومتان الليبية والتونسية", a trade
-committee at Ras Ajdir): ``pair_abroad``, the dual followed by two adjectives of nationality, one of them not
-Libya's, is no side of the split.
+Round 38 counts "the two governments" (``Term.pair``) as the second body of the split beside one body. The
+review found the dual naming Libya's and another country's governments ("اتفقت الحكومتان الليبية والتونسية", a
+trade committee at Ras Ajdir): ``pair_abroad``, the dual followed by two adjectives of nationality, one of
+them not Libya's, is no side of the split.
 """
 
 from __future__ import annotations
@@ -24,19 +26,29 @@ from crawler.relevance.match import PhraseIndex, match
 from crawler.relevance.passage import armed_or_fighting
 from crawler.relevance.sentences import DATELINE, sentence_hits, sentences
 
-#: A year of today's war, as the body writes it (digits normalised to ASCII by ``tokens``): 2011 to 2039.
-_TODAY = re.compile(r"20(?:1[1-9]|[23]\d)")
+#: A year of today's war, as the body writes it (digits normalised to ASCII by ``tokens``): 2011 to 2039, the
+#: Gregorian mark "م" allowed ("2019م", as Saudi papers write it).
+_TODAY = re.compile(r"20(?:1[1-9]|[23]\d)م?")
 #: The dual of "government", "authority" or (round 44) "ministry", a proclitic or two allowed before it ("بين
-#: الحكومتين", "وللحكومتين", "الوزارتين"); as ``tokens`` writes them (no hamza seat: no "institutions" or "bodies",
-#: whose adjectives are rarely nationalities: "المؤسستين العسكرية والأمنية", the review of round 44).
+#: الحكومتين", "وللحكومتين", "الوزارتين"); as ``tokens`` writes them (no hamza seat: no "institutions" or
+#: "bodies", whose adjectives are seldom nationalities: "المؤسستين العسكرية والأمنية", review of round 44).
 _DUAL = re.compile(r"^[وفبل]{0,2}(?:ال|لل)?(?:حكومت|سلطت|وزارت)(?:ين|ان)$")
-#: An adjective of nationality after it, normalised ("الليبية" -> "الليبيه"); the second one with its "و".
-_NISBA = re.compile(r"^و?ال\w+يه$")
+#: The adjectives of nationality that may follow it, as ``tokens`` writes them ("التونسية" -> "التونسيه"):
+#: Libya's neighbours and partners. A list, not a pattern: "الحكومتين الشرقية والغربية" (the eastern and
+#: western governments) and "الشرعية والموازية" are the split itself (the final review of stop 28). No library
+#: lists Arabic nisbas.
+_NATIONS = frozenset(
+    "التونسيه المصريه الجزائريه السودانيه التشاديه النيجريه المغربيه الموريتانيه المالطيه الايطاليه "
+    "الفرنسيه اليونانيه التركيه الروسيه الامريكيه البريطانيه الالمانيه الاسبانيه الاماراتيه القطريه "
+    "السعوديه الكويتيه الاردنيه السوريه العراقيه اليمنيه اللبنانيه الفلسطينيه الصوماليه الاثيوبيه "
+    "الصينيه الهنديه الباكستانيه الايرانيه".split()
+)
+_LIBYAN = "الليبيه"
 
 
 def dated_today(text: str, index: PhraseIndex, terms: Sequence[Term]) -> bool:
-    """Whether a sentence of the body (its wire dateline left out) that names no older war (``Term.era``) names a
-    year from 2011 on and a word of fighting (``passage._fighting``)."""
+    """Whether a sentence of the body (its wire dateline left out) that names no older war (``Term.era``)
+    names a year from 2011 on and a word of fighting (``passage.armed_or_fighting``)."""
     if (dateline := DATELINE.match(text)) is not None:
         text = text[dateline.end() :]
     for words in sentences(text, 0):
@@ -50,26 +62,27 @@ def dated_today(text: str, index: PhraseIndex, terms: Sequence[Term]) -> bool:
 
 
 def pair_abroad(title: str, text: str) -> bool:
-    """Whether "the two governments" (or authorities, or ministries) is followed by two adjectives of nationality, one
-    of them not Libya's ("الحكومتان الليبية والتونسية", "الوزارتين المصرية والليبية"): Libya's and another country's."""
+    """Whether "the two governments" (or authorities, or ministries) is followed by two adjectives of
+    nationality, one of them not Libya's ("الحكومتان الليبية والتونسية", "الوزارتين المصرية والليبية"):
+    Libya's and another country's."""
     for part in (title, text):
         words = tokens(part)
         for k, word in enumerate(words[:-2]):
-            first, second = words[k + 1], words[k + 2]
-            if _DUAL.match(word) and _NISBA.match(first) and second.startswith("و") and _NISBA.match(second):
-                if first != "الليبيه" or second != "والليبيه":
-                    return True
+            first, second = words[k + 1], words[k + 2].removeprefix("و")
+            if _DUAL.match(word) and {first, second} <= _NATIONS | {_LIBYAN} and {first, second} & _NATIONS:
+                return True
     return False
 
 
 def placed_sides(
     title_hits: Mapping[int, int], text: str, index: PhraseIndex, terms: Sequence[Term]
 ) -> set[str]:
-    """Round 45 (the review of round 44): the sides (``Term.side``) of the seats named in the title or in a body sentence
-    that names a placed pair term itself ("وزارتان للتعليم في طرابلس والبيضاء"); Sudan's "two ministries of health" in
-    a story that names Tripoli and Benghazi elsewhere places nothing."""
-    found: set[str] = set()
-    for hits in (title_hits, *sentence_hits(text, index)):
+    """Round 45 (the review of round 44): the sides (``Term.side``) of the seats named in the title, or in a
+    body sentence that names a placed pair term itself ("وزارتان للتعليم في طرابلس والبيضاء"). Sudan's "two
+    ministries of health", in a story whose title names no seat and whose Tripoli and Benghazi are elsewhere,
+    place nothing."""
+    found = {terms[i].side for i in title_hits if terms[i].side}
+    for hits in sentence_hits(text, index):
         if any(terms[i].placed for i in hits):
             found |= {terms[i].side for i in hits if terms[i].side}
     return found
