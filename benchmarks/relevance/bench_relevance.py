@@ -170,6 +170,10 @@ DATA_FILES = (
     "holdout115.jsonl",
     "holdout116.jsonl",
     "holdout117.jsonl",
+    "holdout118.jsonl",
+    "holdout119.jsonl",
+    "holdout120.jsonl",
+    "holdout121.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -292,6 +296,10 @@ SPLIT_ORDER = (
     "holdout115",
     "holdout116",
     "holdout117",
+    "holdout118",
+    "holdout119",
+    "holdout120",
+    "holdout121",
 )
 
 
