@@ -160,3 +160,20 @@ def test_an_item_that_keeps_killing_workers_is_set_aside_and_the_crawl_completes
     assert not q.finish(taken[-1], "w3")  # a late finish of a dead item acknowledges nothing
     q.link.client.delete(*KEYS.all())  # what the coordinator does at the end
     assert not q.link.client.keys(KEYS.base + ":*")
+
+
+def test_a_take_blocked_while_the_crawl_ends_finds_no_work(redis_server):
+    # the coordinator deletes the crawl's keys as it ends; a worker blocked in XREADGROUP on the work stream gets
+    # Redis 7's "UNBLOCKED the stream key no longer exists" (a flaky end of the scale-out e2e test before this)
+    import threading
+
+    q = queue(redis_server)
+    q.put(outlets("a"))
+    assert q.take("w1", block=0.1) is not None  # the stream is empty now, its group and key still there
+    got: list = []
+    taker = threading.Thread(target=lambda: got.append(q.take("w2", block=5.0)))
+    taker.start()
+    time.sleep(0.5)  # w2 is blocked in XREADGROUP
+    connect(redis_server.url, give_up_after=5).client.delete(KEYS.work)
+    taker.join(timeout=10)
+    assert not taker.is_alive() and got == [None]

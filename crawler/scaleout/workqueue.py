@@ -166,6 +166,10 @@ class WorkQueue:
         try:
             return self._take(consumer, block)
         except redis.ResponseError as exc:
+            if "UNBLOCKED" in str(exc):
+                # Redis 7 ends a blocked XREADGROUP with "UNBLOCKED the stream key no longer exists" when the key is
+                # deleted meanwhile: the crawl's coordinator removed its keys as the crawl ended. No work, no error.
+                return None
             if "NOGROUP" not in str(exc):
                 raise
             # A Redis restarted without its data has lost the group (and the work: see docs/scaleout.md)
