@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from itertools import chain, islice
+from typing import Any
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -20,6 +21,15 @@ NOTICE_TEXTS = etree.XPath(
     "//text()[contains(., '©') or contains(., '(c)') or contains(., '(C)') or contains(translate(., 'COPYRIGHT',"
     " 'copyright'), 'copyright')][not(ancestor::script or ancestor::style or ancestor::noscript)]"
 )
+
+
+def _notice_block(text: Any) -> HtmlElement | None:
+    """The element whose own text (its text, or the tail of a child) is ``text``, a notice's text node; None for the
+    page's <body> or <html> (a notice left loose there says nothing about the rest)."""
+    block = text.getparent()
+    if block is not None and text.is_tail:
+        block = block.getparent()
+    return None if block is None or block.tag in ("body", "html") else block
 
 
 def is_copyright_footer(root: HtmlElement, paragraphs: tuple[str, ...]) -> bool:
@@ -39,10 +49,8 @@ def is_copyright_footer(root: HtmlElement, paragraphs: tuple[str, ...]) -> bool:
     for text in NOTICE_TEXTS(root):
         if not NOTICE_RE.search(text):
             continue
-        block = text.getparent()
-        if block is not None and text.is_tail:
-            block = block.getparent()
-        if block is None or block.tag in ("body", "html") or block.find(".//p") is not None:
+        block = _notice_block(text)
+        if block is None or block.find(".//p") is not None:
             continue
         shown = " " + " ".join(WORD_RE.findall(block.text_content().lower())) + " "
         if all(f" {w} " in shown for w in words if w):
@@ -68,15 +76,14 @@ def without_footer_tail(root: HtmlElement, paragraphs: tuple[str, ...]) -> tuple
     if not paragraphs:
         return paragraphs
     lines = [" " + " ".join(WORD_RE.findall(p.lower())) + " " for p in paragraphs]
-    shown_of: dict[HtmlElement, str] = {}  # each block's text joined once: a story may hold many photo credits
+    # each block's text joined once: a story may hold many photo credits
+    shown_of: dict[HtmlElement, str] = {}
     for text in NOTICE_TEXTS(root):
         notice = NOTICE_RE.search(text)
         if not notice:
             continue
-        block = text.getparent()
-        if block is not None and text.is_tail:
-            block = block.getparent()
-        if block is None or block.tag in ("body", "html"):
+        block = _notice_block(text)
+        if block is None:
             continue
         if block not in shown_of:  # a space between blocks: "Terms</a><p>All" is two words
             shown_of[block] = " ".join(block.itertext())

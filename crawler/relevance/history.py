@@ -24,7 +24,7 @@ from archive.corpus.arabic import tokens
 from crawler.relevance.lexicon import Term
 from crawler.relevance.match import PhraseIndex, match
 from crawler.relevance.passage import armed_or_fighting
-from crawler.relevance.sentences import DATELINE, sentence_hits, sentences
+from crawler.relevance.sentences import after_dateline, sentence_hits, sentences
 
 #: A year of today's war, as the body writes it (digits normalised to ASCII by ``tokens``): 2011 to 2039, the
 #: Gregorian mark "م" allowed ("2019م", as Saudi papers write it).
@@ -49,8 +49,7 @@ _LIBYAN = "الليبيه"
 def dated_today(text: str, index: PhraseIndex, terms: Sequence[Term]) -> bool:
     """Whether a sentence of the body (its wire dateline left out) that names no older war (``Term.era``)
     names a year from 2011 on and a word of fighting (``passage.armed_or_fighting``)."""
-    if (dateline := DATELINE.match(text)) is not None:
-        text = text[dateline.end() :]
+    text = after_dateline(text)
     for words in sentences(text, 0):
         if not any(_TODAY.fullmatch(w) for w in words):
             continue

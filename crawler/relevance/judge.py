@@ -103,8 +103,13 @@ def judge(
     # round 43 (the review of round 42): an institution the split doubled (Term.placed) names the other side only
     # where the story places both sides, a seat of each (Term.side): two administrations of one hospital do not
     # round 45 (its review): and one of them in the title or the sentence that names the doubled institution itself
+    # (the sentence pass only where such a term is named: most stories that name Tripoli and Benghazi name none)
     sides = {terms[i].side for i in known if terms[i].side}
-    placed = len(sides) == 2 and bool(placed_sides(title_hits, text, lexicon.index, terms))
+    placed = (
+        len(sides) == 2
+        and any(terms[i].placed for i in known)
+        and bool(placed_sides(title_hits, text, lexicon.index, terms))
+    )
     pair = any(terms[i].pair and (placed or not terms[i].placed) for i in known)
     pair = pair and not pair_abroad(title, text)
     paired = len(bodies) + (1 if bodies and pair else 0)

@@ -38,6 +38,13 @@ DATELINE = re.compile(
 )
 
 
+def after_dateline(text: str) -> str:
+    """The body without its wire dateline, if it opens with one (``DATELINE``)."""
+    if (dateline := DATELINE.match(text)) is not None:
+        return text[dateline.end() :]
+    return text
+
+
 def sentences(text: str, max_tokens: int) -> list[list[str]]:
     """The body's sentences as normalised words; a sentence over ``max_tokens`` words is cut into pieces."""
     out: list[list[str]] = []
@@ -51,8 +58,7 @@ def sentences(text: str, max_tokens: int) -> list[list[str]]:
 def sentence_hits(text: str, index: PhraseIndex) -> Iterator[dict[int, int]]:
     """The lexicon's hits of each sentence of the body, its wire dateline left out (where a report was filed is no
     subject of it): the one sentence pass of the rules that ask which theatre a sentence names (rounds 19, 23, 24)."""
-    if (dateline := DATELINE.match(text)) is not None:
-        text = text[dateline.end() :]
+    text = after_dateline(text)
     for words in sentences(text, 0):
         hits: dict[int, int] = {}
         match(words, index, hits)
@@ -62,8 +68,7 @@ def sentence_hits(text: str, index: PhraseIndex) -> Iterator[dict[int, int]]:
 def lead_hits(text: str, index: PhraseIndex) -> dict[int, int]:
     """The lexicon's hits of the body's first sentence, its wire dateline left out: ``sentence_hits``' first item, for
     the rules that ask only what leads the story (rounds 34 and 40), without cutting and matching the rest."""
-    if (dateline := DATELINE.match(text)) is not None:
-        text = text[dateline.end() :]
+    text = after_dateline(text)
     start = 0
     for end in chain(_SENTENCE_END.finditer(text), (None,)):
         words = tokens(text[start : len(text) if end is None else end.start()])
