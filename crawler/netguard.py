@@ -10,7 +10,7 @@ from time import monotonic
 from typing import Any
 from urllib.parse import urljoin
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -116,6 +116,10 @@ class ResponseGuardMiddleware:
         self.budget = budget_for(crawler)
         self.stats = crawler.stats
         self.paused_until: dict[str, float] = {}
+        # The back-off runs as soon as a 429/503 is downloaded (Scrapy's response_downloaded), not in
+        # process_response: the downloader hands the slot's next request on before the middlewares see the
+        # response, so a pause set there let one more request reach a site that had asked us to wait.
+        crawler.signals.connect(self._on_downloaded, signal=signals.response_downloaded)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ResponseGuardMiddleware:
@@ -123,12 +127,10 @@ class ResponseGuardMiddleware:
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
-        """Count the response, refuse a looping or endless redirect, and back off on 429/503."""
+        """Count the response and refuse a looping or endless redirect (429/503: ``_on_downloaded``)."""
         outlet = request.meta.get("outlet")
         if outlet:
             self.budget.bytes[outlet] += len(response.body)
-        if response.status in (429, 503):
-            self._back_off(request, response)
         location = response.headers.get(b"Location")
         if 300 <= response.status < 400 and location and not request.meta.get("dont_redirect"):
             target = safe_url_string(urljoin(response.url, location.decode("latin-1").strip()))
@@ -158,6 +160,11 @@ class ResponseGuardMiddleware:
             self.stats.inc_value("newsarchive/refused/offsite-redirect")
             raise Refused("offsite-redirect", f"redirect to {target}, which is on none of the outlet's domains "
                                               f"(add its host to allowed_domains to follow it)")
+
+    def _on_downloaded(self, response: Response, request: Request, spider: Spider | None = None) -> None:
+        """Back off on a 429/503 the moment it is downloaded, before the slot's next request is sent."""
+        if response.status in (429, 503):
+            self._back_off(request, response)
 
     def _back_off(self, request: Request, response: Response) -> None:
         """Pause the site's download slot for Retry-After (capped); each 429 also doubles the slot's delay."""
