@@ -19,7 +19,9 @@ from scrapy.http import HtmlResponse, Response
 
 from archive.records import Exchange
 from crawler.extensions import archive_session
-from crawler.fetch.head import HEAD_BYTES, page_head
+from crawler.fetch.head import HEAD_BYTES, binary_kind, page_head
+from crawler.fetch.limits import Limits
+from crawler.netguard import HeadersTooLarge, Refused, check_redirect
 
 logger = logging.getLogger(__name__)
 
@@ -136,10 +138,30 @@ class RedirectAwareDupeFilter(RFPDupeFilter):
 
 class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
     """Scrapy's ``MetaRefreshMiddleware`` over the head of an HTML page (crawler.fetch.head), so the page is not
-    decoded whole and kept decoded on the response; the response passes on as it came."""
+    decoded whole and kept decoded on the response; the response passes on as it came.
+
+    A refresh is checked as a 3xx is (crawler.netguard.check_redirect): Scrapy's OffsiteMiddleware drops a refresh
+    off the outlet's domains (or to a non-public address, which is on none) when it is scheduled, with no errback,
+    so the page was never recorded and its URL stayed pending for ever; a refresh back to the page was dropped by
+    the duplicate filter the same way.
+    """
+
+    def __init__(self, settings: Any):
+        super().__init__(settings)
+        self.limits = Limits.from_settings(settings)
 
     def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
-        """Scrapy's answer (the response, or the redirect request) from the page's head."""
+        """Scrapy's answer (the response, or the redirect request) from the page's head; Refused for a bad target."""
+        try:
+            result = self._refresh(request, response)
+        except ValueError:  # a refresh to no URL ("http://[x/"): a browser ignores it, and so does the crawl
+            logger.debug("%s: meta refresh to an invalid URL ignored", response.url)
+            return response
+        if isinstance(result, Request):
+            check_redirect(self.crawler, request, result.url, self.limits, "meta refresh")
+        return result
+
+    def _refresh(self, request: Any, response: Any) -> Any:
         if not isinstance(response, HtmlResponse) or len(response.body) <= HEAD_BYTES:
             return super().process_response(request, response)
         # not response.replace(): it reads ``response.encoding`` (even with encoding=None given), and for a page
@@ -150,6 +172,24 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
         head = type(response)(**{**attributes, "body": page_head(response.body)})
         result = super().process_response(request, head)
         return response if result is head else result
+
+
+class BinaryBodyMiddleware:
+    """Refuse an HTML answer whose body is a file of another kind (a PDF, an image, an archive served as text/html).
+
+    Scrapy types a response by its Content-Type alone when it names one, so such a body reached extraction, which
+    made an "article" of its bytes. Sits below HttpCompressionMiddleware (590): it sees the decoded body.
+    """
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        """The response, or Refused ``not-html`` (the exchange is archived already)."""
+        if not isinstance(response, HtmlResponse) or request.meta.get("kind") in ("feed", "sitemap"):
+            return response  # a feed or sitemap may be a .xml.gz file, whatever it is served as
+        kind = binary_kind(response.body)
+        if kind is None:
+            return response
+        served = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        raise Refused("not-html", f"served as {served or 'HTML'}, but the body is {kind}")
 
 
 class PooledHTTPDownloadHandler(HTTP11DownloadHandler):
@@ -171,3 +211,51 @@ class PooledHTTPDownloadHandler(HTTP11DownloadHandler):
             logger.warning("Scrapy's HTTP handler has no _pool: an outlet's connections are not kept open")
             return
         pool.maxPersistentPerHost = max(pool.maxPersistentPerHost, busiest)
+        if _BoundedFactory is None:
+            logger.warning("Scrapy's HTTP handler has changed: response headers are not bounded")
+            return
+        pool._factory = _BoundedFactory  # as Scrapy sets its own _LenientHTTP11ClientFactory there
+
+
+# Twisted's HTTP client bounds each header line (16 KiB, LineReceiver.MAX_LENGTH: past it the connection is dropped
+# without a word, a bare "ConnectionDone") but not how many there are: a server sending header lines for ever grew
+# the crawl process by ~5 MB a second until DOWNLOAD_TIMEOUT, per connection. Neither Twisted nor Scrapy has a
+# setting for it (DOWNLOAD_MAXSIZE counts the body); curl stops at 300 KB of response headers in all
+# (MAX_HTTP_RESP_HEADER_SIZE, lib/http.h), which is what this does, by Scrapy's own way of changing the parser.
+MAX_HEADER_BYTES = 300 * 1024
+
+try:
+    from scrapy.core.downloader.handlers.http11 import (
+        _LenientHTTP11ClientFactory,
+        _LenientHTTP11ClientProtocol,
+        _LenientHTTPClientParser,
+    )
+except ImportError:  # pragma: no cover - private in Scrapy 2.19; the handler then warns and keeps Scrapy's
+    _BoundedFactory = None
+else:
+
+    class BoundedHTTPClientParser(_LenientHTTPClientParser):
+        """Scrapy's lenient response parser, refusing (HeadersTooLarge) a header section past MAX_HEADER_BYTES."""
+
+        def lineReceived(self, line: bytes) -> None:
+            """Count the status and header lines (continuation lines too) before parsing them."""
+            self._header_bytes = getattr(self, "_header_bytes", 0) + len(line) + 1
+            if self._header_bytes > MAX_HEADER_BYTES:
+                raise HeadersTooLarge(f"the response headers passed {MAX_HEADER_BYTES} bytes (a header flood)")
+            super().lineReceived(line)
+
+        def lineLengthExceeded(self, line: bytes) -> None:
+            """One header line past Twisted's limit: say so, rather than drop the connection without a word."""
+            raise HeadersTooLarge(f"a response header line passed {self.MAX_LENGTH} bytes")
+
+    class _BoundedHTTP11ClientProtocol(_LenientHTTP11ClientProtocol):
+        def request(self, request: Any) -> Any:
+            d = super().request(request)
+            # Scrapy's own technique (_LenientHTTP11ClientProtocol.request): the parser's class is swapped, since
+            # HTTP11ClientProtocol.request() hard-codes it; the subclass adds no state it needs at creation
+            self._parser.__class__ = BoundedHTTPClientParser
+            return d
+
+    class _BoundedFactory(_LenientHTTP11ClientFactory):  # type: ignore[no-redef]
+        def buildProtocol(self, addr: Any) -> Any:
+            return _BoundedHTTP11ClientProtocol(self._quiescentCallback)

@@ -5,10 +5,12 @@ The rules they apply live in crawler/fetch/ (no Scrapy there); the guarded DNS r
 
 from __future__ import annotations
 
+import gzip
 import logging
+import zlib
 from time import monotonic
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
@@ -17,6 +19,7 @@ from scrapy.exceptions import (
     DownloadCancelledError,
     DownloadTimeoutError,
     IgnoreRequest,
+    ResponseDataLossError,
 )
 from scrapy.http import Response
 from scrapy.utils.asyncio import call_later
@@ -41,12 +44,64 @@ class Refused(IgnoreRequest):
         self.detail = detail
 
 
+class HeadersTooLarge(Exception):
+    """A response whose header section passed the crawl's bound (crawler.middlewares.BoundedHTTPClientParser)."""
+
+
+# What Scrapy's HttpCompressionMiddleware raises for a body that is not what its Content-Encoding says (a "gzip"
+# page sent plain, a cut deflate stream): the server's fault, as a browser's ERR_CONTENT_DECODING_FAILED says.
+_DECODE_ERRORS: tuple[type[BaseException], ...] = (gzip.BadGzipFile, zlib.error, EOFError)
+try:
+    import brotli
+
+    _DECODE_ERRORS += (brotli.error,)
+except ImportError:  # pragma: no cover - Scrapy then neither asks for nor decodes br
+    pass
+
+
 def budget_for(crawler: Any) -> Budget:
     """The crawl's Budget, created on first use (one per crawler, not global)."""
     budget = getattr(crawler, "_newsarchive_budget", None)
     if budget is None:
         budget = crawler._newsarchive_budget = Budget()
     return budget
+
+
+def check_redirect(crawler: Any, request: Request, target: str, limits: Limits, how: str = "redirect") -> None:
+    """Raise Refused when ``request`` must not be followed to ``target``: a 3xx ``Location`` or a meta refresh.
+
+    Refused: another scheme than http(s), a URL of the chain again (a loop), a non-public address, a host off the
+    spider's domains (Scrapy's OffsiteMiddleware would drop that one when it is scheduled, ``request_scheduled``,
+    with no errback: the URL left pending for ever and unrecorded), more than REDIRECT_MAX_TIMES hops.
+    """
+    stats = crawler.stats
+    chain = [*request.meta.get("redirect_urls", []), request.url]
+
+    def refuse(reason: str, detail: str) -> Refused:
+        stats.inc_value(f"newsarchive/refused/{reason}")
+        return Refused(reason, detail)
+
+    try:
+        parts = urlsplit(target)
+        host = parts.hostname or ""
+    except ValueError as exc:  # "http://[::1/": Scrapy's Request() would raise the same, unrecorded
+        raise refuse("bad-redirect", f"{how} to {target[:200]}: {exc}") from None
+    if parts.scheme not in ("http", "https"):
+        raise refuse("unsupported-scheme", f"{how} to {target[:200]}: only http and https are fetched")
+    loop = redirect_loop(chain, target)
+    if loop:
+        raise refuse("redirect-loop", loop if how == "redirect" else f"{how}: {loop}")
+    resolver = installed_resolver()
+    reason = resolver.policy.refusal(host) if resolver else None
+    if reason:
+        raise refuse("private-address", f"{how} to {target}: {reason}")
+    if not request.dont_filter and not request.meta.get("allow_offsite") \
+            and is_offsite(host, getattr(crawler.spider, "allowed_domains", None) or []):
+        raise refuse("offsite-redirect", f"{how} to {target}, which is on none of the outlet's domains "
+                                         f"(add its host to allowed_domains to follow it)")
+    if request.meta.get("redirect_times", 0) >= limits.redirect_max:
+        raise refuse("too-many-redirects", f"{len(chain)} redirects from {chain[0]}; REDIRECT_MAX_TIMES is "
+                                           f"{limits.redirect_max}")
 
 
 class RequestGuardMiddleware:
@@ -133,33 +188,13 @@ class ResponseGuardMiddleware:
             self.budget.bytes[outlet] += len(response.body)
         location = response.headers.get(b"Location")
         if 300 <= response.status < 400 and location and not request.meta.get("dont_redirect"):
-            target = safe_url_string(urljoin(response.url, location.decode("latin-1").strip()))
-            chain = [*request.meta.get("redirect_urls", []), request.url]
-            loop = redirect_loop(chain, target)
-            if loop:
-                self.stats.inc_value("newsarchive/refused/redirect-loop")
-                raise Refused("redirect-loop", loop)
-            self._check_target(request, target)
-            if request.meta.get("redirect_times", 0) >= self.limits.redirect_max:
-                self.stats.inc_value("newsarchive/refused/too-many-redirects")
-                raise Refused("too-many-redirects", f"{len(chain)} redirects from {chain[0]}; REDIRECT_MAX_TIMES is "
-                                                    f"{self.limits.redirect_max}")
+            try:
+                target = safe_url_string(urljoin(response.url, location.decode("latin-1").strip()))
+            except ValueError as exc:  # "http://[::1/": not a URL (RedirectMiddleware would raise it unnamed)
+                self.stats.inc_value("newsarchive/refused/bad-redirect")
+                raise Refused("bad-redirect", f"Location {location[:200]!r} is no URL: {exc}") from None
+            check_redirect(self.crawler, request, target, self.limits)
         return response
-
-    def _check_target(self, request: Request, target: str) -> None:
-        """Refuse a redirect to a non-public address, or off the spider's domains (Scrapy's OffsiteMiddleware
-        would drop that one silently, leaving the URL pending for ever)."""
-        resolver = installed_resolver()
-        host = urlparse_cached(Request(target)).hostname or ""
-        reason = resolver.policy.refusal(host) if resolver else None
-        if reason:
-            self.stats.inc_value("newsarchive/refused/private-address")
-            raise Refused("private-address", f"redirect to {target}: {reason}")
-        if not request.dont_filter and not request.meta.get("allow_offsite") \
-                and is_offsite(host, getattr(self.crawler.spider, "allowed_domains", None) or []):
-            self.stats.inc_value("newsarchive/refused/offsite-redirect")
-            raise Refused("offsite-redirect", f"redirect to {target}, which is on none of the outlet's domains "
-                                              f"(add its host to allowed_domains to follow it)")
 
     def _on_downloaded(self, response: Response, request: Request, spider: Spider | None = None) -> None:
         """Back off on a 429/503 the moment it is downloaded, before the slot's next request is sent."""
@@ -284,6 +319,15 @@ def classify(failure: Failure, resolver: GuardedResolver | None = None) -> tuple
         if "download max size" in text or "exceeded download_maxsize" in text:
             return "too-large", detail
         return ("robots-disallowed" if "robots" in text else "ignored"), detail
+    if isinstance(exc, _DECODE_ERRORS):
+        return "bad-encoding", f"the body could not be decoded as its Content-Encoding says: {detail}"
+    if isinstance(exc, ResponseDataLossError):
+        return "fetch-error", ("the connection closed before the whole body came (cut chunked body or short "
+                               "Content-Length; DOWNLOAD_FAIL_ON_DATALOSS)")
+    too_large = next((r.value for r in getattr(exc.__cause__, "reasons", None) or []
+                      if isinstance(getattr(r, "value", None), HeadersTooLarge)), None)
+    if too_large is not None:
+        return "too-large", str(too_large)
     if isinstance(exc, DownloadCancelledError):
         # Scrapy cancels a download whose Content-Length, or whose streamed body, passes DOWNLOAD_MAXSIZE
         return "too-large", message or "the body passed DOWNLOAD_MAXSIZE while it was streamed"

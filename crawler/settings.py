@@ -40,6 +40,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's meta-refresh redirects read from the page's head, not a decoded copy of the whole page (issue 10).
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.middlewares.HeadMetaRefreshMiddleware": 580,
+    # A PDF, image or archive served as text/html is refused as not-html; below HttpCompressionMiddleware (590).
+    "crawler.middlewares.BinaryBodyMiddleware": 585,
     # Runs nearest the network: sees the request as sent and the response before redirect handling
     # and decompression (HttpCompressionMiddleware, 590), so the WARC holds what came over the wire.
     "crawler.middlewares.WarcCaptureMiddleware": 950,

@@ -123,3 +123,17 @@ def test_legacy_encoded_query_values_keep_their_bytes():
     assert canonicalize(a) == a
     assert canonicalize(b) == "http://x.example/s.php?q=%E1%ED%C8%ED%C8"
     assert canonicalize("http://x.example/s.php?q=ليبيا") == "http://x.example/s.php?q=%D9%84%D9%8A%D8%A8%D9%8A%D8%A7"
+
+
+@pytest.mark.parametrize("url, expected", [
+    # an escaped "/" is part of its segment: not a segment break, never a way up the tree (RFC 3986 2.2, 6.2.2.2)
+    ("http://x.example/a/dot-slug/..%2f..%2fetc%2fpasswd", "http://x.example/a/dot-slug/..%2F..%2Fetc%2Fpasswd"),
+    ("http://x.example/a/b%2Fc/d", "http://x.example/a/b%2Fc/d"),
+    ("http://x.example/50%25-off/%D9%84", "http://x.example/50%25-off/%D9%84"),  # "%25" stays a literal "%"
+    # unreserved escapes are still decoded, and "%2E%2E" still resolved like ".."
+    ("http://x.example/a/%2E%2E/b%7Ec", "http://x.example/b~c"),
+    ("http://x.example/a/%d9%84%2f%d9%8a", "http://x.example/a/%D9%84%2F%D9%8A"),
+])
+def test_reserved_escapes_keep_their_meaning(url, expected):
+    assert canonicalize(url) == expected
+    assert canonicalize(expected) == expected

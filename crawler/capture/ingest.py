@@ -121,7 +121,10 @@ def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: 
         else:
             relpath = stage_text(session, seq, row["id"], article.title, article.paragraphs, rendered)
         session.catalogue.set_text_file(row["id"], relpath)
-    session.catalogue.settle(request_url or url, "done", None)
+    # every URL this exchange answered for: the one asked for, and the redirect's target, which discovery may have
+    # queued too (the duplicate filter then drops its request, so nothing else would settle it)
+    for settled in dict.fromkeys((request_url or url, url)):
+        session.catalogue.settle(settled, "done", None)
     session.count(outlet_name, f"articles_{outcome}")
     logger.debug("%s %s (score %.2f)", outcome, canonical, relevance.score)
     return outcome

@@ -6,7 +6,7 @@ import logging
 import re
 import zlib
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -54,6 +54,28 @@ def _child_text(el: lxml.etree._Element, *names: str) -> str | None:
     return None
 
 
+def absolute_url(base: str, href: str) -> str | None:
+    """``href`` made absolute against ``base``, or None when that is no URL: a bad IPv6 host (``http://[x/``), a port
+    that is no number in 0-65535. A browser leaves such a link inert; here it raised ValueError, which cost every
+    link of the page, feed or sitemap after it (the spider's callback died with it)."""
+    try:
+        url = urljoin(base, href)
+        urlsplit(url).port  # noqa: B018 - raises ValueError for a bad port, as canonicalize() would later
+    except ValueError:
+        logger.debug("not a URL: %r (on %s)", href[:200], base)
+        return None
+    return url
+
+
+def _gunzipped(body: bytes) -> bytes | None:
+    """``maybe_gunzip``, or None for a gzip bomb (``empty_reason`` then names it ``too-large``)."""
+    try:
+        return maybe_gunzip(body)
+    except ValueError as exc:
+        logger.warning("%s", exc)
+        return None
+
+
 def maybe_gunzip(body: bytes) -> bytes:
     """Decompress a ``.xml.gz`` file served without Content-Encoding; other bytes pass through."""
     if body[:2] != b"\x1f\x8b":
@@ -76,8 +98,8 @@ def empty_reason(body: bytes, what: str, default: str) -> tuple[str, str]:
     """
     try:
         head = maybe_gunzip(body)
-    except ValueError as exc:
-        return f"empty-{what}", str(exc)
+    except ValueError as exc:  # a .xml.gz that inflates past MAX_GUNZIP: read as no entries
+        return "too-large", f"{exc}; the {what} was not read"
     prolog = head.split(b"?>", 1)[-1][:65536]
     count = len(_ENTITY_DECL.findall(prolog.split(b"]>", 1)[0])) if b"<!DOCTYPE" in prolog.upper() else 0
     if count:
@@ -88,7 +110,8 @@ def empty_reason(body: bytes, what: str, default: str) -> tuple[str, str]:
 
 def parse_feed(body: bytes, base_url: str) -> list[Link]:
     """The entries of an RSS 2.0, RSS 1.0 (RDF) or Atom feed, as absolute links with title and date."""
-    root = _xml_root(maybe_gunzip(body))
+    text = _gunzipped(body)
+    root = _xml_root(text) if text is not None else None
     if root is None:
         return []
     links: list[Link] = []
@@ -110,14 +133,16 @@ def parse_feed(body: bytes, base_url: str) -> list[Link]:
             date = _child_text(el, "published", "updated")
         else:
             continue
-        if href:
-            links.append(Link(urljoin(base_url, href.strip()), _child_text(el, "title"), date))
+        url = absolute_url(base_url, href.strip()) if href else None
+        if url:
+            links.append(Link(url, _child_text(el, "title"), date))
     return links
 
 
 def parse_sitemap(body: bytes, base_url: str) -> SitemapDoc:
     """A sitemap index or urlset (including Google News sitemaps), as absolute links with titles and dates."""
-    root = _xml_root(maybe_gunzip(body))
+    text = _gunzipped(body)
+    root = _xml_root(text) if text is not None else None
     if root is None:
         return SitemapDoc(False, ())
     is_index = _local(root.tag) == "sitemapindex"
@@ -134,7 +159,9 @@ def parse_sitemap(body: bytes, base_url: str) -> SitemapDoc:
             continue
         title = _child_text(el, "title")  # news:title
         date = _child_text(el, "publication_date") or _child_text(el, "lastmod")
-        links.append(Link(urljoin(base_url, loc), title, date))
+        url = absolute_url(base_url, loc)
+        if url:
+            links.append(Link(url, title, date))
     return SitemapDoc(is_index, tuple(links))
 
 
@@ -143,8 +170,9 @@ def robots_sitemaps(text: str, base_url: str) -> list[str]:
     urls = []
     for line in text.splitlines():
         key, _, value = line.partition(":")
-        if key.strip().lower() == "sitemap" and value.strip():
-            urls.append(urljoin(base_url, value.strip()))
+        url = absolute_url(base_url, value.strip()) if key.strip().lower() == "sitemap" and value.strip() else None
+        if url:
+            urls.append(url)
     return urls
 
 
@@ -159,7 +187,7 @@ def page_links(html: str | bytes, base_url: str) -> list[str]:
     base = base_url
     for b in doc.iter("base"):
         if b.get("href"):
-            base = urljoin(base_url, b.get("href", "").strip())
+            base = absolute_url(base_url, b.get("href", "").strip()) or base_url
             break
     seen: set[str] = set()
     out: list[str] = []
@@ -169,8 +197,8 @@ def page_links(html: str | bytes, base_url: str) -> list[str]:
             continue
         if (a.get("rel") or "").lower().find("nofollow") >= 0:
             continue
-        url = urljoin(base, href)
-        if url.startswith(("http://", "https://")) and url not in seen:
+        url = absolute_url(base, href)
+        if url and url.startswith(("http://", "https://")) and url not in seen:
             seen.add(url)
             out.append(url)
     return out

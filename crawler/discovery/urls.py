@@ -47,9 +47,23 @@ def _is_tracking(name: str) -> bool:
     return lname in TRACKING_PARAMS or lname.startswith(TRACKING_PREFIXES)
 
 
+# Escapes a path keeps as escapes: "%2F" is a "/" inside a segment, not a segment break ("/a/b%2Fc" and "/a/b/c" are
+# two resources, and "..%2F..%2Fetc" must not climb the tree), and "%25" a literal "%" (RFC 3986 2.2 and 6.2.2.2:
+# only unreserved characters' escapes may be decoded). Found by the hostile-web round two (issue 13).
+KEPT_ESCAPES_RE = re.compile(r"(%2[fF]|%25)")
+
+
 def _requote(part: str, safe: str) -> str:
     # unquote then quote gives one spelling for "ليبيا", "%d9%84..." and "%D9%84..."
     return quote(unquote(part, errors="surrogateescape"), safe=safe, errors="surrogateescape")
+
+
+def _requote_path(path: str) -> str:
+    """``_requote(path, PATH_SAFE)``, the escapes of KEPT_ESCAPES_RE kept as they are (upper-cased)."""
+    if "%2" not in path:  # the common case: nothing to keep
+        return _requote(path, PATH_SAFE)
+    pieces = KEPT_ESCAPES_RE.split(path)  # text, escape, text, ...
+    return "".join(piece.upper() if i % 2 else _requote(piece, PATH_SAFE) for i, piece in enumerate(pieces))
 
 
 def _remove_dot_segments(path: str) -> str:
@@ -104,7 +118,7 @@ def _canonical(url: str, drop_params: tuple[str, ...]) -> str:
     netloc = _netloc(scheme, parts.hostname, parts.port)
     path = ASPNET_SESSION_RE.sub("", PATH_SESSION_RE.sub("", parts.path)) or "/"
     # after requoting, so "%2E%2E" (an escaped "..", RFC 3986 2.3) is resolved like ".."
-    path = _remove_dot_segments(_requote(path, PATH_SAFE))
+    path = _remove_dot_segments(_requote_path(path))
     dropped = {d.lower() for d in drop_params}
     # a learned parameter goes only with a token-like value (what it was learned from): learned on one script, it
     # must not drop "?s=12345" from another, where it selects the page
@@ -125,7 +139,12 @@ def _nfc_path(path: str) -> str:
         return path
     decoded = unquote(path, errors="surrogateescape")
     nfc = unicodedata.normalize("NFC", decoded)
-    return path if nfc == decoded else quote(nfc, safe=PATH_SAFE, errors="surrogateescape")
+    if nfc == decoded:
+        return path
+    pieces = KEPT_ESCAPES_RE.split(path)  # "%2F" and "%25" stay escapes here too
+    return "".join(piece if i % 2 else quote(unicodedata.normalize("NFC", unquote(piece, errors="surrogateescape")),
+                                             safe=PATH_SAFE, errors="surrogateescape")
+                   for i, piece in enumerate(pieces))
 
 
 def _spelling_path(path: str) -> str:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 
 from charset_normalizer import from_bytes
-from w3lib.encoding import html_to_unicode, resolve_encoding
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode, resolve_encoding
 
 logger = logging.getLogger(__name__)
 
 SEVEN_BIT = ("iso2022", "iso-2022", "hz", "utf-7", "utf_7")  # escape-coded: all ASCII bytes, so a stray UTF-8 sign
 # ("©") would make a Japanese ISO-2022-JP page "valid UTF-8"
 DEFAULT_ENCODING = "ascii"  # Scrapy's TextResponse default; w3lib decodes it with U+FFFD for stray bytes
+# A UTF-8 label is wrong when at least this many characters, and most of the non-ASCII ones, do not decode (a UTF-8
+# page with some stray legacy bytes, dragnet T31, stays UTF-8: re-read whole, its valid UTF-8 would break)
+MISLABEL_MIN_BAD, MISLABEL_SHARE = 8, 0.5
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
@@ -36,6 +39,40 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     if encoding != "utf-8" and not encoding.startswith(SEVEN_BIT) and _is_utf8(body):
         logger.debug("declared charset %s, but the bytes are UTF-8; read as UTF-8", encoding)
         return body.decode("utf-8")
+    if encoding == "utf-8" and _not_utf8(text):
+        return _legacy_text(body, text)
+    return text
+
+
+def _not_utf8(text: str) -> bool:
+    """Whether a page read as UTF-8 is not UTF-8: most of its non-ASCII characters came out as U+FFFD."""
+    bad = text.count("\ufffd")
+    if bad < MISLABEL_MIN_BAD:
+        return False
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    return bad > MISLABEL_SHARE * non_ascii
+
+
+def _legacy_text(body: bytes, text: str) -> str:
+    """A page labelled UTF-8 (an HTTP header, usually) whose bytes are not: read in the charset its ``<meta>``
+    declares, else the detected one, as trafilatura's ``decode_file`` tries charsets until one decodes.
+
+    PHP 5.6 made ``default_charset = "UTF-8"``, so legacy windows-1256 portals began to send ``Content-Type:
+    text/html; charset=UTF-8`` over pages whose ``<meta http-equiv>`` still says windows-1256; a browser trusts the
+    header and shows U+FFFD for every Arabic letter, an archive wants the text. Kept as read when neither the meta nor
+    detection gives a charset that decodes the bytes.
+    """
+    declared = html_body_declared_encoding(body)
+    candidates = [resolve_encoding(declared) if declared else None, _detect(body)]
+    for candidate in candidates:
+        if not candidate or candidate == "utf-8" or candidate.startswith(("utf-16", "utf-32")):
+            continue
+        try:
+            decoded = body.decode(candidate)
+        except (UnicodeError, LookupError):
+            continue
+        logger.debug("labelled UTF-8, but the bytes are not; read as %s", candidate)
+        return decoded
     return text
 
 

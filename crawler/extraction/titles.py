@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from crawler.extraction import generic_titles  # a module (it imports this one): its function read when called
 from crawler.extraction.page_index import elements
 
 logger = logging.getLogger(__name__)
@@ -38,12 +39,10 @@ ARTICLE_TYPES = frozenset(
 )
 MAX_TITLE_CHARS = 400
 ODD_URL_RE = re.compile(r"[\x00-\x20]")
-# The only elements _is_prominent can accept.
-PROMINENT_CANDIDATES = "//h1 | //h2 | //h3 | //font[@size] | //b | //strong | //big | //*[@class or @id]"
+PROMINENT_CANDIDATES = "//h1 | //h2 | //h3 | //font[@size] | //b | //strong | //big | //*[@class or @id]"  # _is_prominent's
 MAX_HEADING_PARTS = 4  # an h1 of more element parts than this is not a kicker and a headline
 KICKER_SEPARATORS = " -–—|:/·•"  # what joins a kicker to its headline, stripped from the headline's ends
-# Compiled once: clean_space and _norm run thousands of times a page, and re.sub(pattern, ...) looks the pattern up in
-# re's cache on every call (issue 10).
+# Compiled once: clean_space and _norm run thousands of times a page (re.sub(pattern) looks it up each call, issue 10)
 INVISIBLE_RE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 NON_WORD_RE = re.compile(r"[\W_]+")
 SPACES_RE = re.compile(r"[\s]+")
@@ -97,8 +96,7 @@ def json_ld_article(root: HtmlElement) -> dict | None:
     """The first JSON-LD object typed as an article (NewsArticle, BlogPosting, ...), or None."""
     fallback = None
     for item in iter_json_ld(root):
-        kinds = _types(item)
-        if kinds & (ARTICLE_TYPES - {"webpage"}):
+        if (kinds := _types(item)) & (ARTICLE_TYPES - {"webpage"}):
             return item
         if "webpage" in kinds and item.get("headline") and fallback is None:
             fallback = item
@@ -385,9 +383,11 @@ def find_title(root: HtmlElement, url: str, fallback: Callable[[], str] | None =
     for heading in headings:
         if any(_agrees(heading, t) for t in structured):
             return heading
-    # Without a site name to strip, the headline shown on the page says which part of <title> is the headline.
-    host = (urlsplit(url).hostname or "").lower()
-    shown = visible_headline(root, [t for t in (json_title, og_title, head_title) if t], host)
+    # Without a site name to strip, the headline shown says which part of <title> is the headline (or none is).
+    host, raw = (urlsplit(url).hostname or "").lower(), [t for t in (json_title, og_title, head_title) if t]
+    if generic := generic_titles.headline_over_generic_title(root, host, raw, names, headings):
+        return generic
+    shown = visible_headline(root, raw, host)
     if shown and not _is_site_segment(shown, names):
         return shown
     for candidate in structured:

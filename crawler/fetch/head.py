@@ -28,3 +28,30 @@ def page_head(body: bytes, size: int = HEAD_BYTES) -> bytes:
     while end > size - 4 and body[end] & 0xC0 == 0x80:
         end -= 1
     return body[:end]
+
+
+# Signatures of files that are never an HTML page, from the WHATWG MIME Sniffing Standard (image, audio/video,
+# font and archive patterns, section 6; PDF and PostScript, section 7.1). Written out here because a browser only
+# sniffs bodies served without a Content-Type (or as octet-stream), so no library applies them to one served as
+# text/html, and the maintained sniffers (python-magic, filetype) are not dependencies of this project.
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF document"), (b"%!PS-Adobe-", "a PostScript document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"GIF87a", "a GIF image"), (b"GIF89a", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"), (b"\x00\x00\x01\x00", "an icon"), (b"\x1a\x45\xdf\xa3", "a WebM video"),
+    (b"OggS\x00", "an Ogg file"), (b"ID3", "an MP3 file"), (b"fLaC", "a FLAC file"),
+    (b"PK\x03\x04", "a ZIP archive (or an office document)"), (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"), (b"\x1f\x8b\x08", "gzip data"), (b"wOFF", "a web font"),
+    (b"wOF2", "a web font"), (b"\x7fELF", "an executable"), (b"\x00asm", "a WebAssembly module"),
+)
+
+
+def binary_kind(body: bytes) -> str | None:
+    """What file a body is by its first bytes ("a PDF document"), when it is one that is never an HTML page."""
+    for signature, kind in _SIGNATURES:
+        if body.startswith(signature):
+            return kind
+    if body[8:12] in (b"WEBP", b"AVI ", b"WAVE") and body.startswith(b"RIFF"):
+        return "a RIFF media file"
+    if body[4:8] == b"ftyp":
+        return "an MP4 or HEIF media file"
+    return None

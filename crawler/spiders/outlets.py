@@ -88,6 +88,10 @@ class OutletSpider(Spider):
         for row in self.session.reader.pending([o.name for o in self.outlets]):
             # accepted as an article when it was discovered; its canonical form need not match article_urls
             outlet = self.session.by_name[row["outlet"]]
+            if row.get("kind") == "article" and self.session.article_for_url(row["url"]) is not None:
+                # archived under this URL since it was queued (a redirect's target, an alias): as discovery says
+                self.session.settle(row["url"], "done", "known-article")
+                continue
             request = self._article(row["url"], outlet, matched=True)
             if canonicalize(row["url"], self.session.session_params(outlet.name)) != row["url"]:
                 # its canonical form changed since (a session parameter learned, new URL rules): that form is
@@ -164,7 +168,8 @@ class OutletSpider(Spider):
             logger.warning("robots.txt parser %s gives no Sitemap lines; set ROBOTSTXT_PARSER to Protego",
                            type(robotparser).__name__)
             return
-        urls = list(sitemaps)
+        # a "Sitemap: http://[x/" line is no URL: skipped, not raised inside the signal handler (the rest lost)
+        urls = [url for url in (discovery.absolute_url(request.url, u.strip()) for u in sitemaps) if url]
         for outlet in self.outlets:
             if not outlet.robots_sitemaps or not outlet.owns(request.url):
                 continue
@@ -181,6 +186,9 @@ class OutletSpider(Spider):
         if not links:
             reason, detail = discovery.empty_reason(response.body, "feed", "no RSS/Atom entries found")
             self._refuse(outlet, response.url, reason, detail, response.meta.get("capture_id"))
+        limit = self.session.config.sitemap_max_urls
+        if len(links) > limit:  # a feed of 200,000 items: capped as a sitemap file is, newest first
+            links = sorted(links, key=lambda link: link.published or "", reverse=True)[:limit]
         for link in links:
             request = self._article(link.url, outlet, link)
             if request is not None:

@@ -58,22 +58,29 @@ def _handler_for(name: str, site: JoomlaSite | BloggerSite, log: list[LoggedRequ
 @contextmanager
 def serve_alt_sites2(addresses: dict[str, str] | None = None) -> Iterator[AltSites2]:
     """Run the two sites on loopback (free ports) for the ``with`` block."""
-    addresses = {**ADDRESSES, **(addresses or {})}
+    with serve_on_loopback(SITE_CLASSES, {**ADDRESSES, **(addresses or {})}, _handler_for, "altsite2") as sites:
+        yield sites
+
+
+@contextmanager
+def serve_on_loopback(site_classes: dict, addresses: dict[str, str], handler_for, label: str) -> Iterator[AltSites]:
+    """Run one site of each of ``site_classes`` on its loopback address (a free port) for the ``with`` block;
+    ``handler_for(name, site, log, lock)`` makes each server's request handler (tests/altsites3 serves this way)."""
     log: list[LoggedRequest] = []
     lock = threading.Lock()
     servers: list[ThreadingHTTPServer] = []
     sites: dict = {}
     try:
-        for name, cls in SITE_CLASSES.items():
+        for name, cls in site_classes.items():
             server = ThreadingHTTPServer((addresses[name], 0), BaseHTTPRequestHandler)
             host, port = server.server_address[:2]
             site = cls(f"http://{host}:{port}")
-            server.RequestHandlerClass = _handler_for(name, site, log, lock)
+            server.RequestHandlerClass = handler_for(name, site, log, lock)
             server.daemon_threads = True
             sites[name] = site
-            threading.Thread(target=server.serve_forever, name=f"altsite2-{name}", daemon=True).start()
+            threading.Thread(target=server.serve_forever, name=f"{label}-{name}", daemon=True).start()
             servers.append(server)
-        yield AltSites2(sites, log)
+        yield AltSites(sites, log)
     finally:
         for server in servers:
             server.shutdown()
