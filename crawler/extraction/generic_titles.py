@@ -27,23 +27,23 @@ def headline_over_generic_title(
     (a logo's wordmark included). "" when a title has a headline-length segment, when a segment is shown as a
     headline, or when nothing fits: the caller's rules then stand."""
     split = [
-        [p.strip() for p in titles._separators(t).split(titles.clean_space(t)) if titles._norm(p)]
+        [p.strip() for p in titles.separators(t).split(titles.clean_space(t)) if titles.norm(p)]
         for t in raw_titles
     ]
     parts = [p for segments in split for p in segments]
     # a site name beside a page kind: two segments at least (a <title> that is the site's name alone is a front page)
     if max(map(len, split), default=0) < 2 or any(len(p.split()) > GENERIC_MAX_WORDS for p in parts):
         return ""
-    segments = {titles._norm(p) for p in parts}
+    segments = {titles.norm(p) for p in parts}
     names = [*names, *logo_wordmarks(root)]
     shown = titles.prominent_texts(root, host)
-    if any(titles._norm(text) in segments and not titles._is_site_segment(text, names) for text in shown):
+    if any(titles.norm(text) in segments and not titles.is_site_segment(text, names) for text in shown):
         return ""
     for text in (*headings, *shown):
         if (
             len(text.split()) >= MIN_HEADLINE_WORDS
-            and titles._norm(text) not in segments
-            and not titles._is_site_segment(text, names)
+            and titles.norm(text) not in segments
+            and not titles.is_site_segment(text, names)
         ):
             return text
     return ""

@@ -42,7 +42,7 @@ ODD_URL_RE = re.compile(r"[\x00-\x20]")
 PROMINENT_CANDIDATES = "//h1 | //h2 | //h3 | //font[@size] | //b | //strong | //big | //*[@class or @id]"  # _is_prominent's
 MAX_HEADING_PARTS = 4  # an h1 of more element parts than this is not a kicker and a headline
 KICKER_SEPARATORS = " -–—|:/·•"  # what joins a kicker to its headline, stripped from the headline's ends
-# Compiled once: clean_space and _norm run thousands of times a page (re.sub(pattern) looks it up each call, issue 10)
+# Compiled once: clean_space and norm run thousands of times a page (re.sub(pattern) looks it up each call, issue 10)
 INVISIBLE_RE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 NON_WORD_RE = re.compile(r"[\W_]+")
 SPACES_RE = re.compile(r"[\s]+")
@@ -57,7 +57,7 @@ def clean_space(text: str | None) -> str:
     return " ".join(text.split())
 
 
-def _norm(text: str) -> str:
+def norm(text: str) -> str:
     """A comparison key: lower case, letters and digits only."""
     return NON_WORD_RE.sub("", text.lower())
 
@@ -200,20 +200,20 @@ def _home_link_names(root: HtmlElement, host: str) -> list[str]:
     return found
 
 
-def _is_site_segment(segment: str, names: list[str]) -> bool:
+def is_site_segment(segment: str, names: list[str]) -> bool:
     """True when ``segment`` of a title is (part of) the site's name."""
-    key = _norm(segment)
+    key = norm(segment)
     if not key:
         return True
     for name in names:
-        other = _norm(name)
+        other = norm(name)
         if other and (key == other or (len(other) >= 3 and other in key and len(key) <= len(other) + 12)
                       or (len(key) >= 3 and key in other)):
             return True
     return False
 
 
-def _separators(title: str) -> re.Pattern[str]:
+def separators(title: str) -> re.Pattern[str]:
     """The separators of ``title``: guillemets too, unless they all pair up as quotation marks around words."""
     paired = ("«" in title or "‹" in title) and not any(mark in QUOTED_RE.sub("", title) for mark in "«»‹›")
     return UNQUOTED_SEPARATOR_RE if paired else SEPARATOR_RE
@@ -223,18 +223,18 @@ def strip_site_name(title: str, names: list[str]) -> str:
     """``title`` without leading/trailing segments that name the site ("... | الوسط", "الوسط - ...")."""
     title = clean_space(title)
     lead = LEADING_COLON_RE.match(title)  # "Blog: Post" (Blogger): the exact name only ("ليبيا: ..." is a headline)
-    if lead and _norm(lead.group(1)) and _norm(lead.group(1)) in {_norm(name) for name in names}:
+    if lead and norm(lead.group(1)) and norm(lead.group(1)) in {norm(name) for name in names}:
         title = title[lead.end():]
-    separator = _separators(title)
+    separator = separators(title)
     parts = separator.split(title)
     if len(parts) < 2:
         return title
     # Walk in from both ends, dropping site-name segments; keep the original text between.
     spans = [m.span() for m in separator.finditer(title)]
     start, end = 0, len(parts)
-    while end - start > 1 and _is_site_segment(parts[start], names):
+    while end - start > 1 and is_site_segment(parts[start], names):
         start += 1
-    while end - start > 1 and _is_site_segment(parts[end - 1], names):
+    while end - start > 1 and is_site_segment(parts[end - 1], names):
         end -= 1
     if (start, end) == (0, len(parts)):
         return title
@@ -250,8 +250,8 @@ def _heading_texts(h1: HtmlElement) -> list[str]:
     <a href=/>Site</a></h1>"); the headline agreeing with a structured title may be the h1 without it.
     """
     texts = [clean_space(h1.text_content())]
-    links = [a for a in h1.iter("a") if _norm(a.text_content())]
-    if links and all(_norm(a.text_content()) != _norm(texts[0]) for a in links):
+    links = [a for a in h1.iter("a") if norm(a.text_content())]
+    if links and all(norm(a.text_content()) != norm(texts[0]) for a in links):
         unlinked = copy.deepcopy(h1)
         for link in list(unlinked.iter("a")):
             link.drop_tree()  # keeps the link's tail text
@@ -268,7 +268,7 @@ def _heading_texts(h1: HtmlElement) -> list[str]:
 
 def _parts(h1: HtmlElement) -> list[HtmlElement]:
     """The child elements of ``h1`` that hold text."""
-    return [c for c in h1 if isinstance(c.tag, str) and _norm(c.text_content())]
+    return [c for c in h1 if isinstance(c.tag, str) and norm(c.text_content())]
 
 
 def _headings(root: HtmlElement) -> list[str]:
@@ -293,7 +293,7 @@ def _spelled(heading: str, structured: str) -> str:
 
 def _agrees(a: str, b: str) -> bool:
     """True when two title candidates are the same headline (one holds the other)."""
-    short, long_ = sorted((_norm(a), _norm(b)), key=len)  # an empty key agrees with nothing
+    short, long_ = sorted((norm(a), norm(b)), key=len)  # an empty key agrees with nothing
     return bool(short) and short in long_ and len(short) >= 0.6 * len(long_)
 
 
@@ -320,7 +320,7 @@ def _is_prominent(element: HtmlElement) -> bool:
         block = element.getparent()
         while block is not None and block.tag in ("font", "span", "a", "b", "strong", "big", "center"):
             block = block.getparent()
-        return block is not None and _norm(block.text_content()) == _norm(element.text_content())
+        return block is not None and norm(block.text_content()) == norm(element.text_content())
     return False
 
 
@@ -341,7 +341,7 @@ def prominent_texts(root: HtmlElement, host: str = "") -> list[str]:
 def title_variants(title: str) -> list[str]:
     """``title`` and every run of its separator-delimited segments (longest first), for matching a headline."""
     title = clean_space(title)
-    spans = [m.span() for m in _separators(title).finditer(title)]
+    spans = [m.span() for m in separators(title).finditer(title)]
     bounds = [0] + [e for _, e in spans]
     ends = [s for s, _ in spans] + [len(title)]
     # in title order, then longest first by a stable sort: a set's order of two runs of one length ("Site Name"
@@ -352,10 +352,10 @@ def title_variants(title: str) -> list[str]:
 
 def visible_headline(root: HtmlElement, titles: list[str], host: str = "") -> str:
     """The headline-styled text that equals one of ``titles`` or a separator-delimited part of it ("" if none)."""
-    shown = {_norm(t): t for t in reversed(prominent_texts(root, host))}
+    shown = {norm(t): t for t in reversed(prominent_texts(root, host))}
     for title in titles:
         for variant in title_variants(title):
-            key = _norm(variant)
+            key = norm(variant)
             if len(key) >= 8 and key in shown:
                 return shown[key]
     return ""
@@ -371,15 +371,15 @@ def find_title(root: HtmlElement, url: str, fallback: Callable[[], str] | None =
     title_el = root.find(".//title")
     head_title = clean_space(title_el.text_content()) if title_el is not None else ""
     structured = [strip_site_name(t, names) for t in (json_title, og_title, head_title) if t]
-    structured = [t for t in structured if t and not _is_site_segment(t, names)]
+    structured = [t for t in structured if t and not is_site_segment(t, names)]
     # The visible h1 is the headline when a structured title confirms it (pages often use h1 for the logo).
     headings = _headings(root)
     keys: dict[str, str] = {}
     for title in structured:
-        keys.setdefault(_norm(title), title)
+        keys.setdefault(norm(title), title)
     for heading in headings:  # an h1 text (or its text without a site link) that is a structured title exactly
-        if _norm(heading) in keys:
-            return _spelled(heading, keys[_norm(heading)])
+        if norm(heading) in keys:
+            return _spelled(heading, keys[norm(heading)])
     for heading in headings:
         if any(_agrees(heading, t) for t in structured):
             return heading
@@ -388,12 +388,12 @@ def find_title(root: HtmlElement, url: str, fallback: Callable[[], str] | None =
     if generic := generic_titles.headline_over_generic_title(root, host, raw, names, headings):
         return generic
     shown = visible_headline(root, raw, host)
-    if shown and not _is_site_segment(shown, names):
+    if shown and not is_site_segment(shown, names):
         return shown
     for candidate in structured:
         if len(candidate) <= MAX_TITLE_CHARS:
             return candidate
-    if len(headings) == 1 and not _is_site_segment(headings[0], names):
+    if len(headings) == 1 and not is_site_segment(headings[0], names):
         return headings[0]
     # A page whose only title is the site's name (a blog's own name as its <title>) still has that title.
     last = (fallback() if fallback else "") or json_title or og_title or head_title
