@@ -170,7 +170,7 @@ def test_a_pending_url_already_an_article_is_settled_not_fetched(tmp_path):
         ),
         by_name={"portal": outlet},
         outlets=[],
-        article_for_url=lambda url: {"id": "a1"} if url == known else None,
+        known_article=lambda url: url == known,
         settle=lambda url, status="done", reason=None: settled.append((url, status, reason)),
         session_params=lambda name: (),
         discover=lambda url, outlet, kind: "pending",

@@ -287,13 +287,17 @@ class ArchiveSession:
         status = self.pending.frontier_status(url) or self.reader.frontier_status(url)
         if status is not None:
             return status
-        # a URL already known as an article or one of its aliases is archived: not fetched again by discovery
-        known = kind == "article" and aliases.find_article(self.reader.db, [url]) is not None
+        known = kind == "article" and self.known_article(url)
         op = FrontierOp(url, outlet, kind, self.crawl_id, "done" if known else "pending",
                         "known-article" if known else None)
         self.pending.set_frontier(url, op.status, op)
         self.writer.put(op)
         return op.status
+
+    def known_article(self, url: str) -> bool:
+        """Whether ``url`` is a stored article's URL or one of its aliases: archived, so neither discovery nor the
+        crawl's pending URLs fetch it again (frontier reason ``known-article``)."""
+        return aliases.find_article(self.reader.db, [url]) is not None
 
     def settle(self, url: str, status: str = "done", reason: str | None = None) -> None:
         """Mark a frontier URL as archived ("done"), refused, or to retry (see Catalogue.settle)."""

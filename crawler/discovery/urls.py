@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 # Query parameters that track the click or the session, never select content. Ambiguous names that some
@@ -58,12 +58,17 @@ def _requote(part: str, safe: str) -> str:
     return quote(unquote(part, errors="surrogateescape"), safe=safe, errors="surrogateescape")
 
 
-def _requote_path(path: str) -> str:
-    """``_requote(path, PATH_SAFE)``, the escapes of KEPT_ESCAPES_RE kept as they are (upper-cased)."""
+def _around_kept_escapes(path: str, change: Callable[[str], str]) -> str:
+    """``change`` applied to the text between KEPT_ESCAPES_RE's escapes, which stay escapes (upper-cased)."""
     if "%2" not in path:  # the common case: nothing to keep
-        return _requote(path, PATH_SAFE)
+        return change(path)
     pieces = KEPT_ESCAPES_RE.split(path)  # text, escape, text, ...
-    return "".join(piece.upper() if i % 2 else _requote(piece, PATH_SAFE) for i, piece in enumerate(pieces))
+    return "".join(piece.upper() if i % 2 else change(piece) for i, piece in enumerate(pieces))
+
+
+def _requote_path(path: str) -> str:
+    """``_requote(path, PATH_SAFE)``, the escapes of KEPT_ESCAPES_RE kept."""
+    return _around_kept_escapes(path, lambda text: _requote(text, PATH_SAFE))
 
 
 def _remove_dot_segments(path: str) -> str:
@@ -141,10 +146,8 @@ def _nfc_path(path: str) -> str:
     nfc = unicodedata.normalize("NFC", decoded)
     if nfc == decoded:
         return path
-    pieces = KEPT_ESCAPES_RE.split(path)  # "%2F" and "%25" stay escapes here too
-    return "".join(piece if i % 2 else quote(unicodedata.normalize("NFC", unquote(piece, errors="surrogateescape")),
-                                             safe=PATH_SAFE, errors="surrogateescape")
-                   for i, piece in enumerate(pieces))
+    return _around_kept_escapes(path, lambda text: quote(
+        unicodedata.normalize("NFC", unquote(text, errors="surrogateescape")), safe=PATH_SAFE, errors="surrogateescape"))
 
 
 def _spelling_path(path: str) -> str:

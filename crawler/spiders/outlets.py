@@ -88,8 +88,8 @@ class OutletSpider(Spider):
         for row in self.session.reader.pending([o.name for o in self.outlets]):
             # accepted as an article when it was discovered; its canonical form need not match article_urls
             outlet = self.session.by_name[row["outlet"]]
-            if row.get("kind") == "article" and self.session.article_for_url(row["url"]) is not None:
-                # archived under this URL since it was queued (a redirect's target, an alias): as discovery says
+            if row.get("kind") == "article" and self.session.known_article(row["url"]):
+                # archived under this URL since it was queued (a redirect's target, an alias), as discovery says
                 self.session.settle(row["url"], "done", "known-article")
                 continue
             request = self._article(row["url"], outlet, matched=True)
