@@ -9,6 +9,9 @@ other theatre, no armed actor and tells of no fighting (``passage.armed_or_fight
 place; a town named in a sentence of fighting ("clashes in Zawiya") stays a scene. As in round 28, only where the other
 theatre's war is told (a sentence naming it names an armed actor or tells of fighting) and no sentence free of any
 theatre names an armed actor; the wire dateline is left out (it is ``dateline_hits``'s).
+
+Round 46 moved here, unchanged, the frame's title readers from ``crawler.relevance.judge`` (which had reached 400
+lines): ``welcomes_abroad`` (rounds 17-39), ``seat_speaks`` (round 33) and ``envoy_abroad`` (round 32).
 """
 
 from __future__ import annotations
@@ -36,3 +39,53 @@ def reaction_hits(text: str, index: PhraseIndex, terms: Sequence[Term]) -> dict[
             for i, c in hits.items():
                 quiet[i] = quiet.get(i, 0) + c
     return quiet if other_war else {}
+
+
+def welcomes_abroad(spans: list[tuple[int, int]], terms: tuple[Term, ...]) -> bool:
+    """Whether a title's welcome or congratulation (a term feeding "welcome") is addressed to another theatre: a theatre
+    named after its first such word (round 17: "Libya welcomes the operation in Yemen"; round 27: "congratulates Iraq
+    on liberating Mosul"). Round 28, the review of round 27: a theatre named before it is the speaker ("Algeria
+    welcomes the unity government's confidence vote", "the Algerian president congratulates Dbeibah"). Round 31, the
+    review of round 30: only when it is the title's first name ("the Gaza ceasefire meets a wide Libyan welcome" fronts
+    its addressee). An offer to mediate (round 34) and a call (round 39) are addressed only to a theatre named after
+    them; a call, never where a Libya name follows it."""
+    first, word = next(((at, terms[i]) for at, i in spans if "welcome" in terms[i].feeds), (None, None))
+    if word is None:
+        return False
+    if "call" in word.feeds:
+        # round 39 (its review): a call whose object is Libyan ("Aguila Saleh calls on Tunisia and Algeria to back the
+        # unified Libyan government") is Libya's own story; one addressed to another theatre alone is Libya speaking
+        after = [i for at, i in spans if at > first]
+        return any(terms[i].theatre for i in after) and not any("libya" in terms[i].feeds for i in after)
+    if "offer" in word.feeds:
+        # round 34: an offer to mediate is addressed only to a theatre named after it; one before it mediates
+        return any(terms[i].theatre and at > first for at, i in spans)
+    lead = min(spans)[0]
+    return any(terms[i].theatre and (at > first or at != lead) for at, i in spans)
+
+
+def seat_speaks(spans: list[tuple[int, int]], terms: tuple[Term, ...]) -> set[int]:
+    """The seats of government (``Term.seat``) that lead a statement title, before its first statement, welcome or
+    envoy word, with another theatre named after that word: the speaker, no scene (round 33). A seat named after the
+    word, or one beside no other theatre, stays a scene ("Tobruk condemns the shelling of Tripoli"). Round 34 (the
+    review): never where the title names an armed actor or another Libya name, as for the envoy ("al-Bayda condemns
+    the Chadian gunmen's incursion into the south", "Tobruk condemns the RSF fighters in southern Libya")."""
+    first = next((at for at, i in spans if {"statement", "welcome", "envoy"} & set(terms[i].feeds)), None)
+    if first is None or not any(terms[i].theatre and at > first for at, i in spans):
+        return set()
+    if any(terms[i].armed or "libya" in terms[i].feeds and not terms[i].seat for _, i in spans):
+        return set()
+    return {i for at, i in spans if at < first and terms[i].seat}
+
+
+def envoy_abroad(spans: list[tuple[int, int]], terms: tuple[Term, ...]) -> bool:
+    """Whether a title has Libya's envoy at a forum (a term feeding "envoy": "مندوب ليبيا", "ليبيا أمام مجلس حقوق
+    الإنسان") speak about another theatre (round 32): a theatre named after the envoy, and no other Libya name nor an
+    armed actor in the title ("Libya's envoy on Gaza" is a statement; "Libya's envoy: the mercenaries in Libya must
+    leave", "... the ceasefire in Libya", "... the embargo on Libya" keep Libya's own conflict)."""
+    first = next((at for at, i in spans if "envoy" in terms[i].feeds), None)
+    if first is None:
+        return False
+    if any(terms[i].armed or "libya" in terms[i].feeds and "envoy" not in terms[i].feeds for _, i in spans):
+        return False
+    return any(terms[i].theatre and at > first for at, i in spans)

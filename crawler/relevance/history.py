@@ -44,6 +44,14 @@ _NATIONS = frozenset(
     "الصينيه الهنديه الباكستانيه الايرانيه".split()
 )
 _LIBYAN = "الليبيه"
+#: Round 46: a year before today's war (1800 to 2010, the Gregorian mark allowed) and the words that make a number a
+#: date ("عام 1942", "سنة 1911", "مارس (آذار) 2003"; a bare number may be a count: "2000 مقاتل"). "منذ" before it makes
+#: it a yardstick of today's story ("منذ عام 1969"), no date of its event.
+_PAST = re.compile(r"(?:1[89]\d\d|200\d|2010)م?")
+_DATES = frozenset(
+    "عام العام لعام بعام وعام سنه لسنه بسنه وسنه يناير فبراير مارس ابريل مايو يونيو يوليو اغسطس سبتمبر اكتوبر "
+    "نوفمبر ديسمبر كانون شباط اذار نيسان ايار حزيران تموز اب ايلول تشرين الثاني الاول".split()
+)
 
 
 def dated_today(text: str, index: PhraseIndex, terms: Sequence[Term]) -> bool:
@@ -58,6 +66,20 @@ def dated_today(text: str, index: PhraseIndex, terms: Sequence[Term]) -> bool:
         if not any(terms[i].era for i in hits) and armed_or_fighting(hits, terms):
             return True
     return False
+
+
+def dated_past(*parts: Sequence[str]) -> bool:
+    """Round 46: whether the title or the first sentence (``parts``, normalised words) dates its event to a year before
+    2011 ("عام 1942", "في مارس (آذار) 2003", "1911م") and neither names a year from 2011 on: a story told as history,
+    like one whose title or lead names an older war (``Term.era``)."""
+    past = False
+    for words in parts:
+        for k, word in enumerate(words):
+            if _TODAY.fullmatch(word):
+                return False
+            if _PAST.fullmatch(word) and "منذ" not in words[max(0, k - 2) : k]:
+                past = past or word.endswith("م") or k > 0 and words[k - 1] in _DATES
+    return past
 
 
 def pair_abroad(title: str, text: str) -> bool:

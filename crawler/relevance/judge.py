@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from archive.corpus.arabic import tokens
 from archive.records import Relevance
+from crawler.relevance.frame import envoy_abroad as _envoy_abroad
 from crawler.relevance.frame import reaction_hits
-from crawler.relevance.history import dated_today, pair_abroad, placed_sides
+from crawler.relevance.frame import seat_speaks as _seat_speaks
+from crawler.relevance.frame import welcomes_abroad as _welcomes_abroad
+from crawler.relevance.history import dated_past, dated_today, pair_abroad, placed_sides
 from crawler.relevance.lexicon import GROUPS, Lexicon, Scoring, Term, load_lexicon
 from crawler.relevance.match import match
+from crawler.relevance.names import kunya_hits
 from crawler.relevance.party import names_party, partyless_hits
 from crawler.relevance.passage import (
     armed_or_fighting,
@@ -26,7 +30,7 @@ from crawler.relevance.passage import (
     theatre_sentence_hits,
     unarmed_hits,
 )
-from crawler.relevance.sentences import dateline_hits, lead_hits
+from crawler.relevance.sentences import dateline_hits, lead_hits, lead_words
 
 __all__ = ["GROUPS", "Lexicon", "Scoring", "Term", "judge", "load_lexicon"]
 
@@ -67,10 +71,18 @@ def judge(
     title_hits: dict[int, int] = {}
     body_hits: dict[int, int] = {}
     title_spans: list[tuple[int, int]] = []
-    match(tokens(title) if title_words is None else title_words, lexicon.index, title_hits, title_spans)
+    title_words = tokens(title) if title_words is None else title_words
+    match(title_words, lexicon.index, title_hits, title_spans)
     match(body_words, lexicon.index, body_hits)
-    matched = set(title_hits) | set(body_hits)
     terms = lexicon.terms
+    # round 46: a nisba in a nom de guerre ("أبو يحيى الليبي") names a man, no Libya (crawler/relevance/names.py)
+    for hits, words in ((title_hits, title_words), (body_hits, body_words)):
+        for i, c in kunya_hits(words, lexicon.index, terms).items():
+            if hits.get(i, 0) > c:
+                hits[i] -= c
+            else:
+                hits.pop(i, None)
+    matched = set(title_hits) | set(body_hits)
     # An ambiguous name (Tripoli is also Lebanon's) keeps full weight only next to unambiguous Libya evidence,
     # or next to enough other distinct ambiguous Libya names that, together, only Libya fits; round 30: a venue of the
     # talks (Term.venue: Bouznika, Skhirat) is a foreign town, none of those names
@@ -143,13 +155,14 @@ def judge(
     # between Algeria and Mali"), as a seat beside that theatre in the body is (round 23)
     speaking = _seat_speaks(title_spans, terms) if stated and title_theatre else set()
     # the body's first sentence: what leads the story (rounds 34 and 40)
-    lead = lead_hits(text, lexicon.index)
+    opening = lead_words(text)
+    lead = lead_hits(text, lexicon.index, opening)
     # round 40: a title or first sentence naming an older war (Term.era: the World Wars, the Aouzou war, 1911, 1986)
     # frames the story as history, as a statement frames it, unless an armed actor or a body of today's war is named
     # round 41 (the review of round 40): nor where "the two governments" name today's split (Term.pair) or a sentence
     # free of the older war dates fighting to 2011 or later (crawler/relevance/history.py)
     history = (
-        any(terms[i].era for i in (*title_hits, *lead))
+        (any(terms[i].era for i in (*title_hits, *lead)) or dated_past(title_words, opening))
         and not pair
         and not split_on
         and not any(terms[i].armed for i in known)
@@ -177,7 +190,8 @@ def judge(
     # country-neutral conflict words are not Libya's conflict ("the Presidential Council welcomes the ceasefire in Gaza").
     places = frozenset(i for i in known.intersection(libya_terms) if not terms[i].speaker)
     foreign_named = any(terms[i].theatre for i in matched)
-    title_elsewhere = names_elsewhere(title_hits, terms, places)
+    # round 46: in a story told as history, a title that dates its event before 2011 is the older war's
+    title_elsewhere = names_elsewhere(title_hits, terms, places) or history and dated_past(title_words)
     elsewhere = elsewhere_hits(text, lexicon.index, terms, places) if foreign_named else {}
     title_mass = dict.fromkeys(GROUPS, 0.0)
     body_mass = dict.fromkeys(GROUPS, 0.0)
@@ -193,8 +207,12 @@ def judge(
     crime_story = not armed_named and any("gang" in terms[i].feeds for i in matched)
     # round 26: the armed groups' war economy (Term.beside_armed: fuel smuggling, levies) counts only beside an
     # armed actor; a smuggling gang or a customs seizure is crime or trade
+    # round 46: and the dead and wounded of a crime story (Term.alone false) are the crime's, whatever weapons it names
     silent = {
-        i for i in matched if (terms[i].beside_armed and not armed_named) or (terms[i].crime and crime_story)
+        i
+        for i in matched
+        if (terms[i].beside_armed and not armed_named)
+        or ((terms[i].crime or not terms[i].alone) and crime_story)
     }
     # round 28 (the review of round 27): and only in a sentence (or the title) that names an armed actor or tells of
     # fighting; its occurrences elsewhere in the story are trade ("a Tunisian guard foils the smuggling of Libyan fuel")
@@ -330,56 +348,6 @@ def judge(
         conflict_score=round(conflict, 3),
         matched_terms=explained,
     )
-
-
-def _welcomes_abroad(spans: list[tuple[int, int]], terms: tuple[Term, ...]) -> bool:
-    """Whether a title's welcome or congratulation (a term feeding "welcome") is addressed to another theatre: a theatre
-    named after its first such word (round 17: "Libya welcomes the operation in Yemen"; round 27: "congratulates Iraq
-    on liberating Mosul"). Round 28, the review of round 27: a theatre named before it is the speaker ("Algeria
-    welcomes the unity government's confidence vote", "the Algerian president congratulates Dbeibah"). Round 31, the
-    review of round 30: only when it is the title's first name ("the Gaza ceasefire meets a wide Libyan welcome" fronts
-    its addressee). An offer to mediate (round 34) and a call (round 39) are addressed only to a theatre named after
-    them; a call, never where a Libya name follows it."""
-    first, word = next(((at, terms[i]) for at, i in spans if "welcome" in terms[i].feeds), (None, None))
-    if word is None:
-        return False
-    if "call" in word.feeds:
-        # round 39 (its review): a call whose object is Libyan ("Aguila Saleh calls on Tunisia and Algeria to back the
-        # unified Libyan government") is Libya's own story; one addressed to another theatre alone is Libya speaking
-        after = [i for at, i in spans if at > first]
-        return any(terms[i].theatre for i in after) and not any("libya" in terms[i].feeds for i in after)
-    if "offer" in word.feeds:
-        # round 34: an offer to mediate is addressed only to a theatre named after it; one before it mediates
-        return any(terms[i].theatre and at > first for at, i in spans)
-    lead = min(spans)[0]
-    return any(terms[i].theatre and (at > first or at != lead) for at, i in spans)
-
-
-def _seat_speaks(spans: list[tuple[int, int]], terms: tuple[Term, ...]) -> set[int]:
-    """The seats of government (``Term.seat``) that lead a statement title, before its first statement, welcome or
-    envoy word, with another theatre named after that word: the speaker, no scene (round 33). A seat named after the
-    word, or one beside no other theatre, stays a scene ("Tobruk condemns the shelling of Tripoli"). Round 34 (the
-    review): never where the title names an armed actor or another Libya name, as for the envoy ("al-Bayda condemns
-    the Chadian gunmen's incursion into the south", "Tobruk condemns the RSF fighters in southern Libya")."""
-    first = next((at for at, i in spans if {"statement", "welcome", "envoy"} & set(terms[i].feeds)), None)
-    if first is None or not any(terms[i].theatre and at > first for at, i in spans):
-        return set()
-    if any(terms[i].armed or "libya" in terms[i].feeds and not terms[i].seat for _, i in spans):
-        return set()
-    return {i for at, i in spans if at < first and terms[i].seat}
-
-
-def _envoy_abroad(spans: list[tuple[int, int]], terms: tuple[Term, ...]) -> bool:
-    """Whether a title has Libya's envoy at a forum (a term feeding "envoy": "مندوب ليبيا", "ليبيا أمام مجلس حقوق
-    الإنسان") speak about another theatre (round 32): a theatre named after the envoy, and no other Libya name nor an
-    armed actor in the title ("Libya's envoy on Gaza" is a statement; "Libya's envoy: the mercenaries in Libya must
-    leave", "... the ceasefire in Libya", "... the embargo on Libya" keep Libya's own conflict)."""
-    first = next((at for at, i in spans if "envoy" in terms[i].feeds), None)
-    if first is None:
-        return False
-    if any(terms[i].armed or "libya" in terms[i].feeds and "envoy" not in terms[i].feeds for _, i in spans):
-        return False
-    return any(terms[i].theatre and at > first for at, i in spans)
 
 
 def _names_scene(

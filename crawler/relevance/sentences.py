@@ -65,21 +65,24 @@ def sentence_hits(text: str, index: PhraseIndex) -> Iterator[dict[int, int]]:
         yield hits
 
 
-def lead_hits(text: str, index: PhraseIndex) -> dict[int, int]:
-    """The lexicon's hits of the body's first sentence, its wire dateline left out: ``sentence_hits``' first item, for
-    the rules that ask only what leads the story (rounds 34 and 40), without cutting and matching the rest."""
+def lead_words(text: str) -> list[str]:
+    """The body's first sentence, its wire dateline left out, as normalised words (none for an empty body)."""
     text = after_dateline(text)
     start = 0
     for end in chain(_SENTENCE_END.finditer(text), (None,)):
         words = tokens(text[start : len(text) if end is None else end.start()])
-        if words:
-            hits: dict[int, int] = {}
-            match(words, index, hits)
-            return hits
-        if end is None:
-            break
+        if words or end is None:
+            return words
         start = end.end()
-    return {}
+    return []
+
+
+def lead_hits(text: str, index: PhraseIndex, words: list[str] | None = None) -> dict[int, int]:
+    """The lexicon's hits of the body's first sentence (``lead_words``; ``words`` when the caller has them): what leads
+    the story, for the rules that ask only that (rounds 34 and 40), without cutting and matching the rest."""
+    hits: dict[int, int] = {}
+    match(lead_words(text) if words is None else words, index, hits)
+    return hits
 
 
 def dateline_hits(text: str, index: PhraseIndex) -> dict[int, int]:
