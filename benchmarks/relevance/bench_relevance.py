@@ -174,6 +174,10 @@ DATA_FILES = (
     "holdout119.jsonl",
     "holdout120.jsonl",
     "holdout121.jsonl",
+    "holdout122.jsonl",
+    "holdout123.jsonl",
+    "holdout124.jsonl",
+    "holdout125.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -300,6 +304,10 @@ SPLIT_ORDER = (
     "holdout119",
     "holdout120",
     "holdout121",
+    "holdout122",
+    "holdout123",
+    "holdout124",
+    "holdout125",
 )
 
 
