@@ -1,6 +1,6 @@
 """The downloader middlewares: every HTTP exchange written to WARC as it came over the wire; meta refresh read from
-a page's head. The HTTP download handler, whose connection pool keeps an outlet's connections open, and the duplicate
-filter that lets an article's old, redirecting URL through."""
+a page's head; cookies a redirect sets sent on the rest of its chain. The HTTP download handler, whose connection pool
+keeps an outlet's connections open, and the duplicate filter that lets an article's old, redirecting URL through."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from scrapy import Request, Spider
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.dupefilters import RFPDupeFilter
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import HtmlResponse, Response, TextResponse
 
 from archive.records import Exchange
 from crawler.extensions import archive_session
-from crawler.fetch.head import HEAD_BYTES, binary_kind, page_head
+from crawler.fetch.chain_cookies import add_set_cookies, cookie_header, new_cookies_for
+from crawler.fetch.head import HEAD_BYTES, binary_kind, page_head, web_content_type
 from crawler.fetch.limits import Limits
 from crawler.netguard import HeadersTooLarge, Refused, check_redirect
 
@@ -130,10 +131,42 @@ class RedirectAwareDupeFilter(RFPDupeFilter):
         """True when ``request`` is a duplicate to drop."""
         seen = super().request_seen(request)  # first: records the fingerprint of every request it lets through
         chain = request.meta.get("redirect_urls")
+        if seen and chain and request.url in chain:
+            # back to a URL of its own chain: a loop, unless a hop set a cookie that URL was not yet asked with (a
+            # consent or cookie-check gate: crawler/fetch/chain_cookies.py)
+            return not new_cookies_for(request.meta, request.url)
         if (seen and chain and request.meta.get("kind") == "article" and request.url not in chain
                 and urlsplit(request.url).path not in ("", "/")):
             return False
         return seen
+
+
+class ChainCookiesMiddleware:
+    """Send the cookies a redirect set on the rest of that redirect chain, and on no other request (a consent or
+    cookie-check gate passed as a first-time visitor passes it; crawler/fetch/chain_cookies.py). Sits above
+    ResponseGuardMiddleware (700), so a 3xx's ``Set-Cookie`` is read before its loop check and before the next hop
+    is built from the request, and below WarcCaptureMiddleware (950), so the WARC holds the ``Cookie`` header as
+    sent."""
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        """Add the chain's cookies that apply to this hop (or drop one carried over to another host)."""
+        jar = request.meta.get("chain_cookies")
+        if not jar:
+            return
+        header = cookie_header(jar, request.url)
+        if header:
+            request.headers["Cookie"] = header
+            request.meta["chain_sent"] = (*request.meta.get("chain_sent", ()), (request.url, header))
+        else:
+            request.headers.pop("Cookie", None)
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        """Keep the cookies this response sets for the hops that follow it (a redirect or a meta refresh)."""
+        values = response.headers.getlist("Set-Cookie")
+        if values:
+            request.meta["chain_cookies"] = add_set_cookies(
+                request.meta.get("chain_cookies", ()), [v.decode("latin-1") for v in values], response.url)
+        return response
 
 
 class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
@@ -190,6 +223,43 @@ class BinaryBodyMiddleware:
             return response
         served = response.headers.get(b"Content-Type", b"").decode("latin-1")
         raise Refused("not-html", f"served as {served or 'HTML'}, but the body is {kind}")
+
+
+class CharsetLabelMiddleware:
+    """Drop a Content-Type charset that names a Python codec but no web encoding (crawler.fetch.head.foreign_codec),
+    and override a ``<meta charset>`` that does (crawler.fetch.head.charset_for_foreign_meta).
+
+    w3lib, and so Scrapy's ``response.text`` and our decode_html, decode with whatever codec Python's registry finds
+    for the label: ``charset=zlib`` raised LookupError (a listing's links lost, an article a fetch-error retried
+    for three crawls) and ``charset=punycode`` held the reactor for minutes on a 2 MB page (a quadratic decoder).
+    A browser ignores such a label; so does every reader below this middleware. The WARC keeps the header as sent.
+    Sits below HttpCompressionMiddleware (590) and above the readers of the text (585, 580, the spider).
+    """
+
+    def __init__(self, crawler: Any):
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CharsetLabelMiddleware:
+        """Scrapy entry point."""
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        """The response, or a copy whose Content-Type has no foreign charset label."""
+        content_type = response.headers.get(b"Content-Type")
+        if not isinstance(response, TextResponse) or not content_type:
+            return response
+        served = content_type.decode("latin-1")
+        fixed = web_content_type(served, response.body)
+        if fixed is None:
+            return response
+        logger.info("%s: charset label of %r is no web encoding; read as %r", response.url, served[:100], fixed)
+        self.stats.inc_value("newsarchive/charset/foreign-label")
+        headers = response.headers.copy()
+        headers[b"Content-Type"] = fixed.encode("latin-1")
+        # built, not response.replace(): that reads response.encoding, which decodes with the label (see above)
+        attributes = {name: getattr(response, name) for name in Response.attributes}
+        return type(response)(**{**attributes, "headers": headers})
 
 
 class PooledHTTPDownloadHandler(HTTP11DownloadHandler):

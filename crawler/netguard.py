@@ -27,6 +27,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.python.failure import Failure
 from w3lib.url import safe_url_string
 
+from crawler.fetch.chain_cookies import new_cookies_for
 from crawler.fetch.guards import Budget, UnreadableRobots, is_offsite, redirect_loop
 from crawler.fetch.limits import Limits, parse_retry_after
 from crawler.fetch.safety import AddressPolicy
@@ -89,7 +90,7 @@ def check_redirect(crawler: Any, request: Request, target: str, limits: Limits, 
     if parts.scheme not in ("http", "https"):
         raise refuse("unsupported-scheme", f"{how} to {target[:200]}: only http and https are fetched")
     loop = redirect_loop(chain, target)
-    if loop:
+    if loop and not new_cookies_for(request.meta, target):  # back with a cookie a hop set: a gate passed
         raise refuse("redirect-loop", loop if how == "redirect" else f"{how}: {loop}")
     resolver = installed_resolver()
     reason = resolver.policy.refusal(host) if resolver else None

@@ -37,11 +37,15 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.netguard.RobotsGuardMiddleware": 100,
     # Sees a 3xx before RedirectMiddleware (600) and a 429/503 before RetryMiddleware (550).
     "crawler.netguard.ResponseGuardMiddleware": 700,
+    # A cookie a redirect sets goes with the rest of its chain only (a consent gate); reads a 3xx before 700.
+    "crawler.middlewares.ChainCookiesMiddleware": 750,
     # Scrapy's meta-refresh redirects read from the page's head, not a decoded copy of the whole page (issue 10).
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.middlewares.HeadMetaRefreshMiddleware": 580,
     # A PDF, image or archive served as text/html is refused as not-html; below HttpCompressionMiddleware (590).
     "crawler.middlewares.BinaryBodyMiddleware": 585,
+    # A charset label that is a Python codec but no web encoding (zlib, punycode) is dropped before the text is read.
+    "crawler.middlewares.CharsetLabelMiddleware": 587,
     # Runs nearest the network: sees the request as sent and the response before redirect handling
     # and decompression (HttpCompressionMiddleware, 590), so the WARC holds what came over the wire.
     "crawler.middlewares.WarcCaptureMiddleware": 950,

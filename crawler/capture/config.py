@@ -37,6 +37,7 @@ class ArchiveConfig:
     commit_every: int = 1000
     commit_interval: float = 0.5
     write_queue: int = 768
+    page_max_links: int = 5000  # CRAWL_PAGE_MAX_LINKS
     writer: str = "process"  # ARCHIVE_WRITER: "process" (crawler.capture.process) or "thread" (crawler.capture.writer)
 
     @classmethod
@@ -70,6 +71,7 @@ class ArchiveConfig:
             commit_interval=_number(float, "ARCHIVE_COMMIT_INTERVAL", get),
             write_queue=max(1, _number(int, "ARCHIVE_WRITE_QUEUE", get)),
             writer=_choice("ARCHIVE_WRITER", get, WRITERS),
+            page_max_links=_number(int, "CRAWL_PAGE_MAX_LINKS", get),
         )
 
 

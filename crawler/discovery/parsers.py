@@ -1,7 +1,8 @@
-"""Discovery parsers: RSS/Atom feeds, sitemaps, robots.txt ``Sitemap:`` lines and listing-page links."""
+"""Discovery parsers: RSS/Atom/JSON feeds, sitemaps, robots.txt ``Sitemap:`` lines and listing-page links."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import zlib
@@ -33,10 +34,10 @@ class SitemapDoc:
     links: tuple[Link, ...]
 
 
-def _xml_root(body: bytes) -> lxml.etree._Element | None:
+def _xml_root(body: bytes, base_url: str | None = None) -> lxml.etree._Element | None:
     parser = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
     try:
-        return lxml.etree.fromstring(body.lstrip(), parser=parser)
+        return lxml.etree.fromstring(body.lstrip(), parser=parser, base_url=base_url)
     except lxml.etree.XMLSyntaxError:
         return None
 
@@ -46,12 +47,24 @@ def _local(tag: object) -> str:
 
 
 def _child_text(el: lxml.etree._Element, *names: str) -> str | None:
+    child = _child_with_text(el, *names)
+    return (child.text or "").strip() if child is not None else None
+
+
+def _child_with_text(el: lxml.etree._Element, *names: str) -> lxml.etree._Element | None:
     for child in el.iter():
-        if _local(child.tag) in names and child is not el:
-            text = (child.text or "").strip()
-            if text:
-                return text
+        if _local(child.tag) in names and child is not el and (child.text or "").strip():
+            return child
     return None
+
+
+def _base(el: lxml.etree._Element, base_url: str) -> str:
+    """The base URI in force at ``el``: its ``xml:base`` and its ancestors', resolved against the document's URL
+    (XML Base; RFC 4287 section 2 makes it the base of an Atom feed's relative links)."""
+    try:
+        return el.base or base_url
+    except ValueError:  # an xml:base lxml cannot join: the document's URL, as without it
+        return base_url
 
 
 def absolute_url(base: str, href: str) -> str | None:
@@ -109,33 +122,67 @@ def empty_reason(body: bytes, what: str, default: str) -> tuple[str, str]:
 
 
 def parse_feed(body: bytes, base_url: str) -> list[Link]:
-    """The entries of an RSS 2.0, RSS 1.0 (RDF) or Atom feed, as absolute links with title and date."""
+    """The entries of an RSS 2.0, RSS 1.0 (RDF), Atom or JSON Feed, as absolute links with title and date.
+
+    Relative links are resolved against the ``xml:base`` in force at the link (an Atom feed's CMS often sets it on
+    ``<feed>`` to the articles' folder), else the feed's URL.
+    """
     text = _gunzipped(body)
-    root = _xml_root(text) if text is not None else None
+    if text is not None and text.lstrip()[:1] == b"{":
+        return parse_json_feed(text, base_url)
+    root = _xml_root(text, base_url) if text is not None else None
     if root is None:
         return []
     links: list[Link] = []
     for el in root.iter():
         name = _local(el.tag)
         if name == "item":  # RSS 2.0 and RSS 1.0
-            href = _child_text(el, "link") or (el.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about") or "")
+            link = _child_with_text(el, "link")
+            href, at = ((link.text or "").strip(), link) if link is not None else (
+                el.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about") or "", el)
             if not href:
                 guid = el.find("guid")
                 if guid is not None and (guid.get("isPermaLink", "true") != "false") and guid.text:
-                    href = guid.text.strip()
+                    href, at = guid.text.strip(), guid
             date = _child_text(el, "pubdate", "date", "published", "updated")
         elif name == "entry":  # Atom
             # rel="alternate" (the default) is the article; fall back to any link that is not a side resource
-            candidates = [(child.get("rel", "alternate"), child.get("href", "")) for child in el
+            candidates = [(child.get("rel", "alternate"), child) for child in el
                           if _local(child.tag) == "link" and child.get("href")]
-            href = next((h for rel, h in candidates if rel == "alternate"), "") or next(
-                (h for rel, h in candidates if rel not in ("enclosure", "related", "replies", "edit", "via")), "")
+            found = next((c for rel, c in candidates if rel == "alternate"), None)
+            if found is None:
+                found = next((c for rel, c in candidates
+                              if rel not in ("enclosure", "related", "replies", "edit", "via")), None)
+            href, at = (found.get("href", ""), found) if found is not None else ("", el)
             date = _child_text(el, "published", "updated")
         else:
             continue
-        url = absolute_url(base_url, href.strip()) if href else None
+        url = absolute_url(_base(at, base_url), href.strip()) if href else None
         if url:
             links.append(Link(url, _child_text(el, "title"), date))
+    return links
+
+
+def parse_json_feed(body: bytes, base_url: str) -> list[Link]:
+    """The items of a JSON Feed (jsonfeed.org, versions 1 and 1.1): each item's ``url`` (else an ``id`` that is a
+    URL), ``title`` and ``date_published`` (else ``date_modified``). Not JSON, or no items: an empty list."""
+    try:
+        doc = json.loads(body)
+    except (ValueError, RecursionError):
+        return []
+    items = doc.get("items") if isinstance(doc, dict) else None
+    links: list[Link] = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        href = item.get("url")
+        if not isinstance(href, str) or not href.strip():
+            ident = item.get("id")
+            href = ident if isinstance(ident, str) and ident.strip().lower().startswith(("http://", "https://")) else ""
+        url = absolute_url(base_url, href.strip()) if href else None
+        if url:
+            title, date = item.get("title"), item.get("date_published") or item.get("date_modified")
+            links.append(Link(url, title if isinstance(title, str) else None, date if isinstance(date, str) else None))
     return links
 
 

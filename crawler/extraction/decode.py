@@ -7,6 +7,8 @@ import logging
 from charset_normalizer import from_bytes
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, resolve_encoding
 
+from crawler.fetch.head import foreign_codec, web_content_type
+
 logger = logging.getLogger(__name__)
 
 SEVEN_BIT = ("iso2022", "iso-2022", "hz", "utf-7", "utf_7")  # escape-coded: all ASCII bytes, so a stray UTF-8 sign
@@ -31,6 +33,8 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
         body: the page bytes as received (after Content-Encoding is undone).
         content_type: the HTTP Content-Type header value (``text/html; charset=...``), when there was one.
     """
+    # a label that names a codec but no web encoding (charset=punycode, zlib) is ignored, as a browser ignores it
+    content_type = web_content_type(content_type, body) or content_type
     encoding, text = html_to_unicode(content_type, body, default_encoding=DEFAULT_ENCODING, auto_detect_fun=_detect)
     if encoding.startswith(("utf-16", "utf-32")) and b"\x00" not in body[:1024]:
         # a label, not the bytes (UTF-16 markup has a NUL in every ASCII character): WHATWG reads
@@ -63,7 +67,7 @@ def _legacy_text(body: bytes, text: str) -> str:
     detection gives a charset that decodes the bytes.
     """
     declared = html_body_declared_encoding(body)
-    candidates = [resolve_encoding(declared) if declared else None, _detect(body)]
+    candidates = [resolve_encoding(declared) if declared and not foreign_codec(declared) else None, _detect(body)]
     for candidate in candidates:
         if not candidate or candidate == "utf-8" or candidate.startswith(("utf-16", "utf-32")):
             continue

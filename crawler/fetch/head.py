@@ -55,3 +55,76 @@ def binary_kind(body: bytes) -> str | None:
     if body[4:8] == b"ftyp":
         return "an MP4 or HEIF media file"
     return None
+
+
+# The encodings of the WHATWG Encoding Standard (section 4.2), as Python's codec registry names them (after w3lib's
+# label translation: iso-8859-1 is read as cp1252, gbk as gb18030, ...), plus the UTF-32 and ASCII that BOM sniffing
+# and Scrapy's default give. A browser ignores any other charset label. Python does not: its registry also names
+# codecs that are no text encoding (``zlib``, ``base64``: LookupError), one that always fails (``undefined``) and
+# one whose decoder is quadratic (``punycode``: 2 MB of body held the crawl's reactor for minutes). w3lib resolves a
+# label through that registry and decodes with whatever it finds, so the label is checked against this list first.
+WEB_CODECS = frozenset({
+    "utf-8", "utf-16", "utf-16-be", "utf-16-le", "utf-32", "utf-32-be", "utf-32-le", "ascii", "cp866", "koi8-r",
+    "koi8-u", "mac-roman", "mac-cyrillic", "cp874", "cp932", "cp949", "euc_jp", "iso2022_jp", "iso2022_kr",
+    "shift_jis", "euc_kr", "gbk", "gb2312", "gb18030", "big5", "big5hkscs", "hz", "iso8859-1",
+    *(f"cp{n}" for n in range(1250, 1259)),
+    *(f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16)),
+})
+
+
+_WEB = frozenset(codec.replace("_", "-") for codec in WEB_CODECS)
+
+
+def foreign_codec(label: str) -> str | None:
+    """The Python codec a charset label resolves to (as w3lib resolves it) when that codec is no web encoding
+    (``zlib``, ``punycode``); None for a web encoding, and for a label Python does not know (w3lib ignores those)."""
+    from w3lib.encoding import resolve_encoding  # Scrapy's dependency; no scrapy import in this module
+
+    resolved = resolve_encoding(label.strip().strip("\"'"))
+    if resolved is None or resolved.lower().replace("_", "-") in _WEB:
+        return None
+    return resolved
+
+
+def without_foreign_charset(content_type: str) -> str | None:
+    """``content_type`` less a charset parameter that names a codec but no web encoding; None when it has none.
+
+    ``text/html; charset=zlib`` -> ``text/html``: the page is then decoded as one without a header label is (its
+    BOM, its ``<meta charset>``, detection), as a browser, which ignores a label it does not know, decodes it.
+    """
+    parts = content_type.split(";")
+    kept = [param for param in parts[1:]
+            if not (param.partition("=")[0].strip().lower() == "charset" and foreign_codec(param.partition("=")[2]))]
+    return ";".join([parts[0], *kept]) if len(kept) < len(parts) - 1 else None
+
+
+def charset_for_foreign_meta(body: bytes) -> str:
+    """The charset to read a page with whose ``<meta charset>`` names a foreign codec and whose header names none.
+
+    A browser ignores the label and falls back (HTML Standard 13.2.3.2, "encoding sniffing algorithm"): UTF-8 when
+    the bytes are UTF-8, else the locale's default, windows-1256 for Arabic. Given as the header's label, it takes
+    precedence over the page's own in every reader (w3lib: BOM, then header, then ``<meta>``).
+    """
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "windows-1256"
+    return "utf-8"
+
+
+def web_content_type(content_type: str | None, body: bytes) -> str | None:
+    """The Content-Type to decode ``body`` with when its charset label, or its ``<meta charset>`` where the header
+    names none, is a codec but no web encoding (``foreign_codec``); None when the labels need no change.
+
+    The one rule for every reader of page bytes: the crawl's CharsetLabelMiddleware and ``decode_html`` (so
+    ``newsarchive extract``, which re-reads the archived header and page, decodes as the crawl did).
+    """
+    from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
+
+    fixed = without_foreign_charset(content_type) if content_type else None
+    if http_content_type_encoding(fixed or content_type) is None:
+        # no label in the header: the page's own (<meta charset>, read from its first 4 KB) is used instead
+        declared = html_body_declared_encoding(body)
+        if declared and foreign_codec(declared):
+            fixed = f"{fixed or content_type or 'text/html'}; charset={charset_for_foreign_meta(body)}"
+    return fixed

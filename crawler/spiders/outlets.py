@@ -55,6 +55,7 @@ class OutletSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.limits = Limits.from_settings(crawler.settings)
         spider.sitemap_fetches = Counter()
+        spider.refused_once = set()
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         # a back-fill's requests wait on disk (crawler.fetch.backfill): its folder goes once Scrapy is done with it
         jobdir, data_dir = crawler.settings.get("JOBDIR"), ArchiveConfig.from_settings(crawler.settings).data_dir
@@ -120,13 +121,14 @@ class OutletSpider(Spider):
     def _sitemap(self, url: str, outlet: Outlet, *, depth: int, parent: str = "") -> Request | None:
         """A sitemap request, or None (recorded) past CRAWL_SITEMAP_MAX_DEPTH or CRAWL_SITEMAP_MAX_FETCHES."""
         if depth > self.limits.sitemap_max_depth:
-            self._refuse(outlet, url, "sitemap-depth", f"listed by {parent} at nesting depth {depth}; "
-                                                       f"CRAWL_SITEMAP_MAX_DEPTH is {self.limits.sitemap_max_depth}")
+            self._refuse_once((outlet.name, "sitemap-depth", parent), outlet, url, "sitemap-depth",
+                              f"listed by {parent} at nesting depth {depth}; CRAWL_SITEMAP_MAX_DEPTH is "
+                              f"{self.limits.sitemap_max_depth}")
             return None
         if self.sitemap_fetches[outlet.name] >= self.limits.sitemap_max_fetches:
-            self._refuse(outlet, url, "sitemap-limit", f"{self.sitemap_fetches[outlet.name]} sitemaps of "
-                                                       f"{outlet.name} in this crawl; CRAWL_SITEMAP_MAX_FETCHES is "
-                                                       f"{self.limits.sitemap_max_fetches}")
+            self._refuse_once((outlet.name, "sitemap-limit"), outlet, url, "sitemap-limit",
+                              f"{self.sitemap_fetches[outlet.name]} sitemaps of {outlet.name} in this crawl; "
+                              f"CRAWL_SITEMAP_MAX_FETCHES is {self.limits.sitemap_max_fetches}")
             return None
         self.sitemap_fetches[outlet.name] += 1
         request = self._request(url, outlet, self.parse_sitemap, kind="sitemap")
@@ -135,6 +137,19 @@ class OutletSpider(Spider):
 
     def _refuse(self, outlet: Outlet, url: str, reason: str, detail: str, capture_id: CaptureRef = None) -> None:
         self.session.record_failure(outlet.name, url, "discover", reason, detail, capture_id)  # counted in stats
+
+    def _refuse_once(self, key: tuple[str, ...], outlet: Outlet, url: str, reason: str, detail: str) -> None:
+        """Record the first sitemap a limit refuses (per outlet, or per index for the depth) and count the rest.
+
+        A sitemap index of 20,000 children wrote 19,995 failure rows per crawl, one per child past
+        CRAWL_SITEMAP_MAX_FETCHES: the catalogue grew by what a hostile index lists, not by what was fetched.
+        """
+        self.crawler.stats.inc_value(f"newsarchive/discovery/{reason}")
+        if key in self.refused_once:
+            return
+        self.refused_once.add(key)
+        self._refuse(outlet, url, reason, f"{detail} (further sitemaps refused for this are counted in the stats "
+                                          f"newsarchive/discovery/{reason}, not recorded one by one)")
 
     def _article(self, url: str, outlet: Outlet, link: discovery.Link | None = None, *,
                  matched: bool = False) -> Request | None:
@@ -180,11 +195,11 @@ class OutletSpider(Spider):
                         self.crawler.engine.crawl(sitemap)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
-        """Every entry of an RSS/Atom feed is a candidate article."""
+        """Every entry of an RSS/Atom/JSON feed is a candidate article."""
         outlet = self.session.by_name[response.meta["outlet"]]
         links = discovery.parse_feed(response.body, response.url)
         if not links:
-            reason, detail = discovery.empty_reason(response.body, "feed", "no RSS/Atom entries found")
+            reason, detail = discovery.empty_reason(response.body, "feed", "no RSS/Atom/JSON Feed entries found")
             self._refuse(outlet, response.url, reason, detail, response.meta.get("capture_id"))
         limit = self.session.config.sitemap_max_urls
         if len(links) > limit:  # a feed of 200,000 items: capped as a sitemap file is, newest first
@@ -229,14 +244,24 @@ class OutletSpider(Spider):
         depth = response.meta.get("depth", 0)
         # the one decoder (a UTF-8 listing served as ISO-8859-1 gives its Arabic slugs whole, as its articles get)
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        # at most CRAWL_PAGE_MAX_LINKS new articles and as many listing pages from one page, as a sitemap or feed
+        # file is capped: a page of 100,000 links queued them all (each a frontier row and a Request in memory)
+        limit, articles, listings = self.session.config.page_max_links, 0, 0
         for url in discovery.page_links(decode_html(response.body, content_type), response.url):
             if not outlet.owns(url):
                 continue
             if outlet.is_article(url):
-                request = self._article(url, outlet)
+                request = self._article(url, outlet) if articles < limit else None
                 if request is not None:
+                    articles += 1
                     yield request
+                elif articles >= limit:
+                    self.crawler.stats.inc_value("newsarchive/discovery/page-links-left")
             elif outlet.is_followed(url) and depth < outlet.max_depth:
+                if listings >= limit:
+                    self.crawler.stats.inc_value("newsarchive/discovery/page-links-left")
+                    continue
+                listings += 1
                 yield self._request(url, outlet, self.parse_listing, kind="listing", depth=depth + 1)
 
     def parse_article(self, response: Response) -> Iterator[PageItem]:
@@ -289,9 +314,11 @@ class OutletSpider(Spider):
         outlet, kind = meta.get("outlet"), meta.get("kind")
         if reason == "http-304":
             # not modified since the capture we asked about: a revisit record was written, nothing else to do
-            if kind == "article":
-                self._seen_unchanged(url, meta.get("frontier_url", url))
-            return
+            if kind == "article" and self._seen_unchanged(url, meta.get("frontier_url", url)):
+                return
+            # a 304 to a request that was not conditional (nothing stored to be unchanged from): recorded and
+            # settled below; it used to return here unrecorded, the URL pending and fetched again by every crawl
+            detail = "304 Not Modified, but nothing of this URL is stored to be unchanged from"
         self.session.record_failure(outlet, url, "fetch", reason, detail, capture_id)  # counted in the stats too
         if kind == "article" and reason not in BUDGET_REASONS:
             # permanent refusals settle the URL; transient ones stay pending for a few crawls, then fail
