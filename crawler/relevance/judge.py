@@ -214,6 +214,9 @@ def judge(
         if (terms[i].beside_armed and not armed_named)
         or ((terms[i].crime or not terms[i].alone) and crime_story)
     }
+    # round 47: a detention told as an abuse (Term.beside_camp) is the conflict's only in a story that names a camp of
+    # it, an armed actor or two bodies of the split; a migrants' centre or a cybercrime law names neither
+    silent |= {i for i in matched if terms[i].beside_camp and not (armed_named or split_on)}
     # round 28 (the review of round 27): and only in a sentence (or the title) that names an armed actor or tells of
     # fighting; its occurrences elsewhere in the story are trade ("a Tunisian guard foils the smuggling of Libyan fuel")
     economy = [i for i in matched if terms[i].beside_armed and i not in silent]

@@ -211,6 +211,10 @@ class Term:
     # round 43: a pair term that names the other side only where the story places both sides (a seat of each, Term.side):
     # an institution the split doubled ("إدارة موازية"), unlike the dual that names both at once; ``placed = true``
     placed: bool = False
+    # round 47: a detention told as an abuse (held without charge, for a post): counts only in a story that names a
+    # camp of the conflict, an armed actor (``armed``) or two bodies of the split (the split signal); the police of
+    # any country detain too; ``beside_camp = true``
+    beside_camp: bool = False
 
     @property
     def theatre(self) -> bool:

@@ -28,7 +28,7 @@ def strings(path: Path, key: str, value: Any) -> list[str]:
 #: The true/false keys of a term (and, for scene and armed, of its category's default).
 FLAGS = tuple(
     "ambiguous exact scene speaker alone crime armed seat beside_armed beside_party regime venue party pair era "
-    "placed".split()
+    "placed beside_camp".split()
 )
 
 
@@ -64,7 +64,8 @@ def term_fields(
     for gate in (
         "beside_armed",
         "beside_party",
-    ):  # round 28: the war economy (round 29: trials) is conflict evidence
+        "beside_camp",
+    ):  # round 28: the war economy (round 29: trials; round 47: detentions) is conflict evidence
         if raw.get(gate) and "conflict" not in feeds:
             raise ConfigError(
                 path,
@@ -127,6 +128,7 @@ def term_fields(
         era=raw.get("era", False),
         side=side,
         placed=raw.get("placed", False),
+        beside_camp=raw.get("beside_camp", False),
     )
 
 
