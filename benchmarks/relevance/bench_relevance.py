@@ -178,6 +178,10 @@ DATA_FILES = (
     "holdout123.jsonl",
     "holdout124.jsonl",
     "holdout125.jsonl",
+    "holdout126.jsonl",
+    "holdout127.jsonl",
+    "holdout128.jsonl",
+    "holdout129.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -308,6 +312,10 @@ SPLIT_ORDER = (
     "holdout123",
     "holdout124",
     "holdout125",
+    "holdout126",
+    "holdout127",
+    "holdout128",
+    "holdout129",
 )
 
 
