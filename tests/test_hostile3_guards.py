@@ -100,7 +100,9 @@ def test_pages_with_web_labels_pass_untouched() -> None:
         assert middleware.process_response(None, response) is response
 
 
-@pytest.mark.parametrize("content_type", ["text/html; charset=punycode", "text/html", "text/html; charset=UTF-8"])
+@pytest.mark.parametrize(
+    "content_type", ["text/html; charset=punycode", "text/html", "text/html; charset=UTF-8"]
+)
 def test_decode_html_ignores_a_foreign_label_as_the_crawl_does(content_type: str) -> None:
     """``newsarchive extract`` re-reads the archived header and page with decode_html, not through the middleware: the
     same rule (crawler.fetch.head.web_content_type) applies there, so 2 MB under a punycode label, in the header or
@@ -110,3 +112,22 @@ def test_decode_html_ignores_a_foreign_label_as_the_crawl_does(content_type: str
     text = decode_html(body, content_type)
     assert time.monotonic() - started < 2 and "خبر" in text
     assert "خبر" in decode_html("<p>خبر</p>".encode(), "text/html; charset=zlib")
+
+
+@pytest.mark.parametrize("meta", ["punycode", "zlib"])
+@pytest.mark.parametrize("label", ["x-unknown", "x-user-defined", "unicode"])
+def test_a_header_label_python_does_not_know_cannot_let_a_foreign_meta_label_through(
+    label: str, meta: str
+) -> None:
+    """w3lib reads the first charset parameter only, and falls back to ``<meta>`` when it does not resolve: the guard
+    appended a second one (``charset=x-unknown; charset=utf-8``), never read, so punycode or zlib decoded the page
+    after all (UnicodeDecodeError, LookupError, or punycode's quadratic time). Every charset parameter now goes."""
+    middleware, _ = _middleware()
+    body = f'<html><head><meta charset="{meta}"></head><body><p>خبر</p>-'.encode() + b"zz9a" * 200_000
+    served = f"text/html; charset={label}"
+    response = HtmlResponse("http://outlet.example/", body=body, headers={"Content-Type": served})
+    fixed = middleware.process_response(None, response)
+    assert fixed.headers[b"Content-Type"] == b"text/html; charset=utf-8"
+    started = time.monotonic()
+    assert "خبر" in fixed.text and "خبر" in decode_html(body, served)
+    assert time.monotonic() - started < 2

@@ -8,7 +8,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from archive.errors import ConfigError, ConfigErrors
 
@@ -59,21 +59,43 @@ class Outlet:
         return any(host == d or host.endswith("." + d) for d in self.domains())
 
     def is_article(self, url: str) -> bool:
-        """True when ``url`` matches ``article_urls`` and no ``deny_urls`` pattern."""
-        if any(re.search(p, url) for p in self.deny_urls):
-            return False
-        return any(re.search(p, url) for p in self.article_urls)
+        """True when ``url`` (in any spelling of its escapes, :func:`url_spellings`) matches ``article_urls`` and
+        none matches a ``deny_urls`` pattern."""
+        return _matches(self.article_urls, self.deny_urls, url)
 
     def is_followed(self, url: str) -> bool:
         """True when ``url`` is a listing page worth walking (``follow_urls``) and not denied."""
-        if any(re.search(p, url) for p in self.deny_urls):
-            return False
-        return any(re.search(p, url) for p in self.follow_urls)
+        return _matches(self.follow_urls, self.deny_urls, url)
 
     def digest(self) -> str:
         """A short digest of this outlet's settings, recorded in warcinfo and the catalogue."""
         text = repr(tuple((f.name, getattr(self, f.name)) for f in fields(self) if f.name != "source"))
         return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# RFC 3986's reserved characters and "%": what re-escaping a decoded URL leaves as it is
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%"
+
+
+def url_spellings(url: str) -> tuple[str, ...]:
+    """``url`` as the link spells it, with its escapes decoded (an Arabic slug as the address bar shows it), and
+    with its non-ASCII letters escaped in upper case (as a sitemap or another page's link may print them).
+
+    A user writes ``article_urls`` from what they see, and sites spell one URL three ways: the same portal prints
+    ``/أخبار/12-خبر.html`` in its hrefs and ``/%D8%A3%D8%AE...`` in its sitemap, a TV site escapes in upper case
+    in one box and in lower case in another. A pattern in any one of the spellings matches all of them."""
+    if "%" not in url and url.isascii():
+        return (url,)
+    decoded = unquote(url)
+    return tuple(dict.fromkeys((url, decoded, quote(decoded, safe=_URL_SAFE))))
+
+
+def _matches(patterns: tuple[str, ...], deny: tuple[str, ...], url: str) -> bool:
+    """True when a spelling of ``url`` matches one of ``patterns`` and none matches a ``deny`` pattern."""
+    spellings = url_spellings(url)
+    if any(re.search(p, u) for p in deny for u in spellings):
+        return False
+    return any(re.search(p, u) for p in patterns for u in spellings)
 
 
 _LIST_KEYS = {"start_urls", "feeds", "sitemaps", "article_urls", "follow_urls", "deny_urls", "allowed_domains"}

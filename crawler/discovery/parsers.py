@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
+from w3lib.url import safe_url_string
 
 logger = logging.getLogger(__name__)
 
@@ -60,11 +61,28 @@ def _child_with_text(el: lxml.etree._Element, *names: str) -> lxml.etree._Elemen
 
 def _base(el: lxml.etree._Element, base_url: str) -> str:
     """The base URI in force at ``el``: its ``xml:base`` and its ancestors', resolved against the document's URL
-    (XML Base; RFC 4287 section 2 makes it the base of an Atom feed's relative links)."""
+    (XML Base; RFC 4287 section 2 makes it the base of an Atom feed's relative links), outermost first. A base that
+    is no http(s) URL (``javascript:``, ``file:``, ``http://[x/``) is ignored. Not lxml's ``el.base``: it ignores an
+    xml:base with Arabic letters or a space (the document's URL instead) and returns ``javascript:`` as given."""
+    bases = []
+    node: lxml.etree._Element | None = el
+    while node is not None:
+        value = node.get(_XML_BASE)
+        if value is not None:
+            bases.append(value.strip())
+        node = node.getparent()
+    base = base_url
+    for value in reversed(bases):
+        joined = absolute_url(base, value)
+        if joined and urlsplit(joined).scheme.lower() in ("http", "https"):
+            base = joined
     try:
-        return el.base or base_url
-    except ValueError:  # an xml:base lxml cannot join: the document's URL, as without it
-        return base_url
+        return safe_url_string(base)  # an IRI's letters and spaces %-escaped, as a browser sends them
+    except ValueError:
+        return base
+
+
+_XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
 
 def absolute_url(base: str, href: str) -> str | None:
@@ -128,7 +146,7 @@ def parse_feed(body: bytes, base_url: str) -> list[Link]:
     ``<feed>`` to the articles' folder), else the feed's URL.
     """
     text = _gunzipped(body)
-    if text is not None and text.lstrip()[:1] == b"{":
+    if text is not None and _is_json(text):
         return parse_json_feed(text, base_url)
     root = _xml_root(text, base_url) if text is not None else None
     if root is None:
@@ -163,6 +181,18 @@ def parse_feed(body: bytes, base_url: str) -> list[Link]:
     return links
 
 
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def _is_json(body: bytes) -> bool:
+    """Whether a feed is JSON: ``{`` first, after white space and a byte order mark (UTF-8, or UTF-16 decoded by
+    it; RFC 8259 section 8.1 lets a parser ignore one, and ``json.loads`` does)."""
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom) : len(bom) + 1024].decode(codec, "ignore").lstrip()[:1] == "{"
+    return body.lstrip()[:1] == b"{"
+
+
 def parse_json_feed(body: bytes, base_url: str) -> list[Link]:
     """The items of a JSON Feed (jsonfeed.org, versions 1 and 1.1): each item's ``url`` (else an ``id`` that is a
     URL), ``title`` and ``date_published`` (else ``date_modified``). Not JSON, or no items: an empty list."""
@@ -181,14 +211,19 @@ def parse_json_feed(body: bytes, base_url: str) -> list[Link]:
             href = ident if isinstance(ident, str) and ident.strip().lower().startswith(("http://", "https://")) else ""
         url = absolute_url(base_url, href.strip()) if href else None
         if url:
-            title, date = item.get("title"), item.get("date_published") or item.get("date_modified")
-            links.append(Link(url, title if isinstance(title, str) else None, date if isinstance(date, str) else None))
+            title = item.get("title")
+            dates = (item.get("date_published"), item.get("date_modified"))  # a number there hides no string
+            date = next((d for d in dates if isinstance(d, str) and d.strip()), None)
+            links.append(Link(url, title if isinstance(title, str) else None, date))
     return links
 
 
 def parse_sitemap(body: bytes, base_url: str) -> SitemapDoc:
-    """A sitemap index or urlset (including Google News sitemaps), as absolute links with titles and dates."""
+    """A sitemap index or urlset (including Google News sitemaps), as absolute links with titles and dates; or a text
+    sitemap (sitemaps.org's "text file": one URL a line), as its links."""
     text = _gunzipped(body)
+    if text is not None and _is_text_sitemap(text):
+        return SitemapDoc(False, tuple(_text_sitemap_links(text, base_url)))
     root = _xml_root(text) if text is not None else None
     if root is None:
         return SitemapDoc(False, ())
@@ -210,6 +245,30 @@ def parse_sitemap(body: bytes, base_url: str) -> SitemapDoc:
         if url:
             links.append(Link(url, title, date))
     return SitemapDoc(is_index, tuple(links))
+
+
+_TEXT_SITEMAP_LINE = re.compile(rb"\s*https?://", re.IGNORECASE)
+
+
+def _is_text_sitemap(body: bytes) -> bool:
+    """A sitemap in the text format of sitemaps.org ("one URL per line"), which shared hosts serve as text/plain:
+    no markup, and its first line that is not blank is an http(s) URL."""
+    head = body[:4096].removeprefix(b"\xef\xbb\xbf").lstrip()
+    return bool(head) and head[:1] != b"<" and bool(_TEXT_SITEMAP_LINE.match(head))
+
+
+def _text_sitemap_links(body: bytes, base_url: str) -> list[Link]:
+    """The URLs of a text sitemap, one a line (UTF-8, as sitemaps.org requires; lines that are no http(s) URL, a
+    stray comment or an HTML error page's text, are skipped)."""
+    links: list[Link] = []
+    for line in body.decode("utf-8-sig", errors="replace").splitlines():
+        line = line.strip()
+        if not _TEXT_SITEMAP_LINE.match(line.encode()) or any(c.isspace() for c in line):
+            continue
+        url = absolute_url(base_url, line)
+        if url:
+            links.append(Link(url))
+    return links
 
 
 def robots_sitemaps(text: str, base_url: str) -> list[str]:
@@ -249,4 +308,3 @@ def page_links(html: str | bytes, base_url: str) -> list[str]:
             seen.add(url)
             out.append(url)
     return out
-

@@ -26,6 +26,8 @@ META_KEYS = (
 )
 _META_RANK = {key: rank for rank, key in enumerate(META_KEYS)}
 _ARTICLE_TYPES = re.compile(r"article|posting|report|news|blog|creativework|webpage|video|liveblog", re.IGNORECASE)
+# JSON-LD date keys, most trustworthy first
+DATE_KEYS = ("datePublished", "dateCreated")
 _MODIFIED_ATTR = re.compile(r"updat|modif|edit|revis|tahdith", re.IGNORECASE)
 BOILERPLATE_TAGS = {"header", "nav", "footer", "aside", "form"}
 _LD_JSON_CASE = str.maketrans("LDJSON", "ldjson")
@@ -34,7 +36,12 @@ _LD_JSON_CASE = str.maketrans("LDJSON", "ldjson")
 # --- json-ld -------------------------------------------------------------------------------------------------
 
 def json_ld(doc: lxml.html.HtmlElement) -> Iterator[Found]:
-    """datePublished (then dateCreated) of the JSON-LD objects, article-like types first."""
+    """datePublished (then dateCreated, then uploadDate) of the JSON-LD objects, article-like types first.
+
+    A video story's page often describes only its VideoObject, whose date is ``uploadDate`` (the one Google's video
+    structured data requires; ``datePublished`` is optional there): read from a top-level object (or an ``@graph``
+    member) only, the page's own video, never from a video an article embeds (``"video": {...}``: a clip may be
+    older than the story)."""
     ranked: list[tuple[int, int, str]] = []
     # The XPath test //script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")] on a walk over the <script>
     # elements: the XPath's pass over every element cost most of this function (issue 10).
@@ -46,21 +53,32 @@ def json_ld(doc: lxml.html.HtmlElement) -> Iterator[Found]:
             data = json.loads(raw, strict=False)
         except ValueError:
             # Broken JSON-LD is common (trailing commas, raw newlines): fall back to a plain key search.
-            for key_rank, key in enumerate(("datePublished", "dateCreated")):
+            for key_rank, key in enumerate(DATE_KEYS):
                 for m in re.finditer(rf'"{key}"\s*:\s*"([^"]+)"', raw):
                     ranked.append((key_rank, 2, m.group(1)))
             continue
+        top = _top_level(data)
         for node in _walk(data):
             kind = node.get("@type", "")
             kind = " ".join(kind) if isinstance(kind, list) else str(kind)
             type_rank = 0 if _ARTICLE_TYPES.search(kind) else 1
-            for key_rank, key in enumerate(("datePublished", "dateCreated")):
+            for key_rank, key in enumerate(DATE_KEYS):
                 value = node.get(key)
                 if isinstance(value, list) and value:
                     value = value[0]
                 if isinstance(value, str):
                     ranked.append((key_rank, type_rank, value))
+            value = node.get("uploadDate")
+            if any(node is t for t in top) and isinstance(value, str):
+                ranked.append((len(DATE_KEYS), type_rank, value))
     yield from _parsed(ranked)
+
+
+def _top_level(data: object) -> list[dict]:
+    """The objects a JSON-LD block describes at its top: the object, the list's objects, their ``@graph`` members."""
+    nodes = [d for d in (data if isinstance(data, list) else [data]) if isinstance(d, dict)]
+    graphs = [g for d in nodes if isinstance(d.get("@graph"), list) for g in d["@graph"] if isinstance(g, dict)]
+    return nodes + graphs
 
 
 def _parsed(ranked: list[tuple[int, int, str]]) -> Iterator[Found]:

@@ -6,16 +6,18 @@ page or a bot check ("testcookie") answers a visitor without its cookie with a r
 leads back to the page (``/post/`` -> 302 ``/consent/?return=/post/`` + ``Set-Cookie`` -> 302 ``/post/``). Without
 the cookie the crawl went round that loop until the duplicate filter or ``REDIRECT_MAX_TIMES`` stopped it, and every
 page of the site was a ``redirect-loop`` failure. A browser that never visited the site before gets the page, so the
-cookies a redirect sets are sent on the rest of its own chain (same host, path and expiry as RFC 6265 says, no
-``Domain`` widening), and on nothing else: each new page starts without cookies again.
+cookies a redirect sets are sent on the rest of its own chain (same host, path, expiry and ``Secure`` as RFC 6265
+says, no ``Domain`` widening), and on nothing else: each new page starts without cookies again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
-ChainCookie = tuple[str, str, str, str]  # (host, path, name, value)
+ChainCookie = tuple[str, str, str, str, bool]  # (host, path, name, value, secure)
 
 
 def _default_path(url_path: str) -> str:
@@ -34,43 +36,62 @@ def _path_matches(request_path: str, cookie_path: str) -> bool:
     return cookie_path.endswith("/") or request_path[len(cookie_path)] == "/"
 
 
+def _expires_past(value: str, now: datetime) -> bool | None:
+    """Whether an ``Expires`` date is past (RFC 6265 section 5.2.1); None when it is no date (the attribute is
+    then ignored)."""
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)) <= now
+
+
 def add_set_cookies(
-    jar: Iterable[ChainCookie], set_cookies: Iterable[str], url: str
+    jar: Iterable[ChainCookie], set_cookies: Iterable[str], url: str, now: datetime | None = None
 ) -> tuple[ChainCookie, ...]:
     """``jar`` with the cookies of the ``Set-Cookie`` values a response from ``url`` carried (a cookie set again
-    replaces the old one; ``Max-Age`` <= 0 or an empty value deletes it)."""
+    replaces the old one; ``Max-Age`` <= 0, else an ``Expires`` date not after ``now``, or an empty value deletes
+    it). Values are kept as sent, quotes and all (RFC 6265 section 5.2)."""
+    now = now or datetime.now(timezone.utc)
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
-    cookies = {(h, p, n): v for h, p, n, v in jar}
+    cookies = {(h, p, n): (v, secure) for h, p, n, v, secure in jar}
     for header in set_cookies:
         pair, *attrs = header.split(";")
         name, eq, value = pair.partition("=")
-        name, value = name.strip(), value.strip().strip('"')
+        name, value = name.strip(), value.strip()
         if not eq or not name:
             continue
-        path, expired = _default_path(parts.path or "/"), not value
+        path, secure, max_age, expires = _default_path(parts.path or "/"), False, None, None
         for attr in attrs:
             key, _, val = attr.partition("=")
             key, val = key.strip().lower(), val.strip()
             if key == "path" and val.startswith("/"):
                 path = val
-            elif key == "max-age" and val.lstrip("-").isdigit() and int(val) <= 0:
-                expired = True
+            elif key == "secure":
+                secure = True
+            elif key == "max-age" and val.lstrip("-").isdigit():
+                max_age = int(val) <= 0
+            elif key == "expires":
+                expires = _expires_past(val, now)
+        # section 5.3 step 3: Max-Age, when present, wins over Expires
+        expired = not value or bool(max_age if max_age is not None else expires)
         cookies.pop((host, path, name), None)
         if not expired:
-            cookies[(host, path, name)] = value
-    return tuple((h, p, n, v) for (h, p, n), v in cookies.items())
+            cookies[(host, path, name)] = (value, secure)
+    return tuple((h, p, n, v, secure) for (h, p, n), (v, secure) in cookies.items())
 
 
 def cookie_header(jar: Iterable[ChainCookie], url: str) -> str:
     """The ``Cookie`` header a browser holding ``jar`` sends to ``url`` ("" when none applies): same host only,
-    longer paths first (RFC 6265 section 5.4)."""
+    ``Secure`` ones over https only, longer paths first (RFC 6265 section 5.4)."""
     parts = urlsplit(url)
-    host, path = (parts.hostname or "").lower(), parts.path or "/"
+    host, path, https = (parts.hostname or "").lower(), parts.path or "/", parts.scheme.lower() == "https"
     matching = sorted(
-        (c for c in jar if c[0] == host and _path_matches(path, c[1])), key=lambda c: -len(c[1])
+        (c for c in jar if c[0] == host and _path_matches(path, c[1]) and (https or not c[4])),
+        key=lambda c: -len(c[1]),
     )
-    return "; ".join(f"{name}={value}" for _, _, name, value in matching)
+    return "; ".join(f"{name}={value}" for _, _, name, value, _ in matching)
 
 
 def new_cookies_for(meta: dict, target: str) -> bool:

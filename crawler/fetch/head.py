@@ -126,5 +126,14 @@ def web_content_type(content_type: str | None, body: bytes) -> str | None:
         # no label in the header: the page's own (<meta charset>, read from its first 4 KB) is used instead
         declared = html_body_declared_encoding(body)
         if declared and foreign_codec(declared):
-            fixed = f"{fixed or content_type or 'text/html'}; charset={charset_for_foreign_meta(body)}"
+            # w3lib reads the first charset parameter only, and falls back to <meta> when that one does not resolve
+            # (charset=x-unknown): the header's labels go, so the one added here is the one read
+            kept = _without_charset(fixed or content_type or "text/html")
+            fixed = f"{kept}; charset={charset_for_foreign_meta(body)}"
     return fixed
+
+
+def _without_charset(content_type: str) -> str:
+    """``content_type`` less every charset parameter."""
+    parts = content_type.split(";")
+    return ";".join([parts[0], *(p for p in parts[1:] if p.partition("=")[0].strip().lower() != "charset")])
