@@ -34,6 +34,12 @@ from crawler.relevance.sentences import dateline_hits, lead_hits, lead_words
 
 __all__ = ["GROUPS", "Lexicon", "Scoring", "Term", "judge", "load_lexicon"]
 
+#: Round 48: the bodies of the split (Term.body) that govern or command, whose security bodies detain: a detention
+#: beside one of them is the split's (mechanism 30); the parliaments, councils and banks hold no one.
+_EXECUTIVE = frozenset(
+    {"gnu", "gna", "east_government", "tripoli_government", "salvation_government", "general_command"}
+)
+
 
 def judge(
     title: str,
@@ -125,6 +131,10 @@ def judge(
     pair = any(terms[i].pair and (placed or not terms[i].placed) for i in known)
     pair = pair and not pair_abroad(title, text)
     paired = len(bodies) + (1 if bodies and pair else 0)
+    # round 48: with no body named, "the two governments" in a Libya story that names an armed actor are the split's two
+    # sides (armed formations levying the south's gas convoys, "the two governments in Tripoli and the east" blamed)
+    if pair and not bodies and anchored and any(terms[i].armed and not terms[i].crime for i in known):
+        paired = 2
     split_on = rule.split_bodies_min > 0 and paired >= rule.split_bodies_min
     # The statement frame: a condemnation in the title with no Libyan scene named is Libya speaking about an event
     # elsewhere; its country-neutral conflict words (the event's) count at statement_factor.
@@ -216,7 +226,10 @@ def judge(
     }
     # round 47: a detention told as an abuse (Term.beside_camp) is the conflict's only in a story that names a camp of
     # it, an armed actor or two bodies of the split; a migrants' centre or a cybercrime law names neither
-    silent |= {i for i in matched if terms[i].beside_camp and not (armed_named or split_on)}
+    # round 48: or one executive body of the split, the authority its security bodies answer to (an academic held by
+    # Benghazi's internal security under the parliament-designated government); a parliament passes laws, holds no one
+    rulers = bool(bodies & _EXECUTIVE)
+    silent |= {i for i in matched if terms[i].beside_camp and not (armed_named or split_on or rulers)}
     # round 28 (the review of round 27): and only in a sentence (or the title) that names an armed actor or tells of
     # fighting; its occurrences elsewhere in the story are trade ("a Tunisian guard foils the smuggling of Libyan fuel")
     economy = [i for i in matched if terms[i].beside_armed and i not in silent]
