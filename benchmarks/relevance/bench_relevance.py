@@ -182,6 +182,10 @@ DATA_FILES = (
     "holdout127.jsonl",
     "holdout128.jsonl",
     "holdout129.jsonl",
+    "holdout130.jsonl",
+    "holdout131.jsonl",
+    "holdout132.jsonl",
+    "holdout133.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -316,6 +320,10 @@ SPLIT_ORDER = (
     "holdout127",
     "holdout128",
     "holdout129",
+    "holdout130",
+    "holdout131",
+    "holdout132",
+    "holdout133",
 )
 
 
