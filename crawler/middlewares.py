@@ -15,14 +15,16 @@ from scrapy import Request, Spider
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.dupefilters import RFPDupeFilter
+from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import HtmlResponse, Response, TextResponse
 
 from archive.records import Exchange
 from crawler.extensions import archive_session
 from crawler.fetch.chain_cookies import add_set_cookies, cookie_header, new_cookies_for
+from crawler.fetch.crawl_delay import floor_slot
 from crawler.fetch.head import HEAD_BYTES, binary_kind, page_head, web_content_type
 from crawler.fetch.limits import Limits
-from crawler.netguard import HeadersTooLarge, Refused, check_redirect
+from crawler.netguard import HeadersTooLarge, Refused, check_redirect, slot_floors
 
 logger = logging.getLogger(__name__)
 
@@ -274,6 +276,23 @@ class CharsetLabelMiddleware:
         # built, not response.replace(): that reads response.encoding, which decodes with the label (see above)
         attributes = {name: getattr(response, name) for name in Response.attributes}
         return type(response)(**{**attributes, "headers": headers})
+
+
+class RobotsAwareAutoThrottle(AutoThrottle):
+    """Scrapy's AutoThrottle, which never takes a slot below its robots.txt Crawl-delay.
+
+    AutoThrottle moves ``slot.delay`` between ``DOWNLOAD_DELAY`` and ``AUTOTHROTTLE_MAX_DELAY`` after every response
+    (``_adjust_delay``): a fast site's slot would fall back to one second whatever its robots.txt asks. Each
+    adjustment is followed by the slot's floor (crawler.netguard ``RobotsGuardMiddleware``), here rather than in a
+    second ``response_downloaded`` handler, whose order against AutoThrottle's no one promises.
+    """
+
+    def _response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
+        super()._response_downloaded(response, request, spider)
+        key, slot = self._get_slot(request, spider)
+        floor = slot_floors(self.crawler).get(key) if key is not None else None
+        if floor is not None and slot is not None:
+            floor_slot(slot, floor)
 
 
 class PooledHTTPDownloadHandler(HTTP11DownloadHandler):

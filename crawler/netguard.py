@@ -28,6 +28,7 @@ from twisted.python.failure import Failure
 from w3lib.url import safe_url_string
 
 from crawler.fetch.chain_cookies import new_cookies_for
+from crawler.fetch.crawl_delay import SlotFloor, floor_slot, jitter_within, robots_delay
 from crawler.fetch.guards import Budget, UnreadableRobots, is_offsite, redirect_loop
 from crawler.fetch.limits import Limits, parse_retry_after
 from crawler.fetch.safety import AddressPolicy
@@ -66,6 +67,14 @@ def budget_for(crawler: Any) -> Budget:
     if budget is None:
         budget = crawler._newsarchive_budget = Budget()
     return budget
+
+
+def slot_floors(crawler: Any) -> dict[str, SlotFloor]:
+    """The crawl's download slots held to a robots.txt Crawl-delay, by slot key (one dict per crawler)."""
+    floors = getattr(crawler, "_newsarchive_slot_floors", None)
+    if floors is None:
+        floors = crawler._newsarchive_slot_floors = {}
+    return floors
 
 
 def check_redirect(crawler: Any, request: Request, target: str, limits: Limits, how: str = "redirect") -> None:
@@ -198,7 +207,11 @@ class ResponseGuardMiddleware:
         return response
 
     def _on_downloaded(self, response: Response, request: Request, spider: Spider | None = None) -> None:
-        """Back off on a 429/503 the moment it is downloaded, before the slot's next request is sent."""
+        """Back off on a 429/503 the moment it is downloaded, before the slot's next request is sent; a slot held
+        to a Crawl-delay counts it from the end of this answer, not from when the request was sent."""
+        key = request.meta.get("download_slot")
+        if key in slot_floors(self.crawler) and (slot := self.crawler.engine.downloader.slots.get(key)):
+            slot.lastseen = monotonic()  # Scrapy's own clock for a slot's delay (Downloader._process_queue)
         if response.status in (429, 503):
             self._back_off(request, response)
 
@@ -249,6 +262,8 @@ class RobotsGuardMiddleware(RobotsTxtMiddleware):
         super().__init__(crawler)
         self.limits = Limits.from_settings(crawler.settings)
         self._schemes: dict[str, str] = {}
+        # sent before the requests waiting for the robots.txt are let go: the slot is held before any is queued
+        crawler.signals.connect(self._crawl_delay, signal=signals.robots_parsed)
 
     async def robot_parser(self, request: Request) -> Any:
         """Scrapy's, remembering each site's scheme so a failure names the robots.txt URL in full."""
@@ -277,6 +292,44 @@ class RobotsGuardMiddleware(RobotsTxtMiddleware):
             self._stats.inc_value("newsarchive/robots/truncated")
             body = body[:self.limits.robots_max_size]
         await super()._parse_robots(response.replace(body=body), netloc, request)
+
+    def _crawl_delay(self, robotparser: Any, request: Request) -> None:
+        """Hold the site's download slot to its robots.txt Crawl-delay for our User-Agent (capped; see
+        crawler/fetch/crawl_delay.py): the delay at least that, one request at a time, for the rest of the crawl."""
+        agent = self._robotstxt_useragent or self._default_useragent
+        rate = getattr(getattr(robotparser, "rp", None), "request_rate", None)  # Protego's; other parsers: none
+        try:
+            wanted = robots_delay(robotparser.crawl_delay(agent), rate(agent) if callable(rate) else None,
+                                  cap=self.limits.robots_delay_max)
+        except Exception as exc:  # noqa: BLE001 - a parser's bug costs the delay, never the crawl
+            logger.warning("the Crawl-delay of %s could not be read (%s: %s)", request.url, type(exc).__name__, exc)
+            return
+        if wanted is None:
+            return
+        downloader = self.crawler.engine.downloader
+        key = downloader.get_slot_key(request)
+        slot = downloader.slots.get(key)
+        settings = downloader.per_slot_settings.get(key, {})
+        floors = slot_floors(self.crawler)
+        old = floors.get(key)
+        jitter = old.jitter if old else slot.jitter if slot else float(settings.get("jitter", downloader._jitter))
+        floor = floors[key] = SlotFloor(max(wanted.applied, old.delay if old else 0.0), jitter)
+        # a slot idle for a minute is dropped and made again from DOWNLOAD_SLOTS: the new one keeps the floor too
+        delay = max(float(settings.get("delay", downloader._delay)), floor.delay)
+        downloader.per_slot_settings[key] = {**settings, "delay": delay, "concurrency": 1,
+                                             "jitter": jitter_within(floor.jitter, delay, floor.delay)}
+        if slot is not None:  # the wait starts now that the robots.txt has come
+            floor_slot(slot, floor)
+            slot.lastseen = monotonic()
+        outlet = request.meta.get("outlet") or key
+        self._stats.max_value("newsarchive/robots/crawl_delay", floor.delay)
+        self._stats.max_value(f"newsarchive/robots/crawl_delay/{outlet}", floor.delay)
+        if wanted.capped:
+            self._stats.inc_value("newsarchive/robots/crawl_delay_capped")
+            logger.warning("robots.txt of %s asks a Crawl-delay of %g s; honouring %g s (CRAWL_ROBOTS_DELAY_MAX)",
+                           key, wanted.asked, wanted.applied)
+        logger.info("robots.txt of %s asks a Crawl-delay of %g s: outlet %s is fetched from it %g s apart at least, "
+                    "one request at a time", key, wanted.asked, outlet, floor.delay)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         resolver = installed_resolver()

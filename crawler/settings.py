@@ -69,6 +69,9 @@ EXTENSIONS = {
     # did; None rather than REMOTE_CONTROL_ENABLED = False, so its aiohttp (10 MB of the crawl process) is not
     # even imported (issue 10, tree RSS).
     "scrapy.extensions.remote_control.RemoteControl": None,
+    # AutoThrottle, which never lowers a slot's delay below its robots.txt Crawl-delay (CRAWL_ROBOTS_DELAY_MAX)
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.middlewares.RobotsAwareAutoThrottle": 0,
 }
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -30,6 +30,10 @@ SETTINGS = (
     "CRAWL_PAGE_MAX_LINKS=100",
     "-s",
     "CRAWL_SITEMAP_MAX_FETCHES=5",
+    # robots.txt asks a Crawl-delay of 10^9 s: capped, as any is, by CRAWL_ROBOTS_DELAY_MAX (here 0.01 s, to keep the
+    # test short; tests/test_crawl_delay.py checks the delay itself)
+    "-s",
+    "CRAWL_ROBOTS_DELAY_MAX=0.01",
 )
 
 

@@ -65,6 +65,11 @@ CRAWL_OUTLET_MAX_PAGES = 50_000  # responses per outlet per crawl (outlet-limit)
 CRAWL_OUTLET_MAX_BYTES = 4 * 1024**3  # bytes received per outlet per crawl (outlet-limit)
 CRAWL_ROBOTS_MAX_SIZE = 500 * 1024  # bytes of robots.txt read (RFC 9309 2.5: at least 500 KiB)
 CRAWL_RETRY_AFTER_MAX = 300.0  # seconds; the longest pause a Retry-After header can impose on a site
+# seconds; the longest robots.txt Crawl-delay honoured (crawler/fetch/crawl_delay.py); 0: not read. A longer one is
+# capped here. 60 s is AUTOTHROTTLE_MAX_DELAY, the slowest pace the crawl takes on its own, and still 1,440 requests
+# a day: an outlet's daily articles (tens to a few hundred) and their listings. Heritrix's 300 s would give 288, less
+# than a busy outlet publishes, so the archive would fall behind for good where the site only asked us to be slow
+CRAWL_ROBOTS_DELAY_MAX = 60.0
 
 # Several machines (README "Running on several machines"; only with --redis)
 CRAWL_REDIS_URL = ""  # set by `--redis`: the Redis every worker and the coordinator use

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import urlsplit
 
 from archive.errors import ConfigError, ConfigErrors
 
@@ -73,26 +74,85 @@ class Outlet:
         return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-# RFC 3986's reserved characters and "%": what re-escaping a decoded URL leaves as it is
-_URL_SAFE = ":/?#[]@!$&'()*+,;=%"
+# The escapes of one UTF-8 character (RFC 3629 section 4's byte ranges, roughly: a lead byte and its
+# continuation bytes; strict decoding refuses the rest, overlong forms and surrogates). Escapes of ASCII bytes
+# (%2F %3F %23 %26 %3D %25 ...) are never decoded: they are data, a share link's target or a login's ?next=,
+# not the URL's structure.
+_CONT = "%[89ABab][0-9A-Fa-f]"
+_ONE_UTF8 = (
+    f"%[Cc][2-9A-Fa-f]{_CONT}|%[Dd][0-9A-Fa-f]{_CONT}"
+    f"|%[Ee][0-9A-Fa-f](?:{_CONT}){{2}}|%[Ff][0-4](?:{_CONT}){{3}}"
+)
+_ONE_UTF8_ESCAPE = re.compile(_ONE_UTF8)
+_HIGH_RUN = re.compile(r"((?:%[89A-Fa-f][0-9A-Fa-f])+)")  # captured: re.split keeps the runs at odd indexes
+_HIGH_ESCAPE = re.compile(r"%[89A-Fa-f][0-9A-Fa-f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_LOWER_HIGH_ESCAPE = re.compile(r"%[89a-f][0-9a-f]")  # "%d8" in a pattern (not "%D8", nor "%2f")
 
 
-def url_spellings(url: str) -> tuple[str, ...]:
-    """``url`` as the link spells it, with its escapes decoded (an Arabic slug as the address bar shows it), and
-    with its non-ASCII letters escaped in upper case (as a sitemap or another page's link may print them).
+def url_spellings(url: str, *, lower: bool = False) -> tuple[str, ...]:
+    """The spellings of ``url`` that URL patterns are tried on: as the link writes it; with the escapes of its
+    non-ASCII letters decoded (an Arabic slug as the address bar shows it); with its non-ASCII letters escaped
+    in upper case (``%D8%A3``, as a sitemap or another page's link prints them); and, with ``lower``, escaped
+    in lower case (``%d8%a3``).
 
-    A user writes ``article_urls`` from what they see, and sites spell one URL three ways: the same portal prints
-    ``/أخبار/12-خبر.html`` in its hrefs and ``/%D8%A3%D8%AE...`` in its sitemap, a TV site escapes in upper case
-    in one box and in lower case in another. A pattern in any one of the spellings matches all of them."""
+    Only escapes that form strict UTF-8 of bytes 0x80 and above are decoded: ``%2F``, ``%3F``, ``%23``,
+    ``%26``, ``%3D`` and ``%25`` stay as written (decoded, a share link's escaped target or a login's
+    ``?next=%2Fnews%2F12`` read as an article, data in a query hit ``deny_urls``, and ``%25D8`` matched
+    ``%D8``), and so do invalid or non-UTF-8 sequences (``%D8`` alone, windows-1256's ``%C3%CE``). An ASCII
+    URL without ``%`` is its only spelling; the others are computed once per URL (a bounded cache:
+    ``is_article`` and ``is_followed``, deny and allow patterns all ask for them)."""
     if "%" not in url and url.isascii():
         return (url,)
-    decoded = unquote(url)
-    return tuple(dict.fromkeys((url, decoded, quote(decoded, safe=_URL_SAFE))))
+    return _spellings(url, lower)
+
+
+@functools.lru_cache(maxsize=4096)
+def _spellings(url: str, lower: bool) -> tuple[str, ...]:
+    decoded: list[str] = []
+    escaped: list[str] = []
+    for i, piece in enumerate(_HIGH_RUN.split(url) if "%" in url else (url,)):
+        if i % 2:  # a run of escapes of bytes 0x80 and above
+            try:
+                decoded.append(bytes.fromhex(piece.replace("%", "")).decode("utf-8"))
+                escaped.append(piece.upper())
+                continue
+            except UnicodeDecodeError:
+                piece = _ONE_UTF8_ESCAPE.sub(_decoded_one, piece)  # its strict UTF-8 only
+        decoded.append(piece)
+        escaped.append(piece if piece.isascii() else _NON_ASCII.sub(_escaped, piece))
+    spellings = [url, "".join(decoded), "".join(escaped)]
+    if lower:
+        spellings.append(_HIGH_ESCAPE.sub(lambda m: m.group().lower(), spellings[2]))
+    return tuple(dict.fromkeys(spellings))
+
+
+def _decoded_one(match: re.Match[str]) -> str:
+    """One character's escapes decoded, or left as written when they are no strict UTF-8 (an overlong form, a
+    surrogate, a code point past U+10FFFF)."""
+    try:
+        return bytes.fromhex(match.group().replace("%", "")).decode("utf-8")
+    except UnicodeDecodeError:
+        return match.group()
+
+
+def _escaped(match: re.Match[str]) -> str:
+    """Non-ASCII characters as upper-case escapes of their UTF-8 bytes (as ``urllib.parse.quote`` does)."""
+    return "%" + match.group().encode("utf-8", "surrogatepass").hex("%").upper()
+
+
+@functools.lru_cache(maxsize=256)
+def _wants_lower(patterns: tuple[str, ...]) -> bool:
+    """True when a pattern spells an escape of a non-ASCII byte in lower case (``%d8``)."""
+    return any(_LOWER_HIGH_ESCAPE.search(p) for p in patterns)
 
 
 def _matches(patterns: tuple[str, ...], deny: tuple[str, ...], url: str) -> bool:
     """True when a spelling of ``url`` matches one of ``patterns`` and none matches a ``deny`` pattern."""
-    spellings = url_spellings(url)
+    if "%" not in url and url.isascii():  # the fast path: no other spelling, nothing to ask the patterns
+        spellings: tuple[str, ...] = (url,)
+    else:
+        spellings = url_spellings(url, lower=_wants_lower(patterns) or _wants_lower(deny))
     if any(re.search(p, u) for p in deny for u in spellings):
         return False
     return any(re.search(p, u) for p in patterns for u in spellings)

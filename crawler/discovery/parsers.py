@@ -248,24 +248,28 @@ def parse_sitemap(body: bytes, base_url: str) -> SitemapDoc:
 
 
 _TEXT_SITEMAP_LINE = re.compile(rb"\s*https?://", re.IGNORECASE)
+_TAG_LINE = re.compile(rb"^[ \t]*<", re.MULTILINE)
+_HTTP_URL = re.compile(r"https?://", re.IGNORECASE)
 
 
 def _is_text_sitemap(body: bytes) -> bool:
     """A sitemap in the text format of sitemaps.org ("one URL per line"), which shared hosts serve as text/plain:
-    no markup, and its first line that is not blank is an http(s) URL."""
+    its first line that is not blank is an http(s) URL, and no line of its first 4 KB starts with ``<`` (a URL
+    echoed before an XML sitemap's prolog by a CMS's debug output leaves it XML)."""
     head = body[:4096].removeprefix(b"\xef\xbb\xbf").lstrip()
-    return bool(head) and head[:1] != b"<" and bool(_TEXT_SITEMAP_LINE.match(head))
+    return bool(_TEXT_SITEMAP_LINE.match(head)) and _TAG_LINE.search(head) is None
 
 
 def _text_sitemap_links(body: bytes, base_url: str) -> list[Link]:
-    """The URLs of a text sitemap, one a line (UTF-8, as sitemaps.org requires; lines that are no http(s) URL, a
-    stray comment or an HTML error page's text, are skipped)."""
+    """The URLs of a text sitemap, one a line (UTF-8, as sitemaps.org requires): each line's first field, so
+    that a generator's ``url<TAB>lastmod`` lines give their URL; lines whose first field is no http(s) URL (a
+    stray comment, an error page's text) are skipped."""
     links: list[Link] = []
     for line in body.decode("utf-8-sig", errors="replace").splitlines():
-        line = line.strip()
-        if not _TEXT_SITEMAP_LINE.match(line.encode()) or any(c.isspace() for c in line):
+        fields = line.split(None, 1)
+        if not fields or not _HTTP_URL.match(fields[0]):
             continue
-        url = absolute_url(base_url, line)
+        url = absolute_url(base_url, fields[0])
         if url:
             links.append(Link(url))
     return links

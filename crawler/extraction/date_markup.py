@@ -26,6 +26,10 @@ META_KEYS = (
 )
 _META_RANK = {key: rank for rank, key in enumerate(META_KEYS)}
 _ARTICLE_TYPES = re.compile(r"article|posting|report|news|blog|creativework|webpage|video|liveblog", re.IGNORECASE)
+# Types that make a page an article's (schema.org's Article and its subtypes, the postings, Report): a
+# VideoObject's uploadDate beside one is a clip's. Not WebPage, NewsMediaOrganization, VideoObject.
+_STORY_TYPES = re.compile(r"(?:article|posting|\breport|reportagenews)\b", re.IGNORECASE)
+_VIDEO = re.compile(r"\bvideoobject\b", re.IGNORECASE)
 # JSON-LD date keys, most trustworthy first
 DATE_KEYS = ("datePublished", "dateCreated")
 _MODIFIED_ATTR = re.compile(r"updat|modif|edit|revis|tahdith", re.IGNORECASE)
@@ -36,13 +40,18 @@ _LD_JSON_CASE = str.maketrans("LDJSON", "ldjson")
 # --- json-ld -------------------------------------------------------------------------------------------------
 
 def json_ld(doc: lxml.html.HtmlElement) -> Iterator[Found]:
-    """datePublished (then dateCreated, then uploadDate) of the JSON-LD objects, article-like types first.
+    """datePublished (then dateCreated) of the JSON-LD objects, article-like types first; then, on a video
+    page only, its VideoObject's uploadDate.
 
-    A video story's page often describes only its VideoObject, whose date is ``uploadDate`` (the one Google's video
-    structured data requires; ``datePublished`` is optional there): read from a top-level object (or an ``@graph``
-    member) only, the page's own video, never from a video an article embeds (``"video": {...}``: a clip may be
-    older than the story)."""
+    A video story's page often describes only its VideoObject, whose date is ``uploadDate`` (the one Google's
+    video structured data requires; ``datePublished`` is optional there). But an article's page carries clips
+    too: an embed plugin's own top-level VideoObject block, a graph's clip node, a photo's ImageObject, each
+    maybe older than the story. So ``uploadDate`` is read from a top-level (or ``@graph``) ``VideoObject``
+    only, and only when the page declares no article-type object and no publication date in a meta tag or a
+    marked ``<time>`` (which otherwise come after JSON-LD): the page is then the video's."""
     ranked: list[tuple[int, int, str]] = []
+    uploads: list[tuple[int, int, str]] = []
+    story = False
     # The XPath test //script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")] on a walk over the <script>
     # elements: the XPath's pass over every element cost most of this function (issue 10).
     for script in elements(doc, "script"):
@@ -59,9 +68,10 @@ def json_ld(doc: lxml.html.HtmlElement) -> Iterator[Found]:
             continue
         top = _top_level(data)
         for node in _walk(data):
-            kind = node.get("@type", "")
-            kind = " ".join(kind) if isinstance(kind, list) else str(kind)
+            kinds = node.get("@type", "")
+            kind = " ".join(map(str, kinds)) if isinstance(kinds, list) else str(kinds)
             type_rank = 0 if _ARTICLE_TYPES.search(kind) else 1
+            story = story or bool(_STORY_TYPES.search(kind))
             for key_rank, key in enumerate(DATE_KEYS):
                 value = node.get(key)
                 if isinstance(value, list) and value:
@@ -69,9 +79,17 @@ def json_ld(doc: lxml.html.HtmlElement) -> Iterator[Found]:
                 if isinstance(value, str):
                     ranked.append((key_rank, type_rank, value))
             value = node.get("uploadDate")
-            if any(node is t for t in top) and isinstance(value, str):
-                ranked.append((len(DATE_KEYS), type_rank, value))
+            if isinstance(value, str) and _VIDEO.search(kind) and any(node is t for t in top):
+                uploads.append((0, 0, value))
     yield from _parsed(ranked)
+    # Checked lazily: the meta tags are read only once every date above has been refused.
+    if uploads and not story and _undated_by_markup(doc):
+        yield from _parsed(uploads)
+
+
+def _undated_by_markup(doc: lxml.html.HtmlElement) -> bool:
+    """True when no publication <meta> tag (or itemprop) and no marked <time> gives a date."""
+    return next(meta(doc), None) is None and next(time_elements(doc, marked=True), None) is None
 
 
 def _top_level(data: object) -> list[dict]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -41,6 +42,7 @@ class Limits:
     outlet_max_bytes: int
     robots_max_size: int
     retry_after_max: float
+    robots_delay_max: float
     max_size: int
     redirect_max: int
 
@@ -63,6 +65,10 @@ class Limits:
                                   key=_SETTING[name])
         if limits.sitemap_max_depth < 0 or limits.retry_after_max < 0:
             raise ConfigError("settings", "CRAWL_SITEMAP_MAX_DEPTH and CRAWL_RETRY_AFTER_MAX cannot be negative")
+        if not (math.isfinite(limits.robots_delay_max) and limits.robots_delay_max >= 0):
+            raise ConfigError("settings", f"{limits.robots_delay_max} is no bound in seconds; pass -s "
+                              f"CRAWL_ROBOTS_DELAY_MAX=60 (the longest robots.txt Crawl-delay honoured) or 0 (not "
+                              f"read)", key="CRAWL_ROBOTS_DELAY_MAX")
         return limits
 
     @classmethod
@@ -83,6 +89,7 @@ class Limits:
             outlet_max_bytes=number(int, "CRAWL_OUTLET_MAX_BYTES"),
             robots_max_size=number(int, "CRAWL_ROBOTS_MAX_SIZE"),
             retry_after_max=number(float, "CRAWL_RETRY_AFTER_MAX"),
+            robots_delay_max=number(float, "CRAWL_ROBOTS_DELAY_MAX"),
             max_size=number(int, "DOWNLOAD_MAXSIZE", 32 * 1024 * 1024),
             redirect_max=number(int, "REDIRECT_MAX_TIMES", 10),
         )

@@ -118,7 +118,7 @@ def routes(sites: Sites) -> Callable[[str], object]:
     port = internal.rsplit(":", 1)[1]
     plain = [("Content-Type", "text/plain")]
     fixed: dict[str, object] = {
-        # Crawl-delay is not read (README); a negative or huge one changes nothing
+        # a huge Crawl-delay is capped by CRAWL_ROBOTS_DELAY_MAX, a negative one ignored (crawler/fetch/crawl_delay.py)
         "/robots.txt": response(
             "200 OK", plain, b"User-agent: *\nCrawl-delay: 1000000000\nCrawl-delay: -5\n"
         ),
