@@ -186,6 +186,10 @@ DATA_FILES = (
     "holdout131.jsonl",
     "holdout132.jsonl",
     "holdout133.jsonl",
+    "holdout134.jsonl",
+    "holdout135.jsonl",
+    "holdout136.jsonl",
+    "holdout137.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -324,6 +328,10 @@ SPLIT_ORDER = (
     "holdout131",
     "holdout132",
     "holdout133",
+    "holdout134",
+    "holdout135",
+    "holdout136",
+    "holdout137",
 )
 
 
