@@ -28,7 +28,7 @@ from twisted.python.failure import Failure
 from w3lib.url import safe_url_string
 
 from crawler.fetch.chain_cookies import new_cookies_for
-from crawler.fetch.crawl_delay import SlotFloor, floor_slot, jitter_within, robots_delay
+from crawler.fetch.crawl_delay import SlotFloor, floor_slot, hold_slot, robots_delay, stale_download_slot
 from crawler.fetch.guards import Budget, UnreadableRobots, is_offsite, redirect_loop
 from crawler.fetch.limits import Limits, parse_retry_after
 from crawler.fetch.safety import AddressPolicy
@@ -210,8 +210,11 @@ class ResponseGuardMiddleware:
         """Back off on a 429/503 the moment it is downloaded, before the slot's next request is sent; a slot held
         to a Crawl-delay counts it from the end of this answer, not from when the request was sent."""
         key = request.meta.get("download_slot")
-        if key in slot_floors(self.crawler) and (slot := self.crawler.engine.downloader.slots.get(key)):
+        slot = self.crawler.engine.downloader.slots.get(key)
+        if slot is not None and (floor := slot_floors(self.crawler).get(key)):
             slot.lastseen = monotonic()  # Scrapy's own clock for a slot's delay (Downloader._process_queue)
+            if outlet := request.meta.get("outlet"):  # each outlet fetched under it, not only the first
+                self.stats.max_value(f"newsarchive/robots/crawl_delay/{outlet}", floor.delay)
         if response.status in (429, 503):
             self._back_off(request, response)
 
@@ -232,6 +235,8 @@ class ResponseGuardMiddleware:
             self.stats.inc_value(f"newsarchive/backoff/throttled/{outlet}")
         if response.status == 429:
             slot.delay = min(max(slot.delay * 2, 1.0), self.limits.retry_after_max)
+            if floor := slot_floors(self.crawler).get(key):  # under a low CRAWL_RETRY_AFTER_MAX too
+                floor_slot(slot, floor)
             self.stats.inc_value("newsarchive/backoff/slowdown")
             self.stats.max_value("newsarchive/backoff/max_delay", slot.delay)
         if not wait:
@@ -264,6 +269,12 @@ class RobotsGuardMiddleware(RobotsTxtMiddleware):
         self._schemes: dict[str, str] = {}
         # sent before the requests waiting for the robots.txt are let go: the slot is held before any is queued
         crawler.signals.connect(self._crawl_delay, signal=signals.robots_parsed)
+
+    async def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        """Scrapy's, once a redirect hop to another host has dropped the previous host's download slot."""
+        if stale_download_slot(request.url, request.meta):
+            del request.meta["download_slot"]
+        await super().process_request(request)
 
     async def robot_parser(self, request: Request) -> Any:
         """Scrapy's, remembering each site's scheme so a failure names the robots.txt URL in full."""
@@ -307,20 +318,11 @@ class RobotsGuardMiddleware(RobotsTxtMiddleware):
         if wanted is None:
             return
         downloader = self.crawler.engine.downloader
-        key = downloader.get_slot_key(request)
-        slot = downloader.slots.get(key)
-        settings = downloader.per_slot_settings.get(key, {})
-        floors = slot_floors(self.crawler)
-        old = floors.get(key)
-        jitter = old.jitter if old else slot.jitter if slot else float(settings.get("jitter", downloader._jitter))
-        floor = floors[key] = SlotFloor(max(wanted.applied, old.delay if old else 0.0), jitter)
-        # a slot idle for a minute is dropped and made again from DOWNLOAD_SLOTS: the new one keeps the floor too
-        delay = max(float(settings.get("delay", downloader._delay)), floor.delay)
-        downloader.per_slot_settings[key] = {**settings, "delay": delay, "concurrency": 1,
-                                             "jitter": jitter_within(floor.jitter, delay, floor.delay)}
-        if slot is not None:  # the wait starts now that the robots.txt has come
-            floor_slot(slot, floor)
-            slot.lastseen = monotonic()
+        # the slot a fresh request to this host takes, and the request's own (should a hop have kept another)
+        keys = dict.fromkeys(downloader.get_slot_key(r) for r in (Request(request.url), request))
+        floor = max((hold_slot(downloader, slot_floors(self.crawler), key, wanted.applied) for key in keys),
+                    key=lambda held: held.delay)
+        key = next(iter(keys))  # the host's
         outlet = request.meta.get("outlet") or key
         self._stats.max_value("newsarchive/robots/crawl_delay", floor.delay)
         self._stats.max_value(f"newsarchive/robots/crawl_delay/{outlet}", floor.delay)

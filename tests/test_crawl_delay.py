@@ -2,8 +2,9 @@
 CRAWL_ROBOTS_DELAY_MAX, one request at a time, in an everyday crawl (AutoThrottle on) and in a back-fill.
 
 The end-to-end crawls run the real CLI against a loopback site whose robots.txt asks ``Crawl-delay: 2`` of an outlet
-configured with ``download_delay = 0`` and ``concurrency = 4``; the server records when each request arrives and
-leaves, so the gaps are measured where the site sees them.
+configured with ``download_delay = 0`` and ``concurrency = 4``; the server records when each request arrives and when
+its answer's body starts to be written (the earliest the crawler can have it), so the gaps are measured where the site
+sees them and never come out longer than the crawler waited.
 """
 
 from __future__ import annotations
@@ -20,30 +21,34 @@ from helpers import crawl_cli
 from protego import Protego
 
 from archive.errors import ConfigError
-from crawler.fetch.crawl_delay import SlotFloor, floor_slot, jitter_within, robots_delay
+from crawler.fetch.crawl_delay import SlotFloor, floor_slot, jitter_within, robots_delay, stale_download_slot
 from crawler.fetch.limits import Limits
 
 HOST = "127.0.0.81"
+BARE_HOST = "127.0.0.82"  # the outlet's other host, which redirects every page to HOST
 ARTICLES = 2
 SLOW = "/a/2"  # answers after SLOW_SECONDS: with 4 at once, the next request would overlap it
 SLOW_SECONDS = 2.5
 
 
 class Site(ThreadingHTTPServer):
-    """An outlet whose robots.txt asks a Crawl-delay; it logs (path, arrived, left) of every request."""
+    """An outlet whose robots.txt asks a Crawl-delay (or, with ``redirect_to``, a bare host with no robots.txt that
+    redirects every page there); it logs (path, arrived, answered) of every request."""
 
     daemon_threads = True
 
-    def __init__(self, robots: str):
-        super().__init__((HOST, 0), Handler)
+    def __init__(self, robots: str, host: str = HOST, redirect_to: str | None = None):
+        super().__init__((host, 0), Handler)
+        self.host = host
         self.robots = robots.encode()
+        self.redirect_to = redirect_to
         self.log: list[tuple[str, float, float]] = []
         self.in_flight = self.most_in_flight = 0
         self.lock = threading.Lock()
 
     @property
     def base(self) -> str:
-        return f"http://{HOST}:{self.server_address[1]}"
+        return f"http://{self.host}:{self.server_address[1]}"
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -51,11 +56,20 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         site = self.server
-        arrived = time.monotonic()
+        arrived = answered = time.monotonic()
         with site.lock:
             site.in_flight += 1
             site.most_in_flight = max(site.most_in_flight, site.in_flight)
         try:
+            if site.redirect_to:
+                if self.path == "/robots.txt":
+                    self.send_error(404)
+                    return
+                self.send_response(301)
+                self.send_header("Location", site.redirect_to + self.path)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             if self.path == "/robots.txt":
                 body, kind = site.robots, "text/plain"
             elif self.path == "/":
@@ -77,30 +91,32 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
+            answered = time.monotonic()  # before the body: the crawler cannot have had the answer any sooner
             self.wfile.write(body)
             self.wfile.flush()
         finally:
             with site.lock:
                 site.in_flight -= 1
-                site.log.append((self.path, arrived, time.monotonic()))
+                site.log.append((self.path, arrived, answered))
 
     def log_message(self, *args: object) -> None:
         pass
 
 
-def serve(robots: str) -> Site:
-    site = Site(robots)
+def serve(robots: str, host: str = HOST, redirect_to: str | None = None) -> Site:
+    site = Site(robots, host, redirect_to)
     threading.Thread(target=site.serve_forever, daemon=True).start()
     return site
 
 
-def seeds(tmp_path: Path, site: Site) -> Path:
+def seeds(tmp_path: Path, start: Site, site: Site) -> Path:
     path = tmp_path / "seeds.toml"
     path.write_text(
         f"""
 [[outlet]]
 name = "slowsite"
-start_urls = ["{site.base}/"]
+start_urls = ["{start.base}/"]
+allowed_domains = ["{start.host}", "{site.host}"]
 article_urls = ['/a/\\d+$']
 topic_filter = false
 download_delay = 0.0
@@ -111,20 +127,24 @@ concurrency = 4
     return path
 
 
-def crawl(tmp_path: Path, robots: str, *args: str) -> tuple[Site, str]:
-    """One CLI crawl of the site; the site (with its log) and the crawl's output."""
+def crawl(tmp_path: Path, robots: str, *args: str, bare: Site | None = None) -> tuple[Site, str]:
+    """One CLI crawl of the site (started from ``bare`` when given); the site (with its log) and the output."""
     site = serve(robots)
+    if bare is not None:
+        bare.redirect_to = site.base
     try:
-        proc = crawl_cli(seeds(tmp_path, site), tmp_path / "data", *args, timeout=90)
+        proc = crawl_cli(seeds(tmp_path, bare or site, site), tmp_path / "data", *args, timeout=90)
     finally:
-        site.shutdown()
-        site.server_close()
+        for server in (site, bare):
+            if server is not None:
+                server.shutdown()
+                server.server_close()
     assert proc.returncode == 0, proc.stderr[-3000:]
     return site, proc.stdout + proc.stderr
 
 
 def gaps(site: Site) -> list[float]:
-    """Seconds from the end of each answer to the arrival of the next request, as the server saw them."""
+    """Seconds from each answer (its body's first byte) to the arrival of the next request, as the server saw them."""
     ordered = sorted(site.log, key=lambda entry: entry[1])
     return [arrived - left for (_, _, left), (_, arrived, _) in zip(ordered, ordered[1:], strict=False)]
 
@@ -163,6 +183,16 @@ def test_absurd_crawl_delay_is_capped_and_the_crawl_ends(tmp_path):
     assert_paced(site, 0.5)
     assert "honouring 0.5 s (CRAWL_ROBOTS_DELAY_MAX)" in out
     assert time.monotonic() - started < 60
+
+
+def test_a_redirect_from_another_host_is_paced_on_the_sites_own_slot(tmp_path):
+    """The outlet's bare host redirects to the site, whose robots.txt asks Crawl-delay: 2: the hop keeps the bare
+    host's download slot in Scrapy (scrapy/scrapy#2141), so the floor once went there and the articles 4 at once."""
+    bare = serve("", BARE_HOST, redirect_to="http://unset.invalid")
+    site, out = crawl(tmp_path, "User-agent: *\nCrawl-delay: 2\n", bare=bare)
+    assert [path for path, _, _ in sorted(bare.log, key=lambda entry: entry[1])] == ["/robots.txt", "/"]
+    assert_paced(site, 2.0)
+    assert f"robots.txt of {HOST} asks a Crawl-delay of 2 s" in out
 
 
 # ---- the rules, without a crawl
@@ -247,3 +277,43 @@ def test_crawl_robots_delay_max_refuses_nonsense_naming_the_key(value):
 def test_crawl_robots_delay_max_default_and_off():
     assert Limits.from_settings({}).robots_delay_max == 60.0
     assert Limits.from_settings({"CRAWL_ROBOTS_DELAY_MAX": "0"}).robots_delay_max == 0.0
+
+
+@pytest.mark.parametrize(
+    ("url", "slot", "hops", "stale"),
+    [
+        ("http://b.test/x", "a.test", ["http://a.test/"], True),
+        ("http://b.test/x", "a.test", ["http://b.test/", "http://a.test/"], True),  # the last hop counts
+        ("http://A.test:8080/x", "a.test", ["http://a.test/"], False),  # one host name: one slot
+        ("https://a.test/x", "a.test", ["http://a.test/"], False),
+        ("http://b.test/x", "mine", None, False),  # set by hand, no redirect: kept
+        ("http://b.test/x", None, ["http://a.test/"], False),  # none to drop
+        ("http://b.test/x", "a.test", [], False),
+        ("http://b.test/x", "a.test", ["http://[::1/"], False),  # unparsable: left as Scrapy has it
+    ],
+)
+def test_stale_download_slot_only_for_a_hop_to_another_host(url, slot, hops, stale):
+    meta = {"download_slot": slot} if slot else {}
+    if hops is not None:
+        meta["redirect_urls"] = hops
+    assert stale_download_slot(url, meta) is stale
+
+
+def test_a_429_under_a_low_retry_after_max_keeps_the_crawl_delay():
+    """CRAWL_RETRY_AFTER_MAX=1: a 429 sets the slot's delay to 1 s; a slot held to Crawl-delay: 2 keeps 2 s."""
+    from scrapy import Request
+    from scrapy.http import Response
+    from scrapy.utils.test import get_crawler
+
+    from crawler.netguard import ResponseGuardMiddleware, slot_floors
+
+    crawler = get_crawler(settings_dict={"CRAWL_RETRY_AFTER_MAX": 1.0})
+    held, free = (SimpleNamespace(delay=0.25, concurrency=1, jitter=0.0, latercall=None) for _ in range(2))
+    crawler.engine = SimpleNamespace(downloader=SimpleNamespace(slots={"held": held, "free": free}))
+    slot_floors(crawler)["held"] = SlotFloor(delay=2.0, jitter=0.5)
+    guard = ResponseGuardMiddleware.from_crawler(crawler)
+    for key in ("held", "free"):
+        request = Request("http://site.test/a", meta={"download_slot": key})
+        guard._back_off(request, Response(request.url, status=429))
+    assert (held.delay, held.concurrency, held.jitter) == (2.0, 1, 0.0)
+    assert free.delay == 1.0

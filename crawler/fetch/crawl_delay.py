@@ -5,14 +5,19 @@ crawler/middlewares.py ``RobotsAwareAutoThrottle``).
 RFC 9309 leaves ``Crawl-delay`` out; Bing honours it, Google ignores it, Heritrix honours it up to
 ``respectCrawlDelayUpToSeconds`` (300 s). We honour it up to ``CRAWL_ROBOTS_DELAY_MAX``: the slot's delay becomes
 max(the outlet's delay or the back-fill's, the Crawl-delay), one request at a time, and no jitter or AutoThrottle
-adjustment takes a wait below it. A nonstandard ``Request-rate: n/Ts`` counts as a delay of T/n seconds.
+adjustment takes a wait below it. A nonstandard ``Request-rate: n/Ts`` counts as a delay of T/n seconds, all day
+(a time window, ``1/10s 0800-1200``, is not read: the polite side). A redirect hop to another host drops the
+download slot it kept from the hop before (``stale_download_slot``), so the floor holds on the host's own slot.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from time import monotonic
 from typing import Any
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -85,3 +90,44 @@ def floor_slot(slot: Any, floor: SlotFloor) -> None:
     slot.delay = max(float(slot.delay), floor.delay)
     slot.concurrency = 1
     slot.jitter = jitter_within(floor.jitter, slot.delay, floor.delay)
+
+
+def hold_slot(downloader: Any, floors: dict[str, SlotFloor], key: str, delay: float) -> SlotFloor:
+    """Hold the downloader's slot ``key`` to a Crawl-delay of ``delay`` seconds for the rest of the crawl: the
+    slot itself when it exists and the settings it is made again from (Scrapy's ``per_slot_settings``); the
+    floor is kept in ``floors`` (for AutoThrottle and the 429 back-off) and returned."""
+    slot = downloader.slots.get(key)
+    settings = downloader.per_slot_settings.get(key, {})
+    old = floors.get(key)
+    jitter = old.jitter if old else slot.jitter if slot else float(settings.get("jitter", downloader._jitter))
+    floor = floors[key] = SlotFloor(max(delay, old.delay if old else 0.0), jitter)
+    # a slot idle for a minute is dropped and made again from DOWNLOAD_SLOTS: the new one keeps the floor too
+    slot_delay = max(float(settings.get("delay", downloader._delay)), floor.delay)
+    downloader.per_slot_settings[key] = {
+        **settings,
+        "delay": slot_delay,
+        "concurrency": 1,
+        "jitter": jitter_within(floor.jitter, slot_delay, floor.delay),
+    }
+    if slot is not None:  # the wait starts now that the robots.txt has come
+        floor_slot(slot, floor)
+        slot.lastseen = monotonic()
+    return floor
+
+
+def stale_download_slot(url: str, meta: Mapping[str, Any]) -> bool:
+    """True when ``meta["download_slot"]`` is the previous redirect hop's and ``url`` is on another host: the
+    slot must be dropped so that the downloader derives it from ``url``'s host again.
+
+    Scrapy's downloader writes the slot it picked into ``meta["download_slot"]``
+    (``Downloader._enqueue_request``) and its RedirectMiddleware builds the next hop with
+    ``request.replace()``, which keeps that meta: a hop to another host would take the first host's slot, its
+    delay and concurrency, and miss the new host's ``DOWNLOAD_SLOTS``, Crawl-delay floor and Retry-After pause
+    (scrapy/scrapy#2141, open since 2016)."""
+    hops = meta.get("redirect_urls") or []
+    if meta.get("download_slot") is None or not hops:
+        return False
+    try:
+        return urlsplit(url).hostname != urlsplit(hops[-1]).hostname
+    except ValueError:  # a URL with a broken host was refused before it got here; keep what Scrapy has
+        return False
