@@ -13,6 +13,7 @@ from archive.catalogue import aliases, lookups
 from archive.catalogue.db import Catalogue
 from archive.catalogue.transactions import immediate
 from archive.corpus import textfiles as textexport
+from archive.corpus.arabic import normalise
 from crawler.discovery.urls import (
     alias_reason,
     canonicalize,
@@ -33,6 +34,32 @@ logger = logging.getLogger(__name__)
 SAME_ARTICLE_OVERLAP = 0.7
 SAME_HEADLINE_OVERLAP = 0.5
 WORD_RE = re.compile(r"\w+")
+# A teaser quotes its story's whole opening paragraph: one this long is no boilerplate line two stories share.
+TEASER_LEAD_MIN_CHARS = 60
+# ... and adds little of its own (a date, a "loading" line, a "read the whole story" link): a page with a paragraph
+# the story lacks is another report (a follow-up reusing the headline and the lead), whatever its length.
+TEASER_OWN_MAX_WORDS = 12
+
+
+def teaser_of(title_a: str, text_a: str, title_b: str, text_b: str) -> bool:
+    """Whether page ``a`` is a teaser of page ``b``: ``b``'s headline and ``b``'s whole opening paragraph, word for
+    word, in a shorter text that adds at most ``TEASER_OWN_MAX_WORDS`` words ``b`` lacks (a thin canonical page whose
+    script loads the rest beside its AMP page, a paywall stub). Headlines and texts are compared in one normal form
+    (``archive.corpus.arabic.normalise``: NFKC, no tatweel, diacritics or zero-width characters).
+
+    Word overlap misses these (a lead is a fifth of the story's words, and a thin page's extraction adds its date and
+    its "loading" line), so the test is the verbatim lead under the same headline (tests/test_unseen_styles6_units.py).
+    """
+    headline = normalise(title_a or "")
+    if not headline or headline != normalise(title_b or ""):
+        return False
+    lead = normalise((text_b or "").split("\n")[0])
+    flat, full = normalise(text_a or ""), normalise(text_b or "")
+    if len(lead) < TEASER_LEAD_MIN_CHARS or len(flat) >= len(full) or lead not in flat:
+        return False
+    known = set(WORD_RE.findall(f"{headline} {full}"))
+    own = [w for w in WORD_RE.findall(flat.replace(lead, " ", 1)) if w not in known]
+    return len(own) <= TEASER_OWN_MAX_WORDS
 
 
 def same_article(title_a: str, text_a: str, title_b: str, text_b: str, published_a: str | None = None,
@@ -44,6 +71,8 @@ def same_article(title_a: str, text_a: str, title_b: str, text_b: str, published
     """
     if published_a and published_b and published_a[:10] != published_b[:10]:
         return False
+    if teaser_of(title_a, text_a, title_b, text_b) or teaser_of(title_b, text_b, title_a, text_a):
+        return True
     words_a = set(WORD_RE.findall(f"{title_a} {text_a}"))
     words_b = set(WORD_RE.findall(f"{title_b} {text_b}"))
     if not words_a or not words_b:

@@ -19,7 +19,7 @@ from archive.catalogue.transactions import immediate
 from archive.corpus import textfiles as textexport
 from archive.corpus.history import text_digest
 from archive.records import ExtractedArticle, ExtractionFailure, Relevance
-from crawler.capture.dedupe import same_article, sweep_params
+from crawler.capture.dedupe import same_article, sweep_params, teaser_of
 from crawler.capture.operations import ArticleOp
 from crawler.capture.prepare import Prepared
 from crawler.capture.session import ArchiveSession
@@ -81,13 +81,13 @@ def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: 
         fallback = listed_date_iso(listed_date)
         if fallback:
             article = replace(article, published=fallback, published_source="listing")
-    relevance = prepared.relevance if prepared is not None else judge(article.title, article.text, lexicon)
-    if not outlet.topic_filter and not relevance.relevant:
-        # an outlet that only covers Libya: keep every article, with the score for transparency
-        relevance = Relevance(True, relevance.score, relevance.libya_score, relevance.conflict_score,
-                              relevance.matched_terms)
+    relevance = judged(article, lexicon, prepared, outlet.topic_filter)
     # one article, one row: the row this page belongs to, whatever URL led here (archive/catalogue/aliases.py)
     canonical, other_urls = resolve_url(session, outlet_name, url, request_url, article)
+    fuller = fuller_rendering(session, outlet_name, canonical, url, article)
+    if fuller is not None:
+        article, prepared = fuller, None
+        relevance = judged(article, lexicon, None, outlet.topic_filter)
     fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
     outcome, row = session.catalogue.save_article(outlet=outlet_name, canonical_url=canonical, article=article,
                                                   relevance=relevance, capture_id=capture_id, fetched_at=fetched_at,
@@ -128,6 +128,43 @@ def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: 
     session.count(outlet_name, f"articles_{outcome}")
     logger.debug("%s %s (score %.2f)", outcome, canonical, relevance.score)
     return outcome
+
+
+def judged(article: ExtractedArticle, lexicon: Lexicon, prepared: Prepared | None, topic_filter: bool) -> Relevance:
+    """The article's relevance (the worker's when ``prepared``); an outlet without a topic filter keeps everything."""
+    relevance = prepared.relevance if prepared is not None else judge(article.title, article.text, lexicon)
+    if not topic_filter and not relevance.relevant:
+        # an outlet that only covers Libya: keep every article, with the score for transparency
+        relevance = Relevance(True, relevance.score, relevance.libya_score, relevance.conflict_score,
+                              relevance.matched_terms)
+    return relevance
+
+
+def fuller_rendering(session: ArchiveSession, outlet_name: str, canonical: str, url: str,
+                     article: ExtractedArticle) -> ExtractedArticle | None:
+    """The stored article under ``canonical`` as this page (fetched as ``url``), when this page is only a teaser of
+    it, else None.
+
+    An AMP-first outlet's canonical page shows the headline and the lead (a script loads the rest) while its AMP
+    page holds the story (tests/altsites6): whichever the crawl meets first, the row keeps the fuller text, and the
+    teaser is one more capture of it (no new version), as an AMP or print rendering is (``dedupe.teaser_of``). Only
+    between two renderings: the row's text must come from a capture fetched under another URL (by identity key) on
+    the same publication day; a shorter page at the URL the text came from (a correction that cuts a paragraph, a
+    live blog whose old entries roll off, a re-crawl) is a new version, as is any page when that capture is unknown.
+    """
+    row = session.catalogue.get_article(aliases.url_id(canonical))
+    if row is None or not teaser_of(article.title, article.text, row["title"] or "", row["text"] or ""):
+        return None
+    if row["published"] and article.published and row["published"][:10] != article.published[:10]:
+        return None
+    source = aliases.capture_url(session.catalogue.db, row["capture_id"])
+    drop = session.session_params(outlet_name) if session.config.aliases else ()
+    if source is None or identity_key(canonicalize(source, drop), drop) == identity_key(canonicalize(url, drop), drop):
+        return None
+    published = row["published"] or article.published
+    origin = row["published_source"] if row["published"] else article.published_source
+    return replace(article, title=row["title"], paragraphs=tuple((row["text"] or "").split("\n")),
+                   published=published, published_source=origin)
 
 
 def richer_metadata(row: dict[str, Any], article: ExtractedArticle) -> dict[str, Any]:
