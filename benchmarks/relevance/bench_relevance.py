@@ -190,6 +190,10 @@ DATA_FILES = (
     "holdout135.jsonl",
     "holdout136.jsonl",
     "holdout137.jsonl",
+    "holdout138.jsonl",
+    "holdout139.jsonl",
+    "holdout140.jsonl",
+    "holdout141.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -332,6 +336,10 @@ SPLIT_ORDER = (
     "holdout135",
     "holdout136",
     "holdout137",
+    "holdout138",
+    "holdout139",
+    "holdout140",
+    "holdout141",
 )
 
 
