@@ -23,18 +23,15 @@ wrong (no 404 on the agency), and a second crawl that fetches no article again.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-from datetime import datetime
 from urllib.parse import unquote
 
+import altsite_checks as checks
 import pytest
 from altsites4 import serve_alt_sites4
 from altsites4.content import AGENCY_ARTICLES, BLOG_ARTICLES
-from helpers import article_row, captures_off_their_warc_records, catalogue, crawl_cli, token_f1
+from helpers import catalogue
 
 from crawler.config.outlets import load_outlets
-from crawler.discovery.urls import canonicalize
 
 # Written the way a user would, from what the sites show. The agency: its home page and the "latest" wire (paged),
 # the Atom icon in the footer, story links (with or without their slug). The blog: its home page, the tag pages
@@ -94,160 +91,65 @@ CHROME = [
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     """One real crawl of the two sites by the CLI in a subprocess, then a second one."""
-    tmp = tmp_path_factory.mktemp("altsites4")
-    data = tmp / "data"
-    with serve_alt_sites4() as sites:
-        seeds = tmp / "outlets.toml"
-        seeds.write_text(CONFIG.format(**sites.bases), encoding="utf-8")
-        proc = crawl_cli(seeds, data, timeout=120)
-        log, state = list(sites.requests_log), _state(data)
-        served = {name: len(site.served) for name, site in sites.sites.items()}
-        again = crawl_cli(seeds, data, timeout=120)
-        yield {
-            "proc": proc,
-            "data": data,
-            "sites": sites,
-            "seeds": seeds,
-            "log": log,
-            "state": state,
-            "again": again,
-            "again_served": [raw for n, site in sites.sites.items() for raw, _ in site.served[served[n] :]],
-            "log_again": sites.requests_log[len(log) :],
-            "expected": {e.key: e for e in sites.expected},
-        }
-
-
-def _state(data) -> tuple:
-    """The catalogue's articles and aliases and the text files, to compare across crawls."""
-    conn = catalogue(data)
-    try:
-        articles = sorted(
-            tuple(r) for r in conn.execute("select id, url, title, text, relevant, text_file from articles")
-        )
-        aliases = sorted(tuple(r) for r in conn.execute("select url, article_id from article_aliases"))
-    finally:
-        conn.close()
-    return articles, aliases, sorted(p.name for p in (data / "text").iterdir())
+    yield from checks.crawl_twice(tmp_path_factory.mktemp("altsites4"), serve_alt_sites4, CONFIG)
 
 
 def _row(crawled, key: str):
-    exp = crawled["expected"][key]
-    return article_row(crawled["data"], exp.canonical_url, SITE_OF[exp.site])
+    return checks.found_row(crawled, key, SITE_OF[crawled["expected"][key].site])
 
 
 def test_crawl_exits_zero(crawled):
-    assert crawled["proc"].returncode == 0, crawled["proc"].stderr[-3000:]
+    checks.check_crawl_exits_zero(crawled)
 
 
-@pytest.mark.parametrize(
-    "key",
-    [
-        pytest.param(k, marks=pytest.mark.xfail(reason=KNOWN_MISSES[k], strict=False))
-        if k in KNOWN_MISSES
-        else k
-        for k in RELEVANT
-    ],
-)
+@pytest.mark.parametrize("key", checks.with_xfails(RELEVANT, KNOWN_MISSES))
 def test_relevant_article_is_catalogued_as_relevant(crawled, key):
-    row, why = _row(crawled, key)
-    assert row is not None, why
-    assert row["relevant"] == 1, (key, row["relevance_score"], row["matched_terms"])
+    checks.check_relevant(_row(crawled, key), key)
 
 
 @pytest.mark.parametrize("key", list(ITEMS))
 def test_every_article_has_its_exact_headline(crawled, key):
-    row, why = _row(crawled, key)
-    assert row is not None, why
-    assert row["title"] == crawled["expected"][key].title
+    checks.check_headline(crawled, _row(crawled, key), key)
 
 
 @pytest.mark.parametrize("key", list(ITEMS))
 def test_body_token_f1(crawled, key):
-    row, why = _row(crawled, key)
-    assert row is not None, why
-    want = "\n".join(crawled["expected"][key].paragraphs)
-    f1 = token_f1(want, row["text"] or "")
-    got_tokens, want_tokens = (
-        Counter(re.findall(r"\w+", row["text"] or "")),
-        Counter(re.findall(r"\w+", want)),
-    )
-    extra = " ".join((got_tokens - want_tokens).elements())[:400]
-    missing = " ".join((want_tokens - got_tokens).elements())[:400]
-    assert f1 >= 0.97, f"{key}: F1 {f1:.3f}; extra tokens: {extra!r}; missing tokens: {missing!r}"
+    checks.check_body_f1(crawled, _row(crawled, key), key)
 
 
 @pytest.mark.parametrize("key", list(ITEMS))
 def test_one_paragraph_per_line(crawled, key):
-    row, why = _row(crawled, key)
-    assert row is not None, why
-    assert (row["text"] or "").split("\n") == list(crawled["expected"][key].paragraphs)
+    checks.check_paragraphs(crawled, _row(crawled, key), key)
 
 
 @pytest.mark.parametrize("key", list(ITEMS))
 def test_no_chrome_in_the_body(crawled, key):
-    row, why = _row(crawled, key)
-    assert row is not None, why
-    want = "\n".join(crawled["expected"][key].paragraphs)
-    found = [w for w in CHROME if w in (row["text"] or "") and w not in want]
-    assert not found, f"{key}: chrome in the body: {found}"
+    checks.check_no_chrome(crawled, _row(crawled, key), key, CHROME)
 
 
 @pytest.mark.parametrize("key", list(ITEMS))
 def test_publication_date(crawled, key):
     """The agency prints a day (its dateline, or a stamp): that day, never today's date of its top bar nor a related
     story's; the blog's markup a moment: that moment."""
-    row, why = _row(crawled, key)
-    assert row is not None, why
-    item, got = ITEMS[key], row["published"] or ""
+    row, item = _row(crawled, key), ITEMS[key]
     if "g" in item:
-        assert got[:10] == "%04d-%02d-%02d" % item["g"], (key, got, row["published_source"])
+        checks.check_day(row, key, item, hour=False)
     else:
-        want = datetime.fromisoformat(item["date"])
-        assert got and datetime.fromisoformat(got.replace("Z", "+00:00")) == want, (
-            key,
-            got,
-            row["published_source"],
-        )
+        checks.check_moment(row, key, item)
 
 
 @pytest.mark.parametrize("key", DISTRACTORS)
 def test_distractor_is_not_relevant(crawled, key):
-    row, why = _row(crawled, key)
-    assert row is not None, why
-    assert row["relevant"] == 0 and row["text_file"] is None, (
-        key,
-        row["relevance_score"],
-        row["matched_terms"],
-    )
+    checks.check_distractor(_row(crawled, key), key)
 
 
 def test_one_row_per_article_and_one_text_file_per_relevant_one(crawled):
-    conn = catalogue(crawled["data"])
-    for site, outlet in SITE_OF.items():
-        want = sorted(canonicalize(e.canonical_url) for e in crawled["expected"].values() if e.site == site)
-        got = sorted(r["url"] for r in conn.execute("select url from articles where outlet = ?", [outlet]))
-        assert got == want, (outlet, sorted(set(got) - set(want)), sorted(set(want) - set(got)))
-    files = sorted(p.name for p in (crawled["data"] / "text").iterdir())
-    relevant = [r["text_file"] for r in conn.execute("select text_file from articles where relevant = 1")]
-    assert len(files) == len(relevant) >= len(RELEVANT) - len(KNOWN_MISSES), files
+    checks.check_one_row_per_article(crawled, SITE_OF, len(RELEVANT) - len(KNOWN_MISSES))
 
 
 def test_every_variant_fetched_resolves_to_its_article(crawled):
     """Each URL a site answered with an article page is that article's row URL or one of its aliases."""
-    conn = catalogue(crawled["data"])
-    urls = {r["url"]: r["id"] for r in conn.execute("select id, url from articles")}
-    aliases = {r["url"]: r["article_id"] for r in conn.execute("select url, article_id from article_aliases")}
-    wrong, variants = [], Counter()
-    for site in crawled["sites"].sites.values():
-        for raw, article_id in site.served:
-            exp = crawled["expected"][f"{site.name}-{article_id}"]
-            row_id = urls.get(canonicalize(exp.canonical_url))
-            url = canonicalize(site.base + raw)
-            if url != canonicalize(exp.canonical_url):
-                variants[site.name] += 1
-            if row_id is None or (urls.get(url) or aliases.get(url)) != row_id:
-                wrong.append((site.name, raw, urls.get(url), aliases.get(url), row_id))
-    assert not wrong, wrong
+    variants = checks.check_variants_resolve(crawled)
     assert variants["agency"] >= 3 and variants["blog"] >= 2, variants
 
 
@@ -256,13 +158,7 @@ def test_the_old_slug_is_an_alias_of_its_post(crawled):
     blog = crawled["sites"].sites["blog"]
     conn = catalogue(crawled["data"])
     for slug, a in blog.old.items():
-        row, why = _row(crawled, f"blog-{a['id']}")
-        assert row is not None, why
-        got = conn.execute(
-            "select article_id from article_aliases where url = ?",
-            [canonicalize(f"{blog.base}/posts/{slug}/")],
-        ).fetchone()
-        assert got is not None and got[0] == row["id"], (slug, got)
+        checks.check_alias(conn, f"{blog.base}/posts/{slug}/", _row(crawled, f"blog-{a['id']}"), slug)
 
 
 def test_every_configured_feed_was_read(crawled):
@@ -311,31 +207,17 @@ def test_the_sites_variants_were_all_met(crawled):
 
 
 def test_the_config_would_reach_robots_forbidden_urls(crawled):
-    outlets = load_outlets(crawled["seeds"])
-    wanted = [
-        u
-        for u in crawled["sites"].forbidden_links()
-        if any(o.owns(u) and (o.is_article(u) or o.is_followed(u)) for o in outlets)
-    ]
+    wanted = checks.robots_forbidden_the_config_reaches(crawled, crawled["sites"].forbidden_links())
     assert len(wanted) >= 2, wanted
 
 
 def test_nothing_fetched_that_robots_txt_forbids(crawled):
-    bad = [(r.site, r.path) for r in crawled["log"] if crawled["sites"].sites[r.site].robots.forbids(r.path)]
-    assert not bad, bad
-    assert crawled["log"], "the sites received no request at all"
+    checks.check_nothing_forbidden_fetched(crawled)
 
 
 def test_every_capture_row_points_at_its_warc_record(crawled):
-    conn = catalogue(crawled["data"])
-    assert conn.execute("select count(*) from captures").fetchone()[0]
-    wrong = captures_off_their_warc_records(conn, crawled["data"])
-    assert not wrong, wrong[:5]
+    checks.check_captures_on_their_warc_records(crawled)
 
 
 def test_a_second_crawl_fetches_no_article_again_and_changes_nothing(crawled):
-    assert crawled["again"].returncode == 0, crawled["again"].stderr[-3000:]
-    assert crawled["again_served"] == [], "article pages fetched again by discovery"
-    assert _state(crawled["data"]) == crawled["state"]
-    sites = crawled["sites"].sites
-    assert not [r.path for r in crawled["log_again"] if sites[r.site].robots.forbids(r.path)]
+    checks.check_second_crawl(crawled)
