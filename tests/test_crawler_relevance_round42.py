@@ -10,6 +10,8 @@ other peace processes (from the first-judgement errors of holdout106-109, judged
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from crawler.relevance.judge import Lexicon, judge
@@ -65,8 +67,11 @@ def test_a_doubled_institution_is_the_pair_beside_one_body(lexicon: Lexicon) -> 
     _, title, body, _ = PROBES["registry"]
     names = matched_names(judge(title, body, lexicon))
     assert "إدارة موازية" in names  # "هيئة موازية"
-    # without the doubling the same story names one body: its dispute words count for nothing
-    plain = judge(title.replace("موازية", "جديدة"), body.replace("هيئة موازية", "هيئة جديدة"), lexicon)
+    # without the doubling the same story names one body: its dispute words count for nothing. (Round 50's
+    # camp-marked institutions read this story's registry "set up by the House-appointed government in Benghazi",
+    # refused by Tripoli, as the split on their own: switched off here to test round 42's mechanism alone.)
+    alone = dataclasses.replace(lexicon, scoring=dataclasses.replace(lexicon.scoring, camp_weight=0))
+    plain = judge(title.replace("موازية", "جديدة"), body.replace("هيئة موازية", "هيئة جديدة"), alone)
     assert not plain.relevant
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from archive.corpus.arabic import tokens
 from archive.records import Relevance
+from crawler.relevance.camps import camp_split
 from crawler.relevance.frame import envoy_abroad as _envoy_abroad
 from crawler.relevance.frame import reaction_hits
 from crawler.relevance.frame import seat_speaks as _seat_speaks
@@ -136,6 +137,12 @@ def judge(
     if pair and not bodies and anchored and any(terms[i].armed and not terms[i].crime for i in known):
         paired = 2
     split_on = rule.split_bodies_min > 0 and paired >= rule.split_bodies_min
+    # round 50: one camp's ministry or registry beside the other's, or beside a refusal of its papers, is the split
+    # told through its institutions (crawler/relevance/camps.py)
+    # (only where the lexicon already names seats of both sides or a body of the split: most stories name neither)
+    on = rule.camp_weight > 0 and rule.split_bodies_min > 0 and anchored and (len(sides) == 2 or bool(bodies))
+    camps = camp_split(title_words, body_words, title, text) if on else 0
+    split_on = split_on or bool(camps)
     # The statement frame: a condemnation in the title with no Libyan scene named is Libya speaking about an event
     # elsewhere; its country-neutral conflict words (the event's) count at statement_factor.
     # names of where a wire report was filed are no scene (round 10)
@@ -292,6 +299,10 @@ def judge(
         evidence.append((contribution, (term.term, term.category, round(weight, 3), count)))
     per_100 = 100.0 / max(len(body_words), rule.min_body_tokens)
     score_of = {g: rule.title_factor * title_mass[g] + body_mass[g] * per_100 for g in GROUPS}
+    if camps:  # round 50: the camp-marked institutions, conflict evidence like a dispute word under the split
+        camp_mass = rule.camp_weight * min(camps, rule.count_cap) * per_100
+        score_of["conflict"] += camp_mass
+        evidence.append((camp_mass, ("camp-marked institutions", "camps", rule.camp_weight, camps)))
     # round 34 (the review of round 33): a story may be read as dense only where a Libya name leads it (its title,
     # dateline or first sentence): another war's story naming Libya twice in passing, as a comparison, is not
     # round 37 (the review of round 36): the name that leads is no speaker (Libya's ministry condemning a war

@@ -106,6 +106,10 @@ class Scoring:
     # its city once or twice (a Tripoli hospital evacuated under shelling); dense_conflict = 0 switches it off
     dense_conflict: float = 2.0
     dense_libya: float = 0.75
+    # round 50, camp-marked institutions (crawler/relevance/camps.py): one camp's ministry or registry beside the
+    # other's, or beside a refusal of its papers, in a story where Libya is anchored, turns the split signal on and
+    # counts as conflict evidence of this weight per institution (count_cap, density); 0 switches it off
+    camp_weight: float = 2.0
 
     def __post_init__(self) -> None:
         """Reject values that make the rule meaningless."""

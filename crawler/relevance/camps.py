@@ -1,0 +1,142 @@
+"""Camp-marked institutions (round 50): one side's ministry, registry or consul, read as one half of a doubled state.
+
+A story of the split told through its institutions alone names one camp's ministry or authority ("وزارة العدل في
+الحكومة المكلفة من مجلس النواب", "خارجية البيضاء", "مصلحة الجمارك في طرابلس") and says the other's papers are
+refused. ``camp_marks`` finds each institution noun marked with a camp (a seat of a rival authority, or a government
+named by its camp) within its own sentence, and ``refusal`` the everyday words of non-recognition.
+"""
+
+from __future__ import annotations
+
+import re
+
+from archive.corpus.arabic import stems, tokens
+from crawler.relevance.sentences import _SENTENCE_END, after_dateline
+
+#: Institution nouns (normalised stems): a ministry, authority, registry, consulate, fund, office of state.
+INSTITUTIONS = frozenset(
+    {
+        "وزاره",
+        "وزارات",
+        "هييه",
+        "مصلحه",
+        "جهاز",
+        "مصرف",
+        "صندوق",
+        "ديوان",
+        "سفاره",
+        "قنصليه",
+        "اداره",
+        "ملحقيه",
+        "مفوضيه",
+        "خارجيه",
+        "داخليه",
+    }
+)
+#: Cheap tests before ``stems``: a normalised word, or a raw sentence, that may hold an institution noun (most hold
+#: none; the raw test allows the hamza forms and the ta marbuta that normalising folds).
+_NOUNISH = re.compile("|".join(sorted({noun.removesuffix("ه") for noun in INSTITUTIONS})))
+_RAW_NOUNISH = re.compile(
+    "|".join(
+        sorted(
+            {noun.removesuffix("ه").replace("ا", "[اأإآ]").replace("يي", "ي[يئ]") for noun in INSTITUTIONS}
+        )
+    )
+)
+#: A state's missions: one in a Libyan seat is a foreign state's ("القنصلية في بنغازي"), so only a government named by
+#: its camp marks them ("قنصلية ... التابعة للحكومة المؤقتة"), never a seat.
+MISSIONS = frozenset({"سفاره", "قنصليه", "ملحقيه"})
+#: A camp named by one word (stems): the seats of rival authorities and their sides.
+_SEATS = {"طرابلس": "west", "البيضاء": "east", "بنغازي": "east", "طبرق": "east", "الشرق": "east"}
+#: A camp named by a phrase (normalised words, matched in order).
+_PHRASES = (
+    (("حكومه", "الوحده"), "west"),
+    (("الحكومه", "المؤقته"), "east"),
+    (("المكلفه", "من", "مجلس", "النواب"), "east"),
+    (("الحكومه", "الموازيه"), "east"),
+)
+#: A foreign state's adjective after the noun: its consulate or embassy in Benghazi is no camp of Libya's split.
+FOREIGN = frozenset(
+    "المصريه التونسيه الجزايريه المغربيه السودانيه التشاديه النيجريه التركيه الايطاليه الفرنسيه البريطانيه "
+    "الامريكيه الروسيه الالمانيه الصينيه اليونانيه المالطيه الاماراتيه القطريه السعوديه الاردنيه اللبنانيه "
+    "السوريه العراقيه الفلسطينيه".split()
+)
+#: A company's head office ("مصرف الواحة ومقره في بنغازي") is no camp: a bank's seat is where it trades.
+HEAD_OFFICE = frozenset({"مقره", "مقرها", "ومقره", "ومقرها"})
+#: The first words of those phrases (a cheap test before comparing them).
+_OPENERS = frozenset(phrase[0] for phrase, _ in _PHRASES)
+#: How many words after the institution noun its camp may be named (its complement and a "في" or "التابعة ل").
+WINDOW = 8
+#: Non-recognition in everyday words (normalised word sequences).
+REFUSALS = (
+    ("لا", "تعترف"),
+    ("لا", "يعترف"),
+    ("غير", "معترف"),
+    ("لا", "يعتد"),
+    ("لا", "تعتد"),
+    ("غير", "معتمده"),
+    ("لا", "يسري"),
+)
+
+
+def _camp_at(words: list[str], k: int, mission: bool) -> str | None:
+    """The camp named at word ``k`` (a seat, unless for a ``mission``, or the first word of a camp's phrase), if any."""
+    word = words[k]
+    if word in _OPENERS:
+        for phrase, side in _PHRASES:
+            if tuple(words[k : k + len(phrase)]) == phrase:
+                return side
+    if mission or not any(seat in word for seat in _SEATS):
+        return None
+    if word.endswith("الشرق") and words[k + 1 : k + 2] == ["الاوسط"]:
+        return None  # the Middle East
+    for stem in stems(word):
+        if stem in _SEATS:
+            return _SEATS[stem]
+    return None
+
+
+def camp_marks(text: str) -> list[str]:
+    """The camp of each camp-marked institution in the body (its dateline left out), in order: "east" or "west"."""
+    out: list[str] = []
+    text = after_dateline(text)
+    seen = -1
+    # only the words from each institution noun to its sentence's end are tokenised: most of a body names none
+    for hit in _RAW_NOUNISH.finditer(text):
+        start = max(text.rfind(" ", 0, hit.start()), text.rfind("\n", 0, hit.start())) + 1
+        if start <= seen:  # a second hit inside the same word
+            continue
+        seen = start
+        end = _SENTENCE_END.search(text, hit.end())
+        words = tokens(text[start : end.start() if end else len(text)])[: WINDOW + 4]
+        if not words or not (nouns := INSTITUTIONS.intersection(stems(words[0]))):
+            continue
+        mission = bool(nouns & MISSIONS)
+        for k in range(1, min(WINDOW + 1, len(words))):
+            if words[k] in FOREIGN or words[k] in HEAD_OFFICE:
+                break
+            if _NOUNISH.search(words[k]) and INSTITUTIONS.intersection(stems(words[k])):
+                break
+            if (side := _camp_at(words, k, mission)) is not None:
+                out.append(side)
+                break
+    return out
+
+
+def refusal(words: list[str]) -> bool:
+    """Whether the words say papers or acts are not recognised ("لا تعترف", "غير معتمدة", "لا يعتد")."""
+    for k in range(len(words) - 1):
+        if (words[k], words[k + 1]) in REFUSALS:
+            return True
+    return False
+
+
+def camp_split(title_words: list[str], body_words: list[str], title: str, text: str) -> int:
+    """How many camp-marked institutions the body names where they tell the split (institutions of both camps, or one
+    camp's beside words of non-recognition), else 0 (round 50; the caller checks that Libya is anchored)."""
+    marks = camp_marks(text)
+    titled = camp_marks(title)
+    if not marks and not titled:
+        return 0
+    both = len(set(marks + titled)) == 2
+    return max(len(marks), 1) if both or refusal(title_words) or refusal(body_words) else 0
