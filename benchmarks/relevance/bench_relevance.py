@@ -194,6 +194,10 @@ DATA_FILES = (
     "holdout139.jsonl",
     "holdout140.jsonl",
     "holdout141.jsonl",
+    "holdout142.jsonl",
+    "holdout143.jsonl",
+    "holdout144.jsonl",
+    "holdout145.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -340,6 +344,10 @@ SPLIT_ORDER = (
     "holdout139",
     "holdout140",
     "holdout141",
+    "holdout142",
+    "holdout143",
+    "holdout144",
+    "holdout145",
 )
 
 
