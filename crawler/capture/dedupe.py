@@ -53,8 +53,17 @@ def teaser_of(title_a: str, text_a: str, title_b: str, text_b: str) -> bool:
     headline = normalise(title_a or "")
     if not headline or headline != normalise(title_b or ""):
         return False
-    lead = normalise((text_b or "").split("\n")[0])
-    flat, full = normalise(text_a or ""), normalise(text_b or "")
+    return _teaser(headline, normalise(text_a or ""), _lead(text_b), normalise(text_b or ""))
+
+
+def _lead(text: str | None) -> str:
+    """A page's opening paragraph, normalised as ``teaser_of`` compares it."""
+    return normalise((text or "").split("\n")[0])
+
+
+def _teaser(headline: str, flat: str, lead: str, full: str) -> bool:
+    """``teaser_of`` on normalised strings, the headlines already equal: ``flat`` is the shorter page's text,
+    ``lead`` and ``full`` the story's opening paragraph and text."""
     if len(lead) < TEASER_LEAD_MIN_CHARS or len(flat) >= len(full) or lead not in flat:
         return False
     known = set(WORD_RE.findall(f"{headline} {full}"))
@@ -71,8 +80,11 @@ def same_article(title_a: str, text_a: str, title_b: str, text_b: str, published
     """
     if published_a and published_b and published_a[:10] != published_b[:10]:
         return False
-    if teaser_of(title_a, text_a, title_b, text_b) or teaser_of(title_b, text_b, title_a, text_a):
-        return True
+    headline = normalise(title_a or "")
+    if headline and headline == normalise(title_b or ""):  # a teaser either way: each text normalised once
+        flat_a, flat_b = normalise(text_a or ""), normalise(text_b or "")
+        if _teaser(headline, flat_a, _lead(text_b), flat_b) or _teaser(headline, flat_b, _lead(text_a), flat_a):
+            return True
     words_a = set(WORD_RE.findall(f"{title_a} {text_a}"))
     words_b = set(WORD_RE.findall(f"{title_b} {text_b}"))
     if not words_a or not words_b:

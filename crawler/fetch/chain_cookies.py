@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
+
+from crawler.fetch.limits import http_date
 
 ChainCookie = tuple[str, str, str, str, bool]  # (host, path, name, value, secure)
 
@@ -39,11 +40,8 @@ def _path_matches(request_path: str, cookie_path: str) -> bool:
 def _expires_past(value: str, now: datetime) -> bool | None:
     """Whether an ``Expires`` date is past (RFC 6265 section 5.2.1); None when it is no date (the attribute is
     then ignored)."""
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)) <= now
+    when = http_date(value)
+    return None if when is None else when <= now
 
 
 def add_set_cookies(

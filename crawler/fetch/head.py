@@ -12,6 +12,7 @@ crawler.middlewares.HeadMetaRefreshMiddleware runs Scrapy's middleware on a copy
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 logger = logging.getLogger(__name__)
 
@@ -92,10 +93,8 @@ def without_foreign_charset(content_type: str) -> str | None:
     ``text/html; charset=zlib`` -> ``text/html``: the page is then decoded as one without a header label is (its
     BOM, its ``<meta charset>``, detection), as a browser, which ignores a label it does not know, decodes it.
     """
-    parts = content_type.split(";")
-    kept = [param for param in parts[1:]
-            if not (param.partition("=")[0].strip().lower() == "charset" and foreign_codec(param.partition("=")[2]))]
-    return ";".join([parts[0], *kept]) if len(kept) < len(parts) - 1 else None
+    kept = _without_charset(content_type, foreign_codec)
+    return kept if kept != content_type else None
 
 
 def charset_for_foreign_meta(body: bytes) -> str:
@@ -133,7 +132,8 @@ def web_content_type(content_type: str | None, body: bytes) -> str | None:
     return fixed
 
 
-def _without_charset(content_type: str) -> str:
-    """``content_type`` less every charset parameter."""
+def _without_charset(content_type: str, unwanted: Callable[[str], object] = lambda label: True) -> str:
+    """``content_type`` less its charset parameters whose label is ``unwanted`` (every one by default)."""
     parts = content_type.split(";")
-    return ";".join([parts[0], *(p for p in parts[1:] if p.partition("=")[0].strip().lower() != "charset")])
+    kept = [p for p in parts[1:] if not (p.partition("=")[0].strip().lower() == "charset" and unwanted(p.partition("=")[2]))]
+    return ";".join([parts[0], *kept]) if len(kept) < len(parts) - 1 else content_type

@@ -95,6 +95,16 @@ class Limits:
         )
 
 
+def http_date(text: str) -> datetime | None:
+    """An HTTP-date (RFC 9110 5.6.7; also the older forms RFC 6265's ``Expires`` meets) as an aware datetime (UTC when
+    it names no zone), or None when it is no date."""
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
 def parse_retry_after(value: str | bytes | None, now: datetime | None = None) -> float | None:
     """Seconds a ``Retry-After`` header asks to wait (delta-seconds or HTTP-date, RFC 9110 10.2.3), or None."""
     if value is None:
@@ -104,11 +114,8 @@ def parse_retry_after(value: str | bytes | None, now: datetime | None = None) ->
         return None
     if text.isdigit():
         return float(int(text))
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    when = http_date(text)
+    if when is None:
         logger.debug("unreadable Retry-After %r", text)
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
