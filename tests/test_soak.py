@@ -176,7 +176,7 @@ def assert_flat(result: SoakResult) -> None:
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads RSS and open files from Linux /proc")
 def test_scheduler_soak_stays_flat(tmp_path: Path) -> None:
-    result = run_soak(tmp_path, float(os.environ.get("SOAK_SECONDS", "75")))
+    result = run_soak(tmp_path, float(os.environ.get("SOAK_SECONDS", "45")))
     (tmp_path / "soak.json").write_text(result.to_json())
     cycles = sum(result.statuses.values())
     assert cycles >= 8, result.statuses  # enough cycles to see a trend (the long run: benchmarks/soak.py)
