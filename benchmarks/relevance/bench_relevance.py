@@ -198,6 +198,10 @@ DATA_FILES = (
     "holdout143.jsonl",
     "holdout144.jsonl",
     "holdout145.jsonl",
+    "holdout146.jsonl",
+    "holdout147.jsonl",
+    "holdout148.jsonl",
+    "holdout149.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -348,6 +352,10 @@ SPLIT_ORDER = (
     "holdout143",
     "holdout144",
     "holdout145",
+    "holdout146",
+    "holdout147",
+    "holdout148",
+    "holdout149",
 )
 
 
