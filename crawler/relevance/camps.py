@@ -31,6 +31,7 @@ INSTITUTIONS = frozenset(
         "مفوضيه",
         "خارجيه",
         "داخليه",
+        "لجنه",  # round 51: a committee a government formed ("لجنة أزمة الوقود التابعة للحكومة المؤقتة")
     }
 )
 #: Cheap tests before ``stems``: a normalised word, or a raw sentence, that may hold an institution noun (most hold
@@ -48,12 +49,17 @@ _RAW_NOUNISH = re.compile(
 MISSIONS = frozenset({"سفاره", "قنصليه", "ملحقيه"})
 #: A camp named by one word (stems): the seats of rival authorities and their sides.
 _SEATS = {"طرابلس": "west", "البيضاء": "east", "بنغازي": "east", "طبرق": "east", "الشرق": "east"}
-#: A camp named by a phrase (normalised words, matched in order).
-_PHRASES = (
-    (("حكومه", "الوحده"), "west"),
-    (("الحكومه", "المؤقته"), "east"),
-    (("المكلفه", "من", "مجلس", "النواب"), "east"),
-    (("الحكومه", "الموازيه"), "east"),
+#: A camp named by a phrase, matched in order on normalised words (``tokens``: "المؤقتة" is "الموقته"); the first
+#: word may carry a clitic ("بالحكومة المؤقتة", "للحكومة المؤقتة", "بحكومة الوحدة": round 51, which found that
+#: round 50 had matched only the bare forms and never "الحكومة المؤقتة" at all).
+_PHRASES = tuple(
+    (tuple(tokens(phrase)), side)
+    for phrase, side in (
+        ("حكومة الوحدة", "west"),
+        ("الحكومة المؤقتة", "east"),
+        ("المكلفة من مجلس النواب", "east"),
+        ("الحكومة الموازية", "east"),
+    )
 )
 #: A foreign state's adjective after the noun: its consulate or embassy in Benghazi is no camp of Libya's split.
 FOREIGN = frozenset(
@@ -63,8 +69,9 @@ FOREIGN = frozenset(
 )
 #: A company's head office ("مصرف الواحة ومقره في بنغازي") is no camp: a bank's seat is where it trades.
 HEAD_OFFICE = frozenset({"مقره", "مقرها", "ومقره", "ومقرها"})
-#: The first words of those phrases (a cheap test before comparing them).
+#: The first words of those phrases, and a cheap test before ``stems`` (a word that may hold one).
 _OPENERS = frozenset(phrase[0] for phrase, _ in _PHRASES)
+_OPENER_LETTERS = re.compile("|".join(sorted({opener.removeprefix("ال") for opener in _OPENERS})))
 #: How many words after the institution noun its camp may be named (its complement and a "في" or "التابعة ل").
 WINDOW = 8
 #: Non-recognition in everyday words (normalised word sequences).
@@ -76,15 +83,25 @@ REFUSALS = (
     ("لا", "تعتد"),
     ("غير", "معتمده"),
     ("لا", "يسري"),
+    # round 51: papers, bills or acts of an authority "not competent" or "not authorised", "will not be adopted"
+    ("غير", "مختصه"),
+    ("غير", "مخوله"),
+    ("غير", "مخول"),
+    ("لن", "تعتمد"),
+    ("لن", "يعتمد"),
+    ("لا", "تعتمد"),
+    ("لا", "يعتمد"),
 )
+#: "عدم" before a noun of recognition ("عدم اعتمادها", "عدم الاعتراف بها"), whatever its suffix (round 51).
+REFUSED_NOUNS = ("اعتماد", "الاعتراف", "الاعتداد", "اعتراف")
 
 
 def _camp_at(words: list[str], k: int, mission: bool) -> str | None:
     """The camp named at word ``k`` (a seat, unless for a ``mission``, or the first word of a camp's phrase), if any."""
     word = words[k]
-    if word in _OPENERS:
+    if _OPENER_LETTERS.search(word) and (bare := _OPENERS.intersection(stems(word))):
         for phrase, side in _PHRASES:
-            if tuple(words[k : k + len(phrase)]) == phrase:
+            if phrase[0] in bare and tuple(words[k + 1 : k + len(phrase)]) == phrase[1:]:
                 return side
     if mission or not any(seat in word for seat in _SEATS):
         return None
@@ -126,17 +143,29 @@ def camp_marks(text: str) -> list[str]:
 def refusal(words: list[str]) -> bool:
     """Whether the words say papers or acts are not recognised ("لا تعترف", "غير معتمدة", "لا يعتد")."""
     for k in range(len(words) - 1):
-        if (words[k], words[k + 1]) in REFUSALS:
+        first = words[k].removeprefix("و") if len(words[k]) > 2 else words[k]  # "ولا يعترف", "ولن تعتمد"
+        if (first, words[k + 1]) in REFUSALS:
+            return True
+        if first == "عدم" and words[k + 1].startswith(REFUSED_NOUNS):
             return True
     return False
 
 
-def camp_split(title_words: list[str], body_words: list[str], title: str, text: str) -> int:
+def camp_split(
+    title_words: list[str], body_words: list[str], title: str, text: str, *, abroad: bool = False
+) -> int:
     """How many camp-marked institutions the body names where they tell the split (institutions of both camps, or one
-    camp's beside words of non-recognition), else 0 (round 50; the caller checks that Libya is anchored)."""
+    camp's beside words of non-recognition), else 0 (round 50; the caller checks that Libya is anchored).
+
+    Round 51: both camps' institutions beside a refusal count one more (the contest itself); under a title that names
+    another country (``abroad``) a refusal is Libya's word on that country's affairs and counts for nothing."""
     marks = camp_marks(text)
     titled = camp_marks(title)
     if not marks and not titled:
         return 0
     both = len(set(marks + titled)) == 2
-    return max(len(marks), 1) if both or refusal(title_words) or refusal(body_words) else 0
+    refused = not abroad and (refusal(title_words) or refusal(body_words))
+    # round 51: the two camps' institutions and one refusing the other's acts: the contest itself
+    if both and refused:
+        return len(marks) + 1
+    return max(len(marks), 1) if both or refused else 0
