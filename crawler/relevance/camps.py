@@ -46,7 +46,8 @@ _RAW_NOUNISH = re.compile(
 )
 #: A state's missions: one in a Libyan seat is a foreign state's ("القنصلية في بنغازي"), so only a government named by
 #: its camp marks them ("قنصلية ... التابعة للحكومة المؤقتة"), never a seat.
-MISSIONS = frozenset({"سفاره", "قنصليه", "ملحقيه"})
+#: Round 51 (its review): so is a committee: "لجنة القبول في جامعة طرابلس" names a university's, not a camp's.
+MISSIONS = frozenset({"سفاره", "قنصليه", "ملحقيه", "لجنه"})
 #: A camp named by one word (stems): the seats of rival authorities and their sides.
 _SEATS = {"طرابلس": "west", "البيضاء": "east", "بنغازي": "east", "طبرق": "east", "الشرق": "east"}
 #: A camp named by a phrase, matched in order on normalised words (``tokens``: "المؤقتة" is "الموقته"); the first
@@ -58,7 +59,14 @@ _PHRASES = tuple(
         ("حكومة الوحدة", "west"),
         ("الحكومة المؤقتة", "east"),
         ("المكلفة من مجلس النواب", "east"),
-        ("الحكومة الموازية", "east"),
+        # round 51 (its review): the governments named by their name or their head ("بحكومة الاستقرار الوطني");
+        # not "الحكومة الموازية", which is Tripoli's in 2015 copy and the east's in 2023's
+        ("حكومة الوفاق", "west"),
+        ("حكومة الدبيبة", "west"),
+        ("حكومة الاستقرار", "east"),
+        ("حكومة حماد", "east"),
+        ("حكومة باشاغا", "east"),
+        ("حكومة الثني", "east"),
     )
 )
 #: A foreign state's adjective after the noun: its consulate or embassy in Benghazi is no camp of Libya's split.
@@ -75,23 +83,29 @@ _OPENER_LETTERS = re.compile("|".join(sorted({opener.removeprefix("ال") for op
 #: How many words after the institution noun its camp may be named (its complement and a "في" or "التابعة ل").
 WINDOW = 8
 #: Non-recognition in everyday words (normalised word sequences).
-REFUSALS = (
-    ("لا", "تعترف"),
-    ("لا", "يعترف"),
-    ("غير", "معترف"),
-    ("لا", "يعتد"),
-    ("لا", "تعتد"),
-    ("غير", "معتمده"),
-    ("لا", "يسري"),
-    # round 51: papers, bills or acts of an authority "not competent" or "not authorised", "will not be adopted"
-    ("غير", "مختصه"),
-    ("غير", "مخوله"),
-    ("غير", "مخول"),
-    ("لن", "تعتمد"),
-    ("لن", "يعتمد"),
-    ("لا", "تعتمد"),
-    ("لا", "يعتمد"),
+REFUSALS = frozenset(
+    {
+        ("لا", "تعترف"),
+        ("لا", "يعترف"),
+        ("غير", "معترف"),
+        ("لا", "يعتد"),
+        ("لا", "تعتد"),
+        ("غير", "معتمده"),
+        ("لا", "يسري"),
+        # round 51: papers, bills or acts of an authority "not competent" or "not authorised", "will not be adopted"
+        ("غير", "مختصه"),
+        ("غير", "مخوله"),
+        ("غير", "مخول"),
+        ("لن", "تعتمد"),
+        ("لن", "يعتمد"),
+        ("لا", "تعتمد"),
+        ("لا", "يعتمد"),
+    }
 )
+#: The first words of those pairs, and "عدم" (a cheap test before the pairs).
+_REFUSAL_FIRSTS = frozenset({first for first, _ in REFUSALS} | {"عدم"})
+#: "لا يعتمد على" / "إلا على" is "relies on", no refusal (round 51's review).
+_RELIES = frozenset({"علي", "الا", "عليه", "عليها", "عليهم"})
 #: "عدم" before a noun of recognition ("عدم اعتمادها", "عدم الاعتراف بها"), whatever its suffix (round 51).
 REFUSED_NOUNS = ("اعتماد", "الاعتراف", "الاعتداد", "اعتراف")
 
@@ -143,28 +157,41 @@ def camp_marks(text: str) -> list[str]:
 def refusal(words: list[str]) -> bool:
     """Whether the words say papers or acts are not recognised ("لا تعترف", "غير معتمدة", "لا يعتد")."""
     for k in range(len(words) - 1):
-        first = words[k].removeprefix("و") if len(words[k]) > 2 else words[k]  # "ولا يعترف", "ولن تعتمد"
+        first = words[k]
+        if first not in _REFUSAL_FIRSTS:
+            first = first[1:] if first[:1] in "وف" and len(first) > 2 else ""  # "ولا يعترف", "فلن تعتمد"
+            if first not in _REFUSAL_FIRSTS:
+                continue
         if (first, words[k + 1]) in REFUSALS:
+            if words[k + 1].endswith("عتمد") and words[k + 2 : k + 3] and words[k + 2] in _RELIES:
+                continue
             return True
         if first == "عدم" and words[k + 1].startswith(REFUSED_NOUNS):
             return True
     return False
 
 
-def camp_split(
-    title_words: list[str], body_words: list[str], title: str, text: str, *, abroad: bool = False
-) -> int:
+def named_sides(words: list[str]) -> set[str]:
+    """The camps the words name anywhere (a seat or a government's phrase), not only beside an institution."""
+    padded = [*words, "", "", "", ""]
+    return {side for k in range(len(words)) if (side := _camp_at(padded, k, False))}
+
+
+def camp_split(title_words: list[str], body_words: list[str], title: str, text: str) -> int:
     """How many camp-marked institutions the body names where they tell the split (institutions of both camps, or one
     camp's beside words of non-recognition), else 0 (round 50; the caller checks that Libya is anchored).
 
-    Round 51: both camps' institutions beside a refusal count one more (the contest itself); under a title that names
-    another country (``abroad``) a refusal is Libya's word on that country's affairs and counts for nothing."""
+    Round 51: both camps' institutions beside a refusal count one more (the contest itself); one camp's refusal counts
+    only where the story names the other camp somewhere (a seat or a government): else it is that camp's word on
+    something else (a court "غير مختصة", Libya's foreign ministry that "does not recognise" Somaliland)."""
     marks = camp_marks(text)
     titled = camp_marks(title)
     if not marks and not titled:
         return 0
     both = len(set(marks + titled)) == 2
-    refused = not abroad and (refusal(title_words) or refusal(body_words))
+    refused = refusal(title_words) or refusal(body_words)
+    if refused and not both:
+        refused = bool((named_sides(title_words) | named_sides(body_words)) - set(marks + titled))
     # round 51: the two camps' institutions and one refusing the other's acts: the contest itself
     if both and refused:
         return len(marks) + 1

@@ -141,10 +141,7 @@ def judge(
     # told through its institutions (crawler/relevance/camps.py)
     # (only where the lexicon already names seats of both sides or a body of the split: most stories name neither)
     on = rule.camp_weight > 0 and rule.split_bodies_min > 0 and anchored and (len(sides) == 2 or bool(bodies))
-    # round 51: under a title naming another theatre, one camp's refusal is Libya's word on that country's recognition
-    # (the foreign ministry "لا تعترف" of Somaliland): only both camps' institutions count there
-    abroad = any(terms[i].theatre or "foreign" in terms[i].feeds for i in title_hits)
-    camps = camp_split(title_words, body_words, title, text, abroad=abroad) if on else 0
+    camps = camp_split(title_words, body_words, title, text) if on else 0
     split_on = split_on or bool(camps)
     # The statement frame: a condemnation in the title with no Libyan scene named is Libya speaking about an event
     # elsewhere; its country-neutral conflict words (the event's) count at statement_factor.
