@@ -19,6 +19,7 @@ from crawler.extraction.footer import is_copyright_footer, without_footer_tail
 from crawler.extraction.layout import may_normalise, normalise_layout, shown_paragraphs
 from crawler.extraction.precision import guard_precision, left_out_short_prose, wrap_loose_text
 from crawler.extraction.reading import read
+from crawler.extraction.stream import prune_appended_stories
 from crawler.extraction.titles import clean_space
 
 logger = logging.getLogger(__name__)
@@ -334,6 +335,7 @@ def extract_body(root: HtmlElement, url: str) -> tuple[str, ...]:
     outside <p>s made paragraphs (_with_loose_text).
     """
     page = deepcopy(root)
+    prune_appended_stories(page, root, url)  # "continuous reading": the next stories printed below this one
     prune_boilerplate(page)
     guard_precision(page)  # what trafilatura's precision mode would cut from the story is shaped to stay (issue 13)
     # page's links are not changed from here on (wrap_loose_text moves text into new <p>s): the same words when asked

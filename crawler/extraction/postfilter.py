@@ -67,12 +67,22 @@ COMMENT_FORM_RE = re.compile(
 # « الكاملة » على المدينة" is a sentence with spaced quotation marks, not a trail.
 BREADCRUMB_RE = re.compile(r"^[^.!?>»›«،]{1,40}(?:\s[>»›]\s[^.!?>»›«،]{1,40}){2,}$")
 BREADCRUMB_WORDS = 4
+# A photo gallery's or a pager's counter left as a line of its own ("1 / 3", "2/10", "صورة 1 من 3",
+# "Page 2 of 5"): a slider's position, never a sentence of the story (a gallery between two paragraphs
+# of a 2020s pan-Arab story, tests/altsites7; no line of the Zyte, extraction-dev or fundus gold is one).
+COUNTER_RE = re.compile(
+    r"^\W*(?:(?:ال)?(?:صورة|صفحة)|photo|image|slide|page|seite|foto)?"
+    r"\s*\d{1,3}\s*(?:/|من|of|von|de|sur)\s*\d{1,3}\W*$",
+    re.IGNORECASE,
+)
 BYLINE_RE = re.compile(r"^\W*(?:by|von|par|por|di|door|بقلم|كتب|كتبت|إعداد|تقرير)\s*:?\s", re.IGNORECASE)
 
 
 def _is_junk_line(paragraph: str) -> bool:
     """True when one paragraph, on its own, is a credit, a pointer to other content, a prompt or a bare datum."""
     if EMAIL_LINE_RE.match(paragraph) or DATETIME_LINE_RE.match(paragraph) or SCRIPT_ERROR_RE.match(paragraph):
+        return True
+    if len(paragraph) <= CREDIT_MAX and COUNTER_RE.match(paragraph):
         return True
     if COMMENT_FORM_RE.match(paragraph):
         return True
