@@ -202,6 +202,10 @@ DATA_FILES = (
     "holdout147.jsonl",
     "holdout148.jsonl",
     "holdout149.jsonl",
+    "holdout150.jsonl",
+    "holdout151.jsonl",
+    "holdout152.jsonl",
+    "holdout153.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -356,6 +360,10 @@ SPLIT_ORDER = (
     "holdout147",
     "holdout148",
     "holdout149",
+    "holdout150",
+    "holdout151",
+    "holdout152",
+    "holdout153",
 )
 
 
