@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from archive.catalogue import sitemaps
 from archive.catalogue.transactions import batch, savepoint
 from archive.faults import as_fault
 from archive.records import WarcLocation
@@ -22,6 +23,7 @@ from crawler.capture.operations import (
     FailureOp,
     FrontierOp,
     SettleOp,
+    SitemapReadOp,
     TouchOp,
 )
 
@@ -147,5 +149,7 @@ def apply_one(session: ArchiveSession, op: Any, locations: dict[str, WarcLocatio
                                  ids.resolve(catalogue.db, op.capture))
     elif isinstance(op, ArticleOp):
         ingest_op(session, op, ids.resolve(catalogue.db, op.capture))
+    elif isinstance(op, SitemapReadOp):
+        sitemaps.remember(catalogue.db, op.outlet, op.url, op.lastmod, op.config_digest, op.crawl_id)
     else:
         raise TypeError(f"no way to store {op!r}")

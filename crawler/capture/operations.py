@@ -79,6 +79,21 @@ class TouchOp:
     seen_at: str
 
 
+@dataclass(frozen=True)
+class SitemapReadOp:
+    """A child sitemap read whole under its index ``<lastmod>``: later crawls skip it while that lastmod stays.
+
+    Handed over after the frontier rows of every article URL the sitemap gave, so it commits in their batch or a
+    later one: a crawl that dies before those rows are durable has not remembered the sitemap either.
+    """
+
+    url: str
+    outlet: str
+    lastmod: str
+    config_digest: str
+    crawl_id: int | None
+
+
 @dataclass(frozen=True, repr=False)
 class ArticleOp:
     """An extraction result to judge (unless the worker did), store, group into stories and export as text."""

@@ -61,6 +61,9 @@ ARCHIVE_ALLOW_PRIVATE = False  # fetch loopback/private/link-local addresses (ou
 CRAWL_URL_MAX_LENGTH = 2083  # characters; longer URLs are refused (url-too-long)
 CRAWL_SITEMAP_MAX_DEPTH = 4  # sitemap indexes nested deeper are not followed (sitemap-depth)
 CRAWL_SITEMAP_MAX_FETCHES = 500  # sitemap files per outlet per crawl (sitemap-limit)
+# a child of a sitemap index that an earlier crawl read whole is not fetched while its index <lastmod> is unchanged
+# (newsarchive/discovery/sitemap-unchanged; a back-fill reads everything again)
+CRAWL_SITEMAP_SKIP_UNCHANGED = True
 CRAWL_OUTLET_MAX_PAGES = 50_000  # responses per outlet per crawl (outlet-limit)
 CRAWL_OUTLET_MAX_BYTES = 4 * 1024**3  # bytes received per outlet per crawl (outlet-limit)
 CRAWL_ROBOTS_MAX_SIZE = 500 * 1024  # bytes of robots.txt read (RFC 9309 2.5: at least 500 KiB)

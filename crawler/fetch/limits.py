@@ -45,6 +45,7 @@ class Limits:
     robots_delay_max: float
     max_size: int
     redirect_max: int
+    sitemap_skip_unchanged: bool = True  # children of an index read whole before, lastmod unchanged: not fetched
 
     @classmethod
     def from_settings(cls, settings: Any) -> Limits:
@@ -54,10 +55,7 @@ class Limits:
             value = settings.get(name) if hasattr(settings, "get") else None
             return getattr(defaults, name, fallback) if value is None else value
 
-        allow = get("ARCHIVE_ALLOW_PRIVATE")
-        if isinstance(allow, str):
-            allow = allow.strip().lower() not in ("0", "false", "no", "off", "")
-        limits = cls._build(get, allow)
+        limits = cls._build(get, _flag(get("ARCHIVE_ALLOW_PRIVATE")))
         for name in ("url_max_length", "sitemap_max_fetches", "outlet_max_pages", "outlet_max_bytes",
                      "robots_max_size"):
             if getattr(limits, name) <= 0:
@@ -92,7 +90,15 @@ class Limits:
             robots_delay_max=number(float, "CRAWL_ROBOTS_DELAY_MAX"),
             max_size=number(int, "DOWNLOAD_MAXSIZE", 32 * 1024 * 1024),
             redirect_max=number(int, "REDIRECT_MAX_TIMES", 10),
+            sitemap_skip_unchanged=_flag(get("CRAWL_SITEMAP_SKIP_UNCHANGED")),
         )
+
+
+def _flag(value: Any) -> bool:
+    """A yes/no setting: a string is no when it is ``0``, ``false``, ``no``, ``off`` or empty (``-s NAME=0``)."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "no", "off", "")
+    return bool(value)
 
 
 def http_date(text: str) -> datetime | None:

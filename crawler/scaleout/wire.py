@@ -14,10 +14,19 @@ from datetime import datetime
 from typing import Any
 
 from archive.records import Exchange, ExtractedArticle, ExtractionFailure, Relevance, WarcLocation
-from crawler.capture.operations import ArticleOp, CaptureOp, FailureOp, FrontierOp, SettleOp, TouchOp
+from crawler.capture.operations import (
+    ArticleOp,
+    CaptureOp,
+    FailureOp,
+    FrontierOp,
+    SettleOp,
+    SitemapReadOp,
+    TouchOp,
+)
 from crawler.capture.prepare import Prepared
 
-PLAIN = {"failure": FailureOp, "frontier": FrontierOp, "settle": SettleOp, "touch": TouchOp}
+PLAIN = {"failure": FailureOp, "frontier": FrontierOp, "settle": SettleOp, "touch": TouchOp,
+         "sitemap": SitemapReadOp}
 KIND = {cls: kind for kind, cls in PLAIN.items()}
 
 

@@ -14,6 +14,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.capture import sitemap_reads
 from crawler.capture.config import ArchiveConfig
 from crawler.capture.operations import CaptureRef
 from crawler.capture.session import ArchiveSession
@@ -56,6 +57,10 @@ class OutletSpider(Spider):
         spider.limits = Limits.from_settings(crawler.settings)
         spider.sitemap_fetches = Counter()
         spider.refused_once = set()
+        # children of sitemap indexes read whole by earlier crawls, per outlet (read on first use); a back-fill
+        # reads every one again
+        spider.skip_unchanged = spider.limits.sitemap_skip_unchanged and not backfill.enabled(crawler.settings)
+        spider.sitemaps_read = {}
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         # a back-fill's requests wait on disk (crawler.fetch.backfill): its folder goes once Scrapy is done with it
         jobdir, data_dir = crawler.settings.get("JOBDIR"), ArchiveConfig.from_settings(crawler.settings).data_dir
@@ -118,12 +123,18 @@ class OutletSpider(Spider):
             meta["listed_date"] = link.published
         return Request(url, callback=callback, errback=self.on_error, meta=meta, priority=priority)
 
-    def _sitemap(self, url: str, outlet: Outlet, *, depth: int, parent: str = "") -> Request | None:
-        """A sitemap request, or None (recorded) past CRAWL_SITEMAP_MAX_DEPTH or CRAWL_SITEMAP_MAX_FETCHES."""
+    def _sitemap(self, url: str, outlet: Outlet, *, depth: int, parent: str = "",
+                 lastmod: str | None = None) -> Request | None:
+        """A sitemap request, or None: past CRAWL_SITEMAP_MAX_DEPTH or CRAWL_SITEMAP_MAX_FETCHES (recorded), or a
+        child whose index ``lastmod`` is the one it had when an earlier crawl read it whole (counted)."""
         if depth > self.limits.sitemap_max_depth:
             self._refuse_once((outlet.name, "sitemap-depth", parent), outlet, url, "sitemap-depth",
                               f"listed by {parent} at nesting depth {depth}; CRAWL_SITEMAP_MAX_DEPTH is "
                               f"{self.limits.sitemap_max_depth}")
+            return None
+        if lastmod and self._unchanged(outlet, url, lastmod):
+            # before the fetch cap: an unchanged child costs none of it, so the cap goes to new and changed ones
+            self.crawler.stats.inc_value("newsarchive/discovery/sitemap-unchanged")
             return None
         if self.sitemap_fetches[outlet.name] >= self.limits.sitemap_max_fetches:
             self._refuse_once((outlet.name, "sitemap-limit"), outlet, url, "sitemap-limit",
@@ -133,7 +144,19 @@ class OutletSpider(Spider):
         self.sitemap_fetches[outlet.name] += 1
         request = self._request(url, outlet, self.parse_sitemap, kind="sitemap")
         request.meta["sitemap_depth"] = depth
+        if lastmod:
+            request.meta["sitemap_lastmod"] = lastmod  # remembered with the child once it is read whole
         return request
+
+    def _unchanged(self, outlet: Outlet, url: str, lastmod: str) -> bool:
+        """Whether an earlier crawl read this child sitemap whole when its index gave it this same ``lastmod``
+        (never in a back-fill, nor with CRAWL_SITEMAP_SKIP_UNCHANGED off)."""
+        if not self.skip_unchanged:
+            return False
+        read = self.sitemaps_read.get(outlet.name)
+        if read is None:
+            read = self.sitemaps_read[outlet.name] = sitemap_reads.read_whole(self.session, outlet)
+        return read.get(canonicalize(url, self.session.session_params(outlet.name))) == lastmod
 
     def _refuse(self, outlet: Outlet, url: str, reason: str, detail: str, capture_id: CaptureRef = None) -> None:
         self.session.record_failure(outlet.name, url, "discover", reason, detail, capture_id)  # counted in stats
@@ -222,9 +245,11 @@ class OutletSpider(Spider):
             self._refuse(outlet, response.url, reason, detail, response.meta.get("capture_id"))
         if doc.is_index:
             depth = response.meta.get("sitemap_depth", 0) + 1
-            for link in doc.links:
+            # newest lastmod first (as a urlset's URLs), so CRAWL_SITEMAP_MAX_FETCHES goes to the recent children
+            for link in discovery.newest_first(doc.links):
                 if outlet.owns(link.url):
-                    request = self._sitemap(link.url, outlet, depth=depth, parent=response.url)
+                    request = self._sitemap(link.url, outlet, depth=depth, parent=response.url,
+                                            lastmod=link.published)
                     if request is not None:
                         yield request
             return
@@ -235,6 +260,11 @@ class OutletSpider(Spider):
             request = self._article(link.url, outlet, link)
             if request is not None:
                 yield request
+        lastmod = response.meta.get("sitemap_lastmod")
+        if lastmod and links and len(doc.links) <= limit:
+            # read whole, each of its article URLs discovered above (queued for the writer before this): a later
+            # crawl skips it while its index gives it this lastmod. Not a capped one, whose rest is still unread
+            sitemap_reads.remember(self.session, response.meta["frontier_url"], outlet, lastmod)
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
         """A section or home page: queue its article links and walk ``follow_urls`` pages up to ``max_depth``."""
