@@ -348,6 +348,7 @@ def test_an_index_is_read_newest_first_and_unchanged_children_cost_no_fetch(tmp_
         ("c", "2025-03-01T10:00+02:00"),
         ("d", ""),
         ("e", "2025-03-01T09:00Z"),
+        ("f", "yesterday"),  # no W3C date: fetched, never remembered nor compared
     ]  # c is 08:00 UTC
     index = "".join(
         f"<sitemap><loc>{base}/{name}.xml</loc>" + (f"<lastmod>{mod}</lastmod>" if mod else "") + "</sitemap>"
@@ -355,15 +356,16 @@ def test_an_index_is_read_newest_first_and_unchanged_children_cost_no_fetch(tmp_
     )
     index = f"<sitemapindex>{index}</sitemapindex>"
     requests = list(spider.parse_sitemap(_response(f"http://{HOST}/sitemap_index.xml", index)))
-    assert [r.url.rsplit("/", 1)[1] for r in requests] == ["e.xml", "c.xml", "a.xml", "d.xml"]
+    assert [r.url.rsplit("/", 1)[1] for r in requests] == ["e.xml", "c.xml", "a.xml", "d.xml", "f.xml"]
     assert (
         requests[0].meta["sitemap_lastmod"] == "2025-03-01T09:00Z"
         and "sitemap_lastmod" not in requests[3].meta
+        and "sitemap_lastmod" not in requests[4].meta
     )
     assert events == ["newsarchive/discovery/sitemap-unchanged"]
     # with the setting off, the unchanged one is fetched as well
     spider = _spider(tmp_path, [], catalogue, CRAWL_SITEMAP_SKIP_UNCHANGED="0")
-    assert len(list(spider.parse_sitemap(_response(f"http://{HOST}/sitemap_index.xml", index)))) == 5
+    assert len(list(spider.parse_sitemap(_response(f"http://{HOST}/sitemap_index.xml", index)))) == 6
 
 
 def _digest(tmp_path: Path) -> str:

@@ -248,8 +248,9 @@ class OutletSpider(Spider):
             # newest lastmod first (as a urlset's URLs), so CRAWL_SITEMAP_MAX_FETCHES goes to the recent children
             for link in discovery.newest_first(doc.links):
                 if outlet.owns(link.url):
-                    request = self._sitemap(link.url, outlet, depth=depth, parent=response.url,
-                                            lastmod=link.published)
+                    # only a W3C date is compared: a constant junk <lastmod> ("yesterday") would skip a child for ever
+                    lastmod = link.published if discovery.w3c_datetime(link.published) else None
+                    request = self._sitemap(link.url, outlet, depth=depth, parent=response.url, lastmod=lastmod)
                     if request is not None:
                         yield request
             return
