@@ -206,6 +206,10 @@ DATA_FILES = (
     "holdout151.jsonl",
     "holdout152.jsonl",
     "holdout153.jsonl",
+    "holdout154.jsonl",
+    "holdout155.jsonl",
+    "holdout156.jsonl",
+    "holdout157.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -364,6 +368,10 @@ SPLIT_ORDER = (
     "holdout151",
     "holdout152",
     "holdout153",
+    "holdout154",
+    "holdout155",
+    "holdout156",
+    "holdout157",
 )
 
 
