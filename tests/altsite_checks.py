@@ -1,4 +1,4 @@
-"""Checks shared by the end-to-end tests of unseen outlet styles (tests/test_e2e_altsites3.py .. 6.py).
+"""Checks shared by the end-to-end tests of unseen outlet styles (tests/test_e2e_altsites3.py .. 8.py).
 
 Each test module keeps its sites, its config, its expected data and its decisions; what is the same logic lives
 here: the crawl run twice, the catalogue state compared across crawls, and the checks (one catalogue row per article

@@ -18,6 +18,7 @@ from crawler.extraction.author import find_author, trafilatura_metadata
 from crawler.extraction.body import BRIEF_CHARS, extract_body
 from crawler.extraction.dates import find_published
 from crawler.extraction.decode import decode_html
+from crawler.extraction.jsonld_body import with_article_body
 from crawler.extraction.language import detect_language
 from crawler.extraction.layout import flatten_deep_html
 from crawler.extraction.listing import listing_reason
@@ -278,7 +279,8 @@ def _extract(
     failure = _failure_from_markers(root, html, url)
     if failure is not None:
         return failure
-    paragraphs = extract_body(root, url)
+    # the story whole in the page's JSON-LD articleBody where its HTML is a shell or stops at a paywall
+    paragraphs = with_article_body(root, extract_body(root, url))
     text_len = sum(len(p) for p in paragraphs)
     if text_len < min_chars and not (text_len >= SHORT_ARTICLE_MIN_CHARS and _is_article_page(root, html, url)):
         if depth:

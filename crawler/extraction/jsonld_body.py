@@ -1,0 +1,211 @@
+"""The story as the page's own schema.org JSON-LD ``articleBody`` holds it, where the page's HTML does not hold it whole.
+
+A client-rendered page (a React or Vue shell: an empty ``<div id="root">``, a ``<noscript>`` lead) and a metered
+paywall (the first paragraphs, then a "subscribe to read on" box; Google's paywall markup: ``isAccessibleForFree``
+false, a ``hasPart`` naming the paywalled class) serve the story whole only in their JSON-LD ``articleBody``, which
+news-please, Zyte's and Diffbot's extractors and Google read; trafilatura reads the HTML (its ``baseline`` reads
+``articleBody`` only when nothing else is found, as one paragraph). So the body read from the HTML gives way to the
+``articleBody`` of one of the page's article objects when that text is this page's story and holds much more of it:
+
+* it is no summary and no teaser: at least MIN_BODY_WORDS words, not ending in an ellipsis ("...", "…", "[…]"), and
+  the HTML body is at most LONGER of its words;
+* the HTML stops early in it: the last of its sentences that the HTML body holds word for word ends within its first
+  FAR_SHORTER of its words (a paywall's first paragraphs; none on a shell);
+* it is this page's story: the HTML body holds one of its sentences (the lead before the first paragraph that does,
+  a standfirst or kicker the articleBody leaves out, is kept before it), or, where it holds none, the page prints the
+  articleBody's opening (OPENING_WORDS words: a ``<noscript>`` lead, the meta description): a shell whose HTML
+  reading is only its header and footer.
+
+And where the HTML body is the articleBody word for word with its paragraph breaks lost (trafilatura's baseline reads
+it as one paragraph), its breaks are taken.
+
+Its paragraphs are split as the text gives them: at line breaks, at the block tags of an articleBody written as HTML
+(escaped or not; character references decoded, twice where escaped twice), Markdown's link targets and marks left
+out, and, in a text that has neither, at a full stop (or ``?``, ``!``, ``؟``) directly followed by a letter: a CMS's
+strip_tags of ``</p><p>`` runs paragraphs together, where prose puts a space after a full stop.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Iterable, Iterator
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from crawler.extraction.page_index import elements
+from crawler.extraction.titles import ARTICLE_TYPES, clean_space, iter_json_ld, meta_content
+
+logger = logging.getLogger(__name__)
+
+SENTENCE_WORDS = 6  # a sentence or paragraph this long is looked for; a shorter one is no evidence
+OPENING_WORDS = 12  # the articleBody's first words looked for on the page (body.SPAN_WORDS)
+# The HTML stops early in the story when the last of the articleBody's sentences it holds ends within this share of
+# the articleBody's words: a paywalled page's two paragraphs of six (0.36), a shell's none. An HTML reading that holds
+# sentences further on keeps its reading, whatever it leaves out (what the articleBody adds there may be captions,
+# a box, a CMS's markup: trafilatura's ad-magazin.de page, whose Markdown articleBody adds its gallery's captions), and
+# so does one that holds the story twice or more (an articleBody printing it twice: fundus' CorriereDellaSera page).
+FAR_SHORTER = 0.6
+# ... and the HTML body itself is at most this share of the articleBody's words (a summary or a teaser articleBody,
+# shorter than the HTML's story, never replaces it)
+LONGER = 0.8
+MIN_BODY_WORDS = 2 * OPENING_WORDS  # a shorter articleBody is a summary, never the story
+TOKEN_RE = re.compile(r"\w+")
+ELLIPSIS_RE = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\]|\(\s*(?:\.\.\.|…)\s*\))\W*$")
+HTML_RE = re.compile(
+    r"<\s*/?\s*(?:p|br|div|h[1-6]|li|ul|ol|blockquote|span|strong|em|a|b|i)\b[^>]*>", re.IGNORECASE
+)
+BLOCK_END_RE = re.compile(r"<\s*(?:br|/p|/div|/h[1-6]|/li|/blockquote)\b[^>]*>", re.IGNORECASE)
+TAG_RE = re.compile(r"<[^>]+>")
+# An articleBody in Markdown (Condé Nast's CMS writes one): links and images, attribute lists ("{: .dropcap}"),
+# headings, quotes and emphasis marks
+MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))+\)")
+MD_ATTR_RE = re.compile(r"\{:[^}\n]*\}")
+MD_MARK_RE = re.compile(r"^[ \t]{0,3}(?:#{1,6}|>)[ \t]+|\*\*|(?<!\w)__|__(?!\w)", re.MULTILINE)
+ENTITY_RE = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.IGNORECASE)
+SENTENCE_END_RE = re.compile(r"(?<=[.!?؟…])\s+")
+BREAKS_RE = re.compile(r"\s*[\n\r\u2028\u2029]+\s*")
+# A sentence's end glued to the next sentence's first letter: "...الهدنة.وقالت" (strip_tags of "</p><p>"): the mark
+# after a letter, closing quotes before or after it kept with it, the next character a letter. A lower-case Latin
+# letter after the stop is a file or domain name ("alwasat.ly", "Node.js"), one letter before it an initial ("U.S"):
+# no break there.
+GLUED_RE = re.compile(r"(?<=[^\W\d_])[\"'»”’)\]]*[.!?؟…]+[\"'»”’)\]]*(?=[^\W\d_])")
+STORY_TYPES = ARTICLE_TYPES - {"webpage"}  # a WebPage is the whole page, no story of its own
+PAGE_TEXT = etree.XPath("//text()[not(ancestor::script or ancestor::style or ancestor::template)]")
+
+
+def with_article_body(root: HtmlElement, paragraphs: tuple[str, ...]) -> tuple[str, ...]:
+    """``paragraphs`` (the body read from the HTML of ``root``), or the page's JSON-LD articleBody where it is the
+    story whole and the HTML stops early in it, or its paragraphs where the body is its text without its breaks (see
+    the module docstring)."""
+    body_words = [_lower_words(p) for p in paragraphs]
+    body_total = sum(map(len, body_words))
+    body_line = _line(w for ws in body_words for w in ws)
+    for text in article_bodies(root):
+        story = split_article_body(text)
+        words = [_lower_words(p) for p in story]
+        total = sum(map(len, words))
+        if total < MIN_BODY_WORDS or ELLIPSIS_RE.search(text.rstrip()):
+            continue  # a summary, or a teaser cut short with an ellipsis
+        line = _line(w for ws in words for w in ws)
+        if len(story) > len(paragraphs) and body_line == line:
+            logger.debug("the body is the JSON-LD articleBody without its paragraph breaks: its breaks taken")
+            return story
+        if body_total > LONGER * total:
+            continue  # the HTML body is about as long as the articleBody, or longer: it holds the story
+        sentences = [s for p in story for s in _sentences(p)]
+        held = [
+            n for n, s in enumerate(sentences) if s.count(" ") + 1 >= SENTENCE_WORDS and f" {s} " in body_line
+        ]
+        reach = sum(s.count(" ") + 1 for s in sentences[: held[-1] + 1]) if held else 0
+        if reach > FAR_SHORTER * total:
+            continue  # the HTML holds the articleBody's sentences beyond its opening: its reading stands
+        # the lead: the body's paragraphs before the first one found in the articleBody or holding one of its sentences
+        first = next(
+            (
+                i
+                for i, ws in enumerate(body_words)
+                if len(ws) >= SENTENCE_WORDS
+                and (_line(ws) in line or any(f" {sentences[n]} " in _line(ws) for n in held))
+            ),
+            None,
+        )
+        if first is not None:
+            logger.debug(
+                "the HTML body stops %d words into the %d of the JSON-LD articleBody: it is read",
+                reach,
+                total,
+            )
+            return (*paragraphs[:first], *story)
+        if _printed_on_page(root, words):
+            logger.debug(
+                "the HTML body is not in the JSON-LD articleBody, whose opening the page prints: it is read"
+            )
+            return story
+    return paragraphs
+
+
+def _line(words: Iterable[str]) -> str:
+    """``words`` joined by spaces, a space before and after (a word sequence searched for whole words)."""
+    return " " + " ".join(words) + " "
+
+
+def _sentences(paragraph: str) -> list[str]:
+    """The sentences of one articleBody paragraph, each as its lower-cased words joined by spaces."""
+    found = (" ".join(_lower_words(s)) for s in SENTENCE_END_RE.split(paragraph))
+    return [s for s in found if s]
+
+
+def article_bodies(root: HtmlElement) -> Iterator[str]:
+    """The ``articleBody`` texts of the page's JSON-LD article objects (NewsArticle, BlogPosting, ...), in order."""
+    scripts = elements(root, "script")  # the JSON-LD is parsed only on a page where one names an articleBody
+    if not any(
+        "articleBody" in (script.text or "") for script in scripts if "ld+json" in (script.get("type") or "")
+    ):
+        return
+    for item in iter_json_ld(root):
+        kinds = item.get("@type", [])
+        if not {str(k).lower() for k in (kinds if isinstance(kinds, list) else [kinds])} & STORY_TYPES:
+            continue
+        body = item.get("articleBody")
+        if isinstance(body, list):
+            body = "\n".join(part for part in body if isinstance(part, str))
+        if isinstance(body, str) and body.strip():
+            yield body
+
+
+def split_article_body(text: str) -> tuple[str, ...]:
+    """The paragraphs of an articleBody: at its line breaks, at the block tags of one written as HTML (escaped too),
+    Markdown's marks left out, else (a text with neither) at a sentence end glued to the next sentence (GLUED_RE)."""
+    text = _unescaped(text)  # escaped once or twice by some CMSs ("&amp;ccedil;", "&lt;p&gt;")
+    if HTML_RE.search(text):
+        text = _unescaped(TAG_RE.sub("", BLOCK_END_RE.sub("\n", text)))
+    if MD_LINK_RE.search(text) or MD_MARK_RE.search(text):
+        text = MD_MARK_RE.sub("", MD_ATTR_RE.sub("", MD_LINK_RE.sub(_link_text, text)))
+    paragraphs = [clean_space(p) for p in BREAKS_RE.split(text)]
+    paragraphs = [p for p in paragraphs if p]
+    if len(paragraphs) == 1:
+        paragraphs = _glued_paragraphs(paragraphs[0])
+    return tuple(paragraphs)
+
+
+def _unescaped(text: str) -> str:
+    """``text`` with its character references decoded, twice where they were escaped twice."""
+    for _ in range(2):
+        if not ENTITY_RE.search(text):
+            break
+        text = html.unescape(text)
+    return text
+
+
+def _link_text(match: re.Match[str]) -> str:
+    """A Markdown link's text; nothing for an image."""
+    return "" if match.group(0).startswith("!") else match.group(1)
+
+
+def _glued_paragraphs(text: str) -> list[str]:
+    """``text`` cut after each sentence end that runs into the next sentence without a space (GLUED_RE)."""
+    cuts = [0]
+    for match in GLUED_RE.finditer(text):
+        after, before = text[match.end()], text[: match.start()]
+        if "a" <= after <= "z" or len(before) < 2 or not before[-2].isalpha():
+            continue
+        cuts.append(match.end())
+    cuts.append(len(text))
+    return [clean_space(text[a:b]) for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip()]
+
+
+def _printed_on_page(root: HtmlElement, words: list[list[str]]) -> bool:
+    """True when the articleBody's first OPENING_WORDS words are printed on the page (in its text, ``<noscript>``
+    included, or its meta description)."""
+    opening = " ".join([w for ws in words for w in ws][:OPENING_WORDS])
+    page = " ".join(str(t) for t in PAGE_TEXT(root))
+    texts = (page, meta_content(root, "description"), meta_content(root, "og:description"))
+    return any(f" {opening} " in _line(_lower_words(t)) for t in texts if t)
+
+
+def _lower_words(text: str) -> list[str]:
+    """The lower-cased words of ``text``."""
+    return TOKEN_RE.findall(text.lower())

@@ -1,0 +1,190 @@
+"""Unit tests for the rule the unseen styles of tests/altsites8 needed: the story read from the page's own JSON-LD
+``articleBody`` where the HTML is a client-rendered shell or stops at a paywall, never from a teaser or a summary
+(crawler/extraction/jsonld_body.py)."""
+
+from __future__ import annotations
+
+import json
+
+import lxml.html
+import pytest
+
+from crawler.extraction.article import extract_article
+from crawler.extraction.jsonld_body import split_article_body, with_article_body
+
+URL = "https://paper.example/akhbar/4817/"
+TITLE = "مؤتمر برلين يلزم الدول المتدخلة في ليبيا باحترام حظر السلاح"
+STORY = [
+    "تعهدت الدول المشاركة في مؤتمر برلين حول ليبيا، في بيانها الختامي، باحترام قرار مجلس الأمن الخاص بحظر توريد "
+    "الأسلحة إلى ليبيا، والامتناع عن أي تدخل في النزاع المسلح أو في شؤونها الداخلية.",
+    "ونص البيان على تشكيل لجنة عسكرية مشتركة من خمسة ضباط عن كل طرف، تتولى وضع آليات مراقبة الهدنة وسحب الأسلحة "
+    "الثقيلة من محيط العاصمة طرابلس.",
+    "وقالت المستشارة الألمانية في مؤتمر صحفي إن جميع المشاركين اتفقوا على أنه لا حل عسكريا للأزمة، مضيفة أن "
+    "الطرفين حضرا إلى برلين لكنهما لم يلتقيا.",
+    "وأكد الأمين العام للأمم المتحدة أن المنظمة ستتابع تنفيذ مخرجات المؤتمر عبر لجنة متابعة دولية تجتمع شهريا، "
+    "محذرا من أن أي خرق لحظر السلاح سيعرض مرتكبيه لعقوبات.",
+    "في المقابل، شكك محللون ليبيون في قدرة المجتمع الدولي على فرض الالتزام بالتعهدات، مشيرين إلى أن شحنات السلاح "
+    "استمرت في الوصول إلى الطرفين خلال الهدنة.",
+    "وكانت موسكو قد استضافت قبل أيام جولة محادثات غير مباشرة بين الطرفين، انتهت دون التوقيع على اتفاق وقف إطلاق "
+    "النار.",
+]
+PROMPT = (
+    "هذا المقال متاح للمشتركين فقط. اشترك الآن لتحصل على وصول غير محدود إلى كل مقالاتنا وتحقيقاتنا الحصرية "
+    "مقابل خمسة دنانير شهريا."
+)
+
+
+def _ld(body: str, **more) -> str:
+    item = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": TITLE,
+        "datePublished": "2020-01-19T10:05:00+02:00",
+        "articleBody": body,
+        **more,
+    }
+    return f'<script type="application/ld+json">{json.dumps(item, ensure_ascii=False)}</script>'
+
+
+def _paywalled(body: str, shown: int = 2) -> str:
+    """A metered page: two paragraphs, the subscribe box, Google's paywall markup with ``body`` as articleBody."""
+    paras = "".join(f"<p>{p}</p>" for p in STORY[:shown])
+    ld = _ld(
+        body,
+        isAccessibleForFree=False,
+        hasPart={"@type": "WebPageElement", "isAccessibleForFree": False, "cssSelector": ".paywall"},
+    )
+    return (
+        f"<html><head><title>{TITLE} - الصحيفة</title>{ld}</head><body><article><h1>{TITLE}</h1>"
+        f'<div class="entry-content">{paras}<div class="paywall"><div class="offer-box">'
+        f"<h3>اشترك لمتابعة القراءة</h3><p>{PROMPT}</p><a href='/subscribe/'>اشترك الآن</a></div></div></div>"
+        "</article></body></html>"
+    )
+
+
+def _shell(body: str, footer: str = "", lead: str = STORY[0]) -> str:
+    """A client-rendered shell: header, a noscript ``lead``, an empty root, ``footer``, the JSON-LD."""
+    return (
+        f'<html><head><title>{TITLE} | البوابة</title><meta property="og:type" content="article">{_ld(body)}</head>'
+        f'<body><header><a href="/">البوابة</a></header><noscript><h1>{TITLE}</h1><p>{lead}</p></noscript>'
+        f'<div id="root"></div><div class="about">{footer}</div>'
+        '<script type="application/json">{"menu": ["ليبيا", "العالم"]}</script></body></html>'
+    )
+
+
+def _body(html: str, url: str = URL) -> list[str]:
+    result = extract_article(html, url)
+    assert hasattr(result, "paragraphs"), result
+    return list(result.paragraphs)
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n", "\r\n", "\n\n\n"])
+def test_a_paywalled_page_reads_the_whole_story_from_its_article_body(sep):
+    """Two paragraphs and a subscribe box in the HTML, the whole story in articleBody: the story, no prompt."""
+    assert _body(_paywalled(sep.join(STORY))) == STORY
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n", ""])
+def test_a_shell_reads_the_whole_story_from_its_article_body(sep):
+    """Only the noscript lead in the HTML: the story, split as its articleBody gives it."""
+    assert _body(_shell(sep.join(STORY))) == STORY
+
+
+def test_a_shell_whose_html_reading_is_chrome_reads_the_article_body():
+    """A shell whose header or footer text makes the HTML reading (none of it in the articleBody, whose opening the
+    noscript prints): the articleBody, the chrome left."""
+    about = (
+        "البوابة منصة إخبارية رقمية مستقلة تأسست عام 2016، تغطي على مدار الساعة شؤون ليبيا ودول الساحل والصحراء "
+        "بشبكة من المراسلين في طرابلس وبنغازي وسبها، وتلتزم بميثاق الشرف الصحفي وبالتحقق من كل خبر قبل نشره، "
+        "وتنشر تقاريرها باللغتين العربية والإنجليزية."
+    )
+    root = lxml.html.fromstring(_shell("\n".join(STORY), footer=f"<p>{about}</p>"))
+    assert list(with_article_body(root, (about,))) == STORY
+    # the same reading, but no page text holds the articleBody's opening: another story's, left alone
+    other = lxml.html.fromstring(_shell("\n".join(STORY), lead="يرجى تفعيل جافا سكريبت لقراءة الخبر"))
+    assert with_article_body(other, (about,)) == (about,)
+
+
+def test_a_teaser_article_body_never_replaces_the_whole_page():
+    """An articleBody cut short with an ellipsis, or a summary shorter than the HTML's story, leaves it alone."""
+    html = _paywalled(STORY[0][:160] + "...", shown=len(STORY)).replace("اشترك", "")
+    assert _body(html)[: len(STORY)] == STORY
+    summary = (
+        "وزراء خارجية الدول المشاركة يتعهدون في برلين باحترام حظر السلاح ودعم وقف دائم لإطلاق النار في ليبيا"
+    )
+    root = lxml.html.fromstring(_paywalled(summary + ".", shown=len(STORY)))
+    assert with_article_body(root, tuple(STORY)) == tuple(STORY)
+
+
+def test_an_article_body_repeating_the_html_story_leaves_it_alone():
+    """An articleBody that holds the story twice (a CMS's bug) is longer, but the HTML already holds its sentences."""
+    root = lxml.html.fromstring(_paywalled(" ".join(STORY) + " " + " ".join(STORY), shown=len(STORY)))
+    assert with_article_body(root, tuple(STORY)) == tuple(STORY)
+
+
+def test_a_body_that_is_the_article_body_without_its_breaks_takes_its_breaks():
+    """trafilatura's baseline reads articleBody as one paragraph: the same words, now one paragraph a line."""
+    root = lxml.html.fromstring(_shell("\n\n".join(STORY)))
+    assert with_article_body(root, (" ".join(STORY),)) == tuple(STORY)
+
+
+def test_split_article_body_cuts_at_glued_sentence_ends_only():
+    """A full stop (after a closing quote too) run into a letter is a paragraph break; an initial, a domain name, a
+    decimal and a stop followed by a space are not."""
+    text = "قال المتحدث: «أعدنا فتح الأجواء».وأعلن المجلس أن الرحلات ستستأنف.ونقلت U.S. Army عن موقع alwasat.ly خبرا 3.5 مليون"
+    assert split_article_body(text) == (
+        "قال المتحدث: «أعدنا فتح الأجواء».",
+        "وأعلن المجلس أن الرحلات ستستأنف.",
+        "ونقلت U.S. Army عن موقع alwasat.ly خبرا 3.5 مليون",
+    )
+    assert split_article_body("First.Second one here?Third") == ("First.", "Second one here?", "Third")
+    assert split_article_body("line one.\nline two.Not split") == ("line one.", "line two.Not split")
+
+
+def test_split_article_body_reads_html_and_entities():
+    """An articleBody written as HTML is split at its block tags; entities, escaped twice too, are decoded."""
+    assert split_article_body("<p>One &quot;two&quot;</p><p>Three<br>Four</p>") == (
+        'One "two"',
+        "Three",
+        "Four",
+    )
+    assert split_article_body("il&amp;ccedil;esinde yang&amp;#305;n\n\nSivas&amp;rsquo;ın") == (
+        "ilçesinde yangın",
+        "Sivas’ın",
+    )
+
+
+def test_a_page_with_the_whole_story_keeps_its_reading():
+    """A free page whose HTML holds the whole story keeps it (its paragraphs as the HTML has them)."""
+    html = _paywalled("\n".join(STORY), shown=len(STORY)).replace('<div class="paywall">', '<div class="x">')
+    html = html.replace(PROMPT, "").replace("اشترك لمتابعة القراءة", "").replace("اشترك الآن", "")
+    root = lxml.html.fromstring(html)
+    assert with_article_body(root, tuple(STORY)) == tuple(STORY)
+
+
+def test_split_article_body_reads_escaped_html_and_markdown():
+    """An articleBody of escaped HTML, or in Markdown: its text alone (no tag names, link targets or marks)."""
+    assert split_article_body(
+        "&lt;p class=&quot;texto&quot;&gt;Uma solu&amp;ccedil;&amp;atilde;o&lt;/p&gt;"
+    ) == ("Uma solução",)
+    markdown = (
+        '**Diese Hotels sind richtig.**\n\nAD hat [Unterkünfte](https://example.com/a-(b)){: target="_blank"} '
+        "gesammelt.\n\n## Die schönsten\n\n![Pool](/photos/1.jpg)\n{: .dropcap}Ein Pool."
+    )
+    assert split_article_body(markdown) == (
+        "Diese Hotels sind richtig.",
+        "AD hat Unterkünfte gesammelt.",
+        "Die schönsten",
+        "Ein Pool.",
+    )
+
+
+def test_a_page_holding_sentences_far_into_the_article_body_keeps_its_reading():
+    """An articleBody that adds text all along the story (its gallery's captions) while the HTML holds the story's
+    paragraphs to its last one: the HTML's reading stands, shorter as it is."""
+    captions = [
+        f"صورة رقم {n} من المؤتمر الصحفي للمستشارة الألمانية والأمين العام في برلين اليوم." for n in range(6)
+    ]
+    with_captions = [x for pair in zip(STORY, captions, strict=True) for x in pair] + captions
+    root = lxml.html.fromstring(_paywalled("\n".join(with_captions), shown=len(STORY)))
+    assert with_article_body(root, tuple(STORY)) == tuple(STORY)
