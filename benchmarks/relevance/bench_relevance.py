@@ -210,6 +210,10 @@ DATA_FILES = (
     "holdout155.jsonl",
     "holdout156.jsonl",
     "holdout157.jsonl",
+    "holdout158.jsonl",
+    "holdout159.jsonl",
+    "holdout160.jsonl",
+    "holdout161.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -372,6 +376,10 @@ SPLIT_ORDER = (
     "holdout155",
     "holdout156",
     "holdout157",
+    "holdout158",
+    "holdout159",
+    "holdout160",
+    "holdout161",
 )
 
 
