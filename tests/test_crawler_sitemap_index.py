@@ -7,6 +7,7 @@ parse_sitemap on its own for the order in which it hands things to the writer.
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import signal
@@ -16,6 +17,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,14 +25,15 @@ from types import SimpleNamespace
 import pytest
 from helpers import FAST, ROOT, crawl_cli, rows
 from scrapy import Request
-from scrapy.http import XmlResponse
+from scrapy.http import Response, XmlResponse
 
 from archive.catalogue import sitemaps
 from archive.catalogue.db import Catalogue
 from archive.catalogue.schema import migrations
 from crawler.capture.operations import FrontierOp, SitemapReadOp
+from crawler.capture.sitemap_reads import fetch_time
 from crawler.config.outlets import load_outlets
-from crawler.discovery.parsers import Link, newest_first
+from crawler.discovery.parsers import Link, gunzip_whole, newest_first, parse_sitemap, w3c_end
 from crawler.fetch.limits import Limits
 from crawler.scaleout.wire import decode, encode
 from crawler.spiders.outlets import OutletSpider
@@ -171,11 +174,11 @@ def test_hourly_crawls_skip_unchanged_children_and_a_back_fill_reads_them_all(tm
         assert rows(data, "select count(*) n from articles")[0]["n"] == 10
         _assert_nothing_lost(data, outlet)
 
-        # 2. the newest month gains an article and a newer lastmod: it is read again, the four other months read
-        # before are not fetched, and the cap they left goes to the four next unread months
+        # 2. the newest month gains an article and a lastmod after the first crawl's fetch: it is read again, the
+        # four other months read before are not fetched, and the cap they left goes to the four next unread months
         newest = MONTHS[-1]
         outlet.articles[newest].append(3)
-        outlet.lastmod[newest] = f"{newest}-29T08:00:00+00:00"
+        outlet.lastmod[newest] = datetime.now(UTC).isoformat(timespec="seconds")
         since = len(outlet.hits)
         second = crawl_cli(seeds, data, *CAP)
         assert second.returncode == 0, second.stderr[-3000:]
@@ -294,9 +297,16 @@ def _spider(tmp_path: Path, events: list[object], catalogue: Catalogue, **settin
     return spider
 
 
-def _response(url: str, body: str, **meta: object) -> XmlResponse:
+ASKED = "2025-06-28T10:00:00+00:00"  # when the spider asked for the child (meta sitemap_asked_at)
+
+
+def _response(url: str, body: str | bytes, headers: dict | None = None, **meta: object) -> Response:
     meta = {"outlet": "chronicle", "kind": "sitemap", "frontier_url": url, **meta}
-    return XmlResponse(url, body=body.encode(), request=Request(url, meta=meta))
+    if "sitemap_lastmod" in meta:
+        meta.setdefault("sitemap_asked_at", ASKED)
+    raw = body.encode() if isinstance(body, str) else body
+    kind = Response if raw[:2] == b"\x1f\x8b" or raw[:4] == b"http" else XmlResponse
+    return kind(url, body=raw, headers=headers, request=Request(url, meta=meta))
 
 
 def _urlset(n: int) -> str:
@@ -311,7 +321,27 @@ def test_a_child_is_remembered_after_every_url_it_gave(tmp_path: Path) -> None:
     url = f"http://{HOST}/sitemaps/2025-06.xml"
     list(spider.parse_sitemap(_response(url, _urlset(3), sitemap_lastmod="2025-06-28")))
     assert [type(e) for e in events] == [FrontierOp, FrontierOp, FrontierOp, SitemapReadOp]
-    assert events[-1].url == url and events[-1].lastmod == "2025-06-28"
+    assert events[-1].url == url and events[-1].lastmod == "2025-06-28" and events[-1].fetched_at == ASKED
+    # whole as well: a gzip of two members, a text sitemap; a cache's copy dates from its Date less its Age
+    gz = gzip.compress(_urlset(2)[:40].encode()) + gzip.compress(_urlset(2)[40:].encode())
+    text = f"http://{HOST}/news/1\nhttp://{HOST}/news/2\n"
+    cached = {"Date": "Sat, 28 Jun 2025 09:30:00 GMT", "Age": "600"}
+    for body, headers, fetched in (
+        (gz, None, ASKED),
+        (text, None, ASKED),
+        (_urlset(2), cached, "2025-06-28T09:20:00+00:00"),
+    ):
+        events.clear()
+        list(spider.parse_sitemap(_response(url, body, headers, sitemap_lastmod="2025-06-28")))
+        assert [type(e) for e in events] == [FrontierOp, FrontierOp, SitemapReadOp], body
+        assert events[-1].fetched_at == fetched
+
+
+def _cut(text: str, fraction: float) -> str:
+    return text[: int(len(text) * fraction)]
+
+
+FULL = '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' + _urlset(5)[8:]
 
 
 @pytest.mark.parametrize(
@@ -321,25 +351,116 @@ def test_a_child_is_remembered_after_every_url_it_gave(tmp_path: Path) -> None:
         (_urlset(3), {"sitemap_lastmod": "2025-06-28"}, 2),  # capped: a URL of it was left unread
         ("<urlset></urlset>", {"sitemap_lastmod": "2025-06-28"}, 5000),  # empty (an error page, a bad deploy)
         ("{not xml", {"sitemap_lastmod": "2025-06-28"}, 5000),
+        # cut part-way (a PHP fatal error inside a 200): the XML recovers 2 of its 5 URLs
+        (_cut(FULL, 0.45), {"sitemap_lastmod": "2025-06-28"}, 5000),
+        (FULL + "<br /><b>Fatal error</b>", {"sitemap_lastmod": "2025-06-28"}, 5000),  # a tail after its end
+        # a .xml.gz cut at 3/4 (one junk URL, no frontier row), and one cut inside its gzip trailer
+        (
+            gzip.compress(FULL.encode())[: len(gzip.compress(FULL.encode())) * 3 // 4],
+            {"sitemap_lastmod": "2025-06-28"},
+            5000,
+        ),
+        (gzip.compress(FULL.encode())[:-4], {"sitemap_lastmod": "2025-06-28"}, 5000),
+        # a text sitemap cut inside a letter of its last URL
+        (
+            f"http://{HOST}/news/1\nhttp://{HOST}/news/ح".encode()[:-1],
+            {"sitemap_lastmod": "2025-06-28"},
+            5000,
+        ),
+        # a body shorter than its Content-Length (DOWNLOAD_FAIL_ON_DATALOSS off)
+        (FULL, {"sitemap_lastmod": "2025-06-28", "flags": ["dataloss"]}, 5000),
+        (FULL, {"sitemap_lastmod": "2025-06-28", "sitemap_asked_at": None}, 5000),  # no time it was asked at
     ],
 )
 def test_a_child_not_read_whole_is_not_remembered(
-    tmp_path: Path, body: str, meta: dict, max_urls: int
+    tmp_path: Path, body: str | bytes, meta: dict, max_urls: int
 ) -> None:
     events: list[object] = []
     spider = _spider(tmp_path, events, Catalogue(":memory:"), max_urls=max_urls)
     spider.session.record_failure = lambda *args: events.append("failure")
-    list(spider.parse_sitemap(_response(f"http://{HOST}/sitemaps/2025-06.xml", body, **meta)))
+    meta = dict(meta)
+    flags = meta.pop("flags", [])
+    response = _response(f"http://{HOST}/sitemaps/2025-06.xml", body, **meta)
+    response.flags.extend(flags)
+    list(spider.parse_sitemap(response))
     assert not [e for e in events if isinstance(e, SitemapReadOp)]
+
+
+def test_a_cut_document_is_not_complete_but_gives_what_it_has() -> None:
+    doc = parse_sitemap(_cut(FULL, 0.45).encode(), f"http://{HOST}/s.xml")
+    assert len(doc.links) == 2 and not doc.complete
+    assert parse_sitemap(FULL.encode(), f"http://{HOST}/s.xml").complete
+    packed = gzip.compress(FULL.encode())
+    assert gunzip_whole(packed) == (FULL.encode(), True)
+    assert gunzip_whole(packed[: len(packed) * 3 // 4])[1] is False
+    assert gunzip_whole(packed + gzip.compress(b"<!-- -->")) == (FULL.encode() + b"<!-- -->", True)
+    assert gunzip_whole(packed + b"\0\0\0") == (FULL.encode(), True)  # padding after the last member
+
+
+def test_a_bare_date_lastmod_holds_all_day_so_a_child_read_that_morning_is_fetched_again(
+    tmp_path: Path,
+) -> None:
+    """Read whole at 10:00 when the index said 2025-06-28; a URL added at 14:00 leaves the index's date as it
+    was: the child is fetched again that day, and skipped only by a crawl that fetched it after the day ended."""
+    catalogue = Catalogue(":memory:")
+    events: list[object] = []
+    spider = _spider(tmp_path, events, catalogue)
+    child = f"http://{HOST}/sitemaps/2025-06-28.xml"
+    list(spider.parse_sitemap(_response(child, _urlset(3), sitemap_lastmod="2025-06-28")))
+    op = events[-1]
+    assert isinstance(op, SitemapReadOp) and op.fetched_at == ASKED
+    sitemaps.remember(catalogue.db, op.outlet, op.url, op.lastmod, op.config_digest, 1, op.fetched_at)
+    outlet = spider.session.by_name["chronicle"]
+    again = spider._sitemap(child, outlet, depth=1, lastmod="2025-06-28")
+    assert again is not None and again.meta["sitemap_lastmod"] == "2025-06-28"
+    # a time of day: changed after the fetch (the same day), or before it, in any spelling of UTC
+    spider.sitemaps_read = {}
+    assert spider._sitemap(child, outlet, depth=1, lastmod="2025-06-28T14:00:00+00:00") is not None
+    assert spider._sitemap(child, outlet, depth=1, lastmod="2025-06-28T09:59:58Z") is None
+    assert spider._sitemap(child, outlet, depth=1, lastmod="2025-06-28T11:00:00+02:00") is None
+    assert spider._sitemap(child, outlet, depth=1, lastmod="2025-06-28T09:58Z") is None
+    assert (
+        spider._sitemap(child, outlet, depth=1, lastmod="2025-06-28T10:00Z") is not None
+    )  # 10:00:59 at most
+    assert (
+        spider._sitemap(child, outlet, depth=1, lastmod="2025-06-28T06:00:00") is not None
+    )  # no zone: local
+    # fetched after the day ended, even in UTC-12: skipped from then on
+    sitemaps.remember(
+        catalogue.db, op.outlet, op.url, op.lastmod, op.config_digest, 2, "2025-06-29T12:00:01+00:00"
+    )
+    spider.sitemaps_read = {}
+    assert spider._sitemap(child, outlet, depth=1, lastmod="2025-06-28") is None
+    assert spider._sitemap(child, outlet, depth=1, lastmod="2025-06") is not None  # the month is not over
+
+
+def test_the_end_of_a_lastmod_and_the_time_a_fetch_stands_for() -> None:
+    assert w3c_end("2025") == datetime(2026, 1, 1, 12, tzinfo=UTC)
+    assert w3c_end("2025-12") == datetime(2026, 1, 1, 12, tzinfo=UTC)
+    assert w3c_end("2025-06-28") == datetime(2025, 6, 29, 12, tzinfo=UTC)
+    assert (
+        w3c_end("2025-06-28T10:00Z")
+        == w3c_end("2025-06-28T12:00+02:00")
+        == datetime(2025, 6, 28, 10, 1, tzinfo=UTC)
+    )
+    assert w3c_end("2025-06-28T10:00:05.25+00:00") == datetime(2025, 6, 28, 10, 0, 5, 250000, tzinfo=UTC)
+    assert w3c_end("yesterday") is None and w3c_end(None) is None
+    assert fetch_time(ASKED, None, None) == ASKED
+    assert (
+        fetch_time(ASKED, "Sat, 28 Jun 2025 10:05:00 GMT", None) == ASKED
+    )  # the server's clock ahead of ours
+    assert fetch_time(ASKED, "Sat, 28 Jun 2025 09:58:00 GMT", "60") == "2025-06-28T09:57:00+00:00"
+    assert fetch_time(ASKED, "not a date", "x") == ASKED
 
 
 def test_an_index_is_read_newest_first_and_unchanged_children_cost_no_fetch(tmp_path: Path) -> None:
     catalogue = Catalogue(":memory:")
     base = f"http://{HOST}/sitemaps"
-    sitemaps.remember(catalogue.db, "chronicle", f"{base}/b.xml", "2025-02-01", _digest(tmp_path), 1)
+    fetched = "2025-02-05T00:00:00+00:00"
+    sitemaps.remember(catalogue.db, "chronicle", f"{base}/b.xml", "2025-02-01", _digest(tmp_path), 1, fetched)
     sitemaps.remember(
-        catalogue.db, "chronicle", f"{base}/c.xml", "2025-02-01", _digest(tmp_path), 1
-    )  # changed
+        catalogue.db, "chronicle", f"{base}/c.xml", "2025-02-01", _digest(tmp_path), 1, fetched
+    )  # changed since
     events: list[object] = []
     spider = _spider(tmp_path, events, catalogue)
     children = [
@@ -381,11 +502,15 @@ def _digest(tmp_path: Path) -> str:
 def test_a_changed_outlet_config_reads_its_children_again(tmp_path: Path) -> None:
     """A child read under other ``article_urls`` may hold URLs that were no articles then."""
     catalogue = Catalogue(":memory:")
-    sitemaps.remember(catalogue.db, "chronicle", "http://x/a.xml", "2025-01-01", "sha256:before", 1)
-    assert sitemaps.read_whole(catalogue.db, "chronicle", "sha256:before") == {"http://x/a.xml": "2025-01-01"}
+    sitemaps.remember(
+        catalogue.db, "chronicle", "http://x/a.xml", "2025-01-01", "sha256:before", 1, "2025-01-02"
+    )
+    assert sitemaps.read_whole(catalogue.db, "chronicle", "sha256:before") == {"http://x/a.xml": "2025-01-02"}
     assert sitemaps.read_whole(catalogue.db, "chronicle", "sha256:after") == {}
-    sitemaps.remember(catalogue.db, "chronicle", "http://x/a.xml", "2025-02-01", "sha256:after", 2)
-    assert sitemaps.read_whole(catalogue.db, "chronicle", "sha256:after") == {"http://x/a.xml": "2025-02-01"}
+    sitemaps.remember(
+        catalogue.db, "chronicle", "http://x/a.xml", "2025-02-01", "sha256:after", 2, "2025-02-02"
+    )
+    assert sitemaps.read_whole(catalogue.db, "chronicle", "sha256:after") == {"http://x/a.xml": "2025-02-02"}
 
 
 def test_newest_first_puts_undated_children_last_in_document_order() -> None:
@@ -402,7 +527,9 @@ def test_newest_first_puts_undated_children_last_in_document_order() -> None:
 
 
 def test_the_remembering_travels_to_a_scale_out_coordinator() -> None:
-    op = SitemapReadOp("http://x/a.xml", "chronicle", "2025-01-01", "sha256:abc", 3)
+    op = SitemapReadOp(
+        "http://x/a.xml", "chronicle", "2025-01-01", "sha256:abc", 3, "2025-01-02T00:00:00+00:00"
+    )
     assert decode(encode(op)) == (op, None)
 
 
@@ -420,5 +547,5 @@ def test_m015_on_an_m014_catalogue_and_an_older_copy_a_worker_reads(tmp_path: Pa
         old.close()
     with Catalogue(path) as cat:
         assert [m.name for m in migrations.pending(cat.db)] == []
-        sitemaps.remember(cat.db, "chronicle", "http://x/a.xml", "2025-01-01", "sha256:x", None)
-        assert sitemaps.read_whole(cat.db, "chronicle", "sha256:x") == {"http://x/a.xml": "2025-01-01"}
+        sitemaps.remember(cat.db, "chronicle", "http://x/a.xml", "2025-01-01", "sha256:x", None, "2025-01-02")
+        assert sitemaps.read_whole(cat.db, "chronicle", "sha256:x") == {"http://x/a.xml": "2025-01-02"}

@@ -313,10 +313,11 @@ def m014_contested_canonicals(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m015_sitemap_reads(db: sqlite_utils.Database) -> None:
-    """Child sitemaps read whole, each with the ``<lastmod>`` its index gave it then (issue 10).
+    """Child sitemaps read whole, each with when it was fetched and the ``<lastmod>`` its index gave it then (issue 10).
 
-    A later crawl does not fetch a child whose index lastmod is the one remembered (archive.catalogue.sitemaps);
-    ``config_digest`` is the outlet's config when it was read, so a changed ``article_urls`` reads it again.
+    A later crawl does not fetch a child whose index lastmod ended before the remembered ``fetched_at``
+    (archive.catalogue.sitemaps); ``config_digest`` is the outlet's config when it was read, so a changed
+    ``article_urls`` reads it again.
     """
-    db["sitemap_reads"].create({"outlet": str, "url": str, "lastmod": str, "config_digest": str, "crawl_id": int,
-                                "read_at": str}, pk=("outlet", "url"))
+    db["sitemap_reads"].create({"outlet": str, "url": str, "lastmod": str, "fetched_at": str, "config_digest": str,
+                                "crawl_id": int, "read_at": str}, pk=("outlet", "url"))

@@ -150,6 +150,7 @@ def apply_one(session: ArchiveSession, op: Any, locations: dict[str, WarcLocatio
     elif isinstance(op, ArticleOp):
         ingest_op(session, op, ids.resolve(catalogue.db, op.capture))
     elif isinstance(op, SitemapReadOp):
-        sitemaps.remember(catalogue.db, op.outlet, op.url, op.lastmod, op.config_digest, op.crawl_id)
+        sitemaps.remember(catalogue.db, op.outlet, op.url, op.lastmod, op.config_digest, op.crawl_id,
+                           op.fetched_at)
     else:
         raise TypeError(f"no way to store {op!r}")

@@ -81,7 +81,8 @@ class TouchOp:
 
 @dataclass(frozen=True)
 class SitemapReadOp:
-    """A child sitemap read whole under its index ``<lastmod>``: later crawls skip it while that lastmod stays.
+    """A child sitemap read whole, fetched at ``fetched_at`` (ISO 8601) when its index gave it ``lastmod``: later
+    crawls skip it while its index lastmod ends before that fetch.
 
     Handed over after the frontier rows of every article URL the sitemap gave, so it commits in their batch or a
     later one: a crawl that dies before those rows are durable has not remembered the sitemap either.
@@ -92,6 +93,7 @@ class SitemapReadOp:
     lastmod: str
     config_digest: str
     crawl_id: int | None
+    fetched_at: str
 
 
 @dataclass(frozen=True, repr=False)

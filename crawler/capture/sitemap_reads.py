@@ -1,13 +1,15 @@
 """Child sitemaps read whole: what earlier crawls remembered of them, and remembering one more (no scrapy imports).
 
-The spider skips a child of a sitemap index whose ``<lastmod>`` in the index is the one it had when an earlier crawl
-read it whole (README "Discovery"; table ``sitemap_reads``, archive.catalogue.sitemaps). Losing nothing comes before
-saving fetches, so a child is remembered through the writer, after the frontier rows of its article URLs: it commits
-in their batch or a later one, never before them.
+The spider skips a child of a sitemap index whose ``<lastmod>`` in the index ended before an earlier crawl fetched
+it and read it whole (README "Discovery"; table ``sitemap_reads``, archive.catalogue.sitemaps). Losing nothing
+comes before saving fetches, so a child is remembered through the writer, after the frontier rows of its article
+URLs: it commits in their batch or a later one, never before them.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 from archive.catalogue import sitemaps
@@ -18,16 +20,44 @@ if TYPE_CHECKING:
     from crawler.capture.session import ArchiveSession
 
 
-def read_whole(session: ArchiveSession, outlet: Outlet) -> dict[str, str]:
-    """URL -> index lastmod of ``outlet``'s child sitemaps that earlier crawls read whole under its current config
-    (committed rows: a scale-out worker reads the coordinator's catalogue)."""
-    return sitemaps.read_whole(session.reader.db, outlet.name, outlet.digest())
+def read_whole(session: ArchiveSession, outlet: Outlet) -> dict[str, datetime]:
+    """URL -> fetch time of ``outlet``'s child sitemaps that earlier crawls read whole under its current config
+    (committed rows: a scale-out worker reads the coordinator's catalogue). A time that does not parse is left out:
+    that child is fetched."""
+    read = {}
+    for url, fetched_at in sitemaps.read_whole(session.reader.db, outlet.name, outlet.digest()).items():
+        try:
+            when = datetime.fromisoformat(fetched_at or "")
+        except ValueError:
+            continue
+        read[url] = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return read
 
 
-def remember(session: ArchiveSession, url: str, outlet: Outlet, lastmod: str) -> None:
-    """Remember that the child sitemap ``url`` was read whole under index lastmod ``lastmod``.
+def fetch_time(asked_at: str, date: str | None, age: str | None) -> str:
+    """When the copy of a sitemap that a response holds was made, no later than it can have been: the earlier of
+    ``asked_at`` (ISO 8601, our clock, taken when the request was made, before it was sent) and the response's
+    ``Date`` less its ``Age`` (the server's clock, which also writes its lastmods; a cache's copy is older than the
+    response). A Date that does not parse is ignored."""
+    when = datetime.fromisoformat(asked_at)
+    try:
+        made = parsedate_to_datetime(date or "")
+    except (TypeError, ValueError, IndexError):
+        made = None
+    if made is not None and made.tzinfo is not None:
+        seconds = (age or "").strip()
+        made -= timedelta(seconds=min(int(seconds), 10**9) if seconds.isdigit() else 0)  # 10**9 s: 31 years
+        when = min(when, made)
+    return when.astimezone(UTC).isoformat()
+
+
+def remember(session: ArchiveSession, url: str, outlet: Outlet, lastmod: str, fetched_at: str) -> None:
+    """Remember that the child sitemap ``url``, fetched at ``fetched_at`` (``fetch_time``), was read whole when its
+    index gave it ``lastmod``.
 
     Call it once every article URL the sitemap gave went through ``session.discover``: the writer applies
     operations in order and commits them in batches, so the sitemap is remembered only with its URLs or after them.
     """
-    session.writer.put(SitemapReadOp(url, outlet.name, lastmod, outlet.digest(), session.crawl_id))
+    session.writer.put(
+        SitemapReadOp(url, outlet.name, lastmod, outlet.digest(), session.crawl_id, fetched_at)
+    )

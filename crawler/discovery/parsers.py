@@ -7,7 +7,7 @@ import logging
 import re
 import zlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
@@ -30,18 +30,24 @@ class Link:
 
 @dataclass(frozen=True)
 class SitemapDoc:
-    """A parsed sitemap: an index of other sitemaps, or a set of page URLs."""
+    """A parsed sitemap: an index of other sitemaps, or a set of page URLs; ``complete`` when read to its end (a gzip
+    that ended, XML with no error recovered from, a text sitemap that decoded whole): no URL of it was cut off."""
 
     is_index: bool
     links: tuple[Link, ...]
+    complete: bool = False
 
 
-def _xml_root(body: bytes, base_url: str | None = None) -> lxml.etree._Element | None:
+def _xml_parse(body: bytes, base_url: str | None = None) -> tuple[lxml.etree._Element | None, bool]:
+    """The document's root, read leniently (a feed or sitemap with a stray ``&`` or cut short still gives what it
+    has), and whether it parsed with no error recovered from (a document cut part-way, by a server that died
+    mid-response, recovers as well-formed: only the error log tells)."""
     parser = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
     try:
-        return lxml.etree.fromstring(body.lstrip(), parser=parser, base_url=base_url)
+        root = lxml.etree.fromstring(body.lstrip(), parser=parser, base_url=base_url)
     except lxml.etree.XMLSyntaxError:
-        return None
+        return None, False
+    return root, not any(e.level >= lxml.etree.ErrorLevels.ERROR for e in parser.error_log)
 
 
 def _local(tag: object) -> str:
@@ -99,24 +105,44 @@ def absolute_url(base: str, href: str) -> str | None:
     return url
 
 
-def _gunzipped(body: bytes) -> bytes | None:
-    """``maybe_gunzip``, or None for a gzip bomb (``empty_reason`` then names it ``too-large``)."""
+def _gunzipped(body: bytes) -> tuple[bytes | None, bool]:
+    """``gunzip_whole``, or None for a gzip bomb (``empty_reason`` then names it ``too-large``)."""
     try:
-        return maybe_gunzip(body)
+        return gunzip_whole(body)
     except ValueError as exc:
         logger.warning("%s", exc)
-        return None
+        return None, False
 
 
 def maybe_gunzip(body: bytes) -> bytes:
     """Decompress a ``.xml.gz`` file served without Content-Encoding; other bytes pass through."""
+    return gunzip_whole(body)[0]
+
+
+def gunzip_whole(body: bytes) -> tuple[bytes, bool]:
+    """``maybe_gunzip``'s bytes, and whether they are all there: every gzip member decompressed to its end (a
+    body cut part-way still gives what it had, flagged). Bytes that are no gzip pass through, as whole. More than
+    MAX_GUNZIP bytes in all (a gzip bomb) raise ValueError."""
     if body[:2] != b"\x1f\x8b":
-        return body
-    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    out = d.decompress(body, MAX_GUNZIP)
-    if d.unconsumed_tail:
-        raise ValueError(f"gzip body decompresses to more than {MAX_GUNZIP} bytes")
-    return out
+        return body, True
+    out: list[bytes] = []
+    size, rest = 0, body
+    while True:  # RFC 1952 allows several members, one after another
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            chunk = d.decompress(rest, MAX_GUNZIP - size + 1)
+        except zlib.error as exc:  # corrupt data: what came before it is kept, not whole
+            logger.debug("gzip body unreadable past %d bytes: %s", size, exc)
+            return b"".join(out), False
+        size += len(chunk)
+        if d.unconsumed_tail or size > MAX_GUNZIP:
+            raise ValueError(f"gzip body decompresses to more than {MAX_GUNZIP} bytes")
+        out.append(chunk)
+        if not d.eof:
+            return b"".join(out), False  # the stream was cut before its end
+        rest = d.unused_data
+        if rest[:2] != b"\x1f\x8b":  # no further member; padding after the last is ignored
+            return b"".join(out), True
 
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -146,10 +172,10 @@ def parse_feed(body: bytes, base_url: str) -> list[Link]:
     Relative links are resolved against the ``xml:base`` in force at the link (an Atom feed's CMS often sets it on
     ``<feed>`` to the articles' folder), else the feed's URL.
     """
-    text = _gunzipped(body)
+    text, _ = _gunzipped(body)
     if text is not None and _is_json(text):
         return parse_json_feed(text, base_url)
-    root = _xml_root(text, base_url) if text is not None else None
+    root = _xml_parse(text, base_url)[0] if text is not None else None
     if root is None:
         return []
     links: list[Link] = []
@@ -221,11 +247,13 @@ def parse_json_feed(body: bytes, base_url: str) -> list[Link]:
 
 def parse_sitemap(body: bytes, base_url: str) -> SitemapDoc:
     """A sitemap index or urlset (including Google News sitemaps), as absolute links with titles and dates; or a text
-    sitemap (sitemaps.org's "text file": one URL a line), as its links."""
-    text = _gunzipped(body)
+    sitemap (sitemaps.org's "text file": one URL a line), as its links; ``complete`` when none can have been cut off.
+    """
+    text, whole = _gunzipped(body)
     if text is not None and _is_text_sitemap(text):
-        return SitemapDoc(False, tuple(_text_sitemap_links(text, base_url)))
-    root = _xml_root(text) if text is not None else None
+        links, decoded = _text_sitemap_links(text, base_url)
+        return SitemapDoc(False, tuple(links), whole and decoded)
+    root, clean = _xml_parse(text) if text is not None else (None, False)
     if root is None:
         return SitemapDoc(False, ())
     is_index = _local(root.tag) == "sitemapindex"
@@ -245,7 +273,7 @@ def parse_sitemap(body: bytes, base_url: str) -> SitemapDoc:
         url = absolute_url(base_url, loc)
         if url:
             links.append(Link(url, title, date))
-    return SitemapDoc(is_index, tuple(links))
+    return SitemapDoc(is_index, tuple(links), whole and clean)
 
 
 def newest_first(links: tuple[Link, ...] | list[Link]) -> list[Link]:
@@ -271,6 +299,34 @@ def w3c_datetime(text: str | None) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
+_W3C_PARTS = re.compile(r"(?P<date>[0-9W-]+)(?:[T ](?P<time>[0-9:.,]+)(?P<zone>Z|[+-][0-9:]+)?)?", re.IGNORECASE)
+_LATEST_ZONE = timedelta(hours=12)  # UTC-12: where a day named without a zone ends last
+
+
+def w3c_end(text: str | None) -> datetime | None:
+    """The latest instant a sitemap ``<lastmod>`` can mean, or None when it is no W3C date (``w3c_datetime``): a
+    date stands for the whole day (``2025-06-28`` holds all day while URLs are added), a month or year for all of
+    it, a time for its last second or minute; one without a zone may be local time, ending up to 12 hours later."""
+    start = w3c_datetime(text)
+    parts = _W3C_PARTS.fullmatch((text or "").strip())
+    if start is None or parts is None:
+        return None
+    date, time = parts["date"], parts["time"]
+    if time is None:
+        if re.fullmatch(r"[0-9]{4}", date):
+            end = start.replace(year=start.year + 1)
+        elif re.fullmatch(r"[0-9]{4}-[0-9]{2}", date):
+            end = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+        elif re.fullmatch(r"[0-9]{4}-?W[0-9]{2}", date, re.IGNORECASE):  # a whole ISO week
+            end = start + timedelta(days=7)
+        else:
+            end = start + timedelta(days=1)
+    else:  # its last hour, minute or second; a fraction of a second is precise enough
+        unit = {2: timedelta(hours=1), 4: timedelta(minutes=1), 6: timedelta(seconds=1)}
+        end = start if re.search(r"[.,]", time) else start + unit.get(len(time.replace(":", "")), timedelta(days=1))
+    return end if time is not None and parts["zone"] else end + _LATEST_ZONE
+
+
 _TEXT_SITEMAP_LINE = re.compile(rb"\s*https?://", re.IGNORECASE)
 _TAG_LINE = re.compile(rb"^[ \t]*<", re.MULTILINE)
 _HTTP_URL = re.compile(r"https?://", re.IGNORECASE)
@@ -284,19 +340,24 @@ def _is_text_sitemap(body: bytes) -> bool:
     return bool(_TEXT_SITEMAP_LINE.match(head)) and _TAG_LINE.search(head) is None
 
 
-def _text_sitemap_links(body: bytes, base_url: str) -> list[Link]:
+def _text_sitemap_links(body: bytes, base_url: str) -> tuple[list[Link], bool]:
     """The URLs of a text sitemap, one a line (UTF-8, as sitemaps.org requires): each line's first field, so
     that a generator's ``url<TAB>lastmod`` lines give their URL; lines whose first field is no http(s) URL (a
-    stray comment, an error page's text) are skipped."""
+    stray comment, an error page's text) are skipped. Also whether it decoded whole (no byte that is no UTF-8:
+    a body cut inside a letter, or not UTF-8 at all)."""
+    try:
+        text, decoded = body.decode("utf-8-sig"), True
+    except UnicodeDecodeError:
+        text, decoded = body.decode("utf-8-sig", errors="replace"), False
     links: list[Link] = []
-    for line in body.decode("utf-8-sig", errors="replace").splitlines():
+    for line in text.splitlines():
         fields = line.split(None, 1)
         if not fields or not _HTTP_URL.match(fields[0]):
             continue
         url = absolute_url(base_url, fields[0])
         if url:
             links.append(Link(url))
-    return links
+    return links, decoded
 
 
 def robots_sitemaps(text: str, base_url: str) -> list[str]:

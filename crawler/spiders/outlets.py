@@ -126,7 +126,7 @@ class OutletSpider(Spider):
     def _sitemap(self, url: str, outlet: Outlet, *, depth: int, parent: str = "",
                  lastmod: str | None = None) -> Request | None:
         """A sitemap request, or None: past CRAWL_SITEMAP_MAX_DEPTH or CRAWL_SITEMAP_MAX_FETCHES (recorded), or a
-        child whose index ``lastmod`` is the one it had when an earlier crawl read it whole (counted)."""
+        child whose index ``lastmod`` ended before an earlier crawl fetched it and read it whole (counted)."""
         if depth > self.limits.sitemap_max_depth:
             self._refuse_once((outlet.name, "sitemap-depth", parent), outlet, url, "sitemap-depth",
                               f"listed by {parent} at nesting depth {depth}; CRAWL_SITEMAP_MAX_DEPTH is "
@@ -146,17 +146,22 @@ class OutletSpider(Spider):
         request.meta["sitemap_depth"] = depth
         if lastmod:
             request.meta["sitemap_lastmod"] = lastmod  # remembered with the child once it is read whole
+            # before the fetch, so no later than it: what the child holds is at least as new as this
+            request.meta["sitemap_asked_at"] = datetime.now(UTC).isoformat()
         return request
 
     def _unchanged(self, outlet: Outlet, url: str, lastmod: str) -> bool:
-        """Whether an earlier crawl read this child sitemap whole when its index gave it this same ``lastmod``
-        (never in a back-fill, nor with CRAWL_SITEMAP_SKIP_UNCHANGED off)."""
+        """Whether an earlier crawl read this child sitemap whole from a fetch made after the end of ``lastmod``,
+        its index's word for when it last changed (a bare date's end is the next day's start: URLs are added to a
+        daily sitemap all day). Never in a back-fill, nor with CRAWL_SITEMAP_SKIP_UNCHANGED off."""
         if not self.skip_unchanged:
             return False
+        end = discovery.w3c_end(lastmod)
         read = self.sitemaps_read.get(outlet.name)
         if read is None:
             read = self.sitemaps_read[outlet.name] = sitemap_reads.read_whole(self.session, outlet)
-        return read.get(canonicalize(url, self.session.session_params(outlet.name))) == lastmod
+        fetched = read.get(canonicalize(url, self.session.session_params(outlet.name)))
+        return end is not None and fetched is not None and end < fetched
 
     def _refuse(self, outlet: Outlet, url: str, reason: str, detail: str, capture_id: CaptureRef = None) -> None:
         self.session.record_failure(outlet.name, url, "discover", reason, detail, capture_id)  # counted in stats
@@ -249,7 +254,7 @@ class OutletSpider(Spider):
             for link in discovery.newest_first(doc.links):
                 if outlet.owns(link.url):
                     # only a W3C date is compared: a constant junk <lastmod> ("yesterday") would skip a child for ever
-                    lastmod = link.published if discovery.w3c_datetime(link.published) else None
+                    lastmod = link.published if discovery.w3c_end(link.published) else None
                     request = self._sitemap(link.url, outlet, depth=depth, parent=response.url, lastmod=lastmod)
                     if request is not None:
                         yield request
@@ -261,11 +266,14 @@ class OutletSpider(Spider):
             request = self._article(link.url, outlet, link)
             if request is not None:
                 yield request
-        lastmod = response.meta.get("sitemap_lastmod")
-        if lastmod and links and len(doc.links) <= limit:
+        lastmod, asked_at = response.meta.get("sitemap_lastmod"), response.meta.get("sitemap_asked_at")
+        cut = {"dataloss", "partial"} & set(response.flags)  # a body shorter than its Content-Length
+        if lastmod and asked_at and links and len(doc.links) <= limit and doc.complete and not cut:
             # read whole, each of its article URLs discovered above (queued for the writer before this): a later
-            # crawl skips it while its index gives it this lastmod. Not a capped one, whose rest is still unread
-            sitemap_reads.remember(self.session, response.meta["frontier_url"], outlet, lastmod)
+            # crawl skips it while its index lastmod ends before this fetch. Not a capped one, whose rest is still
+            # unread, nor one cut short (a gzip or XML that stops part-way), whose rest was never seen
+            fetched_at = sitemap_reads.fetch_time(asked_at, _header(response, b"Date"), _header(response, b"Age"))
+            sitemap_reads.remember(self.session, response.meta["frontier_url"], outlet, lastmod, fetched_at)
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
         """A section or home page: queue its article links and walk ``follow_urls`` pages up to ``max_depth``."""
@@ -355,3 +363,8 @@ class OutletSpider(Spider):
             # permanent refusals settle the URL; transient ones stay pending for a few crawls, then fail
             self.session.settle(meta.get("frontier_url", url),
                                           "retry" if is_transient(reason) else "done", reason)
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
