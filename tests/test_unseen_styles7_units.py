@@ -155,3 +155,76 @@ def test_a_gallery_or_pager_counter_line_is_dropped(line):
 )
 def test_lines_with_a_number_in_a_sentence_or_a_score_are_kept(line):
     assert filter_paragraphs((line,)) == (line,)
+
+
+LIVE_PROSE = (
+    "The armed groups agreed to withdraw from the southern districts of the capital, the mission said, after three "
+    "days of talks that ended late on Sunday night with a signed statement that both sides would keep to the line "
+    "agreed in Geneva."
+)
+
+
+def _sections_page(title: str, header_class: str, section: str, count: int) -> str:
+    """A page whose header is its own ``<article>`` (the h1, a paragraph) and whose sections (a live blog's updates,
+    an interview's answers) are sibling ``<article>``s, each an h2 and more than STORY_PROSE_CHARS of prose, with a
+    fragment link ("#block-2", this page) and no URL of their own."""
+    head = f"<article class='{header_class}'><h1>{title}</h1><p>{LIVE_PROSE}</p></article>"
+    sections = "".join(
+        f"<article class='entry' id='block-{i}'><h2><a href='#block-{i}'>{section} {i}: delegations meet</a></h2>"
+        f"<p>{section} {i}. {LIVE_PROSE}</p></article>"
+        for i in range(count)
+    )
+    return (
+        f"<html><head><title>{title} | Site</title><meta property='og:title' content='{title}'></head>"
+        f"<body><main>{head}<div class='feed'>{sections}</div></main></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "header", "section", "count"),
+    [
+        ("https://example.com/live/ceasefire", "live-header", "Update", 5),
+        ("https://example.com/news/interview", "intro", "Answer", 4),
+    ],
+)
+def test_a_live_blogs_or_interviews_sections_naming_no_other_page_are_kept(url, header, section, count):
+    """The review's live blog and Q&A: the header <article> is the page's own, its sibling sections carry no URL of
+    another page, so none is cut (before, all 5 updates and 4 answers went)."""
+    html = _sections_page("Live: ceasefire talks in Tripoli", header, section, count)
+    root = lxml.html.fromstring(html)
+    assert prune_appended_stories(copy.deepcopy(root), root, url) == 0
+    assert sum(p.startswith(f"{section} ") for p in _body(html, url)) == count
+
+
+@pytest.mark.parametrize("form", ["headline", "related"])
+def test_an_appended_story_is_cut_on_a_link_naming_it(form):
+    """No data-url and no microdata: a link on the headline to another page, or (hoy.com's stream) a related list
+    in the block whose first link is its own headline cut short with "...", is the evidence of another story."""
+    html = _page(microdata=False)
+    for key in ("next1", "next2"):
+        title = STORIES[key][0]
+        html = html.replace(f'data-url="/x/{key}"', "")
+        if form == "headline":
+            html = html.replace(f"<h1>{title}</h1>", f'<h1><a href="/x/{key}">{title}</a></h1>')
+        else:
+            related = f'<ul class="related"><li><a href="/x/{key}">{title[:30]}...</a></li></ul>'
+            html = html.replace(f"<h1>{title}</h1>", f"<h1>{title}</h1>{related}")
+    root = lxml.html.fromstring(html)
+    assert prune_appended_stories(copy.deepcopy(root), root, URL) == 2
+    assert _body(html) == tuple(STORIES["own"][1])
+
+
+def test_a_card_whose_summary_is_inside_its_link_is_no_story_block():
+    """handwerksblatt's cards: the whole card (picture, headline, 200-340 characters of summary) is one link: no
+    prose outside links, no story block, never cut."""
+    summary = (
+        "Die Botschaft ist eindeutig: ein Plakat am Hauptbahnhof setzt ein klares Zeichen gegen Rassismus. "
+        * 3
+    )
+    cards = "".join(
+        f'<article class="news-container"><a href="/betrieb/{n}" class="news-blog"><section>'
+        f"<h2>Meldung Nummer {n} aus dem Handwerk</h2><p>{summary}</p></section></a></article>"
+        for n in range(3)
+    )
+    root = lxml.html.fromstring(f"<html><body>{_block('own')}{cards}</body></html>")
+    assert [b.get("data-url") for b in story_blocks(root)] == ["/x/own"]

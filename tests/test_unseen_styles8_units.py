@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import lxml.html
 import pytest
@@ -188,3 +189,106 @@ def test_a_page_holding_sentences_far_into_the_article_body_keeps_its_reading():
     with_captions = [x for pair in zip(STORY, captions, strict=True) for x in pair] + captions
     root = lxml.html.fromstring(_paywalled("\n".join(with_captions), shown=len(STORY)))
     assert with_article_body(root, tuple(STORY)) == tuple(STORY)
+
+
+def test_a_crafted_article_body_costs_linear_time():
+    """The review's 43 KB page: 30 words and 40,000 dots in articleBody took 8.9 s (a quadratic ellipsis search);
+    runs of unclosed tags, Markdown brackets and attribute lists are bounded too."""
+    story = (
+        "<p>"
+        + "The council met in Tripoli on Sunday to discuss the security situation in the city. " * 30
+        + "</p>"
+    )
+    bodies = [
+        " ".join(f"word{i}" for i in range(30)) + " " + "." * 40_000 + "x",
+        "word " * 30 + "<p " * 15_000,
+        "word " * 30 + "[a](" * 10_000,
+        "word " * 30 + "{:" * 20_000,
+        "word " * 30 + "<script>" * 5_000,
+    ]
+    extract_article(_paywalled("\n".join(STORY)), URL)  # the first reading imports trafilatura's modules
+    for body in bodies:
+        ld = json.dumps(
+            {
+                "@context": "https://schema.org",
+                "@type": "NewsArticle",
+                "headline": "Council meets",
+                "articleBody": body,
+            }
+        )
+        html = (
+            f"<html><head><title>Council meets</title><script type='application/ld+json'>{ld}</script></head>"
+            f"<body><article><h1>Council meets</h1>{story}</article></body></html>"
+        )
+        started = time.perf_counter()
+        extract_article(html, "https://example.com/news/council")
+        assert time.perf_counter() - started < 1.0
+
+
+OWN = [
+    "Clashes broke out in the southern districts of Tripoli on Saturday night, residents said, as armed groups "
+    "exchanged fire near the airport road.",
+    "The ministry said in a statement that talks between the two sides would resume next week in Geneva.",
+    "Hospitals in the capital reported four wounded, and schools in the area were closed on Sunday while the army "
+    "deployed in the streets.",
+]
+OIL = "\n".join(
+    [OWN[1]]
+    + [
+        f"Paragraph {i} of the other story about the oil exports from the eastern ports, which rose sharply in the "
+        "month of May according to the national company figures."
+        for i in range(8)
+    ]
+)
+
+
+def _page(items: list[dict], paragraphs: list[str], title: str = "Clashes in Tripoli", head: str = "") -> str:
+    lds = "".join(f"<script type='application/ld+json'>{json.dumps(x)}</script>" for x in items)
+    paras = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<html><head><title>{title}</title>{head}{lds}</head><body><article><h1>{title}</h1>{paras}</article>"
+        "<footer>Site</footer></body></html>"
+    )
+
+
+@pytest.mark.parametrize("with_own", [True, False])
+def test_a_related_storys_article_body_is_never_read(with_own):
+    """The page's own NewsArticle has no articleBody; a related one ("Oil exports rise", another URL) has one that
+    shares a wire sentence with the page: the page keeps its own three paragraphs (before: its lead, then the oil
+    story). Without the own object the related one is the only article object, but it names another page."""
+    own = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Clashes in Tripoli"}
+    other = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Oil exports rise",
+        "url": "https://example.com/news/oil",
+        "articleBody": OIL,
+    }
+    html = _page([own, other] if with_own else [other], OWN)
+    assert _body(html, "https://example.com/news/clashes") == OWN
+
+
+def test_an_article_body_in_another_script_than_the_html_story_is_not_read():
+    """An Arabic page whose English articleBody is also its og:description keeps its Arabic story."""
+    arabic = [
+        "اندلعت اشتباكات في الأحياء الجنوبية من طرابلس ليل السبت، بحسب سكان، مع تبادل مجموعات مسلحة إطلاق النار "
+        f"قرب طريق المطار وسط حالة من الذعر بين السكان المدنيين رقم {n}."
+        for n in range(3)
+    ]
+    english = " ".join([OWN[0]] * 20)
+    item = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "اشتباكات في طرابلس",
+        "articleBody": english,
+    }
+    head = f"<meta property='og:description' content='{english[:300]}'>"
+    assert _body(_page([item], arabic, title="اشتباكات في طرابلس", head=head)) == arabic
+
+
+def test_split_article_body_drops_script_and_style_content():
+    text = (
+        "<p>A.</p><script>var ads = {slot: 1};</script><style>.x{color:red}</style><noscript>Enable JS</noscript>"
+        "<template><p>T</p></template><p>B.</p><script>unclosed"
+    )
+    assert split_article_body(text) == ("A.", "B.")

@@ -280,7 +280,7 @@ def _extract(
     if failure is not None:
         return failure
     # the story whole in the page's JSON-LD articleBody where its HTML is a shell or stops at a paywall
-    paragraphs = with_article_body(root, extract_body(root, url))
+    paragraphs = with_article_body(root, extract_body(root, url), url=url)
     text_len = sum(len(p) for p in paragraphs)
     if text_len < min_chars and not (text_len >= SHORT_ARTICLE_MIN_CHARS and _is_article_page(root, html, url)):
         if depth:

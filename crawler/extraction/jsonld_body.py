@@ -5,16 +5,20 @@ paywall (the first paragraphs, then a "subscribe to read on" box; Google's paywa
 false, a ``hasPart`` naming the paywalled class) serve the story whole only in their JSON-LD ``articleBody``, which
 news-please, Zyte's and Diffbot's extractors and Google read; trafilatura reads the HTML (its ``baseline`` reads
 ``articleBody`` only when nothing else is found, as one paragraph). So the body read from the HTML gives way to the
-``articleBody`` of one of the page's article objects when that text is this page's story and holds much more of it:
+``articleBody`` of the page's own article object (its headline is the page's title, its ``url`` or
+``mainEntityOfPage`` is the page or its canonical, or it is the page's only article object and names no other page;
+a related story's object is never read) when that text is this page's story and holds much more of it:
 
 * it is no summary and no teaser: at least MIN_BODY_WORDS words, not ending in an ellipsis ("...", "…", "[…]"), and
-  the HTML body is at most LONGER of its words;
+  the HTML body is at most LONGER of its words; and no longer than MAX_BODY_CHARS (past it the HTML reading stays);
 * the HTML stops early in it: the last of its sentences that the HTML body holds word for word ends within its first
-  FAR_SHORTER of its words (a paywall's first paragraphs; none on a shell);
+  FAR_SHORTER of its words (a paywall's first paragraphs; none on a shell), and the HTML body's paragraphs from the
+  first it holds to the last are all in it (the page's own paragraphs are never traded for another story's);
 * it is this page's story: the HTML body holds one of its sentences (the lead before the first paragraph that does,
   a standfirst or kicker the articleBody leaves out, is kept before it), or, where it holds none, the page prints the
   articleBody's opening (OPENING_WORDS words: a ``<noscript>`` lead, the meta description): a shell whose HTML
-  reading is only its header and footer.
+  reading is only its header and footer (an HTML reading of MIN_BODY_WORDS words or more in another script, an
+  Arabic story beside an English articleBody, is the story: kept).
 
 And where the HTML body is the articleBody word for word with its paragraph breaks lost (trafilatura's baseline reads
 it as one paragraph), its breaks are taken.
@@ -22,7 +26,10 @@ it as one paragraph), its breaks are taken.
 Its paragraphs are split as the text gives them: at line breaks, at the block tags of an articleBody written as HTML
 (escaped or not; character references decoded, twice where escaped twice), Markdown's link targets and marks left
 out, and, in a text that has neither, at a full stop (or ``?``, ``!``, ``؟``) directly followed by a letter: a CMS's
-strip_tags of ``</p><p>`` runs paragraphs together, where prose puts a space after a full stop.
+strip_tags of ``</p><p>`` runs paragraphs together, where prose puts a space after a full stop. Script, style,
+template and noscript elements go with their content. Every pattern run over the articleBody is bounded (no class
+without a length or a stop character; the ellipsis looked for in the last ELLIPSIS_TAIL characters), so a crafted
+articleBody costs linear time.
 """
 
 from __future__ import annotations
@@ -36,7 +43,8 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extraction.page_index import elements
-from crawler.extraction.titles import ARTICLE_TYPES, clean_space, iter_json_ld, meta_content
+from crawler.extraction.stream import canonicals, page_title_keys, url_key
+from crawler.extraction.titles import STORY_TYPES, clean_space, iter_json_ld, meta_content, norm
 
 logger = logging.getLogger(__name__)
 
@@ -52,17 +60,22 @@ FAR_SHORTER = 0.6
 # shorter than the HTML's story, never replaces it)
 LONGER = 0.8
 MIN_BODY_WORDS = 2 * OPENING_WORDS  # a shorter articleBody is a summary, never the story
+MAX_BODY_CHARS = (
+    200_000  # a longer articleBody (ten times a long feature) is not read: the HTML reading stays
+)
+ELLIPSIS_TAIL = 64  # the ellipsis of a teaser is looked for in this many last characters
 TOKEN_RE = re.compile(r"\w+")
 ELLIPSIS_RE = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\]|\(\s*(?:\.\.\.|…)\s*\))\W*$")
 HTML_RE = re.compile(
-    r"<\s*/?\s*(?:p|br|div|h[1-6]|li|ul|ol|blockquote|span|strong|em|a|b|i)\b[^>]*>", re.IGNORECASE
+    r"<\s*/?\s*(?:p|br|div|h[1-6]|li|ul|ol|blockquote|span|strong|em|a|b|i)\b[^<>]{0,2000}>", re.IGNORECASE
 )
-BLOCK_END_RE = re.compile(r"<\s*(?:br|/p|/div|/h[1-6]|/li|/blockquote)\b[^>]*>", re.IGNORECASE)
-TAG_RE = re.compile(r"<[^>]+>")
+BLOCK_END_RE = re.compile(r"<\s*(?:br|/p|/div|/h[1-6]|/li|/blockquote)\b[^<>]{0,2000}>", re.IGNORECASE)
+TAG_RE = re.compile(r"<[^<>]{1,2000}>")
+CODE_OPEN_RE = re.compile(r"<\s*(script|style|template|noscript)\b[^<>]{0,2000}>", re.IGNORECASE)
 # An articleBody in Markdown (Condé Nast's CMS writes one): links and images, attribute lists ("{: .dropcap}"),
 # headings, quotes and emphasis marks
-MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))+\)")
-MD_ATTR_RE = re.compile(r"\{:[^}\n]*\}")
+MD_LINK_RE = re.compile(r"!?\[([^\]\n]{0,500})\]\((?:[^()\s]|\([^()\s]{0,500}\)){1,2000}\)")
+MD_ATTR_RE = re.compile(r"\{:[^{}\n]{0,500}\}")
 MD_MARK_RE = re.compile(r"^[ \t]{0,3}(?:#{1,6}|>)[ \t]+|\*\*|(?<!\w)__|__(?!\w)", re.MULTILINE)
 ENTITY_RE = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.IGNORECASE)
 SENTENCE_END_RE = re.compile(r"(?<=[.!?؟…])\s+")
@@ -72,22 +85,23 @@ BREAKS_RE = re.compile(r"\s*[\n\r\u2028\u2029]+\s*")
 # letter after the stop is a file or domain name ("alwasat.ly", "Node.js"), one letter before it an initial ("U.S"):
 # no break there.
 GLUED_RE = re.compile(r"(?<=[^\W\d_])[\"'»”’)\]]*[.!?؟…]+[\"'»”’)\]]*(?=[^\W\d_])")
-STORY_TYPES = ARTICLE_TYPES - {"webpage"}  # a WebPage is the whole page, no story of its own
 PAGE_TEXT = etree.XPath("//text()[not(ancestor::script or ancestor::style or ancestor::template)]")
 
 
-def with_article_body(root: HtmlElement, paragraphs: tuple[str, ...]) -> tuple[str, ...]:
-    """``paragraphs`` (the body read from the HTML of ``root``), or the page's JSON-LD articleBody where it is the
-    story whole and the HTML stops early in it, or its paragraphs where the body is its text without its breaks (see
-    the module docstring)."""
+def with_article_body(root: HtmlElement, paragraphs: tuple[str, ...], url: str = "") -> tuple[str, ...]:
+    """``paragraphs`` (the body read from the HTML of ``root``, the page at ``url``), or the page's own JSON-LD
+    articleBody where it is the story whole and the HTML stops early in it, or its paragraphs where the body is its
+    text without its breaks (see the module docstring)."""
     body_words = [_lower_words(p) for p in paragraphs]
     body_total = sum(map(len, body_words))
     body_line = _line(w for ws in body_words for w in ws)
-    for text in article_bodies(root):
+    for text in article_bodies(root, url):
+        if len(text) > MAX_BODY_CHARS:
+            continue
         story = split_article_body(text)
         words = [_lower_words(p) for p in story]
         total = sum(map(len, words))
-        if total < MIN_BODY_WORDS or ELLIPSIS_RE.search(text.rstrip()):
+        if total < MIN_BODY_WORDS or ELLIPSIS_RE.search(text.rstrip()[-ELLIPSIS_TAIL:]):
             continue  # a summary, or a teaser cut short with an ellipsis
         line = _line(w for ws in words for w in ws)
         if len(story) > len(paragraphs) and body_line == line:
@@ -103,15 +117,15 @@ def with_article_body(root: HtmlElement, paragraphs: tuple[str, ...]) -> tuple[s
         if reach > FAR_SHORTER * total:
             continue  # the HTML holds the articleBody's sentences beyond its opening: its reading stands
         # the lead: the body's paragraphs before the first one found in the articleBody or holding one of its sentences
-        first = next(
-            (
-                i
-                for i, ws in enumerate(body_words)
-                if len(ws) >= SENTENCE_WORDS
-                and (_line(ws) in line or any(f" {sentences[n]} " in _line(ws) for n in held))
-            ),
-            None,
-        )
+        found = [
+            i
+            for i, ws in enumerate(body_words)
+            if len(ws) >= SENTENCE_WORDS
+            and (_line(ws) in line or any(f" {sentences[n]} " in _line(ws) for n in held))
+        ]
+        first = found[0] if found else None
+        if found and len(found) < sum(len(ws) >= SENTENCE_WORDS for ws in body_words[first : found[-1] + 1]):
+            continue  # a paragraph of the page's own between those it holds: another story sharing a sentence
         if first is not None:
             logger.debug(
                 "the HTML body stops %d words into the %d of the JSON-LD articleBody: it is read",
@@ -119,6 +133,8 @@ def with_article_body(root: HtmlElement, paragraphs: tuple[str, ...]) -> tuple[s
                 total,
             )
             return (*paragraphs[:first], *story)
+        if body_total >= MIN_BODY_WORDS and _latin(" ".join(paragraphs)) != _latin(text):
+            continue  # the HTML reads a story in another script than the articleBody (another edition's): kept
         if _printed_on_page(root, words):
             logger.debug(
                 "the HTML body is not in the JSON-LD articleBody, whose opening the page prints: it is read"
@@ -138,16 +154,28 @@ def _sentences(paragraph: str) -> list[str]:
     return [s for s in found if s]
 
 
-def article_bodies(root: HtmlElement) -> Iterator[str]:
-    """The ``articleBody`` texts of the page's JSON-LD article objects (NewsArticle, BlogPosting, ...), in order."""
+def article_bodies(root: HtmlElement, url: str = "") -> Iterator[str]:
+    """The ``articleBody`` texts of the page's own JSON-LD article objects (NewsArticle, BlogPosting, ...), in order:
+    those whose headline is the page's title or whose ``url`` or ``mainEntityOfPage`` is the page (``url``, its
+    canonical or og:url), or the only one, where it names no other page."""
     scripts = elements(root, "script")  # the JSON-LD is parsed only on a page where one names an articleBody
     if not any(
         "articleBody" in (script.text or "") for script in scripts if "ld+json" in (script.get("type") or "")
     ):
         return
+    items = []
     for item in iter_json_ld(root):
         kinds = item.get("@type", [])
-        if not {str(k).lower() for k in (kinds if isinstance(kinds, list) else [kinds])} & STORY_TYPES:
+        if {str(k).lower() for k in (kinds if isinstance(kinds, list) else [kinds])} & STORY_TYPES:
+            items.append(item)
+    keys = page_title_keys(root, json_ld=False)
+    pages = {url_key(u) for u in (url, *canonicals(root), meta_content(root, "og:url")) if u and u.strip()}
+    for item in items:
+        headline = item.get("headline")
+        names = _item_urls(item)
+        own = (isinstance(headline, str) and norm(headline) in keys) or bool(names & pages)
+        if not own and not (len(items) == 1 and names <= pages):
+            logger.debug("the JSON-LD articleBody of %r is another story's: not read", headline)
             continue
         body = item.get("articleBody")
         if isinstance(body, list):
@@ -156,12 +184,30 @@ def article_bodies(root: HtmlElement) -> Iterator[str]:
             yield body
 
 
+def _item_urls(item: dict) -> set[str]:
+    """The comparison keys of a JSON-LD object's ``url`` and ``mainEntityOfPage`` (a string, or an object's @id or
+    url)."""
+    found = set()
+    for value in (item.get("url"), item.get("mainEntityOfPage")):
+        if isinstance(value, dict):
+            value = value.get("@id") or value.get("url")
+        if isinstance(value, str) and value.strip() and not value.strip().startswith("#"):
+            found.add(url_key(value.strip()))
+    return found
+
+
+def _latin(text: str) -> bool:
+    """True when most of the letters of ``text`` are Latin ones."""
+    letters = [c for c in text[:5000] if c.isalpha()]
+    return sum(c < "\u0250" for c in letters) * 2 > len(letters)
+
+
 def split_article_body(text: str) -> tuple[str, ...]:
     """The paragraphs of an articleBody: at its line breaks, at the block tags of one written as HTML (escaped too),
     Markdown's marks left out, else (a text with neither) at a sentence end glued to the next sentence (GLUED_RE)."""
     text = _unescaped(text)  # escaped once or twice by some CMSs ("&amp;ccedil;", "&lt;p&gt;")
     if HTML_RE.search(text):
-        text = _unescaped(TAG_RE.sub("", BLOCK_END_RE.sub("\n", text)))
+        text = _unescaped(TAG_RE.sub("", BLOCK_END_RE.sub("\n", _without_code(text))))
     if MD_LINK_RE.search(text) or MD_MARK_RE.search(text):
         text = MD_MARK_RE.sub("", MD_ATTR_RE.sub("", MD_LINK_RE.sub(_link_text, text)))
     paragraphs = [clean_space(p) for p in BREAKS_RE.split(text)]
@@ -169,6 +215,18 @@ def split_article_body(text: str) -> tuple[str, ...]:
     if len(paragraphs) == 1:
         paragraphs = _glued_paragraphs(paragraphs[0])
     return tuple(paragraphs)
+
+
+def _without_code(text: str) -> str:
+    """``text`` without its script, style, template and noscript elements and their content (an unclosed one runs
+    to the end)."""
+    kept, at = [], 0
+    while match := CODE_OPEN_RE.search(text, at):
+        kept.append(text[at : match.start()])
+        close = re.compile(rf"<\s*/\s*{match.group(1)}\s*>", re.IGNORECASE).search(text, match.end())
+        at = close.end() if close else len(text)
+    kept.append(text[at:])
+    return "".join(kept)
 
 
 def _unescaped(text: str) -> str:

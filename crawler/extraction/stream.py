@@ -8,18 +8,23 @@ takes the denser whole, the reading is the stream: the next stories' text in the
 page hoy.com-daran, whose gold forbids the next story, read 9,983 characters for a 1,198-character story), or the
 body of the next story alone (tests/altsites7). The story is the one block the page is about: the story block whose
 headline is the page's own title (og:title, JSON-LD headline, ``<title>``) or whose microdata names the page's URL.
+A block is cut only on positive evidence that it is another story: its own URL, other than the page's (``data-url``,
+microdata ``url`` or ``mainEntityOfPage``, a link on its headline or naming it; "#update-3" is this page). A live blog's or an
+interview's sections, their own ``<article>``s under a header ``<article>``, name no other page and stay; a teaser
+card (its headline and summary one link) holds no prose outside links and is no story block.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from urllib.parse import unquote, urldefrag, urljoin
 
 from lxml.html import HtmlElement
 
 from crawler.extraction.page_index import elements
 from crawler.extraction.titles import (
-    ARTICLE_TYPES,
+    STORY_TYPES,
     clean_space,
     json_ld_article,
     meta_content,
@@ -29,7 +34,6 @@ from crawler.extraction.titles import (
 
 logger = logging.getLogger(__name__)
 
-STORY_TYPES = ARTICLE_TYPES - {"webpage"}  # schema.org types of one story (a WebPage holds the whole page)
 # A story block holds this many characters of paragraph text outside links: a teaser card (a headline and a line of
 # summary) holds less, the shortest news brief more.
 STORY_PROSE_CHARS = 200
@@ -56,9 +60,11 @@ def _headline(block: HtmlElement) -> str:
 
 
 def _prose_chars(block: HtmlElement) -> int:
-    """Characters of the block's paragraph text outside links."""
+    """Characters of the block's paragraph text outside links (a paragraph inside a link, a card's, is none)."""
     total = 0
     for paragraph in block.iter("p"):
+        if any(a.tag == "a" and a.get("href") for a in paragraph.iterancestors()):
+            continue
         linked = sum(len(clean_space(a.text_content())) for a in paragraph.iter("a"))
         total += max(0, len(clean_space(paragraph.text_content())) - linked)
     return total
@@ -86,10 +92,11 @@ def story_blocks(page: HtmlElement) -> list[HtmlElement]:
     return [block for block in found if id(block) not in inside]
 
 
-def page_title_keys(root: HtmlElement) -> set[str]:
-    """Comparison keys of the page's own title: its JSON-LD headline, og:title, twitter:title and ``<title>``, each
-    whole and each run of its separator-delimited segments (so "Headline | Site" gives "Headline")."""
-    article = json_ld_article(root) or {}
+def page_title_keys(root: HtmlElement, *, json_ld: bool = True) -> set[str]:
+    """Comparison keys of the page's own title: its JSON-LD headline (unless ``json_ld`` is false), og:title,
+    twitter:title and ``<title>``, each whole and each run of its separator-delimited segments (so "Headline | Site"
+    gives "Headline")."""
+    article = (json_ld_article(root) if json_ld else None) or {}
     headline = article.get("headline") or article.get("name") or ""
     title = root.find(".//title")
     titles = [
@@ -105,12 +112,13 @@ def page_title_keys(root: HtmlElement) -> set[str]:
 def _same_page(href: str, urls: set[str], base: str) -> bool:
     """True when ``href`` (resolved against ``base``) is one of ``urls`` (fragment, escapes and a final "/" aside)."""
     try:
-        return _url_key(urljoin(base, href.strip())) in urls
+        return url_key(urljoin(base, href.strip())) in urls
     except ValueError:
         return False
 
 
-def _url_key(url: str) -> str:
+def url_key(url: str) -> str:
+    """A comparison key of ``url``: its fragment gone, its escapes decoded, a final "/" stripped."""
     return unquote(urldefrag(url)[0]).rstrip("/")
 
 
@@ -123,7 +131,49 @@ def _names_page(block: HtmlElement, urls: set[str], base: str) -> bool:
     return any(href.strip() and _same_page(href, urls, base) for href in hrefs)
 
 
-def _canonicals(root: HtmlElement) -> list[str]:
+def _other_page(block: HtmlElement, urls: set[str], base: str, shared: set[int]) -> bool:
+    """True when the block names a page other than ``urls``: its ``data-url`` (or that of a wrapper holding no other
+    block, an ancestor not in ``shared``), its own microdata ``url`` or
+    ``mainEntityOfPage``, a link on (or around) its headline, or a link whose text is its headline or the headline's
+    start (a related list naming the story first); a fragment of this page ("#update-3") is no other page."""
+    hrefs = [block.get("data-url") or ""]
+    for wrapper in block.iterancestors():
+        if id(wrapper) in shared:
+            break
+        hrefs.append(wrapper.get("data-url") or "")
+    for element in block.iter("link", "meta", "a"):
+        if (element.get("itemprop") or "").strip().lower() in URL_PROPS and _scope(element) in (block, None):
+            hrefs.append(element.get("href") or element.get("content") or "")
+    for tag in ("h1", "h2"):
+        heading = next((h for h in block.iter(tag) if norm(clean_space(h.text_content()))), None)
+        if heading is not None:
+            hrefs.extend(a.get("href") or "" for a in heading.iter("a"))
+            hrefs.extend(a.get("href") or "" for a in heading.iterancestors("a"))
+            break
+    headline = norm(_headline(block))
+    # a link naming the block's headline (or its start, cut with "..."): its page
+    for link in block.iter("a"):
+        text = norm(link.text_content())
+        if len(text) >= MIN_TITLE_KEY and headline.startswith(text):
+            hrefs.append(link.get("href") or "")
+    for href in hrefs:
+        href = href.strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        try:
+            if url_key(urljoin(base, href)) not in urls:
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def _scope(element: HtmlElement) -> HtmlElement | None:
+    """The nearest microdata item (``itemscope``) around ``element``, or None."""
+    return next((a for a in element.iterancestors() if a.get("itemscope") is not None), None)
+
+
+def canonicals(root: HtmlElement) -> list[str]:
     """The hrefs of the page's ``<link rel="canonical">``."""
     return [
         link.get("href") or ""
@@ -137,23 +187,30 @@ def prune_appended_stories(page: HtmlElement, root: HtmlElement, url: str) -> in
 
     Only where the page holds two story blocks or more and exactly one of them is the page's own (its headline is
     the page's title, or its microdata or ``data-url`` names the page's URL or its rel=canonical): the blocks whose
-    headline differs from the page's title are other stories. A page none of whose blocks is its own (a live blog's
-    updates under the page's headline, a blog's front page) or two of which are (a story printed twice) is left.
+    headline differs from the page's title and that name another page (_other_page) are other stories. A page none
+    of whose blocks is its own (a blog's front page) or two of which are (a story printed twice) is left, and so are
+    blocks naming no other page (a live blog's updates, an interview's answers).
     """
     blocks = story_blocks(page)
     if len(blocks) < 2:
         return 0
     keys = page_title_keys(root)
-    urls = {_url_key(url)}
-    for href in _canonicals(root):
+    urls = {url_key(url)}
+    for href in canonicals(root):
         try:
-            urls.add(_url_key(urljoin(url, href.strip())))
+            urls.add(url_key(urljoin(url, href.strip())))
         except ValueError:  # a malformed canonical ("http://[x/") names no page
             continue
     own = [b for b in blocks if norm(_headline(b)) in keys or _names_page(b, urls, url)]
     if len(own) != 1:
         return 0
-    others = [b for b in blocks if b is not own[0] and norm(_headline(b)) not in keys]
+    counts = Counter(id(a) for b in blocks for a in b.iterancestors())
+    shared = {key for key, n in counts.items() if n > 1}  # wrappers of two blocks or more
+    others = [
+        b
+        for b in blocks
+        if b is not own[0] and norm(_headline(b)) not in keys and _other_page(b, urls, url, shared)
+    ]
     for block in others:
         block.drop_tree()
     if others:

@@ -35,8 +35,8 @@ HEADLINE_TOKENS = frozenset({"title", "headline", "heading", "head_line", "newst
 MIN_FONT_SIZE = 4  # <font size=4> and up (or "+1" and up) is a headline on a 2000s page
 ARTICLE_TYPES = frozenset(
     {"article", "newsarticle", "reportage", "blogposting", "analysisnewsarticle", "opinionnewsarticle",
-     "reportagenewsarticle", "backgroundnewsarticle", "webpage", "liveblogposting", "scholarlyarticle"}
-)
+     "reportagenewsarticle", "backgroundnewsarticle", "webpage", "liveblogposting", "scholarlyarticle"})
+STORY_TYPES = ARTICLE_TYPES - {"webpage"}  # schema.org types of one story (a WebPage holds the whole page)
 MAX_TITLE_CHARS = 400
 ODD_URL_RE = re.compile(r"[\x00-\x20]")
 PROMINENT_CANDIDATES = "//h1 | //h2 | //h3 | //font[@size] | //b | //strong | //big | //*[@class or @id]"  # _is_prominent's
@@ -96,7 +96,7 @@ def json_ld_article(root: HtmlElement) -> dict | None:
     """The first JSON-LD object typed as an article (NewsArticle, BlogPosting, ...), or None."""
     fallback = None
     for item in iter_json_ld(root):
-        if (kinds := _types(item)) & (ARTICLE_TYPES - {"webpage"}):
+        if (kinds := _types(item)) & STORY_TYPES:
             return item
         if "webpage" in kinds and item.get("headline") and fallback is None:
             fallback = item
