@@ -22,8 +22,8 @@ from crawler.extraction.jsonld_body import with_article_body
 from crawler.extraction.language import detect_language
 from crawler.extraction.layout import flatten_deep_html
 from crawler.extraction.listing import listing_reason
-from crawler.extraction.page_index import elements
 from crawler.extraction.postfilter import filter_paragraphs
+from crawler.extraction.stream import canonicals
 from crawler.extraction.titles import clean_space, find_title, iter_json_ld, json_ld_article, meta_content
 
 logger = logging.getLogger(__name__)
@@ -95,8 +95,7 @@ def _collapsed_text_len(root: HtmlElement, enough: int) -> int:
 
 def _canonical(root: HtmlElement, url: str) -> str | None:
     """Absolute URL of <link rel=canonical>, else og:url, else None (a malformed one, "https://[bad", is skipped)."""
-    hrefs = [link.get("href").strip() for link in elements(root, "link")
-             if "canonical" in (link.get("rel") or "").lower().split() and (link.get("href") or "").strip()]
+    hrefs = [href.strip() for href in canonicals(root) if href.strip()]
     for href in [*hrefs, meta_content(root, "og:url")]:
         try:
             return urljoin(url, href) if href else None

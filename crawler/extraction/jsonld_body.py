@@ -43,7 +43,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extraction.page_index import elements
-from crawler.extraction.stream import canonicals, page_title_keys, url_key
+from crawler.extraction.stream import page_title_keys, page_urls, resolved_key
 from crawler.extraction.titles import STORY_TYPES, clean_space, iter_json_ld, meta_content, norm
 
 logger = logging.getLogger(__name__)
@@ -169,10 +169,10 @@ def article_bodies(root: HtmlElement, url: str = "") -> Iterator[str]:
         if {str(k).lower() for k in (kinds if isinstance(kinds, list) else [kinds])} & STORY_TYPES:
             items.append(item)
     keys = page_title_keys(root, json_ld=False)
-    pages = {url_key(u) for u in (url, *canonicals(root), meta_content(root, "og:url")) if u and u.strip()}
+    pages = page_urls(root, url, og_url=True)
     for item in items:
         headline = item.get("headline")
-        names = _item_urls(item)
+        names = _item_urls(item, url)
         own = (isinstance(headline, str) and norm(headline) in keys) or bool(names & pages)
         if not own and not (len(items) == 1 and names <= pages):
             logger.debug("the JSON-LD articleBody of %r is another story's: not read", headline)
@@ -184,15 +184,16 @@ def article_bodies(root: HtmlElement, url: str = "") -> Iterator[str]:
             yield body
 
 
-def _item_urls(item: dict) -> set[str]:
+def _item_urls(item: dict, base: str) -> set[str]:
     """The comparison keys of a JSON-LD object's ``url`` and ``mainEntityOfPage`` (a string, or an object's @id or
-    url)."""
+    url), resolved against the page's ``base``."""
     found = set()
     for value in (item.get("url"), item.get("mainEntityOfPage")):
         if isinstance(value, dict):
             value = value.get("@id") or value.get("url")
         if isinstance(value, str) and value.strip() and not value.strip().startswith("#"):
-            found.add(url_key(value.strip()))
+            if (key := resolved_key(base, value)) is not None:
+                found.add(key)
     return found
 
 

@@ -111,15 +111,26 @@ def page_title_keys(root: HtmlElement, *, json_ld: bool = True) -> set[str]:
 
 def _same_page(href: str, urls: set[str], base: str) -> bool:
     """True when ``href`` (resolved against ``base``) is one of ``urls`` (fragment, escapes and a final "/" aside)."""
-    try:
-        return url_key(urljoin(base, href.strip())) in urls
-    except ValueError:
-        return False
+    return resolved_key(base, href) in urls
 
 
 def url_key(url: str) -> str:
     """A comparison key of ``url``: its fragment gone, its escapes decoded, a final "/" stripped."""
     return unquote(urldefrag(url)[0]).rstrip("/")
+
+
+def resolved_key(base: str, href: str) -> str | None:
+    """The ``url_key`` of ``href`` resolved against ``base``; None for a malformed one ("http://[x/")."""
+    try:
+        return url_key(urljoin(base, href.strip()))
+    except ValueError:  # urljoin parses the address and refuses a bad IPv6 bracket
+        return None
+
+
+def page_urls(root: HtmlElement, url: str, *, og_url: bool = False) -> set[str]:
+    """The keys of the page's own URLs: ``url`` and its rel=canonical (and its og:url when asked), resolved."""
+    hrefs = [url, *canonicals(root), meta_content(root, "og:url") if og_url else ""]
+    return {key for href in hrefs if href and href.strip() and (key := resolved_key(url, href))}
 
 
 def _names_page(block: HtmlElement, urls: set[str], base: str) -> bool:
@@ -160,11 +171,9 @@ def _other_page(block: HtmlElement, urls: set[str], base: str, shared: set[int])
         href = href.strip()
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
-        try:
-            if url_key(urljoin(base, href)) not in urls:
-                return True
-        except ValueError:
-            continue
+        key = resolved_key(base, href)
+        if key is not None and key not in urls:
+            return True
     return False
 
 
@@ -195,12 +204,7 @@ def prune_appended_stories(page: HtmlElement, root: HtmlElement, url: str) -> in
     if len(blocks) < 2:
         return 0
     keys = page_title_keys(root)
-    urls = {url_key(url)}
-    for href in canonicals(root):
-        try:
-            urls.add(url_key(urljoin(url, href.strip())))
-        except ValueError:  # a malformed canonical ("http://[x/") names no page
-            continue
+    urls = page_urls(root, url) | {url_key(url)}
     own = [b for b in blocks if norm(_headline(b)) in keys or _names_page(b, urls, url)]
     if len(own) != 1:
         return 0
