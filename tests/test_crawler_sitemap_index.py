@@ -451,6 +451,7 @@ def test_the_end_of_a_lastmod_and_the_time_a_fetch_stands_for() -> None:
     )  # the server's clock ahead of ours
     assert fetch_time(ASKED, "Sat, 28 Jun 2025 09:58:00 GMT", "60") == "2025-06-28T09:57:00+00:00"
     assert fetch_time(ASKED, "not a date", "x") == ASKED
+    assert fetch_time(ASKED, "Sat, 28 Jun 99999999999 10:05:00 GMT", None) == ASKED  # past datetime's range
 
 
 def test_an_index_is_read_newest_first_and_unchanged_children_cost_no_fetch(tmp_path: Path) -> None:

@@ -9,12 +9,12 @@ URLs: it commits in their batch or a later one, never before them.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 from archive.catalogue import sitemaps
 from crawler.capture.operations import SitemapReadOp
 from crawler.config.outlets import Outlet
+from crawler.fetch.limits import http_date
 
 if TYPE_CHECKING:
     from crawler.capture.session import ArchiveSession
@@ -40,11 +40,8 @@ def fetch_time(asked_at: str, date: str | None, age: str | None) -> str:
     ``Date`` less its ``Age`` (the server's clock, which also writes its lastmods; a cache's copy is older than the
     response). A Date that does not parse is ignored."""
     when = datetime.fromisoformat(asked_at)
-    try:
-        made = parsedate_to_datetime(date or "")
-    except (TypeError, ValueError, IndexError):
-        made = None
-    if made is not None and made.tzinfo is not None:
+    made = http_date(date or "")  # the one HTTP-date parser (a year past datetime's range is no date either)
+    if made is not None:
         seconds = (age or "").strip()
         made -= timedelta(seconds=min(int(seconds), 10**9) if seconds.isdigit() else 0)  # 10**9 s: 31 years
         when = min(when, made)
