@@ -214,6 +214,10 @@ DATA_FILES = (
     "holdout159.jsonl",
     "holdout160.jsonl",
     "holdout161.jsonl",
+    "holdout162.jsonl",
+    "holdout163.jsonl",
+    "holdout164.jsonl",
+    "holdout165.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -380,6 +384,10 @@ SPLIT_ORDER = (
     "holdout159",
     "holdout160",
     "holdout161",
+    "holdout162",
+    "holdout163",
+    "holdout164",
+    "holdout165",
 )
 
 
