@@ -218,6 +218,10 @@ DATA_FILES = (
     "holdout163.jsonl",
     "holdout164.jsonl",
     "holdout165.jsonl",
+    "holdout166.jsonl",
+    "holdout167.jsonl",
+    "holdout168.jsonl",
+    "holdout169.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -388,6 +392,10 @@ SPLIT_ORDER = (
     "holdout163",
     "holdout164",
     "holdout165",
+    "holdout166",
+    "holdout167",
+    "holdout168",
+    "holdout169",
 )
 
 
