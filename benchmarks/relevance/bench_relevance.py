@@ -222,6 +222,10 @@ DATA_FILES = (
     "holdout167.jsonl",
     "holdout168.jsonl",
     "holdout169.jsonl",
+    "holdout170.jsonl",
+    "holdout171.jsonl",
+    "holdout172.jsonl",
+    "holdout173.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -396,6 +400,10 @@ SPLIT_ORDER = (
     "holdout167",
     "holdout168",
     "holdout169",
+    "holdout170",
+    "holdout171",
+    "holdout172",
+    "holdout173",
 )
 
 
