@@ -32,6 +32,8 @@ INSTITUTIONS = frozenset(
         "خارجيه",
         "داخليه",
         "لجنه",  # round 51: a committee a government formed ("لجنة أزمة الوقود التابعة للحكومة المؤقتة")
+        "وزير",  # round 53: a minister of one camp's government ("وزير الصحة في حكومة الوحدة"), as a mission is marked
+        "وزيره",
     }
 )
 #: Cheap tests before ``stems``: a normalised word, or a raw sentence, that may hold an institution noun (most hold
@@ -47,7 +49,12 @@ _RAW_NOUNISH = re.compile(
 #: A state's missions: one in a Libyan seat is a foreign state's ("القنصلية في بنغازي"), so only a government named by
 #: its camp marks them ("قنصلية ... التابعة للحكومة المؤقتة"), never a seat.
 #: Round 51 (its review): so is a committee: "لجنة القبول في جامعة طرابلس" names a university's, not a camp's.
-MISSIONS = frozenset({"سفاره", "قنصليه", "ملحقيه", "لجنه"})
+#: Round 53: so is a minister: "وزير الصحة يزور بنغازي" is a visit, not the east's minister.
+MINISTERS = frozenset({"وزير", "وزيره"})
+MISSIONS = frozenset({"سفاره", "قنصليه", "ملحقيه", "لجنه"}) | MINISTERS
+#: How many words after a minister his government may be named: his portfolio, then "في" (a clitic "ب" or "ل" on the
+#: government's first word needs none).
+MINISTER_WINDOW = 3
 #: A camp named by one word (stems): the seats of rival authorities and their sides.
 _SEATS = {"طرابلس": "west", "البيضاء": "east", "بنغازي": "east", "طبرق": "east", "الشرق": "east"}
 #: A camp named by a phrase, matched in order on normalised words (``tokens``: "المؤقتة" is "الموقته"); the first
@@ -75,6 +82,8 @@ FOREIGN = frozenset(
     "الامريكيه الروسيه الالمانيه الصينيه اليونانيه المالطيه الاماراتيه القطريه السعوديه الاردنيه اللبنانيه "
     "السوريه العراقيه الفلسطينيه".split()
 )
+#: Round 53: and the masculine forms, after a minister ("وزير الخارجية المصري"), where the adjective agrees with him.
+FOREIGN |= {adjective.removesuffix("ه") for adjective in FOREIGN}
 #: A company's head office ("مصرف الواحة ومقره في بنغازي") is no camp: a bank's seat is where it trades.
 HEAD_OFFICE = frozenset({"مقره", "مقرها", "ومقره", "ومقرها"})
 #: The first words of those phrases, and a cheap test before ``stems`` (a word that may hold one).
@@ -143,7 +152,12 @@ def camp_marks(text: str) -> list[str]:
         if not words or not (nouns := INSTITUTIONS.intersection(stems(words[0]))):
             continue
         mission = bool(nouns & MISSIONS)
-        for k in range(1, min(WINDOW + 1, len(words))):
+        # round 53: a minister's camp is his title's own complement ("وزير الصحة في حكومة الوحدة"); further on, the
+        # government he names is whom he deals with ("وقع الوزير اتفاقا مع الحكومة المؤقتة")
+        minister = nouns <= MINISTERS
+        for k in range(1, min((MINISTER_WINDOW if minister else WINDOW) + 1, len(words))):
+            if minister and k == MINISTER_WINDOW and words[k - 1] != "في":
+                break
             if words[k] in FOREIGN or words[k] in HEAD_OFFICE:
                 break
             if _NOUNISH.search(words[k]) and INSTITUTIONS.intersection(stems(words[k])):
