@@ -226,6 +226,10 @@ DATA_FILES = (
     "holdout171.jsonl",
     "holdout172.jsonl",
     "holdout173.jsonl",
+    "holdout174.jsonl",
+    "holdout175.jsonl",
+    "holdout176.jsonl",
+    "holdout177.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -404,6 +408,10 @@ SPLIT_ORDER = (
     "holdout171",
     "holdout172",
     "holdout173",
+    "holdout174",
+    "holdout175",
+    "holdout176",
+    "holdout177",
 )
 
 
