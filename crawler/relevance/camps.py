@@ -111,6 +111,8 @@ REFUSALS = frozenset(
         ("لا", "يعتمد"),
     }
 )
+#: Round 54: an act called void, one word (normalised; never with the article: "الباطل" is falsehood).
+NULLITY = frozenset({"باطل", "باطله", "باطلا", "منعدم", "منعدمه", "منعدما", "لاغيه", "لاغيا"})
 #: The first words of those pairs, and "عدم" (a cheap test before the pairs).
 _REFUSAL_FIRSTS = frozenset({first for first, _ in REFUSALS} | {"عدم"})
 #: "لا يعتمد على" / "إلا على" is "relies on", no refusal (round 51's review).
@@ -169,7 +171,10 @@ def camp_marks(text: str) -> list[str]:
 
 
 def refusal(words: list[str]) -> bool:
-    """Whether the words say papers or acts are not recognised ("لا تعترف", "غير معتمدة", "لا يعتد")."""
+    """Whether the words say papers or acts are not recognised ("لا تعترف", "غير معتمدة", "لا يعتد") or void
+    ("باطلة", "منعدم": round 54)."""
+    if not NULLITY.isdisjoint(words):
+        return True
     for k in range(len(words) - 1):
         first = words[k]
         if first not in _REFUSAL_FIRSTS:
@@ -201,7 +206,10 @@ def camp_split(title_words: list[str], body_words: list[str], title: str, text: 
     marks = camp_marks(text)
     titled = camp_marks(title)
     if not marks and not titled:
-        return 0
+        # round 54: no institution named, but both camps and one calling the other's act void or unrecognised ("قائمتان
+        # للحجاج.. الحكومة المكلفة تعتمد كشوفا ... وطرابلس تعتبرها «باطلة»"): the contest itself, one institution's worth
+        refused = refusal(title_words) or refusal(body_words)
+        return int(refused and len(named_sides(title_words) | named_sides(body_words)) == 2)
     both = len(set(marks + titled)) == 2
     refused = refusal(title_words) or refusal(body_words)
     if refused and not both:
