@@ -208,8 +208,11 @@ def camp_split(title_words: list[str], body_words: list[str], title: str, text: 
     if not marks and not titled:
         # round 54: no institution named, but both camps and one calling the other's act void or unrecognised ("قائمتان
         # للحجاج.. الحكومة المكلفة تعتمد كشوفا ... وطرابلس تعتبرها «باطلة»"): the contest itself, one institution's worth
-        refused = refusal(title_words) or refusal(body_words)
-        return int(refused and len(named_sides(title_words) | named_sides(body_words)) == 2)
+        # (a wire dateline, "طرابلس - وكالات", is where the report was filed, no camp: a football federation in Tripoli
+        # calling a Benghazi meeting void is no contest of the split, round 28's guard)
+        if not (refusal(title_words) or refusal(body_words)):
+            return 0
+        return int(len(named_sides(title_words) | named_sides(tokens(after_dateline(text)))) == 2)
     both = len(set(marks + titled)) == 2
     refused = refusal(title_words) or refusal(body_words)
     if refused and not both:
