@@ -230,6 +230,10 @@ DATA_FILES = (
     "holdout175.jsonl",
     "holdout176.jsonl",
     "holdout177.jsonl",
+    "holdout178.jsonl",
+    "holdout179.jsonl",
+    "holdout180.jsonl",
+    "holdout181.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -412,6 +416,10 @@ SPLIT_ORDER = (
     "holdout175",
     "holdout176",
     "holdout177",
+    "holdout178",
+    "holdout179",
+    "holdout180",
+    "holdout181",
 )
 
 
