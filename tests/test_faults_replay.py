@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import brotli
 import pytest
 
 from archive.catalogue.db import Catalogue
@@ -35,6 +36,13 @@ def gzip_bomb(mib: int) -> bytes:
     return header + block * mib + deflate.flush() + struct.pack("<II", crc, (mib << 20) & 0xFFFFFFFF)
 
 
+def brotli_bomb(mib: int) -> bytes:
+    """A valid brotli stream of ``mib`` MiB of zeros (a few KB), made a MiB at a time."""
+    packer = brotli.Compressor(quality=5)
+    zeros = bytes(1 << 20)
+    return b"".join(packer.process(zeros) for _ in range(mib)) + packer.finish()
+
+
 def _exchange(url: str, body: bytes, encoding: str | None) -> Exchange:
     headers: tuple[tuple[str, str], ...] = (("Content-Type", "text/html; charset=utf-8"),)
     if encoding:
@@ -56,7 +64,9 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         crawl = cat.start_crawl("bomb", "test", ["t"], pid=None)
         ids = {}
         for name, ex in (("bomb", _exchange("http://127.0.0.1/bomb", bomb, "gzip")),
-                         ("page", _exchange("http://127.0.0.1/page", gzip.compress(page), "gzip"))):
+                         ("page", _exchange("http://127.0.0.1/page", gzip.compress(page), "gzip")),
+                         ("br-bomb", _exchange("http://127.0.0.1/br-bomb", brotli_bomb(256), "br")),
+                         ("br-page", _exchange("http://127.0.0.1/br-page", brotli.compress(page), "br"))):
             ids[name] = cat.add_capture(crawl, "t", ex, warc.write_exchange(ex))
         cat.finish_crawl(crawl, "finished", {})
         warc.close()
@@ -97,6 +107,26 @@ def test_replay_still_serves_ordinary_compressed_pages(archive: dict[str, Any]) 
     response = _replay(app, f"/capture/{archive['ids']['page']}")
     assert response.status_code == 200
     assert response.content == archive["page"]
+
+
+def test_an_archived_brotli_page_replays(archive: dict[str, Any]) -> None:
+    """warcio 1.8.1 cannot inflate Google's brotli >= 1.1 (webrecorder/warcio#73); archive/warc/reader.py adapts it."""
+    response = _replay(ReplayApp(archive["data"] / "catalogue.db", archive["data"]), f"/capture/{archive['ids']['br-page']}")
+    assert response.status_code == 200
+    assert response.content == archive["page"]
+
+
+def test_replay_of_an_archived_brotli_bomb_is_refused_within_bounded_memory(archive: dict[str, Any]) -> None:
+    app = ReplayApp(archive["data"] / "catalogue.db", archive["data"])
+    tracemalloc.start()
+    try:
+        response = _replay(app, f"/capture/{archive['ids']['br-bomb']}")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 413, response.text
+    assert "compression bomb" in response.text and "download the WARC record" in response.text
+    assert peak < 3 * MAX_REPLAY_BYTES, f"peak {peak} bytes"  # 256 MiB inflated: stopped at the first block's cap
 
 
 def test_warc_record_download_of_the_bomb_is_the_exact_member_not_inflated(archive: dict[str, Any]) -> None:

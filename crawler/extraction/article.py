@@ -16,12 +16,14 @@ from lxml.html import HtmlElement
 from archive.records import ExtractedArticle, ExtractionFailure
 from crawler.extraction.author import find_author, trafilatura_metadata
 from crawler.extraction.body import BRIEF_CHARS, extract_body
+from crawler.extraction.cfemail import reveal_cfemails
 from crawler.extraction.dates import find_published
 from crawler.extraction.decode import decode_html
 from crawler.extraction.jsonld_body import with_article_body
 from crawler.extraction.language import detect_language
 from crawler.extraction.layout import flatten_deep_html
 from crawler.extraction.listing import listing_reason
+from crawler.extraction.notfound import not_found_notice
 from crawler.extraction.postfilter import filter_paragraphs
 from crawler.extraction.stream import canonicals
 from crawler.extraction.titles import clean_space, find_title, iter_json_ld, json_ld_article, meta_content
@@ -124,8 +126,11 @@ def _looks_like_listing(root: HtmlElement, url: str) -> bool:
 # thousand: 3-8 % of extract_article's CPU (issue 10). The one difference: <form>, <input>, <select>, <textarea> and
 # <label> are plain HtmlElements, not lxml.html's form classes, whose extras (fields, values) nothing here reads.
 # tests/test_crawler_extraction_parse.py checks that the trees match trafilatura's own.
+# huge_tree: libxml2's default limits end the parse at a text node of 10 MB (an inline script) or 256 open elements
+# (a legacy page that leaves every <font> open), and the story after it is lost; the page is already bounded by
+# DOWNLOAD_MAXSIZE (hostile web, round four)
 HTML_PARSER = lxml.html.HTMLParser(
-    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
+    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True
 )
 HTML_PARSER.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
     element=HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
@@ -245,7 +250,7 @@ def extract_article(
 
     Returns:
         An ExtractedArticle, or an ExtractionFailure whose reason is one of "not-html",
-        "challenge-page", "consent-wall", "not-article", "no-text", "too-deep", "parse-error".
+        "challenge-page", "consent-wall", "not-article", "soft-404", "no-text", "too-deep", "parse-error".
     """
     try:
         return _extract(html, url, fetched_at, http_charset, min_chars)
@@ -278,6 +283,7 @@ def _extract(
     failure = _failure_from_markers(root, html, url)
     if failure is not None:
         return failure
+    reveal_cfemails(root, html)  # addresses a CDN hid from readers without its script (crawler.extraction.cfemail)
     # the story whole in the page's JSON-LD articleBody where its HTML is a shell or stops at a paywall
     paragraphs = with_article_body(root, extract_body(root, url), url=url)
     text_len = sum(len(p) for p in paragraphs)
@@ -293,6 +299,8 @@ def _extract(
         return ExtractionFailure(url, "not-article", "site home page with teaser headlines")
     metadata = functools.cache(lambda: trafilatura_metadata(root))  # only when our own readings find nothing
     title = find_title(root, url, fallback=lambda: metadata().title or "")
+    if not_found_notice(title):  # a soft 404: the template of a story, answering 200 (crawler.extraction.notfound)
+        return ExtractionFailure(url, "soft-404", f"the page's headline is a not-found notice: {title!r}")
     paragraphs = _without_headline(paragraphs, title)
     canonical = _canonical(root, url)
     marked = json_ld_article(root) is not None or meta_content(root, "og:type").lower() in ARTICLE_OG_TYPES

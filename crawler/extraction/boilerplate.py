@@ -10,6 +10,9 @@ from itertools import pairwise
 from lxml import etree
 from lxml.html import HtmlElement
 
+from crawler.extraction.precision import drop_back_links
+from crawler.extraction.pullquotes import QUOTE_TAGS, drop_pull_quotes
+
 logger = logging.getLogger(__name__)
 
 # "Read also" markers that open an inline teaser box inside an article body (Arabic and English).
@@ -300,11 +303,24 @@ def prune_boilerplate(root: HtmlElement) -> int:
     # an XPath for the elements with a class or id, then a loop over each, and a second walk for the captions, cost
     # three times as much). An element listed that goes with an ancestor is dealt with in the detached subtree, where
     # nothing reaches the page.
-    marked = []
+    # The same walk lists the quote blocks (crawler.extraction.pullquotes), and the links to a fragment and the ids and
+    # anchor names of the page, for crawler.extraction.precision.drop_back_links.
+    marked, quotes, fragments, anchors = [], [], [], set()
     for element in root.iter(etree.Element):
         class_, id_ = element.get("class"), element.get("id")  # two thirds of a page's elements have neither
-        if element.tag in MAY_GO_TAGS or (class_ or id_) and _tokens_of_attributes(class_ or "", id_ or ""):
+        tag = element.tag
+        if tag in MAY_GO_TAGS or (class_ or id_) and _tokens_of_attributes(class_ or "", id_ or ""):
             marked.append(element)
+        if tag in QUOTE_TAGS or class_ and "quote" in class_.lower():  # may be a pull-quote
+            quotes.append(element)
+        if id_:
+            anchors.add(id_)
+        if tag == "a":
+            href, name = element.get("href"), element.get("name")
+            if href and href[0] == "#" and len(href) > 1:
+                fragments.append(element)
+            if name:
+                anchors.add(name)
     # Captions are chrome beside a story, but a photo essay tells its story in them: kept when they hold the page.
     captions = _captions(marked)
     # Without captions keep_captions decides nothing (no element carries a caption token).
@@ -343,5 +359,7 @@ def prune_boilerplate(root: HtmlElement) -> int:
             element = element.getparent()  # the title of a "related" box: the box goes with it
         removed += _drop(element)
     removed += remove_read_also(root, protected)
+    removed += drop_pull_quotes(root, quotes)
+    drop_back_links(fragments, anchors)  # no block: a link's arrow, which only trafilatura's link density sees
     logger.debug("pruned %d boilerplate blocks", removed)
     return removed

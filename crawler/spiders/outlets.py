@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.http import Response, TextResponse
@@ -62,6 +63,7 @@ class OutletSpider(Spider):
         spider.skip_unchanged = spider.limits.sitemap_skip_unchanged and not backfill.enabled(crawler.settings)
         spider.sitemaps_read = {}
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         # a back-fill's requests wait on disk (crawler.fetch.backfill): its folder goes once Scrapy is done with it
         jobdir, data_dir = crawler.settings.get("JOBDIR"), ArchiveConfig.from_settings(crawler.settings).data_dir
         crawler.signals.connect(lambda: backfill.drop_queue(jobdir, data_dir), signal=signals.engine_stopped,
@@ -221,6 +223,25 @@ class OutletSpider(Spider):
                     sitemap = self._sitemap(url, outlet, depth=0)
                     if sitemap is not None:
                         self.crawler.engine.crawl(sitemap)
+
+    def request_dropped(self, request: Request, spider: Spider | None = None) -> None:
+        """Settle an article whose redirect the duplicate filter dropped (crawler.middlewares.RedirectAwareDupeFilter).
+
+        Its target was asked for already in this crawl: the home page a retired story is sent to (a soft 404, as a
+        search engine counts it), or a URL of its own chain. Nothing reached ``parse_article`` or ``on_error``, so
+        the URL stayed pending and every later crawl fetched the redirect again.
+        """
+        meta = request.meta
+        chain = meta.get("redirect_urls")
+        if meta.get("kind") != "article" or not chain or "frontier_url" not in meta:
+            return
+        home = urlsplit(request.url).path in ("", "/")
+        reason = "soft-404" if home else "redirect-loop"
+        detail = f"redirected to {'the home page' if home else 'a URL of its own chain'} {request.url}, which this " \
+                 "crawl asked for already"
+        self.session.record_failure(meta.get("outlet"), meta["frontier_url"], "fetch", reason, detail,
+                                    meta.get("capture_id"))
+        self.session.settle(meta["frontier_url"], "done", reason)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         """Every entry of an RSS/Atom/JSON feed is a candidate article."""

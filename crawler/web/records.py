@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.errors import ArchiveIntegrityError
-from archive.warc.reader import GZIP_MAGIC, first_record
+from archive.warc.reader import GZIP_MAGIC, first_record, inflated_bomb
 
 logger = logging.getLogger(__name__)
 
@@ -72,12 +72,13 @@ def parse_response(member: bytes, max_body: int = MAX_REPLAY_BYTES) -> ArchivedR
 
 
 def _read_capped(stream: Any, limit: int) -> bytes:
-    """Read a decompressing stream to its end, or raise TooLargeToReplay as soon as it passes ``limit`` bytes."""
+    """Read a decompressing stream to its end, or raise TooLargeToReplay as soon as it passes ``limit`` bytes (or a
+    block of it inflates past what the reader allows: ``archive.warc.reader.inflated_bomb``)."""
     parts: list[bytes] = []
     total = 0
     while chunk := stream.read(CHUNK):
         total += len(chunk)
-        if total > limit:
+        if total > limit or inflated_bomb(stream):
             raise TooLargeToReplay(f"the archived body inflates to more than {limit} bytes (a compression bomb, "
                                    "or a page over the crawl's size limit); download the WARC record instead")
         parts.append(chunk)
