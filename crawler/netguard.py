@@ -30,6 +30,7 @@ from w3lib.url import safe_url_string
 from crawler.fetch.chain_cookies import new_cookies_for
 from crawler.fetch.crawl_delay import SlotFloor, floor_slot, hold_slot, robots_delay, stale_download_slot
 from crawler.fetch.guards import Budget, UnreadableRobots, is_offsite, redirect_loop
+from crawler.fetch.head import inflated_head
 from crawler.fetch.limits import Limits, parse_retry_after
 from crawler.fetch.safety import AddressPolicy
 from crawler.resolver import GuardedResolver, installed_resolver
@@ -42,8 +43,7 @@ class Refused(IgnoreRequest):
 
     def __init__(self, reason: str, detail: str = ""):
         super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
+        self.reason, self.detail = reason, detail
 
 
 class HeadersTooLarge(Exception):
@@ -63,18 +63,16 @@ except ImportError:  # pragma: no cover - Scrapy then neither asks for nor decod
 
 def budget_for(crawler: Any) -> Budget:
     """The crawl's Budget, created on first use (one per crawler, not global)."""
-    budget = getattr(crawler, "_newsarchive_budget", None)
-    if budget is None:
-        budget = crawler._newsarchive_budget = Budget()
-    return budget
+    if getattr(crawler, "_newsarchive_budget", None) is None:
+        crawler._newsarchive_budget = Budget()
+    return crawler._newsarchive_budget
 
 
 def slot_floors(crawler: Any) -> dict[str, SlotFloor]:
     """The crawl's download slots held to a robots.txt Crawl-delay, by slot key (one dict per crawler)."""
-    floors = getattr(crawler, "_newsarchive_slot_floors", None)
-    if floors is None:
-        floors = crawler._newsarchive_slot_floors = {}
-    return floors
+    if getattr(crawler, "_newsarchive_slot_floors", None) is None:
+        crawler._newsarchive_slot_floors = {}
+    return crawler._newsarchive_slot_floors
 
 
 def check_redirect(crawler: Any, request: Request, target: str, limits: Limits, how: str = "redirect") -> None:
@@ -297,6 +295,7 @@ class RobotsGuardMiddleware(RobotsTxtMiddleware):
                               response.meta.get("capture_id"))
             return
         body = response.body if 200 <= response.status < 300 else b""  # 3xx left over, 4xx: allow all
+        body = inflated_head(body, self.limits.robots_max_size + 1)  # gzipped, no Content-Encoding: it had no rule
         if len(body) > self.limits.robots_max_size:
             logger.warning("%s is %d bytes; reading the first %d (CRAWL_ROBOTS_MAX_SIZE)", response.url, len(body),
                            self.limits.robots_max_size)
@@ -337,23 +336,25 @@ class RobotsGuardMiddleware(RobotsTxtMiddleware):
         resolver = installed_resolver()
         refused_host = isinstance(exc, CannotResolveHostError) and resolver is not None \
             and netloc.rsplit(":", 1)[0].strip("[]").lower() in resolver.refused
+        url = f"{self._schemes.get(netloc, 'http')}://{netloc}/robots.txt"
         if isinstance(exc, IgnoreRequest) or refused_host:
             # refused by the crawl itself (private address, redirect loop, ...): each page is then refused for
-            # that reason; too many redirects count as a 4xx (RFC 9309 2.3.1.2): allowed
+            # that reason; a redirect not followed counts as a 4xx (RFC 9309 2.3.1.2): allowed, and recorded
+            if isinstance(exc, Refused):
+                self._record(url, exc.reason, f"{exc.detail}; read as unavailable: all allowed (RFC 9309 2.3.1.2)")
             return super()._robots_error(exc, netloc)
         self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
-        self._unavailable(netloc, f"{self._schemes.get(netloc, 'http')}://{netloc}/robots.txt",
-                          f"robots.txt unreachable: {type(exc).__name__}: {exc}", None)
+        self._unavailable(netloc, url, f"robots.txt unreachable: {type(exc).__name__}: {exc}", None)
+
+    def _record(self, url: str, reason: str, detail: str, capture_id: int | None = None) -> None:
+        """A failure row for a robots.txt (counted by the session, and so in the stats: newsarchive/failures/...)."""
+        from crawler.extensions import archive_session
+        outlet = (session := archive_session(self.crawler)).outlet_for(url)
+        session.record_failure(outlet.name if outlet else None, url, "fetch", reason, detail, capture_id)
 
     def _unavailable(self, netloc: str, url: str, detail: str, capture_id: int | None) -> None:
-        from crawler.extensions import archive_session
-
         logger.warning("%s; not crawling %s in this crawl (RFC 9309 2.3.1.4)", detail, netloc)
-        session = archive_session(self.crawler)
-        outlet = session.outlet_for(url)
-        # counted by the session, and so in the stats (newsarchive/failures/robots-unavailable)
-        session.record_failure(outlet.name if outlet else None, url, "fetch", "robots-unavailable", detail,
-                               capture_id)
+        self._record(url, "robots-unavailable", detail, capture_id)
         parser = UnreadableRobots(f"{detail}; the site is not crawled until its robots.txt can be read")
         pending = self._parsers[netloc]
         self._parsers[netloc] = parser

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.fetch.limits import bounded_url
 from tests.helpers import ROOT, crawl_cli
 from tests.hostile3.site import Sites, serve
 
@@ -106,7 +107,6 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
         ("/a/to-tab-scheme", "private-address", "127.0.0.32"),
         ("/a/to-fullwidth", "offsite-redirect", "redirect to"),
         ("/a/to-ideographic-dot", "offsite-redirect", "redirect to"),
-        pytest.param("/a/" + "x" * 100_000, "url-too-long", "CRAWL_URL_MAX_LENGTH is 2083", id="100-KB-link"),
     ],
 )
 def test_each_case_is_a_failure_with_a_clear_reason(
@@ -114,6 +114,13 @@ def test_each_case_is_a_failure_with_a_clear_reason(
 ) -> None:
     got = crawled.failures().get(path)
     assert got is not None and got[0] == reason and detail in (got[1] or ""), (path[:80], got)
+
+
+def test_a_100_kb_link_is_refused_and_stored_cut(crawled: Crawled) -> None:
+    """Its row keeps the first CRAWL_URL_MAX_LENGTH characters and a mark (hostile web round four: it was stored whole)."""
+    cut = bounded_url(f"{crawled.sites.base}/a/" + "x" * 100_000, 2083)
+    got = crawled.failures().get(re.sub(r"^https?://[^/]+", "", cut))
+    assert got is not None and got[0] == "url-too-long" and "CRAWL_URL_MAX_LENGTH is 2083" in got[1], got
 
 
 def test_a_limit_on_a_flood_is_one_row_not_one_per_refusal(crawled: Crawled) -> None:

@@ -38,6 +38,7 @@ class ArchiveConfig:
     commit_interval: float = 0.5
     write_queue: int = 768
     page_max_links: int = 5000  # CRAWL_PAGE_MAX_LINKS
+    url_max_length: int = 2083  # CRAWL_URL_MAX_LENGTH: longer URLs are stored cut (crawler.fetch.limits.bounded_url)
     writer: str = "process"  # ARCHIVE_WRITER: "process" (crawler.capture.process) or "thread" (crawler.capture.writer)
 
     @classmethod
@@ -72,6 +73,7 @@ class ArchiveConfig:
             write_queue=max(1, _number(int, "ARCHIVE_WRITE_QUEUE", get)),
             writer=_choice("ARCHIVE_WRITER", get, WRITERS),
             page_max_links=_number(int, "CRAWL_PAGE_MAX_LINKS", get),
+            url_max_length=_number(int, "CRAWL_URL_MAX_LENGTH", get),
         )
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -31,24 +31,32 @@ from crawler.discovery.urls import (
     session_params_between,
     url_rank,
 )
+from crawler.fetch.limits import http_date
 from crawler.relevance.judge import Lexicon, judge, load_lexicon
 
 logger = logging.getLogger(__name__)
 
 
-def listed_date_iso(value: str | None) -> str | None:
-    """A feed or sitemap date (RFC 822 or W3C datetime) as an ISO date, or None when it does not parse."""
+def listed_date_iso(value: str | None, now: datetime | None = None) -> str | None:
+    """A feed or sitemap date (RFC 822 or W3C datetime) as an ISO date, or None when it does not parse, when it is
+    read as another year than it writes (RFC 2822 reads a two-digit year, and so ``Mon, 01 Jan 0001`` as 2001: the
+    article was dated 2001-01-01), or when it is more than a day to come (``9999-12-31``, a CMS's "never")."""
     if not value:
         return None
     value = value.strip()
-    try:
-        return parsedate_to_datetime(value).date().isoformat()
-    except (TypeError, ValueError, IndexError):
-        pass
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
-    except ValueError:
+    when = http_date(value)  # the one HTTP-date parser: RFC 822/2822, a year past datetime's range is no date
+    if when is None:
+        try:
+            when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    written = _YEAR.search(value)
+    if (written and int(written[0]) != when.year) or when.date() > (now or datetime.now(UTC)).date() + timedelta(1):
         return None
+    return when.date().isoformat()
+
+
+_YEAR = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")  # a year written with four digits
 
 
 @functools.lru_cache(maxsize=4)

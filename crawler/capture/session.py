@@ -29,6 +29,7 @@ from crawler.capture.overlay import CaptureIds, PendingWrites, capture_row
 from crawler.capture.process import ProcessWriter
 from crawler.capture.writer import LocalWriter
 from crawler.config.outlets import Outlet, load_outlets, select_outlets
+from crawler.fetch.limits import bounded_url, from_the_future
 
 logger = logging.getLogger(__name__)
 
@@ -264,7 +265,7 @@ class ArchiveSession:
         headers: dict[str, str] = {}
         if prior and prior.get("etag"):
             headers["If-None-Match"] = prior["etag"]
-        if prior and prior.get("last_modified"):
+        if prior and prior.get("last_modified") and not from_the_future(prior["last_modified"], prior["fetched_at"]):
             headers["If-Modified-Since"] = prior["last_modified"]
         return headers
 
@@ -273,6 +274,8 @@ class ArchiveSession:
         """Record and count a page that yielded no article (nothing once a fault stopped the crawl)."""
         if self.fault is not None:
             return
+        if (stored := self._stored_url(url)) != url:  # its full length goes into the detail
+            detail, url = f"{detail}; the URL ({len(url)} characters) is stored cut".lstrip("; "), stored
         op = FailureOp(self.crawl_id, outlet, url, stage, reason, detail, capture_id)
         if self.writer.on_writer_thread():  # from the ingest of an article op: inside the batch's transaction
             self.catalogue.record_failure(op.crawl_id, outlet, url, stage, reason, detail,
@@ -284,6 +287,7 @@ class ArchiveSession:
 
     def discover(self, url: str, outlet: str, kind: str) -> str:
         """Remember a discovered URL as pending unless it is known already; return its frontier status."""
+        url = self._stored_url(url)  # a URL past CRAWL_URL_MAX_LENGTH is refused when fetched, and kept cut
         status = self.pending.frontier_status(url) or self.reader.frontier_status(url)
         if status is not None:
             return status
@@ -294,6 +298,10 @@ class ArchiveSession:
         self.writer.put(op)
         return op.status
 
+    def _stored_url(self, url: str) -> str:
+        """``url`` as a frontier or failures row keeps it: cut past CRAWL_URL_MAX_LENGTH (fetch.limits.bounded_url)."""
+        return bounded_url(url, self.config.url_max_length)
+
     def known_article(self, url: str) -> bool:
         """Whether ``url`` is a stored article's URL or one of its aliases: archived, so neither discovery nor the
         crawl's pending URLs fetch it again (frontier reason ``known-article``)."""
@@ -301,6 +309,7 @@ class ArchiveSession:
 
     def settle(self, url: str, status: str = "done", reason: str | None = None) -> None:
         """Mark a frontier URL as archived ("done"), refused, or to retry (see Catalogue.settle)."""
+        url = self._stored_url(url)
         op = SettleOp(url, status, reason)
         self.pending.settled(url, status, op)
         self.writer.put(op)

@@ -43,7 +43,8 @@ def fetch_time(asked_at: str, date: str | None, age: str | None) -> str:
     made = http_date(date or "")  # the one HTTP-date parser (a year past datetime's range is no date either)
     if made is not None:
         seconds = (age or "").strip()
-        made -= timedelta(seconds=min(int(seconds), 10**9) if seconds.isdigit() else 0)  # 10**9 s: 31 years
+        digits = seconds.isascii() and seconds.isdigit()  # "²" passes isdigit() alone, and int() raises on it
+        made -= timedelta(seconds=min(int(seconds), 10**9) if digits else 0)  # 10**9 s: 31 years
         when = min(when, made)
     return when.astimezone(UTC).isoformat()
 

@@ -6,17 +6,25 @@ import json
 import logging
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
 from w3lib.url import safe_url_string
 
+from crawler.discovery.lastmod import Newest
+from crawler.discovery.lastmod import newest_first as newest_first  # re-exported: the spider reads them here
+from crawler.discovery.lastmod import w3c_datetime as w3c_datetime
+from crawler.discovery.lastmod import w3c_end as w3c_end
+from crawler.discovery.xmlstream import Reading, read_children
+from crawler.discovery.xmlstream import local_name as _local
+
 logger = logging.getLogger(__name__)
 
 MAX_GUNZIP = 64 * 1024 * 1024  # a sitemap file may be 50 MB uncompressed (sitemaps.org); refuse more
+SITEMAP_MAX_LINKS = 50_000  # entries kept of one sitemap file, newest first: sitemaps.org's limit for one file
 
 
 @dataclass(frozen=True)
@@ -48,10 +56,6 @@ def _xml_parse(body: bytes, base_url: str | None = None) -> tuple[lxml.etree._El
     except lxml.etree.XMLSyntaxError:
         return None, False
     return root, not any(e.level >= lxml.etree.ErrorLevels.ERROR for e in parser.error_log)
-
-
-def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
 def _child_text(el: lxml.etree._Element, *names: str) -> str | None:
@@ -179,6 +183,7 @@ def parse_feed(body: bytes, base_url: str) -> list[Link]:
     if root is None:
         return []
     links: list[Link] = []
+    seen: set[str] = set()
     for el in root.iter():
         name = _local(el.tag)
         if name == "item":  # RSS 2.0 and RSS 1.0
@@ -203,7 +208,8 @@ def parse_feed(body: bytes, base_url: str) -> list[Link]:
         else:
             continue
         url = absolute_url(_base(at, base_url), href.strip()) if href else None
-        if url:
+        if url and (key := same_page(url)) not in seen:  # the first item of a page (a feed lists newest first)
+            seen.add(key)
             links.append(Link(url, _child_text(el, "title"), date))
     return links
 
@@ -229,6 +235,7 @@ def parse_json_feed(body: bytes, base_url: str) -> list[Link]:
         return []
     items = doc.get("items") if isinstance(doc, dict) else None
     links: list[Link] = []
+    seen: set[str] = set()
     for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict):
             continue
@@ -237,7 +244,8 @@ def parse_json_feed(body: bytes, base_url: str) -> list[Link]:
             ident = item.get("id")
             href = ident if isinstance(ident, str) and ident.strip().lower().startswith(("http://", "https://")) else ""
         url = absolute_url(base_url, href.strip()) if href else None
-        if url:
+        if url and (key := same_page(url)) not in seen:
+            seen.add(key)
             title = item.get("title")
             dates = (item.get("date_published"), item.get("date_modified"))  # a number there hides no string
             date = next((d for d in dates if isinstance(d, str) and d.strip()), None)
@@ -245,91 +253,48 @@ def parse_json_feed(body: bytes, base_url: str) -> list[Link]:
     return links
 
 
-def parse_sitemap(body: bytes, base_url: str) -> SitemapDoc:
+def parse_sitemap(body: bytes, base_url: str, max_links: int = SITEMAP_MAX_LINKS) -> SitemapDoc:
     """A sitemap index or urlset (including Google News sitemaps), as absolute links with titles and dates; or a text
     sitemap (sitemaps.org's "text file": one URL a line), as its links; ``complete`` when none can have been cut off.
+
+    Read as a stream of parser events (crawler.discovery.xmlstream): a 32 MB sitemap took ~320 MB as a whole tree.
+    At most ``max_links`` entries are kept, the newest in the order the spider takes them (``lastmod.Newest``); a
+    file that lists more is not ``complete``.
     """
     text, whole = _gunzipped(body)
     if text is not None and _is_text_sitemap(text):
-        links, decoded = _text_sitemap_links(text, base_url)
-        return SitemapDoc(False, tuple(links), whole and decoded)
-    root, clean = _xml_parse(text) if text is not None else (None, False)
-    if root is None:
+        lines, decoded = _text_sitemap_lines(text)
+        links = Newest(max_links)
+        for line in lines:
+            links.add(None, lambda line=line: _text_link(line, base_url))
+        return SitemapDoc(False, tuple(links.taken()), whole and decoded and links.every)
+    if text is None:
         return SitemapDoc(False, ())
-    is_index = _local(root.tag) == "sitemapindex"
-    links: list[Link] = []
-    for el in root:
-        if _local(el.tag) not in ("url", "sitemap"):
-            continue
-        loc = None
-        for child in el:
-            if _local(child.tag) == "loc" and child.text and child.text.strip():
-                loc = child.text.strip()
-                break
-        if not loc:
-            continue
-        title = _child_text(el, "title")  # news:title
-        date = _child_text(el, "publication_date") or _child_text(el, "lastmod")
-        url = absolute_url(base_url, loc)
-        if url:
-            links.append(Link(url, title, date))
-    return SitemapDoc(is_index, tuple(links), whole and clean)
+    reading = Reading()
+    links = Newest(max_links, by_lastmod=lambda: reading.root == "sitemapindex")
+
+    def entry(name: str, found: dict[str, str]) -> None:
+        if name in ("url", "sitemap") and "loc" in found:
+            date = found.get("publication_date") or found.get("lastmod")
+            links.add(date, lambda: _sitemap_link(found, date, base_url))
+
+    read_children(text, reading, entry, direct=_LOC, anywhere=_SITEMAP_FIELDS)
+    return SitemapDoc(reading.root == "sitemapindex", tuple(links.taken()), whole and reading.clean and links.every)
 
 
-def newest_first(links: tuple[Link, ...] | list[Link]) -> list[Link]:
-    """A sitemap index's children, newest ``<lastmod>`` first; those without one (or with no W3C date there) after,
-    in document order. An index lists 10-20 years of monthly or daily sitemaps, often oldest first: taken in
-    document order, CRAWL_SITEMAP_MAX_FETCHES spent itself on the oldest and the newest articles were never found."""
-    dated = [(when, n) for n, link in enumerate(links) if (when := w3c_datetime(link.published)) is not None]
-    order = [n for _, n in sorted(dated, key=lambda pair: (-pair[0].timestamp(), pair[1]))]
-    taken = set(order)
-    return [links[n] for n in order] + [link for n, link in enumerate(links) if n not in taken]
+_LOC, _SITEMAP_FIELDS = frozenset({"loc"}), frozenset({"title", "publication_date", "lastmod"})
 
 
-def w3c_datetime(text: str | None) -> datetime | None:
-    """A sitemap ``<lastmod>`` (W3C Datetime: ``2024``, ``2024-05``, ``2024-05-01``, with a time and zone or not) as
-    an aware datetime (UTC when it names no zone), or None when it is none of these."""
-    value = (text or "").strip()
-    if re.fullmatch(r"[0-9]{4}(-[0-9]{2})?", value):
-        value += "-01" * (2 - value.count("-"))
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
-_W3C_PARTS = re.compile(r"(?P<date>[0-9W-]+)(?:[T ](?P<time>[0-9:.,]+)(?P<zone>Z|[+-][0-9:]+)?)?", re.IGNORECASE)
-_LATEST_ZONE = timedelta(hours=12)  # UTC-12: where a day named without a zone ends last
-
-
-def w3c_end(text: str | None) -> datetime | None:
-    """The latest instant a sitemap ``<lastmod>`` can mean, or None when it is no W3C date (``w3c_datetime``): a
-    date stands for the whole day (``2025-06-28`` holds all day while URLs are added), a month or year for all of
-    it, a time for its last second or minute; one without a zone may be local time, ending up to 12 hours later."""
-    start = w3c_datetime(text)
-    parts = _W3C_PARTS.fullmatch((text or "").strip())
-    if start is None or parts is None:
-        return None
-    date, time = parts["date"], parts["time"]
-    if time is None:
-        if re.fullmatch(r"[0-9]{4}", date):
-            end = start.replace(year=start.year + 1)
-        elif re.fullmatch(r"[0-9]{4}-[0-9]{2}", date):
-            end = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
-        elif re.fullmatch(r"[0-9]{4}-?W[0-9]{2}", date, re.IGNORECASE):  # a whole ISO week
-            end = start + timedelta(days=7)
-        else:
-            end = start + timedelta(days=1)
-    else:  # its last hour, minute or second; a fraction of a second is precise enough
-        unit = {2: timedelta(hours=1), 4: timedelta(minutes=1), 6: timedelta(seconds=1)}
-        end = start if re.search(r"[.,]", time) else start + unit.get(len(time.replace(":", "")), timedelta(days=1))
-    return end if time is not None and parts["zone"] else end + _LATEST_ZONE
+def _sitemap_link(found: dict[str, str], date: str | None, base_url: str) -> Link | None:
+    """A ``<url>`` or ``<sitemap>`` entry as a Link: its ``<loc>`` made absolute, its news:title and date."""
+    url = absolute_url(base_url, found["loc"])
+    return Link(url, found.get("title"), date) if url else None
 
 
 _TEXT_SITEMAP_LINE = re.compile(rb"\s*https?://", re.IGNORECASE)
 _TAG_LINE = re.compile(rb"^[ \t]*<", re.MULTILINE)
 _HTTP_URL = re.compile(r"https?://", re.IGNORECASE)
+_LINE = re.compile("[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")  # a line: none of str.splitlines()'s breaks
 
 
 def _is_text_sitemap(body: bytes) -> bool:
@@ -340,24 +305,23 @@ def _is_text_sitemap(body: bytes) -> bool:
     return bool(_TEXT_SITEMAP_LINE.match(head)) and _TAG_LINE.search(head) is None
 
 
-def _text_sitemap_links(body: bytes, base_url: str) -> tuple[list[Link], bool]:
-    """The URLs of a text sitemap, one a line (UTF-8, as sitemaps.org requires): each line's first field, so
-    that a generator's ``url<TAB>lastmod`` lines give their URL; lines whose first field is no http(s) URL (a
-    stray comment, an error page's text) are skipped. Also whether it decoded whole (no byte that is no UTF-8:
-    a body cut inside a letter, or not UTF-8 at all)."""
+def _text_sitemap_lines(body: bytes) -> tuple[Iterator[str], bool]:
+    """The lines of a text sitemap (UTF-8, as sitemaps.org requires), one at a time (``splitlines()`` made a list of
+    every line), and whether it decoded whole (no byte that is no UTF-8: a body cut inside a letter, or not UTF-8
+    at all)."""
     try:
         text, decoded = body.decode("utf-8-sig"), True
     except UnicodeDecodeError:
         text, decoded = body.decode("utf-8-sig", errors="replace"), False
-    links: list[Link] = []
-    for line in text.splitlines():
-        fields = line.split(None, 1)
-        if not fields or not _HTTP_URL.match(fields[0]):
-            continue
-        url = absolute_url(base_url, fields[0])
-        if url:
-            links.append(Link(url))
-    return links, decoded
+    return (line[0] for line in _LINE.finditer(text)), decoded
+
+
+def _text_link(line: str, base_url: str) -> Link | None:
+    """A text sitemap line's URL: its first field, so that a generator's ``url<TAB>lastmod`` lines give their URL;
+    None when that is no http(s) URL (a stray comment, an error page's text)."""
+    fields = line.split(None, 1)
+    url = absolute_url(base_url, fields[0]) if fields and _HTTP_URL.match(fields[0]) else None
+    return Link(url) if url else None
 
 
 def robots_sitemaps(text: str, base_url: str) -> list[str]:
@@ -376,7 +340,7 @@ def page_links(html: str | bytes, base_url: str) -> list[str]:
     if not html:
         return []
     try:
-        doc = lxml.html.document_fromstring(html)
+        doc = lxml.html.document_fromstring(html, parser=_HUGE_HTML)
     except (lxml.etree.ParserError, ValueError):
         return []
     base = base_url
@@ -393,7 +357,24 @@ def page_links(html: str | bytes, base_url: str) -> list[str]:
         if (a.get("rel") or "").lower().find("nofollow") >= 0:
             continue
         url = absolute_url(base, href)
-        if url and url.startswith(("http://", "https://")) and url not in seen:
-            seen.add(url)
+        if url and url.startswith(("http://", "https://")) and (key := same_page(url)) not in seen:
+            seen.add(key)
             out.append(url)
     return out
+
+
+# libxml2's limits without XML_PARSE_HUGE end a page's parse at a text node past 10,000,000 characters (an inline
+# script of state) or past 255 open elements (a legacy listing whose every item leaves a <font> open): every link
+# after that point was lost, where a browser shows them. A listing is at most DOWNLOAD_MAXSIZE (32 MiB) and an HTML
+# document declares no entities, so the huge limits (1 GB text, 2048 levels) cost nothing a page could not.
+_HUGE_HTML = lxml.html.HTMLParser(huge_tree=True)
+
+
+def same_page(url: str) -> str:
+    """A key that two spellings of one page share, as cheap as a string split: the URL without its fragment, its
+    query's parameters sorted (``canonicalize`` drops the one and sorts the other too). One page linked 20,000 times
+    in other query orders, or with as many ``#comment-N`` fragments, took a page's CRAWL_PAGE_MAX_LINKS (or a feed's
+    CRAWL_SITEMAP_MAX_URLS) with copies of itself, and the page's other links were left."""
+    url = url.split("#", 1)[0]
+    path, mark, query = url.partition("?")
+    return f"{path}?{'&'.join(sorted(query.split('&')))}" if mark else url

@@ -109,7 +109,16 @@ def canonicalize(url: str, drop_params: Iterable[str] = ()) -> str:
     one spelling (upper-case UTF-8 escapes for Arabic slugs), empty path made "/".
     Different spellings of one page give one string; the result is still the URL to fetch.
     """
-    return _canonical(url, drop_params if isinstance(drop_params, tuple) else tuple(drop_params))
+    params = drop_params if isinstance(drop_params, tuple) else tuple(drop_params)
+    if len(url) > CACHED_URL_MAX:  # a URL no crawl fetches: worked out, not remembered (see _canonical)
+        return _canonical.__wrapped__(url, params)
+    return _canonical(url, params)
+
+
+# The cache below holds its 4,096 URLs whatever their length: 300 links of 100 KB kept 73 MB alive in the crawl
+# process (each URL and its canonical form), a full cache of them ~1 GB. A URL past this length is refused anyway
+# (CRAWL_URL_MAX_LENGTH, 2,083 by default), so it is worked out each time it comes, never kept.
+CACHED_URL_MAX = 8192
 
 
 # Remembered: the crawl writer resolves each article's URLs through 13 canonicalize calls (the page's, its request's,

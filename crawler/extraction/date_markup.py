@@ -60,7 +60,7 @@ def json_ld(doc: lxml.html.HtmlElement) -> Iterator[Found]:
         raw = script.text_content() or ""
         try:
             data = json.loads(raw, strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # a block nested past the interpreter's depth is unreadable, not fatal
             # Broken JSON-LD is common (trailing commas, raw newlines): fall back to a plain key search.
             for key_rank, key in enumerate(DATE_KEYS):
                 for m in re.finditer(rf'"{key}"\s*:\s*"([^"]+)"', raw):
@@ -150,7 +150,7 @@ def _parsely_page(content: str) -> str:
     """The pub_date inside a parsely-page JSON blob, or "" if it has none."""
     try:
         data = json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):
         return ""
     return str(data.get("pub_date", "")) if isinstance(data, dict) else ""
 

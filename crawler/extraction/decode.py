@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from charset_normalizer import from_bytes
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, resolve_encoding
@@ -34,7 +35,8 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
         content_type: the HTTP Content-Type header value (``text/html; charset=...``), when there was one.
     """
     # a label that names a codec but no web encoding (charset=punycode, zlib) is ignored, as a browser ignores it
-    content_type = web_content_type(content_type, body) or content_type
+    fixed = web_content_type(content_type, body)
+    content_type = content_type if fixed is None else fixed  # "" when the header was only a foreign label
     encoding, text = html_to_unicode(content_type, body, default_encoding=DEFAULT_ENCODING, auto_detect_fun=_detect)
     if encoding.startswith(("utf-16", "utf-32")) and b"\x00" not in body[:1024]:
         # a label, not the bytes (UTF-16 markup has a NUL in every ASCII character): WHATWG reads
@@ -101,6 +103,27 @@ def _is_utf8(body: bytes) -> bool:
     return True
 
 
+W3LIB_SCAN = 4096  # bytes of a page in which w3lib's html_body_declared_encoding looks for <meta charset>
+_BODY_TAG, _CHARSET_META = re.compile(rb"<body[\s>]", re.I), re.compile(rb"<meta[^>]*charset", re.I)
+
+
+def _late_meta_charset(body: bytes) -> str | None:
+    """A ``<meta charset>`` in the page's head past the first 4 KB that w3lib reads (a megabyte of comments or
+    scripts before it), outside a comment: a browser that sniffed no charset from the first bytes still honours it
+    when its parser meets it (HTML Standard 13.2.3.4, "changing the encoding while parsing"), where detection on
+    such a page guessed windows-1250 for windows-1256 Arabic. None for a foreign codec (``zlib``) or none at all."""
+    end = _BODY_TAG.search(body)
+    head = body[: end.start()] if end else body
+    for meta in _CHARSET_META.finditer(head, W3LIB_SCAN):  # the first 4 KB are w3lib's, read before this
+        if head.rfind(b"<!--", 0, meta.start()) > head.rfind(b"-->", 0, meta.start()):
+            continue  # inside a comment
+        label = html_body_declared_encoding(head[meta.start() : meta.start() + 1024])
+        # a <meta> naming UTF-16 means UTF-8 (WHATWG: ASCII markup cannot be UTF-16), left to detection here
+        if label and not foreign_codec(label) and not label.startswith(("utf-16", "utf-32")):
+            return label
+    return None
+
+
 def _detect(body: bytes) -> str | None:
     """A page without a declaration: ASCII, else UTF-8, else charset_normalizer's guess (as Scrapy does).
 
@@ -113,6 +136,9 @@ def _detect(body: bytes) -> str | None:
         except UnicodeError:
             continue
         return resolve_encoding(encoding)
+    late = _late_meta_charset(body)
+    if late:
+        return late
     match = from_bytes(body).best()
     logger.debug("no declared charset; detected %s", match.encoding if match else None)
     return resolve_encoding(match.encoding) if match else None

@@ -111,19 +111,28 @@ def _is_byline(paragraph: str, author: str | None) -> bool:
     return bool(BYLINE_RE.match(paragraph)) and len(paragraph.split()) <= 6
 
 
+#: Paragraph comparisons one search for a repeated run may make: no real page comes near (a body printed twice, n
+#: paragraphs a copy, costs about n² / 2: 500,000 for 1,000); past it the best run found so far stands.
+REPEAT_BUDGET = 2_000_000
+
+
 def drop_repeated_body(paragraphs: tuple[str, ...]) -> tuple[str, ...]:
     """``paragraphs`` without the second copy of the longest repeated run, when that run is most of the text."""
     total = sum(map(len, paragraphs)) or 1
     best: tuple[int, int, int] | None = None  # (chars, start of the copy, length)
     first: dict[str, int] = {}
+    budget = REPEAT_BUDGET  # paragraph comparisons: a page of 200,000 one-letter paragraphs took minutes (quadratic)
     for index, paragraph in enumerate(paragraphs):
         origin = first.setdefault(paragraph, index)
         if origin == index:
             continue
+        if budget <= 0:  # a pathological page: the best run found so far
+            break
         length = 0
         while (index + length < len(paragraphs) and origin + length < index
                and paragraphs[origin + length] == paragraphs[index + length]):
             length += 1
+        budget -= length + 1
         chars = sum(map(len, paragraphs[index:index + length]))
         if length >= REPEAT_RUN and (best is None or chars > best[0]):
             best = (chars, index, length)

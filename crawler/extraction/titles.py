@@ -69,7 +69,7 @@ def iter_json_ld(root: HtmlElement) -> Iterator[dict]:
             continue
         try:
             data = json.loads(script.text or "", strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # a block nested past the interpreter's depth is unreadable, not fatal
             logger.debug("unparsable JSON-LD block skipped")
             continue
         stack = [data]

@@ -20,6 +20,11 @@ from crawler.fetch.limits import http_date
 
 ChainCookie = tuple[str, str, str, str, bool]  # (host, path, name, value, secure)
 
+# What a user agent must hold at least (RFC 6265 section 6.1), and here at most: a redirect chain whose every hop set
+# 250 new cookies of 1 KB grew its Cookie header by 250 KB a hop (1.26 MB on the fifth, each hop's request archived
+# whole); a gate sets one or two. Past the count the oldest of the host's cookies goes, as browsers evict.
+COOKIE_MAX_BYTES, COOKIES_PER_HOST = 4096, 50
+
 
 def _default_path(url_path: str) -> str:
     """RFC 6265 section 5.1.4: the request path up to its last slash, "/" when that is all."""
@@ -58,7 +63,7 @@ def add_set_cookies(
         pair, *attrs = header.split(";")
         name, eq, value = pair.partition("=")
         name, value = name.strip(), value.strip()
-        if not eq or not name:
+        if not eq or not name or len(name) + len(value) > COOKIE_MAX_BYTES:
             continue
         path, secure, max_age, expires = _default_path(parts.path or "/"), False, None, None
         for attr in attrs:
@@ -68,7 +73,7 @@ def add_set_cookies(
                 path = val
             elif key == "secure":
                 secure = True
-            elif key == "max-age" and val.lstrip("-").isdigit():
+            elif key == "max-age" and val.lstrip("-").isascii() and val.lstrip("-").isdigit():  # not "²"
                 max_age = int(val) <= 0
             elif key == "expires":
                 expires = _expires_past(val, now)
@@ -77,6 +82,9 @@ def add_set_cookies(
         cookies.pop((host, path, name), None)
         if not expired:
             cookies[(host, path, name)] = (value, secure)
+            held = [held for held in cookies if held[0] == host]  # dicts keep insertion order: oldest first
+            for oldest in held[: max(0, len(held) - COOKIES_PER_HOST)]:
+                del cookies[oldest]
     return tuple((h, p, n, v, secure) for (h, p, n), (v, secure) in cookies.items())
 
 

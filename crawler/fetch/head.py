@@ -31,6 +31,20 @@ def page_head(body: bytes, size: int = HEAD_BYTES) -> bytes:
     return body[:end]
 
 
+def inflated_head(body: bytes, size: int) -> bytes:
+    """A gzip ``body`` inflated, its first ``size`` bytes at most (what inflates of a corrupt or cut one): a gzip bomb
+    costs no more than ``size``. Other bytes as they are. A robots.txt gzipped with no ``Content-Encoding`` (read as
+    text it had no rule, and everything was allowed) is read so, up to CRAWL_ROBOTS_MAX_SIZE."""
+    import zlib
+
+    if body[:2] != b"\x1f\x8b":
+        return body
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body, size)
+    except zlib.error:
+        return b""
+
+
 # Signatures of files that are never an HTML page, from the WHATWG MIME Sniffing Standard (image, audio/video,
 # font and archive patterns, section 6; PDF and PostScript, section 7.1). Written out here because a browser only
 # sniffs bodies served without a Content-Type (or as octet-stream), so no library applies them to one served as
@@ -93,7 +107,13 @@ def without_foreign_charset(content_type: str) -> str | None:
     ``text/html; charset=zlib`` -> ``text/html``: the page is then decoded as one without a header label is (its
     BOM, its ``<meta charset>``, detection), as a browser, which ignores a label it does not know, decodes it.
     """
+    from w3lib.encoding import http_content_type_encoding
+
     kept = _without_charset(content_type, foreign_codec)
+    if foreign_codec(http_content_type_encoding(kept) or ""):
+        # a spelling the parameter split does not take apart and w3lib still reads (``charset=zlib, text/html``):
+        # checked by w3lib's own reader, so whatever it would decode with is checked, and every parameter goes
+        kept = _media_type(kept)
     return kept if kept != content_type else None
 
 
@@ -121,19 +141,30 @@ def web_content_type(content_type: str | None, body: bytes) -> str | None:
     from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
     fixed = without_foreign_charset(content_type) if content_type else None
-    if http_content_type_encoding(fixed or content_type) is None:
+    current = content_type if fixed is None else fixed  # "" when the header was a foreign label and nothing else
+    if http_content_type_encoding(current) is None:
         # no label in the header: the page's own (<meta charset>, read from its first 4 KB) is used instead
         declared = html_body_declared_encoding(body)
         if declared and foreign_codec(declared):
             # w3lib reads the first charset parameter only, and falls back to <meta> when that one does not resolve
             # (charset=x-unknown): the header's labels go, so the one added here is the one read
-            kept = _without_charset(fixed or content_type or "text/html")
+            kept = _without_charset(current or "text/html") or "text/html"
             fixed = f"{kept}; charset={charset_for_foreign_meta(body)}"
     return fixed
 
 
 def _without_charset(content_type: str, unwanted: Callable[[str], object] = lambda label: True) -> str:
-    """``content_type`` less its charset parameters whose label is ``unwanted`` (every one by default)."""
+    """``content_type`` less its charset parameters whose label is ``unwanted`` (every one by default).
+
+    The first part too: w3lib reads ``charset=zlib`` with no media type before it (a header sent so, and the
+    ``Content-Type`` that ``newsarchive extract --charset`` makes), which used to pass this check whole.
+    """
     parts = content_type.split(";")
-    kept = [p for p in parts[1:] if not (p.partition("=")[0].strip().lower() == "charset" and unwanted(p.partition("=")[2]))]
-    return ";".join([parts[0], *kept]) if len(kept) < len(parts) - 1 else content_type
+    kept = [p for p in parts if not (p.partition("=")[0].strip().lower() == "charset" and unwanted(p.partition("=")[2]))]
+    return ";".join(kept).strip() if len(kept) < len(parts) else content_type
+
+
+def _media_type(content_type: str) -> str:
+    """The media type of a Content-Type (``text/html``), without its parameters; "" when it names none."""
+    first = content_type.split(";", 1)[0].strip()
+    return "" if "=" in first else first

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
+import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -23,6 +25,28 @@ BUDGET_REASONS = frozenset({"outlet-limit"})
 _SETTING = {"url_max_length": "CRAWL_URL_MAX_LENGTH", "sitemap_max_fetches": "CRAWL_SITEMAP_MAX_FETCHES",
             "outlet_max_pages": "CRAWL_OUTLET_MAX_PAGES", "outlet_max_bytes": "CRAWL_OUTLET_MAX_BYTES",
             "robots_max_size": "CRAWL_ROBOTS_MAX_SIZE"}
+
+
+# The form a URL past CRAWL_URL_MAX_LENGTH is stored in (frontier and failures rows): its first characters, then
+# this marker with its full length and a digest of it, so no row grows with an attacker's URL (a 100 KB link was
+# stored whole, twice), two long URLs that share their first characters stay two rows, and the URL stays findable
+# (by its start, ``url like 'http://host/path%'``, or the marker). The space makes it no URL a crawl could fetch.
+_CUT_MARK = re.compile(r" \[cut: url-too-long, [0-9]+ characters, sha256 [0-9a-f]{16}\]\Z")
+
+
+def bounded_url(url: str, max_length: int) -> str:
+    """``url`` as a catalogue row stores it: whole up to ``max_length`` characters; longer, its first ``max_length``
+    (not ending inside a %-escape) and a marker naming its full length and digest. Already cut: as it is."""
+    if len(url) <= max_length:
+        return url
+    marker = _CUT_MARK.search(url)
+    if marker is not None and marker.start() <= max_length:
+        return url
+    cut = max_length
+    if "%" in url[max(cut - 2, 0):cut]:  # "...%2" would read back as a different, stray escape
+        cut = url.rindex("%", max(cut - 2, 0), cut)
+    digest = hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{url[:cut]} [cut: url-too-long, {len(url)} characters, sha256 {digest}]"
 
 
 def is_transient(reason: str) -> bool:
@@ -111,6 +135,18 @@ def http_date(text: str) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
+def from_the_future(last_modified: str, fetched_at: str) -> bool:
+    """Whether a ``Last-Modified`` names a time past its capture's own (``fetched_at``, ISO 8601) by over a day of
+    clock skew, which RFC 9110 8.8.2.1 forbids a server to send. Asked back as ``If-Modified-Since`` (``Fri, 31 Dec
+    9999``), every later change compares as older and is answered 304: no edit of the page is archived again."""
+    when = http_date(last_modified)
+    try:
+        fetched = datetime.fromisoformat(fetched_at)
+    except (TypeError, ValueError):  # no time to compare with: asked back, as before
+        return False
+    return when is not None and when > (fetched if fetched.tzinfo else fetched.replace(tzinfo=UTC)) + timedelta(1)
+
+
 def parse_retry_after(value: str | bytes | None, now: datetime | None = None) -> float | None:
     """Seconds a ``Retry-After`` header asks to wait (delta-seconds or HTTP-date, RFC 9110 10.2.3), or None."""
     if value is None:
@@ -118,7 +154,7 @@ def parse_retry_after(value: str | bytes | None, now: datetime | None = None) ->
     text = (value.decode("latin-1") if isinstance(value, bytes) else value).strip()
     if not text:
         return None
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "²" is a digit to str.isdigit(), and int() refuses it (ValueError)
         return float(int(text))
     when = http_date(text)
     if when is None:
