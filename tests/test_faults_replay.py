@@ -11,8 +11,8 @@ import zlib
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import brotli
+import httpx
 import pytest
 
 from archive.catalogue.db import Catalogue

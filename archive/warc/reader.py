@@ -70,6 +70,7 @@ class _Brotli:
         self.bomb = False
 
     def decompress(self, data: bytes) -> bytes:
+        """The next inflated bytes of ``data``: none once a bomb was met."""
         if self.bomb:
             return b""
         out = self._inflater.process(data, output_buffer_limit=BROTLI_BLOCK_LIMIT)
