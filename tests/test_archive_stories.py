@@ -174,7 +174,8 @@ def test_a_new_article_is_compared_with_one_article_per_candidate_story(cat):
     found = story_rows.band_candidates(cat.db, ids[5], keys, 20)
     assert sorted(c["story_id"] for c in found) == sorted({cat.db["articles"].get(ids[0])["story_id"],
                                                            "another-story"})
-    assert all(c["id"] != ids[5] and c["text"] for c in found)
+    stored = {ids[n]: f"{body}\nالمصدر {n}".encode() for n in range(6)}  # each body as the catalogue holds it
+    assert all(c["id"] != ids[5] and c["body"] == stored[c["id"]] for c in found)
     assert len(story_rows.band_candidates(cat.db, ids[5], keys, 1)) == 1
     t2, p2 = demo("sitemap-004")  # no band in common: never a candidate
     save(cat, "b", "https://b.example/other", t2, "\n".join(p2))
@@ -274,6 +275,24 @@ def test_a_candidate_whose_body_changed_is_compared_on_its_stored_body(cat):
     story_rows.set_article_story(cat.db, aid, first, None, None)
     cat.db.execute("update articles set text = ? where id = ?", ["\n".join(p2), aid])
     assert save(cat, "b", "https://b.example/1", title, body) != first
+
+
+def test_a_candidate_grouped_before_is_compared_from_the_cache(cat, monkeypatch):
+    # the cache is filled with a body as assign reads it and asked with a candidate's as band_candidates reads it:
+    # one body must give one key, or every candidate is a miss and is cut into shingles again (issue 10)
+    monkeypatch.setattr(stories, "_SHINGLE_CACHE", stories._ShingleCache(1 << 20))
+    title, paras = demo(BASE)
+    body = "\n".join(paras)
+    first = save(cat, "a", "https://a.example/1", title, body)
+    cut: list[str] = []
+    recompute = stories.ordered_shingles
+    monkeypatch.setattr(stories, "ordered_shingles", lambda text, size=3: (cut.append(text), recompute(text, size))[1])
+    art = ExtractedArticle(url="https://b.example/1", title=title, paragraphs=tuple(paras))
+    _, row = cat.save_article(outlet="b", canonical_url=art.url, article=art, relevance=REL, capture_id=None,
+                              fetched_at="2019-07-17T10:00:00")
+    shingles = recompute(body)
+    assert cat.assign_story(row["id"], shingles=shingles, keys=stories.lsh_keys(shingles)) == first
+    assert cut == []  # neither the new article (the worker's shingles) nor its candidate (the cache's)
 
 
 def test_grouping_is_the_same_with_worker_shingles_a_cache_or_neither(monkeypatch):

@@ -119,3 +119,15 @@ def test_a_bad_limit_is_a_message_not_a_traceback(sites, tmp_path: Path) -> None
     assert result.returncode == 1, result.stdout + result.stderr[-2000:]
     assert "CRAWL_URL_MAX_LENGTH" in result.stderr and "Traceback" not in result.stderr, result.stderr[-2000:]
     assert running.paths("internal") == []
+
+
+def test_a_url_past_the_length_limit_is_reported_with_its_reason(sites, tmp_path: Path) -> None:
+    """A failure row stores such a URL cut (hostile web round four); the report still finds it and names the reason."""
+    running, seeds = sites
+    url = f"{running.bases['hostile']}/a/" + "x" * 300
+    result = recrawl(seeds, tmp_path / "data", "-s", "CRAWL_URL_MAX_LENGTH=200", url)
+    assert result.returncode == 1, result.stdout + result.stderr[-2000:]
+    [line] = [line for line in result.stdout.splitlines() if "not fetched" in line]
+    assert "url-too-long" in line, result.stdout
+    [stored] = reasons(tmp_path / "data")
+    assert stored.startswith(url[:200]) and "[cut: url-too-long, " in stored and len(stored) < len(url)

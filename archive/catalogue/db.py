@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.catalogue import aliases, crawls, fts, reading, reconcile, statements, versions
+from archive.catalogue import aliases, crawls, fts, lookups, reading, reconcile, statements, versions
 from archive.catalogue.aliases import now_iso
 from archive.catalogue.schema import migrations
 from archive.catalogue.transactions import immediate, migration_lock
@@ -141,12 +141,7 @@ class Catalogue:
 
     def latest_capture(self, url: str, status: int | None = 200) -> dict[str, Any] | None:
         """The most recent full (non-revisit) capture of ``url``, optionally with a given status."""
-        where = "url = ? and record_type = 'response'"
-        params: list[Any] = [url]
-        if status is not None:
-            where += " and status = ?"
-            params.append(status)
-        return next(self.db["captures"].rows_where(where, params, order_by="id desc", limit=1), None)
+        return lookups.latest_capture(self.db, url, status)
 
     def record_failure(self, crawl_id: int | None, outlet: str | None, url: str, stage: str, reason: str,
                        detail: str = "", capture_id: int | None = None) -> None:
@@ -284,10 +279,7 @@ class Catalogue:
 
     def article_for_url(self, url: str) -> dict[str, Any] | None:
         """The article ``url`` leads to: one stored from a capture of it, its own URL, or an alias (article_aliases)."""
-        rows = list(self.db.query(
-            "select a.* from articles a join captures c on a.capture_id = c.id where c.url = ? "
-            "order by c.id desc limit 1", [url]))
-        return rows[0] if rows else aliases.find_article(self.db, [url])
+        return lookups.article_of_url(self.db, url) or aliases.find_article(self.db, [url])
 
     def touch_article(self, aid: str, seen_at: str) -> None:
         """Note that an unchanged article was seen again."""

@@ -33,8 +33,10 @@ def outlet_domains(db: sqlite_utils.Database) -> list[dict[str, Any]]:
 
 def capture_with_record_id(db: sqlite_utils.Database, record_id: str) -> int | None:
     """The id of the capture row of WARC record ``record_id``, or None."""
-    rows = list(db.query("select id from captures where warc_record_id = ? order by id limit 1", [record_id]))
-    return int(rows[0]["id"]) if rows else None
+    # the crawl writer asks it once for every capture it stores (is it stored already?): one statement, not
+    # Database.query's three (a savepoint around the read; issue 10)
+    row = db.execute("select id from captures where warc_record_id = ? order by id limit 1", [record_id]).fetchone()
+    return int(row[0]) if row else None
 
 
 def latest_response_with_digest(db: sqlite_utils.Database, url: str, payload_digest: str | None) -> int | None:

@@ -157,8 +157,10 @@ class _ShingleCache:
     text-keyed 512-entry LRU before this one missing more the larger the crawl. The crawl's workers hand over each new
     article's shingles (``assign(shingles=...)``), kept here at no cost, so an article that later comes up as a
     candidate is a hit. An entry holds the 8-byte hashes only, not the text (the old LRU's keys cost more than its
-    values): the body is told by its length and Python's string hash (per process, 64 bits), so an edited body is
-    recomputed, never served stale. Thread-safe (the thread writer and a reader may both assign).
+    values): the body is told by its length and Python's hash (per process, 64 bits) of the body as given, a str or
+    the bytes the catalogue stores it as (story_rows.STORED_TEXT, what ``assign`` gives: one body always given the
+    same way), so an edited body is recomputed, never served stale. Thread-safe (the thread writer and a reader may
+    both assign).
     """
 
     def __init__(self, max_bytes: int) -> None:
@@ -167,18 +169,19 @@ class _ShingleCache:
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple[str, int], tuple[tuple[int, int], array[int]]] = OrderedDict()
 
-    def get(self, article_id: str, text: str, size: int) -> array[int] | None:
-        """The cached shingles of this article's body ``text``, or None."""
-        key, body = (article_id, size), (len(text), hash(text))
+    def get(self, article_id: str, body: str | bytes, size: int) -> array[int] | None:
+        """The cached shingles of this article's body, or None."""
+        key, seen = (article_id, size), (len(body), hash(body))
         with self._lock:
             entry = self._entries.get(key)
-            if entry is None or entry[0] != body:
+            if entry is None or entry[0] != seen:
                 return None
             self._entries.move_to_end(key)
             return entry[1]
 
-    def put(self, article_id: str, text: str, size: int, shingles: list[int] | array[int]) -> array[int]:
-        """Keep ``shingles`` (``ordered_shingles(text, size)``) for this article; return them as an array."""
+    def put(self, article_id: str, body: str | bytes, size: int, shingles: list[int] | array[int]) -> array[int]:
+        """Keep ``shingles`` (``ordered_shingles`` of the body, ``size`` words each) for this article; return them as
+        an array."""
         values = shingles if isinstance(shingles, array) else array("q", shingles)
         cost = _entry_bytes(values)
         with self._lock:
@@ -186,7 +189,7 @@ class _ShingleCache:
             if old is not None:
                 self.bytes -= _entry_bytes(old[1])
             if cost <= self.max_bytes:
-                self._entries[(article_id, size)] = ((len(text), hash(text)), values)
+                self._entries[(article_id, size)] = ((len(body), hash(body)), values)
                 self.bytes += cost
             while self.bytes > self.max_bytes:
                 _, (_, gone) = self._entries.popitem(last=False)
@@ -199,17 +202,24 @@ def _entry_bytes(values: array[int]) -> int:
     return sys.getsizeof(values) + 400
 
 
-# 8 MB: about 2,000 articles of the benchmark mirror (440 shingles each), 85 % of its candidate look-ups over a
-# 5,000-page crawl (12 MB: 95 %, 16 MB: 99 %). The 512-entry LRU it replaces held about 7 MB (the texts as keys)
-# and hit 40 %: the same memory, so the tree's RSS (issue 10's floor, 500 MB) does not grow. In real news a story's
-# copies come hours or days apart, not spread evenly over the catalogue as in the mirror: recency serves them well.
-_SHINGLE_CACHE = _ShingleCache(8 << 20)
+# 16 MB: about 3,900 articles of the benchmark mirror (440 shingles each), 99 % of its candidate look-ups over a
+# 5,000-page crawl. It was 8 MB (85 %; 12 MB: 95 %), the memory of the 512-entry LRU before it (the texts as keys,
+# 40 % of look-ups): each miss reads the candidate's text and cuts it into shingles again (0.9 ms), and the 7,340
+# misses of a replay of that crawl's writes were 1.2 of the writer's 7.9 ms of CPU per article (6.6 ms with 16 MB),
+# for 8 MB more in the writer process (issue 10: the ceiling ratio's floor is not met, the tree's RSS is ~40 MB under
+# its 500 MB floor). In real news a story's copies come hours or days apart, not spread evenly over the catalogue as
+# in the mirror: recency serves them well.
+_SHINGLE_CACHE = _ShingleCache(16 << 20)
 
 
-def _candidate_shingles(article_id: str, text: str, size: int) -> array[int]:
-    """``ordered_shingles`` of a stored article's body, from the cache when it holds them."""
-    hit = _SHINGLE_CACHE.get(article_id, text, size)
-    return hit if hit is not None else _SHINGLE_CACHE.put(article_id, text, size, ordered_shingles(text, size))
+def _candidate_shingles(db: sqlite_utils.Database, candidate: dict[str, Any], size: int) -> array[int]:
+    """``ordered_shingles`` of a candidate's stored body (``story_rows.band_candidates``), from the cache when it
+    holds them; else from its text, read now."""
+    hit = _SHINGLE_CACHE.get(candidate["id"], candidate["body"], size)
+    if hit is not None:
+        return hit
+    text, body = story_rows.article_text(db, candidate["id"])
+    return _SHINGLE_CACHE.put(candidate["id"], body, size, ordered_shingles(text, size))
 
 
 _MASK64 = (1 << 64) - 1
@@ -336,11 +346,12 @@ def assign(db: sqlite_utils.Database, article_id: str, params: StoryParams = DEF
     mine = shingles if shingles is not None else ordered_shingles(text, params.shingle_words)
     keys = list(keys) if keys is not None else lsh_keys(mine, params)
     story_rows.replace_bands(db, article_id, keys)
-    _SHINGLE_CACHE.put(article_id, text, params.shingle_words, mine)  # for when it comes up as a candidate
+    # for when it comes up as a candidate, whose body band_candidates gives as stored
+    _SHINGLE_CACHE.put(article_id, row["body"] or b"", params.shingle_words, mine)
     mine_set = set(mine)
     best: tuple[tuple[float, float], dict[str, Any], Similarity] | None = None
     for cand in story_rows.band_candidates(db, article_id, keys, params.max_candidates):
-        theirs = _candidate_shingles(cand["id"], cand["text"] or "", params.shingle_words)
+        theirs = _candidate_shingles(db, cand, params.shingle_words)
         sim = _similarity(mine, mine_set, theirs, set(theirs), params)
         if same_story(sim, params) and (best is None or (sim.jaccard, sim.containment) > best[0]):
             best = ((sim.jaccard, sim.containment), cand, sim)

@@ -104,7 +104,12 @@ class LocalWriter:
                 return
             self._ops.append(op)
             self._room.hold(op)
-            self._cond.notify_all()
+            # the writer thread is woken only where it can act (``_take``): by a first operation, or by a full batch.
+            # Between the two it waits out the interval, and waking it for every operation to find the batch not
+            # full yet cost the writer process a thread switch per operation (issue 10); flush(), stop() and
+            # close() wake it themselves
+            if len(self._ops) == 1 or len(self._ops) >= self.batch:
+                self._cond.notify_all()
 
     def room(self) -> Future[None] | None:
         """None while fewer than ``capacity`` page-holding operations wait, else a Future that resolves when one more fits."""

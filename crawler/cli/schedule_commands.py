@@ -183,6 +183,7 @@ def recrawl(urls: tuple[str, ...], seeds: Path, data_dir: Path, outlet: str | No
 
     Example: newsarchive recrawl https://alwasat.ly/news/libya/123456 --data data
     """
+    from crawler.config.defaults import CRAWL_URL_MAX_LENGTH
     from crawler.config.outlets import load_outlets
     from crawler.scheduling.recrawl import (
         Target,
@@ -218,7 +219,8 @@ def recrawl(urls: tuple[str, ...], seeds: Path, data_dir: Path, outlet: str | No
         catalogue.reconcile_history(crawl_id, rules)
         if due_rows:
             catalogue.mark_checked([r["id"] for r in due_rows], now, rules)
-        results = outcomes(catalogue, crawl_id, targets, before)
+        url_max_length = int(overrides.get("CRAWL_URL_MAX_LENGTH", CRAWL_URL_MAX_LENGTH))
+        results = outcomes(catalogue, crawl_id, targets, before, url_max_length)
     click.echo(format_outcomes(results))
     if not all(r.ok for r in results):
         sys.exit(1)

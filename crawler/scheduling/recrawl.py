@@ -14,8 +14,10 @@ from archive.catalogue import lookups
 from archive.catalogue.db import Catalogue, article_id
 from archive.corpus import history
 from archive.errors import NewsArchiveError
+from crawler.config.defaults import CRAWL_URL_MAX_LENGTH
 from crawler.config.outlets import Outlet, load_outlets
 from crawler.discovery.urls import canonicalize
+from crawler.fetch.limits import bounded_url
 
 logger = logging.getLogger(__name__)
 
@@ -169,12 +171,20 @@ def _chain(catalogue: Catalogue, crawl_id: int, url: str) -> list[dict[str, Any]
     return chain
 
 
-def outcomes(catalogue: Catalogue, crawl_id: int, targets: list[Target], before: dict[str, Before]) -> list[Outcome]:
-    """What happened to each target in re-crawl ``crawl_id``, with the diff of any new version."""
+def outcomes(
+    catalogue: Catalogue,
+    crawl_id: int,
+    targets: list[Target],
+    before: dict[str, Before],
+    url_max_length: int = CRAWL_URL_MAX_LENGTH,
+) -> list[Outcome]:
+    """What happened to each target in re-crawl ``crawl_id``, with the diff of any new version. ``url_max_length``:
+    the crawl's CRAWL_URL_MAX_LENGTH, past which a failure row stores a URL cut (``bounded_url``)."""
     out = []
     for t in targets:
         chain = _chain(catalogue, crawl_id, t.url)
-        failures = lookups.crawl_failures(catalogue.db, crawl_id, (t.url, chain[-1]["url"] if chain else t.url))
+        end = chain[-1]["url"] if chain else t.url
+        failures = lookups.crawl_failures(catalogue.db, crawl_id, (t.url, end, bounded_url(t.url, url_max_length)))
         if not chain:
             reason = failures[-1]["reason"] + " " + (failures[-1]["detail"] or "") if failures else "no response"
             out.append(Outcome(t.url, t.outlet, "not-fetched", detail=reason.strip()))
