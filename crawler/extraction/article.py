@@ -126,11 +126,8 @@ def _looks_like_listing(root: HtmlElement, url: str) -> bool:
 # thousand: 3-8 % of extract_article's CPU (issue 10). The one difference: <form>, <input>, <select>, <textarea> and
 # <label> are plain HtmlElements, not lxml.html's form classes, whose extras (fields, values) nothing here reads.
 # tests/test_crawler_extraction_parse.py checks that the trees match trafilatura's own.
-# huge_tree: libxml2's default limits end the parse at a text node of 10 MB (an inline script) or 256 open elements
-# (a legacy page that leaves every <font> open), and the story after it is lost; the page is already bounded by
-# DOWNLOAD_MAXSIZE (hostile web, round four)
 HTML_PARSER = lxml.html.HTMLParser(
-    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True
+    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
 )
 HTML_PARSER.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
     element=HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
@@ -202,6 +199,10 @@ def _parse(html: str) -> HtmlElement | None:
     return root
 
 
+_GIANT_SCRIPT = re.compile(r"(<(script|style)\b[^>]*>)(.*?)(</\2\s*>)", re.IGNORECASE | re.DOTALL)
+GIANT_SCRIPT_CHARS = 1_000_000  # a script or style longer than this is emptied when the page hits libxml2's limit
+
+
 def _parse_flat(html: str) -> tuple[HtmlElement | None, int]:
     """(tree, depth): the parsed page, and when it nests deeper than the HTML parser goes, its depth.
 
@@ -210,6 +211,13 @@ def _parse_flat(html: str) -> tuple[HtmlElement | None, int]:
     """
     root = _parse(html)
     log = getattr(HTML_PARSER, "error_log", ())
+    if root is not None and any("Buffer size limit exceeded" in entry.message for entry in log):
+        # libxml2 ends the parse at a text node of 10 MB (an inline script or JSON blob), and the story after it is
+        # lost: such a page is parsed again with its giant scripts emptied (hostile web, round four). huge_tree would
+        # lift the depth limit too, which the flattening below relies on.
+        html = _GIANT_SCRIPT.sub(lambda m: m[0] if len(m[3]) < GIANT_SCRIPT_CHARS else m[1] + m[4], html)
+        root = _parse(html)
+        log = getattr(HTML_PARSER, "error_log", ())
     if root is None or not any("Excessive depth" in entry.message for entry in log):
         return root, 0
     flat, depth = flatten_deep_html(html, FLATTEN_DEPTH)
