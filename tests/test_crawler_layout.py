@@ -84,3 +84,11 @@ def test_flatten_deep_html_keeps_a_shallow_page() -> None:
 
     page = "<html><body><div><p>أ</p><img src=x.png><p>ب</p></div><script>if (a < b) {}</script></body></html>"
     assert flatten_deep_html(page, 50) == (page, 4)
+
+
+@pytest.mark.parametrize(("colspan", "span"), [("3", 3), ("²", 1), ("٣", 1), ("x", 1), ("500", 1)])
+def test_a_colspan_is_read_in_ascii_digits_only(colspan: str, span: int) -> None:
+    """str.isdigit() accepts "²" (int() refuses it) and "٣": HTML reads ASCII digits only, so both are 1, never a crash."""
+    from crawler.extraction.layout import _colspan
+
+    assert _colspan(lxml.html.fromstring(f'<td colspan="{colspan}">x</td>')) == span

@@ -185,7 +185,7 @@ def _add_capture(catalogue: Catalogue, path: Path, rel: str, rec: RecordInfo, re
         _, _, req_http = _record_at(path, request.offset)
         method = (req_http.protocol if req_http is not None else "") or "GET"
     status_text = http.get_statuscode() if http is not None else ""
-    status = int(status_text) if status_text and status_text.isdigit() else 0
+    status = int(status_text) if status_text and status_text.isascii() and status_text.isdigit() else 0
     reason = http.statusline.partition(" ")[2] if http is not None else ""
     uri = str(rec.target_uri)
     ex = Exchange(

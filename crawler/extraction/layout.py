@@ -106,7 +106,8 @@ def _is_listing_grid(table: HtmlElement, rows: list[HtmlElement]) -> bool:
 def _colspan(cell: HtmlElement) -> int:
     """The colspan of a cell (1 when absent or malformed)."""
     value = (cell.get("colspan") or "1").strip()
-    return int(value) if value.isdigit() and 0 < int(value) < 100 else 1
+    # isascii: str.isdigit() accepts "²", which int() refuses (hostile web, round four)
+    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 100 else 1
 
 
 def _paragraph_like_children(cell: HtmlElement) -> int:
