@@ -234,6 +234,10 @@ DATA_FILES = (
     "holdout179.jsonl",
     "holdout180.jsonl",
     "holdout181.jsonl",
+    "holdout182.jsonl",
+    "holdout183.jsonl",
+    "holdout184.jsonl",
+    "holdout185.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -420,6 +424,10 @@ SPLIT_ORDER = (
     "holdout179",
     "holdout180",
     "holdout181",
+    "holdout182",
+    "holdout183",
+    "holdout184",
+    "holdout185",
 )
 
 
