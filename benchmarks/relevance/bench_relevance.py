@@ -238,6 +238,10 @@ DATA_FILES = (
     "holdout183.jsonl",
     "holdout184.jsonl",
     "holdout185.jsonl",
+    "holdout186.jsonl",
+    "holdout187.jsonl",
+    "holdout188.jsonl",
+    "holdout189.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -428,6 +432,10 @@ SPLIT_ORDER = (
     "holdout183",
     "holdout184",
     "holdout185",
+    "holdout186",
+    "holdout187",
+    "holdout188",
+    "holdout189",
 )
 
 
