@@ -242,6 +242,10 @@ DATA_FILES = (
     "holdout187.jsonl",
     "holdout188.jsonl",
     "holdout189.jsonl",
+    "holdout190.jsonl",
+    "holdout191.jsonl",
+    "holdout192.jsonl",
+    "holdout193.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -436,6 +440,10 @@ SPLIT_ORDER = (
     "holdout187",
     "holdout188",
     "holdout189",
+    "holdout190",
+    "holdout191",
+    "holdout192",
+    "holdout193",
 )
 
 
