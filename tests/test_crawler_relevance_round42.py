@@ -71,7 +71,13 @@ def test_a_doubled_institution_is_the_pair_beside_one_body(lexicon: Lexicon) -> 
     # camp-marked institutions read this story's registry "set up by the House-appointed government in Benghazi",
     # refused by Tripoli, as the split on their own: switched off here to test round 42's mechanism alone.)
     alone = dataclasses.replace(lexicon, scoring=dataclasses.replace(lexicon.scoring, camp_weight=0))
-    plain = judge(title.replace("موازية", "جديدة"), body.replace("هيئة موازية", "هيئة جديدة"), alone)
+    # (round 57 reads "بين جهتين تصدر كل منهما تعليمات تناقض الأخرى", two bodies each contradicting the other, as the
+    # doubling too: it goes as well)
+    plain = judge(
+        title.replace("موازية", "جديدة"),
+        body.replace("هيئة موازية", "هيئة جديدة").replace("بين جهتين", "بين طرفين"),
+        alone,
+    )
     assert not plain.relevant
 
 
