@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
+from hijridate import Hijri
+
 from archive.corpus.arabic import DIGITS, normalise
 
 logger = logging.getLogger(__name__)
@@ -143,6 +145,63 @@ class TextDate:
 def strip_hijri(text: str) -> str:
     """Blank out Hijri (and Solar Hijri) dates in already-normalized text, keeping offsets unchanged."""
     return _HIJRI_SPANS.sub(lambda m: " " * len(m.group(0)), text)
+
+
+# A Hijri date as outlets print it: "الأحد 12 رمضان 1445 هـ", "12 رمضان، 1445هـ", "1445/09/12 هـ", "12/9/1445 هـ", with
+# an optional weekday before it. A named month needs a four-digit year after it; a numeric date needs the "هـ" mark.
+_WEEKDAYS = {normalize(n): d for d, n in enumerate(("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت",
+                                                    "الأحد"))}  # date.weekday() numbers
+_HIJRI_NUMBERS = {normalize(n): m for m, n in (
+    (1, "محرم"), (2, "صفر"), (3, "ربيع الأول"), (3, "ربيع الاول"), (3, "ربيع أول"), (4, "ربيع الآخر"), (4, "ربيع الاخر"),
+    (4, "ربيع الثاني"), (4, "ربيع ثاني"), (5, "جمادى الأولى"), (5, "جمادى الاولى"), (5, "جمادى الأول"),
+    (6, "جمادى الآخرة"), (6, "جمادى الاخرة"), (6, "جمادى الثانية"), (6, "جمادى الآخر"), (7, "رجب"), (8, "شعبان"),
+    (9, "رمضان"), (10, "شوال"), (11, "ذو القعدة"), (11, "ذي القعدة"), (12, "ذو الحجة"), (12, "ذي الحجة"))}
+_WEEKDAY_BEFORE = rf"(?:(?<!\w)(?P<weekday>{_alternation(list(_WEEKDAYS))})(?!\w)[\s,،-]*)?"
+_HIJRI_MARK = r"\s*(?:هـ|ه|هجري|هجريه|للهجره)(?!\w)"
+_HIJRI_NAMED = re.compile(
+    rf"{_WEEKDAY_BEFORE}(?<![\d\w])(?P<day>\d{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?(?P<month>{_HIJRI_RE})(?!\w)"
+    rf"\s*[,،]?\s*(?P<year>1[34]\d\d)(?!\d)")
+_HIJRI_YMD = re.compile(
+    rf"{_WEEKDAY_BEFORE}(?<![\d/.-])(?P<year>1[34]\d\d)(?P<sep>[/.-])(?P<m>\d{{1,2}})(?P=sep)(?P<day>\d{{1,2}})(?![\d/.-]){_HIJRI_MARK}")
+_HIJRI_DMY = re.compile(
+    rf"{_WEEKDAY_BEFORE}(?<![\d/.-])(?P<day>\d{{1,2}})(?P<sep>[/.-])(?P<m>\d{{1,2}})(?P=sep)(?P<year>1[34]\d\d)(?![\d/.-]){_HIJRI_MARK}")
+WEEKDAY_REACH = 3  # days either side of the Umm al-Qura day where a printed weekday may put the date
+
+
+def find_hijri_dates(text: str) -> list[TextDate]:
+    """Every Hijri date written in ``text`` as its Gregorian day, in reading order.
+
+    Converted with the Umm al-Qura calendar (``hijridate``: the Saudi official calendar, 1343-1500 AH). Outlets elsewhere
+    print the tabular (civil) calendar or the sighted month, a day or two off it on some dates: where the date
+    carries its weekday ("الثلاثاء 21 صفر 1446 هـ"), the day that weekday names within WEEKDAY_REACH days of the Umm
+    al-Qura day is the date (the weekday is the Gregorian day's, whatever calendar printed the rest).
+    """
+    clean = normalize(text)
+    found: list[tuple[int, int, date, bool]] = []
+    for rx in (_HIJRI_NAMED, _HIJRI_YMD, _HIJRI_DMY):
+        for m in rx.finditer(clean):
+            month = _HIJRI_NUMBERS[m["month"]] if "month" in rx.groupindex else int(m["m"])
+            value = _from_hijri(int(m["year"]), month, int(m["day"]), _WEEKDAYS.get(m["weekday"] or ""))
+            if value is not None and not any(s < m.end() and m.start() < e for s, e, _, _ in found):
+                before = clean[max(0, m.start() - 30):m.start()]
+                found.append((m.start(), m.end(), value, bool(MODIFIED_WORDS.search(before))))
+    return [TextDate(value, start, modified) for start, _, value, modified in sorted(found, key=lambda f: f[0])]
+
+
+def _from_hijri(year: int, month: int, day: int, weekday: int | None) -> date | None:
+    """The Gregorian day of a Hijri date (Umm al-Qura), moved to its printed ``weekday`` when one is near; None when
+    the parts are no date of the calendar's range. A 30th of a month that Umm al-Qura counts 29 days (another
+    calendar's) is the day after its 29th."""
+    if not (1 <= month <= 12 and 1 <= day <= 30):
+        return None
+    try:
+        value = Hijri(year, month, min(day, 29)).to_gregorian() + timedelta(days=max(0, day - 29))
+    except (ValueError, OverflowError):  # outside 1343-1500 AH
+        return None
+    if weekday is not None:
+        shift = (weekday - value.weekday() + WEEKDAY_REACH) % 7 - WEEKDAY_REACH
+        value += timedelta(days=shift)
+    return date(value.year, value.month, value.day)
 
 
 def _make(year: int, month: int, day: int) -> date | None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import lxml.html
 
-from crawler.extraction.arabic_dates import Found, find_text_dates
+from crawler.extraction.arabic_dates import Found, TextDate, find_hijri_dates, find_text_dates
 from crawler.extraction.date_markup import BOILERPLATE_TAGS, has_ancestor
 from crawler.extraction.page_index import document_elements
 
@@ -40,11 +40,27 @@ def visible_text(doc: lxml.html.HtmlElement) -> Iterator[Found]:
     yield from _dates_in(doc, _date_elements(doc))
 
 
-def _dates_in(doc: lxml.html.HtmlElement, windows: Iterable[str]) -> Iterator[Found]:
-    """Dates of each text window in reading order, publication before those labelled as updates."""
+def hijri_headline_text(doc: lxml.html.HtmlElement) -> Iterator[Found]:
+    """A Hijri date written right after the headline (the only date some outlets print), as its Gregorian day."""
+    headline = _headline(doc)
+    if headline is not None:
+        yield from _dates_in(doc, [_text_after(headline, 160, captions=False)], finder=find_hijri_dates)
+
+
+def hijri_visible_text(doc: lxml.html.HtmlElement) -> Iterator[Found]:
+    """Hijri dates further below the headline, then in date/byline-like elements (visible_text's places)."""
+    headline = _headline(doc)
+    windows = [_text_after(headline, 600)] if headline is not None else []
+    yield from _dates_in(doc, [*windows, *_date_elements(doc)], finder=find_hijri_dates)
+
+
+def _dates_in(doc: lxml.html.HtmlElement, windows: Iterable[str],
+              finder: Callable[[str], list[TextDate]] | None = None) -> Iterator[Found]:
+    """Dates of each text window in reading order, publication before those labelled as updates (``finder``: the
+    Gregorian dates of a window by default)."""
     month_first = (doc.get("lang") or "").lower() in ("en-us", "en_us")
     for text in windows:
-        dates = find_text_dates(text, month_first=month_first)
+        dates = finder(text) if finder is not None else find_text_dates(text, month_first=month_first)
         for item in sorted(dates, key=lambda d: d.modified):
             yield Found(item.value)
 

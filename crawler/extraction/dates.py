@@ -14,7 +14,7 @@ from lxml import etree
 
 from crawler.extraction.arabic_dates import Found, from_parts, parse_date_value
 from crawler.extraction.date_markup import json_ld, meta, time_elements
-from crawler.extraction.date_text import headline_text, visible_text
+from crawler.extraction.date_text import headline_text, hijri_headline_text, hijri_visible_text, visible_text
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def find_published(
 
     Returns:
         ``(date, signal)`` where date is "YYYY-MM-DD" or a full ISO 8601 datetime with offset, and signal is
-        one of "json-ld", "meta", "time", "url", "text", "htmldate".
+        one of "json-ld", "meta", "time", "url", "text", "htmldate", "hijri".
     """
     limits = _Limits(fetched_at)
     doc = tree if tree is not None else _parse(html)
@@ -78,9 +78,15 @@ def find_published(
         sources += [("json-ld", json_ld(doc)), ("meta", meta(doc)), ("time", time_elements(doc, marked=True)),
                     ("text", headline_dates()), ("time", time_elements(doc, marked=False))]
     sources.append(("url", _from_url(url)))
+    if doc is not None:
+        # A Hijri date under the headline, where the page prints no Gregorian one there: the story's day (a calendar
+        # a day or two uncertain, so after every Gregorian sign of the story itself), before htmldate's search of the
+        # whole page (a copyright year read as 1 January, a sidebar's date)
+        sources.append(("hijri", hijri_headline_text(doc)))
     sources.append(("htmldate", _htmldate(html, url, limits)))
     if doc is not None:
         sources.append(("text", visible_text(doc)))
+        sources.append(("hijri", hijri_visible_text(doc)))
     check = _UrlCheck(url)
     for signal, candidates in sources:
         for found in candidates:

@@ -52,6 +52,7 @@ NEIGHBOURS = 3  # siblings looked at on each side for the story's next sentence 
 SHORT_DIV_CHARS = 200  # trafilatura's len_threshold for a linked <div> in precision mode
 SENTENCE_WORDS = 6  # words outside links that make a short block a sentence (crawler.extraction.body.SENTENCE_WORDS)
 LINK_SHARE = 0.5  # ... and at most this share of its text in links
+CROSSHEAD_WORDS = 12  # a heading between two paragraphs this short is a crosshead
 STANDFIRST_WORDS = 12  # a paragraph in the article's <header> this long is its standfirst (body.SPAN_WORDS)
 # An element's text as a reader sees it: text_content() without what <script>, <style> and <noscript> hold. A story's
 # next paragraph whose wrapper also holds an ad slot's script never matched the reading (Zyte's hawaiinewsnow page:
@@ -66,9 +67,53 @@ READ_AS_BLOCK = frozenset({"p", "li", "dd", "dt", "pre", "code", "blockquote", "
 URL_RE = re.compile(r"\S*(?:://|www\.)\S*")  # an address printed as text is no sentence ("http://... 540 960 admin")
 
 
-def guard_precision(page: HtmlElement) -> tuple[int, int]:
-    """Shape ``page`` in place (see the module docstring): (empty elements' tails kept, standfirsts lifted)."""
-    return keep_empty_tails(page), lift_standfirsts(page)
+def guard_precision(page: HtmlElement) -> tuple[int, int, int, int]:
+    """Shape ``page`` in place (see the module docstring): (empty elements' tails kept, standfirsts lifted, picture
+    links unwrapped, crossheads made paragraphs)."""
+    return keep_empty_tails(page), lift_standfirsts(page), unwrap_picture_links(page), crossheads_as_paragraphs(page)
+
+
+def unwrap_picture_links(page: HtmlElement) -> int:
+    """Unwrap each link that holds a picture and no word, beside a caption: its image stays, the ``<a>`` goes.
+
+    trafilatura reads without images, so such a link is an empty one to it, and a short block whose links hold no
+    text is boilerplate to its link density test in every mode (``link_density_test``: ``elemnum == 0``): each picture
+    of a gallery goes with its caption, the text of a post made of pictures and captions (altsites10). The link adds no
+    word, so unwrapping it changes no text; only where the block beside it holds a sentence (SENTENCE_WORDS words
+    outside links), so that a row of icon links (a share bar, a logo) is still a block of links.
+    """
+    unwrapped = 0
+    for link in list(page.iter("a")):
+        parent = link.getparent()
+        if parent is None or link.find(".//img") is None or TOKEN_RE.search(link.text_content()):
+            continue
+        outside = _words(clean_space(parent.text_content())) - sum(_words(a.text_content()) for a in parent.iter("a"))
+        if outside >= SENTENCE_WORDS:
+            link.drop_tag()
+            unwrapped += 1
+    return unwrapped
+
+
+def crossheads_as_paragraphs(page: HtmlElement) -> int:
+    """Make a <p> of each crosshead set between two paragraphs of the story (h2-h6, CROSSHEAD_WORDS words at most, no
+    link, its neighbours <p>s of SENTENCE_WORDS words or more).
+
+    Where trafilatura finds no container it knows on a page (a CMS template's ``<div class="news-detail">``), it reads
+    the page's "wild" text, whose search takes ``<p>``s and never headings (trafilatura/main_extractor.py
+    ``recover_wild_text``: "Do not widen search_expr (e.g. headings ...)"): the crossheads of the story went, and its
+    paragraphs were read around them (altsites10). A crosshead read as a paragraph is the same line of text.
+    """
+    made = 0
+    for heading in list(page.iter("h2", "h3", "h4", "h5", "h6")):
+        before, after = heading.getprevious(), heading.getnext()
+        words = _words(clean_space(heading.text_content()))
+        if (before is None or after is None or before.tag != "p" or after.tag != "p" or not 0 < words <= CROSSHEAD_WORDS
+                or heading.find(".//a") is not None or (heading.tail or "").strip()):
+            continue
+        if min(_words(clean_space(before.text_content())), _words(clean_space(after.text_content()))) >= SENTENCE_WORDS:
+            heading.tag = "p"
+            made += 1
+    return made
 
 
 def drop_back_links(links: list[HtmlElement], anchors: set[str]) -> int:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from crawler.extraction import generic_titles  # a module (it imports this one): its function read when called
+from crawler.extraction.glyphs import clean_space
 from crawler.extraction.page_index import elements
 
 logger = logging.getLogger(__name__)
@@ -42,19 +43,9 @@ ODD_URL_RE = re.compile(r"[\x00-\x20]")
 PROMINENT_CANDIDATES = "//h1 | //h2 | //h3 | //font[@size] | //b | //strong | //big | //*[@class or @id]"  # _is_prominent's
 MAX_HEADING_PARTS = 4  # an h1 of more element parts than this is not a kicker and a headline
 KICKER_SEPARATORS = " -–—|:/·•"  # what joins a kicker to its headline, stripped from the headline's ends
-# Compiled once: clean_space and norm run thousands of times a page (re.sub(pattern) looks it up each call, issue 10)
-INVISIBLE_RE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# Compiled once: norm runs thousands of times a page (re.sub(pattern) looks it up each call, issue 10)
 NON_WORD_RE = re.compile(r"[\W_]+")
 SPACES_RE = re.compile(r"[\s]+")
-
-
-def clean_space(text: str | None) -> str:
-    """Collapse whitespace (including NBSP and bidi marks) to single spaces."""
-    if not text:
-        return ""
-    if not text.isascii():  # the marks are not ASCII: an ASCII text is not searched for them (issue 10)
-        text = INVISIBLE_RE.sub("", text)
-    return " ".join(text.split())
 
 
 def norm(text: str) -> str:

@@ -1,0 +1,41 @@
+"""Text as a reader reads it: invisible marks out, whitespace collapsed, Arabic presentation forms as their letters."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+INVISIBLE_RE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")  # zero-width and bidi marks, BOM
+# Arabic Presentation Forms-B: the shaped glyphs (isolated, initial, medial, final, lam-alef) that a PDF's text layer
+# or an old renderer writes for the basic letters. A reader sees the same words; a matcher, a tokenizer or a search
+# sees none: NFKC gives each its letter back (altsites10: a statement pasted from a PDF). Block A's ligatures (ﷺ, ﷲ)
+# are words of their own and stay as printed. So does text whose glyphs are in visual order (an old renderer's
+# reversed runs: a word that opens with a final or medial glyph, which a word in reading order never does): its
+# letters would spell each word backwards (Zyte's kabarislamia page, whose gold keeps the glyphs).
+PRESENTATION_FORMS_RE = re.compile("[\ufe70-\ufefc]+")
+FIRST_FORM = "\ufe70"
+TRAILING_FORMS = frozenset(chr(c) for c in range(0xFE80, 0xFEFD)
+                           if unicodedata.name(chr(c), "").endswith(("FINAL FORM", "MEDIAL FORM")))
+WORD_START_RE = re.compile("(?:^|\\s)[^\\w\\s]*([\ufe80-\ufefc])")  # a word's first letter glyph, marks before it skipped
+
+
+def fold_presentation_forms(text: str) -> str:
+    """``text`` with its Arabic presentation forms (block B) as their letters, unless they are in visual order (see
+    PRESENTATION_FORMS_RE)."""
+    if max(text, default="") < FIRST_FORM:  # a C loop: the regular expressions run only where a glyph may be
+        return text
+    if any(m.group(1) in TRAILING_FORMS for m in WORD_START_RE.finditer(text)):
+        return text
+    return PRESENTATION_FORMS_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
+def clean_space(text: str | None) -> str:
+    """Collapse whitespace (including NBSP and bidi marks) to single spaces, presentation forms read as letters.
+
+    Run thousands of times a page: its patterns compiled once (re.sub(pattern) looks one up each call, issue 10).
+    """
+    if not text:
+        return ""
+    if not text.isascii():  # the marks and glyphs are not ASCII: an ASCII text is not searched for them (issue 10)
+        text = fold_presentation_forms(INVISIBLE_RE.sub("", text))
+    return " ".join(text.split())
