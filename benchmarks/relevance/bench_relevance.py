@@ -246,6 +246,10 @@ DATA_FILES = (
     "holdout191.jsonl",
     "holdout192.jsonl",
     "holdout193.jsonl",
+    "holdout194.jsonl",
+    "holdout195.jsonl",
+    "holdout196.jsonl",
+    "holdout197.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -444,6 +448,10 @@ SPLIT_ORDER = (
     "holdout191",
     "holdout192",
     "holdout193",
+    "holdout194",
+    "holdout195",
+    "holdout196",
+    "holdout197",
 )
 
 
