@@ -207,7 +207,8 @@ def test_a_crafted_article_body_costs_linear_time():
         "word " * 30 + "<script>" * 5_000,
     ]
     extract_article(_paywalled("\n".join(STORY)), URL)  # the first reading imports trafilatura's modules
-    for body in bodies:
+
+    def seconds(body: str) -> float:
         ld = json.dumps(
             {
                 "@context": "https://schema.org",
@@ -222,7 +223,13 @@ def test_a_crafted_article_body_costs_linear_time():
         )
         started = time.perf_counter()
         extract_article(html, "https://example.com/news/council")
-        assert time.perf_counter() - started < 1.0
+        return time.perf_counter() - started
+
+    for body in bodies:
+        # against an ordinary body of the same length read in the same moment, so a loaded machine slows both (the
+        # quadratic search took 8.9 s where the ordinary body takes a few hundredths)
+        ordinary = seconds(("word " * (len(body) // 5 + 1))[: len(body)])
+        assert seconds(body) < max(1.0, 10 * ordinary), body[-20:]
 
 
 OWN = [
