@@ -250,6 +250,10 @@ DATA_FILES = (
     "holdout195.jsonl",
     "holdout196.jsonl",
     "holdout197.jsonl",
+    "holdout198.jsonl",
+    "holdout199.jsonl",
+    "holdout200.jsonl",
+    "holdout201.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -452,6 +456,10 @@ SPLIT_ORDER = (
     "holdout195",
     "holdout196",
     "holdout197",
+    "holdout198",
+    "holdout199",
+    "holdout200",
+    "holdout201",
 )
 
 
