@@ -5,9 +5,7 @@ The rules they apply live in crawler/fetch/ (no Scrapy there); the guarded DNS r
 
 from __future__ import annotations
 
-import gzip
 import logging
-import zlib
 from time import monotonic
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -29,7 +27,15 @@ from w3lib.url import safe_url_string
 
 from crawler.fetch.chain_cookies import new_cookies_for
 from crawler.fetch.crawl_delay import SlotFloor, floor_slot, hold_slot, robots_delay, stale_download_slot
-from crawler.fetch.guards import Budget, UnreadableRobots, is_offsite, redirect_loop
+from crawler.fetch.guards import (
+    DECODE_ERRORS,
+    Budget,
+    UnreadableRobots,
+    is_offsite,
+    redirect_loop,
+    unasked_partial,
+    unknown_transfer_coding,
+)
 from crawler.fetch.head import inflated_head
 from crawler.fetch.limits import Limits, parse_retry_after
 from crawler.fetch.safety import AddressPolicy
@@ -48,17 +54,6 @@ class Refused(IgnoreRequest):
 
 class HeadersTooLarge(Exception):
     """A response whose header section passed the crawl's bound (crawler.middlewares.BoundedHTTPClientParser)."""
-
-
-# What Scrapy's HttpCompressionMiddleware raises for a body that is not what its Content-Encoding says (a "gzip"
-# page sent plain, a cut deflate stream): the server's fault, as a browser's ERR_CONTENT_DECODING_FAILED says.
-_DECODE_ERRORS: tuple[type[BaseException], ...] = (gzip.BadGzipFile, zlib.error, EOFError)
-try:
-    import brotli
-
-    _DECODE_ERRORS += (brotli.error,)
-except ImportError:  # pragma: no cover - Scrapy then neither asks for nor decodes br
-    pass
 
 
 def budget_for(crawler: Any) -> Budget:
@@ -194,6 +189,9 @@ class ResponseGuardMiddleware:
         outlet = request.meta.get("outlet")
         if outlet:
             self.budget.bytes[outlet] += len(response.body)
+        if partial := unasked_partial(response.status, request.headers.get(b"Range"),
+                                      response.headers.get(b"Content-Range")):
+            raise Refused("http-206", partial)  # a part of the page, archived already (WarcCaptureMiddleware, 950)
         location = response.headers.get(b"Location")
         if 300 <= response.status < 400 and location and not request.meta.get("dont_redirect"):
             try:
@@ -376,15 +374,17 @@ def classify(failure: Failure, resolver: GuardedResolver | None = None) -> tuple
         if "download max size" in text or "exceeded download_maxsize" in text:
             return "too-large", detail
         return ("robots-disallowed" if "robots" in text else "ignored"), detail
-    if isinstance(exc, _DECODE_ERRORS):
+    if isinstance(exc, DECODE_ERRORS):
         return "bad-encoding", f"the body could not be decoded as its Content-Encoding says: {detail}"
     if isinstance(exc, ResponseDataLossError):
         return "fetch-error", ("the connection closed before the whole body came (cut chunked body or short "
                                "Content-Length; DOWNLOAD_FAIL_ON_DATALOSS)")
-    too_large = next((r.value for r in getattr(exc.__cause__, "reasons", None) or []
-                      if isinstance(getattr(r, "value", None), HeadersTooLarge)), None)
+    reasons = [getattr(r, "value", None) for r in getattr(exc.__cause__, "reasons", None) or []]
+    too_large = next((value for value in reasons if isinstance(value, HeadersTooLarge)), None)
     if too_large is not None:
         return "too-large", str(too_large)
+    if coding := unknown_transfer_coding(reasons):
+        return "bad-encoding", coding
     if isinstance(exc, DownloadCancelledError):
         # Scrapy cancels a download whose Content-Length, or whose streamed body, passes DOWNLOAD_MAXSIZE
         return "too-large", message or "the body passed DOWNLOAD_MAXSIZE while it was streamed"

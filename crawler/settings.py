@@ -18,6 +18,15 @@ AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+# The codings the archive can replay: Scrapy asks for zstd too where backports.zstd is installed, and an outlet behind
+# a CDN then sends it, but warcio cannot inflate zstd (nor pywb 2.10), so such a capture replayed as compressed bytes
+# (hostile web, round five). Scrapy's own defaults for Accept and Accept-Language, and our Accept-Encoding, which its
+# HttpCompressionMiddleware keeps (it only sets the header where none is).
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en",
+    "Accept-Encoding": "gzip, deflate, br",
+}
 # Scrapy starts CONCURRENT_ITEMS (default 100) asyncio tasks for every response's output, however little it yields
 # (scrapy/scrapy#5182, fix pending in scrapy/scrapy#7959): a quarter of the reactor's CPU in the throughput
 # benchmark. An article page yields one item and a feed's requests need no waiting, so 8 loses no parallelism.

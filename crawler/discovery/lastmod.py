@@ -86,16 +86,20 @@ class Newest:
     at the first link, once a streamed document's root is known) as ``newest_first`` takes them, undated ones last;
     ties in document order. The spider's own sort of what is taken gives the same first ``limit`` as of every link."""
 
-    def __init__(self, limit: int, by_lastmod: Callable[[], bool] = lambda: False):
-        self.limit, self._by_lastmod = limit, by_lastmod
+    def __init__(self, limit: int, by_lastmod: Callable[[], bool] = lambda: False,
+                 key: Callable[[Link], str] | None = None):
+        self.limit, self._by_lastmod, self._key = limit, by_lastmod, key
         self._index: bool | None = None
         self._heap: list[tuple[Any, int, Link]] = []  # (rank, -place): the least wanted first
+        self._held: set[str] = set()  # with ``key``: the keys of the links held
         self.count = 0
 
-    def add(self, published: str | None, link: Callable[[], Link | None]) -> None:
-        """One more entry, in document order: its date, and how to make its Link (None: no link). The Link is made
-        only when the entry would be taken so far, so a file of 400,000 entries resolves about as many URLs as it
-        keeps (an entry that ranks below the ``limit`` taken already can never be taken, whatever its URL)."""
+    def add(self, published: str | None, link: Callable[[], Link | None], place: int | None = None) -> None:
+        """One more entry, in document order (or at ``place`` in it): its date, and how to make its Link (None: no
+        link). The Link is made only when the entry would be taken so far, so a file of 400,000 entries resolves
+        about as many URLs as it keeps (an entry that ranks below the ``limit`` taken already can never be taken,
+        whatever its URL). With ``key``, a link whose key a held link has is a copy, and is not taken (a feed's
+        first item of a page stands; of a file longer than ``limit``, a copy of one left may be taken instead)."""
         if self._index is None:
             self._index = self._by_lastmod()
         if self._index:
@@ -103,17 +107,24 @@ class Newest:
             rank: Any = (1, _timestamp(when)) if when is not None else (0, 0.0)
         else:
             rank = published or ""
-        place = -self.count
+        order = -(self.count if place is None else place)
         self.count += 1
-        if len(self._heap) >= self.limit and (rank, place) < self._heap[0][:2]:
+        if len(self._heap) >= self.limit and (rank, order) < self._heap[0][:2]:
             return
         made = link()
         if made is None:
             return
+        if self._key is not None:
+            key = self._key(made)
+            if key in self._held:
+                return
+            self._held.add(key)
         if len(self._heap) < self.limit:
-            heapq.heappush(self._heap, (rank, place, made))
+            heapq.heappush(self._heap, (rank, order, made))
         else:
-            heapq.heapreplace(self._heap, (rank, place, made))
+            _, _, left = heapq.heapreplace(self._heap, (rank, order, made))
+            if self._key is not None:
+                self._held.discard(self._key(left))
 
     @property
     def every(self) -> bool:

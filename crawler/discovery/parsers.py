@@ -14,12 +14,13 @@ import lxml.etree
 import lxml.html
 from w3lib.url import safe_url_string
 
+from crawler.discovery.feedstream import Bases, FeedEntry, read_entries
 from crawler.discovery.lastmod import Newest
 from crawler.discovery.lastmod import newest_first as newest_first  # re-exported: the spider reads them here
 from crawler.discovery.lastmod import w3c_datetime as w3c_datetime
 from crawler.discovery.lastmod import w3c_end as w3c_end
 from crawler.discovery.xmlstream import Reading, read_children
-from crawler.discovery.xmlstream import local_name as _local
+from crawler.discovery.xmlstream import local_name as _local  # noqa: F401 - the tests read it here
 
 logger = logging.getLogger(__name__)
 
@@ -46,44 +47,14 @@ class SitemapDoc:
     complete: bool = False
 
 
-def _xml_parse(body: bytes, base_url: str | None = None) -> tuple[lxml.etree._Element | None, bool]:
-    """The document's root, read leniently (a feed or sitemap with a stray ``&`` or cut short still gives what it
-    has), and whether it parsed with no error recovered from (a document cut part-way, by a server that died
-    mid-response, recovers as well-formed: only the error log tells)."""
-    parser = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        root = lxml.etree.fromstring(body.lstrip(), parser=parser, base_url=base_url)
-    except lxml.etree.XMLSyntaxError:
-        return None, False
-    return root, not any(e.level >= lxml.etree.ErrorLevels.ERROR for e in parser.error_log)
-
-
-def _child_text(el: lxml.etree._Element, *names: str) -> str | None:
-    child = _child_with_text(el, *names)
-    return (child.text or "").strip() if child is not None else None
-
-
-def _child_with_text(el: lxml.etree._Element, *names: str) -> lxml.etree._Element | None:
-    for child in el.iter():
-        if _local(child.tag) in names and child is not el and (child.text or "").strip():
-            return child
-    return None
-
-
-def _base(el: lxml.etree._Element, base_url: str) -> str:
-    """The base URI in force at ``el``: its ``xml:base`` and its ancestors', resolved against the document's URL
-    (XML Base; RFC 4287 section 2 makes it the base of an Atom feed's relative links), outermost first. A base that
-    is no http(s) URL (``javascript:``, ``file:``, ``http://[x/``) is ignored. Not lxml's ``el.base``: it ignores an
-    xml:base with Arabic letters or a space (the document's URL instead) and returns ``javascript:`` as given."""
-    bases = []
-    node: lxml.etree._Element | None = el
-    while node is not None:
-        value = node.get(_XML_BASE)
-        if value is not None:
-            bases.append(value.strip())
-        node = node.getparent()
+def _base(bases: Bases, base_url: str) -> str:
+    """The base URI in force at an element whose ``xml:base`` and its ancestors' are ``bases`` (outermost first),
+    resolved against the document's URL (XML Base; RFC 4287 section 2 makes it the base of an Atom feed's relative
+    links). A base that is no http(s) URL (``javascript:``, ``file:``, ``http://[x/``) is ignored. Not lxml's
+    ``el.base``: it ignores an xml:base with Arabic letters or a space (the document's URL instead) and returns
+    ``javascript:`` as given."""
     base = base_url
-    for value in reversed(bases):
+    for value in bases:
         joined = absolute_url(base, value)
         if joined and urlsplit(joined).scheme.lower() in ("http", "https"):
             base = joined
@@ -91,9 +62,6 @@ def _base(el: lxml.etree._Element, base_url: str) -> str:
         return safe_url_string(base)  # an IRI's letters and spaces %-escaped, as a browser sends them
     except ValueError:
         return base
-
-
-_XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
 
 def absolute_url(base: str, href: str) -> str | None:
@@ -170,48 +138,35 @@ def empty_reason(body: bytes, what: str, default: str) -> tuple[str, str]:
     return f"empty-{what}", default
 
 
-def parse_feed(body: bytes, base_url: str) -> list[Link]:
-    """The entries of an RSS 2.0, RSS 1.0 (RDF), Atom or JSON Feed, as absolute links with title and date.
+def parse_feed(body: bytes, base_url: str, max_links: int = SITEMAP_MAX_LINKS) -> list[Link]:
+    """The entries of an RSS 2.0, RSS 1.0 (RDF), Atom or JSON Feed, as absolute links with title and date, the first
+    item of a page only (a feed lists newest first), in document order.
 
     Relative links are resolved against the ``xml:base`` in force at the link (an Atom feed's CMS often sets it on
-    ``<feed>`` to the articles' folder), else the feed's URL.
+    ``<feed>`` to the articles' folder), else the feed's URL. An XML feed is read as a stream of parser events
+    (``crawler.discovery.feedstream``: a 30 MB feed took hundreds of MB as a whole tree); at most ``max_links``
+    entries are held, the newest as the spider takes them (``lastmod.Newest``), as for a sitemap.
     """
     text, _ = _gunzipped(body)
     if text is not None and _is_json(text):
         return parse_json_feed(text, base_url)
-    root = _xml_parse(text, base_url)[0] if text is not None else None
-    if root is None:
+    if text is None:
         return []
-    links: list[Link] = []
-    seen: set[str] = set()
-    for el in root.iter():
-        name = _local(el.tag)
-        if name == "item":  # RSS 2.0 and RSS 1.0
-            link = _child_with_text(el, "link")
-            href, at = ((link.text or "").strip(), link) if link is not None else (
-                el.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about") or "", el)
-            if not href:
-                guid = el.find("guid")
-                if guid is not None and (guid.get("isPermaLink", "true") != "false") and guid.text:
-                    href, at = guid.text.strip(), guid
-            date = _child_text(el, "pubdate", "date", "published", "updated")
-        elif name == "entry":  # Atom
-            # rel="alternate" (the default) is the article; fall back to any link that is not a side resource
-            candidates = [(child.get("rel", "alternate"), child) for child in el
-                          if _local(child.tag) == "link" and child.get("href")]
-            found = next((c for rel, c in candidates if rel == "alternate"), None)
-            if found is None:
-                found = next((c for rel, c in candidates
-                              if rel not in ("enclosure", "related", "replies", "edit", "via")), None)
-            href, at = (found.get("href", ""), found) if found is not None else ("", el)
-            date = _child_text(el, "published", "updated")
-        else:
-            continue
-        url = absolute_url(_base(at, base_url), href.strip()) if href else None
-        if url and (key := same_page(url)) not in seen:  # the first item of a page (a feed lists newest first)
-            seen.add(key)
-            links.append(Link(url, _child_text(el, "title"), date))
-    return links
+    links = Newest(max_links, key=lambda link: same_page(link.url))
+
+    def entry(found: FeedEntry) -> None:
+        date = found.date()
+        links.add(date, lambda: _feed_link(found, date, base_url), place=found.place)
+
+    read_entries(text, entry)
+    return links.taken()
+
+
+def _feed_link(entry: FeedEntry, date: str | None, base_url: str) -> Link | None:
+    """A feed entry as a Link: its link made absolute against the base in force where it is written, its title."""
+    href, bases = entry.href()
+    url = absolute_url(_base(bases, base_url), href.strip()) if href else None
+    return Link(url, entry.text("title"), date) if url else None
 
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import logging
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -14,6 +16,49 @@ from crawler.fetch.safety import AddressPolicy
 logger = logging.getLogger(__name__)
 
 UNLISTED = "unlisted"  # crawler.scheduling.recrawl.UNLISTED: the ad-hoc outlet of `recrawl --any-outlet` is not "configured"
+
+# What Scrapy's HttpCompressionMiddleware raises for a body that is not what its Content-Encoding says (a "gzip"
+# page sent plain, a cut deflate stream): the server's fault, as a browser's ERR_CONTENT_DECODING_FAILED says. One
+# error for each coding Scrapy asks for (its ACCEPTED_ENCODINGS): a page that lied about zstd was a fetch-error,
+# retried for three crawls, where one that lied about gzip or br was bad-encoding (hostile web, round five).
+DECODE_ERRORS: tuple[type[BaseException], ...] = (gzip.BadGzipFile, zlib.error, EOFError)
+try:
+    import brotli
+
+    DECODE_ERRORS += (brotli.error,)
+except ImportError:  # pragma: no cover - Scrapy then neither asks for nor decodes br
+    pass
+try:
+    from compression import zstd  # type: ignore[import-not-found]  # Python 3.14
+except ImportError:
+    try:
+        from backports import zstd  # what Scrapy decodes zstd with before 3.14
+    except ImportError:  # pragma: no cover - Scrapy then neither asks for nor decodes zstd
+        zstd = None
+if zstd is not None:
+    DECODE_ERRORS += (zstd.ZstdError,)
+
+
+def unasked_partial(status: int, asked_range: bytes | None, content_range: bytes | None) -> str | None:
+    """Why a response is refused as a part of the page: a 206 Partial Content to a request that asked for no range
+    (a cache or CDN that serves a stored range to everyone), else None. Its body is a part of the page, which was
+    stored as the whole article; the Fetch Standard makes such a response a network error ("rangeRequested")."""
+    if status != 206 or asked_range:
+        return None
+    shown = (content_range or b"none").decode("latin-1")[:100]
+    return (f"206 Partial Content (Content-Range: {shown}) to a request that asked for no range: a part of the "
+            "page, not the page")
+
+
+def unknown_transfer_coding(reasons: Iterable[object]) -> str | None:
+    """The detail of a response whose Transfer-Encoding Twisted cannot decode, from its failure's reasons, else None.
+    Twisted reads only ``chunked`` (RFC 9112 6.1 allows ``gzip, chunked``, rare) and fails with the header's value as
+    a KeyError: a fetch-error retried for three crawls, its detail "KeyError: b'gzip, chunked'"."""
+    for value in reasons:
+        if isinstance(value, KeyError) and value.args and isinstance(value.args[0], bytes):
+            coding = value.args[0].decode("latin-1")[:100]
+            return f"Transfer-Encoding {coding!r}: only chunked is read (RFC 9112 6.1), the body is not readable"
+    return None
 
 
 def policy_from_settings(settings: Any) -> AddressPolicy:

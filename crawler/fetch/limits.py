@@ -16,8 +16,9 @@ from crawler.config import defaults
 
 logger = logging.getLogger(__name__)
 
-# Refusals that may clear up by the next crawl: the frontier keeps the URL pending for a few attempts.
-TRANSIENT_REASONS = frozenset({"fetch-error", "timeout", "robots-unavailable", "http-429"})
+# Refusals that may clear up by the next crawl: the frontier keeps the URL pending for a few attempts (a 206 to a
+# request for the whole page: a cache's stored range, until it is purged).
+TRANSIENT_REASONS = frozenset({"fetch-error", "timeout", "robots-unavailable", "http-429", "http-206"})
 # Refusals for this crawl's own budget: the URL stays pending without using up an attempt.
 BUDGET_REASONS = frozenset({"outlet-limit"})
 
