@@ -254,6 +254,10 @@ DATA_FILES = (
     "holdout199.jsonl",
     "holdout200.jsonl",
     "holdout201.jsonl",
+    "holdout202.jsonl",
+    "holdout203.jsonl",
+    "holdout204.jsonl",
+    "holdout205.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -460,6 +464,10 @@ SPLIT_ORDER = (
     "holdout199",
     "holdout200",
     "holdout201",
+    "holdout202",
+    "holdout203",
+    "holdout204",
+    "holdout205",
 )
 
 
