@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import lxml.etree
 
-from crawler.discovery.xmlstream import NAMES_CACHED, _without_dtd, local_name
+from crawler.discovery.xmlstream import NAMES_CACHED, StackTarget, _without_dtd, local_name
 
 ENTRY_TAGS = frozenset({"item", "entry"})
 TEXT_FIELDS = frozenset({"link", "title", "pubdate", "date", "published", "updated"})
@@ -108,8 +108,9 @@ class _Open:
     guid_of: FeedEntry | None = None
 
 
-class _FeedTarget:
-    """The lxml parser target of ``read_entries``: a stack of open elements and of open entries, no tree."""
+class _FeedTarget(StackTarget):
+    """The lxml parser target of ``read_entries``: a stack of open elements and of open entries, no tree; an ended
+    entry is handed over."""
 
     def __init__(self, on_entry: Callable[[FeedEntry], None]):
         self.on_entry = on_entry
@@ -147,29 +148,6 @@ class _FeedTarget:
             entry = FeedEntry(name, self.seen, bases, about=_attribute(attrib, RDF_ABOUT))
             self.entries.append(entry)
         self.open.append(_Open(tag, name, self.seen, bases, [] if wanted else None, entry=entry, guid_of=guid_of))
-
-    def data(self, text: str) -> None:
-        """Text (CDATA too), in one or more pieces."""
-        if self.open and self.open[-1].reading and self.open[-1].text is not None:
-            self.open[-1].text.append(text)
-
-    def comment(self, text: str) -> None:
-        """A comment is a child node: it ends its parent's text, as in the tree."""
-        self._text_ends()
-
-    def pi(self, target: str, data: str | None = None) -> None:
-        """A processing instruction: as a comment."""
-        self._text_ends()
-
-    def end(self, tag: str) -> None:
-        """An element ends; an entry is handed over. Recovering from a broken tag, libxml2 may end an outer element
-        while inner ones are open: they end too."""
-        self._text_ends()
-        if self.open and self.open[-1].tag != tag and any(element.tag == tag for element in self.open):
-            while self.open[-1].tag != tag:
-                self._ended(self.open.pop())
-        if self.open:
-            self._ended(self.open.pop())
 
     def close(self) -> None:
         """The end of the document: what a feed cut short left open ends here, as the tree holds it."""

@@ -92,8 +92,48 @@ class _Open:
     reading: bool = True
 
 
-class _Target:
-    """The lxml parser target of ``read_children``: a stack of open elements, no tree."""
+class StackTarget:
+    """What the stream readers' lxml parser targets share (sitemaps here, feeds in ``crawler.discovery.feedstream``):
+    a stack of open elements (``open``, innermost last; each with ``tag``, ``reading`` and ``text``, a list of pieces
+    or None when its text is not wanted), text, comments and processing instructions read as the tree reads them, and
+    the recovery of an outer element ended while inner ones are open. A subclass says what an ended element (``_ended``)
+    and a finished text (``_text_ends``) mean."""
+
+    open: list
+
+    def data(self, text: str) -> None:
+        """Text (CDATA too), in one or more pieces."""
+        if self.open and self.open[-1].reading and self.open[-1].text is not None:
+            self.open[-1].text.append(text)
+
+    def comment(self, text: str) -> None:
+        """A comment is a child node: it ends its parent's text, as in the tree."""
+        self._text_ends()
+
+    def pi(self, target: str, data: str | None = None) -> None:
+        """A processing instruction: as a comment."""
+        self._text_ends()
+
+    def end(self, tag: str) -> None:
+        """An element ends. Recovering from a broken tag, libxml2 may end an outer element while inner ones are open
+        (``<lo/loc>`` never ends): they end too."""
+        self._text_ends()
+        if self.open and self.open[-1].tag != tag and any(element.tag == tag for element in self.open):
+            while self.open[-1].tag != tag:
+                self._ended(self.open.pop())
+        if self.open:
+            self._ended(self.open.pop())
+
+    def _ended(self, element) -> None:
+        raise NotImplementedError
+
+    def _text_ends(self) -> None:
+        raise NotImplementedError
+
+
+class _Target(StackTarget):
+    """The lxml parser target of ``read_children``: a stack of open elements, no tree. An ended element's text is noted
+    when wanted; a child of the root is handed over."""
 
     def __init__(self, reading: Reading, on_child: Callable[[str, dict[str, str]], None], direct: frozenset[str],
                  anywhere: frozenset[str]):
@@ -119,29 +159,6 @@ class _Target:
             self.found = {}
         wanted = depth >= 3 and (name in self.anywhere or (depth == 3 and name in self.direct))
         self.open.append(_Open(tag, name, self.seen, [] if wanted else None))
-
-    def data(self, text: str) -> None:
-        """Text (CDATA too), in one or more pieces."""
-        if self.open and self.open[-1].reading and self.open[-1].text is not None:
-            self.open[-1].text.append(text)
-
-    def comment(self, text: str) -> None:
-        """A comment is a child node: it ends its parent's text, as in the tree."""
-        self._text_ends()
-
-    def pi(self, target: str, data: str | None = None) -> None:
-        """A processing instruction: as a comment."""
-        self._text_ends()
-
-    def end(self, tag: str) -> None:
-        """An element ends: note its text when wanted; a child of the root is handed over. Recovering from a broken
-        tag, libxml2 may end an outer element while inner ones are open (``<lo/loc>`` never ends): they end too."""
-        self._text_ends()
-        if self.open and self.open[-1].tag != tag and any(element.tag == tag for element in self.open):
-            while self.open[-1].tag != tag:
-                self._ended(self.open.pop())
-        if self.open:
-            self._ended(self.open.pop())
 
     def _ended(self, element: _Open) -> None:
         depth = len(self.open) + 1  # the root is at depth 1
