@@ -258,6 +258,10 @@ DATA_FILES = (
     "holdout203.jsonl",
     "holdout204.jsonl",
     "holdout205.jsonl",
+    "holdout206.jsonl",
+    "holdout207.jsonl",
+    "holdout208.jsonl",
+    "holdout209.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -468,6 +472,10 @@ SPLIT_ORDER = (
     "holdout203",
     "holdout204",
     "holdout205",
+    "holdout206",
+    "holdout207",
+    "holdout208",
+    "holdout209",
 )
 
 
