@@ -109,7 +109,8 @@ def serve_fault_site(site: FaultSite | None = None, host: str = "127.0.0.1") -> 
     server = ThreadingHTTPServer((host, 0), _handler(site))
     server.daemon_threads = True
     site.base_url = f"http://{host}:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # a short poll: shutdown() waits for serve_forever's next look at its flag (0.5 s by default)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield site

@@ -131,19 +131,23 @@ def portal_session(tmp_path: Path, base: str):
     )
 
 
-def crawl_feed_site(handler: type, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def crawl_feed_site(
+    handler: type, tmp_path: Path, *args: str, outlet: str = ""
+) -> subprocess.CompletedProcess[str]:
     """Serve ``handler`` on loopback as the one outlet "portal" (its feed at /feed.xml, articles at /news/<n>), crawl
-    it once by the CLI into ``tmp_path/data`` with ``args``, and stop the server."""
+    it once by the CLI into ``tmp_path/data`` with ``args``, and stop the server. ``outlet``: more TOML lines
+    for the outlet, e.g. ``download_delay = 0`` where its default 1 s between requests is not under test."""
     import threading
     from http.server import ThreadingHTTPServer
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # a short poll: shutdown() waits for serve_forever's next look at its flag (0.5 s by default)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     seeds = tmp_path / "seeds.toml"
     seeds.write_text(
         f'[[outlet]]\nname = "portal"\nfeeds = ["{base}/feed.xml"]\narticle_urls = [\'/news/\\d+$\']\n'
-        "topic_filter = false\n",
+        f"topic_filter = false\n{outlet}",
         encoding="utf-8",
     )
     try:

@@ -1,8 +1,9 @@
 """robots.txt Crawl-delay (crawler/fetch/crawl_delay.py, crawler/netguard.py, crawler/middlewares.py): honoured up to
 CRAWL_ROBOTS_DELAY_MAX, one request at a time, in an everyday crawl (AutoThrottle on) and in a back-fill.
 
-The end-to-end crawls run the real CLI against a loopback site whose robots.txt asks ``Crawl-delay: 1`` of an outlet
-configured with ``download_delay = 0`` and ``concurrency = 4``; the server records when each request arrives and when
+The end-to-end crawls run the real CLI against a loopback site whose robots.txt asks ``Crawl-delay: 0.5``
+(gaps long enough to tell apart, short enough to keep each crawl short) of an outlet configured with
+``download_delay = 0`` and ``concurrency = 4``; the server records when each request arrives and when
 its answer's body starts to be written (the earliest the crawler can have it), so the gaps are measured where the site
 sees them and never come out longer than the crawler waited.
 """
@@ -28,7 +29,7 @@ HOST = "127.0.0.81"
 BARE_HOST = "127.0.0.82"  # the outlet's other host, which redirects every page to HOST
 ARTICLES = 2
 SLOW = "/a/2"  # answers after SLOW_SECONDS: with 4 at once, the next request would overlap it
-SLOW_SECONDS = 1.5
+SLOW_SECONDS = 0.5  # 4 at once would send the next request in the same downloader pass, milliseconds later
 
 
 class Site(ThreadingHTTPServer):
@@ -105,7 +106,8 @@ class Handler(BaseHTTPRequestHandler):
 
 def serve(robots: str, host: str = HOST, redirect_to: str | None = None) -> Site:
     site = Site(robots, host, redirect_to)
-    threading.Thread(target=site.serve_forever, daemon=True).start()
+    # a short poll: shutdown() waits for serve_forever's next look at its flag (0.5 s by default)
+    threading.Thread(target=site.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return site
 
 
@@ -159,18 +161,20 @@ def assert_paced(site: Site, delay: float) -> None:
 
 def test_everyday_crawl_waits_the_crawl_delay_one_request_at_a_time(tmp_path):
     """download_delay 0, concurrency 4, AutoThrottle on (it would take the slot down to DOWNLOAD_DELAY = 0)."""
-    site, out = crawl(tmp_path, "User-agent: *\nCrawl-delay: 1\n", "-s", "AUTOTHROTTLE_ENABLED=True")
-    assert_paced(site, 1.0)
-    assert "asks a Crawl-delay of 1 s" in out
-    assert "'newsarchive/robots/crawl_delay/slowsite': 1.0" in out
+    site, out = crawl(tmp_path, "User-agent: *\nCrawl-delay: 0.5\n", "-s", "AUTOTHROTTLE_ENABLED=True")
+    assert_paced(site, 0.5)
+    assert "asks a Crawl-delay of 0.5 s" in out
+    assert "'newsarchive/robots/crawl_delay/slowsite': 0.5" in out
 
 
 def test_backfill_obeys_the_crawl_delay(tmp_path):
-    """A back-fill's 0.25 s and 8 at once give way to the robots.txt's 1 s and one at a time."""
+    """A back-fill's 0.25 s and 8 at once give way to the robots.txt's 0.5 s and one at a time."""
     site, out = crawl(
-        tmp_path, "User-agent: newsarchive\nCrawl-delay: 1\n\nUser-agent: *\nCrawl-delay: 0.1\n", "--backfill"
+        tmp_path,
+        "User-agent: newsarchive\nCrawl-delay: 0.5\n\nUser-agent: *\nCrawl-delay: 0.1\n",
+        "--backfill",
     )
-    assert_paced(site, 1.0)
+    assert_paced(site, 0.5)
     assert "back-fill" in out
 
 
@@ -186,13 +190,14 @@ def test_absurd_crawl_delay_is_capped_and_the_crawl_ends(tmp_path):
 
 
 def test_a_redirect_from_another_host_is_paced_on_the_sites_own_slot(tmp_path):
-    """The outlet's bare host redirects to the site, whose robots.txt asks Crawl-delay: 1: the hop keeps the bare
-    host's download slot in Scrapy (scrapy/scrapy#2141), so the floor once went there and the articles 4 at once."""
+    """The outlet's bare host redirects to the site, whose robots.txt asks Crawl-delay: 0.5: the hop keeps the
+    bare host's download slot in Scrapy (scrapy/scrapy#2141), so the floor once went there and the articles 4
+    at once."""
     bare = serve("", BARE_HOST, redirect_to="http://unset.invalid")
-    site, out = crawl(tmp_path, "User-agent: *\nCrawl-delay: 1\n", bare=bare)
+    site, out = crawl(tmp_path, "User-agent: *\nCrawl-delay: 0.5\n", bare=bare)
     assert [path for path, _, _ in sorted(bare.log, key=lambda entry: entry[1])] == ["/robots.txt", "/"]
-    assert_paced(site, 1.0)
-    assert f"robots.txt of {HOST} asks a Crawl-delay of 1 s" in out
+    assert_paced(site, 0.5)
+    assert f"robots.txt of {HOST} asks a Crawl-delay of 0.5 s" in out
 
 
 # ---- the rules, without a crawl

@@ -60,7 +60,8 @@ class SlowSite(ThreadingHTTPServer):
 
         super().__init__(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.server_address[1]}"
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+        # a short poll: shutdown() waits for serve_forever's next look at its flag (0.5 s by default)
+        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
 
 def write_seeds(path: Path, outlets: dict[str, tuple[SlowSite, str]]) -> Path:
@@ -126,16 +127,32 @@ def test_trigger_for_refuses_nonsense(schedule: str) -> None:
 
 @pytest.fixture(scope="module")
 def busy_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Scheduler, dict]]:
-    """Two outlets every 2 s whose crawls last longer than that; the first crawl of "crashy" is killed (-9)."""
+    """Two outlets every 2 s whose crawls last longer than that; the first crawl of "crashy" is killed (-9).
+
+    It runs until what the tests below read has happened (it ran a fixed 16 s, mostly waiting): each outlet
+    has two runs that ended with exit 0 and one that outlasted the 2 s interval (so a run fell due while one
+    was going), and crashy ran again after it was killed."""
     root = tmp_path_factory.mktemp("sched")
-    slow, crashy = SlowSite(1.2), SlowSite(1.2)  # slow enough that even a crawl with nothing new lasts > 2 s
+    # slow enough that even a crawl with nothing new lasts > 2 s (two articles: a crawl lasts a few seconds)
+    slow, crashy = SlowSite(1.2, articles=2), SlowSite(1.2, articles=2)
     seeds = write_seeds(root / "seeds.toml", {"slow": (slow, "2s"), "crashy": (crashy, "2s")})
     scheduler = Scheduler(SchedulerConfig(data_dir=root / "data", seeds=seeds, settings=SETTINGS, stop_grace=20,
                                           kill_grace=5, watch_every=None))
     killed: dict = {}
+
+    def seen_enough() -> bool:
+        ended = [r for r in scheduler.runs if r.ended is not None]
+        for job in ("slow", "crashy"):
+            runs = [r for r in ended if r.job == job]
+            if sum(r.exit_code == 0 for r in runs) < 2 or not any(r.ended - r.started > 2.0 for r in runs):
+                return False
+        crashed = [r for r in ended if r.process.pid == killed.get("pid")]
+        return bool(crashed) and any(r.job == "crashy" and r.exit_code == 0 and r.started > crashed[0].ended
+                                     for r in ended)
+
     scheduler.start()
-    deadline = time.monotonic() + 16
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and not seen_enough():
         for run in scheduler.running():
             if run.job == "crashy" and not killed and time.monotonic() - run.started > 1.5:
                 killed["pid"] = run.process.pid

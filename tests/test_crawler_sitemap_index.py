@@ -129,7 +129,8 @@ def serve() -> Iterator[Outlet]:
     server = ThreadingHTTPServer((HOST, 0), _handler(outlet))
     server.daemon_threads = True
     outlet.base = f"http://{HOST}:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # a short poll: shutdown() waits for serve_forever's next look at its flag (0.5 s by default)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         yield outlet
     finally:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -90,13 +91,16 @@ def assert_next_crawl_repairs(data: Path, seeds: Path, kept: list[int], *args: s
     assert checked.returncode == 0, checked.stdout[-3000:]
 
 
-@pytest.mark.parametrize(("where", "size", "pad"), [
+FULL_DISKS = [
     ("data", "2m", 30000),  # everything on one small disk: the catalogue's WAL fills it first
     ("warc", "400k", 60000),  # only the WARC files on the small disk
     ("text", "24k", 0),  # only the text corpus on the small disk (4 KiB pages: a handful of files fit)
-])
-def test_full_disk_stops_the_crawl_cleanly_and_the_next_crawl_repairs(tmp_path: Path, where: str, size: str,
-                                                                      pad: int) -> None:
+]
+FULL_DISK_TEST = "test_full_disk_stops_the_crawl_cleanly_and_the_next_crawl_repairs"
+
+
+def full_disk_case(tmp_path: Path, where: str, size: str, pad: int) -> None:
+    """A crawl meets a full disk under ``where``; then the disk grows and the next crawl repairs."""
     data = tmp_path / "data"
     mount = data if where == "data" else data / where
     with tmpfs(mount, size), serve_fault_site(FaultSite(articles=ARTICLES, pad=pad)) as site:
@@ -109,6 +113,26 @@ def test_full_disk_stops_the_crawl_cleanly_and_the_next_crawl_repairs(tmp_path: 
         kept = assert_first_crawl_failed(data, first, "disk-full")
         grow(mount, "64m")
         assert_next_crawl_repairs(data, seeds, kept, *reserve)
+
+
+@pytest.fixture(scope="module")
+def full_disks(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """The full-disk cases this session runs, all at once: each has its own small disk, site and data folder, and
+    nothing in them is timed (a crawl keeps about one core busy). Each case's assertions run in its thread."""
+    chosen = [item.callspec.params["where"] for item in request.session.items
+              if getattr(item, "originalname", "") == FULL_DISK_TEST and item.module is request.module]
+    with ThreadPoolExecutor(max(1, len(chosen))) as pool:
+        yield {where: pool.submit(full_disk_case, tmp_path_factory.mktemp(f"full-{where}"), where, size, pad)
+               for where, size, pad in FULL_DISKS if where in chosen}
+
+
+@pytest.mark.parametrize(("where", "size", "pad"), FULL_DISKS)
+def test_full_disk_stops_the_crawl_cleanly_and_the_next_crawl_repairs(full_disks: dict, where: str, size: str,
+                                                                      pad: int) -> None:
+    # every case ends before any test goes on (the lock tests below are timed); then this case's outcome: its
+    # failed assertion, or its skip where no tmpfs can be mounted, is raised here
+    wait(full_disks.values())
+    full_disks[where].result()
 
 
 def test_no_room_for_the_reserve_means_the_crawl_does_not_start(tmp_path: Path) -> None:
@@ -153,8 +177,9 @@ def test_catalogue_lock_held_past_the_busy_timeout_stops_the_crawl(tmp_path: Pat
     with serve_fault_site(FaultSite(articles=ARTICLES, delay=0.15)) as site:
         seeds = site.seeds(tmp_path / "seeds.toml")
         log = tmp_path / "crawl.log"
-        # a second program holds the write lock for 4 s: 8 times the crawl's busy timeout
-        code = crawl_meeting_a_lock(data, seeds, log, busy_timeout=0.5, hold=4)
+        # a second program holds the write lock for 2 s: 8 times the crawl's busy timeout (the crawl, with most of
+        # its pages still to write, commits every ARCHIVE_COMMIT_INTERVAL of 0.5 s: it meets the lock in the 2 s)
+        code = crawl_meeting_a_lock(data, seeds, log, busy_timeout=0.25, hold=2)
         first = subprocess.CompletedProcess([], code, "", log.read_text())
         kept = assert_first_crawl_failed(data, first, "catalogue-locked")
         assert "catalogue-locked" in first.stderr and "ARCHIVE_BUSY_TIMEOUT" in first.stderr

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,46 +159,63 @@ def test_check_passes_after_the_crawl(crawled: Crawled) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_per_outlet_page_and_sitemap_budgets(tmp_path: Path) -> None:
+# Three more crawls, each with one setting under test and its own servers and data folder. Nothing in them is timed,
+# so they run at once (a crawl keeps about one core busy): what each leaves is read by the test named after it.
+SIDE_CRAWLS = {
+    "budgets": ("--outlet", "robots4xx", "--outlet", "maps",
+                "-s", "CRAWL_OUTLET_MAX_PAGES=3", "-s", "CRAWL_SITEMAP_MAX_FETCHES=2"),
+    "bytes": ("--outlet", "robots4xx", "-s", "CRAWL_OUTLET_MAX_BYTES=1"),
+    "retry_after": ("--outlet", "throttled", "-s", "CRAWL_RETRY_AFTER_MAX=0.5"),
+}
+
+
+def _side_crawl(tmp: Path, args: tuple[str, ...]) -> Crawled:
     with serve_hostile_sites() as sites:
-        seeds = sites.write_seeds(tmp_path / "seeds.toml")
-        result = crawl_cli(seeds, tmp_path / "data", "--outlet", "robots4xx", "--outlet", "maps",
-                           "-s", "CRAWL_OUTLET_MAX_PAGES=3", "-s", "CRAWL_SITEMAP_MAX_FETCHES=2")
-        assert result.returncode == 0, result.stderr[-3000:]
-        done = Crawled(sites, tmp_path / "data", result)
-        # robots4xx: the feed and two of its three articles; the third waits for the next crawl
-        fetched = [p for p in sites.paths("robots4xx") if p.startswith("/a/")]
-        assert len(fetched) == 2, fetched
-        assert list(done.failures("robots4xx").values()) == ["outlet-limit"]
-        statuses = sorted(s for (s,) in done.query("select status from frontier where outlet = 'robots4xx'"))
-        assert statuses == ["done", "done", "pending"]
-        # maps: two sitemap files, then the third is refused
-        assert [p for p in sites.paths("robots4xx") if p.startswith("/deep/")] == ["/deep/0.xml", "/deep/1.xml"]
-        assert done.failures("maps") == {"/deep/2.xml": "sitemap-limit"}
-    check = subprocess.run([sys.executable, "-m", "crawler.cli.main", "check", "--data", str(tmp_path / "data")],
+        result = crawl_cli(sites.write_seeds(tmp / "seeds.toml"), tmp / "data", *args)
+    return Crawled(sites, tmp / "data", result)  # sites keeps what the servers received
+
+
+@pytest.fixture(scope="module")
+def side(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Crawled]:
+    with ThreadPoolExecutor(len(SIDE_CRAWLS)) as pool:
+        running = {name: pool.submit(_side_crawl, tmp_path_factory.mktemp(f"hostile-{name}"), args)
+                   for name, args in SIDE_CRAWLS.items()}
+        return {name: future.result() for name, future in running.items()}
+
+
+def test_per_outlet_page_and_sitemap_budgets(side: dict[str, Crawled]) -> None:
+    done = side["budgets"]
+    sites, result = done.sites, done.result
+    assert result.returncode == 0, result.stderr[-3000:]
+    # robots4xx: the feed and two of its three articles; the third waits for the next crawl
+    fetched = [p for p in sites.paths("robots4xx") if p.startswith("/a/")]
+    assert len(fetched) == 2, fetched
+    assert list(done.failures("robots4xx").values()) == ["outlet-limit"]
+    statuses = sorted(s for (s,) in done.query("select status from frontier where outlet = 'robots4xx'"))
+    assert statuses == ["done", "done", "pending"]
+    # maps: two sitemap files, then the third is refused
+    assert [p for p in sites.paths("robots4xx") if p.startswith("/deep/")] == ["/deep/0.xml", "/deep/1.xml"]
+    assert done.failures("maps") == {"/deep/2.xml": "sitemap-limit"}
+    check = subprocess.run([sys.executable, "-m", "crawler.cli.main", "check", "--data", str(done.data)],
                            capture_output=True, text=True, timeout=120, cwd=ROOT, check=False)
     assert check.returncode == 0, check.stdout
 
 
-def test_per_outlet_byte_budget(tmp_path: Path) -> None:
-    with serve_hostile_sites() as sites:
-        seeds = sites.write_seeds(tmp_path / "seeds.toml")
-        result = crawl_cli(seeds, tmp_path / "data", "--outlet", "robots4xx", "-s", "CRAWL_OUTLET_MAX_BYTES=1")
-        assert result.returncode == 0, result.stderr[-3000:]
-        done = Crawled(sites, tmp_path / "data", result)
-        # the feed spends the budget; its articles wait for the next crawl, recorded and still pending
-        assert [p for p in sites.paths("robots4xx") if p.startswith("/a/")] == []
-        assert set(done.failures("robots4xx").values()) == {"outlet-limit"}
-        assert {s for (s,) in done.query("select status from frontier where outlet = 'robots4xx'")} == {"pending"}
+def test_per_outlet_byte_budget(side: dict[str, Crawled]) -> None:
+    done = side["bytes"]
+    assert done.result.returncode == 0, done.result.stderr[-3000:]
+    # the feed spends the budget; its articles wait for the next crawl, recorded and still pending
+    assert [p for p in done.sites.paths("robots4xx") if p.startswith("/a/")] == []
+    assert set(done.failures("robots4xx").values()) == {"outlet-limit"}
+    assert {s for (s,) in done.query("select status from frontier where outlet = 'robots4xx'")} == {"pending"}
 
 
-def test_retry_after_is_capped(tmp_path: Path) -> None:
-    with serve_hostile_sites() as sites:
-        seeds = sites.write_seeds(tmp_path / "seeds.toml")
-        result = crawl_cli(seeds, tmp_path / "data", "--outlet", "throttled", "-s", "CRAWL_RETRY_AFTER_MAX=0.5")
-        assert result.returncode == 0, result.stderr[-3000:]
-        # the site asked for 2 s and an HTTP date 2-3 s ahead; the crawl waited CRAWL_RETRY_AFTER_MAX at most
-        assert re.search(r"'newsarchive/backoff/max_wait': 0\.5\b", result.stderr), result.stderr[-3000:]
-        assert re.search(r"'newsarchive/backoff/max_delay': 0\.5\b", result.stderr)  # the 429 slow-down too
-        assert sorted(p for p in sites.paths("throttled") if p.startswith("/a/")) == [
-            "/a/1", "/a/1", "/a/2", "/a/2", "/a/3"]
+def test_retry_after_is_capped(side: dict[str, Crawled]) -> None:
+    done = side["retry_after"]
+    result = done.result
+    assert result.returncode == 0, result.stderr[-3000:]
+    # the site asked for 2 s and an HTTP date 2-3 s ahead; the crawl waited CRAWL_RETRY_AFTER_MAX at most
+    assert re.search(r"'newsarchive/backoff/max_wait': 0\.5\b", result.stderr), result.stderr[-3000:]
+    assert re.search(r"'newsarchive/backoff/max_delay': 0\.5\b", result.stderr)  # the 429 slow-down too
+    assert sorted(p for p in done.sites.paths("throttled") if p.startswith("/a/")) == [
+        "/a/1", "/a/1", "/a/2", "/a/2", "/a/3"]

@@ -121,7 +121,9 @@ def serve_alt_sites(addresses: dict[str, str] | None = None) -> Iterator[AltSite
             server.RequestHandlerClass = _handler_for(name, site, log, lock)
             server.daemon_threads = True
             sites[name] = site
-            threading.Thread(target=server.serve_forever, name=f"altsite-{name}", daemon=True).start()
+            # a short poll: shutdown() waits for serve_forever's next look at its flag (0.5 s by default)
+            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                             name=f"altsite-{name}", daemon=True).start()
             servers.append(server)  # only started servers: shutdown() waits for serve_forever to stop
         yield AltSites(sites, log)
     finally:

@@ -78,7 +78,9 @@ def serve_on_loopback(site_classes: dict, addresses: dict[str, str], handler_for
             server.RequestHandlerClass = handler_for(name, site, log, lock)
             server.daemon_threads = True
             sites[name] = site
-            threading.Thread(target=server.serve_forever, name=f"{label}-{name}", daemon=True).start()
+            # a short poll: shutdown() waits for serve_forever's next look at its flag (0.5 s by default)
+            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                             name=f"{label}-{name}", daemon=True).start()
             servers.append(server)
         yield AltSites(sites, log)
     finally:

@@ -329,7 +329,8 @@ def serve_hostile_sites() -> Iterator[HostileSites]:
             server.daemon_threads = True
             servers.append(server)
             sites.bases[site] = f"http://{host}:{server.server_address[1]}"
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+            # a short poll: shutdown() waits for serve_forever's next look at its flag (0.5 s by default)
+            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         yield sites
     finally:
         sites.stopping.set()

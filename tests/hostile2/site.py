@@ -333,7 +333,8 @@ def serve() -> Iterator[Sites]:
     servers = [internal, outlet]
     for server in servers:
         server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        # a short poll: shutdown() waits for serve_forever's next look at its flag (0.5 s by default)
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         yield sites
     finally:

@@ -396,7 +396,9 @@ def serve_unseen() -> Iterator[Portal]:
         server = ThreadingHTTPServer((host, 0), _handler(portal, role))
         server.daemon_threads = True
         servers[role] = server
-        threading.Thread(target=server.serve_forever, name=f"unseen-{role}", daemon=True).start()
+        # a short poll: shutdown() waits for serve_forever's next look at its flag (0.5 s by default)
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"unseen-{role}",
+                         daemon=True).start()
     portal.base, portal.old, portal.agency, portal.mobile = (f"http://{s.server_address[0]}:{s.server_address[1]}"
                                                              for s in servers.values())
     try:
