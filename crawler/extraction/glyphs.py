@@ -13,7 +13,6 @@ INVISIBLE_RE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")  #
 # reversed runs: a word that opens with a final or medial glyph, which a word in reading order never does): its
 # letters would spell each word backwards (Zyte's kabarislamia page, whose gold keeps the glyphs).
 PRESENTATION_FORMS_RE = re.compile("[\ufe70-\ufefc]+")
-FIRST_FORM = "\ufe70"
 TRAILING_FORMS = frozenset(chr(c) for c in range(0xFE80, 0xFEFD)
                            if unicodedata.name(chr(c), "").endswith(("FINAL FORM", "MEDIAL FORM")))
 WORD_START_RE = re.compile("(?:^|\\s)[^\\w\\s]*([\ufe80-\ufefc])")  # a word's first letter glyph, marks before it skipped
@@ -22,8 +21,8 @@ WORD_START_RE = re.compile("(?:^|\\s)[^\\w\\s]*([\ufe80-\ufefc])")  # a word's f
 def fold_presentation_forms(text: str) -> str:
     """``text`` with its Arabic presentation forms (block B) as their letters, unless they are in visual order (see
     PRESENTATION_FORMS_RE)."""
-    if max(text, default="") < FIRST_FORM:  # a C loop: the regular expressions run only where a glyph may be
-        return text
+    if not PRESENTATION_FORMS_RE.search(text):  # most text holds none: one search in C (max() made a string of each
+        return text  # character, 0.3 ms a page on the throughput mirror)
     if any(m.group(1) in TRAILING_FORMS for m in WORD_START_RE.finditer(text)):
         return text
     return PRESENTATION_FORMS_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)

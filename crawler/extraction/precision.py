@@ -50,6 +50,8 @@ INLINE_TAGS = frozenset({"b", "em", "i", "q", "span", "strong"})
 TOKEN_RE = re.compile(r"\w+")
 NEIGHBOURS = 3  # siblings looked at on each side for the story's next sentence (a crosshead may sit between)
 SHORT_DIV_CHARS = 200  # trafilatura's len_threshold for a linked <div> in precision mode
+#: The links of a page that hold a picture, in document order.
+PICTURE_LINKS = etree.XPath("descendant-or-self::a[descendant::img]")
 SENTENCE_WORDS = 6  # words outside links that make a short block a sentence (crawler.extraction.body.SENTENCE_WORDS)
 LINK_SHARE = 0.5  # ... and at most this share of its text in links
 CROSSHEAD_WORDS = 12  # a heading between two paragraphs this short is a crosshead
@@ -83,9 +85,10 @@ def unwrap_picture_links(page: HtmlElement) -> int:
     outside links), so that a row of icon links (a share bar, a logo) is still a block of links.
     """
     unwrapped = 0
-    for link in list(page.iter("a")):
+    # only the links that hold a picture, found by libxml2 (looking into every link of a page cost 0.4 ms, issue 10)
+    for link in PICTURE_LINKS(page):
         parent = link.getparent()
-        if parent is None or link.find(".//img") is None or TOKEN_RE.search(link.text_content()):
+        if parent is None or TOKEN_RE.search(link.text_content()):
             continue
         outside = _words(clean_space(parent.text_content())) - sum(_words(a.text_content()) for a in parent.iter("a"))
         if outside >= SENTENCE_WORDS:
