@@ -34,6 +34,10 @@ INSTITUTIONS = frozenset(
         "لجنه",  # round 51: a committee a government formed ("لجنة أزمة الوقود التابعة للحكومة المؤقتة")
         "وزير",  # round 53: a minister of one camp's government ("وزير الصحة في حكومة الوحدة"), as a mission is marked
         "وزيره",
+        # round 61: a centre, office or union (see BRANCHES)
+        "مركز",
+        "مكتب",
+        "نقابه",
     }
 )
 #: Cheap tests before ``stems``: a normalised word, or a raw sentence, that may hold an institution noun (most hold
@@ -52,6 +56,10 @@ _RAW_NOUNISH = re.compile(
 #: Round 53: so is a minister: "وزير الصحة يزور بنغازي" is a visit, not the east's minister.
 MINISTERS = frozenset({"وزير", "وزيره"})
 MISSIONS = frozenset({"سفاره", "قنصليه", "ملحقيه", "لجنه"}) | MINISTERS
+#: Round 61: institutions every city has one of (a centre, an office, a union): a seat as the noun's own complement is
+#: its name ("مركز طرابلس الطبي", "نقابة بنغازي"), no camp, and they mark a camp only in a story that names a camp's
+#: government ("مركز المواصفات الذي أنشأته الحكومة المؤقتة في بنغازي"): else two of them are a city's branches.
+BRANCHES = frozenset({"مركز", "مكتب", "نقابه"})
 #: How many words after a minister his government may be named: his portfolio, then "في" (a clitic "ب" or "ل" on the
 #: government's first word needs none).
 MINISTER_WINDOW = 3
@@ -117,17 +125,26 @@ NULLITY = frozenset({"باطل", "باطله", "باطلا", "منعدم", "من
 _REFUSAL_FIRSTS = frozenset({first for first, _ in REFUSALS} | {"عدم"})
 #: "لا يعتمد على" / "إلا على" is "relies on", no refusal (round 51's review).
 _RELIES = frozenset({"علي", "الا", "عليه", "عليها", "عليهم"})
-#: "عدم" before a noun of recognition ("عدم اعتمادها", "عدم الاعتراف بها"), whatever its suffix (round 51).
-REFUSED_NOUNS = ("اعتماد", "الاعتراف", "الاعتداد", "اعتراف")
+#: "عدم" before a noun of recognition ("عدم اعتمادها", "عدم الاعتراف بها"), whatever its suffix (round 51), or of
+#: acceptance ("عدم قبول بطاقات القيد": round 61).
+REFUSED_NOUNS = ("اعتماد", "الاعتراف", "الاعتداد", "اعتراف", "قبول")
 
 
-def _camp_at(words: list[str], k: int, mission: bool) -> str | None:
-    """The camp named at word ``k`` (a seat, unless for a ``mission``, or the first word of a camp's phrase), if any."""
+def _government_at(words: list[str], k: int) -> str | None:
+    """The camp whose government's phrase begins at word ``k`` ("الحكومة المؤقتة", "بحكومة الوحدة"), if any."""
     word = words[k]
     if _OPENER_LETTERS.search(word) and (bare := _OPENERS.intersection(stems(word))):
         for phrase, side in _PHRASES:
             if phrase[0] in bare and tuple(words[k + 1 : k + len(phrase)]) == phrase[1:]:
                 return side
+    return None
+
+
+def _camp_at(words: list[str], k: int, mission: bool) -> str | None:
+    """The camp named at word ``k`` (a seat, unless for a ``mission``, or the first word of a camp's phrase), if any."""
+    if (side := _government_at(words, k)) is not None:
+        return side
+    word = words[k]
     if mission or not any(seat in word for seat in _SEATS):
         return None
     if word.endswith("الشرق") and words[k + 1 : k + 2] == ["الاوسط"]:
@@ -138,8 +155,9 @@ def _camp_at(words: list[str], k: int, mission: bool) -> str | None:
     return None
 
 
-def camp_marks(text: str) -> list[str]:
-    """The camp of each camp-marked institution in the body (its dateline left out), in order: "east" or "west"."""
+def camp_marks(text: str, branches: bool = True) -> list[str]:
+    """The camp of each camp-marked institution in the body (its dateline left out), in order: "east" or "west";
+    a centre, office or union (``BRANCHES``) only where ``branches``."""
     out: list[str] = []
     text = after_dateline(text)
     seen = -1
@@ -153,6 +171,8 @@ def camp_marks(text: str) -> list[str]:
         words = tokens(text[start : end.start() if end else len(text)])[: WINDOW + 4]
         if not words or not (nouns := INSTITUTIONS.intersection(stems(words[0]))):
             continue
+        if nouns <= BRANCHES and not branches:
+            continue
         mission = bool(nouns & MISSIONS)
         # round 53: a minister's camp is his title's own complement ("وزير الصحة في حكومة الوحدة"); further on, the
         # government he names is whom he deals with ("وقع الوزير اتفاقا مع الحكومة المؤقتة")
@@ -165,6 +185,8 @@ def camp_marks(text: str) -> list[str]:
             if _NOUNISH.search(words[k]) and INSTITUTIONS.intersection(stems(words[k])):
                 break
             if (side := _camp_at(words, k, mission)) is not None:
+                if k == 1 and nouns <= BRANCHES and _government_at(words, k) is None:
+                    break  # "مركز طرابلس الطبي": the centre's name
                 out.append(side)
                 break
     return out
@@ -190,6 +212,52 @@ def refusal(words: list[str]) -> bool:
     return False
 
 
+def governed(words: list[str]) -> bool:
+    """Whether the words name a camp's government ("الحكومة المؤقتة", "حكومة الوحدة") anywhere (round 61)."""
+    padded = [*words, "", "", "", ""]
+    return any(_government_at(padded, k) for k in range(len(words)))
+
+
+#: Round 61: the endings of a dual (normalised): feminine, whose singular ends in ta marbuta ("قائمتان", "شهادتا",
+#: "لجنتين"), and masculine nominative ("وفدان", "مكتبان"); not "ين" after a masculine noun, the sound plural's too.
+_DUAL_FEMININE = ("تان", "تين", "تا")
+#: The clitics a singular may carry where the story uses it ("بالقائمة", "للوفد").
+_CLITICS = ("", "و", "ب", "ل", "ف", "وب", "ول")
+
+
+def _singular_used(singular: str, words: set[str], article: bool) -> bool:
+    """Whether ``words`` hold ``singular`` (with the article or a clitic; bare too unless ``article``: a masculine
+    singular's bare form, or after "و" or "ف", may be a verb, "فقد" beside the masdar "فقدان")."""
+    forms = {clitic + "ال" + singular for clitic in _CLITICS} | {"لل" + singular}
+    if not article:
+        forms |= {clitic + singular for clitic in _CLITICS}
+    else:
+        # the indefinite accusative ("مكتباً واحداً") and a preposition's noun ("لمركز الإنذار"): no verb's forms
+        forms |= {singular + "ا", "ب" + singular, "ل" + singular}
+    return not forms.isdisjoint(words)
+
+
+def title_duals(title_words: list[str], body_words: list[str]) -> list[str]:
+    """The title's duals whose singular the story uses too ("قائمتان لكشافة ليبيا.. والمنظمة تعتمد قائمة طرابلس"):
+    two of one thing, the doubling the split made (round 61). A country in "-ستان" is no dual; a masculine form's
+    singular must appear with the article or a preposition, so a masdar in "-ان" beside its verb ("فقدان") is none."""
+    found: list[str] = []
+    words: set[str] | None = None
+    for word in title_words:
+        if word.endswith("ستان") or len(word) < 5:
+            continue
+        feminine = word.endswith(_DUAL_FEMININE)
+        if not feminine and not word.endswith("ان"):
+            continue
+        if words is None:
+            words = set(title_words) | set(body_words)
+        stem = word[: -3 if word.endswith(("تان", "تين")) else -2]
+        singular = stem + "ه" if feminine else stem
+        if _singular_used(singular, words, article=not feminine):
+            found.append(word)
+    return found
+
+
 def named_sides(words: list[str]) -> set[str]:
     """The camps the words name anywhere (a seat or a government's phrase), not only beside an institution."""
     padded = [*words, "", "", "", ""]
@@ -203,9 +271,17 @@ def camp_split(title_words: list[str], body_words: list[str], title: str, text: 
     Round 51: both camps' institutions beside a refusal count one more (the contest itself); one camp's refusal counts
     only where the story names the other camp somewhere (a seat or a government): else it is that camp's word on
     something else (a court "غير مختصة", Libya's foreign ministry that "does not recognise" Somaliland)."""
-    marks = camp_marks(text)
-    titled = camp_marks(title)
+    branches = governed(title_words) or governed(body_words)
+    marks = camp_marks(text, branches)
+    titled = camp_marks(title, branches)
+    # round 61: two of one thing in the title, in a story that names both camps (a seat or a government of each),
+    # is the split's doubling: one institution's worth more
+    doubled = bool(title_duals(title_words, body_words)) and (
+        len(named_sides(title_words) | named_sides(tokens(after_dateline(text)))) == 2
+    )
     if not marks and not titled:
+        if doubled:
+            return 1 + (refusal(title_words) or refusal(body_words))
         # round 54: no institution named, but both camps and one calling the other's act void or unrecognised ("قائمتان
         # للحجاج.. الحكومة المكلفة تعتمد كشوفا ... وطرابلس تعتبرها «باطلة»"): the contest itself, one institution's worth
         # (a wire dateline, "طرابلس - وكالات", is where the report was filed, no camp: a football federation in Tripoli
@@ -219,5 +295,5 @@ def camp_split(title_words: list[str], body_words: list[str], title: str, text: 
         refused = bool((named_sides(title_words) | named_sides(body_words)) - set(marks + titled))
     # round 51: the two camps' institutions and one refusing the other's acts: the contest itself
     if both and refused:
-        return len(marks) + 1
-    return max(len(marks), 1) if both or refused else 0
+        return len(marks) + 1 + doubled
+    return max(len(marks), 1) + doubled if both or refused or doubled else 0
