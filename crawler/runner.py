@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
 import signal
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,7 @@ from scrapy.settings import Settings, default_settings
 from archive.catalogue import crawls
 from archive.catalogue.crawls import COUNT_LABELS
 from archive.catalogue.db import Catalogue
-from archive.errors import NewsArchiveError
+from archive.errors import ConfigError, NewsArchiveError
 from archive.faults import StorageFault
 
 logger = logging.getLogger(__name__)
@@ -29,8 +31,35 @@ def crawl_settings(*, data_dir: Path, seeds: Path, outlets: tuple[str, ...] = ()
     settings.set("ARCHIVE_OUTLETS", list(outlets), priority="cmdline")
     settings.set("ARCHIVE_TRIGGER", trigger, priority="cmdline")
     for key, value in (overrides or {}).items():
+        _check_override(settings, key, value)
         settings.set(key, value, priority="cmdline")
     return settings
+
+
+def _check_override(settings: Settings, key: str, value: Any) -> None:
+    """Refuse a ``-s`` value that is no number where the setting's default is one, naming the key and the fix, before
+    the crawl starts: Scrapy reads its settings where it needs them and would raise a bare ValueError there, mid-start
+    (``-s CLOSESPIDER_PAGECOUNT=abc``)."""
+    default = settings.get(key)
+    if not isinstance(value, str) or isinstance(default, bool) or not isinstance(default, int | float):
+        return
+    try:
+        float(value)
+    except ValueError:
+        raise ConfigError("settings", f"{value!r} is not a number; pass -s {key}=<number> (the default is "
+                          f"{default!r})", key=key) from None
+
+
+def warn_unknown(keys: Iterable[str]) -> None:
+    """Log a warning for each ``-s`` name that is no setting of Scrapy's or this project's, with the closest one: Scrapy
+    ignores an unknown name in silence, so a typo ("ARCHIVE_WARC_MAXSIZE") would change nothing unnoticed."""
+    known = Settings()
+    known.setmodule("crawler.settings", priority="project")
+    for key in keys:
+        if key not in known:
+            close = difflib.get_close_matches(key, list(known), n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            logger.warning("-s %s: no such setting of Scrapy's or this project's (README \"Settings\")%s", key, hint)
 
 
 class CrawlNotStarted(NewsArchiveError):

@@ -74,6 +74,17 @@ def test_crawl_unknown_outlet_is_a_clear_error(tmp_path):
     assert result.exit_code != 0 and "no outlet called 'nope'" in result.output
 
 
+def test_crawl_with_a_setting_that_is_no_number_is_a_clear_error(tmp_path):
+    # Scrapy reads CONCURRENT_REQUESTS with int() as the crawl starts; the value is checked before that
+    seeds = tmp_path / "ok.toml"
+    seeds.write_text('[[outlet]]\nname = "x"\nfeeds = ["http://127.0.0.1:9/rss"]\n')
+    result = CliRunner().invoke(cli, ["crawl", "--seeds", str(seeds), "--data", str(tmp_path / "d"),
+                                      "-s", "CONCURRENT_REQUESTS=many"])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "'CONCURRENT_REQUESTS'" in result.output and "'many' is not a number" in result.output, result.output
+    assert not (tmp_path / "d" / "catalogue.db").exists()
+
+
 def _cli(*args: str, cwd: Path, timeout: int = 240) -> subprocess.CompletedProcess[str]:
     # umask 022 set explicitly: the files made must follow it (0644), whatever the test runner's umask
     return subprocess.run([sys.executable, "-m", "crawler.cli.main", *args], check=False, capture_output=True, text=True,
@@ -146,13 +157,17 @@ def test_quiet_crawl_of_an_unreachable_site_one_line_each_and_contact_warning(tm
     seeds = tmp_path / "gone.toml"
     seeds.write_text(f'[[outlet]]\nname = "gone"\nfeeds = ["http://127.0.0.1:{_closed_port()}/rss"]\n')
     proc = _cli("-q", "crawl", "--seeds", str(seeds), "--data", str(tmp_path / "d"), "-s", "DOWNLOAD_DELAY=0",
-                "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=0", cwd=tmp_path)
+                "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=0", "-s", "ARCHIVE_WARC_MAXSIZE=5",
+                cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
     lines = proc.stderr.splitlines()
     assert lines and all(re.match(r"^\S+ \S+ (WARNING|ERROR) [\w.]+: ", line) for line in lines), proc.stderr
     assert "Traceback" not in proc.stderr and "Deprecation" not in proc.stderr
     assert "refused" in proc.stderr.lower()
     assert sum("CRAWL_CONTACT_URL is not set" in line for line in lines) == 1
+    # a -s name no setting has is a warning with the closest one (a typo would otherwise change nothing, unsaid)
+    assert sum("-s ARCHIVE_WARC_MAXSIZE: no such setting" in line and "ARCHIVE_WARC_MAX_SIZE?" in line
+               for line in lines) == 1, proc.stderr
     assert "CRAWL_CONTACT_URL" not in _cli("-q", "crawl", "--seeds", str(seeds), "--data", str(tmp_path / "d"),
                                            "-s", "CRAWL_CONTACT_URL=http://127.0.0.1/c", "-s", "RETRY_TIMES=0",
                                            cwd=tmp_path).stderr

@@ -76,7 +76,14 @@ def crawl(seeds: Path, data_dir: Path, outlets: tuple[str, ...], trigger: str, s
     from crawler.config.outlets import load_outlets, select_outlets
     from crawler.fetch.limits import Limits
     from crawler.relevance.judge import load_lexicon
-    from crawler.runner import CrawlFailed, crawl_settings, crawl_summary, format_summary, run_crawl
+    from crawler.runner import (
+        CrawlFailed,
+        crawl_settings,
+        crawl_summary,
+        format_summary,
+        run_crawl,
+        warn_unknown,
+    )
 
     try:
         select_outlets(load_outlets(seeds), outlets)  # fail fast, before Scrapy starts, on a bad config
@@ -86,6 +93,7 @@ def crawl(seeds: Path, data_dir: Path, outlets: tuple[str, ...], trigger: str, s
                                   overrides=overrides)
         load_lexicon(ArchiveConfig.from_settings(settings).lexicon)  # a missing lexicon is a ConfigError here
         Limits.from_settings(settings)  # a bad limit (-s CRAWL_...=x) is a ConfigError here, not a traceback
+        warn_unknown(parse_sets(sets))
         if redis_url:  # the coordinator of a crawl by workers (README "Running on several machines")
             from crawler.cli.worker_commands import coordinate
 

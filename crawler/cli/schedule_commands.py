@@ -229,7 +229,7 @@ def recrawl(urls: tuple[str, ...], seeds: Path, data_dir: Path, outlet: str | No
 def _run(data_dir: Path, seeds: Path, targets: list[Any], trigger: str, conditional: bool,
          overrides: dict[str, str]) -> int:
     from crawler.fetch.limits import Limits
-    from crawler.runner import crawl_settings, run_crawl
+    from crawler.runner import crawl_settings, run_crawl, warn_unknown
     from crawler.spiders.recrawl import RecrawlSpider
 
     settings = crawl_settings(data_dir=data_dir, seeds=seeds, outlets=tuple(sorted({t.outlet for t in targets})),
@@ -237,5 +237,6 @@ def _run(data_dir: Path, seeds: Path, targets: list[Any], trigger: str, conditio
                                   "RECRAWL_TARGETS": [[t.url, t.outlet] for t in targets],
                                   "RECRAWL_CONDITIONAL": conditional, **overrides})
     Limits.from_settings(settings)  # a bad limit (-s CRAWL_...=x) is a ConfigError, as for crawl: no traceback
+    warn_unknown(overrides)
     return run_crawl(settings, spider=RecrawlSpider)  # in this process: the reactor runs once
 
