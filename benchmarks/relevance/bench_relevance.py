@@ -262,6 +262,10 @@ DATA_FILES = (
     "holdout207.jsonl",
     "holdout208.jsonl",
     "holdout209.jsonl",
+    "holdout210.jsonl",
+    "holdout211.jsonl",
+    "holdout212.jsonl",
+    "holdout213.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -476,6 +480,10 @@ SPLIT_ORDER = (
     "holdout207",
     "holdout208",
     "holdout209",
+    "holdout210",
+    "holdout211",
+    "holdout212",
+    "holdout213",
 )
 
 
