@@ -5,6 +5,7 @@ The rule is written in benchmarks/results/relevance.md ("Round 9"); the probes a
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -113,8 +114,10 @@ def test_a_libya_only_story_is_judged_whole(lexicon: Lexicon) -> None:
     oil = "وقالت المؤسسة الوطنية للنفط في ليبيا إن صادرات الخام ارتفعت هذا الشهر مع تحميل ناقلات جديدة في ميناء البريقة."
     body = "\n".join([oil] * 4 + [FILLER] * 14 + LIBYA_PASSAGE + [FILLER] * 6)
     verdict = judge("صادرات النفط الليبي ترتفع", body, lexicon)
-    assert not verdict.relevant
     assert all(category != "passage" for _, category, _, _ in verdict.matched_terms)
+    # the lexicon alone keeps it out; the learned reader (stop 34) may lift it as the war's: the borderline the
+    # SaudiNewsNet reader marked in two real oil and port stories told beside the war (README "Relevance")
+    assert not judge("صادرات النفط الليبي ترتفع", body, dataclasses.replace(lexicon, reader=None)).relevant
 
 
 def test_the_passage_needs_libya_in_two_sentences(lexicon: Lexicon) -> None:

@@ -109,7 +109,8 @@ def test_round50_mends(lexicon: Lexicon, probe: str) -> None:
 @pytest.mark.parametrize("probe", sorted(MENDED))
 def test_round50_mends_fail_on_round49(lexicon: Lexicon, probe: str) -> None:
     """camp_weight = 0 is round 49's rule: each mended probe is wrong there."""
-    off = dataclasses.replace(lexicon, scoring=dataclasses.replace(lexicon.scoring, camp_weight=0))
+    # the rule alone, without the learned reader (stop 34), which lifts one of these probes either way
+    off = dataclasses.replace(lexicon, reader=None, scoring=dataclasses.replace(lexicon.scoring, camp_weight=0))
     *_, title, body, relevant = MENDED[probe]
     assert judge(title, body, off).relevant is not relevant
 

@@ -66,8 +66,8 @@ def judge(
         country-neutral conflict word's (round 30: and a body's conflict weight) is scaled by ``statement_factor`` in a
         statement frame, whose title's conflict words are the other theatre's (round 30). When only a
         passage makes the article relevant (``crawler.relevance.passage``), the score is the passage's and the
-        first entry is ``("passage, sentences a-b: terms...", "passage", passage score, 1)``. Country-neutral conflict
-        words counted as another theatre's (round 19) are listed last: ``("another theatre's conflict: ...",
+        first entry is ``("passage, sentences a-b: terms...", "passage", passage score, 1)``; one the learned reader
+        lifts (stop 34, ``Reader.lift``) scores 1.0 under its line. Country-neutral conflict words counted as another theatre's (round 19) are listed last: ``("another theatre's conflict: ...",
         "elsewhere", 0.0, how many)``; a body of the split whose conflict weight was not counted because it is named
         alone (round 23) is listed last too: ``("a lone body of the split, no conflict weight: ...", "lone body", 0.0,
         n)``. A kidnapping silenced as a gang's crime (round 23), and a war-economy word in a story naming no
@@ -350,6 +350,7 @@ def judge(
         explained += ((f"another theatre's conflict: {names}", "elsewhere", 0.0, sum(moved.values())),)
     # the sentences that name Libya, for the share guard and the passage: not a shadowed body's (round 15)
     anchors = frozenset(known.intersection(libya_terms))
+    guarded = bool(framed or title_elsewhere or moved)  # the lexicon read the story as another theatre's or history
     if score >= 1.0 and rule.share_sentences > 0:
         # round 24: a title naming no Libya cannot vouch for it; the other theatres are only asked then
         titled = any(title_hits.get(i) for i in anchors)
@@ -363,11 +364,17 @@ def judge(
                 {g: body_mass[g] * per_100 for g in GROUPS}, rule, dense=dense, aside=aside
             )[0]
             score, explained = min(score * factor, body_only), (why, *explained)
+            guarded = True
     if score < 1.0 and rule.passage_sentences > 0 and libya > 0 and conflict > 0 and focus < rule.focus_min:
         # a piece in which Libya is one theatre of several: one passage about Libya's conflict is enough
         passage = best_passage(text, lexicon.index, terms, effective, anchors, rule, frozenset(lone), places)
         if passage is not None and passage.score >= 1.0:
             score, explained = passage.score, (passage.evidence(), *explained)
+    # stop 34: a story just under the threshold is read again by the learned reader (crawler/relevance/learned.py), not
+    # one a guard lowered (a frame, another theatre's words, the share guard) nor a neighbour's (focus): a bag of words
+    # cannot tell whose war a sentence tells
+    if lexicon.reader is not None and not guarded and focus >= rule.focus_min:
+        score, explained = lexicon.reader.lift(score, rule.reader_min, rule.reader_p, title_words, body_words, explained)
     return Relevance(
         relevant=score >= 1.0,
         score=round(min(score, 1e6), 3),

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.errors import ConfigError
+from crawler.relevance.learned import Reader, load_reader
 from crawler.relevance.match import PhraseIndex, build_index
 from crawler.relevance.terms_config import check_shadows, strings, term_fields
 
@@ -110,10 +111,20 @@ class Scoring:
     # other's, or beside a refusal of its papers, in a story where Libya is anchored, turns the split signal on and
     # counts as conflict evidence of this weight per institution (count_cap, density); 0 switches it off
     camp_weight: float = 2.0
+    # stop 34, the learned second reader (crawler/relevance/learned.py): a story the lexicon scores in [reader_min, 1)
+    # is relevant when the reader's probability is reader_p or more; reader names its JSON file, beside the lexicon
+    # ("" switches it off)
+    reader: str = ""
+    reader_min: float = 0.5
+    reader_p: float = 0.9
 
     def __post_init__(self) -> None:
         """Reject values that make the rule meaningless."""
+        if not isinstance(self.reader, str):
+            raise TypeError(f"reader must be a file name (or \"\" for none), got {self.reader!r}")
         for f in fields(self):
+            if f.name == "reader":
+                continue
             value = getattr(self, f.name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise ValueError(f"{f.name} must be a non-negative number, got {value!r}")
@@ -126,11 +137,13 @@ class Scoring:
                 self.statement_factor,
                 self.passage_libya_share,
                 self.share_min,
+                self.reader_min,
+                self.reader_p,
             )
         ):
             raise ValueError(
-                "focus_min, topic_min, ambiguous_factor, statement_factor, passage_libya_share and share_min must lie "
-                "between 0 and 1"
+                "focus_min, topic_min, ambiguous_factor, statement_factor, passage_libya_share, share_min, reader_min "
+                "and reader_p must lie between 0 and 1"
             )
         whole = (
             "anchor_ambiguous_min",
@@ -245,6 +258,8 @@ class Lexicon:
     terms: tuple[Term, ...]
     scoring: Scoring = field(default_factory=Scoring)
     source: str = ""
+    # the learned second reader ([scoring] reader), or None
+    reader: Reader | None = field(default=None, repr=False, compare=False)
     # every alternate of a form's first word -> the forms it may begin, longest first (crawler.relevance.match)
     index: PhraseIndex = field(default_factory=lambda: PhraseIndex({}), repr=False, compare=False)
 
@@ -345,6 +360,7 @@ def load_lexicon(path: Path) -> Lexicon:
                 owner[form] = term.term
             terms.append(term)
     check_shadows(path, terms)
-    lexicon = Lexicon(tuple(terms), scoring, str(path))
+    reader = load_reader(path.parent / scoring.reader) if scoring.reader else None
+    lexicon = Lexicon(tuple(terms), scoring, str(path), reader)
     logger.debug("loaded lexicon %s: %d terms, %d spellings", path, len(terms), len(owner))
     return lexicon
