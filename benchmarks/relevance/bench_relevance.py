@@ -266,6 +266,10 @@ DATA_FILES = (
     "holdout211.jsonl",
     "holdout212.jsonl",
     "holdout213.jsonl",
+    "holdout214.jsonl",
+    "holdout215.jsonl",
+    "holdout216.jsonl",
+    "holdout217.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -484,6 +488,10 @@ SPLIT_ORDER = (
     "holdout211",
     "holdout212",
     "holdout213",
+    "holdout214",
+    "holdout215",
+    "holdout216",
+    "holdout217",
 )
 
 
