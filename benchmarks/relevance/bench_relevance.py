@@ -270,6 +270,10 @@ DATA_FILES = (
     "holdout215.jsonl",
     "holdout216.jsonl",
     "holdout217.jsonl",
+    "holdout218.jsonl",
+    "holdout219.jsonl",
+    "holdout220.jsonl",
+    "holdout221.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -492,6 +496,10 @@ SPLIT_ORDER = (
     "holdout215",
     "holdout216",
     "holdout217",
+    "holdout218",
+    "holdout219",
+    "holdout220",
+    "holdout221",
 )
 
 
