@@ -274,6 +274,10 @@ DATA_FILES = (
     "holdout219.jsonl",
     "holdout220.jsonl",
     "holdout221.jsonl",
+    "holdout222.jsonl",
+    "holdout223.jsonl",
+    "holdout224.jsonl",
+    "holdout225.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -500,6 +504,10 @@ SPLIT_ORDER = (
     "holdout219",
     "holdout220",
     "holdout221",
+    "holdout222",
+    "holdout223",
+    "holdout224",
+    "holdout225",
 )
 
 
