@@ -264,7 +264,23 @@ def named_sides(words: list[str]) -> set[str]:
     return {side for k in range(len(words)) if (side := _camp_at(padded, k, False))}
 
 
-def camp_split(title_words: list[str], body_words: list[str], title: str, text: str) -> int:
+def acting_across(text: str) -> bool:
+    """Whether a body sentence names one camp's government by its phrase and a seat of the other camp (round 63): one
+    government's act for the other's city ("وزارة الصحة بحكومة الوحدة تصدر تراخيص لصيدليات في بنغازي"); a sentence
+    naming both governments is no act across, it is both."""
+    for sentence in _SENTENCE_END.split(after_dateline(text)):
+        words = tokens(sentence)
+        padded = [*words, "", "", "", ""]
+        governments = {side for k in range(len(words)) if (side := _government_at(padded, k))}
+        if len(governments) != 1:
+            continue
+        seats = {_SEATS[stem] for w in words if any(s in w for s in _SEATS) for stem in stems(w) if stem in _SEATS}
+        if seats - governments:
+            return True
+    return False
+
+
+def camp_split(title_words: list[str], body_words: list[str], title: str, text: str, across: bool = True) -> int:
     """How many camp-marked institutions the body names where they tell the split (institutions of both camps, or one
     camp's beside words of non-recognition), else 0 (round 50; the caller checks that Libya is anchored).
 
@@ -293,6 +309,11 @@ def camp_split(title_words: list[str], body_words: list[str], title: str, text: 
     refused = refusal(title_words) or refusal(body_words)
     if refused and not both:
         refused = bool((named_sides(title_words) | named_sides(body_words)) - set(marks + titled))
+    # round 63: one camp's institution, and a sentence where that camp's government acts in the other camp's seat
+    # (``across``: the caller's word that the story names no other theatre; a ministry's care for another war's
+    # refugees in Benghazi is that war's)
+    if across and not both and not refused and not doubled and acting_across(text):
+        return max(len(marks), 1)
     # round 51: the two camps' institutions and one refusing the other's acts: the contest itself
     if both and refused:
         return len(marks) + 1 + doubled

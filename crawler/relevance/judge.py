@@ -141,7 +141,7 @@ def judge(
     # told through its institutions (crawler/relevance/camps.py)
     # (only where the lexicon already names seats of both sides or a body of the split: most stories name neither)
     on = rule.camp_weight > 0 and rule.split_bodies_min > 0 and anchored and (len(sides) == 2 or bool(bodies))
-    camps = camp_split(title_words, body_words, title, text) if on else 0
+    camps = camp_split(title_words, body_words, title, text, not any(terms[i].theatre for i in matched)) if on else 0
     split_on = split_on or bool(camps)
     # The statement frame: a condemnation in the title with no Libyan scene named is Libya speaking about an event
     # elsewhere; its country-neutral conflict words (the event's) count at statement_factor.
