@@ -278,6 +278,10 @@ DATA_FILES = (
     "holdout223.jsonl",
     "holdout224.jsonl",
     "holdout225.jsonl",
+    "holdout226.jsonl",
+    "holdout227.jsonl",
+    "holdout228.jsonl",
+    "holdout229.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -508,6 +512,10 @@ SPLIT_ORDER = (
     "holdout223",
     "holdout224",
     "holdout225",
+    "holdout226",
+    "holdout227",
+    "holdout228",
+    "holdout229",
 )
 
 
