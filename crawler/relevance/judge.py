@@ -182,7 +182,7 @@ def judge(
         (any(terms[i].era for i in (*title_hits, *lead)) or dated_past(title_words, opening))
         and not pair
         and not split_on
-        and not any(terms[i].armed for i in known)
+        and not any(terms[i].armed and not terms[i].timeless for i in known)
         and not dated_today(text, lexicon.index, terms)
     )
     # (round 28: a name shadowed by its look-alike's context, the West Bank's Burqa, is no scene either: only known)

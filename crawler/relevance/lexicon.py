@@ -222,6 +222,9 @@ class Term:
     # or first sentence it frames the story as history unless today's war is named (round 41: an armed actor, two
     # bodies of the split or "the two governments", fighting dated from 2011: crawler/relevance/history.py); ``era = true``
     era: bool = False
+    # round 64: an armed actor older than 2011 as much as of today's war (the Libyan army, a military region): it does
+    # not keep a story dated before 2011 from being history, as today's armed actors do (round 41); ``timeless = true``
+    timeless: bool = False
     # round 43 (the review of round 42): the side of the split whose seat a Libyan place is ("west": Tripoli; "east":
     # Benghazi, al-Bayda, Tobruk); ``side = "east"``
     side: str = ""

@@ -28,7 +28,7 @@ def strings(path: Path, key: str, value: Any) -> list[str]:
 #: The true/false keys of a term (and, for scene and armed, of its category's default).
 FLAGS = tuple(
     "ambiguous exact scene speaker alone crime armed seat beside_armed beside_party regime venue party pair era "
-    "placed beside_camp".split()
+    "placed beside_camp timeless".split()
 )
 
 
@@ -129,6 +129,7 @@ def term_fields(
         side=side,
         placed=raw.get("placed", False),
         beside_camp=raw.get("beside_camp", False),
+        timeless=raw.get("timeless", False),
     )
 
 
