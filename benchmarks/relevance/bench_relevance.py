@@ -282,6 +282,10 @@ DATA_FILES = (
     "holdout227.jsonl",
     "holdout228.jsonl",
     "holdout229.jsonl",
+    "holdout230.jsonl",
+    "holdout231.jsonl",
+    "holdout232.jsonl",
+    "holdout233.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -516,6 +520,10 @@ SPLIT_ORDER = (
     "holdout227",
     "holdout228",
     "holdout229",
+    "holdout230",
+    "holdout231",
+    "holdout232",
+    "holdout233",
 )
 
 
