@@ -286,6 +286,10 @@ DATA_FILES = (
     "holdout231.jsonl",
     "holdout232.jsonl",
     "holdout233.jsonl",
+    "holdout234.jsonl",
+    "holdout235.jsonl",
+    "holdout236.jsonl",
+    "holdout237.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -524,6 +528,10 @@ SPLIT_ORDER = (
     "holdout231",
     "holdout232",
     "holdout233",
+    "holdout234",
+    "holdout235",
+    "holdout236",
+    "holdout237",
 )
 
 
