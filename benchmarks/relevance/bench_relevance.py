@@ -290,6 +290,10 @@ DATA_FILES = (
     "holdout235.jsonl",
     "holdout236.jsonl",
     "holdout237.jsonl",
+    "holdout238.jsonl",
+    "holdout239.jsonl",
+    "holdout240.jsonl",
+    "holdout241.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -532,6 +536,10 @@ SPLIT_ORDER = (
     "holdout235",
     "holdout236",
     "holdout237",
+    "holdout238",
+    "holdout239",
+    "holdout240",
+    "holdout241",
 )
 
 
