@@ -294,6 +294,10 @@ DATA_FILES = (
     "holdout239.jsonl",
     "holdout240.jsonl",
     "holdout241.jsonl",
+    "holdout242.jsonl",
+    "holdout243.jsonl",
+    "holdout244.jsonl",
+    "holdout245.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -540,6 +544,10 @@ SPLIT_ORDER = (
     "holdout239",
     "holdout240",
     "holdout241",
+    "holdout242",
+    "holdout243",
+    "holdout244",
+    "holdout245",
 )
 
 
