@@ -171,6 +171,26 @@ def whole_feed(body: bytes, base_url: str) -> list[tuple[str, str | None, str | 
     return links
 
 
+def _breakages(rng: random.Random) -> dict:
+    """The ways real XML files break that feeds and sitemaps share (each function adds its own after them), drawn from
+    ``rng`` as they are applied."""
+
+    def insert(body: bytes, choices: bytes) -> bytes:
+        out = bytearray(body)
+        for _ in range(3):
+            out.insert(rng.randrange(len(out)), rng.choice(choices))
+        return bytes(out)
+
+    return {
+        "unescaped &": lambda b: b.replace(b"&amp;", b"&", rng.randrange(1, 40)),
+        "cut short": lambda b: b[: rng.randrange(len(b))],
+        "control bytes": lambda b: insert(b, b"\x00\x01\x0b\x0c\x1f"),
+        "invalid UTF-8": lambda b: insert(b, bytes([0xFF, 0xC3, 0x80, 0xE2])),
+        "HTML after": lambda b: b + b"<html><body>Warning: mysql error</body></html>",
+        "PHP notice before": lambda b: b"\n<br />\n<b>Notice</b>: Undefined index on line <b>3</b><br />\n" + b,
+    }
+
+
 def feed_recovery(per_class: int = 40) -> None:
     """Broken feeds of the kinds real ones show (and an item left open): how many the stream reads as the tree."""
     from crawler.discovery.parsers import parse_feed
@@ -188,19 +208,8 @@ def feed_recovery(per_class: int = 40) -> None:
                  + "".join(entry.format(n=n, d=n % 28 + 1) for n in range(30)) + "</feed>\n").encode(),
     }
 
-    def insert(body: bytes, choices: bytes) -> bytes:
-        out = bytearray(body)
-        for _ in range(3):
-            out.insert(rng.randrange(len(out)), rng.choice(choices))
-        return bytes(out)
-
     kinds = {
-        "unescaped &": lambda b: b.replace(b"&amp;", b"&", rng.randrange(1, 40)),
-        "cut short": lambda b: b[: rng.randrange(len(b))],
-        "control bytes": lambda b: insert(b, b"\x00\x01\x0b\x0c\x1f"),
-        "invalid UTF-8": lambda b: insert(b, bytes([0xFF, 0xC3, 0x80, 0xE2])),
-        "HTML after": lambda b: b + b"<html><body>Warning: mysql error</body></html>",
-        "PHP notice before": lambda b: b"\n<br />\n<b>Notice</b>: Undefined index on line <b>3</b><br />\n" + b,
+        **_breakages(rng),
         "unclosed <item>/<entry>": lambda b: b.replace(b"</item>", b"", rng.randrange(1, 5)).replace(
             b"</entry>", b"", rng.randrange(1, 5)),
         "stray < in text": lambda b: b.replace("خبر 1".encode(), "خبر < 1".encode(), rng.randrange(1, 5)),
@@ -295,19 +304,8 @@ def recovery(per_class: int = 40) -> None:
     clean = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
              + "".join(entry.format(n=n, d=n % 28 + 1) for n in range(30)) + "</urlset>\n").encode()
 
-    def insert(body: bytes, choices: bytes) -> bytes:
-        out = bytearray(body)
-        for _ in range(3):
-            out.insert(rng.randrange(len(out)), rng.choice(choices))
-        return bytes(out)
-
     kinds = {
-        "unescaped &": lambda b: b.replace(b"&amp;", b"&", rng.randrange(1, 40)),
-        "cut short": lambda b: b[: rng.randrange(len(b))],
-        "control bytes": lambda b: insert(b, b"\x00\x01\x0b\x0c\x1f"),
-        "invalid UTF-8": lambda b: insert(b, bytes([0xFF, 0xC3, 0x80, 0xE2])),
-        "HTML after": lambda b: b + b"<html><body>Warning: mysql error</body></html>",
-        "PHP notice before": lambda b: b"\n<br />\n<b>Notice</b>: Undefined index on line <b>3</b><br />\n" + b,
+        **_breakages(rng),
         "unclosed <url>": lambda b: b.replace(b"</url>", b"", rng.randrange(1, 5)),
         "stray < in text": lambda b: b.replace(b"?a=1", b"?a<1", rng.randrange(1, 5)),
         "unclosed <loc>": lambda b: b.replace(b"</loc>", b"", 1),

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import lxml.etree
 
-from crawler.discovery.xmlstream import NAMES_CACHED, StackTarget, _without_dtd, local_name
+from crawler.discovery.xmlstream import StackTarget, _without_dtd
 
 ENTRY_TAGS = frozenset({"item", "entry"})
 TEXT_FIELDS = frozenset({"link", "title", "pubdate", "date", "published", "updated"})
@@ -117,16 +117,12 @@ class _FeedTarget(StackTarget):
         self.open: list[_Open] = []
         self.entries: list[FeedEntry] = []  # the open entries, outermost first: every one an ancestor of what is read
         self.seen = 0
-        self.names: dict[str, str] = {}  # tag -> local name, at most NAMES_CACHED of them
+        self.names: dict[str, str] = {}
 
     def start(self, tag: str, attrib: dict[str, str], nsmap: object = None) -> None:
         """An element starts: its parent's text ends."""
         self._text_ends()
-        name = self.names.get(tag)
-        if name is None:
-            name = local_name(tag)
-            if len(self.names) < NAMES_CACHED:
-                self.names[tag] = name
+        name = self._name(tag)
         self.seen += 1
         parent = self.open[-1] if self.open else None
         bases = parent.bases if parent is not None else ()

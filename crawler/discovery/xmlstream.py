@@ -124,6 +124,17 @@ class StackTarget:
         if self.open:
             self._ended(self.open.pop())
 
+    names: dict[str, str]  # tag -> local name (``_name``)
+
+    def _name(self, tag: str) -> str:
+        """The tag's local name, cached: the same few tags come again and again (at most NAMES_CACHED kept)."""
+        name = self.names.get(tag)
+        if name is None:
+            name = local_name(tag)
+            if len(self.names) < NAMES_CACHED:
+                self.names[tag] = name
+        return name
+
     def _ended(self, element) -> None:
         raise NotImplementedError
 
@@ -141,16 +152,12 @@ class _Target(StackTarget):
         self.open: list[_Open] = []
         self.seen = 0
         self.found: dict[str, tuple[int, str]] = {}  # the current child's wanted texts: name -> (place, text)
-        self.names: dict[str, str] = {}  # tag -> local name, as the same few tags come again and again (bounded)
+        self.names: dict[str, str] = {}
 
     def start(self, tag: str, attrib: object, nsmap: object = None) -> None:
         """An element starts: its parent's text ends."""
         self._text_ends()
-        name = self.names.get(tag)
-        if name is None:
-            name = local_name(tag)
-            if len(self.names) < NAMES_CACHED:
-                self.names[tag] = name
+        name = self._name(tag)
         depth = len(self.open) + 1
         self.seen += 1
         if depth == 1:
