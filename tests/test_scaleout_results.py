@@ -120,3 +120,13 @@ def test_the_loop_runs_until_the_work_is_done_and_then_drains(redis_server, tmp_
         return n >= 3
     assert apply_results(channel, apply, until=until, block=0.05) == 3
     assert len(rows(conn)) == 3
+
+
+def test_a_publish_after_the_crawl_ended_leaves_no_key_without_expiry(redis_server):
+    link = connect(redis_server.url, give_up_after=5)
+    channel = ResultsChannel(link, KEYS, ttl=600)
+    channel.publish([record(0)])
+    link.client.delete(KEYS.results)  # the coordinator ends the crawl; a slow worker publishes once more
+    channel.publish([record(1)])
+    assert link.client.xlen(KEYS.results) == 1
+    assert 0 < link.client.ttl(KEYS.results) <= 600

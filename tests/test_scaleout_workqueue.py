@@ -177,3 +177,15 @@ def test_a_take_blocked_while_the_crawl_ends_finds_no_work(redis_server):
     connect(redis_server.url, give_up_after=5).client.delete(KEYS.work)
     taker.join(timeout=10)
     assert not taker.is_alive() and got == [None]
+
+
+def test_a_take_after_the_crawl_ended_leaves_no_key_without_expiry(redis_server):
+    # a worker polling just after the coordinator deleted the crawl's keys meets NOGROUP and creates the group (and
+    # with it an empty stream) again, as it must when Redis lost its data mid-crawl; that stream must expire
+    q = queue(redis_server)
+    q.put(outlets("a"))
+    client = connect(redis_server.url, give_up_after=5).client
+    client.delete(*KEYS.all())
+    assert q.take("w1", block=0.1) is None
+    assert client.exists(KEYS.work)  # the group is back, for a Redis that had lost it
+    assert 0 < client.ttl(KEYS.work) <= q.ttl

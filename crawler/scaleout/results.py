@@ -19,6 +19,7 @@ import redis
 
 from crawler.scaleout.connection import RedisLink
 from crawler.scaleout.keys import CrawlKeys
+from crawler.scaleout.workqueue import DEFAULT_CRAWL_TTL
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +35,9 @@ Apply = Callable[[list[dict[str, Any]]], None]
 class ResultsChannel:
     """The results stream of one crawl, used by workers (:meth:`publish`) and the coordinator (the rest)."""
 
-    def __init__(self, link: RedisLink, keys: CrawlKeys, *, claim_after: float = DEFAULT_CLAIM_AFTER):
-        self.link, self.key = link, keys.results
+    def __init__(self, link: RedisLink, keys: CrawlKeys, *, claim_after: float = DEFAULT_CLAIM_AFTER,
+                 ttl: int = DEFAULT_CRAWL_TTL):
+        self.link, self.key, self.ttl = link, keys.results, ttl
         self.claim_after_ms = int(claim_after * 1000)
         self._group_ready = False
 
@@ -46,6 +48,7 @@ class ResultsChannel:
             except redis.ResponseError as exc:
                 if "BUSYGROUP" not in str(exc):
                     raise
+            r.expire(self.key, self.ttl)  # MKSTREAM's key has no expiry
         self.link.call("create the results group", create)
         self._group_ready = True
 
@@ -59,6 +62,8 @@ class ResultsChannel:
             with r.pipeline(transaction=True) as pipe:
                 for payload in payloads:
                     pipe.xadd(self.key, {"record": payload})
+                # a worker publishing after its crawl ended (the coordinator deleted the keys) makes the key anew
+                pipe.expire(self.key, self.ttl)
                 pipe.execute()
         self.link.call("publish results", send)
 

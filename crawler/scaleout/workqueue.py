@@ -151,6 +151,9 @@ class WorkQueue:
             except redis.ResponseError as exc:
                 if "BUSYGROUP" not in str(exc):
                     raise
+            # MKSTREAM makes a key with no expiry; a worker that polls just after its crawl ended (the coordinator
+            # deleted the keys) comes here too, and its empty stream must not outlive the crawl's other keys
+            r.expire(self.keys.work, self.ttl)
         self.link.call("create the work group", create)
 
     def put(self, items: Iterable[tuple[str, Mapping[str, Any]]]) -> int:
