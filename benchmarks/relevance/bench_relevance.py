@@ -298,6 +298,10 @@ DATA_FILES = (
     "holdout243.jsonl",
     "holdout244.jsonl",
     "holdout245.jsonl",
+    "holdout246.jsonl",
+    "holdout247.jsonl",
+    "holdout248.jsonl",
+    "holdout249.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -548,6 +552,10 @@ SPLIT_ORDER = (
     "holdout243",
     "holdout244",
     "holdout245",
+    "holdout246",
+    "holdout247",
+    "holdout248",
+    "holdout249",
 )
 
 
