@@ -22,6 +22,7 @@ from scrapy.exceptions import (
 from scrapy.http import Response
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 from w3lib.url import safe_url_string
 
@@ -58,16 +59,12 @@ class HeadersTooLarge(Exception):
 
 def budget_for(crawler: Any) -> Budget:
     """The crawl's Budget, created on first use (one per crawler, not global)."""
-    if getattr(crawler, "_newsarchive_budget", None) is None:
-        crawler._newsarchive_budget = Budget()
-    return crawler._newsarchive_budget
+    return vars(crawler).setdefault("_newsarchive_budget", Budget())
 
 
 def slot_floors(crawler: Any) -> dict[str, SlotFloor]:
     """The crawl's download slots held to a robots.txt Crawl-delay, by slot key (one dict per crawler)."""
-    if getattr(crawler, "_newsarchive_slot_floors", None) is None:
-        crawler._newsarchive_slot_floors = {}
-    return crawler._newsarchive_slot_floors
+    return vars(crawler).setdefault("_newsarchive_slot_floors", {})
 
 
 def check_redirect(crawler: Any, request: Request, target: str, limits: Limits, how: str = "redirect") -> None:
@@ -273,10 +270,13 @@ class RobotsGuardMiddleware(RobotsTxtMiddleware):
         await super().process_request(request)
 
     async def robot_parser(self, request: Request) -> Any:
-        """Scrapy's, remembering each site's scheme so a failure names the robots.txt URL in full."""
+        """Scrapy's, remembering each site's scheme (a failure names the robots.txt URL in full), with the verdict
+        read back once settled: Scrapy 2.13+ hands the requests that waited for it one Deferred whose first callback
+        returns None, so all but the first were let through as if the site had none (scrapy/scrapy#6802)."""
         parts = urlparse_cached(request)
         self._schemes.setdefault(parts.netloc, parts.scheme)
-        return await super().robot_parser(request)
+        parser = await super().robot_parser(request)
+        return parser if isinstance(settled := self._parsers.get(parts.netloc, parser), Deferred) else settled
 
     def process_request_2(self, rp: Any, request: Request) -> None:
         """Refuse every request of a site whose robots.txt is unavailable; otherwise as Scrapy does."""
