@@ -100,14 +100,15 @@ _HIJRI_SPANS = re.compile(
 # The Libyan (Jamahiriya) calendar of 1978-2011: its own month names, the Gregorian months' days, and years counted
 # from the Prophet's death (Gregorian year - 632: 2011 is "1379 و.ر."), as state media and the official agency JANA
 # dated their pages until the revolution; a Libya archive reads them. Only a day, a month and a year of that era
-# (1346-1380) together count, so "الربيع", "الماء" or "ناصر" in prose are never a date.
+# (1346-1380) together count, so "الربيع", "الماء" or "ناصر" in prose are never a date. Some pages wrote the
+# Libyan month with the Gregorian year ("20 الطير 2011"): a year of the calendar's own time (1978-2011) counts too.
 _LIBYAN_MONTHS = ("أي النار", "النوار", "الربيع", "الطير", "الماء", "الصيف", "ناصر", "هانيبال",
                   "الفاتح", "التمور", "الحرث", "الكانون")
 LIBYAN_MONTHS = {normalize(name): number for number, name in enumerate(_LIBYAN_MONTHS, start=1)}  # hamza folded
 LIBYAN_ERA = 632  # Gregorian year = Libyan year + LIBYAN_ERA
 _LIBYAN_DMY = re.compile(
     rf"(?<![\d\w])(\d{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?(?<!\w)({_alternation(list(LIBYAN_MONTHS))})(?!\w)"
-    rf"[\s,./\-،]*(13[4-8]\d)(?!\d)(?:\s*(?:و\s*\.?\s*ر|من\s+وفاه\s+الرسول)\.?)?"
+    rf"[\s,./\-،]*(13[4-8]\d|19[7-9]\d|200\d|201[01])(?!\d)(?:\s*(?:و\s*\.?\s*ر|من\s+وفاه\s+الرسول)\.?)?"
 )
 
 _SEP = r"[\s,./\-،]*(?:de\s+|del\s+)?"
@@ -240,7 +241,9 @@ def find_text_dates(text: str, *, month_first: bool = False) -> list[TextDate]:
     for m in _LIBYAN_DMY.finditer(clean):
         year = int(m.group(3))
         if 1346 <= year <= 1380:
-            add(m.start(), m.end(), _make(year + LIBYAN_ERA, LIBYAN_MONTHS[m.group(2)], int(m.group(1))))
+            year += LIBYAN_ERA
+        if 1978 <= year <= 2012:
+            add(m.start(), m.end(), _make(year, LIBYAN_MONTHS[m.group(2)], int(m.group(1))))
     for m in _YMD_CJK.finditer(clean):
         add(m.start(), m.end(), _make(int(m.group(1)), int(m.group(2)), int(m.group(3))))
     for m in _YMD_NUMERIC.finditer(clean):

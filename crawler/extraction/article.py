@@ -365,7 +365,7 @@ def _extract(
     paragraphs = filter_paragraphs(paragraphs, author)
     if not paragraphs:
         return ExtractionFailure(url, "no-text", "no body text left once boilerplate lines were removed")
-    published, published_source = find_published(html, url, fetched_at, tree=root) or (None, None)
+    published, published_source = find_published(html, url, fetched_at, tree=root, headline=title) or (None, None)
     declared = root.get("lang") or root.get("xml:lang") or meta_content(root, "og:locale", "content-language", "language")
     language = detect_language(" ".join(paragraphs), declared)
     return ExtractedArticle(

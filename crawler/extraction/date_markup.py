@@ -199,5 +199,21 @@ def _in_modified_context(element: lxml.html.HtmlElement) -> bool:
 
 
 def has_ancestor(element: lxml.html.HtmlElement, tags: set[str]) -> bool:
-    """True when some ancestor of ``element`` has one of ``tags``."""
-    return any(isinstance(a.tag, str) and a.tag in tags for a in element.iterancestors())
+    """True when some ancestor of ``element`` has one of ``tags``; a <form> that wraps the page is none."""
+    return any(isinstance(a.tag, str) and a.tag in tags and not (a.tag == "form" and page_form(a))
+               for a in element.iterancestors())
+
+
+def page_form(form: lxml.html.HtmlElement) -> bool:
+    """True for a <form> that holds the page rather than a search box or a comment form: ASP.NET WebForms wraps
+    every page of a site in one server form (``<body><form id="Form1">``, its ``__VIEWSTATE`` first), and the
+    headline and date of an old Arab portal stood inside it, read as page furniture."""
+    parent = form.getparent()
+    if parent is not None and parent.tag == "body":
+        return True
+    for count, field in enumerate(form.iter("input")):  # the server form's hidden state comes first
+        if field.get("name") in ("__VIEWSTATE", "__EVENTVALIDATION", "__VIEWSTATEGENERATOR"):
+            return True
+        if count >= 4:
+            break
+    return False

@@ -23,33 +23,36 @@ _CAPTION_TAGS = {"figure", "figcaption"}
 
 # --- visible text --------------------------------------------------------------------------------------------
 
-def headline_text(doc: lxml.html.HtmlElement) -> Iterator[Found]:
-    """A date written right after the headline, where bylines put it ("Publié le 29 juin 2019", "نشر في")."""
-    headline = _headline(doc)
+def headline_text(doc: lxml.html.HtmlElement, hint: str = "") -> Iterator[Found]:
+    """A date written right after the headline, where bylines put it ("Publié le 29 juin 2019", "نشر في").
+
+    ``hint``: the headline as extraction read it, which finds the headline of a page with no <h1> whose <title> is the
+    site's name (see _headline)."""
+    headline = _headline(doc, hint)
     if headline is not None:
         yield from _dates_in(doc, [_text_after(headline, 160, captions=False)])
 
 
-def visible_text(doc: lxml.html.HtmlElement) -> Iterator[Found]:
+def visible_text(doc: lxml.html.HtmlElement, hint: str = "") -> Iterator[Found]:
     """Dates further below the headline, then in date/byline-like elements outside page furniture."""
     windows: list[str] = []
-    headline = _headline(doc)
+    headline = _headline(doc, hint)
     if headline is not None:
         windows.append(_text_after(headline, 600))
     yield from _dates_in(doc, windows)
     yield from _dates_in(doc, _date_elements(doc))
 
 
-def hijri_headline_text(doc: lxml.html.HtmlElement) -> Iterator[Found]:
+def hijri_headline_text(doc: lxml.html.HtmlElement, hint: str = "") -> Iterator[Found]:
     """A Hijri date written right after the headline (the only date some outlets print), as its Gregorian day."""
-    headline = _headline(doc)
+    headline = _headline(doc, hint)
     if headline is not None:
         yield from _dates_in(doc, [_text_after(headline, 160, captions=False)], finder=find_hijri_dates)
 
 
-def hijri_visible_text(doc: lxml.html.HtmlElement) -> Iterator[Found]:
+def hijri_visible_text(doc: lxml.html.HtmlElement, hint: str = "") -> Iterator[Found]:
     """Hijri dates further below the headline, then in date/byline-like elements (visible_text's places)."""
-    headline = _headline(doc)
+    headline = _headline(doc, hint)
     windows = [_text_after(headline, 600)] if headline is not None else []
     yield from _dates_in(doc, [*windows, *_date_elements(doc)], finder=find_hijri_dates)
 
@@ -65,8 +68,9 @@ def _dates_in(doc: lxml.html.HtmlElement, windows: Iterable[str],
             yield Found(item.value)
 
 
-def _headline(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    """The article's <h1>: one that repeats the page title, else the first real one (logos live in h1 too)."""
+def _headline(doc: lxml.html.HtmlElement, hint: str = "") -> lxml.html.HtmlElement | None:
+    """The article's <h1>: one that repeats the page title, else the first real one (logos live in h1 too); on a page
+    with no <h1>, the first short element whose text the page title repeats or that is the ``hint`` headline."""
     # the XPaths "//article//h1 | //main//h1", else "//h1", and "//title/text() | //meta[@property='og:title']/@content"
     # on the page's index, not each a walk of the page (issue 10)
     h1s = document_elements(doc, "h1")
@@ -83,11 +87,13 @@ def _headline(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     if headlines:
         return headlines[0]
     # no <h1> (table-layout sites set the headline in <font>/<b>/<span>): the first short element whose
-    # text the page title repeats
+    # text the page title repeats, or which is the headline extraction read (a portal's <title> is often its own
+    # name, "شبكة الأخبار الليبية - تفاصيل الخبر", while the story's headline sits in a <span class="title">)
+    hint = " ".join(hint.split())
     for element in doc.xpath("//body//*[self::h2 or self::h3 or self::b or self::strong or self::font "
                              "or self::span or self::td or self::div]"):
         text = " ".join(element.text_content().split())
-        if 10 <= len(text) <= 300 and text in title and not has_ancestor(element, BOILERPLATE_TAGS):
+        if 10 <= len(text) <= 300 and (text in title or text == hint) and not has_ancestor(element, BOILERPLATE_TAGS):
             return element
     return None
 

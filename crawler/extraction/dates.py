@@ -49,7 +49,8 @@ class _Limits:
 
 
 def find_published(
-    html: str, url: str, fetched_at: datetime | None = None, *, tree: lxml.html.HtmlElement | None = None
+    html: str, url: str, fetched_at: datetime | None = None, *, tree: lxml.html.HtmlElement | None = None,
+    headline: str = "",
 ) -> tuple[str, str] | None:
     """The publication date of an article page and the signal that gave it, or None if no evidence holds.
 
@@ -58,6 +59,7 @@ def find_published(
         url: the page's URL (its path may carry the date).
         fetched_at: when the page was fetched; later dates are rejected (default: now).
         tree: the page already parsed (read, never changed), so it is not parsed again.
+        headline: the headline as extraction read it; it finds the line under a headline set in no <h1>.
 
     Returns:
         ``(date, signal)`` where date is "YYYY-MM-DD" or a full ISO 8601 datetime with offset, and signal is
@@ -67,7 +69,7 @@ def find_published(
     doc = tree if tree is not None else _parse(html)
     sources: list[tuple[str, Iterable[Found]]] = []
     # The dates under the headline are a source and a check of the markup's dates: found once (issue 10).
-    under_headline = functools.cache(lambda: list(headline_text(doc)))
+    under_headline = functools.cache(lambda: list(headline_text(doc, headline)))
 
     def headline_dates() -> Iterator[Found]:
         yield from under_headline()  # found when the loop below first reaches it, not before
@@ -82,11 +84,11 @@ def find_published(
         # A Hijri date under the headline, where the page prints no Gregorian one there: the story's day (a calendar
         # a day or two uncertain, so after every Gregorian sign of the story itself), before htmldate's search of the
         # whole page (a copyright year read as 1 January, a sidebar's date)
-        sources.append(("hijri", hijri_headline_text(doc)))
+        sources.append(("hijri", hijri_headline_text(doc, headline)))
     sources.append(("htmldate", _htmldate(html, url, limits)))
     if doc is not None:
-        sources.append(("text", visible_text(doc)))
-        sources.append(("hijri", hijri_visible_text(doc)))
+        sources.append(("text", visible_text(doc, headline)))
+        sources.append(("hijri", hijri_visible_text(doc, headline)))
     check = _UrlCheck(url)
     for signal, candidates in sources:
         for found in candidates:
@@ -100,7 +102,7 @@ def find_published(
             if signal == "htmldate" and (found.day.month, found.day.day) == (1, 1) and doc is not None:
                 # htmldate falls back to 1 January of a bare year (a copyright line "2003 - 2024"); a full date
                 # printed on the page says more
-                shown = next((d for d in visible_text(doc) if limits.accepts(d)), None)
+                shown = next((d for d in visible_text(doc, headline) if limits.accepts(d)), None)
                 if shown is not None and (shown.day.month, shown.day.day) != (1, 1):
                     return shown.iso(), "text"
             if signal in ("json-ld", "meta", "time") and doc is not None:
