@@ -42,6 +42,14 @@ def test_folder_loads_every_toml_but_the_lexicon(tmp_path):
     ('name = "x"\nfeeds = "https://x/rss"\nschedule = "often"', "schedule", "cron"),
     ('name = "x"\ntopic_filter = "yes"\nfeeds = ["https://x/rss"]', "topic_filter", "must be a bool"),
     ('name = "x"', "start_urls", "nothing to crawl"),
+    ('name = "x"\nfeeds = ["https://x/rss"]\nmax_depth = 2.5', "max_depth", "must be an int"),
+    ('name = "Portal Two"\nfeeds = ["https://x/rss"]', "name", "'Portal Two' is not a valid name"),
+    ('name = "x"\nfeeds = ["https://x.example/rss"]\nallowed_domains = ["x.example:8081"]', "allowed_domains",
+     "is not a host name"),
+    ('name = "x"\nfeeds = ["https://x.example/rss"]\nallowed_domains = ["https://x.example"]', "allowed_domains",
+     "e.g. 'x.example'"),
+    ('name = "x"\nfeeds = ["https://x.example/rss"]\nallowed_domains = ["y.example"]', "allowed_domains",
+     "'x.example', which allowed_domains ['y.example'] leave out"),
 ])
 def test_errors_name_file_outlet_and_key(tmp_path, body, key, fragment):
     path = write(tmp_path, "[[outlet]]\n" + body + "\n")
@@ -136,3 +144,17 @@ def test_cli_reports_all_config_errors_without_traceback(tmp_path):
     assert "4 problems" in result.output and "did you mean 'schedule'?" in result.output
     assert "outlet 'b', key 'concurrency': must be at least 1" in result.output
     assert not (tmp_path / "d").exists()
+
+
+def test_a_misspelt_source_key_is_one_error_not_two(tmp_path):
+    path = write(tmp_path, '[[outlet]]\nname = "x"\nfeedz = ["https://x.example/rss"]\n')
+    with pytest.raises(ConfigError) as info:
+        load_outlets(path)
+    assert "did you mean 'feeds'" in str(info.value) and "nothing to crawl" not in str(info.value)
+
+
+def test_allowed_domains_cover_subdomains_and_a_homepage_that_is_only_shown(tmp_path):
+    path = write(tmp_path, '[[outlet]]\nname = "x"\nhomepage = "https://other.example/"\n'
+                 'feeds = ["https://www.x.example/rss"]\nallowed_domains = ["x.example"]\n')
+    (outlet,) = load_outlets(path)
+    assert outlet.domains() == ("x.example",)

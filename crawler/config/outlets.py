@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import hashlib
+import ipaddress
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -199,6 +200,37 @@ def raise_all(errors: list[ConfigError]) -> None:
         raise ConfigErrors(errors)
 
 
+def _check_domain(domain: str) -> str | None:
+    """Why ``domain`` is no entry of allowed_domains (a host name, as Scrapy's offsite filter reads it), or None."""
+    try:
+        ipaddress.ip_address(domain)  # "::1" is an address's host as urlsplit gives it, colons and all
+        return None
+    except ValueError:
+        pass
+    if not domain or any(c in domain for c in ":/?#@ ") or domain.startswith(".") or domain.endswith("."):
+        host = urlsplit(domain if "//" in domain else f"//{domain}").hostname or "alwasat.ly"
+        return (f"{domain!r} is not a host name: write the host alone, with no scheme, port or path, e.g. {host!r} "
+                "(it covers its subdomains)")
+    return None
+
+
+def _outside(values: dict) -> list[str]:
+    """A problem for each of the outlet's own URLs that its allowed_domains leave out: Scrapy's offsite filter would
+    drop it without a word, and the crawl would fetch nothing from it."""
+    domains = [d.lower() for d in values.get("allowed_domains", ())]
+    if not domains:
+        return []
+    problems = []
+    for key in ("start_urls", "feeds", "sitemaps"):  # a homepage with none of them is a start URL by now
+        for url in values.get(key, ()):
+            host = (urlsplit(url).hostname or "").lower()
+            if host and not any(host == d or host.endswith("." + d) for d in domains):
+                problems.append(f"{key} {url!r} is on {host!r}, which allowed_domains {list(domains)} leave out: "
+                                f"nothing would be fetched from it; add {host!r} or leave allowed_domains out "
+                                "(the hosts of the outlet's URLs are used then)")
+    return problems
+
+
 def _check_table(path: Path, table: dict, index: int) -> tuple[Outlet | None, list[ConfigError]]:
     """The outlet of one ``[[outlet]]`` table and every problem found in it (all keys are checked)."""
     name = table.get("name")
@@ -210,9 +242,12 @@ def _check_table(path: Path, table: dict, index: int) -> tuple[Outlet | None, li
 
     for key in sorted(set(table) - KNOWN_KEYS):
         fail(_unknown_key(key, KNOWN_KEYS), key)
-    if not isinstance(name, str) or not NAME_RE.match(name):
+    if name is None:
         fail("every outlet needs a 'name': lower-case letters, digits, '-' or '_' (at most 40), "
              "e.g. name = \"alwasat\"", "name")
+    elif not isinstance(name, str) or not NAME_RE.match(name):
+        fail(f"{name!r} is not a valid name: lower-case letters, digits, '-' or '_' (at most 40), "
+             "e.g. name = \"alwasat\" (the title readers see goes in display_name)", "name")
     values: dict = {}
     for key, value in table.items():
         if key not in KNOWN_KEYS:
@@ -232,12 +267,14 @@ def _check_table(path: Path, table: dict, index: int) -> tuple[Outlet | None, li
                              "and '?' with '\\\\'", key)
                 if key in _URL_KEYS and urlsplit(item).scheme not in ("http", "https"):
                     fail(f"{item!r} is not an http(s) URL", key)
+                if key == "allowed_domains" and (problem := _check_domain(item)):
+                    fail(problem, key)
             values[key] = tuple(value)
             continue
         expected = _TYPES[key]
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             kind = expected.__name__ if isinstance(expected, type) else "number"
-            fail(f"must be a {kind}, got {value!r}", key)
+            fail(f"must be {'an' if kind == 'int' else 'a'} {kind}, got {value!r}", key)
             continue
         values[key] = value
     if "schedule" in values and (problem := _check_schedule(values["schedule"])):
@@ -247,13 +284,17 @@ def _check_table(path: Path, table: dict, index: int) -> tuple[Outlet | None, li
     if values.get("concurrency", 2) < 1:
         fail("must be at least 1", "concurrency")
     sources = ("start_urls", "feeds", "sitemaps", "homepage")
-    if not any(values.get(k) for k in sources) and not any(k in table for k in sources if k not in values):
+    if not any(values.get(k) for k in sources) and not any(k in table for k in sources if k not in values) \
+            and not set(table) - KNOWN_KEYS:  # a misspelt "feedz" is reported above, with the name meant
         fail("nothing to crawl: give at least one of start_urls, feeds, sitemaps or homepage", "start_urls")
     if errors:
         return None, errors
     if values.get("homepage") and not values.get("start_urls") and not values.get("feeds") \
             and not values.get("sitemaps"):
         values["start_urls"] = (values["homepage"],)
+    errors += [ConfigError(path, problem, outlet=label, key="allowed_domains") for problem in _outside(values)]
+    if errors:
+        return None, errors
     values["download_delay"] = float(values.get("download_delay", 1.0))
     values.setdefault("display_name", name)
     return Outlet(source=str(path), **values), []
