@@ -11,7 +11,7 @@ from typing import Any
 from cdxj_indexer.main import CDXJIndexer
 
 from archive.durable import write_atomically
-from archive.integrity.inventory import warc_files
+from archive.integrity.inventory import require_whole, warc_files
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +59,7 @@ def index_archive(data_dir: Path, out: Path | None = None) -> IndexResult:
     """Index every closed WARC of ``<data_dir>/warc`` into ``out`` (default ``<data_dir>/index/index.cdxj``)."""
     data_dir = Path(data_dir)
     files = warc_files(data_dir / "warc")
+    require_whole(files, "index the archive")
     target = Path(out) if out is not None else data_dir / DEFAULT_INDEX
     lines = write_cdxj(target, files, dir_root=data_dir / "warc")
     return IndexResult(target, lines, tuple(files))

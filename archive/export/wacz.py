@@ -17,7 +17,7 @@ from wacz.main import main as wacz_main
 from archive.catalogue import exports
 from archive.catalogue.db import Catalogue
 from archive.errors import ArchiveIntegrityError, ExportError, NewsArchiveError
-from archive.integrity.inventory import warc_files, warcinfo_fields
+from archive.integrity.inventory import require_whole, warc_files, warcinfo_fields
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,14 @@ def _run_wacz(args: list[str]) -> tuple[int, str]:
     """Run py-wacz's command line in-process; its progress output (print) goes to the log, not stdout."""
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        code = wacz_main(args)
+        try:
+            code = wacz_main(args)
+        except SystemExit as exc:  # a sys.exit() deep in py-wacz or a library it calls: a failure to report
+            code = exc.code if isinstance(exc.code, int) else 1
+            print(f"py-wacz stopped: exit {exc.code!r}")
+        except Exception as exc:  # noqa: BLE001 - py-wacz's own errors (warcio's among them) are reported, not raised
+            code = 1
+            print(f"py-wacz failed: {type(exc).__name__}: {str(exc)[:300]}")
     text = out.getvalue()
     for line in text.splitlines():
         logger.debug("wacz: %s", line)
@@ -83,6 +90,7 @@ def export_wacz(data_dir: Path, catalogue: Catalogue, out: Path, *, crawl_id: in
     if not files:
         raise NewsArchiveError(f"no closed WARC files to export in {data_dir / 'warc'}"
                                + (f" for crawl {crawl_id}" if crawl_id is not None else ""))
+    require_whole(files, f"export {out}")
     title = title or (f"newsarchive crawl {crawl_id}" if crawl_id is not None else "newsarchive")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from archive.catalogue.db import Catalogue
 from archive.corpus import textfiles as textexport
-from archive.warc.reader import Problem, RecordInfo, first_record, read_warc
+from archive.errors import ArchiveIntegrityError
+from archive.warc.check import whole_member_after
+from archive.warc.reader import STRUCTURAL, Problem, RecordInfo, first_record, read_warc
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +62,25 @@ def warc_files(warc_dir: Path) -> list[Path]:
     return sorted(found)
 
 
+def require_whole(files: Sequence[Path], doing: str) -> None:
+    """Raise ArchiveIntegrityError naming every file among ``files`` that warcio cannot frame to its end.
+
+    cdxj-indexer and py-wacz stop on such a file with warcio's traceback and no file named, or index a record cut by
+    a crash as if whole; ``index`` and ``export`` ask this first (one pass over the files, digests not read).
+    """
+    damaged = []
+    for path in files:
+        bad = next((p for p in read_warc(path, verify=False) if isinstance(p, Problem) and p.kind in STRUCTURAL),
+                   None)
+        if bad is not None:
+            damaged.append(f"{path.name}@{bad.offset}: {bad.kind}")
+    if damaged:
+        raise ArchiveIntegrityError(
+            f"cannot {doing}: {len(damaged)} WARC file(s) cannot be read to the end ({'; '.join(damaged)}). Run "
+            "`newsarchive check`: `check --repair` moves a crash's torn tail aside; a file damaged in the middle "
+            "needs its copy from a replica (or move it out of warc/ to go on without it)")
+
+
 def warcinfo_fields(path: Path) -> dict[str, str]:
     """The fields of the file's leading warcinfo record (empty when it has none)."""
     with open(path, "rb") as fh:
@@ -71,13 +93,28 @@ def warcinfo_fields(path: Path) -> dict[str, str]:
 
 
 def scan_warc(path: Path, rel: str) -> ScannedWarc:
-    """Scan one WARC file (verify digests, strict) into its records, problems and crawl uid."""
+    """Scan one WARC file (verify digests, strict) into its records, problems and crawl uid.
+
+    Damage in the middle of a compressed file stops warcio's framing there; the scan goes on at the next whole gzip
+    member, so the records after it are known (and their capture rows not taken for dangling pointers: a repair
+    would mark them missing).
+    """
     scanned = ScannedWarc(rel)
-    for item in read_warc(path, strict=True):
-        if isinstance(item, RecordInfo):
-            scanned.records[item.offset] = item
-        else:
-            scanned.problems.append(item)
+    start = 0
+    while True:
+        stopped = None
+        for item in read_warc(path, strict=True, start=start):
+            if isinstance(item, RecordInfo):
+                scanned.records[item.offset] = item
+            else:
+                scanned.problems.append(item)
+                if item.kind in STRUCTURAL:
+                    stopped = item.offset
+        if stopped is None or not path.name.endswith(".gz"):
+            break
+        start = whole_member_after(path, stopped)
+        if start is None:
+            break
     try:
         scanned.crawl_uid = warcinfo_fields(path).get("crawl-id")
     except Exception as exc:  # noqa: BLE001 - a broken file is already reported by the scan

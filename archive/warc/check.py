@@ -38,7 +38,7 @@ def check_warc(path: Path, *, strict: bool = False) -> list[Problem]:
     return problems
 
 
-def _whole_member_after(path: Path, start: int) -> int | None:
+def whole_member_after(path: Path, start: int) -> int | None:
     """Offset of a complete gzip member holding a WARC record somewhere after ``start``, if any."""
     with open(path, "rb") as fh:
         fh.seek(start)
@@ -78,7 +78,7 @@ def _set_tail_aside(path: Path, final: Path) -> tuple[tuple[RecordInfo, ...], Pa
     torn_path: Path | None = None
     torn_length = size - good_end
     if torn_length:
-        later = _whole_member_after(path, good_end)
+        later = whole_member_after(path, good_end)
         if later is not None:
             raise ArchiveIntegrityError(
                 f"{path}: damage at offset {good_end} ({why}) is followed by a whole record at {later}; "

@@ -133,9 +133,10 @@ class Member:
     error: str | None
 
 
-def gzip_members(fh: IO[bytes], size: int) -> Iterator[Member]:
-    """The gzip members of a file with their exact offsets, lengths and data; stops after a torn or corrupt one."""
-    offset = 0
+def gzip_members(fh: IO[bytes], size: int, start: int = 0) -> Iterator[Member]:
+    """The gzip members of a file from ``start`` (where ``fh`` stands) with their exact offsets, lengths and data;
+    stops after a torn or corrupt one."""
+    offset = start
     pending = fh.read(BUFFER)
     while pending:
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
@@ -197,12 +198,13 @@ def _byte_count(text: str | None) -> int | None:
 class _Reader:
     """Walks one WARC file with warcio and yields RecordInfo and Problem objects in file order."""
 
-    def __init__(self, path: Path, *, verify: bool, strict: bool) -> None:
+    def __init__(self, path: Path, *, verify: bool, strict: bool, start: int = 0) -> None:
         self.path = path
         self.verify = verify
         self.strict = strict
         self.loader = _Loader(strict=strict)
-        self.first = True  # no record read yet
+        self.start = start
+        self.first = not start  # no record read yet (from the file's start)
 
     def problem(self, offset: int, kind: str, message: str, fix: str) -> Problem:
         """A Problem of this file."""
@@ -219,8 +221,8 @@ class _Reader:
                 fh.seek(0)
                 yield from self.records(fh, None)
                 return
-            fh.seek(0)
-            for member in gzip_members(fh, size):
+            fh.seek(self.start)
+            for member in gzip_members(fh, size, self.start):
                 with member.data:
                     if member.error:
                         kind = member.error.split(":", 1)[0]
@@ -320,9 +322,14 @@ class _Reader:
         )
 
 
-def read_warc(path: Path, *, verify: bool = True, strict: bool = False) -> Iterator[RecordInfo | Problem]:
-    """Every record and problem of a WARC file in file order; ``verify`` checks digests, ``strict`` our rules."""
-    return _Reader(Path(path), verify=verify, strict=strict).read()
+def read_warc(path: Path, *, verify: bool = True, strict: bool = False,
+              start: int = 0) -> Iterator[RecordInfo | Problem]:
+    """Every record and problem of a WARC file in file order; ``verify`` checks digests, ``strict`` our rules.
+
+    ``start``: the offset of a gzip member to read from (a whole member after damage: see
+    archive.warc.check.whole_member_after); the file's first record is then not checked for being a warcinfo.
+    """
+    return _Reader(Path(path), verify=verify, strict=strict, start=start).read()
 
 
 def iter_records(path: Path) -> Iterator[RecordInfo]:

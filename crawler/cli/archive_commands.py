@@ -72,8 +72,10 @@ def export(data_dir: Path, fmt: str, out: Path, crawl_id: int | None, title: str
     click.echo(f"wrote {result.path}: {len(result.warc_files)} WARC files, {result.pages} pages")
     if not no_validate:
         valid, report = validate_wacz(result.path)
-        if not valid:
-            raise click.ClickException(f"{result.path} failed `wacz validate`:\n{report}")
+        if not valid:  # the name asked for never holds an invalid package; it is kept beside it to inspect
+            aside = result.path.with_name(result.path.name + ".invalid")
+            result.path.replace(aside)
+            raise click.ClickException(f"{result.path} failed `wacz validate` (moved to {aside.name}):\n{report}")
         click.echo("wacz validate: valid")
 
 
