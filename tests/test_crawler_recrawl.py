@@ -36,6 +36,7 @@ class NewsSite:
         self.articles = {f"/news/{i}": {"title": f"اتفاق لوقف إطلاق النار في سرت رقم {i}",
                                         "paragraphs": list(PARAGRAPHS), "date": today} for i in range(1, 5)}
         self.gone: set[str] = set()
+        self.paths: list[str] = []  # every path asked for, in order
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -43,8 +44,13 @@ class NewsSite:
                 pass
 
             def do_GET(self) -> None:
-                if self.path == "/robots.txt":
-                    return self.answer(200, b"User-agent: *\nAllow: /\n", "text/plain")
+                site.paths.append(self.path)
+                if self.path == "/robots.txt":  # its sitemap lists an article that only a full crawl should find
+                    return self.answer(200, f"User-agent: *\nAllow: /\nSitemap: {site.base}/sitemap.xml\n".encode(),
+                                       "text/plain")
+                if self.path == "/sitemap.xml":
+                    return self.answer(200, (f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>'
+                                             f'{site.base}/news/99</loc></url></urlset>').encode(), "application/xml")
                 if self.path == "/":
                     links = "".join(f'<a href="{p}">{a["title"]}</a>' for p, a in site.articles.items())
                     return self.answer(200, f"<html><body>{links}</body></html>".encode(), "text/html")
@@ -122,6 +128,42 @@ def test_unchanged_recrawl_adds_no_version(site: NewsSite, workdir: Path) -> Non
     assert "unchanged (no new version)" in result.stdout
     row, versions, events = article(workdir, url)
     assert len(versions) == 1 and row["versions"] == 1 and events == []
+
+
+def test_a_recrawl_fetches_its_targets_and_nothing_else(site: NewsSite, workdir: Path) -> None:
+    # robots.txt is read to obey it; its Sitemap line is the next crawl's (it archived new articles unasked before)
+    site.articles["/news/99"] = {"title": "مقال لم يطلبه أحد", "paragraphs": list(PARAGRAPHS), "date": "2026-01-01"}
+    try:
+        result = recrawl(workdir, site.base + "/news/1", site.base + "/news/3")
+        assert result.returncode == 0, result.stderr[-3000:]
+    finally:
+        del site.articles["/news/99"]
+    assert "/sitemap.xml" not in site.paths and "/news/99" not in site.paths, site.paths
+    catalogue = Catalogue(workdir / "data" / "catalogue.db")
+    try:
+        assert catalogue.db.execute("select count(*) from articles where url like '%/news/99'").fetchone()[0] == 0
+    finally:
+        catalogue.close()
+
+
+def test_a_copy_is_reported_as_the_article_it_copies_and_then_as_its_own(site: NewsSite, workdir: Path) -> None:
+    # two URLs serving one story are one article (the second an alias): the report said "new article" for both;
+    # when the copy's text later differs it becomes its own article, which the report called "unchanged"
+    story = {"title": "نازحو تاورغاء يعودون إلى مدينتهم", "paragraphs": list(PARAGRAPHS), "date": "2026-03-01"}
+    site.articles["/news/60"], site.articles["/news/61"] = dict(story), dict(story)
+    try:
+        first = recrawl(workdir, site.base + "/news/60", site.base + "/news/61")
+        assert first.returncode == 0, first.stderr[-3000:]
+        lines = first.stdout.splitlines()
+        assert "new article" in lines[0] and "new article" not in lines[1], first.stdout
+        assert f"the same article as {site.base}/news/60" in lines[1], first.stdout
+        site.articles["/news/61"] = {**story, "paragraphs": [PARAGRAPHS[2], PARAGRAPHS[0]]}
+        second = recrawl(workdir, site.base + "/news/61")
+        assert second.returncode == 0, second.stderr[-3000:]
+        assert "new article" in second.stdout and f"no longer a copy of {site.base}/news/60" in second.stdout, \
+            second.stdout
+    finally:
+        del site.articles["/news/60"], site.articles["/news/61"]
 
 
 def test_edited_article_gets_second_version_with_diff(site: NewsSite, workdir: Path) -> None:

@@ -287,3 +287,25 @@ def _rows(data: Path) -> list[dict]:
         return list(catalogue.db["crawls"].rows)
     finally:
         catalogue.close()
+
+
+def test_status_also_shows_the_folders_outlets_that_seeds_do_not_configure(tmp_path: Path) -> None:
+    # `status --data DIR` read the outlets of --seeds (default seeds/) only: a folder crawled with other seeds showed
+    # fourteen "never run" outlets and none of its own (a black-box probe, stop 35)
+    site = SlowSite(0.0, articles=1)
+    try:
+        seeds = write_seeds(tmp_path / "seeds.toml", {"daily": (site, "10m")})
+    finally:
+        site.shutdown()
+    add_past_crawl(tmp_path / "data", "elsewhere", datetime.now(UTC) - timedelta(hours=1))
+    catalogue = Catalogue(tmp_path / "data" / "catalogue.db")
+    try:
+        catalogue.upsert_outlets([{"name": "elsewhere", "schedule": "6h"}])
+    finally:
+        catalogue.close()
+    result = CliRunner().invoke(status, ["--seeds", str(seeds), "--data", str(tmp_path / "data"), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["outlet"]: r for r in map(json.loads, result.output.splitlines())}
+    assert rows["daily"]["outcome"] == "never run" and rows["daily"]["next_run"]
+    assert rows["elsewhere"]["schedule"] == "6h" and rows["elsewhere"]["outcome"] == "finished"
+    assert rows["elsewhere"]["next_run"] is None and "not configured" in rows["elsewhere"]["next_run_in"]

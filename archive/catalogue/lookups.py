@@ -30,6 +30,11 @@ def article_of_url(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None
     return found[0] if found else None
 
 
+def outlet_schedules(db: sqlite_utils.Database) -> dict[str, str | None]:
+    """Every outlet the catalogue knows, by name, with the schedule it last had."""
+    return {r["name"]: r["schedule"] for r in reading.rows(db.conn, "select name, schedule from outlets order by name")}
+
+
 def watching_count(db: sqlite_utils.Database) -> int:
     """How many articles are still watched for edits and deletions."""
     return int(db.execute("select count(*) from articles where watch = 'watching'").fetchone()[0])
@@ -38,6 +43,13 @@ def watching_count(db: sqlite_utils.Database) -> int:
 def article_of_capture(db: sqlite_utils.Database, capture_id: int) -> dict[str, Any] | None:
     """The article whose current text comes from capture ``capture_id``, or None."""
     return next(db["articles"].rows_where("capture_id = ?", [capture_id], limit=1), None)
+
+
+def versions_before(db: sqlite_utils.Database, article_id: str, crawl_id: int) -> list[dict[str, Any]]:
+    """The versions of an article made before crawl ``crawl_id`` (those whose capture is another crawl's), in order."""
+    return reading.rows(db.conn, "select v.* from article_versions v left join captures c on c.id = v.capture_id "
+                                 "where v.article_id = ? and (c.crawl_id is null or c.crawl_id != ?) "
+                                 "order by v.version", [article_id, crawl_id])
 
 
 def crawl_captures(db: sqlite_utils.Database, crawl_id: int) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import click
@@ -98,7 +99,14 @@ def status_rows(seeds: Path, data_dir: Path, now: datetime | None = None) -> lis
     with Catalogue(data_dir / "catalogue.db") as catalogue:
         planned = catalogue.schedules()
         rows = []
-        for outlet in load_outlets(seeds):
+        configured = [(o.name, o.schedule, True) for o in load_outlets(seeds)]
+        names = {name for name, _, _ in configured}
+        # outlets this folder crawled that --seeds does not configure (other seeds, or since removed) are shown too,
+        # with the schedule they last had: `status --data DIR` alone listed the built-in outlets only
+        stored = [(name, schedule or "-", False) for name, schedule in lookups.outlet_schedules(catalogue.db).items()
+                  if name not in names]
+        for name, schedule, is_configured in configured + stored:
+            outlet = SimpleNamespace(name=name, schedule=schedule)
             last = catalogue.last_crawl(outlet.name, FULL_CRAWL_TRIGGERS)
             running = [r for r in catalogue.running_crawls(outlet.name) if pid_alive(r["pid"])]
             started = history.parse_when(last["started_at"]) if last else None
@@ -108,6 +116,8 @@ def status_rows(seeds: Path, data_dir: Path, now: datetime | None = None) -> lis
             scheduler_up = bool(plan and pid_alive(plan["scheduler_pid"]))
             if scheduler_up and plan and plan["next_run_at"]:
                 next_run, note = history.parse_when(plan["next_run_at"]), ""
+            elif not is_configured:
+                next_run, note = None, f"not configured in {seeds}: pass the --seeds it was crawled with"
             else:
                 next_run, note = first_run(outlet.schedule, started, now), " (when the scheduler runs)"
             rows.append({
@@ -121,7 +131,8 @@ def status_rows(seeds: Path, data_dir: Path, now: datetime | None = None) -> lis
                 "updated": counts.get("articles_updated", 0), "failures": counts.get("failures", 0),
                 "running": ", ".join(f"crawl {r['id']} pid {r['pid']}" for r in running) or None,
                 "next_run": next_run.isoformat(timespec="seconds") if next_run else None,
-                "next_run_in": ("due now" if next_run and next_run <= now else _ago(next_run, now)) + note,
+                "next_run_in": (("due now" if next_run and next_run <= now else _ago(next_run, now)) + note
+                                if next_run or is_configured else note),
                 "scheduler": "running" if scheduler_up else "not running",
             })
         due = catalogue.due_articles(now.isoformat(timespec="seconds"), limit=100000)

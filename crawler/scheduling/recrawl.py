@@ -137,7 +137,9 @@ class Outcome:
 
     url: str
     outlet: str
-    result: str  # new, updated, unchanged, not-modified, deleted, gone, returned, no-article, not-fetched
+    # new, copy (of an article new in this re-crawl), updated, unchanged, not-modified, deleted, gone, returned,
+    # no-article, not-fetched
+    result: str
     http_status: int | None = None
     article_id: str | None = None
     version: int | None = None
@@ -203,6 +205,18 @@ def outcomes(
                     version=int(article["versions"] or 0) if article else None)
         events = [e for e in catalogue.events(article["id"]) if e["crawl_id"] == crawl_id] if article else []
         kinds = [e["kind"] for e in events]
+        copy = False
+        if article is not None and article["id"] != prior.article_id:
+            # the URL stands for another article than before: one it was not known to be a copy of (an alias: a
+            # print or AMP page, a redirect), or one it splits from (its text now differs from the story it copied)
+            earlier = lookups.versions_before(catalogue.db, article["id"], crawl_id)
+            if prior.article_id is not None:
+                was = catalogue.get_article(prior.article_id)
+                o.detail = f"now its own article, no longer a copy of {was['url'] if was else prior.article_id}"
+            elif article["id"] != article_id(t.url):
+                copy = True
+                o.detail = f"the same article as {article['url']}"
+            prior = Before(article["id"] if earlier else None, len(earlier), prior.status)
         if status == 304:
             o.result = "not-modified"
         elif status in history.GONE_STATUSES:
@@ -211,7 +225,7 @@ def outcomes(
             o.result = "no-article"
             o.detail = "; ".join(f"{f['reason']} {f['detail'] or ''}".strip() for f in failures) or f"HTTP {status}"
         elif prior.article_id is None:
-            o.result = "new"
+            o.result = "copy" if copy else "new"
         elif o.version and o.version > prior.versions:
             o.result = "updated"
             versions = catalogue.versions(article["id"])
@@ -230,7 +244,8 @@ def outcomes(
 def format_outcomes(results: list[Outcome]) -> str:
     """The re-crawl report: one line per URL, then the diff of each new version."""
     labels = {
-        "new": "new article", "updated": "new version", "unchanged": "unchanged (no new version)",
+        "new": "new article", "copy": "a copy of an article stored in this re-crawl", "updated": "new version",
+        "unchanged": "unchanged (no new version)",
         "not-modified": "not modified (HTTP 304; revisit archived)", "deleted": "deleted: deletion recorded",
         "gone": "gone (already recorded as deleted)", "returned": "back online (return recorded)",
         "no-article": "fetched and archived, but no article extracted", "not-fetched": "not fetched",

@@ -48,6 +48,10 @@ class RecrawlSpider(OutletSpider):
             meta = {**request.meta, "handle_httpstatus_list": KEEP_STATUSES, "force": not self.conditional}
             yield request.replace(dont_filter=True, meta=meta)
 
+    def robots_parsed(self, robotparser: Any, request: Request) -> None:
+        """A re-crawl fetches its targets and nothing else: the ``Sitemap:`` lines of the robots.txt it reads to
+        obey it are left for the next crawl (following them archived new articles of the outlet unasked)."""
+
     def parse_recheck(self, response: Response) -> Iterator[PageItem]:
         """Extract the page again; a 304 means unchanged, a 404/410 is recorded (the deletion event follows)."""
         outlet = response.meta["outlet"]
