@@ -57,3 +57,41 @@ def test_scrapy_give_up_errors_become_warnings_other_errors_stay() -> None:
     bug = _record(logging.ERROR, "Spider error processing", KeyError("x"))
     assert all(demote.filter(r) for r in (gave_up, refused, bug))
     assert (gave_up.levelname, refused.levelname, bug.levelname) == ("WARNING", "WARNING", "ERROR")
+
+
+def test_a_crawl_prints_its_summary_without_scrapys_listings_unless_asked(tmp_path) -> None:
+    # Scrapy's start-up and end listings (versions, settings, every middleware, the stats dump) were ~100 of a
+    # small crawl's ~115 lines around its summary (black-box probes, stop 35); -v shows them again
+    import subprocess
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            body = b"<html><body><h1>-</h1></body></html>"
+            self.send_response(200 if self.path == "/" else 404)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.84", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    seeds = tmp_path / "seeds.toml"
+    seeds.write_text(f'[[outlet]]\nname = "tiny"\nstart_urls = ["http://127.0.0.84:{server.server_address[1]}/"]\n'
+                     'download_delay = 0\n', encoding="utf-8")
+    try:
+        runs = [subprocess.run([sys.executable, "-m", "crawler.cli.main", *flags, "crawl", "--seeds", str(seeds),
+                                "--data", str(tmp_path / f"data{len(flags)}"), "-s", "CRAWL_CONTACT_URL=http://x.test/"],
+                               capture_output=True, text=True, timeout=120, check=False) for flags in ([], ["-v"])]
+    finally:
+        server.shutdown()
+    quiet, verbose = runs
+    assert quiet.returncode == 0 and verbose.returncode == 0, quiet.stderr[-2000:]
+    assert "tiny" in quiet.stdout and "failures" in quiet.stdout  # the summary table
+    for listing in ("Enabled downloader middlewares", "Overridden settings", "Dumping Scrapy stats"):
+        assert listing not in quiet.stderr and listing in verbose.stderr, listing
+    assert "crawl " in quiet.stderr and " finished: " in quiet.stderr  # our own end-of-crawl line stays

@@ -13,6 +13,11 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 NETWORK_MODULES = ("twisted.internet.error", "twisted.web._newclient", "twisted.web.client", "twisted.names.error")
 NETWORK_NAMES = {"DownloadConnectionRefusedError", "CannotResolveHostError", "DownloadTimeoutError",
                  "DownloadFailedError", "ResponseDataLossError", "DownloadCancelledError"}
+# Scrapy's start-up and end listings (its version, the settings overridden, every extension and middleware enabled,
+# the stats dump, the telnet console): about 100 lines a crawl around the summary a person reads. Shown with -v;
+# the per-outlet counts and failure reasons are in the summary and the catalogue either way.
+CHATTY = frozenset({"scrapy.utils.log", "scrapy.crawler", "scrapy.middleware", "scrapy.statscollectors",
+                    "scrapy.addons", "scrapy.extensions.telnet"})
 # Scrapy logs these at ERROR although the crawl goes on and records the page as a failure (failures table, summary).
 DEMOTED = {"scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt", "scrapy.core.scraper",
            "scrapy.core.engine"}
@@ -68,6 +73,15 @@ class DemoteNetworkErrors(logging.Filter):
         return True
 
 
+class QuietListings(logging.Filter):
+    """Drop the INFO lines of Scrapy's start-up and end listings (CHATTY); a filter on our handler, because Scrapy's
+    logging set-up (dictConfig) resets the levels of its loggers."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for an INFO (or lower) record of a CHATTY logger."""
+        return record.levelno >= logging.WARNING or record.name not in CHATTY
+
+
 class DropDeprecations(logging.Filter):
     """Drop captured deprecation warnings (third-party code warning its own callers), keep others on one line."""
 
@@ -96,6 +110,12 @@ def setup_logging(verbose: int, quiet: int) -> int:
         named = logging.getLogger(name)
         if not any(isinstance(f, DemoteNetworkErrors) for f in named.filters):
             named.addFilter(DemoteNetworkErrors())
+    for handler in root.handlers:
+        if handler.get_name() == "newsarchive":
+            for found in [f for f in handler.filters if isinstance(f, QuietListings)]:
+                handler.removeFilter(found)
+            if verbose == 0:
+                handler.addFilter(QuietListings())
     set_level(level, tracebacks=verbose >= 2)
     return level
 
