@@ -13,11 +13,11 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 NETWORK_MODULES = ("twisted.internet.error", "twisted.web._newclient", "twisted.web.client", "twisted.names.error")
 NETWORK_NAMES = {"DownloadConnectionRefusedError", "CannotResolveHostError", "DownloadTimeoutError",
                  "DownloadFailedError", "ResponseDataLossError", "DownloadCancelledError"}
-# Scrapy's start-up and end listings (its version, the settings overridden, every extension and middleware enabled,
-# the stats dump, the telnet console): about 100 lines a crawl around the summary a person reads. Shown with -v;
-# the per-outlet counts and failure reasons are in the summary and the catalogue either way.
-CHATTY = frozenset({"scrapy.utils.log", "scrapy.crawler", "scrapy.middleware", "scrapy.statscollectors",
-                    "scrapy.addons", "scrapy.extensions.telnet"})
+# Scrapy's start-up listings (its versions, the add-ons, the settings overridden, every extension and middleware
+# enabled, the telnet console): about 60 lines before a crawl's first page. Shown with -v. The stats dump at the end
+# stays: it is the crawl's record of every counter (newsarchive/failures/<reason>, backoff, limits).
+CHATTY = frozenset({"scrapy.utils.log", "scrapy.crawler", "scrapy.middleware", "scrapy.addons",
+                    "scrapy.extensions.telnet"})
 # Scrapy logs these at ERROR although the crawl goes on and records the page as a failure (failures table, summary).
 DEMOTED = {"scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt", "scrapy.core.scraper",
            "scrapy.core.engine"}
@@ -74,8 +74,8 @@ class DemoteNetworkErrors(logging.Filter):
 
 
 class QuietListings(logging.Filter):
-    """Drop the INFO lines of Scrapy's start-up and end listings (CHATTY); a filter on our handler, because Scrapy's
-    logging set-up (dictConfig) resets the levels of its loggers."""
+    """Drop the INFO lines of Scrapy's start-up listings (CHATTY); a filter on our handler, because Scrapy's logging
+    set-up (dictConfig) resets the levels of its loggers."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         """False for an INFO (or lower) record of a CHATTY logger."""
