@@ -45,7 +45,8 @@ class ArticlePipeline:
         self.pool = ProcessPoolExecutor(max_workers=self.session.config.extract_workers,
                                         mp_context=multiprocessing.get_context("spawn"),
                                         initializer=init_worker,
-                                        initargs=(os.getpid(), self.session.config.lexicon))
+                                        initargs=(os.getpid(), self.session.config.lexicon,
+                                                  self.session.config.extract_timeout))
 
     def close_spider(self, spider: Any = None) -> None:
         """Stop the extraction processes."""

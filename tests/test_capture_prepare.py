@@ -94,3 +94,31 @@ def test_the_search_texts_word_cache_is_bounded(monkeypatch):
     assert index_words(words) == expected
     index_words(words[:3])  # the full cache is renewed before joining
     assert len(search._JOINED) == 3
+
+
+def test_a_page_whose_extraction_runs_over_its_time_is_a_failure_not_a_hang(monkeypatch):
+    # a hostile page once held a worker for hours in a backtracking regex (crawler/extraction/author.py, stop 35):
+    # EXTRACT_TIMEOUT gives each page a limit, and the page is recorded as extract-timeout
+    import signal
+    import time
+
+    import crawler.extraction.article as article_module
+    from crawler.capture import prepare as prepare_module
+
+    def endless(html, url, *args, **kwargs):
+        while True:  # a pure-Python loop, as a runaway pattern's caller would be
+            time.sleep(0.01)
+
+    monkeypatch.setattr(article_module, "extract_article", endless)
+    monkeypatch.setattr(prepare_module, "_TIMEOUT", 0.3)
+    before = signal.getsignal(signal.SIGALRM)
+    # the loop never ends by itself: returning at all is the limit at work
+    result, prepared = prepare_module.extract_page(b"<html><body><p>x</p></body></html>", "text/html", "http://x.test/a")
+    assert result.reason == "extract-timeout" and "EXTRACT_TIMEOUT" in result.detail and prepared is None
+    assert signal.getsignal(signal.SIGALRM) is before and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_the_time_limit_reaches_the_pool_from_the_settings():
+    config = ArchiveConfig.from_settings({"EXTRACT_TIMEOUT": "12.5"})
+    assert config.extract_timeout == 12.5
+    assert ArchiveConfig.from_settings({}).extract_timeout == 60.0

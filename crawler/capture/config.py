@@ -30,6 +30,7 @@ class ArchiveConfig:
     sitemap_max_urls: int
     extract_workers: int
     lexicon: Path
+    extract_timeout: float = 60.0  # EXTRACT_TIMEOUT
     busy_timeout: float = 30.0
     disk_reserve: int = 0
     watch_backoff: str = history.DEFAULT_BACKOFF_SPEC
@@ -64,6 +65,7 @@ class ArchiveConfig:
             contact_url=contact, user_agent=user_agent,
             sitemap_max_urls=_number(int, "CRAWL_SITEMAP_MAX_URLS", get),
             extract_workers=_number(int, "EXTRACT_WORKERS", get), lexicon=lexicon,
+            extract_timeout=_number(float, "EXTRACT_TIMEOUT", get),
             busy_timeout=_number(float, "ARCHIVE_BUSY_TIMEOUT", get),
             disk_reserve=_number(int, "ARCHIVE_DISK_RESERVE", get),
             watch_backoff=_backoff(str(get("ARCHIVE_WATCH_BACKOFF"))),

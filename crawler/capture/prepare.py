@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import pickle
+import signal
 import threading
 from array import array
 from dataclasses import dataclass, fields
@@ -32,6 +33,17 @@ from crawler.scheduling.orphans import die_with_parent
 logger = logging.getLogger(__name__)
 
 _LEXICON: Lexicon | None = None  # the worker's lexicon, loaded by init_worker
+_TIMEOUT = 0.0  # seconds a page may take (EXTRACT_TIMEOUT), set by init_worker; 0: no limit
+
+
+class _Overtime(BaseException):
+    """Raised in the worker's main thread by SIGALRM when a page has taken longer than EXTRACT_TIMEOUT; a
+    BaseException, as KeyboardInterrupt is, so that no ``except Exception`` on the way (extract_article's, a
+    library's) takes it for the page's own error and goes on."""
+
+
+def _overtime(signum: int, frame: Any) -> None:
+    raise _Overtime
 
 
 @dataclass(frozen=True)
@@ -81,13 +93,14 @@ def _unseal_later(sealed: bytes) -> Prepared:
     return prepared
 
 
-def init_worker(parent_pid: int, lexicon: Path) -> None:
+def init_worker(parent_pid: int, lexicon: Path, timeout: float = 0.0) -> None:
     """Pool initializer: page-sized blocks freed go back to the OS (crawler.capture.memory), die with the crawl
-    process, and load the lexicon once."""
-    global _LEXICON
+    process, load the lexicon once, and give each page at most ``timeout`` seconds (0: no limit)."""
+    global _LEXICON, _TIMEOUT
     fix_mmap_threshold()
     die_with_parent(parent_pid)
     _LEXICON = load_lexicon(lexicon)
+    _TIMEOUT = timeout
 
 
 def prepare(article: ExtractedArticle, lexicon: Lexicon,
@@ -115,7 +128,23 @@ def extract_page(body: bytes, content_type: str | None,
     from crawler.extraction.article import extract_article
     from crawler.extraction.decode import decode_html
 
-    result = extract_article(decode_html(body, content_type), url)
-    if isinstance(result, ExtractionFailure) or _LEXICON is None:
-        return result, None
-    return result, prepare(result, _LEXICON)
+    # The limit is a timer signal: the pool runs each job in its worker's main thread, and Python's regex engine
+    # and lxml's callers look for signals, so a runaway pattern is stopped where it runs. A pool cannot cancel a
+    # running job (concurrent.futures), and killing the worker would take the other workers' jobs with the pool.
+    timed = _TIMEOUT > 0 and threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGALRM, _overtime) if timed else None
+    try:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, _TIMEOUT)
+        result = extract_article(decode_html(body, content_type), url)
+        if isinstance(result, ExtractionFailure) or _LEXICON is None:
+            return result, None
+        return result, prepare(result, _LEXICON)
+    except _Overtime:
+        logger.warning("%s: extraction gave up after %g s (EXTRACT_TIMEOUT)", url, _TIMEOUT)
+        return ExtractionFailure(url, "extract-timeout", f"extraction took more than {_TIMEOUT:g} s "
+                                 "(EXTRACT_TIMEOUT); the page is archived, its text was not read"), None
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)

@@ -83,4 +83,7 @@ CRAWL_WORKER_CRAWL_ID = 0  # set by a worker for its child crawl: the coordinato
 
 # Extraction and relevance
 EXTRACT_WORKERS = 2  # processes in the extraction pool
+# seconds one page's extraction and judgement may take before it is given up (recorded as extract-timeout, its
+# capture kept): a hostile page (a pathological pattern for some regex) must not hold a worker, and the crawl, for hours
+EXTRACT_TIMEOUT = 60.0
 RELEVANCE_LEXICON = "seeds/lexicon.toml"
