@@ -322,3 +322,26 @@ def test_a_429_under_a_low_retry_after_max_keeps_the_crawl_delay():
         guard._back_off(request, Response(request.url, status=429))
     assert (held.delay, held.concurrency, held.jitter) == (2.0, 1, 0.0)
     assert free.delay == 1.0
+
+
+def test_autothrottle_cannot_take_the_slot_below_the_outlets_own_delay():
+    # an outlet configured at 2 s was fetched 1.2 s apart: AutoThrottle's floor is the global DOWNLOAD_DELAY (1 s)
+    from scrapy.utils.test import get_crawler
+
+    from crawler.middlewares import RobotsAwareAutoThrottle
+
+    crawler = get_crawler(settings_dict={"AUTOTHROTTLE_ENABLED": True, "DOWNLOAD_DELAY": 1.0,
+                                         "DOWNLOAD_SLOTS": {"polite.test": {"delay": 2.0, "concurrency": 1},
+                                                            "brisk.test": {"delay": 0.0, "concurrency": 2}}})
+    slots = {key: SimpleNamespace(delay=2.0, concurrency=1, jitter=0.5, transferring=set())
+             for key in ("polite.test", "brisk.test")}
+    crawler.engine = SimpleNamespace(downloader=SimpleNamespace(slots=slots, _delay=1.0))
+    throttle = RobotsAwareAutoThrottle.from_crawler(crawler)
+    throttle.mindelay, throttle.maxdelay = 1.0, 60.0
+    response = SimpleNamespace(status=200, body=b"")
+    for key in slots:
+        for _ in range(5):  # a fast site: AutoThrottle lowers the delay after each answer
+            throttle._response_downloaded(response, SimpleNamespace(meta={"download_slot": key,
+                                                                          "download_latency": 0.001}), None)
+    assert slots["polite.test"].delay == 2.0
+    assert slots["brisk.test"].delay < 2.0  # an outlet without a delay of its own is AutoThrottle's to move
