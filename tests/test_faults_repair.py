@@ -151,3 +151,26 @@ def test_index_and_export_name_a_damaged_file_and_write_nothing(tmp_path: Path) 
     assert runner.invoke(cli, ["check", "--data", str(tmp_path), "--repair"]).exit_code == 0
     index = runner.invoke(cli, ["index", "--data", str(tmp_path)])
     assert index.exit_code == 0 and "4 lines" in index.output, index.output  # the cut record was a request
+
+
+def test_recovery_leaves_alone_an_open_file_a_live_writer_still_writes(tmp_path: Path) -> None:
+    # a scale-out coordinator started again after a crash repaired (closed) the .open WARCs that the old crawl's live
+    # workers were still writing (a black-box probe, stop 35): keep_open names them, and they are left as they are
+    from archive.integrity.recovery import recover
+
+    cat = Catalogue(tmp_path / "catalogue.db")
+    try:
+        crawl_id = cat.start_crawl("uid-dead", "test", ["alwasat"], pid=2 ** 22 + 12345)  # no such process
+        warc = WarcArchive(tmp_path, warcinfo={"crawl-id": "uid-dead"}, prefix="NEWSARCHIVE-w1", fsync=False)
+        cat.add_capture(crawl_id, "alwasat", _exchange(0), warc.write_exchange(_exchange(0)))
+        open_file = next((tmp_path / "warc").glob("*.open"))
+        before = open_file.read_bytes()
+        report = recover(tmp_path, cat, keep_open=lambda path: path.name.startswith("NEWSARCHIVE-w1-"))
+        assert report.skipped_open == (f"warc/{open_file.name}",) and not report.repaired
+        assert open_file.exists() and open_file.read_bytes() == before
+        assert cat.db["captures"].get(1)["record_type"] == "response"  # not marked missing either
+        warc._fh.close()  # the writer dies (its file stays .open, as a kill leaves it)
+        report = recover(tmp_path, cat)  # the writer is gone now: repaired as before
+        assert len(report.repaired) == 1 and not open_file.exists()
+    finally:
+        cat.close()

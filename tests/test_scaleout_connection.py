@@ -95,3 +95,23 @@ def test_a_blocking_read_longer_than_the_socket_timeout_is_refused(redis_server)
     with pytest.raises(ValueError, match="socket_timeout"):
         WorkQueue(link, CrawlKeys("crawl-c")).take("w1", block=2.5)  # would time out and retry for ever
     assert WorkQueue(link, CrawlKeys("crawl-c")).take("w1", block=0.1) is None
+
+
+def test_a_refused_password_is_an_error_with_the_fix_not_a_wait_for_ever(redis_server):
+    # AuthenticationError is a ConnectionError to redis-py: a worker with a wrong password retried every 30 s for
+    # ever, saying only "unreachable" (a black-box probe, stop 35)
+    import redis
+
+    admin = redis.Redis.from_url(redis_server.url)
+    admin.config_set("requirepass", "s3cret")
+    try:
+        wrong = redis_server.url.replace("redis://", "redis://:nope@")
+        for url in (redis_server.url, wrong):  # no password, a wrong one
+            with pytest.raises(RedisUnavailable) as info:
+                connect(url)  # no give_up_after: before, this never returned
+            message = str(info.value)
+            assert "refused the credentials" in message and "redis://:PASSWORD@" in message
+            assert "nope" not in message  # the URL is redacted
+        assert connect(redis_server.url.replace("redis://", "redis://:s3cret@"), give_up_after=5)
+    finally:
+        redis.Redis.from_url(redis_server.url.replace("redis://", "redis://:s3cret@")).config_set("requirepass", "")

@@ -119,3 +119,27 @@ def test_worker_counts_are_added_once_per_child_crawl(session, redis_server):
     coordinator._add_counts()
     assert session.totals()["pages_fetched"] == 9
     assert session.counts["portal"]["failure:http-404"] == 1
+
+
+def test_the_coordinator_says_when_no_worker_runs_and_why_a_worker_refused(session, redis_server, caplog,
+                                                                           monkeypatch):
+    # a coordinator with no live worker, or whose workers refused it (another data folder), waited in silence
+    import logging
+
+    from crawler.scaleout import coordinator as coordinator_module
+    from crawler.scaleout.workers import claim_name
+
+    monkeypatch.setattr(coordinator_module, "NO_WORKER_WARNING", 0.0)
+    link = connect(redis_server.url, give_up_after=5)
+    coordinator = Coordinator(session, link, lease_timeout=3)
+    caplog.set_level(logging.WARNING, logger="crawler.scaleout.coordinator")
+    coordinator._done()
+    assert "no worker is running" in caplog.text and "newsarchive worker --redis" in caplog.text
+    caplog.clear()
+    claim = claim_name(link, "w1", ttl=30)
+    link.client.hset(coordinator.keys.refusals, "w1", "its data folder /x is another archive")
+    coordinator._done()
+    coordinator._done()
+    assert "no worker is running" not in caplog.text
+    assert caplog.text.count("worker w1 will not crawl for this crawl: its data folder /x") == 1  # said once
+    claim.release()

@@ -137,3 +137,64 @@ def test_a_worker_waits_out_a_redis_restart(tmp_path, caplog):
     finally:
         server.close()
     assert "unreachable" in caplog.text and "next try in" in caplog.text
+
+
+def test_the_name_stays_claimed_while_a_long_item_is_crawled(redis_server, tmp_path, monkeypatch):
+    # the name's claim (30 s) is shorter than the item's lease (120 s); renewed only every lease/3 (40 s), it lapsed
+    # mid-crawl and a second worker could start under the name. Here: a 0.6 s claim, a 3 s lease, a 2.5 s child.
+    from crawler.scaleout import worker as worker_module
+    from crawler.scaleout.workers import WorkerNameTaken, claim_name
+
+    monkeypatch.setattr(worker_module, "DEFAULT_HEARTBEAT", 0.6)
+    link = connect(redis_server.url, give_up_after=5)
+    work = _queue_one(link)
+    worker = _worker(link, tmp_path, f"import time; open({str(tmp_path / 'started')!r}, 'w').close(); "
+                                     "time.sleep(2.5)")
+    refused: list[bool] = []
+
+    def try_the_name() -> None:
+        deadline = time.monotonic() + 20
+        while not (tmp_path / "started").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for _ in range(15):  # 1.5 s into the child's crawl: well past the claim's 0.6 s
+            try:
+                claim_name(link, "t1", ttl=5).release()
+                refused.append(False)
+            except WorkerNameTaken:
+                refused.append(True)
+            time.sleep(0.1)
+
+    checker = threading.Thread(target=try_the_name, daemon=True)
+    checker.start()
+    _stop_when(lambda: worker.finished == 1, os.getpid())
+    assert worker.run() == 1
+    checker.join(timeout=10)
+    assert refused and all(refused), refused
+    assert work.outstanding() == 0
+
+
+def test_a_worker_on_another_archive_refuses_the_crawl_and_says_why(redis_server, tmp_path):
+    # started with another crawl's --data, a worker took the coordinator's new articles for ones its own catalogue
+    # knew, skipped them, and the crawl ended clean with half its articles missing (a black-box probe, stop 35)
+    from archive.catalogue.db import Catalogue
+
+    catalogue = Catalogue(tmp_path / "catalogue.db")
+    try:
+        catalogue.start_crawl("someone-elses-first-crawl", "cli", ["portal"], pid=None)
+    finally:
+        catalogue.close()
+    link = connect(redis_server.url, give_up_after=5)
+    work = WorkQueue(link, CrawlKeys(CRAWL), lease_timeout=3)
+    work.put([("outlet:portal", {"kind": "outlet", "outlet": "portal", "crawl_uid": CRAWL, "crawl_id": 1,
+                                 "archive": "the-coordinators-first-crawl"})])
+    link.client.zadd(ACTIVE_CRAWLS, {CRAWL: time.time()})
+    started = tmp_path / "started"
+    worker = Worker(link, "t1", lambda item: [sys.executable, "-c", f"open({str(started)!r}, 'w').close()"],
+                    lease_timeout=3, warc_dir=tmp_path / "warc", warc_prefix="NEWSARCHIVE", poll=0.1)
+    _stop_when(lambda: link.client.hexists(CrawlKeys(CRAWL).refusals, "t1"), os.getpid())
+    assert worker.run() == 0
+    assert not started.exists()  # no child crawl on the wrong archive
+    why = link.client.hget(CrawlKeys(CRAWL).refusals, "t1")
+    assert "another archive" in why and str(tmp_path) in why and "--data" in why
+    again = work.take("t2", block=0)  # handed back at once for a worker on the right folder
+    assert again is not None and again.key == "outlet:portal" and not again.taken_over

@@ -35,6 +35,12 @@ def outlet_schedules(db: sqlite_utils.Database) -> dict[str, str | None]:
     return {r["name"]: r["schedule"] for r in reading.rows(db.conn, "select name, schedule from outlets order by name")}
 
 
+def first_crawl_uid(db: sqlite_utils.Database) -> str | None:
+    """The uid of the catalogue's first crawl: which archive this is (a copy of the catalogue keeps it), or None."""
+    found = reading.rows(db.conn, "select uid from crawls order by id limit 1", [])
+    return found[0]["uid"] if found else None
+
+
 def watching_count(db: sqlite_utils.Database) -> int:
     """How many articles are still watched for edits and deletions."""
     return int(db.execute("select count(*) from articles where watch = 'watching'").fetchone()[0])

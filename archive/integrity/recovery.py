@@ -77,13 +77,16 @@ def _outlet_by_domain(catalogue: Catalogue, url: str) -> str | None:
 
 
 def recover(data_dir: Path, catalogue: Catalogue, *,
-            outlet_for: Callable[[str], str | None] | None = None) -> RecoveryReport:
+            outlet_for: Callable[[str], str | None] | None = None,
+            keep_open: Callable[[Path], bool] | None = None) -> RecoveryReport:
     """Make WARCs, catalogue and corpus agree after a crash; safe to run while other crawls run.
 
     Repairs every ``.open`` WARC of a crawl that is not running (torn tail to ``<name>.torn``), marks capture
     rows whose record is gone as missing, adds rows for archived responses/revisits the catalogue does not know,
     and rewrites text files from their catalogue rows. ``outlet_for(url)`` names the outlet of a re-added
-    capture (default: the outlet whose ``domains`` hold the URL's host).
+    capture (default: the outlet whose ``domains`` hold the URL's host). ``keep_open(path)``: True for a ``.open``
+    file that a live writer the catalogue does not know of still writes (a scale-out worker of a crawl whose
+    coordinator died: crawler.scaleout), left alone like a running crawl's.
     """
     data_dir = Path(data_dir)
     warc_dir = data_dir / "warc"
@@ -91,7 +94,7 @@ def recover(data_dir: Path, catalogue: Catalogue, *,
     live_ids = {row["id"] for row in live}
     live_uids = {row["uid"] for row in live}
 
-    repaired, skipped = _repair_open_files(warc_dir, live_uids, bool(live))
+    repaired, skipped = _repair_open_files(warc_dir, live_uids, bool(live), keep_open)
     files = {f"warc/{p.name}": p for p in warc_files(warc_dir)}
     scanned = {rel: scan_warc(path, rel) for rel, path in files.items()}
     for rel, scanned_file in list(scanned.items()):
@@ -109,10 +112,15 @@ def recover(data_dir: Path, catalogue: Catalogue, *,
     return report
 
 
-def _repair_open_files(warc_dir: Path, live_uids: set[str], any_live: bool) -> tuple[list[RepairResult], list[str]]:
+def _repair_open_files(warc_dir: Path, live_uids: set[str], any_live: bool,
+                       keep_open: Callable[[Path], bool] | None = None) -> tuple[list[RepairResult], list[str]]:
     repaired: list[RepairResult] = []
     skipped: list[str] = []
     for path in sorted(warc_dir.glob(OPEN_GLOB)):
+        if keep_open is not None and keep_open(path):
+            skipped.append(f"warc/{path.name}")
+            logger.info("leaving %s alone: its writer is alive", path)
+            continue
         try:
             uid = warcinfo_fields(path).get("crawl-id")
         except Exception:  # noqa: BLE001 - torn warcinfo: the file belongs to no identifiable crawl

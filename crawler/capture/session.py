@@ -51,8 +51,9 @@ class ArchiveSession:
     """
 
     def __init__(self, config: ArchiveConfig, store: Callable[[ArchiveSession, list[Any]], None], *,
-                 process_writer: bool = False):
+                 process_writer: bool = False, keep_open: Callable[[Path], bool] | None = None):
         self._configure(config)
+        self.keep_open = keep_open  # .open WARCs a live writer outside this machine's crawls writes (recover())
         if not config.contact_url:
             logger.warning("CRAWL_CONTACT_URL is not set: the sites cannot tell who runs this crawl; set it with "
                            "-s CRAWL_CONTACT_URL=https://example.org/about-this-crawl")
@@ -148,7 +149,7 @@ class ArchiveSession:
         # article without its text file: the crawl after it repairs that
         if not dead and not open_files and crawls.last_status(self.catalogue.db) != "failed":
             return
-        report = recover(self.config.data_dir, self.catalogue, outlet_for=self._outlet_name)
+        report = recover(self.config.data_dir, self.catalogue, outlet_for=self._outlet_name, keep_open=self.keep_open)
         crawls.mark_interrupted(self.catalogue.db, [row["id"] for row in dead])
         logger.warning("recovered from %d interrupted crawl(s): %d WARC files repaired, %d captures re-added, "
                        "%d marked missing", len(dead), len(report.repaired), len(report.captures_added),

@@ -6,6 +6,7 @@ import logging
 import signal
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +142,17 @@ def worker_crawl(seeds: Path, data_dir: Path, outlets: tuple[str, ...], sets: tu
         raise click.ClickException(str(exc)) from None
 
 
+def live_writers(link: Any, prefix: str) -> Callable[[Path], bool]:
+    """True for a ``.open`` WARC of a worker that is alive now (``<prefix>-<worker>-...``): a coordinator started
+    again after a crash must not repair the files the old crawl's workers still write (it closed them under them,
+    and their records went unindexed: a black-box probe, stop 35)."""
+    from crawler.scaleout.workers import live_workers
+
+    def writing(path: Path) -> bool:
+        return any(path.name.startswith(f"{prefix}-{name}-") for name in live_workers(link))
+    return writing
+
+
 def coordinate(settings: Any, redis_url: str, overrides: dict[str, Any]) -> int:
     """Run the crawl ``settings`` describe by the workers on ``redis_url``; the crawl's row id.
 
@@ -153,7 +165,8 @@ def coordinate(settings: Any, redis_url: str, overrides: dict[str, Any]) -> int:
 
     lease_timeout = _lease_timeout(overrides)
     link = _connect(redis_url)
-    session = ArchiveSession(ArchiveConfig.from_settings(settings), apply_batch)
+    config = ArchiveConfig.from_settings(settings)
+    session = ArchiveSession(config, apply_batch, keep_open=live_writers(link, config.warc_prefix))
 
     def stop(signum: int, frame: Any) -> None:  # a scheduler stopping this crawl: record it as stopped, cleanly
         raise KeyboardInterrupt(signal.Signals(signum).name)

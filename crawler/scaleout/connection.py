@@ -100,6 +100,12 @@ class RedisLink:
         while True:
             try:
                 result = fn(self.client)
+            except redis.AuthenticationError as exc:
+                # a ConnectionError to redis-py, but no wait brings the right password: it was retried for ever,
+                # every 30 s, with no word of the fix (a black-box probe, stop 35)
+                raise RedisUnavailable(
+                    f"Redis at {self.where} refused the credentials ({what}: {exc}): give its password in the URL, "
+                    "redis://:PASSWORD@HOST:PORT/DB (or redis://USER:PASSWORD@... for an ACL user)") from exc
             except RETRYABLE as exc:
                 failures += 1
                 waited = time.monotonic() - started

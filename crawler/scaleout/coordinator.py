@@ -19,6 +19,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from archive.catalogue import lookups
 from archive.integrity.inventory import warcinfo_fields
 from archive.integrity.recovery import recover
 from crawler.capture.apply import store_rows
@@ -29,9 +30,12 @@ from crawler.scaleout.connection import RedisLink
 from crawler.scaleout.keys import ACTIVE_CRAWLS, CrawlKeys
 from crawler.scaleout.results import ResultsChannel, apply_results
 from crawler.scaleout.wire import decode
+from crawler.scaleout.workers import live_workers
 from crawler.scaleout.workqueue import WorkQueue
 
 logger = logging.getLogger(__name__)
+
+NO_WORKER_WARNING = 60.0  # seconds between warnings that no worker is alive (the first after as long)
 
 WORKER_DIED = "worker-died"  # the failure reason of an outlet given up after it took down max_deliveries workers
 
@@ -49,6 +53,8 @@ class Coordinator:
         self.locations: dict[str, Any] = {}  # record id -> WARC location, from decode until the writer stores it
         self.delivered: set[str] = set()  # records stored already (a worker's publish retried after a lost reply)
         self.runs: dict[str, dict[str, Any]] = {}  # child crawl -> its counts (the last copy wins)
+        self._refused: set[str] = set()  # workers whose refusal was logged
+        self._workers_checked = time.monotonic()  # the first look for live workers comes NO_WORKER_WARNING later
         config = session.config
         session.writer.close()  # the session's own writer would write WARC records; this one stores rows only
         session.writer = LocalWriter(self._store, batch=config.commit_every, interval=0,
@@ -85,13 +91,32 @@ class Coordinator:
 
     def _done(self) -> bool:
         self._heartbeat()
+        self._warn_if_no_workers()
+        refusals = self.link.call("read refusals", lambda r: r.hgetall(self.keys.refusals))
+        for worker, why in refusals.items():
+            if worker not in self._refused:
+                self._refused.add(worker)
+                logger.error("worker %s will not crawl for this crawl: %s", worker, why)
         return self.work.outstanding() == 0
+
+    def _warn_if_no_workers(self) -> None:
+        """Say so, every NO_WORKER_WARNING seconds, while no worker is alive: the crawl waited in silence."""
+        now = time.monotonic()
+        if now - self._workers_checked < NO_WORKER_WARNING:
+            return
+        self._workers_checked = now
+        if not live_workers(self.link):
+            logger.warning("crawl %s: no worker is running on %s; the crawl waits for one (start `newsarchive "
+                           "worker --redis URL --data DIR` with this Redis, its database number and this data "
+                           "folder)", self.session.uid, self.link.where)
 
     def queue(self) -> int:
         """Queue one work item per outlet of the crawl; returns how many were new."""
         s = self.session
+        archive = lookups.first_crawl_uid(s.catalogue.db)  # which archive: a worker on another folder refuses
         items = [(f"outlet:{o.name}", {"kind": "outlet", "outlet": o.name, "outlet_digest": o.digest(),
-                                       "crawl_uid": s.uid, "crawl_id": s.crawl_id, "settings": self.settings})
+                                       "crawl_uid": s.uid, "crawl_id": s.crawl_id, "settings": self.settings,
+                                       "archive": archive})
                  for o in s.outlets]
         queued = self.work.put(items)
         self._heartbeat()  # announced once its work is there
@@ -161,7 +186,7 @@ class Coordinator:
         if not mine:
             return
         logger.warning("crawl %s: %d WARC file(s) of killed workers left open; repairing", s.uid, len(mine))
-        recover(s.config.data_dir, s.catalogue, outlet_for=s._outlet_name)
+        recover(s.config.data_dir, s.catalogue, outlet_for=s._outlet_name, keep_open=s.keep_open)
 
     def _forget(self) -> None:
         """Delete the crawl's Redis keys and its announcement (the workers stop looking at it)."""

@@ -27,7 +27,7 @@ class CrawlKeys:
 
     def all(self) -> list[str]:
         """Every key of this crawl: the coordinator deletes them (DEL) once the crawl is recorded."""
-        return [self.work, self.queued, self.seen, self.results, self.dead]
+        return [self.work, self.queued, self.seen, self.results, self.dead, self.refusals]
 
     @property
     def base(self) -> str:
@@ -53,6 +53,11 @@ class CrawlKeys:
     def seen(self) -> str:
         """Hash of request fingerprints fetched in this crawl (shared dedup)."""
         return f"{self.base}:seen"
+
+    @property
+    def refusals(self) -> str:
+        """Hash of the workers that refused this crawl, and why (a data folder that is not the coordinator's)."""
+        return f"{self.base}:refusals"
 
     @property
     def results(self) -> str:

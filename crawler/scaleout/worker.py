@@ -27,12 +27,14 @@ from typing import Any, TypeVar
 
 import redis
 
+from archive.catalogue import lookups
+from archive.catalogue.db import Catalogue
 from archive.warc.check import repair_open_file
 from crawler.scaleout.connection import RedisLink
 from crawler.scaleout.keys import ACTIVE_CRAWLS, CrawlKeys
 from crawler.scaleout.politeness import outlet_lease
 from crawler.scaleout.workers import DEFAULT_HEARTBEAT, claim_name
-from crawler.scaleout.workqueue import WorkItem, WorkQueue
+from crawler.scaleout.workqueue import DEFAULT_CRAWL_TTL, WorkItem, WorkQueue
 from crawler.scheduling.orphans import die_with_parent
 
 logger = logging.getLogger(__name__)
@@ -61,6 +63,7 @@ class Worker:
         self.child: subprocess.Popen[bytes] | None = None
         self.finished = 0  # items crawled to the end
         self._queues: dict[str, WorkQueue] = {}
+        self._foreign: set[str] = set()  # crawls of another archive than this worker's data folder (refused)
 
     def run(self) -> int:
         """Work until SIGTERM/SIGINT; returns how many items this worker finished."""
@@ -117,6 +120,8 @@ class Worker:
             if crawl not in crawls:
                 del self._queues[crawl]
         for crawl in crawls:
+            if crawl in self._foreign:
+                continue
             queue = self._queues.get(crawl)
             if queue is None:
                 queue = self._queues[crawl] = WorkQueue(self.link, CrawlKeys(crawl), lease_timeout=self.lease_timeout)
@@ -125,8 +130,39 @@ class Worker:
                 return queue, item
         return None
 
+    def _other_archive(self, item: WorkItem) -> str | None:
+        """Why this worker's data folder is not the archive of the item's crawl, or None when it is (or may be).
+
+        A worker decides from its own catalogue which articles are archived already: started with another crawl's
+        --data, it took the coordinator's new articles for known ones and skipped them, and the crawl ended "clean"
+        with half its articles missing (a black-box probe, stop 35). A copy of the coordinator's catalogue, however
+        stale, begins with the same crawl; an empty one knows nothing and skips nothing.
+        """
+        expected = item.item.get("archive")
+        path = self.warc_dir.parent / "catalogue.db"
+        if not expected or not path.exists():
+            return None
+        catalogue = Catalogue.read_only(path)
+        try:
+            mine = lookups.first_crawl_uid(catalogue.db)
+        finally:
+            catalogue.close()
+        if mine is None or mine == expected:
+            return None
+        return (f"its data folder {self.warc_dir.parent} is another archive (its catalogue began with crawl {mine}, "
+                f"the coordinator's with {expected}): start the worker with the coordinator's --data, or a copy of "
+                "its catalogue")
+
     def _crawl(self, queue: WorkQueue, item: WorkItem) -> None:
         """Crawl one item in a child process, keeping its leases; then finish it, hand it back, or let it lapse."""
+        crawl = str(item.item.get("crawl_uid"))
+        why = self._other_archive(item)
+        if why is not None:
+            logger.error("worker %s will not crawl for crawl %s: %s", self.name, crawl, why)
+            queue.release(item, self.name)
+            self._foreign.add(crawl)
+            self.link.call("refuse a crawl", functools.partial(_refuse, CrawlKeys(crawl).refusals, self.name, why))
+            return
         outlet = str(item.item.get("outlet"))
         lease = outlet_lease(self.link, outlet, self.name, ttl=self.lease_timeout)
         if not lease.acquire():
@@ -168,7 +204,10 @@ class Worker:
     def _wait(self, queue: WorkQueue, item: WorkItem, lease: Any) -> int | None:
         """Wait for the child, renewing the leases; its exit status, or None when the item's lease was lost."""
         assert self.child is not None
-        every = self.lease_timeout / 3
+        # every third of the shorter lease: the name's claim (30 s) is shorter than the item's at the default
+        # lease timeout (120 s), and renewed every 40 s it lapsed while its worker crawled, so a second worker
+        # could start under the same name and close the first one's open WARC (a black-box probe, stop 35)
+        every = min(self.lease_timeout, self._claim.ttl_ms / 1000) / 3
         while True:
             try:
                 return self.child.wait(timeout=every)
@@ -182,6 +221,14 @@ class Worker:
                 return None
             lease.renew()
             self._claim.renew()
+
+
+def _refuse(key: str, worker: str, why: str, r: redis.Redis) -> None:
+    """Tell the coordinator why ``worker`` will not crawl for it (a hash that expires with the crawl's keys)."""
+    with r.pipeline(transaction=True) as pipe:
+        pipe.hset(key, worker, why)
+        pipe.expire(key, DEFAULT_CRAWL_TTL)
+        pipe.execute()
 
 
 def _while_crawl_runs(call: Callable[[], T]) -> T | None:
