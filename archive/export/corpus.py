@@ -170,13 +170,25 @@ def _write_jsonl(path: Path, rows: Iterator[dict[str, Any]]) -> None:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
+# A text cell a spreadsheet would run as a formula (a page's title "=HYPERLINK(...)" becomes a live link when the
+# file is opened: CSV injection, OWASP); written with a leading apostrophe, as OWASP advises. JSON Lines and Parquet
+# keep every text as it is.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """``value``, with a leading apostrophe where it is text that starts as a formula would (FORMULA_START)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def _write_csv(path: Path, rows: Iterator[dict[str, Any]]) -> None:
     # UTF-8 with a BOM so spreadsheet programs read the Arabic right; pandas and R's read.csv skip the BOM
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         out = csv.DictWriter(fh, fieldnames=[c for c, _ in COLUMNS])
         out.writeheader()
         for row in rows:
-            out.writerow({k: json.dumps(v, ensure_ascii=False) if k in NESTED else v for k, v in row.items()})
+            out.writerow({k: json.dumps(v, ensure_ascii=False) if k in NESTED else spreadsheet_safe(v)
+                          for k, v in row.items()})
 
 
 def _parquet_schema() -> Any:
@@ -246,6 +258,8 @@ def datacard(result: ExportResult, flt: CorpusFilter, outlet_names: dict[str, st
         f"* R: `df <- {r}`",
         "",
         "Nested columns (`matched_terms`, `versions_list`) are lists in JSON Lines and Parquet and JSON text in CSV.",
+        "In CSV, a text cell that starts with = + - @ (which a spreadsheet would run as a formula) has an apostrophe "
+        "put before it; JSON Lines and Parquet keep every text as it is.",
         "",
         "## How relevance was judged",
         "",
