@@ -345,3 +345,11 @@ def test_search_page_isolates_ltr_runs_in_its_hits(ds: Any) -> None:
     for snippet in snippets:
         bare = re.sub(r"<bdi[^>]*>.*?</bdi>", "", snippet)
         assert not re.search(r"[A-Za-z]{2,}", unescape(re.sub(r"<[^>]+>", "", bare))), snippet
+
+
+def test_a_canned_query_page_is_titled_by_its_title_not_its_sql(ds: Any) -> None:
+    html = get(ds, "/catalogue/search_articles?q=%D8%B7%D8%B1%D8%A7%D8%A8%D9%84%D8%B3").text
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert title.startswith("Search articles (ranked)") and "select" not in title.lower(), title
+    adhoc = get(ds, "/catalogue?sql=select+count(*)+from+articles").text
+    assert "select count(*) from articles" in re.search(r"<title>(.*?)</title>", adhoc, re.S).group(1)
