@@ -45,6 +45,7 @@ class SitemapDoc:
     is_index: bool
     links: tuple[Link, ...]
     complete: bool = False
+    error: str = ""  # the XML error its reading stopped at or recovered from, where there was one
 
 
 def _base(bases: Bases, base_url: str) -> str:
@@ -234,7 +235,8 @@ def parse_sitemap(body: bytes, base_url: str, max_links: int = SITEMAP_MAX_LINKS
             links.add(date, lambda: _sitemap_link(found, date, base_url))
 
     read_children(text, reading, entry, direct=_LOC, anywhere=_SITEMAP_FIELDS)
-    return SitemapDoc(reading.root == "sitemapindex", tuple(links.taken()), whole and reading.clean and links.every)
+    return SitemapDoc(reading.root == "sitemapindex", tuple(links.taken()), whole and reading.clean and links.every,
+                      reading.error)
 
 
 _LOC, _SITEMAP_FIELDS = frozenset({"loc"}), frozenset({"title", "publication_date", "lastmod"})

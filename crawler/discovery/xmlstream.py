@@ -39,6 +39,7 @@ class Reading:
 
     root: str | None = None
     clean: bool = False
+    error: str = ""  # the first error libxml2 recovered from ("line 3: Excessive depth in document: 256 ..."), if any
 
 
 def read_children(body: bytes, reading: Reading, on_child: Callable[[str, dict[str, str]], None], *,
@@ -58,8 +59,9 @@ def read_children(body: bytes, reading: Reading, on_child: Callable[[str, dict[s
         lxml.etree.fromstring(_without_dtd(body.lstrip()), parser=parser)  # a declaration after space is an error
     except lxml.etree.XMLSyntaxError:  # nothing recoverable (no element at all): what was read stands
         return
-    reading.clean = reading.root is not None and not any(
-        e.level >= lxml.etree.ErrorLevels.ERROR for e in parser.error_log)
+    errors = [e for e in parser.error_log if e.level >= lxml.etree.ErrorLevels.ERROR]
+    reading.clean = reading.root is not None and not errors
+    reading.error = f"line {errors[0].line}: {errors[0].message.strip()}"[:300] if errors else ""
 
 
 _DOCTYPE, _ELEMENT = re.compile(rb"<!DOCTYPE", re.IGNORECASE), re.compile(rb"<[A-Za-z_:]")

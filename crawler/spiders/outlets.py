@@ -269,6 +269,10 @@ class OutletSpider(Spider):
         if not doc.links:
             reason, detail = discovery.empty_reason(response.body, "sitemap", "no <url> or <sitemap> entries found")
             self._refuse(outlet, response.url, reason, detail, response.meta.get("capture_id"))
+        elif doc.error:  # what came before the error is taken; what came after it may be lost: say so
+            self.crawler.stats.inc_value("newsarchive/discovery/sitemap-xml-error")
+            logger.warning("%s: %d entries read, the XML has an error (%s): entries after it may be lost",
+                           response.url, len(doc.links), doc.error)
         if doc.is_index:
             depth = response.meta.get("sitemap_depth", 0) + 1
             # newest lastmod first (as a urlset's URLs), so CRAWL_SITEMAP_MAX_FETCHES goes to the recent children
