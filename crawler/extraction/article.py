@@ -21,7 +21,7 @@ from crawler.extraction.dates import find_published
 from crawler.extraction.decode import decode_html
 from crawler.extraction.jsonld_body import with_article_body
 from crawler.extraction.language import detect_language
-from crawler.extraction.layout import flatten_deep_html
+from crawler.extraction.layout import empty_giant_scripts, flatten_deep_html
 from crawler.extraction.listing import listing_reason
 from crawler.extraction.notfound import not_found_notice
 from crawler.extraction.postfilter import filter_paragraphs
@@ -204,8 +204,6 @@ def _parse(html: str) -> HtmlElement | None:
     return root
 
 
-_GIANT_SCRIPT = re.compile(r"(<(script|style)\b[^>]*>)(.*?)(</\2\s*>)", re.IGNORECASE | re.DOTALL)
-GIANT_SCRIPT_CHARS = 1_000_000  # a script or style longer than this is emptied when the page hits libxml2's limit
 
 
 def _parse_flat(html: str) -> tuple[HtmlElement | None, int]:
@@ -220,7 +218,7 @@ def _parse_flat(html: str) -> tuple[HtmlElement | None, int]:
         # libxml2 ends the parse at a text node of 10 MB (an inline script or JSON blob), and the story after it is
         # lost: such a page is parsed again with its giant scripts emptied (hostile web, round four). huge_tree would
         # lift the depth limit too, which the flattening below relies on.
-        html = _GIANT_SCRIPT.sub(lambda m: m[0] if len(m[3]) < GIANT_SCRIPT_CHARS else m[1] + m[4], html)
+        html = empty_giant_scripts(html)
         root = _parse(html)
         log = getattr(HTML_PARSER, "error_log", ())
     if root is None or not any("Excessive depth" in entry.message for entry in log):

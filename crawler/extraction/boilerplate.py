@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 # "Read also" markers that open an inline teaser box inside an article body (Arabic and English).
 # Hamza/alif and tanwin variants are written out because outlets use all of them.
 READ_ALSO_RE = re.compile(
-    r"^\W*(?:"
+    r"^\W*+(?:"  # possessive: its alternatives start with a letter or \s*, which overlapped it (quadratic)
     r"[اإأآ]قر[أا]\s+(?:[أا]يض[اًا]+|كذلك|المزيد)"
     r"|(?:طالع|شاهد|تابع|انظر)\s+(?:[أا]يض[اًا]+|كذلك)"
     r"|(?:مواضيع|[أا]خبار|مقالات|قصص|روابط)?\s*ذات\s+صلة"

@@ -16,7 +16,8 @@ RESERVED_RE = re.compile(r"rights\s+reserved|droits\s+réservés|rechte\s+vorbeh
 REPEAT_RUN = 3  # a body printed twice repeats a run of paragraphs; recipes and interviews repeat short runs too,
 REPEAT_SHARE = 0.4  # so only a repeated run holding this share of the text is dropped
 MAX_COPIES = 3
-EMAIL_LINE_RE = re.compile(r"^\S+@\S+\.\w+$")
+EMAIL_LINE_RE = re.compile(r"^\S+@\S+\.\w+$")  # on lines up to EMAIL_MAX_CHARS: quadratic on "a@a@a@..."
+EMAIL_MAX_CHARS = 254  # the longest address there is (RFC 5321 with RFC 3696's erratum)
 DATETIME_LINE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 # Photo credits and copyright lines (Arabic, English, German, French, Spanish, Polish, ...).
 CREDIT_RE = re.compile(
@@ -80,7 +81,8 @@ BYLINE_RE = re.compile(r"^\W*(?:by|von|par|por|di|door|بقلم|كتب|كتبت|
 
 def _is_junk_line(paragraph: str) -> bool:
     """True when one paragraph, on its own, is a credit, a pointer to other content, a prompt or a bare datum."""
-    if EMAIL_LINE_RE.match(paragraph) or DATETIME_LINE_RE.match(paragraph) or SCRIPT_ERROR_RE.match(paragraph):
+    if len(paragraph) <= EMAIL_MAX_CHARS and EMAIL_LINE_RE.match(paragraph) or DATETIME_LINE_RE.match(paragraph) \
+            or SCRIPT_ERROR_RE.match(paragraph):
         return True
     if len(paragraph) <= CREDIT_MAX and COUNTER_RE.match(paragraph):
         return True

@@ -329,10 +329,15 @@ def prominent_texts(root: HtmlElement, host: str = "") -> list[str]:
     return found
 
 
+TITLE_MAX_SEPARATORS = 16
+
+
 def title_variants(title: str) -> list[str]:
     """``title`` and every run of its separator-delimited segments (longest first), for matching a headline."""
     title = clean_space(title)
-    spans = [m.span() for m in separators(title).finditer(title)]
+    # every run of segments is O(n²) strings: a <title> of 800 separators made 320,000 of them (645 MB); a title has a
+    # few, and past TITLE_MAX_SEPARATORS the rest is one last segment (a black-box audit, stop 35)
+    spans = [m.span() for m in separators(title).finditer(title)][:TITLE_MAX_SEPARATORS]
     bounds = [0] + [e for _, e in spans]
     ends = [s for s, _ in spans] + [len(title)]
     # in title order, then longest first by a stable sort: a set's order of two runs of one length ("Site Name"
