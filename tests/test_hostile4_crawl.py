@@ -25,7 +25,10 @@ from tests.hostile4.site import GZROBOTS, HOST, ROBOTS_AWAY, ROBOTS_HOP, Sites, 
 
 SETTINGS = (
     "-s", "DOWNLOAD_TIMEOUT=30",  # nothing here drips: a timeout would be the reactor held by a page
-    "-s", "RETRY_TIMES=0",
+    # one retry: in 2 of 4 full-suite runs at stop 35 (never in 24 runs of this file alone, under load or not) the
+    # cookie chain stopped after its second hop with /a/cookies/0 left pending, which a transient failure leaves; the
+    # cause was not found (README, "Notes for the team"). The retried 503s stay pending as before.
+    "-s", "RETRY_TIMES=1",
     "-s", "CRAWL_PAGE_MAX_LINKS=100",
     "-s", "CRAWL_RETRY_AFTER_MAX=1",  # the absurd Retry-After is capped by it (300 s by default)
 )
