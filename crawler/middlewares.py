@@ -289,14 +289,17 @@ class RobotsAwareAutoThrottle(AutoThrottle):
     here rather than in a second ``response_downloaded`` handler, whose order against AutoThrottle's no one promises.
     """
 
+    def __init__(self, crawler: Any):
+        super().__init__(crawler)
+        # the outlets' delays by slot (set by the spider's update_settings, before the extensions start)
+        self._configured = {k: float(v["delay"]) for k, v in crawler.settings.getdict("DOWNLOAD_SLOTS").items()
+                            if isinstance(v, dict) and v.get("delay") is not None}
+
     def _response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         super()._response_downloaded(response, request, spider)
         key, slot = self._get_slot(request, spider)
         if key is None or slot is None:
             return
-        if not hasattr(self, "_configured"):  # the outlets' delays by slot, read once (the settings are frozen)
-            self._configured = {k: float(v["delay"]) for k, v in self.crawler.settings.getdict("DOWNLOAD_SLOTS").items()
-                                if isinstance(v, dict) and v.get("delay") is not None}
         configured = self._configured.get(key)
         if configured is not None and slot.delay < configured:
             slot.delay = configured

@@ -8,7 +8,6 @@ import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import click
@@ -90,7 +89,8 @@ def _ago(moment: datetime | None, now: datetime) -> str:
 
 
 def status_rows(seeds: Path, data_dir: Path, now: datetime | None = None) -> list[dict[str, Any]]:
-    """One row per configured outlet: schedule, last run (when, how long, outcome, counts), next run."""
+    """One row per outlet (those of ``seeds``, then those the catalogue knows that ``seeds`` does not configure):
+    schedule, last run (when, how long, outcome, counts), next run."""
     from crawler.config.outlets import load_outlets
     from crawler.scheduling.scheduler import FULL_CRAWL_TRIGGERS, pid_alive
     from crawler.scheduling.timing import first_run
@@ -106,22 +106,21 @@ def status_rows(seeds: Path, data_dir: Path, now: datetime | None = None) -> lis
         stored = [(name, schedule or "-", False) for name, schedule in lookups.outlet_schedules(catalogue.db).items()
                   if name not in names]
         for name, schedule, is_configured in configured + stored:
-            outlet = SimpleNamespace(name=name, schedule=schedule)
-            last = catalogue.last_crawl(outlet.name, FULL_CRAWL_TRIGGERS)
-            running = [r for r in catalogue.running_crawls(outlet.name) if pid_alive(r["pid"])]
+            last = catalogue.last_crawl(name, FULL_CRAWL_TRIGGERS)
+            running = [r for r in catalogue.running_crawls(name) if pid_alive(r["pid"])]
             started = history.parse_when(last["started_at"]) if last else None
             ended = history.parse_when(last["ended_at"]) if last else None
-            counts = json.loads(last["counts"] or "{}").get(outlet.name, {}) if last else {}
-            plan = planned.get(outlet.name)
+            counts = json.loads(last["counts"] or "{}").get(name, {}) if last else {}
+            plan = planned.get(name)
             scheduler_up = bool(plan and pid_alive(plan["scheduler_pid"]))
             if scheduler_up and plan and plan["next_run_at"]:
                 next_run, note = history.parse_when(plan["next_run_at"]), ""
             elif not is_configured:
                 next_run, note = None, f"not configured in {seeds}: pass the --seeds it was crawled with"
             else:
-                next_run, note = first_run(outlet.schedule, started, now), " (when the scheduler runs)"
+                next_run, note = first_run(schedule, started, now), " (when the scheduler runs)"
             rows.append({
-                "outlet": outlet.name, "schedule": outlet.schedule,
+                "outlet": name, "schedule": schedule,
                 "last_run": last["started_at"] if last else None, "last_run_ago": _ago(started, now),
                 "duration_s": round((ended - started).total_seconds(), 1) if started and ended else None,
                 "outcome": (last["status"] if last else "never run")
