@@ -302,6 +302,10 @@ DATA_FILES = (
     "holdout247.jsonl",
     "holdout248.jsonl",
     "holdout249.jsonl",
+    "holdout250.jsonl",
+    "holdout251.jsonl",
+    "holdout252.jsonl",
+    "holdout253.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -556,6 +560,10 @@ SPLIT_ORDER = (
     "holdout247",
     "holdout248",
     "holdout249",
+    "holdout250",
+    "holdout251",
+    "holdout252",
+    "holdout253",
 )
 
 
