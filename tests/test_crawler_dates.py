@@ -150,6 +150,16 @@ def test_htmldate_fallback():
     assert find_published(page(body=body), "https://example.org/a", FETCHED) == ("2019-03-12", "htmldate")
 
 
+@pytest.mark.parametrize("article_id", ["2003", "2017"])
+def test_an_article_id_that_looks_like_a_year_is_no_date(article_id):
+    # htmldate's last resort read "/akhbar/2003" in the canonical link and the JSON-LD as 1 January 2003
+    url = f"https://example.org/akhbar/{article_id}"
+    head = (f'<link rel="canonical" href="{url}"><script type="application/ld+json">{{"@type": "NewsArticle", '
+            f'"headline": "Headline of the story here", "mainEntityOfPage": "{url}"}}</script>')
+    body = "<h1>Headline of the story here</h1>" + "<p>" + "نص الخبر بلا تاريخ " * 20 + "</p>"
+    assert find_published(page(head, body), url, FETCHED) is None
+
+
 def test_no_evidence_gives_none():
     assert find_published(page(body="<p>No date at all.</p>"), "https://example.org/a", FETCHED) is None
 

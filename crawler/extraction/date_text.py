@@ -122,6 +122,19 @@ def _date_elements(doc: lxml.html.HtmlElement) -> Iterator[str]:
             yield text
 
 
+def prints_year(doc: lxml.html.HtmlElement, year: int) -> bool:
+    """Whether the page's visible text (scripts and styles left out) shows ``year``, in Western or Arabic-Indic digits.
+
+    htmldate's last resort reads a bare number in a link or JSON-LD URL ("/akhbar/2003", an article id) as 1 January
+    of that year; a year the page never prints is no evidence of a date.
+    """
+    text = _visible(doc)
+    return str(year) in text or str(year).translate(_ARABIC_INDIC) in text
+
+
+_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
 def _visible(element: lxml.html.HtmlElement) -> str:
     """The element's text without scripts and styles."""
     parts = []

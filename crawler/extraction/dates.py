@@ -14,7 +14,13 @@ from lxml import etree
 
 from crawler.extraction.arabic_dates import Found, from_parts, parse_date_value
 from crawler.extraction.date_markup import json_ld, meta, time_elements
-from crawler.extraction.date_text import headline_text, hijri_headline_text, hijri_visible_text, visible_text
+from crawler.extraction.date_text import (
+    headline_text,
+    hijri_headline_text,
+    hijri_visible_text,
+    prints_year,
+    visible_text,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +111,9 @@ def find_published(
                 shown = next((d for d in visible_text(doc, headline) if limits.accepts(d)), None)
                 if shown is not None and (shown.day.month, shown.day.day) != (1, 1):
                     return shown.iso(), "text"
+                if not prints_year(doc, found.day.year):
+                    logger.debug("rejected htmldate's %s for %s: the page never prints the year", found.iso(), url)
+                    continue
             if signal in ("json-ld", "meta", "time") and doc is not None:
                 # The day printed under the headline is the day readers (and the outlet) give the story; a
                 # timestamp one day off is almost always a UTC conversion around midnight.
