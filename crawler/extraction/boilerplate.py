@@ -10,6 +10,7 @@ from itertools import pairwise
 from lxml import etree
 from lxml.html import HtmlElement
 
+from crawler.extraction.gallery import captions_as_blocks, photo_captions
 from crawler.extraction.precision import drop_back_links
 from crawler.extraction.pullquotes import QUOTE_TAGS, drop_pull_quotes
 
@@ -85,7 +86,7 @@ CAPTION_TOKENS = frozenset({"caption", "figcaption", "wp-caption-text"})
 # Every caption token contains "caption": a walk finds the few candidates, _matched_tokens checks whole tokens.
 # The parents of non-blank text nodes and of <p>: every element with text of its own (its text, a child's tail) or a <p>.
 DENSEST_CANDIDATES = "descendant-or-self::*[text()[normalize-space()] or p]"  # one pass, not a union of two
-CAPTION_SHARE = 0.5  # captions holding this share of the page's paragraph text are the story (a photo essay)
+CAPTION_SHARE = 0.5  # a gallery's captions holding this share of the page's <p> text are the story (gallery.py)
 PROSE_RUN = 100  # a text run this long is a sentence or more of prose
 PROSE_MIN_CHARS = 200
 PROSE_MAX_LINK_SHARE = 0.3
@@ -321,14 +322,15 @@ def prune_boilerplate(root: HtmlElement) -> int:
                 fragments.append(element)
             if name:
                 anchors.add(name)
-    # Captions are chrome beside a story, but a photo essay tells its story in them: kept when they hold the page.
-    captions = _captions(marked)
-    # Without captions keep_captions decides nothing (no element carries a caption token).
-    keep_captions = bool(captions) and _hold_page(root, sum(map(_text_len, captions)))
+    # Captions are chrome beside a story, but a photo essay tells its story in them: the captions of a gallery (three
+    # pictures or more, no teaser's) are kept when they hold the page (crawler.extraction.gallery).
+    photos = photo_captions(captions, lambda found: _hold_page(root, sum(map(_text_len, found)))) if (
+        captions := _captions(marked)) else []
+    kept = {element for photo in photos for element in photo.iter()}  # the kept captions and what they hold
     # One walk for the four tags (issue 10): the tree left is the same in any order (each drop moves its tail text to
     # what precedes it); one inside another that went is dropped within the detached subtree, and counted.
     for element in list(root.iter(*ALWAYS_DROP_TAGS)):
-        if not (keep_captions and element.tag == "figcaption"):
+        if not (element.tag == "figcaption" and element in kept):
             removed += _drop(element)
     etree.strip_elements(root, etree.Comment, with_tail=False)
     texts = _paragraph_texts(root)
@@ -344,7 +346,7 @@ def prune_boilerplate(root: HtmlElement) -> int:
         tokens = _matched_tokens(element)
         if not (element.tag in SMALL_DROP_TAGS or tokens) or _text_len(element) >= limit:  # a kept figcaption
             continue
-        if keep_captions and tokens and tokens <= CAPTION_TOKENS:
+        if tokens and tokens <= CAPTION_TOKENS and element in kept:
             continue
         # "ads", "widget", "sidebar" also name wrappers around article sections (class="Section--Ads"):
         # such a block goes only when it holds no running text.
@@ -361,5 +363,6 @@ def prune_boilerplate(root: HtmlElement) -> int:
     removed += remove_read_also(root, protected)
     removed += drop_pull_quotes(root, quotes)
     drop_back_links(fragments, anchors)  # no block: a link's arrow, which only trafilatura's link density sees
+    captions_as_blocks(root, photos)  # a photo essay's <figure>s, which trafilatura deletes whole
     logger.debug("pruned %d boilerplate blocks", removed)
     return removed
