@@ -120,7 +120,8 @@ class WarcCaptureMiddleware:
 
 
 class RedirectAwareDupeFilter(RFPDupeFilter):
-    """Scrapy's duplicate filter, except for an article redirect whose target this crawl fetched already.
+    """Scrapy's duplicate filter, except for an article redirect whose target this crawl fetched already, and a
+    discovery document read again for another outlet.
 
     Scrapy drops such a request, so the old URL never reaches the spider: it is never settled (fetched again by every
     crawl) and never recorded as an alias of its article (issue 13). Every request's fingerprint is still recorded
@@ -139,6 +140,10 @@ class RedirectAwareDupeFilter(RFPDupeFilter):
             return not new_cookies_for(request.meta, request.url)
         if (seen and chain and request.meta.get("kind") == "article" and request.url not in chain
                 and urlsplit(request.url).path not in ("", "/")):
+            return False
+        if seen and request.meta.get("read_round"):
+            # a feed, sitemap or listing fetched again for an outlet that asked after its first reading
+            # (crawler/discovery/readers.py: each round adds an outlet, so it comes at most once per outlet)
             return False
         return seen
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from crawler.capture.memory import fix_mmap_threshold
 from crawler.capture.operations import ArticleOp
-from crawler.capture.prepare import extract_page, init_worker
+from crawler.capture.prepare import extract_page, init_worker, sigint_held
 from crawler.extensions import archive_session
 from crawler.items import PageItem
 from crawler.relevance.judge import load_lexicon
@@ -61,7 +61,8 @@ class ArticlePipeline:
         if self.session.fault is not None:
             return item  # stopping: its capture is archived and its URL still pending for the next crawl
         async with self.slots:
-            job = self.pool.submit(extract_page, item.body, item.content_type, item.url)  # decoded in the worker
+            with sigint_held():  # a worker the pool starts now ignores Ctrl-C from its first instruction
+                job = self.pool.submit(extract_page, item.body, item.content_type, item.url)  # decoded in the worker
             result, prepared = await asyncio.wrap_future(job)
         room = self.session.writer.room()
         if room is not None:  # the writer is behind: wait, so pages cannot pile up in memory

@@ -171,7 +171,9 @@ def test_search_filters_and_export_links(page: Any, server: dict[str, Any], tmp_
     assert 0 < filtered < total
     assert set(page.locator(".na-hit .na-outlet").all_inner_texts()) == {"old-portal-demo"}
     ids = page.locator("li.na-hit").evaluate_all("els => els.map(e => e.dataset.id)")
-    csv_text = page.request.get(server["catalogue"] + page.get_attribute("#export-csv", "href")).text()
+    csv_bytes = page.request.get(server["catalogue"] + page.get_attribute("#export-csv", "href")).body()
+    assert csv_bytes.startswith(b"\xef\xbb\xbf")  # a BOM, as `newsarchive export --format csv` writes
+    csv_text = csv_bytes.decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("id,title,outlet,published")
     assert [line.split(",", 1)[0] for line in csv_text.splitlines()[1:] if line[:16].isalnum()] == ids
     rows = page.request.get(server["catalogue"] + page.get_attribute("#export-json", "href")).json()
@@ -311,3 +313,25 @@ def test_charts(page: Any, server: dict[str, Any], tmp_path: Path) -> None:
     inside = page.locator("#chart-articles-per-day").evaluate("""svg => [...svg.querySelectorAll('text.na-axis')]
         .every(t => { const b = t.getBBox(); return b.x >= 0 && b.x + b.width <= svg.viewBox.baseVal.width; })""")
     assert inside  # the last label is not cut
+
+
+def test_latin_runs_read_as_written_inside_arabic_text(page: Any, server: dict[str, Any]) -> None:
+    """Each Latin run inside right-to-left text is one isolate (``cells.isolate``), so Chromium draws it as written:
+    "Reuters (AP)", not "(AP) Reuters" (a probe's finding, stop 36). Measured where the glyphs land."""
+    from crawler.web.cells import isolate
+
+    cases = [("Reuters (AP)", "Reuters", "AP"),  # a byline alone in the right-to-left article
+             ("المتحدث باسم Libyan National Army (LNA): لا هدنة", "Libyan National Army", "LNA"),
+             ("=SUM(A1:A9) قالت مصادر إن الهدنة هشة", "SUM", "A1:A9"),
+             ('قال "Hello world" أمس', "Hello", "world")]
+    body = "".join(f'<p id="c{i}">{isolate(text)}</p>' for i, (text, _, _) in enumerate(cases))
+    page.set_content(f'<html lang="ar" dir="rtl"><body style="font-size:20px">{body}</body></html>')
+    xs = page.evaluate("""(words) => words.map(([i, a, b]) => {
+        const el = document.getElementById('c' + i), at = {};
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        for (let n; (n = walker.nextNode());) for (const w of [a, b]) { const k = n.data.indexOf(w);
+            if (k >= 0 && !(w in at)) { const r = document.createRange(); r.setStart(n, k); r.setEnd(n, k + w.length);
+                                        at[w] = r.getBoundingClientRect().left; } }
+        return [at[a], at[b]]; })""", [[i, a, b] for i, (_, a, b) in enumerate(cases)])
+    for (text, a, b), (xa, xb) in zip(cases, xs, strict=True):
+        assert xa < xb, f"{text!r}: {b!r} drawn left of {a!r}"

@@ -11,30 +11,15 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from faultsite import FaultSite, serve_fault_site
-from helpers import FAST, ROOT, crawl_cli
+from helpers import FAST, ROOT, crawl_cli, tmpfs
 
 from archive.warc.reader import iter_records
 
 ARTICLES = 30
-
-
-@contextmanager
-def tmpfs(path: Path, size: str) -> Iterator[Path]:
-    """A real, small filesystem at ``path`` (tmpfs); skips the test where mounting is not allowed."""
-    path.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-                            capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root / CAP_SYS_ADMIN): {result.stderr.strip()}")
-    try:
-        yield path
-    finally:
-        subprocess.run(["umount", "-l", str(path)], check=False)
 
 
 def grow(path: Path, size: str) -> None:

@@ -152,8 +152,8 @@ def release_stale_same_body(db: sqlite_utils.Database, article: dict[str, Any], 
     new version of this one (else a site's passing glitch would overwrite an article). Returns True when released.
     """
     urls = [u for u in dict.fromkeys(urls) if u]
-    if not urls or article["text_digest"] == digest or any(url_id(u) == article["id"] for u in urls):
-        return False
+    if not urls or has_body(db, article, digest) or any(url_id(u) == article["id"] for u in urls):
+        return False  # the body of one of its versions is no other body (a copy of the teaser it grew from)
     marks = ", ".join("?" for _ in urls)
     hows = {r["how"] for r in db.query(f"select how from article_aliases where article_id = ? and url in ({marks})",
                                         [article["id"], *urls])}
@@ -165,10 +165,25 @@ def release_stale_same_body(db: sqlite_utils.Database, article: dict[str, Any], 
     return True
 
 
+def has_body(db: sqlite_utils.Database, article: dict[str, Any], digest: str) -> bool:
+    """Whether the article's text or one of its earlier versions has this text digest (title and body)."""
+    return article["text_digest"] == digest or db.execute(
+        "select 1 from article_versions where article_id = ? and text_digest = ? limit 1",
+        [article["id"], digest]).fetchone() is not None
+
+
+# the same-body rule: an article whose text has the digest, else one with a version that had it (m016's index)
+SAME_BODY_SQL = ("select * from articles where outlet = ? and text_digest = ? and id != ? order by first_seen, id "
+                 "limit 1",
+                 "select a.* from article_versions v join articles a on a.id = v.article_id where v.text_digest = ? "
+                 "and a.outlet = ? and a.id != ? order by a.first_seen, a.id limit 1")
+
+
 def same_body_article(db: sqlite_utils.Database, outlet: str, digest: str, exclude: str) -> dict[str, Any] | None:
-    """Another article of the outlet whose title and body have this text digest (one article under two URLs)."""
-    found = reading.rows(db.conn, "select * from articles where outlet = ? and text_digest = ? and id != ? "
-                                "order by first_seen, id limit 1", [outlet, digest, exclude])
+    """Another article of the outlet whose title and body have (or once had: an earlier version's) this text digest:
+    one article under two URLs (a plain copy of a teaser whose row took its story's text is that row)."""
+    found = reading.rows(db.conn, SAME_BODY_SQL[0], [outlet, digest, exclude]) or reading.rows(
+        db.conn, SAME_BODY_SQL[1], [digest, outlet, exclude])
     return found[0] if found else None
 
 
@@ -234,6 +249,9 @@ def merge_articles(db: sqlite_utils.Database, data_dir: Path, keep: str, drop: s
     if keep == drop:
         raise ValueError("an article cannot be merged into itself")
     newer = b if (b["last_seen"] or "") > (a["last_seen"] or "") else a
+    older = a if newer is b else b
+    if newer["text_digest"] != older["text_digest"] and has_body(db, older, newer["text_digest"]):
+        newer = older  # seen later, but a copy of an earlier version of the other: that one's text is the later
     seqs = [s for s in (a["seq"], b["seq"]) if s is not None]
     seq = min(seqs) if seqs else None
     old_files = [f for f in (a["text_file"], b["text_file"]) if f]
@@ -317,7 +335,8 @@ class DedupePlan:
 def plan_dedupe(db: sqlite_utils.Database, key_of: Callable[[str, str], str],
                 rank: Callable[[dict[str, Any]], Any],
                 how_of: Callable[[dict[str, Any], dict[str, Any]], str]) -> DedupePlan:
-    """Group the articles that are one: the same URL key (``key_of(url, outlet)``) or, within an outlet, the same body.
+    """Group the articles that are one: the same URL key (``key_of(url, outlet)``) or, within an outlet, the same body
+    (a row's text or one of its earlier versions').
 
     ``rank`` orders a group's rows (the first is kept); ``how_of(kept, dropped)`` says why they are one.
     """
@@ -334,11 +353,16 @@ def plan_dedupe(db: sqlite_utils.Database, key_of: Callable[[str, str], str],
     def union(x: str, y: str) -> None:
         parent[find(x)] = find(y)
 
+    earlier: dict[str, list[str]] = {}  # the bodies of each row's earlier versions: a copy of one is that row
+    for v in db.query("select distinct v.article_id, v.text_digest from article_versions v join articles a on "
+                      "a.id = v.article_id where v.text_digest != a.text_digest and trim(v.text) != ''"):
+        earlier.setdefault(v["article_id"], []).append(v["text_digest"])
     first: dict[tuple[str, str], str] = {}
     for r in rows:
         keys = [("url", key_of(r["url"], r["outlet"]))]
         if r["text_digest"] and (r["text"] or "").strip():
             keys.append(("body", f"{r['outlet']}\n{r['text_digest']}"))
+        keys += [("body", f"{r['outlet']}\n{d}") for d in earlier.get(r["id"], ())]
         for k in keys:
             if k in first:
                 union(r["id"], first[k])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 from array import array
 from collections.abc import Iterable
@@ -13,8 +14,9 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.catalogue import aliases, crawls, fts, lookups, reading, reconcile, statements, versions
+from archive.catalogue import aliases, crawls, fts, lookups, opening, reading, reconcile, statements, versions
 from archive.catalogue.aliases import now_iso
+from archive.catalogue.refetch import relink
 from archive.catalogue.schema import migrations
 from archive.catalogue.transactions import immediate, migration_lock
 from archive.corpus import history, stories
@@ -53,16 +55,17 @@ class Catalogue:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # threads: the connection may be handed from one thread to another (never used by two at once)
             self.db = sqlite_utils.Database(sqlite3.connect(self.path, check_same_thread=not threads))
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute(TEMP_STORE)
-        (page_size,) = self.db.execute("PRAGMA page_size").fetchone()
-        self.db.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_BYTES // page_size}")
-        self.db.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
-        self.set_busy_timeout(busy_timeout)
-        if migrations.pending(self.db):
-            with migration_lock(self.path):
-                migrations.apply(self.db)  # re-checks what is pending, under the lock
+        with opening.translated(self.path):  # a damaged file, or one no database: say which and the fix
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute(TEMP_STORE)
+            (page_size,) = self.db.execute("PRAGMA page_size").fetchone()
+            self.db.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_BYTES // page_size}")
+            self.db.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
+            self.set_busy_timeout(busy_timeout)
+            if migrations.pending(self.db):
+                with migration_lock(self.path):
+                    migrations.apply(self.db)  # re-checks what is pending, under the lock
         # index texts made by extraction workers, taken by the search-index trigger (archive.catalogue.fts);
         # registered after the migrations, which register the function without them
         self._index_texts: dict[tuple[str, str], str] = {}
@@ -70,14 +73,17 @@ class Catalogue:
         self.watch_backoff: tuple[history.DeltaRule, ...] | None = None  # see _watch_plan
 
     @classmethod
-    def read_only(cls, path: Path | str, *, busy_timeout: float = 30.0) -> Catalogue:
-        """A read-only connection to an existing catalogue (WAL: it reads committed rows while a writer writes)."""
+    def read_only(cls, path: Path | str, *, busy_timeout: float = 30.0, current: bool = False) -> Catalogue:
+        """A read-only connection to an existing catalogue (WAL: it reads committed rows while a writer writes;
+        immutable on read-only media, archive.catalogue.opening); ``current``: refuse one that needs migrating."""
         self = cls.__new__(cls)
         self.path = Path(path)
-        self.db = sqlite_utils.Database(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
-                                                        check_same_thread=False))
+        self.db = sqlite_utils.Database(opening.connect_read_only(self.path, check_same_thread=False))
         self.db.execute(TEMP_STORE)
         self.set_busy_timeout(busy_timeout)
+        if current and (pending := [m.name for m in migrations.pending(self.db)]):
+            self.close()
+            raise opening.outdated(self.path, pending, not os.access(self.path.parent, os.W_OK))
         return self
 
     def close(self) -> None:
@@ -198,6 +204,7 @@ class Catalogue:
                     outcome = "updated"
                 else:
                     statements.update(self.db, "articles", "id", aid, {"last_seen": fetched_at, "status": "live"})
+                    relink(self.db, aid, capture_id)  # a lost record's page, fetched again unchanged
                     outcome = "unchanged"
         finally:
             self._index_texts.pop(key, None)  # not taken when the indexed words did not change
@@ -271,11 +278,11 @@ class Catalogue:
         return str(row[0]) if row else None
 
     def pending(self, outlets: Iterable[str]) -> list[dict[str, Any]]:
-        """The discovered but not yet archived URLs of these outlets."""
+        """The discovered but not yet archived URLs of these outlets (``reason``: why one is queued again)."""
         names = list(outlets)
         marks = ", ".join("?" for _ in names)
         return [dict(r) for r in self.db.query(
-            f"select url, outlet, kind from frontier where status = 'pending' and outlet in ({marks})", names)]
+            f"select url, outlet, kind, reason from frontier where status = 'pending' and outlet in ({marks})", names)]
 
     def article_for_url(self, url: str) -> dict[str, Any] | None:
         """The article ``url`` leads to: one stored from a capture of it, its own URL, or an alias (article_aliases)."""

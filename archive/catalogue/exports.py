@@ -95,12 +95,26 @@ def crawl_warc_files(db: sqlite_utils.Database, crawl_id: int) -> set[str]:
     return names
 
 
+# Every archived capture of an article version (a version's own, and the article's current one should a merge have
+# left it outside its versions), titled and worded as that version: WACZ pages are a package's entry points
+# (pages/pages.jsonl, https://specs.webrecorder.net/wacz/1.1.1/), and a researcher replays each version, not only the
+# latest (before stop 36 only the article's current capture was a page: a crawl that archived an earlier version
+# had none). Revisits are not pages: they archived no new version.
+ARTICLE_PAGES_SQL = """
+select c.id as id, c.url as url, c.fetched_at as fetched_at, v.title as title, coalesce(v.text, a.text) as text
+from article_versions v join articles a on a.id = v.article_id join captures c on c.id = v.capture_id
+where c.warc_file is not null{crawl}
+union all
+select c.id, c.url, c.fetched_at, a.title, a.text
+from articles a join captures c on c.id = a.capture_id
+where c.warc_file is not null{crawl}
+  and a.capture_id not in (select capture_id from article_versions where article_id = a.id and capture_id is not null)
+order by fetched_at, id"""
+
+
 def archived_article_pages(db: sqlite_utils.Database, crawl_id: int | None = None) -> list[dict[str, Any]]:
-    """``url, fetched_at, title, text`` of each article's archived capture (of one crawl), oldest capture first."""
-    sql = ("select c.url, c.fetched_at, a.title, a.text from articles a join captures c on c.id = a.capture_id "
-           "where c.warc_file is not null")
-    params: list[object] = []
-    if crawl_id is not None:
-        sql += " and c.crawl_id = ?"
-        params.append(crawl_id)
-    return list(db.query(sql + " order by c.fetched_at", params))
+    """``id, url, fetched_at, title, text`` of each archived capture of an article version (of one crawl), oldest
+    first: the title and text are that version's."""
+    if crawl_id is None:
+        return list(db.query(ARTICLE_PAGES_SQL.format(crawl="")))
+    return list(db.query(ARTICLE_PAGES_SQL.format(crawl=" and c.crawl_id = :crawl"), {"crawl": crawl_id}))

@@ -71,10 +71,14 @@ def crawl_failures(db: sqlite_utils.Database, crawl_id: int, urls: tuple[str, ..
 
 
 def same_body_groups(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    """Per outlet, each body (text digest) stored under more than one URL: ``outlet, text_digest, urls`` (newline-joined)."""
+    """Per outlet, each body (text digest) stored under more than one URL: ``outlet, text_digest, urls`` (newline-joined).
+
+    A row's earlier versions count as its bodies too: a plain copy of the teaser a row grew from is that row."""
     return list(db.query(
-        "select outlet, text_digest, group_concat(url, char(10)) as urls from articles where text_digest is not null "
-        "group by outlet, text_digest having count(*) > 1"))
+        "select outlet, text_digest, group_concat(url, char(10)) as urls from ("
+        "select outlet, text_digest, url from articles where text_digest is not null union "
+        "select a.outlet, v.text_digest, a.url from article_versions v join articles a on a.id = v.article_id "
+        "where v.text_digest is not null) group by outlet, text_digest having count(*) > 1"))
 
 
 def outlets_with_session_params(db: sqlite_utils.Database) -> list[str]:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from archive.catalogue import opening
 from archive.catalogue.versions import VERSIONS_SQL
 
 logger = logging.getLogger(__name__)
@@ -105,9 +106,12 @@ def merged_into(conn: sqlite3.Connection, aid: str) -> str | None:
 
 
 def capture_pointer(conn: sqlite3.Connection, capture_id: int) -> dict[str, Any] | None:
-    """``id, warc_file, warc_offset, warc_length, record_type`` of one capture, or None."""
-    found = rows(conn, "select id, warc_file, warc_offset, warc_length, record_type from captures where id = ?",
-                 [capture_id])
+    """``id, warc_file, warc_offset, warc_length, record_type, refers_to`` of one capture, or None.
+
+    ``refers_to``: for a revisit, the capture whose record holds the payload (None otherwise).
+    """
+    found = rows(conn, "select id, warc_file, warc_offset, warc_length, record_type, refers_to from captures "
+                 "where id = ?", [capture_id])
     return found[0] if found else None
 
 
@@ -150,11 +154,31 @@ def weekly_mentions(conn: sqlite3.Connection, term: str, *, relevant_only: bool 
     return rows(conn, WEEKLY_MENTIONS_SQL.format(relevant=where), {"term": term})
 
 
-def replay_pointer(db_path: Path, capture_id: int) -> dict[str, Any] | None:
-    """``capture_pointer`` of an archived capture (one with a WARC file), read on a read-only connection."""
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+#: A revisit refers to the capture holding its payload, itself a response; a longer chain is a corrupt row.
+MAX_REVISIT_HOPS = 4
+
+
+def record_chain(conn: sqlite3.Connection, capture_id: int) -> list[dict[str, Any]]:
+    """``capture_pointer`` of a capture and, for a revisit, of the record it refers to (its payload), in that order.
+
+    Empty when there is no such capture; ends early at a missing row, a loop or ``MAX_REVISIT_HOPS``.
+    """
+    chain: list[dict[str, Any]] = []
+    wanted: int | None = capture_id
+    while wanted is not None and len(chain) <= MAX_REVISIT_HOPS and all(r["id"] != wanted for r in chain):
+        row = capture_pointer(conn, wanted)
+        if row is None:
+            break
+        chain.append(row)
+        wanted = row["refers_to"] if row["record_type"] == "revisit" else None
+    return chain
+
+
+def replay_chain(db_path: Path, capture_id: int) -> list[dict[str, Any]]:
+    """``record_chain`` of an archived capture (one with a WARC file), read on a read-only connection."""
+    conn = opening.connect_read_only(db_path)  # immutable on read-only media (a WAL reader needs its -shm)
     try:
-        row = capture_pointer(conn, capture_id)
+        chain = record_chain(conn, capture_id)
     finally:
         conn.close()
-    return row if row and row["warc_file"] else None
+    return chain if chain and chain[0]["warc_file"] else []

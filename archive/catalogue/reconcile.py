@@ -13,6 +13,16 @@ from archive.corpus import history
 
 logger = logging.getLogger(__name__)
 
+# The capture that found the page there again after its deletion (2xx, or 304: a revisit), at the URL that was gone
+# or the article's own, this crawl's first (an earlier crawl's 200 may have been a "removed" notice): the capture a
+# "returned" event cites. save_article (a changed page) and touch_article (a revisit) mark the article live before
+# this step runs, so a revisit's return came here citing the article's capture_id, the version's capture taken
+# before the deletion (a black-box probe, stop 36).
+RETURN_CAPTURE_SQL = """select c.id, c.fetched_at, c.status from captures c
+  where c.url in (:url, :gone_url) and (c.status between 200 and 299 or c.status = 304)
+    and (c.id > :gone_capture or (:gone_capture is null and c.fetched_at > :gone_at))
+  order by c.crawl_id is :crawl_id desc, c.id limit 1"""
+
 # a version's text is NULL when it is the article's current text (archive.catalogue.versions)
 VERSION_SQL = """select v.id, v.article_id, v.version, v.title, coalesce(v.text, a.text) as text, v.published
   from article_versions v join articles a on a.id = v.article_id where {where}"""
@@ -58,13 +68,17 @@ def reconcile_history(db: sqlite_utils.Database, crawl_id: int | None = None,
                 done[kind] += 1
         # save_article marks an article live whenever it is extracted again: after a deletion, that is a return
         back = db.query(
-            "select a.id, a.url, a.last_seen, a.capture_id from articles a join article_events e on e.id = "
+            "select a.id, a.url, a.last_seen, a.capture_id, e.url as gone_url, e.at as gone_at, "
+            "e.capture_id as gone_capture from articles a join article_events e on e.id = "
             "(select id from article_events where article_id = a.id order by at desc, id desc limit 1) "
             "where e.kind = 'deleted' and a.status = 'live' and a.last_seen >= e.at")
         for b in list(back):
+            seen = next(iter(db.query(RETURN_CAPTURE_SQL, {**b, "crawl_id": crawl_id})), None)
+            capture_id, at, status = (seen["id"], seen["fetched_at"], seen["status"]) if seen else \
+                (b["capture_id"], b["last_seen"], 200)
             db["article_events"].insert({
-                "article_id": b["id"], "kind": "returned", "url": b["url"], "at": b["last_seen"],
-                "crawl_id": crawl_id, "capture_id": b["capture_id"], "http_status": 200, "detail": ""})
+                "article_id": b["id"], "kind": "returned", "url": b["url"], "at": at,
+                "crawl_id": crawl_id, "capture_id": capture_id, "http_status": status, "detail": ""})
             done["returned"] += 1
         now = datetime.now(timezone.utc)
         plans = []

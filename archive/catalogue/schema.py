@@ -321,3 +321,45 @@ def m015_sitemap_reads(db: sqlite_utils.Database) -> None:
     """
     db["sitemap_reads"].create({"outlet": str, "url": str, "lastmod": str, "fetched_at": str, "config_digest": str,
                                 "crawl_id": int, "read_at": str}, pk=("outlet", "url"))
+
+
+@migrations()
+def m016_version_digest_index(db: sqlite_utils.Database) -> None:
+    """Index versions by text digest: the same-body rule also matches a row's earlier versions, once per new page
+    (archive.catalogue.aliases.same_body_article: a copy of the teaser a row grew from is that row)."""
+    db["article_versions"].create_index(["text_digest"], if_not_exists=True)
+
+
+@migrations()
+def m017_articles_view_days(db: sqlite_utils.Database) -> None:
+    """``articles_view`` gains ``day`` (the day the page prints) and ``published_utc``; "returned" events cite the
+    capture that saw the page again (stop 36's black-box probe).
+
+    Datasette's date facet reads ``published`` through SQLite's ``date()``, which files 2019-09-01T00:30:00+02:00
+    under 2019-08-31 (UTC), where search's months, ``articles_per_outlet_per_day`` and ``mentions.day`` file it under
+    the day printed: ``day`` is that day (first-seen day when undated), as theirs. ``published`` sorts as text, so
+    times with different offsets are out of order: ``published_utc`` is the moment in UTC (a date alone stays a
+    date; a time without an offset reads as UTC). A return seen by a revisit cited the capture of the version taken
+    before the deletion (archive.catalogue.reconcile); such events are pointed at the capture that saw the return.
+    """
+    from archive.catalogue.reconcile import RETURN_CAPTURE_SQL  # local, as above
+
+    db.execute("drop view if exists articles_view")
+    db.create_view("articles_view", """
+        select a.title, a.outlet, a.published, a.relevance_score as relevance, substr(a.text, 1, 300) as excerpt,
+          a.matched_terms as evidence, a.relevant, a.url, a.language, a.versions,
+          a.status, a.first_seen, substr(coalesce(a.published, a.first_seen), 1, 10) as day,
+          case when length(a.published) <= 10 then a.published
+            else strftime('%Y-%m-%dT%H:%M:%SZ', a.published) end as published_utc,
+          a.id, a.rowid as article_rowid
+        from articles a""")
+    cited_before = db.query("""select r.id, r.url, r.crawl_id, d.url as gone_url, d.at as gone_at,
+        d.capture_id as gone_capture from article_events r join captures c on c.id = r.capture_id
+      join article_events d on d.id = (select id from article_events where article_id = r.article_id
+        and kind = 'deleted' and id < r.id order by id desc limit 1)
+      where r.kind = 'returned' and (c.id < d.capture_id or (d.capture_id is null and c.fetched_at < d.at))""")
+    for r in list(cited_before):
+        seen = next(iter(db.query(RETURN_CAPTURE_SQL, r)), None)
+        if seen:
+            db.execute("update article_events set capture_id = ?, at = ?, http_status = ? where id = ?",
+                       [seen["id"], seen["fetched_at"], seen["status"], r["id"]])

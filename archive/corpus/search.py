@@ -10,13 +10,16 @@ under its own form OR the forms left when a proclitic chain (و ف ب ل ك ال
 function words (``لديه`` out of ``بلدية``) are not searched: they would match almost every article.
 
 The supported syntax is a small, always-valid subset of FTS5: words (all must match), ``OR`` and
-``NOT`` between words, ``"quoted phrases"`` (their words must all match; word order is not checked
-because the index interleaves candidates), ``-word`` (exclude) and ``word*`` (prefix). Anything
-else is treated as text, so no input can make a syntax error.
+``NOT`` between words, ``"quoted phrases"``, ``-word`` (exclude) and ``word*`` (prefix). Anything
+else is treated as text, so no input can make a syntax error. A phrase means its words in that order,
+adjacent (each in any of its spellings and clitic forms). The index interleaves each word's forms, so
+no FTS5 phrase can say that: the MATCH finds the words close together (NEAR), and
+``archive.corpus.phrases`` keeps the articles whose text holds them in order.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -28,8 +31,8 @@ from archive.corpus.arabic import normalise, stem_forms, stem_set, stems, tokens
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["STOPWORDS", "QueryTerms", "fts_query", "highlight_html", "index_text", "index_words", "query_forms",
-           "query_terms", "snippet_html", "title_similarity"]
+__all__ = ["STOPWORDS", "ParsedQuery", "QueryTerms", "fts_query", "highlight_html", "index_text", "index_words",
+           "parse_query", "query_forms", "query_terms", "snippet_html", "title_similarity"]
 
 #: A query candidate left by stripping a proclitic must have at least this many letters.
 MIN_QUERY_STEM = 3
@@ -95,60 +98,118 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _word_expr(word: str) -> str | None:
-    """The FTS5 expression of one typed word (which may normalise to several tokens), or None if it has none."""
-    prefix = word.endswith("*")
+# A parsed query. A token is the forms one query token is searched under, and whether it is a prefix (``word*``);
+# a term is one token, or the tokens of a quoted phrase in order; a conjunction is terms that must all match.
+Token = tuple[tuple[str, ...], bool]
+Term = tuple[Token, ...]
+
+#: No word has more index forms than this (``stem_forms``: at most five proclitic bases, each with up to two
+#: suffix cuts; ``فللكتبتها`` has 15). A phrase's words, adjacent in the text, are at most this many index terms
+#: apart per word in ``search_text``, which is the NEAR span that finds them (tests/test_reading_room_probe36.py).
+MAX_INDEX_FORMS = 15
+#: A phrase is searched as NEAR groups of every combination of its words' forms, up to this many groups; a
+#: phrase with more is searched as its words (AND), the text check alone then keeping the phrase hits.
+_MAX_NEAR_GROUPS = 16
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A query as a user types it: alternatives (``OR``) of conjunctions of terms, and excluded conjunctions."""
+
+    groups: tuple[tuple[Term, ...], ...] = ()
+    negative: tuple[tuple[Term, ...], ...] = ()
+
+    @property
+    def has_phrase(self) -> bool:
+        """True when a quoted phrase of two or more words takes part: FTS5 alone cannot tell its word order."""
+        return any(len(term) > 1 for conj in (*self.groups, *self.negative) for term in conj)
+
+
+def _word_tokens(word: str) -> list[Token]:
+    """The tokens of one typed word (it may normalise to several); ``word*`` makes its last one a prefix."""
     toks = tokens(word)
-    if not toks:
-        return None
-    parts = []
-    for i, tok in enumerate(toks):
-        star = "*" if prefix and i == len(toks) - 1 else ""
-        forms = query_forms(tok)
-        alts = [_quote(f) + star for f in forms]
-        parts.append(alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")")
-    return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
+    return [(tuple(query_forms(t)), word.endswith("*") and i == len(toks) - 1) for i, t in enumerate(toks)]
+
+
+@lru_cache(maxsize=1024)
+def parse_query(query: str) -> ParsedQuery:
+    """``query`` as typed, parsed: words, ``"phrases"``, ``OR``, ``NOT word`` / ``-word``, ``word*``."""
+    positive: list[tuple[Term, ...] | None] = []  # conjunctions, None marking an OR between two of them
+    negative: list[tuple[Term, ...]] = []
+    negate_next = False
+    for match in _QUERY_RE.finditer(query or ""):
+        phrase, bare = match.group(1), match.group(2)
+        if bare in _OPERATORS or (bare == "-" and query[match.end():match.end() + 1] == '"'):  # -"phrase"
+            if bare in ("NOT", "-"):
+                negate_next = True
+            elif bare == "OR" and positive and positive[-1] is not None:
+                positive.append(None)
+            continue
+        negate, negate_next = negate_next, False
+        if bare is not None and bare.startswith("-") and len(bare) > 1:
+            negate, bare = True, bare[1:]
+        if phrase is not None:
+            toks = [t for w in phrase.split() for t in _word_tokens(w)]
+            conj = (tuple(toks),) if toks else ()
+        else:
+            conj = tuple((t,) for t in _word_tokens(bare or ""))
+        if conj:
+            (negative if negate else positive).append(conj)  # type: ignore[arg-type]
+    while positive and positive[-1] is None:
+        positive.pop()
+    if not positive:
+        return ParsedQuery()
+    groups: list[tuple[Term, ...]] = [()]
+    for conj in positive:
+        if conj is None:
+            groups.append(())
+        else:
+            groups[-1] += conj
+    return ParsedQuery(tuple(groups), tuple(negative))
+
+
+def _token_expr(token: Token) -> str:
+    forms, prefix = token
+    alts = [_quote(f) + ("*" if prefix else "") for f in forms]
+    return alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")"
+
+
+def _term_expr(term: Term) -> str:
+    """One term as FTS5: a token's forms OR'ed; a phrase as NEAR groups of its forms (a superset: word order and
+    adjacency are for ``archive.corpus.phrases.matches``), or, with too many combinations, its tokens AND'ed."""
+    if len(term) == 1:
+        return _token_expr(term[0])
+    combos = 1
+    for forms, _ in term:
+        combos *= len(forms)
+    if combos > _MAX_NEAR_GROUPS:
+        return "(" + " AND ".join(map(_token_expr, term)) + ")"
+    span = MAX_INDEX_FORMS * len(term)
+    choices = [[_quote(f) + ("*" if prefix else "") for f in forms] for forms, prefix in term]
+    groups = [f"NEAR({' '.join(combo)}, {span})" for combo in itertools.product(*choices)]
+    return groups[0] if len(groups) == 1 else "(" + " OR ".join(groups) + ")"
+
+
+def _conj_expr(conj: tuple[Term, ...]) -> str:
+    exprs = [_term_expr(t) for t in conj]
+    return exprs[0] if len(exprs) == 1 else "(" + " AND ".join(exprs) + ")"
 
 
 def fts_query(query: str) -> str:
     """The FTS5 MATCH expression for a query as a user types it; ``""`` when it holds no searchable word.
 
     Example: ``fts_query("والحكومة طرابلس")`` ->
-    ``("والحكومه" OR "الحكومه" OR "حكومه") AND ("طرابلس" OR "رابلس")``.
+    ``("والحكومه" OR "الحكومه" OR "حكومه") AND "طرابلس"``. A quoted phrase becomes NEAR groups, which find
+    its words close together in any order: ``archive.corpus.phrases.matches`` keeps the articles that hold the
+    phrase itself. An excluded phrase is left to that check (NOT NEAR would drop articles with the words apart).
     """
-    positive: list[str] = []  # term expressions, with "OR" markers between alternatives
-    negative: list[str] = []
-    negate_next = False
-    for match in _QUERY_RE.finditer(query or ""):
-        phrase, bare = match.group(1), match.group(2)
-        if bare in _OPERATORS:
-            if bare == "NOT":
-                negate_next = True
-            elif bare == "OR" and positive and positive[-1] != "OR":
-                positive.append("OR")
-            continue
-        negate, negate_next = negate_next, False
-        if bare is not None and bare.startswith("-") and len(bare) > 1:
-            negate, bare = True, bare[1:]
-        if phrase is not None:
-            exprs = [e for e in (_word_expr(w) for w in phrase.split()) if e]
-            expr = None if not exprs else exprs[0] if len(exprs) == 1 else "(" + " AND ".join(exprs) + ")"
-        else:
-            expr = _word_expr(bare or "")
-        if expr is not None:
-            (negative if negate else positive).append(expr)
-    while positive and positive[-1] == "OR":
-        positive.pop()
-    if not positive:
+    parsed = parse_query(query or "")
+    if not parsed.groups:
         return ""
-    joined: list[str] = []
-    for item in positive:
-        if item != "OR" and joined and joined[-1] != "OR":
-            joined.append("AND")
-        joined.append(item)
-    expr = " ".join(joined)
-    if negative:
-        expr = "(" + expr + ")" + "".join(" NOT " + n for n in negative)
+    expr = " OR ".join(" AND ".join(_term_expr(t) for t in conj) for conj in parsed.groups)
+    excluded = [_conj_expr(conj) for conj in parsed.negative if all(len(t) == 1 for t in conj)]
+    if excluded:
+        expr = "(" + expr + ")" + "".join(" NOT " + n for n in excluded)
     return expr
 
 
@@ -174,7 +235,13 @@ def title_similarity(a: str | None, b: str | None) -> float:
 # the original text is a hit when one of its index forms is one of the query's forms, the very test the
 # FTS match made.
 
-_DISPLAY_WORD_RE = re.compile(r"[^\W_]+")
+# A word as written: letters and digits, and the marks normalise deletes inside a word (tashkeel, tatweel, dagger
+# alef, Quranic marks, zero-width joiners and bidi marks), which are not \w: without them الرِّئاسِيِّ is three
+# pieces, none of them the word the index holds. So a written word is what ``tokens`` makes one token of.
+_SILENT = "".join(ch for ch in map(chr, [*range(0x0600, 0x0700), *range(0x2000, 0x2070), 0xFEFF, 0x00AD])
+                  if not ch.isspace() and not normalise(ch))
+_DISPLAY_WORD_RE = re.compile(rf"(?:[^\W_]|[{re.escape(_SILENT)}])+")
+_WORD_EDGE = (rf"(?<![^\W_])(?<![{re.escape(_SILENT)}])", rf"(?![^\W_])(?![{re.escape(_SILENT)}])")
 SNIPPET_WORDS = 36
 
 
@@ -210,22 +277,13 @@ def query_terms(query: str) -> QueryTerms:
     """The forms of the positive words of ``query`` (``-word`` and ``NOT word`` are not highlighted)."""
     forms: set[str] = set()
     prefixes: list[str] = []
-    negate_next = False
-    for match in _QUERY_RE.finditer(query or ""):
-        phrase, bare = match.group(1), match.group(2)
-        if bare in _OPERATORS:
-            negate_next = bare == "NOT"
-            continue
-        negate, negate_next = negate_next, False
-        if negate or (bare is not None and bare.startswith("-") and len(bare) > 1):
-            continue
-        for word in (phrase.split() if phrase is not None else [bare or ""]):
-            toks = tokens(word)
-            for i, tok in enumerate(toks):
-                if word.endswith("*") and i == len(toks) - 1:
-                    prefixes.extend(query_forms(tok))
+    for conj in parse_query(query or "").groups:
+        for term in conj:
+            for token_forms, prefix in term:
+                if prefix:
+                    prefixes.extend(f for f in token_forms if f not in prefixes)
                 else:
-                    forms.update(query_forms(tok))
+                    forms.update(token_forms)
     return QueryTerms(frozenset(forms), tuple(prefixes))
 
 
@@ -239,7 +297,7 @@ def _hit_pattern(text: str, terms: QueryTerms) -> re.Pattern[str] | None:
     if not found:
         return None
     found.sort(key=len, reverse=True)
-    return re.compile(r"(?<![^\W_])(" + "|".join(map(re.escape, found)) + r")(?![^\W_])")
+    return re.compile(_WORD_EDGE[0] + "(" + "|".join(map(re.escape, found)) + ")" + _WORD_EDGE[1])
 
 
 def _marked(text: str, pattern: re.Pattern[str] | None, render: Callable[[str], str] = escape) -> str:
@@ -279,7 +337,11 @@ def snippet_html(text: str | None, query: str | QueryTerms, words: int = SNIPPET
             best, best_start = window, start
     # start a little before the first hit of the best window, so the hit has some context
     first_hit = next((k for k in range(best_start, best_start + words) if hit[k]), best_start)
-    start = max(0, min(first_hit - 6, len(spans) - words))
-    passage = text[spans[start][0]:spans[start + words - 1][1]]
-    html = _marked(passage, pattern, render)
-    return ("… " if start > 0 else "") + html + (" …" if start + words < len(spans) else "")
+    start = max(0, min(first_hit - min(6, words // 4), len(spans) - words))
+    # whole whitespace-separated pieces, so the signs a word is written with stay ("=SUM(A1:A9)", "«هدنة»"), and
+    # the text's own opening and closing signs when the passage reaches them
+    begin = 0 if start == 0 else text.rfind(" ", 0, spans[start][0]) + 1
+    end = text.find(" ", spans[start + words - 1][1])
+    end = len(text) if end < 0 or start + words == len(spans) else end
+    html = _marked(text[begin:end], pattern, render)
+    return ("… " if begin > 0 else "") + html + (" …" if end < len(text) else "")

@@ -74,7 +74,8 @@ def _page_ts(fetched_at: str) -> str:
 
 
 def pages_jsonl(catalogue: Catalogue, crawl_id: int | None, title: str) -> str:
-    """pages.jsonl: one page per article capture (URL, capture time, title, text) for ReplayWeb.page's list."""
+    """pages.jsonl: one page per archived capture of an article version (URL, capture time, that version's title
+    and text) for ReplayWeb.page's list: every version is an entry point, not only the article's latest."""
     lines = [json.dumps({"format": "json-pages-1.0", "id": "pages", "title": title})]
     for r in exports.archived_article_pages(catalogue.db, crawl_id):
         lines.append(json.dumps({"url": r["url"], "ts": _page_ts(r["fetched_at"]), "title": r["title"] or r["url"],

@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.catalogue import pointers
+from archive.catalogue import pointers, refetch
 from archive.catalogue.db import Catalogue
 from archive.corpus import textfiles as textexport
 from archive.integrity.inventory import (
@@ -17,6 +17,8 @@ from archive.integrity.inventory import (
     pointer_mismatch,
     rendered_text,
     scan_warc,
+    stale_temps,
+    stray_text_origin,
     warc_files,
 )
 
@@ -34,7 +36,9 @@ _COMMAND_FIX = {"gzip-truncated": _TAIL_FIX, "gzip-corrupt": _TAIL_FIX, "block-t
 class Finding:
     """One thing wrong with the archive: what, where, and what to do about it."""
 
-    kind: str  # warc-<problem kind>, open-file, dangling-pointer, pointer-mismatch, unindexed-record, text-...
+    # warc-<problem kind>, open-file, dangling-pointer, pointer-mismatch, unindexed-record, article-unarchived,
+    # refetch-pending, text-..., temp-stale
+    kind: str
     where: str
     message: str
     fix: str
@@ -74,14 +78,17 @@ def check_archive(data_dir: Path, catalogue: Catalogue) -> CheckReport:
     live_uids = {row["uid"] for row in live}
     skipped: list[str] = []
 
+    # a crawl that did not finish left its file open: its captures point at the name the file gets when it is
+    # closed, and are reported once, with the file (pending recovery), not each as a dangling pointer
+    open_files: dict[str, ScannedWarc] = {}
+    being_written: set[str] = set()  # closed names of the .open files left alone while a crawl runs
     for path in sorted(warc_dir.glob(OPEN_GLOB)):
-        rel = f"warc/{path.name}"
+        rel, closed = f"warc/{path.name}", f"warc/{path.name[:-len('.open')]}"
         if live:
             skipped.append(rel)
+            being_written.add(closed)
             continue
-        findings.append(Finding("open-file", rel, "left open by a crawl that did not finish (no crawl is running)",
-                                "run `newsarchive check --repair`: it keeps every whole record, moves a torn tail "
-                                "to <name>.torn and closes the file"))
+        open_files[closed] = scan_warc(path, rel)
 
     files: dict[str, ScannedWarc] = {}
     n_records = 0
@@ -95,14 +102,19 @@ def check_archive(data_dir: Path, catalogue: Catalogue) -> CheckReport:
 
     captures = pointers.capture_pointers(catalogue.db)
     indexed: set[tuple[str, int]] = set()
+    pending: dict[str, list[bool]] = {closed: [] for closed in open_files}  # per open file: is each record whole
     for row in captures:
         if row["warc_file"] is None:
             continue
         indexed.add((row["warc_file"], row["warc_offset"]))
-        if row["crawl_id"] in live_ids:
+        if row["crawl_id"] in live_ids or row["warc_file"] in being_written:
             continue
         where = f"captures/{row['id']}"
         scanned_file = files.get(row["warc_file"])
+        if scanned_file is None and row["warc_file"] in open_files:
+            rec = open_files[row["warc_file"]].records.get(row["warc_offset"])
+            pending[row["warc_file"]].append(rec is not None and not pointer_mismatch(row, rec))
+            continue
         if scanned_file is None:
             findings.append(Finding("dangling-pointer", where, f"points at {row['warc_file']}, which does not exist",
                                     "run `newsarchive check --repair` (marks the capture missing; the next crawl "
@@ -131,8 +143,14 @@ def check_archive(data_dir: Path, catalogue: Catalogue) -> CheckReport:
                                         f"{rec.record_type} record of {rec.target_uri} has no catalogue row",
                                         "run `newsarchive check --repair` to add the capture row back"))
 
+    findings[:0] = [_open_file_finding(scanned_open, pending[closed]) for closed, scanned_open in open_files.items()]
+    if not live:  # a running crawl may be fetching them right now
+        findings.extend(_lost_articles(catalogue))
     text_findings, n_text = _check_texts(data_dir, catalogue, bool(live))
     findings.extend(text_findings)
+    findings.extend(Finding("temp-stale", str(path.relative_to(data_dir)),
+                            "temporary file left by a command that was killed (index, export); no process has it open",
+                            "run `newsarchive check --repair` (deletes it)") for path in stale_temps(data_dir))
     set_aside = tuple(sorted(f"warc/{p.name}" for p in warc_dir.glob("*.torn*")))
     return CheckReport(tuple(findings), len(files), n_records, len(captures), n_text, set_aside, tuple(skipped))
 
@@ -178,7 +196,47 @@ def _check_texts(data_dir: Path, catalogue: Catalogue, crawl_running: bool) -> t
             if path.suffix != ".txt":
                 continue
             n_files += 1
-            if rel not in referenced:
-                findings.append(Finding("text-stray", rel, "no catalogue row points at this text file",
-                                        "delete it, or re-crawl the article it came from"))
+            if rel in referenced:
+                continue
+            origin = stray_text_origin(catalogue, data_dir, rel)
+            if origin is not None:
+                findings.append(Finding("text-stray", rel, f"no catalogue row points at this text file: {origin} "
+                                        "by a merge that did not finish (a killed dedupe or crawl)",
+                                        "run `newsarchive check --repair` (deletes it; the kept article's file holds "
+                                        "its text)"))
+            else:
+                findings.append(Finding("text-stray", rel, "no catalogue row points at this text file, and its article "
+                                        "id is no row's and no merged row's: `check --repair` cannot tell where it "
+                                        "came from and leaves it", "delete it, or re-crawl the article it came from"))
     return findings, n_files
+
+
+def _open_file_finding(scanned: ScannedWarc, whole: list[bool]) -> Finding:
+    """One finding for a ``.open`` file and the captures that point at its closed name (pending recovery)."""
+    cut = whole.count(False)
+    held = (f"; {len(whole)} captures point at its closed name {scanned.rel[:-len('.open')]}: "
+            f"{len(whole) - cut} records are whole in it" + (f", {cut} are not (torn)" if cut else "")) if whole else ""
+    return Finding("open-file", scanned.rel, f"left open by a crawl that did not finish (no crawl is running){held}",
+                   "run `newsarchive check --repair`: it keeps every whole record (their captures stay as they are), "
+                   "moves a torn tail to <name>.torn (the captures of records in it are marked missing and fetched "
+                   "again by the next crawl) and closes the file")
+
+
+def _lost_articles(catalogue: Catalogue) -> list[Finding]:
+    """Articles whose every capture is missing: fetched again by the next crawl, or by nothing (say so)."""
+    found = []
+    for row in refetch.lost_articles(catalogue.db):
+        where, lost = f"articles/{row['id']}", f"{row['url']} has no archived record: every capture of it is missing"
+        replica = "or restore its WARC file from a replica and run `newsarchive check --repair`"
+        if row["frontier"] == "pending":
+            found.append(Finding("refetch-pending", where, f"{lost}; {row['fetch_url']} is queued",
+                                 f"the next crawl of {row['outlet']} fetches it again (`newsarchive crawl`), {replica}"))
+        elif row["frontier"] == "failed":
+            found.append(Finding("article-unarchived", where, f"{lost}; fetching {row['fetch_url']} again failed "
+                                 f"({row['frontier_reason']})", "restore its WARC file from a replica and run "
+                                 "`newsarchive check --repair`"))
+        else:
+            found.append(Finding("article-unarchived", where, f"{lost} and no crawl will fetch it",
+                                 f"run `newsarchive check --repair` (queues {row['fetch_url']}: the next crawl "
+                                 f"fetches it again), {replica}"))
+    return found

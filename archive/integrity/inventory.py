@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archive.catalogue import refetch
 from archive.catalogue.db import Catalogue
 from archive.corpus import textfiles as textexport
 from archive.errors import ArchiveIntegrityError
@@ -20,6 +22,11 @@ logger = logging.getLogger(__name__)
 WARC_GLOBS = ("*.warc.gz", "*.warc")  # the project writes no ARC files (see archive.warc.reader)
 OPEN_GLOB = "*.warc.gz.open"
 INDEXED_TYPES = ("response", "revisit")  # the records a capture row must exist for
+TEMP_PREFIX = ".tmp-"  # archive.durable's temporary files (index, export), py-wacz's folder (archive.export.wacz)
+# a temporary file nobody holds open is left alone this long: archive.durable.write_atomically closes it between
+# mkstemp and the writer's open, and between the write and its fsync
+TEMP_GRACE_S = 60.0
+TEMP_GRACE_NO_PROC_S = 86400.0  # where /proc cannot tell who holds a file open, only a day-old one is stale
 
 
 @dataclass
@@ -137,3 +144,74 @@ def pointer_mismatch(row: dict[str, Any], rec: RecordInfo) -> list[str]:
 def rendered_text(row: dict[str, Any]) -> str:
     """The text file an article row should have (title, blank line, one paragraph per line)."""
     return textexport.render(row["title"] or "", (row["text"] or "").split("\n"))
+
+
+def stray_text_origin(catalogue: Catalogue, data_dir: Path, rel: str) -> str | None:
+    """Where a text file that no row names came from, when the catalogue tells it is a left-over copy; else None.
+
+    ``NNN_<id>.txt`` of a row merged away (its URL an alias of the row it went into), or an older file of a row that
+    names another file that exists: a merge killed between its commit and its file removals (dedupe, a crawl's
+    same-body merge) leaves such a file; the kept row's file holds the text.
+    """
+    _, sep, aid = Path(rel).stem.partition("_")
+    if not sep or not aid:
+        return None
+    kept = refetch.merged_into(catalogue.db, aid)
+    if kept is not None:
+        return f"article {aid} was merged into article {kept}"
+    own = refetch.text_file_of(catalogue.db, aid)
+    if own is not None and own != rel and (Path(data_dir) / own).is_file():
+        return f"an older file of article {aid}, whose row names {own}"
+    return None
+
+
+def _open_paths() -> set[str] | None:
+    """Every path a process on this machine holds open or works in (Linux /proc); None where /proc cannot tell."""
+    proc = Path("/proc")
+    if not (proc / "self" / "fd").is_dir():
+        return None
+    held: set[str] = set()
+    for pid_dir in proc.iterdir():
+        if not pid_dir.name.isdigit():
+            continue
+        try:
+            held.add(os.readlink(pid_dir / "cwd"))
+            for fd in (pid_dir / "fd").iterdir():
+                held.add(os.readlink(fd))
+        except OSError:  # the process ended meanwhile, or it is not ours to look at
+            continue
+    return held
+
+
+def stale_temps(data_dir: Path) -> list[Path]:
+    """Temporary files and folders (``.tmp-*``) that a killed ``index`` or ``export`` left in the data folder.
+
+    Looked for in the folder and its subfolders but ``text/`` (the crawl's staged files: see check and recovery).
+    Stale: no process holds it (or a file in it) open and it was not written for ``TEMP_GRACE_S`` seconds; a
+    command that is running keeps its own.
+    """
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        return []
+    folders = [data_dir] + [p for p in sorted(data_dir.iterdir()) if p.is_dir() and not p.name.startswith(".")
+                            and p.name != "text"]
+    found = [p for folder in folders for p in sorted(folder.glob(TEMP_PREFIX + "*"))]
+    if not found:
+        return []
+    held = _open_paths()
+    grace = TEMP_GRACE_S if held is not None else TEMP_GRACE_NO_PROC_S
+    now = time.time()
+    stale = []
+    for path in found:
+        inside = [path, *path.rglob("*")] if path.is_dir() else [path]
+        try:
+            newest = max(p.lstat().st_mtime for p in inside)
+        except OSError:  # removed meanwhile: its command finished
+            continue
+        if now - newest < grace:
+            continue
+        real = str(path.resolve())
+        if held is not None and any(h == real or h.startswith(real + os.sep) for h in held):
+            continue
+        stale.append(path)
+    return stale

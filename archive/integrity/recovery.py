@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from archive.catalogue import pointers
+from archive.catalogue import pointers, refetch
 from archive.catalogue.db import Catalogue
 from archive.corpus import textfiles as textexport
 from archive.errors import ArchiveIntegrityError
@@ -23,6 +24,8 @@ from archive.integrity.inventory import (
     pointer_mismatch,
     rendered_text,
     scan_warc,
+    stale_temps,
+    stray_text_origin,
     warc_files,
     warcinfo_fields,
 )
@@ -42,13 +45,15 @@ class RecoveryReport:
     captures_marked_missing: tuple[int, ...] = ()
     captures_added: tuple[int, ...] = ()
     texts_written: tuple[str, ...] = ()
-    temp_files_removed: tuple[str, ...] = ()
+    temp_files_removed: tuple[str, ...] = ()  # half-written text files, and index/export temporaries nobody holds
+    refetch_queued: tuple[str, ...] = ()  # URLs of articles whose every capture is missing, back in the frontier
+    strays_removed: tuple[str, ...] = ()  # text files of rows merged away (a merge killed before its removals)
 
     @property
     def changed(self) -> bool:
         """True when recovery had anything to do."""
         return bool(self.repaired or self.captures_marked_missing or self.captures_added or self.texts_written
-                    or self.temp_files_removed)
+                    or self.temp_files_removed or self.refetch_queued or self.strays_removed)
 
 
 def _record_at(path: Path, offset: int) -> Any:
@@ -82,11 +87,13 @@ def recover(data_dir: Path, catalogue: Catalogue, *,
     """Make WARCs, catalogue and corpus agree after a crash; safe to run while other crawls run.
 
     Repairs every ``.open`` WARC of a crawl that is not running (torn tail to ``<name>.torn``), marks capture
-    rows whose record is gone as missing, adds rows for archived responses/revisits the catalogue does not know,
-    and rewrites text files from their catalogue rows. ``outlet_for(url)`` names the outlet of a re-added
-    capture (default: the outlet whose ``domains`` hold the URL's host). ``keep_open(path)``: True for a ``.open``
-    file that a live writer the catalogue does not know of still writes (a scale-out worker of a crawl whose
-    coordinator died: crawler.scaleout), left alone like a running crawl's.
+    rows whose record is gone as missing (an article left with none is queued for the next crawl: catalogue.refetch),
+    adds rows for archived responses/revisits the catalogue does not know, rewrites text files from their catalogue
+    rows, and removes the text files of rows merged away and the temporary files of killed commands.
+    ``outlet_for(url)`` names the outlet of a re-added capture (default: the outlet whose ``domains`` hold the URL's
+    host). ``keep_open(path)``: True for a ``.open`` file that a live writer the catalogue does not know of still
+    writes (a scale-out worker of a crawl whose coordinator died: crawler.scaleout), left alone like a running
+    crawl's.
     """
     data_dir = Path(data_dir)
     warc_dir = data_dir / "warc"
@@ -104,12 +111,47 @@ def recover(data_dir: Path, catalogue: Catalogue, *,
             scanned[rel] = scan_warc(files[rel], rel)
     marked = _mark_missing(catalogue, scanned, live_ids, {f"warc/{Path(s).name[:-5]}" for s in skipped})
     added = _add_unindexed(catalogue, scanned, files, live_uids, outlet_for)
+    # an article whose every capture is now missing is not archived: the next crawl fetches it again, whole
+    queued = refetch.queue_lost(catalogue.db)
     texts, temps = _restore_texts(data_dir, catalogue, crawl_running=bool(live))
-    report = RecoveryReport(tuple(repaired), tuple(skipped), tuple(marked), tuple(added), tuple(texts), tuple(temps))
+    strays = [] if live else remove_merged_strays(data_dir, catalogue)  # a crawl's own merges remove theirs
+    for path in stale_temps(data_dir):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        logger.warning("removed %s: a temporary file a killed command left", path)
+        temps.append(str(path.relative_to(data_dir)))
+    report = RecoveryReport(tuple(repaired), tuple(skipped), tuple(marked), tuple(added), tuple(texts), tuple(temps),
+                            tuple(queued), tuple(strays))
     if report.changed:
         logger.warning("recovered %s: %d WARC files repaired, %d captures marked missing, %d captures added, "
-                       "%d text files rewritten", data_dir, len(repaired), len(marked), len(added), len(texts))
+                       "%d articles queued to fetch again, %d text files rewritten, %d left-over text files removed",
+                       data_dir, len(repaired), len(marked), len(added), len(queued), len(texts), len(strays))
     return report
+
+
+def remove_merged_strays(data_dir: Path, catalogue: Catalogue) -> list[str]:
+    """Remove the text files no row names that a merge killed between its commit and its file removals left.
+
+    Each is the file of a row merged away (or an older file of a kept row): inventory.stray_text_origin. Any other
+    text file no row names is left for ``check`` to report. Returns the files removed (``text/...``).
+    """
+    text_dir = Path(data_dir) / "text"
+    if not text_dir.is_dir():
+        return []
+    named = {row["text_file"] for row in pointers.text_file_rows(catalogue.db) if row["text_file"]}
+    removed = []
+    for path in sorted(text_dir.glob("*.txt")):
+        rel = f"text/{path.name}"
+        if rel in named:
+            continue
+        origin = stray_text_origin(catalogue, data_dir, rel)
+        if origin is not None:
+            path.unlink(missing_ok=True)
+            logger.warning("removed %s: %s by a merge that did not finish", rel, origin)
+            removed.append(rel)
+    return removed
 
 
 def _repair_open_files(warc_dir: Path, live_uids: set[str], any_live: bool,

@@ -81,10 +81,14 @@ def store_rows(session: ArchiveSession, ops: list[Any], locations: dict[str, War
     db = session.catalogue.db
     staged = session.staged_files = []  # text files it stages (articles, merges): published once it commits
     stale = session.stale_files = []  # text files its merges made unused: a row that commits lets its file go
+    # the counts its rows make (articles new, updated ...): added once it commits, so that a batch a full disk rolls
+    # back counts nothing in the crawl row and summary (the writer process acknowledges only counts added)
+    held = session.hold_counts()
+    committed = False
     try:
         with batch(db):
             for op in ops:
-                first_staged, first_stale = len(staged), len(stale)
+                first_staged, first_stale, first_held = len(staged), len(stale), len(held)
                 try:
                     with savepoint(db):  # inside the batch's transaction
                         apply_one(session, op, locations)
@@ -94,6 +98,8 @@ def store_rows(session: ArchiveSession, ops: list[Any], locations: dict[str, War
                     logger.exception("could not store %r", op)
                     _discard(staged[first_staged:])
                     del staged[first_staged:], stale[first_stale:]  # the rows naming the stale ones are back
+                    del held[first_held:]
+        committed = True
     except BaseException:
         _discard(staged)
         raise
@@ -102,6 +108,7 @@ def store_rows(session: ArchiveSession, ops: list[Any], locations: dict[str, War
         _remove(session, stale, "its batch merged its article away")
     finally:
         session.staged_files, session.stale_files = None, []
+        session.release_counts(committed)
     session.committed(ops)
 
 

@@ -37,15 +37,18 @@ WORD_RE = re.compile(r"\w+")
 # A teaser quotes its story's whole opening paragraph: one this long is no boilerplate line two stories share.
 TEASER_LEAD_MIN_CHARS = 60
 # ... and adds little of its own (a date, a "loading" line, a "read the whole story" link): a page with a paragraph
-# the story lacks is another report (a follow-up reusing the headline and the lead), whatever its length.
+# the story lacks is another report (a follow-up reusing the headline and the lead), whatever its length. The story
+# adds more than this many words (a paragraph at least): a page that adds as little is the same text padded (a print
+# view's "printed from" line, a share line: ``padded``), and neither is the fuller rendering.
 TEASER_OWN_MAX_WORDS = 12
 
 
 def teaser_of(title_a: str, text_a: str, title_b: str, text_b: str) -> bool:
     """Whether page ``a`` is a teaser of page ``b``: ``b``'s headline and ``b``'s whole opening paragraph, word for
-    word, in a shorter text that adds at most ``TEASER_OWN_MAX_WORDS`` words ``b`` lacks (a thin canonical page whose
-    script loads the rest beside its AMP page, a paywall stub). Headlines and texts are compared in one normal form
-    (``archive.corpus.arabic.normalise``: NFKC, no tatweel, diacritics or zero-width characters).
+    word, in a shorter text that adds at most ``TEASER_OWN_MAX_WORDS`` words ``b`` lacks, while ``b`` adds more than
+    that many words ``a`` lacks (a thin canonical page whose script loads the rest beside its AMP page, a paywall
+    stub). Headlines and texts are compared in one normal form (``archive.corpus.arabic.normalise``: NFKC, no
+    tatweel, diacritics or zero-width characters).
 
     Word overlap misses these (a lead is a fifth of the story's words, and a thin page's extraction adds its date and
     its "loading" line), so the test is the verbatim lead under the same headline (tests/test_unseen_styles6_units.py).
@@ -68,7 +71,29 @@ def _teaser(headline: str, flat: str, lead: str, full: str) -> bool:
         return False
     known = set(WORD_RE.findall(f"{headline} {full}"))
     own = [w for w in WORD_RE.findall(flat.replace(lead, " ", 1)) if w not in known]
-    return len(own) <= TEASER_OWN_MAX_WORDS
+    if len(own) > TEASER_OWN_MAX_WORDS:
+        return False
+    mine = set(WORD_RE.findall(f"{headline} {flat}"))  # the story is the fuller page: it adds a paragraph at least
+    return sum(w not in mine for w in WORD_RE.findall(full)) > TEASER_OWN_MAX_WORDS
+
+
+def padded(title_a: str, text_a: str, title_b: str, text_b: str) -> bool:
+    """Whether page ``a`` is page ``b``'s text padded: ``b``'s headline and every paragraph of ``b``, word for word and
+    in order, in a longer text that adds at most ``TEASER_OWN_MAX_WORDS`` words ``b`` lacks (a print view's "printed
+    from" line, a share line). Compared as ``teaser_of`` compares; a changed word is no padding (a correction)."""
+    headline = normalise(title_a or "")
+    flat, full = normalise(text_a or ""), normalise(text_b or "")
+    if not headline or headline != normalise(title_b or "") or not full or len(flat) <= len(full):
+        return False
+    at = 0
+    for line in (text_b or "").split("\n"):
+        line = normalise(line)
+        found = flat.find(line, at)
+        if found < 0:
+            return False
+        at = found + len(line)
+    known = set(WORD_RE.findall(f"{headline} {full}"))
+    return sum(w not in known for w in WORD_RE.findall(flat)) <= TEASER_OWN_MAX_WORDS
 
 
 def same_article(title_a: str, text_a: str, title_b: str, text_b: str, published_a: str | None = None,

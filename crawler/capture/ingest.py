@@ -19,7 +19,7 @@ from archive.catalogue.transactions import immediate
 from archive.corpus import textfiles as textexport
 from archive.corpus.history import text_digest
 from archive.records import ExtractedArticle, ExtractionFailure, Relevance
-from crawler.capture.dedupe import same_article, sweep_params, teaser_of
+from crawler.capture.dedupe import padded, same_article, sweep_params, teaser_of
 from crawler.capture.operations import ArticleOp
 from crawler.capture.prepare import Prepared
 from crawler.capture.session import ArchiveSession
@@ -150,18 +150,22 @@ def judged(article: ExtractedArticle, lexicon: Lexicon, prepared: Prepared | Non
 
 def fuller_rendering(session: ArchiveSession, outlet_name: str, canonical: str, url: str,
                      article: ExtractedArticle) -> ExtractedArticle | None:
-    """The stored article under ``canonical`` as this page (fetched as ``url``), when this page is only a teaser of
-    it, else None.
-
-    An AMP-first outlet's canonical page shows the headline and the lead (a script loads the rest) while its AMP
-    page holds the story (tests/altsites6): whichever the crawl meets first, the row keeps the fuller text, and the
-    teaser is one more capture of it (no new version), as an AMP or print rendering is (``dedupe.teaser_of``). Only
-    between two renderings: the row's text must come from a capture fetched under another URL (by identity key) on
-    the same publication day; a shorter page at the URL the text came from (a correction that cuts a paragraph, a
-    live blog whose old entries roll off, a re-crawl) is a new version, as is any page when that capture is unknown.
+    """The stored article under ``canonical`` as this page (fetched as ``url``) when this page is a lesser rendering
+    of it, else None: a teaser of its text (``dedupe.teaser_of``: an AMP-first outlet's thin canonical page beside
+    its AMP page, tests/altsites6), its text padded with a few words (``dedupe.padded``: a print view's "printed from"
+    line), or a copy of one of its earlier versions. Whichever the crawl meets first, the row keeps the fuller text
+    and this page is one more capture of it (no new version). Only between two renderings: the row's text must come
+    from a capture fetched under another URL (by identity key) on the same publication day; a shorter or padded page
+    at the URL the text came from (a correction that cuts a paragraph, a live blog whose old entries roll off, a
+    re-crawl) is a new version, as is any page when that capture is unknown.
     """
     row = session.catalogue.get_article(aliases.url_id(canonical))
-    if row is None or not teaser_of(article.title, article.text, row["title"] or "", row["text"] or ""):
+    digest = text_digest(article.title, article.text)
+    if row is None or row["text_digest"] == digest:
+        return None
+    title, text = row["title"] or "", row["text"] or ""
+    if not (teaser_of(article.title, article.text, title, text) or padded(article.title, article.text, title, text)
+            or aliases.has_body(session.catalogue.db, row, digest)):
         return None
     if row["published"] and article.published and row["published"][:10] != article.published[:10]:
         return None

@@ -17,6 +17,8 @@ import pickle
 import signal
 import threading
 from array import array
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -93,10 +95,26 @@ def _unseal_later(sealed: bytes) -> Prepared:
     return prepared
 
 
+@contextmanager
+def sigint_held() -> Iterator[None]:
+    """SIGINT blocked on this thread for the block: a worker the pool starts inside it (the pool starts its workers
+    at its first jobs) inherits the mask through fork and exec, so Ctrl-C cannot kill it before ``init_worker``
+    runs. A SIGINT that comes meanwhile waits for the block's end: it is not lost."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def init_worker(parent_pid: int, lexicon: Path, timeout: float = 0.0) -> None:
-    """Pool initializer: page-sized blocks freed go back to the OS (crawler.capture.memory), die with the crawl
-    process, load the lexicon once, and give each page at most ``timeout`` seconds (0: no limit)."""
+    """Pool initializer: Ctrl-C ignored, page-sized blocks freed go back to the OS (crawler.capture.memory), die with
+    the crawl process, load the lexicon once, and give each page at most ``timeout`` seconds (0: no limit)."""
     global _LEXICON, _TIMEOUT
+    # Ctrl-C reaches the whole process group (a terminal sends it so): the crawl process decides (a first one drains
+    # the crawl, a second stops it) and shuts the pool down. A worker that died of KeyboardInterrupt broke the pool:
+    # a traceback per page in flight, and those pages lost to the crawl
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     fix_mmap_threshold()
     die_with_parent(parent_pid)
     _LEXICON = load_lexicon(lexicon)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -38,7 +39,8 @@ from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any
 
-from archive.faults import IO_ERROR, StorageFault
+from archive.errors import NewsArchiveError
+from archive.faults import StorageFault
 from crawler.capture.memory import child_env
 from crawler.capture.operations import HEAVY, CaptureOp
 from crawler.capture.overlay import CaptureReceipt
@@ -51,6 +53,46 @@ KEEP_BUFFER = 4 << 20  # the sender's pickling buffer is kept between messages u
 
 # what the child acknowledges of each batch: (operations committed, counts by outlet, outlets that learned params)
 Ack = tuple[int, dict[str, dict[str, int]], list[str]]
+
+# Why the crawl stops when the writer process ends without saying it closed: not a disk fault (io-error's fix,
+# "check the disk", sent people to smartctl after an OOM kill), but its own reasons, each with its own fix
+WRITER_KILLED = "writer-killed"  # a signal: SIGKILL is what the kernel's OOM killer sends
+WRITER_FAILED = "writer-failed"  # it exited on its own: an error in it, whose traceback its log shows
+_AFTER = "then crawl again: the next crawl repairs what this one could not finish"
+_WRITER_FIX = {
+    WRITER_KILLED: f"find out what killed it (`dmesg | grep -i -e oom -e killed`); if it was the OOM killer, give "
+                   f"the machine more memory or lower ARCHIVE_WRITE_QUEUE or EXTRACT_WORKERS, {_AFTER}",
+    WRITER_FAILED: f"read the writer's traceback in the log above (logger crawler.capture.child), {_AFTER}",
+}
+
+
+class WriterGone(StorageFault):
+    """The writer process ended without closing its files (killed, crashed): the crawl stops (exit 3), as on a
+    storage fault, under a reason that says what happened (archive.faults words only the disk's faults)."""
+
+    def __init__(self, reason: str, detail: str):  # noqa: D107 (StorageFault's, with the writer's fixes)
+        NewsArchiveError.__init__(self, f"{reason}: {detail}; fix: {_WRITER_FIX[reason]}")
+        self.reason = reason
+        self.detail = detail
+
+
+def writer_gone(pid: int, code: int) -> WriterGone:
+    """The fault of a writer process ``pid`` that ended with ``code`` (Popen.returncode: -N for signal N)."""
+    if code < 0:
+        name = _signal_name(-code)
+        oom = "; the kernel's OOM killer sends SIGKILL: see dmesg" if -code == signal.SIGKILL else ""
+        how, reason = f"was killed by signal {-code} ({name}{oom})", WRITER_KILLED
+    else:
+        how, reason = f"ended with exit code {code}", WRITER_FAILED
+    return WriterGone(reason, f"the archive writer process (pid {pid}) {how}; what it had not committed stays "
+                              "pending for the next crawl")
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def _receipt(op: Any) -> Any:
@@ -247,9 +289,7 @@ class ProcessWriter:
             self._room.release(0, everyone=True)
             self._cond.notify_all()
         if unexpected:
-            how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
-            self._on_fault(StorageFault(IO_ERROR, f"the archive writer process (pid {self.pid}) ended unexpectedly "
-                                                  f"({how}); what it had not committed stays pending for the next crawl"))
+            self._on_fault(writer_gone(self.pid, code))
 
     def _acknowledged(self, ack: Ack) -> None:
         n, counts, learned = ack

@@ -13,16 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from archive.catalogue import aliases, crawls
-from archive.catalogue.crawls import COUNT_KEYS
+from archive.catalogue.crawls import COUNT_KEYS, RECRAWL_TRIGGERS, OutletsBusy
 from archive.catalogue.db import Catalogue
 from archive.catalogue.transactions import immediate
 from archive.corpus import history
 from archive.faults import CATALOGUE_LOCKED, DISK_FULL, DiskReserve, StorageFault, as_fault
-from archive.integrity.inventory import pid_alive
-from archive.integrity.recovery import recover
 from archive.records import Exchange
 from archive.warc.build import new_record_id
 from archive.warc.writer import WarcArchive, sha1_digest
+from crawler.capture import lifecycle
 from crawler.capture.config import ArchiveConfig
 from crawler.capture.operations import CaptureOp, CaptureRef, FailureOp, FrontierOp, SettleOp, TouchOp
 from crawler.capture.overlay import CaptureIds, PendingWrites, capture_row
@@ -65,17 +64,27 @@ class ArchiveSession:
             # the writer thread uses this connection during the crawl, the owner's thread before and after it
             self.catalogue = Catalogue(config.data_dir / "catalogue.db", busy_timeout=config.busy_timeout,
                                        threads=True)
-            self._recover_if_interrupted()
-            self.catalogue.upsert_outlets(_outlet_row(o) for o in self.outlets)
-            self.crawl_id = self.catalogue.start_crawl(self.uid, config.trigger, [o.name for o in self.outlets],
-                                                       pid=os.getpid())
+            claim = config.trigger not in RECRAWL_TRIGGERS  # a re-crawl of a few URLs runs beside a crawl
+            if claim:  # before recovery, which may scan every WARC file: a crawl that cannot start says so at once
+                lifecycle.leave_busy_outlets(self)
+            lifecycle.recover_if_interrupted(self)
+            self.catalogue.upsert_outlets(lifecycle.outlet_row(o) for o in self.outlets)
+            with immediate(self.catalogue.db):  # checked again with the row written: two crawls starting together
+                if claim:
+                    lifecycle.leave_busy_outlets(self)
+                self.crawl_id = self.catalogue.start_crawl(self.uid, config.trigger, [o.name for o in self.outlets],
+                                                           pid=os.getpid())
             self.reader = Catalogue.read_only(config.data_dir / "catalogue.db", busy_timeout=config.busy_timeout)
+        except OutletsBusy:
+            self.catalogue.close()
+            raise
         except Exception as exc:
             fault = as_fault(exc)
             if fault is None:
                 raise
             raise fault from exc
         self._init_state()
+        config = self.config  # without the outlets another crawl has (lifecycle.leave_busy_outlets)
         self.writer: LocalWriter | ProcessWriter
         if process_writer:  # crawler.capture.child opens the WARC series and writes in this process's place
             self.warc: WarcArchive | None = None
@@ -88,6 +97,7 @@ class ArchiveSession:
             self.writer = LocalWriter(lambda ops: store(self, ops), batch=config.commit_every,
                                       interval=config.commit_interval, capacity=config.write_queue,
                                       on_error=self.guard)
+        lifecycle.OPEN.add(self)  # ended by the command line if the engine never ends it (Ctrl-C twice)
 
     def _configure(self, config: ArchiveConfig) -> None:
         """The crawl's configuration and outlets, its disk reserve (not claimed yet), and no fault so far."""
@@ -120,6 +130,7 @@ class ArchiveSession:
         """A new crawl's counts, caches and pending writes."""
         self.counts: dict[str, Counter[str]] = {o.name: Counter() for o in self.outlets}
         self._count_lock = threading.Lock()  # counts come from the reactor and from the writer thread
+        self._held: dict[int, list[tuple[str | None, str, int]]] = {}  # thread -> counts of the batch it stores
         self.finished = False
         self._session_params: dict[str, tuple[str, ...]] = {}  # outlet -> learned session parameters (cache)
         self.pending = PendingWrites()
@@ -137,23 +148,6 @@ class ArchiveSession:
         if hint and hint in self.by_name:
             return self.by_name[hint]
         return next((o for o in self.outlets if o.owns(url)), None)
-
-    def _recover_if_interrupted(self) -> None:
-        """After a crash (a dead crawl still marked running, or a left-over .open WARC), repair before crawling.
-
-        Recovery scans every WARC file, so it runs only when there is something to recover from.
-        """
-        dead = [row for row in self.catalogue.running_crawls() if not pid_alive(row["pid"])]
-        open_files = list((self.config.data_dir / "warc").glob("*.open"))
-        # a crawl stopped by a fault (disk full, catalogue locked) may have left a record without its row or an
-        # article without its text file: the crawl after it repairs that
-        if not dead and not open_files and crawls.last_status(self.catalogue.db) != "failed":
-            return
-        report = recover(self.config.data_dir, self.catalogue, outlet_for=self._outlet_name, keep_open=self.keep_open)
-        crawls.mark_interrupted(self.catalogue.db, [row["id"] for row in dead])
-        logger.warning("recovered from %d interrupted crawl(s): %d WARC files repaired, %d captures re-added, "
-                       "%d marked missing", len(dead), len(report.repaired), len(report.captures_added),
-                       len(report.captures_marked_missing))
 
     def _outlet_name(self, url: str) -> str | None:
         outlet = self.outlet_for(url)
@@ -180,15 +174,32 @@ class ArchiveSession:
             self.catalogue.set_busy_timeout(0)
         if not self.writer.on_writer_thread():
             self.writer.stop()  # (on the writer thread, the writer stops itself when the handler returns)
-        if self.on_fault is not None:
+        if self.on_fault is not None and not self.finished:  # (finishing: the engine has closed the spider)
             self.on_fault(fault.reason)
 
     def count(self, outlet: str | None, key: str, n: int = 1) -> None:
-        """Add ``n`` to an outlet's counter (pages_fetched, articles_new, failures, ...)."""
+        """Add ``n`` to an outlet's counter (pages_fetched, articles_new, failures, ...); a count made by the writer
+        while it stores a batch is held until that batch commits (``hold_counts``)."""
+        held = self._held.get(threading.get_ident())
+        if held is not None:
+            held.append((outlet, key, n))
+            return
         with self._count_lock:
             self.counts.setdefault(outlet or "-", Counter())[key] += n
             if self.on_count is not None:
                 self.on_count(key, n)
+
+    def hold_counts(self) -> list[tuple[str | None, str, int]]:
+        """Hold the counts this thread makes from now on (a batch being stored) in the list returned, until
+        ``release_counts``: a batch that rolls back (a full disk) must not count articles it never stored."""
+        held = self._held[threading.get_ident()] = []
+        return held
+
+    def release_counts(self, commit: bool) -> None:
+        """Stop holding this thread's counts; add them if the batch committed (``commit``), else drop them."""
+        held = self._held.pop(threading.get_ident(), [])
+        for outlet, key, n in held if commit else ():
+            self.count(outlet, key, n)
 
     # -- the write side: operations for the writer ------------------------------------------------------
 
@@ -355,14 +366,7 @@ class ArchiveSession:
             # the crawl row must say why it stopped: wait longer for a lock than a page write would
             self.catalogue.set_busy_timeout(max(self.config.busy_timeout, CLOSE_PATIENCE))
         with self._count_lock:
-            counts = {name: Counter(c) for name, c in self.counts.items()}
-        per_outlet = {name: {k: int(c.get(k, 0)) for k in COUNT_KEYS} for name, c in counts.items()}
-        for name, c in counts.items():  # refusal reasons and back-off (README "Limits and safety")
-            reasons = {k.split(":", 1)[1]: int(v) for k, v in sorted(c.items()) if k.startswith("failure:")}
-            if reasons:
-                per_outlet[name]["failure_reasons"] = reasons  # type: ignore[assignment]
-            if c.get("throttled"):
-                per_outlet[name]["throttled"] = int(c["throttled"])
+            per_outlet = crawls.outlet_rows({name: Counter(c) for name, c in self.counts.items()})
         self._guarded(lambda: self.catalogue.finish_crawl(self.crawl_id, status, self.totals(), per_outlet,
                                                            error=error))
 
@@ -387,14 +391,7 @@ class ArchiveSession:
 
     def close(self) -> None:
         """Stop the writer and close both catalogue connections (after ``finish`` and ``reconcile_history``)."""
+        lifecycle.OPEN.discard(self)
         self.writer.close()
         self.reader.close()
         self.catalogue.close()
-
-
-def _outlet_row(o: Outlet) -> dict[str, Any]:
-    return {
-        "name": o.name, "display_name": o.display_name, "language": o.language, "country": o.country,
-        "homepage": o.homepage or (o.start_urls[0] if o.start_urls else ""), "domains": ", ".join(o.domains()),
-        "topic_filter": int(o.topic_filter), "schedule": o.schedule, "config_digest": o.digest(), "source": o.source,
-    }

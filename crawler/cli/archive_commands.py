@@ -7,17 +7,10 @@ from pathlib import Path
 
 import click
 
+from crawler.cli.catalogues import existing_catalogue, reader, writer
 from crawler.cli.options import CONTEXT_SETTINGS, data_option
 
 logger = logging.getLogger(__name__)
-
-
-def _catalogue_path(data_dir: Path) -> Path:
-    """The catalogue of an existing data folder; read-only commands never create one (click error, exit 1)."""
-    path = data_dir / "catalogue.db"
-    if not path.is_file():
-        raise click.ClickException(f"{path} does not exist: is {data_dir} a newsarchive data folder? (use --data)")
-    return path
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -29,10 +22,15 @@ def index(data_dir: Path, out: Path | None) -> None:
 
     Example: newsarchive index --data data
     """
-    from archive.export.cdxj import index_archive
+    from archive.export.cdxj import DEFAULT_INDEX, index_archive
 
-    _catalogue_path(data_dir)  # a mistyped --data is an error, not a new folder with an empty index
-    result = index_archive(data_dir, out)
+    existing_catalogue(data_dir)  # a mistyped --data is an error, not a new folder with an empty index
+    try:
+        result = index_archive(data_dir, out)
+    except OSError as exc:  # a read-only data folder (a replica, read-only media) cannot hold DATA/index/
+        target = out or data_dir / DEFAULT_INDEX
+        raise click.ClickException(f"cannot write the index {target}: {exc.strerror or exc} ({exc.filename or target}); "
+                                   "write it elsewhere with --out FILE") from None
     click.echo(f"indexed {len(result.warc_files)} WARC files: {result.lines} lines in {result.path}")
 
 
@@ -64,10 +62,9 @@ def export(data_dir: Path, fmt: str, out: Path, crawl_id: int | None, title: str
         return
     if relevant or outlets or since:
         raise click.UsageError("--relevant, --outlet and --since are for --format jsonl, csv or parquet")
-    from archive.catalogue.db import Catalogue
     from archive.export.wacz import export_wacz, validate_wacz
 
-    with Catalogue(_catalogue_path(data_dir)) as catalogue:
+    with reader(data_dir) as catalogue:
         result = export_wacz(data_dir, catalogue, out, crawl_id=crawl_id, title=title)
     click.echo(f"wrote {result.path}: {len(result.warc_files)} WARC files, {result.pages} pages")
     if not no_validate:
@@ -81,10 +78,9 @@ def export(data_dir: Path, fmt: str, out: Path, crawl_id: int | None, title: str
 
 def _export_corpus(data_dir: Path, fmt: str, out: Path, relevant: bool, outlets: tuple[str, ...],
                    since: str | None) -> None:
-    from archive.catalogue.db import Catalogue
     from archive.export.corpus import CorpusFilter, export_corpus, parse_since
 
-    with Catalogue(_catalogue_path(data_dir)) as catalogue:
+    with reader(data_dir) as catalogue:
         flt = CorpusFilter(relevant_only=relevant, outlets=outlets, since=parse_since(since) if since else None)
         result = export_corpus(catalogue.db, out, fmt, flt, source=str(data_dir))
     per_outlet = ", ".join(f"{o} {n}" for o, n in result.per_outlet.items()) or "none"
@@ -102,11 +98,10 @@ def check(data_dir: Path, repair: bool) -> None:
 
     Example: newsarchive check --data data   (then, if it finds problems: newsarchive check --repair)
     """
-    from archive.catalogue.db import Catalogue
     from archive.integrity.check import check_archive
     from archive.integrity.recovery import recover
 
-    with Catalogue(_catalogue_path(data_dir)) as catalogue:
+    with (writer(data_dir) if repair else reader(data_dir)) as catalogue:  # check alone only reads
         if repair:
             done = recover(data_dir, catalogue)
             for r in done.repaired:
@@ -146,11 +141,10 @@ def dedupe(data_dir: Path, dry_run: bool) -> None:
 
     Example: newsarchive dedupe --data data --dry-run   (then: newsarchive dedupe --data data)
     """
-    from archive.catalogue.db import Catalogue
     from archive.integrity.inventory import pid_alive
     from crawler.capture.dedupe import dedupe as run_dedupe
 
-    with Catalogue(_catalogue_path(data_dir)) as catalogue:
+    with (reader(data_dir) if dry_run else writer(data_dir)) as catalogue:  # --dry-run only reads
         running = [c for c in catalogue.running_crawls() if pid_alive(c["pid"])]
         if running and not dry_run:
             raise click.ClickException(f"crawl {running[0]['id']} (pid {running[0]['pid']}) is running on {data_dir}: "

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 
 import click
 
 from archive.errors import NewsArchiveError
+from crawler.cli.catalogues import explain, new_catalogue_option, refuse_new_catalogue
 from crawler.cli.options import CONTEXT_SETTINGS, data_option, parse_sets, seeds_option, set_option
 
 EXIT_FAULT = 3  # a crawl stopped by a storage fault (disk-full, catalogue-locked); 1: could not start
+EXIT_INTERRUPTED = 130  # a crawl stopped by Ctrl-C twice (128 + SIGINT, as a shell reports it)
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +33,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except NewsArchiveError as exc:  # no room, catalogue locked, bad config: say so, not a traceback
             raise click.ClickException(str(exc)) from None
+        except sqlite3.DatabaseError as exc:  # a damaged catalogue, read-only media, a full disk: the file and fix
+            message = explain(ctx, exc)
+            if message is None:
+                raise
+            raise click.ClickException(message) from None
 
 
 @click.group(cls=_Group, context_settings=CONTEXT_SETTINGS)
@@ -60,13 +68,15 @@ def cli(verbose: int, quiet: int) -> None:
 @click.option("--backfill", is_flag=True,
               help="Fetch as fast as the machine allows (CRAWL_BACKFILL): AutoThrottle off, outlet delays cut to "
                    "CRAWL_BACKFILL_DELAY, more requests at once, every core extracting; robots.txt still obeyed.")
+@new_catalogue_option
 def crawl(seeds: Path, data_dir: Path, outlets: tuple[str, ...], trigger: str, sets: tuple[str, ...],
-          allow_private: bool, redis_url: str | None, backfill: bool) -> None:
+          allow_private: bool, redis_url: str | None, backfill: bool, new_catalogue: bool) -> None:
     """Crawl the configured outlets once and print a summary per outlet.
 
-    Exit status: 0 the crawl ran (page failures are recorded, not fatal); 1 it could not start (configuration
-    error, no room, catalogue locked: nothing is recorded); 3 a fault stopped it (disk-full, catalogue-locked:
-    recorded as failed, nothing archived is lost; the next crawl repairs and goes on).
+    Exit status: 0 the crawl ran (page failures are recorded, not fatal; one Ctrl-C stops it cleanly); 1 it could
+    not start (configuration error, no room, catalogue locked, its outlets being crawled by another crawl: nothing is
+    recorded); 3 a fault stopped it (disk-full, catalogue-locked, writer-killed: recorded as failed, nothing
+    archived is lost; the next crawl repairs and goes on); 130 Ctrl-C twice stopped it (recorded as interrupted).
 
     Example: newsarchive crawl --seeds seeds/ --data data --outlet alwasat
     (a first back-fill of years of sitemaps: newsarchive crawl --backfill --outlet alwasat)
@@ -94,13 +104,20 @@ def crawl(seeds: Path, data_dir: Path, outlets: tuple[str, ...], trigger: str, s
         load_lexicon(ArchiveConfig.from_settings(settings).lexicon)  # a missing lexicon is a ConfigError here
         Limits.from_settings(settings)  # a bad limit (-s CRAWL_...=x) is a ConfigError here, not a traceback
         warn_unknown(parse_sets(sets))
+        refuse_new_catalogue(data_dir, allow=new_catalogue)  # a lost catalogue.db is restored, not started afresh
         if redis_url:  # the coordinator of a crawl by workers (README "Running on several machines")
             from crawler.cli.worker_commands import coordinate
 
             crawl_id = coordinate(settings, redis_url, overrides)
         else:
             crawl_id = run_crawl(settings)
+        forced = _end_abandoned()
         click.echo(format_summary(crawl_summary(data_dir, crawl_id)))
+        if forced:
+            click.echo(f"Error: crawl {crawl_id} was stopped before it ended (Ctrl-C twice) and was recorded as "
+                       "interrupted; what it archived is kept and the next crawl goes on from its pending URLs",
+                       err=True)
+            sys.exit(EXIT_INTERRUPTED)
     except CrawlFailed as exc:
         try:
             click.echo(format_summary(crawl_summary(data_dir, exc.crawl_id)))
@@ -108,6 +125,18 @@ def crawl(seeds: Path, data_dir: Path, outlets: tuple[str, ...], trigger: str, s
             logger.debug("no summary for crawl %s", exc.crawl_id, exc_info=True)
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_FAULT)
+
+
+def _end_abandoned() -> bool:
+    """End a crawl the engine left open (Ctrl-C twice stops Scrapy's reactor without closing the spider): its writer
+    stores what it holds and its row says interrupted, with its counts. True when there was one."""
+    from crawler.capture.lifecycle import end_abandoned
+
+    try:
+        return bool(end_abandoned())
+    except KeyboardInterrupt:  # a third Ctrl-C: leave at once (the next crawl marks the row interrupted)
+        click.echo("Error: stopped before the crawl row was written; the next crawl recovers", err=True)
+        sys.exit(EXIT_INTERRUPTED)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)

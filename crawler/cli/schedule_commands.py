@@ -12,9 +12,10 @@ from typing import Any
 
 import click
 
-from archive.catalogue import lookups
+from archive.catalogue import crawls, lookups
 from archive.catalogue.db import Catalogue
 from archive.corpus import history
+from crawler.cli.catalogues import reader, refuse_new_catalogue
 from crawler.cli.options import CONTEXT_SETTINGS, data_option, parse_sets, seeds_option, set_option
 
 logger = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ def schedule(seeds: Path, data_dir: Path, outlets: tuple[str, ...], sets: tuple[
     _check_backoff(backoff)
     if allow_private:
         sets = (*sets, "ARCHIVE_ALLOW_PRIVATE=1")  # passed to every crawl and re-check the scheduler starts
+    refuse_new_catalogue(data_dir)  # a lost catalogue.db beside an archive is restored (or `crawl --new-catalogue`)
     try:
         config = SchedulerConfig(data_dir=data_dir, seeds=seeds, outlets=outlets, settings=sets,
                                  stop_grace=stop_grace, kill_grace=kill_grace,
@@ -96,7 +98,7 @@ def status_rows(seeds: Path, data_dir: Path, now: datetime | None = None) -> lis
     from crawler.scheduling.timing import first_run
 
     now = now or datetime.now(UTC)
-    with Catalogue(data_dir / "catalogue.db") as catalogue:
+    with reader(data_dir) as catalogue:  # read-only, never migrated: status works on read-only media
         planned = catalogue.schedules()
         rows = []
         configured = [(o.name, o.schedule, True) for o in load_outlets(seeds)]
@@ -123,7 +125,7 @@ def status_rows(seeds: Path, data_dir: Path, now: datetime | None = None) -> lis
                 "outlet": name, "schedule": schedule,
                 "last_run": last["started_at"] if last else None, "last_run_ago": _ago(started, now),
                 "duration_s": round((ended - started).total_seconds(), 1) if started and ended else None,
-                "outcome": (last["status"] if last else "never run")
+                "outcome": (crawls.shown_status(last) if last else "never run")
                 + (f" (exit {last['exit_code']})" if last and last["exit_code"] not in (None, 0) else ""),
                 "trigger": last["trigger"] if last else None,
                 "pages": counts.get("pages_fetched", 0), "new": counts.get("articles_new", 0),
@@ -149,10 +151,7 @@ def status(seeds: Path, data_dir: Path, as_json: bool) -> None:
 
     Example: newsarchive status --data data
     """
-    from crawler.cli.archive_commands import _catalogue_path
-
-    _catalogue_path(data_dir)  # read-only: a mistyped --data is an error, never a new empty catalogue
-    rows = status_rows(seeds, data_dir)
+    rows = status_rows(seeds, data_dir)  # read-only: a mistyped --data is an error, never a new empty catalogue
     if as_json:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
@@ -213,6 +212,7 @@ def recrawl(urls: tuple[str, ...], seeds: Path, data_dir: Path, outlet: str | No
     now = datetime.now(UTC)
     configured = load_outlets(seeds)
     targets = assign_outlets(list(urls), configured, outlet=outlet, any_outlet=any_outlet)
+    refuse_new_catalogue(data_dir)
     with Catalogue(data_dir / "catalogue.db") as catalogue:
         due_rows = catalogue.due_articles(now.isoformat(timespec="seconds"), limit) if due else []
         known = {o.name for o in configured}

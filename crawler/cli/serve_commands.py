@@ -20,7 +20,8 @@ logger = logging.getLogger(__name__)
 @click.option("--replay-port", type=int, default=None,
               help="Port of the replay origin for archived pages [default: --port + 1; -1: no replay server].")
 @click.option("--immutable", is_flag=True,
-              help="Open the catalogue immutable (faster counts); only for a catalogue no crawl writes to any more.")
+              help="Open the catalogue immutable (faster counts); only for a catalogue no crawl writes to any more "
+                   "(taken on its own when the data folder is read-only).")
 def serve(data_dir: Path, host: str, port: int, replay_port: int | None, immutable: bool) -> None:
     """Serve the catalogue read-only in Datasette: Arabic search, article pages with history and provenance, charts.
 

@@ -40,7 +40,7 @@ ARCHIVE_WATCH_BACKOFF = "1d:1h,7d:1d,30d:7d"  # re-check plan of new articles (t
 # Politeness and identity
 CRAWL_CONTACT_URL = ""  # put in the User-Agent; operators should set it to a page that says who runs the crawl
 CRAWL_USER_AGENT = "newsarchive/{version} (+{contact}; news archive for research)"
-CRAWL_SITEMAP_MAX_URLS = 5000  # article URLs taken from one sitemap file at most (sitemaps can list decades)
+CRAWL_SITEMAP_MAX_URLS = 5000  # new article URLs taken from one sitemap or feed file at most (sitemaps can list decades)
 CRAWL_PAGE_MAX_LINKS = 5000  # new article URLs (and as many listing pages) taken from one listing page at most
 
 # A back-fill (`newsarchive crawl --backfill`; crawler/fetch/backfill.py): AutoThrottle off, each outlet's delay cut

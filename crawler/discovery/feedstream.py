@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import lxml.etree
 
-from crawler.discovery.xmlstream import StackTarget, _without_dtd
+from crawler.discovery.xmlstream import StackTarget, _without_dtd, document_start
 
 ENTRY_TAGS = frozenset({"item", "entry"})
 TEXT_FIELDS = frozenset({"link", "title", "pubdate", "date", "published", "updated"})
@@ -88,7 +88,7 @@ def read_entries(body: bytes, on_entry: Callable[[FeedEntry], None]) -> None:
     parser = lxml.etree.XMLParser(target=_FeedTarget(on_entry), recover=True, resolve_entities=False,
                                   no_network=True, huge_tree=False)
     try:
-        lxml.etree.fromstring(_without_dtd(body.lstrip()), parser=parser)
+        lxml.etree.fromstring(_without_dtd(document_start(body)), parser=parser)
     except lxml.etree.XMLSyntaxError:  # nothing recoverable (no element at all): what was read stands
         return
 

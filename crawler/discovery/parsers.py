@@ -19,7 +19,7 @@ from crawler.discovery.lastmod import Newest
 from crawler.discovery.lastmod import newest_first as newest_first  # re-exported: the spider reads them here
 from crawler.discovery.lastmod import w3c_datetime as w3c_datetime
 from crawler.discovery.lastmod import w3c_end as w3c_end
-from crawler.discovery.xmlstream import Reading, read_children
+from crawler.discovery.xmlstream import Reading, document_start, read_children
 from crawler.discovery.xmlstream import local_name as _local  # noqa: F401 - the tests read it here
 
 logger = logging.getLogger(__name__)
@@ -258,7 +258,7 @@ def _is_text_sitemap(body: bytes) -> bool:
     """A sitemap in the text format of sitemaps.org ("one URL per line"), which shared hosts serve as text/plain:
     its first line that is not blank is an http(s) URL, and no line of its first 4 KB starts with ``<`` (a URL
     echoed before an XML sitemap's prolog by a CMS's debug output leaves it XML)."""
-    head = body[:4096].removeprefix(b"\xef\xbb\xbf").lstrip()
+    head = document_start(body[:4096]).removeprefix(b"\xef\xbb\xbf")  # marks and white space in any order
     return bool(_TEXT_SITEMAP_LINE.match(head)) and _TAG_LINE.search(head) is None
 
 
@@ -266,6 +266,7 @@ def _text_sitemap_lines(body: bytes) -> tuple[Iterator[str], bool]:
     """The lines of a text sitemap (UTF-8, as sitemaps.org requires), one at a time (``splitlines()`` made a list of
     every line), and whether it decoded whole (no byte that is no UTF-8: a body cut inside a letter, or not UTF-8
     at all)."""
+    body = document_start(body)  # a mark after a blank line was read into the first URL
     try:
         text, decoded = body.decode("utf-8-sig"), True
     except UnicodeDecodeError:

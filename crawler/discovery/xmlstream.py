@@ -56,7 +56,7 @@ def read_children(body: bytes, reading: Reading, on_child: Callable[[str, dict[s
                                   huge_tree=False)
     reading.clean = False
     try:
-        lxml.etree.fromstring(_without_dtd(body.lstrip()), parser=parser)  # a declaration after space is an error
+        lxml.etree.fromstring(_without_dtd(document_start(body)), parser=parser)
     except lxml.etree.XMLSyntaxError:  # nothing recoverable (no element at all): what was read stands
         return
     errors = [e for e in parser.error_log if e.level >= lxml.etree.ErrorLevels.ERROR]
@@ -65,6 +65,20 @@ def read_children(body: bytes, reading: Reading, on_child: Callable[[str, dict[s
 
 
 _DOCTYPE, _ELEMENT = re.compile(rb"<!DOCTYPE", re.IGNORECASE), re.compile(rb"<[A-Za-z_:]")
+UTF8_BOM = b"\xef\xbb\xbf"
+_LEAD = re.compile(rb"(?:\xef\xbb\xbf|[ \t\r\n])+")  # XML's white space (XML 1.0 production 3) and UTF-8 marks
+
+
+def document_start(body: bytes) -> bytes:
+    """``body`` from its first byte that is neither white space nor a UTF-8 byte order mark, behind one mark where it
+    had any. An XML declaration after anything is an error ("XML declaration allowed only at the start"): a
+    WordPress sitemap that starts with a mark and a newline (a plugin file saved with a BOM) was read whole but taken
+    as broken, so never remembered as read, and fetched again by every crawl. The mark is kept in front, where
+    libxml2 reads it as the document's encoding, as it would have."""
+    lead = _LEAD.match(body)
+    if lead is None:
+        return body
+    return (UTF8_BOM if UTF8_BOM in lead.group() else b"") + body[lead.end():]
 # Tags whose local names are remembered: a document uses a few dozen, again and again; one of millions of distinct
 # tags (``<t1/><t2/>...``, 2.5 million in 26 MB) grew the cache, and the reading, by 161 MB (hostile web, round five).
 NAMES_CACHED = 1000

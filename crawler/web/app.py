@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 
 import crawler.web.plugin as plugin
+from archive.catalogue import opening
 from archive.errors import ConfigError
 from crawler.web.pages import PLUGIN_NAME
 from crawler.web.replay import ReplayApp
@@ -127,6 +129,13 @@ def prepare(config: ServeConfig) -> Prepared:
     """Bind the sockets (so port 0 gets a real port before the replay URL is written) and build the apps."""
     if not config.db_path.is_file():
         raise ConfigError(config.db_path, "no catalogue here yet: run `newsarchive crawl` (or `newsarchive demo`) first")
+    opening.check_file(config.db_path)  # an empty or damaged file: say so now, not a 500 on every page
+    opening.connect_read_only(config.db_path).close()
+    immutable = config.immutable or not os.access(config.data_dir, os.W_OK)
+    if immutable and not config.immutable:
+        # a WAL reader needs a -shm file beside the catalogue, which a read-only folder cannot hold: Datasette's
+        # mode=ro connection then fails on every page (https://www.sqlite.org/wal.html#readonly)
+        logger.warning("%s is read-only: serving the catalogue immutable (as --immutable)", config.data_dir)
     main = bind(config.host, config.port)
     replay_sock = replay_url = None
     if config.replay_port != -1:
@@ -137,7 +146,7 @@ def prepare(config: ServeConfig) -> Prepared:
             main.close()
             raise
         replay_url = url_of(config.host, replay_sock)
-    ds = build_datasette(config.data_dir, replay_url=replay_url, immutable=config.immutable)
+    ds = build_datasette(config.data_dir, replay_url=replay_url, immutable=immutable)
     replay_app = ReplayApp(config.db_path, config.data_dir) if replay_sock else None
     return Prepared(ds, main, url_of(config.host, main), replay_app, replay_sock, replay_url)
 

@@ -14,12 +14,27 @@ logger = logging.getLogger(__name__)
 
 _ARABIC_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _STRONG_LTR_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
-# A left-to-right fragment inside Arabic text: a date, a time, a number with its signs, a Latin word or name,
-# possibly several separated by spaces. Inside right-to-left text "2019-08-09T18:20:00+02:00" would otherwise be
-# reordered by the bidi algorithm into "09T18:20:00+02:00-08-2019" (the T is a strong LTR letter that splits
-# the number runs); in an isolate (<bdi dir="ltr">) it reads as written.
+# A left-to-right run inside Arabic text: a date, a time, a number with its signs, a Latin word, name or phrase.
+# Inside right-to-left text "2019-08-09T18:20:00+02:00" would otherwise be reordered by the bidi algorithm into
+# "09T18:20:00+02:00-08-2019" (the T is a strong LTR letter that splits the number runs), and a Latin phrase cut
+# into one isolate a word would show its words in right-to-left order ("Reuters (AP)" as "(AP) Reuters"); in one
+# isolate (<bdi dir="ltr">) it reads as written. A run is found in two steps, as no regular expression says "its
+# brackets balance": _LTR_SPAN_RE takes Latin letters and digits with the spaces and neutral punctuation between
+# them (never an Arabic letter, nor Arabic punctuation, which belongs to the Arabic sentence), then _trim_run
+# gives the sentence back the punctuation at the span's ends that is not the run's own.
 _LTR_PIECE = r"[A-Za-z0-9\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f:+\-./%@#&=?_,]*(?<![,.])"
 _LTR_RUN_RE = re.compile(rf"{_LTR_PIECE}(?:[ ]+{_LTR_PIECE})*")
+_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"  # Latin letters (not × ÷)
+_LATIN_RE = re.compile(f"[{_LATIN}]")
+_ALNUM = _LATIN + "0-9"
+_NEUTRAL = "!-/:-@\\[-`{-~\u00ab\u00bb\u00d7\u00f7\u2018\u2019\u201c\u201d"  # ASCII punctuation, « » × ÷ ‘ ’ “ ”
+_LTR_SPAN_RE = re.compile(rf"[{_ALNUM}{_NEUTRAL} ]+")  # maximal, so linear; spans without a letter or digit skipped
+_PAIRS = {"(": ")", "[": "]", "{": "}", "\u00ab": "\u00bb", "\u201c": "\u201d", "\u2018": "\u2019"}
+_CLOSERS = {v: k for k, v in _PAIRS.items()}
+_QUOTES = "\"'"
+_SIGILS = "=+-@#$~"  # kept before a letter or digit they touch: =SUM(...), +02:00, @user, #tag, $5
+_TRAILERS = "%"  # kept after one: 50%
+_EDGE = 8
 #: Table cells longer than this are cut (the article page shows the whole text).
 CELL_CHARS = 200
 EXCERPT_CHARS = 160
@@ -40,16 +55,44 @@ def is_rtl(text: str) -> bool:
     return latin is None or arabic.start() < latin.start()
 
 
+def _trim_run(span: str) -> tuple[int, int]:
+    """Where the run is in ``span`` (an _LTR_SPAN_RE match): without the spaces and punctuation at its ends that
+    are not its own.
+
+    Kept: a bracket or quote whose partner is inside the run, a sign touching the first letter or digit
+    (``_SIGILS``), a per cent sign after the last one; the rest ("Reuters." "AP," " (AP") stays outside. At most
+    ``_EDGE`` characters either side are weighed (a run of dots after a word costs nothing).
+    """
+    words = [i for i, c in enumerate(span) if c.isalnum()]  # never empty: the span holds a Latin letter
+    begin, end = max(0, words[0] - _EDGE), min(len(span), words[-1] + 1 + _EDGE)
+    while True:
+        run, first, last = span[begin:end], span[begin], span[end - 1]
+        if not (last.isalnum() or last in _TRAILERS and span[end - 2].isalnum()
+                or last in _CLOSERS and run.count(_CLOSERS[last]) >= run.count(last)
+                or last in _QUOTES and run.count(last) % 2 == 0):
+            end -= 1
+        elif not (first.isalnum() or first in _SIGILS and not span[begin + 1].isspace()
+                  or first in _PAIRS and run.count(_PAIRS[first]) >= run.count(first)
+                  or first in _QUOTES and run.count(first) % 2 == 0):
+            begin += 1
+        else:
+            return begin, end
+
+
 def isolate(text: str | None) -> Markup:
-    """``text`` escaped, each left-to-right run (dates, numbers, Latin words) in a ``<bdi dir="ltr">`` isolate."""
+    """``text`` escaped, each left-to-right run (dates, numbers, Latin phrases) in one ``<bdi dir="ltr">`` isolate."""
     value = text or ""
     out, pos = [], 0
-    for m in _LTR_RUN_RE.finditer(value):
-        if not _STRONG_LTR_RE.search(m.group()) and not re.search(r"\d\D+\d", m.group()):
-            continue  # a plain number reads right by itself
-        out.append(escape(value[pos:m.start()]))
-        out.append(f'<bdi dir="ltr">{escape(m.group())}</bdi>')
-        pos = m.end()
+    for span in _LTR_SPAN_RE.finditer(value):
+        if _LATIN_RE.search(span.group()):  # a Latin run: one isolate
+            found = [tuple(span.start() + i for i in _trim_run(span.group()))]
+        else:  # digits only: the numbers with their signs as before, without the punctuation between them
+            found = [(span.start() + m.start(), span.start() + m.end()) for m in _LTR_RUN_RE.finditer(span.group())
+                     if re.search(r"\d\D+\d", m.group())]  # a plain number reads right by itself
+        for begin, end in found:
+            out.append(escape(value[pos:begin]))
+            out.append(f'<bdi dir="ltr">{escape(value[begin:end])}</bdi>')
+            pos = end
     out.append(escape(value[pos:]))
     return Markup("".join(out))
 

@@ -18,7 +18,7 @@ from archive.errors import ArchiveIntegrityError
 from crawler.web.charts import OutletHealth, articles_per_day_svg, chart_unit, crawl_health_svg
 from crawler.web.diffs import diff_rows
 from crawler.web.reads import read
-from crawler.web.records import record_bytes
+from crawler.web.records import parse_capture_id, record_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -109,20 +109,27 @@ async def article_page(datasette: Any, request: Any) -> Response:
 
 
 async def warc_record(datasette: Any, request: Any) -> Response:
-    """``/warc-record/<capture id>``: download the exact gzip member that holds the capture's WARC record."""
+    """``/warc-record/<capture id>``: download the exact gzip member that holds the capture's WARC record.
+
+    A revisit comes with the response record it refers to, the member after its own: the revisit alone holds no
+    page, and the two members are one valid ``.warc.gz`` a replay tool reads as the page as it was served.
+    """
     conf = PluginSettings.from_datasette(datasette)
     if conf.data_dir is None:
         raise NotFound("WARC downloads are not configured (no data folder)")
+    wanted = parse_capture_id(request.url_vars["capture_id"])
     db = datasette.get_database(conf.database)
-    row = await read(db, reading.capture_pointer, int(request.url_vars["capture_id"]))
-    if row is None or not row["warc_file"]:
+    chain = [] if wanted is None else await read(db, reading.record_chain, wanted)
+    chain = list(itertools.takewhile(lambda r: r["warc_file"], chain))
+    if not chain:
         raise NotFound("No such capture")
     try:
-        data = record_bytes(conf.data_dir, row["warc_file"], int(row["warc_offset"]), int(row["warc_length"]))
+        data = b"".join(record_bytes(conf.data_dir, r["warc_file"], int(r["warc_offset"]), int(r["warc_length"]))
+                        for r in chain)
     except ArchiveIntegrityError as exc:
-        logger.warning("capture %s: %s", row["id"], exc)
+        logger.warning("capture %s: %s", chain[0]["id"], exc)
         return Response.text(f"WARC record unavailable: {exc}", status=404)
-    name = f"capture-{row['id']}.warc.gz"
+    name = f"capture-{chain[0]['id']}.warc.gz"
     return Response(data, content_type="application/warc", headers={
         "Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "sandbox; default-src 'none'"})

@@ -3,15 +3,21 @@
 Search: Datasette's escaped search mode (the default for ``?_search=`` and ``?_search_<column>=``, HTML and
 JSON alike) runs ``... match escape_fts(:search)``. This plugin registers its own ``escape_fts`` on the
 catalogue's connections, after Datasette's own (``trylast``), so the same SQL now runs
-``archive.corpus.search.fts_query``: the query is normalised and expanded exactly like the index. The URL,
-the search box and the page's "search matches" line keep what the user typed. ``?_searchmode=raw``
-still passes raw FTS5 syntax through untouched. Datasette 0.65 lists table search hits in table order, so
-the HTML articles pages send a search to ``/search`` (ranked by bm25, with snippets); ``&_view=table`` keeps
-Datasette's table with its facets, and the ``.json``/``.csv`` forms are never redirected.
+``crawler.web.search.search_match`` (``archive.corpus.search.fts_query``, or a match of nothing for a query
+without a word): the query is normalised and expanded exactly like the index. A ``"phrase"`` search also gets
+the check of its hits' text (``filters_from_request``), as on ``/search``. The URL, the search box and the
+page's "search matches" line keep what the user typed. ``?_searchmode=raw`` still passes raw FTS5 syntax
+through untouched. Datasette 0.65 lists table search hits in table order, so the HTML articles pages send a
+search to ``/search`` (ranked by bm25, with snippets); ``&_view=table`` keeps Datasette's table with its facets,
+and the ``.json``/``.csv`` forms are never redirected. The canned searches read their filters with the search
+page's parser (``_canned_filters``).
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import logging
 import re
 import sqlite3
@@ -20,10 +26,16 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
+from datasette.filters import FilterArguments
+from datasette.handle_exception import handle_exception as datasette_handle_exception
+from datasette.views.base import DatasetteError
 from markupsafe import Markup
 
+from archive.catalogue import searching
 from archive.corpus.arabic import normalise
+from archive.corpus.phrases import phrase_hit
 from archive.corpus.search import fts_query, snippet_html, title_similarity
+from archive.export.corpus import spreadsheet_safe
 from crawler.web import cells
 from crawler.web.cells import CELL_CHARS, EXCERPT_CHARS, is_rtl
 from crawler.web.mentions import mentions_page
@@ -34,7 +46,7 @@ from crawler.web.pages import (
     landing_page,
     warc_record,
 )
-from crawler.web.search import search_match, search_page
+from crawler.web.search import FILTERS, SearchRequest, search_match, search_page
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +58,8 @@ ARTICLE_TABLES = (None, "articles", "articles_view")
 DATE_COLUMNS = frozenset({"published", "first_seen", "last_seen", "fetched_at", "started_at", "ended_at", "at",
                           "discovered_at", "done_at", "next_check_at", "last_checked_at"})
 _SEARCH_REDIRECT_TABLES = ("articles", "articles_view")
+#: Canned queries that take the search page's filters (crawler/web/datasette/metadata.yaml).
+CANNED_SEARCHES = ("search_articles", "search_counts")
 
 
 def _is_catalogue(datasette: Any, database: str | None) -> bool:
@@ -60,9 +74,27 @@ def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) 
     conn.create_function("title_similarity", 2, title_similarity, deterministic=True)
     conn.create_function("search_match", 1, search_match, deterministic=True)
     conn.create_function("search_snippet", 2, lambda text, q: snippet_html(text, q or ""), deterministic=True)
+    conn.create_function("search_needs_text", 1, searching.needs_text, deterministic=True)
+    conn.create_function(searching.PHRASE_FUNCTION, 3, phrase_hit, deterministic=True)
     if _is_catalogue(datasette, database):
-        # trylast: runs after Datasette's own prepare_connection, so this definition is the one that stays
-        conn.create_function("escape_fts", 1, fts_query, deterministic=True)
+        # trylast: runs after Datasette's own prepare_connection, so this definition is the one that stays;
+        # search_match, not fts_query: "" (a query of no word: "؟", "-", "NOT x") is an FTS5 syntax error
+        conn.create_function("escape_fts", 1, search_match, deterministic=True)
+
+
+@hookimpl
+def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> FilterArguments | None:
+    """A ``?_search=`` phrase on the articles table or view: keep the hits whose text holds it, as ``/search`` does.
+
+    Datasette's own clause finds the candidates (``escape_fts``: the words near each other); this one checks them.
+    """
+    search = request.args.get("_search")
+    if not search or request.args.get("_searchmode") == "raw" or not _is_catalogue(datasette, database):
+        return None
+    check = searching.table_search_check(table)
+    if check is None or not searching.needs_text(search):
+        return None
+    return FilterArguments([check], {"na_phrase": search})
 
 
 @hookimpl
@@ -99,16 +131,90 @@ def asgi_wrapper(datasette: Any) -> Any:
     def wrap(app: Any) -> Any:
         async def redirect_search(scope: dict[str, Any], receive: Any, send: Any) -> None:
             target = _search_redirect(datasette, scope) if scope.get("type") == "http" else None
-            if target is None:
-                await app(scope, receive, send)
+            if target is not None:
+                await send({"type": "http.response.start", "status": 302,
+                            "headers": [(b"location", target.encode()), (b"content-type", b"text/plain")]})
+                await send({"type": "http.response.body", "body": b""})
                 return
-            await send({"type": "http.response.start", "status": 302,
-                        "headers": [(b"location", target.encode()), (b"content-type", b"text/plain")]})
-            await send({"type": "http.response.body", "body": b""})
+            canned = _canned_filters(datasette, scope) if scope.get("type") == "http" else None
+            if isinstance(canned, bytes):
+                scope = {**scope, "query_string": canned}
+            elif canned is not None:
+                status, kind, body = canned
+                await send({"type": "http.response.start", "status": status,
+                            "headers": [(b"content-type", kind.encode())]})
+                await send({"type": "http.response.body", "body": body.encode()})
+                return
+            guarded = _is_catalogue_csv(datasette, scope) if scope.get("type") == "http" else False
+            await app(scope, receive, GuardedCsv(send) if guarded else send)
 
         return redirect_search
 
     return wrap
+
+
+@hookimpl
+def handle_exception(datasette: Any, request: Any, exception: Exception) -> Any:
+    """A number in a URL too large for SQLite's integers (``?id__gt=99999999999999999999``) is a 400, not a 500."""
+    if isinstance(exception, OverflowError) and "SQLite INTEGER" in str(exception):
+        error = DatasetteError(f"A number in this address is too large ({exception}).", title="Number too large",
+                               status=400)
+        return datasette_handle_exception(datasette=datasette, request=request, exception=error)
+    return None
+
+
+def _is_catalogue_csv(datasette: Any, scope: dict[str, Any]) -> bool:
+    """Whether ``scope`` asks Datasette for a CSV of the catalogue (a table, a view, a canned or typed query)."""
+    base = datasette.urls.database(PluginSettings.from_datasette(datasette).database)
+    path = scope.get("path", "")
+    if not path.startswith((base + "/", base + ".")):
+        return False
+    return path.endswith(".csv") or ("_format", "csv") in parse_qsl(scope.get("query_string", b"").decode("latin-1"))
+
+
+#: How Datasette writes a number into CSV (an integer or a float's repr); text is anything else.
+_CSV_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+class GuardedCsv:
+    """The ``send`` of a catalogue CSV: Datasette's CSV written as ``newsarchive export --format csv`` writes it.
+
+    A UTF-8 BOM first (spreadsheet programs read the Arabic right) and each text cell through export's
+    ``spreadsheet_safe`` (a leading apostrophe on ``=HYPERLINK(...)``: CSV injection), numbers as they are.
+    Datasette 0.65 writes its CSV itself (no hook replaces it, and ``register_output_renderer`` cannot take
+    ``.csv``), streamed a row a body message; whole records (a line end outside quotes: its writer doubles
+    quotes inside a field) are read back with ``csv``, guarded and written again.
+    """
+
+    def __init__(self, send: Any) -> None:
+        self.send, self.active, self.bom, self.buffer, self.quotes = send, False, True, b"", 0
+
+    async def __call__(self, message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            headers = message.get("headers") or []
+            kind = next((bytes(v) for k, v in headers if bytes(k).lower() == b"content-type"), b"")
+            self.active = message.get("status") == 200 and kind.startswith((b"text/plain", b"text/csv"))
+            if self.active:  # the body grows by the BOM and the apostrophes
+                message = {**message, "headers": [(k, v) for k, v in headers if bytes(k).lower() != b"content-length"]}
+        elif message["type"] == "http.response.body" and self.active:
+            chunk = message.get("body", b"")
+            self.buffer += chunk
+            self.quotes += chunk.count(b'"')
+            body = b"\xef\xbb\xbf" if self.bom else b""
+            self.bom = False
+            if not message.get("more_body") or (self.buffer.endswith(b"\n") and self.quotes % 2 == 0):
+                body += self._guarded(self.buffer.decode("utf-8", "replace")).encode("utf-8")
+                self.buffer, self.quotes = b"", 0
+            message = {**message, "body": body}
+        await self.send(message)
+
+    @staticmethod
+    def _guarded(text: str) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        for row in csv.reader(io.StringIO(text, newline="")):
+            writer.writerow([c if _CSV_NUMBER_RE.fullmatch(c) else spreadsheet_safe(c) for c in row])
+        return out.getvalue()
 
 
 def _search_redirect(datasette: Any, scope: dict[str, Any]) -> str | None:
@@ -123,6 +229,32 @@ def _search_redirect(datasette: Any, scope: dict[str, Any]) -> str | None:
     mapped = {"q": args["_search"], "outlet": args.get("outlet", ""), "language": args.get("language", ""),
               "relevant": args.get("relevant", "")}
     return datasette.urls.path("/search") + "?" + urlencode({k: v for k, v in mapped.items() if v})
+
+
+def _canned_filters(datasette: Any, scope: dict[str, Any]) -> bytes | tuple[int, str, str] | None:
+    """The filters of a canned search read as ``/search`` reads them (``crawler.web.search.parse_filters``).
+
+    Returns the query string with each filter in its canonical form (``since=٢٠١٩-٨`` -> ``2019-08``,
+    ``relevant=yes`` -> ``1``, ``relevant=0`` -> every article), or, when a value is none the page accepts,
+    an HTTP 400 answer (status, content type, body) that says why, in the words of the page's warning.
+    """
+    database = PluginSettings.from_datasette(datasette).database
+    path = scope.get("path", "")
+    base = next((b for b in (datasette.urls.query(database, q) for q in CANNED_SEARCHES)
+                 if path == b or path.startswith(b + ".")), None)
+    raw = scope.get("query_string", b"")
+    if base is None or not any(f.encode() + b"=" in raw for f in FILTERS):
+        return None
+    pairs = parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
+    search = SearchRequest.from_args(dict(pairs))
+    if search.errors:
+        message = "; ".join(search.errors)
+        if path.endswith(".json") or dict(pairs).get("_format") == "json":
+            body = json.dumps({"ok": False, "error": message, "status": 400, "title": "Invalid filter"})
+            return 400, "application/json; charset=utf-8", body
+        return 400, "text/plain; charset=utf-8", message + "\n"
+    canonical = {"since": search.since, "until": search.until, "relevant": "1" if search.relevant else ""}
+    return urlencode([(k, canonical[k] if k in canonical else v) for k, v in pairs]).encode()
 
 
 @hookimpl

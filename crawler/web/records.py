@@ -21,6 +21,8 @@ MAX_RECORD_BYTES = 64 * 1024 * 1024
 #: 4 GB) must not take the reading room down. The same as the crawl's page limit.
 MAX_REPLAY_BYTES = 32 * 1024 * 1024
 CHUNK = 64 * 1024
+#: SQLite's largest integer: a larger number in a URL is no capture (binding it raised OverflowError, an HTTP 500).
+MAX_CAPTURE_ID = 2**63 - 1
 
 
 class TooLargeToReplay(ArchiveIntegrityError):
@@ -36,6 +38,14 @@ class ArchivedResponse:
     status: int
     content_type: str
     body: bytes = field(repr=False)
+
+
+def parse_capture_id(text: str) -> int | None:
+    """The capture id a URL path segment names (ASCII digits, at most ``MAX_CAPTURE_ID``), else None."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= MAX_CAPTURE_ID else None
 
 
 def warc_path(data_dir: Path, warc_file: str) -> Path:

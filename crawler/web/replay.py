@@ -14,9 +14,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from archive.catalogue.reading import replay_pointer
+from archive.catalogue.reading import replay_chain
 from archive.errors import ArchiveIntegrityError
-from crawler.web.records import CHUNK, TooLargeToReplay, parse_response, record_bytes
+from crawler.web.records import CHUNK, TooLargeToReplay, parse_capture_id, parse_response, record_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -26,12 +26,19 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 def load_capture(db_path: Path, data_dir: Path, capture_id: int) -> tuple[int, str, bytes]:
-    """(HTTP status to answer, content type, body) for ``/capture/<id>``."""
-    row = replay_pointer(db_path, capture_id)
-    if row is None:
+    """(HTTP status to answer, content type, body) for ``/capture/<id>``.
+
+    A revisit (the page fetched again, unchanged: a 304, or the same payload) replays as the response it refers
+    to, the page as the server sent it (WARC 1.1 section 6.7: the revisit's payload is that record's).
+    """
+    chain = replay_chain(db_path, capture_id)
+    if not chain:
         return 404, "text/plain; charset=utf-8", b"No such capture."
-    if row["record_type"] != "response":
-        return 404, "text/plain; charset=utf-8", f"Capture {capture_id} is a {row['record_type']} record.".encode()
+    row = chain[-1]
+    if row["record_type"] != "response" or not row["warc_file"]:
+        what = f"is a {row['record_type']} record" if row is chain[0] else \
+            f"is a revisit of capture {row['id']}, which holds no archived response"
+        return 404, "text/plain; charset=utf-8", f"Capture {capture_id} {what}.".encode()
     try:
         archived = parse_response(record_bytes(data_dir, row["warc_file"], int(row["warc_offset"]),
                                                int(row["warc_length"])))
@@ -69,7 +76,9 @@ class ReplayApp:
         if scope.get("method") not in ("GET", "HEAD"):
             await _respond(send, 405, "text/plain", b"Only GET.")
         elif len(parts) == 2 and parts[0] == "capture" and parts[1].isdigit():
-            status, ctype, body = await asyncio.to_thread(load_capture, self.db_path, self.data_dir, int(parts[1]))
+            wanted = parse_capture_id(parts[1])
+            status, ctype, body = (404, "text/plain; charset=utf-8", b"No such capture.") if wanted is None else \
+                await asyncio.to_thread(load_capture, self.db_path, self.data_dir, wanted)
             await _respond(send, status, ctype, b"" if scope.get("method") == "HEAD" else body)
         else:
             await _respond(send, 404, "text/plain", b"Replay serves /capture/<id> only.")

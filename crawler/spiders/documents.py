@@ -1,0 +1,274 @@
+"""The outlet spider's reading of discovery documents (feeds, sitemaps, listing pages) and the article requests they
+give. A document is fetched once and read for every outlet that asked for it (``crawler.discovery.readers``)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Generator, Iterable, Iterator
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.http import Response, TextResponse
+
+from crawler.capture import sitemap_reads
+from crawler.capture.operations import CaptureRef
+from crawler.config.outlets import Outlet
+from crawler.discovery import entries
+from crawler.discovery import parsers as discovery
+from crawler.discovery.readers import Reader, Readers
+from crawler.discovery.urls import canonicalize
+from crawler.extraction.decode import decode_html
+
+logger = logging.getLogger(__name__)
+
+DOCUMENT_KINDS = frozenset({"feed", "sitemap", "listing"})
+
+
+class DocumentSpider(Spider):
+    """Feeds, sitemaps and listings for OutletSpider, which adds the crawl's start, its signals, ``parse_article``
+    (the callback of article requests) and ``on_error`` (every request's errback)."""
+
+    @cached_property
+    def readers(self) -> Readers:
+        """Which outlets each discovery document of this crawl is read for."""
+        return Readers()
+
+    def _request(self, url: str, outlet: Outlet, callback: Any, *, kind: str, depth: int = 0,
+                 priority: int = 0, link: discovery.Link | None = None) -> Request:
+        url = canonicalize(url, self.session.session_params(outlet.name))  # learned session tokens dropped
+        meta = {"outlet": outlet.name, "kind": kind, "depth": depth, "frontier_url": url}
+        if link is not None and link.published:
+            meta["listed_date"] = link.published
+        return Request(url, callback=callback, errback=self.on_error, meta=meta, priority=priority)
+
+    def _join(self, request: Request | None) -> Request | None:
+        """``request`` (a feed, sitemap or listing) if it is to be made; None where a fetch of its document is on its
+        way (its reading is offered to this outlet too) or this outlet has the document already."""
+        if request is None:
+            return None
+        verdict, round_ = self.readers.join(_key(request.meta, request.url), _reader(request.meta))
+        if verdict != "fetch":
+            return None
+        if round_:
+            request.meta["read_round"] = round_  # read before this outlet asked: fetched again, past the dupefilter
+        return request
+
+    def _readers(self, meta: dict[str, Any], url: str) -> list[Reader]:
+        """The outlets a fetched (or failed) document is read for, first asker first."""
+        return self.readers.take(_key(meta, url), meta.get("read_round", 0), _reader(meta))
+
+    def _sitemap(self, url: str, outlet: Outlet, *, depth: int, parent: str = "",
+                 lastmod: str | None = None) -> Request | None:
+        """A sitemap request, or None: past CRAWL_SITEMAP_MAX_DEPTH or CRAWL_SITEMAP_MAX_FETCHES (recorded), a
+        child whose index ``lastmod`` ended before an earlier crawl fetched it and read it whole (counted). The
+        caller hands it to ``_join``, which makes one fetch of it for every outlet that asks."""
+        if depth > self.limits.sitemap_max_depth:
+            self._refuse_once((outlet.name, "sitemap-depth", parent), outlet, url, "sitemap-depth",
+                              f"listed by {parent} at nesting depth {depth}; CRAWL_SITEMAP_MAX_DEPTH is "
+                              f"{self.limits.sitemap_max_depth}")
+            return None
+        if lastmod and self._unchanged(outlet, url, lastmod):
+            # before the fetch cap: an unchanged child costs none of it, so the cap goes to new and changed ones
+            self.crawler.stats.inc_value("newsarchive/discovery/sitemap-unchanged")
+            return None
+        if self.sitemap_fetches[outlet.name] >= self.limits.sitemap_max_fetches:
+            self._refuse_once((outlet.name, "sitemap-limit"), outlet, url, "sitemap-limit",
+                              f"{self.sitemap_fetches[outlet.name]} sitemaps of {outlet.name} in this crawl; "
+                              f"CRAWL_SITEMAP_MAX_FETCHES is {self.limits.sitemap_max_fetches}")
+            return None
+        self.sitemap_fetches[outlet.name] += 1  # fetched for it, or read from another outlet's fetch (_join)
+        request = self._request(url, outlet, self.parse_sitemap, kind="sitemap")
+        request.meta["sitemap_depth"] = depth
+        if lastmod:
+            request.meta["sitemap_lastmod"] = lastmod  # remembered with the child once it is read whole
+        # before the fetch, so no later than it: what the child holds is at least as new as this (for each outlet it
+        # is read for: one that asks later joins this fetch, or one of its own)
+        request.meta["sitemap_asked_at"] = datetime.now(UTC).isoformat()
+        return request
+
+    def _unchanged(self, outlet: Outlet, url: str, lastmod: str) -> bool:
+        """Whether an earlier crawl read this child sitemap whole from a fetch made after the end of ``lastmod``,
+        its index's word for when it last changed (a bare date's end is the next day's start: URLs are added to a
+        daily sitemap all day). Never in a back-fill, nor with CRAWL_SITEMAP_SKIP_UNCHANGED off."""
+        if not self.skip_unchanged:
+            return False
+        end = discovery.w3c_end(lastmod)
+        read = self.sitemaps_read.get(outlet.name)
+        if read is None:
+            read = self.sitemaps_read[outlet.name] = sitemap_reads.read_whole(self.session, outlet)
+        fetched = read.get(canonicalize(url, self.session.session_params(outlet.name)))
+        return end is not None and fetched is not None and end < fetched
+
+    def _refuse(self, outlet: Outlet, url: str, reason: str, detail: str, capture_id: CaptureRef = None) -> None:
+        self.session.record_failure(outlet.name, url, "discover", reason, detail, capture_id)  # counted in stats
+
+    def _refuse_once(self, key: tuple[str, ...], outlet: Outlet, url: str, reason: str, detail: str) -> None:
+        """Record the first sitemap a limit refuses (per outlet, or per index for the depth) and count the rest.
+
+        A sitemap index of 20,000 children wrote 19,995 failure rows per crawl, one per child past
+        CRAWL_SITEMAP_MAX_FETCHES: the catalogue grew by what a hostile index lists, not by what was fetched.
+        """
+        self.crawler.stats.inc_value(f"newsarchive/discovery/{reason}")
+        if key in self.refused_once:
+            return
+        self.refused_once.add(key)
+        self._refuse(outlet, url, reason, f"{detail} (further sitemaps refused for this are counted in the stats "
+                                          f"newsarchive/discovery/{reason}, not recorded one by one)")
+
+    def _article(self, url: str, outlet: Outlet, link: discovery.Link | None = None, *,
+                 matched: bool = False) -> Request | None:
+        if not outlet.owns(url):
+            return None
+        # article_urls (every entry where there are none) and deny_urls, on the link as printed or canonicalised
+        if not matched and not entries.takes(outlet, url):
+            return None
+        # articles first: a crawl cut short should have archived articles, not only listings
+        request = self._request(url, outlet, self.parse_article, kind="article", priority=10, link=link)
+        status = self.session.discover(request.url, outlet.name, "article")
+        if status != "pending":
+            # archived (or refused) by an earlier crawl: edits are caught by the age-based re-checks
+            # (`recrawl --due`), so discovery does not fetch every known article again
+            self.crawler.stats.inc_value("newsarchive/discovery/known")
+            return None
+        return request
+
+    def _take(self, ordered: list[discovery.Link], outlet: Outlet, url: str) -> Generator[Request, None, int]:
+        """Requests for the outlet's articles among a feed's or sitemap's entries, in the order given, at most
+        CRAWL_SITEMAP_MAX_URLS of them; returns how many entries the cap left. Entries known already (archived,
+        refused) count for nothing, as on a listing (CRAWL_PAGE_MAX_LINKS): the cap took the first entries whether
+        known or not, and a file without dates (every text sitemap) gave the same ones every crawl, so the stories
+        added after them were never reached."""
+        limit, taken = self.session.config.sitemap_max_urls, 0
+        for n, link in enumerate(ordered):
+            if taken >= limit:
+                self.crawler.stats.inc_value("newsarchive/discovery/sitemap-capped")
+                logger.info("%s: %d new articles taken for %s (CRAWL_SITEMAP_MAX_URLS); the %d entries after them "
+                            "are left to a later crawl", url, limit, outlet.name, len(ordered) - n)
+                return len(ordered) - n
+            request = self._article(link.url, outlet, link)
+            if request is not None:
+                taken += 1
+                yield request
+        return 0
+
+    # -- callbacks --------------------------------------------------------------------------------
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        """Every entry of an RSS/Atom/JSON feed is a candidate article of each outlet the feed is read for."""
+        readers = self._readers(response.meta, response.url)
+        links = discovery.parse_feed(response.body, response.url)
+        empty = None if links else discovery.empty_reason(response.body, "feed", "no RSS/Atom/JSON Feed entries found")
+        if len(links) > self.session.config.sitemap_max_urls:  # a feed of 200,000 items: newest first, as a sitemap
+            links = _newest(links)
+        for reader in readers:
+            outlet = self.session.by_name[reader.outlet]
+            if empty:
+                self._refuse(outlet, response.url, *empty, response.meta.get("capture_id"))
+            yield from self._take(links, outlet, response.url)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        """Follow a sitemap index's sitemaps; take a urlset's URLs as candidate articles (for each outlet it is read
+        for)."""
+        outlets = [(r, self.session.by_name[r.outlet]) for r in self._readers(response.meta, response.url)]
+        capture_id = response.meta.get("capture_id")
+        try:
+            doc = discovery.parse_sitemap(response.body, response.url)
+        except ValueError as exc:
+            for _, outlet in outlets:
+                self._refuse(outlet, response.url, "bad-sitemap", str(exc), capture_id)
+            return
+        if not doc.links:
+            reason, detail = discovery.empty_reason(response.body, "sitemap", "no <url> or <sitemap> entries found")
+            for _, outlet in outlets:
+                self._refuse(outlet, response.url, reason, detail, capture_id)
+        elif doc.error:  # what came before the error is taken; what came after it may be lost: say so
+            self.crawler.stats.inc_value("newsarchive/discovery/sitemap-xml-error")
+            logger.warning("%s: %d entries read, the XML has an error (%s): entries after it may be lost",
+                           response.url, len(doc.links), doc.error)
+        if doc.is_index:
+            # newest lastmod first (as a urlset's URLs), so CRAWL_SITEMAP_MAX_FETCHES goes to the recent children;
+            # each child asked for by every outlet in turn, so the others join the first one's fetch
+            for link in discovery.newest_first(doc.links):
+                # only a W3C date is compared: a constant junk <lastmod> ("yesterday") would skip a child for ever
+                lastmod = link.published if discovery.w3c_end(link.published) else None
+                for reader, outlet in outlets:
+                    if outlet.owns(link.url):
+                        request = self._join(self._sitemap(link.url, outlet, depth=reader.depth + 1,
+                                                           parent=response.url, lastmod=lastmod))
+                        if request is not None:
+                            yield request
+            return
+        cut = {"dataloss", "partial"} & set(response.flags)  # a body shorter than its Content-Length
+        links = _newest(doc.links)  # so a capped sitemap yields the recent articles
+        for reader, outlet in outlets:
+            left = yield from self._take(links, outlet, response.url)
+            if not left and not cut:
+                self._remember(response, reader, outlet, doc)
+
+    def _remember(self, response: Response, reader: Reader, outlet: Outlet, doc: discovery.SitemapDoc) -> None:
+        """Remember a child read whole for ``outlet``, each of its article URLs discovered (queued for the writer
+        before this): a later crawl skips it while its index lastmod ends before this fetch. Not one the cap left
+        entries of (its rest is still unread), nor one cut short (a gzip or XML that stops part-way)."""
+        asked_at = response.meta.get("sitemap_asked_at")
+        if reader.lastmod and asked_at and doc.links and doc.complete:
+            fetched_at = sitemap_reads.fetch_time(asked_at, _header(response, b"Date"), _header(response, b"Age"))
+            sitemap_reads.remember(self.session, response.meta["frontier_url"], outlet, reader.lastmod, fetched_at)
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        """A section or home page: queue its article links and walk ``follow_urls`` pages up to ``max_depth``, for
+        each outlet it is read for."""
+        readers = self._readers(response.meta, response.url)
+        if not isinstance(response, TextResponse):
+            return
+        # the one decoder (a UTF-8 listing served as ISO-8859-1 gives its Arabic slugs whole, as its articles get)
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        links = discovery.page_links(decode_html(response.body, content_type), response.url)
+        for reader in readers:
+            yield from self._listing_links(links, self.session.by_name[reader.outlet], reader.depth)
+
+    def _listing_links(self, links: list[str], outlet: Outlet, depth: int) -> Iterator[Request]:
+        # at most CRAWL_PAGE_MAX_LINKS new articles and as many listing pages from one page, as a sitemap or feed
+        # file is capped: a page of 100,000 links queued them all (each a frontier row and a Request in memory)
+        limit, articles, listings = self.session.config.page_max_links, 0, 0
+        for url in links:
+            if not outlet.owns(url):
+                continue
+            if outlet.is_article(url):
+                request = self._article(url, outlet) if articles < limit else None
+                if request is not None:
+                    articles += 1
+                    yield request
+                elif articles >= limit:
+                    self.crawler.stats.inc_value("newsarchive/discovery/page-links-left")
+            elif outlet.is_followed(url) and depth < outlet.max_depth:
+                if listings >= limit:
+                    self.crawler.stats.inc_value("newsarchive/discovery/page-links-left")
+                    continue
+                listings += 1
+                request = self._join(self._request(url, outlet, self.parse_listing, kind="listing", depth=depth + 1))
+                if request is not None:
+                    yield request
+
+
+def _newest(links: Iterable[discovery.Link]) -> list[discovery.Link]:
+    """Entries newest first by their date as written; those without one after, in document order (a stable sort)."""
+    return sorted(links, key=lambda link: link.published or "", reverse=True)
+
+
+def _key(meta: dict[str, Any], url: str) -> str:
+    """A document's key among the readers: its kind and its canonical URL (a feed and a sitemap are read apart)."""
+    return f"{meta.get('kind')} {meta.get('frontier_url', url)}"
+
+
+def _reader(meta: dict[str, Any]) -> Reader:
+    """The outlet a request is for, as a reader of its document: a sitemap's nesting depth (a listing's walk) and the
+    child's lastmod in its index."""
+    depth = meta.get("sitemap_depth" if meta.get("kind") == "sitemap" else "depth", 0)
+    return Reader(meta["outlet"], depth, meta.get("sitemap_lastmod"))
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
