@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
 from archive.catalogue import reading
+from archive.corpus import history
 
 logger = logging.getLogger(__name__)
 
@@ -103,3 +105,18 @@ def aliases_with_param(db: sqlite_utils.Database, outlet: str, name: str) -> lis
     return list(db.query("select url, article_id, how from article_aliases where outlet = ? and url like ?",
                          [outlet, f"%{name}=%"]))
 
+
+def due_by_plan(db: sqlite_utils.Database, now: datetime, rules: tuple[history.DeltaRule, ...],
+                limit: int) -> list[dict[str, Any]]:
+    """The watched articles due under ``rules`` (``recrawl --due --backoff``), most overdue first: each is due at its
+    last re-check (or first capture) plus the interval of its age band then, whatever ``next_check_at`` the crawl
+    or the last re-check planned by another back-off."""
+    due = []
+    for row in reading.rows(db.conn, "select id, url, outlet, status, first_seen, published, next_check_at, "
+                                     "last_checked_at from articles where watch = 'watching'", []):
+        checked = history.parse_when(row["last_checked_at"] or row["first_seen"])
+        when = history.next_check(history.article_born(row["first_seen"], row["published"]), checked, rules) \
+            if checked else None
+        if when is not None and when <= now:
+            due.append((when, row))
+    return [row for _, row in sorted(due, key=lambda pair: pair[0])[:limit]]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from archive.catalogue import crawls, lookups
 from archive.catalogue.db import Catalogue
@@ -181,7 +182,10 @@ def status(seeds: Path, data_dir: Path, as_json: bool) -> None:
               help="Send If-None-Match/If-Modified-Since from the last capture "
                    "[default: conditional with --due, unconditional otherwise].")
 @click.option("--trigger", default=None, help="Recorded in the crawls table [default: manual; watch with --due].")
-@backoff_option
+@click.option("--backoff", default=history.DEFAULT_BACKOFF_SPEC, show_default=True, metavar="AGE:EVERY,...",
+              help="Re-check articles younger than AGE every EVERY; older than the last AGE: stop. Given, --due "
+                   "re-checks the watched articles whose last re-check (or first capture) is older than the EVERY "
+                   "of their age then; not given, those whose planned re-check time has come.")
 @set_option
 @click.option("--allow-private", is_flag=True,
               help="Fetch loopback, private and link-local addresses too (ARCHIVE_ALLOW_PRIVATE); refused otherwise.")
@@ -214,7 +218,11 @@ def recrawl(urls: tuple[str, ...], seeds: Path, data_dir: Path, outlet: str | No
     targets = assign_outlets(list(urls), configured, outlet=outlet, any_outlet=any_outlet)
     refuse_new_catalogue(data_dir)
     with Catalogue(data_dir / "catalogue.db") as catalogue:
-        due_rows = catalogue.due_articles(now.isoformat(timespec="seconds"), limit) if due else []
+        due_rows: list[dict[str, Any]] = []
+        if due and click.get_current_context().get_parameter_source("backoff") != ParameterSource.DEFAULT:
+            due_rows = lookups.due_by_plan(catalogue.db, now, rules, limit)  # --backoff given: due by that plan
+        elif due:
+            due_rows = catalogue.due_articles(now.isoformat(timespec="seconds"), limit)  # the next_check_at stored
         known = {o.name for o in configured}
         targets += [Target(r["url"], r["outlet"]) for r in due_rows if r["outlet"] in known]
         before = snapshot(catalogue, targets)

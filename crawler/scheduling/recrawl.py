@@ -138,7 +138,7 @@ class Outcome:
     url: str
     outlet: str
     # new, copy (of an article new in this re-crawl), updated, unchanged, not-modified, deleted, gone, returned,
-    # no-article, not-fetched
+    # no-article, not-fetched, failed (an error status after the retries)
     result: str
     http_status: int | None = None
     article_id: str | None = None
@@ -146,11 +146,12 @@ class Outcome:
     changed: list[str] = field(default_factory=list)
     diff: str = ""
     detail: str = ""
+    redirect: str = ""  # the stored article the URL now redirects to; the result is that article's
 
     @property
     def ok(self) -> bool:
-        """False when the URL could not be fetched or yielded no article."""
-        return self.result not in ("not-fetched", "no-article")
+        """False when the URL could not be fetched, answered an error, or yielded no article."""
+        return self.result not in ("not-fetched", "failed", "no-article")
 
 
 def _chain(catalogue: Catalogue, crawl_id: int, url: str) -> list[dict[str, Any]]:
@@ -199,6 +200,13 @@ def outcomes(
             reason = f"{refused[-1]['reason']} {refused[-1]['detail'] or ''}".strip()
             out.append(Outcome(t.url, t.outlet, "not-fetched", http_status=status, detail=reason))
             continue
+        if not 200 <= status < 400 and status not in history.GONE_STATUSES:
+            # an error answer after the retries (5xx, 403, 429...): archived, but nothing was learnt of the article
+            tries = sum(1 for c in lookups.crawl_captures(catalogue.db, crawl_id) if c["url"] == last["url"])
+            reason = next((f["reason"] for f in reversed(failures) if f["stage"] == "fetch"), f"http-{status}")
+            out.append(Outcome(t.url, t.outlet, "failed", http_status=status,
+                               detail=f"{reason} after {tries} tries" if tries > 1 else reason))
+            continue
         article = find_article(catalogue, last["url"], [c["id"] for c in chain]) or find_article(catalogue, t.url)
         prior = before.get(t.url, Before(None, 0, None))
         o = Outcome(t.url, t.outlet, "unchanged", http_status=status, article_id=article["id"] if article else None,
@@ -210,9 +218,14 @@ def outcomes(
             # the URL stands for another article than before: one it was not known to be a copy of (an alias: a
             # print or AMP page, a redirect), or one it splits from (its text now differs from the story it copied)
             earlier = lookups.versions_before(catalogue.db, article["id"], crawl_id)
-            if prior.article_id is not None:
+            if last["url"] != t.url and article["id"] != article_id(t.url):
+                # a redirect to another article: what follows is that article's outcome, not this URL's
+                o.redirect = article["url"]
+            elif prior.article_id is not None and article["id"] == article_id(t.url):
                 was = catalogue.get_article(prior.article_id)
                 o.detail = f"now its own article, no longer a copy of {was['url'] if was else prior.article_id}"
+            elif prior.article_id is not None:
+                o.detail = f"now the same article as {article['url']}"
             elif article["id"] != article_id(t.url):
                 copy = True
                 o.detail = f"the same article as {article['url']}"
@@ -249,15 +262,19 @@ def format_outcomes(results: list[Outcome]) -> str:
         "not-modified": "not modified (HTTP 304; revisit archived)", "deleted": "deleted: deletion recorded",
         "gone": "gone (already recorded as deleted)", "returned": "back online (return recorded)",
         "no-article": "fetched and archived, but no article extracted", "not-fetched": "not fetched",
+        "failed": "failed",
     }
     lines = []
     for o in results:
         head = f"{o.url}  [{o.outlet}]  "
+        head += f"redirects to {o.redirect}: " if o.redirect else ""
         head += f"HTTP {o.http_status}: " if o.http_status else ""
         head += labels.get(o.result, o.result)
         if o.result == "updated":
             head += f" {o.version} (changed: {', '.join(o.changed) or 'formatting'})"
-        if o.detail:
+        if o.result == "failed":
+            head += f": {o.detail}"
+        elif o.detail:
             head += f" ({o.detail})"
         lines.append(head)
         if o.diff:
