@@ -22,8 +22,9 @@ from archive.records import Exchange
 from crawler.extensions import archive_session
 from crawler.fetch.chain_cookies import add_set_cookies, cookie_header, new_cookies_for
 from crawler.fetch.crawl_delay import floor_slot
-from crawler.fetch.head import HEAD_BYTES, binary_kind, page_head, web_content_type
+from crawler.fetch.head import HEAD_BYTES, SCANNED_CHARS, binary_kind, page_head, web_content_type
 from crawler.fetch.limits import Limits
+from crawler.fetch.refresh import meta_refresh
 from crawler.netguard import HeadersTooLarge, Refused, check_redirect, slot_floors
 
 logger = logging.getLogger(__name__)
@@ -217,15 +218,29 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
 
     def _refresh(self, request: Any, response: Any) -> Any:
         if not isinstance(response, HtmlResponse) or len(response.body) <= HEAD_BYTES:
-            return super().process_response(request, response)
+            return self._follow(request, response)
         # not response.replace(): it reads ``response.encoding`` (even with encoding=None given), and for a page
         # that declares no charset (no header, BOM or <meta charset>) that infers it by decoding the whole body and
         # keeps the text on the response, the copy this class avoids. The head finds its own encoding: the same
         # declaration, if any (w3lib reads <meta charset> in the first 4 KB); else inferred from its 16 KB
         attributes = {name: getattr(response, name) for name in Response.attributes}  # TextResponse's less encoding
         head = type(response)(**{**attributes, "body": page_head(response.body)})
-        result = super().process_response(request, head)
+        result = self._follow(request, head)
         return response if result is head else result
+
+    def _follow(self, request: Any, response: Any) -> Any:
+        """Scrapy's ``MetaRefreshMiddleware.process_response`` (2.19), with the refresh read by
+        crawler.fetch.refresh.meta_refresh instead of w3lib's (which lost a quoted URL written with entities)."""
+        if request.meta.get("dont_redirect", False) or request.method == "HEAD" \
+                or not isinstance(response, HtmlResponse) or urlsplit(request.url).scheme not in ("http", "https"):
+            return response
+        found = meta_refresh(response.text[:SCANNED_CHARS], response.url, self._ignore_tags)
+        if found is None:
+            return response
+        redirected = self._redirect_request_using_get(request, response, found[1])
+        if urlsplit(redirected.url).scheme not in ("http", "https") or found[0] >= self._maxdelay:
+            return response
+        return self._redirect(redirected, request, "meta refresh")
 
 
 class BinaryBodyMiddleware:

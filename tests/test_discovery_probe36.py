@@ -8,6 +8,9 @@ real catalogue (or the sitemap parser on the bytes a site sends):
    added after them were never reached;
 4. a sitemap that starts with a UTF-8 byte order mark and a newline was taken as broken XML, so never remembered as
    read, and fetched again by every crawl.
+
+The crawls of the four scenarios run at once (a module fixture), each on a site and a data folder of its own; a
+scenario's crawls run one after another, and its test raises its outcome.
 """
 
 from __future__ import annotations
@@ -17,16 +20,19 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
 from helpers import crawl_cli, reply, rows
 
 from crawler.discovery.parsers import parse_feed, parse_sitemap
 
 HOST = "127.0.0.136"  # no other test serves on it
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+ONE_WORKER = ("-s", "EXTRACT_WORKERS=1")  # one extraction process to start, not one per core: these pages are few
 WORDS = "اجتمع المجلس البلدي في مصراتة لبحث مشاريع الطرق والمياه في المدينة ونتائج الموسم الزراعي. "
 
 
@@ -118,7 +124,7 @@ def _stat(stderr: str, key: str) -> int:
 VIDEO = "/%D9%81%D9%8A%D8%AF%D9%8A%D9%88/3"  # /فيديو/3 as a sitemap escapes it
 
 
-def test_deny_urls_holds_for_feed_and_sitemap_entries_without_article_urls(tmp_path: Path) -> None:
+def deny_urls(tmp_path: Path) -> None:
     """README: "Empty: every feed and sitemap entry is an article" and deny_urls are "never fetched as articles or
     listings". Denied entries were fetched, archived and stored where article_urls was empty. A URL an earlier crawl
     left pending (a 503, before deny_urls named it) is settled, not fetched."""
@@ -137,7 +143,7 @@ robots_sitemaps = false
 '''
     with serving(site):
         before = crawl_cli(_seeds(tmp_path / "before.toml", f'{outlet}feeds = ["{site.base}/old.xml"]\n'), data,
-                           "-s", "RETRY_TIMES=0")
+                           "-s", "RETRY_TIMES=0", *ONE_WORKER)
         assert before.returncode == 0, before.stderr[-3000:]
         assert rows(data, "select status from frontier") == [{"status": "pending"}]  # 503: tried again next crawl
         since = len(site.hits)
@@ -145,7 +151,7 @@ robots_sitemaps = false
 sitemaps = ["{site.base}/sitemap.xml"]
 deny_urls = ['/video/', '/sport/', '/فيديو/']
 ''')
-        result = crawl_cli(seeds, data)
+        result = crawl_cli(seeds, data, *ONE_WORKER)
     assert result.returncode == 0, result.stderr[-3000:]
     fetched = [p for p in site.hits[since:] if not p.endswith((".xml", ".txt"))]
     assert sorted(fetched) == ["/news/f1", "/news/s1"], site.hits
@@ -158,7 +164,7 @@ deny_urls = ['/video/', '/sport/', '/فيديو/']
 # -- 2. two outlets on one host share its discovery documents -----------------------------------------------------
 
 
-def test_two_outlets_on_one_host_each_read_a_shared_feed_start_page_and_robots_sitemap(tmp_path: Path) -> None:
+def shared_documents(tmp_path: Path) -> None:
     """Two sections of one site: both name its feed and its home page, and both read the Sitemap: line of its
     robots.txt. Each document is fetched once and read for both; each section gets its own articles; a story both
     sections' patterns match is fetched once and belongs to the outlet that read it first (the first configured).
@@ -190,7 +196,7 @@ article_urls = ['/opinion/']
 topic_filter = false
 download_delay = 0
 '''
-        result = crawl_cli(_seeds(tmp_path / "seeds.toml", outlets), tmp_path / "data")
+        result = crawl_cli(_seeds(tmp_path / "seeds.toml", outlets), tmp_path / "data", *ONE_WORKER)
     assert result.returncode == 0, result.stderr[-3000:]
     stored = _articles(tmp_path / "data")
     assert stored == {
@@ -225,7 +231,7 @@ def test_a_document_asked_for_after_it_was_read_is_fetched_again_for_the_late_ou
 # -- 3. the sitemap cap counts new entries ----------------------------------------------------------------------------
 
 
-def test_the_sitemap_cap_counts_new_entries_so_entries_appended_later_are_reached(tmp_path: Path) -> None:
+def sitemap_cap(tmp_path: Path) -> None:
     """A text sitemap (never dated) and an XML one without lastmod, each appended to between crawls, with
     CRAWL_SITEMAP_MAX_URLS=3: the first crawl takes 3 of 4, the second the 3 new ones (the 4th and two appended),
     where it took the same first 3 again for ever. A dated sitemap is still taken newest first."""
@@ -248,11 +254,11 @@ download_delay = 0
 concurrency = 4
 robots_sitemaps = false
 ''')
-        first = crawl_cli(seeds, data, "-s", "CRAWL_SITEMAP_MAX_URLS=3")
+        first = crawl_cli(seeds, data, "-s", "CRAWL_SITEMAP_MAX_URLS=3", *ONE_WORKER)
         assert first.returncode == 0, first.stderr[-3000:]
         assert sorted(_articles(data)) == ["/d/3", "/d/4", "/d/5", "/t/1", "/t/2", "/t/3", "/x/1", "/x/2", "/x/3"]
         listed["n"] = 6
-        second = crawl_cli(seeds, data, "-s", "CRAWL_SITEMAP_MAX_URLS=3")
+        second = crawl_cli(seeds, data, "-s", "CRAWL_SITEMAP_MAX_URLS=3", *ONE_WORKER)
         assert second.returncode == 0, second.stderr[-3000:]
     stored = set(_articles(data))
     assert {f"/{k}/{i}" for k in "tx" for i in range(1, 7)} <= stored, sorted(stored)
@@ -282,7 +288,7 @@ def test_a_sitemap_or_feed_with_a_mark_and_white_space_before_its_declaration_is
         "http://h.example/a/1", "http://h.example/a/2"]
 
 
-def test_a_child_sitemap_with_a_mark_and_a_newline_is_remembered_and_not_fetched_again(tmp_path: Path) -> None:
+def bom_child(tmp_path: Path) -> None:
     """WordPress sitemaps often start with a BOM and a newline; the child was logged as broken XML every crawl."""
     site = Site({"/robots.txt": ("text/plain", "User-agent: *\nAllow: /\n")}, ("/a/",))
     site.pages["/index.xml"] = lambda s: ("application/xml", (
@@ -304,7 +310,7 @@ download_delay = 0
 robots_sitemaps = false
 ''')
         for _ in range(2):
-            result = crawl_cli(seeds, data)
+            result = crawl_cli(seeds, data, *ONE_WORKER)
             assert result.returncode == 0, result.stderr[-3000:]
             assert "XML declaration allowed only at the start" not in result.stderr
     assert site.counts()["/bomnl.xml"] == site.counts()["/clean.xml"] == 1, site.hits
@@ -312,3 +318,47 @@ robots_sitemaps = false
     assert sorted(_articles(data)) == ["/a/b1", "/a/b2", "/a/c1", "/a/c2"]
     assert {r["url"].rsplit("/", 1)[1] for r in rows(data, "select url from sitemap_reads")} == {"clean.xml",
                                                                                                  "bomnl.xml"}
+
+
+# -- the crawls, all at once --------------------------------------------------------------------------------------
+
+SCENARIOS: dict[str, Callable[[Path], None]] = {
+    "deny_urls": deny_urls,
+    "shared_documents": shared_documents,
+    "sitemap_cap": sitemap_cap,
+    "bom_child": bom_child,
+}
+TESTS = {  # each test and the scenario whose outcome it raises
+    "test_deny_urls_holds_for_feed_and_sitemap_entries_without_article_urls": "deny_urls",
+    "test_two_outlets_on_one_host_each_read_a_shared_feed_start_page_and_robots_sitemap": "shared_documents",
+    "test_the_sitemap_cap_counts_new_entries_so_entries_appended_later_are_reached": "sitemap_cap",
+    "test_a_child_sitemap_with_a_mark_and_a_newline_is_remembered_and_not_fetched_again": "bom_child",
+}
+
+
+@pytest.fixture(scope="module")
+def scenarios(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """The scenarios this session's tests need, all at once, each with its own site (its own port) and data folder:
+    a crawl's start-up is most of each one's time, and none is timed against another (the slow index of
+    shared_documents is timed against its own crawl). A scenario's crawls run one after another in its thread, with
+    its assertions; its test raises its outcome."""
+    chosen = {TESTS[item.originalname] for item in request.session.items
+              if item.module is request.module and item.originalname in TESTS}
+    with ThreadPoolExecutor(max(1, len(chosen))) as pool:
+        yield {name: pool.submit(SCENARIOS[name], tmp_path_factory.mktemp(name)) for name in sorted(chosen)}
+
+
+def test_deny_urls_holds_for_feed_and_sitemap_entries_without_article_urls(scenarios: dict) -> None:
+    scenarios["deny_urls"].result()
+
+
+def test_two_outlets_on_one_host_each_read_a_shared_feed_start_page_and_robots_sitemap(scenarios: dict) -> None:
+    scenarios["shared_documents"].result()
+
+
+def test_the_sitemap_cap_counts_new_entries_so_entries_appended_later_are_reached(scenarios: dict) -> None:
+    scenarios["sitemap_cap"].result()
+
+
+def test_a_child_sitemap_with_a_mark_and_a_newline_is_remembered_and_not_fetched_again(scenarios: dict) -> None:
+    scenarios["bom_child"].result()

@@ -4,6 +4,10 @@
 2. a merge killed between its commit and its file removals: the merged-away row's text file is removed;
 3. a group kill that leaves a `.open` WARC: reported once, as pending recovery, not as dangling pointers;
 4. temporary files of a killed `index` / `export`: reported, and removed when nobody holds them.
+
+The scenarios run at once (a module fixture), each in a folder of its own: the killed dedupe and the left-open WARC on
+sites of their own, the other three on copies of one crawl's data folder, once that crawl is done. Each test raises
+its scenario's outcome.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,6 +35,7 @@ from archive.catalogue.refetch import LOST_REASON
 from archive.corpus.textfiles import file_name
 
 ARTICLES = 6
+ONE_WORKER = ("-s", "EXTRACT_WORKERS=1")  # one extraction process to start, not one per core: these pages are few
 PLACES = ["طرابلس", "بنغازي", "مصراتة", "سرت", "درنة", "سبها", "الزاوية"]
 
 
@@ -126,26 +132,12 @@ def _serve(site: Site) -> Iterator[Site]:
         server.server_close()
 
 
-@pytest.fixture(scope="module")
-def site() -> Iterator[Site]:
-    with _serve(Site()) as served:
-        yield served
-
-
-@pytest.fixture(scope="module")
-def crawled(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data folder after one whole crawl of ``site`` (copied by each test that changes it)."""
-    root = tmp_path_factory.mktemp("base")
-    result = crawl_cli(site.seeds(root / "seeds.toml"), root / "data")
+def crawled(site: Site, root: Path) -> Path:
+    """A data folder after one whole crawl of ``site`` (copied by each scenario that changes it)."""
+    result = crawl_cli(site.seeds(root / "seeds.toml"), root / "data", *ONE_WORKER)
     assert result.returncode == 0, result.stderr[-3000:]
     assert len(rows(root / "data", "select id from articles")) == ARTICLES
     return root / "data"
-
-
-@pytest.fixture
-def data(crawled: Path, tmp_path: Path) -> Path:
-    shutil.copytree(crawled, tmp_path / "data")
-    return tmp_path / "data"
 
 
 def _articles(data: Path) -> dict[str, tuple[str, int]]:
@@ -168,7 +160,7 @@ def _archived_response(data: Path, url: str) -> tuple[int, bytes]:
         return int(record.http_headers.get_statuscode()), record.content_stream().read()
 
 
-def test_articles_of_a_cut_warc_are_fetched_again_whole(site: Site, data: Path, tmp_path: Path) -> None:
+def cut_warc(site: Site, data: Path, tmp_path: Path) -> None:
     before = _articles(data)
     (warc,) = (data / "warc").glob("*.warc.gz")
     with open(warc, "r+b") as fh:
@@ -184,7 +176,7 @@ def test_articles_of_a_cut_warc_are_fetched_again_whole(site: Site, data: Path, 
     assert repaired.returncode == 1 and repaired.stdout.count("refetch-pending") == len(lost), repaired.stdout
 
     site.log.clear()
-    again = crawl_cli(site.seeds(tmp_path / "seeds.toml"), data)
+    again = crawl_cli(site.seeds(tmp_path / "seeds.toml"), data, *ONE_WORKER)
     assert again.returncode == 0, again.stderr[-3000:]
     fetched = {f"{site.base_url}{p}" for p in site.article_paths()}
     assert fetched == lost  # every lost article, and none whose record is still archived
@@ -201,7 +193,7 @@ def test_articles_of_a_cut_warc_are_fetched_again_whole(site: Site, data: Path, 
     assert after.returncode == 0 and after.stdout.rstrip().endswith("OK"), after.stdout
 
 
-def test_a_deleted_warc_queues_every_article_and_check_says_what_will_fetch_it(data: Path) -> None:
+def deleted_warc(data: Path) -> None:
     (warc,) = (data / "warc").glob("*.warc.gz")
     warc.unlink()
     repaired = cli("check", "--repair", "--data", str(data))
@@ -246,10 +238,10 @@ cli(["dedupe", "--data", sys.argv[1]])
 """
 
 
-def test_text_file_of_a_row_merged_away_by_a_killed_dedupe_is_removed(tmp_path: Path) -> None:
+def merged_away(tmp_path: Path) -> None:
     data = tmp_path / "data"
     with _serve(Site(copies=True)) as site:
-        result = crawl_cli(site.seeds(tmp_path / "seeds.toml"), data, "-s", "ARCHIVE_ALIASES=False")
+        result = crawl_cli(site.seeds(tmp_path / "seeds.toml"), data, "-s", "ARCHIVE_ALIASES=False", *ONE_WORKER)
         assert result.returncode == 0, result.stderr[-3000:]
     assert len(rows(data, "select id from articles")) == 2 * ARTICLES
     killed = subprocess.run([sys.executable, "-c", KILLED_DEDUPE, str(data)], cwd=ROOT, capture_output=True,
@@ -281,14 +273,14 @@ def test_text_file_of_a_row_merged_away_by_a_killed_dedupe_is_removed(tmp_path: 
 # -- a group kill leaves a .open WARC -----------------------------------------------------------------------------
 
 
-def test_captures_in_a_left_open_warc_are_reported_once_as_pending_recovery(tmp_path: Path) -> None:
+def left_open(tmp_path: Path) -> None:
     data = tmp_path / "data"
     with _serve(Site(delay=0.4)) as site:
         seeds = site.seeds(tmp_path / "seeds.toml")
         with open(tmp_path / "crawl.log", "wb") as log:
             proc = subprocess.Popen([sys.executable, "-m", "crawler.cli.main", "crawl", "--seeds", str(seeds),
-                                     "--data", str(data), *FAST, "-s", "ARCHIVE_COMMIT_INTERVAL=0.05"], cwd=ROOT,
-                                    stdout=log, stderr=log, start_new_session=True)
+                                     "--data", str(data), *FAST, *ONE_WORKER, "-s", "ARCHIVE_COMMIT_INTERVAL=0.05"],
+                                    cwd=ROOT, stdout=log, stderr=log, start_new_session=True)
         try:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline and proc.poll() is None:
@@ -337,7 +329,7 @@ cli(sys.argv[2:])
 """
 
 
-def test_temporary_files_of_a_killed_index_and_export_are_reported_and_removed(data: Path) -> None:
+def temp_files(data: Path) -> None:
     out = data / "exports" / "all.jsonl"
     for target, args in (("index.cdxj", ["index", "--data", str(data)]),
                          ("all.jsonl", ["export", "--format", "jsonl", "--out", str(out), "--data", str(data)])):
@@ -368,3 +360,65 @@ def test_temporary_files_of_a_killed_index_and_export_are_reported_and_removed(d
     finally:
         holder.kill()
         holder.wait()
+
+
+# -- the scenarios, all at once -------------------------------------------------------------------------------------
+
+ON_BASE: dict[str, Callable[[Site, Path, Path], None]] = {  # (site, a copy of the base crawl's data, its folder)
+    "cut_warc": cut_warc,  # the only one to crawl the site again (it clears the site's log first)
+    "deleted_warc": lambda site, data, tmp: deleted_warc(data),
+    "temp_files": lambda site, data, tmp: temp_files(data),
+}
+OWN_SITE: dict[str, Callable[[Path], None]] = {"merged_away": merged_away, "left_open": left_open}
+TESTS = {  # each test and the scenario whose outcome it raises
+    "test_articles_of_a_cut_warc_are_fetched_again_whole": "cut_warc",
+    "test_a_deleted_warc_queues_every_article_and_check_says_what_will_fetch_it": "deleted_warc",
+    "test_text_file_of_a_row_merged_away_by_a_killed_dedupe_is_removed": "merged_away",
+    "test_captures_in_a_left_open_warc_are_reported_once_as_pending_recovery": "left_open",
+    "test_temporary_files_of_a_killed_index_and_export_are_reported_and_removed": "temp_files",
+}
+
+
+def _on_copy(name: str, site: Site, base: Future, tmp: Path) -> None:
+    """Scenario ``name`` on a copy of the base crawl's data folder, once that crawl is done (its failure is this
+    scenario's too)."""
+    shutil.copytree(base.result(), tmp / "data")
+    ON_BASE[name](site, tmp / "data", tmp)
+
+
+@pytest.fixture(scope="module")
+def scenarios(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """The scenarios this session's tests need, all at once, each in its own folder: a crawl's or a command's start-up
+    is most of each one's time, and none is timed against another (the left-open WARC's site is slow for its own
+    crawl only)."""
+    chosen = {TESTS[item.originalname] for item in request.session.items
+              if item.module is request.module and item.originalname in TESTS}
+    with _serve(Site()) as site, ThreadPoolExecutor(len(chosen) + 1) as pool:
+        futures: dict[str, Future] = {}
+        if chosen & set(ON_BASE):
+            base = pool.submit(crawled, site, tmp_path_factory.mktemp("base"))
+            for name in sorted(chosen & set(ON_BASE)):
+                futures[name] = pool.submit(_on_copy, name, site, base, tmp_path_factory.mktemp(name))
+        for name in sorted(chosen & set(OWN_SITE)):
+            futures[name] = pool.submit(OWN_SITE[name], tmp_path_factory.mktemp(name))
+        yield futures
+
+
+def test_articles_of_a_cut_warc_are_fetched_again_whole(scenarios: dict) -> None:
+    scenarios["cut_warc"].result()
+
+
+def test_a_deleted_warc_queues_every_article_and_check_says_what_will_fetch_it(scenarios: dict) -> None:
+    scenarios["deleted_warc"].result()
+
+
+def test_text_file_of_a_row_merged_away_by_a_killed_dedupe_is_removed(scenarios: dict) -> None:
+    scenarios["merged_away"].result()
+
+
+def test_captures_in_a_left_open_warc_are_reported_once_as_pending_recovery(scenarios: dict) -> None:
+    scenarios["left_open"].result()
+
+
+def test_temporary_files_of_a_killed_index_and_export_are_reported_and_removed(scenarios: dict) -> None:
+    scenarios["temp_files"].result()

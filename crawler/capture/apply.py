@@ -99,6 +99,8 @@ def store_rows(session: ArchiveSession, ops: list[Any], locations: dict[str, War
                     _discard(staged[first_staged:])
                     del staged[first_staged:], stale[first_stale:]  # the rows naming the stale ones are back
                     del held[first_held:]
+                    if isinstance(op, ArticleOp):
+                        _store_failed(session, op, exc)
         committed = True
     except BaseException:
         _discard(staged)
@@ -110,6 +112,26 @@ def store_rows(session: ArchiveSession, ops: list[Any], locations: dict[str, War
         session.staged_files, session.stale_files = None, []
         session.release_counts(committed)
     session.committed(ops)
+
+
+def _store_failed(session: ArchiveSession, op: ArticleOp, exc: Exception) -> None:
+    """Record an article that could not be stored as a failure (``store-error``, the error as its detail) and
+    settle its URLs: its frontier row stayed pending and every later crawl fetched and lost it again."""
+    db = session.catalogue.db
+    detail = f"{type(exc).__name__}: {exc}".encode("utf-8", "backslashreplace").decode("utf-8")[:500]
+    try:
+        with savepoint(db):
+            session.catalogue.record_failure(session.crawl_id, op.outlet, op.url, "store", "store-error", detail,
+                                             session.capture_ids.resolve(db, op.capture))
+            for url in dict.fromkeys((op.request_url or op.url, op.url)):
+                session.catalogue.settle(url, "done", "store failed")
+    except Exception as again:
+        if as_fault(again) is not None:
+            raise
+        logger.exception("could not record the store failure of %r either", op)
+        return
+    session.count(op.outlet, "failures")
+    session.count(op.outlet, "failure:store-error")
 
 
 def _publish(session: ArchiveSession, staged: list[tuple[Path, str]]) -> None:

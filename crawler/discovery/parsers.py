@@ -65,10 +65,17 @@ def _base(bases: Bases, base_url: str) -> str:
         return base
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def absolute_url(base: str, href: str) -> str | None:
     """``href`` made absolute against ``base``, or None when that is no URL: a bad IPv6 host (``http://[x/``), a port
     that is no number in 0-65535. A browser leaves such a link inert; here it raised ValueError, which cost every
-    link of the page, feed or sitemap after it (the spider's callback died with it)."""
+    link of the page, feed or sitemap after it (the spider's callback died with it). So does a link holding a lone
+    surrogate (a JSON Feed's ``"\\ud800"``): it has no UTF-8 spelling, and canonicalize raised UnicodeEncodeError."""
+    if not href.isascii() and _SURROGATE.search(href):
+        logger.debug("not a URL (a lone surrogate): %r (on %s)", href[:200], base)
+        return None
     try:
         url = urljoin(base, href)
         urlsplit(url).port  # noqa: B018 - raises ValueError for a bad port, as canonicalize() would later
@@ -205,7 +212,8 @@ def parse_json_feed(body: bytes, base_url: str) -> list[Link]:
             title = item.get("title")
             dates = (item.get("date_published"), item.get("date_modified"))  # a number there hides no string
             date = next((d for d in dates if isinstance(d, str) and d.strip()), None)
-            links.append(Link(url, title if isinstance(title, str) else None, date))
+            title = _SURROGATE.sub("\ufffd", title) if isinstance(title, str) else None  # JSON's "\\udc00" too
+            links.append(Link(url, title, date if date is None else _SURROGATE.sub("\ufffd", date)))
     return links
 
 

@@ -26,6 +26,7 @@ from crawler.extraction.listing import listing_reason
 from crawler.extraction.notfound import not_found_notice
 from crawler.extraction.postfilter import filter_paragraphs
 from crawler.extraction.stream import canonicals
+from crawler.extraction.textclean import clean_article, clean_text, markup_for_parsing
 from crawler.extraction.titles import clean_space, find_title, iter_json_ld, json_ld_article, meta_content
 
 logger = logging.getLogger(__name__)
@@ -324,7 +325,7 @@ def _extract(
         return ExtractionFailure(url, "no-text", "empty page")
     if "<" not in html[:SNIFF_BYTES * 4]:
         return ExtractionFailure(url, "not-html", "no markup in the document")
-    html = html.replace("\x00", "")
+    html = markup_for_parsing(html.replace("\x00", ""))  # form feeds and references XML cannot hold (textclean)
     if html.lstrip().startswith("<?xml"):  # lxml refuses str input with an encoding declaration
         html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
     if _more_elements_than(html, PAGE_MAX_ELEMENTS):
@@ -351,7 +352,7 @@ def _extract(
     if parts.path.strip("/") == "" and not parts.query and _looks_like_listing(root, url):
         return ExtractionFailure(url, "not-article", "site home page with teaser headlines")
     metadata = functools.cache(lambda: trafilatura_metadata(root))  # only when our own readings find nothing
-    title = find_title(root, url, fallback=lambda: metadata().title or "")
+    title = clean_text(find_title(root, url, fallback=lambda: metadata().title or ""))  # clean as the body is
     if not_found_notice(title):  # a soft 404: the template of a story, answering 200 (crawler.extraction.notfound)
         return ExtractionFailure(url, "soft-404", f"the page's headline is a not-found notice: {title!r}")
     paragraphs = _without_headline(paragraphs, title)
@@ -366,7 +367,7 @@ def _extract(
     published, published_source = find_published(html, url, fetched_at, tree=root, headline=title) or (None, None)
     declared = root.get("lang") or root.get("xml:lang") or meta_content(root, "og:locale", "content-language", "language")
     language = detect_language(" ".join(paragraphs), declared)
-    return ExtractedArticle(
+    return clean_article(ExtractedArticle(  # no lone surrogate or control character in any field (textclean)
         url=url,
         title=title,
         paragraphs=paragraphs,
@@ -375,7 +376,7 @@ def _extract(
         author=author,
         language=language,
         canonical_link=canonical,
-    )
+    ))
 
 
 def _without_headline(paragraphs: tuple[str, ...], title: str) -> tuple[str, ...]:

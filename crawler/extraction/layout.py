@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 from lxml.html import HtmlElement
 
+from crawler.extraction.giant_markup import empty_giant_markup
 from crawler.extraction.titles import clean_space
 
 logger = logging.getLogger(__name__)
@@ -372,7 +373,8 @@ GIANT_SCRIPT_CHARS = 1_000_000  # a script or style longer than this is emptied 
 
 
 def empty_giant_scripts(html: str) -> str:
-    r"""``html`` with every script or style of GIANT_SCRIPT_CHARS or more emptied (its tags kept).
+    r"""``html`` with every script or style of GIANT_SCRIPT_CHARS or more emptied (its tags kept), then its giant
+    comments and attribute values (crawler.extraction.giant_markup).
 
     Read opener by opener, each closed by the first closing tag of its name after it. The regex it replaces,
     ``(<(script|style)\b[^>]*>)(.*?)(</\2\s*>)``, searched to the page's end from every opener that never closes:
@@ -391,4 +393,5 @@ def empty_giant_scripts(html: str) -> str:
         if close.start() - opener.end() >= GIANT_SCRIPT_CHARS:
             out += [html[pos:opener.end()], close[0]]
             pos = close.end()
-    return "".join(out) + html[pos:] if out else html
+    # then giant comments and attribute values, which end the parse the same way (crawler.extraction.giant_markup)
+    return empty_giant_markup("".join(out) + html[pos:] if out else html)
