@@ -96,3 +96,15 @@ def test_a_crawl_prints_its_summary_without_scrapys_listings_unless_asked(tmp_pa
         assert listing not in quiet.stderr and listing in verbose.stderr, listing
     assert "Dumping Scrapy stats" in quiet.stderr
     assert "crawl " in quiet.stderr and " finished: " in quiet.stderr  # our own end-of-crawl line stays
+
+
+def test_a_robots_txt_that_cannot_be_decoded_is_one_line() -> None:
+    # a robots.txt whose Content-Encoding lies ("br" over plain text): Scrapy's middleware logs the decoder's error with
+    # its traceback; the site is recorded robots-unavailable, so the line says it all (stop 36's hostile probe)
+    formatter = OneLineFormatter("%(levelname)s %(name)s: %(message)s")
+    record = _record(logging.ERROR, "Error downloading <GET http://127.0.0.1:9/a>: brotli: decoder failed",
+                     ValueError("brotli: decoder failed"), "scrapy.downloadermiddlewares.robotstxt")
+    line = formatter.format(record)
+    assert "\n" not in line and "Traceback" not in line and "decoder failed" in line
+    elsewhere = formatter.format(_record(logging.ERROR, "Error processing", ValueError("brotli: decoder failed")))
+    assert "Traceback" in elsewhere  # the same exception from any other logger is a bug: its traceback stays

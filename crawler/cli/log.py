@@ -23,6 +23,11 @@ DEMOTED = {"scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.r
            "scrapy.core.engine"}
 
 
+# A failure here is recorded with its reason (robots-unavailable: the site is not crawled), so its traceback, whatever
+# the exception (a robots.txt whose Content-Encoding lies: "brotli: decoder failed"), is one line like a network error's
+ONE_LINE_LOGGERS = {"scrapy.downloadermiddlewares.robotstxt"}
+
+
 def is_network_failure(exc: BaseException | None) -> bool:
     """True when ``exc`` or an exception it was raised from is a connection, DNS or timeout failure."""
     seen: set[int] = set()
@@ -37,7 +42,8 @@ def is_network_failure(exc: BaseException | None) -> bool:
 
 
 class OneLineFormatter(logging.Formatter):
-    """The usual format, but a network failure's traceback becomes one ``(Type: message)`` at the line's end."""
+    """The usual format, but the traceback of a network failure (or of a ``ONE_LINE_LOGGERS`` record) becomes one
+    ``(Type: message)`` at the line's end."""
 
     def __init__(self, fmt: str = FORMAT, *, tracebacks: bool = False) -> None:
         super().__init__(fmt)
@@ -46,7 +52,7 @@ class OneLineFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         """Format ``record``; drop the traceback of an expected network failure unless tracebacks are wanted."""
         exc = record.exc_info[1] if record.exc_info else None
-        if self.tracebacks or not is_network_failure(exc):
+        if self.tracebacks or exc is None or not (is_network_failure(exc) or record.name in ONE_LINE_LOGGERS):
             return super().format(record)
         saved = record.exc_info, record.exc_text
         record.exc_info, record.exc_text = None, None
