@@ -36,6 +36,7 @@ from crawler.fetch.guards import (
     redirect_loop,
     unasked_partial,
     unknown_transfer_coding,
+    without_userinfo,
 )
 from crawler.fetch.head import inflated_head
 from crawler.fetch.limits import Limits, parse_retry_after
@@ -68,12 +69,9 @@ def slot_floors(crawler: Any) -> dict[str, SlotFloor]:
 
 
 def check_redirect(crawler: Any, request: Request, target: str, limits: Limits, how: str = "redirect") -> None:
-    """Raise Refused when ``request`` must not be followed to ``target``: a 3xx ``Location`` or a meta refresh.
-
-    Refused: another scheme than http(s), a URL of the chain again (a loop), a non-public address, a host off the
-    spider's domains (Scrapy's OffsiteMiddleware would drop that one when it is scheduled, ``request_scheduled``,
-    with no errback: the URL left pending for ever and unrecorded), more than REDIRECT_MAX_TIMES hops.
-    """
+    """Raise Refused when ``request`` must not be followed to ``target`` (a 3xx ``Location`` or a meta refresh): another
+    scheme than http(s), a loop, a non-public address, a host off the spider's domains (Scrapy's OffsiteMiddleware would
+    drop it unrecorded in ``request_scheduled``, the URL pending for ever), more than REDIRECT_MAX_TIMES hops."""
     stats = crawler.stats
     chain = [*request.meta.get("redirect_urls", []), request.url]
 
@@ -196,6 +194,7 @@ class ResponseGuardMiddleware:
             except ValueError as exc:  # "http://[::1/": not a URL (RedirectMiddleware would raise it unnamed)
                 self.stats.inc_value("newsarchive/refused/bad-redirect")
                 raise Refused("bad-redirect", f"Location {location[:200]!r} is no URL: {exc}") from None
+            response, target = without_userinfo(response, target)
             check_redirect(self.crawler, request, target, self.limits)
         return response
 

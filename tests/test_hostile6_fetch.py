@@ -67,3 +67,20 @@ def test_emptying_is_linear_and_leaves_small_markup_alone() -> None:
     started = time.perf_counter()
     assert empty_giant_markup(hostile) == hostile
     assert time.perf_counter() - started < 2
+
+
+def test_a_tag_of_400000_attributes_is_refused_before_the_parser_reads_it() -> None:
+    # libxml2's duplicate-attribute check is quadratic, in C: EXTRACT_TIMEOUT's alarm cannot stop it (stop 36's probe)
+    started = time.perf_counter()
+    result = extract_article(_page("<div " + " ".join(f"a{i}" for i in range(400_000)) + "></div>"),
+                             "http://127.0.0.1:8949/a/attrs")
+    assert result.reason == "too-many-attributes" and "10,000 attributes" in result.detail
+    assert time.perf_counter() - started < 5  # libxml2 itself took over 150 s on a million
+
+
+def test_a_tag_with_many_attributes_below_the_bar_is_read() -> None:
+    pre_body = ("<div " + " ".join(f'data-k{i}="v {i}"' for i in range(3_000)) + "></div><script>if(a<b" + " c" * 20_000
+                + ")x();</script>")  # a long run of words after "<b" in a script is code, not a tag
+    result = extract_article(_page(pre_body), "http://127.0.0.1:8949/a/attrs")
+    assert getattr(result, "reason", None) is None, result
+    assert STORY[:40] in "\n".join(result.paragraphs)

@@ -127,16 +127,22 @@ def test_a_row_that_cannot_be_stored_is_a_failure_and_its_url_settled(tmp_path):
 
 
 class Site(BaseHTTPRequestHandler):
-    """A JSON Feed whose first item's URL holds a lone surrogate, then an article whose JSON-LD author holds one."""
+    """A JSON Feed whose first item's URL holds a lone surrogate, then an article whose JSON-LD author holds one, then
+    a redirect whose Location carries credentials."""
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         base = f"http://127.0.0.1:{self.server.server_address[1]}"
         if self.path == "/feed.xml":
             items = [{"id": "0", "url": f"{base}/news/9\ud800x"}, {"id": "1", "url": f"{base}/news/1"},
-                     {"id": "2", "url": f"{base}/news/2"}]
+                     {"id": "2", "url": f"{base}/news/3"}]
             reply(self, 200, "application/feed+json", json.dumps({"version": "1.1", "items": items}).encode())
         elif self.path == "/news/1":
             reply(self, 200, "text/html; charset=utf-8", page(head=jsonld("\\udc00 Ali")))
+        elif self.path == "/news/3":  # a redirect carrying credentials (stop 36's hostile probe): followed bare
+            self.send_response(302)
+            self.send_header("Location", base.replace("http://", "http://editor:s3cret@") + "/news/2")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
         elif self.path == "/news/2":
             reply(self, 200, "text/html; charset=utf-8", page(title="خبر عادي عن ليبيا"))
         else:
@@ -153,5 +159,8 @@ def test_a_crawl_stores_both_articles_of_a_feed_with_lone_surrogates(tmp_path):
     with sqlite3.connect(tmp_path / "data" / "catalogue.db") as db:
         articles = dict(db.execute("select substr(url, instr(url, '/news/')), author from articles"))
         frontier = dict(db.execute("select substr(url, instr(url, '/news/')), status from frontier"))
+        stored = [r[0] for q in ("select url from failures", "select url from frontier", "select url from captures")
+                  for r in db.execute(q)]
     assert articles == {"/news/1": "\ufffd Ali", "/news/2": None}
-    assert frontier == {"/news/1": "done", "/news/2": "done"}
+    assert frontier == {"/news/1": "done", "/news/3": "done"}
+    assert not [u for u in stored if "s3cret" in u]  # the redirect's credentials are neither sent nor stored

@@ -19,6 +19,7 @@ from crawler.extraction.body import BRIEF_CHARS, extract_body
 from crawler.extraction.cfemail import reveal_cfemails
 from crawler.extraction.dates import find_published
 from crawler.extraction.decode import decode_html
+from crawler.extraction.giant_markup import TAG_MAX_ATTRIBUTES, more_attributes_than
 from crawler.extraction.jsonld_body import with_article_body
 from crawler.extraction.language import detect_language
 from crawler.extraction.layout import empty_giant_scripts, flatten_deep_html
@@ -301,7 +302,7 @@ def extract_article(
     Returns:
         An ExtractedArticle, or an ExtractionFailure whose reason is one of "not-html",
         "challenge-page", "consent-wall", "not-article", "soft-404", "no-text", "too-deep", "too-many-elements",
-        "parse-error".
+        "too-many-attributes", "parse-error".
     """
     try:
         return _extract(html, url, fetched_at, http_charset, min_chars)
@@ -331,6 +332,9 @@ def _extract(
     if _more_elements_than(html, PAGE_MAX_ELEMENTS):
         return ExtractionFailure(url, "too-many-elements", f"more than {PAGE_MAX_ELEMENTS:,} elements (the page is "
                                  "not read: reading it grows faster than the page)")
+    if more_attributes_than(html):
+        return ExtractionFailure(url, "too-many-attributes", f"a tag with more than {TAG_MAX_ATTRIBUTES:,} attributes "
+                                 "(the page is not read: the HTML parser reads them in quadratic time)")
     root, depth = _parse_flat(html)
     if root is None:
         return ExtractionFailure(url, "not-html", "no HTML document could be parsed")

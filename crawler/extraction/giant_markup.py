@@ -35,3 +35,28 @@ def empty_giant_comments(html: str) -> str:
 def empty_giant_markup(html: str) -> str:
     """``html`` with its giant comments emptied, then its giant attribute values (quoted or not) set to ``""``."""
     return _GIANT_VALUE.sub(r'\1""', empty_giant_comments(html))
+
+
+TAG_MAX_ATTRIBUTES = 10_000  # a real tag has a few dozen; libxml2 takes ~0.5 s on 10,000 (quadratic: 37 s on 100,000)
+_LONG_TAG = re.compile(r"<[A-Za-z][^<>]{20000,}")  # only a tag this long can hold that many: most pages have none
+_QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
+_RAW_TEXT = ("script", "style")  # a "<name ..." inside them is code, not a tag ("a<b" in minified script)
+
+
+def more_attributes_than(html: str, limit: int = TAG_MAX_ATTRIBUTES) -> bool:
+    """Whether one tag of ``html`` holds more than ``limit`` attributes, told in linear time before parsing.
+
+    libxml2 compares each attribute of a tag with the ones before it, in C, so ``EXTRACT_TIMEOUT``'s SIGALRM cannot
+    interrupt it: a 3 MB ``<div a0 a1 ... a399999>`` held a worker for hours (a black-box probe, stop 36). The
+    attributes are counted as the words of the tag left once its quoted values are taken out (a giant ``data:`` value
+    is one word); a candidate inside a script or style is code, not a tag.
+    """
+    lower = ""
+    for tag in _LONG_TAG.finditer(html):
+        if len(_QUOTED.sub(" ", tag.group()).split()) <= limit:
+            continue
+        lower = lower or html.lower()  # only on a page with such a run: the rarest case
+        start = tag.start()
+        if not any(lower.rfind(f"<{name}", 0, start) > lower.rfind(f"</{name}", 0, start) for name in _RAW_TEXT):
+            return True
+    return False

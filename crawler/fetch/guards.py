@@ -8,6 +8,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from crawler.config.outlets import load_outlets, select_outlets
 from crawler.fetch.limits import Limits
@@ -118,3 +119,19 @@ class UnreadableRobots:
     def allowed(self, url: str, user_agent: str) -> bool:
         """Nothing is allowed."""
         return False
+
+
+def without_userinfo(response: Any, target: str) -> tuple[Any, str]:
+    """A redirect to ``http://user:pass@host/...`` as the same redirect without ``user:pass@``, and its target.
+
+    Twisted refuses such a host ("invalid hostname") and the credentials would be stored in failure rows: a link's
+    userinfo is dropped too (``crawler.discovery.urls.canonicalize``). The response archived before this keeps its
+    ``Location`` as served; the one passed on to RedirectMiddleware carries the bare URL.
+    """
+    parts = urlsplit(target)
+    if "@" not in parts.netloc:
+        return response, target
+    bare = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    headers = response.headers.copy()
+    headers[b"Location"] = bare
+    return response.replace(headers=headers), bare
