@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers import reply
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.catalogue import schema
@@ -62,11 +63,7 @@ class Site:
                 self.answer(200, site.page(self.path), "text/html; charset=utf-8")
 
             def answer(self, code: int, body: bytes, ctype: str) -> None:
-                self.send_response(code)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                reply(self, code, ctype, body)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
