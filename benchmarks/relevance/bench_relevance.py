@@ -306,6 +306,10 @@ DATA_FILES = (
     "holdout251.jsonl",
     "holdout252.jsonl",
     "holdout253.jsonl",
+    "holdout254.jsonl",
+    "holdout255.jsonl",
+    "holdout256.jsonl",
+    "holdout257.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -564,6 +568,10 @@ SPLIT_ORDER = (
     "holdout251",
     "holdout252",
     "holdout253",
+    "holdout254",
+    "holdout255",
+    "holdout256",
+    "holdout257",
 )
 
 
