@@ -182,6 +182,16 @@ def test_failures_are_data(html: str | bytes, reason: str) -> None:
     assert result.reason == reason
 
 
+def test_a_nul_in_the_title_of_markup_bytes_is_read_as_the_crawl_reads_it() -> None:
+    # `newsarchive extract` hands the file's bytes over: one NUL in <title> is a broken page, not a binary file
+    page = _page(f"<p>{BODY} {BODY2}</p>").replace("<title>", "<title>\x00").encode()
+    result = extract_article(page, "https://alwasat.ly/news/libya/14")
+    assert not isinstance(result, ExtractionFailure), result
+    assert "\x00" not in result.title and result.text
+    blob = b"\x00\x01\x02 a binary blob <p>with markup later</p>" + page
+    assert extract_article(blob, "https://alwasat.ly/x.bin").reason == "not-html"
+
+
 @pytest.mark.parametrize(("paragraphs", "blocked"), [(1, True), (12, False)])
 def test_a_challenge_marker_in_the_markup_blocks_only_a_page_with_little_text(paragraphs: int, blocked: bool) -> None:
     body = "".join(f"<p>{BODY} {BODY2}</p>" for _ in range(paragraphs))

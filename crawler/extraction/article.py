@@ -317,8 +317,10 @@ def _extract(
     """The body of extract_article, free to raise."""
     if isinstance(html, bytes):
         head = html[:64].lstrip()
-        if any(head.startswith(sig) for sig in BINARY_SIGNATURES) or b"\x00" in html[:1024] and not html.startswith(
-            (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+        # A NUL in the first KB means binary unless the bytes open as 8-bit markup ("<" and a letter, "!" or "?"):
+        # a NUL inside a <title> is a broken page the crawl reads, and UTF-16 opens "<\x00" or with its BOM.
+        if any(head.startswith(sig) for sig in BINARY_SIGNATURES) or b"\x00" in html[:1024] and not (
+            html.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or re.match(rb"<[!?A-Za-z]", head)
         ):
             return ExtractionFailure(url, "not-html", f"binary content starting {head[:8]!r}")
         html = decode_html(html, f"charset={http_charset}" if http_charset else None)
