@@ -74,6 +74,9 @@ EXTENSIONS = {
     # Owns the crawl's session (catalogue, WARC writer, counts). Extensions are built before the engine, so the
     # middlewares and the pipeline find it in from_crawler; an extension that needs it takes an order above 100.
     "crawler.extensions.ArchiveSessionOwner": 100,
+    # One Ctrl-C or SIGTERM sends none of the requests still waiting in a download slot; their URLs stay pending
+    # (README "Stopping a crawl"; Scrapy 2.19 has no public way, see the module's docstring).
+    "crawler.fetch.prompt_stop.PromptStop": 500,
     # Scrapy 2.19's remote control: an HTTP server that runs code sent to it, as the telnet console (off above)
     # did; None rather than REMOTE_CONTROL_ENABLED = False, so its aiohttp (10 MB of the crawl process) is not
     # even imported (issue 10, tree RSS).

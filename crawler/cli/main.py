@@ -114,10 +114,7 @@ def crawl(seeds: Path, data_dir: Path, outlets: tuple[str, ...], trigger: str, s
         forced = _end_abandoned()
         click.echo(format_summary(crawl_summary(data_dir, crawl_id)))
         if forced:
-            click.echo(f"Error: crawl {crawl_id} was stopped before it ended (Ctrl-C twice) and was recorded as "
-                       "interrupted; what it archived is kept and the next crawl goes on from its pending URLs",
-                       err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            exit_interrupted(f"crawl {crawl_id}")
     except CrawlFailed as exc:
         try:
             click.echo(format_summary(crawl_summary(data_dir, exc.crawl_id)))
@@ -125,6 +122,13 @@ def crawl(seeds: Path, data_dir: Path, outlets: tuple[str, ...], trigger: str, s
             logger.debug("no summary for crawl %s", exc.crawl_id, exc_info=True)
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_FAULT)
+
+
+def exit_interrupted(what: str) -> None:
+    """Say that ``what`` was stopped by Ctrl-C twice and recorded as interrupted, and exit 130."""
+    click.echo(f"Error: {what} was stopped before it ended (Ctrl-C twice) and was recorded as interrupted; what it "
+               "archived is kept and the next crawl goes on from its pending URLs", err=True)
+    sys.exit(EXIT_INTERRUPTED)
 
 
 def _end_abandoned() -> bool:
@@ -211,10 +215,13 @@ def demo(data_dir: Path, serve_only: bool) -> None:
         settings = crawl_settings(data_dir=data_dir, seeds=seeds, trigger="demo", overrides={
             "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CRAWL_CONTACT_URL": "http://127.0.0.1/demo"})
         crawl_id = run_crawl(settings)
+        forced = _end_abandoned()  # Ctrl-C twice: the row says interrupted, as a crawl's does
     rows = crawl_summary(data_dir, crawl_id)
     click.echo("")
     click.echo(format_summary(rows))
     click.echo("")
+    if forced:
+        exit_interrupted(f"the demo's crawl {crawl_id}")
     if not any(int(r.get("articles_new", 0)) + int(r.get("articles_updated", 0)) for r in rows):
         click.echo(f"nothing new: {data_dir} already held every article of the sample outlets.")
     if any(int(r.get("failures", 0)) for r in rows):

@@ -233,6 +233,7 @@ def recrawl(urls: tuple[str, ...], seeds: Path, data_dir: Path, outlet: str | No
         crawl_seeds = seeds_with_unlisted(seeds, targets, Path(tmp) / "seeds")
         crawl_id = _run(data_dir, crawl_seeds, targets, trigger or ("watch" if due else "manual"),
                         conditional if conditional is not None else due, overrides)
+    _exit_if_forced(crawl_id)
     with Catalogue(data_dir / "catalogue.db") as catalogue:
         catalogue.reconcile_history(crawl_id, rules)
         if due_rows:
@@ -242,6 +243,15 @@ def recrawl(urls: tuple[str, ...], seeds: Path, data_dir: Path, outlet: str | No
     click.echo(format_outcomes(results))
     if not all(r.ok for r in results):
         sys.exit(1)
+
+
+def _exit_if_forced(crawl_id: int) -> None:
+    """Ctrl-C twice stopped the re-crawl: its row says interrupted, as a crawl's does, and it exits 130. The due
+    articles are not marked checked and no outcome is printed: the next ``recrawl --due`` checks them again."""
+    from crawler.cli.main import _end_abandoned, exit_interrupted
+
+    if _end_abandoned():
+        exit_interrupted(f"re-crawl {crawl_id}")
 
 
 def _run(data_dir: Path, seeds: Path, targets: list[Any], trigger: str, conditional: bool,
