@@ -19,7 +19,7 @@ from archive.catalogue.aliases import now_iso
 from archive.catalogue.refetch import relink
 from archive.catalogue.schema import migrations
 from archive.catalogue.transactions import immediate, migration_lock
-from archive.corpus import history, stories
+from archive.corpus import history, stories, textfiles
 from archive.records import Exchange, ExtractedArticle, Relevance, WarcLocation
 
 logger = logging.getLogger(__name__)
@@ -199,7 +199,9 @@ class Catalogue:
                 elif history.is_new_version(existing,
                                             history.Snapshot(article.title, article.text, article.published)):
                     version = (existing["versions"] or 0) + 1
-                    statements.update(self.db, "articles", "id", aid, {**fields, "versions": version})
+                    dropped = None if relevance.relevant else existing.get("text_file")  # leaves the corpus, seq kept
+                    statements.update(self.db, "articles", "id", aid, {**fields, "versions": version, "text_file":
+                                                                       None if dropped else existing.get("text_file")})
                     self._add_version(aid, version, article, digest, capture_id, fetched_at, existing["text"])
                     outcome = "updated"
                 else:
@@ -208,6 +210,8 @@ class Catalogue:
                     outcome = "unchanged"
         finally:
             self._index_texts.pop(key, None)  # not taken when the indexed words did not change
+        if outcome == "updated" and dropped:  # a rolled-back batch leaves its row naming a missing file: check --repair
+            textfiles.drop_text(self.path.parent, dropped)
         return outcome, self.get_article(aid) or {}
 
     def _watch_plan(self, first_seen: str, published: str | None) -> dict[str, Any]:
@@ -245,8 +249,8 @@ class Catalogue:
             statements.update(self.db, "articles", "id", aid, {"seq": int(seq)})
         return int(seq)
 
-    def set_text_file(self, aid: str, relpath: str) -> None:
-        """Remember which corpus file holds the article."""
+    def set_text_file(self, aid: str, relpath: str | None) -> None:
+        """Remember which corpus file holds the article (None: none, its current version not relevant)."""
         with immediate(self.db):
             statements.update(self.db, "articles", "id", aid, {"text_file": relpath})
 
@@ -320,14 +324,10 @@ class Catalogue:
     def set_crawl_exit(self, crawl_id: int, exit_code: int | None, *, status: str | None = None,
                        error: str | None = None, log_file: str | None = None) -> None:
         """Record how a crawl's process ended; a status replaces the row's (e.g. "failed" for a crash)."""
-        row: dict[str, Any] = {"exit_code": exit_code}
+        given = {"error": None if error is None else error[-4000:], "log_file": log_file}
+        row: dict[str, Any] = {"exit_code": exit_code, **{k: v for k, v in given.items() if v is not None}}
         if status is not None:
-            row["status"] = status
-            row["ended_at"] = now_iso()
-        if error is not None:
-            row["error"] = error[-4000:]
-        if log_file is not None:
-            row["log_file"] = log_file
+            row.update(status=status, ended_at=now_iso())
         with immediate(self.db):
             self.db["crawls"].update(crawl_id, row)
 

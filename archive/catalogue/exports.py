@@ -95,6 +95,22 @@ def crawl_warc_files(db: sqlite_utils.Database, crawl_id: int) -> set[str]:
     return names
 
 
+def crawl_own_warc_files(db: sqlite_utils.Database, crawl_id: int) -> set[str]:
+    """The WARC files (relative to the data folder) that hold a crawl's own captures."""
+    return {r["warc_file"] for r in db.query(
+        "select distinct warc_file from captures where crawl_id = ? and warc_file is not null", [crawl_id])}
+
+
+def crawl_referred_records(db: sqlite_utils.Database, crawl_id: int) -> list[dict[str, Any]]:
+    """The archived records a crawl's revisits refer to that lie outside its own files (an earlier crawl's
+    responses): ``warc_file, warc_offset, warc_length, warc_record_id``, in file order."""
+    return list(db.query(
+        "select distinct o.warc_file, o.warc_offset, o.warc_length, o.warc_record_id from captures c "
+        "join captures o on o.id = c.refers_to where c.crawl_id = :crawl and o.warc_file is not null "
+        "and o.warc_file not in (select warc_file from captures where crawl_id = :crawl and warc_file is not null) "
+        "order by o.warc_file, o.warc_offset", {"crawl": crawl_id}))
+
+
 # Every archived capture of an article version (a version's own, and the article's current one should a merge have
 # left it outside its versions), titled and worded as that version: WACZ pages are a package's entry points
 # (pages/pages.jsonl, https://specs.webrecorder.net/wacz/1.1.1/), and a researcher replays each version, not only the

@@ -25,6 +25,17 @@ def latest_capture(db: sqlite_utils.Database, url: str, status: int | None = 200
     return found[0] if found else None
 
 
+def validator_rows(db: sqlite_utils.Database, prior: dict[str, Any]) -> list[dict[str, Any]]:
+    """The URL's latest full capture ``prior`` and the revisits that refer to it, newest first: where a conditional
+    request's validators are. A site that began sending ETags names its first in a 304 or an unchanged 200, whose
+    revisit refers to ``prior`` (the same payload); ``recrawl --conditional`` read only ``prior`` (stop 37's probe)."""
+    if prior.get("id") is None:  # this crawl's, not committed yet: no revisit refers to it
+        return [prior]
+    return reading.rows(db.conn, "select id, etag, last_modified, fetched_at from captures where id = ? or "
+                                 "(record_type = 'revisit' and refers_to = ?) order by id desc",
+                        [prior["id"], prior["id"]]) or [prior]
+
+
 def article_of_url(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None:
     """The article stored from the latest capture of ``url``, or None (Catalogue.article_for_url asks aliases then)."""
     found = reading.rows(db.conn, "select a.* from articles a join captures c on a.capture_id = c.id where c.url = ? "

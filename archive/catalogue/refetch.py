@@ -100,3 +100,9 @@ def text_file_of(db: sqlite_utils.Database, article_id: str) -> str | None:
     """The text file an article row names (None when there is no such row or it names none)."""
     row = db.execute("select text_file from articles where id = ?", [article_id]).fetchone()
     return str(row[0]) if row and row[0] else None
+
+
+def is_irrelevant(db: sqlite_utils.Database, article_id: str) -> bool:
+    """True when the article has a row and its current version is not relevant."""
+    row = db.execute("select relevant from articles where id = ?", [article_id]).fetchone()
+    return row is not None and not row[0]

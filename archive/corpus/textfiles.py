@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from archive.durable import stage_bytes, write_bytes_atomically
+from archive.durable import fsync_dir, stage_bytes, write_bytes_atomically
 
 
 def render(title: str, paragraphs: Iterable[str]) -> str:
@@ -58,3 +58,13 @@ def _file(data_dir: Path, seq: int, article_id: str, title: str, paragraphs: Ite
     """The article's text file: its path and its bytes."""
     content = render(title, paragraphs) if rendered is None else rendered
     return Path(data_dir) / "text" / file_name(seq, article_id), content.encode("utf-8")
+
+
+def drop_text(data_dir: Path, relpath: str) -> None:
+    """Remove an article's text file (its current version is no longer relevant: the corpus holds one file per
+    relevant article); its sequence number stays the article's, for the file it gets if it turns relevant again."""
+    path = Path(data_dir) / relpath
+    if path.parent.name != "text" or not path.name.endswith(".txt"):
+        raise ValueError(f"{relpath} is not a corpus file")
+    path.unlink(missing_ok=True)
+    fsync_dir(path.parent)

@@ -11,6 +11,8 @@ from typing import Any
 from cdxj_indexer.main import CDXJIndexer
 
 from archive.durable import write_atomically
+from archive.export.guard import refuse_archive_target
+from archive.export.notmodified import NotModifiedIndexing
 from archive.integrity.inventory import require_whole, warc_files
 
 logger = logging.getLogger(__name__)
@@ -19,8 +21,9 @@ DEFAULT_INDEX = Path("index") / "index.cdxj"
 INDEX_RECORDS = ("response", "revisit", "resource", "metadata")  # what pywb indexes (never warcinfo or request)
 
 
-class _Indexer(CDXJIndexer):
-    """cdxj-indexer with a fixed record filter: importing py-wacz appends "warcinfo" to its shared default list."""
+class _Indexer(NotModifiedIndexing, CDXJIndexer):
+    """cdxj-indexer with a fixed record filter (importing py-wacz appends "warcinfo" to its shared default list), whose
+    304 revisits' lines point at the response they refer to (archive.export.notmodified)."""
 
     def filter_record(self, record: Any) -> bool:
         """Index the replayable records only; skip warc-fields metadata as cdxj-indexer does."""
@@ -61,5 +64,6 @@ def index_archive(data_dir: Path, out: Path | None = None) -> IndexResult:
     files = warc_files(data_dir / "warc")
     require_whole(files, "index the archive")
     target = Path(out) if out is not None else data_dir / DEFAULT_INDEX
+    refuse_archive_target(data_dir, target)
     lines = write_cdxj(target, files, dir_root=data_dir / "warc")
     return IndexResult(target, lines, tuple(files))

@@ -17,6 +17,7 @@ import sqlite_utils
 from archive.catalogue import exports
 from archive.durable import write_atomically
 from archive.errors import ExportError
+from archive.export.guard import refuse_archive_target
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +125,8 @@ def export_corpus(db: sqlite_utils.Database, out: Path, fmt: str, flt: CorpusFil
     if missing:
         raise ExportError(f"no outlet called {missing[0]!r} in the catalogue; known: {', '.join(sorted(known))}")
     out = Path(out)
+    if source:  # never over the catalogue, a WARC or a corpus file of the folder exported (stop 37's probe)
+        refuse_archive_target(Path(source), out)
     stats = _Stats()
     writer = {"jsonl": _write_jsonl, "csv": _write_csv, "parquet": _write_parquet}[fmt]
     write_atomically(out, lambda tmp: writer(tmp, stats.count(corpus_rows(db, flt))))

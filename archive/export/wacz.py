@@ -8,15 +8,21 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from wacz import main as wacz_main_module
 from wacz.main import main as wacz_main
 
 from archive.catalogue import exports
 from archive.catalogue.db import Catalogue
 from archive.errors import ArchiveIntegrityError, ExportError, NewsArchiveError
+from archive.export.guard import refuse_archive_target
+from archive.export.notmodified import NotModifiedIndexing
+from archive.export.referred import referred_name, write_referred_warc
 from archive.integrity.inventory import require_whole, warc_files, warcinfo_fields
 
 logger = logging.getLogger(__name__)
@@ -49,20 +55,36 @@ def _run_wacz(args: list[str]) -> tuple[int, str]:
     return int(code or 0), text
 
 
-def crawl_files(data_dir: Path, catalogue: Catalogue, crawl_id: int) -> list[Path]:
-    """The WARC files of one crawl, plus the files holding the records its revisits refer to."""
+def crawl_files(data_dir: Path, catalogue: Catalogue, crawl_id: int) -> tuple[list[Path], list[dict[str, Any]]]:
+    """The WARC files of one crawl, and the records outside them that its revisits refer to (archive.export.referred:
+    the package carries those records, not the earlier crawl's files whole)."""
     row = exports.crawl_row(catalogue.db, crawl_id)
     if row is None:
         raise ExportError(f"no crawl {crawl_id} in {catalogue.path}")
     warc_dir = Path(data_dir) / "warc"
-    files = {Path(data_dir) / name for name in exports.crawl_warc_files(catalogue.db, crawl_id)}
+    files = {Path(data_dir) / name for name in exports.crawl_own_warc_files(catalogue.db, crawl_id)}
     for path in warc_files(warc_dir):  # files of the crawl with no capture row (e.g. only robots.txt failures)
         if path not in files and warcinfo_fields(path).get("crawl-id") == row["uid"]:
             files.add(path)
-    missing = sorted(str(p) for p in files if not p.is_file())
+    referred = exports.crawl_referred_records(catalogue.db, crawl_id)
+    missing = sorted({str(p) for p in files if not p.is_file()}
+                     | {str(Path(data_dir) / r["warc_file"]) for r in referred
+                        if not (Path(data_dir) / r["warc_file"]).is_file()})
     if missing:
         raise ArchiveIntegrityError(f"crawl {crawl_id} refers to WARC files that are not there: {', '.join(missing)}")
-    return sorted(files)
+    return sorted(files), referred
+
+
+@contextlib.contextmanager
+def _indexing_not_modified() -> Iterator[None]:
+    """py-wacz indexes with our 304 handling (archive.export.notmodified) while it creates a package: its
+    ``create`` looks its indexer class up in its module, and has no option for another."""
+    original = wacz_main_module.WACZIndexer
+    wacz_main_module.WACZIndexer = type("NotModifiedWACZIndexer", (NotModifiedIndexing, original), {})
+    try:
+        yield
+    finally:
+        wacz_main_module.WACZIndexer = original
 
 
 def _page_ts(fetched_at: str) -> str:
@@ -87,27 +109,38 @@ def export_wacz(data_dir: Path, catalogue: Catalogue, out: Path, *, crawl_id: in
                 title: str | None = None) -> WaczResult:
     """Write ``out`` (a WACZ) holding the whole archive, or crawl ``crawl_id`` and the records it refers to."""
     data_dir = Path(data_dir)
-    files = crawl_files(data_dir, catalogue, crawl_id) if crawl_id is not None else warc_files(data_dir / "warc")
+    refuse_archive_target(data_dir, out)
+    files, referred = crawl_files(data_dir, catalogue, crawl_id) if crawl_id is not None else \
+        (warc_files(data_dir / "warc"), [])
     if not files:
         raise NewsArchiveError(f"no closed WARC files to export in {data_dir / 'warc'}"
                                + (f" for crawl {crawl_id}" if crawl_id is not None else ""))
-    require_whole(files, f"export {out}")
+    require_whole(sorted(set(files) | {data_dir / r["warc_file"] for r in referred}), f"export {out}")
     title = title or (f"newsarchive crawl {crawl_id}" if crawl_id is not None else "newsarchive")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".tmp-wacz-") as tmp:
+        packaged = list(files)
+        if referred and crawl_id is not None:
+            packaged.append(Path(tmp) / referred_name(crawl_id))
+            write_referred_warc(data_dir, referred, packaged[-1], crawl_id=crawl_id,
+                                crawl_uid=exports.crawl_row(catalogue.db, crawl_id)["uid"])
         pages = Path(tmp) / "pages.jsonl"
         text = pages_jsonl(catalogue, crawl_id, title)
         pages.write_text(text, encoding="utf-8")
         partial = Path(tmp) / out.name
-        code, output = _run_wacz(["create", "-o", str(partial), "-p", str(pages), "--title", title,
-                                  *(str(p) for p in files)])
+        # a package with no page still has pages/pages.jsonl, its header alone (WACZ 1.1.1: it MUST be there);
+        # py-wacz writes the file only for pages it matched in its index, unless told to copy it as it is
+        copy = ["--copy-pages"] if text.count("\n") == 1 else []
+        with _indexing_not_modified():
+            code, output = _run_wacz(["create", "-o", str(partial), "-p", str(pages), *copy, "--title", title,
+                                      *(str(p) for p in packaged)])
         if code != 0:
             raise NewsArchiveError(f"py-wacz could not create {out}: {output.strip()[-500:]}")
         os.replace(partial, out)  # never leave a half-written package under the name asked for
     n_pages = text.count("\n") - 1
-    logger.info("wrote %s: %d WARC files, %d pages", out, len(files), n_pages)
-    return WaczResult(out, tuple(files), n_pages)
+    logger.info("wrote %s: %d WARC files, %d pages", out, len(packaged), n_pages)
+    return WaczResult(out, tuple(packaged), n_pages)
 
 
 def validate_wacz(path: Path) -> tuple[bool, str]:

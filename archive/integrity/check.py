@@ -163,6 +163,12 @@ def _check_texts(data_dir: Path, catalogue: Catalogue, crawl_running: bool) -> t
     fix_from_row = "run `newsarchive check --repair`: it rewrites the file from the catalogue row"
     for row in rows:
         where = f"articles/{row['id']}"
+        if not row["relevant"]:  # one file per relevant article: its current version is not (stop 37's probe)
+            referenced.add(row["text_file"])
+            findings.append(Finding("text-irrelevant", where, f"{row['text_file']}: the article's current version is "
+                                    "not relevant, yet the corpus holds a file for it", "run `newsarchive check "
+                                    "--repair`: it removes the file (the row and its seq stay)"))
+            continue
         if row["text_file"] is None:
             if not crawl_running:
                 findings.append(Finding("text-missing", where, "relevant article has no text file", fix_from_row))
@@ -200,10 +206,9 @@ def _check_texts(data_dir: Path, catalogue: Catalogue, crawl_running: bool) -> t
                 continue
             origin = stray_text_origin(catalogue, data_dir, rel)
             if origin is not None:
-                findings.append(Finding("text-stray", rel, f"no catalogue row points at this text file: {origin} "
-                                        "by a merge that did not finish (a killed dedupe or crawl)",
-                                        "run `newsarchive check --repair` (deletes it; the kept article's file holds "
-                                        "its text)"))
+                findings.append(Finding("text-stray", rel, f"no catalogue row points at this text file: {origin}",
+                                        "run `newsarchive check --repair` (deletes it; the catalogue keeps the "
+                                        "article's text)"))
             else:
                 findings.append(Finding("text-stray", rel, "no catalogue row points at this text file, and its article "
                                         "id is no row's and no merged row's: `check --repair` cannot tell where it "

@@ -119,9 +119,10 @@ def scan_warc(path: Path, rel: str) -> ScannedWarc:
                     stopped = item.offset
         if stopped is None or not path.name.endswith(".gz"):
             break
-        start = whole_member_after(path, stopped)
-        if start is None:
+        after = whole_member_after(path, stopped)
+        if after is None or after <= start:  # always forward: a scan that restarts where it stopped never ends
             break
+        start = after
     try:
         scanned.crawl_uid = warcinfo_fields(path).get("crawl-id")
     except Exception as exc:  # noqa: BLE001 - a broken file is already reported by the scan
@@ -158,10 +159,13 @@ def stray_text_origin(catalogue: Catalogue, data_dir: Path, rel: str) -> str | N
         return None
     kept = refetch.merged_into(catalogue.db, aid)
     if kept is not None:
-        return f"article {aid} was merged into article {kept}"
+        return f"article {aid} was merged into article {kept} by a merge that did not finish (a killed dedupe or crawl)"
     own = refetch.text_file_of(catalogue.db, aid)
     if own is not None and own != rel and (Path(data_dir) / own).is_file():
-        return f"an older file of article {aid}, whose row names {own}"
+        return (f"an older file of article {aid}, whose row names {own}, left by a merge that did not finish (a killed "
+                "dedupe or crawl)")
+    if refetch.is_irrelevant(catalogue.db, aid):
+        return f"article {aid}'s current version is not relevant: the corpus holds no file for it"
     return None
 
 

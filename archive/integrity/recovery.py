@@ -47,7 +47,7 @@ class RecoveryReport:
     texts_written: tuple[str, ...] = ()
     temp_files_removed: tuple[str, ...] = ()  # half-written text files, and index/export temporaries nobody holds
     refetch_queued: tuple[str, ...] = ()  # URLs of articles whose every capture is missing, back in the frontier
-    strays_removed: tuple[str, ...] = ()  # text files of rows merged away (a merge killed before its removals)
+    strays_removed: tuple[str, ...] = ()  # text files of rows merged away or no longer relevant
 
     @property
     def changed(self) -> bool:
@@ -114,7 +114,8 @@ def recover(data_dir: Path, catalogue: Catalogue, *,
     # an article whose every capture is now missing is not archived: the next crawl fetches it again, whole
     queued = refetch.queue_lost(catalogue.db)
     texts, temps = _restore_texts(data_dir, catalogue, crawl_running=bool(live))
-    strays = [] if live else remove_merged_strays(data_dir, catalogue)  # a crawl's own merges remove theirs
+    # a crawl's own merges remove theirs; an article no longer relevant leaves the corpus (its row and seq stay)
+    strays = [] if live else drop_irrelevant_texts(data_dir, catalogue) + remove_merged_strays(data_dir, catalogue)
     for path in stale_temps(data_dir):
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
@@ -129,6 +130,19 @@ def recover(data_dir: Path, catalogue: Catalogue, *,
                        "%d articles queued to fetch again, %d text files rewritten, %d left-over text files removed",
                        data_dir, len(repaired), len(marked), len(added), len(queued), len(texts), len(strays))
     return report
+
+
+def drop_irrelevant_texts(data_dir: Path, catalogue: Catalogue) -> list[str]:
+    """Remove the text files of articles whose current version is not relevant (an update before stop 37 kept the
+    old version's file, and ``--repair`` then wrote the irrelevant text into it); their rows and seq stay."""
+    dropped = []
+    for row in pointers.text_file_rows(catalogue.db):
+        if not row["relevant"] and row["text_file"]:
+            textexport.drop_text(data_dir, row["text_file"])
+            catalogue.set_text_file(row["id"], None)
+            logger.warning("removed %s: article %s is no longer relevant", row["text_file"], row["id"])
+            dropped.append(row["text_file"])
+    return dropped
 
 
 def remove_merged_strays(data_dir: Path, catalogue: Catalogue) -> list[str]:
@@ -149,7 +163,7 @@ def remove_merged_strays(data_dir: Path, catalogue: Catalogue) -> list[str]:
         origin = stray_text_origin(catalogue, data_dir, rel)
         if origin is not None:
             path.unlink(missing_ok=True)
-            logger.warning("removed %s: %s by a merge that did not finish", rel, origin)
+            logger.warning("removed %s: %s", rel, origin)
             removed.append(rel)
     return removed
 
@@ -267,8 +281,8 @@ def _refers_to(catalogue: Catalogue, rec: RecordInfo) -> int | None:
 def _restore_texts(data_dir: Path, catalogue: Catalogue, *, crawl_running: bool) -> tuple[list[str], list[str]]:
     written: list[str] = []
     for row in pointers.text_file_rows(catalogue.db):
-        if row["text_file"] is None and crawl_running:
-            continue  # a running crawl may be about to write it
+        if (row["text_file"] is None and crawl_running) or not row["relevant"]:
+            continue  # a running crawl may be about to write it; an irrelevant article has none (drop_irrelevant_texts)
         seq = catalogue.assign_seq(row["id"]) if row["seq"] is None else int(row["seq"])
         expected = f"text/{textexport.file_name(seq, row['id'])}"
         path = data_dir / expected

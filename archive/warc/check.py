@@ -73,6 +73,9 @@ def _set_tail_aside(path: Path, final: Path) -> tuple[tuple[RecordInfo, ...], Pa
     size = path.stat().st_size
     with open(path, "rb") as fh:
         if size and fh.read(2) != GZIP_MAGIC:
+            if path.name.endswith((".gz", ".gz.open")):  # its first member damaged: no tail to cut
+                raise ArchiveIntegrityError(f"{path}: its first gzip member (offset 0) is damaged, not a crash "
+                                            "tail; restore the file from a replica")
             raise ArchiveIntegrityError(f"{path} is not gzip-compressed; repair only handles our .warc.gz files")
     kept, good_end, why = torn_tail(path)
     torn_path: Path | None = None

@@ -217,7 +217,14 @@ class _Reader:
             yield self.problem(0, "empty-file", "file is empty", "delete it; it holds no record")
             return
         with open(self.path, "rb") as fh:
-            if fh.read(2) != GZIP_MAGIC:
+            fh.seek(self.start)  # the magic where reading starts: a damaged first member must not turn a later
+            magic = fh.read(2)   # start into a read of the whole file as uncompressed (check looped forever, stop 37)
+            if magic != GZIP_MAGIC and (self.start or self.path.name.endswith(".gz")):
+                yield self.problem(self.start, "gzip-corrupt", f"gzip member at {self.start} is corrupt (no gzip "
+                                   f"magic: {magic.hex() or 'end of file'}); {size - self.start} bytes to the end of "
+                                   "the file", "restore the file from a replica")
+                return
+            if magic != GZIP_MAGIC:
                 fh.seek(0)
                 yield from self.records(fh, None)
                 return

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from archive.catalogue import aliases, crawls
+from archive.catalogue import aliases, crawls, lookups
 from archive.catalogue.crawls import COUNT_KEYS, RECRAWL_TRIGGERS, OutletsBusy
 from archive.catalogue.db import Catalogue
 from archive.catalogue.transactions import immediate
@@ -272,13 +272,16 @@ class ArchiveSession:
         return new
 
     def validators(self, url: str) -> dict[str, str]:
-        """Conditional request headers (If-None-Match, If-Modified-Since) from the URL's latest full capture."""
+        """Conditional request headers (If-None-Match, If-Modified-Since): the latest ones seen of the URL's latest full
+        capture's payload, on it or on a revisit that refers to it (lookups.validator_rows)."""
         prior = self.latest_capture(url)
+        seen = lookups.validator_rows(self.reader.db, prior) if prior else []
         headers: dict[str, str] = {}
-        if prior and prior.get("etag"):
-            headers["If-None-Match"] = prior["etag"]
-        if prior and prior.get("last_modified") and not from_the_future(prior["last_modified"], prior["fetched_at"]):
-            headers["If-Modified-Since"] = prior["last_modified"]
+        if etag := next((r["etag"] for r in seen if r.get("etag")), None):
+            headers["If-None-Match"] = etag
+        if modified := next((r["last_modified"] for r in seen if r.get("last_modified")
+                             and not from_the_future(r["last_modified"], r["fetched_at"])), None):
+            headers["If-Modified-Since"] = modified
         return headers
 
     def record_failure(self, outlet: str | None, url: str, stage: str, reason: str, detail: str = "",

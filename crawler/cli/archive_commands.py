@@ -23,8 +23,11 @@ def index(data_dir: Path, out: Path | None) -> None:
     Example: newsarchive index --data data
     """
     from archive.export.cdxj import DEFAULT_INDEX, index_archive
+    from archive.export.guard import refuse_archive_target
 
-    existing_catalogue(data_dir)  # a mistyped --data is an error, not a new folder with an empty index
+    existing_catalogue(data_dir)
+    if out is not None:
+        refuse_archive_target(data_dir, out)  # never over the catalogue, a WARC or a corpus file  # a mistyped --data is an error, not a new folder with an empty index
     try:
         result = index_archive(data_dir, out)
     except OSError as exc:  # a read-only data folder (a replica, read-only media) cannot hold DATA/index/
@@ -55,6 +58,9 @@ def export(data_dir: Path, fmt: str, out: Path, crawl_id: int | None, title: str
 
     Example: newsarchive export --format parquet --out corpus.parquet --relevant --since 2019-04-01
     """
+    from archive.export.guard import refuse_archive_target
+
+    refuse_archive_target(data_dir, out)  # never over the catalogue, a WARC or a corpus file (stop 37's probe)
     if fmt != "wacz":
         if crawl_id is not None or title is not None or no_validate:
             raise click.UsageError("--crawl, --title and --no-validate are for --format wacz")
