@@ -114,7 +114,7 @@ _LIBYAN_DMY = re.compile(
 _SEP = r"[\s,./\-،]*(?:de\s+|del\s+)?"
 _DMY_NAMED = re.compile(
     rf"(?<![\d\w])(\d{{1,2}})(?:st|nd|rd|th|er)?{_SEP}(?:من\s+)?(?:شهر\s+)?(?<!\w)({_MONTH_RE})(?!\w)\.?"
-    rf"(?:\s*[/\-(]\s*(?:{_MONTH_RE})(?!\w)\s*\)?)?{_SEP}(?:من\s+)?(?:عام|سنه)?\s*((?:19|20)\d{{2}}|\d{{4}})(?!\d)",
+    rf"(?:\s*[/\-(]\s*(?:{_MONTH_RE})(?!\w)\s*\)?)?{_SEP}(?:من\s+)?(?:(?:لل|ل)?(?:عام|سنه))?\s*((?:19|20)\d{{2}}|\d{{4}})(?!\d)",
     re.IGNORECASE,
 )
 _MDY_NAMED = re.compile(

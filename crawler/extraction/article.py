@@ -14,9 +14,10 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from archive.records import ExtractedArticle, ExtractionFailure
-from crawler.extraction.author import find_author, trafilatura_metadata
+from crawler.extraction.author import find_author, printed_author, trafilatura_metadata
 from crawler.extraction.body import BRIEF_CHARS, extract_body
 from crawler.extraction.cfemail import reveal_cfemails
+from crawler.extraction.chrome_lines import page_site_names, without_chrome_lines
 from crawler.extraction.dates import find_published
 from crawler.extraction.decode import decode_html
 from crawler.extraction.giant_markup import TAG_MAX_ATTRIBUTES, more_attributes_than
@@ -32,8 +33,6 @@ from crawler.extraction.titles import clean_space, find_title, iter_json_ld, jso
 
 logger = logging.getLogger(__name__)
 
-HEADLINE_SEARCH = 4  # the headline is looked for among the first paragraphs only
-ABOVE_HEADLINE_MAX = 200  # lines above the headline shorter than this in total are chrome (breadcrumb, kicker)
 SHORT_ARTICLE_MIN_CHARS = 40  # ... or one sentence, on a page whose markup says it is an article
 PARSER_MAX_DEPTH = 255  # libxml2's HTML parser drops elements nested deeper than this
 FLATTEN_DEPTH = 128  # a page nested deeper is parsed again with its innermost wrappers unwrapped
@@ -361,13 +360,15 @@ def _extract(
     title = clean_text(find_title(root, url, fallback=lambda: metadata().title or ""))  # clean as the body is
     if not_found_notice(title):  # a soft 404: the template of a story, answering 200 (crawler.extraction.notfound)
         return ExtractionFailure(url, "soft-404", f"the page's headline is a not-found notice: {title!r}")
-    paragraphs = _without_headline(paragraphs, title)
+    # the headline (or it and its dateline), a date stamp above the story, the site's name below (chrome_lines)
+    paragraphs = without_chrome_lines(paragraphs, title, lambda: page_site_names(root, url, title))
     canonical = _canonical(root, url)
     marked = json_ld_article(root) is not None or meta_content(root, "og:type").lower() in ARTICLE_OG_TYPES
     if paragraphs and not marked and (why := listing_reason(root, url, title, canonical, paragraphs)):
         return ExtractionFailure(url, "not-article", why)
     author = find_author(root, lambda: metadata().author)
     paragraphs = filter_paragraphs(paragraphs, author)
+    author = author or printed_author(root)  # a byline printed as a line: "كتب: name | date" (printed_byline)
     if not paragraphs:
         return ExtractionFailure(url, "no-text", "no body text left once boilerplate lines were removed")
     published, published_source = find_published(html, url, fetched_at, tree=root, headline=title) or (None, None)
@@ -383,16 +384,3 @@ def _extract(
         language=language,
         canonical_link=canonical,
     ))
-
-
-def _without_headline(paragraphs: tuple[str, ...], title: str) -> tuple[str, ...]:
-    """``paragraphs`` without the headline and the short chrome lines (breadcrumb, section) printed above it."""
-    if not title:
-        return paragraphs
-    for index, paragraph in enumerate(paragraphs[:HEADLINE_SEARCH]):
-        if paragraph == title:
-            if sum(len(p) for p in paragraphs[:index]) <= ABOVE_HEADLINE_MAX:
-                return paragraphs[index + 1:]
-            return paragraphs[:index] + paragraphs[index + 1:]
-    return paragraphs
-

@@ -13,6 +13,7 @@ from lxml.html import HtmlElement
 
 from crawler.extraction.arabic_dates import MONTHS
 from crawler.extraction.page_index import elements
+from crawler.extraction.printed_byline import printed_byline
 from crawler.extraction.titles import clean_space, json_ld_article, meta_content
 
 logger = logging.getLogger(__name__)
@@ -63,7 +64,17 @@ def find_author(root: HtmlElement, fallback: Callable[[], str | None]) -> str | 
                   and not _is_outlet(part, outlets()) and not JUNK_AUTHOR_RE.search(part)]
         return "; ".join(people) if people else outlet_answer
     fallback = _without_byline_words(clean_space(fallback()))
-    return fallback if fallback and not JUNK_AUTHOR_RE.search(fallback) else None
+    # not the byline word alone: trafilatura cuts "كتب - name" (Egyptian: "wrote - name") at its dash
+    return fallback if fallback and not JUNK_AUTHOR_RE.search(fallback) and not _ARABIC_BYLINE_ONLY.fullmatch(
+        fallback) else None
+
+
+def printed_author(root: HtmlElement) -> str | None:
+    """The name of a byline printed as a line of text (crawler.extraction.printed_byline), when it reads as a person's
+    and is not the outlet's: the caller's last resort, where find_author found nobody. The line stays in the body
+    (the gold of Dragnet's pages keeps "By Name, 01 June 2010"): the byline filter asks find_author's answer only."""
+    outlets = _outlet_names(root, json_ld_article(root) or {})
+    return printed_byline(root, lambda name: _person_like(name) and not _is_outlet(name, outlets))
 
 
 def _without_byline_words(byline: str | None) -> str | None:
@@ -140,7 +151,8 @@ _SPACELESS_NAME = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]{2,6}")
 _ARABIC_BYLINE_ONE = r"(?:[\u0621-\u064a]+\s+)?بواسطة|بقلم|كتب|كتبت|كتبه|إعداد|اعداد|تحرير|متابعة|ترجمة"
 # joined ones too: "ترجمة وتحرير:", "إعداد ومتابعة:" (the review of stop 24)
 _ARABIC_BYLINE = rf"(?:{_ARABIC_BYLINE_ONE})(?:\s+و(?:{_ARABIC_BYLINE_ONE}))*"
-_ARABIC_BYLINE_WORD = re.compile(rf"^(?:{_ARABIC_BYLINE})\s*:?\s+")
+_ARABIC_BYLINE_WORD = re.compile(rf"^(?:{_ARABIC_BYLINE})\s*[:\-–—ـ]?\s+")  # "كتب ـ name" (Egyptian) too
+_ARABIC_BYLINE_ONLY = re.compile(rf"(?:{_ARABIC_BYLINE})\W*")
 _BYLINE_WORD = re.compile(rf"^(?:by|par|por|von|door|av|af|przez|{_ARABIC_BYLINE})\s*:?\s+", re.IGNORECASE)
 # A month or weekday ending a byline is its date, not a surname ("Malcolm Owen Monday", a commenter's "Randallbrink
 # July"); first names like Julio, April or Marco stay names.

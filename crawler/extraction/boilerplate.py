@@ -10,6 +10,7 @@ from itertools import pairwise
 from lxml import etree
 from lxml.html import HtmlElement
 
+from crawler.extraction.comments import remove_comment_sections
 from crawler.extraction.gallery import captions_as_blocks, photo_captions
 from crawler.extraction.precision import drop_back_links
 from crawler.extraction.pullquotes import QUOTE_TAGS, drop_pull_quotes
@@ -361,6 +362,7 @@ def prune_boilerplate(root: HtmlElement) -> int:
             element = element.getparent()  # the title of a "related" box: the box goes with it
         removed += _drop(element)
     removed += remove_read_also(root, protected)
+    removed += remove_comment_sections(root, protected)  # a readers' comments block named by its heading only
     removed += drop_pull_quotes(root, quotes)
     drop_back_links(fragments, anchors)  # no block: a link's arrow, which only trafilatura's link density sees
     captions_as_blocks(root, photos)  # a photo essay's <figure>s, which trafilatura deletes whole

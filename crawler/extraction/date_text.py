@@ -135,6 +135,17 @@ def prints_year(doc: lxml.html.HtmlElement, year: int) -> bool:
 _ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
+def days_of_year(doc: lxml.html.HtmlElement, year: int) -> list[Found]:
+    """The distinct full dates of ``year`` that the page's visible text prints, in reading order.
+
+    Where htmldate can only guess 1 January of a year, the one day of that year a legacy page prints (its dateline in
+    a <font> under a headline no rule found) is the story's: "الأحد 18 أيار 2014" was stored as 2014-01-01 (a black-box
+    probe, stop 37).
+    """
+    days = dict.fromkeys(d.value for d in find_text_dates(_visible(doc)) if d.value.year == year)
+    return [Found(day) for day in days]
+
+
 def _visible(element: lxml.html.HtmlElement) -> str:
     """The element's text without scripts and styles."""
     parts = []

@@ -15,6 +15,7 @@ from lxml import etree
 from crawler.extraction.arabic_dates import Found, from_parts, parse_date_value
 from crawler.extraction.date_markup import json_ld, meta, time_elements
 from crawler.extraction.date_text import (
+    days_of_year,
     headline_text,
     hijri_headline_text,
     hijri_visible_text,
@@ -111,6 +112,9 @@ def find_published(
                 shown = next((d for d in visible_text(doc, headline) if limits.accepts(d)), None)
                 if shown is not None and (shown.day.month, shown.day.day) != (1, 1):
                     return shown.iso(), "text"
+                printed = [d for d in days_of_year(doc, found.day.year) if limits.accepts(d)]
+                if len(printed) == 1 and (printed[0].day.month, printed[0].day.day) != (1, 1):
+                    return printed[0].iso(), "text"  # the one day of that year the page prints (date_text)
                 if not prints_year(doc, found.day.year):
                     logger.debug("rejected htmldate's %s for %s: the page never prints the year", found.iso(), url)
                     continue

@@ -6,7 +6,12 @@ import logging
 import re
 
 from charset_normalizer import from_bytes
-from w3lib.encoding import html_body_declared_encoding, html_to_unicode, resolve_encoding
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    html_to_unicode,
+    http_content_type_encoding,
+    resolve_encoding,
+)
 
 from crawler.fetch.head import foreign_codec, web_content_type
 
@@ -18,6 +23,9 @@ DEFAULT_ENCODING = "ascii"  # Scrapy's TextResponse default; w3lib decodes it wi
 # A UTF-8 label is wrong when at least this many characters, and most of the non-ASCII ones, do not decode (a UTF-8
 # page with some stray legacy bytes, dragnet T31, stays UTF-8: re-read whole, its valid UTF-8 would break)
 MISLABEL_MIN_BAD, MISLABEL_SHARE = 8, 0.5
+LATIN_DEFAULT = "cp1252"  # what w3lib resolves ISO-8859-1, Latin-1, US-ASCII and windows-1252 labels to (WHATWG)
+ARABIC_CHARSETS = frozenset({"cp1256", "iso8859-6"})  # windows-1256 and ISO-8859-6, as w3lib resolves them
+ARABIC_SHARE = 0.5  # the share of a page's non-ASCII characters that are Arabic letters in an Arabic page
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
@@ -47,6 +55,38 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
         return body.decode("utf-8")
     if encoding == "utf-8" and _not_utf8(text):
         return _legacy_text(body, text)
+    if encoding == LATIN_DEFAULT and http_content_type_encoding(content_type) == LATIN_DEFAULT:
+        return _arabic_meta_text(body) or text
+    return text
+
+
+def _arabic_meta_text(body: bytes) -> str | None:
+    """The page read in the Arabic charset its own ``<meta>`` declares, where the HTTP header said Latin-1.
+
+    Browsers follow WHATWG's sniffing, in which an HTTP charset outranks the page's ``<meta>``; so does this module,
+    with one exception, where that rule is wrong for Arabic pages. Apache's ``AddDefaultCharset ISO-8859-1`` (in the
+    stock httpd.conf of Apache 2.0 and of many distributions' builds) labels every page a server sends, whatever the
+    page says, and Arabic portals of the 2000s wrote windows-1256 pages under it, declared in a ``<meta
+    http-equiv>``; read as the header says, every letter was Latin mojibake, the title and body stored as "ÇáÃÎÈÇÑ" and
+    the language as English (a black-box probe, stop 37). A Latin-1 (windows-1252) header is the server's default, not the
+    author's word, when the page names an Arabic charset (windows-1256, ISO-8859-6) and its bytes read as Arabic text
+    in it: most of its non-ASCII characters Arabic letters (ARABIC_SHARE). Every other header keeps its rank (a
+    windows-1256 page sent as UTF-8 is _legacy_text's case; a Latin page with a stale Arabic ``<meta>`` reads no
+    Arabic letters and stays as the header says). None where the exception does not hold.
+    """
+    declared = html_body_declared_encoding(body) or _late_meta_charset(body)
+    charset = resolve_encoding(declared) if declared and not foreign_codec(declared) else None
+    if charset not in ARABIC_CHARSETS:
+        return None
+    try:
+        text = body.decode(charset)
+    except UnicodeError:
+        return None
+    non_ascii = [c for c in text if ord(c) > 0x7F]
+    arabic = sum(1 for c in non_ascii if "\u0600" <= c <= "\u06ff")
+    if not non_ascii or arabic < ARABIC_SHARE * len(non_ascii):
+        return None
+    logger.debug("HTTP charset ISO-8859-1, <meta> %s with Arabic text: read as %s", charset, charset)
     return text
 
 

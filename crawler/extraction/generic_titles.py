@@ -12,6 +12,9 @@ from lxml.html import HtmlElement
 from crawler.extraction import titles
 
 GENERIC_MAX_WORDS = 3  # a title whose every segment is this short may name the site and the page kind only
+# A page kind alone is a word or two ("الأخبار", "تفاصيل الخبر", "News", "Print"); a three-word title alone is as often
+# the site's own name, unrecognised ("FOOD STANDARDS AGENCY" over its committee's page on CleanEval's page 11)
+ALONE_MAX_WORDS = 2
 MIN_HEADLINE_WORDS = 4  # a shown headline that overrules it has more words than any segment
 INLINE = ("a", "span", "b", "strong", "font", "big", "img", "center")
 MAX_NAME_CHARS = 60
@@ -31,12 +34,19 @@ def headline_over_generic_title(
         for t in raw_titles
     ]
     parts = [p for segments in split for p in segments]
-    # a site name beside a page kind: two segments at least (a <title> that is the site's name alone is a front page)
-    if max(map(len, split), default=0) < 2 or any(len(p.split()) > GENERIC_MAX_WORDS for p in parts):
+    # a site name beside a page kind: two segments at least (a <title> that is the site's name alone is a front page);
+    # or a page kind alone ("الأخبار", "تفاصيل الخبر", "الرئيسية": the h1 lost to it, a black-box probe, stop 37),
+    # one segment that is not the site's name: then only the page's h1 or a headline-styled block of its own can win
+    if not parts or any(len(p.split()) > GENERIC_MAX_WORDS for p in parts):
+        return ""
+    names = [*names, *logo_wordmarks(root)]
+    alone = max(map(len, split)) < 2
+    if alone and any(titles.is_site_segment(p, names) or len(p.split()) > ALONE_MAX_WORDS for p in parts):
         return ""
     segments = {titles.norm(p) for p in parts}
-    names = [*names, *logo_wordmarks(root)]
     shown = titles.prominent_texts(root, host)
+    if alone:  # a blog's name alone may title its front page: a headline linked to another page is a teaser's there
+        headings, shown = _unlinked(root, "//h1"), _unlinked(root, titles.PROMINENT_CANDIDATES)
     if any(titles.norm(text) in segments and not titles.is_site_segment(text, names) for text in shown):
         return ""
     for text in (*headings, *shown):
@@ -63,3 +73,13 @@ def logo_wordmarks(root: HtmlElement) -> list[str]:
         if 0 < len(text) <= MAX_NAME_CHARS:
             found.append(text)
     return found
+
+
+def _unlinked(root: HtmlElement, xpath: str) -> list[str]:
+    """The texts of the headline-styled elements ``xpath`` finds that are neither in a link nor hold one."""
+    found = []
+    for element in root.xpath(xpath):
+        if titles._is_prominent(element) and next(element.iterancestors("a"), None) is None \
+                and next(element.iter("a"), None) is None:
+            found.append(titles.clean_space(element.text_content()))
+    return [text for text in found if 0 < len(text) <= titles.MAX_TITLE_CHARS]

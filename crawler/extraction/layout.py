@@ -165,7 +165,10 @@ def split_br_paragraphs(root: HtmlElement) -> int:
         if parent is not None and _is_br_run(br) and (not holders or holders[-1] is not parent):
             holders.append(parent)
     made = 0
-    for holder in dict.fromkeys(holders):
+    # the innermost first: a wrapper split inside another (a <font> of <br><br> paragraphs under a cell's headline
+    # and dateline, also split) is a block by the time the outer runs are made, so no <p> holds its <p>s, which
+    # trafilatura read as one line (a black-box probe, stop 37)
+    for holder in sorted(dict.fromkeys(holders), key=lambda h: -sum(1 for _ in h.iterancestors())):
         made += _wrap_runs(holder)
     return made
 

@@ -48,7 +48,9 @@ PROMPT_RE = re.compile(
     r"|jetzt\s+(?:abonnieren|anmelden|teilen)|newsletter\s+abonnieren|abonnez-vous|suivez-nous|partager"
     r"|suscríbete|síguenos|compartir|تابعونا|تابعنا|شارك(?:وا)?\s|اشترك|للاشتراك|حمل(?:وا)?\s+تطبيق|إعلان$"
     r"|to\s+(?:view|read|continue\s+reading)\s+the\s+(?:full|whole|rest)|(?:please\s+)?subscribe\s+to\s+read"
-    r"|.{0,80}\b(?:download|get)\s+(?:the|our)\s+(?:\w+\s+){0,3}apps?\b|.{0,80}\bsign\s+up\s+here\W*$)",
+    r"|.{0,80}\b(?:download|get)\s+(?:the|our)\s+(?:\w+\s+){0,3}apps?\b|.{0,80}\bsign\s+up\s+here\W*$"
+    # "للمزيد من الأخبار تابعونا على صفحتنا في فيسبوك": the prompt after a lead-in (a black-box probe, stop 37)
+    r"|.{0,60}(?:تابعونا|تابعنا)\s+(?:على|عبر)\s)",
     re.IGNORECASE,
 )
 # A PHP/ASP error printed into the page by the site's own software.
@@ -76,6 +78,13 @@ COUNTER_RE = re.compile(
     r"\s*\d{1,3}\s*(?:/|من|of|von|de|sur)\s*\d{1,3}\W*$",
     re.IGNORECASE,
 )
+# The headlines a "related" label line ("مواضيع ذات صلة:", "Related:") lists under it, each on a line of its own where
+# its box was a <br> run in the story's cell: the label went, its links stayed (a black-box probe, stop 37). A headline
+# is short and does not end a sentence.
+LISTED_MAX = 8
+HEADLINE_MAX_WORDS = 15
+WORD_RE = re.compile(r"\w")
+SENTENCE_END_RE = re.compile(r"[.!?؟…:\"»”]\W*$")
 BYLINE_RE = re.compile(r"^\W*(?:by|von|par|por|di|door|بقلم|كتب|كتبت|إعداد|تقرير)\s*:?\s", re.IGNORECASE)
 
 
@@ -94,6 +103,11 @@ def _is_junk_line(paragraph: str) -> bool:
         return False
     return bool(CREDIT_RE.match(paragraph) or RELATED_RE.match(paragraph) or PROMPT_RE.match(paragraph)
                 or _is_breadcrumb(paragraph))
+
+
+def _is_headline_line(paragraph: str) -> bool:
+    """True when ``paragraph`` reads as a listed headline: HEADLINE_MAX_WORDS words at most, no sentence end."""
+    return len(paragraph.split()) <= HEADLINE_MAX_WORDS and not SENTENCE_END_RE.search(paragraph)
 
 
 def _is_breadcrumb(paragraph: str) -> bool:
@@ -157,8 +171,16 @@ def filter_paragraphs(paragraphs: tuple[str, ...], author: str | None = None) ->
         paragraphs = shorter
     kept: list[str] = []
     last = len(paragraphs) - 1
+    listed = 0  # headlines still to drop after a "related" label line
     for index, paragraph in enumerate(paragraphs):
+        if listed and _is_headline_line(paragraph):
+            listed -= 1
+            continue
+        listed = 0
         if _is_junk_line(paragraph):
+            if (label := RELATED_RE.match(paragraph)) and len(paragraph) <= SHORT_LINE \
+                    and not WORD_RE.search(paragraph[label.end():]):
+                listed = LISTED_MAX  # the label alone: the lines under it are its links' headlines
             continue
         if (index < 3 or index > last - 3) and _is_byline(paragraph, author):
             continue

@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
+from crawler.extraction.footer import NOTICE_RE
 from crawler.extraction.layout import BLOCK_TAGS
 from crawler.extraction.titles import HOME_PATHS, clean_space
 
@@ -61,9 +62,14 @@ STANDFIRST_WORDS = 12  # a paragraph in the article's <header> this long is its 
 # the short linked paragraph between two read ones was lost unchecked), issue 13.
 SHOWN_TEXT = etree.XPath("descendant::text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 P_TEXT_CHARS = 250  # trafilatura's min_extracted_size: with less <p> text on the page it reads text outside <p>s too
-# Containers whose loose text trafilatura leaves out (a <td> of a data table too: its <p>s make it a block); and the
-# elements inside which text is already read as a block of its own (a list item, a quote) or is no paragraph (a link)
-LOOSE_HOLDERS = frozenset({"div", "section", "article", "main", "center", "body", "td"})
+# Containers whose loose text trafilatura leaves out (a <td> of a data table too: its <p>s make it a block; a <font> or
+# <span> round a legacy story's unclosed <p>s, "<font face=Tahoma>Lead<p>Two<p>Three</font>": the lead paragraph, its
+# own text, was lost, a black-box probe, stop 37); and the elements inside which text is already read as a block of its
+# own (a list item, a quote) or is no paragraph (a link)
+LOOSE_HOLDERS = frozenset({"div", "section", "article", "main", "center", "body", "td", "font", "span"})
+# ... of which the inline ones: only the text that opens them is a lead, and not a copyright notice (the fine print
+# of CleanEval's page 14: "<font size=-2>Copyright &copy; 2001 Yahoo! Inc. ...<p>All information ...")
+INLINE_HOLDERS = frozenset({"font", "span"})
 READ_AS_BLOCK = frozenset({"p", "li", "dd", "dt", "pre", "code", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "a",
                            "ul", "ol", "dl", "caption", "figure", "figcaption"})
 # an address printed as text is no sentence ("http://... 540 960 admin"); a run of non-space read from its start only
@@ -283,7 +289,8 @@ def wrap_loose_text(page: HtmlElement) -> int:
         if (holder is None or holder.tag not in LOOSE_HOLDERS
                 or any(a.tag in READ_AS_BLOCK for a in holder.iterancestors())):
             continue
-        runs = [(before, inline) for before, inline in _loose_runs(holder) if _is_sentence_run(holder, before, inline)]
+        runs = [(before, inline) for before, inline in _loose_runs(holder) if _is_sentence_run(holder, before, inline)
+                and (holder.tag not in INLINE_HOLDERS or before is None and not NOTICE_RE.search(holder.text or ""))]
         divs = [child for child in holder if child.tag == "div" and _is_sentence_run(child, None, list(child))
                 and not any(isinstance(d.tag, str) and d.tag in BLOCK_TAGS for d in child.iterdescendants())]
         for before, inline in runs:

@@ -237,9 +237,12 @@ def strip_site_name(title: str, names: list[str]) -> str:
 def _heading_texts(h1: HtmlElement) -> list[str]:
     """The text of one h1, then (when a link holds only part of it) its text without the linked part.
 
-    A link inside a headline that is not the whole headline is the site name or a section ("<h1><span>Story</span>
-    <a href=/>Site</a></h1>"); the headline agreeing with a structured title may be the h1 without it.
+    A link inside the h1 that is not all of it is the site's name or a section: the headline may be the h1 without it.
     """
+    if h1.find(".//br") is not None:  # a two-line headline: its lines joined by a space, not glued (probe 37)
+        h1 = copy.deepcopy(h1)
+        for br in h1.iter("br"):
+            br.tail = " " + (br.tail or "")
     texts = [clean_space(h1.text_content())]
     links = [a for a in h1.iter("a") if norm(a.text_content())]
     if links and all(norm(a.text_content()) != norm(texts[0]) for a in links):
@@ -248,8 +251,9 @@ def _heading_texts(h1: HtmlElement) -> list[str]:
             link.drop_tree()  # keeps the link's tail text
         texts.append(clean_space(unlinked.text_content()))
     # A kicker printed in the h1 ("<h1><span>Topic:</span> <span>Headline</span></h1>"): the h1 without one of its
-    # parts, which find_title takes only when it is exactly a structured title.
-    if 2 <= len(_parts(h1)) <= MAX_HEADING_PARTS:
+    # parts, which find_title takes only when it is exactly a structured title; its own text is one part too (probe 37)
+    loose = norm(h1.text or "") or any(norm(child.tail or "") for child in h1)  # "<h1><span>Kicker</span> Headline"
+    if 2 <= len(_parts(h1)) + bool(loose) and 1 <= len(_parts(h1)) <= MAX_HEADING_PARTS:
         for index in range(len(_parts(h1))):
             trimmed = copy.deepcopy(h1)
             _parts(trimmed)[index].drop_tree()  # keeps its tail; a screen-reader " - " left at an end goes
