@@ -78,7 +78,8 @@ def test_sigterm_stops_the_child_and_hands_the_item_back(redis_server, tmp_path)
     assert not link.client.exists(outlet_lease_key("portal"))
 
 
-def test_a_child_that_fails_leaves_the_item_to_its_lease(redis_server, tmp_path):
+def test_a_child_that_fails_hands_the_item_back_at_once_counting_the_failure(redis_server, tmp_path):
+    # before stop 37 it was left to its lease: the next try came a lease later and the coordinator heard nothing
     link = connect(redis_server.url, give_up_after=5)
     work = _queue_one(link)
     ran = tmp_path / "ran"
@@ -95,7 +96,8 @@ def test_a_child_that_fails_leaves_the_item_to_its_lease(redis_server, tmp_path)
     finally:
         logging.getLogger("crawler.scaleout.worker").removeHandler(note)
     assert worker.finished == 0 and work.outstanding() == 1
-    assert work.take("t2", block=0) is None  # not before the lease timeout
+    again = work.take("t2", block=0)  # at once, not after the lease timeout, and not as a take-over
+    assert again is not None and again.failures == 1 and not again.taken_over
 
 
 def test_a_worker_repairs_only_its_own_open_warcs(redis_server, tmp_path):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import socket
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,8 @@ def _connect(url: str) -> Any:
         return connect(url)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--redis") from None
+    except NewsArchiveError as exc:  # not Redis, a database it lacks, a password it refuses: the fix, no traceback
+        raise click.ClickException(str(exc)) from None
 
 
 def default_name() -> str:
@@ -61,13 +65,15 @@ def worker(redis_url: str, seeds: Path, data_dir: Path, name: str | None, sets: 
 
     Writes its own WARC series (DATA/warc/NEWSARCHIVE-<name>-...) and never writes the catalogue: what the
     catalogue needs goes to the coordinator through Redis. Run any number, on any machines (README "Running on
-    several machines"). SIGTERM stops it cleanly: the outlet in hand is handed back to another worker.
+    several machines"). SIGTERM stops it cleanly: the outlet in hand is handed back to another worker. Each outlet's
+    configuration comes with its work item from the coordinator's --seeds; this worker's --seeds is not read.
 
     Example: newsarchive worker --redis redis://127.0.0.1:6379/0 --data /srv/archive --name w1
     """
     from crawler.config import defaults
     from crawler.scaleout.worker import Worker
 
+    del seeds  # the coordinator's configuration of each outlet travels with its item (_outlet_seeds)
     overrides = parse_sets(sets)
     lease_timeout = _lease_timeout(overrides)
     name = name or default_name()
@@ -76,41 +82,54 @@ def worker(redis_url: str, seeds: Path, data_dir: Path, name: str | None, sets: 
 
     def command(item: Any) -> list[str]:
         work = item.item
-        _check_outlet(seeds, work)
+        outlet_seeds = _outlet_seeds(work, scratch)
         child_sets = {**work.get("settings", {}), **overrides,
                       "CRAWL_REDIS_URL": redis_url, "CRAWL_WORKER_NAME": name,
                       "CRAWL_WORKER_CRAWL": work["crawl_uid"], "CRAWL_WORKER_CRAWL_ID": str(work["crawl_id"])}
         if allow_private:
             child_sets["ARCHIVE_ALLOW_PRIVATE"] = "True"
-        cmd = [sys.executable, "-m", "crawler.cli.main", *verbosity, "worker-crawl", "--seeds", str(seeds),
+        cmd = [sys.executable, "-m", "crawler.cli.main", *verbosity, "worker-crawl", "--seeds", str(outlet_seeds),
                "--data", str(data_dir), "--outlet", work["outlet"]]
         for key, value in child_sets.items():
             cmd += ["-s", f"{key}={value}"]
         return cmd
 
+    link = _connect(redis_url)
     try:
-        Worker(_connect(redis_url), name, command, lease_timeout=lease_timeout, warc_dir=data_dir / "warc",
-               warc_prefix=prefix).run()
+        with tempfile.TemporaryDirectory(prefix="newsarchive-worker-") as folder:
+            scratch = Path(folder)
+            Worker(link, name, command, lease_timeout=lease_timeout, warc_dir=data_dir / "warc",
+                   warc_prefix=prefix).run()
     except (NewsArchiveError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
 
 
-def _check_outlet(seeds: Path, work: dict[str, Any]) -> None:
-    """Warn when this worker's configuration of the item's outlet differs from the coordinator's (or lacks it)."""
-    from crawler.config.outlets import load_outlets
+def _outlet_seeds(work: dict[str, Any], folder: Path) -> Path:
+    """The coordinator's configuration of the item's outlet, as the one-outlet seeds file the child crawl reads.
 
+    The coordinator decides what is crawled: a worker that crawled with its own --seeds stored another host's
+    articles under the outlet, exit 0, no warning (a black-box probe, stop 37). Refused (CannotCrawl, the item handed
+    back and the coordinator told) when the item carries no configuration or it does not read back identically.
+    """
+    from crawler.config.outlets import load_outlets
+    from crawler.scaleout.wire import outlet_toml
+    from crawler.scaleout.worker import CannotCrawl
+
+    outlet, config, digest = work.get("outlet"), work.get("outlet_config"), work.get("outlet_digest")
+    if not isinstance(config, dict) or not digest:
+        raise CannotCrawl(f"the work item of outlet {outlet} carries no configuration (its coordinator runs an older "
+                          "newsarchive): run the same version on every machine")
+    path = folder / "outlet.toml"
     try:
-        mine = {o.name: o for o in load_outlets(seeds)}.get(work["outlet"])
-    except NewsArchiveError as exc:
-        logger.error("cannot read %s: %s", seeds, exc)
-        return
-    if mine is None:
-        logger.error("outlet %s is not in this worker's --seeds %s: its crawl fails here and goes to another "
-                     "worker after the lease timeout", work["outlet"], seeds)
-    elif work.get("outlet_digest") and mine.digest() != work["outlet_digest"]:
-        logger.warning("this worker's configuration of %s differs from the coordinator's (config digest %s, "
-                       "coordinator %s): crawling with this worker's; give every machine the same --seeds",
-                       work["outlet"], mine.digest(), work["outlet_digest"])
+        path.write_text(outlet_toml(config), encoding="utf-8")
+        [mine] = load_outlets(path)
+    except (NewsArchiveError, TypeError, ValueError) as exc:
+        raise CannotCrawl(f"this worker cannot read the coordinator's configuration of outlet {outlet} ({exc}): "
+                          "run the same newsarchive version on every machine") from None
+    if mine.name != outlet or mine.digest() != digest:
+        raise CannotCrawl(f"this worker reads the coordinator's configuration of outlet {outlet} as {mine.digest()}, "
+                          f"not {digest}: run the same newsarchive version on every machine")
+    return path
 
 
 def _verbosity() -> list[str]:
@@ -136,20 +155,41 @@ def worker_crawl(seeds: Path, data_dir: Path, outlets: tuple[str, ...], sets: tu
     try:
         run_crawl(settings)
     except CrawlFailed as exc:
+        _tell_the_worker(str(exc))
         click.echo(f"Error: {exc}", err=True)
         sys.exit(3)
     except NewsArchiveError as exc:
+        _tell_the_worker(str(exc))
         raise click.ClickException(str(exc)) from None
 
 
+def _tell_the_worker(why: str) -> None:
+    """Leave the worker why this crawl failed: it hands the item back at once and the coordinator logs why."""
+    from crawler.scaleout.worker import FAILURE_FILE
+
+    path = os.environ.get(FAILURE_FILE)
+    if path:
+        try:
+            Path(path).write_text(why, encoding="utf-8")
+        except OSError:
+            logger.debug("could not write %s", path, exc_info=True)
+
+
 def live_writers(link: Any, prefix: str) -> Callable[[Path], bool]:
-    """True for a ``.open`` WARC of a worker that is alive now (``<prefix>-<worker>-...``): a coordinator started
-    again after a crash must not repair the files the old crawl's workers still write (it closed them under them,
-    and their records went unindexed: a black-box probe, stop 35)."""
-    from crawler.scaleout.workers import live_workers
+    """True for a ``.open`` WARC (``<prefix>-<worker>-...``) whose writer, the worker's child crawl, is alive now: a
+    coordinator started again after a crash must not repair the files the old crawl's workers still write (it closed
+    them under them, and their records went unindexed: a black-box probe, stop 35). The test is the writer's own key,
+    held while the child runs: the worker's name outlives a child the OOM killer took, and that child's file was
+    left open after a "finished" crawl (stop 37)."""
+    from crawler.scaleout.keys import writer_key
 
     def writing(path: Path) -> bool:
-        return any(path.name.startswith(f"{prefix}-{name}-") for name in live_workers(link))
+        stem = path.name.removeprefix(f"{prefix}-")
+        if stem == path.name:
+            return False
+        names = {stem[:i] for i, c in enumerate(stem) if c == "-"}  # a worker's name may hold '-' itself
+        keys = [writer_key(name) for name in names if name]
+        return bool(keys) and bool(link.call("look for live writers", lambda r: r.exists(*keys)))
     return writing
 
 
@@ -161,7 +201,8 @@ def coordinate(settings: Any, redis_url: str, overrides: dict[str, Any]) -> int:
     from crawler.capture.apply import apply_batch
     from crawler.capture.config import ArchiveConfig
     from crawler.capture.session import ArchiveSession
-    from crawler.scaleout.coordinator import run_coordinator
+    from crawler.runner import CrawlFailed
+    from crawler.scaleout.coordinator import RedisLostCrawl, run_coordinator
 
     lease_timeout = _lease_timeout(overrides)
     link = _connect(redis_url)
@@ -174,5 +215,7 @@ def coordinate(settings: Any, redis_url: str, overrides: dict[str, Any]) -> int:
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         return run_coordinator(session, link, lease_timeout=lease_timeout, settings=overrides)
+    except RedisLostCrawl as exc:  # one line and exit 3, the crawl recorded failed (a 60-line traceback before)
+        raise CrawlFailed(session.crawl_id, exc) from None  # type: ignore[arg-type]
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,9 +44,14 @@ class RedisConfig:
     socket_timeout: float = 10.0  # seconds a command may take; blocking reads pass their own shorter block
 
     def __post_init__(self) -> None:
-        scheme = urlsplit(self.url).scheme
-        if scheme not in {"redis", "rediss", "unix"}:
+        parts = urlsplit(self.url)
+        if parts.scheme not in {"redis", "rediss", "unix"}:
             raise ValueError(f"not a Redis URL (redis://, rediss:// or unix://): {self.url!r}")
+        db = parts.path.strip("/")
+        if parts.scheme != "unix" and db and not db.isdigit():
+            # redis-py ignores a path it cannot read as a number and uses database 0 in silence (a probe, stop 37)
+            raise ValueError(f"{db!r} in {redact(self.url)} is no database number: write redis://HOST:PORT/N, N a "
+                             "number from 0 (Redis has 16 by default, 0-15)")
         if not 0 < self.retry_first <= self.retry_max:
             raise ValueError("retry_first must be > 0 and <= retry_max")
         if self.give_up_after is not None and self.give_up_after < 0:
@@ -106,6 +112,16 @@ class RedisLink:
                 raise RedisUnavailable(
                     f"Redis at {self.where} refused the credentials ({what}: {exc}): give its password in the URL, "
                     "redis://:PASSWORD@HOST:PORT/DB (or redis://USER:PASSWORD@... for an ACL user)") from exc
+            except redis.ResponseError as exc:
+                if "DB index is out of range" not in str(exc):
+                    raise
+                raise RedisUnavailable(
+                    f"Redis at {self.where} has no database {urlsplit(self.config.url).path.strip('/')} ({exc}): use "
+                    "one of its databases, redis://HOST:PORT/N with N from 0 to 15 (its `databases` setting, 16 by "
+                    "default)") from None
+            except redis.exceptions.InvalidResponse as exc:
+                raise RedisUnavailable(f"{self.where} does not answer as Redis does ({exc}): give --redis the address "
+                                       "of a redis-server (port 6379 by default)") from None
             except RETRYABLE as exc:
                 failures += 1
                 waited = time.monotonic() - started
@@ -138,7 +154,42 @@ class RedisLink:
 
 
 def connect(url: str, **options: float | None) -> RedisLink:
-    """A :class:`RedisLink` to ``url`` that has answered PING (waiting and retrying as configured)."""
-    link = RedisLink(RedisConfig(url, **options))  # type: ignore[arg-type]
+    """A :class:`RedisLink` to ``url`` that has answered PING (waiting and retrying as configured).
+
+    Raises:
+        RedisUnavailable: the address answers, but not as Redis (an HTTP or SSH server), or the database number is
+            one the server lacks, or it refuses the password; or Redis stayed away past ``give_up_after``.
+    """
+    config = RedisConfig(url, **options)  # type: ignore[arg-type]
+    _not_redis(config)
+    link = RedisLink(config)
     link.call("ping", lambda r: r.ping())
     return link
+
+
+# The first byte of every RESP2/RESP3 reply (https://redis.io/docs/latest/develop/reference/protocol-spec/)
+_RESP = frozenset(b"+-:$*_,#!=(%~>|")
+
+
+def _not_redis(config: RedisConfig) -> None:
+    """Raise RedisUnavailable when something other than Redis answers at the URL's host and port.
+
+    redis-py reads an HTTP server's reply as "Connection closed by server", which the retry loop took for a Redis
+    away for a while: it waited for ever, "unreachable" (a black-box probe, stop 37). An inline PING is answered
+    by any Redis (+PONG, or -NOAUTH / -DENIED); anything else that answers is not Redis. A refused or silent port
+    says nothing here: the usual wait handles it. TLS (rediss://) and unix sockets are not looked at.
+    """
+    parts = urlsplit(config.url)
+    if parts.scheme != "redis":
+        return
+    host, port = parts.hostname or "localhost", parts.port or 6379
+    try:
+        with socket.create_connection((host, port), timeout=2.0) as sock:
+            sock.sendall(b"PING\r\n")
+            reply = sock.recv(200)
+    except OSError:
+        return
+    if reply and reply[0] not in _RESP:
+        said = reply.decode("latin-1").splitlines()[0][:80] if reply.strip() else repr(reply[:20])
+        raise RedisUnavailable(f"{host}:{port} is not a Redis server: it answered {said!r} to a PING; give --redis "
+                               "the address of a redis-server (port 6379 by default), redis://HOST:PORT/DB")

@@ -19,7 +19,10 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+import redis
+
 from archive.catalogue import lookups
+from archive.errors import NewsArchiveError
 from archive.integrity.inventory import warcinfo_fields
 from archive.integrity.recovery import recover
 from crawler.capture.apply import store_rows
@@ -29,7 +32,7 @@ from crawler.capture.writer import LocalWriter
 from crawler.scaleout.connection import RedisLink
 from crawler.scaleout.keys import ACTIVE_CRAWLS, CrawlKeys
 from crawler.scaleout.results import ResultsChannel, apply_results
-from crawler.scaleout.wire import decode
+from crawler.scaleout.wire import decode, outlet_config
 from crawler.scaleout.workers import live_workers
 from crawler.scaleout.workqueue import WorkQueue
 
@@ -38,6 +41,11 @@ logger = logging.getLogger(__name__)
 NO_WORKER_WARNING = 60.0  # seconds between warnings that no worker is alive (the first after as long)
 
 WORKER_DIED = "worker-died"  # the failure reason of an outlet given up after it took down max_deliveries workers
+WRITERS_WAIT = 30.0  # seconds beyond the lease timeout to wait for workers' crawls to stop after Redis lost the keys
+
+
+class RedisLostCrawl(NewsArchiveError):
+    """Redis no longer holds this crawl's keys (restarted without its data): the crawl cannot go on."""
 
 
 class Coordinator:
@@ -54,6 +62,7 @@ class Coordinator:
         self.delivered: set[str] = set()  # records stored already (a worker's publish retried after a lost reply)
         self.runs: dict[str, dict[str, Any]] = {}  # child crawl -> its counts (the last copy wins)
         self._refused: set[str] = set()  # workers whose refusal was logged
+        self._queued = False  # the crawl's keys are in Redis from the first queue() on
         self._workers_checked = time.monotonic()  # the first look for live workers comes NO_WORKER_WARNING later
         config = session.config
         session.writer.close()  # the session's own writer would write WARC records; this one stores rows only
@@ -96,29 +105,48 @@ class Coordinator:
         for worker, why in refusals.items():
             if worker not in self._refused:
                 self._refused.add(worker)
-                logger.error("worker %s will not crawl for this crawl: %s", worker, why)
+                if "|" in worker:  # worker|item|try: an item a worker could not crawl, handed back at once
+                    logger.error("%s", why)
+                else:
+                    logger.error("worker %s will not crawl for this crawl: %s", worker, why)
+        if self._queued and not self.work.exists():
+            raise self._lost()
         return self.work.outstanding() == 0
 
+    def _lost(self) -> RedisLostCrawl:
+        return RedisLostCrawl(
+            f"Redis at {self.link.where} lost this crawl's keys (it was probably restarted without appendonly: run "
+            "it with `appendonly yes`); the crawl is recorded failed, what the workers archived is kept and indexed, "
+            "and the next crawl goes on from the pending URLs")
+
     def _warn_if_no_workers(self) -> None:
-        """Say so, every NO_WORKER_WARNING seconds, while no worker is alive: the crawl waited in silence."""
+        """Say so, every NO_WORKER_WARNING seconds, while no worker is alive (the crawl waited in silence), or
+        while every live worker has refused this crawl."""
         now = time.monotonic()
         if now - self._workers_checked < NO_WORKER_WARNING:
             return
         self._workers_checked = now
-        if not live_workers(self.link):
+        live = live_workers(self.link)
+        refused = {field.split("|", 1)[0] for field in self._refused}
+        if not live:
             logger.warning("crawl %s: no worker is running on %s; the crawl waits for one (start `newsarchive "
                            "worker --redis URL --data DIR` with this Redis, its database number and this data "
                            "folder)", self.session.uid, self.link.where)
+        elif set(live) <= refused:
+            logger.warning("crawl %s: every live worker (%s) refused it (their reasons above); the crawl waits for "
+                           "a worker that can crawl it", self.session.uid, ", ".join(live))
 
     def queue(self) -> int:
         """Queue one work item per outlet of the crawl; returns how many were new."""
         s = self.session
         archive = lookups.first_crawl_uid(s.catalogue.db)  # which archive: a worker on another folder refuses
+        # the outlet's configuration travels with its item: this coordinator's --seeds decide what is crawled
         items = [(f"outlet:{o.name}", {"kind": "outlet", "outlet": o.name, "outlet_digest": o.digest(),
-                                       "crawl_uid": s.uid, "crawl_id": s.crawl_id, "settings": self.settings,
+                                       "outlet_config": outlet_config(o), "crawl_uid": s.uid, "crawl_id": s.crawl_id, "settings": self.settings,
                                        "archive": archive})
                  for o in s.outlets]
         queued = self.work.put(items)
+        self._queued = bool(items)
         self._heartbeat()  # announced once its work is there
         return queued
 
@@ -138,6 +166,15 @@ class Coordinator:
             self._add_counts()
             self._recover_dead_workers()
         except BaseException as exc:
+            if isinstance(exc, redis.ResponseError) and ("NOGROUP" in str(exc) or "UNBLOCKED" in str(exc)):
+                # the results' group is gone, or their key went while the coordinator waited on it
+                logger.debug("crawl %s: %s", s.uid, exc)
+                exc = self._lost()
+            if isinstance(exc, RedisLostCrawl):
+                logger.error("crawl %s: %s", s.uid, exc)
+                status, error = "failed", str(exc)
+                self._after_lost_keys()
+                raise exc from None
             if isinstance(exc, KeyboardInterrupt):  # Ctrl-C, or SIGTERM (crawler/cli/worker_commands.py)
                 status = f"stopped: {exc or 'interrupted'}"
             else:
@@ -153,11 +190,28 @@ class Coordinator:
                 self._forget()
         return s.crawl_id
 
+    def _after_lost_keys(self) -> None:
+        """Redis lost the crawl's keys: wait (at most a lease and WRITERS_WAIT) for the workers' crawls of it to stop,
+        as each finds its item gone at its next renewal, then index what they archived, so that nothing is left
+        by halves: every WARC record of this crawl is indexed, the URLs not fetched stay pending."""
+        lease = self.work.lease_ms / 1000
+        deadline = time.monotonic() + lease + WRITERS_WAIT
+        keep_open = self.session.keep_open
+        if self._open_files():
+            # the writers' marks went with the keys: each worker sets its own again every lease/3 at most
+            time.sleep(lease / 3 + 1)
+        while time.monotonic() < deadline:
+            if not any(keep_open is not None and keep_open(path) for path in self._open_files()):
+                break
+            time.sleep(0.5)
+        self._recover_dead_workers(always=True)
+
     def _give_up_dead(self) -> None:
         """Outlets that took down every worker that crawled them: failures of the crawl, in its summary."""
-        for key, item, deliveries in self.work.dead():
+        for key, item, deliveries, why in self.work.dead():
             outlet = item.get("outlet")
-            logger.error("%s was given up after %d deliveries: each worker that took it died", key, deliveries)
+            logger.error("%s was given up after %d deliveries: %s", key, deliveries,
+                         why or "each worker that took it died")
             self.session.count(outlet, "failures")
             self.session.count(outlet, f"failure:{WORKER_DIED}")
 
@@ -169,12 +223,8 @@ class Coordinator:
                     if n:
                         self.session.count(outlet, key, int(n))
 
-    def _recover_dead_workers(self) -> None:
-        """Repair the ``.open`` WARCs of this crawl's dead child crawls and index the records they wrote.
-
-        Every item is finished, so every child crawl of this crawl has ended: a ``.open`` file of this crawl is
-        one whose writer was killed. recover() skips the files of other running crawls (their own warcinfo).
-        """
+    def _open_files(self) -> list[Any]:
+        """The ``.open`` WARCs of this crawl (and any whose warcinfo is torn)."""
         s = self.session
         mine = []
         for path in sorted((s.config.data_dir / "warc").glob("*.open")):
@@ -183,9 +233,22 @@ class Coordinator:
                     mine.append(path)
             except Exception:  # noqa: BLE001 - a torn warcinfo: recover() decides what it is
                 mine.append(path)
-        if not mine:
+        return mine
+
+    def _recover_dead_workers(self, *, always: bool = False) -> None:
+        """Repair the ``.open`` WARCs of this crawl's dead child crawls and index the records they wrote
+        (``always``: index every record the catalogue lacks, also in closed files, after Redis lost the results).
+
+        Every item is finished, so every child crawl of this crawl has ended: a ``.open`` file of this crawl is
+        one whose writer was killed. recover() skips the files of other running crawls (their own warcinfo) and
+        those whose writer is alive (``keep_open``).
+        """
+        s = self.session
+        mine = self._open_files()
+        if not mine and not always:
             return
-        logger.warning("crawl %s: %d WARC file(s) of killed workers left open; repairing", s.uid, len(mine))
+        logger.warning("crawl %s: %d WARC file(s) of killed workers left open; repairing and indexing", s.uid,
+                       len(mine))
         recover(s.config.data_dir, s.catalogue, outlet_for=s._outlet_name, keep_open=s.keep_open)
 
     def _forget(self) -> None:

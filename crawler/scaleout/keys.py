@@ -85,6 +85,14 @@ def worker_key(name: str) -> str:
     return f"{PREFIX}:worker:{_part(name)}"
 
 
+def writer_key(name: str) -> str:
+    """Key worker ``name`` holds only while its child crawl runs: the writer of its ``.open`` WARC files is alive.
+
+    The worker's own name outlives a child killed on its own (the OOM killer), whose ``.open`` file then went
+    unrepaired because "its writer is alive" (a black-box probe, stop 37)."""
+    return f"{PREFIX}:writer:{_part(name)}"
+
+
 WORKER_PATTERN = f"{PREFIX}:worker:*"
 
 # Sorted set: the id of every crawl a coordinator is running, scored by its last heartbeat (Unix time). Workers

@@ -13,8 +13,11 @@ writing and never records a crawl row: the coordinator does both (crawler/scaleo
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from archive.catalogue.db import Catalogue
@@ -66,9 +69,14 @@ class WorkerSession(ArchiveSession):
         self.crawl, self.uid, self.crawl_id = crawl, crawl.crawl_uid, crawl.crawl_id
         self.run_id = uuid.uuid4().hex  # this child crawl: its counts replace, never add to, a copy delivered twice
         path = config.data_dir / "catalogue.db"
+        self._empty: Path | None = None
         if not path.exists():
-            raise ConfigError("data", f"{path} does not exist: a worker reads the coordinator's catalogue "
-                              "(docs/scaleout.md); give it the shared data folder with --data")
+            # an empty data folder (a worker on its own disk, no copy of the catalogue): an empty catalogue, which
+            # knows nothing and skips nothing, as the README promises; the worker failed every item with "does not
+            # exist" before (a black-box probe, stop 37). A temporary file: --data holds no catalogue of its own.
+            self._empty = Path(tempfile.mkdtemp(prefix="newsarchive-empty-catalogue-"))
+            path = self._empty / "catalogue.db"
+            Catalogue(path).close()
         try:
             self.reserve.claim()
             self.reader = Catalogue.read_only(path, busy_timeout=config.busy_timeout)
@@ -125,3 +133,5 @@ class WorkerSession(ArchiveSession):
         self.writer.close()
         self.reader.close()
         self.link.close()
+        if self._empty is not None:
+            shutil.rmtree(self._empty, ignore_errors=True)

@@ -8,6 +8,7 @@ whoever can write to Redis must not be able to run code in the coordinator.
 
 from __future__ import annotations
 
+import json
 from array import array
 from dataclasses import asdict, fields
 from datetime import datetime
@@ -100,3 +101,31 @@ def _prepared(data: dict[str, Any] | None) -> Prepared | None:
 
 def _pairs(values: list[list[str]]) -> tuple[tuple[str, str], ...]:
     return tuple((str(k), str(v)) for k, v in values)
+
+
+# The outlet's configuration travels with its work item: the coordinator's --seeds decide what a worker crawls (a
+# worker that crawled with its own seeds stored another host's articles under the outlet, a black-box probe, stop
+# 37). The worker writes it back as a one-outlet seeds file for its child crawl and checks its digest.
+def outlet_config(outlet: Any) -> dict[str, Any]:
+    """An Outlet's fields as JSON-ready values (its ``source`` file is the coordinator's, not the item's)."""
+    return {f.name: list(v) if isinstance(v := getattr(outlet, f.name), tuple) else v
+            for f in fields(outlet) if f.name != "source"}
+
+
+def outlet_toml(config: dict[str, Any]) -> str:
+    """``config`` as one ``[[outlet]]`` table. Hand-written because the standard library reads TOML but does not
+    write it, and the values are few kinds (string, boolean, number, list of strings); the worker checks the digest
+    of what it reads back, so a value this writes wrong refuses the item instead of crawling something else."""
+    return "[[outlet]]\n" + "".join(f"{key} = {_toml(value)}\n" for key, value in config.items())
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):  # JSON's escapes are TOML's basic-string escapes, but for DEL
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    raise TypeError(f"no TOML for {value!r}")

@@ -18,8 +18,10 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,9 +31,10 @@ import redis
 
 from archive.catalogue import lookups
 from archive.catalogue.db import Catalogue
+from archive.errors import NewsArchiveError
 from archive.warc.check import repair_open_file
 from crawler.scaleout.connection import RedisLink
-from crawler.scaleout.keys import ACTIVE_CRAWLS, CrawlKeys
+from crawler.scaleout.keys import ACTIVE_CRAWLS, CrawlKeys, writer_key
 from crawler.scaleout.politeness import outlet_lease
 from crawler.scaleout.workers import DEFAULT_HEARTBEAT, claim_name
 from crawler.scaleout.workqueue import DEFAULT_CRAWL_TTL, WorkItem, WorkQueue
@@ -43,6 +46,11 @@ T = TypeVar("T")
 
 ACTIVE_WINDOW = 60.0  # seconds: a crawl whose coordinator was not heard from for longer draws no worker
 POLL = 1.0  # seconds between looks for work when there is none
+FAILURE_FILE = "NEWSARCHIVE_FAILURE_FILE"  # environment: where a child crawl writes why it failed (worker-crawl)
+
+
+class CannotCrawl(NewsArchiveError):
+    """This worker cannot crawl a work item (raised by the command builder): it hands the item back and says why."""
 
 
 class Worker:
@@ -69,9 +77,14 @@ class Worker:
         """Work until SIGTERM/SIGINT; returns how many items this worker finished."""
         claim = claim_name(self.link, self.name, ttl=min(DEFAULT_HEARTBEAT, self.lease_timeout))
         self._claim = claim
+        self._scratch = Path(tempfile.mkdtemp(prefix="newsarchive-worker-"))
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
-            self.repair_own_files()
+            self._writing(True)  # a coordinator must not repair the files this worker is repairing
+            try:
+                self.repair_own_files()
+            finally:
+                self._writing(False)
             logger.info("worker %s waiting for work on %s", self.name, self.link.where)
             while not self.stopping:
                 if not claim.renew():
@@ -84,9 +97,19 @@ class Worker:
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+            shutil.rmtree(self._scratch, ignore_errors=True)
             claim.release()
         logger.info("worker %s stopped after %d item(s)", self.name, self.finished)
         return self.finished
+
+    def _writing(self, alive: bool) -> None:
+        """Say whether a writer of this worker's ``.open`` WARCs (its child crawl) is alive now: the liveness test
+        coordinators use before repairing them (crawler/cli/worker_commands.py ``live_writers``)."""
+        key, ttl = writer_key(self.name), int(self._claim.ttl_ms)
+        if alive:
+            self.link.call("mark the writer alive", lambda r: r.set(key, self.name, px=ttl))
+        else:
+            self.link.call("mark the writer gone", lambda r: r.delete(key))
 
     def _on_signal(self, signum: int, frame: Any) -> None:
         if not self.stopping:
@@ -170,12 +193,22 @@ class Worker:
             queue.release(item, self.name)
             self._pause(self.poll)
             return
-        logger.info("worker %s crawls %s (%s)%s", self.name, item.key, item.item.get("crawl_uid"),
-                    " taken over from a silent worker" if item.taken_over else "")
-        lost = False
         try:
-            self.child = subprocess.Popen(self.command(item), stdin=subprocess.DEVNULL,
-                                          preexec_fn=functools.partial(die_with_parent, os.getpid()))
+            command = self.command(item)
+        except CannotCrawl as exc:
+            lease.release()
+            self._failed(queue, item, str(exc), refuse=True)
+            return
+        logger.info("worker %s crawls %s (%s)%s%s", self.name, item.key, item.item.get("crawl_uid"),
+                    " taken over from a silent worker" if item.taken_over else "",
+                    f" (try {int(item.failures) + 1})" if item.failures else "")
+        lost = False
+        failure = self._scratch / "failure"
+        failure.unlink(missing_ok=True)
+        try:
+            self._writing(True)
+            self.child = subprocess.Popen(command, stdin=subprocess.DEVNULL, env={**os.environ, FAILURE_FILE:
+                                          str(failure)}, preexec_fn=functools.partial(die_with_parent, os.getpid()))
             if self.stopping:
                 self.child.send_signal(signal.SIGTERM)  # the signal came between the take and the start
             code = self._wait(queue, item, lease)
@@ -185,7 +218,9 @@ class Worker:
             if child is not None and child.poll() is None:
                 child.kill()
                 child.wait()
+            self._writing(False)  # its .open files are a dead writer's now: a coordinator may repair them
             lease.release()
+        said = _read_failure(failure)
         if lost:
             return
         if self.stopping:
@@ -195,11 +230,29 @@ class Worker:
             _while_crawl_runs(lambda: queue.finish(item, self.name))
             self.finished += 1
             logger.info("worker %s finished %s", self.name, item.key)
-        else:
-            # not finished and not handed back: after the lease timeout another worker (or this one) tries
-            # again, and after DEFAULT_MAX_DELIVERIES tries the coordinator lists it as failed
-            logger.error("the crawl of %s exited with status %s; it is tried again after the lease timeout",
-                         item.key, code)
+        elif code < 0:  # killed on its own (the OOM killer) while this worker lives: any worker may try again now
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            self._failed(queue, item, f"its crawl process was killed by {name} (out of memory?)", refuse=False)
+        else:  # it said why (its data folder, its disk): this worker takes nothing more of this crawl
+            self._failed(queue, item, said or f"its crawl process exited with status {code}", refuse=bool(said))
+
+    def _failed(self, queue: WorkQueue, item: WorkItem, why: str, *, refuse: bool) -> None:
+        """Hand an item this worker could not crawl back at once, and tell the coordinator why (no lease wait)."""
+        crawl = str(item.item.get("crawl_uid"))
+        n = _while_crawl_runs(lambda: queue.fail(item, self.name, f"worker {self.name}: {why}"))
+        if not n:
+            return
+        then = (f"set aside after {-n} failed tries" if n < 0
+                else "handed back for another worker" if refuse else "handed back to be tried again at once")
+        message = f"worker {self.name} could not crawl {item.key}: {why}; {then}"
+        logger.error("%s", message)
+        if refuse:
+            self._foreign.add(crawl)
+        self.link.call("report a failed item", functools.partial(
+            _refuse, CrawlKeys(crawl).refusals, f"{self.name}|{item.key}|{abs(n)}", message))
 
     def _wait(self, queue: WorkQueue, item: WorkItem, lease: Any) -> int | None:
         """Wait for the child, renewing the leases; its exit status, or None when the item's lease was lost."""
@@ -213,14 +266,31 @@ class Worker:
                 return self.child.wait(timeout=every)
             except subprocess.TimeoutExpired:
                 pass
+            self._writing(True)  # first: after Redis lost its keys a coordinator waits a round for this mark
             if not _while_crawl_runs(lambda: queue.renew(item, self.name)):
-                logger.warning("worker %s lost the lease of %s (another worker took it over); stopping its crawl",
-                               self.name, item.key)
+                holder = _while_crawl_runs(lambda: queue.holder(item))
+                if holder:
+                    logger.warning("worker %s lost the lease of %s (worker %s took it over); stopping its crawl",
+                                   self.name, item.key, holder)
+                else:  # not "taken over": nobody holds it (a probe, stop 37, after Redis lost its keys)
+                    logger.error("worker %s: the work item %s of crawl %s is gone from Redis (the crawl ended, or "
+                                 "Redis lost its keys: restarted without appendonly?); stopping its crawl",
+                                 self.name, item.key, item.item.get("crawl_uid"))
                 self.child.terminate()
                 self.child.wait()
                 return None
             lease.renew()
             self._claim.renew()
+
+
+def _read_failure(path: Path) -> str:
+    """What a child crawl wrote about its failure (one line), and the file gone."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return ""
+    path.unlink(missing_ok=True)
+    return " ".join(text.split())[:500]
 
 
 def _refuse(key: str, worker: str, why: str, r: redis.Redis) -> None:

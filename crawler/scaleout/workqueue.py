@@ -60,7 +60,9 @@ while true do
   if not e then return false end
   local n = redis.call('XPENDING', KEYS[1], ARGV[1], e[1], e[1], 1)[1][4]
   if n <= tonumber(ARGV[4]) then return {e[1], e[2], n} end
-  redis.call('XADD', KEYS[2], '*', 'deliveries', n, unpack(e[2]))
+  -- n counts this claim too, which delivers nothing: the item was delivered n - 1 times (README: "given up after
+  -- 5 deliveries" while the log said 6, a black-box probe, stop 37)
+  redis.call('XADD', KEYS[2], '*', 'deliveries', n - 1, 'reason', 'each worker that took it died', unpack(e[2]))
   redis.call('EXPIRE', KEYS[2], ARGV[5])
   redis.call('XACK', KEYS[1], ARGV[1], e[1])
   redis.call('XDEL', KEYS[1], e[1])
@@ -110,6 +112,32 @@ return 1
 """
 
 
+# An item its worker could not crawl (the child crawl failed or was killed while the worker lives): hand it back at
+# once with its failure count and reason in its fields, or, at ARGV[5] failures, set it aside as dead with that
+# reason, instead of leaving it to the lease timeout (a probe, stop 37: the coordinator heard "worker-died" after six
+# leases). KEYS: work stream, dead stream. ARGV: group, id, consumer, reason, max failures, ttl.
+# Returns the failure count (negative once set aside), or 0 if this worker no longer holds the item.
+_FAIL = _OWNS + """
+if not owned then return 0 end
+local e = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
+local f = e[1][2]
+local kept, n = {}, 1
+for i = 1, #f, 2 do
+  if f[i] == 'failures' then n = tonumber(f[i + 1]) + 1
+  elseif f[i] ~= 'reason' then table.insert(kept, f[i]); table.insert(kept, f[i + 1]) end
+end
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+redis.call('XDEL', KEYS[1], ARGV[2])
+if n >= tonumber(ARGV[5]) then
+  redis.call('XADD', KEYS[2], '*', 'deliveries', n, 'reason', ARGV[4], unpack(kept))
+  redis.call('EXPIRE', KEYS[2], ARGV[6])
+  return -n
+end
+redis.call('XADD', KEYS[1], '*', 'failures', n, 'reason', ARGV[4], unpack(kept))
+return n
+"""
+
+
 @dataclass(frozen=True)
 class WorkItem:
     """One taken item: the stream entry ``id``, its dedup ``key`` and the ``item`` the coordinator queued."""
@@ -118,6 +146,7 @@ class WorkItem:
     key: str
     item: dict[str, Any] = field(hash=False)
     taken_over: bool = False  # True when it came from a worker whose lease had expired
+    failures: int = 0  # times a worker could not crawl it (WorkQueue.fail), each handed back at once
 
 
 def _pairs(items: Iterable[tuple[str, Mapping[str, Any]]]) -> list[str]:
@@ -141,7 +170,7 @@ class WorkQueue:
         client = link.client
         self._put, self._renew = client.register_script(_PUT), client.register_script(_RENEW)
         self._finish, self._release = client.register_script(_FINISH), client.register_script(_RELEASE)
-        self._take_over = client.register_script(_TAKE_OVER)
+        self._take_over, self._fail = client.register_script(_TAKE_OVER), client.register_script(_FAIL)
         self._ensure_group()
 
     def _ensure_group(self) -> None:
@@ -190,7 +219,8 @@ class WorkQueue:
             fields = dict(zip(flat[::2], flat[1::2]))
             logger.warning("%s takes over work item %s (%s, delivery %d): its worker's lease of %.0f s expired",
                            consumer, entry_id, fields.get("key"), deliveries, self.lease_ms / 1000)
-            return WorkItem(entry_id, fields["key"], json.loads(fields["item"]), taken_over=True)
+            return WorkItem(entry_id, fields["key"], json.loads(fields["item"]), taken_over=True,
+                            failures=int(fields.get("failures") or 0))
         block_ms = max(1, self.link.check_block(block))
 
         def read(r: redis.Redis) -> Any:
@@ -199,13 +229,19 @@ class WorkQueue:
         if not got or not got[0][1]:
             return None
         entry_id, fields = got[0][1][0]
-        return WorkItem(entry_id, fields["key"], json.loads(fields["item"]))
+        return WorkItem(entry_id, fields["key"], json.loads(fields["item"]), failures=int(fields.get("failures") or 0))
 
     def renew(self, work: WorkItem, consumer: str) -> bool:
         """Restart the lease clock of an item ``consumer`` holds; False if it has been taken over meanwhile."""
         args = [GROUP, work.id, consumer]
         return bool(self.link.call("renew lease", lambda r: self._renew(keys=[self.keys.work], args=args,
                                                                           client=r)))
+
+    def holder(self, work: WorkItem) -> str | None:
+        """The worker holding ``work`` now, or None when nobody does (finished, set aside, or lost by Redis)."""
+        pending = self.link.call("look up a lease", lambda r: r.xpending_range(
+            self.keys.work, GROUP, min=work.id, max=work.id, count=1))
+        return str(pending[0]["consumer"]) if pending else None
 
     def finish(self, work: WorkItem, consumer: str,
                follow: Iterable[tuple[str, Mapping[str, Any]]] = ()) -> bool:
@@ -224,10 +260,22 @@ class WorkQueue:
         return bool(self.link.call("hand back work", lambda r: self._release(keys=[self.keys.work], args=args,
                                                                               client=r)))
 
-    def dead(self) -> list[tuple[str, dict[str, Any], int]]:
-        """Items set aside after ``max_deliveries``: (key, item, deliveries), for the crawl's summary."""
+    def fail(self, work: WorkItem, consumer: str, reason: str) -> int:
+        """Hand back an item ``consumer`` could not crawl, at once, counting the failure; at ``max_deliveries``
+        failures it is set aside (:meth:`dead`) with ``reason``. Returns the count (negative once set aside), 0 if
+        ``consumer`` no longer held it."""
+        args = [GROUP, work.id, consumer, reason, self.max_deliveries, self.ttl]
+        return int(self.link.call("hand back failed work", lambda r: self._fail(
+            keys=[self.keys.work, self.keys.dead], args=args, client=r)))
+
+    def dead(self) -> list[tuple[str, dict[str, Any], int, str]]:
+        """Items set aside after ``max_deliveries``: (key, item, deliveries, reason), for the crawl's summary."""
         entries = self.link.call("read dead work", lambda r: r.xrange(self.keys.dead))
-        return [(f["key"], json.loads(f["item"]), int(f["deliveries"])) for _, f in entries]
+        return [(f["key"], json.loads(f["item"]), int(f["deliveries"]), f.get("reason", "")) for _, f in entries]
+
+    def exists(self) -> bool:
+        """Whether this crawl's keys are still in Redis (its queued set lives from the first put to the end)."""
+        return bool(self.link.call("look for the crawl's keys", lambda r: r.exists(self.keys.queued)))
 
     def outstanding(self) -> int:
         """Items queued or taken and not finished; 0 means the crawl's work is done."""
