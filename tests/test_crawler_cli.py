@@ -11,6 +11,8 @@ import sqlite3
 import subprocess
 import sys
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -93,16 +95,24 @@ def _cli(*args: str, cwd: Path, timeout: int = 240) -> subprocess.CompletedProce
 
 def _demo_folder(data: Path) -> Path:
     """A data folder whose demo sites get free ports: parallel test runs never compete for the fixed ones."""
+    return _demo_folders(data)[0]
+
+
+def _demo_folders(*folders: Path) -> list[Path]:
+    """Data folders as _demo_folder makes them, with no port shared between them (every port is held until all are
+    chosen), for demos that run at once."""
     from crawler.demo.standalone import ADDRESSES
 
-    data.mkdir(parents=True)
-    urls = {}
-    for name, host in (("demo-feed", "127.0.0.2"), ("demo-sitemap", "127.0.0.3"), ("demo-legacy", "127.0.0.4")):
-        with socket.socket() as sock:
-            sock.bind((host, 0))
-            urls[name] = f"http://{host}:{sock.getsockname()[1]}"
-    (data / ADDRESSES).write_text(json.dumps(urls))
-    return data
+    with ExitStack() as held:
+        for data in folders:
+            data.mkdir(parents=True)
+            urls = {}
+            for name, host in (("demo-feed", "127.0.0.2"), ("demo-sitemap", "127.0.0.3"), ("demo-legacy", "127.0.0.4")):
+                sock = held.enter_context(socket.socket())
+                sock.bind((host, 0))
+                urls[name] = f"http://{host}:{sock.getsockname()[1]}"
+            (data / ADDRESSES).write_text(json.dumps(urls))
+    return list(folders)
 
 
 def _articles(data: Path) -> list[tuple[str, str]]:
@@ -143,12 +153,16 @@ def test_demo_end_to_end_then_again_adds_nothing(tmp_path):
 
 
 def test_demo_verbose_shows_the_log_and_quiet_only_one_line_warnings(tmp_path):
-    quiet = _cli("-q", "demo", "--data", str(_demo_folder(tmp_path / "q")), cwd=tmp_path)
+    # the two demos at once, each on its own free ports and data folder: nothing in them is timed
+    folders = dict(zip("qv", _demo_folders(tmp_path / "q", tmp_path / "v"), strict=True))
+    with ThreadPoolExecutor(2) as pool:
+        jobs = {flag: pool.submit(_cli, f"-{flag}", "demo", "--data", str(data), cwd=tmp_path)
+                for flag, data in folders.items()}
+        quiet, verbose = jobs["q"].result(), jobs["v"].result()
     assert quiet.returncode == 0, quiet.stderr[-3000:]
     lines = quiet.stderr.splitlines()
     assert all(re.match(r"^\S+ \S+ (WARNING|ERROR|CRITICAL) ", line) for line in lines), quiet.stderr
     assert "Traceback" not in quiet.stderr and "Deprecation" not in quiet.stderr
-    verbose = _cli("-v", "demo", "--data", str(_demo_folder(tmp_path / "v")), cwd=tmp_path)
     assert verbose.returncode == 0
     assert " INFO " in verbose.stderr and len(verbose.stderr.splitlines()) > 50
 

@@ -14,7 +14,8 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -162,7 +163,7 @@ def _assert_nothing_lost(data: Path, outlet: Outlet) -> None:
         assert urls <= frontier, (month, sorted(urls - frontier))
 
 
-def test_hourly_crawls_skip_unchanged_children_and_a_back_fill_reads_them_all(tmp_path: Path) -> None:
+def _hourly_crawls(tmp_path: Path) -> None:
     data = tmp_path / "data"
     with serve() as outlet:
         seeds = outlet.write_seeds(tmp_path / "seeds.toml")
@@ -220,7 +221,7 @@ def test_hourly_crawls_skip_unchanged_children_and_a_back_fill_reads_them_all(tm
     assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_a_crawl_killed_after_parsing_a_child_has_not_remembered_it(tmp_path: Path) -> None:
+def _killed_crawl(tmp_path: Path) -> None:
     data, log = tmp_path / "data", tmp_path / "crawl.log"
     with serve() as outlet:
         seeds = outlet.write_seeds(tmp_path / "seeds.toml")
@@ -262,6 +263,30 @@ def test_a_crawl_killed_after_parsing_a_child_has_not_remembered_it(tmp_path: Pa
         assert rows(data, "select count(*) n from articles")[0]["n"] == 10
         assert len(_remembered(data)) == 5
         _assert_nothing_lost(data, outlet)
+
+
+HOURLY = "test_hourly_crawls_skip_unchanged_children_and_a_back_fill_reads_them_all"
+KILLED = "test_a_crawl_killed_after_parsing_a_child_has_not_remembered_it"
+SCENARIOS: dict[str, Callable[[Path], None]] = {HOURLY: _hourly_crawls, KILLED: _killed_crawl}
+
+
+@pytest.fixture(scope="module")
+def scenarios(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """The crawl tests this session runs, all at once: each has its own outlet (a server of its own on HOST) and data
+    folder, and nothing in them is timed against the other. Each one's assertions run in its thread; its test raises
+    its outcome."""
+    chosen = [item.originalname for item in request.session.items
+              if item.module is request.module and getattr(item, "originalname", "") in SCENARIOS]
+    with ThreadPoolExecutor(max(1, len(chosen))) as pool:
+        yield {name: pool.submit(SCENARIOS[name], tmp_path_factory.mktemp(name[5:25])) for name in chosen}
+
+
+def test_hourly_crawls_skip_unchanged_children_and_a_back_fill_reads_them_all(scenarios: dict) -> None:
+    scenarios[HOURLY].result()
+
+
+def test_a_crawl_killed_after_parsing_a_child_has_not_remembered_it(scenarios: dict) -> None:
+    scenarios[KILLED].result()
 
 
 # -- the spider's part, without a crawl ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import asyncio
 import socket
 import sqlite3
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
@@ -39,7 +40,12 @@ def by_article(data: Path) -> dict[int, list[dict]]:
 def portal(tmp_path_factory):
     """Two crawls with aliases on (one data folder), one with them off (another): the portal's sid changes each time."""
     tmp = tmp_path_factory.mktemp("portal")
-    with serve_portal() as site:
+    # the crawl with aliases off reads a portal of its own (the same pages on another port) in a thread while the two
+    # others run: it shares no data folder with them, and the first portal's request log stays theirs alone
+    with serve_portal() as site, serve_portal() as off_site, ThreadPoolExecutor(1) as pool:
+        off_seeds = tmp / "outlets-off.toml"
+        off_seeds.write_text(CONFIG.format(base=off_site.base), encoding="utf-8")
+        off_job = pool.submit(crawl_cli, off_seeds, tmp / "old", "-s", "ARCHIVE_ALIASES=False", timeout=180)
         seeds = tmp / "outlets.toml"
         seeds.write_text(CONFIG.format(base=site.base), encoding="utf-8")
         first = crawl_cli(seeds, tmp / "data", timeout=180)
@@ -52,9 +58,9 @@ def portal(tmp_path_factory):
         conn.close()
         second = crawl_cli(seeds, tmp / "data", timeout=180)
         log2 = site.requests[len(log1):]
-        off = crawl_cli(seeds, tmp / "old", "-s", "ARCHIVE_ALIASES=False", timeout=180)
-        yield {"base": site.base, "data": tmp / "data", "old": tmp / "old", "runs": (first, second, off),
-               "log1": log1, "log2": log2}
+        off = off_job.result()
+        yield {"base": site.base, "off_base": off_site.base, "data": tmp / "data", "old": tmp / "old",
+               "runs": (first, second, off), "log1": log1, "log2": log2}
 
 
 def test_crawls_ran(portal):
@@ -131,7 +137,7 @@ def test_check_passes(portal):
 
 
 def test_dedupe_merges_an_old_catalogue(portal):
-    old, base = portal["old"], portal["base"]
+    old, base = portal["old"], portal["off_base"]
     before = by_article(old)
     # without the alias logic: the sid link and the redirect, the folder and its index.php, the mobile page
     assert Counter({n: len(g) for n, g in before.items()}) == Counter({1: 2, 2: 1, 3: 1, 4: 2, 5: 2, 6: 1})

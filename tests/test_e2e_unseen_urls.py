@@ -11,6 +11,7 @@ without the alias logic.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -41,9 +42,17 @@ def by_article(data: Path) -> dict[int, list[dict]]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    """Two crawls with aliases on (one data folder), one with them off (another); every visit prints new tokens."""
+    """Two crawls with aliases on (one data folder), one with them off (another); every visit prints new tokens.
+
+    The crawl with aliases off reads a portal of its own (the same pages on other ports, already printing the late
+    link, as the first portal does by the time of its second crawl) in a thread while the two others run: it shares
+    no data folder with them, and the request logs of the first portal stay theirs alone."""
     tmp = tmp_path_factory.mktemp("unseen")
-    with serve_unseen() as portal:
+    with serve_unseen() as portal, serve_unseen() as off_portal, ThreadPoolExecutor(1) as pool:
+        off_portal.late = True
+        off_config = tmp / "outlets-off.toml"
+        off_config.write_text(seeds(off_portal), encoding="utf-8")
+        off_job = pool.submit(crawl_cli, off_config, tmp / "old", "-s", "ARCHIVE_ALIASES=False", timeout=180)
         config = tmp / "outlets.toml"
         config.write_text(seeds(portal), encoding="utf-8")
         first = crawl_cli(config, tmp / "data", timeout=180)
@@ -51,9 +60,9 @@ def site(tmp_path_factory):
         portal.late = True  # a new old address of a known, unchanged article (answering 304 to If-None-Match)
         second = crawl_cli(config, tmp / "data", timeout=180)
         log2 = portal.requests[len(log1):]
-        off = crawl_cli(config, tmp / "old", "-s", "ARCHIVE_ALIASES=False", timeout=180)
-        yield {"portal": portal, "data": tmp / "data", "old": tmp / "old", "runs": (first, second, off),
-               "log1": log1, "log2": log2}
+        off = off_job.result()
+        yield {"portal": portal, "off_portal": off_portal, "data": tmp / "data", "old": tmp / "old",
+               "runs": (first, second, off), "log1": log1, "log2": log2}
 
 
 def test_crawls_ran(site):
@@ -170,7 +179,7 @@ def test_check_passes(site):
 
 def test_dedupe_merges_an_old_catalogue(site):
     """Without the alias logic each twin is a row; the merge command folds them, keeping what it must."""
-    old, base = site["old"], site["portal"].base
+    old, base = site["old"], site["off_portal"].base
     before = by_article(old)
     assert sum(len(g) for g in before.values()) > len(ARTICLES)
     assert all(len(before[n]) == 1 for n in (66, 88, 101, 102, 131))  # the traps: no merge at save time
@@ -189,7 +198,7 @@ def test_dedupe_merges_an_old_catalogue(site):
     assert sorted(p.name for p in (old / "text").iterdir()) == sorted(
         Path(r["text_file"]).name for r in rows(old, "select text_file from articles"))
     how = {r["url"]: r["how"] for r in rows(old, "select * from article_aliases")}
-    assert how[f"{site['portal'].old}/old/article.asp?ID=55"] == "redirect"
+    assert how[f"{site['off_portal'].old}/old/article.asp?ID=55"] == "redirect"
     assert how[f"{base}/legacy/55"] == "redirect"  # a chain's middle hop too
     check = cli("check", "--data", str(old))
     assert check.returncode == 0, check.stdout + check.stderr
