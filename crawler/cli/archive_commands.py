@@ -12,6 +12,8 @@ from crawler.cli.options import CONTEXT_SETTINGS, data_option
 
 logger = logging.getLogger(__name__)
 
+FORMATS = ("wacz", "jsonl", "csv", "parquet")  # export --format
+
 
 @click.command(context_settings=CONTEXT_SETTINGS)
 @data_option
@@ -39,8 +41,9 @@ def index(data_dir: Path, out: Path | None) -> None:
 
 @click.command(context_settings=CONTEXT_SETTINGS)
 @data_option
-@click.option("--format", "fmt", type=click.Choice(["wacz", "jsonl", "csv", "parquet"]), default="wacz",
-              show_default=True, help="wacz: the web archive; jsonl, csv, parquet: the corpus as a table.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="wacz: the web archive; jsonl, csv, parquet: the corpus as a table.  [default: from the --out "
+                   "extension (.wacz, .jsonl, .csv, .parquet), else wacz]")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
 @click.option("--crawl", "crawl_id", type=int, default=None,
               help="wacz: export only this crawl (with the records its revisits refer to); default: everything.")
@@ -50,7 +53,7 @@ def index(data_dir: Path, out: Path | None) -> None:
 @click.option("--outlet", "outlets", multiple=True, help="jsonl/csv/parquet: only this outlet (repeatable).")
 @click.option("--since", default=None, metavar="DATE",
               help="jsonl/csv/parquet: articles published (or, undated, first archived) on or after DATE.")
-def export(data_dir: Path, fmt: str, out: Path, crawl_id: int | None, title: str | None, no_validate: bool,
+def export(data_dir: Path, fmt: str | None, out: Path, crawl_id: int | None, title: str | None, no_validate: bool,
            relevant: bool, outlets: tuple[str, ...], since: str | None) -> None:
     """Package the archive as WACZ, or write the corpus with its metadata as JSON Lines, CSV or Parquet.
 
@@ -60,6 +63,7 @@ def export(data_dir: Path, fmt: str, out: Path, crawl_id: int | None, title: str
     """
     from archive.export.guard import refuse_archive_target
 
+    fmt = _format_for(out, fmt)
     refuse_archive_target(data_dir, out)  # never over the catalogue, a WARC or a corpus file (stop 37's probe)
     if fmt != "wacz":
         if crawl_id is not None or title is not None or no_validate:
@@ -80,6 +84,18 @@ def export(data_dir: Path, fmt: str, out: Path, crawl_id: int | None, title: str
             result.path.replace(aside)
             raise click.ClickException(f"{result.path} failed `wacz validate` (moved to {aside.name}):\n{report}")
         click.echo("wacz validate: valid")
+
+
+def _format_for(out: Path, fmt: str | None) -> str:
+    """The export format: --format, else the one the --out extension names, else wacz. A known extension that
+    names another format than --format is refused (before stop 37 `--out corpus.csv` wrote a WACZ zip so named)."""
+    named = out.suffix.lower().lstrip(".")
+    if fmt is None:
+        return named if named in FORMATS else "wacz"
+    if named in FORMATS and named != fmt:
+        raise click.UsageError(f"--out {out} names a .{named} file but --format is {fmt}: write --out with a "
+                               f".{fmt} extension, or leave --format out to write {named}")
+    return fmt
 
 
 def _export_corpus(data_dir: Path, fmt: str, out: Path, relevant: bool, outlets: tuple[str, ...],
@@ -118,7 +134,10 @@ def check(data_dir: Path, repair: bool) -> None:
             click.echo(f"recovery: {len(done.repaired)} WARC files repaired, {len(done.captures_marked_missing)} "
                        f"captures marked missing, {len(done.captures_added)} captures added, "
                        f"{len(done.texts_written)} text files rewritten, {len(done.temp_files_removed)} temp files "
-                       "removed")
+                       f"removed, {len(done.strays_removed)} stray text files removed (of rows merged away or no "
+                       "longer relevant)")
+            for name in done.strays_removed:
+                click.echo(f"removed stray text file {name}")
         report = check_archive(data_dir, catalogue)
     for finding in report.findings:
         click.echo(str(finding))
@@ -160,7 +179,12 @@ def dedupe(data_dir: Path, dry_run: bool) -> None:
         click.echo(f"{outlet}: learned session parameter(s) {', '.join(names)}")
     if dry_run:
         for kept, drops in report.plan.groups:
-            click.echo(f"keep {kept['id']} seq {kept['seq']} {kept['url']}")
+            # the merge gives the kept row the lowest seq of its group (aliases.merge_articles); before stop 37 this
+            # line showed the kept row's own seq, which the merge may lower
+            seqs = [r["seq"] for r in (kept, *(row for row, _ in drops)) if r["seq"] is not None]
+            seq = min(seqs) if seqs else None
+            was = "" if kept["seq"] == seq else f" (now {'no seq' if kept['seq'] is None else kept['seq']})"
+            click.echo(f"keep {kept['id']} seq {seq}{was} {kept['url']}")
             for row, how in drops:
                 click.echo(f"  would merge {row['id']} seq {row['seq']} {row['url']} ({how})")
     for m in report.merges:

@@ -17,7 +17,15 @@ from archive.catalogue import crawls, lookups
 from archive.catalogue.db import Catalogue
 from archive.corpus import history
 from crawler.cli.catalogues import reader, refuse_new_catalogue
-from crawler.cli.options import CONTEXT_SETTINGS, data_option, parse_sets, seeds_option, set_option
+from crawler.cli.options import (
+    CONTEXT_SETTINGS,
+    check_crawl_sets,
+    check_writable_data,
+    data_option,
+    parse_sets,
+    seeds_option,
+    set_option,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +68,12 @@ def schedule(seeds: Path, data_dir: Path, outlets: tuple[str, ...], sets: tuple[
     """
     from crawler.scheduling.scheduler import Scheduler, SchedulerConfig
 
-    parse_sets(sets)
     _check_backoff(backoff)
     if allow_private:
         sets = (*sets, "ARCHIVE_ALLOW_PRIVATE=1")  # passed to every crawl and re-check the scheduler starts
+    check_writable_data(data_dir)
+    # every -s value checked once, now, as each crawl would (before stop 37 each scheduled crawl failed on it later)
+    check_crawl_sets(sets, data_dir=data_dir, seeds=seeds, outlets=outlets, trigger="schedule")
     refuse_new_catalogue(data_dir)  # a lost catalogue.db beside an archive is restored (or `crawl --new-catalogue`)
     try:
         config = SchedulerConfig(data_dir=data_dir, seeds=seeds, outlets=outlets, settings=sets,
@@ -91,10 +101,13 @@ def _ago(moment: datetime | None, now: datetime) -> str:
     return f"{span} ago" if seconds >= 0 else f"in {span}"
 
 
-def status_rows(seeds: Path, data_dir: Path, now: datetime | None = None) -> list[dict[str, Any]]:
+def status_rows(seeds: Path, data_dir: Path, now: datetime | None = None,
+                backoff: str = history.DEFAULT_BACKOFF_SPEC) -> list[dict[str, Any]]:
     """One row per outlet (those of ``seeds``, then those the catalogue knows that ``seeds`` does not configure):
-    schedule, last run (when, how long, outcome, counts), next run."""
+    schedule, last run (when, how long, outcome, counts), next run; last, the watched articles and how many of them
+    the scheduler's edit-watch (`schedule --backoff BACKOFF`) finds due now."""
     from crawler.config.outlets import load_outlets
+    from crawler.scheduling.recrawl import UNLISTED, due_for_watch, watched_outlets
     from crawler.scheduling.scheduler import FULL_CRAWL_TRIGGERS, pid_alive
     from crawler.scheduling.timing import first_run
 
@@ -102,7 +115,8 @@ def status_rows(seeds: Path, data_dir: Path, now: datetime | None = None) -> lis
     with reader(data_dir) as catalogue:  # read-only, never migrated: status works on read-only media
         planned = catalogue.schedules()
         rows = []
-        configured = [(o.name, o.schedule, True) for o in load_outlets(seeds)]
+        loaded = load_outlets(seeds)
+        configured = [(o.name, o.schedule, True) for o in loaded]
         names = {name for name, _, _ in configured}
         # outlets this folder crawled that --seeds does not configure (other seeds, or since removed) are shown too,
         # with the schedule they last had: `status --data DIR` alone listed the built-in outlets only
@@ -118,10 +132,15 @@ def status_rows(seeds: Path, data_dir: Path, now: datetime | None = None) -> lis
             scheduler_up = bool(plan and pid_alive(plan["scheduler_pid"]))
             if scheduler_up and plan and plan["next_run_at"]:
                 next_run, note = history.parse_when(plan["next_run_at"]), ""
+            elif name == UNLISTED:  # recrawl --any-outlet's ad-hoc outlet: its seeds were a temporary file
+                next_run, note = None, "URLs of no configured outlet (recrawl --any-outlet): never crawled on a schedule"
             elif not is_configured:
                 next_run, note = None, f"not configured in {seeds}: pass the --seeds it was crawled with"
             else:
-                next_run, note = first_run(schedule, started, now), " (when the scheduler runs)"
+                try:
+                    next_run, note = first_run(schedule, started, now), " (when the scheduler runs)"
+                except (ValueError, OverflowError) as exc:  # never a traceback: the row says what is wrong
+                    next_run, note = None, f"schedule invalid: {exc}"
             rows.append({
                 "outlet": name, "schedule": schedule,
                 "last_run": last["started_at"] if last else None, "last_run_ago": _ago(started, now),
@@ -137,7 +156,8 @@ def status_rows(seeds: Path, data_dir: Path, now: datetime | None = None) -> lis
                                 if next_run or is_configured else note),
                 "scheduler": "running" if scheduler_up else "not running",
             })
-        due = catalogue.due_articles(now.isoformat(timespec="seconds"), limit=100000)
+        # as the scheduler's watch decides (crawler.scheduling.recrawl.due_for_watch), not by the planned next_check_at
+        due = due_for_watch(catalogue, now, history.parse_backoff(backoff), watched_outlets(loaded), 1_000_000_000)
         watching = lookups.watching_count(catalogue.db)
     rows.append({"outlet": "(watch)", "watching": watching, "due": len(due)})
     return rows
@@ -147,12 +167,16 @@ def status_rows(seeds: Path, data_dir: Path, now: datetime | None = None) -> lis
 @seeds_option
 @data_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per outlet.")
-def status(seeds: Path, data_dir: Path, as_json: bool) -> None:
-    """Show each outlet's schedule, last run (when, how long, outcome, counts) and next run.
+@backoff_option
+def status(seeds: Path, data_dir: Path, as_json: bool, backoff: str) -> None:
+    """Show each outlet's schedule, last run (when, how long, outcome, counts) and next run, and how many watched
+    articles are due for a re-check by the --backoff the scheduler runs with.
 
     Example: newsarchive status --data data
     """
-    rows = status_rows(seeds, data_dir)  # read-only: a mistyped --data is an error, never a new empty catalogue
+    _check_backoff(backoff)
+    # read-only: a mistyped --data is an error, never a new empty catalogue
+    rows = status_rows(seeds, data_dir, backoff=backoff)
     if as_json:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
@@ -167,7 +191,9 @@ def status(seeds: Path, data_dir: Path, as_json: bool) -> None:
         if r["running"]:
             click.echo(f"  running:  {r['running']}")
         click.echo(f"  next run: {r['next_run'] or '-'} ({r['next_run_in']})")
-    click.echo(f"watching {watch['watching']} recent articles for edits; {watch['due']} due for a re-check")
+    # "due" as the scheduler's watch started with this --backoff finds them (crawler.scheduling.recrawl.due_for_watch)
+    click.echo(f"watching {watch['watching']} recent articles for edits; {watch['due']} due for a re-check "
+               f"by --backoff {backoff}")
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -177,7 +203,8 @@ def status(seeds: Path, data_dir: Path, as_json: bool) -> None:
 @click.option("--outlet", default=None, help="Archive the URLs under this outlet, even if it does not own them.")
 @click.option("--any-outlet", is_flag=True, help="Archive URLs of no configured outlet under 'unlisted'.")
 @click.option("--due", is_flag=True, help="Re-check the watched articles whose re-check is due (the scheduler's job).")
-@click.option("--limit", type=int, default=500, show_default=True, help="At most this many due articles.")
+@click.option("--limit", type=click.IntRange(min=1), default=500, show_default=True,
+              help="At most this many due articles.")
 @click.option("--conditional/--unconditional", default=None,
               help="Send If-None-Match/If-Modified-Since from the last capture "
                    "[default: conditional with --due, unconditional otherwise].")
@@ -201,10 +228,12 @@ def recrawl(urls: tuple[str, ...], seeds: Path, data_dir: Path, outlet: str | No
     from crawler.scheduling.recrawl import (
         Target,
         assign_outlets,
+        due_for_watch,
         format_outcomes,
         outcomes,
         seeds_with_unlisted,
         snapshot,
+        watched_outlets,
     )
 
     overrides = parse_sets(sets)
@@ -213,18 +242,22 @@ def recrawl(urls: tuple[str, ...], seeds: Path, data_dir: Path, outlet: str | No
     rules = _check_backoff(backoff)
     if not urls and not due:
         raise click.UsageError("give one or more URLs, or --due")
+    _check_recrawl_input(urls, sets, seeds, data_dir, trigger)
     now = datetime.now(UTC)
     configured = load_outlets(seeds)
     targets = assign_outlets(list(urls), configured, outlet=outlet, any_outlet=any_outlet)
     refuse_new_catalogue(data_dir)
     with Catalogue(data_dir / "catalogue.db") as catalogue:
         due_rows: list[dict[str, Any]] = []
+        # the outlets of --seeds, and `unlisted` (--any-outlet's, re-made for its due URLs by seeds_with_unlisted):
+        # the due articles of other outlets are left due (before stop 37 they were marked checked, unchecked)
+        known = watched_outlets(configured)
         if due and click.get_current_context().get_parameter_source("backoff") != ParameterSource.DEFAULT:
-            due_rows = lookups.due_by_plan(catalogue.db, now, rules, limit)  # --backoff given: due by that plan
+            due_rows = due_for_watch(catalogue, now, rules, known, limit)  # --backoff given: due by that plan
         elif due:
-            due_rows = catalogue.due_articles(now.isoformat(timespec="seconds"), limit)  # the next_check_at stored
-        known = {o.name for o in configured}
-        targets += [Target(r["url"], r["outlet"]) for r in due_rows if r["outlet"] in known]
+            stored = catalogue.due_articles(now.isoformat(timespec="seconds"), 1_000_000_000)  # next_check_at
+            due_rows = [r for r in stored if r["outlet"] in known][:limit]
+        targets += [Target(r["url"], r["outlet"]) for r in due_rows]
         before = snapshot(catalogue, targets)
     if not targets:
         click.echo("nothing to re-check")
@@ -243,6 +276,22 @@ def recrawl(urls: tuple[str, ...], seeds: Path, data_dir: Path, outlet: str | No
     click.echo(format_outcomes(results))
     if not all(r.ok for r in results):
         sys.exit(1)
+
+
+def _check_recrawl_input(urls: tuple[str, ...], sets: tuple[str, ...], seeds: Path, data_dir: Path,
+                         trigger: str | None) -> None:
+    """Every URL, the -s values and --data checked before anything is fetched: one line each, no traceback (a port
+    over 65535 raised in canonicalisation)."""
+    from crawler.config.checks import url_problem
+
+    for url in urls:
+        if problem := url_problem(url.strip()):
+            raise click.BadParameter(f"{url!r}: {problem}; give http:// or https:// URLs", param_hint="URL")
+    if trigger is not None and not trigger.strip():
+        raise click.BadParameter("an empty trigger; leave --trigger out (manual) or give a word",
+                                 param_hint="--trigger")
+    check_writable_data(data_dir)
+    check_crawl_sets(sets, data_dir=data_dir, seeds=seeds, trigger=trigger or "manual")
 
 
 def _exit_if_forced(crawl_id: int) -> None:

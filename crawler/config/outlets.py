@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from archive.errors import ConfigError, ConfigErrors
+from crawler.config.checks import MAX_DELAY, url_problem
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 INTERVAL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
@@ -179,10 +180,9 @@ def parse_interval(text: str) -> float | None:
 
 
 def _check_schedule(value: str) -> str | None:
-    if parse_interval(value) is not None or len(value.split()) == 5:
-        return None
-    return (f"schedule {value!r} is neither an interval like '30m', '2h', '1d' nor a five-field cron "
-            "expression like '*/30 * * * *'")
+    from crawler.scheduling.timing import schedule_problem  # imports this module: read when a file is checked
+
+    return schedule_problem(value)
 
 
 def _unknown_key(key: str, known: set[str]) -> str:
@@ -265,8 +265,11 @@ def _check_table(path: Path, table: dict, index: int) -> tuple[Outlet | None, li
                     except re.error as exc:
                         fail(f"bad regular expression {item!r}: {exc}; escape literal characters such as '.' "
                              "and '?' with '\\\\'", key)
-                if key in _URL_KEYS and urlsplit(item).scheme not in ("http", "https"):
-                    fail(f"{item!r} is not an http(s) URL", key)
+                if key in _REGEX_KEYS and not item:
+                    fail("an empty pattern matches every URL: write a pattern, or leave the key out", key)
+                if key in _URL_KEYS and (problem := url_problem(item)):
+                    fail(f"{item!r} is not an http(s) URL to fetch: {problem}; write a full address such as "
+                         "'https://alwasat.ly/rss'", key)
                 if key == "allowed_domains" and (problem := _check_domain(item)):
                     fail(problem, key)
             values[key] = tuple(value)
@@ -279,10 +282,16 @@ def _check_table(path: Path, table: dict, index: int) -> tuple[Outlet | None, li
         values[key] = value
     if "schedule" in values and (problem := _check_schedule(values["schedule"])):
         fail(problem, "schedule")
-    if values.get("download_delay", 1.0) < 0:
-        fail("must be 0 or more seconds", "download_delay")
+    if values.get("homepage") and (problem := url_problem(values["homepage"])):
+        fail(f"{values['homepage']!r} is not an http(s) URL to fetch: {problem}; write a full address such as "
+             "'https://alwasat.ly/'", "homepage")
+    if not 0 <= values.get("download_delay", 1.0) <= MAX_DELAY:  # nan fails too; inf hung the crawl
+        fail(f"{values['download_delay']!r} is no delay: write 0 to {MAX_DELAY:.0f} seconds (a longer wait between "
+             "two requests would hang the crawl), e.g. download_delay = 2.0", "download_delay")
     if values.get("concurrency", 2) < 1:
         fail("must be at least 1", "concurrency")
+    if values.get("max_depth", 3) < 0:
+        fail(f"{values['max_depth']} is no depth: write 0 (start pages only) or more, e.g. max_depth = 3", "max_depth")
     sources = ("start_urls", "feeds", "sitemaps", "homepage")
     if not any(values.get(k) for k in sources) and not any(k in table for k in sources if k not in values) \
             and not set(table) - KNOWN_KEYS:  # a misspelt "feedz" is reported above, with the name meant
@@ -305,7 +314,13 @@ def _files(path: Path) -> list[Path]:
         return sorted(p for p in path.glob("*.toml") if p.name != "lexicon.toml")
     if path.is_file():
         return [path]
-    raise ConfigError(path, "no such file or folder; pass --seeds with a TOML file or a folder of them")
+    if path.exists():  # /dev/null, a pipe
+        raise ConfigError(path, "is no TOML file or folder; pass --seeds with a TOML file or a folder of them")
+    from crawler.config.bundled import SEEDS
+
+    here = f" in {Path.cwd()}" if not path.is_absolute() else ""
+    raise ConfigError(path, f"no such file or folder{here}; pass --seeds with a TOML file or a folder of them (the "
+                      f"package's example outlets: {SEEDS})")
 
 
 def load_outlets(path: Path | str) -> list[Outlet]:
@@ -319,7 +334,14 @@ def load_outlets(path: Path | str) -> list[Outlet]:
     seen: dict[str, Path] = {}
     for file in _files(path):
         try:
-            data = tomllib.loads(file.read_text(encoding="utf-8"))
+            data = tomllib.loads(file.read_text(encoding="utf-8-sig"))  # a BOM, as Notepad writes, is no error
+        except IsADirectoryError:
+            errors.append(ConfigError(file, "is a folder, not a TOML file: rename it or move it out of the seeds "
+                                      "folder"))
+            continue
+        except OSError as exc:
+            errors.append(ConfigError(file, f"cannot be read ({exc.strerror}); check it exists and may be read"))
+            continue
         except tomllib.TOMLDecodeError as exc:
             errors.append(ConfigError(file, f"not valid TOML: {exc}"))
             continue

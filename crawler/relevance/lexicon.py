@@ -309,8 +309,11 @@ def load_lexicon(path: Path) -> Lexicon:
     """
     path = Path(path)
     try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
+        raw = tomllib.loads(path.read_bytes().decode("utf-8-sig"))  # a BOM, as Notepad writes, is no error
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, f"not UTF-8 text (byte {exc.start}); save the lexicon as UTF-8") from None
+    except IsADirectoryError as exc:
+        raise ConfigError(path, "is a folder; pass the lexicon's TOML file (RELEVANCE_LEXICON)") from exc
     except OSError as exc:
         raise ConfigError(
             path, f"cannot read the lexicon ({exc.strerror}); pass an existing TOML file"

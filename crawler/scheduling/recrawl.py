@@ -6,6 +6,7 @@ import json
 import logging
 import shutil
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -99,6 +100,22 @@ def seeds_with_unlisted(seeds: Path, targets: list[Target], folder: Path) -> Pat
     return folder
 
 
+def watched_outlets(outlets: list[Outlet]) -> set[str]:
+    """The outlets whose due articles ``recrawl --due`` re-checks: those configured, and the ad-hoc ``unlisted``
+    (re-created from its articles' hosts, as --any-outlet made it)."""
+    return {o.name for o in outlets} | {UNLISTED}
+
+
+def due_for_watch(catalogue: Catalogue, now: datetime, rules: tuple[history.DeltaRule, ...], outlets: set[str],
+                  limit: int) -> list[dict[str, Any]]:
+    """The watched articles of ``outlets`` due under the back-off ``rules``, most overdue first: what the scheduler's
+    edit-watch (`recrawl --due --backoff B`) re-checks, and so what it asks before starting one, and what `status`
+    counts (before stop 37 those two read the planned next_check_at, and a watch run started for articles the
+    child, re-planning by --backoff, found not due: "nothing to re-check", recorded as a failed crawl)."""
+    rows = lookups.due_by_plan(catalogue.db, now, rules, limit=1_000_000_000)
+    return [r for r in rows if r["outlet"] in outlets][:limit]
+
+
 # -- before and after ----------------------------------------------------------------------------
 
 
@@ -138,7 +155,7 @@ class Outcome:
     url: str
     outlet: str
     # new, copy (of an article new in this re-crawl), updated, unchanged, not-modified, deleted, gone, returned,
-    # no-article, not-fetched, failed (an error status after the retries)
+    # no-article, not-fetched, failed (an error status after the retries; a 404/410 of a URL never archived)
     result: str
     http_status: int | None = None
     article_id: str | None = None
@@ -232,6 +249,11 @@ def outcomes(
             prior = Before(article["id"] if earlier else None, len(earlier), prior.status)
         if status == 304:
             o.result = "not-modified"
+        elif status in history.GONE_STATUSES and "deleted" not in kinds and article is None:
+            # a 404/410 of a URL never archived as an article: an error answer, not a deletion (a deletion is of
+            # an article that was live; before stop 37 this said "gone (already recorded as deleted)", exit 0)
+            o.result = "failed"
+            o.detail = next((f["reason"] for f in reversed(failures) if f["stage"] == "fetch"), f"http-{status}")
         elif status in history.GONE_STATUSES:
             o.result = "deleted" if "deleted" in kinds else "gone"
         elif article is None or any(f["stage"] == "extract" for f in failures):
@@ -247,9 +269,10 @@ def outcomes(
             o.diff = history.readable_diff(history.Snapshot.from_row(old), history.Snapshot.from_row(new),
                                            old_label=f"version {old['version']}", new_label=f"version {new['version']}")
         if "returned" in kinds:
-            o.detail = (o.detail + "; " if o.detail else "") + "back after a deletion"
             if o.result in ("unchanged", "not-modified"):
-                o.result = "returned"
+                o.result = "returned"  # its label says it: "back online (return recorded)"
+            else:  # a new version or a new article: the return is said beside it
+                o.detail = (o.detail + "; " if o.detail else "") + "back after a deletion"
         out.append(o)
     return out
 

@@ -35,8 +35,10 @@ from crawler.scheduling.timing import first_run, trigger_for
 logger = logging.getLogger(__name__)
 
 WATCH_JOB = "watch-edits"
-# crawls that walk an outlet's feeds, sitemaps and listings; a restarted scheduler counts from the last of these
-FULL_CRAWL_TRIGGERS = ("schedule", "cli")
+# crawls that walk an outlet's feeds, sitemaps and listings; a restarted scheduler counts from the last of these, and
+# `status` shows it as the last run ("demo": `newsarchive demo` crawls its outlets whole; before stop 37 `status` said
+# "never run" of every demo outlet after it)
+FULL_CRAWL_TRIGGERS = ("schedule", "cli", "demo")
 RUN_HISTORY = 50  # finished runs kept in memory (Scheduler.runs); the catalogue keeps every one
 
 
@@ -227,8 +229,13 @@ class Scheduler:
         """Re-check the articles due for it (one subprocess), unless nothing is due."""
         if self._stopping.is_set():
             return None
+        from crawler.scheduling.recrawl import due_for_watch, watched_outlets
+
+        # due as the child sees it (`recrawl --due --backoff B --seeds S`): by the back-off plan, of the outlets it
+        # knows; the planned next_check_at alone started runs that found nothing to re-check
+        outlets = watched_outlets(load_outlets(self.config.seeds))
         with Catalogue(self.catalogue_path) as catalogue:
-            due = catalogue.due_articles(self.clock().isoformat(timespec="seconds"), limit=1)
+            due = due_for_watch(catalogue, self.clock(), history.parse_backoff(self.config.backoff), outlets, 1)
         if not due:
             return None
         run = self._spawn(WATCH_JOB, sorted({r["outlet"] for r in due if r["outlet"]}), "watch",
@@ -277,7 +284,11 @@ class Scheduler:
         with Catalogue(self.catalogue_path) as catalogue:
             row = catalogue.crawl_of_pid(run.process.pid, run.started_at)
             log = str(run.log_file)
-            if row is None:
+            if row is None and code == 0:
+                # it had nothing to do (a watch run whose articles a crawl re-checked meanwhile): no crawl, no row;
+                # before stop 37 each such run was a failed crawl row and a WARNING every --watch-every
+                run.status = "idle"
+            elif row is None:
                 run.crawl_id = catalogue.record_failed_crawl(
                     f"{run.started_at}-{uuid.uuid4().hex[:8]}", run.trigger, run.outlets, started_at=run.started_at,
                     pid=run.process.pid, exit_code=code, error=f"exit status {code} before the crawl began\n{tail}",
@@ -293,7 +304,13 @@ class Scheduler:
                 run.crawl_id = row["id"]
                 run.status = row["status"]
                 catalogue.set_crawl_exit(row["id"], code, log_file=log)
-            catalogue.reconcile_history(run.crawl_id, history.parse_backoff(self.config.backoff))
+            if run.crawl_id is not None:
+                catalogue.reconcile_history(run.crawl_id, history.parse_backoff(self.config.backoff))
+        if run.status == "idle":
+            logger.info("%s: pid %d ended after %.1f s with nothing to do (%s)", run.job, run.process.pid,
+                        (run.ended or time.monotonic()) - run.started, tail.strip().splitlines()[-1] if tail.strip()
+                        else "exit status 0, no crawl")
+            return
         level = logging.INFO if run.status == "finished" else logging.WARNING
         logger.log(level, "%s: pid %d ended with exit status %s after %.1f s: %s (crawl %s)", run.job,
                    run.process.pid, code, (run.ended or time.monotonic()) - run.started, run.status, run.crawl_id)

@@ -92,33 +92,61 @@ class OutletSpider(DocumentSpider):
 
     async def start(self) -> AsyncIterator[Request]:
         """Every outlet's first requests: what earlier crawls found but did not archive, then feeds, sitemaps and
-        start pages (robots.txt comes with the first)."""
+        start pages (robots.txt comes with the first).
+
+        A URL no request can be made of (a port over 65535 raises in canonicalisation) is a ``bad-url`` failure of
+        its outlet, and the others go on: an exception out of this generator ends Scrapy's reading of every outlet's
+        start requests (stop 37: one feed on port 99999 left the next outlet with nothing, the crawl exit 0)."""
         for row in self.session.reader.pending([o.name for o in self.outlets]):
-            # accepted as an article when it was discovered; its canonical form need not match article_urls
-            outlet = self.session.by_name[row["outlet"]]
-            if entries.denied(outlet, row["url"]):  # deny_urls added (or, before stop 36, not applied) since
-                self.session.settle(row["url"], "done", "denied")
+            try:
+                request = self._pending(row)
+            except Exception as exc:  # noqa: BLE001 (any: one URL must not cost every outlet its crawl)
+                self._bad_start(row["outlet"], row["url"], exc)
+                self.session.settle(row["url"], "done", "bad-url")
                 continue
-            if (row.get("kind") == "article" and row.get("reason") != refetch.LOST_REASON  # every capture missing
-                    and self.session.known_article(row["url"])):
-                # archived under this URL since it was queued (a redirect's target, an alias), as discovery says
-                self.session.settle(row["url"], "done", "known-article")
-                continue
-            request = self._article(row["url"], outlet, matched=True)
-            if canonicalize(row["url"], self.session.session_params(outlet.name)) != row["url"]:
-                # its canonical form changed since (a session parameter learned, new URL rules): that form is
-                # the frontier's URL now, so this row is settled rather than left pending for ever
-                self.session.settle(row["url"], "done", "canonical form changed")
             if request is not None:
                 yield request
         for outlet in self.outlets:
             # one URL named by two outlets (two sections of a site) is fetched once and read for both
-            requests = [self._request(url, outlet, self.parse_feed, kind="feed") for url in outlet.feeds]
-            requests += [self._sitemap(url, outlet, depth=0) for url in outlet.sitemaps]
-            requests += [self._request(url, outlet, self.parse_listing, kind="listing") for url in outlet.start_urls]
-            for request in requests:
-                if (request := self._join(request)) is not None:
+            feed, listing = {"callback": self.parse_feed, "kind": "feed"}, {"callback": self.parse_listing,
+                                                                            "kind": "listing"}
+            firsts = [(url, self._request, feed) for url in outlet.feeds]
+            firsts += [(url, self._sitemap, {"depth": 0}) for url in outlet.sitemaps]
+            firsts += [(url, self._request, listing) for url in outlet.start_urls]
+            for url, make, how in firsts:
+                try:
+                    request = self._join(make(url, outlet, **how))
+                except Exception as exc:  # noqa: BLE001 (as above)
+                    self._bad_start(outlet.name, url, exc)
+                    continue
+                if request is not None:
                     yield request
+
+    def _pending(self, row: dict[str, Any]) -> Request | None:
+        """The request of a URL an earlier crawl left pending, or None (settled instead)."""
+        # accepted as an article when it was discovered; its canonical form need not match article_urls
+        outlet = self.session.by_name[row["outlet"]]
+        if entries.denied(outlet, row["url"]):  # deny_urls added (or, before stop 36, not applied) since
+            self.session.settle(row["url"], "done", "denied")
+            return None
+        if (row.get("kind") == "article" and row.get("reason") != refetch.LOST_REASON  # every capture missing
+                and self.session.known_article(row["url"])):
+            # archived under this URL since it was queued (a redirect's target, an alias), as discovery says
+            self.session.settle(row["url"], "done", "known-article")
+            return None
+        request = self._article(row["url"], outlet, matched=True)
+        if canonicalize(row["url"], self.session.session_params(outlet.name)) != row["url"]:
+            # its canonical form changed since (a session parameter learned, new URL rules): that form is
+            # the frontier's URL now, so this row is settled rather than left pending for ever
+            self.session.settle(row["url"], "done", "canonical form changed")
+        return request
+
+    def _bad_start(self, outlet: str, url: str, exc: Exception) -> None:
+        """Record a start URL no request can be made of, as its outlet's failure, and say so in the log."""
+        detail = f"no request can be made of this URL: {type(exc).__name__}: {exc}"
+        logger.error("%s: start URL %s skipped (%s); recorded as bad-url, the other start requests go on", outlet,
+                     url[:300], detail)
+        self.session.record_failure(outlet, url, "discover", "bad-url", detail)
 
     # -- callbacks --------------------------------------------------------------------------------
 

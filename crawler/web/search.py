@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
+import shlex
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -152,13 +154,21 @@ async def _languages(db: Any) -> list[str]:
     return _languages_cache[str(db.path)][1]
 
 
-def export_command(search: SearchRequest) -> str:
-    """The ``newsarchive export`` command line that takes this search's outlet, date and relevance filters away."""
+def export_command(search: SearchRequest, data_dir: Path | None = None) -> str:
+    """The ``newsarchive export`` command line that takes this search's outlet, date and relevance filters away,
+    run from where ``serve`` was started: ``--data`` names the served folder (relative to there when it is below it)
+    unless it is the default ./data (before stop 37 it was always left out, and the command failed for any other)."""
     parts = ["newsarchive export --format csv --out articles.csv"]
+    if data_dir is not None:
+        here = Path.cwd()
+        folder = data_dir.resolve()
+        shown = str(folder.relative_to(here)) if folder.is_relative_to(here) else str(folder)
+        if shown != "data":
+            parts.append(f"--data {shlex.quote(shown)}")
     if search.relevant:
         parts.append("--relevant")
     if search.outlet:
-        parts.append(f"--outlet {search.outlet}")
+        parts.append(f"--outlet {shlex.quote(search.outlet)}")
     if search.since:
         parts.append(f"--since {search.since}")
     return " ".join(parts)
@@ -191,6 +201,6 @@ async def search_page(datasette: Any, request: Any) -> Response:
         "prev_url": "?" + search.query_string(page=search.page - 1),
         "outlet_url": lambda o: "?" + search.query_string(outlet=o, page=1),
         "month_url": lambda m: "?" + search.query_string(since=m, until=m, page=1),
-        "api": api, "database": conf.database, "export_command": export_command(search),
+        "api": api, "database": conf.database, "export_command": export_command(search, conf.data_dir),
     }
     return Response.html(await datasette.render_template("search.html", context, request=request))
