@@ -85,11 +85,31 @@ async def article_context(datasette: Any, aid: str) -> dict[str, Any]:
         "terms": _terms(article.get("matched_terms")),
         "versions": versions,
         "capture": captures.get(article.get("capture_id")),
-        "events": await read(db, reading.article_events, aid),
+        "timeline": _timeline(versions, await read(db, reading.article_events, aid)),
         "replay_url": conf.replay_url,
         "downloads": conf.data_dir is not None,
         "database": conf.database,
     }
+
+
+def _timeline(versions: list[dict[str, Any]], events: Any) -> list[dict[str, Any]]:
+    """What happened to the article, oldest first: each later version (an edit: what changed) and each event.
+
+    ``article_events`` holds deletions and returns (and, in newer catalogues, more); edits are the versions after
+    the first, which the article's history shows with their differences.
+    """
+    out = []
+    for older, newer in itertools.pairwise(versions):
+        changed = newer.get("changed") or ",".join(k for k in ("title", "text", "published")
+                                                     if older.get(k) != newer.get(k)) or "nothing visible"
+        out.append({"at": newer.get("first_seen"), "what": f"edited: version {newer.get('version')}",
+                    "detail": "changed: " + changed.replace(",", ", "), "link": f"#version-{newer.get('version')}"})
+    for row in (events[1] if events else []):
+        status = row.get("http_status")
+        detail = " · ".join(str(x) for x in (f"HTTP {status}" if status else None, row.get("detail")) if x)
+        out.append({"at": row.get("at"), "what": row.get("kind") or row.get("event") or "event", "detail": detail,
+                    "link": None})
+    return sorted(out, key=lambda e: e["at"] or "")
 
 
 async def _merged_into(datasette: Any, aid: str) -> str | None:

@@ -36,7 +36,7 @@ from archive.corpus.arabic import normalise
 from archive.corpus.phrases import phrase_hit
 from archive.corpus.search import fts_query, snippet_html, title_similarity
 from archive.export.corpus import spreadsheet_safe
-from crawler.web import cells
+from crawler.web import cells, paging
 from crawler.web.cells import CELL_CHARS, EXCERPT_CHARS, is_rtl
 from crawler.web.mentions import mentions_page
 from crawler.web.pages import (
@@ -58,12 +58,15 @@ ARTICLE_TABLES = (None, "articles", "articles_view")
 DATE_COLUMNS = frozenset({"published", "first_seen", "last_seen", "fetched_at", "started_at", "ended_at", "at",
                           "discovered_at", "done_at", "next_check_at", "last_checked_at"})
 _SEARCH_REDIRECT_TABLES = ("articles", "articles_view")
-#: Canned queries that take the search page's filters (crawler/web/datasette/metadata.yaml).
-CANNED_SEARCHES = ("search_articles", "search_counts")
+#: Canned queries whose since, until (and relevant) are read as the search page reads them (metadata.yaml).
+CANNED_SEARCHES = ("search_articles", "search_counts", "articles_per_outlet_per_day")
 
 
 def _is_catalogue(datasette: Any, database: str | None) -> bool:
     return database == PluginSettings.from_datasette(datasette).database
+
+
+paging.install(_is_catalogue)  # every page of a sorted table in one order (crawler/web/paging.py)
 
 
 @hookimpl(trylast=True)
@@ -155,10 +158,19 @@ def asgi_wrapper(datasette: Any) -> Any:
 
 @hookimpl
 def handle_exception(datasette: Any, request: Any, exception: Exception) -> Any:
-    """A number in a URL too large for SQLite's integers (``?id__gt=99999999999999999999``) is a 400, not a 500."""
+    """A bad address is a 400 that says what is wrong, not a 500 (``crawler.web.paging.bad_request``).
+
+    A number too large for SQLite's integers (``?id__gt=99999999999999999999``), a sort by a column the table
+    lacks (``?_sort=nosuchcolumn``, ``_sort=rank`` beside ``_search``), ``_sort`` with ``_sort_desc``, and a view's
+    ``?_next=`` that is not an offset (``abc``, ``99999999999999999999``).
+    """
     if isinstance(exception, OverflowError) and "SQLite INTEGER" in str(exception):
         error = DatasetteError(f"A number in this address is too large ({exception}).", title="Number too large",
                                status=400)
+        return datasette_handle_exception(datasette=datasette, request=request, exception=error)
+    message = paging.bad_request(request, exception)
+    if message is not None:
+        error = DatasetteError(message, title="Bad request", status=400)
         return datasette_handle_exception(datasette=datasette, request=request, exception=error)
     return None
 
