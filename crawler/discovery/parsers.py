@@ -189,12 +189,47 @@ def _is_json(body: bytes) -> bool:
     return body.lstrip()[:1] == b"{"
 
 
+def _shallow_json(body: bytes, max_depth: int = 64) -> bytes:
+    """``body`` with every array or object nested deeper than ``max_depth`` replaced by ``null``, in one pass.
+
+    ``json.loads`` recurses once a level and raises RecursionError at about 1,000: one hostile member nested 100,000
+    deep lost a whole feed's items. A feed's items sit at depth 2-3; the standard library has no depth option and the
+    streaming parsers (ijson) are not a dependency, so this scan (strings and escapes respected) cuts the deep parts.
+    """
+    out = bytearray()
+    depth = skip_from = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (byte == 0x5C, byte != 0x22)
+        elif byte in b"[{":
+            depth += 1
+            if depth == max_depth + 1:
+                skip_from = depth
+                out += b"null"
+        elif byte in b"]}":
+            depth -= 1
+            if skip_from and depth < skip_from:
+                skip_from = 0
+                continue
+        elif byte == 0x22:
+            in_string = True
+        if not skip_from:
+            out.append(byte)
+    return bytes(out)
+
+
 def parse_json_feed(body: bytes, base_url: str) -> list[Link]:
     """The items of a JSON Feed (jsonfeed.org, versions 1 and 1.1): each item's ``url`` (else an ``id`` that is a
     URL), ``title`` and ``date_published`` (else ``date_modified``). Not JSON, or no items: an empty list."""
     try:
         doc = json.loads(body)
-    except (ValueError, RecursionError):
+    except RecursionError:  # a member nested past Python's recursion limit: read the feed without it
+        try:
+            doc = json.loads(_shallow_json(body))
+        except (ValueError, RecursionError):
+            return []
+    except ValueError:
         return []
     items = doc.get("items") if isinstance(doc, dict) else None
     links: list[Link] = []
