@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from time import monotonic
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
@@ -24,7 +24,6 @@ from scrapy.utils.asyncio import call_later
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
-from w3lib.url import safe_url_string
 
 from crawler.fetch.chain_cookies import new_cookies_for
 from crawler.fetch.crawl_delay import SlotFloor, floor_slot, hold_slot, robots_delay, stale_download_slot
@@ -34,6 +33,7 @@ from crawler.fetch.guards import (
     UnreadableRobots,
     is_offsite,
     redirect_loop,
+    redirect_target,
     unasked_partial,
     unknown_transfer_coding,
     without_userinfo,
@@ -190,7 +190,7 @@ class ResponseGuardMiddleware:
         location = response.headers.get(b"Location")
         if 300 <= response.status < 400 and location and not request.meta.get("dont_redirect"):
             try:
-                target = safe_url_string(urljoin(response.url, location.decode("latin-1").strip()))
+                target = redirect_target(request.url, location)  # as RedirectMiddleware reads it
             except ValueError as exc:  # "http://[::1/": not a URL (RedirectMiddleware would raise it unnamed)
                 self.stats.inc_value("newsarchive/refused/bad-redirect")
                 raise Refused("bad-redirect", f"Location {location[:200]!r} is no URL: {exc}") from None

@@ -65,6 +65,8 @@ def meta_refresh(html: str, base_url: str, ignore_tags: Iterable[str] = ("noscri
     from w3lib.html import get_base_url
     from w3lib.url import safe_url_string
 
+    from crawler.fetch.guards import drop_userinfo
+
     if "refresh" not in html.lower():
         return None  # most pages have none: no parse
     parser = lxml.etree.HTMLParser(encoding="utf-8", recover=True)
@@ -86,5 +88,7 @@ def meta_refresh(html: str, base_url: str, ignore_tags: Iterable[str] = ("noscri
             return None  # a refresh of the page itself: nothing to follow
         from urllib.parse import urljoin
 
-        return seconds, urljoin(get_base_url(html, base_url), safe_url_string(url))
+        # no userinfo, as a 3xx's Location (guards.without_userinfo): "http://x%2f@host/a" asked robots.txt of
+        # the host "x%2F@host", a robots-unavailable retried each crawl (hostile web, stop 37)
+        return seconds, drop_userinfo(urljoin(get_base_url(html, base_url), safe_url_string(url)))
     return None

@@ -6,7 +6,7 @@ import json
 import logging
 import re
 from html import escape
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from markupsafe import Markup
 
@@ -134,12 +134,24 @@ def datetime_cell(value: str) -> Markup | None:
     return Markup(f'<bdi dir="ltr" class="na-when" title="{escape(value)}">{m.group(1)} {m.group(2)}{zone}</bdi>')
 
 
-def url_cell(value: str) -> Markup:
-    """A URL shown decoded (Arabic slugs readable) and cut, linking to the real address, read left to right."""
+# Characters a URL never shows decoded: C0 controls, DEL, C1 controls, and the bidi controls (Unicode's Bidi_Control:
+# U+061C, U+200E/200F, U+202A-202E, U+2066-2069). Decoded, "/news/%E2%80%AEgnp.exe" read as ".../news/exe.png"
+# (stop 37's probe); browsers keep them escaped in the address bar for the same reason.
+_UNSHOWN_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def display_url(value: str) -> str:
+    """``value`` percent-decoded for reading (strict UTF-8, else as stored), controls and bidi controls kept escaped."""
     try:
         shown = unquote(value, errors="strict")
     except UnicodeDecodeError:
         shown = value
+    return _UNSHOWN_RE.sub(lambda m: quote(m.group(), safe=""), shown)
+
+
+def url_cell(value: str) -> Markup:
+    """A URL shown decoded (Arabic slugs readable) and cut, linking to the real address, read left to right."""
+    shown = display_url(value)
     short = shown if len(shown) <= URL_CHARS else shown[:URL_CHARS - 1] + "…"
     return Markup(f'<a class="na-url" dir="ltr" href="{escape(value)}" title="{escape(shown)}" '
                   f'rel="noreferrer noopener">{escape(short)}</a>')
