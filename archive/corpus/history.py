@@ -184,18 +184,23 @@ def line_changes(old: Snapshot, new: Snapshot) -> list[LineChange]:
         if op == "equal":
             continue
         if op == "replace" and i2 - i1 == j2 - j1:
-            out.extend(LineChange("changed", _word_parts(x, y)) for x, y in zip(a[i1:i2], b[j1:j2]))
+            out.extend(LineChange("changed", word_parts(x, y)) for x, y in zip(a[i1:i2], b[j1:j2]))
             continue
         out.extend(LineChange("removed", (("delete", x),)) for x in a[i1:i2])
         out.extend(LineChange("added", (("insert", y),)) for y in b[j1:j2])
     return out
 
 
-def _word_parts(old_line: str, new_line: str) -> tuple[DiffPart, ...]:
-    """One edited line as pieces: words (with the spaces between them) kept, deleted and inserted."""
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+
+
+def word_parts(old_line: str, new_line: str, opcodes: Any = _opcodes) -> tuple[DiffPart, ...]:
+    """One edited line as pieces: words (with the spaces between them) kept, deleted and inserted; ``opcodes(a, b)``
+    compares the two word lists (difflib's, unless a caller bounds the work: crawler/web/diffs.py)."""
     a, b = _WORD_SPLIT_RE.split(old_line), _WORD_SPLIT_RE.split(new_line)
     parts: list[DiffPart] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in opcodes(a, b):
         if op == "equal":
             parts.append(("equal", "".join(a[i1:i2])))
             continue

@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import difflib
 import logging
-import re
 from html import escape
 
-from archive.corpus.history import DiffPart, LineChange, Snapshot
+from archive.corpus.history import LineChange, Snapshot, word_parts
 
 logger = logging.getLogger(__name__)
 
 _TAGS = {"delete": "del", "insert": "ins"}
-_WORD_SPLIT_RE = re.compile(r"(\s+)")  # as archive.corpus.history: words and the spaces between them
 
 #: The work one pair of versions may cost, in SequenceMatcher inner-loop steps (~80 ns each): about 0.3 s at worst.
 DIFF_STEPS = 4_000_000
@@ -113,21 +111,6 @@ def _opcodes(a: list[str], b: list[str], steps: _Steps) -> list[tuple[str, int, 
     return ops
 
 
-def _word_parts(old_line: str, new_line: str, steps: _Steps) -> tuple[DiffPart, ...]:
-    """One edited line as pieces (words kept, deleted, inserted), as history's; _OverBudget past the steps left."""
-    a, b = _WORD_SPLIT_RE.split(old_line), _WORD_SPLIT_RE.split(new_line)
-    parts: list[DiffPart] = []
-    for op, i1, i2, j1, j2 in _opcodes(a, b, steps):
-        if op == "equal":
-            parts.append(("equal", "".join(a[i1:i2])))
-            continue
-        if i2 > i1:
-            parts.append(("delete", "".join(a[i1:i2])))
-        if j2 > j1:
-            parts.append(("insert", "".join(b[j1:j2])))
-    return tuple(parts)
-
-
 def _whole(kind: str, line: str) -> tuple[str, str]:
     """A line shown whole as removed (``<del>``) or added (``<ins>``)."""
     return kind, _html(LineChange(kind, (("delete" if kind == "removed" else "insert", line),)))
@@ -166,7 +149,7 @@ def diff_rows(old: Snapshot, new: Snapshot) -> list[tuple[str, str]]:
         if op == "replace" and i2 - i1 == j2 - j1:
             for x, y in zip(a[i1:i2], b[j1:j2]):
                 try:
-                    rows.append(("changed", _html(LineChange("changed", _word_parts(x, y, steps)))))
+                    rows.append(("changed", _html(LineChange("changed", word_parts(x, y, lambda a, b: _opcodes(a, b, steps))))))
                 except _OverBudget:
                     whole += 1
                     rows += [_whole("removed", x), _whole("added", y)]
