@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from archive.durable import fsync_dir, stage_bytes, write_bytes_atomically
@@ -60,11 +62,49 @@ def _file(data_dir: Path, seq: int, article_id: str, title: str, paragraphs: Ite
     return Path(data_dir) / "text" / file_name(seq, article_id), content.encode("utf-8")
 
 
+# The removals a batch defers on this thread (``staged_drops``); a thread-local, not an argument: the catalogue
+# (archive.catalogue.db.save_article) drops an irrelevant version's file itself, deep inside the writer's batch.
+_deferred = threading.local()
+
+
 def drop_text(data_dir: Path, relpath: str) -> None:
     """Remove an article's text file (its current version is no longer relevant: the corpus holds one file per
-    relevant article); its sequence number stays the article's, for the file it gets if it turns relevant again."""
+    relevant article); its sequence number stays the article's, for the file it gets if it turns relevant again.
+
+    Inside ``staged_drops`` (the crawl's writer batch) the removal is handed to the batch instead, which does it
+    once its rows have committed, in order with the files it stages, and forgets it if they roll back."""
+    path = _corpus_file(data_dir, relpath)
+    defer = getattr(_deferred, "defer", None)
+    if defer is not None:
+        defer(relpath)
+        return
+    remove_text(path)
+
+
+def remove_text(path: Path) -> None:
+    """Remove a corpus file now (``drop_text``'s removal, which a batch defers until its commit)."""
+    path.unlink(missing_ok=True)
+    fsync_dir(path.parent)
+
+
+@contextmanager
+def staged_drops(defer: Callable[[str], None]) -> Iterator[None]:
+    """While it lasts, ``drop_text`` on this thread calls ``defer(relpath)`` instead of removing the file.
+
+    The crawl's writer stages a batch's text files until its rows commit (crawler.capture.apply); a removal must wait
+    as well: removed at once, a file whose batch then rolled back (a full disk) left its row naming a missing file
+    (``text-missing``; a black-box probe, stop 37). A kill between the commit and the removal leaves a file of an
+    irrelevant article, which recovery removes (archive/integrity/recovery.py ``drop_irrelevant_texts``)."""
+    before = getattr(_deferred, "defer", None)
+    _deferred.defer = defer
+    try:
+        yield
+    finally:
+        _deferred.defer = before
+
+
+def _corpus_file(data_dir: Path, relpath: str) -> Path:
     path = Path(data_dir) / relpath
     if path.parent.name != "text" or not path.name.endswith(".txt"):
         raise ValueError(f"{relpath} is not a corpus file")
-    path.unlink(missing_ok=True)
-    fsync_dir(path.parent)
+    return path

@@ -137,7 +137,20 @@ def export_corpus(db: sqlite_utils.Database, out: Path, fmt: str, flt: CorpusFil
     card = datacard(result, flt, names, source=source)
     write_atomically(result.datacard, lambda tmp: tmp.write_text(card, encoding="utf-8"))
     logger.debug("exported %d articles to %s (%s)", result.rows, out, fmt)
+    if not result.rows:
+        logger.warning("no article matches the selection: %s holds no rows%s", out, EMPTY_NOTE[fmt])
     return result
+
+
+# What an export of no article holds, per format (the warning and the data card say it). JSON Lines stays a file of
+# no lines, as datasette's `.json?_nl=on` of an empty table is: a line naming the columns would be read as one more
+# article by every reader, and JSON Lines has no header. CSV keeps its header row and Parquet its schema.
+EMPTY_NOTE = {
+    "jsonl": (" (JSON Lines has no header, so pandas reads it as a table of 0 rows and 0 columns: the data card's "
+              "column list names them, and CSV and Parquet exports keep them)"),
+    "csv": " (its header row names the columns)",
+    "parquet": " (its schema names and types the columns)",
+}
 
 
 class _Stats:
@@ -260,6 +273,7 @@ def datacard(result: ExportResult, flt: CorpusFilter, outlet_names: dict[str, st
         f"* Python: `import pandas as pd; df = {py}`",
         f"* R: `df <- {r}`",
         "",
+        *(_empty_lines(result) if not result.rows else []),
         "Nested columns (`matched_terms`, `versions_list`) are lists in JSON Lines and Parquet and JSON text in CSV.",
         "In CSV, a text cell that starts with = + - @ (which a spreadsheet would run as a formula) has an apostrophe "
         "put before it; JSON Lines and Parquet keep every text as it is.",
@@ -297,6 +311,16 @@ def datacard(result: ExportResult, flt: CorpusFilter, outlet_names: dict[str, st
         "",
     ]
     return "\n".join(lines)
+
+
+def _empty_lines(result: ExportResult) -> list[str]:
+    """What the data card of an export of no article says about loading it."""
+    lines = [f"No article matched this selection: the file holds no rows{EMPTY_NOTE[result.fmt]}."]
+    if result.fmt == "jsonl":
+        names = ", ".join(repr(c) for c, _ in COLUMNS)
+        lines.append(f"To load it with its columns: `pd.read_json({result.path.name!r}, lines=True)"
+                     f".reindex(columns=[{names}])`.")
+    return [*lines, ""]
 
 
 def _span(bounds: tuple[str, str] | None) -> str:

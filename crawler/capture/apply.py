@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from archive.catalogue import sitemaps
 from archive.catalogue.transactions import batch, savepoint
+from archive.corpus import textfiles
 from archive.faults import as_fault
 from archive.records import WarcLocation
 from archive.warc.writer import BuiltPair, warc_date
@@ -79,14 +80,16 @@ def store_rows(session: ArchiveSession, ops: list[Any], locations: dict[str, War
     The coordinator of a distributed crawl calls it with the locations its workers published.
     """
     db = session.catalogue.db
-    staged = session.staged_files = []  # text files it stages (articles, merges): published once it commits
+    # text files it stages (articles, merges) and removes (an article turned irrelevant: its tmp None), in order:
+    # published and removed once it commits
+    staged = session.staged_files = []
     stale = session.stale_files = []  # text files its merges made unused: a row that commits lets its file go
     # the counts its rows make (articles new, updated ...): added once it commits, so that a batch a full disk rolls
     # back counts nothing in the crawl row and summary (the writer process acknowledges only counts added)
     held = session.hold_counts()
     committed = False
     try:
-        with batch(db):
+        with batch(db), textfiles.staged_drops(lambda relpath: staged.append((None, relpath))):
             for op in ops:
                 first_staged, first_stale, first_held = len(staged), len(stale), len(held)
                 try:
@@ -134,18 +137,28 @@ def _store_failed(session: ArchiveSession, op: ArticleOp, exc: Exception) -> Non
     session.count(op.outlet, "failure:store-error")
 
 
-def _publish(session: ArchiveSession, staged: list[tuple[Path, str]]) -> None:
-    """Rename a committed batch's staged text files into place, in the order they were staged (a later version of
-    an article's file replaces an earlier one). Should the process die first, recovery writes a committed row's
-    missing file from the row and removes the temporary ones (archive/integrity/recovery.py)."""
+def _publish(session: ArchiveSession, staged: list[tuple[Path | None, str]]) -> None:
+    """Rename a committed batch's staged text files into place and remove the files it dropped, in the order they
+    were staged (a later version of an article's file replaces an earlier one; a file dropped, then written again
+    by a later version in the batch, is there at the end). Should the process die first, recovery writes a committed
+    row's missing file from the row and removes the temporary ones and the files of irrelevant articles
+    (archive/integrity/recovery.py)."""
     for tmp, relpath in staged:
-        os.replace(tmp, session.config.data_dir / relpath)
+        if tmp is not None:
+            os.replace(tmp, session.config.data_dir / relpath)
+            continue
+        try:
+            textfiles.remove_text(session.config.data_dir / relpath)
+        except OSError as exc:  # its row committed: `check --repair` removes a file of an irrelevant article
+            logger.warning("could not remove %s after its article turned irrelevant: %s", relpath, exc)
 
 
-def _discard(staged: list[tuple[Path, str]]) -> None:
-    """Delete the temporary files of staged text files whose rows rolled back."""
+def _discard(staged: list[tuple[Path | None, str]]) -> None:
+    """Delete the temporary files of staged text files whose rows rolled back (a removal rolled back is forgotten:
+    the file stays, as its row names it)."""
     for tmp, _ in staged:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
 
 
 def _remove(session: ArchiveSession, relpaths: list[str], why: str) -> None:

@@ -136,7 +136,7 @@ class ArchiveSession:
         self.pending = PendingWrites()
         # text files the writer's current batch staged, (temporary file, path under data_dir), published once it
         # commits; None outside a batch (crawler.capture.apply.store_rows), where a file is written in place at once
-        self.staged_files: list[tuple[Path, str]] | None = None
+        self.staged_files: list[tuple[Path | None, str]] | None = None  # (None, relpath): a removal
         self.stale_files: list[str] = []  # text files the batch's merges made unused, removed once it commits
         self.capture_ids = CaptureIds()
         self.learned: list[str] = []  # outlets whose session parameters the writer learned since the last batch

@@ -253,7 +253,7 @@ class Coordinator:
 
     def _forget(self) -> None:
         """Delete the crawl's Redis keys and its announcement (the workers stop looking at it)."""
-        keys = self.keys.all()
+        keys = self.keys.all() + [self.keys.captures(o.name) for o in self.session.outlets]
 
         def drop(r: Any) -> None:
             with r.pipeline(transaction=True) as pipe:

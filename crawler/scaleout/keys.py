@@ -64,6 +64,10 @@ class CrawlKeys:
         """Stream of catalogue records from workers (consumer group ``catalogue``)."""
         return f"{self.base}:results"
 
+    def captures(self, outlet: str) -> str:
+        """Hash of the full captures this crawl's child crawls archived of ``outlet`` (crawler/scaleout/captured.py)."""
+        return f"{self.base}:captures:{_part(outlet)}"
+
 
 def outlet_lease_key(outlet: str) -> str:
     """Key of the lease that lets one worker crawl ``outlet`` (across crawls: politeness is per site)."""
@@ -86,11 +90,25 @@ def worker_key(name: str) -> str:
 
 
 def writer_key(name: str) -> str:
-    """Key worker ``name`` holds only while its child crawl runs: the writer of its ``.open`` WARC files is alive.
+    """Key held while the writer ``name`` of ``.open`` WARC files (``<prefix>-<name>-...``) is alive.
 
-    The worker's own name outlives a child killed on its own (the OOM killer), whose ``.open`` file then went
-    unrepaired because "its writer is alive" (a black-box probe, stop 37)."""
+    A worker's child crawl is the writer ``<worker>-<run>`` (``writer_name``; its files are ``<prefix>-<worker>-<run>-
+    ...``), and its worker holds this key only while that child runs. The worker's own name outlived a child killed on
+    its own (the OOM killer), whose ``.open`` file then went unrepaired because "its writer is alive" (a black-box
+    probe, stop 37); the worker's name kept it so while the same worker's next child ran, until the crawl's end. The
+    worker holds ``writer_key(<worker>)`` only while it repairs its own files itself, when it starts."""
     return f"{PREFIX}:writer:{_part(name)}"
+
+
+def writer_name(worker: str, run: str) -> str:
+    """The writer name of worker ``worker``'s child crawl ``run``: what its WARC files are named by, after the
+    prefix, and its ``writer_key`` (a name made of letters, digits, '_', '.' and '-', as a worker's)."""
+    return f"{worker}-{run}" if run else worker
+
+
+# Environment variable: the run of a worker's child crawl (crawler/scaleout/worker.py sets it, the child's session
+# names its WARC files by it: crawler/scaleout/session.py).
+WRITER_RUN = "NEWSARCHIVE_WRITER_RUN"
 
 
 WORKER_PATTERN = f"{PREFIX}:worker:*"

@@ -52,8 +52,12 @@ class ResultsChannel:
         self.link.call("create the results group", create)
         self._group_ready = True
 
-    def publish(self, records: Sequence[Mapping[str, Any]]) -> None:
-        """Send records to the coordinator, all or none (one MULTI/EXEC): a WARC record's rows travel together."""
+    def publish(self, records: Sequence[Mapping[str, Any]],
+                hashes: Mapping[str, Mapping[str, str]] | None = None) -> None:
+        """Send records to the coordinator, all or none (one MULTI/EXEC): a WARC record's rows travel together.
+
+        ``hashes``: fields to set in hashes of the crawl in the same transaction (the full captures of the batch,
+        crawler/scaleout/captured.py), each expiring with the crawl's keys."""
         payloads = [json.dumps(record, sort_keys=True, ensure_ascii=False) for record in records]
         if not payloads:
             return
@@ -64,6 +68,10 @@ class ResultsChannel:
                     pipe.xadd(self.key, {"record": payload})
                 # a worker publishing after its crawl ended (the coordinator deleted the keys) makes the key anew
                 pipe.expire(self.key, self.ttl)
+                for key, fields in (hashes or {}).items():
+                    if fields:
+                        pipe.hset(key, mapping=dict(fields))
+                        pipe.expire(key, self.ttl)
                 pipe.execute()
         self.link.call("publish results", send)
 

@@ -13,6 +13,7 @@ writing and never records a crawl row: the coordinator does both (crawler/scaleo
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 import uuid
@@ -28,8 +29,9 @@ from crawler.capture.config import ArchiveConfig
 from crawler.capture.operations import CaptureOp
 from crawler.capture.session import ArchiveSession
 from crawler.capture.writer import LocalWriter
+from crawler.scaleout import captured
 from crawler.scaleout.connection import connect
-from crawler.scaleout.keys import CrawlKeys
+from crawler.scaleout.keys import WRITER_RUN, CrawlKeys, writer_name
 from crawler.scaleout.results import ResultsChannel
 from crawler.scaleout.wire import encode
 from crawler.scaleout.workers import NAME
@@ -39,12 +41,14 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class WorkerCrawl:
-    """What a worker's child crawl is part of: the Redis URL, the worker's name and the coordinator's crawl."""
+    """What a worker's child crawl is part of: the Redis URL, the worker's name and the coordinator's crawl; ``run``
+    names this child crawl among its worker's (its WARC files and its liveness key: keys.writer_name)."""
 
     redis_url: str
     worker: str
     crawl_uid: str
     crawl_id: int
+    run: str = ""
 
     @classmethod
     def from_settings(cls, settings: Any) -> WorkerCrawl | None:
@@ -57,7 +61,11 @@ class WorkerCrawl:
         if not NAME.fullmatch(name) or not url:
             raise ConfigError("settings", "a worker crawl needs CRAWL_REDIS_URL and CRAWL_WORKER_NAME (letters, "
                               "digits, '_', '.', '-'); `newsarchive worker` sets them", key="CRAWL_WORKER_NAME")
-        return cls(url, name, uid, int(settings.get("CRAWL_WORKER_CRAWL_ID") or 0))
+        run = os.environ.get(WRITER_RUN, "")  # set by the worker that started this child (crawler/scaleout/worker.py)
+        if not NAME.fullmatch(writer_name(name, run)):
+            raise ConfigError("environment", f"{WRITER_RUN}={run!r} is no run name (letters, digits, '_', '.', '-')",
+                              key=WRITER_RUN)
+        return cls(url, name, uid, int(settings.get("CRAWL_WORKER_CRAWL_ID") or 0), run)
 
 
 class WorkerSession(ArchiveSession):
@@ -86,8 +94,13 @@ class WorkerSession(ArchiveSession):
                 raise
             raise fault from exc
         self.link = connect(crawl.redis_url)
-        self.channel = ResultsChannel(self.link, CrawlKeys(crawl.crawl_uid))
-        self.warc = self._open_warc(f"{config.warc_prefix}-{crawl.worker}", worker=crawl.worker)
+        self.keys = CrawlKeys(crawl.crawl_uid)
+        self.channel = ResultsChannel(self.link, self.keys)
+        # what earlier child crawls of this crawl archived of its outlet (one killed, its outlet taken over): a page
+        # they fetched is a revisit here too, as on one machine, also where this catalogue is an older copy
+        self.published = captured.load(self.link, self.keys, self.by_name)
+        writer = writer_name(crawl.worker, crawl.run)  # its liveness key is the worker's while this child runs
+        self.warc = self._open_warc(f"{config.warc_prefix}-{writer}", worker=crawl.worker, writer=writer)
         self._init_state()
         self.writer = LocalWriter(self._publish, batch=config.commit_every, interval=config.commit_interval,
                                   capacity=config.write_queue, on_error=self.guard, name="results-publisher")
@@ -107,7 +120,16 @@ class WorkerSession(ArchiveSession):
                 record = encode(op)
             record["delivery"] = f"{batch}:{len(records)}"  # the coordinator stores a record delivered twice once
             records.append(record)
-        self.channel.publish(records)
+        self.channel.publish(records, captured.full_captures(self.keys, ops, locations, self.by_name))
+
+    def latest_capture(self, url: str) -> dict[str, Any] | None:
+        """The URL's latest full 200 capture: this child's pending one, else one an earlier child of this crawl
+        published (``captured``), else the catalogue's (which, on a worker's own disk, is a copy from before)."""
+        pending = self.pending.latest_capture(url)
+        if pending is not None:
+            return pending
+        entry = self.published.get(url)
+        return captured.row(url, entry) if entry is not None else self.reader.latest_capture(url, status=200)
 
     def committed(self, ops: list[object]) -> None:
         """Nothing to forget: the overlay keeps this crawl's writes until it ends (the coordinator commits them)."""

@@ -23,6 +23,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,8 +34,9 @@ from archive.catalogue import lookups
 from archive.catalogue.db import Catalogue
 from archive.errors import NewsArchiveError
 from archive.warc.check import repair_open_file
+from crawler.scaleout import captured
 from crawler.scaleout.connection import RedisLink
-from crawler.scaleout.keys import ACTIVE_CRAWLS, CrawlKeys, writer_key
+from crawler.scaleout.keys import ACTIVE_CRAWLS, WRITER_RUN, CrawlKeys, writer_key, writer_name
 from crawler.scaleout.politeness import outlet_lease
 from crawler.scaleout.workers import DEFAULT_HEARTBEAT, claim_name
 from crawler.scaleout.workqueue import DEFAULT_CRAWL_TTL, WorkItem, WorkQueue
@@ -80,11 +82,12 @@ class Worker:
         self._scratch = Path(tempfile.mkdtemp(prefix="newsarchive-worker-"))
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
-            self._writing(True)  # a coordinator must not repair the files this worker is repairing
+            # a coordinator must not repair the files this worker is repairing: its name's key covers them all
+            self._writing(True, self.name)
             try:
                 self.repair_own_files()
             finally:
-                self._writing(False)
+                self._writing(False, self.name)
             logger.info("worker %s waiting for work on %s", self.name, self.link.where)
             while not self.stopping:
                 if not claim.renew():
@@ -102,10 +105,10 @@ class Worker:
         logger.info("worker %s stopped after %d item(s)", self.name, self.finished)
         return self.finished
 
-    def _writing(self, alive: bool) -> None:
-        """Say whether a writer of this worker's ``.open`` WARCs (its child crawl) is alive now: the liveness test
-        coordinators use before repairing them (crawler/cli/worker_commands.py ``live_writers``)."""
-        key, ttl = writer_key(self.name), int(self._claim.ttl_ms)
+    def _writing(self, alive: bool, writer: str) -> None:
+        """Say whether the writer ``writer`` of ``.open`` WARCs (a child crawl: keys.writer_name) is alive now: the
+        liveness test coordinators use before repairing them (crawler/cli/worker_commands.py ``live_writers``)."""
+        key, ttl = writer_key(writer), int(self._claim.ttl_ms)
         if alive:
             self.link.call("mark the writer alive", lambda r: r.set(key, self.name, px=ttl))
         else:
@@ -205,20 +208,25 @@ class Worker:
         lost = False
         failure = self._scratch / "failure"
         failure.unlink(missing_ok=True)
+        # this child's name among this worker's: its WARC files carry it and its liveness key is its own, so a file
+        # an earlier child left (killed) is a dead writer's while this one runs (the worker's name kept it "alive")
+        run = uuid.uuid4().hex[:12]
+        writer = writer_name(self.name, run)
         try:
-            self._writing(True)
-            self.child = subprocess.Popen(command, stdin=subprocess.DEVNULL, env={**os.environ, FAILURE_FILE:
-                                          str(failure)}, preexec_fn=functools.partial(die_with_parent, os.getpid()))
+            self._writing(True, writer)
+            self.child = subprocess.Popen(command, stdin=subprocess.DEVNULL, env={
+                **os.environ, FAILURE_FILE: str(failure), WRITER_RUN: run},
+                preexec_fn=functools.partial(die_with_parent, os.getpid()))
             if self.stopping:
                 self.child.send_signal(signal.SIGTERM)  # the signal came between the take and the start
-            code = self._wait(queue, item, lease)
+            code = self._wait(queue, item, lease, writer)
             lost = code is None
         finally:
             child, self.child = self.child, None
             if child is not None and child.poll() is None:
                 child.kill()
                 child.wait()
-            self._writing(False)  # its .open files are a dead writer's now: a coordinator may repair them
+            self._writing(False, writer)  # its .open files are a dead writer's now: a coordinator may repair them
             lease.release()
         said = _read_failure(failure)
         if lost:
@@ -227,7 +235,8 @@ class Worker:
             if _while_crawl_runs(lambda: queue.release(item, self.name)):
                 logger.info("worker %s handed %s back", self.name, item.key)
         elif code == 0:
-            _while_crawl_runs(lambda: queue.finish(item, self.name))
+            if _while_crawl_runs(lambda: queue.finish(item, self.name)):
+                captured.forget(self.link, CrawlKeys(crawl), [outlet])  # no child of this crawl crawls it again
             self.finished += 1
             logger.info("worker %s finished %s", self.name, item.key)
         elif code < 0:  # killed on its own (the OOM killer) while this worker lives: any worker may try again now
@@ -254,7 +263,7 @@ class Worker:
         self.link.call("report a failed item", functools.partial(
             _refuse, CrawlKeys(crawl).refusals, f"{self.name}|{item.key}|{abs(n)}", message))
 
-    def _wait(self, queue: WorkQueue, item: WorkItem, lease: Any) -> int | None:
+    def _wait(self, queue: WorkQueue, item: WorkItem, lease: Any, writer: str) -> int | None:
         """Wait for the child, renewing the leases; its exit status, or None when the item's lease was lost."""
         assert self.child is not None
         # every third of the shorter lease: the name's claim (30 s) is shorter than the item's at the default
@@ -266,7 +275,7 @@ class Worker:
                 return self.child.wait(timeout=every)
             except subprocess.TimeoutExpired:
                 pass
-            self._writing(True)  # first: after Redis lost its keys a coordinator waits a round for this mark
+            self._writing(True, writer)  # first: after Redis lost its keys a coordinator waits a round for this mark
             if not _while_crawl_runs(lambda: queue.renew(item, self.name)):
                 holder = _while_crawl_runs(lambda: queue.holder(item))
                 if holder:
