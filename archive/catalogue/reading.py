@@ -97,6 +97,14 @@ def article_events(conn: sqlite3.Connection, aid: str) -> tuple[list[str], list[
     return [c for c in columns if c != "article_id"], found
 
 
+def story_copies(conn: sqlite3.Connection, story_id: str | None, limit: int = 200) -> list[dict[str, Any]]:
+    """The articles of a story (``id, outlet, title, published, url, status``), first seen first, at most ``limit``."""
+    if not story_id:
+        return []
+    return rows(conn, "select id, outlet, title, published, url, status from articles where story_id = ? "
+                      "order by first_seen, id limit ?", [story_id, limit])
+
+
 def merged_into(conn: sqlite3.Connection, aid: str) -> str | None:
     """The article an alias URL's id (a merged-away row's id) now leads to, if ``aid`` is no article itself."""
     if not table_exists(conn, "article_aliases") or rows(conn, "select 1 from articles where id = ?", [aid]):
@@ -182,3 +190,30 @@ def replay_chain(db_path: Path, capture_id: int) -> list[dict[str, Any]]:
     finally:
         conn.close()
     return chain if chain and chain[0]["warc_file"] else []
+
+
+def capture_url(db_path: Path, capture_id: int) -> str | None:
+    """The URL a capture was fetched from (the base its page's links resolve against), or None."""
+    conn = opening.connect_read_only(db_path)
+    try:
+        found = rows(conn, "select url from captures where id = ?", [capture_id])
+    finally:
+        conn.close()
+    return found[0]["url"] if found else None
+
+
+def capture_of_url(db_path: Path, url: str, near: int | None = None) -> int | None:
+    """The archived capture of ``url`` a replayed link leads to: the last one fetched at or before capture ``near``
+    was (the site as it was then), else the earliest after it; None when the URL was never archived."""
+    conn = opening.connect_read_only(db_path)
+    try:
+        found = rows(conn, """
+            select c.id from captures c
+            where c.url = :url and c.warc_file is not null and c.record_type in ('response', 'revisit')
+            order by c.fetched_at <= coalesce((select fetched_at from captures where id = :near), c.fetched_at) desc,
+              case when c.fetched_at <= coalesce((select fetched_at from captures where id = :near), c.fetched_at)
+                then c.fetched_at end desc, c.fetched_at, c.id
+            limit 1""", {"url": url, "near": near})
+    finally:
+        conn.close()
+    return found[0]["id"] if found else None

@@ -5,12 +5,15 @@ from __future__ import annotations
 import difflib
 import functools
 import hashlib
+import os
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+from archive.corpus.bounded import OverBudget, Steps, bounded_opcodes, common_ends
 
 # Characters that change how text looks, never what it says: tatweel (kashida), zero-width joiners and
 # marks, bidi controls, soft hyphen, BOM. Outlets' CMSs add and drop these on re-save.
@@ -141,17 +144,88 @@ def is_new_version(old: Snapshot | dict[str, Any], new: Snapshot) -> bool:
     return bool(changed_fields(old, new))
 
 
+#: ``readable_diff`` prints at most this many lines of changes, each cut to this many characters.
+READABLE_DIFF_LINES = 200
+READABLE_LINE_CHARS = 500
+
+
+def _cut(line: str, start: int = 0) -> str:
+    """A line of at most READABLE_LINE_CHARS characters from about ``start`` (a change), saying what was cut."""
+    start = max(0, min(start - 40, len(line) - READABLE_LINE_CHARS))
+    if start == 0 and len(line) <= READABLE_LINE_CHARS:
+        return line
+    end = start + READABLE_LINE_CHARS
+    return ((f"[{start:,} characters] …" if start else "") + line[start:end]
+            + (f"… [{len(line) - end:,} more characters]" if end < len(line) else ""))
+
+
 def readable_diff(old: Snapshot, new: Snapshot, *, old_label: str = "before", new_label: str = "after",
-                  context: int = 1) -> str:
-    """A unified diff of two versions, one paragraph per line, with the title and date as the first lines."""
+                  context: int = 1, steps: Steps | None = None) -> str:
+    """A unified diff of two versions, one paragraph per line, with the title and date as the first lines.
+
+    Bounded in time and size (a 1 MB article printed its whole diff, after a quadratic line match): the lines are
+    matched within ``steps`` (``DIFF_STEPS``; past it the lines from the first change to the last are shown whole,
+    removed then added), at most READABLE_DIFF_LINES changed lines are printed, each cut to READABLE_LINE_CHARS
+    characters around its first change, and a last line says how much was left out.
+    """
 
     def lines(s: Snapshot) -> list[str]:
         head = [f"title: {normalise_line(s.title)}", f"published: {s.published or '-'}", ""]
-        return head + [normalise_line(p) for p in s.text.splitlines() if normalise_line(p)]
+        return head + [line for line in (normalise_line(p) for p in s.text.splitlines()) if line]
 
-    diff = difflib.unified_diff(lines(old), lines(new), fromfile=old_label, tofile=new_label, n=context,
-                                lineterm="")
-    return "\n".join(diff)
+    a, b = lines(old), lines(new)
+    note = ""
+    try:
+        groups = list(_Made(bounded_opcodes(a, b, steps or Steps())).get_grouped_opcodes(context))
+    except OverBudget:
+        head, tail = common_ends(a, b)
+        note = (f"(too large to compare line by line: {len(a):,} and {len(b):,} lines; the lines from the first "
+                "change to the last are shown whole, removed then added)")
+        groups = [[("replace", head, len(a) - tail, head, len(b) - tail)]]
+    if not any(op != "equal" for group in groups for op, *_ in group):
+        return ""
+    out, shown, left = [f"--- {old_label}", f"+++ {new_label}"] + ([note] if note else []), 0, 0
+    for group in groups:
+        if shown >= READABLE_DIFF_LINES:  # the rest is only counted
+            left += sum(x2 - x1 + y2 - y1 for op, x1, x2, y1, y2 in group if op != "equal")
+            continue
+        (_, i1, _, j1, _), (_, _, i2, _, j2) = group[0], group[-1]
+        out.append(f"@@ -{_span(i1, i2)} +{_span(j1, j2)} @@")
+        for op, x1, x2, y1, y2 in group:
+            pairs = [(" ", a[i], 0) for i in range(x1, x2)] if op == "equal" else []
+            if op != "equal":
+                olds, news = a[x1:x2], b[y1:y2]
+                starts = [len(os.path.commonprefix([x, y])) for x, y in zip(olds, news)]
+                pairs = [("-", x, starts[k] if k < len(starts) else 0) for k, x in enumerate(olds)]
+                pairs += [("+", y, starts[k] if k < len(starts) else 0) for k, y in enumerate(news)]
+            for sign, line, start in pairs:
+                if sign != " " and shown >= READABLE_DIFF_LINES:
+                    left += 1
+                    continue
+                shown += sign != " "
+                out.append(sign + _cut(line, start))
+    if left:
+        out.append(f"... {left:,} more changed line(s) left out (the versions are in the catalogue's "
+                   "article_versions table)")
+    return "\n".join(out)
+
+
+def _span(start: int, stop: int) -> str:
+    """A unified-diff hunk range, as difflib writes it."""
+    length = stop - start
+    return f"{start + 1}" if length == 1 else f"{start + (length > 0)},{length}"
+
+
+class _Made(difflib.SequenceMatcher):
+    """Opcodes already made (bounded), grouped into hunks by difflib's own get_grouped_opcodes."""
+
+    def __init__(self, ops: list[tuple[str, int, int, int, int]]) -> None:
+        super().__init__(None, (), ())
+        self.made = ops
+
+    def get_opcodes(self) -> list[tuple[str, int, int, int, int]]:
+        """The opcodes given."""
+        return self.made
 
 
 _WORD_SPLIT_RE = re.compile(r"(\s+)")

@@ -310,6 +310,10 @@ DATA_FILES = (
     "holdout255.jsonl",
     "holdout256.jsonl",
     "holdout257.jsonl",
+    "holdout258.jsonl",
+    "holdout259.jsonl",
+    "holdout260.jsonl",
+    "holdout261.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -572,6 +576,10 @@ SPLIT_ORDER = (
     "holdout255",
     "holdout256",
     "holdout257",
+    "holdout258",
+    "holdout259",
+    "holdout260",
+    "holdout261",
 )
 
 

@@ -13,6 +13,7 @@ from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
 from archive.catalogue import reading
+from archive.corpus.bounded import DIFF_STEPS, Steps
 from archive.corpus.history import Snapshot
 from archive.errors import ArchiveIntegrityError
 from crawler.web.charts import OutletHealth, articles_per_day_svg, chart_unit, crawl_health_svg
@@ -68,9 +69,10 @@ async def article_context(datasette: Any, aid: str) -> dict[str, Any]:
     versions = await read(db, reading.article_versions, aid)
     captures = await read(db, reading.captures_by_id, [article.get("capture_id")] + [v.get("capture_id")
                                                                                        for v in versions])
-    for older, newer in itertools.pairwise(versions):
+    steps = Steps(DIFF_STEPS)  # one budget for the page: N hostile versions cost what one does (stop 37's probe)
+    for older, newer in reversed(list(itertools.pairwise(versions))):  # the newest first, as the page shows them
         newer["diff"] = [(kind, Markup(html)) for kind, html in diff_rows(
-            Snapshot.from_row(older), Snapshot.from_row(newer))]
+            Snapshot.from_row(older), Snapshot.from_row(newer), steps)]
         newer["date_change"] = (older.get("published"), newer.get("published")) \
             if older.get("published") != newer.get("published") else None
     for i, v in enumerate(versions):
@@ -86,6 +88,7 @@ async def article_context(datasette: Any, aid: str) -> dict[str, Any]:
         "versions": versions,
         "capture": captures.get(article.get("capture_id")),
         "timeline": _timeline(versions, await read(db, reading.article_events, aid)),
+        "story": await read(db, reading.story_copies, article.get("story_id")),
         "replay_url": conf.replay_url,
         "downloads": conf.data_dir is not None,
         "database": conf.database,

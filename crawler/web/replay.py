@@ -13,9 +13,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urldefrag, urlencode, urlsplit
 
-from archive.catalogue.reading import replay_chain
+import lxml.etree
+import lxml.html
+
+from archive.catalogue.reading import capture_of_url, capture_url, replay_chain
 from archive.errors import ArchiveIntegrityError
+from crawler.extraction.decode import decode_html
 from crawler.web.records import CHUNK, TooLargeToReplay, parse_capture_id, parse_response, record_bytes
 
 logger = logging.getLogger(__name__)
@@ -25,8 +30,9 @@ REPLAY_CSP = ("sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inl
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
-def load_capture(db_path: Path, data_dir: Path, capture_id: int) -> tuple[int, str, bytes]:
-    """(HTTP status to answer, content type, body) for ``/capture/<id>``.
+def load_capture(db_path: Path, data_dir: Path, capture_id: int, *, follow: bool = False) -> tuple[int, str, bytes]:
+    """(HTTP status to answer, content type, body) for ``/capture/<id>`` (``/view/<id>`` with ``follow``: an HTML
+    page's links lead into the archive, ``linked``; ``/capture/`` keeps the bytes as served).
 
     A revisit (the page fetched again, unchanged: a 304, or the same payload) replays as the response it refers
     to, the page as the server sent it (WARC 1.1 section 6.7: the revisit's payload is that record's).
@@ -48,7 +54,43 @@ def load_capture(db_path: Path, data_dir: Path, capture_id: int) -> tuple[int, s
     except ArchiveIntegrityError as exc:
         logger.warning("replay of capture %s failed: %s", capture_id, exc)
         return 404, "text/plain; charset=utf-8", f"WARC record unavailable: {exc}".encode()
+    if follow and archived.content_type.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml"):
+        base = capture_url(db_path, capture_id)
+        if base:
+            return 200, "text/html; charset=utf-8", linked(archived.body, archived.content_type, base, capture_id)
     return 200, archived.content_type, archived.body
+
+
+def linked(body: bytes, content_type: str, base: str, capture_id: int) -> bytes:
+    """The page with each link resolved against ``base`` (and its ``<base href>``) and sent to ``/go``, which
+    answers with the archived capture of that address or says it was never archived (stop 37's probe: every
+    link in a replayed page answered 404). UTF-8 out: the header's charset is the page's now. The WARC record
+    download keeps the bytes as served."""
+    try:
+        doc = lxml.html.document_fromstring(decode_html(body, content_type))
+    except (ValueError, lxml.etree.ParserError):
+        return body
+    near = f"&near={capture_id}"
+
+    def to_archive(link: str) -> str:
+        if urlsplit(link).scheme not in ("http", "https"):
+            return link if link.startswith("#") else "#"  # javascript:, data:, mailto: lead nowhere here
+        return "/go?" + urlencode({"url": urldefrag(link)[0]}) + near
+
+    doc.rewrite_links(to_archive, resolve_base_href=True, base_href=base)
+    return lxml.html.tostring(doc, encoding="utf-8", doctype="<!DOCTYPE html>")
+
+
+def go(db_path: Path, query: str) -> tuple[int, str, bytes, str | None]:
+    """``/go?url=…[&near=<capture id>]``: (status, content type, body, Location) for a link in a replayed page."""
+    args = dict(parse_qsl(query))
+    url, near = args.get("url", ""), parse_capture_id(args.get("near", ""))
+    found = capture_of_url(db_path, url, near) if url else None
+    if found is not None:
+        return 302, "text/plain; charset=utf-8", b"", f"/view/{found}"
+    text = (f"Not archived: {url} was never captured by this archive, so there is nothing to replay. "
+            "The live address is not linked from here on purpose: this server shows evidence only.\n")
+    return 404, "text/plain; charset=utf-8", text.encode(), None
 
 
 class ReplayApp:
@@ -75,17 +117,23 @@ class ReplayApp:
         parts = path.strip("/").split("/")
         if scope.get("method") not in ("GET", "HEAD"):
             await _respond(send, 405, "text/plain", b"Only GET.")
-        elif len(parts) == 2 and parts[0] == "capture" and parts[1].isdigit():
+        elif len(parts) == 2 and parts[0] in ("capture", "view") and parts[1].isdigit():
             wanted = parse_capture_id(parts[1])
             status, ctype, body = (404, "text/plain; charset=utf-8", b"No such capture.") if wanted is None else \
-                await asyncio.to_thread(load_capture, self.db_path, self.data_dir, wanted)
+                await asyncio.to_thread(load_capture, self.db_path, self.data_dir, wanted, follow=parts[0] == "view")
             await _respond(send, status, ctype, b"" if scope.get("method") == "HEAD" else body)
+        elif parts == ["go"]:
+            status, ctype, body, location = await asyncio.to_thread(
+                go, self.db_path, scope.get("query_string", b"").decode("latin-1"))
+            await _respond(send, status, ctype, body, location)
         else:
-            await _respond(send, 404, "text/plain", b"Replay serves /capture/<id> only.")
+            await _respond(send, 404, "text/plain", b"Not an archived page. Replay serves /capture/<id> (the page as served: its links are the site's own and "
+                          b"lead nowhere here) and /view/<id> (the same page, its links leading into the archive).")
 
 
-async def _respond(send: Send, status: int, content_type: str, body: bytes) -> None:
-    headers = [
+async def _respond(send: Send, status: int, content_type: str, body: bytes, location: str | None = None) -> None:
+    headers = [(b"location", location.encode("latin-1"))] if location else []
+    headers += [
         (b"content-type", content_type.encode("latin-1", "replace")),
         (b"content-length", str(len(body)).encode()),
         (b"content-security-policy", REPLAY_CSP.encode()),
