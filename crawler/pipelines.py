@@ -9,6 +9,7 @@ import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
+from crawler.capture.child import crawl_log_level
 from crawler.capture.memory import fix_mmap_threshold
 from crawler.capture.operations import ArticleOp
 from crawler.capture.prepare import extract_page, init_worker, sigint_held
@@ -46,7 +47,7 @@ class ArticlePipeline:
                                         mp_context=multiprocessing.get_context("spawn"),
                                         initializer=init_worker,
                                         initargs=(os.getpid(), self.session.config.lexicon,
-                                                  self.session.config.extract_timeout))
+                                                  self.session.config.extract_timeout, crawl_log_level()))
 
     def close_spider(self, spider: Any = None) -> None:
         """Stop the extraction processes."""

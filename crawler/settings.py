@@ -86,6 +86,10 @@ EXTENSIONS = {
     "crawler.middlewares.RobotsAwareAutoThrottle": 0,
 }
 
+# Every crawl's settings checked as Scrapy builds its crawler process, `scrapy crawl outlets -s ...` included (README
+# "Settings"; before stop 38 only the newsarchive commands checked them): crawler/config/checks.py SettingsCheck.
+ADDONS = {"crawler.config.checks.SettingsCheck": 0}
+
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

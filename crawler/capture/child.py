@@ -31,6 +31,25 @@ logger = logging.getLogger(__name__)
 LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"  # Scrapy's LOG_FORMAT
 
 
+def crawl_log_level() -> int:
+    """The lowest level this process's log shows: the root logger's, raised to its least verbose handler's.
+
+    What the writer process and the extraction workers are started with, so they show what the crawl shows. The root
+    logger's level alone was wrong under ``scrapy crawl -L WARNING``: Scrapy sets the root logger to NOTSET and the
+    level on its handler, so the writer printed its INFO and DEBUG lines (a black-box probe, stop 37). With no
+    handler Python's last resort shows WARNING and above.
+    """
+    root = logging.getLogger()
+    handlers = [h.level for h in root.handlers] or [logging.lastResort.level if logging.lastResort else 0]
+    return max(root.getEffectiveLevel(), min(handlers))
+
+
+def setup_child_logging(level: int) -> None:
+    """A started process's log: to stderr in Scrapy's format, at ``level`` (``crawl_log_level`` of the crawl)."""
+    logging.basicConfig(level=level, format=LOG_FORMAT)
+    logging.getLogger().setLevel(level)  # also where a handler was there already
+
+
 def open_writer_session(start: dict[str, Any]) -> ArchiveSession:
     """The writing half of the crawl's session: its catalogue connection, WARC series, counts and caches.
 
@@ -100,7 +119,7 @@ def serve(inbox: Connection, outbox: Connection) -> None:
     from crawler.capture.writer import LocalWriter
 
     start = inbox.recv()
-    logging.basicConfig(level=start.get("log_level", logging.INFO), format=LOG_FORMAT)
+    setup_child_logging(start.get("log_level", logging.INFO))
     lock = threading.Lock()
 
     def send(message: tuple[Any, ...]) -> None:

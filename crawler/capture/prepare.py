@@ -107,10 +107,17 @@ def sigint_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
-def init_worker(parent_pid: int, lexicon: Path, timeout: float = 0.0) -> None:
+def init_worker(parent_pid: int, lexicon: Path, timeout: float = 0.0, log_level: int | None = None) -> None:
     """Pool initializer: Ctrl-C ignored, page-sized blocks freed go back to the OS (crawler.capture.memory), die with
-    the crawl process, load the lexicon once, and give each page at most ``timeout`` seconds (0: no limit)."""
+    the crawl process, log at the crawl's ``log_level`` (crawler.capture.child.crawl_log_level), load the lexicon
+    once, and give each page at most ``timeout`` seconds (0: no limit)."""
     global _LEXICON, _TIMEOUT
+    # a spawned worker had no log set-up of its own: Python's last resort printed its WARNINGs under -qq and
+    # `scrapy crawl -L ERROR` too (before stop 38)
+    if log_level is not None:
+        from crawler.capture.child import setup_child_logging
+
+        setup_child_logging(log_level)
     # Ctrl-C reaches the whole process group (a terminal sends it so): the crawl process decides (a first one drains
     # the crawl, a second stops it) and shuts the pool down. A worker that died of KeyboardInterrupt broke the pool:
     # a traceback per page in flight, and those pages lost to the crawl

@@ -22,6 +22,7 @@ from archive.records import Exchange
 from archive.warc.build import new_record_id
 from archive.warc.writer import WarcArchive, sha1_digest
 from crawler.capture import lifecycle
+from crawler.capture.child import crawl_log_level
 from crawler.capture.config import ArchiveConfig
 from crawler.capture.operations import CaptureOp, CaptureRef, FailureOp, FrontierOp, SettleOp, TouchOp
 from crawler.capture.overlay import CaptureIds, PendingWrites, capture_row
@@ -89,8 +90,7 @@ class ArchiveSession:
         if process_writer:  # crawler.capture.child opens the WARC series and writes in this process's place
             self.warc: WarcArchive | None = None
             self.writer = ProcessWriter(
-                {"config": config, "uid": self.uid, "crawl_id": self.crawl_id,
-                 "log_level": logging.getLogger().getEffectiveLevel()},
+                {"config": config, "uid": self.uid, "crawl_id": self.crawl_id, "log_level": crawl_log_level()},
                 capacity=config.write_queue, on_ack=self._acknowledged, on_fault=self.trip)
         else:
             self.warc = self._open_warc(config.warc_prefix)

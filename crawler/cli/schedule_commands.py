@@ -26,6 +26,7 @@ from crawler.cli.options import (
     seeds_option,
     set_option,
 )
+from crawler.cli.scheduler_record import record_scheduler, watch_backoff
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,8 @@ def schedule(seeds: Path, data_dir: Path, outlets: tuple[str, ...], sets: tuple[
     """Crawl each outlet on its own schedule until stopped (SIGTERM or Ctrl-C stop it cleanly).
 
     An outlet's `schedule` key is an interval ("90s", "30m", "2h", "1d"; default "1h") or a five-field
-    cron expression ("*/30 * * * *", UTC). Each crawl runs in its own process, logged in DATA/logs/.
+    cron expression ("*/30 * * * *", UTC). Each crawl runs in its own process, logged in DATA/logs/. Its --backoff
+    and --watch-every are recorded in DATA/logs/scheduler.json: `status` counts due re-checks by them.
 
     Example: newsarchive schedule --seeds seeds/ --data data
     """
@@ -83,6 +85,8 @@ def schedule(seeds: Path, data_dir: Path, outlets: tuple[str, ...], sets: tuple[
         scheduler = Scheduler(config)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
+    # what `status` counts due re-checks by, unless told another --backoff (before stop 38: only when told this one)
+    record_scheduler(data_dir, backoff=config.backoff, watch_every=config.watch_every)
     scheduler.serve()
 
 
@@ -167,16 +171,21 @@ def status_rows(seeds: Path, data_dir: Path, now: datetime | None = None,
 @seeds_option
 @data_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per outlet.")
-@backoff_option
-def status(seeds: Path, data_dir: Path, as_json: bool, backoff: str) -> None:
+@click.option("--backoff", default=None, metavar="AGE:EVERY,...",
+              help="Count the articles due for a re-check by this back-off instead of the running (or last) "
+                   f"scheduler's [default: the scheduler's --backoff, or {history.DEFAULT_BACKOFF_SPEC}].")
+def status(seeds: Path, data_dir: Path, as_json: bool, backoff: str | None) -> None:
     """Show each outlet's schedule, last run (when, how long, outcome, counts) and next run, and how many watched
-    articles are due for a re-check by the --backoff the scheduler runs with.
+    articles are due for a re-check by the --backoff the running (or last) scheduler of DATA runs with.
 
     Example: newsarchive status --data data
     """
-    _check_backoff(backoff)
+    if backoff is not None:
+        _check_backoff(backoff)
+    spec, source = watch_backoff(data_dir, backoff)  # given, else the running (or last) scheduler's, else the default
     # read-only: a mistyped --data is an error, never a new empty catalogue
-    rows = status_rows(seeds, data_dir, backoff=backoff)
+    rows = status_rows(seeds, data_dir, backoff=spec)
+    rows[-1] |= {"backoff": spec, "backoff_from": source}
     if as_json:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
@@ -191,9 +200,9 @@ def status(seeds: Path, data_dir: Path, as_json: bool, backoff: str) -> None:
         if r["running"]:
             click.echo(f"  running:  {r['running']}")
         click.echo(f"  next run: {r['next_run'] or '-'} ({r['next_run_in']})")
-    # "due" as the scheduler's watch started with this --backoff finds them (crawler.scheduling.recrawl.due_for_watch)
+    # "due" as the scheduler's watch finds them (crawler.scheduling.recrawl.due_for_watch), by its recorded --backoff
     click.echo(f"watching {watch['watching']} recent articles for edits; {watch['due']} due for a re-check "
-               f"by --backoff {backoff}")
+               f"{watch['backoff_from']}")
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -204,7 +213,7 @@ def status(seeds: Path, data_dir: Path, as_json: bool, backoff: str) -> None:
 @click.option("--any-outlet", is_flag=True, help="Archive URLs of no configured outlet under 'unlisted'.")
 @click.option("--due", is_flag=True, help="Re-check the watched articles whose re-check is due (the scheduler's job).")
 @click.option("--limit", type=click.IntRange(min=1), default=500, show_default=True,
-              help="At most this many due articles.")
+              help="At most this many due articles (with --due only).")
 @click.option("--conditional/--unconditional", default=None,
               help="Send If-None-Match/If-Modified-Since from the last capture "
                    "[default: conditional with --due, unconditional otherwise].")
@@ -236,12 +245,11 @@ def recrawl(urls: tuple[str, ...], seeds: Path, data_dir: Path, outlet: str | No
         watched_outlets,
     )
 
+    _refuse_contradictions(urls, outlet, any_outlet, due)
     overrides = parse_sets(sets)
     if allow_private:
         overrides["ARCHIVE_ALLOW_PRIVATE"] = True
     rules = _check_backoff(backoff)
-    if not urls and not due:
-        raise click.UsageError("give one or more URLs, or --due")
     _check_recrawl_input(urls, sets, seeds, data_dir, trigger)
     now = datetime.now(UTC)
     configured = load_outlets(seeds)
@@ -276,6 +284,27 @@ def recrawl(urls: tuple[str, ...], seeds: Path, data_dir: Path, outlet: str | No
     click.echo(format_outcomes(results))
     if not all(r.ok for r in results):
         sys.exit(1)
+
+
+def _refuse_contradictions(urls: tuple[str, ...], outlet: str | None, any_outlet: bool, due: bool) -> None:
+    """Refuse options that contradict each other or mean nothing together, each in one line with the fix, exit 2
+    (before stop 38 `--outlet X --any-outlet`, `--due URL` and `--limit` without `--due` were taken without a word)."""
+    given = click.get_current_context().get_parameter_source("limit") != ParameterSource.DEFAULT
+    if not urls and not due:
+        raise click.UsageError("give one or more URLs, or --due")
+    if outlet is not None and any_outlet:
+        raise click.UsageError("--outlet and --any-outlet contradict each other: --outlet NAME archives every URL "
+                               "given under NAME, --any-outlet only those of no configured outlet under 'unlisted'; "
+                               "give one of them")
+    if urls and due:
+        raise click.UsageError(f"--due re-checks the watched articles that are due, not URLs given ({urls[0]}); run "
+                               "`recrawl URL ...` and `recrawl --due` apart")
+    if due and (outlet is not None or any_outlet):
+        raise click.UsageError(f"{'--outlet' if outlet is not None else '--any-outlet'} says whose the URLs given "
+                               "are; --due re-checks each due article under its own outlet: leave it out")
+    if given and not due:
+        raise click.UsageError("--limit caps how many due articles --due re-checks; every URL given is fetched: "
+                               "leave --limit out")
 
 
 def _check_recrawl_input(urls: tuple[str, ...], sets: tuple[str, ...], seeds: Path, data_dir: Path,

@@ -77,6 +77,7 @@ def worker(redis_url: str, seeds: Path, data_dir: Path, name: str | None, sets: 
     overrides = parse_sets(sets)
     lease_timeout = _lease_timeout(overrides)
     name = name or default_name()
+    _check_worker_sets(overrides, data_dir=data_dir, allow_private=allow_private)
     prefix = str(overrides.get("ARCHIVE_WARC_PREFIX", defaults.ARCHIVE_WARC_PREFIX))
     verbosity = _verbosity()
 
@@ -102,6 +103,20 @@ def worker(redis_url: str, seeds: Path, data_dir: Path, name: str | None, sets: 
                    warc_prefix=prefix).run()
     except (NewsArchiveError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _check_worker_sets(overrides: dict[str, str], *, data_dir: Path, allow_private: bool) -> None:
+    """The -s values checked as each child crawl will read them, before Redis is asked (crawler.config.checks): one
+    message and exit 1. Before stop 38 a worker took any value and each child crawl failed on it, the item handed
+    back again and again. Its outlets come with the work items, so they are not checked here; --name is checked as
+    the worker claims it (crawler.scaleout.workers.claim_name)."""
+    from crawler.config.checks import check_crawl_settings
+    from crawler.runner import crawl_settings, warn_unknown
+
+    child = overrides | ({"ARCHIVE_ALLOW_PRIVATE": "True"} if allow_private else {})
+    settings = crawl_settings(data_dir=data_dir, seeds=Path("seeds"), trigger="worker", overrides=child)
+    check_crawl_settings(settings, overrides, with_outlets=False)
+    warn_unknown(overrides)
 
 
 def _outlet_seeds(work: dict[str, Any], folder: Path) -> Path:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 import re
 import string
+import sys
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from archive.errors import ConfigError, ConfigErrors
+from archive.errors import ConfigError, ConfigErrors, NewsArchiveError
 
 # The longest wait between two requests of one site that a setting or an outlet may ask: an hour. Past it a crawl of
 # a few pages lasts days and looks hung (``download_delay = inf`` held one for ever, deaf to one Ctrl-C).
@@ -241,9 +242,10 @@ def raise_settings(errors: list[ConfigError]) -> None:
         raise exc
 
 
-def check_crawl_settings(settings: Any, extra: Any = ()) -> None:
-    """Refuse a crawl's settings before it starts (``crawl``, ``recrawl``, ``schedule`` at start-up): every problem
-    of ``setting_problems`` at once, then what the crawl's own readers refuse (ArchiveConfig, Limits, the lexicon,
+def check_crawl_settings(settings: Any, extra: Any = (), *, with_outlets: bool = True) -> None:
+    """Refuse a crawl's settings before it starts (``crawl``, ``recrawl``, ``schedule`` and ``worker`` at start-up,
+    ``scrapy crawl`` through ``SettingsCheck``): every problem of ``setting_problems`` at once, then what the crawl's
+    own readers refuse (ArchiveConfig, Limits, the lexicon and, unless ``with_outlets`` is False, ARCHIVE_SEEDS and
     ARCHIVE_OUTLETS). Nothing is fetched and no crawl row written: exit 1."""
     from crawler.capture.config import ArchiveConfig
     from crawler.config.outlets import load_outlets, select_outlets
@@ -254,8 +256,49 @@ def check_crawl_settings(settings: Any, extra: Any = ()) -> None:
     config = ArchiveConfig.from_settings(settings)
     Limits.from_settings(settings)
     load_lexicon(config.lexicon)
+    if not with_outlets:  # a worker's outlets come with its work items (crawler/cli/worker_commands.py)
+        return
     outlets = load_outlets(config.seeds)
     try:
         select_outlets(outlets, list(config.outlets))
     except ConfigError as exc:  # named by -s ARCHIVE_OUTLETS=a,b (as --outlet is checked by the command itself)
         raise ConfigError("settings", str(exc).removeprefix("--outlet: "), key="ARCHIVE_OUTLETS") from None
+
+
+# Scrapy's "cmdline" priority (scrapy.settings.SETTINGS_PRIORITIES): what -s, -L, -o and --logfile set. Not imported:
+# crawler/config stays free of scrapy (pyproject.toml's banned-api)
+CMDLINE_PRIORITY = 40
+
+
+class SettingsCheck:
+    """Scrapy add-on (``ADDONS`` in crawler/settings.py): the ``-s`` check of every crawl, whoever starts it.
+
+    Scrapy calls ``update_pre_crawler_settings`` as it builds the crawler process, with the command line's settings
+    in, before logging, the spider or a crawl row. Under ``scrapy crawl outlets -s ...`` (the README's other way to
+    crawl) this is the whole check of ``newsarchive crawl``, and a problem is its one line ``Error: ...`` and exit 1,
+    not a traceback (before stop 38 ``scrapy crawl`` ran no check: ``-s EXTRACT_WORKERS=0`` wrote a crawl row and a
+    traceback). The ``newsarchive`` commands check their settings before they get here; for them (and any program
+    that runs a crawl in-process) the values are checked again, cheaply, and a problem is raised as a ConfigError.
+    """
+
+    @classmethod
+    def update_pre_crawler_settings(cls, settings: Any) -> None:
+        """Check ``settings`` (Scrapy ``BaseSettings``); the names given on the command line by their defaults."""
+        given = [key for key in settings if (settings.getpriority(key) or 0) >= CMDLINE_PRIORITY]
+        if not _run_by_scrapy_command_line():
+            raise_settings(setting_problems(settings, given))
+            return
+        try:
+            check_crawl_settings(settings, given)
+        except NewsArchiveError as exc:
+            raise SystemExit(f"Error: {exc}") from None  # printed as it is, exit 1: the newsarchive crawl's answer
+
+
+def _run_by_scrapy_command_line() -> bool:
+    """True when Scrapy's command line (``scrapy crawl``, ``scrapy.cmdline.execute``) is on the call stack."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_globals.get("__name__") == "scrapy.cmdline":
+            return True
+        frame = frame.f_back
+    return False
