@@ -51,6 +51,7 @@ BOILERPLATE_PAIRS = frozenset(
         ("author", "box"),
         ("author", "info"),
         ("article", "info"),  # Joomla's <dl class="article-info">: details, category, dates, hits
+        ("article", "index"),  # Joomla's pagebreak plugin: a split article's index of its pages (tests/altsites11)
         ("about", "author"),
         ("photo", "credit"),
         ("image", "credit"),
@@ -345,12 +346,15 @@ def prune_boilerplate(root: HtmlElement) -> int:
         if element.tag in ("html", "body", "article", "main"):
             continue
         tokens = _matched_tokens(element)
-        if not (element.tag in SMALL_DROP_TAGS or tokens) or _text_len(element) >= limit:  # a kept figcaption
+        if not (element.tag in SMALL_DROP_TAGS or tokens) or _text_len(element) >= limit and not (
+                "sidebar" in tokens and densest is not None):  # a kept figcaption
             continue
         if tokens and tokens <= CAPTION_TOKENS and element in kept:
             continue
         # "ads", "widget", "sidebar" also name wrappers around article sections (class="Section--Ads"):
-        # such a block goes only when it holds no running text.
+        # such a block goes only when it holds no running text. A sidebar beside the story (the densest block's
+        # ancestors are protected) goes whatever its size: a Blogger post's sidebar of popular posts' snippets, the
+        # archive tree and the labels outweighed the post's <br>-separated lines (tests/altsites11).
         # Nor a heading that opens a section of the story (a crosshead: SECTION_SHARE).
         if (
             tokens

@@ -13,6 +13,7 @@ import lxml.html
 from lxml import etree
 
 from crawler.extraction.arabic_dates import Found, from_parts, parse_date_value
+from crawler.extraction.date_above import dates_above_headline
 from crawler.extraction.date_markup import json_ld, meta, time_elements
 from crawler.extraction.date_text import (
     days_of_year,
@@ -92,6 +93,9 @@ def find_published(
         # a day or two uncertain, so after every Gregorian sign of the story itself), before htmldate's search of the
         # whole page (a copyright year read as 1 January, a sidebar's date)
         sources.append(("hijri", hijri_headline_text(doc, headline)))
+        # a date-marked line just above the headline (K2's itemDateCreated), before htmldate's search of the whole
+        # page, which read a sidebar module's date (crawler.extraction.date_above)
+        sources.append(("text", dates_above_headline(doc, headline)))
     sources.append(("htmldate", _htmldate(html, url, limits)))
     if doc is not None:
         sources.append(("text", visible_text(doc, headline)))
