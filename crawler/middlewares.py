@@ -25,6 +25,7 @@ from crawler.fetch.crawl_delay import floor_slot
 from crawler.fetch.head import HEAD_BYTES, SCANNED_CHARS, binary_kind, page_head, web_content_type
 from crawler.fetch.limits import Limits
 from crawler.fetch.refresh import meta_refresh
+from crawler.fetch.wire import MAX_HEADER_BYTES, BadResponseHead, head_line_verdict
 from crawler.netguard import HeadersTooLarge, Refused, check_redirect, slot_floors
 
 logger = logging.getLogger(__name__)
@@ -353,13 +354,8 @@ class PooledHTTPDownloadHandler(HTTP11DownloadHandler):
         pool._factory = _BoundedFactory  # as Scrapy sets its own _LenientHTTP11ClientFactory there
 
 
-# Twisted's HTTP client bounds each header line (16 KiB, LineReceiver.MAX_LENGTH: past it the connection is dropped
-# without a word, a bare "ConnectionDone") but not how many there are: a server sending header lines for ever grew
-# the crawl process by ~5 MB a second until DOWNLOAD_TIMEOUT, per connection. Neither Twisted nor Scrapy has a
-# setting for it (DOWNLOAD_MAXSIZE counts the body); curl stops at 300 KB of response headers in all
-# (MAX_HTTP_RESP_HEADER_SIZE, lib/http.h), which is what this does, by Scrapy's own way of changing the parser.
-MAX_HEADER_BYTES = 300 * 1024
-
+# The response parser: a bounded header section (300 KB, as curl), RFC 9112's status line (three digits: Twisted's int()
+# took "20000000000000000000" and "-200"), a leading obs-fold consumed. Why each: crawler/fetch/wire.py.
 try:
     from scrapy.core.downloader.handlers.http11 import (
         _LenientHTTP11ClientFactory,
@@ -371,14 +367,17 @@ except ImportError:  # pragma: no cover - private in Scrapy 2.19; the handler th
 else:
 
     class BoundedHTTPClientParser(_LenientHTTPClientParser):
-        """Scrapy's lenient response parser, refusing (HeadersTooLarge) a header section past MAX_HEADER_BYTES."""
+        """Scrapy's lenient response parser under the rules of crawler/fetch/wire.py."""
 
         def lineReceived(self, line: bytes) -> None:
             """Count the status and header lines (continuation lines too) before parsing them."""
             self._header_bytes = getattr(self, "_header_bytes", 0) + len(line) + 1
             if self._header_bytes > MAX_HEADER_BYTES:
                 raise HeadersTooLarge(f"the response headers passed {MAX_HEADER_BYTES} bytes (a header flood)")
-            super().lineReceived(line)
+            if (verdict := head_line_verdict(line, self._partialHeader, self.state)) != "":  # "": to consume
+                super().lineReceived(line)  # Twisted's own refusals first ("non-integer status code")
+            if verdict:
+                raise BadResponseHead(verdict)
 
         def lineLengthExceeded(self, line: bytes) -> None:
             """One header line past Twisted's limit: say so, rather than drop the connection without a word."""

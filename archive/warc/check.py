@@ -39,11 +39,12 @@ def check_warc(path: Path, *, strict: bool = False) -> list[Problem]:
 
 
 def whole_member_after(path: Path, start: int) -> int | None:
-    """Offset of a complete gzip member holding a WARC record somewhere after ``start``, if any."""
+    """Offset of a complete gzip member holding a WARC record somewhere after ``start``, if any, past the end of the
+    damaged member at ``start`` where that can be told (``_readable_extent``)."""
     with open(path, "rb") as fh:
         fh.seek(start)
         data = fh.read()
-    pos = data.find(b"\x1f\x8b\x08", 1)
+    pos = data.find(b"\x1f\x8b\x08", max(1, _readable_extent(data)))
     while pos >= 0:
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
@@ -55,6 +56,30 @@ def whole_member_after(path: Path, start: int) -> int | None:
             pass
         pos = data.find(b"\x1f\x8b\x08", pos + 1)
     return None
+
+
+def _readable_extent(data: bytes, step: int = 1 << 14) -> int:
+    """Where the gzip member at the start of ``data`` ends: all of ``data`` for a torn tail (a whole prefix of a
+    member, as a crash leaves it), the member's end for a whole one; 0 where it breaks (corrupt), as nothing then tells
+    its bytes from the next member's.
+
+    A member found within those bytes is the record's payload, not a record of ours: deflate stores an incompressible
+    payload verbatim (a page that is itself a .warc.gz, random bytes around it), so a crash while such a record was
+    written left a torn tail holding a "whole record", and repair refused it as no crash tail (hostile web, round
+    eight). Left open: a member corrupt in the middle is searched from its start, as before.
+    """
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    for pos in range(0, len(data), step):
+        chunk = data[pos:pos + step]
+        try:
+            inflater.decompress(chunk, 1 << 20)
+            while inflater.unconsumed_tail and not inflater.eof:  # output bounded: a payload may inflate far
+                inflater.decompress(inflater.unconsumed_tail, 1 << 20)
+        except zlib.error:
+            return 0
+        if inflater.eof:  # the last input handed over was a suffix of chunk, whose rest is unused_data
+            return pos + len(chunk) - len(inflater.unused_data)
+    return len(data)
 
 
 def final_name(open_path: Path) -> Path:
