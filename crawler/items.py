@@ -16,3 +16,6 @@ class PageItem:
     capture_id: int | None = None
     listed_date: str | None = None
     request_url: str | None = None  # the URL as discovered (the frontier key), before redirects
+    # the later pages of an article split over pages (crawler/spiders/parts.py), in order: (url, body, content type,
+    # capture id) each; joined into one article by the worker (crawler/capture/paged.py)
+    parts: tuple[tuple[str, bytes, str | None, int | None], ...] = field(default=(), repr=False)

@@ -12,6 +12,7 @@ from typing import Any
 from crawler.capture.child import crawl_log_level
 from crawler.capture.memory import fix_mmap_threshold
 from crawler.capture.operations import ArticleOp
+from crawler.capture.paged import Part, extract_parts
 from crawler.capture.prepare import extract_page, init_worker, sigint_held
 from crawler.extensions import archive_session
 from crawler.items import PageItem
@@ -61,10 +62,22 @@ class ArticlePipeline:
         assert self.pool is not None
         if self.session.fault is not None:
             return item  # stopping: its capture is archived and its URL still pending for the next crawl
+        part_urls: tuple[str, ...] = ()
         async with self.slots:
             with sigint_held():  # a worker the pool starts now ignores Ctrl-C from its first instruction
-                job = self.pool.submit(extract_page, item.body, item.content_type, item.url)  # decoded in the worker
-            result, prepared = await asyncio.wrap_future(job)
+                if item.parts:  # an article split over pages: every part extracted, the bodies joined
+                    parts = [Part(item.url, item.body, item.content_type)] + [Part(u, b, t) for u, b, t, _ in item.parts]
+                    job = self.pool.submit(extract_parts, parts)
+                else:
+                    job = self.pool.submit(extract_page, item.body, item.content_type, item.url)  # decoded there
+            if item.parts:
+                joined = await asyncio.wrap_future(job)
+                result, prepared, part_urls = joined.result, joined.prepared, joined.joined
+                captures = {u: c for u, _, _, c in item.parts}
+                for url, reason, detail in joined.skipped:  # a part that added nothing is said, never lost silently
+                    self.session.record_failure(item.outlet, url, "extract", reason, detail, captures.get(url))
+            else:
+                result, prepared = await asyncio.wrap_future(job)
         room = self.session.writer.room()
         if room is not None:  # the writer is behind: wait, so pages cannot pile up in memory
             await asyncio.wrap_future(room)
@@ -73,5 +86,5 @@ class ArticlePipeline:
         # stored by the writer thread (crawler.capture.ingest.ingest_op), which counts the outcome
         # (newsarchive/articles_<outcome> in the stats)
         self.session.writer.put(ArticleOp(item.outlet, item.url, item.capture_id, result, item.listed_date,
-                                          item.request_url, prepared))
+                                          item.request_url, prepared, part_urls))
         return item

@@ -17,9 +17,9 @@ item; K2's RSS feeds; extra fields under the text; the date in ``itemDateCreated
 Decisions. A post's sidebar is no part of it whatever its size (it outweighed the post's lines: the reading kept the
 popular posts' snippets, F1 0.65-0.74); Joomla's article index is chrome; a date-marked line right above the headline
 is the date (htmldate read the module's oldest date); the extra fields are the item's metadata, not its text. One row
-per story under the URL a reader cites (the SEF item, the post without ``?m=1``), whatever link led to it. Known gap:
-a K2 item split over pages is stored as its first page (discovery follows no link of an article page, so neither the
-next pages nor the print view is met): xfails below, and README's open notes.
+per story under the URL a reader cites (the SEF item, the post without ``?m=1``), whatever link led to it. A K2 item
+split over pages is stored whole: its ``?start=N`` pages fetched and joined, their URLs aliases of the item (README,
+Discovery, "An article split over pages"; before stop 38 its first page only, xfailed here).
 """
 
 from __future__ import annotations
@@ -62,10 +62,7 @@ SITE_OF = {"blogspot": "alt-blogspot", "k2": "alt-k2"}
 ITEMS = {f"blogspot-{p['id']}": p for p in POSTS} | {f"k2-{a['id']}": a for a in K2_ITEMS}
 OUTLET_OF = {k: SITE_OF[k.split("-")[0]] for k in ITEMS}
 SPLIT = {f"k2-{a['id']}" for a in K2_ITEMS if len(a["pages"]) > 1}
-GAP = "a K2 item split by {pagebreak} is stored as its first page: discovery follows no link of an article page"
-BODY_MISSES = dict.fromkeys(SPLIT, GAP)
 RELEVANT = [k for k, a in ITEMS.items() if a["relevant"]]
-KNOWN_MISSES = {"k2-214": GAP + " (its first page names no Libyan place the lexicon knows beside the fighting)"}
 DISTRACTORS = [k for k, a in ITEMS.items() if not a["relevant"]]
 # words of the sites' chrome that no story holds: Blogger's date header, footer, labels, comments, pager, feed links
 # and widgets; K2's article index, counter, pager, toolbar, byline, extra fields, modified line, category, related
@@ -97,7 +94,7 @@ def test_crawl_exits_zero(crawled):
     checks.check_crawl_exits_zero(crawled)
 
 
-@pytest.mark.parametrize("key", checks.with_xfails(RELEVANT, KNOWN_MISSES))
+@pytest.mark.parametrize("key", RELEVANT)
 def test_relevant_story_is_catalogued_as_relevant(crawled, key):
     checks.check_relevant(_row(crawled, key), key)
 
@@ -112,7 +109,7 @@ def test_every_story_has_its_exact_headline(crawled, key):
     checks.check_headline(crawled, _row(crawled, key), key)
 
 
-@pytest.mark.parametrize("key", checks.with_xfails(ITEMS, BODY_MISSES))
+@pytest.mark.parametrize("key", list(ITEMS))
 def test_the_whole_story_one_paragraph_a_line(crawled, key):
     """Every page of a split item; a post's <br />-separated lines a paragraph each, no sidebar snippet."""
     checks.check_paragraphs(crawled, _row(crawled, key), key)
@@ -144,7 +141,7 @@ def test_the_k2_date_above_the_title_was_read(crawled):
 
 
 def test_one_row_per_story_and_one_text_file_per_relevant_one(crawled):
-    checks.check_one_row_per_article(crawled, SITE_OF, len(RELEVANT) - len(KNOWN_MISSES))
+    checks.check_one_row_per_article(crawled, SITE_OF, len(RELEVANT))
 
 
 def test_every_variant_fetched_resolves_to_its_story(crawled):

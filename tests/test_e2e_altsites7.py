@@ -18,10 +18,10 @@ desktop pages (``?page=2``, linked only from page 1) while its mobile twin holds
 Decisions: the story is what its page is about, so the next stories a continuous-reading page prints below it are no
 part of its body (each is its own row, from its own page); an embedded tweet is quoted whole, its text and its
 "— Name (@handle) date" line, as the Zyte benchmark's gold keeps one. A story is one row under its desktop URL
-whichever host led to it, the mobile URL an alias. The long read: discovery follows no link of an article page (see
-README, "One article, one row"), so its ``?page=2`` is never fetched and never a row; its row holds the whole story
-because the mobile twin, a rendering that holds it whole, is met (the desktop page 1 is a teaser of it, and the fuller
-rendering wins). The checks, as tests/test_e2e_altsites6.py's, plus: no text of an appended story in a body, the JSON
+whichever host led to it, the mobile URL an alias. The long read: its ``?page=2`` is fetched as the article's second
+part (since stop 38, README "An article split over pages") and kept as an alias, never a row; its row holds the whole
+story (the parts joined, or the mobile twin, a rendering that holds it whole, whichever is met: the fuller wins); no
+print view is fetched. The checks, as tests/test_e2e_altsites6.py's, plus: no text of an appended story in a body, the JSON
 listing never requested, the gzipped sitemap and the RDF feed read.
 """
 
@@ -32,7 +32,7 @@ import pytest
 from altsites7 import serve_alt_sites7
 from altsites7.content_mobile import ARTICLES as MOBILE_ARTICLES
 from altsites7.content_scroll import ARTICLES as SCROLL_ARTICLES
-from altsites7.mobile import m_path
+from altsites7.mobile import m_path, www_path
 from helpers import catalogue
 
 # The desktop robots.txt asks Crawl-delay: 5; capped here (tests/test_crawl_delay.py checks the delay itself)
@@ -213,7 +213,7 @@ def test_a_story_only_mobile_links_lead_to_is_stored_under_its_desktop_url(crawl
         checks.check_alias(conn, m.base + m_path(a), row, a["id"])
 
 
-def test_the_long_read_is_one_row_with_the_whole_story_and_its_second_page_is_never_fetched(crawled):
+def test_the_long_read_is_one_row_with_the_whole_story_its_second_page_a_part_and_no_print_view(crawled):
     www = crawled["sites"].sites["www"]
     conn = catalogue(crawled["data"])
     long_reads = [a for a in MOBILE_ARTICLES if a.get("pages", 1) > 1]
@@ -222,7 +222,9 @@ def test_the_long_read_is_one_row_with_the_whole_story_and_its_second_page_is_ne
         row = _row(crawled, f"www-{a['id']}")
         assert row["text"].split("\n") == list(a["paras"])
         assert [raw for raw, n in www.served if n == a["id"]], "page 1 was not met"
-    assert www.later_pages == [], "a later page or a print view was fetched"
+        # since stop 38 an article's own later pages are fetched as its parts and kept as its aliases
+        checks.check_alias(conn, www.base + www_path(a) + "?page=2", row, a["id"])
+    assert www.later_pages and all("print" not in raw for raw in www.later_pages), www.later_pages
     assert not conn.execute(
         "select url from articles where url like '%page=%' or url like '%print=%'"
     ).fetchall()

@@ -21,7 +21,7 @@ from archive.corpus import textfiles as textexport
 logger = logging.getLogger(__name__)
 
 # How an alias was learned (article_aliases.how)
-HOW = ("redirect", "canonical", "url-rule", "default-document", "session-param", "same-body")
+HOW = ("redirect", "canonical", "url-rule", "default-document", "session-param", "same-body", "page-part")
 # Columns that hold an article's current content: on a merge they come from the more recently seen row
 CONTENT_COLUMNS = ("title", "text", "published", "published_source", "author", "language", "relevant",
                    "relevance_score", "libya_score", "conflict_score", "matched_terms", "capture_id",
@@ -72,6 +72,12 @@ def add_alias(db: sqlite_utils.Database, url: str, article_id: str, how: str, *,
                "detail) values (?, ?, ?, ?, ?, ?, ?, ?)",
                [url, uid, article_id, outlet, how, now_iso(), capture_id, detail[:500]])
     return True
+
+
+def has_parts(db: sqlite_utils.Database, article_id: str) -> bool:
+    """Whether the article was joined from pages it was split over (aliases learned as ``page-part``)."""
+    return db.execute("select 1 from article_aliases where article_id = ? and how = 'page-part' limit 1",
+                      [article_id]).fetchone() is not None
 
 
 def article_urls(db: sqlite_utils.Database, article_id: str, hows: Iterable[str] = HOW) -> list[str]:

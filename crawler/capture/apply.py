@@ -17,6 +17,7 @@ from archive.corpus import textfiles
 from archive.faults import as_fault
 from archive.records import WarcLocation
 from archive.warc.writer import BuiltPair, warc_date
+from crawler.capture import part_aliases
 from crawler.capture.ingest import ingest_op
 from crawler.capture.operations import (
     ArticleOp,
@@ -190,7 +191,8 @@ def apply_one(session: ArchiveSession, op: Any, locations: dict[str, WarcLocatio
         catalogue.record_failure(op.crawl_id, op.outlet, op.url, op.stage, op.reason, op.detail,
                                  ids.resolve(catalogue.db, op.capture))
     elif isinstance(op, ArticleOp):
-        ingest_op(session, op, ids.resolve(catalogue.db, op.capture))
+        capture = ids.resolve(catalogue.db, op.capture)
+        part_aliases.record(session, op, capture, ingest_op(session, op, capture))  # a split article's later pages
     elif isinstance(op, SitemapReadOp):
         sitemaps.remember(catalogue.db, op.outlet, op.url, op.lastmod, op.config_digest, op.crawl_id,
                            op.fetched_at)

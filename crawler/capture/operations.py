@@ -107,6 +107,7 @@ class ArticleOp:
     listed_date: str | None = None
     request_url: str | None = None
     prepared: Any = None  # what the extraction worker computed beside it (crawler.capture.prepare.Prepared)
+    part_urls: tuple[str, ...] = ()  # the later pages joined into it (an article split over pages): its aliases
 
     def __repr__(self) -> str:
         return f"ArticleOp({self.url})"

@@ -144,10 +144,10 @@ def prepare(article: ExtractedArticle, lexicon: Lexicon,
         rendered=textexport.render(article.title, article.paragraphs))
 
 
-def extract_page(body: bytes, content_type: str | None,
-                 url: str) -> tuple[ExtractedArticle | ExtractionFailure, Prepared | None]:
+def extract_page(body: bytes, content_type: str | None, url: str,
+                 ready: bool = True) -> tuple[ExtractedArticle | ExtractionFailure, Prepared | None]:
     """The worker's job for one page: decode it as Scrapy would (crawler.extraction.decode), extract it and, for an
-    article, prepare what storing it needs."""
+    article, prepare what storing it needs (unless not ``ready``: one part of an article split over pages)."""
     # imported here, not with the module: the writer process unpickles Prepared and must not pay for the extraction
     # stack (htmldate, lxml, urllib3: 12 MB of its RSS, issue 10)
     from crawler.extraction.article import extract_article
@@ -162,7 +162,7 @@ def extract_page(body: bytes, content_type: str | None,
         if timed:
             signal.setitimer(signal.ITIMER_REAL, _TIMEOUT)
         result = extract_article(decode_html(body, content_type), url)
-        if isinstance(result, ExtractionFailure) or _LEXICON is None:
+        if isinstance(result, ExtractionFailure) or _LEXICON is None or not ready:
             return result, None
         return result, prepare(result, _LEXICON)
     except _Overtime:

@@ -29,11 +29,12 @@ from crawler.items import PageItem
 from crawler.netguard import classify
 from crawler.resolver import installed_resolver
 from crawler.spiders.documents import DOCUMENT_KINDS, DocumentSpider
+from crawler.spiders.parts import PagedArticles
 
 logger = logging.getLogger(__name__)
 
 
-class OutletSpider(DocumentSpider):
+class OutletSpider(PagedArticles, DocumentSpider):
     """Discover and fetch the articles of the configured outlets (``-s ARCHIVE_OUTLETS=a,b`` to choose)."""
 
     name = "outlets"
@@ -191,15 +192,16 @@ class OutletSpider(DocumentSpider):
                                     meta.get("capture_id"))
         self.session.settle(meta["frontier_url"], "done", reason)
 
-    def parse_article(self, response: Response) -> Iterator[PageItem]:
-        """Hand the article page to the pipeline (extraction runs there, off the reactor thread)."""
+    def parse_article(self, response: Response) -> Iterator[PageItem | Request]:
+        """Hand the article page to the pipeline (extraction runs there, off the reactor thread); an article split
+        over pages goes once its later pages are in (crawler/spiders/parts.py)."""
         outlet = response.meta["outlet"]
         frontier_url = response.meta.get("frontier_url", response.url)
         # reached through a redirect from a URL not yet known as the article's: extracted even when unchanged, so
         # ingest records that URL as an alias
         if response.meta.get("revisit_of") is not None and not response.meta.get("force") \
                 and not (response.meta.get("redirect_urls") and self.session.article_for_url(frontier_url) is None) \
-                and self._seen_unchanged(response.url, frontier_url):
+                and not self.joined_from_parts(response.url) and self._seen_unchanged(response.url, frontier_url):
             return  # byte-identical to a capture whose article is stored: nothing to extract again
         if not isinstance(response, TextResponse):
             self.session.record_failure(outlet, response.url, "extract", "not-html",
@@ -210,9 +212,9 @@ class OutletSpider(DocumentSpider):
         # the bytes as they came: the extraction worker decodes them (crawler.capture.prepare), so the crawl process
         # holds no decoded copy of each page waiting for a worker (issue 10, tree RSS)
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        yield PageItem(outlet=outlet, url=response.url, body=response.body, content_type=content_type,
-                       capture_id=response.meta.get("capture_id"), listed_date=response.meta.get("listed_date"),
-                       request_url=frontier_url)
+        yield from self.paged(response, PageItem(outlet=outlet, url=response.url, body=response.body,
+                                                 content_type=content_type, capture_id=response.meta.get("capture_id"),
+                                                 listed_date=response.meta.get("listed_date"), request_url=frontier_url))
 
     def _seen_unchanged(self, url: str, frontier_url: str) -> bool:
         """Touch the stored article of an unchanged page; False when there is none (extract it then)."""

@@ -1,0 +1,176 @@
+"""An article split over pages: finding, on one of its pages, the links to its other pages (no scrapy).
+
+A CMS that splits a long story prints one part a page and links the others: Joomla's ``{pagebreak}`` as
+``?start=N`` / ``?limitstart=N`` (its article index and its pager), K2 items the same, WordPress's ``<!--nextpage-->``
+as ``/2/``, old Arabic portals as ``?page=2``, ``&p=2``, ``/2/`` or ``_2.html``, under a "صفحة 1 من 3" counter or
+beside a "الصفحة التالية" link, often with ``<link rel="next">``. A link is taken as one of the article's own parts
+when all of these hold:
+
+* its URL is the page's own URL with only a page marker changed: a page parameter (``PAGE_PARAMS``) added or changed,
+  or a page number appended to the path (``/2``, ``/2/``, ``/page/2``, ``_2.html``, ``-2.html``), its number small
+  (up to ``MAX_PAGE_NUMBER``): a "next article" link names another path, and a news id is no page number;
+* it is said to be a page: ``rel="next"``, inside a pager or article index (a class or id such as ``pagenav``,
+  ``pagination``, ``page-links``, ``article-index``), or its text is a page number, "التالي", "next", "»", "صفحة 2";
+* it is no comments pager (inside a comments block, ``#comments``, ``cpage``, ``comment-page-2``);
+* the page is no listing: a listing's pager (``/news?page=2``) sits under a run of linked teaser headings, an
+  article's under one story; a page that shows a page counter ("صفحة 1 من 3") is an article's part whatever else.
+
+What comes back is a candidate: the join (``crawler/capture/paged.py``) keeps a fetched part only when it carries the
+first page's headline, so a pager that only looked like an article's adds nothing. Hand-written, as neither Scrapy
+nor trafilatura finds an article's own pages (Scrapy's link extractors take every link a pattern matches).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import lxml.html
+
+# query parameters that number a story's pages (Joomla's two are 0-based item offsets of its pagebreak parts)
+PAGE_PARAMS = ("start", "limitstart", "page", "p", "pg", "pagenum", "pageno", "page_no", "paged", "part", "npage")
+MAX_PAGE_NUMBER = 60  # a page number beyond it is an id (next article), not a page
+MAX_PARTS = 20  # the article's parts fetched after its first page
+MAX_BYTES = 8 * 1024 * 1024  # the parts' bodies together
+# a pager or article index, by a whole class/id token or its start
+_PAGER = re.compile(r"(?:^|[\s_-])(?:pag(?:er|es|ing|ination|enav|enavcounter|ebreak|e-links|elinks|e-nav|enavigation)|"
+                    r"article-index|articleindex|toc|multipage|nextpage|post-nav-links|entry-pages)(?:$|[\s_-])", re.I)
+_COMMENTS = re.compile(r"comment|disqus|respond|reply|ta3le?q|تعليق", re.I)
+_NEXT_WORDS = re.compile(r"^(?:التالي[ةه]?|الصفحة التالي[ةه]|صفحة تالي[ةه]|next(?: page)?|more|›|»|>|>>|"
+                         r"(?:ال)?صفح[ةه]\s*\d+|page\s*\d+|\d+|[٠-٩]+)$", re.I)
+_OTHER_STORY = re.compile(r"مقال|خبر|موضوع|تقرير|قصة|رسالة|أحدث|أقدم|article|post|story|entry|newer|older", re.I)
+_COUNTER = re.compile(r"(?:ال)?صفح[ةه]\s*[\d٠-٩]+\s*من\s*[\d٠-٩]+|\bpage\s*\d+\s*of\s*\d+", re.I)
+_PATH_FORMS = (  # a page number in the path: (prefix, number, suffix) of the path
+    re.compile(r"^(?P<stem>.+?)/(?:page/)?(?P<n>\d{1,2})/?$"),
+    re.compile(r"^(?P<stem>.+?)[_-](?P<n>\d{1,2})(?P<ext>\.[a-z]{2,5})$", re.I),
+)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A link to another page of the article: its URL and its page number by the marker that names it."""
+
+    url: str
+    number: int
+    marker: str  # the parameter or path form: parts of one marker are one series
+
+
+def _query(url: str) -> list[tuple[str, str]]:
+    return parse_qsl(urlsplit(url).query, keep_blank_values=True)
+
+
+def _without(url: str, name: str) -> str:
+    s = urlsplit(url)
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(s.query, keep_blank_values=True) if k.lower() != name))
+    return urlunsplit((s.scheme, s.netloc.lower(), s.path, query, ""))
+
+
+def _path_key(url: str) -> tuple[str, str, int | None, str]:
+    """(scheme://host and query, path stem, number, form) of a URL whose path may end in a page number."""
+    s = urlsplit(url)
+    rest = f"{s.scheme}://{s.netloc.lower()}?{urlencode(sorted(parse_qsl(s.query, keep_blank_values=True)))}"
+    for i, form in enumerate(_PATH_FORMS):
+        m = form.match(s.path)
+        if m:
+            return rest, m["stem"] + (m.groupdict().get("ext") or ""), int(m["n"]), f"path{i}"
+    return rest, s.path.rstrip("/") if s.path != "/" else "/", None, ""
+
+
+def page_marker(page_url: str, link: str) -> Part | None:
+    """The link as another page of ``page_url``'s article by its URL alone, or None."""
+    a, b = urlsplit(page_url), urlsplit(link)
+    if (a.scheme, a.netloc.lower()) != (b.scheme, b.netloc.lower()) or link.split("#")[0] == page_url.split("#")[0]:
+        return None
+    if a.path == b.path:
+        mine, theirs = dict((k.lower(), v) for k, v in _query(page_url)), dict((k.lower(), v) for k, v in _query(link))
+        for name in PAGE_PARAMS:
+            value = theirs.get(name)
+            if value is None or not value.isdigit() or value == mine.get(name) or _without(page_url, name) != _without(
+                    link, name):
+                continue
+            own = mine.get(name)
+            if int(value) > MAX_PAGE_NUMBER or (own is not None and (not own.isdigit() or int(own) > MAX_PAGE_NUMBER)):
+                return None  # an id, not a page: ?p=1234 is WordPress's post id
+            return Part(link.split("#")[0], int(value), "start" if name == "limitstart" else name)
+        return None
+    rest_a, rest_b, (stem_b, n_b, form_b) = _path_key(page_url)[0], _path_key(link)[0], _path_key(link)[1:]
+    if n_b is None or rest_a != rest_b or n_b > MAX_PAGE_NUMBER:
+        return None
+    # a number appended to the first page's path: not one changed (Blogger's blog-post_3.html, news_1234_5.html are
+    # other posts, a later part's links are read against the first page)
+    if stem_b == a.path.rstrip("/"):
+        return Part(link.split("#")[0], n_b, form_b)
+    return None
+
+
+def _tokens(el: lxml.html.HtmlElement) -> str:
+    return f"{el.get('class', '')} {el.get('id', '')}"
+
+
+def _in(el: lxml.html.HtmlElement, pattern: re.Pattern[str], depth: int = 6) -> bool:
+    for i, node in enumerate(el.iterancestors()):
+        if i >= depth or node.tag in ("body", "html"):
+            return False
+        if pattern.search(_tokens(node)):
+            return True
+    return False
+
+
+def _said_to_be_a_page(a: lxml.html.HtmlElement) -> bool:
+    text = " ".join(a.text_content().split())
+    if _OTHER_STORY.search(text) or _OTHER_STORY.search(a.get("title", "")) or re.search(r"newer|older", _tokens(a)):
+        return False  # "المقال التالي", "next post": another story
+    return ("next" in (a.get("rel") or "").lower().split() or _in(a, _PAGER) or bool(_PAGER.search(_tokens(a)))
+            or bool(_NEXT_WORDS.match(text)))
+
+
+def _is_comments(a: lxml.html.HtmlElement, url: str) -> bool:
+    fragment = urlsplit(a.get("href", "")).fragment
+    return bool(_COMMENTS.search(fragment) or re.search(r"cpage|comment-page", url, re.I) or _in(a, _COMMENTS, 30))
+
+
+def _listing(doc: lxml.html.HtmlElement, page_url: str) -> bool:
+    """A run of linked teaser headings to other pages: a section or search page, whose pager is no article's."""
+    host = urlsplit(page_url).netloc.lower()
+    teasers = {urljoin(page_url, a.get("href", "")) for a in doc.xpath("//h2//a[@href]|//h3//a[@href]|//h4//a[@href]")}
+    return len({u for u in teasers if urlsplit(u).netloc.lower() == host and u != page_url}) >= 4
+
+
+def continuation_parts(page_url: str, html: str | lxml.html.HtmlElement, base_url: str | None = None) -> list[Part]:
+    """The links of the page (``<a>`` and ``<link rel="next">``) to other pages of its article, one per page number
+    of one series (the first series met), in page order; ``base_url``: the first page's URL, when this is a later
+    part (its links are read against the first page's)."""
+    doc = lxml.html.fromstring(html) if isinstance(html, str) else html
+    first = base_url or page_url
+    counter = bool(_COUNTER.search(" ".join(doc.xpath("//body//text()[not(ancestor::script)]"))[:200_000]))
+    if not counter and _listing(doc, page_url):
+        return []
+    found: dict[tuple[str, int], Part] = {}
+    own = page_marker(first, page_url) if base_url else None
+    for el in doc.xpath("//a[@href]|//link[@href][@rel]"):
+        href = el.get("href", "").strip()
+        if not href or href.startswith(("javascript:", "mailto:")):
+            continue
+        url = urljoin(page_url, href)
+        part = page_marker(first, url)
+        if part is None or (own is not None and part.marker == own.marker and part.number == own.number):
+            continue
+        if el.tag == "link":
+            if "next" not in el.get("rel", "").lower().split():
+                continue
+        elif _is_comments(el, url) or not _said_to_be_a_page(el):
+            continue
+        found.setdefault((part.marker, part.number), part)
+    if not found:
+        return []
+    series = next(iter(found.values())).marker
+    return sorted((p for p in found.values() if p.marker == series), key=lambda p: p.number)[:MAX_PARTS]
+
+
+def maybe_paged(body: bytes) -> bool:
+    """A cheap look at the bytes: could the page link another page of itself? (no parse for most pages)."""
+    head = body[:2_000_000]
+    return bool(re.search(rb"[?&;](?:limit)?start=|[?&;](?:page|p|pg|pagenum|pageno|page_no|paged|part|npage)=\d|"
+                          rb"rel=[\"']?next|/\d{1,2}/?[\"']|[_-]\d{1,2}\.[a-z]{2,5}[\"']|/page/\d",
+                          head, re.I))

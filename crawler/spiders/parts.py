@@ -1,0 +1,135 @@
+"""Fetching the later pages of an article split over pages, as Scrapy projects chain them: each part's callback
+carries the article so far in its request's meta and requests the next; the last yields one item with every part.
+
+The first page's links to its own later pages are found by ``crawler.discovery.paged`` (a later page's links too: a
+site that links only the next page is walked one page at a time). Each part is a request of the crawl like any other:
+robots.txt, the outlet's download slot and delay, the address guards and the WARC capture middleware (every exchange
+archived) apply. At most ``paged.MAX_PARTS`` parts and ``paged.MAX_BYTES`` of their bodies. A part that fails (an
+error status, robots.txt, a network failure) is recorded as a ``fetch`` failure naming it and the article it belongs
+to, and the article is stored with the parts that came. Nothing is stored before the last part is in: a crawl that
+stops mid-way leaves the first page's URL pending (its captures are archived), and the next crawl fetches it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from scrapy import Request
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from archive.catalogue import aliases
+from crawler.discovery import paged
+from crawler.discovery.urls import canonicalize
+from crawler.items import PageItem
+from crawler.netguard import classify
+from crawler.resolver import installed_resolver
+
+logger = logging.getLogger(__name__)
+
+PART_KIND = "page-part"  # the request's kind: never conditional, never an article of its own
+
+
+@dataclass
+class Chain:
+    """An article being fetched part by part: its first page's item, the parts to fetch and those fetched."""
+
+    item: PageItem
+    first_url: str
+    todo: list[paged.Part]
+    seen: set[tuple[str, int]] = field(default_factory=set)
+    parts: list[tuple[str, bytes, str | None, int | None]] = field(default_factory=list)
+    size: int = 0
+    tries: int = 0
+
+
+class PagedArticles:
+    """Mixin of the outlets spider (``crawler.spiders.outlets.OutletSpider``): the article's later pages."""
+
+    session: Any
+    crawler: Any
+
+    def paged(self, response: Response, item: PageItem) -> Iterator[Request | PageItem]:
+        """The item itself, or the request for its article's second page (the item travels with it)."""
+        parts = self._parts_of(response, response.url, None)
+        if not parts:
+            yield item
+            return
+        chain = Chain(item, response.url, parts, {(p.marker, p.number) for p in parts}, size=len(response.body))
+        self.crawler.stats.inc_value("newsarchive/paged/articles")
+        yield from self._next(chain)
+
+    def joined_from_parts(self, url: str) -> bool:
+        """Whether the stored article of ``url`` was joined from several pages: an unchanged first page then says
+        nothing of its later pages, which are fetched again (a changed part is a new version of the article)."""
+        row = self.session.article_for_url(url)
+        return row is not None and aliases.has_parts(self.session.reader.db, row["id"])
+
+    def _parts_of(self, response: Response, url: str, first: str | None) -> list[paged.Part]:
+        if not isinstance(response, TextResponse) or not paged.maybe_paged(response.body):
+            return []
+        try:
+            return paged.continuation_parts(url, response.text, first)
+        except (ValueError, TypeError) as exc:  # lxml refuses an empty or odd document: no parts, the page stands
+            logger.debug("%s: links to later pages not read (%s)", url, exc)
+            return []
+
+    def _next(self, chain: Chain) -> Iterator[Request | PageItem]:
+        """The next part's request, or the joined item when none is left (or a cap is reached)."""
+        while chain.todo and chain.tries < paged.MAX_PARTS and chain.size < paged.MAX_BYTES:
+            part = chain.todo.pop(0)
+            chain.tries += 1
+            part = replace(part, url=canonicalize(part.url, self.session.session_params(chain.item.outlet)))
+            meta = {"outlet": chain.item.outlet, "kind": PART_KIND, "chain": chain, "part": part,
+                    "frontier_url": part.url}
+            # dont_filter: a part the duplicate filter dropped would leave its article waiting for ever; the
+            # chain's own `seen` keeps each page once. Priority above articles: a started article finishes first
+            yield Request(part.url, callback=self.parse_part, errback=self.part_failed, meta=meta, priority=20,
+                          dont_filter=True)
+            return
+        if chain.todo:
+            left = ", ".join(p.url for p in chain.todo[:5])
+            self.session.record_failure(chain.item.outlet, chain.todo[0].url, "fetch", "parts-capped",
+                                        f"{chain.first_url} is stored without its pages from here on (at most "
+                                        f"{paged.MAX_PARTS} pages, {paged.MAX_BYTES} bytes): {left}")
+        yield replace(chain.item, parts=tuple(chain.parts))
+
+    def parse_part(self, response: Response) -> Iterator[Request | PageItem]:
+        """A later page of an article: kept, its own links to later pages added, then the next one."""
+        chain: Chain = response.meta["chain"]
+        if isinstance(response, TextResponse):
+            chain.parts.append((response.url, response.body, response.headers.get("Content-Type", b"").decode(
+                "latin-1"), response.meta.get("capture_id")))
+            chain.size += len(response.body)
+            for part in self._parts_of(response, response.url, chain.first_url):
+                if (part.marker, part.number) not in chain.seen:
+                    chain.seen.add((part.marker, part.number))
+                    chain.todo.append(part)
+            chain.todo.sort(key=lambda p: p.number)
+        else:
+            self.session.record_failure(chain.item.outlet, response.url, "extract", "not-html",
+                                        f"a later page of {chain.first_url}", response.meta.get("capture_id"))
+        yield from self._next(chain)
+
+    def part_failed(self, failure: Failure) -> Iterator[Request | PageItem]:
+        """A part that gave no page: a failure row naming it and its article; the article goes on without it."""
+        request = failure.request if hasattr(failure, "request") else getattr(failure.value, "request", None)
+        if failure.check(HttpError):
+            response = failure.value.response
+            request, reason, capture_id = response.request, f"http-{response.status}", response.meta.get("capture_id")
+            detail = ""
+        else:
+            reason, detail = classify(failure, installed_resolver())
+            capture_id = request.meta.get("capture_id") if request is not None else None
+        if request is None or "chain" not in request.meta:
+            return
+        chain: Chain = request.meta["chain"]
+        self.session.record_failure(chain.item.outlet, request.meta["part"].url, "fetch", reason,
+                                    f"a later page of {chain.first_url}, stored without it; {detail}".rstrip("; "),
+                                    capture_id)
+        self.crawler.stats.inc_value("newsarchive/paged/parts_failed")
+        yield from self._next(chain)
