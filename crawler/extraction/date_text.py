@@ -10,6 +10,7 @@ import lxml.html
 
 from crawler.extraction.arabic_dates import Found, TextDate, find_hijri_dates, find_text_dates
 from crawler.extraction.date_markup import BOILERPLATE_TAGS, has_ancestor
+from crawler.extraction.ordinal_dates import numeric_dateline
 from crawler.extraction.page_index import document_elements
 
 logger = logging.getLogger(__name__)
@@ -119,7 +120,7 @@ def _date_elements(doc: lxml.html.HtmlElement) -> Iterator[str]:
             continue
         text = _visible(element)
         if 6 <= len(text) <= 250:
-            yield text
+            yield numeric_dateline(text)  # a day written as an ordinal word read as digits (ordinal_dates)
 
 
 def prints_year(doc: lxml.html.HtmlElement, year: int) -> bool:
@@ -142,18 +143,19 @@ def days_of_year(doc: lxml.html.HtmlElement, year: int) -> list[Found]:
     a <font> under a headline no rule found) is the story's: "الأحد 18 أيار 2014" was stored as 2014-01-01 (a black-box
     probe, stop 37).
     """
-    days = dict.fromkeys(d.value for d in find_text_dates(_visible(doc)) if d.value.year == year)
+    days = dict.fromkeys(d.value for d in find_text_dates(_visible(doc, datelines=True)) if d.value.year == year)
     return [Found(day) for day in days]
 
 
-def _visible(element: lxml.html.HtmlElement) -> str:
-    """The element's text without scripts and styles."""
+def _visible(element: lxml.html.HtmlElement, *, datelines: bool = False) -> str:
+    """The element's text without scripts and styles (``datelines``: each text that is a dateline with an ordinal
+    day, "الثامن عشر من أيار 2014", with that day in digits: crawler.extraction.ordinal_dates)."""
     parts = []
     for node in element.iter():
         if isinstance(node.tag, str) and node.tag not in _SKIP_TAGS and node.text:
-            parts.append(node.text)
+            parts.append(numeric_dateline(node.text) if datelines else node.text)
         if node is not element and node.tail:
-            parts.append(node.tail)
+            parts.append(numeric_dateline(node.tail) if datelines else node.tail)
     return " ".join(" ".join(parts).split())
 
 
@@ -169,7 +171,7 @@ def _text_after(element: lxml.html.HtmlElement, limit: int, *, captions: bool = 
     for text, owner in _following_texts(element):
         if owner is not None and (owner.tag in _SKIP_TAGS or not captions and _in_caption(owner, element)):
             continue
-        parts.append(text)
+        parts.append(numeric_dateline(text))  # a dateline's ordinal day read as digits (ordinal_dates)
         size += len(text)
         if size >= limit:
             break

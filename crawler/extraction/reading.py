@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 from lxml.html import HtmlElement
 
+from crawler.extraction.ordered_lists import reading_text
 from crawler.extraction.titles import clean_space
 
 if TYPE_CHECKING:
@@ -77,12 +78,12 @@ def read(tree: HtmlElement, url: str, *, lean: bool = False, **options: object) 
     if lean:
         document = _extraction(tree, url, fast=True, **options)
         if document is not None and not _may_fall_back(document.body, tree):
-            return paragraphs_of(document.text or "")
+            return paragraphs_of(reading_text(document, tree))
         logger.debug("trafilatura's comparison may change its reading of %s: read in full", url)
     document = _extraction(tree, url, **options)
     if document is None:
         return ()
-    paragraphs = paragraphs_of(document.text or "")
+    paragraphs = paragraphs_of(reading_text(document, tree))  # an <ol>'s items numbered (ordered_lists)
     # trafilatura's precise mode never falls back to baseline (trafilatura/core.py: trafilatura_sequence)
     return paragraphs if options.get("favor_precision") else _with_block_lines(paragraphs, tree)
 

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urldefrag, urljoin
 from lxml.html import HtmlElement
 
 from crawler.extraction.page_index import elements
+from crawler.extraction.split_story import wrap_split_story
 from crawler.extraction.titles import (
     STORY_TYPES,
     clean_space,
@@ -200,6 +201,9 @@ def prune_appended_stories(page: HtmlElement, root: HtmlElement, url: str) -> in
     of whose blocks is its own (a blog's front page) or two of which are (a story printed twice) is left, and so are
     blocks naming no other page (a live blog's updates, an interview's answers).
     """
+    # a live blog's updates as <article>s after its headline and intro: one story (crawler.extraction.split_story)
+    if wrap_split_story(page, lambda: page_title_keys(root)):
+        return 0
     blocks = story_blocks(page)
     if len(blocks) < 2:
         return 0

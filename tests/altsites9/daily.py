@@ -76,7 +76,8 @@ def body(a: dict) -> tuple[str, ...]:
             lines.append(block[1])
     if a["notes"]:
         lines.append("الهوامش")
-        lines.extend(f"- {note}" for note in a["notes"])  # list items as the corpus writes them
+        # an ordered list's items as the corpus writes them: numbered since stop 38 (extraction/ordered_lists.py)
+        lines.extend(f"{n}. {note}" for n, note in enumerate(a["notes"], start=1))
     return tuple(lines)
 
 
