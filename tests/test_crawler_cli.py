@@ -11,8 +11,9 @@ import sqlite3
 import subprocess
 import sys
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -169,10 +170,11 @@ def test_demo_verbose_shows_the_log_and_quiet_only_one_line_warnings(tmp_path):
 
 def test_quiet_crawl_of_an_unreachable_site_one_line_each_and_contact_warning(tmp_path):
     seeds = tmp_path / "gone.toml"
-    seeds.write_text(f'[[outlet]]\nname = "gone"\nfeeds = ["http://127.0.0.1:{_closed_port()}/rss"]\n')
-    proc = _cli("-q", "crawl", "--seeds", str(seeds), "--data", str(tmp_path / "d"), "-s", "DOWNLOAD_DELAY=0",
-                "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=0", "-s", "ARCHIVE_WARC_MAXSIZE=5",
-                cwd=tmp_path)
+    with _closed_port() as port:
+        seeds.write_text(f'[[outlet]]\nname = "gone"\nfeeds = ["http://127.0.0.1:{port}/rss"]\n')
+        proc = _cli("-q", "crawl", "--seeds", str(seeds), "--data", str(tmp_path / "d"), "-s", "DOWNLOAD_DELAY=0",
+                    "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=0", "-s", "ARCHIVE_WARC_MAXSIZE=5",
+                    cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
     lines = proc.stderr.splitlines()
     assert lines and all(re.match(r"^\S+ \S+ (WARNING|ERROR) [\w.]+: ", line) for line in lines), proc.stderr
@@ -187,10 +189,11 @@ def test_quiet_crawl_of_an_unreachable_site_one_line_each_and_contact_warning(tm
                                            cwd=tmp_path).stderr
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]  # closed again when the test connects: connection refused
+@contextmanager
+def _closed_port() -> Iterator[int]:
+    with socket.socket() as sock:  # bound but never listening: connections are refused, and while the block runs
+        sock.bind(("127.0.0.1", 0))  # no other process (a parallel test worker's server) can take the port
+        yield sock.getsockname()[1]
 
 
 def test_demo_serve_only_serves_until_interrupted_with_a_valid_seeds_file(tmp_path):

@@ -24,7 +24,9 @@ from tests.hostile3.site import Sites, serve
 
 SETTINGS = (
     "-s",
-    "DOWNLOAD_TIMEOUT=4",
+    # the drip and slowloris pages need minutes and are cut at this total; 4 s also cut small pages (/list-zlib,
+    # /list-puny) when parallel test workers and other runs loaded the 2 cores, so their links were never read
+    "DOWNLOAD_TIMEOUT=10",
     "-s",
     "RETRY_TIMES=0",
     "-s",
@@ -84,9 +86,9 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
         (
             "/a/drip",
             "timeout",
-            "took longer than 4.0 seconds",
+            "took longer than 10.0 seconds",
         ),  # one byte every 0.5 s: DOWNLOAD_TIMEOUT is total
-        ("/a/slow-headers", "timeout", "took longer than 4.0 seconds"),  # slowloris header
+        ("/a/slow-headers", "timeout", "took longer than 10.0 seconds"),  # slowloris header
         ("/a/endless-chunks", "too-large", "DOWNLOAD_MAXSIZE"),
         (
             "/a/chunk-line-flood",
@@ -154,7 +156,8 @@ def test_charset_labels_that_are_codecs_are_ignored(crawled: Crawled) -> None:
     ):
         assert path in titles, (path, sorted(titles)[:20])
     assert titles["/a/charset-zlib"] == "خبر ترميز زلب" and titles["/a/meta-zlib"] == "خبر ميتا زلب"
-    assert crawled.seconds < 45, crawled.seconds  # the punycode page used to hold the reactor for minutes
+    # the punycode page used to hold the reactor for minutes; 44 s seen with DOWNLOAD_TIMEOUT=4 on a loaded machine
+    assert crawled.seconds < 90, crawled.seconds
 
 
 def test_what_should_be_read_is_read(crawled: Crawled) -> None:

@@ -80,9 +80,11 @@ def get(ds: Any, path: str) -> httpx.Response:
 
 def test_a_long_scattered_edit_renders_its_article_page_in_about_a_second(ds: Any) -> None:
     # before: 5,000 words took 5 s (10,000: 28 s; 150,000: no answer in 300 s), the whole reading room waiting
-    start = time.perf_counter()
+    # CPU time, not wall time: the bound is on the work done, which other processes on the machine (parallel test
+    # workers) do not change; their load stretched the wall time of the same work past the bound
+    start = time.process_time()
     response = get(ds, f"/article/{article_id(DIFF_URL)}")
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert response.status_code == 200
     assert elapsed < 2.0, f"article page took {elapsed:.1f} s"
     assert "Too long to compare word by word" in response.text  # the page says how it compared
@@ -90,15 +92,16 @@ def test_a_long_scattered_edit_renders_its_article_page_in_about_a_second(ds: An
 
 
 def test_any_size_is_bounded() -> None:
-    # in a child process, so the unbounded diff (before) is killed rather than left spinning in this one
+    # in a child process, so the unbounded diff (before) is killed rather than left spinning in this one; timed in
+    # the child's CPU seconds (0.4 s each on an idle 2-core VM, 0.9 s of wall time there with other work running)
     code = ("import time; from tests.test_reading_room_hostile37 import two_versions; "
             "from archive.corpus.history import Snapshot; from crawler.web.diffs import diff_rows; "
-            "a, b = two_versions(150_000); t = time.perf_counter(); "
-            "rows = diff_rows(Snapshot('t', a), Snapshot('t', b)); print(time.perf_counter() - t, len(rows))")
+            "a, b = two_versions(150_000); t = time.process_time(); "
+            "rows = diff_rows(Snapshot('t', a), Snapshot('t', b)); print(time.process_time() - t, len(rows))")
     lines = "\n".join(str(i % 7) for i in range(3_000)), "\n".join(str(i % 5) for i in range(3_000))  # repeats: 16 s
     code2 = ("import sys, time; from archive.corpus.history import Snapshot; from crawler.web.diffs import diff_rows; "
-             f"a, b = {lines!r}; t = time.perf_counter(); rows = diff_rows(Snapshot('t', a), Snapshot('t', b)); "
-             "print(time.perf_counter() - t, len(rows))")
+             f"a, b = {lines!r}; t = time.process_time(); rows = diff_rows(Snapshot('t', a), Snapshot('t', b)); "
+             "print(time.process_time() - t, len(rows))")
     for source in (code, code2):
         done = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, timeout=20,
                               cwd=Path(__file__).resolve().parents[1])

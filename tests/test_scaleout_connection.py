@@ -9,8 +9,8 @@ import time
 import pytest
 from redisserver import (
     RedisServer,
-    free_port,
     redis_server_fixture,  # noqa: F401  (the redis_server fixture)
+    refused_port,
 )
 
 from crawler.scaleout.connection import RedisConfig, RedisUnavailable, connect, redact
@@ -20,9 +20,9 @@ from crawler.scaleout.workqueue import WorkQueue
 
 
 def test_an_unreachable_redis_is_retried_with_a_clear_message_then_given_up(caplog):
-    url = f"redis://:secret@127.0.0.1:{free_port()}/0"
-    started = time.monotonic()
-    with caplog.at_level(logging.WARNING, logger="crawler.scaleout.connection"):
+    with refused_port() as port, caplog.at_level(logging.WARNING, logger="crawler.scaleout.connection"):
+        url = f"redis://:secret@127.0.0.1:{port}/0"
+        started = time.monotonic()
         with pytest.raises(RedisUnavailable) as err:
             connect(url, give_up_after=1.2, retry_first=0.2)
     assert 1.0 <= time.monotonic() - started < 5

@@ -54,14 +54,16 @@ def test_finish_queues_follow_ups_in_the_same_step(redis_server):
 
 
 def test_renew_keeps_an_item_and_a_lost_lease_is_reported(redis_server):
-    q = queue(redis_server, lease=0.4)
+    # a 1.5 s lease renewed every 0.5 s (a 0.4 s one renewed every 0.2 s was too tight for a machine loaded by
+    # parallel test workers)
+    q = queue(redis_server, lease=1.5)
     q.put(outlets("a"))
     t = q.take("w1", block=0.1)
-    for _ in range(4):  # 0.8 s held, renewed every 0.2 s: never idle past the lease
-        time.sleep(0.2)
+    for _ in range(4):  # 2 s held, renewed every 0.5 s: never idle past the lease
+        time.sleep(0.5)
         assert q.renew(t, "w1")
         assert q.take("w2", block=0.01) is None
-    time.sleep(0.5)  # silent past the lease: w2 takes it over
+    time.sleep(1.6)  # silent past the lease: w2 takes it over
     t2 = q.take("w2", block=0.01)
     assert t2 is not None and t2.id == t.id and t2.taken_over
     assert not q.renew(t, "w1")

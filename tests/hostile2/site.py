@@ -107,6 +107,7 @@ class Sites:
     paths: list[str] = field(default_factory=list)
     internal_connections: int = 0
     stopping: threading.Event = field(default_factory=threading.Event)
+    flood_seconds: list[float] = field(default_factory=list)  # how long each header flood ran before the hang-up
 
     def write_seeds(self, path: Path, **extra: str) -> Path:
         """The outlet config: start page, feeds and sitemaps of the hostile outlet."""
@@ -261,7 +262,7 @@ def routes(sites: Sites) -> Route:
         if path == "/a/reset":
             return _reset
         if path == "/a/header-flood":
-            return _header_flood(sites.stopping)
+            return _header_flood(sites)
         if path.startswith("/a/"):
             return html(article(f"خبر {path}"))
         return response("404 Not Found", [("Content-Type", "text/plain")], b"not found")
@@ -278,14 +279,18 @@ def _reset(sock: socket.socket) -> None:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
 
 
-def _header_flood(stopping: threading.Event) -> Callable[[socket.socket], None]:
-    """Headers that never end: 10 MB a second of small header lines until the crawler hangs up."""
+def _header_flood(sites: Sites) -> Callable[[socket.socket], None]:
+    """Headers that never end: 10 MB a second of small header lines until the crawler hangs up (timed)."""
 
     def send(sock: socket.socket) -> None:
-        sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
-        block = b"".join(b"X-F%d: v\r\n" % i for i in range(20_000))
-        while not stopping.is_set():
-            sock.sendall(block)
+        started = time.monotonic()
+        try:
+            sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+            block = b"".join(b"X-F%d: v\r\n" % i for i in range(20_000))
+            while not sites.stopping.is_set():
+                sock.sendall(block)
+        finally:
+            sites.flood_seconds.append(time.monotonic() - started)
 
     return send
 
