@@ -363,3 +363,23 @@ def m017_articles_view_days(db: sqlite_utils.Database) -> None:
         if seen:
             db.execute("update article_events set capture_id = ?, at = ?, http_status = ? where id = ?",
                        [seen["id"], seen["fetched_at"], seen["status"], r["id"]])
+
+
+@migrations()
+def m018_history_row_key(db: sqlite_utils.Database) -> None:
+    """``article_history`` names the table its ``ref`` is a row of (``ref_table``), so each row has a key.
+
+    ``ref`` was an id of ``article_versions`` or of ``article_events``, the two sharing numbers; with ``ref_table``
+    the pair is unique and never NULL, and the reading room pages the view by it (``crawler.web.paging``: a row
+    written between two pages neither repeats nor hides another, stop 38).
+    """
+    db.execute("drop view if exists article_history")
+    db.create_view("article_history", """
+        select article_id, first_seen as at, 'version ' || version as what, changed, diff, capture_id, id as ref,
+          'article_versions' as ref_table
+        from article_versions
+        union all
+        select article_id, at, kind as what, http_status as changed, detail as diff, capture_id, id as ref,
+          'article_events' as ref_table
+        from article_events
+        order by article_id, at, ref_table, ref""")
