@@ -193,7 +193,10 @@ def test_a_live_blogs_or_interviews_sections_naming_no_other_page_are_kept(url, 
     html = _sections_page("Live: ceasefire talks in Tripoli", header, section, count)
     root = lxml.html.fromstring(html)
     assert prune_appended_stories(copy.deepcopy(root), root, url) == 0
-    assert sum(p.startswith(f"{section} ") for p in _body(html, url)) == count
+    body = _body(html, url)
+    assert sum(p.startswith(f"{section} {i}. ") for i in range(count) for p in body) == count  # each block's prose
+    # and, since stop 38, each block's heading, a link to the block itself (crawler/extraction/update_headings.py)
+    assert sum(p == f"{section} {i}: delegations meet" for i in range(count) for p in body) == count
 
 
 @pytest.mark.parametrize("form", ["headline", "related"])

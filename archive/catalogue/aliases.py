@@ -74,10 +74,12 @@ def add_alias(db: sqlite_utils.Database, url: str, article_id: str, how: str, *,
     return True
 
 
-def has_parts(db: sqlite_utils.Database, article_id: str) -> bool:
-    """Whether the article was joined from pages it was split over (aliases learned as ``page-part``)."""
-    return db.execute("select 1 from article_aliases where article_id = ? and how = 'page-part' limit 1",
-                      [article_id]).fetchone() is not None
+def has_parts(db: sqlite_utils.Database, article_id: str, url: str | None = None) -> bool:
+    """Whether the article was joined from pages it was split over (aliases learned as ``page-part``); with ``url``,
+    whether ``url`` is one of its later pages."""
+    where, params = ("and url = ?", [article_id, url]) if url else ("", [article_id])
+    return db.execute(f"select 1 from article_aliases where article_id = ? and how = 'page-part' {where} limit 1",
+                      params).fetchone() is not None
 
 
 def article_urls(db: sqlite_utils.Database, article_id: str, hows: Iterable[str] = HOW) -> list[str]:

@@ -131,3 +131,11 @@ def due_by_plan(db: sqlite_utils.Database, now: datetime, rules: tuple[history.D
         if when is not None and when <= now:
             due.append((when, row))
     return [row for _, row in sorted(due, key=lambda pair: pair[0])[:limit]]
+
+
+def part_owner(db: sqlite_utils.Database, urls: list[str]) -> tuple[str, str] | None:
+    """``(article_id, article url)`` of the article one of ``urls`` is a later page of (a ``page-part`` alias)."""
+    marks = ", ".join("?" for _ in urls)
+    found = db.execute(f"select al.article_id, a.url from article_aliases al join articles a on a.id = al.article_id "
+                       f"where al.url in ({marks}) and al.how = 'page-part' limit 1", urls).fetchone()
+    return (found[0], found[1]) if found else None

@@ -52,3 +52,9 @@ def set_current_published(db: sqlite_utils.Database, aid: str, published: str) -
     text told the time of day where the first printed only the day: crawler.capture.ingest.richer_metadata)."""
     db.execute("update article_versions set published = ? where article_id = ? and version = "
                "(select max(version) from article_versions where article_id = ?)", [published, aid, aid])
+
+
+def drop_all(db: sqlite_utils.Database, aid: str) -> None:
+    """Forget every version of article ``aid`` (a later page of a split article stored first as an article of its
+    own, folded into the article it is a page of: its text was never a version of that article)."""
+    db.execute("delete from article_versions where article_id = ?", [aid])

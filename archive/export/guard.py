@@ -1,4 +1,5 @@
-"""Refuse an output file (``export --out``, ``index --out``) that is one of the archive's own files.
+"""Refuse an output file (``export --out``, ``index --out``) that is one of the archive's own files, or another file
+the tool keeps in the data folder (its logs, the scheduler's record, the back-fill queues, the demo's records).
 
 A black-box probe (stop 37) wrote ``export --format csv --out DATA/catalogue.db`` over the catalogue, a WACZ over a
 WARC and JSON Lines over a corpus file, each with exit 0: the archive is the one thing an export must never touch.
@@ -11,10 +12,23 @@ from pathlib import Path
 
 from archive.errors import ExportError
 
-CATALOGUE_FILES = ("catalogue.db", "catalogue.db-wal", "catalogue.db-shm", "catalogue.db-journal")
-# the other files of the data folder a crawl counts on: the bytes held back to stop cleanly on a full disk
-OTHER_FILES = {".disk-reserve": "the disk reserve (the room a crawl frees to stop cleanly on a full disk) of"}
-PROTECTED_FOLDERS = {"warc": "the WARC folder", "text": "the text corpus"}
+CATALOGUE_FILES = ("catalogue.db", "catalogue.db-wal", "catalogue.db-shm", "catalogue.db-journal",
+                   "catalogue.db.migrate.lock")
+# The other files and folders the tool itself keeps in the data folder (README, "The data folder"): each is written by
+# the tool, never put there by a person, and something reads it back (before stop 38 `export --out
+# DATA/logs/scheduler.json` replaced the scheduler's record of its settings, which `status` reads). The index
+# (index/index.cdxj) is left out: it is `index`'s own default --out, made again by it; exports/ is the user's.
+OTHER_FILES = {
+    ".disk-reserve": "the disk reserve (the room a crawl frees to stop cleanly on a full disk) of",
+    "demo-sites.json": "the demo's record of the addresses it serves its sites on (the next demo reuses them) in",
+    "demo-seeds.toml": "the demo's outlet file (written for the sites it serves) in",
+}
+PROTECTED_FOLDERS = {
+    "warc": "the WARC folder",
+    "text": "the text corpus",
+    "logs": "the logs folder (crawl logs, and scheduler.json: the scheduler's settings, which `status` reads)",
+    "queue": "the back-fill's request queues",
+}
 
 
 def archive_part(data_dir: Path, out: Path) -> str | None:
@@ -35,7 +49,10 @@ def archive_part(data_dir: Path, out: Path) -> str | None:
     for name in CATALOGUE_FILES:
         own = data_real / name
         if out_real == own:
-            return "the catalogue" if name == "catalogue.db" else f"the catalogue's {name.rpartition('-')[2]} file"
+            if name == "catalogue.db":
+                return "the catalogue"
+            kind = "migration lock" if name.endswith(".lock") else f"{name.rpartition('-')[2]} file"
+            return f"the catalogue's {kind}"
         try:
             if own.exists() and out_real.exists() and os.path.samefile(own, out_real):
                 return "the catalogue (another name for it)"
@@ -57,6 +74,6 @@ def refuse_archive_target(data_dir: Path, out: Path, option: str = "--out") -> N
     real = os.path.realpath(out)
     shown = str(out) if str(out) == real else f"{out} (that is {real})"
     raise ExportError(f"refusing to write {option} {shown}: it is {part} {data_dir}, and writing it would destroy "
-                      f"archived data; nothing was written. Give {option} a path outside the data folder's warc/ and "
-                      f"text/ folders and other than its catalogue.db files and .disk-reserve (e.g. {option} "
-                      f"exports/{Path(out).name})")
+                      f"archived data or the tool's own records; nothing was written. Give {option} a path outside the data folder's "
+                      f"{', '.join(f'{name}/' for name in PROTECTED_FOLDERS)} folders and other than its catalogue.db "
+                      f"files, {', '.join(OTHER_FILES)} (e.g. {option} exports/{Path(out).name})")

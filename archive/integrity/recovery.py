@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ from archive.warc.check import RepairResult, repair_closed_file, repair_open_fil
 from archive.warc.reader import STRUCTURAL, RecordInfo, first_record
 
 logger = logging.getLogger(__name__)
+
+STATUS_CODE = re.compile(r"[0-9]{3}")  # RFC 9112 4: status-code = 3DIGIT (crawler.fetch.wire refuses any other)
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,13 @@ def _add_capture(catalogue: Catalogue, path: Path, rel: str, rec: RecordInfo, re
         _, _, req_http = _record_at(path, request.offset)
         method = (req_http.protocol if req_http is not None else "") or "GET"
     status_text = http.get_statuscode() if http is not None else ""
-    status = int(status_text) if status_text and status_text.isascii() and status_text.isdigit() else 0
+    valid = STATUS_CODE.fullmatch(status_text or "") is not None
+    status = int(status_text) if valid else 0
+    if http is not None and not valid:
+        # RFC 9112 4: three digits. A record archived before hostile round eight may hold any: a 20-digit status is
+        # no SQLite INTEGER (OverflowError), "-200" no status; the row gets 0 (none) and the log names the record
+        logger.warning("%s@%d (%s): its status line %r holds no HTTP status code (three digits); a damaged or hostile "
+                       "record, indexed with status 0", rel, rec.offset, rec.target_uri, http.statusline[:100])
     reason = http.statusline.partition(" ")[2] if http is not None else ""
     uri = str(rec.target_uri)
     ex = Exchange(

@@ -192,7 +192,8 @@ def apply_one(session: ArchiveSession, op: Any, locations: dict[str, WarcLocatio
                                  ids.resolve(catalogue.db, op.capture))
     elif isinstance(op, ArticleOp):
         capture = ids.resolve(catalogue.db, op.capture)
-        part_aliases.record(session, op, capture, ingest_op(session, op, capture))  # a split article's later pages
+        if not part_aliases.stored_as_part(session, op):  # a later page of a stored article is no article
+            part_aliases.record(session, op, capture, ingest_op(session, op, capture))  # a split article's parts
     elif isinstance(op, SitemapReadOp):
         sitemaps.remember(catalogue.db, op.outlet, op.url, op.lastmod, op.config_digest, op.crawl_id,
                            op.fetched_at)

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
+from w3lib.url import safe_url_string
 
 # query parameters that number a story's pages (Joomla's two are 0-based item offsets of its pagebreak parts)
 PAGE_PARAMS = ("start", "limitstart", "page", "p", "pg", "pagenum", "pageno", "page_no", "paged", "part", "npage")
@@ -152,7 +153,7 @@ def continuation_parts(page_url: str, html: str | lxml.html.HtmlElement, base_ur
         href = el.get("href", "").strip()
         if not href or href.startswith(("javascript:", "mailto:")):
             continue
-        url = urljoin(page_url, href)
+        url = safe_url_string(urljoin(page_url, href))  # a raw Arabic slug %-escaped, as the page's URL is
         part = page_marker(first, url)
         if part is None or (own is not None and part.marker == own.marker and part.number == own.number):
             continue
@@ -168,9 +169,39 @@ def continuation_parts(page_url: str, html: str | lxml.html.HtmlElement, base_ur
     return sorted((p for p in found.values() if p.marker == series), key=lambda p: p.number)[:MAX_PARTS]
 
 
-def maybe_paged(body: bytes) -> bool:
-    """A cheap look at the bytes: could the page link another page of itself? (no parse for most pages)."""
+def maybe_paged(body: bytes, page_url: str) -> bool:
+    """A cheap look at the bytes: could the page link another page of ``page_url`` (its first page's URL)? A part's
+    link is the page's own URL with a page marker changed, so its ``href`` holds the URL's last path segment, or is a
+    bare ``?query``, right before the marker: a search for literals, where one for any page marker (``-2.png``,
+    ``/05/``, ``&p=``: on three pages in four) cost 3.6 ms a page on the reactor thread and sent three pages in four
+    to the parse (``continuation_parts``) besides: 7 ms a page in all on 300 benchmark pages, 0.15 ms now."""
     head = body[:2_000_000]
-    return bool(re.search(rb"[?&;](?:limit)?start=|[?&;](?:page|p|pg|pagenum|pageno|page_no|paged|part|npage)=\d|"
-                          rb"rel=[\"']?next|/\d{1,2}/?[\"']|[_-]\d{1,2}\.[a-z]{2,5}[\"']|/page/\d",
-                          head, re.I))
+    seg = urlsplit(page_url).path.rstrip("/").rsplit("/", 1)[-1]
+    seg = re.sub(r"\.[A-Za-z]{2,5}$", "", seg)  # story_1234.html: its parts are story_1234_2.html
+    # the segment as the URL has it, lower-cased (%d8 for %D8) and decoded (a raw UTF-8 Arabic slug in the href);
+    # bytes.find, a fast search for a literal, then the marker right after it (a regex alternation of the names
+    # tried every position)
+    for name in {v.encode("utf-8", "surrogateescape") for v in (seg, seg.lower(), unquote(seg)) if v}:
+        at = head.find(name)
+        while at != -1:
+            if _OWN_MARKER.match(head, at + len(name)):
+                return True
+            at = head.find(name, at + 1)
+    # href="?page=2": a bare query; "/?p=5&page=2" on a page whose path is "/" (not on others: "/?p=123" is
+    # WordPress's short link, on most of its pages)
+    before = (b'"', b"'", b"=") if seg else (b'"', b"'", b"=", b"/")
+    at = head.find(b"?")
+    while at != -1:
+        if head[at - 1:at] in before and _QUERY_MARKER.match(head, at):
+            return True
+        at = head.find(b"?", at + 1)
+    return False
+
+
+_PARAM = b"(?:" + b"|".join(re.escape(p.encode()) for p in PAGE_PARAMS) + b")=\\d"
+_QUERY_MARKER = re.compile(rb"\?(?:[^\"'<>\s]{0,400}?[&;])?" + _PARAM)
+
+
+# after the page's own last path segment: a path form of ``_PATH_FORMS``, or a page parameter
+_OWN_MARKER = re.compile(rb"(?:/page)?/\d{1,2}/?(?:[\"'#?\s>]|$)|[_-]\d{1,2}\.[A-Za-z]{2,5}(?:[\"'#?\s>]|$)|"
+                         rb"(?:\.[A-Za-z]{2,5})?/?" + _QUERY_MARKER.pattern)

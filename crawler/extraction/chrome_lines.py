@@ -16,6 +16,7 @@ from collections.abc import Callable
 from lxml.html import HtmlElement
 
 from crawler.extraction.arabic_dates import MONTHS, find_text_dates, normalize
+from crawler.extraction.ordinal_dates import numeric_dateline
 from crawler.extraction.titles import clean_space, norm, separators, site_names
 
 HEADLINE_SEARCH = 4  # the headline is looked for among the first paragraphs only
@@ -84,7 +85,10 @@ def _is_arabic_stamp(line: str) -> bool:
 
 
 def is_date_stamp(line: str) -> bool:
-    """True when ``line`` is a date and little else: a weekday, a time, a source ("المصدر: وكالات")."""
+    """True when ``line`` is a date and little else: a weekday, a time, a source ("المصدر: وكالات"); a dateline whose
+    day is an ordinal word ("الأحد الثامن عشر من أيار 2014") is read with its day in digits, as the date code reads it
+    (ordinal_dates.numeric_dateline: the same words in a sentence are left as they are, and are no stamp)."""
+    line = numeric_dateline(line)
     words = WORD_RE.findall(normalize(line))
     if not words or len(words) > STAMP_MAX_WORDS or not find_text_dates(line):
         return False

@@ -11,7 +11,9 @@ headline is the page's own title (og:title, JSON-LD headline, ``<title>``) or wh
 A block is cut only on positive evidence that it is another story: its own URL, other than the page's (``data-url``,
 microdata ``url`` or ``mainEntityOfPage``, a link on its headline or naming it; "#update-3" is this page). A live blog's or an
 interview's sections, their own ``<article>``s under a header ``<article>``, name no other page and stay; a teaser
-card (its headline and summary one link) holds no prose outside links and is no story block.
+card (its headline and summary one link) holds no prose outside links and is no story block. Once the cut is made,
+a story part's opening heading linked to that part's own permalink is unwrapped so the reading keeps it
+(crawler.extraction.update_headings).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from crawler.extraction.titles import (
     norm,
     title_variants,
 )
+from crawler.extraction.update_headings import keep_update_headings
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +92,8 @@ def story_blocks(page: HtmlElement) -> list[HtmlElement]:
     found = [
         element for element in containers if _prose_chars(element) >= STORY_PROSE_CHARS and _headline(element)
     ]
-    inside = {id(ancestor) for block in found for ancestor in block.iterancestors()}
-    return [block for block in found if id(block) not in inside]
+    inside = {ancestor for block in found for ancestor in block.iterancestors()}  # the elements: see _other_page
+    return [block for block in found if block not in inside]
 
 
 def page_title_keys(root: HtmlElement, *, json_ld: bool = True) -> set[str]:
@@ -143,14 +146,14 @@ def _names_page(block: HtmlElement, urls: set[str], base: str) -> bool:
     return any(href.strip() and _same_page(href, urls, base) for href in hrefs)
 
 
-def _other_page(block: HtmlElement, urls: set[str], base: str, shared: set[int]) -> bool:
+def _other_page(block: HtmlElement, urls: set[str], base: str, shared: set[HtmlElement]) -> bool:
     """True when the block names a page other than ``urls``: its ``data-url`` (or that of a wrapper holding no other
     block, an ancestor not in ``shared``), its own microdata ``url`` or
     ``mainEntityOfPage``, a link on (or around) its headline, or a link whose text is its headline or the headline's
     start (a related list naming the story first); a fragment of this page ("#update-3") is no other page."""
     hrefs = [block.get("data-url") or ""]
     for wrapper in block.iterancestors():
-        if id(wrapper) in shared:
+        if wrapper in shared:
             break
         hrefs.append(wrapper.get("data-url") or "")
     for element in block.iter("link", "meta", "a"):
@@ -203,7 +206,16 @@ def prune_appended_stories(page: HtmlElement, root: HtmlElement, url: str) -> in
     """
     # a live blog's updates as <article>s after its headline and intro: one story (crawler.extraction.split_story)
     if wrap_split_story(page, lambda: page_title_keys(root)):
+        keep_update_headings(page, url)
         return 0
+    cut = _prune_appended(page, root, url)
+    # after the cut (a heading's link is evidence of another story there): each part's heading linked to itself stays
+    keep_update_headings(page, url)
+    return cut
+
+
+def _prune_appended(page: HtmlElement, root: HtmlElement, url: str) -> int:
+    """prune_appended_stories' cut, once the page is no split story."""
     blocks = story_blocks(page)
     if len(blocks) < 2:
         return 0
@@ -212,8 +224,11 @@ def prune_appended_stories(page: HtmlElement, root: HtmlElement, url: str) -> in
     own = [b for b in blocks if norm(_headline(b)) in keys or _names_page(b, urls, url)]
     if len(own) != 1:
         return 0
-    counts = Counter(id(a) for b in blocks for a in b.iterancestors())
-    shared = {key for key, n in counts.items() if n > 1}  # wrappers of two blocks or more
+    # keyed by the elements, which keeps their proxies alive: an lxml proxy let go is made anew when next reached, and
+    # its id() may then be another element's (counted by id(), unrelated wrappers were taken for one shared by two
+    # blocks, and a block's own wrapper's data-url went unread)
+    counts = Counter(a for b in blocks for a in b.iterancestors())
+    shared = {element for element, n in counts.items() if n > 1}  # wrappers of two blocks or more
     others = [
         b
         for b in blocks

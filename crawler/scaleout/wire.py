@@ -48,7 +48,7 @@ def encode(op: Any, location: WarcLocation | None = None) -> dict[str, Any]:
     if isinstance(op, ArticleOp):
         result = op.result
         return {"op": "article", "outlet": op.outlet, "url": op.url, "capture": op.capture,
-                "listed_date": op.listed_date, "request_url": op.request_url,
+                "listed_date": op.listed_date, "request_url": op.request_url, "part_urls": list(op.part_urls),
                 "result": {"failed": isinstance(result, ExtractionFailure), **asdict(result)},
                 # the judgement and derived forms the worker's extraction pool computed: not redone by the coordinator
                 "prepared": {**asdict(op.prepared), "shingles": list(op.prepared.shingles)}
@@ -81,7 +81,8 @@ def decode(record: dict[str, Any]) -> tuple[Any, WarcLocation | None]:
         else:
             result = ExtractedArticle(**{**data, "paragraphs": tuple(data["paragraphs"])})
         return ArticleOp(record["outlet"], record["url"], record["capture"], result, record["listed_date"],
-                         record["request_url"], _prepared(record.get("prepared"))), None
+                         record["request_url"], _prepared(record.get("prepared")),
+                         tuple(record.get("part_urls", ()))), None  # an article split over pages: its parts
     cls = PLAIN.get(kind)
     if cls is None:
         raise ValueError(f"unknown result record kind {kind!r}")

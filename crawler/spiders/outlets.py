@@ -23,6 +23,7 @@ from crawler.discovery import entries
 from crawler.discovery import parsers as discovery
 from crawler.discovery.urls import canonicalize
 from crawler.extensions import archive_session
+from crawler.extraction.served_type import not_html
 from crawler.fetch import backfill
 from crawler.fetch.limits import BUDGET_REASONS, Limits, is_transient
 from crawler.items import PageItem
@@ -197,15 +198,21 @@ class OutletSpider(PagedArticles, DocumentSpider):
         over pages goes once its later pages are in (crawler/spiders/parts.py)."""
         outlet = response.meta["outlet"]
         frontier_url = response.meta.get("frontier_url", response.url)
+        first_page = self.first_page_request(response)  # a later page of a stored article: its first page instead
+        if first_page is not None:
+            yield first_page
+            return
         # reached through a redirect from a URL not yet known as the article's: extracted even when unchanged, so
         # ingest records that URL as an alias
         if response.meta.get("revisit_of") is not None and not response.meta.get("force") \
                 and not (response.meta.get("redirect_urls") and self.session.article_for_url(frontier_url) is None) \
                 and not self.joined_from_parts(response.url) and self._seen_unchanged(response.url, frontier_url):
             return  # byte-identical to a capture whose article is stored: nothing to extract again
-        if not isinstance(response, TextResponse):
-            self.session.record_failure(outlet, response.url, "extract", "not-html",
-                                        response.headers.get("Content-Type", b"").decode("latin-1"),
+        served = response.headers.get("Content-Type", b"").decode("latin-1")
+        # not shown as HTML by a browser (text/plain, JSON, a WARC file ...): archived, not read (served_type)
+        refused = not_html(served, response.body) if isinstance(response, TextResponse) else served
+        if refused is not None:
+            self.session.record_failure(outlet, response.url, "extract", "not-html", refused,
                                         response.meta.get("capture_id"))
             self.session.settle(frontier_url, "done", "not-html")
             return

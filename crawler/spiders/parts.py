@@ -52,6 +52,7 @@ class PagedArticles:
 
     session: Any
     crawler: Any
+    parse_article: Any
 
     def paged(self, response: Response, item: PageItem) -> Iterator[Request | PageItem]:
         """The item itself, or the request for its article's second page (the item travels with it)."""
@@ -69,8 +70,23 @@ class PagedArticles:
         row = self.session.article_for_url(url)
         return row is not None and aliases.has_parts(self.session.reader.db, row["id"])
 
+    def first_page_request(self, response: Response) -> Request | None:
+        """A page stored as a later page of an article (a ``page-part`` alias) met as an article of its own (a
+        ``recrawl`` of it, a link to it): the request for the article's first page instead, whole, which fetches
+        every part again. Stored as the article, the part would replace the article's text with its later pages."""
+        url = canonicalize(response.url, self.session.session_params(response.meta["outlet"]))
+        row = self.session.article_for_url(url)
+        if row is None or row["url"] == url or response.meta.get("part_of") or not aliases.has_parts(
+                self.session.reader.db, row["id"], url):
+            return None
+        logger.info("%s is a later page of %s: the article is fetched from its first page", response.url, row["url"])
+        keep = ("outlet", "kind", "frontier_url", "listed_date", "handle_httpstatus_list", "depth")
+        meta = {**{k: v for k, v in response.meta.items() if k in keep}, "force": True, "part_of": url}
+        return Request(row["url"], callback=response.request.callback or self.parse_article,
+                       errback=response.request.errback, meta=meta, priority=response.request.priority, dont_filter=True)
+
     def _parts_of(self, response: Response, url: str, first: str | None) -> list[paged.Part]:
-        if not isinstance(response, TextResponse) or not paged.maybe_paged(response.body):
+        if not isinstance(response, TextResponse) or not paged.maybe_paged(response.body, first or url):
             return []
         try:
             return paged.continuation_parts(url, response.text, first)
