@@ -48,10 +48,10 @@ class Site(BaseHTTPRequestHandler):
             return reply(self, 200, "text/plain", b"User-agent: *\nAllow: /\n")
         if self.path == "/feed.xml":  # the second pages first, as a sitemap or feed may list them
             items = "".join(f"<item><title>{TITLE}</title><link>{host}{u}</link></item>"
-                            for u in ("/story/7?page=2", "/story/8?page=2", "/story/7", "/story/8"))
+                            for u in ("/story/7?page=2", "/story/8?page=2", "/story/7", "/story/8", "/story/9"))
             return reply(self, 200, "application/rss+xml", f'<rss version="2.0"><channel>{items}</channel></rss>'.encode())
         n = int(split.query.removeprefix("page=") or 1) if split.query in ("", "page=2", "page=3") else 0
-        if split.path not in ("/story/7", "/story/8") or n not in PAGES:
+        if split.path not in ("/story/7", "/story/8", "/story/9") or n not in PAGES:
             return reply(self, 404, "text/html", b"<html><body><h1>404</h1></body></html>")
         if self.path == "/story/8?page=2" and self.path not in Site.slowed:
             # its first answer (the feed's link) comes after its article's chain has fetched it and stored the article
@@ -62,7 +62,9 @@ class Site(BaseHTTPRequestHandler):
         html = (f'<html lang="ar"><head><meta charset="utf-8"><title>{TITLE} {split.path[-1]}</title></head><body>'
                 f'<article><h1>{TITLE} {split.path[-1]}</h1><time>2019-05-12</time><div>صفحة {n} من 3</div>{body}'
                 f'<ul class="pagination">{pager}</ul></article></body></html>')
-        return reply(self, 200, "text/html; charset=utf-8", html.encode())
+        # story 9's last page is served as text/plain: a browser shows its markup as text, so it is no page to join
+        served = "text/plain; charset=utf-8" if self.path == "/story/9?page=3" else "text/html; charset=utf-8"
+        return reply(self, 200, served, html.encode())
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +99,7 @@ def test_a_part_met_first_as_an_article_is_one_row_with_the_article(crawled):
     # second page was stored first (story 7); when it was stored after (story 8), it became the article's text
     by_url = {r["url"]: r for r in crawled["first"]}
     base = crawled["base"]
-    assert sorted(by_url) == [base + "/story/7", base + "/story/8"]
+    assert sorted(by_url) == [base + "/story/7", base + "/story/8", base + "/story/9"]
     for story in (7, 8):
         row = by_url[f"{base}/story/{story}"]
         assert (row["text"].split("\n"), row["versions"]) == (_whole(story), 1)
@@ -105,6 +107,16 @@ def test_a_part_met_first_as_an_article_is_one_row_with_the_article(crawled):
                      (row["id"],))
         assert {r["url"] for r in found} == {f"{base}/story/{story}?page={n}" for n in (2, 3)}
     assert crawled["files"] == sorted(r["text_file"].removeprefix("text/") for r in by_url.values())  # one each
+
+
+def test_a_part_not_served_as_html_is_recorded_and_not_joined(crawled):
+    # before: a later page served as text/plain was joined into the article (its markup read as a page's)
+    base = crawled["base"]
+    [row] = [r for r in crawled["first"] if r["url"] == base + "/story/9"]
+    assert row["text"].split("\n") == [f"{p} 9" for p in PAGES[1] + PAGES[2]]
+    [failure] = rows(crawled["data"], "select url, reason, detail from failures where reason = 'not-html'")
+    assert failure["url"] == base + "/story/9?page=3" and "text/plain" in failure["detail"], failure
+    assert base + "/story/9?page=3" in {r["url"] for r in rows(crawled["data"], "select url from captures")}
 
 
 def test_recrawl_of_a_later_page_fetches_the_article_from_its_first_page(crawled):

@@ -25,6 +25,7 @@ from twisted.python.failure import Failure
 from archive.catalogue import aliases
 from crawler.discovery import paged
 from crawler.discovery.urls import canonicalize
+from crawler.extraction.served_type import not_html
 from crawler.items import PageItem
 from crawler.netguard import classify
 from crawler.resolver import installed_resolver
@@ -117,7 +118,11 @@ class PagedArticles:
     def parse_part(self, response: Response) -> Iterator[Request | PageItem]:
         """A later page of an article: kept, its own links to later pages added, then the next one."""
         chain: Chain = response.meta["chain"]
-        if isinstance(response, TextResponse):
+        served = response.headers.get("Content-Type", b"").decode("latin-1")
+        # a part a browser would not show as HTML (text/plain, JSON, a WARC file): archived, not joined, as an article
+        # page is not read (crawler.extraction.served_type; before, its markup was joined into the article)
+        refused = not_html(served, response.body) if isinstance(response, TextResponse) else served
+        if refused is None:
             chain.parts.append((response.url, response.body, response.headers.get("Content-Type", b"").decode(
                 "latin-1"), response.meta.get("capture_id")))
             chain.size += len(response.body)
@@ -128,7 +133,8 @@ class PagedArticles:
             chain.todo.sort(key=lambda p: p.number)
         else:
             self.session.record_failure(chain.item.outlet, response.url, "extract", "not-html",
-                                        f"a later page of {chain.first_url}", response.meta.get("capture_id"))
+                                        f"a later page of {chain.first_url}, stored without it; {refused}",
+                                        response.meta.get("capture_id"))
         yield from self._next(chain)
 
     def part_failed(self, failure: Failure) -> Iterator[Request | PageItem]:
