@@ -10,7 +10,7 @@ import pytest
 
 from crawler.extraction import page_index
 from crawler.extraction.article import _parse
-from crawler.extraction.date_text import _headline, _title_texts
+from crawler.extraction.date_text import _title_texts, headline_element
 from crawler.extraction.page_index import ALL, INDEXED_TAGS, document_elements, elements
 
 PAGE = (
@@ -67,5 +67,5 @@ def test_the_headline_readers_find_what_their_xpaths_found(html: str) -> None:
     headlines = root.xpath("//article//h1 | //main//h1") or root.xpath("//h1")
     assert document_elements(root, "h1") == root.xpath("//h1")
     assert _title_texts(root) == root.xpath("//title/text() | //meta[@property='og:title']/@content")
-    headline = _headline(root)
+    headline = headline_element(root)
     assert headline is None if not headlines else headline in headlines

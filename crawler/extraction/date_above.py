@@ -19,7 +19,7 @@ from crawler.extraction.arabic_dates import Found, find_text_dates
 from crawler.extraction.date_markup import BOILERPLATE_TAGS, has_ancestor
 
 # the headline element, found as the line-under-it reading finds it (date_text is not ours to change)
-from crawler.extraction.date_text import _headline
+from crawler.extraction.date_text import headline_element
 
 DATE_MARK_RE = re.compile(r"date|time|created|publish|posted", re.IGNORECASE)
 LEVELS = 2  # the headline's siblings, then its parent's
@@ -30,7 +30,7 @@ SKIP_TAGS = {"script", "style", "noscript", "template"}
 
 def dates_above_headline(doc: lxml.html.HtmlElement, hint: str = "") -> Iterator[Found]:
     """Dates of the date-marked elements right before the headline (nearest first)."""
-    headline = _headline(doc, hint)
+    headline = headline_element(doc, hint)
     node = headline
     for _ in range(LEVELS):
         if node is None or node.getparent() is None:

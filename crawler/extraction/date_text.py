@@ -28,8 +28,8 @@ def headline_text(doc: lxml.html.HtmlElement, hint: str = "") -> Iterator[Found]
     """A date written right after the headline, where bylines put it ("Publié le 29 juin 2019", "نشر في").
 
     ``hint``: the headline as extraction read it, which finds the headline of a page with no <h1> whose <title> is the
-    site's name (see _headline)."""
-    headline = _headline(doc, hint)
+    site's name (see headline_element)."""
+    headline = headline_element(doc, hint)
     if headline is not None:
         yield from _dates_in(doc, [_text_after(headline, 160, captions=False)])
 
@@ -37,7 +37,7 @@ def headline_text(doc: lxml.html.HtmlElement, hint: str = "") -> Iterator[Found]
 def visible_text(doc: lxml.html.HtmlElement, hint: str = "") -> Iterator[Found]:
     """Dates further below the headline, then in date/byline-like elements outside page furniture."""
     windows: list[str] = []
-    headline = _headline(doc, hint)
+    headline = headline_element(doc, hint)
     if headline is not None:
         windows.append(_text_after(headline, 600))
     yield from _dates_in(doc, windows)
@@ -46,14 +46,14 @@ def visible_text(doc: lxml.html.HtmlElement, hint: str = "") -> Iterator[Found]:
 
 def hijri_headline_text(doc: lxml.html.HtmlElement, hint: str = "") -> Iterator[Found]:
     """A Hijri date written right after the headline (the only date some outlets print), as its Gregorian day."""
-    headline = _headline(doc, hint)
+    headline = headline_element(doc, hint)
     if headline is not None:
         yield from _dates_in(doc, [_text_after(headline, 160, captions=False)], finder=find_hijri_dates)
 
 
 def hijri_visible_text(doc: lxml.html.HtmlElement, hint: str = "") -> Iterator[Found]:
     """Hijri dates further below the headline, then in date/byline-like elements (visible_text's places)."""
-    headline = _headline(doc, hint)
+    headline = headline_element(doc, hint)
     windows = [_text_after(headline, 600)] if headline is not None else []
     yield from _dates_in(doc, [*windows, *_date_elements(doc)], finder=find_hijri_dates)
 
@@ -69,7 +69,7 @@ def _dates_in(doc: lxml.html.HtmlElement, windows: Iterable[str],
             yield Found(item.value)
 
 
-def _headline(doc: lxml.html.HtmlElement, hint: str = "") -> lxml.html.HtmlElement | None:
+def headline_element(doc: lxml.html.HtmlElement, hint: str = "") -> lxml.html.HtmlElement | None:
     """The article's <h1>: one that repeats the page title, else the first real one (logos live in h1 too); on a page
     with no <h1>, the first short element whose text the page title repeats or that is the ``hint`` headline."""
     # the XPaths "//article//h1 | //main//h1", else "//h1", and "//title/text() | //meta[@property='og:title']/@content"
