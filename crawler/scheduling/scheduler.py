@@ -296,7 +296,10 @@ class Scheduler:
                 run.status = "failed"
             elif code != 0 or row["status"] == "running":
                 run.crawl_id = row["id"]
-                run.status = "failed" if row["status"] in ("running", "finished") else row["status"]
+                # "interrupted" with no end time is another crawl's sweep of dead processes (crawls.mark_interrupted),
+                # which can reach the row before this record under load: this process's own exit status decides
+                swept = row["status"] == "interrupted" and not row["ended_at"]
+                run.status = "failed" if row["status"] in ("running", "finished") or swept else row["status"]
                 # a crawl that recorded why it failed (disk-full, catalogue-locked) keeps its own reason first
                 error = f"{row['error']}\n(exit status {code})" if row["error"] else f"exit status {code}\n{tail}"
                 catalogue.set_crawl_exit(row["id"], code, status=run.status, error=error, log_file=log)
