@@ -44,10 +44,23 @@ def crawl_log_level() -> int:
     return max(root.getEffectiveLevel(), min(handlers))
 
 
+# The extraction libraries log their inner steps at DEBUG, a dozen lines a page ("discarding element", "not enough
+# text"): under ``-v`` they were a third of a crawl's log and said nothing about the crawl. Their INFO and above
+# still show.
+LIBRARY_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "readability")
+
+
+def quiet_libraries(level: int) -> None:
+    """Show the extraction libraries' log from INFO up even when ``level`` is DEBUG."""
+    for name in LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(max(level, logging.INFO))
+
+
 def setup_child_logging(level: int) -> None:
     """A started process's log: to stderr in Scrapy's format, at ``level`` (``crawl_log_level`` of the crawl)."""
     logging.basicConfig(level=level, format=LOG_FORMAT)
     logging.getLogger().setLevel(level)  # also where a handler was there already
+    quiet_libraries(level)
 
 
 def open_writer_session(start: dict[str, Any]) -> ArchiveSession:

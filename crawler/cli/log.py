@@ -123,6 +123,9 @@ def setup_logging(verbose: int, quiet: int) -> int:
             if verbose == 0:
                 handler.addFilter(QuietListings())
     set_level(level, tracebacks=verbose >= 2)
+    from crawler.capture.child import quiet_libraries  # a leaf module: no scrapy, no twisted
+
+    quiet_libraries(level)
     return level
 
 
