@@ -80,14 +80,18 @@ def test_a_backfill_waits_longer_for_its_group_commits_and_an_everyday_crawl_doe
     assert ArchiveConfig.from_settings(chosen).commit_interval == 1.0
 
 
-def test_a_setting_given_on_the_command_line_wins_over_the_switch(seeds):
-    settings = Settings({"CRAWL_BACKFILL": "1", "CRAWL_BACKFILL_DELAY": "0"})
+def test_a_setting_given_on_the_command_line_wins_over_the_switch(seeds, tmp_path):
+    # a data folder of its own: the switch makes the crawl's request folder and lock under it (the default "data"
+    # was the checkout's, where this test left a lock file on every run until stop 39)
+    settings = Settings({"CRAWL_BACKFILL": "1", "CRAWL_BACKFILL_DELAY": "0", "ARCHIVE_DATA_DIR": str(tmp_path)})
     settings.set("EXTRACT_WORKERS", 1, priority="cmdline")
     settings.set("AUTOTHROTTLE_ENABLED", True, priority="cmdline")
     backfill.apply(settings, load_outlets(seeds))
     assert settings.getint("EXTRACT_WORKERS") == 1 and settings.getbool("AUTOTHROTTLE_ENABLED")
     assert settings.getfloat("DOWNLOAD_DELAY") == 0.0
     assert backfill.slot(load_outlets(seeds)[0], settings)["jitter"] == 0.0  # no delay, nothing to jitter
+    assert Path(settings["JOBDIR"]).parent == tmp_path / "queue"
+    backfill.drop_queue(settings["JOBDIR"], tmp_path)
 
 
 @pytest.mark.parametrize(("value", "on"), [(True, True), ("1", True), ("yes", True), ("0", False), (False, False),
