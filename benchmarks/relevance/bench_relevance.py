@@ -314,6 +314,10 @@ DATA_FILES = (
     "holdout259.jsonl",
     "holdout260.jsonl",
     "holdout261.jsonl",
+    "holdout262.jsonl",
+    "holdout263.jsonl",
+    "holdout264.jsonl",
+    "holdout265.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -580,6 +584,10 @@ SPLIT_ORDER = (
     "holdout259",
     "holdout260",
     "holdout261",
+    "holdout262",
+    "holdout263",
+    "holdout264",
+    "holdout265",
 )
 
 
