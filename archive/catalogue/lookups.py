@@ -139,3 +139,11 @@ def part_owner(db: sqlite_utils.Database, urls: list[str]) -> tuple[str, str] | 
     found = db.execute(f"select al.article_id, a.url from article_aliases al join articles a on a.id = al.article_id "
                        f"where al.url in ({marks}) and al.how = 'page-part' limit 1", urls).fetchone()
     return (found[0], found[1]) if found else None
+
+
+def parts_of_their_own(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """``(article_id, part_id)`` of each article row whose URL is a ``page-part`` alias of another article: a later
+    page of that article stored as an article of its own."""
+    return [(r[0], r[1]) for r in db.execute(
+        "select al.article_id, a.id from article_aliases al join articles a on a.id = al.url_id "
+        "where al.how = 'page-part' and a.id != al.article_id order by al.rowid")]

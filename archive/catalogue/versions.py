@@ -58,3 +58,12 @@ def drop_all(db: sqlite_utils.Database, aid: str) -> None:
     """Forget every version of article ``aid`` (a later page of a split article stored first as an article of its
     own, folded into the article it is a page of: its text was never a version of that article)."""
     db.execute("delete from article_versions where article_id = ?", [aid])
+
+
+def set_part_aside(db: sqlite_utils.Database, part_id: str, article_id: str) -> None:
+    """Ready a later page stored as an article of its own to be folded into its article (``aliases.merge_articles``,
+    which keeps the text of the row seen last): its versions forgotten (``drop_all``) and its ``last_seen`` no later
+    than the article's, so the article's joined text is the one kept. The caller commits."""
+    drop_all(db, part_id)
+    db.execute("update articles set last_seen = min(coalesce(last_seen, ''), "
+               "coalesce((select last_seen from articles where id = ?), '')) where id = ?", [article_id, part_id])

@@ -14,6 +14,7 @@ from archive.catalogue.db import Catalogue
 from archive.catalogue.transactions import immediate
 from archive.corpus import textfiles as textexport
 from archive.corpus.arabic import normalise
+from crawler.capture.part_dedupe import find_parts, fold_parts
 from crawler.discovery.urls import (
     alias_reason,
     canonicalize,
@@ -192,7 +193,12 @@ def dedupe(catalogue: Catalogue, data_dir: Path, *, dry_run: bool = False,
             report.merges += sweep_params(catalogue, data_dir, outlet, list(aliases.learned_params(catalogue.db,
                                                                                                   outlet)))
         report.merges += rehome_root_rows(catalogue, data_dir)
+        # a later page of an article split over pages stored as an article of its own (crawler/capture/part_dedupe.py)
+        report.merges += fold_parts(catalogue, data_dir)
     report.plan = plan(catalogue, report.learned if dry_run else None)
+    if dry_run:  # the later pages that fold_parts would fold, each a group of its own
+        report.plan.groups += [(catalogue.get_article(a), [(catalogue.get_article(p), "page-part")])
+                               for a, p in find_parts(catalogue)]
     if not dry_run and report.plan.groups:
         report.merges += aliases.apply_dedupe(catalogue.db, data_dir, report.plan)
         catalogue.reconcile_history()  # diffs between versions that are now neighbours

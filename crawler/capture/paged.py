@@ -4,7 +4,8 @@ Runs in the extraction worker (crawler.pipelines hands it every part's bytes, as
 The first page gives the article's URL, title, date, author and canonical link; each later part adds its body when it
 is a page of the same article (its headline is the first page's, "- صفحة 2" and the like aside) and without what the
 first page already said: a repeated headline, lead or paragraph, a page counter or a "next page" line. A part that
-gives no article, or another headline, adds nothing and is named in ``Joined.skipped`` (the pipeline records it).
+gives no article, another headline, or the first page's story again (``repeats_story``: a comments or reviews page of
+it), adds nothing and is named in ``Joined.skipped`` (the pipeline records it).
 """
 
 from __future__ import annotations
@@ -53,6 +54,15 @@ def same_headline(first: str, other: str) -> bool:
     return bool(a) and (a == b or (len(a) >= 12 and (b.startswith(a) or a.startswith(b)) and len(b) >= 12))
 
 
+def repeats_story(first: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    """Whether a part's paragraphs repeat its first page's story: two of its paragraphs or more, half its text or
+    more. A later page repeats the lead at most; the first page shown again with other comments or reviews around it
+    (a comments pager outside any comments block), or for a page number the site ignores, repeats the story."""
+    have = {_norm(p) for p in part}
+    repeated = [p for p in first if _norm(p) in have]
+    return len(repeated) >= 2 and 2 * sum(map(len, repeated)) >= sum(map(len, first))
+
+
 def join(first: ExtractedArticle, parts: list[tuple[str, ExtractedArticle | ExtractionFailure]]
          ) -> tuple[ExtractedArticle, list[str], list[tuple[str, str, str]]]:
     """The first page's article with every part's new paragraphs after it, in order; the parts joined and skipped."""
@@ -65,6 +75,10 @@ def join(first: ExtractedArticle, parts: list[tuple[str, ExtractedArticle | Extr
         if not same_headline(first.title, result.title):
             skipped.append((url, "not-a-part", f"headline {result.title[:120]!r} is not {first.title[:120]!r} "
                                                 f"of {first.url}"))
+            continue
+        if repeats_story(first.paragraphs, result.paragraphs):
+            skipped.append((url, "not-a-part", f"it repeats the story of its first page {first.url} (a comments or "
+                                                f"reviews page of it, or a page number the site ignores)"))
             continue
         new = [p for p in result.paragraphs if _norm(p) not in seen and not _NAV_LINE.match(_norm(p))]
         seen.update(_norm(p) for p in new)

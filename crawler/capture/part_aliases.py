@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urljoin
 
 from archive.catalogue import aliases, lookups, versions
 from archive.catalogue.reading import article_row
@@ -41,8 +42,11 @@ def record(session: Any, op: ArticleOp, capture_id: int | None, outcome: str) ->
                 aliases.merge_articles(db, session.config.data_dir, row["id"], own["id"], "page-part",
                                        **in_batch(session))
                 continue
+            # the URL the article linked is the alias (a reader's link finds the article); where it led, said
+            led = aliases.redirect_location(db, url)
             aliases.add_alias(db, url, row["id"], "page-part", outlet=op.outlet, capture_id=capture_id,
-                              detail=f"a later page of {row['url']}")
+                              detail=f"a later page of {row['url']}" + (f", redirected to {urljoin(url, led)}"
+                                                                         if led else ""))
     return outcome
 
 

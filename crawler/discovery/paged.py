@@ -11,12 +11,15 @@ when all of these hold:
   (up to ``MAX_PAGE_NUMBER``): a "next article" link names another path, and a news id is no page number;
 * it is said to be a page: ``rel="next"``, inside a pager or article index (a class or id such as ``pagenav``,
   ``pagination``, ``page-links``, ``article-index``), or its text is a page number, "التالي", "next", "»", "صفحة 2";
-* it is no comments pager (inside a comments block, ``#comments``, ``cpage``, ``comment-page-2``);
+* it is no comments pager (inside a comments block, ``#comments``, ``cpage``, ``comment-page-2``, or beside one: a
+  comment list, a reviews block, a comment form or an "التعليقات" heading next to the pager's container);
 * the page is no listing: a listing's pager (``/news?page=2``) sits under a run of linked teaser headings, an
   article's under one story; a page that shows a page counter ("صفحة 1 من 3") is an article's part whatever else.
 
-What comes back is a candidate: the join (``crawler/capture/paged.py``) keeps a fetched part only when it carries the
-first page's headline, so a pager that only looked like an article's adds nothing. Hand-written, as neither Scrapy
+What comes back is a candidate: the chain (``crawler/spiders/parts.py``) stops at a part whose runs of text
+(``text_blocks``) add nothing or repeat the first page's story, and the join (``crawler/capture/paged.py``) keeps a
+fetched part only when it carries the first page's headline and not its story again, so a pager that only looked like
+an article's adds nothing. Hand-written, as neither Scrapy
 nor trafilatura finds an article's own pages (Scrapy's link extractors take every link a pattern matches).
 """
 
@@ -34,12 +37,20 @@ PAGE_PARAMS = ("start", "limitstart", "page", "p", "pg", "pagenum", "pageno", "p
 MAX_PAGE_NUMBER = 60  # a page number beyond it is an id (next article), not a page
 MAX_PARTS = 20  # the article's parts fetched after its first page
 MAX_BYTES = 8 * 1024 * 1024  # the parts' bodies together
+MIN_BLOCK = 30  # characters: a run of text this long is a sentence of the page, not a menu item or a date
+MIN_STORY_BLOCK = 80  # characters: a run this long is a paragraph of a story (or a long teaser)
+# a sidebar, menu or widget, by a whole class/id token or its start: its text is on every page, no part's
+_BOILER = re.compile(r"(?:^|[\s_-])(?:sidebar|side-bar|widget|related|most|menu|breadcrumbs?|share|social|"
+                     r"footer|header|banner|ads?|adverts?|advertisement)(?:$|[\s_-])", re.I)
 # a pager or article index, by a whole class/id token or its start
 _PAGER = re.compile(r"(?:^|[\s_-])(?:pag(?:er|es|ing|ination|enav|enavcounter|ebreak|e-links|elinks|e-nav|enavigation)|"
                     r"article-index|articleindex|toc|multipage|nextpage|post-nav-links|entry-pages)(?:$|[\s_-])", re.I)
 _COMMENTS = re.compile(r"comment|disqus|respond|reply|ta3le?q|تعليق", re.I)
 _NEXT_WORDS = re.compile(r"^(?:التالي[ةه]?|الصفحة التالي[ةه]|صفحة تالي[ةه]|next(?: page)?|more|›|»|>|>>|"
                          r"(?:ال)?صفح[ةه]\s*\d+|page\s*\d+|\d+|[٠-٩]+)$", re.I)
+_REVIEWS = re.compile(r"(?:^|[\s_-])(?:reviews|ratings|opinions)(?:$|[\s_-])", re.I)
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6", "strong", "b")
+_COMMENT_WORDS = re.compile(r"^(?:ال)?(?:تعليقات|تعقيبات|مراجعات|آراء القراء)|^(?:comments|reviews|responses)\b", re.I)
 _OTHER_STORY = re.compile(r"مقال|خبر|موضوع|تقرير|قصة|رسالة|أحدث|أقدم|article|post|story|entry|newer|older", re.I)
 _COUNTER = re.compile(r"(?:ال)?صفح[ةه]\s*[\d٠-٩]+\s*من\s*[\d٠-٩]+|\bpage\s*\d+\s*of\s*\d+", re.I)
 _PATH_FORMS = (  # a page number in the path: (prefix, number, suffix) of the path
@@ -128,7 +139,29 @@ def _said_to_be_a_page(a: lxml.html.HtmlElement) -> bool:
 
 def _is_comments(a: lxml.html.HtmlElement, url: str) -> bool:
     fragment = urlsplit(a.get("href", "")).fragment
-    return bool(_COMMENTS.search(fragment) or re.search(r"cpage|comment-page", url, re.I) or _in(a, _COMMENTS, 30))
+    return bool(_COMMENTS.search(fragment) or re.search(r"cpage|comment-page", url, re.I) or _in(a, _COMMENTS, 30)
+                or _beside_comments(a))
+
+
+def _beside_comments(a: lxml.html.HtmlElement) -> bool:
+    """Whether the link's pager sits beside comment markup, outside any comments block: ``<div id="ptop"><a
+    href="?p=2">`` right above a comment list, a reviews block or a comment form. Only the link's own container and
+    the one above it are looked beside (an article's pager sits in its body, whose container's neighbour is often
+    the comments block: that is no sign)."""
+    node = a
+    for _ in range(2):
+        node = node.getparent()
+        if node is None or node.tag in ("body", "html", "article", "main"):
+            return False
+        for sib in (*node.itersiblings(preceding=True), *node.itersiblings()):
+            if not isinstance(sib.tag, str):
+                continue
+            heads = [sib] if sib.tag in _HEADINGS else sib.xpath(".//h2|.//h3|.//h4")[:1]
+            heading = " ".join(heads[0].xpath("string(.)").split())[:60] if heads else ""
+            if (_COMMENTS.search(_tokens(sib)) or _REVIEWS.search(_tokens(sib)) or _COMMENT_WORDS.match(heading)
+                    or sib.xpath(".//textarea")):
+                return True
+    return False
 
 
 def _listing(doc: lxml.html.HtmlElement, page_url: str) -> bool:
@@ -167,6 +200,64 @@ def continuation_parts(page_url: str, html: str | lxml.html.HtmlElement, base_ur
         return []
     series = next(iter(found.values())).marker
     return sorted((p for p in found.values() if p.marker == series), key=lambda p: p.number)[:MAX_PARTS]
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """A page's runs of text (``text_blocks``), and whether they start at its headline (its first ``<h1>``)."""
+
+    runs: tuple[str, ...]
+    after_headline: bool
+
+    def story(self) -> tuple[str, ...]:
+        """The runs long enough to be paragraphs of a story (``MIN_STORY_BLOCK``), in page order."""
+        return tuple(b for b in self.runs if len(b) >= MIN_STORY_BLOCK)
+
+
+def text_blocks(html: str | lxml.html.HtmlElement) -> Blocks:
+    """The page's runs of text of at least ``MIN_BLOCK`` characters, in order, whitespace collapsed, from its headline
+    on (its first ``<h1>``, when it has one): outside links, scripts, menus, sidebars, headers and footers. What a
+    later part adds is what its runs add to those of the pages before it; compared before any extraction (which runs
+    in the worker pool, once the last part is in)."""
+    doc = lxml.html.fromstring(html) if isinstance(html, str) else html
+    anchored = bool(doc.xpath("//body//h1"))
+    where = "(//body//h1)[1]/following::text()" if anchored else "//body//text()"
+    found = []
+    for node in doc.xpath(f"{where}[not(ancestor::script|ancestor::style|ancestor::noscript|ancestor::a|"
+                          "ancestor::nav|ancestor::aside|ancestor::header|ancestor::footer)]"):
+        text = " ".join(str(node).split())
+        if len(text) < MIN_BLOCK:
+            continue
+        parent = node.getparent()
+        if parent is not None and (_BOILER.search(_tokens(parent)) or _in(parent, _BOILER, 12)):
+            continue
+        found.append(text)
+    return Blocks(tuple(found), anchored)
+
+
+def adds_nothing(part: Blocks, seen: set[str], first: Blocks) -> bool:
+    """Whether a part's runs of text are all on the pages before it (``seen``), and are text enough to tell: half the
+    first page's at least (a part whose story is cut into runs shorter than ``MIN_BLOCK`` keeps only the page's
+    furniture here, which is no sign that it adds nothing)."""
+    runs = set(part.runs)
+    return bool(runs) and runs <= seen and 2 * sum(map(len, runs)) >= sum(map(len, set(first.runs)))
+
+
+def repeats_first(part: Blocks, first: Blocks) -> bool:
+    """Whether a part repeats its first page's story: its first two paragraphs after the headline are the first page's
+    (a later page repeats the lead at most), or, on pages with no ``<h1>`` to start from, two of the first page's three
+    longest paragraphs and 60 % of its text. The same story with other comments or reviews around it (a comments pager
+    outside any comments block), or page 1 shown again for a page number the site ignores, repeats it. Kept strict: a
+    part wrongly taken for a repeat is a page lost, one wrongly kept a fetch more, whose join leaves it out
+    (crawler.capture.paged.repeats_story)."""
+    mine, theirs = first.story(), part.story()
+    if first.after_headline and part.after_headline:
+        return len(mine) >= 2 and theirs[:2] == mine[:2]
+    unique, have = set(first.runs), set(part.runs)
+    longest = sorted(set(mine), key=len, reverse=True)[:3]
+    if len(longest) < 2 or sum(b in have for b in longest) < 2:
+        return False
+    return sum(len(b) for b in unique if b in have) >= 0.6 * sum(map(len, unique))
 
 
 def maybe_paged(body: bytes, page_url: str) -> bool:

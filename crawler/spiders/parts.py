@@ -8,6 +8,9 @@ archived) apply. At most ``paged.MAX_PARTS`` parts and ``paged.MAX_BYTES`` of th
 error status, robots.txt, a network failure) is recorded as a ``fetch`` failure naming it and the article it belongs
 to, and the article is stored with the parts that came. Nothing is stored before the last part is in: a crawl that
 stops mid-way leaves the first page's URL pending (its captures are archived), and the next crawl fetches it again.
+A part is named by the URL its article linked, where a redirect led said in a failure's detail. A part that adds
+nothing (its runs of text all on the pages before it, or the first page's story again: ``paged.adds_nothing``,
+``paged.repeats_first``) is recorded ``not-a-part`` and ends the chain: no page after it is fetched or kept.
 """
 
 from __future__ import annotations
@@ -46,6 +49,8 @@ class Chain:
     parts: list[tuple[str, bytes, str | None, int | None]] = field(default_factory=list)
     size: int = 0
     tries: int = 0
+    first_blocks: paged.Blocks = paged.Blocks((), False)  # the first page's runs of text (paged.text_blocks)
+    blocks: set[str] = field(default_factory=set)  # every run of text of the pages kept so far
 
 
 class PagedArticles:
@@ -62,6 +67,8 @@ class PagedArticles:
             yield item
             return
         chain = Chain(item, response.url, parts, {(p.marker, p.number) for p in parts}, size=len(response.body))
+        chain.first_blocks = self._blocks(response)
+        chain.blocks = set(chain.first_blocks.runs)
         self.crawler.stats.inc_value("newsarchive/paged/articles")
         yield from self._next(chain)
 
@@ -95,6 +102,37 @@ class PagedArticles:
             logger.debug("%s: links to later pages not read (%s)", url, exc)
             return []
 
+    def _blocks(self, response: Response) -> paged.Blocks:
+        try:
+            if isinstance(response, TextResponse):
+                return paged.text_blocks(response.text)
+        except (ValueError, TypeError):  # lxml refuses an empty or odd document: nothing to compare
+            pass
+        return paged.Blocks((), False)
+
+    def _repeats(self, response: Response, chain: Chain, linked: str) -> bool:
+        """Whether the part adds nothing: its text is that of the pages before it (a site that shows page 1 for every
+        page number with a "next" link), or it repeats the first page's story (a comments or reviews pager outside
+        any comments block: the same story, other comments). Recorded; the chain stops there, so no further page is
+        fetched and none of them becomes an alias of the article."""
+        blocks = self._blocks(response)
+        if not blocks.runs:
+            return False  # no text to compare (a page of pictures): the join judges it
+        if paged.adds_nothing(blocks, chain.blocks, chain.first_blocks):
+            why = "its text is that of the pages before it"
+        elif paged.repeats_first(blocks, chain.first_blocks):
+            why = "it repeats the first page's story (a comments or reviews page of it)"
+        else:
+            chain.blocks.update(blocks.runs)
+            return False
+        left = f"; {len(chain.todo)} more not fetched" if chain.todo else ""
+        self.session.record_failure(chain.item.outlet, linked, "extract", "not-a-part",
+                                    f"linked as a later page of {chain.first_url}, but {why}{_led(linked, response)}"
+                                    f"{left}", response.meta.get("capture_id"))
+        self.crawler.stats.inc_value("newsarchive/paged/parts_repeated")
+        chain.todo.clear()
+        return True
+
     def _next(self, chain: Chain) -> Iterator[Request | PageItem]:
         """The next part's request, or the joined item when none is left (or a cap is reached)."""
         while chain.todo and chain.tries < paged.MAX_PARTS and chain.size < paged.MAX_BYTES:
@@ -118,12 +156,17 @@ class PagedArticles:
     def parse_part(self, response: Response) -> Iterator[Request | PageItem]:
         """A later page of an article: kept, its own links to later pages added, then the next one."""
         chain: Chain = response.meta["chain"]
+        # named by the URL the article linked, which a reader sees, not by where a redirect led (kept in the detail)
+        linked: str = response.meta["part"].url
         served = response.headers.get("Content-Type", b"").decode("latin-1")
         # a part a browser would not show as HTML (text/plain, JSON, a WARC file): archived, not joined, as an article
         # page is not read (crawler.extraction.served_type; before, its markup was joined into the article)
         refused = not_html(served, response.body) if isinstance(response, TextResponse) else served
+        if refused is None and self._repeats(response, chain, linked):
+            yield from self._next(chain)
+            return
         if refused is None:
-            chain.parts.append((response.url, response.body, response.headers.get("Content-Type", b"").decode(
+            chain.parts.append((linked, response.body, response.headers.get("Content-Type", b"").decode(
                 "latin-1"), response.meta.get("capture_id")))
             chain.size += len(response.body)
             for part in self._parts_of(response, response.url, chain.first_url):
@@ -132,9 +175,9 @@ class PagedArticles:
                     chain.todo.append(part)
             chain.todo.sort(key=lambda p: p.number)
         else:
-            self.session.record_failure(chain.item.outlet, response.url, "extract", "not-html",
-                                        f"a later page of {chain.first_url}, stored without it; {refused}",
-                                        response.meta.get("capture_id"))
+            self.session.record_failure(chain.item.outlet, linked, "extract", "not-html",
+                                        f"a later page of {chain.first_url}, stored without it{_led(linked, response)}"
+                                        f"; {refused}", response.meta.get("capture_id"))
         yield from self._next(chain)
 
     def part_failed(self, failure: Failure) -> Iterator[Request | PageItem]:
@@ -143,15 +186,23 @@ class PagedArticles:
         if failure.check(HttpError):
             response = failure.value.response
             request, reason, capture_id = response.request, f"http-{response.status}", response.meta.get("capture_id")
-            detail = ""
+            detail = _led(request.meta["part"].url, response).lstrip(", ") if "part" in request.meta else ""
         else:
             reason, detail = classify(failure, installed_resolver())
             capture_id = request.meta.get("capture_id") if request is not None else None
         if request is None or "chain" not in request.meta:
             return
         chain: Chain = request.meta["chain"]
+        if not failure.check(HttpError) and request.meta.get("redirect_urls"):
+            detail = f"{detail}; redirected to {request.url}".lstrip("; ")
         self.session.record_failure(chain.item.outlet, request.meta["part"].url, "fetch", reason,
                                     f"a later page of {chain.first_url}, stored without it; {detail}".rstrip("; "),
                                     capture_id)
         self.crawler.stats.inc_value("newsarchive/paged/parts_failed")
         yield from self._next(chain)
+
+
+def _led(linked: str, response: Response) -> str:
+    """", redirected to <where it led>" when the part's URL redirected, else nothing: the part is named by the URL its
+    article linked (the one a reader sees) and where it led is said in the detail."""
+    return f", redirected to {response.url}" if response.meta.get("redirect_urls") and response.url != linked else ""

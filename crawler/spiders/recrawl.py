@@ -13,13 +13,14 @@ from scrapy.http import Response
 
 from crawler.items import PageItem
 from crawler.spiders.outlets import OutletSpider
+from crawler.spiders.part_checks import PartRechecks
 
 logger = logging.getLogger(__name__)
 
 KEEP_STATUSES = [304, 404, 410]  # answers the re-crawl handles itself instead of treating as errors
 
 
-class RecrawlSpider(OutletSpider):
+class RecrawlSpider(PartRechecks, OutletSpider):
     """Fetch the URLs in ``RECRAWL_TARGETS`` ([[url, outlet], ...]) now, whatever was fetched before."""
 
     name = "recrawl"
@@ -41,21 +42,27 @@ class RecrawlSpider(OutletSpider):
     async def start(self) -> AsyncIterator[Request]:
         """One request per target, never filtered as a duplicate; conditional when asked."""
         for url, outlet_name in self.targets:
-            outlet = self.session.by_name[outlet_name]
-            request = self._request(url, outlet, self.parse_recheck, kind="article", priority=10)
-            # "force" turns off the capture middleware's conditional headers and the spider's skipping of
-            # unchanged pages; an unchanged answer is still archived as a revisit (ArchiveSession.archive)
-            meta = {**request.meta, "handle_httpstatus_list": KEEP_STATUSES, "force": not self.conditional}
-            yield request.replace(dont_filter=True, meta=meta)
+            yield self.target_request(url, outlet_name, self.conditional)
+
+    def target_request(self, url: str, outlet_name: str, conditional: bool) -> Request:
+        """The request for one target (also an article joined from parts fetched again whole: part_checks)."""
+        request = self._request(url, self.session.by_name[outlet_name], self.parse_recheck, kind="article",
+                                priority=10)
+        # "force" turns off the capture middleware's conditional headers and the spider's skipping of
+        # unchanged pages; an unchanged answer is still archived as a revisit (ArchiveSession.archive)
+        meta = {**request.meta, "handle_httpstatus_list": KEEP_STATUSES, "force": not conditional}
+        return request.replace(dont_filter=True, meta=meta)
 
     def robots_parsed(self, robotparser: Any, request: Request) -> None:
         """A re-crawl fetches its targets and nothing else: the ``Sitemap:`` lines of the robots.txt it reads to
         obey it are left for the next crawl (following them archived new articles of the outlet unasked)."""
 
-    def parse_recheck(self, response: Response) -> Iterator[PageItem]:
-        """Extract the page again; a 304 means unchanged, a 404/410 is recorded (the deletion event follows)."""
+    def parse_recheck(self, response: Response) -> Iterator[PageItem | Request]:
+        """Extract the page again; a 304 means unchanged (an article joined from parts has its later pages checked
+        too: part_checks), a 404/410 is recorded (the deletion event follows)."""
         outlet = response.meta["outlet"]
         if response.status == 304:
+            yield from self.recheck_parts(response)
             return
         if response.status in (404, 410):
             self.session.record_failure(outlet, response.url, "fetch", f"http-{response.status}", "",
