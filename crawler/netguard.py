@@ -31,12 +31,13 @@ from crawler.fetch.guards import (
     DECODE_ERRORS,
     Budget,
     UnreadableRobots,
+    as_followed,
     is_offsite,
     redirect_loop,
     redirect_target,
-    unasked_partial,
+    response_refusal,
     unknown_transfer_coding,
-    without_userinfo,
+    url_refusal,
 )
 from crawler.fetch.head import inflated_head
 from crawler.fetch.limits import Limits, parse_retry_after
@@ -84,8 +85,8 @@ def check_redirect(crawler: Any, request: Request, target: str, limits: Limits, 
         host = parts.hostname or ""
     except ValueError as exc:  # "http://[::1/": Scrapy's Request() would raise the same, unrecorded
         raise refuse("bad-redirect", f"{how} to {target[:200]}: {exc}") from None
-    if parts.scheme not in ("http", "https"):
-        raise refuse("unsupported-scheme", f"{how} to {target[:200]}: only http and https are fetched")
+    if refusal := url_refusal(target, getattr(installed_resolver(), "policy", None)):
+        raise refuse(refusal[0], f"{how} to {target[:200]}: {refusal[1]}")
     loop = redirect_loop(chain, target)
     if loop and not new_cookies_for(request.meta, target):  # back with a cookie a hop set: a gate passed
         raise refuse("redirect-loop", loop if how == "redirect" else f"{how}: {loop}")
@@ -139,8 +140,8 @@ class RequestGuardMiddleware:
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         """Raise Refused for a request the crawl must not send."""
         parts = urlparse_cached(request)
-        if parts.scheme not in ("http", "https"):
-            raise self._refuse("unsupported-scheme", f"{parts.scheme}: only http and https are fetched")
+        if refusal := url_refusal(request.url, self.policy):  # another scheme, a port no browser fetches from
+            raise self._refuse(*refusal)
         if len(request.url) > self.limits.url_max_length:
             raise self._refuse("url-too-long", f"{len(request.url)} characters; CRAWL_URL_MAX_LENGTH is "
                                                f"{self.limits.url_max_length}")
@@ -184,9 +185,8 @@ class ResponseGuardMiddleware:
         outlet = request.meta.get("outlet")
         if outlet:
             self.budget.bytes[outlet] += len(response.body)
-        if partial := unasked_partial(response.status, request.headers.get(b"Range"),
-                                      response.headers.get(b"Content-Range")):
-            raise Refused("http-206", partial)  # a part of the page, archived already (WarcCaptureMiddleware, 950)
+        if refusal := response_refusal(response.status, request.headers.get(b"Range"), response.headers):
+            raise Refused(*refusal)  # archived already (WarcCaptureMiddleware, 950): a part of the page, a NUL
         location = response.headers.get(b"Location")
         if 300 <= response.status < 400 and location and not request.meta.get("dont_redirect"):
             try:
@@ -194,7 +194,7 @@ class ResponseGuardMiddleware:
             except ValueError as exc:  # "http://[::1/": not a URL (RedirectMiddleware would raise it unnamed)
                 self.stats.inc_value("newsarchive/refused/bad-redirect")
                 raise Refused("bad-redirect", f"Location {location[:200]!r} is no URL: {exc}") from None
-            response, target = without_userinfo(response, target)
+            response, target = as_followed(response, location, request.url, target)
             check_redirect(self.crawler, request, target, self.limits)
         return response
 
@@ -334,7 +334,8 @@ class RobotsGuardMiddleware(RobotsTxtMiddleware):
         refused_host = isinstance(exc, CannotResolveHostError) and resolver is not None \
             and netloc.rsplit(":", 1)[0].strip("[]").lower() in resolver.refused
         url = f"{self._schemes.get(netloc, 'http')}://{netloc}/robots.txt"
-        if isinstance(exc, IgnoreRequest) or refused_host:
+        if (isinstance(exc, IgnoreRequest) and getattr(exc, "reason", "") not in ("bad-header", "http-206")) \
+                or refused_host:  # but an answer refused as malformed is as good as none: unavailable, below
             # refused by the crawl itself (private address, redirect loop, ...): each page is then refused for
             # that reason; a redirect not followed counts as a 4xx (RFC 9309 2.3.1.2): allowed, and recorded
             if isinstance(exc, Refused):

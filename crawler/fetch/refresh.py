@@ -11,6 +11,7 @@ whitespace and an optional quote before the URL skipped, the URL cut at the matc
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 _WHITESPACE = "\t\n\f\r "
 
@@ -60,9 +61,8 @@ def refresh_content(content: str) -> tuple[float, str | None] | None:
 def meta_refresh(html: str, base_url: str, ignore_tags: Iterable[str] = ("noscript",)) -> tuple[float, str] | None:
     """(seconds, absolute URL) of the first valid meta refresh in ``html`` (a page's head) that names a URL other
     than nothing; None when there is none. Metas inside ``ignore_tags`` (Scrapy's METAREFRESH_IGNORE_TAGS) are not
-    read; a ``<base href>`` applies as w3lib's ``get_base_url`` (Scrapy's caller) applies it."""
+    read; a ``<base href>`` applies as a browser applies it (``_base_url``)."""
     import lxml.etree
-    from w3lib.html import get_base_url
     from w3lib.url import safe_url_string
 
     from crawler.fetch.guards import drop_userinfo
@@ -88,7 +88,30 @@ def meta_refresh(html: str, base_url: str, ignore_tags: Iterable[str] = ("noscri
             return None  # a refresh of the page itself: nothing to follow
         from urllib.parse import urljoin
 
-        # no userinfo, as a 3xx's Location (guards.without_userinfo): "http://x%2f@host/a" asked robots.txt of
-        # the host "x%2F@host", a robots-unavailable retried each crawl (hostile web, stop 37)
-        return seconds, drop_userinfo(urljoin(get_base_url(html, base_url), safe_url_string(url)))
+        from crawler.fetch.whatwg import browser_reference
+
+        # no userinfo, as a 3xx's Location (guards.as_followed): "http://x%2f@host/a" asked robots.txt of the host
+        # "x%2F@host", a robots-unavailable retried each crawl (hostile web, stop 37); read as a browser reads it
+        # ("\\host/x" is another host, not a path of this one: crawler/fetch/whatwg.py, round nine)
+        base = _base_url(root, base_url)
+        return seconds, drop_userinfo(urljoin(base, safe_url_string(browser_reference(url, base))))
     return None
+
+
+def _base_url(root: Any, page_url: str) -> str:
+    """The document's base URL (HTML Standard 2.4.1, "frozen base URL"): the first ``<base>`` with an ``href``,
+    resolved against the page's URL as a browser resolves it (``crawler.fetch.whatwg``), else the page's URL.
+    w3lib's ``get_base_url`` joins it by RFC 3986: ``<base href="\\\\host/">`` was a path of the page's host."""
+    from urllib.parse import urljoin
+
+    from w3lib.url import safe_url_string
+
+    from crawler.fetch.whatwg import browser_reference
+
+    for base in root.iter("base"):
+        href = base.get("href")
+        if href is None:
+            continue
+        href = href.strip(_WHITESPACE)
+        return urljoin(page_url, safe_url_string(browser_reference(href, page_url))) if href else page_url
+    return page_url

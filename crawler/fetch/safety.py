@@ -131,9 +131,13 @@ class AddressPolicy:
 
     allow_private: bool = False
     private_hosts: frozenset[str] = field(default_factory=frozenset)
+    # "host:port" of the configured outlets' own URLs: reachable at a port no browser fetches from too
+    # (crawler.fetch.guards.port_refusal), as the operator named it
+    own_netlocs: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
-    def for_hosts(cls, hosts: Iterable[str], *, allow_private: bool = False) -> AddressPolicy:
+    def for_hosts(cls, hosts: Iterable[str], *, allow_private: bool = False,
+                  netlocs: Iterable[str] = ()) -> AddressPolicy:
         """The policy of a crawl of outlets on ``hosts``: those that are themselves non-public stay reachable."""
         own = set()
         for host in hosts:
@@ -143,7 +147,8 @@ class AddressPolicy:
                 own.add(name)
                 if ip is not None:
                     own.add(str(ip))
-        return cls(allow_private=allow_private, private_hosts=frozenset(own))
+        return cls(allow_private=allow_private, private_hosts=frozenset(own),
+                   own_netlocs=frozenset(n.lower() for n in netlocs))
 
     def refusal(self, host: str, ip: IPAddress | str | None = None) -> str | None:
         """Why connecting to ``host`` (at ``ip``, or the host itself when it is an address) is refused, or None."""
