@@ -19,6 +19,7 @@ from crawler.discovery.lastmod import Newest
 from crawler.discovery.lastmod import newest_first as newest_first  # re-exported: the spider reads them here
 from crawler.discovery.lastmod import w3c_datetime as w3c_datetime
 from crawler.discovery.lastmod import w3c_end as w3c_end
+from crawler.discovery.stamps import anchor_dates
 from crawler.discovery.xmlstream import Reading, document_start, read_children
 from crawler.discovery.xmlstream import local_name as _local  # noqa: F401 - the tests read it here
 
@@ -338,6 +339,12 @@ def robots_sitemaps(text: str, base_url: str) -> list[str]:
 
 def page_links(html: str | bytes, base_url: str) -> list[str]:
     """Absolute http(s) URLs of the ``<a href>`` links of a page, honouring ``<base href>``, in page order."""
+    return [link.url for link in dated_page_links(html, base_url)]
+
+
+def dated_page_links(html: str | bytes, base_url: str) -> list[Link]:
+    """``page_links`` as Links, each with the date of a ``<time datetime>`` inside one of its anchors where there is
+    one (crawler.discovery.stamps: a listing's date stamp that links its story)."""
     if not html:
         return []
     try:
@@ -349,8 +356,9 @@ def page_links(html: str | bytes, base_url: str) -> list[str]:
         if b.get("href"):
             base = absolute_url(base_url, b.get("href", "").strip()) or base_url
             break
-    seen: set[str] = set()
-    out: list[str] = []
+    seen: dict[str, int] = {}
+    out: list[Link] = []
+    stamped = anchor_dates(doc)
     for a in doc.iter("a", "area"):
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
@@ -358,9 +366,13 @@ def page_links(html: str | bytes, base_url: str) -> list[str]:
         if (a.get("rel") or "").lower().find("nofollow") >= 0:
             continue
         url = absolute_url(base, href)
-        if url and url.startswith(("http://", "https://")) and (key := same_page(url)) not in seen:
-            seen.add(key)
-            out.append(url)
+        if not url or not url.startswith(("http://", "https://")):
+            continue
+        if (key := same_page(url)) not in seen:
+            seen[key] = len(out)
+            out.append(Link(url, None, stamped.get(a)))
+        elif a in stamped and out[seen[key]].published is None:  # the story's title linked it first, its stamp after
+            out[seen[key]] = Link(out[seen[key]].url, None, stamped[a])
     return out
 
 

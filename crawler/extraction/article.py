@@ -26,6 +26,7 @@ from crawler.extraction.language import detect_language
 from crawler.extraction.layout import empty_giant_scripts, flatten_deep_html
 from crawler.extraction.listing import listing_reason
 from crawler.extraction.notfound import not_found_notice
+from crawler.extraction.post_shell import post_in_description
 from crawler.extraction.postfilter import filter_paragraphs
 from crawler.extraction.stream import canonicals
 from crawler.extraction.textclean import clean_article, clean_text, markup_for_parsing
@@ -346,6 +347,10 @@ def _extract(
     # the story whole in the page's JSON-LD articleBody where its HTML is a shell or stops at a paywall
     paragraphs = with_article_body(root, extract_body(root, url), url=url)
     text_len = sum(len(p) for p in paragraphs)
+    # a post page whose text a script draws from its description (t.me's message pages: crawler.extraction.post_shell)
+    shell = post_in_description(root, paragraphs, min_chars) if text_len < min_chars else None
+    if shell is not None:
+        paragraphs, text_len = shell.paragraphs, sum(len(p) for p in shell.paragraphs)
     if text_len < min_chars and not (text_len >= SHORT_ARTICLE_MIN_CHARS and _is_article_page(root, html, url)):
         if depth:
             return ExtractionFailure(url, "too-deep", f"elements nested {depth} deep (the HTML parser stops at "
@@ -357,7 +362,8 @@ def _extract(
     if parts.path.strip("/") == "" and not parts.query and _looks_like_listing(root, url):
         return ExtractionFailure(url, "not-article", "site home page with teaser headlines")
     metadata = functools.cache(lambda: trafilatura_metadata(root))  # only when our own readings find nothing
-    title = clean_text(find_title(root, url, fallback=lambda: metadata().title or ""))  # clean as the body is
+    title = clean_text(shell.headline if shell and shell.headline else find_title(
+        root, url, fallback=lambda: metadata().title or ""))  # clean as the body is
     if not_found_notice(title):  # a soft 404: the template of a story, answering 200 (crawler.extraction.notfound)
         return ExtractionFailure(url, "soft-404", f"the page's headline is a not-found notice: {title!r}")
     # the headline (or it and its dateline), a date stamp above the story, the site's name below (chrome_lines)

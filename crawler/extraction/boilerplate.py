@@ -39,7 +39,9 @@ READ_ALSO_RE = re.compile(
 # class/id tokens that name a page-chrome block. Matched against whole tokens of the class and id
 # attribute (split on space, "-" and "_"), never as substrings: "ad" must not match "head".
 BOILERPLATE_TOKENS = frozenset(
-    ["share", "shares", "sharing", "sharebar", "sharethis", "addthis", "social", "socials", "socialmedia", "social-links", "newsletter", "subscribe", "subscription", "signup", "related", "relateds", "readmore", "read-more", "readalso", "read-also", "alsoread", "also-read", "see-also", "recommended", "recommendations", "more-stories", "morestories", "tags", "tag-list", "taglist", "tagcloud", "keywords", "topics-list", "breadcrumb", "breadcrumbs", "crumbs", "comments", "comment-list", "commentlist", "disqus", "comment-form", "respond", "author-bio", "authorbio", "author-box", "authorbox", "about-author", "author-info", "bio", "caption", "figcaption", "wp-caption-text", "credit", "credits", "photo-credit", "image-credit", "advert", "advertisement", "ads", "adsbygoogle", "ad-slot", "ad-container", "sponsored", "promo", "outbrain", "taboola", "sidebar", "widget", "popup", "modal", "cookie", "cookies", "consent", "gdpr", "print-links", "printfriendly", "toolbar", "article-tools"]
+    ["share", "shares", "sharing", "sharebar", "sharethis", "addthis", "social", "socials", "socialmedia", "social-links", "newsletter", "subscribe", "subscription", "signup", "related", "relateds", "readmore", "read-more", "readalso", "read-also", "alsoread", "also-read", "see-also", "recommended", "recommendations", "more-stories", "morestories", "tags", "tag-list", "taglist", "tagcloud", "keywords", "topics-list", "breadcrumb", "breadcrumbs", "crumbs", "comments", "comment-list", "commentlist", "disqus", "comment-form", "respond", "author-bio", "authorbio", "author-box", "authorbox", "about-author", "author-info", "bio", "caption", "figcaption", "wp-caption-text", "credit", "credits", "photo-credit", "image-credit", "advert", "advertisement", "ads", "adsbygoogle", "ad-slot", "ad-container", "sponsored", "promo", "outbrain", "taboola", "sidebar", "widget", "popup", "modal", "cookie", "cookies", "consent", "gdpr", "print-links", "printfriendly", "toolbar", "article-tools",
+     # Drupal's "submitted by <user> on <date>" line (<div class="meta submitted">, node__submitted), whatever date format
+     "submitted"]
 )
 BOILERPLATE_PAIRS = frozenset(
     {
@@ -52,6 +54,8 @@ BOILERPLATE_PAIRS = frozenset(
         ("author", "info"),
         ("article", "info"),  # Joomla's <dl class="article-info">: details, category, dates, hits
         ("article", "index"),  # Joomla's pagebreak plugin: a split article's index of its pages (tests/altsites11)
+        ("links", "inline"),  # Drupal's node links (<ul class="links inline">: "read more", "log in to post comments")
+        ("link", "wrapper"),  # ... and Bartik's <div class="link-wrapper"> around them (tests/altsites12)
         ("about", "author"),
         ("photo", "credit"),
         ("image", "credit"),

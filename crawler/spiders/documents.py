@@ -224,19 +224,21 @@ class DocumentSpider(Spider):
             return
         # the one decoder (a UTF-8 listing served as ISO-8859-1 gives its Arabic slugs whole, as its articles get)
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        links = discovery.page_links(decode_html(response.body, content_type), response.url)
+        # each link with the date stamp its anchor holds, if any: the story's listed date where its page prints none
+        links = discovery.dated_page_links(decode_html(response.body, content_type), response.url)
         for reader in readers:
             yield from self._listing_links(links, self.session.by_name[reader.outlet], reader.depth)
 
-    def _listing_links(self, links: list[str], outlet: Outlet, depth: int) -> Iterator[Request]:
+    def _listing_links(self, links: list[discovery.Link], outlet: Outlet, depth: int) -> Iterator[Request]:
         # at most CRAWL_PAGE_MAX_LINKS new articles and as many listing pages from one page, as a sitemap or feed
         # file is capped: a page of 100,000 links queued them all (each a frontier row and a Request in memory)
         limit, articles, listings = self.session.config.page_max_links, 0, 0
-        for url in links:
+        for link in links:
+            url = link.url
             if not outlet.owns(url):
                 continue
             if outlet.is_article(url):
-                request = self._article(url, outlet) if articles < limit else None
+                request = self._article(url, outlet, link if link.published else None) if articles < limit else None
                 if request is not None:
                     articles += 1
                     yield request
