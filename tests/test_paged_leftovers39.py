@@ -44,7 +44,8 @@ def _para(topic: str, n: int, k: int) -> str:
 
 
 TOPICS = {"a/1": "النزوح من جنوب طرابلس", "a/2": "انقطاع الكهرباء في بنغازي", "c/1": "أسعار الخبز في مصراتة",
-          "c/2": "امتحانات الشهادة الثانوية", "r/1": "حركة الطيران في مطار معيتيقة", "x/1": "موسم الحصاد في الجفرة"}
+          "c/2": "امتحانات الشهادة الثانوية", "r/1": "حركة الطيران في مطار معيتيقة", "x/1": "موسم الحصاد في الجفرة",
+          "o/1": "ترميم المدينة القديمة في غدامس"}
 TITLES = {k: f"تقرير عن {v} في ليبيا هذا الأسبوع" for k, v in TOPICS.items()}
 PAGES = {(k, n): [_para(TOPICS[k], n, i) for i in (1, 2)] for k in TOPICS for n in (1, 2, 3)}
 COMMENTS = {n: [f"تعليق القارئ رقم {n}{i}: أشكركم على هذا التقرير المفيد جدا عن أوضاع الطلاب." for i in (1, 2)]
@@ -85,7 +86,7 @@ class Site(BaseHTTPRequestHandler):
             return self._send(302, location=f"{host}/x/1/{'two' if split.query == 'page=2' else 'gone'}")
         if key == "x/1/two":
             return self._send(200, self._page("x/1", 2, "/x/1", 3))
-        if key not in TITLES or split.query not in ("", "page=2", "page=3", "p=2", "p=3"):
+        if key not in TITLES or split.query not in ("", "page=1", "page=2", "page=3", "p=2", "p=3"):
             return self._send(404, b"<html><body><h1>404</h1></body></html>")
         n = int(split.query[-1]) if split.query else 1
         return self._send(200, self._page(key, n, split.path, 3), etag=key.startswith("a/"))
@@ -93,7 +94,8 @@ class Site(BaseHTTPRequestHandler):
     @staticmethod
     def _page(key: str, n: int, path: str, last: int) -> bytes:
         story = PAGES[(key, n)]
-        pager = "".join(f'<li><a href="{path}{f"?page={i}" if i > 1 else ""}">{i}</a></li>' for i in range(1, last + 1))
+        pager = "".join(f'<li><a href="{path}{f"?page={i}" if i > 1 or key == "o/1" else ""}">{i}</a></li>'
+                        for i in range(1, last + 1))  # o/1's pager links its first page as ?page=1
         below = f'<ul class="pagination">{pager}</ul>'
         if key == "r/1":  # every page number shows page 1, with a "next" link to the one after
             story, below = PAGES[(key, 1)], f'<a href="{path}?page={n + 1}">التالي</a>'
@@ -121,7 +123,7 @@ def site(tmp_path_factory):
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     seeds = tmp / "seeds.toml"
-    seeds.write_text(f'[[outlet]]\nname = "portal"\nfeeds = ["{base}/feed.xml"]\narticle_urls = [\'/[acrx]/\\d+$\']\n'
+    seeds.write_text(f'[[outlet]]\nname = "portal"\nfeeds = ["{base}/feed.xml"]\narticle_urls = [\'/[acrxo]/\\d+$\']\n'
                      "topic_filter = false\ndownload_delay = 0\n", encoding="utf-8")
     try:
         crawl = crawl_cli(seeds, tmp / "data", "-s", "EXTRACT_WORKERS=1")
@@ -240,6 +242,16 @@ def test_a_site_showing_page_one_for_every_page_costs_one_fetch(site):
 
 
 # -- 4. a part that redirects is named by the URL the article linked ----------------------------------------------------
+
+
+def test_a_pager_linking_page_one_by_its_number_loses_no_page(site):
+    # before (stop 39's first take on the chain): ?page=1, page 1 again, was taken for "adds nothing" and ended the
+    # chain, so pages 2 and 3 were never fetched (a black-box probe, stop 39)
+    fetched = [p for p, _ in site["fetched"]]
+    assert "/o/1?page=2" in fetched and "/o/1?page=3" in fetched
+    text = site["first"]["o/1"]["text"]
+    assert all(p in text for n in (1, 2, 3) for p in PAGES[("o/1", n)])
+    assert set(_aliases(site, "o/1")) >= {"o/1?page=2", "o/1?page=3"}
 
 
 def test_a_redirected_part_is_named_by_the_linked_url(site):

@@ -128,11 +128,17 @@ def meta(doc: lxml.html.HtmlElement) -> Iterator[Found]:
     # An <abbr> carries its machine-readable value in its title (the microformats abbr design pattern, hAtom's
     # published: Blogger's classic templates print <abbr class='published' itemprop='datePublished'
     # title='2024-03-12T09:15:00+02:00'>9:15 AM</abbr>, the time of day alone as text).
+    # RDFa on any element (Drupal 7 prints a node's date only as <span property="dc:date dc:created"
+    # content="2019-05-04T14:30:00+02:00">, its text month first; Drupal 8-10 as property="schema:dateCreated").
     query = ('//meta[@content] | //*[not(self::meta)][@itemprop="datePublished" or @itemprop="dateCreated"]'
-             ' | //abbr[@title][contains(concat(" ", normalize-space(@class), " "), " published ")]')
+             ' | //abbr[@title][contains(concat(" ", normalize-space(@class), " "), " published ")]'
+             ' | //*[not(self::meta)][@property][@content]')
     for position, element in enumerate(doc.xpath(query)):
         if element.tag == "meta":
             keys = [element.get(a, "").strip().lower() for a in ("property", "name", "itemprop", "http-equiv")]
+            value = element.get("content", "")
+        elif element.get("property") and element.get("content"):
+            keys = [_rdfa_key(token) for token in element.get("property", "").lower().split()]
             value = element.get("content", "")
         else:
             keys = [element.get("itemprop", "").strip().lower() or "datepublished"]
@@ -144,6 +150,17 @@ def meta(doc: lxml.html.HtmlElement) -> Iterator[Found]:
         if ranks and value:
             ranked.append((min(ranks), position, value))
     yield from _parsed(ranked)
+
+
+def _rdfa_key(token: str) -> str:
+    """An RDFa property as a meta key: Dublin Core's ``dc:created`` / ``dcterms:issued`` as their dotted HTML names
+    (``dc.created``), schema.org's ``schema:dateCreated`` as the bare itemprop (``datecreated``)."""
+    prefix, colon, name = token.partition(":")
+    if colon and prefix in ("dc", "dcterms"):
+        return f"{prefix}.{name}"
+    if colon and prefix in ("schema", "sdo"):
+        return name
+    return token
 
 
 def _parsely_page(content: str) -> str:

@@ -125,6 +125,13 @@ class PagedArticles:
         else:
             chain.blocks.update(blocks.runs)
             return False
+        part: paged.Part = response.meta["part"]
+        if part.number <= 1 and chain.todo:
+            # page 1 under its own number ("?page=1" beside "?page=2" in a pager that links every page): the first
+            # page again, which ends nothing (a site whose page numbers all show page 1 is told at the next part).
+            # Not left unfetched: Joomla's "?start=1" is its second page
+            logger.debug("%s is the first page of %s again", linked, chain.first_url)
+            return True
         left = f"; {len(chain.todo)} more not fetched" if chain.todo else ""
         self.session.record_failure(chain.item.outlet, linked, "extract", "not-a-part",
                                     f"linked as a later page of {chain.first_url}, but {why}{_led(linked, response)}"
