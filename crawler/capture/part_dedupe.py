@@ -20,7 +20,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from archive.catalogue import aliases, lookups, versions
 from archive.catalogue.db import Catalogue
 from archive.catalogue.transactions import immediate
-from crawler.discovery import paged
 from crawler.discovery.urls import canonicalize
 
 logger = logging.getLogger(__name__)
@@ -33,6 +32,10 @@ CONTAINED = 0.8
 def _first_pages(url: str) -> list[str]:
     """The URLs ``url`` would be a later page of: with one page parameter (a small number) taken away, or with the
     page number at the end of its path taken away (``/2``, ``/2/``, ``/page/2``, ``_2.html``)."""
+    # imported here: crawler.discovery.paged parses HTML (lxml), and this module is imported by dedupe, which the
+    # writer process imports; the writer stays free of the extraction stack (tests/test_writer_process.py)
+    from crawler.discovery import paged
+
     s = urlsplit(url)
     query = parse_qsl(s.query, keep_blank_values=True)
     found = []
@@ -62,6 +65,8 @@ def _in_join(article: dict[str, Any], part: dict[str, Any]) -> bool:
 
 def find_parts(catalogue: Catalogue) -> list[tuple[str, str]]:
     """``(article_id, part_id)`` of every article row that is a later page of another article."""
+    from crawler.discovery import paged  # lxml: not at import (above)
+
     found = {part: article for article, part in lookups.parts_of_their_own(catalogue.db)}
     ids = {row["url"]: row["id"] for row in aliases.all_article_urls(catalogue.db)}
     for url, part_id in ids.items():
