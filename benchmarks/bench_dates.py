@@ -5,6 +5,13 @@ Run: python benchmarks/bench_dates.py [--corpora ../shared/corpora] [--no-baseli
 Scoring follows htmldate's tests/evaluation.py: a page is a true positive when the day equals the gold date,
 a false positive when another date is returned, a false negative when no date is returned ("no date" is a
 miss, not a false positive). P = TP/(TP+FP), R = TP/(TP+FN), F1 = 2TP/(2TP+FP+FN), accuracy = TP/pages.
+
+Times of day (stop 39). htmldate's gold is a day ("2020-06-07") and holds no time: on its pages the report counts
+how many get a time from ``find_published(..., local_times=True)``, as an instant (with its offset) or as a local
+time printed with no zone. fundus' gold (../shared/corpora/fundus-tests, ``publishing_date``) is an instant with
+its offset ("2025-06-05 14:46:12+02:00"): where its time is not midnight (a date-only gold), a time of ours is right
+when an instant is within 60 s of it, or a local time equals its wall-clock time (HH:MM in the gold's own offset) on
+its day (a gold with no offset: the instant's wall-clock time equals it); wrong otherwise.
 """
 
 from __future__ import annotations
@@ -16,7 +23,8 @@ import logging
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from htmldate import find_date
@@ -77,6 +85,49 @@ def ours(html: str, url: str) -> tuple[str | None, str]:
     """crawler.extraction.dates.find_published, as the pipeline calls it (fetched_at unknown: now)."""
     found = find_published(html, url)
     return (found[0], found[1]) if found else (None, "none")
+
+
+def times_given(pages: list[tuple[str, str, str]]) -> Counter[str]:
+    """How many pages get an instant, a local time or a day alone (``local_times``: as extraction asks)."""
+    kinds: Counter[str] = Counter()
+    for url, _, html in pages:
+        found = find_published(html, url, local_times=True)
+        value = found[0] if found else ""
+        kinds["none" if not value else "day" if len(value) == 10 else "local" if len(value) == 16 else "instant"] += 1
+    return kinds
+
+
+def fundus_times(corpora: Path) -> Iterator[tuple[str, str, str]]:
+    """(page id, gold instant, our value or "") of fundus' pages whose gold time is not midnight."""
+    for gold_file in sorted((corpora / "fundus-tests" / "test_data").glob("*/*.json")):
+        gold = json.loads(gold_file.read_text(encoding="utf-8"))
+        pages = sorted(gold_file.parent.glob(f"{gold_file.stem}_[0-9]*.html.gz"))
+        info_file = gold_file.parent / "meta.info"
+        info = json.loads(info_file.read_text(encoding="utf-8")) if info_file.exists() else {}
+        if len(pages) != len(gold):
+            continue  # paired as bench_titles.fundus_gold pairs them
+        for version, page in zip(sorted(gold), pages):
+            value = gold[version].get("publishing_date") or ""
+            if not value or value[11:19] == "00:00:00":
+                continue
+            meta = info.get(page.name) or {}
+            crawled = datetime.fromisoformat(meta["crawl_date"]).replace(tzinfo=UTC) if meta.get("crawl_date") else None
+            found = find_published(_read(page), meta.get("url") or "http://example.com/", crawled, local_times=True)
+            yield f"{gold_file.parent.name}/{page.name[:-8]}", value, found[0] if found else ""
+
+
+def time_score(gold: str, ours: str) -> str:
+    """"instant right", "instant wrong", "local right", "local wrong" or "no time" (see the module docstring)."""
+    if len(ours) <= 10:
+        return "no time"
+    truth = datetime.fromisoformat(gold)
+    if len(ours) == 16:  # a local time printed with no zone: the gold's wall clock on its day
+        return "local right" if ours == truth.strftime("%Y-%m-%dT%H:%M") else "local wrong"
+    moment = datetime.fromisoformat(ours)
+    if truth.tzinfo is None:  # a gold with no offset: its wall clock against the instant's own
+        return "instant right" if moment.strftime("%Y-%m-%dT%H:%M") == truth.strftime("%Y-%m-%dT%H:%M") \
+            else "instant wrong"
+    return "instant right" if abs((moment - truth).total_seconds()) <= 60 else "instant wrong"
 
 
 def htmldate_extensive(html: str, url: str) -> tuple[str | None, str]:
@@ -148,6 +199,17 @@ def main() -> int:
         base = find_date(html, original_date=True, extensive_search=True)
         mark = "ok" if got and got[:10] == gold else "WRONG"
         print(f"| {outlet} | {gold} | {got} ({mark}) | {signal} | {base} |")
+    print()
+    print("Times of day (find_published with local_times, as extraction calls it)")
+    print()
+    kinds = times_given(sets["mediacloud_2020"] + sets["default"])
+    print(f"- htmldate's 1000 pages (gold: days only, no time to check): instant {kinds['instant']}, local time "
+          f"{kinds['local']}, day alone {kinds['day']}, no date {kinds['none']}")
+    if (args.corpora / "fundus-tests").is_dir():
+        scored = Counter(time_score(gold, ours) for _, gold, ours in fundus_times(args.corpora))
+        print(f"- fundus pages with a gold time ({sum(scored.values())}): " + ", ".join(
+            f"{key} {scored[key]}" for key in ("instant right", "instant wrong", "local right", "local wrong",
+                                               "no time")))
     if args.misses:
         print()
         print("Misses of find_published")

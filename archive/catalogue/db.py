@@ -165,13 +165,14 @@ class Catalogue:
         return reading.article_row(self.db.conn, aid)
 
     def save_article(self, *, outlet: str, canonical_url: str, article: ExtractedArticle, relevance: Relevance,
-                     capture_id: int | None, fetched_at: str,
-                     search_text: str | None = None) -> tuple[str, dict[str, Any]]:
+                     capture_id: int | None, fetched_at: str, search_text: str | None = None,
+                     published_time: str | None = None) -> tuple[str, dict[str, Any]]:
         """Insert or update an article and its versions; return (outcome, row).
 
         outcome is "new", "updated" (title, body or date changed: a new version), "unchanged" or "irrelevant"
         (only for new articles the topic filter rejects; they are kept in the catalogue with relevant = 0).
-        ``search_text``: the article's index text when a worker made it already (else the index trigger does).
+        ``search_text``: the article's index text when a worker made it already (else the index trigger does);
+        ``published_time``: the time of day ("HH:MM") printed with no zone (crawler.capture.clock).
         """
         aid = article_id(canonical_url)
         digest = history.text_digest(article.title, article.text)
@@ -179,9 +180,9 @@ class Catalogue:
         fields = {
             "url": canonical_url, "outlet": outlet, "title": article.title, "text": article.text,
             "published": article.published, "published_source": article.published_source,
-            "author": article.author, "language": article.language, "relevant": int(relevance.relevant),
-            "relevance_score": round(relevance.score, 4), "libya_score": round(relevance.libya_score, 4),
-            "conflict_score": round(relevance.conflict_score, 4),
+            "published_time": published_time, "author": article.author, "language": article.language,
+            "relevant": int(relevance.relevant), "relevance_score": round(relevance.score, 4),
+            "libya_score": round(relevance.libya_score, 4), "conflict_score": round(relevance.conflict_score, 4),
             "matched_terms": json.dumps([list(t) for t in relevance.matched_terms], ensure_ascii=False),
             "last_seen": fetched_at, "capture_id": capture_id, "text_digest": digest, "status": "live",
         }

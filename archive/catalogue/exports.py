@@ -14,7 +14,7 @@ _ARTICLES_SQL = """
 select a.id, a.seq, a.url, a.outlet, coalesce(o.display_name, a.outlet) as outlet_name, a.title, a.text,
        a.published, a.author, a.language, a.relevant, a.relevance_score, a.matched_terms, a.first_seen,
        a.last_seen, c.fetched_at as captured_at, c.status as http_status, c.warc_file, c.warc_offset,
-       c.warc_length, c.warc_record_id, c.payload_digest, a.text_file, a.versions
+       c.warc_length, c.warc_record_id, c.payload_digest, a.text_file, a.versions, a.published_time
 from articles a
 left join captures c on c.id = a.capture_id
 left join outlets o on o.name = a.outlet

@@ -52,6 +52,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("versions", "number of distinct versions archived"),
     ("versions_list", ("list of {version, first_seen, title, published, text_digest, changed, warc_file, "
                        "warc_offset, warc_record_id}")),
+    ("published_time", ("time of day (HH:MM) printed beside the date with no time zone, where `published` is the "
+                        "day only; empty when the page prints none or `published` holds the instant")),
 )
 NESTED = ("matched_terms", "versions_list")
 
@@ -98,6 +100,7 @@ def corpus_rows(db: sqlite_utils.Database, flt: CorpusFilter) -> Iterator[dict[s
         for row in rows:
             row["matched_terms"] = _terms(row["matched_terms"])
             row["versions_list"] = versions.get(row["id"], [])
+            row["published_time"] = row.pop("published_time")  # the trailing field (added at stop 39)
             yield row
 
 

@@ -19,6 +19,7 @@ from archive.catalogue.transactions import immediate
 from archive.corpus import textfiles as textexport
 from archive.corpus.history import text_digest
 from archive.records import ExtractedArticle, ExtractionFailure, Relevance
+from crawler.capture.clock import dated
 from crawler.capture.dedupe import padded, same_article, sweep_params, teaser_of
 from crawler.capture.operations import ArticleOp
 from crawler.capture.prepare import Prepared
@@ -84,11 +85,7 @@ def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: 
         session.record_failure(outlet_name, url, "extract", result.reason, result.detail, capture_id)
         session.catalogue.settle(request_url or url, "done", "extraction failed")
         return "failed"
-    article = result
-    if not article.published:
-        fallback = listed_date_iso(listed_date)
-        if fallback:
-            article = replace(article, published=fallback, published_source="listing")
+    article, clock = dated(result, outlet.timezone, listed_date_iso(listed_date))  # crawler.capture.clock
     relevance = judged(article, lexicon, prepared, outlet.topic_filter)
     # one article, one row: the row this page belongs to, whatever URL led here (archive/catalogue/aliases.py)
     canonical, other_urls = resolve_url(session, outlet_name, url, request_url, article)
@@ -99,11 +96,12 @@ def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: 
     fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
     outcome, row = session.catalogue.save_article(outlet=outlet_name, canonical_url=canonical, article=article,
                                                   relevance=relevance, capture_id=capture_id, fetched_at=fetched_at,
-                                                  search_text=prepared.search_text if prepared else None)
+                                                  search_text=prepared.search_text if prepared else None,
+                                                  published_time=clock)
     with immediate(session.catalogue.db):
         for other, how in other_urls:
             aliases.add_alias(session.catalogue.db, other, row["id"], how, outlet=outlet_name, capture_id=capture_id)
-    richer = richer_metadata(row, article) if outcome == "unchanged" else {}
+    richer = richer_metadata(row, article, clock) if outcome == "unchanged" else {}
     if richer:
         with immediate(session.catalogue.db):
             statements.update(session.catalogue.db, "articles", "id", row["id"], richer)
@@ -179,7 +177,7 @@ def fuller_rendering(session: ArchiveSession, outlet_name: str, canonical: str, 
                    published=published, published_source=origin)
 
 
-def richer_metadata(row: dict[str, Any], article: ExtractedArticle) -> dict[str, Any]:
+def richer_metadata(row: dict[str, Any], article: ExtractedArticle, clock: str | None = None) -> dict[str, Any]:
     """What another rendering of a stored article (same title and text) tells that its row lacks.
 
     An article met first as its AMP, print or mobile page and then as its full page keeps the first page's row, but
@@ -191,7 +189,9 @@ def richer_metadata(row: dict[str, Any], article: ExtractedArticle) -> dict[str,
     # a row without a date that meets a dated rendering is a new version (history.date_changed), not this
     old, new = row.get("published") or "", article.published or ""
     if old and len(old) == 10 < len(new) and new[:10] == old:
-        found |= {"published": new, "published_source": article.published_source}
+        found |= {"published": new, "published_source": article.published_source, "published_time": None}
+    if clock and new == old and not row.get("published_time"):
+        found["published_time"] = clock  # the time of day (no zone) only this rendering prints
     return found
 
 

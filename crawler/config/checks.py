@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from archive.errors import ConfigError, ConfigErrors, NewsArchiveError
 
@@ -100,6 +101,17 @@ _OWN_FLAGS = {"ARCHIVE_WARC_FSYNC", "ARCHIVE_ALIASES", "ARCHIVE_ALLOW_PRIVATE", 
 _WORDS = {"1": True, "0": False, "true": True, "false": False, "yes": True, "no": False, "on": True, "off": False}
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 _AGENT_FIELDS = ("version", "contact")
+
+
+def zone_problem(name: str) -> str | None:
+    """Why ``name`` is no time zone the standard library's zoneinfo knows (an outlet's ``timezone``), or None."""
+    try:
+        ZoneInfo(name)
+        return None
+    except (ZoneInfoNotFoundError, ValueError) as exc:  # ValueError: a path ("../x", "/etc/x") is no zone key
+        reason = "no such zone" if isinstance(exc, ZoneInfoNotFoundError) else "not a zone key"
+        return (f"{name!r} is no time zone ({reason}): write an IANA zone name, e.g. timezone = \"Africa/Tripoli\" "
+                "(the zone the outlet's pages print their times in), or leave the key out")
 
 
 def _number(key: str, value: Any, default: Any) -> str | None:

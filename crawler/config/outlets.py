@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from archive.errors import ConfigError, ConfigErrors
-from crawler.config.checks import MAX_DELAY, url_problem
+from crawler.config.checks import MAX_DELAY, url_problem, zone_problem
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 INTERVAL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
@@ -43,6 +43,7 @@ class Outlet:
     max_depth: int = 3
     verified: bool = False
     notes: str = ""
+    timezone: str = ""  # the IANA zone its pages print times in, e.g. "Africa/Tripoli" (crawler.capture.clock)
     source: str = field(default="", compare=False)  # the file it came from
 
     def domains(self) -> tuple[str, ...]:
@@ -72,7 +73,9 @@ class Outlet:
 
     def digest(self) -> str:
         """A short digest of this outlet's settings, recorded in warcinfo and the catalogue."""
-        text = repr(tuple((f.name, getattr(self, f.name)) for f in fields(self) if f.name != "source"))
+        # an outlet with no timezone digests as it did before the key existed (its sitemap reads stay valid)
+        text = repr(tuple((f.name, getattr(self, f.name)) for f in fields(self)
+                          if f.name != "source" and (f.name != "timezone" or self.timezone)))
         return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -166,7 +169,7 @@ _URL_KEYS = {"start_urls", "feeds", "sitemaps"}
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "name": str, "display_name": str, "language": str, "country": str, "homepage": str,
     "robots_sitemaps": bool, "topic_filter": bool, "schedule": str, "download_delay": (int, float),
-    "concurrency": int, "max_depth": int, "verified": bool, "notes": str,
+    "concurrency": int, "max_depth": int, "verified": bool, "notes": str, "timezone": str,
 }
 KNOWN_KEYS = _LIST_KEYS | set(_TYPES)
 
@@ -288,6 +291,8 @@ def _check_table(path: Path, table: dict, index: int) -> tuple[Outlet | None, li
     if not 0 <= values.get("download_delay", 1.0) <= MAX_DELAY:  # nan fails too; inf hung the crawl
         fail(f"{values['download_delay']!r} is no delay: write 0 to {MAX_DELAY:.0f} seconds (a longer wait between "
              "two requests would hang the crawl), e.g. download_delay = 2.0", "download_delay")
+    if values.get("timezone") and (problem := zone_problem(values["timezone"])):
+        fail(problem, "timezone")
     if values.get("concurrency", 2) < 1:
         fail("must be at least 1", "concurrency")
     if values.get("max_depth", 3) < 0:

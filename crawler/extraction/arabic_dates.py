@@ -141,6 +141,7 @@ class TextDate:
     value: date
     start: int
     modified: bool
+    end: int = -1  # where the date ends in the normalised text (crawler.extraction.date_times reads a time after it)
 
 
 def strip_hijri(text: str) -> str:
@@ -263,7 +264,7 @@ def find_text_dates(text: str, *, month_first: bool = False) -> list[TextDate]:
     for start, value in found:
         # Only the words since the previous date label this one: "آخر تحديث: 2 أبريل | نشر: 30 مارس".
         before = clean[max(previous_end, start - 30):start]
-        result.append(TextDate(value, start, bool(MODIFIED_WORDS.search(before))))
+        result.append(TextDate(value, start, bool(MODIFIED_WORDS.search(before)), ends[start]))
         previous_end = ends[start]
     return result
 
@@ -280,14 +281,19 @@ _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2})?)?(Z|[+
 
 @dataclass(frozen=True)
 class Found:
-    """A candidate date: the day, and the full timestamp when the source gave a time with its UTC offset."""
+    """A candidate date: the day, and the full timestamp when the source gave a time with its UTC offset, or the
+    time of day alone ("HH:MM", ``clock``) where a dateline prints one with no zone (crawler.extraction.date_times)."""
 
     day: date
     moment: datetime | None = None
+    clock: str | None = None
 
     def iso(self) -> str:
-        """"YYYY-MM-DD", or the full ISO 8601 datetime when the offset is known."""
-        return self.moment.isoformat() if self.moment is not None else self.day.isoformat()
+        """"YYYY-MM-DD"; the full ISO 8601 datetime when the offset is known; "YYYY-MM-DDTHH:MM" (a local time, no
+        offset) for a printed time with no zone, which the catalogue keeps apart (crawler.capture.clock)."""
+        if self.moment is not None:
+            return self.moment.isoformat()
+        return f"{self.day.isoformat()}T{self.clock}" if self.clock else self.day.isoformat()
 
 
 def parse_date_value(value: str) -> Found | None:

@@ -377,7 +377,8 @@ def _extract(
     author = author or printed_author(root)  # a byline printed as a line: "كتب: name | date" (printed_byline)
     if not paragraphs:
         return ExtractionFailure(url, "no-text", "no body text left once boilerplate lines were removed")
-    published, published_source = find_published(html, url, fetched_at, tree=root, headline=title) or (None, None)
+    published, published_source = find_published(html, url, fetched_at, tree=root, headline=title,
+                                                  local_times=True) or (None, None)  # crawler.capture.clock
     declared = root.get("lang") or root.get("xml:lang") or meta_content(root, "og:locale", "content-language", "language")
     language = detect_language(" ".join(paragraphs), declared)
     return clean_article(ExtractedArticle(  # no lone surrogate or control character in any field (textclean)

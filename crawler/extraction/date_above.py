@@ -20,6 +20,7 @@ from crawler.extraction.date_markup import BOILERPLATE_TAGS, has_ancestor
 
 # the headline element, found as the line-under-it reading finds it (date_text is not ours to change)
 from crawler.extraction.date_text import headline_element
+from crawler.extraction.date_times import time_beside
 
 DATE_MARK_RE = re.compile(r"date|time|created|publish|posted", re.IGNORECASE)
 LEVELS = 2  # the headline's siblings, then its parent's
@@ -46,6 +47,7 @@ def dates_above_headline(doc: lxml.html.HtmlElement, hint: str = "") -> Iterator
                 text = " ".join(element.text_content().split())
                 if 6 <= len(text) <= MAX_CHARS and not has_ancestor(element, BOILERPLATE_TAGS):
                     for found in sorted(find_text_dates(text), key=lambda d: d.modified):
-                        if not found.modified:
-                            yield Found(found.value)
+                        if not found.modified:  # with the time printed beside it (date_times)
+                            printed = time_beside(text, found.value, start=found.start, end=found.end)
+                            yield printed.on(found.value) if printed is not None else Found(found.value)
         node = node.getparent()

@@ -10,6 +10,7 @@ import lxml.html
 
 from crawler.extraction.arabic_dates import Found, TextDate, find_hijri_dates, find_text_dates
 from crawler.extraction.date_markup import BOILERPLATE_TAGS, has_ancestor
+from crawler.extraction.date_times import time_beside, timed
 from crawler.extraction.ordinal_dates import numeric_dateline
 from crawler.extraction.page_index import document_elements
 
@@ -17,6 +18,11 @@ logger = logging.getLogger(__name__)
 
 _DATE_ATTR = re.compile(r"date|time|publish|posted|byline|dateline|stamp|meta|info|details|author", re.IGNORECASE)
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "select", "option", "button"}
+# Blocks: a time is read beside its date only in the same block (crawler.extraction.date_times), never from the next
+# paragraph's first words
+_BLOCK_TAGS = frozenset({"p", "div", "li", "ul", "ol", "table", "tr", "td", "th", "section", "article", "header",
+                         "footer", "aside", "main", "blockquote", "figure", "figcaption", "h1", "h2", "h3", "h4", "h5",
+                         "h6", "dl", "dt", "dd", "pre", "form", "body", "nav", "address"})
 # A photo's caption sits between headline and byline on many layouts and dates the picture ("... airport in Nepal
 # April 24, 2023 in this picture"), not the story: its text is not read as the line under the headline.
 _CAPTION_TAGS = {"figure", "figcaption"}
@@ -31,15 +37,15 @@ def headline_text(doc: lxml.html.HtmlElement, hint: str = "") -> Iterator[Found]
     site's name (see headline_element)."""
     headline = headline_element(doc, hint)
     if headline is not None:
-        yield from _dates_in(doc, [_text_after(headline, 160, captions=False)])
+        yield from _dates_in(doc, [_lines_after(headline, 160, captions=False)])
 
 
 def visible_text(doc: lxml.html.HtmlElement, hint: str = "") -> Iterator[Found]:
     """Dates further below the headline, then in date/byline-like elements outside page furniture."""
-    windows: list[str] = []
+    windows: list[tuple[str, tuple[str, ...]]] = []
     headline = headline_element(doc, hint)
     if headline is not None:
-        windows.append(_text_after(headline, 600))
+        windows.append(_lines_after(headline, 600))
     yield from _dates_in(doc, windows)
     yield from _dates_in(doc, _date_elements(doc))
 
@@ -48,7 +54,7 @@ def hijri_headline_text(doc: lxml.html.HtmlElement, hint: str = "") -> Iterator[
     """A Hijri date written right after the headline (the only date some outlets print), as its Gregorian day."""
     headline = headline_element(doc, hint)
     if headline is not None:
-        yield from _dates_in(doc, [_text_after(headline, 160, captions=False)], finder=find_hijri_dates)
+        yield from _dates_in(doc, [_lines_after(headline, 160, captions=False)[0]], finder=find_hijri_dates)
 
 
 def hijri_visible_text(doc: lxml.html.HtmlElement, hint: str = "") -> Iterator[Found]:
@@ -58,15 +64,25 @@ def hijri_visible_text(doc: lxml.html.HtmlElement, hint: str = "") -> Iterator[F
     yield from _dates_in(doc, [*windows, *_date_elements(doc)], finder=find_hijri_dates)
 
 
-def _dates_in(doc: lxml.html.HtmlElement, windows: Iterable[str],
+def _dates_in(doc: lxml.html.HtmlElement, windows: Iterable[str | tuple[str, tuple[str, ...]]],
               finder: Callable[[str], list[TextDate]] | None = None) -> Iterator[Found]:
     """Dates of each text window in reading order, publication before those labelled as updates (``finder``: the
-    Gregorian dates of a window by default)."""
+    Gregorian dates of a window by default), each with the time printed beside it (date_times).
+
+    A window is one line (an element's text) or a text and its lines (the blocks after the headline): a time is
+    read in the line that prints the date."""
     month_first = (doc.get("lang") or "").lower() in ("en-us", "en_us")
-    for text in windows:
+    for window in windows:
+        text, lines = (window, ()) if isinstance(window, str) else window
         dates = finder(text) if finder is not None else find_text_dates(text, month_first=month_first)
         for item in sorted(dates, key=lambda d: d.modified):
-            yield Found(item.value)
+            if finder is not None:
+                yield Found(item.value)
+            elif not lines:
+                printed = time_beside(text, item.value, start=item.start, end=item.end)
+                yield printed.on(item.value) if printed is not None else Found(item.value)
+            else:
+                yield timed(Found(item.value), lines)
 
 
 def headline_element(doc: lxml.html.HtmlElement, hint: str = "") -> lxml.html.HtmlElement | None:
@@ -160,22 +176,44 @@ def _visible(element: lxml.html.HtmlElement, *, datelines: bool = False) -> str:
 
 
 def _text_after(element: lxml.html.HtmlElement, limit: int, *, captions: bool = True) -> str:
-    """About ``limit`` characters of visible text that follow ``element`` in reading order.
+    """About ``limit`` characters of visible text that follow ``element`` in reading order (see _lines_after)."""
+    return _lines_after(element, limit, captions=captions)[0]
+
+
+def _lines_after(element: lxml.html.HtmlElement, limit: int, *,
+                 captions: bool = True) -> tuple[str, tuple[str, ...]]:
+    """About ``limit`` characters of visible text that follow ``element`` in reading order, and the same texts as
+    lines: a line per block element (_BLOCK_TAGS) they stand in.
 
     ``captions=False`` leaves out photo captions: the line under a headline is read as its byline, which a
     caption's date is not (a Reuters photo of the day before); the wider last-resort window keeps them, since a
     caption may hold the page's only date.
     """
     parts: list[str] = []
+    lines: list[list[str]] = []
+    block: object = None
     size = 0
     for text, owner in _following_texts(element):
         if owner is not None and (owner.tag in _SKIP_TAGS or not captions and _in_caption(owner, element)):
             continue
         parts.append(numeric_dateline(text))  # a dateline's ordinal day read as digits (ordinal_dates)
+        here = _block_of(owner)
+        if not lines or here is not block:
+            lines.append([])
+            block = here
+        lines[-1].append(parts[-1])
         size += len(text)
         if size >= limit:
             break
-    return " ".join(" ".join(parts).split())[:limit]
+    return " ".join(" ".join(parts).split())[:limit], tuple(" ".join(" ".join(line).split()) for line in lines)
+
+
+def _block_of(owner: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement | None:
+    """The block element (_BLOCK_TAGS) a text of ``owner`` stands in: ``owner`` or its nearest such ancestor."""
+    for node in () if owner is None else (owner, *owner.iterancestors()):
+        if node.tag in _BLOCK_TAGS:
+            return node
+    return None
 
 
 def _in_caption(owner: lxml.html.HtmlElement, headline: lxml.html.HtmlElement) -> bool:

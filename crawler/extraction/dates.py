@@ -58,7 +58,7 @@ class _Limits:
 
 def find_published(
     html: str, url: str, fetched_at: datetime | None = None, *, tree: lxml.html.HtmlElement | None = None,
-    headline: str = "",
+    headline: str = "", local_times: bool = False,
 ) -> tuple[str, str] | None:
     """The publication date of an article page and the signal that gave it, or None if no evidence holds.
 
@@ -68,12 +68,18 @@ def find_published(
         fetched_at: when the page was fetched; later dates are rejected (default: now).
         tree: the page already parsed (read, never changed), so it is not parsed again.
         headline: the headline as extraction read it; it finds the line under a headline set in no <h1>.
+        local_times: give a time printed beside the date with no zone as "YYYY-MM-DDTHH:MM" (extraction does: the
+            catalogue keeps it apart or puts it in the outlet's zone, crawler.capture.clock); else the day alone.
 
     Returns:
-        ``(date, signal)`` where date is "YYYY-MM-DD" or a full ISO 8601 datetime with offset, and signal is
-        one of "json-ld", "meta", "time", "url", "text", "htmldate", "hijri".
+        ``(date, signal)`` where date is "YYYY-MM-DD", a full ISO 8601 datetime with offset, or (``local_times``)
+        "YYYY-MM-DDTHH:MM", and signal is one of "json-ld", "meta", "time", "url", "text", "htmldate", "hijri".
     """
     limits = _Limits(fetched_at)
+
+    def iso(found: Found) -> str:
+        return found.iso() if local_times or found.clock is None else found.day.isoformat()
+
     doc = tree if tree is not None else _parse(html)
     sources: list[tuple[str, Iterable[Found]]] = []
     # The dates under the headline are a source and a check of the markup's dates: found once (issue 10).
@@ -104,23 +110,23 @@ def find_published(
     for signal, candidates in sources:
         for found in candidates:
             if not limits.accepts(found):
-                logger.debug("rejected %s date %s for %s (outside %s..%s)", signal, found.iso(), url, EARLIEST,
+                logger.debug("rejected %s date %s for %s (outside %s..%s)", signal, iso(found), url, EARLIEST,
                              limits.latest_day)
                 continue
             found, from_url = check.reconcile(found)
             if from_url:
-                return found.iso(), "url"
+                return iso(found), "url"
             if signal == "htmldate" and (found.day.month, found.day.day) == (1, 1) and doc is not None:
                 # htmldate falls back to 1 January of a bare year (a copyright line "2003 - 2024"); a full date
                 # printed on the page says more
                 shown = next((d for d in visible_text(doc, headline) if limits.accepts(d)), None)
                 if shown is not None and (shown.day.month, shown.day.day) != (1, 1):
-                    return shown.iso(), "text"
+                    return iso(shown), "text"
                 printed = [d for d in days_of_year(doc, found.day.year) if limits.accepts(d)]
                 if len(printed) == 1 and (printed[0].day.month, printed[0].day.day) != (1, 1):
-                    return printed[0].iso(), "text"  # the one day of that year the page prints (date_text)
+                    return iso(printed[0]), "text"  # the one day of that year the page prints (date_text)
                 if not prints_year(doc, found.day.year):
-                    logger.debug("rejected htmldate's %s for %s: the page never prints the year", found.iso(), url)
+                    logger.debug("rejected htmldate's %s for %s: the page never prints the year", iso(found), url)
                     continue
             if signal in ("json-ld", "meta", "time") and doc is not None:
                 # The day printed under the headline is the day readers (and the outlet) give the story; a
@@ -128,8 +134,13 @@ def find_published(
                 shown = next((d for d in under_headline() if limits.accepts(d)), None)
                 if shown is not None and abs(shown.day - found.day) == timedelta(days=1) and _local_day_of(
                         found, shown.day):
-                    return shown.iso(), "text"
-            return found.iso(), signal
+                    return iso(shown), "text"
+            if found.moment is None and found.clock is None and doc is not None:
+                # a day with no time (a date-only JSON-LD value, the URL's day): the time the dateline under the
+                # headline prints beside that same day (crawler.extraction.date_times)
+                found = next((d for d in under_headline() if d.day == found.day and (d.moment or d.clock)
+                              and limits.accepts(d)), found)
+            return iso(found), signal
     logger.debug("no publication date found for %s", url)
     return None
 

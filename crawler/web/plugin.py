@@ -359,8 +359,9 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
             return chips
     if column in ("url", "location") and value.startswith(("http://", "https://")):
         return cells.url_cell(value)
-    if column in DATE_COLUMNS:
-        when = cells.datetime_cell(value)
+    if column in DATE_COLUMNS:  # a day with the time printed beside it and no zone (published_time), as one
+        clock = row["published_time"] if column == "published" and "published_time" in keys else None
+        when = cells.datetime_cell(f"{value}T{clock}" if clock and len(value) == 10 else value)
         if when is not None:
             return when
     if column == "excerpt":
