@@ -8,7 +8,7 @@ import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import lxml.etree
 import lxml.html
@@ -22,6 +22,7 @@ from crawler.discovery.lastmod import w3c_end as w3c_end
 from crawler.discovery.stamps import anchor_dates
 from crawler.discovery.xmlstream import Reading, document_start, read_children
 from crawler.discovery.xmlstream import local_name as _local  # noqa: F401 - the tests read it here
+from crawler.fetch.whatwg import browser_join
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def absolute_url(base: str, href: str) -> str | None:
         logger.debug("not a URL (a lone surrogate): %r (on %s)", href[:200], base)
         return None
     try:
-        url = urljoin(base, href)
+        url = browser_join(base, href)  # as a browser reads it: a backslash is a slash (crawler.fetch.whatwg)
         urlsplit(url).port  # noqa: B018 - raises ValueError for a bad port, as canonicalize() would later
     except ValueError:
         logger.debug("not a URL: %r (on %s)", href[:200], base)
