@@ -147,3 +147,36 @@ def parts_of_their_own(db: sqlite_utils.Database) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in db.execute(
         "select al.article_id, a.id from article_aliases al join articles a on a.id = al.url_id "
         "where al.how = 'page-part' and a.id != al.article_id order by al.rowid")]
+
+
+def gone_status(db: sqlite_utils.Database, url: str) -> int | None:
+    """The status of the latest full capture of ``url`` when it says the article is not there (404, 410, or a
+    redirect elsewhere), else None: a URL a row should not keep when the article answers at another of its URLs."""
+    row = db.execute("select status from captures where url = ? and record_type = 'response' order by id desc "
+                     "limit 1", [url]).fetchone()
+    return row[0] if row and (row[0] in (404, 410) or 300 <= (row[0] or 0) < 400) else None
+
+
+def fetched_urls(db: sqlite_utils.Database, article: dict[str, Any]) -> list[str]:
+    """The URLs other than its row's that the article was fetched under with a 200 (a version's capture, its
+    latest, or an alias's own capture at that alias; never a later page of it), newest first: where to look for it
+    when its URL is gone."""
+    return [r[0] for r in db.execute(
+        "select c.url from captures c where c.status = 200 and c.url != :url and (c.id = :capture or c.id in "
+        "(select capture_id from article_versions where article_id = :id) or c.id in (select al.capture_id from "
+        "article_aliases al where al.article_id = :id and al.url = c.url and al.how != 'page-part')) group by c.url order by max(c.id) desc",
+        {"url": article["url"], "capture": article["capture_id"], "id": article["id"]})]
+
+
+def record_move(db: sqlite_utils.Database, article_id: str, gone_url: str, status: int, capture_id: int | None) -> None:
+    """An ``article_events`` row of kind ``moved``: the article's URL ``gone_url`` answered ``status`` while the
+    article answers at its row's URL now (capture ``capture_id``, now the row's capture: a deletion is recorded
+    at the end of the crawl for a 404 of a URL whose 200 capture is the row's); no deletion is recorded. The caller
+    commits."""
+    db.execute("update articles set capture_id = ? where id = ?", [capture_id, article_id])
+    row = db.execute("select url, fetched_at, crawl_id from captures where id = ?", [capture_id]).fetchone()
+    if row is None:
+        return
+    db["article_events"].insert({"article_id": article_id, "kind": "moved", "url": row[0], "at": row[1],
+                                 "crawl_id": row[2], "capture_id": capture_id, "http_status": 200,
+                                 "detail": f"{gone_url} answered {status}; the article answers here"})

@@ -170,8 +170,11 @@ def plan(catalogue: Catalogue, extra_params: dict[str, list[str]] | None = None)
         return outlet + "\n" + key
 
     def rank(row: dict[str, Any]) -> tuple[Any, ...]:
-        # the cleanest URL is kept (no session token, fewest parameters), then the earliest row
-        return (url_rank(row["url"]), row["first_seen"] or "", row["id"])
+        # a URL that still answers is kept (its latest capture no 404/410 or redirect elsewhere: a cleaner but dead
+        # URL was kept, and the next re-check recorded the live article deleted), then the cleanest URL (no session
+        # token, fewest parameters), then the earliest row
+        gone = lookups.gone_status(catalogue.db, row["url"]) is not None
+        return (gone, url_rank(row["url"]), row["first_seen"] or "", row["id"])
 
     def how_of(kept: dict[str, Any], dropped: dict[str, Any]) -> str:
         return alias_reason(dropped["url"], kept["url"], drop(kept["outlet"])) or "same-body"

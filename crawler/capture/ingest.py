@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +18,15 @@ from archive.catalogue.transactions import immediate
 from archive.corpus import textfiles as textexport
 from archive.corpus.history import text_digest
 from archive.records import ExtractedArticle, ExtractionFailure, Relevance
+from crawler.capture.claims import (
+    converge,
+    give_back,
+    in_batch,
+    live_row,
+    own_canonical,
+    stage_text,
+    uncontested,
+)
 from crawler.capture.clock import dated
 from crawler.capture.dedupe import padded, same_article, sweep_params, teaser_of
 from crawler.capture.operations import ArticleOp
@@ -101,6 +109,8 @@ def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: 
     with immediate(session.catalogue.db):
         for other, how in other_urls:
             aliases.add_alias(session.catalogue.db, other, row["id"], how, outlet=outlet_name, capture_id=capture_id)
+    if outcome == "updated" and session.config.aliases:
+        row = converge(session, row)  # now another row's text exactly: one article (crawler.capture.claims)
     richer = richer_metadata(row, article, clock) if outcome == "unchanged" else {}
     if richer:
         with immediate(session.catalogue.db):
@@ -211,9 +221,11 @@ def resolve_url(session: ArchiveSession, outlet_name: str, url: str, request_url
     digest = text_digest(article.title, article.text)
     if not session.config.aliases:
         canonical = choose_canonical(url, article.canonical_link, outlet.domains(), listings=listings)
+        canonical = own_canonical(session, outlet_name, canonical, canonicalize(url))  # crawler.capture.claims
         return uncontested(session, outlet_name, canonical, [canonicalize(url)], article, digest), []
     drop = session.session_params(outlet_name)
     canonical = choose_canonical(url, article.canonical_link, outlet.domains(), drop, listings)
+    canonical = own_canonical(session, outlet_name, canonical, canonicalize(url, drop))  # its outlet's, and live
     seen: list[tuple[str, str]] = [(canonical, "")]
     hops: list[str] = []
     fetched = canonicalize(url, drop)
@@ -255,6 +267,7 @@ def resolve_url(session: ArchiveSession, outlet_name: str, url: str, request_url
         # page was fetched): the borrower takes back its own URL, and this page is a new article
         found = None
     if found is not None:
+        found = live_row(session, found, url, request_url)  # its URL answered 404 or redirects elsewhere: this one
         target = found["url"]
         # the rule that ties this page to the URL that found it ("آ" spelt as "ا" + U+0653 beside an alias)
         how = next((h for h in (alias_reason(canonical, u, drop) for u in (target, *(u for u, _ in seen[1:])))
@@ -270,6 +283,7 @@ def resolve_url(session: ArchiveSession, outlet_name: str, url: str, request_url
     else:
         twin = aliases.same_body_article(db, outlet_name, digest, aliases.url_id(canonical))
         if twin is not None:
+            twin = live_row(session, twin, url, request_url)
             # against every URL of the twin, not only its row's: "?id=2&s=<token>" tells "s" apart from "?id=2"
             # even when the row's URL is "?id=2&from=rss" (which differs in more than a token)
             params, other = (), twin["url"]
@@ -315,86 +329,3 @@ def redirect_hops(session: ArchiveSession, start: str, end: str, drop: tuple[str
             break
         hops.append(hop)
     return hops
-
-
-def uncontested(session: ArchiveSession, outlet_name: str, canonical: str, own_urls: list[str],
-                article: ExtractedArticle, digest: str) -> str:
-    """``canonical``, or the page's fetched URL (``own_urls[0]``) when another article already holds that canonical.
-
-    A ``rel=canonical`` is a claim: when the article stored under it (under any spelling of it: its identity key) has
-    another title and text (not an edit of this page: ``dedupe.same_article``) and none of this page's own URLs leads
-    to it, two different articles name one canonical (a CMS that points its pages at a section page), and trusting it
-    would overwrite one with the other. The first page that took such a URL as its own is given back the URL it was
-    fetched under, and the URL is remembered as contested (archive.catalogue.aliases.mark_contested): no later page
-    takes it as its row's URL. An article of another outlet (two outlets on one domain, a syndicated copy) is never
-    this outlet's row either.
-    """
-    if not own_urls or canonical == own_urls[0]:
-        return canonical
-    db = session.catalogue.db
-    drop = session.session_params(outlet_name) if session.config.aliases else ()
-    # "/news//5", "/news/5/index.php" or an NFD slug name the article stored as "/news/5" too
-    forms = list(dict.fromkeys((canonical, identity_key(canonical, drop))))
-    if any(aliases.is_contested(db, form) for form in forms):
-        return own_urls[0]
-    claimant = aliases.find_article(db, forms)
-    if claimant is not None and claimant["outlet"] != outlet_name:
-        return own_urls[0]
-    if claimant is None or claimant["text_digest"] == digest or same_article(
-            claimant["title"] or "", claimant["text"] or "", article.title, article.text, claimant["published"],
-            article.published):
-        return canonical
-    own = aliases.find_article(db, own_urls)
-    if own is not None and own["id"] == claimant["id"]:
-        return canonical  # one of this page's URLs already leads there: an edit of that article
-    logger.info("%s and article %s both declare %s as their canonical URL: neither keeps it", own_urls[0],
-                claimant["id"], canonical)
-    give_back(session, claimant, canonical, contested=outlet_name)
-    return own_urls[0]
-
-
-def give_back(session: ArchiveSession, claimant: dict[str, Any], canonical: str, *, contested: str | None = None) -> bool:
-    """Give an article stored under ``canonical``, a URL it was never fetched under (its ``rel=canonical``), the
-    cleanest URL it was fetched under; ``contested``: the outlet under which ``canonical`` is then marked contested.
-
-    False (nothing changed) when one of its captures was fetched under ``canonical`` (by identity key: "/x/index.php"
-    was fetched under "/x/"), when no capture is known, or when that URL is another article's already.
-    """
-    db = session.catalogue.db
-    drop = session.session_params(claimant["outlet"]) if session.config.aliases else ()
-    captured = [canonicalize(u, drop) for u in aliases.captured_urls(db, claimant)]
-    key = identity_key(canonical, drop)
-    if not captured or key in {identity_key(u, drop) for u in captured}:
-        return False
-    # the cleanest URL it was fetched under, or that a rule ties to one of them (never an old, redirected one)
-    fetched_as = aliases.article_urls(db, claimant["id"], ("canonical", "url-rule", "default-document"))[1:]
-    home = min((u for u in captured + fetched_as if identity_key(u, drop) != key), key=url_rank, default=None)
-    if home is None or session.catalogue.get_article(aliases.url_id(home)) is not None:
-        return False
-    aliases.rekey_article(db, session.config.data_dir, claimant["id"], home, "canonical", **in_batch(session))
-    with immediate(db):
-        for form in dict.fromkeys((canonical, claimant["url"], key)):
-            aliases.forget_alias(db, form, aliases.url_id(home))
-        if contested is not None:
-            aliases.mark_contested(db, canonical, contested)
-    return True
-
-
-def in_batch(session: ArchiveSession) -> dict[str, Any]:
-    """What a merge inside the writer's batch needs (aliases.merge_articles): its text file is staged with the batch's
-    others (``stage_text``: published once it commits, the last one written under a name winning), and the files it
-    makes unused are removed only once the batch has committed."""
-    if session.staged_files is None:  # no batch (a direct call): the merge writes and removes its files itself
-        return {}
-    return {"stale": session.stale_files,
-            "write": lambda data_dir, seq, article_id, title, paragraphs: stage_text(
-                session, seq, article_id, title, paragraphs)}
-
-
-def stage_text(session: ArchiveSession, seq: int, article_id: str, title: str, paragraphs: Iterable[str],
-               rendered: str | None = None) -> str:
-    """Stage an article's text file in the writer's batch (published once it commits: crawler.capture.apply);
-    its path under the data folder."""
-    relpath, tmp = textexport.stage_text(session.config.data_dir, seq, article_id, title, paragraphs, rendered)
-    session.staged_files.append((tmp, relpath))
-    return relpath

@@ -247,8 +247,14 @@ def outcomes(
                 copy = True
                 o.detail = f"the same article as {article['url']}"
             prior = Before(article["id"] if earlier else None, len(earlier), prior.status)
-        if status == 304:
+        grew = bool(o.version and prior.article_id is not None and o.version > prior.versions)
+        if status == 304 and not grew:  # (a 304 first page whose later page changed is a new version: below)
             o.result = "not-modified"
+        elif status in history.GONE_STATUSES and article is not None and ("moved" in kinds or (
+                article["url"] != t.url and article.get("status") == "live")):
+            # a dead URL of an article that answers at another of its URLs (its row's now: crawler.capture.claims)
+            o.result = "moved"
+            o.detail = o.detail or f"now at {article['url']}"
         elif status in history.GONE_STATUSES and "deleted" not in kinds and article is None:
             # a 404/410 of a URL never archived as an article: an error answer, not a deletion (a deletion is of
             # an article that was live; before stop 37 this said "gone (already recorded as deleted)", exit 0)
@@ -284,6 +290,7 @@ def format_outcomes(results: list[Outcome]) -> str:
         "unchanged": "unchanged (no new version)",
         "not-modified": "not modified (HTTP 304; revisit archived)", "deleted": "deleted: deletion recorded",
         "gone": "gone (already recorded as deleted)", "returned": "back online (return recorded)",
+        "moved": "moved: the article answers at another of its URLs (no deletion recorded)",
         "no-article": "fetched and archived, but no article extracted", "not-fetched": "not fetched",
         "failed": "failed",
     }

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.http import Response
 
+from archive.catalogue import lookups
+from crawler.discovery.urls import canonicalize
 from crawler.items import PageItem
 from crawler.spiders.outlets import OutletSpider
 from crawler.spiders.part_checks import PartRechecks
@@ -67,5 +69,28 @@ class RecrawlSpider(PartRechecks, OutletSpider):
         if response.status in (404, 410):
             self.session.record_failure(outlet, response.url, "fetch", f"http-{response.status}", "",
                                         response.meta.get("capture_id"))
+            yield from self.moved_checks(response, outlet)
             return
+        yield from self.moved_checks(response, outlet)
         yield from self.parse_article(response)
+
+    def moved_checks(self, response: Response, outlet_name: str) -> Iterator[Request]:
+        """When an article's URL answers 404/410, or redirects to another article, the other URLs the article was
+        fetched under (an alias with a capture of its own: the page whose rel=canonical the row took, a same-body
+        URL), asked again: one that answers with the article becomes its row's URL (crawler.capture.claims
+        ``live_row``) instead of a deletion being recorded, or an edit being missed. Each asked once, not again
+        from there."""
+        if response.meta.get("moved_check"):
+            return
+        start = (response.meta.get("redirect_urls") or [response.url])[0]
+        row = self.session.article_for_url(start)
+        if row is None or row["url"] != canonicalize(start, self.session.session_params(outlet_name)) or (
+                response.status not in (404, 410) and start == response.url):
+            return  # only a row's own URL: an alias that died is no news of the article
+        if response.status not in (404, 410):
+            landed = self.session.article_for_url(response.url)
+            if landed is None or landed["id"] == row["id"]:
+                return  # an old URL redirecting to the article itself: nothing moved
+        for url in lookups.fetched_urls(self.session.reader.db, row):
+            request = self.target_request(url, outlet_name, False)
+            yield request.replace(meta={**request.meta, "moved_check": True})
