@@ -52,3 +52,26 @@ def text_file_rows(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return list(db.query(
         "select id, seq, title, text, relevant, text_file from articles where text_file is not null or relevant = 1 "
         "order by seq, id"))
+
+
+def capture_of_record(db: sqlite_utils.Database, record_id: str) -> dict[str, Any] | None:
+    """The capture row (``POINTER_COLUMNS``) of WARC record ``record_id``, one that points somewhere first (its
+    pointer may be gone: marked missing), or None."""
+    rows = list(db.query(f"select {POINTER_COLUMNS} from captures where warc_record_id = ? "
+                         "order by (warc_file is null), id limit 1", [record_id]))
+    return rows[0] if rows else None
+
+
+def point_capture(db: sqlite_utils.Database, capture_id: int, warc_file: str, offset: int, length: int,
+                  record_type: str) -> None:
+    """Point capture ``capture_id`` at its record in ``warc_file`` again. The caller commits."""
+    db.execute("update captures set warc_file = ?, warc_offset = ?, warc_length = ?, record_type = ? where id = ?",
+               [warc_file, offset, length, record_type, capture_id])
+
+
+def settle_lost(db: sqlite_utils.Database, urls: list[str], reason: str, now: str) -> None:
+    """Frontier rows of ``urls`` queued again under ``reason`` (their record was lost) settled ``done`` again: the
+    record came back before any crawl fetched them. The caller commits."""
+    for url in urls:
+        db.execute("update frontier set status = 'done', reason = null, done_at = ? where url = ? "
+                   "and status = 'pending' and reason = ?", [now, url, reason])

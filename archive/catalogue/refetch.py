@@ -12,6 +12,7 @@ and the page is stored on the article row it belongs to (same id, same corpus se
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -106,3 +107,33 @@ def is_irrelevant(db: sqlite_utils.Database, article_id: str) -> bool:
     """True when the article has a row and its current version is not relevant."""
     row = db.execute("select relevant from articles where id = ?", [article_id]).fetchone()
     return row is not None and not row[0]
+
+
+#: frontier.reason of a URL queued again because a fault of the data folder was recorded as its row's store-error
+STORE_FAULT_REASON = "store-fault"
+
+
+def store_failed(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """URLs settled ``done`` as ``store failed`` with their ``store-error`` details: ``url, outlet, detail``."""
+    return list(db.query("select fr.url, fr.outlet, f.detail from frontier fr join failures f on f.url = fr.url "
+                         "where fr.status = 'done' and fr.reason = 'store failed' and f.reason = 'store-error' "
+                         "order by f.id"))
+
+
+def queue_store_faults(db: sqlite_utils.Database, is_fault: Callable[[str | None], bool]) -> list[str]:
+    """Put back in the frontier (pending, reason ``STORE_FAULT_REASON``) every URL settled as ``store failed`` whose
+    store-error ``is_fault`` says was the folder's, not the row's (archive.integrity.storefaults); return them.
+
+    Before stop 39 a read-only or vanished text folder was recorded row by row and the URLs settled, so no crawl
+    fetched them again. Commits.
+    """
+    urls = list(dict.fromkeys(row["url"] for row in store_failed(db) if is_fault(row["detail"])))
+    if not urls:
+        return []
+    with immediate(db):
+        for url in urls:
+            db.execute("update frontier set status = 'pending', attempts = 0, reason = ?, done_at = null "
+                       "where url = ? and status = 'done'", [STORE_FAULT_REASON, url])
+    logger.warning("%d URL(s) whose articles a fault of the data folder kept from being stored are queued again: "
+                   "the next crawl fetches them", len(urls))
+    return urls

@@ -9,6 +9,7 @@ from pathlib import Path
 from archive.catalogue import pointers, refetch
 from archive.catalogue.db import Catalogue
 from archive.corpus import textfiles as textexport
+from archive.integrity import workerfiles
 from archive.integrity.inventory import (
     INDEXED_TYPES,
     OPEN_GLOB,
@@ -21,6 +22,8 @@ from archive.integrity.inventory import (
     stray_text_origin,
     warc_files,
 )
+from archive.integrity.storefaults import folder_fault_detail
+from archive.warc.reader import RecordInfo
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +39,8 @@ _COMMAND_FIX = {"gzip-truncated": _TAIL_FIX, "gzip-corrupt": _TAIL_FIX, "block-t
 class Finding:
     """One thing wrong with the archive: what, where, and what to do about it."""
 
-    # warc-<problem kind>, open-file, dangling-pointer, pointer-mismatch, unindexed-record, article-unarchived,
-    # refetch-pending, text-..., temp-stale
+    # warc-<problem kind>, open-file, dangling-pointer, worker-file-not-copied, pointer-mismatch, unindexed-record,
+    # article-unarchived, refetch-pending, store-fault, text-..., temp-stale
     kind: str
     where: str
     message: str
@@ -101,6 +104,7 @@ def check_archive(data_dir: Path, catalogue: Catalogue) -> CheckReport:
             findings.append(Finding(f"warc-{p.kind}", f"{rel}@{p.offset}", p.message, _COMMAND_FIX.get(p.kind, p.fix)))
 
     captures = pointers.capture_pointers(catalogue.db)
+    not_copied: dict[str, list[int]] = {}  # a worker's file not copied here yet -> its captures
     indexed: set[tuple[str, int]] = set()
     pending: dict[str, list[bool]] = {closed: [] for closed in open_files}  # per open file: is each record whole
     for row in captures:
@@ -114,6 +118,9 @@ def check_archive(data_dir: Path, catalogue: Catalogue) -> CheckReport:
         if scanned_file is None and row["warc_file"] in open_files:
             rec = open_files[row["warc_file"]].records.get(row["warc_offset"])
             pending[row["warc_file"]].append(rec is not None and not pointer_mismatch(row, rec))
+            continue
+        if scanned_file is None and workerfiles.worker_of(row["warc_file"]) is not None:
+            not_copied.setdefault(row["warc_file"], []).append(row["id"])  # one finding per file, below
             continue
         if scanned_file is None:
             findings.append(Finding("dangling-pointer", where, f"points at {row['warc_file']}, which does not exist",
@@ -133,19 +140,21 @@ def check_archive(data_dir: Path, catalogue: Catalogue) -> CheckReport:
                                     "the WARC or the catalogue was changed by hand: restore the one that is wrong "
                                     "from a replica"))
 
+    for rel, ids in not_copied.items():
+        message, fix = workerfiles.not_copied_message(rel, str(workerfiles.worker_of(rel)), len(ids))
+        findings.append(Finding("worker-file-not-copied", rel, message, fix))
     for rel, scanned_file in files.items():
         if scanned_file.crawl_uid in live_uids:
             skipped.append(rel)
             continue
         for offset, rec in scanned_file.records.items():
             if rec.record_type in INDEXED_TYPES and (rel, offset) not in indexed:
-                findings.append(Finding("unindexed-record", f"{rel}@{offset}",
-                                        f"{rec.record_type} record of {rec.target_uri} has no catalogue row",
-                                        "run `newsarchive check --repair` to add the capture row back"))
+                findings.append(_unindexed(catalogue, rel, offset, rec))
 
     findings[:0] = [_open_file_finding(scanned_open, pending[closed]) for closed, scanned_open in open_files.items()]
     if not live:  # a running crawl may be fetching them right now
         findings.extend(_lost_articles(catalogue))
+        findings.extend(_store_faults(catalogue))
     text_findings, n_text = _check_texts(data_dir, catalogue, bool(live))
     findings.extend(text_findings)
     findings.extend(Finding("temp-stale", str(path.relative_to(data_dir)),
@@ -153,6 +162,23 @@ def check_archive(data_dir: Path, catalogue: Catalogue) -> CheckReport:
                             "run `newsarchive check --repair` (deletes it)") for path in stale_temps(data_dir))
     set_aside = tuple(sorted(f"warc/{p.name}" for p in warc_dir.glob("*.torn*")))
     return CheckReport(tuple(findings), len(files), n_records, len(captures), n_text, set_aside, tuple(skipped))
+
+
+def _unindexed(catalogue: Catalogue, rel: str, offset: int, rec: RecordInfo) -> Finding:
+    """A response or revisit record no capture row points at: one with no row, or one whose row lost its pointer
+    (marked missing while its file was not here: a worker's file copied in late) or points at another copy."""
+    row = workerfiles.capture_for_record(catalogue, str(rec.record_id))
+    where, what = f"{rel}@{offset}", f"{rec.record_type} record of {rec.target_uri}"
+    if row is None:
+        return Finding("unindexed-record", where, f"{what} has no catalogue row",
+                       "run `newsarchive check --repair` to add the capture row back")
+    if row["warc_file"] is None:
+        return Finding("unindexed-record", where, f"{what}: its capture row {row['id']} was marked missing (its file "
+                       "was not here then)", f"run `newsarchive check --repair`: it points capture {row['id']} at this "
+                       "record again (no second row)")
+    return Finding("unindexed-record", where, f"{what}: its capture row {row['id']} points at {row['warc_file']} (this "
+                   "is another copy of the record)", "delete this copy, or run `newsarchive check --repair` to give "
+                   "it a capture row of its own")
 
 
 def _check_texts(data_dir: Path, catalogue: Catalogue, crawl_running: bool) -> tuple[list[Finding], int]:
@@ -245,3 +271,12 @@ def _lost_articles(catalogue: Catalogue) -> list[Finding]:
                                  f"run `newsarchive check --repair` (queues {row['fetch_url']}: the next crawl "
                                  f"fetches it again), {replica}"))
     return found
+
+
+def _store_faults(catalogue: Catalogue) -> list[Finding]:
+    """URLs settled ``store failed`` by a fault of the data folder, recorded (before stop 39) as their row's own
+    ``store-error``: no crawl fetches them again until ``--repair`` queues them."""
+    found = [row for row in refetch.store_failed(catalogue.db) if folder_fault_detail(row["detail"])]
+    return [Finding("store-fault", f"frontier/{row['url']}", f"its article was never stored: {row['detail'][:200]}",
+                    "make the data folder writable and run `newsarchive check --repair` (queues the URL: the next "
+                    "crawl fetches it again)") for row in found]

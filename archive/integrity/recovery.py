@@ -17,6 +17,7 @@ from archive.catalogue import pointers, refetch
 from archive.catalogue.db import Catalogue
 from archive.corpus import textfiles as textexport
 from archive.errors import ArchiveIntegrityError
+from archive.integrity import workerfiles
 from archive.integrity.inventory import (
     INDEXED_TYPES,
     OPEN_GLOB,
@@ -30,6 +31,7 @@ from archive.integrity.inventory import (
     warc_files,
     warcinfo_fields,
 )
+from archive.integrity.storefaults import folder_fault_detail
 from archive.records import Exchange, WarcLocation
 from archive.warc.check import RepairResult, repair_closed_file, repair_open_file
 from archive.warc.reader import STRUCTURAL, RecordInfo, first_record
@@ -113,9 +115,11 @@ def recover(data_dir: Path, catalogue: Catalogue, *,
             repaired.append(fixed)
             scanned[rel] = scan_warc(files[rel], rel)
     marked = _mark_missing(catalogue, scanned, live_ids, {f"warc/{Path(s).name[:-5]}" for s in skipped})
-    added = _add_unindexed(catalogue, scanned, files, live_uids, outlet_for)
+    added = _add_unindexed(catalogue, scanned, files, live_uids, outlet_for, frozenset(marked))
     # an article whose every capture is now missing is not archived: the next crawl fetches it again, whole
     queued = refetch.queue_lost(catalogue.db)
+    # an article a fault of the text folder kept from being stored, recorded (before stop 39) as its own store-error
+    queued += refetch.queue_store_faults(catalogue.db, folder_fault_detail)
     texts, temps = _restore_texts(data_dir, catalogue, crawl_running=bool(live))
     # a crawl's own merges remove theirs; an article no longer relevant leaves the corpus (its row and seq stay)
     strays = [] if live else drop_irrelevant_texts(data_dir, catalogue) + remove_merged_strays(data_dir, catalogue)
@@ -210,10 +214,14 @@ def _repair_closed(path: Path, scanned_file: ScannedWarc, live_uids: set[str]) -
 def _mark_missing(catalogue: Catalogue, scanned: dict[str, ScannedWarc], live_ids: set[int],
                   open_files: set[str]) -> list[int]:
     marked: list[int] = []
+    waiting: dict[str, int] = {}  # workers' files not copied here yet: their captures are left as they are
     for row in pointers.capture_pointers(catalogue.db, archived_only=True):
         if row["crawl_id"] in live_ids or row["warc_file"] in open_files:
             continue
         scanned_file = scanned.get(row["warc_file"])
+        if scanned_file is None and workerfiles.worker_of(row["warc_file"]) is not None:
+            waiting[row["warc_file"]] = waiting.get(row["warc_file"], 0) + 1
+            continue
         rec = scanned_file.records.get(row["warc_offset"]) if scanned_file else None
         if rec is not None and not pointer_mismatch(row, rec):
             continue
@@ -221,11 +229,15 @@ def _mark_missing(catalogue: Catalogue, scanned: dict[str, ScannedWarc], live_id
                                                         else "; ".join(pointer_mismatch(row, rec)))
         catalogue.mark_capture_missing(int(row["id"]), why)
         marked.append(int(row["id"]))
+    for rel, n in waiting.items():
+        logger.warning("left %d capture(s) of %s as they are: worker %s wrote it on its own disk and it is not copied "
+                       "here yet (copy it into warc/, then run `newsarchive check`)", n, rel, workerfiles.worker_of(rel))
     return marked
 
 
 def _add_unindexed(catalogue: Catalogue, scanned: dict[str, ScannedWarc], files: dict[str, Path],
-                   live_uids: set[str], outlet_for: Callable[[str], str | None] | None) -> list[int]:
+                   live_uids: set[str], outlet_for: Callable[[str], str | None] | None,
+                   marked_now: frozenset[int] = frozenset()) -> list[int]:
     indexed = {(r["warc_file"], r["warc_offset"]) for r in pointers.capture_pointers(catalogue.db,
                                                                                      archived_only=True)}
     crawl_ids = pointers.crawl_ids_by_uid(catalogue.db)
@@ -237,6 +249,10 @@ def _add_unindexed(catalogue: Catalogue, scanned: dict[str, ScannedWarc], files:
                     if rec.record_type == "request"}
         for offset, rec in sorted(scanned_file.records.items()):
             if rec.record_type not in INDEXED_TYPES or (rel, offset) in indexed or not rec.target_uri:
+                continue
+            # a record whose row exists (marked missing while its file was not here: a worker's file copied in late)
+            # gets that row back, never a second one (stop 39: two rows per record, and the URL fetched again)
+            if workerfiles.reattach(catalogue, rel, rec, marked_now=marked_now) is not None:
                 continue
             capture_id = _add_capture(catalogue, files[rel], rel, rec, requests.get(rec.record_id),
                                       crawl_ids.get(scanned_file.crawl_uid or ""), outlet_for)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from archive.catalogue import sitemaps
 from archive.catalogue.transactions import batch, savepoint
 from archive.corpus import textfiles
-from archive.faults import as_fault
+from archive.integrity.storefaults import writer_fault
 from archive.records import WarcLocation
 from archive.warc.writer import BuiltPair, warc_date
 from crawler.capture import part_aliases
@@ -55,10 +55,17 @@ def write_record(session: ArchiveSession, op: CaptureOp) -> WarcLocation:
 def apply_batch(session: ArchiveSession, ops: list[Any]) -> None:
     """Store a batch: every WARC record first, one fsync, then every row in one transaction (group commit).
 
-    A storage fault (disk full, catalogue locked) propagates: the writer stops and the session trips. Any other
-    error loses only its own operation (a savepoint per operation), logged with the operation.
+    A storage fault (disk full, catalogue locked, an OSError of the data folder: archive.integrity.storefaults)
+    propagates: the writer stops and the session trips. Any other error loses only its own operation (a savepoint
+    per operation), logged with the operation.
     """
-    store_rows(session, ops, write_records(session, ops))
+    try:
+        store_rows(session, ops, write_records(session, ops))
+    except OSError as exc:  # a WARC file or a text file the folder refused: the crawl's fault, not the batch's
+        fault = writer_fault(exc)
+        if fault is None:
+            raise
+        raise fault from exc
 
 
 def write_records(session: ArchiveSession, ops: list[Any]) -> dict[str, WarcLocation]:
@@ -97,8 +104,9 @@ def store_rows(session: ArchiveSession, ops: list[Any], locations: dict[str, War
                     with savepoint(db):  # inside the batch's transaction
                         apply_one(session, op, locations)
                 except Exception as exc:
-                    if as_fault(exc) is not None:
-                        raise
+                    fault = writer_fault(exc)  # a folder that refuses one row's text file refuses the next one's
+                    if fault is not None:
+                        raise fault from exc
                     logger.exception("could not store %r", op)
                     _discard(staged[first_staged:])
                     del staged[first_staged:], stale[first_stale:]  # the rows naming the stale ones are back
@@ -130,8 +138,8 @@ def _store_failed(session: ArchiveSession, op: ArticleOp, exc: Exception) -> Non
             for url in dict.fromkeys((op.request_url or op.url, op.url)):
                 session.catalogue.settle(url, "done", "store failed")
     except Exception as again:
-        if as_fault(again) is not None:
-            raise
+        if (fault := writer_fault(again)) is not None:
+            raise fault from again
         logger.exception("could not record the store failure of %r either", op)
         return
     session.count(op.outlet, "failures")

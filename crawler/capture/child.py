@@ -61,6 +61,16 @@ def setup_child_logging(level: int) -> None:
     logging.basicConfig(level=level, format=LOG_FORMAT)
     logging.getLogger().setLevel(level)  # also where a handler was there already
     quiet_libraries(level)
+    logging.getLogger("crawler.capture.session").addFilter(_said_by_the_crawl)
+
+
+def _said_by_the_crawl(record: logging.LogRecord) -> bool:
+    """The fault that stops the crawl is logged once, by the crawl process when this one tells it (a probe, stop
+    39: every fault's line was there twice, in two formats): here it is only a debug line."""
+    if record.levelno == logging.ERROR and record.getMessage().startswith("stopping the crawl"):
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger().isEnabledFor(logging.DEBUG)
+    return True
 
 
 def open_writer_session(start: dict[str, Any]) -> ArchiveSession:

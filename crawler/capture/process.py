@@ -41,6 +41,7 @@ from typing import Any
 
 from archive.errors import NewsArchiveError
 from archive.faults import StorageFault
+from archive.integrity.storefaults import fault_from
 from crawler.capture.memory import child_env
 from crawler.capture.operations import HEAVY, CaptureOp
 from crawler.capture.overlay import CaptureReceipt
@@ -273,7 +274,7 @@ class ProcessWriter:
                 if message[0] == "ack":
                     self._acknowledged(message[1])
                 elif message[0] == "fault":
-                    self._on_fault(StorageFault(message[1], message[2]))
+                    self._on_fault(fault_from(message[1], message[2]))
                 elif message[0] == "closed":
                     self._closed = True
         except (EOFError, OSError):

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from archive.catalogue import aliases, crawls, lookups
+from archive.catalogue import aliases, conditional, crawls, lookups
 from archive.catalogue.crawls import COUNT_KEYS, RECRAWL_TRIGGERS, OutletsBusy
 from archive.catalogue.db import Catalogue
 from archive.catalogue.transactions import immediate
@@ -225,19 +225,19 @@ class ArchiveSession:
 
         A 304 answer to a conditional request, or a 200 whose payload is byte-identical to the URL's latest
         full capture, becomes a revisit record referring to that capture instead of a second copy of the body.
-        Returns (the capture's WARC-Record-ID, the record id of the capture revisited or None): the writer
-        turns a record id into the capture's row id where a row refers to it.
-        """
+        Returns (the capture's WARC-Record-ID, the record id of the capture revisited or None)."""
         if self.fault is not None:
             raise self.fault  # stopping: archive nothing more (a disk-full crawl must not eat its reserve)
         try:
-            prior, profile, digest = None, "", None
+            prior, profile, digest, reread = None, "", None, False
             if ex.method == "GET" and ex.status in (200, 304):
                 prior = self.latest_capture(ex.url)
                 # once, here: the revisit test, the pending captures row and the writer's WARC record all need it
                 digest = sha1_digest(ex.body) if ex.status == 200 else None
                 if prior and ex.status == 200 and prior["payload_digest"] != digest:
                     prior = None
+                # a revisit of a capture whose article was never stored (a kill in between): read it again
+                reread = bool(prior) and ex.status == 200 and not conditional.result_stored(self.reader.db, ex.url, prior)
                 profile = "server-not-modified" if ex.status == 304 else "identical-payload-digest"
         except Exception as exc:
             if self.guard(exc):
@@ -249,7 +249,7 @@ class ArchiveSession:
         self.writer.put(CaptureOp(record_id, self.crawl_id, outlet, ex, prior, profile if prior else "",
                                   payload_digest=digest))
         self.count(outlet, "pages_fetched")
-        return record_id, prior["warc_record_id"] if prior else None
+        return record_id, prior["warc_record_id"] if prior and not reread else None
 
     def latest_capture(self, url: str) -> dict[str, Any] | None:
         """The URL's latest full 200 capture: this crawl's pending one, else the catalogue's."""
@@ -273,8 +273,8 @@ class ArchiveSession:
 
     def validators(self, url: str) -> dict[str, str]:
         """Conditional request headers (If-None-Match, If-Modified-Since): the latest ones seen of the URL's latest full
-        capture's payload, on it or on a revisit that refers to it (lookups.validator_rows)."""
-        prior = self.latest_capture(url)
+        capture whose result was stored (archive.catalogue.conditional), on it or a revisit of it (lookups.validator_rows)."""
+        prior = conditional.validator_capture(self.reader.db, url, self.latest_capture(url))
         seen = lookups.validator_rows(self.reader.db, prior) if prior else []
         headers: dict[str, str] = {}
         if etag := next((r["etag"] for r in seen if r.get("etag")), None):

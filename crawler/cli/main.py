@@ -82,8 +82,9 @@ def crawl(seeds: Path, data_dir: Path, outlets: tuple[str, ...], trigger: str, s
 
     Exit status: 0 the crawl ran (page failures are recorded, not fatal; one Ctrl-C stops it cleanly); 1 it could
     not start (configuration error, no room, catalogue locked, its outlets being crawled by another crawl: nothing is
-    recorded); 3 a fault stopped it (disk-full, catalogue-locked, writer-killed: recorded as failed, nothing
-    archived is lost; the next crawl repairs and goes on); 130 Ctrl-C twice stopped it (recorded as interrupted).
+    recorded); 3 a fault stopped it (disk-full, catalogue-locked, io-error, writer-killed, workers-killed: recorded
+    as failed, nothing archived is lost; the next crawl repairs and goes on); 130 Ctrl-C twice stopped it (recorded
+    as interrupted).
 
     Example: newsarchive crawl --seeds seeds/ --data data --outlet alwasat
     (a first back-fill of years of sitemaps: newsarchive crawl --backfill --outlet alwasat)

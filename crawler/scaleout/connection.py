@@ -29,6 +29,11 @@ class RedisUnavailable(NewsArchiveError):
     """Redis stayed unreachable for longer than the caller agreed to wait."""
 
 
+class RedisOutOfMemory(RedisUnavailable):
+    """Redis refuses writes: it is at its ``maxmemory`` with the ``noeviction`` policy (raised only where the caller
+    asked not to wait, ``call(..., wait_oom=False)``)."""
+
+
 @dataclass(frozen=True)
 class RedisConfig:
     """Where Redis is and how long to wait for it.
@@ -87,18 +92,28 @@ class RedisLink:
             health_check_interval=15)
         self._sleep = sleep
 
-    def call(self, what: str, fn: Callable[[redis.Redis], T]) -> T:
-        """Run ``fn(client)``; while Redis is unreachable, log and wait (doubling up to retry_max) and try again.
+    def call(self, what: str, fn: Callable[[redis.Redis], T], *, wait_oom: bool = True) -> T:
+        """Run ``fn(client)``; while Redis is unreachable, or out of memory, log and wait (doubling up to retry_max)
+        and try again.
+
+        Redis at ``maxmemory`` with ``noeviction`` refuses every write that may grow it (OutOfMemoryError, a
+        ResponseError): that was a 72-line traceback, a coordinator's crawl recorded failed and a worker dead (a
+        black-box probe, stop 39). It is Redis unwritable for a while, like Redis away: nothing of the refused write
+        was applied (a MULTI/EXEC is refused whole, EXECABORT; a script is refused at its first write), so a retry
+        leaves nothing by halves.
 
         Args:
             what: a few words for the log line ("take work", "publish results").
             fn: one atomic Redis operation.
+            wait_oom: False: raise RedisOutOfMemory at once instead of waiting while Redis is out of memory (a
+                coordinator starting a crawl; a heartbeat that must not hold up the reads that free memory).
 
         Returns:
             what ``fn`` returns.
 
         Raises:
-            RedisUnavailable: Redis stayed away past ``give_up_after`` seconds.
+            RedisUnavailable: Redis stayed away (or out of memory) past ``give_up_after`` seconds.
+            RedisOutOfMemory: out of memory, and ``wait_oom`` is False.
         """
         delay = self.config.retry_first
         started = time.monotonic()
@@ -112,6 +127,19 @@ class RedisLink:
                 raise RedisUnavailable(
                     f"Redis at {self.where} refused the credentials ({what}: {exc}): give its password in the URL, "
                     "redis://:PASSWORD@HOST:PORT/DB (or redis://USER:PASSWORD@... for an ACL user)") from exc
+            except redis.exceptions.OutOfMemoryError as exc:  # a ResponseError: before that clause
+                if not wait_oom:
+                    raise RedisOutOfMemory(self.out_of_memory(what, exc, "")) from None
+                failures += 1
+                waited = time.monotonic() - started
+                limit = self.config.give_up_after
+                if limit is not None and waited >= limit:
+                    raise RedisOutOfMemory(self.out_of_memory(what, exc, f"; gave up after {waited:.1f} s")) from None
+                pause = delay if limit is None else min(delay, limit - waited)
+                logger.warning("%s", self.out_of_memory(what, exc, f"; waiting, next try in {pause:.1f} s"))
+                self._sleep(pause)
+                delay = min(delay * 2, self.config.retry_max)
+                continue
             except redis.ResponseError as exc:
                 if "DB index is out of range" not in str(exc):
                     raise
@@ -140,6 +168,16 @@ class RedisLink:
             if failures:
                 logger.warning("Redis at %s is back after %d failed tries (%s)", self.where, failures, what)
             return result
+
+    def out_of_memory(self, what: str, exc: Exception, then: str) -> str:
+        """The one line that says Redis refused a write for want of memory, its limit and the fix."""
+        try:
+            memory = self.client.info("memory")
+            limit = f"maxmemory {memory.get('maxmemory_human') or memory.get('maxmemory')}, policy " \
+                    f"{memory.get('maxmemory_policy', '?')}, used {memory.get('used_memory_human', '?')}"
+        except redis.RedisError:  # INFO refused (renamed by the operator) or the connection gone: say less
+            limit = "maxmemory reached"
+        return f"Redis at {self.where} is out of memory ({limit}): free memory or raise maxmemory{then} ({what}: {exc})"
 
     def check_block(self, block: float) -> int:
         """``block`` seconds as milliseconds for a blocking read, refused if the socket would time out first

@@ -29,7 +29,8 @@ from crawler.capture.apply import store_rows
 from crawler.capture.operations import CaptureOp
 from crawler.capture.session import ArchiveSession
 from crawler.capture.writer import LocalWriter
-from crawler.scaleout.connection import RedisLink
+from crawler.scaleout.clock import announce
+from crawler.scaleout.connection import RedisLink, RedisOutOfMemory
 from crawler.scaleout.keys import ACTIVE_CRAWLS, CrawlKeys
 from crawler.scaleout.results import ResultsChannel, apply_results
 from crawler.scaleout.wire import decode, outlet_config
@@ -44,6 +45,13 @@ WORKER_DIED = "worker-died"  # the failure reason of an outlet given up after it
 WRITERS_WAIT = 30.0  # seconds beyond the lease timeout to wait for workers' crawls to stop after Redis lost the keys
 
 
+# ZREM the crawl ARGV[1] from the running crawls KEYS[1], DEL its keys KEYS[2..], atomically
+_FORGET = """
+redis.call('ZREM', KEYS[1], ARGV[1])
+return redis.call('DEL', unpack(KEYS, 2))
+"""
+
+
 class RedisLostCrawl(NewsArchiveError):
     """Redis no longer holds this crawl's keys (restarted without its data): the crawl cannot go on."""
 
@@ -55,7 +63,14 @@ class Coordinator:
                  settings: Mapping[str, Any] | None = None):
         self.session, self.link = session, link
         self.keys = CrawlKeys(session.uid)
-        self.work = WorkQueue(link, self.keys, lease_timeout=lease_timeout)
+        try:
+            self.work = WorkQueue(link, self.keys, lease_timeout=lease_timeout, wait_oom=False)
+        except BaseException as exc:  # the crawl row must not stay `running` (Redis out of memory, Ctrl-C, ...)
+            self._not_started(exc)
+            if isinstance(exc, RedisOutOfMemory):
+                raise RedisOutOfMemory(f"{exc}; crawl {session.uid} did not start (recorded failed, nothing "
+                                       "queued): run it again once Redis has room") from None
+            raise
         self.results = ResultsChannel(link, self.keys)
         self.settings = {k: str(v) for k, v in (settings or {}).items()}  # the crawl's -s settings, for the workers
         self.locations: dict[str, Any] = {}  # record id -> WARC location, from decode until the writer stores it
@@ -63,11 +78,21 @@ class Coordinator:
         self.runs: dict[str, dict[str, Any]] = {}  # child crawl -> its counts (the last copy wins)
         self._refused: set[str] = set()  # workers whose refusal was logged
         self._queued = False  # the crawl's keys are in Redis from the first queue() on
+        self._oom_said = 0.0  # when a heartbeat refused for want of memory was last logged (0: Redis takes writes)
         self._workers_checked = time.monotonic()  # the first look for live workers comes NO_WORKER_WARNING later
         config = session.config
         session.writer.close()  # the session's own writer would write WARC records; this one stores rows only
         session.writer = LocalWriter(self._store, batch=config.commit_every, interval=0,
                                      capacity=config.write_queue, on_error=session.guard, name="catalogue-writer")
+
+    def _not_started(self, exc: BaseException) -> None:
+        """Record the crawl failed before anything was queued (its row said `running` for ever, a probe, stop 39)."""
+        s = self.session
+        why = f"{type(exc).__name__}: {exc}" if not isinstance(exc, NewsArchiveError) else str(exc)
+        try:
+            s.finish("failed", f"the crawl could not start: {why}")
+        finally:
+            s.close()
 
     def _store(self, ops: list[Any]) -> None:
         """The writer's batch: the rows of captures the workers wrote, and every other operation, in one transaction."""
@@ -95,8 +120,21 @@ class Coordinator:
             raise self.session.fault  # not acknowledged: nothing of the batch is lost
 
     def _heartbeat(self) -> None:
-        """Tell the workers this crawl is live (they take work only from crawls with a recent heartbeat)."""
-        self.link.call("announce the crawl", lambda r: r.zadd(ACTIVE_CRAWLS, {self.keys.crawl: time.time()}))
+        """Tell the workers this crawl is live (they take work only from crawls with a recent heartbeat), by Redis's
+        clock (crawler/scaleout/clock.py). Redis out of memory refuses it (ZADD may grow it): said once a minute, the
+        results are read on, because reading and acknowledging them is what frees Redis's memory (a heartbeat that
+        waited would hold up the only reader while the workers' publishes wait for memory)."""
+        try:
+            announce(self.link, self.keys.crawl, wait_oom=False)
+        except RedisOutOfMemory as exc:
+            now = time.monotonic()
+            if not self._oom_said or now - self._oom_said >= NO_WORKER_WARNING:  # once a minute at most
+                logger.warning("%s; the crawl goes on reading the workers' results, which frees memory", exc)
+                self._oom_said = now
+        else:
+            if self._oom_said:
+                logger.info("Redis at %s takes writes again", self.link.where)
+            self._oom_said = 0.0
 
     def _done(self) -> bool:
         self._heartbeat()
@@ -145,7 +183,7 @@ class Coordinator:
                                        "outlet_config": outlet_config(o), "crawl_uid": s.uid, "crawl_id": s.crawl_id, "settings": self.settings,
                                        "archive": archive})
                  for o in s.outlets]
-        queued = self.work.put(items)
+        queued = self.work.put(items, wait_oom=False)  # out of memory as the crawl starts: say so and stop
         self._queued = bool(items)
         self._heartbeat()  # announced once its work is there
         return queued
@@ -175,6 +213,10 @@ class Coordinator:
                 status, error = "failed", str(exc)
                 self._after_lost_keys()
                 raise exc from None
+            if isinstance(exc, RedisOutOfMemory) and not self._queued:  # as it queued its work: one line, no wait
+                status, error = "failed", f"the crawl could not start: {exc}"
+                raise RedisOutOfMemory(f"{exc}; crawl {s.uid} did not start (recorded failed, nothing queued): run "
+                                       "it again once Redis has room") from None
             if isinstance(exc, KeyboardInterrupt):  # Ctrl-C, or SIGTERM (crawler/cli/worker_commands.py)
                 status = f"stopped: {exc or 'interrupted'}"
             else:
@@ -255,13 +297,11 @@ class Coordinator:
         """Delete the crawl's Redis keys and its announcement (the workers stop looking at it)."""
         keys = self.keys.all() + [self.keys.captures(o.name) for o in self.session.outlets]
 
-        def drop(r: Any) -> None:
-            with r.pipeline(transaction=True) as pipe:
-                pipe.zrem(ACTIVE_CRAWLS, self.keys.crawl)
-                pipe.delete(*keys)
-                pipe.execute()
+        # a script, not MULTI/EXEC: Redis out of memory refuses whatever is queued in a MULTI, also ZREM and DEL
+        script = self.link.client.register_script(_FORGET)
         try:
-            self.link.call("forget the crawl", drop)
+            self.link.call("forget the crawl", lambda r: script(keys=[ACTIVE_CRAWLS, *keys], args=[self.keys.crawl],
+                                                                client=r))
         except Exception:  # noqa: BLE001 - the keys expire on their own (DEFAULT_CRAWL_TTL)
             logger.warning("could not delete the Redis keys of crawl %s; they expire by themselves", self.keys.crawl)
 

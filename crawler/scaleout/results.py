@@ -28,6 +28,13 @@ COORDINATOR = "coordinator"
 DEFAULT_BATCH = 500  # records per catalogue transaction at most
 DEFAULT_CLAIM_AFTER = 300.0  # seconds after which records read by another, silent coordinator are taken over
 
+# XACK then XDEL of the ids ARGV[2..] in group ARGV[1], atomically
+_ACK = """
+local ids = {unpack(ARGV, 2)}
+redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
+return redis.call('XDEL', KEYS[1], unpack(ids))
+"""
+
 # One batch of records, written by one function in one transaction (the catalogue writer plugs in here).
 Apply = Callable[[list[dict[str, Any]]], None]
 
@@ -100,12 +107,11 @@ class ResultsChannel:
         if not ids:
             return
 
-        def done(r: redis.Redis) -> None:
-            with r.pipeline(transaction=True) as pipe:
-                pipe.xack(self.key, GROUP, *ids)
-                pipe.xdel(self.key, *ids)
-                pipe.execute()
-        self.link.call("acknowledge results", done)
+        # a script, not MULTI/EXEC: Redis out of memory refuses every command queued in a MULTI, also XACK and XDEL,
+        # which free memory; a script that writes nothing that may grow Redis runs (a probe, stop 39: the workers'
+        # publishes waited for memory while the coordinator's acknowledgements, which would free it, were refused)
+        script = self.link.client.register_script(_ACK)
+        self.link.call("acknowledge results", lambda r: script(keys=[self.key], args=[GROUP, *ids], client=r))
 
     def backlog(self) -> int:
         """Records published and not yet applied."""

@@ -35,8 +35,9 @@ from archive.catalogue.db import Catalogue
 from archive.errors import NewsArchiveError
 from archive.warc.check import repair_open_file
 from crawler.scaleout import captured
+from crawler.scaleout.clock import running_crawls, warn_if_skewed
 from crawler.scaleout.connection import RedisLink
-from crawler.scaleout.keys import ACTIVE_CRAWLS, WRITER_RUN, CrawlKeys, writer_key, writer_name
+from crawler.scaleout.keys import WRITER_RUN, CrawlKeys, writer_key, writer_name
 from crawler.scaleout.politeness import outlet_lease
 from crawler.scaleout.workers import DEFAULT_HEARTBEAT, claim_name
 from crawler.scaleout.workqueue import DEFAULT_CRAWL_TTL, WorkItem, WorkQueue
@@ -77,6 +78,7 @@ class Worker:
 
     def run(self) -> int:
         """Work until SIGTERM/SIGINT; returns how many items this worker finished."""
+        warn_if_skewed(self.link, f"worker {self.name}")
         claim = claim_name(self.link, self.name, ttl=min(DEFAULT_HEARTBEAT, self.lease_timeout))
         self._claim = claim
         self._scratch = Path(tempfile.mkdtemp(prefix="newsarchive-worker-"))
@@ -140,8 +142,7 @@ class Worker:
 
     def _take(self) -> tuple[WorkQueue, WorkItem] | None:
         """An item from the crawls running now (oldest first), or None."""
-        since = time.time() - ACTIVE_WINDOW
-        crawls = self.link.call("list running crawls", lambda r: r.zrangebyscore(ACTIVE_CRAWLS, since, "+inf"))
+        crawls = running_crawls(self.link, ACTIVE_WINDOW)  # by Redis's clock, as the coordinator announces them
         for crawl in list(self._queues):
             if crawl not in crawls:
                 del self._queues[crawl]

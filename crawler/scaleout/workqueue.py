@@ -160,7 +160,9 @@ class WorkQueue:
     """The leased work queue of one crawl; every worker and the coordinator make their own instance."""
 
     def __init__(self, link: RedisLink, keys: CrawlKeys, *, lease_timeout: float = DEFAULT_LEASE_TIMEOUT,
-                 ttl: int = DEFAULT_CRAWL_TTL, max_deliveries: int = DEFAULT_MAX_DELIVERIES):
+                 ttl: int = DEFAULT_CRAWL_TTL, max_deliveries: int = DEFAULT_MAX_DELIVERIES, wait_oom: bool = True):
+        """``wait_oom`` False: creating the group raises RedisOutOfMemory at once where Redis is out of memory (a
+        coordinator starting its crawl says so and stops), instead of waiting for memory as a worker does."""
         if lease_timeout <= 0 or max_deliveries < 1:
             raise ValueError("lease_timeout must be > 0 and max_deliveries >= 1")
         self.max_deliveries = max_deliveries
@@ -171,9 +173,9 @@ class WorkQueue:
         self._put, self._renew = client.register_script(_PUT), client.register_script(_RENEW)
         self._finish, self._release = client.register_script(_FINISH), client.register_script(_RELEASE)
         self._take_over, self._fail = client.register_script(_TAKE_OVER), client.register_script(_FAIL)
-        self._ensure_group()
+        self._ensure_group(wait_oom)
 
-    def _ensure_group(self) -> None:
+    def _ensure_group(self, wait_oom: bool = True) -> None:
         def create(r: redis.Redis) -> None:
             try:
                 r.xgroup_create(self.keys.work, GROUP, id="0", mkstream=True)
@@ -183,15 +185,16 @@ class WorkQueue:
             # MKSTREAM makes a key with no expiry; a worker that polls just after its crawl ended (the coordinator
             # deleted the keys) comes here too, and its empty stream must not outlive the crawl's other keys
             r.expire(self.keys.work, self.ttl)
-        self.link.call("create the work group", create)
+        self.link.call("create the work group", create, wait_oom=wait_oom)
 
-    def put(self, items: Iterable[tuple[str, Mapping[str, Any]]]) -> int:
-        """Queue ``(key, item)`` pairs; a key queued before in this crawl is skipped. Returns how many were new."""
+    def put(self, items: Iterable[tuple[str, Mapping[str, Any]]], *, wait_oom: bool = True) -> int:
+        """Queue ``(key, item)`` pairs; a key queued before in this crawl is skipped. Returns how many were new.
+        ``wait_oom`` False: raise RedisOutOfMemory at once where Redis is out of memory (nothing is queued)."""
         args = [self.ttl, *_pairs(items)]
         if len(args) == 1:
             return 0
         return int(self.link.call("queue work", lambda r: self._put(keys=[self.keys.work, self.keys.queued],
-                                                                      args=args, client=r)))
+                                                                      args=args, client=r), wait_oom=wait_oom))
 
     def take(self, consumer: str, *, block: float = 1.0) -> WorkItem | None:
         """Take one item for ``consumer``: first one whose lease expired, else a new one (waiting ``block`` s)."""
