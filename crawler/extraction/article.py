@@ -31,6 +31,7 @@ from crawler.extraction.postfilter import filter_paragraphs
 from crawler.extraction.stream import canonicals
 from crawler.extraction.textclean import clean_article, clean_text, markup_for_parsing
 from crawler.extraction.titles import clean_space, find_title, iter_json_ld, json_ld_article, meta_content
+from crawler.extraction.untitled import lead_title
 
 logger = logging.getLogger(__name__)
 
@@ -377,6 +378,7 @@ def _extract(
     author = author or printed_author(root)  # a byline printed as a line: "كتب: name | date" (printed_byline)
     if not paragraphs:
         return ExtractionFailure(url, "no-text", "no body text left once boilerplate lines were removed")
+    title = title or lead_title(paragraphs)  # a page that prints no headline (crawler.extraction.untitled)
     published, published_source = find_published(html, url, fetched_at, tree=root, headline=title,
                                                   local_times=True) or (None, None)  # crawler.capture.clock
     declared = root.get("lang") or root.get("xml:lang") or meta_content(root, "og:locale", "content-language", "language")
