@@ -29,3 +29,17 @@ def test_ordinary_links_are_joined_as_before():
     assert absolute_url(BASE, "//cdn.example/y") == "http://cdn.example/y"
     assert absolute_url(BASE, "https://x.example/z") == "https://x.example/z"
     assert absolute_url(BASE, "http://[x/") is None
+
+
+def test_the_fast_path_reads_every_form_as_the_full_reading_does():
+    # browser_join skips browser_reference for a reference urljoin reads alike (nearly every link: ~5 us less a link)
+    from urllib.parse import urljoin
+
+    from crawler.fetch.whatwg import browser_join, browser_reference
+
+    forms = ["\\\\host/x", "/\\host/x", "https:host/x", "///host/x", " /a ", "a\tb", "http:///h/x", "mailto:x@y",
+             "http:a/b", "/news/1", "//cdn.example/x", "?q=1", "#frag", "../a", "https://x.example/y",
+             "HTTP://X.example/Y", "ftp:x", "a:b", "./x:y", "javascript:void(0)", "//h/a\\b", "news/1?x=a\\b"]
+    for base in ("http://o.example/a/b.html", "https://o.example/a/"):
+        for form in forms:
+            assert browser_join(base, form) == urljoin(base, browser_reference(form, base)), (base, form)

@@ -55,7 +55,24 @@ def browser_reference(reference: str, base: str) -> str:
 
 def browser_join(base: str, reference: str) -> str:
     """``reference`` resolved against ``base`` as a browser resolves it (``browser_reference``, then ``urljoin``)."""
+    if _plain(reference):  # nearly every link: read alike by both, so urljoin alone (half the cost, every link)
+        return urljoin(base, reference)
     return urljoin(base, browser_reference(reference, base))
+
+
+def _plain(reference: str) -> bool:
+    """Whether ``urljoin`` reads ``reference`` as the URL Standard does: no backslash, no tab or newline, nothing to
+    strip at either end, and no form whose host only a browser sees (``https:host/x``, ``///host/x``)."""
+    if not reference or "\\" in reference or reference[0] <= " " or reference[-1] <= " " or "\t" in reference \
+            or "\n" in reference or "\r" in reference:
+        return False
+    if reference[0] in "/.?#" or ":" not in reference:  # a path, a query, a fragment: no scheme to read
+        return not reference.startswith("///")
+    scheme = _SCHEME.match(reference)
+    if scheme is None:
+        return True
+    rest = reference[scheme.end():]
+    return scheme.group(1).islower() and rest.startswith("//") and not rest.startswith("///")
 
 
 def browser_location(location: bytes, request_url: str) -> bytes:
