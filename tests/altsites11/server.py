@@ -5,18 +5,12 @@ Replies are gzip-compressed when the client accepts it, with each platform's hea
 
 from __future__ import annotations
 
-import gzip
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler
-from urllib.parse import parse_qsl, unquote, urlsplit
 
-from altsites import LoggedRequest
-from altsites.common import Reply
 from altsites.server import AltSites
 from altsites2.server import serve_on_loopback
+from altsites10.server import gzip_handlers
 
 from .blogspot import BlogspotSite
 from .k2 import K2Site
@@ -33,41 +27,7 @@ EXTRA = {
 }
 
 
-def _handler_for(name: str, site: BlogspotSite | K2Site, log: list[LoggedRequest],
-                 lock: threading.Lock) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = SERVERS[name]
-        sys_version = ""
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass  # the requests_log is the record
-
-        def do_GET(self) -> None:
-            parts = urlsplit(self.path)
-            query = dict(parse_qsl(parts.query, keep_blank_values=True))
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            try:
-                reply = site.handle(unquote(parts.path), query, self.path, headers)
-            except Exception as exc:  # noqa: BLE001 (a test-site bug must show as a 500)
-                reply = Reply(500, (("Content-Type", "text/plain"),), f"test site error: {exc!r}".encode())
-            body, out = reply.body, [*reply.headers, *EXTRA[name]]
-            accepted = {c.split(";")[0].strip() for c in headers.get("accept-encoding", "").split(",")}
-            if "gzip" in accepted and body:
-                body = gzip.compress(body, mtime=0)
-                out += [("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")]
-            with lock:
-                log.append(LoggedRequest(name, self.headers.get("Host", ""), self.command, self.path,
-                                         dict(self.headers.items()), reply.status))
-            self.send_response(reply.status)
-            for key, value in out:
-                self.send_header(key, value)
-            self.send_header("Date", formatdate(usegmt=True))
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    return Handler
+_handler_for = gzip_handlers(SERVERS, EXTRA)  # the platform's headers, gzip, every request logged
 
 
 @contextmanager
