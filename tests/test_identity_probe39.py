@@ -240,3 +240,13 @@ def test_dedupe_keeps_the_url_that_answers(site: dict) -> None:
     assert "deleted" in site["off_watch"].stdout, site["off_watch"].stdout
     found = rows(off, "select url, seq from articles")
     assert found == [{"url": s.base + "/dup/291?v=20240101", "seq": 0}], site["dedupe"].stdout
+
+
+def test_an_outlets_deny_urls_are_asked_in_every_spelling() -> None:
+    from crawler.config.outlets import Outlet
+
+    outlet = Outlet(name="o", start_urls=("http://o.example/",), deny_urls=("/print/", "/طباعة/"))
+    assert outlet.is_denied("http://o.example/print/171")
+    assert outlet.is_denied("http://o.example/%D8%B7%D8%A8%D8%A7%D8%B9%D8%A9/3")  # the escaped spelling of a raw one
+    assert not outlet.is_denied("http://o.example/news/171")
+    assert not Outlet(name="p", start_urls=("http://p.example/",)).is_denied("http://p.example/print/1")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import replace
 from typing import Any
 from urllib.parse import urljoin
 
@@ -31,9 +30,7 @@ def would_fetch(session: ArchiveSession, outlet_name: str, url: str) -> bool:
 
 def denied(session: ArchiveSession, outlet_name: str, url: str) -> bool:
     """Whether ``url`` matches the outlet's ``deny_urls`` (in any spelling of its escapes, as ``is_article`` asks)."""
-    outlet = session.by_name[outlet_name]
-    # article_urls "" matches any URL: is_article then answers for deny_urls alone
-    return bool(outlet.deny_urls) and not replace(outlet, article_urls=("",)).is_article(url)
+    return session.by_name[outlet_name].is_denied(url)
 
 
 def elsewhere(session: ArchiveSession, outlet_name: str, url: str) -> bool:

@@ -67,6 +67,10 @@ class Outlet:
         none matches a ``deny_urls`` pattern."""
         return _matches(self.article_urls, self.deny_urls, url)
 
+    def is_denied(self, url: str) -> bool:
+        """True when a spelling of ``url`` matches one of ``deny_urls``."""
+        return bool(self.deny_urls) and not _matches(("",), self.deny_urls, url)  # "" matches any URL
+
     def is_followed(self, url: str) -> bool:
         """True when ``url`` is a listing page worth walking (``follow_urls``) and not denied."""
         return _matches(self.follow_urls, self.deny_urls, url)
