@@ -42,7 +42,7 @@ def _first_pages(url: str) -> list[str]:
     for i, (name, value) in enumerate(query):
         if name.lower() in paged.PAGE_PARAMS and value.isdigit() and int(value) <= paged.MAX_PAGE_NUMBER:
             found.append(urlunsplit((s.scheme, s.netloc, s.path, urlencode(query[:i] + query[i + 1:]), "")))
-    for form in paged._PATH_FORMS:
+    for form in paged.PATH_FORMS:
         m = form.match(s.path)
         if m:
             stem = m["stem"] + (m.groupdict().get("ext") or "")

@@ -50,7 +50,7 @@ _NEXT_WORDS = re.compile(r"^(?:التالي[ةه]?|الصفحة التالي[ة�
                          r"(?:ال)?صفح[ةه]\s*\d+|page\s*\d+|\d+|[٠-٩]+)$", re.I)
 _OTHER_STORY = re.compile(r"مقال|خبر|موضوع|تقرير|قصة|رسالة|أحدث|أقدم|article|post|story|entry|newer|older", re.I)
 _COUNTER = re.compile(r"(?:ال)?صفح[ةه]\s*[\d٠-٩]+\s*من\s*[\d٠-٩]+|\bpage\s*\d+\s*of\s*\d+", re.I)
-_PATH_FORMS = (  # a page number in the path: (prefix, number, suffix) of the path
+PATH_FORMS = (  # a page number in the path: (prefix, number, suffix) of the path
     re.compile(r"^(?P<stem>.+?)/(?:page/)?(?P<n>\d{1,2})/?$"),
     re.compile(r"^(?P<stem>.+?)[_-](?P<n>\d{1,2})(?P<ext>\.[a-z]{2,5})$", re.I),
 )
@@ -79,7 +79,7 @@ def _path_key(url: str) -> tuple[str, str, int | None, str]:
     """(scheme://host and query, path stem, number, form) of a URL whose path may end in a page number."""
     s = urlsplit(url)
     rest = f"{s.scheme}://{s.netloc.lower()}?{urlencode(sorted(parse_qsl(s.query, keep_blank_values=True)))}"
-    for i, form in enumerate(_PATH_FORMS):
+    for i, form in enumerate(PATH_FORMS):
         m = form.match(s.path)
         if m:
             return rest, m["stem"] + (m.groupdict().get("ext") or ""), int(m["n"]), f"path{i}"
@@ -271,6 +271,6 @@ _PARAM = b"(?:" + b"|".join(re.escape(p.encode()) for p in PAGE_PARAMS) + b")=\\
 _QUERY_MARKER = re.compile(rb"\?(?:[^\"'<>\s]{0,400}?[&;])?" + _PARAM)
 
 
-# after the page's own last path segment: a path form of ``_PATH_FORMS``, or a page parameter
+# after the page's own last path segment: a path form of ``PATH_FORMS``, or a page parameter
 _OWN_MARKER = re.compile(rb"(?:/page)?/\d{1,2}/?(?:[\"'#?\s>]|$)|[_-]\d{1,2}\.[A-Za-z]{2,5}(?:[\"'#?\s>]|$)|"
                          rb"(?:\.[A-Za-z]{2,5})?/?" + _QUERY_MARKER.pattern)
