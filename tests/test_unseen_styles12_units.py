@@ -61,10 +61,10 @@ def test_a_page_that_shows_the_text_keeps_its_reading():
 def test_the_rule_costs_little_on_a_shell_page():
     page = _page(TelegramSite(BASE), f"/libyaalahrar_news/{POSTS[0]['id']}")
     root = lxml.html.fromstring(page)
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a bound on the rule's work, not on the machine's load
     for _ in range(200):
         post_in_description(root, (), 120)
-    assert (time.perf_counter() - start) / 200 < 0.001
+    assert (time.process_time() - start) / 200 < 0.001
 
 
 def test_drupal_node_links_and_submitted_line_are_chrome_whatever_the_date_format():
