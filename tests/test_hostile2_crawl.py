@@ -157,7 +157,10 @@ def test_trap_spaces_stay_bounded(crawled: Crawled) -> None:
     # the header flood is cut at 300 KB, not at DOWNLOAD_TIMEOUT (30 s): timed where it runs, from the first byte
     # to the crawler's hang-up (the whole crawl's time, < 20 s, ran to 21 s with parallel test workers on 2 cores)
     assert crawled.sites.flood_seconds and max(crawled.sites.flood_seconds) < 10, crawled.sites.flood_seconds
-    assert crawled.seconds < 30  # and no other fetch waited for DOWNLOAD_TIMEOUT
+    # and no other fetch waited for DOWNLOAD_TIMEOUT: asked of the record, not the clock (the whole crawl's wall time,
+    # under 30 s alone, took 41 s beside four engineers' crawls on 2 cores)
+    timed_out = {path: row for path, row in crawled.failures().items() if row[0] == "timeout"}
+    assert not timed_out, timed_out
 
 
 def test_summary_names_the_new_reasons_and_check_passes(crawled: Crawled) -> None:
