@@ -9,6 +9,10 @@ labelled set, holdout11-265, and SaudiNewsNet's dev part; all development data).
   متعمد"): dispute words, counted only beside two bodies of the split; Lebanon's speaker, Nabih Berri, marks his
   parliament as another country's.
 * The 2024 central bank crisis by its short name, "أزمة «المركزي»", told through its fallout abroad.
+* Libya's older wars told as history: the desert war of 1941-43 by its armies (Rommel, the Axis, the Eighth Army),
+  Algeria's war of independence, the Libyan army of the Aouzou war weighing as that war's (crawler/relevance/history.py
+  ``framed_weight``), bare "fighters" as old as any war; exile ("المنفى") is no Menfi, and the transition's political
+  isolation law is the conflict's.
 
 Every probe was written for this round (none is a holdout article); each test fails on round 65's lexicon.
 """
@@ -123,3 +127,74 @@ def test_the_central_bank_crisis_by_its_short_name(lexicon: Lexicon) -> None:
     # a commercial bank's new board is no crisis of the central bank
     assert not judge(*NEW_BOARD, lexicon).relevant
     assert "الإدارة الجديدة للمصرف المركزي" not in _terms(NEW_BOARD, lexicon)
+
+
+#: Volunteers map the desert war's wrecks; the war's name only at the end.
+DESERT_WAR = (
+    "متطوعون يرسمون خريطة لحطام دبابات روميل قرب بئر حكيم",
+    "طبرق - «الوسط»\nبدأ متطوعون من طبرق رسم خريطة رقمية لحطام الدبابات والمدرعات التي خلفتها معارك قوات "
+    "المحور بقيادة روميل والجيش الثامن البريطاني صيف 1942 جنوب غرب المدينة، ورصدوا أكثر من عشرين هيكلا.\n"
+    "وقال منسق الفريق إن بعض الهياكل تحمل آثار القصف المدفعي والغارات الجوية التي شهدتها المنطقة خلال "
+    "أسابيع المعارك.\n"
+    "وحذر المتطوعون من الاقتراب من بعض المواقع لاحتمال وجود ألغام وقذائف لم تنفجر، داعين إلى إقامة متحف "
+    "مفتوح على غرار متاحف الحرب العالمية الثانية في مصر.",
+)
+
+#: Today's war: the mines of 2019 beside the Axis's shells.
+MINES_TODAY = (
+    "ألغام حرب 2019 تقتل طفلين في عين زارة.. وفرق الهندسة تجد بجانبها قذائف من عهد روميل",
+    "طرابلس - «الوسط»\nقتل طفلان وأصيب ثالث بانفجار لغم من مخلفات الاشتباكات التي شهدتها ضواحي طرابلس "
+    "الجنوبية عام 2019 بين قوات حفتر وقوات حكومة الوفاق، في منطقة عين زارة.\nوقالت فرق الهندسة العسكرية إنها "
+    "عثرت قرب المكان على قذائف قديمة من عهد قوات المحور، وإن الألغام التي زرعتها الميليشيات خلال الحرب "
+    "ما زالت تحصد أرواح المدنيين.",
+)
+
+#: The Libyan army's rout at Fada in 1987, told as history.
+TOYOTA_WAR = (
+    "في ذكرى «حرب التويوتا».. كيف خسر الجيش الليبي معركة فادا",
+    "انجامينا - «وكالات»\nيستعيد مؤرخون تشاديون هذا الأسبوع معركة فادا التي خسر فيها الجيش الليبي في يناير "
+    "1987 مئات الجنود وعشرات الدبابات أمام مقاتلين تشاديين على سيارات خفيفة. وكان الجيش الليبي قد تمركز في "
+    "شمال تشاد منذ السبعينيات، وانسحب الجيش الليبي من الشمال بعد أشهر، قبل أن تحسم محكمة العدل الدولية "
+    "النزاع على أوزو عام 1994.",
+)
+
+#: Libya as the road of Algeria's arms in 1954-62.
+ALGERIA_ROAD = (
+    "ندوة في قسنطينة عن دور ليبيا في إمداد الثورة التحريرية بالسلاح",
+    "الجزائر - «الشروق»\nاستعرض باحثون ومجاهدون في ندوة بقسنطينة طرق نقل الأسلحة والذخيرة عبر الأراضي الليبية "
+    "إلى الحدود الشرقية خلال ثورة التحرير الجزائرية، من موانئ طرابلس إلى غدامس وغات، وكيف كانت القوافل "
+    "تتفادى طائرات الاستطلاع الفرنسية، داعين إلى مشاريع بحث مشتركة مع جامعات ليبية.",
+)
+
+#: A GNC member resigns under the political isolation law; he had lived in exile.
+ISOLATION = (
+    "عضو في المؤتمر الوطني العام يستقيل تطبيقا لقانون العزل السياسي",
+    "طرابلس - «الحياة»\nأعلن عضو المؤتمر الوطني العام عن دائرة درنة استقالته تطبيقا لقانون العزل السياسي "
+    "الذي أقره المؤتمر الشهر الماضي، وقال إنه عمل دبلوماسيا في السبعينيات قبل أن يعيش عشرين عاما في المنفى. "
+    "ودعا زملاءه إلى مراجعة القانون الذي قال إنه «يساوي بين من خدم النظام ومن عارضه».",
+)
+
+
+def test_the_desert_war_by_its_armies_is_history(lexicon: Lexicon) -> None:
+    result = judge(*DESERT_WAR, lexicon)
+    assert not result.relevant
+    assert _terms(DESERT_WAR, lexicon)["الحرب العالمية الثانية"][0] == "foreign"  # Rommel, the Axis: that war
+    # the mines of the 2019 war found beside the Axis's shells are today's war
+    assert judge(*MINES_TODAY, lexicon).relevant
+
+
+def test_the_libyan_army_of_the_aouzou_war_weighs_as_that_wars(lexicon: Lexicon) -> None:
+    result = judge(*TOYOTA_WAR, lexicon)
+    assert not result.relevant
+    army = _terms(TOYOTA_WAR, lexicon)["الجيش الليبي"]
+    assert army[1] < 3.0  # scaled by statement_factor, as the frame's other conflict words are
+    assert not judge(*ALGERIA_ROAD, lexicon).relevant
+    assert _terms(ALGERIA_ROAD, lexicon)["الثورة التحريرية"][0] == "foreign"
+
+
+def test_the_isolation_law_and_exile(lexicon: Lexicon) -> None:
+    assert judge(*ISOLATION, lexicon).relevant
+    terms = _terms(ISOLATION, lexicon)
+    assert terms["قانون العزل السياسي"][0] == "political_conflict"
+    assert terms["في المنفى"][0] == "idiom"  # exile, no Menfi
+    assert "المنفي" not in terms
