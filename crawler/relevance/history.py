@@ -107,3 +107,11 @@ def placed_sides(
         if any(terms[i].placed for i in hits):
             found |= {terms[i].side for i in hits if terms[i].side}
     return found
+
+
+def framed_weight(term: Term, framed: bool, history: bool) -> bool:
+    """Whether a framed story (a statement's or history's, ``judge``) scales this term's weight by statement_factor:
+    a country-neutral conflict word or a body's (round 30: the bodies speak, their weight too), and, in a story told
+    as history, an armed actor as old as the older war (round 66, ``Term.timeless``: the Libyan army routed at Ouadi
+    Doum in 1987 is that war's, h73-16, h200-18; round 64 let it frame the story, not yet weigh as that war's)."""
+    return framed and (term.sentence_conflict or history and term.timeless)

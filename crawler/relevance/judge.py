@@ -16,7 +16,7 @@ from crawler.relevance.frame import envoy_abroad as _envoy_abroad
 from crawler.relevance.frame import reaction_hits
 from crawler.relevance.frame import seat_speaks as _seat_speaks
 from crawler.relevance.frame import welcomes_abroad as _welcomes_abroad
-from crawler.relevance.history import dated_past, dated_today, pair_abroad, placed_sides
+from crawler.relevance.history import dated_past, dated_today, framed_weight, pair_abroad, placed_sides
 from crawler.relevance.lexicon import GROUPS, Lexicon, Scoring, Term, load_lexicon
 from crawler.relevance.match import match
 from crawler.relevance.names import kunya_hits
@@ -264,7 +264,7 @@ def judge(
             weight = 0.0
         if "dispute" in term.feeds:  # listed either way, but counts only while the split signal is on
             weight = weight * rule.split_factor if split_on else 0.0
-        elif framed and term.sentence_conflict:  # round 30: the bodies speak (round 11), their weight too
+        elif framed_weight(term, framed, history):  # round 30: the bodies speak; round 66: history's army
             weight *= rule.statement_factor
         effective[i] = weight
         in_title = 1 if title_hits.get(i) else 0
