@@ -318,6 +318,10 @@ DATA_FILES = (
     "holdout263.jsonl",
     "holdout264.jsonl",
     "holdout265.jsonl",
+    "holdout266.jsonl",
+    "holdout267.jsonl",
+    "holdout268.jsonl",
+    "holdout269.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -588,6 +592,10 @@ SPLIT_ORDER = (
     "holdout263",
     "holdout264",
     "holdout265",
+    "holdout266",
+    "holdout267",
+    "holdout268",
+    "holdout269",
 )
 
 
