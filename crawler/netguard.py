@@ -94,8 +94,8 @@ def check_redirect(crawler: Any, request: Request, target: str, limits: Limits, 
     reason = resolver.policy.refusal(host) if resolver else None
     if reason:
         raise refuse("private-address", f"{how} to {target}: {reason}")
-    if not request.dont_filter and not request.meta.get("allow_offsite") \
-            and is_offsite(host, getattr(crawler.spider, "allowed_domains", None) or []):
+    domains = getattr(crawler.spider, "allowed_domains", None) or ()  # dont_filter too: parts, re-fetches (round 10)
+    if not request.meta.get("allow_offsite") and is_offsite(host, domains):
         raise refuse("offsite-redirect", f"{how} to {target}, which is on none of the outlet's domains "
                                          f"(add its host to allowed_domains to follow it)")
     if request.meta.get("redirect_times", 0) >= limits.redirect_max:

@@ -50,6 +50,11 @@ def own_canonical(session: ArchiveSession, outlet_name: str, canonical: str, fet
     named it (``uncontested``): no page of any outlet takes it as its row's URL."""
     if canonical == fetched:
         return canonical
+    if len(canonical) > session.config.url_max_length:
+        # a URL the crawl never fetches (CRAWL_URL_MAX_LENGTH): a declared one of 100,000 characters became the row's
+        # URL whole, past the bound every other row keeps (hostile web round ten); not remembered as contested either
+        logger.info("%s declares a canonical URL of %d characters: the page keeps its own URL", fetched, len(canonical))
+        return fetched
     if not would_fetch(session, outlet_name, canonical):
         logger.info("%s declares %s as its canonical URL, no article URL of %s: the page keeps its own URL",
                     fetched, canonical, outlet_name)

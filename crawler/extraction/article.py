@@ -14,7 +14,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from archive.records import ExtractedArticle, ExtractionFailure
-from crawler.extraction.author import find_author, printed_author, trafilatura_metadata
+from crawler.extraction.author import bounded_author, find_author, printed_author, trafilatura_metadata
 from crawler.extraction.body import BRIEF_CHARS, extract_body
 from crawler.extraction.cfemail import reveal_cfemails
 from crawler.extraction.chrome_lines import page_site_names, without_chrome_lines
@@ -373,9 +373,9 @@ def _extract(
     marked = json_ld_article(root) is not None or meta_content(root, "og:type").lower() in ARTICLE_OG_TYPES
     if paragraphs and not marked and (why := listing_reason(root, url, title, canonical, paragraphs)):
         return ExtractionFailure(url, "not-article", why)
-    author = find_author(root, lambda: metadata().author)
+    author = bounded_author(find_author(root, lambda: metadata().author))  # no byline of a megabyte
     paragraphs = filter_paragraphs(paragraphs, author)
-    author = author or printed_author(root)  # a byline printed as a line: "كتب: name | date" (printed_byline)
+    author = author or bounded_author(printed_author(root))  # a byline printed as a line: "كتب: name | date"
     if not paragraphs:
         return ExtractionFailure(url, "no-text", "no body text left once boilerplate lines were removed")
     title = title or lead_title(paragraphs)  # a page that prints no headline (crawler.extraction.untitled)

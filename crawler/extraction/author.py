@@ -69,6 +69,19 @@ def find_author(root: HtmlElement, fallback: Callable[[], str | None]) -> str | 
         fallback) else None
 
 
+MAX_AUTHOR_CHARS = 500  # a byline naming a whole desk is under 300 characters
+
+
+def bounded_author(author: str | None) -> str | None:
+    """``author`` cut at a word to at most MAX_AUTHOR_CHARS (and a mark): a page's ``<meta name=author>`` of a
+    megabyte was stored whole in the catalogue, every export and the reading room (hostile web round ten)."""
+    if author is None or len(author) <= MAX_AUTHOR_CHARS:
+        return author
+    cut = author[: MAX_AUTHOR_CHARS - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > MAX_AUTHOR_CHARS // 2 else cut).rstrip(" ;,،") + "…"
+
+
 def printed_author(root: HtmlElement) -> str | None:
     """The name of a byline printed as a line of text (crawler.extraction.printed_byline), when it reads as a person's
     and is not the outlet's: the caller's last resort, where find_author found nobody. The line stays in the body

@@ -114,7 +114,7 @@ class DocumentSpider(Spider):
         if key in self.refused_once:
             return
         self.refused_once.add(key)
-        self._refuse(outlet, url, reason, f"{detail} (further sitemaps refused for this are counted in the stats "
+        self._refuse(outlet, url, reason, f"{detail} (further ones refused for this are counted in the stats "
                                           f"newsarchive/discovery/{reason}, not recorded one by one)")
 
     def _article(self, url: str, outlet: Outlet, link: discovery.Link | None = None, *,
@@ -132,7 +132,21 @@ class DocumentSpider(Spider):
             # (`recrawl --due`), so discovery does not fetch every known article again
             self.crawler.stats.inc_value("newsarchive/discovery/known")
             return None
-        return request
+        return request if self._within_budget(outlet, request.url) else None  # else pending for the next crawl
+
+    def _within_budget(self, outlet: Outlet, url: str) -> bool:
+        """Whether one more article or listing request may be made for ``outlet`` in this crawl: at most
+        CRAWL_OUTLET_MAX_PAGES of them, as no more can be sent. Each request sent counts one of that budget, so one
+        made past it only waited in memory to be refused: a listing that links 200 new listings (a calendar's or a
+        search's endless pages) queued 4,000 requests and wrote as many ``outlet-limit`` rows on a budget of 40
+        (hostile web round ten). The first refused is recorded, the rest counted; an article stays pending."""
+        if self.requests_made[outlet.name] < self.limits.outlet_max_pages:
+            self.requests_made[outlet.name] += 1
+            return True
+        self._refuse_once((outlet.name, "outlet-limit"), outlet, url, "outlet-limit",
+                          f"{self.limits.outlet_max_pages} article and listing requests of {outlet.name} made in "
+                          "this crawl; CRAWL_OUTLET_MAX_PAGES is as many (articles left stay pending)")
+        return False
 
     def _take(self, ordered: list[discovery.Link], outlet: Outlet, url: str) -> Generator[Request, None, int]:
         """Requests for the outlet's articles among a feed's or sitemap's entries, in the order given, at most
@@ -248,10 +262,14 @@ class DocumentSpider(Spider):
                 if listings >= limit:
                     self.crawler.stats.inc_value("newsarchive/discovery/page-links-left")
                     continue
+                if not self._within_budget(outlet, url):
+                    continue
                 listings += 1
                 request = self._join(self._request(url, outlet, self.parse_listing, kind="listing", depth=depth + 1))
                 if request is not None:
                     yield request
+                else:
+                    self.requests_made[outlet.name] -= 1  # read already, or on its way: no request made
 
 
 def _newest(links: Iterable[discovery.Link]) -> list[discovery.Link]:

@@ -59,6 +59,7 @@ class OutletSpider(PagedArticles, DocumentSpider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.limits = Limits.from_settings(crawler.settings)
         spider.sitemap_fetches = Counter()
+        spider.requests_made = Counter()  # article and listing requests per outlet (CRAWL_OUTLET_MAX_PAGES at most)
         spider.refused_once = set()
         # children of sitemap indexes read whole by earlier crawls, per outlet (read on first use); a back-fill
         # reads every one again
