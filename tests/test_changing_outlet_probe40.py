@@ -1,0 +1,119 @@
+"""An outlet that changes between crawls (stop 40's probe): an article moved by a 301, re-checked by `recrawl`.
+Real re-crawls of a loopback site whose pages carry a content-hash ETag and answer 304, each in its own process."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from helpers import rows
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXT = ("قالت مصادر محلية في العاصمة الليبية طرابلس إن اشتباكات مسلحة اندلعت مساء الثلاثاء بين مجموعتين مسلحتين "
+        "في منطقة صلاح الدين جنوب المدينة، وأدت إلى إغلاق الطريق المؤدي إلى مطار معيتيقة لعدة ساعات. ")
+
+
+def page(title: str, body: str, canonical: str | None = None) -> bytes:
+    """An article page dated today (so the edit watch looks at it), with a canonical link when given."""
+    today = datetime.now(UTC).date().isoformat()
+    link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    return (f'<html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>{title}</title>{link}'
+            f'<meta property="article:published_time" content="{today}"></head><body><article>'
+            f"<h1>{title}</h1><p>{body}</p></article></body></html>").encode()
+
+
+class Site:
+    """Pages by path, each with an ETag that hashes it (a 304 to a matching If-None-Match), and 301s by path."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, bytes] = {}
+        self.moved: dict[str, str] = {}  # path -> the path it answers 301 to
+        self.asked: list[tuple[str, str | None]] = []  # (path, If-None-Match) of each request
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                site.asked.append((self.path, self.headers.get("If-None-Match")))
+                if self.path == "/robots.txt":
+                    return self.answer(200, b"User-agent: *\nAllow: /\n", "text/plain")
+                if self.path in site.moved:
+                    self.send_response(301)
+                    self.send_header("Location", site.base + site.moved[self.path])
+                    self.send_header("Content-Length", "0")
+                    return self.end_headers()
+                body = site.pages.get(self.path)
+                if body is None:
+                    return self.answer(404, b"<html><body>not found</body></html>", "text/html")
+                etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+                if self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.send_header("Content-Length", "0")
+                    return self.end_headers()
+                return self.answer(200, body, "text/html; charset=utf-8", etag)
+
+            def answer(self, code: int, body: bytes, ctype: str, etag: str | None = None) -> None:
+                self.send_response(code)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                if etag:
+                    self.send_header("ETag", etag)
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def recrawl(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``newsarchive recrawl`` as a user would, in its own process."""
+    cmd = [sys.executable, "-m", "crawler.cli.main", "-q", "recrawl", *args, "--seeds", str(root / "seeds.toml"),
+           "--data", str(root / "data"), "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "EXTRACT_WORKERS=1"]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=180, check=False)
+
+
+@pytest.fixture(scope="module")
+def moved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, Path, subprocess.CompletedProcess[str]]]:
+    """Two stored articles, then both moved by a 301 and re-checked conditionally: /news/1 to /news/1/ with the same
+    bytes (a trailing-slash move: the same ETag), /news/2 to a new slug whose page names itself canonical."""
+    site = Site()
+    root = tmp_path_factory.mktemp("moved40")
+    (root / "seeds.toml").write_text(
+        f'[[outlet]]\nname = "local"\nhomepage = "{site.base}/"\narticle_urls = ["/news/[a-z0-9-]+/?$"]\n'
+        'topic_filter = false\ndownload_delay = 0\n', encoding="utf-8")
+    site.pages["/news/1"] = page("اشتباكات في طرابلس تغلق طريق المطار", TEXT * 3)
+    site.pages["/news/2"] = page("البعثة الأممية تدعو إلى الحوار", TEXT * 2 + "(2)", f"{site.base}/news/2")
+    first = recrawl(root, f"{site.base}/news/1", f"{site.base}/news/2")
+    assert first.returncode == 0 and first.stdout.count("new article") == 2, first.stdout + first.stderr[-3000:]
+    site.pages["/news/1/"] = site.pages["/news/1"]
+    site.moved["/news/1"] = "/news/1/"
+    site.pages["/news/2-new-slug"] = page("البعثة الأممية تدعو إلى الحوار", TEXT * 2 + "(2)",
+                                          f"{site.base}/news/2-new-slug")
+    site.moved["/news/2"] = "/news/2-new-slug"
+    site.asked.clear()
+    result = recrawl(root, "--conditional", f"{site.base}/news/1", f"{site.base}/news/2")
+    yield site, root, result
+    site.server.shutdown()
+
+
+def test_a_redirect_target_is_not_asked_with_the_old_urls_validators(moved) -> None:
+    site, root, result = moved
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    asked = dict(site.asked)
+    assert asked["/news/1"] and asked["/news/2"]  # the stored URLs are asked conditionally
+    # the targets were asked with the ETag of the URL that redirected: /news/1/ answered 304, never captured
+    assert asked["/news/1/"] is None and asked["/news/2-new-slug"] is None, site.asked
+    captures = rows(root / "data", "select status, record_type from captures where url = ?", (f"{site.base}/news/1/",))
+    assert captures and all(c["status"] == 200 for c in captures), captures
+    assert "not modified" not in result.stdout, result.stdout
