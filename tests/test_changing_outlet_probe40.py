@@ -117,3 +117,18 @@ def test_a_redirect_target_is_not_asked_with_the_old_urls_validators(moved) -> N
     captures = rows(root / "data", "select status, record_type from captures where url = ?", (f"{site.base}/news/1/",))
     assert captures and all(c["status"] == 200 for c in captures), captures
     assert "not modified" not in result.stdout, result.stdout
+
+
+def test_a_move_by_redirect_is_reported_and_its_target_kept_as_a_redirect_alias(moved) -> None:
+    site, root, result = moved
+    lines = {line.split()[0]: line for line in result.stdout.splitlines() if line.startswith("http")}
+    # before stop 40 both said "HTTP 200: unchanged (no new version)", nothing of the 301
+    assert f"redirects to {site.base}/news/1/: HTTP 200: unchanged" in lines[f"{site.base}/news/1"], result.stdout
+    assert f"redirects to {site.base}/news/2-new-slug: HTTP 200: unchanged" in lines[f"{site.base}/news/2"], \
+        result.stdout
+    # the row keeps its URL (a redirect to the article itself is no move: README "One article, one row"); the URL it
+    # now answers at was learnt by that redirect, not by a canonical link (it was labelled "canonical")
+    articles = {r["url"]: r["versions"] for r in rows(root / "data", "select url, versions from articles")}
+    assert articles == {f"{site.base}/news/1": 1, f"{site.base}/news/2": 1}
+    found = {r["url"]: r["how"] for r in rows(root / "data", "select url, how from article_aliases")}
+    assert found == {f"{site.base}/news/1/": "redirect", f"{site.base}/news/2-new-slug": "redirect"}, found

@@ -270,8 +270,11 @@ def resolve_url(session: ArchiveSession, outlet_name: str, url: str, request_url
         found = live_row(session, found, url, request_url)  # its URL answered 404 or redirects elsewhere: this one
         target = found["url"]
         # the rule that ties this page to the URL that found it ("آ" spelt as "ا" + U+0653 beside an alias)
+        # a page reached by a redirect from the row's own URL (the article moved to a new slug, or to https: the row
+        # keeps its URL, claims.dead) is an alias learnt by that redirect, not by a canonical link (before stop 40)
+        via = "redirect" if request_url and canonicalize(request_url, drop) == target != fetched else "canonical"
         how = next((h for h in (alias_reason(canonical, u, drop) for u in (target, *(u for u, _ in seen[1:])))
-                    if h), "canonical")
+                    if h), via)
         tie = alias_reason(canonical, target, drop)
         if tie in ("default-document", "url-rule") and url_rank(canonical) < url_rank(target):
             # "/x/index.php" or "/x//" archived first, "/x/" now: the row takes the cleaner URL whatever the arrival

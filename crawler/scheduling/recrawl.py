@@ -247,6 +247,10 @@ def outcomes(
                 copy = True
                 o.detail = f"the same article as {article['url']}"
             prior = Before(article["id"] if earlier else None, len(earlier), prior.status)
+        if not o.redirect and article is not None and len(chain) > 1 and canonicalize(last["url"]) != canonicalize(t.url):
+            # the article's URL redirects to another URL of the same article (a new slug, http -> https): said, as
+            # a redirect to another article is; before stop 40 a 301 was reported "HTTP 200: unchanged" alone
+            o.redirect = last["url"]
         grew = bool(o.version and prior.article_id is not None and o.version > prior.versions)
         if status == 304 and not grew:  # (a 304 first page whose later page changed is a new version: below)
             o.result = "not-modified"
