@@ -3,7 +3,9 @@ Real re-crawls of a loopback site whose pages carry a content-hash ETag and answ
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import json
 import subprocess
 import sys
 import threading
@@ -13,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from helpers import rows
+from helpers import cli, rows
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = ("قالت مصادر محلية في العاصمة الليبية طرابلس إن اشتباكات مسلحة اندلعت مساء الثلاثاء بين مجموعتين مسلحتين "
@@ -85,8 +87,9 @@ def recrawl(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def moved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, Path, subprocess.CompletedProcess[str]]]:
-    """Two stored articles, then both moved by a 301 and re-checked conditionally: /news/1 to /news/1/ with the same
-    bytes (a trailing-slash move: the same ETag), /news/2 to a new slug whose page names itself canonical."""
+    """Three stored articles, then re-checked conditionally: /news/1 moved by a 301 to /news/1/ with the same bytes (a
+    trailing-slash move: the same ETag), /news/2 to a new slug whose page names itself canonical; /news/3 taken down
+    (404)."""
     site = Site()
     root = tmp_path_factory.mktemp("moved40")
     (root / "seeds.toml").write_text(
@@ -94,15 +97,17 @@ def moved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, Path
         'topic_filter = false\ndownload_delay = 0\n', encoding="utf-8")
     site.pages["/news/1"] = page("اشتباكات في طرابلس تغلق طريق المطار", TEXT * 3)
     site.pages["/news/2"] = page("البعثة الأممية تدعو إلى الحوار", TEXT * 2 + "(2)", f"{site.base}/news/2")
-    first = recrawl(root, f"{site.base}/news/1", f"{site.base}/news/2")
-    assert first.returncode == 0 and first.stdout.count("new article") == 2, first.stdout + first.stderr[-3000:]
+    site.pages["/news/3"] = page("مصادر: اتفاق وشيك على توحيد المؤسسة العسكرية", TEXT * 2 + "(3)")
+    first = recrawl(root, f"{site.base}/news/1", f"{site.base}/news/2", f"{site.base}/news/3")
+    assert first.returncode == 0 and first.stdout.count("new article") == 3, first.stdout + first.stderr[-3000:]
     site.pages["/news/1/"] = site.pages["/news/1"]
     site.moved["/news/1"] = "/news/1/"
     site.pages["/news/2-new-slug"] = page("البعثة الأممية تدعو إلى الحوار", TEXT * 2 + "(2)",
                                           f"{site.base}/news/2-new-slug")
     site.moved["/news/2"] = "/news/2-new-slug"
+    del site.pages["/news/3"]
     site.asked.clear()
-    result = recrawl(root, "--conditional", f"{site.base}/news/1", f"{site.base}/news/2")
+    result = recrawl(root, "--conditional", f"{site.base}/news/1", f"{site.base}/news/2", f"{site.base}/news/3")
     yield site, root, result
     site.server.shutdown()
 
@@ -129,6 +134,28 @@ def test_a_move_by_redirect_is_reported_and_its_target_kept_as_a_redirect_alias(
     # the row keeps its URL (a redirect to the article itself is no move: README "One article, one row"); the URL it
     # now answers at was learnt by that redirect, not by a canonical link (it was labelled "canonical")
     articles = {r["url"]: r["versions"] for r in rows(root / "data", "select url, versions from articles")}
-    assert articles == {f"{site.base}/news/1": 1, f"{site.base}/news/2": 1}
+    assert articles == {f"{site.base}/news/1": 1, f"{site.base}/news/2": 1, f"{site.base}/news/3": 1}
     found = {r["url"]: r["how"] for r in rows(root / "data", "select url, how from article_aliases")}
     assert found == {f"{site.base}/news/1/": "redirect", f"{site.base}/news/2-new-slug": "redirect"}, found
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_the_export_says_which_articles_were_taken_down(moved, tmp_path: Path, fmt: str) -> None:
+    site, root, result = moved
+    assert "HTTP 404: deleted: deletion recorded" in result.stdout, result.stdout
+    out = tmp_path / f"corpus.{fmt}"
+    done = cli("export", "--data", str(root / "data"), "--out", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    if fmt == "jsonl":
+        table = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    else:
+        with out.open(encoding="utf-8-sig", newline="") as fh:
+            table = list(csv.DictReader(fh))
+    status = {r["url"]: (r["status"], bool(r["deleted_at"])) for r in table}
+    # before stop 40 the taken-down story was an ordinary row (http_status 200, its text): nothing said it was gone
+    assert status == {f"{site.base}/news/1": ("live", False), f"{site.base}/news/2": ("live", False),
+                      f"{site.base}/news/3": ("deleted", True)}, status
+    deleted = next(r for r in table if r["status"] == "deleted")
+    assert deleted["text"] and deleted["deleted_at"] == rows(
+        root / "data", "select at from article_events where kind = 'deleted'")[0]["at"]
+    assert "taken down by their outlet after they were archived: 1" in (tmp_path / f"corpus.{fmt}.datacard.md").read_text()
