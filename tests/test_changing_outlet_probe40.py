@@ -159,3 +159,56 @@ def test_the_export_says_which_articles_were_taken_down(moved, tmp_path: Path, f
     assert deleted["text"] and deleted["deleted_at"] == rows(
         root / "data", "select at from article_events where kind = 'deleted'")[0]["at"]
     assert "taken down by their outlet after they were archived: 1" in (tmp_path / f"corpus.{fmt}.datacard.md").read_text()
+
+
+STORY = [TEXT, "وأعلن جهاز الإسعاف والطوارئ أن فرقه نقلت عددا من الجرحى إلى مستشفيات المدينة، داعيا السكان إلى البقاء "
+         "في منازلهم.", "ودعت بعثة الأمم المتحدة للدعم في ليبيا جميع الأطراف إلى وقف فوري لإطلاق النار."]
+
+
+def story_page(title: str, paragraphs: list[str]) -> bytes:
+    """An article page of several paragraphs, dated today."""
+    return page(title, "</p><p>".join(paragraphs))
+
+
+@pytest.fixture(scope="module")
+def walled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, Path, list[str]]]:
+    """Two stored stories; re-checked while /news/4 shows its lead and a subscribers-only box and /news/5 is cut to
+    its lead and a correction; re-checked again once /news/4 shows the whole story. The stdout of each re-crawl."""
+    site = Site()
+    root = tmp_path_factory.mktemp("walled40")
+    (root / "seeds.toml").write_text(
+        f'[[outlet]]\nname = "local"\nhomepage = "{site.base}/"\narticle_urls = ["/news/[a-z0-9-]+/?$"]\n'
+        'topic_filter = false\ndownload_delay = 0\n', encoding="utf-8")
+    urls = [f"{site.base}/news/4", f"{site.base}/news/5"]
+    site.pages["/news/4"] = whole = story_page("تقرير خاص: شبكات تهريب الوقود عبر الحدود", STORY)
+    site.pages["/news/5"] = story_page("مجلس النواب يناقش قانون الانتخابات", STORY[::-1])
+    outputs = [recrawl(root, *urls).stdout]
+    site.pages["/news/4"] = story_page("تقرير خاص: شبكات تهريب الوقود عبر الحدود", [
+        STORY[0], "هذا المحتوى متاح للمشتركين فقط. اشترك الآن لمتابعة قراءة التقرير كاملا."])
+    site.pages["/news/5"] = story_page("مجلس النواب يناقش قانون الانتخابات", [
+        STORY[2], "تصحيح: حذفت فقرتان من نسخة سابقة من هذا الخبر لعدم دقتهما."])
+    outputs.append(recrawl(root, *urls).stdout)
+    site.pages["/news/4"] = whole
+    outputs.append(recrawl(root, *urls).stdout)
+    yield site, root, outputs
+    site.server.shutdown()
+
+
+def test_a_subscribers_only_box_is_no_new_version(walled) -> None:
+    site, root, outputs = walled
+    assert all(out.count("\n") >= 2 for out in outputs), outputs
+    first, boxed, back = ({line.split()[0]: line for line in out.splitlines() if line.startswith("http")}
+                          for out in outputs)
+    assert "new article" in first[f"{site.base}/news/4"], outputs[0]
+    # before stop 40: "new version 2" (the box as the story's text and text file), then "new version 3" (the story)
+    assert "a subscription wall in the place of the story" in boxed[f"{site.base}/news/4"], outputs[1]
+    assert "unchanged (no new version)" in back[f"{site.base}/news/4"], outputs[2]
+    # a correction that cuts the story is a new version, as before
+    assert "new version 2 (changed: text)" in boxed[f"{site.base}/news/5"], outputs[1]
+    found = {r["url"]: r for r in rows(root / "data", "select url, versions, text, text_file from articles")}
+    walled_row = found[f"{site.base}/news/4"]
+    assert walled_row["versions"] == 1 and "للمشتركين" not in walled_row["text"]
+    assert "للمشتركين" not in (root / "data" / walled_row["text_file"]).read_text("utf-8")
+    failures = rows(root / "data", "select url, reason, capture_id from failures")
+    assert [(f["url"], f["reason"]) for f in failures] == [(f"{site.base}/news/4", "paywall")], failures
+    assert failures[0]["capture_id"]  # the walled page is archived and cited

@@ -32,6 +32,7 @@ from crawler.capture.dedupe import padded, same_article, sweep_params, teaser_of
 from crawler.capture.operations import ArticleOp
 from crawler.capture.prepare import Prepared
 from crawler.capture.session import ArchiveSession
+from crawler.capture.walls import wall_notice
 from crawler.discovery.urls import (
     alias_reason,
     canonicalize,
@@ -98,6 +99,12 @@ def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: 
     # one article, one row: the row this page belongs to, whatever URL led here (archive/catalogue/aliases.py)
     canonical, other_urls = resolve_url(session, outlet_name, url, request_url, article)
     fuller = fuller_rendering(session, outlet_name, canonical, url, article)
+    if fuller is None and (wall := walled(session, canonical, article)) is not None:
+        # the stored story behind a subscription wall: archived (the capture), recorded, no new version (stop 40);
+        # a lesser rendering under another URL (a teaser, an AMP page) is one more capture of the row, as before
+        session.record_failure(outlet_name, url, "extract", "paywall", wall, capture_id)
+        session.catalogue.settle(request_url or url, "done", "paywall")
+        return "failed"
     if fuller is not None:
         article, prepared = fuller, None
         relevance = judged(article, lexicon, None, outlet.topic_filter)
@@ -154,6 +161,13 @@ def judged(article: ExtractedArticle, lexicon: Lexicon, prepared: Prepared | Non
         relevance = Relevance(True, relevance.score, relevance.libya_score, relevance.conflict_score,
                               relevance.matched_terms)
     return relevance
+
+
+def walled(session: ArchiveSession, canonical: str, article: ExtractedArticle) -> str | None:
+    """Why this page is the stored article under ``canonical`` behind a subscription or log-in wall (its headline, at
+    most its lead, then a notice: ``crawler.capture.walls``), or None. Its row keeps its text and versions."""
+    row = session.catalogue.get_article(aliases.url_id(canonical))
+    return wall_notice(article.title, article.text, row["title"] or "", row["text"] or "") if row else None
 
 
 def fuller_rendering(session: ArchiveSession, outlet_name: str, canonical: str, url: str,

@@ -266,6 +266,9 @@ def outcomes(
             o.detail = next((f["reason"] for f in reversed(failures) if f["stage"] == "fetch"), f"http-{status}")
         elif status in history.GONE_STATUSES:
             o.result = "deleted" if "deleted" in kinds else "gone"
+        elif article is not None and any(f["reason"] == "paywall" for f in failures):
+            o.result = "walled"  # the stored story behind a subscription wall (crawler.capture.walls)
+            o.detail = next(f["detail"] for f in failures if f["reason"] == "paywall")
         elif article is None or any(f["stage"] == "extract" for f in failures):
             o.result = "no-article"
             o.detail = "; ".join(f"{f['reason']} {f['detail'] or ''}".strip() for f in failures) or f"HTTP {status}"
@@ -296,6 +299,7 @@ def format_outcomes(results: list[Outcome]) -> str:
         "gone": "gone (already recorded as deleted)", "returned": "back online (return recorded)",
         "moved": "moved: the article answers at another of its URLs (no deletion recorded)",
         "no-article": "fetched and archived, but no article extracted", "not-fetched": "not fetched",
+        "walled": "a subscription wall in the place of the story: archived, no new version",
         "failed": "failed",
     }
     lines = []
