@@ -25,6 +25,7 @@ from crawler.fetch.crawl_delay import floor_slot
 from crawler.fetch.head import HEAD_BYTES, SCANNED_CHARS, binary_kind, page_head, web_content_type
 from crawler.fetch.limits import Limits
 from crawler.fetch.refresh import meta_refresh
+from crawler.fetch.validators import VALIDATED_URL, drop_inherited_validators
 from crawler.fetch.wire import MAX_HEADER_BYTES, BadResponseHead, head_line_verdict
 from crawler.netguard import HeadersTooLarge, Refused, check_redirect, slot_floors
 
@@ -80,6 +81,7 @@ class WarcCaptureMiddleware:
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         """Make requests for pages captured before conditional, so unchanged pages cost a 304, not a body."""
+        drop_inherited_validators(request)  # a redirect hop is asked with its own validators only
         kind = request.meta.get("kind")
         if request.method != "GET" or kind not in CONDITIONAL_KINDS or request.meta.get("force"):
             return
@@ -90,6 +92,7 @@ class WarcCaptureMiddleware:
             return  # reached from a URL not yet known as the article's: fetched whole, so ingest records it as an alias
         for name, value in self.session.validators(request.url).items():
             request.headers.setdefault(name, value)
+            request.meta[VALIDATED_URL] = request.url
         return
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Any:

@@ -14,7 +14,10 @@ _ARTICLES_SQL = """
 select a.id, a.seq, a.url, a.outlet, coalesce(o.display_name, a.outlet) as outlet_name, a.title, a.text,
        a.published, a.author, a.language, a.relevant, a.relevance_score, a.matched_terms, a.first_seen,
        a.last_seen, c.fetched_at as captured_at, c.status as http_status, c.warc_file, c.warc_offset,
-       c.warc_length, c.warc_record_id, c.payload_digest, a.text_file, a.versions, a.published_time
+       c.warc_length, c.warc_record_id, c.payload_digest, a.text_file, a.versions, a.published_time,
+       coalesce(a.status, 'live') as status,
+       case when a.status = 'deleted' then (select max(e.at) from article_events e
+                                            where e.article_id = a.id and e.kind = 'deleted') end as deleted_at
 from articles a
 left join captures c on c.id = a.capture_id
 left join outlets o on o.name = a.outlet

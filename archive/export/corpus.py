@@ -54,6 +54,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
                        "warc_offset, warc_record_id}")),
     ("published_time", ("time of day (HH:MM) printed beside the date with no time zone, where `published` is the "
                         "day only; empty when the page prints none or `published` holds the instant")),
+    ("status", ("`live`, or `deleted` when the outlet took the article down (its URL answered 404 or 410 after it "
+                "was live, and it has not come back); the archived copy stays")),
+    ("deleted_at", "when the deletion was seen (UTC); empty unless `status` is `deleted`"),
 )
 NESTED = ("matched_terms", "versions_list")
 
@@ -79,6 +82,7 @@ class ExportResult:
     per_outlet: dict[str, int] = field(default_factory=dict)
     published_range: tuple[str, str] | None = None
     captured_range: tuple[str, str] | None = None
+    deleted: int = 0  # articles their outlet took down since they were archived (``status`` deleted)
 
 
 def parse_since(text: str) -> str:
@@ -100,7 +104,8 @@ def corpus_rows(db: sqlite_utils.Database, flt: CorpusFilter) -> Iterator[dict[s
         for row in rows:
             row["matched_terms"] = _terms(row["matched_terms"])
             row["versions_list"] = versions.get(row["id"], [])
-            row["published_time"] = row.pop("published_time")  # the trailing field (added at stop 39)
+            for late in ("published_time", "status", "deleted_at"):  # the trailing fields (stops 39 and 40), after
+                row[late] = row.pop(late)  # the nested list: every earlier column keeps its place
             yield row
 
 
@@ -135,7 +140,8 @@ def export_corpus(db: sqlite_utils.Database, out: Path, fmt: str, flt: CorpusFil
     write_atomically(out, lambda tmp: writer(tmp, stats.count(corpus_rows(db, flt))))
     result = ExportResult(path=out, datacard=out.with_name(out.name + ".datacard.md"), fmt=fmt, rows=stats.rows,
                           relevant=stats.relevant, per_outlet=dict(sorted(stats.outlets.items())),
-                          published_range=stats.range("published"), captured_range=stats.range("captured_at"))
+                          published_range=stats.range("published"), captured_range=stats.range("captured_at"),
+                          deleted=stats.deleted)
     names = exports.outlet_display_names(db)
     card = datacard(result, flt, names, source=source)
     write_atomically(result.datacard, lambda tmp: tmp.write_text(card, encoding="utf-8"))
@@ -162,6 +168,7 @@ class _Stats:
     def __init__(self) -> None:
         self.rows = 0
         self.relevant = 0
+        self.deleted = 0
         self.outlets: Counter[str] = Counter()
         self.bounds: dict[str, list[str]] = {}
 
@@ -170,6 +177,7 @@ class _Stats:
         for row in rows:
             self.rows += 1
             self.relevant += int(row["relevant"] or 0)
+            self.deleted += row.get("status") == "deleted"
             self.outlets[row["outlet"]] += 1
             for key in ("published", "captured_at"):
                 if value := row.get(key):
@@ -264,6 +272,8 @@ def datacard(result: ExportResult, flt: CorpusFilter, outlet_names: dict[str, st
         "",
         f"* selection: {'; '.join(chosen)}",
         f"* articles: {result.rows} ({result.relevant} judged relevant)",
+        f"* taken down by their outlet after they were archived: {result.deleted} (`status` deleted; each row keeps "
+        "the archived text)",
         f"* published: {_span(result.published_range)}",
         f"* captured: {_span(result.captured_range)}",
         "",

@@ -32,6 +32,7 @@ from crawler.capture.dedupe import padded, same_article, sweep_params, teaser_of
 from crawler.capture.operations import ArticleOp
 from crawler.capture.prepare import Prepared
 from crawler.capture.session import ArchiveSession
+from crawler.capture.walls import wall_notice
 from crawler.discovery.urls import (
     alias_reason,
     canonicalize,
@@ -98,6 +99,12 @@ def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: 
     # one article, one row: the row this page belongs to, whatever URL led here (archive/catalogue/aliases.py)
     canonical, other_urls = resolve_url(session, outlet_name, url, request_url, article)
     fuller = fuller_rendering(session, outlet_name, canonical, url, article)
+    if fuller is None and (wall := walled(session, canonical, article)) is not None:
+        # the stored story behind a subscription wall: archived (the capture), recorded, no new version (stop 40);
+        # a lesser rendering under another URL (a teaser, an AMP page) is one more capture of the row, as before
+        session.record_failure(outlet_name, url, "extract", "paywall", wall, capture_id)
+        session.catalogue.settle(request_url or url, "done", "paywall")
+        return "failed"
     if fuller is not None:
         article, prepared = fuller, None
         relevance = judged(article, lexicon, None, outlet.topic_filter)
@@ -154,6 +161,13 @@ def judged(article: ExtractedArticle, lexicon: Lexicon, prepared: Prepared | Non
         relevance = Relevance(True, relevance.score, relevance.libya_score, relevance.conflict_score,
                               relevance.matched_terms)
     return relevance
+
+
+def walled(session: ArchiveSession, canonical: str, article: ExtractedArticle) -> str | None:
+    """Why this page is the stored article under ``canonical`` behind a subscription or log-in wall (its headline, at
+    most its lead, then a notice: ``crawler.capture.walls``), or None. Its row keeps its text and versions."""
+    row = session.catalogue.get_article(aliases.url_id(canonical))
+    return wall_notice(article.title, article.text, row["title"] or "", row["text"] or "") if row else None
 
 
 def fuller_rendering(session: ArchiveSession, outlet_name: str, canonical: str, url: str,
@@ -270,8 +284,11 @@ def resolve_url(session: ArchiveSession, outlet_name: str, url: str, request_url
         found = live_row(session, found, url, request_url)  # its URL answered 404 or redirects elsewhere: this one
         target = found["url"]
         # the rule that ties this page to the URL that found it ("آ" spelt as "ا" + U+0653 beside an alias)
+        # a page reached by a redirect from the row's own URL (the article moved to a new slug, or to https: the row
+        # keeps its URL, claims.dead) is an alias learnt by that redirect, not by a canonical link (before stop 40)
+        via = "redirect" if request_url and canonicalize(request_url, drop) == target != fetched else "canonical"
         how = next((h for h in (alias_reason(canonical, u, drop) for u in (target, *(u for u, _ in seen[1:])))
-                    if h), "canonical")
+                    if h), via)
         tie = alias_reason(canonical, target, drop)
         if tie in ("default-document", "url-rule") and url_rank(canonical) < url_rank(target):
             # "/x/index.php" or "/x//" archived first, "/x/" now: the row takes the cleaner URL whatever the arrival

@@ -247,6 +247,10 @@ def outcomes(
                 copy = True
                 o.detail = f"the same article as {article['url']}"
             prior = Before(article["id"] if earlier else None, len(earlier), prior.status)
+        if not o.redirect and article is not None and len(chain) > 1 and canonicalize(last["url"]) != canonicalize(t.url):
+            # the article's URL redirects to another URL of the same article (a new slug, http -> https): said, as
+            # a redirect to another article is; before stop 40 a 301 was reported "HTTP 200: unchanged" alone
+            o.redirect = last["url"]
         grew = bool(o.version and prior.article_id is not None and o.version > prior.versions)
         if status == 304 and not grew:  # (a 304 first page whose later page changed is a new version: below)
             o.result = "not-modified"
@@ -262,6 +266,9 @@ def outcomes(
             o.detail = next((f["reason"] for f in reversed(failures) if f["stage"] == "fetch"), f"http-{status}")
         elif status in history.GONE_STATUSES:
             o.result = "deleted" if "deleted" in kinds else "gone"
+        elif article is not None and any(f["reason"] == "paywall" for f in failures):
+            o.result = "walled"  # the stored story behind a subscription wall (crawler.capture.walls)
+            o.detail = next(f["detail"] for f in failures if f["reason"] == "paywall")
         elif article is None or any(f["stage"] == "extract" for f in failures):
             o.result = "no-article"
             o.detail = "; ".join(f"{f['reason']} {f['detail'] or ''}".strip() for f in failures) or f"HTTP {status}"
@@ -292,6 +299,7 @@ def format_outcomes(results: list[Outcome]) -> str:
         "gone": "gone (already recorded as deleted)", "returned": "back online (return recorded)",
         "moved": "moved: the article answers at another of its URLs (no deletion recorded)",
         "no-article": "fetched and archived, but no article extracted", "not-fetched": "not fetched",
+        "walled": "a subscription wall in the place of the story: archived, no new version",
         "failed": "failed",
     }
     lines = []

@@ -22,6 +22,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from archive.catalogue.aliases import now_iso
+from archive.catalogue.crawls import RECRAWL_TRIGGERS
 from archive.catalogue.db import Catalogue
 from archive.corpus import history
 from archive.faults import fault_reason
@@ -201,6 +202,11 @@ class Scheduler:
             return None
         with Catalogue(self.catalogue_path) as catalogue:
             for row in catalogue.running_crawls(name):
+                if pid_alive(row["pid"]) and row["trigger"] in RECRAWL_TRIGGERS:
+                    # a re-crawl (the edit watch, `recrawl`) runs beside a crawl of its outlets and is never waited
+                    # for, as the crawl itself does not wait (crawls.busy_outlets); before stop 40 every watch run
+                    # that was re-checking an outlet's articles at its planned time cost that outlet a whole interval
+                    continue
                 if pid_alive(row["pid"]):
                     logger.warning("outlet %s: crawl %s (pid %s) is still running; skipping this run",
                                    name, row["id"], row["pid"])

@@ -24,6 +24,7 @@ from twisted.python.failure import Failure
 
 from archive.catalogue import aliases
 from crawler.discovery.urls import canonicalize
+from crawler.fetch.validators import VALIDATED_URL
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ class PartRechecks:
         url = check.todo.pop(0)
         # the capture middleware makes only article requests conditional: a later page's validators are set here
         headers = self.session.validators(url)
-        meta = {"outlet": check.outlet, "kind": CHECK_KIND, "check": check, "frontier_url": url,
+        meta = {"outlet": check.outlet, "kind": CHECK_KIND, "check": check, "frontier_url": url, VALIDATED_URL: url,
                 "handle_httpstatus_list": [304]}
         yield Request(url, headers=headers, callback=self.parse_part_check, errback=self.part_check_failed, meta=meta,
                       priority=20, dont_filter=True)
