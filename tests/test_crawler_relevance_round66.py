@@ -123,7 +123,8 @@ def test_deliberate_obstruction_between_the_house_and_the_government(lexicon: Le
 
 def test_the_central_bank_crisis_by_its_short_name(lexicon: Lexicon) -> None:
     assert judge(*CRISIS, lexicon).relevant
-    assert _terms(CRISIS, lexicon)["الإدارة الجديدة للمصرف المركزي"][0] == "libya_political"
+    # the review of round 66: the bare short name is a term of its own, ambiguous (anchored here by Libya's names)
+    assert _terms(CRISIS, lexicon)["أزمة المركزي"] == ("libya_political", 3.0)
     # a commercial bank's new board is no crisis of the central bank
     assert not judge(*NEW_BOARD, lexicon).relevant
     assert "الإدارة الجديدة للمصرف المركزي" not in _terms(NEW_BOARD, lexicon)
