@@ -322,6 +322,10 @@ DATA_FILES = (
     "holdout267.jsonl",
     "holdout268.jsonl",
     "holdout269.jsonl",
+    "holdout270.jsonl",
+    "holdout271.jsonl",
+    "holdout272.jsonl",
+    "holdout273.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -596,6 +600,10 @@ SPLIT_ORDER = (
     "holdout267",
     "holdout268",
     "holdout269",
+    "holdout270",
+    "holdout271",
+    "holdout272",
+    "holdout273",
 )
 
 
