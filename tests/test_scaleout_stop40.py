@@ -120,7 +120,7 @@ def test_a_worker_stopped_while_redis_is_gone_exits_and_says_so_in_one_line(tmp_
     assert code == 0, err[-2000:]
     said = _said(err)
     assert len(said) == 1, err[-3000:]
-    assert "unreachable" in said[0] and "gave up" in said[0]
+    assert "unreachable" in said[0] and "gave up 1 s after this process was asked to stop" in said[0]
     for what in ("the hand-back of outlet:portal", "the release of outlet portal's lease", "the release of its name"):
         assert what in said[0], said[0]
 

@@ -101,12 +101,20 @@ class RedisLink:
         # to stop must not wait for ever on a Redis that is full or gone (a probe, stop 39)
         self.deadline: float | None = None
         self.stop_file: Path | None = None  # once it exists, ``stop_waiting(STOP_WAIT)`` (a worker's child crawl)
+        self._stop_wait = 0.0
 
     def stop_waiting(self, seconds: float) -> None:
         """From now on, wait at most ``seconds`` in all for Redis: a call still failing then raises RedisUnavailable
         (RedisOutOfMemory) at once. Safe in a signal handler (one assignment)."""
         if self.deadline is None:
+            self._stop_wait = seconds
             self.deadline = time.monotonic() + seconds
+
+    def _gave_up(self, waited: float) -> str:
+        """How a call that raises instead of waiting on says why."""
+        if self._given_up():
+            return f"; gave up {self._stop_wait:g} s after this process was asked to stop"
+        return f"; gave up after {waited:.1f} s"
 
     def _given_up(self) -> bool:
         """True once the stop deadline has passed (a stop file seen starts it)."""
@@ -164,7 +172,7 @@ class RedisLink:
                 waited = time.monotonic() - started
                 limit = self.config.give_up_after
                 if (limit is not None and waited >= limit) or self._given_up():
-                    raise RedisOutOfMemory(self.out_of_memory(what, exc, f"; gave up after {waited:.1f} s")) from None
+                    raise RedisOutOfMemory(self.out_of_memory(what, exc, self._gave_up(waited))) from None
                 pause = delay if limit is None else min(delay, limit - waited)
                 logger.warning("%s", self.out_of_memory(what, exc, f"; waiting, next try in {pause:.1f} s"))
                 self._pause(pause)
@@ -186,8 +194,8 @@ class RedisLink:
                 limit = self.config.give_up_after
                 pause = delay
                 if (limit is not None and waited >= limit) or self._given_up():
-                    raise RedisUnavailable(f"Redis at {self.where} unreachable for {waited:.1f} s "
-                                           f"({what}: {exc}); gave up") from exc
+                    raise RedisUnavailable(f"Redis at {self.where} unreachable ({what}: {exc})"
+                                           f"{self._gave_up(waited)}") from exc
                 if limit is not None:
                     pause = min(delay, limit - waited)  # a last try at the limit itself
                 logger.warning("Redis at %s unreachable (%s: %s); next try in %.1f s",
