@@ -161,8 +161,11 @@ class Worker:
                         " (the item in hand is handed back)" if self.child is not None else "")
             self.stopped_at = time.monotonic()
             self.link.stop_waiting(STOP_WAIT)  # one assignment: safe here
-            if self._stop_file is not None:
-                self._stop_file.touch()  # the child's own waits for Redis end too (crawler/scaleout/session.py)
+            try:  # the child's own waits for Redis end too (crawler/scaleout/session.py)
+                if self._stop_file is not None:
+                    self._stop_file.touch()
+            except OSError:  # its scratch folder gone (the worker's end): no child to tell
+                pass
         self.stopping = True
         child = self.child
         if child is not None and child.poll() is None:
