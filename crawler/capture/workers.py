@@ -5,12 +5,19 @@ and every later one fails with ``BrokenProcessPool`` (as the concurrent.futures 
 the rest of the crawl was not extracted at all, 40 tracebacks, yet the crawl ``finished`` with exit 0 and no failure
 recorded. Now:
 
-* the first page to see a broken pool rebuilds it (once per pool: ``generation``), with one WARNING naming the
-  worker that died and its exit status, and every page that was in flight is sent again;
-* a page sent again runs alone among the pages sent again (``suspects``): a page that kills a second worker while
-  it runs so is a poison page, recorded as its own failure (``worker-killed``) instead of killing the next pool;
-* pools that keep breaking (``MAX_BREAKS_IN_A_ROW`` without one page extracted in between, or ``MAX_BREAKS`` in a
-  crawl) stop the crawl with a reason, as a killed writer does (``workers-killed``, exit 3).
+* the first page to see a broken pool rebuilds it (once per pool), with one WARNING naming the worker that died and
+  its exit status; every page that was in flight is a suspect;
+* a suspect is sent again alone: one at a time, in an executor of its own (``alone``) that reads nothing else, so a
+  worker that dies there died of that page. Before stop 40 suspects ran one at a time among themselves but in the
+  shared pool, beside new pages: a second poison page that killed the pool while an innocent suspect ran there had
+  the innocent one recorded ``worker-killed`` in its stead;
+* a suspect that killed the worker reading it alone is blamed (``worker-killed``) once a page has been extracted
+  after that death (the workers are well: it was the page), or, when nothing else is left to read, after it killed
+  a second worker alone; if the pools are declared exhausted first it is left pending like every other page;
+* pools that keep breaking (``MAX_BREAKS_IN_A_ROW`` deaths not explained by a page, without one page extracted in
+  between, or ``MAX_BREAKS`` deaths in a crawl) stop the crawl with a reason, as a killed writer does
+  (``workers-killed``, exit 3). A suspect's first death alone is not counted in a row: it waits for its verdict, so
+  two poison pages met together do not stop the crawl.
 """
 
 from __future__ import annotations
@@ -79,60 +86,116 @@ class ExtractionPool:
     def __init__(self, make: Callable[[], Executor]):
         self._make = make
         self.pool = make()
-        self.generation = 0  # pools broken so far
-        self.in_a_row = 0  # breaks since a page was last extracted
+        self.alone: Executor | None = None  # suspects' own executor, made at the first one, one page at a time
+        self.generation = 0  # workers' deaths so far, in either executor
+        self.in_a_row = 0  # deaths not waiting for a page's verdict, since a page was last extracted
+        self.extracted = 0  # pages extracted so far: a suspect that died alone waits for one more
         self.last_death = ""
         self.exhausted: PoolExhausted | None = None
-        self.suspects = asyncio.Lock()  # pages sent again after a break run one at a time
+        self.suspects = asyncio.Lock()  # pages sent again after a break run one at a time, in ``alone``
+        self._running = 0  # pages inside ``run``
+        self._waiting = 0  # of them, suspects waiting for a verdict (``_verdict``)
+        self._changed = asyncio.Event()  # set (and replaced) when a page is extracted, leaves or the pools give up
 
     async def run(self, submit: Callable[[Executor], Future[Any]]) -> Any:
-        """``submit(pool)``'s result; sent again once if the pool broke under it.
+        """``submit(pool)``'s result; sent again alone if a worker died while it was in flight.
 
-        Raises PoisonPage when a worker died under it twice (the second time while it ran alone among the pages
-        sent again) and PoolExhausted when pools keep breaking.
+        Raises PoisonPage when a worker died while it was read alone and the workers are otherwise well (see the
+        module's docstring), and PoolExhausted when pools keep breaking.
         """
+        self._running += 1
         try:
-            return await self._once(submit)
-        except BrokenProcessPool:
-            pass
-        async with self.suspects:
             try:
-                return await self._once(submit)
+                return await self._once(submit, alone=False)
             except BrokenProcessPool:
-                raise PoisonPage(f"an extraction worker died twice while this page was read ({self.last_death}); "
-                                 "a page that kills the process reading it is left, not fetched again") from None
+                pass  # in flight when a worker died: a suspect
+            async with self.suspects:
+                try:
+                    return await self._once(submit, alone=True)
+                except BrokenProcessPool:
+                    pass
+            if await self._verdict(self.extracted):
+                raise self._poison("once, while it was read alone, and pages were extracted since")
+            async with self.suspects:  # nothing else to read: sent alone once more before it is blamed
+                try:
+                    return await self._once(submit, alone=True, counted=True)
+                except BrokenProcessPool:
+                    raise self._poison("twice while it was read alone") from None
+        finally:
+            self._running -= 1
+            self._wake()
 
-    async def _once(self, submit: Callable[[Executor], Future[Any]]) -> Any:
+    def _poison(self, how: str) -> PoisonPage:
+        return PoisonPage(f"an extraction worker died {how} ({self.last_death}); a page that kills the process "
+                          "reading it is left, not fetched again")
+
+    async def _verdict(self, mark: int) -> bool:
+        """After a suspect killed a worker alone: True once a page is extracted after ``mark`` (that death was the
+        page's), False when no other page is in hand (no page to tell by); PoolExhausted if the pools give up."""
+        self._waiting += 1
+        self._wake()
+        try:
+            while True:
+                if self.exhausted is not None:
+                    raise self.exhausted
+                if self.extracted > mark:
+                    return True
+                if self._running == self._waiting:
+                    return False
+                await self._changed.wait()
+        finally:
+            self._waiting -= 1
+
+    def _wake(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def _once(self, submit: Callable[[Executor], Future[Any]], alone: bool, counted: bool = False) -> Any:
         if self.exhausted is not None:
             raise self.exhausted
-        generation = self.generation
+        if alone and self.alone is None:
+            self.alone = self._make()
+        executor = self.alone if alone else self.pool
+        assert executor is not None
         try:
-            result = await asyncio.wrap_future(submit(self.pool))
+            result = await asyncio.wrap_future(submit(executor))
         except BrokenProcessPool:
-            self._broke(generation)
+            self._broke(executor, alone, counted=counted or not alone)
             raise
         self.in_a_row = 0
+        self.extracted += 1
+        self._wake()
         return result
 
-    def _broke(self, generation: int) -> None:
-        """Rebuild the pool that broke under a page (once per pool), or say the crawl must stop."""
+    def _broke(self, broken: Executor, alone: bool, counted: bool) -> None:
+        """Rebuild the executor that broke under a page (once per executor), or say the crawl must stop.
+        ``counted``: the death counts in a row (not a suspect's first death alone, which waits for its verdict)."""
         if self.exhausted is not None:
             raise self.exhausted
-        if generation != self.generation:
+        if broken is not (self.alone if alone else self.pool):
             return  # another page rebuilt it already
         self.generation += 1
-        self.in_a_row += 1
-        broken = self.pool
+        self.in_a_row += counted
         self.last_death = dead_workers(broken)
         if self.in_a_row >= MAX_BREAKS_IN_A_ROW or self.generation >= MAX_BREAKS:
             self.exhausted = PoolExhausted(f"the extraction workers died {self.generation} times ({self.in_a_row} in "
                                            f"a row, the last: {self.last_death}); the pages not extracted stay "
                                            "pending for the next crawl")
+            self._wake()
             raise self.exhausted
+        if alone:
+            logger.warning("an extraction worker died while it read a page sent again alone (%s); that page is blamed "
+                           "if others are extracted (death %d of at most %d)", self.last_death, self.generation,
+                           MAX_BREAKS)
+            self.alone = None  # made again for the next suspect
+            return
         logger.warning("an extraction worker died (%s); its pool is started again and the pages in flight sent "
-                       "again (break %d in a row of at most %d)", self.last_death, self.in_a_row, MAX_BREAKS_IN_A_ROW)
+                       "again, one at a time (break %d in a row of at most %d)", self.last_death, self.in_a_row,
+                       MAX_BREAKS_IN_A_ROW)
         self.pool = self._make()
 
     def shutdown(self) -> None:
         """Stop the workers (the crawl's end)."""
         self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.alone is not None and self.alone is not self.pool:
+            self.alone.shutdown(wait=True, cancel_futures=True)

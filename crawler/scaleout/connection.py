@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import math
 import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -23,6 +25,10 @@ T = TypeVar("T")
 # What "Redis is not there right now" looks like: refused or reset connections, timeouts, and a restarted server
 # still loading its append-only file (BusyLoadingError is a ConnectionError subclass).
 RETRYABLE: tuple[type[Exception], ...] = (redis.ConnectionError, redis.TimeoutError)
+# seconds a worker (and its child crawl) asked to stop still waits for a Redis that is full or unreachable, in all;
+# then it gives up, says what it could not publish, and exits (README "Running on several machines")
+STOP_WAIT = 30.0
+PAUSE_SLICE = 0.5  # seconds: a wait between tries looks this often whether its process was asked to stop
 
 
 class RedisUnavailable(NewsArchiveError):
@@ -91,6 +97,38 @@ class RedisLink:
             socket_connect_timeout=min(config.socket_timeout, 5.0), retry=Retry(NoBackoff(), 0),
             health_check_interval=15)
         self._sleep = sleep
+        # time.monotonic() after which a call that fails raises instead of waiting (``stop_waiting``): a worker asked
+        # to stop must not wait for ever on a Redis that is full or gone (a probe, stop 39)
+        self.deadline: float | None = None
+        self.stop_file: Path | None = None  # once it exists, ``stop_waiting(STOP_WAIT)`` (a worker's child crawl)
+        self._stop_wait = 0.0
+
+    def stop_waiting(self, seconds: float) -> None:
+        """From now on, wait at most ``seconds`` in all for Redis: a call still failing then raises RedisUnavailable
+        (RedisOutOfMemory) at once. Safe in a signal handler (one assignment)."""
+        if self.deadline is None:
+            self._stop_wait = seconds
+            self.deadline = time.monotonic() + seconds
+
+    def _gave_up(self, waited: float) -> str:
+        """How a call that raises instead of waiting on says why."""
+        if self._given_up():
+            return f"; gave up {self._stop_wait:g} s after this process was asked to stop"
+        return f"; gave up after {waited:.1f} s"
+
+    def _given_up(self) -> bool:
+        """True once the stop deadline has passed (a stop file seen starts it)."""
+        if self.deadline is None and self.stop_file is not None and self.stop_file.exists():
+            self.stop_waiting(STOP_WAIT)
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
+    def _pause(self, seconds: float) -> None:
+        """Sleep ``seconds`` between tries, in slices, ending early once the stop deadline has passed."""
+        slices = max(1, math.ceil(seconds / PAUSE_SLICE))
+        for _ in range(slices):
+            if self._given_up():
+                return
+            self._sleep(seconds / slices)
 
     def call(self, what: str, fn: Callable[[redis.Redis], T], *, wait_oom: bool = True) -> T:
         """Run ``fn(client)``; while Redis is unreachable, or out of memory, log and wait (doubling up to retry_max)
@@ -133,11 +171,11 @@ class RedisLink:
                 failures += 1
                 waited = time.monotonic() - started
                 limit = self.config.give_up_after
-                if limit is not None and waited >= limit:
-                    raise RedisOutOfMemory(self.out_of_memory(what, exc, f"; gave up after {waited:.1f} s")) from None
+                if (limit is not None and waited >= limit) or self._given_up():
+                    raise RedisOutOfMemory(self.out_of_memory(what, exc, self._gave_up(waited))) from None
                 pause = delay if limit is None else min(delay, limit - waited)
                 logger.warning("%s", self.out_of_memory(what, exc, f"; waiting, next try in {pause:.1f} s"))
-                self._sleep(pause)
+                self._pause(pause)
                 delay = min(delay * 2, self.config.retry_max)
                 continue
             except redis.ResponseError as exc:
@@ -155,14 +193,14 @@ class RedisLink:
                 waited = time.monotonic() - started
                 limit = self.config.give_up_after
                 pause = delay
+                if (limit is not None and waited >= limit) or self._given_up():
+                    raise RedisUnavailable(f"Redis at {self.where} unreachable ({what}: {exc})"
+                                           f"{self._gave_up(waited)}") from exc
                 if limit is not None:
-                    if waited >= limit:
-                        raise RedisUnavailable(f"Redis at {self.where} unreachable for {waited:.1f} s "
-                                               f"({what}: {exc}); gave up") from exc
                     pause = min(delay, limit - waited)  # a last try at the limit itself
                 logger.warning("Redis at %s unreachable (%s: %s); next try in %.1f s",
                                self.where, what, exc, pause)
-                self._sleep(pause)
+                self._pause(pause)
                 delay = min(delay * 2, self.config.retry_max)
                 continue
             if failures:

@@ -166,7 +166,13 @@ class Coordinator:
         self._workers_checked = now
         live = live_workers(self.link)
         refused = {field.split("|", 1)[0] for field in self._refused}
-        if not live:
+        if not live and self._oom_said:
+            # workers renew their names by a write, which Redis out of memory refuses: their names expire while they
+            # run and wait; "no worker is running" sent the operator to start workers (a probe, stop 39)
+            logger.warning("crawl %s: Redis at %s is full (OOM: at its maxmemory, writes refused), so no worker can "
+                           "renew its name or publish: workers may be running and waiting; free memory or raise "
+                           "maxmemory (the crawl waits)", self.session.uid, self.link.where)
+        elif not live:
             logger.warning("crawl %s: no worker is running on %s; the crawl waits for one (start `newsarchive "
                            "worker --redis URL --data DIR` with this Redis, its database number and this data "
                            "folder)", self.session.uid, self.link.where)

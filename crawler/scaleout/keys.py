@@ -109,6 +109,7 @@ def writer_name(worker: str, run: str) -> str:
 # Environment variable: the run of a worker's child crawl (crawler/scaleout/worker.py sets it, the child's session
 # names its WARC files by it: crawler/scaleout/session.py).
 WRITER_RUN = "NEWSARCHIVE_WRITER_RUN"
+STOP_FILE = "NEWSARCHIVE_STOP_FILE"  # environment: a file a worker makes when asked to stop (its child reads it)
 
 
 WORKER_PATTERN = f"{PREFIX}:worker:*"

@@ -30,8 +30,8 @@ from crawler.capture.operations import CaptureOp
 from crawler.capture.session import ArchiveSession
 from crawler.capture.writer import LocalWriter
 from crawler.scaleout import captured
-from crawler.scaleout.connection import connect
-from crawler.scaleout.keys import WRITER_RUN, CrawlKeys, writer_name
+from crawler.scaleout.connection import STOP_WAIT, RedisUnavailable, connect
+from crawler.scaleout.keys import STOP_FILE, WRITER_RUN, CrawlKeys, writer_name
 from crawler.scaleout.results import ResultsChannel
 from crawler.scaleout.wire import encode
 from crawler.scaleout.workers import NAME
@@ -94,6 +94,12 @@ class WorkerSession(ArchiveSession):
                 raise
             raise fault from exc
         self.link = connect(crawl.redis_url)
+        stop_file = os.environ.get(STOP_FILE)  # set by the worker (crawler/scaleout/worker.py)
+        self.link.stop_file = Path(stop_file) if stop_file else None
+        self.unpublished = 0  # result records a stopped child could not publish (Redis full or gone): said at its end
+        self.counts_unpublished = False
+        self.unpublished_files: set[str] = set()
+        self.unpublished_why = ""
         self.keys = CrawlKeys(crawl.crawl_uid)
         self.channel = ResultsChannel(self.link, self.keys)
         # what earlier child crawls of this crawl archived of its outlet (one killed, its outlet taken over): a page
@@ -120,7 +126,12 @@ class WorkerSession(ArchiveSession):
                 record = encode(op)
             record["delivery"] = f"{batch}:{len(records)}"  # the coordinator stores a record delivered twice once
             records.append(record)
-        self.channel.publish(records, captured.full_captures(self.keys, ops, locations, self.by_name))
+        try:
+            self.channel.publish(records, captured.full_captures(self.keys, ops, locations, self.by_name))
+        except RedisUnavailable as exc:  # only once its worker was asked to stop and Redis stayed full or gone
+            self.unpublished += len(records)
+            self.unpublished_files.update(location.warc_file for location in locations.values())
+            self.unpublished_why = str(exc)
 
     def latest_capture(self, url: str) -> dict[str, Any] | None:
         """The URL's latest full 200 capture: this child's pending one, else one an earlier child of this crawl
@@ -144,8 +155,33 @@ class WorkerSession(ArchiveSession):
             status, error = "failed", str(self.fault)
         with self._count_lock:
             counts = {name: {k: int(v) for k, v in c.items()} for name, c in self.counts.items()}
-        self.channel.publish([{"op": "counts", "run": self.run_id, "worker": self.crawl.worker,
-                               "status": status, "error": error, "counts": counts}])
+        try:
+            self.channel.publish([{"op": "counts", "run": self.run_id, "worker": self.crawl.worker,
+                                   "status": status, "error": error, "counts": counts}])
+        except RedisUnavailable as exc:
+            self.counts_unpublished = True
+            self.unpublished_why = str(exc)
+
+    def finish(self, status: str = "finished", error: str | None = None) -> None:
+        """End as ArchiveSession does; a child stopped while Redis stayed full or gone (``STOP_WAIT`` seconds after
+        its worker's SIGTERM) says in one line what it could not publish, and leaves its WARC file ``.open``, as a
+        killed child does: whoever repairs it (the coordinator as the crawl ends, a crawl's start-up recovery,
+        ``check --repair``) indexes every record the catalogue lacks. Before stop 40 it waited for ever."""
+        if self.finished:
+            return
+        self.writer.close()  # publishes what is queued, or gives up (the stop)
+        if self.unpublished and self.warc is not None:
+            self.warc = None  # its file is left .open (the records in it are whole: written and fsynced)
+        super().finish(status, error)
+        if self.unpublished or self.counts_unpublished:
+            what = [f"{self.unpublished} result record(s)"] * bool(self.unpublished) + \
+                ["its counts"] * self.counts_unpublished
+            files = sorted(Path(f).name for f in self.unpublished_files)
+            logger.error("crawl %s, writer %s: stopped without publishing %s to Redis, which stayed full or "
+                         "unreachable for %g s after the stop (%s); the WARC records are kept in %s (the last file "
+                         "left .open: the coordinator indexes them when the crawl ends)", self.uid,
+                         writer_name(self.crawl.worker, self.crawl.run), " and ".join(what), STOP_WAIT,
+                         self.unpublished_why, ", ".join(files) or "no file")
 
     def reconcile_history(self) -> None:
         """The coordinator reconciles history once the whole crawl is in."""

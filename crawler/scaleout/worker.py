@@ -10,7 +10,10 @@ a worker killed with ``kill -9`` leaves no orphan crawling the outlet while anot
 
 SIGTERM (or Ctrl-C): take nothing more; the child gets one SIGTERM (Scrapy's graceful stop: in-flight requests
 end, the WARC file is closed, the results published) and the item is handed back (released) so another worker
-takes it at once and goes on from the catalogue's frontier.
+takes it at once and goes on from the catalogue's frontier. From the stop on, the worker and its child wait at most
+``STOP_WAIT`` seconds in all for a Redis that is full or unreachable (before stop 40: for ever); then each says in
+one line what it could not tell Redis and exits, and a child still running ``CHILD_STOP_WAIT`` seconds after the
+stop is killed (its WARC records stay, in its ``.open`` file).
 """
 
 from __future__ import annotations
@@ -36,8 +39,8 @@ from archive.errors import NewsArchiveError
 from archive.warc.check import repair_open_file
 from crawler.scaleout import captured
 from crawler.scaleout.clock import running_crawls, warn_if_skewed
-from crawler.scaleout.connection import RedisLink
-from crawler.scaleout.keys import WRITER_RUN, CrawlKeys, writer_key, writer_name
+from crawler.scaleout.connection import STOP_WAIT, RedisLink, RedisUnavailable
+from crawler.scaleout.keys import STOP_FILE, WRITER_RUN, CrawlKeys, writer_key, writer_name
 from crawler.scaleout.politeness import outlet_lease
 from crawler.scaleout.workers import DEFAULT_HEARTBEAT, claim_name
 from crawler.scaleout.workqueue import DEFAULT_CRAWL_TTL, WorkItem, WorkQueue
@@ -50,6 +53,9 @@ T = TypeVar("T")
 ACTIVE_WINDOW = 60.0  # seconds: a crawl whose coordinator was not heard from for longer draws no worker
 POLL = 1.0  # seconds between looks for work when there is none
 FAILURE_FILE = "NEWSARCHIVE_FAILURE_FILE"  # environment: where a child crawl writes why it failed (worker-crawl)
+# seconds after a stop a child crawl may take to end before it is killed: its own waits for Redis end STOP_WAIT after
+# the stop, and its graceful stop (in-flight requests, the last batch) is given as long again
+CHILD_STOP_WAIT = 2 * STOP_WAIT
 
 
 class CannotCrawl(NewsArchiveError):
@@ -71,6 +77,10 @@ class Worker:
         # a plain flag: the signal handler sets it (a threading.Event's lock taken in a handler can deadlock
         # against the same lock held by the interrupted main thread)
         self.stopping = False
+        self.stopped_at = 0.0  # time.monotonic() of the stop
+        self.unsaid: list[str] = []  # what this worker could not tell Redis as it stopped (said in one line)
+        self._unsaid_why = ""
+        self._stop_file: Path | None = None
         self.child: subprocess.Popen[bytes] | None = None
         self.finished = 0  # items crawled to the end
         self._queues: dict[str, WorkQueue] = {}
@@ -82,6 +92,7 @@ class Worker:
         claim = claim_name(self.link, self.name, ttl=min(DEFAULT_HEARTBEAT, self.lease_timeout))
         self._claim = claim
         self._scratch = Path(tempfile.mkdtemp(prefix="newsarchive-worker-"))
+        self._stop_file = self._scratch / "stop"
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
             # a coordinator must not repair the files this worker is repairing: its name's key covers them all
@@ -92,20 +103,48 @@ class Worker:
                 self._writing(False, self.name)
             logger.info("worker %s waiting for work on %s", self.name, self.link.where)
             while not self.stopping:
-                if not claim.renew():
-                    claim.acquire()  # expired while Redis was away: the name is ours again unless taken
-                found = self._take()
-                if found is None:
-                    self._pause(self.poll)
-                    continue
-                self._crawl(*found)
+                try:
+                    if not claim.renew():
+                        claim.acquire()  # expired while Redis was away: the name is ours again unless taken
+                    found = self._take()
+                    if found is None:
+                        self._pause(self.poll)
+                        continue
+                    self._crawl(*found)
+                except RedisUnavailable as exc:
+                    if not self.stopping:
+                        raise
+                    self._note("", exc)  # stopped while it waited for Redis
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             shutil.rmtree(self._scratch, ignore_errors=True)
-            claim.release()
-        logger.info("worker %s stopped after %d item(s)", self.name, self.finished)
+            self._tell(f"the release of its name (it expires {claim.ttl_ms / 1000:g} s after its last renewal)",
+                       claim.release)
+        if self.unsaid:
+            logger.error("worker %s stopped after %d item(s) without telling Redis at %s, full or unreachable for "
+                         "%g s after the stop (%s): %s", self.name, self.finished, self.link.where, STOP_WAIT,
+                         self._unsaid_why, "; ".join(self.unsaid))
+        else:
+            logger.info("worker %s stopped after %d item(s)", self.name, self.finished)
         return self.finished
+
+    def _note(self, what: str, exc: RedisUnavailable) -> None:
+        """Remember what this stopping worker could not tell Redis (said in one line as it exits)."""
+        if what:
+            self.unsaid.append(what)
+        self._unsaid_why = str(exc)
+
+    def _tell(self, what: str, call: Callable[[], T]) -> T | None:
+        """``call()``; once stopping, a Redis still full or unreachable ``STOP_WAIT`` after the stop is noted
+        (``what``: what was not said, and what happens instead), not waited for."""
+        try:
+            return call()
+        except RedisUnavailable as exc:
+            if not self.stopping:
+                raise
+            self._note(what, exc)
+            return None
 
     def _writing(self, alive: bool, writer: str) -> None:
         """Say whether the writer ``writer`` of ``.open`` WARCs (a child crawl: keys.writer_name) is alive now: the
@@ -120,6 +159,13 @@ class Worker:
         if not self.stopping:
             logger.info("worker %s: %s, stopping%s", self.name, signal.Signals(signum).name,
                         " (the item in hand is handed back)" if self.child is not None else "")
+            self.stopped_at = time.monotonic()
+            self.link.stop_waiting(STOP_WAIT)  # one assignment: safe here
+            try:  # the child's own waits for Redis end too (crawler/scaleout/session.py)
+                if self._stop_file is not None:
+                    self._stop_file.touch()
+            except OSError:  # its scratch folder gone (the worker's end): no child to tell
+                pass
         self.stopping = True
         child = self.child
         if child is not None and child.poll() is None:
@@ -216,7 +262,7 @@ class Worker:
         try:
             self._writing(True, writer)
             self.child = subprocess.Popen(command, stdin=subprocess.DEVNULL, env={
-                **os.environ, FAILURE_FILE: str(failure), WRITER_RUN: run},
+                **os.environ, FAILURE_FILE: str(failure), WRITER_RUN: run, STOP_FILE: str(self._stop_file)},
                 preexec_fn=functools.partial(die_with_parent, os.getpid()))
             if self.stopping:
                 self.child.send_signal(signal.SIGTERM)  # the signal came between the take and the start
@@ -227,13 +273,17 @@ class Worker:
             if child is not None and child.poll() is None:
                 child.kill()
                 child.wait()
-            self._writing(False, writer)  # its .open files are a dead writer's now: a coordinator may repair them
-            lease.release()
+            # its .open files are a dead writer's now: a coordinator may repair them
+            self._tell(f"the end of writer {writer} (its mark expires by itself)", lambda: self._writing(False, writer))
+            self._tell(f"the release of outlet {outlet}'s lease (it expires by itself)", lease.release)
         said = _read_failure(failure)
         if lost:
             return
         if self.stopping:
-            if _while_crawl_runs(lambda: queue.release(item, self.name)):
+            back = self._tell(f"the hand-back of {item.key} of crawl {crawl} (another worker takes it over once its "
+                              f"lease lapses, {self.lease_timeout:g} s after its last renewal)",
+                              lambda: _while_crawl_runs(lambda: queue.release(item, self.name)))
+            if back:
                 logger.info("worker %s handed %s back", self.name, item.key)
         elif code == 0:
             if _while_crawl_runs(lambda: queue.finish(item, self.name)):
@@ -272,12 +322,27 @@ class Worker:
         # could start under the same name and close the first one's open WARC (a black-box probe, stop 35)
         every = min(self.lease_timeout, self._claim.ttl_ms / 1000) / 3
         while True:
+            wait = every
+            if self.stopping:  # a child that does not end CHILD_STOP_WAIT after the stop is killed
+                wait = min(every, max(0.0, self.stopped_at + CHILD_STOP_WAIT - time.monotonic()))
             try:
-                return self.child.wait(timeout=every)
+                return self.child.wait(timeout=wait)
             except subprocess.TimeoutExpired:
                 pass
-            self._writing(True, writer)  # first: after Redis lost its keys a coordinator waits a round for this mark
-            if not _while_crawl_runs(lambda: queue.renew(item, self.name)):
+            if self.stopping and time.monotonic() >= self.stopped_at + CHILD_STOP_WAIT:
+                logger.error("worker %s: its crawl of %s did not end %g s after the stop; killed (its WARC records "
+                             "stay in its .open file, which the coordinator repairs and indexes)", self.name,
+                             item.key, CHILD_STOP_WAIT)
+                self.child.kill()
+                return self.child.wait()
+            try:
+                self._writing(True, writer)  # first: after Redis lost its keys a coordinator waits a round for it
+                renewed = _while_crawl_runs(lambda: queue.renew(item, self.name))
+            except RedisUnavailable:
+                if not self.stopping:
+                    raise
+                continue  # stopping, and Redis stayed full or gone: wait for the child, which stops on its own
+            if not renewed:
                 holder = _while_crawl_runs(lambda: queue.holder(item))
                 if holder:
                     logger.warning("worker %s lost the lease of %s (worker %s took it over); stopping its crawl",
@@ -289,8 +354,8 @@ class Worker:
                 self.child.terminate()
                 self.child.wait()
                 return None
-            lease.renew()
-            self._claim.renew()
+            self._tell("", lease.renew)
+            self._tell("", self._claim.renew)
 
 
 def _read_failure(path: Path) -> str:
