@@ -339,7 +339,8 @@ def robots_sitemaps(text: str, base_url: str) -> list[str]:
 
 
 def page_links(html: str | bytes, base_url: str) -> list[str]:
-    """Absolute http(s) URLs of the ``<a href>`` links of a page, honouring ``<base href>``, in page order."""
+    """Absolute http(s) URLs of the ``<a href>`` links of a page and its ``<link rel="next">``, honouring ``<base
+    href>``, in page order."""
     return [link.url for link in dated_page_links(html, base_url)]
 
 
@@ -360,12 +361,15 @@ def dated_page_links(html: str | bytes, base_url: str) -> list[Link]:
     seen: dict[str, int] = {}
     out: list[Link] = []
     stamped = anchor_dates(doc)
-    for a in doc.iter("a", "area"):
+    for a in doc.iter("a", "area", "link"):
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        if (a.get("rel") or "").lower().find("nofollow") >= 0:
+        rel = (a.get("rel") or "").lower()
+        if rel.find("nofollow") >= 0:
             continue
+        if a.tag == "link" and "next" not in rel.split():
+            continue  # of a head's links only rel=next: the next page where a theme prints no pager (Ghost's Casper)
         url = absolute_url(base, href)
         if not url or not url.startswith(("http://", "https://")):
             continue
