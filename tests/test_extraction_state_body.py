@@ -111,3 +111,17 @@ def extract_root(page: str):
     import lxml.html
 
     return lxml.html.document_fromstring(page)
+
+
+def test_a_state_of_many_copies_of_the_story_costs_a_few():
+    """A crafted state repeating the page's article object 5,000 times: at most MAX_BODIES of them are weighed."""
+    import time
+
+    from crawler.extraction.state_body import MAX_BODIES
+
+    article = {"title": TITLE, "content": CONTENT_HTML}
+    page = shell({"props": {"items": [article] * 5_000}})
+    assert len(list(state_bodies(extract_root(page)))) == MAX_BODIES
+    started = time.process_time()
+    assert extract_article(page, URL).paragraphs == tuple(STORY)
+    assert time.process_time() - started < 5

@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 MAX_STATE_CHARS = 5_000_000  # a page state larger than this is not parsed (a site's whole catalogue inlined)
 MAX_NODES = 200_000  # values walked in one page's states at most
+MAX_BODIES = 4  # own article objects weighed at most (a crafted state of 100,000 copies costs four)
 MIN_TITLE_CHARS = 8  # a shorter title (a site's name) says nothing about which object is the page's
 PROSE_SHARE = 0.7  # this share of a body's words at least are letters only (words, not ids or numbers)
 MIN_WORDS = 24  # jsonld_body.MIN_BODY_WORDS: a shorter text is a summary or a teaser, never the story
@@ -57,6 +58,7 @@ def state_bodies(root: HtmlElement) -> Iterator[str]:
     """The body texts of the page's own article object in its app state, in page order (see the module docstring)."""
     keys: set[str] | None = None
     spellings: list[str] | None = None
+    given = 0
     for script in elements(root, "script"):
         text = script.text or ""
         kind = (script.get("type") or "").strip().lower()
@@ -80,7 +82,11 @@ def state_bodies(root: HtmlElement) -> Iterator[str]:
             keys = page_title_keys(root, json_ld=False)
             if not keys:
                 return
-        yield from _own_bodies(state, keys)
+        for body in _own_bodies(state, keys):
+            yield body
+            given += 1
+            if given >= MAX_BODIES:
+                return
 
 
 def _title_spellings(root: HtmlElement) -> list[str]:
