@@ -14,9 +14,9 @@ REST shape), or as a list of blocks (Editor.js, Strapi, Contentful, Sanity: each
 left out). A related story's object carries its own title, so it is never read; nor is a list of teasers.
 
 Bounded: a state that does not spell the page's title (as written or JSON-escaped) or is over MAX_STATE_CHARS is
-not parsed (a server-rendered app's teaser state costs a substring search), and the walk stops after MAX_NODES
-values. A body must read as prose (PROSE_SHARE of its words letters only: fundus' LuxemburgerWort pages keep a list
-of block ids under ``content``)."""
+not parsed (a server-rendered app's teaser state costs a substring search), the walk stops after MAX_NODES
+values and MAX_BODIES own objects. A body must read as prose (PROSE_SHARE of its words letters only: fundus'
+LuxemburgerWort pages keep a list of block ids under ``content``)."""
 
 from __future__ import annotations
 
