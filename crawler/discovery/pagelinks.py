@@ -31,7 +31,7 @@ _HUGE_HTML = lxml.html.HTMLParser(huge_tree=True)
 
 
 class Anchor(NamedTuple):
-    """One ``<a>`` or ``<area>``: its href and rel as written, and the date of a ``<time>`` inside it (tree only)."""
+    """One ``<a>``, ``<area>`` or ``<link rel=next>``: its href and rel as written, and the date of a ``<time>`` inside it (tree only)."""
 
     href: str
     rel: str
@@ -56,7 +56,13 @@ def page_anchors(html: str | bytes) -> Anchors | None:
     base = next((b.get("href") for b in doc.iter("base") if b.get("href")), None)
     stamped = anchor_dates(doc)
     return Anchors(base, (Anchor(a.get("href") or "", a.get("rel") or "", stamped.get(a))
-                          for a in doc.iter("a", "area")))
+                          for a in doc.iter("a", "area", "link") if a.tag != "link" or _is_next(a.get("rel"))))
+
+
+def _is_next(rel: str | None) -> bool:
+    """Of a head's ``<link>``s only rel=next is a link to follow: the next page where a theme prints no pager (Ghost's
+    Casper, unseen styles round 13); stylesheets, icons, alternates and canonicals are not."""
+    return "next" in (rel or "").lower().split()
 
 
 class _Enough(Exception):
@@ -72,7 +78,7 @@ class _AnchorTarget:
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         """An anchor or the base; the parse stops past STREAM_MAX_ANCHORS anchors."""
-        if tag in ("a", "area"):
+        if tag in ("a", "area") or (tag == "link" and _is_next(attrib.get("rel"))):
             self.found.append(Anchor(attrib.get("href") or "", attrib.get("rel") or "", None))
             if len(self.found) >= STREAM_MAX_ANCHORS:
                 raise _Enough

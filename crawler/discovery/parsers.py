@@ -342,7 +342,8 @@ def robots_sitemaps(text: str, base_url: str) -> list[str]:
 
 
 def page_links(html: str | bytes, base_url: str) -> list[str]:
-    """Absolute http(s) URLs of the ``<a href>`` links of a page, honouring ``<base href>``, in page order."""
+    """Absolute http(s) URLs of the ``<a href>`` links of a page and its ``<link rel="next">``, honouring ``<base
+    href>``, in page order."""
     return [link.url for link in dated_page_links(html, base_url)]
 
 

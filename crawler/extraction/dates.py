@@ -12,7 +12,7 @@ import htmldate
 import lxml.html
 from lxml import etree
 
-from crawler.extraction.arabic_dates import Found, from_parts, parse_date_value
+from crawler.extraction.arabic_dates import Found, from_parts, parse_date_value, to_ascii_digits
 from crawler.extraction.date_above import dates_above_headline
 from crawler.extraction.date_markup import json_ld, meta, time_elements
 from crawler.extraction.date_text import (
@@ -23,6 +23,7 @@ from crawler.extraction.date_text import (
     prints_year,
     visible_text,
 )
+from crawler.extraction.page_index import elements
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +136,11 @@ def find_published(
                 if shown is not None and abs(shown.day - found.day) == timedelta(days=1) and _local_day_of(
                         found, shown.day):
                     return iso(shown), "text"
+            if signal == "text" and found.moment is None and found.clock is not None and doc is not None:
+                # a local time printed with no zone: the same moment a <time datetime> gives with its offset
+                # (a React page's <time dateTime="...Z">, its text the outlet's local time: unseen styles round 13)
+                found = _zoned(found, doc, limits)
+                signal = "time" if found.moment is not None else signal
             if found.moment is None and found.clock is None and doc is not None:
                 # a day with no time (a date-only JSON-LD value, the URL's day): the time the dateline under the
                 # headline prints beside that same day (crawler.extraction.date_times)
@@ -143,6 +149,27 @@ def find_published(
             return iso(found), signal
     logger.debug("no publication date found for %s", url)
     return None
+
+
+def _zoned(found: Found, doc: lxml.html.HtmlElement, limits: _Limits) -> Found:
+    """``found`` (a day and a time printed with no zone) as the moment of the ``<time datetime>`` element that prints
+    that time in its text and whose moment is that day and time in some zone (UTC-12 to UTC+14, in quarter hours),
+    or ``found`` itself where no element does: a ``<time>`` elsewhere (a comment's, a related story's) is another
+    moment even where its clock fits."""
+    hours, minutes = map(int, found.clock.split(":")[:2])
+    local = datetime(found.day.year, found.day.month, found.day.day, hours, minutes)
+    for element in elements(doc, "time"):
+        value = element.get("datetime") or element.get("data-datetime")
+        candidate = parse_date_value(value) if value else None
+        if candidate is None or candidate.moment is None or not limits.accepts(candidate):
+            continue
+        printed = to_ascii_digits(element.text_content() or "")
+        if not re.search(rf"(?<!\d)0?{hours}:{minutes:02d}(?!\d)", printed):
+            continue
+        offset = local - candidate.moment.astimezone(UTC).replace(tzinfo=None, second=0, microsecond=0)
+        if -timedelta(hours=12) <= offset <= timedelta(hours=14) and offset % timedelta(minutes=15) == timedelta(0):
+            return candidate
+    return found
 
 
 def _parse(html: str) -> lxml.html.HtmlElement | None:

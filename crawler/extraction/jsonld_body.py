@@ -20,11 +20,17 @@ a related story's object is never read) when that text is this page's story and 
   reading is only its header and footer (an HTML reading of MIN_BODY_WORDS words or more in another script, an
   Arabic story beside an English articleBody, is the story: kept).
 
+A client-rendered page's own article object in its app state (``__NEXT_DATA__``: crawler.extraction.state_body) is
+read the same way, after the JSON-LD, with one difference: where the HTML body holds none of its sentences (a shell
+whose HTML reading is the related stories' cards) it is the story, however long that reading, unless the reading is
+longer and holds SHARED_WORDS of its words (the story, which the state spells another way) or is in another script.
+
 And where the HTML body is the articleBody word for word with its paragraph breaks lost (trafilatura's baseline reads
 it as one paragraph), its breaks are taken.
 
 Its paragraphs are split as the text gives them: at line breaks, at the block tags of an articleBody written as HTML
-(escaped or not; character references decoded, twice where escaped twice), Markdown's link targets and marks left
+(escaped or not; character references decoded, twice where escaped twice; a ``<figcaption>`` left out: a photo's
+caption is no paragraph of the story), Markdown's link targets and marks left
 out, and, in a text that has neither, at a full stop (or ``?``, ``!``, ``؟``) directly followed by a letter: a CMS's
 strip_tags of ``</p><p>`` runs paragraphs together, where prose puts a space after a full stop. Script, style,
 template and noscript elements go with their content. Every pattern run over the articleBody is bounded (no class
@@ -38,11 +44,13 @@ import html
 import logging
 import re
 from collections.abc import Iterable, Iterator
+from itertools import chain
 
 from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extraction.page_index import elements
+from crawler.extraction.state_body import state_bodies
 from crawler.extraction.stream import page_title_keys, page_urls, resolved_key
 from crawler.extraction.titles import STORY_TYPES, clean_space, iter_json_ld, meta_content, norm
 
@@ -59,6 +67,11 @@ FAR_SHORTER = 0.6
 # ... and the HTML body itself is at most this share of the articleBody's words (a summary or a teaser articleBody,
 # shorter than the HTML's story, never replaces it)
 LONGER = 0.8
+# A page state's story (crawler.extraction.state_body) whose sentences the HTML reading does not hold is still the
+# story the HTML reading holds when that reading is longer and holds this share of its distinct words: fundus' NTV
+# page keeps an audio version of its lead in its state, print-hyphenated and with a marker glued into every line
+# ("er-[AWHINT]neut"); a shell's reading (the related stories' cards) shares its common words only (0.2-0.35).
+SHARED_WORDS = 0.6
 MIN_BODY_WORDS = 2 * OPENING_WORDS  # a shorter articleBody is a summary, never the story
 MAX_BODY_CHARS = (
     200_000  # a longer articleBody (ten times a long feature) is not read: the HTML reading stays
@@ -71,7 +84,7 @@ HTML_RE = re.compile(
 )
 BLOCK_END_RE = re.compile(r"<\s*(?:br|/p|/div|/h[1-6]|/li|/blockquote)\b[^<>]{0,2000}>", re.IGNORECASE)
 TAG_RE = re.compile(r"<[^<>]{1,2000}>")
-CODE_OPEN_RE = re.compile(r"<\s*(script|style|template|noscript)\b[^<>]{0,2000}>", re.IGNORECASE)
+CODE_OPEN_RE = re.compile(r"<\s*(script|style|template|noscript|figcaption)\b[^<>]{0,2000}>", re.IGNORECASE)
 # An articleBody in Markdown (Condé Nast's CMS writes one): links and images, attribute lists ("{: .dropcap}"),
 # headings, quotes and emphasis marks
 MD_LINK_RE = re.compile(r"!?\[([^\]\n]{0,500})\]\((?:[^()\s]|\([^()\s]{0,500}\)){1,2000}\)")
@@ -97,7 +110,9 @@ def with_article_body(root: HtmlElement, paragraphs: tuple[str, ...], url: str =
     body_words = [_lower_words(p) for p in paragraphs]
     body_total = sum(map(len, body_words))
     body_line = _line(w for ws in body_words for w in ws)
-    for text in article_bodies(root, url):
+    sources = chain(((text, False) for text in article_bodies(root, url)),
+                    ((text, True) for text in state_bodies(root)))
+    for text, in_state in sources:
         if len(text) > MAX_BODY_CHARS:
             continue
         story = split_article_body(text)
@@ -109,12 +124,23 @@ def with_article_body(root: HtmlElement, paragraphs: tuple[str, ...], url: str =
         if len(story) > len(paragraphs) and body_line == line:
             logger.debug("the body is the JSON-LD articleBody without its paragraph breaks: its breaks taken")
             return story
-        if body_total > LONGER * total:
+        if body_total > LONGER * total and not in_state:
             continue  # the HTML body is about as long as the articleBody, or longer: it holds the story
         sentences = [s for p in story for s in _sentences(p)]
         held = [
             n for n, s in enumerate(sentences) if s.count(" ") + 1 >= SENTENCE_WORDS and f" {s} " in body_line
         ]
+        if in_state:
+            if held and body_total > LONGER * total:
+                continue  # the HTML holds the state's story as long as the state does: its reading stands
+            if not held and body_total > LONGER * total and _shared_words(body_words, words) >= SHARED_WORDS:
+                continue  # the HTML reading is longer and in the same words: the story, which the state spells
+                # another way (hyphenated print lines, markers inside its words); a shell's cards are other stories
+            if not held and not (body_total >= MIN_BODY_WORDS and _latin(" ".join(paragraphs)) != _latin(text)):
+                # a shell: the HTML reading (the related stories' cards) holds no sentence of the page's own
+                # article object, titled with the page's title (crawler.extraction.state_body)
+                logger.debug("the HTML body holds none of the page state's story: the state's is read")
+                return story
         reach = sum(s.count(" ") + 1 for s in sentences[: held[-1] + 1]) if held else 0
         if reach > FAR_SHORTER * total:
             continue  # the HTML holds the articleBody's sentences beyond its opening: its reading stands
@@ -143,6 +169,12 @@ def with_article_body(root: HtmlElement, paragraphs: tuple[str, ...], url: str =
             )
             return story
     return paragraphs
+
+
+def _shared_words(body_words: list[list[str]], words: list[list[str]]) -> float:
+    """The share of the distinct words of ``words`` (a state's story) that the HTML body's ``body_words`` hold."""
+    own = {w for ws in words for w in ws}
+    return len(own & {w for ws in body_words for w in ws}) / len(own) if own else 0.0
 
 
 def _line(words: Iterable[str]) -> str:
@@ -221,8 +253,8 @@ def split_article_body(text: str) -> tuple[str, ...]:
 
 
 def _without_code(text: str) -> str:
-    """``text`` without its script, style, template and noscript elements and their content (an unclosed one runs
-    to the end)."""
+    """``text`` without its script, style, template, noscript and figcaption elements and their content (an unclosed
+    one runs to the end)."""
     kept, at = [], 0
     while match := CODE_OPEN_RE.search(text, at):
         kept.append(text[at : match.start()])
