@@ -124,3 +124,29 @@ def test_a_whole_archive_wacz_refuses_while_a_warc_file_is_gone(archived, tmp_pa
         listed = package.read("pages/pages.jsonl").decode().splitlines()[1:]
     assert [json.loads(line)["url"] for line in listed] == [f"{archived['site'].base}/news/1"]
     assert "1 pages" in done.stdout
+
+
+@pytest.mark.parametrize("location", ["", "http://[bad", "javascript:alert(1)"])
+def test_a_redirect_with_no_usable_location_replays_its_body(tmp_path, location) -> None:
+    from datetime import UTC, datetime
+
+    from archive.catalogue.db import Catalogue
+    from archive.records import Exchange
+    from archive.warc.writer import WarcArchive
+
+    headers = (("Content-Type", "text/html; charset=utf-8"),) + ((("Location", location),) if location else ())
+    exchange = Exchange(url="http://127.0.0.1/news/moved", method="GET", request_headers=(("Host", "127.0.0.1"),),
+                        request_body=b"", status=302, reason="Found", protocol="HTTP/1.1", response_headers=headers,
+                        body="<p>نقل الخبر</p>".encode(), fetched_at=datetime.now(UTC))
+    cat = Catalogue(tmp_path / "catalogue.db")
+    warc = WarcArchive(tmp_path, warcinfo={"crawl-id": "moved"}, fsync=False)
+    try:
+        crawl = cat.start_crawl("moved", "test", ["t"], pid=None)
+        capture = cat.add_capture(crawl, "t", exchange, warc.write_exchange(exchange))
+        cat.finish_crawl(crawl, "finished", {})
+        warc.close()
+    finally:
+        cat.close()
+    response = _get(tmp_path, f"/capture/{capture}")
+    assert response.status_code == 200 and "location" not in response.headers
+    assert response.content == "<p>نقل الخبر</p>".encode()

@@ -66,11 +66,15 @@ def load_capture(db_path: Path, data_dir: Path, capture_id: int, *, follow: bool
     status = archived.status if 200 <= archived.status <= 599 and archived.status not in _NO_BODY else 200
     base = capture_url(db_path, capture_id) or archived.target_uri
     location = None
-    if 300 <= status <= 399 and archived.location.strip():
-        target = urldefrag(urljoin(base, archived.location.strip()))[0]
-        location = "/go?" + urlencode({"url": target}) + f"&near={capture_id}&hop=1"
-    elif 300 <= status <= 399:
-        status = 200  # a 3xx with no Location leads nowhere: its body is all there is to show
+    if 300 <= status <= 399:
+        try:
+            target = urldefrag(urljoin(base, archived.location.strip()))[0] if archived.location.strip() else ""
+        except ValueError:  # a Location no URL parser reads ("http://[bad"): it leads nowhere
+            target = ""
+        if urlsplit(target).scheme in ("http", "https"):
+            location = "/go?" + urlencode({"url": target}) + f"&near={capture_id}&hop=1"
+        else:
+            status = 200  # a 3xx with no usable Location leads nowhere: its body is all there is to show
     if follow and archived.content_type.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml"):
         if base:
             return status, "text/html; charset=utf-8", linked(archived.body, archived.content_type, base,
