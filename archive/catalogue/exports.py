@@ -98,6 +98,11 @@ def crawl_warc_files(db: sqlite_utils.Database, crawl_id: int) -> set[str]:
     return names
 
 
+def archive_warc_files(db: sqlite_utils.Database) -> set[str]:
+    """The WARC files (relative to the data folder) that the catalogue's archived captures point at."""
+    return {r["warc_file"] for r in db.query("select distinct warc_file from captures where warc_file is not null")}
+
+
 def crawl_own_warc_files(db: sqlite_utils.Database, crawl_id: int) -> set[str]:
     """The WARC files (relative to the data folder) that hold a crawl's own captures."""
     return {r["warc_file"] for r in db.query(

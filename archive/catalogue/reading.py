@@ -202,17 +202,23 @@ def capture_url(db_path: Path, capture_id: int) -> str | None:
     return found[0]["url"] if found else None
 
 
-def capture_of_url(db_path: Path, url: str, near: int | None = None) -> int | None:
+def capture_of_url(db_path: Path, url: str, near: int | None = None, *, after: bool = False) -> int | None:
     """The archived capture of ``url`` a replayed link leads to: the last one fetched at or before capture ``near``
-    was (the site as it was then), else the earliest after it; None when the URL was never archived."""
+    was (the site as it was then), else the earliest after it; None when the URL was never archived.
+
+    ``after``: the next hop of a redirect ``near`` archived, fetched after it: the earliest capture at or after
+    ``near``, else the latest before (an older hop would be a page of another crawl)."""
     conn = opening.connect_read_only(db_path)
+    near_at = "coalesce((select fetched_at from captures where id = :near), c.fetched_at)"
+    order = (f"c.fetched_at >= {near_at} desc, case when c.fetched_at >= {near_at} then c.fetched_at end, "
+             "c.fetched_at desc, c.id") if after else \
+        (f"c.fetched_at <= {near_at} desc, case when c.fetched_at <= {near_at} then c.fetched_at end desc, "
+         "c.fetched_at, c.id")
     try:
-        found = rows(conn, """
+        found = rows(conn, f"""
             select c.id from captures c
             where c.url = :url and c.warc_file is not null and c.record_type in ('response', 'revisit')
-            order by c.fetched_at <= coalesce((select fetched_at from captures where id = :near), c.fetched_at) desc,
-              case when c.fetched_at <= coalesce((select fetched_at from captures where id = :near), c.fetched_at)
-                then c.fetched_at end desc, c.fetched_at, c.id
+            order by {order}
             limit 1""", {"url": url, "near": near})
     finally:
         conn.close()

@@ -26,13 +26,19 @@ logger = logging.getLogger(__name__)
 LOST_REASON = "capture-missing"
 
 # An article whose current capture is missing and whose URLs (the article's own, the lost capture's) have no response
-# record left in any WARC; ``frontier`` is the state of the URL that fetches it again (pending first).
+# record of the same payload left in any WARC; ``frontier`` is the state of the URL that fetches it again (pending
+# first), ``older`` whether an earlier version's response is left. Before stop 40 any response of those URLs counted
+# as the article's archive: an edited article whose current version's record was lost (a flipped byte, then
+# ``--repair``) kept its text, text file and export row cited by a record no WARC held, and no check said so.
 _LOST_SQL = """
 with lost as (
-  select a.id, a.url, a.outlet, a.seq, c.url as fetch_url
+  select a.id, a.url, a.outlet, a.seq, c.url as fetch_url, exists (
+    select 1 from captures k where k.url in (c.url, a.url) and k.record_type = 'response' and k.warc_file is not null
+  ) as older
   from articles a join captures c on c.id = a.capture_id
   where c.record_type = 'missing' and not exists (
-    select 1 from captures k where k.url in (c.url, a.url) and k.record_type = 'response' and k.warc_file is not null))
+    select 1 from captures k where k.url in (c.url, a.url) and k.record_type = 'response' and k.warc_file is not null
+      and k.payload_digest = c.payload_digest))
 select lost.*, coalesce(p.status, f.status) as frontier, coalesce(p.reason, f.reason) as frontier_reason
 from lost left join frontier f on f.url = lost.fetch_url
   left join frontier p on p.url = lost.url and p.status = 'pending'
@@ -40,7 +46,8 @@ order by lost.seq, lost.id"""
 
 
 def lost_articles(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    """Articles with no archived record left: ``id, url, outlet, seq, fetch_url, frontier, frontier_reason``.
+    """Articles whose current version has no archived record left: ``id, url, outlet, seq, fetch_url, older,
+    frontier, frontier_reason`` (``older``: an earlier version's record is left).
 
     ``frontier`` is ``pending`` when a crawl will fetch the URL again, ``failed`` when a re-fetch gave up, else the
     URL's earlier state (``done``) or None.
@@ -66,7 +73,8 @@ def queue_lost(db: sqlite_utils.Database) -> list[str]:
                 "status = 'pending', attempts = 0, reason = excluded.reason, done_at = null",
                 [row["fetch_url"], row["outlet"], now, LOST_REASON])
     for row in queued:
-        logger.warning("article %s (%s) has no archived record left: %s queued, the next crawl fetches it again",
+        logger.warning("article %s (%s) has no archived record of its current version left: %s queued, the next "
+                       "crawl fetches it again",
                        row["id"], row["url"], row["fetch_url"])
     return [row["fetch_url"] for row in queued]
 

@@ -254,10 +254,14 @@ def _open_file_finding(scanned: ScannedWarc, whole: list[bool]) -> Finding:
 
 
 def _lost_articles(catalogue: Catalogue) -> list[Finding]:
-    """Articles whose every capture is missing: fetched again by the next crawl, or by nothing (say so)."""
+    """Articles whose current version has no archived record (every capture missing, or the current one while an
+    older version's is left): fetched again by the next crawl, or by nothing (say so)."""
     found = []
     for row in refetch.lost_articles(catalogue.db):
-        where, lost = f"articles/{row['id']}", f"{row['url']} has no archived record: every capture of it is missing"
+        where = f"articles/{row['id']}"
+        lost = f"{row['url']} has no archived record of its current version: its capture is missing (only an " \
+            "earlier version's record is left)" if row["older"] else \
+            f"{row['url']} has no archived record: every capture of it is missing"
         replica = "or restore its WARC file from a replica and run `newsarchive check --repair`"
         if row["frontier"] == "pending":
             found.append(Finding("refetch-pending", where, f"{lost}; {row['fetch_url']} is queued",

@@ -38,6 +38,7 @@ class ArchivedResponse:
     status: int
     content_type: str
     body: bytes = field(repr=False)
+    location: str = ""  # the Location header of a redirect, as archived
 
 
 def parse_capture_id(text: str) -> int | None:
@@ -78,6 +79,7 @@ def parse_response(member: bytes, max_body: int = MAX_REPLAY_BYTES) -> ArchivedR
         status=int(record.http_headers.get_statuscode() or 0),
         content_type=record.http_headers.get_header("Content-Type") or "application/octet-stream",
         body=_read_capped(record.content_stream(), max_body),
+        location=record.http_headers.get_header("Location") or "",
     )
 
 

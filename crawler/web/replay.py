@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urldefrag, urlencode, urlsplit
+from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -30,35 +30,56 @@ REPLAY_CSP = ("sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inl
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
-def load_capture(db_path: Path, data_dir: Path, capture_id: int, *, follow: bool = False) -> tuple[int, str, bytes]:
-    """(HTTP status to answer, content type, body) for ``/capture/<id>`` (``/view/<id>`` with ``follow``: an HTML
-    page's links lead into the archive, ``linked``; ``/capture/`` keeps the bytes as served).
+Replayed = tuple[int, str, bytes, str | None]
+#: archived statuses answered as they are; others (1xx, 204/205 and 304, which carry no body) answer 200
+_NO_BODY = {204, 205, 304}
+
+
+def load_capture(db_path: Path, data_dir: Path, capture_id: int, *, follow: bool = False) -> Replayed:
+    """(HTTP status to answer, content type, body, Location) for ``/capture/<id>`` (``/view/<id>`` with ``follow``:
+    an HTML page's links lead into the archive, ``linked``; ``/capture/`` keeps the body as served, decoded from its
+    Content-Encoding).
 
     A revisit (the page fetched again, unchanged: a 304, or the same payload) replays as the response it refers
-    to, the page as the server sent it (WARC 1.1 section 6.7: the revisit's payload is that record's).
+    to, the page as the server sent it (WARC 1.1 section 6.7: the revisit's payload is that record's). The archived
+    status is answered (a 404 page replays as a 404), and a redirect as a redirect whose Location leads to the
+    archived capture of its target through ``/go`` (before stop 40 every capture answered 200: a 301 was an empty
+    page, a dead end for a moved story followed inside the archive).
     """
     chain = replay_chain(db_path, capture_id)
     if not chain:
-        return 404, "text/plain; charset=utf-8", b"No such capture."
+        return 404, "text/plain; charset=utf-8", b"No such capture.", None
     row = chain[-1]
     if row["record_type"] != "response" or not row["warc_file"]:
         what = f"is a {row['record_type']} record" if row is chain[0] else \
             f"is a revisit of capture {row['id']}, which holds no archived response"
-        return 404, "text/plain; charset=utf-8", f"Capture {capture_id} {what}.".encode()
+        return 404, "text/plain; charset=utf-8", f"Capture {capture_id} {what}.".encode(), None
     try:
         archived = parse_response(record_bytes(data_dir, row["warc_file"], int(row["warc_offset"]),
                                                int(row["warc_length"])))
     except TooLargeToReplay as exc:
         logger.warning("replay of capture %s refused: %s", capture_id, exc)
-        return 413, "text/plain; charset=utf-8", f"Capture {capture_id} cannot be replayed: {exc}.".encode()
+        return 413, "text/plain; charset=utf-8", f"Capture {capture_id} cannot be replayed: {exc}.".encode(), None
     except ArchiveIntegrityError as exc:
         logger.warning("replay of capture %s failed: %s", capture_id, exc)
-        return 404, "text/plain; charset=utf-8", f"WARC record unavailable: {exc}".encode()
+        return 404, "text/plain; charset=utf-8", f"WARC record unavailable: {exc}".encode(), None
+    status = archived.status if 200 <= archived.status <= 599 and archived.status not in _NO_BODY else 200
+    base = capture_url(db_path, capture_id) or archived.target_uri
+    location = None
+    if 300 <= status <= 399:
+        try:
+            target = urldefrag(urljoin(base, archived.location.strip()))[0] if archived.location.strip() else ""
+        except ValueError:  # a Location no URL parser reads ("http://[bad"): it leads nowhere
+            target = ""
+        if urlsplit(target).scheme in ("http", "https"):
+            location = "/go?" + urlencode({"url": target}) + f"&near={capture_id}&hop=1"
+        else:
+            status = 200  # a 3xx with no usable Location leads nowhere: its body is all there is to show
     if follow and archived.content_type.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml"):
-        base = capture_url(db_path, capture_id)
         if base:
-            return 200, "text/html; charset=utf-8", linked(archived.body, archived.content_type, base, capture_id)
-    return 200, archived.content_type, archived.body
+            return status, "text/html; charset=utf-8", linked(archived.body, archived.content_type, base,
+                                                              capture_id), location
+    return status, archived.content_type, archived.body, location
 
 
 def linked(body: bytes, content_type: str, base: str, capture_id: int) -> bytes:
@@ -85,7 +106,8 @@ def go(db_path: Path, query: str) -> tuple[int, str, bytes, str | None]:
     """``/go?url=…[&near=<capture id>]``: (status, content type, body, Location) for a link in a replayed page."""
     args = dict(parse_qsl(query))
     url, near = args.get("url", ""), parse_capture_id(args.get("near", ""))
-    found = capture_of_url(db_path, url, near) if url else None
+    # hop=1: the Location of an archived redirect, whose target was fetched after it
+    found = capture_of_url(db_path, url, near, after=args.get("hop") == "1") if url else None
     if found is not None:
         return 302, "text/plain; charset=utf-8", b"", f"/view/{found}"
     text = (f"Not archived: {url} was never captured by this archive, so there is nothing to replay. "
@@ -119,9 +141,10 @@ class ReplayApp:
             await _respond(send, 405, "text/plain", b"Only GET.")
         elif len(parts) == 2 and parts[0] in ("capture", "view") and parts[1].isdigit():
             wanted = parse_capture_id(parts[1])
-            status, ctype, body = (404, "text/plain; charset=utf-8", b"No such capture.") if wanted is None else \
+            status, ctype, body, location = (404, "text/plain; charset=utf-8", b"No such capture.", None) \
+                if wanted is None else \
                 await asyncio.to_thread(load_capture, self.db_path, self.data_dir, wanted, follow=parts[0] == "view")
-            await _respond(send, status, ctype, b"" if scope.get("method") == "HEAD" else body)
+            await _respond(send, status, ctype, b"" if scope.get("method") == "HEAD" else body, location)
         elif parts == ["go"]:
             status, ctype, body, location = await asyncio.to_thread(
                 go, self.db_path, scope.get("query_string", b"").decode("latin-1"))
