@@ -158,7 +158,8 @@ def test_a_neighbours_convict_trained_in_libya(lexicon: Lexicon) -> None:
 
 def test_libya_beside_a_neighbours_war(lexicon: Lexicon) -> None:
     assert not judge(*IN_AMENAS, lexicon).relevant
-    assert _terms(IN_AMENAS, lexicon)["الجيش الوطني الشعبي"][0] == "foreign"  # the In Amenas site names Algeria
+    # the In Amenas site names Algeria
+    assert _terms(IN_AMENAS, lexicon)["الجيش الوطني الشعبي"][0] == "foreign"
     assert not judge(*SUDAN_BORDER, lexicon).relevant
     terms = _terms(SUDAN_BORDER, lexicon)
     assert terms["الدعم السريع"][0] == "foreign"
