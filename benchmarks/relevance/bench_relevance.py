@@ -326,6 +326,10 @@ DATA_FILES = (
     "holdout271.jsonl",
     "holdout272.jsonl",
     "holdout273.jsonl",
+    "holdout274.jsonl",
+    "holdout275.jsonl",
+    "holdout276.jsonl",
+    "holdout277.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -604,6 +608,10 @@ SPLIT_ORDER = (
     "holdout271",
     "holdout272",
     "holdout273",
+    "holdout274",
+    "holdout275",
+    "holdout276",
+    "holdout277",
 )
 
 
