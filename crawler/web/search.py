@@ -155,9 +155,10 @@ async def _languages(db: Any) -> list[str]:
 
 
 def export_command(search: SearchRequest, data_dir: Path | None = None) -> str:
-    """The ``newsarchive export`` command line that takes this search's outlet, date and relevance filters away,
-    run from where ``serve`` was started: ``--data`` names the served folder (relative to there when it is below it)
-    unless it is the default ./data (before stop 37 it was always left out, and the command failed for any other)."""
+    """The ``newsarchive export`` command line that takes this search's outlet, date, relevance and language filters
+    away, run from where ``serve`` was started: ``--data`` names the served folder (relative to there when it is
+    below it) unless it is the default ./data (before stop 37 it was always left out, and the command failed for
+    any other)."""
     parts = ["newsarchive export --format csv --out articles.csv"]
     if data_dir is not None:
         here = Path.cwd()
@@ -169,8 +170,15 @@ def export_command(search: SearchRequest, data_dir: Path | None = None) -> str:
         parts.append("--relevant")
     if search.outlet:
         parts.append(f"--outlet {shlex.quote(search.outlet)}")
+    # the dates as parse_day gave them (ASCII digits, YYYY[-MM[-DD]]), which export reads as the page does; before
+    # stop 40's third probe `until` and `language` were left out (the command took more than the page showed) and
+    # `since` was copied as typed (2019-07, ٢٠١٩, 2019/08/09), which export refused
     if search.since:
         parts.append(f"--since {search.since}")
+    if search.until:
+        parts.append(f"--until {search.until}")
+    if search.language:
+        parts.append(f"--language {shlex.quote(search.language)}")
     return " ".join(parts)
 
 
