@@ -182,3 +182,18 @@ def test_mentions_spelling_note_in_chromium(built: dict[str, Any]) -> None:
     assert "مصراتة" in note and "مصراته" in note
     assert "No article names" not in box and "north" in box
     assert fits
+
+
+# -- 3. a reversed date range is named, not an unexplained empty page ----------------------------------------------
+
+def test_a_reversed_date_range_is_named(built: dict[str, Any]) -> None:
+    page = get(built["ds"], f"/search?q={quote('طرابلس')}&since=2020&until=2019-12").text
+    assert "since 2020 is after until 2019-12" in unescape(page)
+    assert re.search(r'id="search-total">0<', page)
+    canned = get(built["ds"], f"/catalogue/search_articles.json?q={quote('طرابلس')}&since=2019-09&until=2019-08")
+    assert canned.status_code == 400 and "is after until" in canned.text
+    # a range of one month, or a day inside a month, is no reversed range
+    for query in ("since=2019-08&until=2019-08", "since=2019-08-15&until=2019-08", "since=2019&until=2019-08-01"):
+        ok = get(built["ds"], f"/search?q={quote('طرابلس')}&{query}").text
+        assert "is after until" not in ok, query
+        assert int(re.search(r'id="search-total">(\d+)<', ok).group(1)) > 0, query
