@@ -33,7 +33,8 @@ order by v.article_id, v.version
 """
 
 
-def _where(relevant_only: bool, outlets: tuple[str, ...], since: str | None) -> tuple[str, list[Any]]:
+def _where(relevant_only: bool, outlets: tuple[str, ...], since: str | None, until: str | None = None,
+           language: str | None = None) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     if relevant_only:
@@ -45,16 +46,24 @@ def _where(relevant_only: bool, outlets: tuple[str, ...], since: str | None) -> 
         # articles without a publication date are placed by when they were first archived
         clauses.append("coalesce(nullif(a.published, ''), a.first_seen) >= ?")
         params.append(since)
+    if until:
+        # "2019-08" keeps 2019-08-31T23:00: compare as many characters as it has (as the search page does)
+        clauses.append("substr(coalesce(nullif(a.published, ''), a.first_seen), 1, length(?)) <= ?")
+        params += [until, until]
+    if language:
+        clauses.append("a.language = ?")
+        params.append(language)
     return ("where " + " and ".join(clauses) if clauses else ""), params
 
 
 def export_article_batches(db: sqlite_utils.Database, *, relevant_only: bool = False, outlets: tuple[str, ...] = (),
-                           since: str | None = None, batch: int = 2000) -> Iterator[list[dict[str, Any]]]:
+                           since: str | None = None, until: str | None = None, language: str | None = None,
+                           batch: int = 2000) -> Iterator[list[dict[str, Any]]]:
     """The articles to export with their current capture's provenance, in corpus order, ``batch`` rows at a time.
 
-    ``since`` compares with the publication date, or the first-seen date of an article without one.
+    ``since`` and ``until`` compare with the publication date, or the first-seen date of an article without one.
     """
-    where, params = _where(relevant_only, outlets, since)
+    where, params = _where(relevant_only, outlets, since, until, language)
     cursor = db.execute(_ARTICLES_SQL.format(where=where), params)
     names = [d[0] for d in cursor.description]
     while rows := cursor.fetchmany(batch):

@@ -41,6 +41,15 @@ select category, term, articles from (
   from mentions group by category, term)
 where n <= :top order by category, articles desc"""
 
+# every distinct term, one index seek each (a skip scan of the term-first index: SQLite's DISTINCT would read
+# every row of the index, one per article and term)
+MENTION_TERMS_SQL = """
+with recursive t(term) as (
+  select min(term) from mentions
+  union all
+  select (select min(term) from mentions where term > t.term) from t where t.term is not null)
+select term from t where term is not null"""
+
 
 def rows(conn: sqlite3.Connection, sql: str, params: Any = ()) -> list[dict[str, Any]]:
     """The rows of one query as dicts (whatever the connection's row factory)."""
@@ -160,6 +169,11 @@ def weekly_mentions(conn: sqlite3.Connection, term: str, *, relevant_only: bool 
     """``week, outlet, articles, occurrences`` of one term (relevant articles only when asked)."""
     where = " and relevant = 1" if relevant_only else ""
     return rows(conn, WEEKLY_MENTIONS_SQL.format(relevant=where), {"term": term})
+
+
+def mention_terms(conn: sqlite3.Connection) -> list[str]:
+    """Every term the ``mentions`` table holds, in term order."""
+    return [r["term"] for r in rows(conn, MENTION_TERMS_SQL)]
 
 
 #: A revisit refers to the capture holding its payload, itself a response; a longer chain is a corrupt row.

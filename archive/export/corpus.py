@@ -63,11 +63,13 @@ NESTED = ("matched_terms", "versions_list")
 
 @dataclass(frozen=True)
 class CorpusFilter:
-    """Which articles to export: relevant only, some outlets, published (or first seen) since a date."""
+    """Which articles to export: relevant only, some outlets, published (or first seen) in a date range, a language."""
 
     relevant_only: bool = False
     outlets: tuple[str, ...] = ()
-    since: str | None = None  # ISO date or date-time
+    since: str | None = None  # ISO date or date-time, or a month or a year (YYYY-MM, YYYY) as the search page has
+    until: str | None = None  # YYYY-MM-DD, YYYY-MM or YYYY: that day, month or year included
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,21 +87,30 @@ class ExportResult:
     deleted: int = 0  # articles their outlet took down since they were archived (``status`` deleted)
 
 
-def parse_since(text: str) -> str:
-    """``text`` checked as an ISO date or date-time (2019-04-04, 2019-04-04T10:00); an ExportError otherwise."""
+def parse_since(text: str, option: str = "--since") -> str:
+    """``text`` checked as an ISO date or date-time (2019-04-04, 2019-04-04T10:00), or a month or a year (2019-04,
+    2019: the search page's date filters, whose export command passes them on); an ExportError otherwise."""
     try:
+        if len(text) in (4, 7) and text[:4].isascii() and text[:4].isdigit():
+            # a month or a year: compared as a prefix, as the search page compares it (stop 40's third probe)
+            date.fromisoformat(text + "-01-01"[len(text) - 4:])
+            return text
         if len(text) == 10:
             return date.fromisoformat(text).isoformat()
+        if option != "--since":
+            raise ValueError(text)
         datetime.fromisoformat(text)
     except ValueError:
-        raise ExportError(f"--since {text!r} is not a date: write YYYY-MM-DD, e.g. --since 2019-04-04") from None
+        raise ExportError(f"{option} {text!r} is not a date: write YYYY-MM-DD (or YYYY-MM, YYYY), "
+                          f"e.g. {option} 2019-04-04") from None
     return text
 
 
 def corpus_rows(db: sqlite_utils.Database, flt: CorpusFilter) -> Iterator[dict[str, Any]]:
     """The export rows, in corpus order, nested columns as Python lists."""
     for rows in exports.export_article_batches(db, relevant_only=flt.relevant_only, outlets=flt.outlets,
-                                               since=flt.since, batch=BATCH):
+                                               since=flt.since, until=flt.until, language=flt.language,
+                                               batch=BATCH):
         versions = exports.versions_with_provenance(db, [r["id"] for r in rows])
         for row in rows:
             row["matched_terms"] = _terms(row["matched_terms"])
@@ -264,6 +275,10 @@ def datacard(result: ExportResult, flt: CorpusFilter, outlet_names: dict[str, st
         chosen.append("outlets " + ", ".join(flt.outlets))
     if flt.since:
         chosen.append(f"published (or, without a date, first archived) on or after {flt.since}")
+    if flt.until:
+        chosen.append(f"published (or, without a date, first archived) on or before {flt.until}, included")
+    if flt.language:
+        chosen.append(f"language {flt.language}")
     lines = [
         f"# Data card: {name}",
         "",

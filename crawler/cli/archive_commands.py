@@ -52,9 +52,15 @@ def index(data_dir: Path, out: Path | None) -> None:
 @click.option("--relevant", is_flag=True, help="jsonl/csv/parquet: relevant articles only.")
 @click.option("--outlet", "outlets", multiple=True, help="jsonl/csv/parquet: only this outlet (repeatable).")
 @click.option("--since", default=None, metavar="DATE",
-              help="jsonl/csv/parquet: articles published (or, undated, first archived) on or after DATE.")
+              help="jsonl/csv/parquet: articles published (or, undated, first archived) on or after DATE "
+                   "(YYYY-MM-DD, YYYY-MM or YYYY).")
+@click.option("--until", default=None, metavar="DATE",
+              help="jsonl/csv/parquet: articles published (or, undated, first archived) on or before DATE, that "
+                   "day, month (YYYY-MM) or year (YYYY) included.")
+@click.option("--language", default=None, metavar="CODE", help="jsonl/csv/parquet: articles in this language only.")
 def export(data_dir: Path, fmt: str | None, out: Path, crawl_id: int | None, title: str | None, no_validate: bool,
-           relevant: bool, outlets: tuple[str, ...], since: str | None) -> None:
+           relevant: bool, outlets: tuple[str, ...], since: str | None, until: str | None,
+           language: str | None) -> None:
     """Package the archive as WACZ, or write the corpus with its metadata as JSON Lines, CSV or Parquet.
 
     Example: newsarchive export --format wacz --out libya.wacz --data data --crawl 3
@@ -68,10 +74,11 @@ def export(data_dir: Path, fmt: str | None, out: Path, crawl_id: int | None, tit
     if fmt != "wacz":
         if crawl_id is not None or title is not None or no_validate:
             raise click.UsageError("--crawl, --title and --no-validate are for --format wacz")
-        _export_corpus(data_dir, fmt, out, relevant, outlets, since)
+        _export_corpus(data_dir, fmt, out, relevant, outlets, (since, until, language))
         return
-    if relevant or outlets or since:
-        raise click.UsageError("--relevant, --outlet and --since are for --format jsonl, csv or parquet")
+    if relevant or outlets or since or until or language:
+        raise click.UsageError("--relevant, --outlet, --since, --until and --language are for --format jsonl, csv "
+                               "or parquet")
     from archive.export.wacz import export_wacz, validate_wacz
 
     with reader(data_dir) as catalogue:
@@ -99,11 +106,13 @@ def _format_for(out: Path, fmt: str | None) -> str:
 
 
 def _export_corpus(data_dir: Path, fmt: str, out: Path, relevant: bool, outlets: tuple[str, ...],
-                   since: str | None) -> None:
+                   dates: tuple[str | None, str | None, str | None]) -> None:
     from archive.export.corpus import CorpusFilter, export_corpus, parse_since
 
+    since, until, language = dates
     with reader(data_dir) as catalogue:
-        flt = CorpusFilter(relevant_only=relevant, outlets=outlets, since=parse_since(since) if since else None)
+        flt = CorpusFilter(relevant_only=relevant, outlets=outlets, since=parse_since(since) if since else None,
+                           until=parse_since(until, "--until") if until else None, language=language or None)
         result = export_corpus(catalogue.db, out, fmt, flt, source=str(data_dir))
     per_outlet = ", ".join(f"{o} {n}" for o, n in result.per_outlet.items()) or "none"
     click.echo(f"wrote {result.path}: {result.rows} articles ({result.relevant} relevant; {per_outlet})")

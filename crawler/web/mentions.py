@@ -10,6 +10,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from archive.catalogue import reading
+from archive.corpus.arabic import normalise
 from crawler.web.charts import colour, mentions_per_week_svg
 from crawler.web.reads import read
 
@@ -18,6 +19,7 @@ logger = logging.getLogger(__name__)
 TOP_TERMS = 12  # terms offered per category
 TOP_TERMS_TTL = 300.0  # seconds the list of most-named terms is kept: counting them reads the whole index
 _top_cache: dict[str, tuple[float, list[dict[str, Any]]]] = {}
+_terms_cache: dict[str, tuple[float, dict[str, list[str]]]] = {}
 
 async def top_terms(db: Any, key: str) -> list[dict[str, Any]]:
     """The most-named terms of each category (cached for ``TOP_TERMS_TTL`` seconds per database)."""
@@ -46,6 +48,40 @@ def _per_outlet(weekly: list[Any]) -> list[dict[str, Any]]:
     return sorted(per.values(), key=lambda o: (-o["articles"], o["outlet"]))
 
 
+async def spellings(db: Any, key: str) -> dict[str, list[str]]:
+    """The stored terms by their folded form (``normalise``), cached for ``TOP_TERMS_TTL`` seconds per database."""
+    now = time.monotonic()
+    cached = _terms_cache.get(key)
+    if cached and now - cached[0] < TOP_TERMS_TTL:
+        return cached[1]
+    folded: dict[str, list[str]] = {}
+    for term in await read(db, reading.mention_terms):
+        folded.setdefault(normalise(term), []).append(term)
+    _terms_cache[key] = (now, folded)
+    return folded
+
+
+async def weekly_for(db: Any, key: str, typed: str, relevant: bool) -> tuple[str, list[dict[str, Any]]]:
+    """The term to chart and its weekly rows: ``typed`` itself when stored, else the stored term it names as search
+    reads Arabic (tashkeel, tatweel, hamza, ة/ه, ى/ي folded; the one in most articles when several fold alike).
+
+    The terms are the lexicon's spellings: before stop 40's third probe ``طرابلُس`` or ``مصراته`` named no article
+    while ``/search`` found them (the mentions table stores the term as the lexicon writes it).
+    """
+    weekly = await read(db, reading.weekly_mentions, typed, relevant_only=relevant)
+    if weekly or not typed:
+        return typed, weekly
+    best: tuple[int, str, list[dict[str, Any]]] | None = None
+    for term in (await spellings(db, key)).get(normalise(typed), []):
+        if term == typed:
+            continue
+        found = await read(db, reading.weekly_mentions, term, relevant_only=relevant)
+        articles = sum(r["articles"] for r in found)
+        if found and (best is None or articles > best[0]):
+            best = (articles, term, found)
+    return (best[1], best[2]) if best else (typed, weekly)
+
+
 async def mentions_page(datasette: Any, request: Any) -> Response:
     """``/mentions?term=…&relevant=1``: a chart of the articles naming the term, per week per outlet."""
     from crawler.web.pages import PluginSettings
@@ -60,13 +96,14 @@ async def mentions_page(datasette: Any, request: Any) -> Response:
     if not term and terms:
         term = max(terms, key=lambda r: r["articles"])["term"]
     relevant = request.args.get("relevant") == "1"
-    weekly = await read(db, reading.weekly_mentions, term, relevant_only=relevant)
+    typed = term
+    term, weekly = await weekly_for(db, f"{conf.database}:{db.path}", typed, relevant)
     per_outlet = _per_outlet(weekly)
     by_category: dict[str, list[dict[str, Any]]] = {}
     for r in terms:
         by_category.setdefault(r["category"], []).append(r)
     context = {
-        "missing": False, "term": term, "relevant_only": relevant, "database": conf.database,
+        "missing": False, "term": term, "typed": typed, "relevant_only": relevant, "database": conf.database,
         "svg": Markup(mentions_per_week_svg(((r["week"], r["outlet"] or "?", r["articles"], r["occurrences"])
                                              for r in weekly), term)),
         "per_outlet": per_outlet, "by_category": sorted(by_category.items()),

@@ -63,7 +63,8 @@ def parse_day(value: str | None) -> str | None:
 
 def parse_filters(args: Any) -> tuple[dict[str, Any], list[str]]:
     """``since``, ``until`` (``parse_day``) and ``relevant`` (``RELEVANT_VALUES``) read from a query string, and
-    a message for each value that is none of those (that filter is then left out)."""
+    a message for each value that is none of those (that filter is then left out), and for a ``since`` after
+    ``until``."""
     values: dict[str, Any] = {}
     errors = []
     for name in ("since", "until"):
@@ -72,6 +73,12 @@ def parse_filters(args: Any) -> tuple[dict[str, Any], list[str]]:
         if values[name] is None:
             errors.append(f"{name}: {raw.strip()!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
             values[name] = ""
+    since, until = values["since"], values["until"]
+    span = min(len(since), len(until))
+    if since and until and since[:span] > until[:span]:
+        # both are dates, but no day is in the range: say so rather than show an empty result (stop 40's third
+        # probe: since=2020&until=2019 found nothing, with no word why); the filters stay as typed
+        errors.append(f"since {since} is after until {until}: no article can be in that range")
     raw = args.get("relevant") or ""
     values["relevant"] = RELEVANT_VALUES.get(normalise(raw))
     if values["relevant"] is None:
@@ -155,9 +162,10 @@ async def _languages(db: Any) -> list[str]:
 
 
 def export_command(search: SearchRequest, data_dir: Path | None = None) -> str:
-    """The ``newsarchive export`` command line that takes this search's outlet, date and relevance filters away,
-    run from where ``serve`` was started: ``--data`` names the served folder (relative to there when it is below it)
-    unless it is the default ./data (before stop 37 it was always left out, and the command failed for any other)."""
+    """The ``newsarchive export`` command line that takes this search's outlet, date, relevance and language filters
+    away, run from where ``serve`` was started: ``--data`` names the served folder (relative to there when it is
+    below it) unless it is the default ./data (before stop 37 it was always left out, and the command failed for
+    any other)."""
     parts = ["newsarchive export --format csv --out articles.csv"]
     if data_dir is not None:
         here = Path.cwd()
@@ -169,8 +177,15 @@ def export_command(search: SearchRequest, data_dir: Path | None = None) -> str:
         parts.append("--relevant")
     if search.outlet:
         parts.append(f"--outlet {shlex.quote(search.outlet)}")
+    # the dates as parse_day gave them (ASCII digits, YYYY[-MM[-DD]]), which export reads as the page does; before
+    # stop 40's third probe `until` and `language` were left out (the command took more than the page showed) and
+    # `since` was copied as typed (2019-07, ٢٠١٩, 2019/08/09), which export refused
     if search.since:
         parts.append(f"--since {search.since}")
+    if search.until:
+        parts.append(f"--until {search.until}")
+    if search.language:
+        parts.append(f"--language {shlex.quote(search.language)}")
     return " ".join(parts)
 
 
