@@ -24,7 +24,7 @@ import altsite_checks as checks
 import pytest
 from altsites14 import serve_alt_sites14
 from altsites14.content import PAGES, THREADS
-from helpers import catalogue, crawl_cli
+from helpers import catalogue
 
 # Written the way a user would, from what the sites show: the forum's home and its news and general forums (their
 # pager), a thread's address as the browser shows it; the site's home page and its month index, story files.
@@ -64,14 +64,8 @@ CHROME = ["اسم المستخدم", "كلمة المرور", "تسجيل الد
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
-    """One real crawl of both sites by the CLI in a subprocess."""
-    tmp = tmp_path_factory.mktemp("altsites14")
-    with serve_alt_sites14() as sites:
-        seeds = tmp / "outlets.toml"
-        seeds.write_text(CONFIG.format(**sites.bases), encoding="utf-8")
-        proc = crawl_cli(seeds, tmp / "data", timeout=120)
-        yield {"proc": proc, "data": tmp / "data", "sites": sites, "seeds": seeds, "log": list(sites.requests_log),
-               "expected": {e.key: e for e in sites.expected}}
+    """A real crawl of both sites by the CLI in a subprocess, then a second one of the unchanged sites."""
+    yield from checks.crawl_twice(tmp_path_factory.mktemp("altsites14"), serve_alt_sites14, CONFIG)
 
 
 def _row(crawled, key: str):
@@ -148,6 +142,11 @@ def test_no_story_url_was_guessed_wrong(crawled):
 
 def test_nothing_fetched_that_robots_txt_forbids(crawled):
     checks.check_nothing_forbidden_fetched(crawled)
+
+
+def test_a_second_crawl_changes_nothing(crawled):
+    """The session-free thread URLs and the lower-case file names are the rows' keys a second crawl meets again."""
+    checks.check_second_crawl(crawled)
 
 
 def test_every_capture_row_points_at_its_warc_record(crawled):
