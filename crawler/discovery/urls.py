@@ -38,6 +38,12 @@ DEFAULT_DOCUMENTS = frozenset({
 # A learned session parameter's values look like tokens: 8 or more letters, digits, "-", "_" or ".", with at least
 # one letter and one digit (an all-digit value is far more often a content id: "id=20190417")
 SESSION_VALUE_RE = re.compile(r"^(?=.*[A-Za-z])(?=.*[0-9])[A-Za-z0-9._-]{8,}$")
+# Forum engines' guest sessions, put in every link for a client that keeps no cookies: vBulletin's
+# "showthread.php?s=<md5>&t=48213", phpBB's "viewtopic.php?f=2&t=7&sid=<md5>". The names are ambiguous alone ("sid"
+# is a section id on legacy CMSs, "s" WordPress's search), so only a 32-hex value (an MD5, which no id or query is)
+# with a letter is dropped (an all-digit value may be an id: tests/altsites14)
+HASH_SESSION_PARAMS = frozenset({"s", "sid", "sess", "sessid", "session", "sessionhash"})
+HASH_SESSION_VALUE_RE = re.compile(r"^(?=.*[a-fA-F])[0-9a-fA-F]{32}$")
 # a server-side script, whose query selects what it shows
 SCRIPT_RE = re.compile(r"\.(php\d?|aspx?|jspx?|cfm|cgi|pl|do|action)$", re.IGNORECASE)
 
@@ -45,6 +51,10 @@ SCRIPT_RE = re.compile(r"\.(php\d?|aspx?|jspx?|cfm|cgi|pl|do|action)$", re.IGNOR
 def _is_tracking(name: str) -> bool:
     lname = name.lower()
     return lname in TRACKING_PARAMS or lname.startswith(TRACKING_PREFIXES)
+
+
+def _is_hash_session(name: str, value: str) -> bool:
+    return name.lower() in HASH_SESSION_PARAMS and bool(HASH_SESSION_VALUE_RE.match(value))
 
 
 # Escapes a path keeps as escapes: "%2F" is a "/" inside a segment, not a segment break ("/a/b%2Fc" and "/a/b/c" are
@@ -139,7 +149,8 @@ def _canonical(url: str, drop_params: tuple[str, ...]) -> str:
     # surrogateescape both ways: a legacy site's windows-1256 query ("q=%E1%ED%C8%ED%C7") keeps its bytes, where
     # the UTF-8 default would turn every such value into U+FFFD and make different pages one URL
     query_pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True, errors="surrogateescape")
-                   if not _is_tracking(k) and not (k.lower() in dropped and SESSION_VALUE_RE.match(v))]
+                   if not _is_tracking(k) and not _is_hash_session(k, v)
+                   and not (k.lower() in dropped and SESSION_VALUE_RE.match(v))]
     query_pairs.sort()
     query = urlencode(query_pairs, quote_via=quote, safe="-._~", errors="surrogateescape")
     return urlunsplit((scheme, netloc, path, query, ""))
@@ -195,8 +206,13 @@ def is_root(url: str, drop_params: Iterable[str] = ()) -> bool:
 
 
 def url_rank(url: str) -> tuple[int, int, str]:
-    """Sort key of one page's URLs, cleanest first: fewest query parameters, then shortest, then alphabetical."""
-    return (len(parse_qsl(urlsplit(url).query, keep_blank_values=True)), len(url), url)
+    """Sort key of one page's URLs, cleanest first: fewest query parameters, then shortest, then fewest capitals in
+    the path, then alphabetical."""
+    # capitals before alphabetical: a case-blind server (IIS) answers "/News/N0512A.htm" and "/news/n0512a.htm" with
+    # one file, and ASCII order would put the capitals first; the lower-case spelling is the one the site's own
+    # folder listings use (tests/altsites14)
+    parts = urlsplit(url)
+    return (len(parse_qsl(parts.query, keep_blank_values=True)), len(url), sum(c.isupper() for c in parts.path), url)
 
 
 def session_params_between(a: str, b: str) -> tuple[str, ...]:

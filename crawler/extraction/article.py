@@ -20,6 +20,7 @@ from crawler.extraction.cfemail import reveal_cfemails
 from crawler.extraction.chrome_lines import page_site_names, without_chrome_lines
 from crawler.extraction.dates import find_published
 from crawler.extraction.decode import decode_html
+from crawler.extraction.forum_thread import first_post
 from crawler.extraction.giant_markup import TAG_MAX_ATTRIBUTES, more_attributes_than
 from crawler.extraction.jsonld_body import with_article_body
 from crawler.extraction.language import detect_language
@@ -30,6 +31,7 @@ from crawler.extraction.post_shell import post_in_description
 from crawler.extraction.postfilter import filter_paragraphs
 from crawler.extraction.stream import canonicals
 from crawler.extraction.textclean import clean_article, clean_text, markup_for_parsing
+from crawler.extraction.title_line import headline_line
 from crawler.extraction.titles import clean_space, find_title, iter_json_ld, json_ld_article, meta_content
 from crawler.extraction.untitled import lead_title
 
@@ -346,7 +348,9 @@ def _extract(
         return failure
     reveal_cfemails(root, html)  # addresses a CDN hid from readers without its script (crawler.extraction.cfemail)
     # the story whole in the page's JSON-LD articleBody where its HTML is a shell or stops at a paywall
-    paragraphs = with_article_body(root, extract_body(root, url), url=url)
+    if (forum := first_post(root, fetched_at)) and forum.answers_only:  # a forum thread's first post (forum_thread)
+        return ExtractionFailure(url, "not-article", "a forum thread's page of answers: its first post is not post #1")
+    paragraphs = forum.paragraphs if forum else with_article_body(root, extract_body(root, url), url=url)
     text_len = sum(len(p) for p in paragraphs)
     # a post page whose text a script draws from its description (t.me's message pages: crawler.extraction.post_shell)
     shell = post_in_description(root, paragraphs, min_chars) if text_len < min_chars else None
@@ -367,6 +371,7 @@ def _extract(
         root, url, fallback=lambda: metadata().title or ""))  # clean as the body is
     if not_found_notice(title):  # a soft 404: the template of a story, answering 200 (crawler.extraction.notfound)
         return ExtractionFailure(url, "soft-404", f"the page's headline is a not-found notice: {title!r}")
+    title = headline_line(root, paragraphs, title, lambda: page_site_names(root, url, title)) or title  # title_line
     # the headline (or it and its dateline), a date stamp above the story, the site's name below (chrome_lines)
     paragraphs = without_chrome_lines(paragraphs, title, lambda: page_site_names(root, url, title))
     canonical = _canonical(root, url)
@@ -379,8 +384,8 @@ def _extract(
     if not paragraphs:
         return ExtractionFailure(url, "no-text", "no body text left once boilerplate lines were removed")
     title = title or lead_title(paragraphs)  # a page that prints no headline (crawler.extraction.untitled)
-    published, published_source = find_published(html, url, fetched_at, tree=root, headline=title,
-                                                  local_times=True) or (None, None)  # crawler.capture.clock
+    published, published_source = (forum.published, "text") if forum and forum.published else find_published(
+        html, url, fetched_at, tree=root, headline=title, local_times=True) or (None, None)  # crawler.capture.clock
     declared = root.get("lang") or root.get("xml:lang") or meta_content(root, "og:locale", "content-language", "language")
     language = detect_language(" ".join(paragraphs), declared)
     return clean_article(ExtractedArticle(  # no lone surrogate or control character in any field (textclean)
