@@ -334,8 +334,8 @@ class RobotsGuardMiddleware(RobotsTxtMiddleware):
         refused_host = isinstance(exc, CannotResolveHostError) and resolver is not None \
             and netloc.rsplit(":", 1)[0].strip("[]").lower() in resolver.refused
         url = f"{self._schemes.get(netloc, 'http')}://{netloc}/robots.txt"
-        if (isinstance(exc, IgnoreRequest) and getattr(exc, "reason", "") not in ("bad-header", "http-206")) \
-                or refused_host:  # but an answer refused as malformed is as good as none: unavailable, below
+        if (isinstance(exc, Refused) and exc.reason not in ("bad-header", "http-206")) or refused_host:  # but an
+            # answer refused as malformed, or one inflating past DOWNLOAD_MAXSIZE, is as good as none: unavailable
             # refused by the crawl itself (private address, redirect loop, ...): each page is then refused for
             # that reason; a redirect not followed counts as a 4xx (RFC 9309 2.3.1.2): allowed, and recorded
             if isinstance(exc, Refused):

@@ -20,7 +20,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.helpers import cli, crawl_cli
-from tests.hostile11.site import HOST, LONG_SLUG, SECOND, SECOND_TITLE, Sites, serve
+from tests.hostile11.site import BOMB, HOST, LONG_SLUG, SECOND, SECOND_TITLE, Sites, serve
 
 
 @dataclass
@@ -82,6 +82,17 @@ def test_a_redirect_does_not_carry_one_outlets_request_to_another(crawled: Crawl
     rows = crawled.query("select url, outlet from articles where url like ?", f"http://{SECOND}:%")
     assert {outlet for _, outlet in rows} == {"second11"}, rows
     assert "/a/listed-by-first" not in crawled.sites.second_paths  # held: a feed item on the other outlet's host
+
+
+def test_a_robots_txt_that_inflates_past_the_page_limit_keeps_the_site_out(crawled: Crawled) -> None:
+    """A gzipped robots.txt whose rules are in its first line and which inflates past DOWNLOAD_MAXSIZE: Scrapy's
+    decompression refuses it with IgnoreRequest, which was read as a redirect not followed (all allowed), so its
+    disallowed articles were fetched and nothing was recorded. An answer that cannot be read is as good as none
+    (RFC 9309 2.3.1.4): the site is ``robots-unavailable`` for this crawl."""
+    assert "/a/one" not in crawled.sites.bomb_paths, crawled.sites.bomb_paths
+    rows = crawled.query(f"select url, reason, detail from failures where url like 'http://{BOMB}:%'")
+    assert {reason for _, reason, _ in rows} == {"robots-unavailable"}, rows
+    assert any(url.endswith("/robots.txt") and "DOWNLOAD_MAXSIZE" in detail for url, _, detail in rows), rows
 
 
 def test_a_page_cannot_take_another_outlets_article(crawled: Crawled) -> None:

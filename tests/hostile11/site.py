@@ -11,6 +11,7 @@ Answers are written byte by byte on a plain socket, with tests/hostile9's helper
 
 from __future__ import annotations
 
+import gzip
 import socketserver
 import threading
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from tests.hostile.site import PARAGRAPH
 from tests.hostile9.site import html, page, raw, redirect, xml
 
 HOST, ELSEWHERE, SECOND = "127.41.11.1", "127.41.11.2", "127.41.11.3"  # the outlet; off every outlet; a 2nd outlet
+BOMB = "127.41.11.4"  # a third outlet whose robots.txt inflates past DOWNLOAD_MAXSIZE
 SECOND_TITLE = "خبر المنفذ الثاني"
 FORGED_WARC = ("WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://forged.example/\r\n"
                "Content-Length: 10\r\n\r\nFORGED-REC\r\n\r\n")
@@ -38,6 +40,7 @@ class Sites:
     paths: list[str] = field(default_factory=list)
     elsewhere_paths: list[str] = field(default_factory=list)
     second_paths: list[str] = field(default_factory=list)
+    bomb_paths: list[str] = field(default_factory=list)
 
     def write_seeds(self, path: Path) -> Path:
         """The outlet (a listing home page, a feed, a sitemap) and the second outlet (one article)."""
@@ -46,6 +49,8 @@ class Sites:
                         f'sitemaps = ["{b}/moved-map.xml"]\n'
                         "article_urls = ['/a/']\ntopic_filter = false\ndownload_delay = 0.0\nconcurrency = 8\n"
                         f'\n[[outlet]]\nname = "second11"\nstart_urls = ["{s}/"]\narticle_urls = ["/a/"]\n'
+                        "topic_filter = false\ndownload_delay = 0.0\n"
+                        f'\n[[outlet]]\nname = "bomb11"\nstart_urls = ["{self.bases[BOMB]}/"]\narticle_urls = ["/a/"]\n'
                         "topic_filter = false\ndownload_delay = 0.0\n", encoding="utf-8")
         return path
 
@@ -124,6 +129,13 @@ def _request(sock: object) -> str | None:
     return unquote(data.split(b" ", 2)[1].decode("latin-1"))
 
 
+def robots_bomb() -> bytes:
+    """A robots.txt whose first line disallows articles, gzipped, inflating to 40 MiB (past DOWNLOAD_MAXSIZE)."""
+    body = gzip.compress(b"User-agent: *\nDisallow: /a/\n" + b"\n" * (40 << 20), 9)
+    return raw(b"HTTP/1.1 200 OK", [b"Content-Type: text/plain", b"Content-Encoding: gzip",
+                                    b"Content-Length: %d" % len(body), b"Connection: close"], body)
+
+
 _NOT_FOUND = raw(b"HTTP/1.1 404 Not Found", [b"Content-Length: 0", b"Connection: close"], b"")
 
 
@@ -140,6 +152,12 @@ class _Handler(socketserver.BaseRequestHandler):
             if self.host == ELSEWHERE:
                 self.sites.elsewhere_paths.append(path)
                 self.request.sendall(html(page("صفحة خارج المنفذ")))
+                return
+            if self.host == BOMB:
+                self.sites.bomb_paths.append(path)
+                answer = {"/robots.txt": robots_bomb(), "/": html(b'<html><body><a href="/a/one">x</a></body></html>'),
+                          "/a/one": html(page("خبر ممنوع"))}.get(path, _NOT_FOUND)
+                self.request.sendall(answer)
                 return
             if self.host == SECOND:
                 self.sites.second_paths.append(path)
@@ -160,7 +178,7 @@ def serve() -> Iterator[Sites]:
     """Start the three hosts on loopback; stop them on exit."""
     sites = Sites()
     servers = {}
-    for host in (HOST, ELSEWHERE, SECOND):
+    for host in (HOST, ELSEWHERE, SECOND, BOMB):
         handler = type("H", (_Handler,), {"sites": sites, "host": host})
         servers[host] = socketserver.ThreadingTCPServer((host, 0), handler)
         servers[host].daemon_threads = True
@@ -176,4 +194,4 @@ def serve() -> Iterator[Sites]:
             server.server_close()
 
 
-__all__ = ["ELSEWHERE", "FORGED_WARC", "HOST", "HUGE", "LONG_SLUG", "SECOND", "SECOND_TITLE", "Sites", "serve"]
+__all__ = ["BOMB", "ELSEWHERE", "FORGED_WARC", "HOST", "HUGE", "LONG_SLUG", "SECOND", "SECOND_TITLE", "Sites", "serve"]
