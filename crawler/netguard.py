@@ -33,6 +33,7 @@ from crawler.fetch.guards import (
     UnreadableRobots,
     as_followed,
     is_offsite,
+    other_outlet,
     redirect_loop,
     redirect_target,
     response_refusal,
@@ -71,18 +72,16 @@ def slot_floors(crawler: Any) -> dict[str, SlotFloor]:
 
 def check_redirect(crawler: Any, request: Request, target: str, limits: Limits, how: str = "redirect") -> None:
     """Raise Refused when ``request`` must not be followed to ``target`` (a 3xx ``Location`` or a meta refresh): another
-    scheme than http(s), a loop, a non-public address, a host off the spider's domains (Scrapy's OffsiteMiddleware would
-    drop it unrecorded in ``request_scheduled``, the URL pending for ever), more than REDIRECT_MAX_TIMES hops."""
-    stats = crawler.stats
+    scheme than http(s), a loop, a non-public address, a host off the spider's domains (Scrapy's OffsiteMiddleware drops
+    it unrecorded, the URL pending for ever) or on another outlet's, more than REDIRECT_MAX_TIMES hops."""
     chain = [*request.meta.get("redirect_urls", []), request.url]
 
     def refuse(reason: str, detail: str) -> Refused:
-        stats.inc_value(f"newsarchive/refused/{reason}")
+        crawler.stats.inc_value(f"newsarchive/refused/{reason}")
         return Refused(reason, detail)
 
     try:
-        parts = urlsplit(target)
-        host = parts.hostname or ""
+        host = urlsplit(target).hostname or ""
     except ValueError as exc:  # "http://[::1/": Scrapy's Request() would raise the same, unrecorded
         raise refuse("bad-redirect", f"{how} to {target[:200]}: {exc}") from None
     if refusal := url_refusal(target, getattr(installed_resolver(), "policy", None)):
@@ -91,13 +90,14 @@ def check_redirect(crawler: Any, request: Request, target: str, limits: Limits, 
     if loop and not new_cookies_for(request.meta, target):  # back with a cookie a hop set: a gate passed
         raise refuse("redirect-loop", loop if how == "redirect" else f"{how}: {loop}")
     resolver = installed_resolver()
-    reason = resolver.policy.refusal(host) if resolver else None
-    if reason:
+    if reason := (resolver.policy.refusal(host) if resolver else None):
         raise refuse("private-address", f"{how} to {target}: {reason}")
     domains = getattr(crawler.spider, "allowed_domains", None) or ()  # dont_filter too: parts, re-fetches (round 10)
     if not request.meta.get("allow_offsite") and is_offsite(host, domains):
         raise refuse("offsite-redirect", f"{how} to {target}, which is on none of the outlet's domains "
                                          f"(add its host to allowed_domains to follow it)")
+    if other := other_outlet(host, request.meta.get("outlet"), getattr(crawler.spider, "outlets", ())):
+        raise refuse("offsite-redirect", f"{how} to {target}, which is on outlet {other}'s domains, not this one's")
     if request.meta.get("redirect_times", 0) >= limits.redirect_max:
         raise refuse("too-many-redirects", f"{len(chain)} redirects from {chain[0]}; REDIRECT_MAX_TIMES is "
                                            f"{limits.redirect_max}")
@@ -334,8 +334,8 @@ class RobotsGuardMiddleware(RobotsTxtMiddleware):
         refused_host = isinstance(exc, CannotResolveHostError) and resolver is not None \
             and netloc.rsplit(":", 1)[0].strip("[]").lower() in resolver.refused
         url = f"{self._schemes.get(netloc, 'http')}://{netloc}/robots.txt"
-        if (isinstance(exc, IgnoreRequest) and getattr(exc, "reason", "") not in ("bad-header", "http-206")) \
-                or refused_host:  # but an answer refused as malformed is as good as none: unavailable, below
+        if (isinstance(exc, Refused) and exc.reason not in ("bad-header", "http-206")) or refused_host:  # but an
+            # answer refused as malformed, or one inflating past DOWNLOAD_MAXSIZE, is as good as none: unavailable
             # refused by the crawl itself (private address, redirect loop, ...): each page is then refused for
             # that reason; a redirect not followed counts as a 4xx (RFC 9309 2.3.1.2): allowed, and recorded
             if isinstance(exc, Refused):

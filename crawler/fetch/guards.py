@@ -116,6 +116,18 @@ def is_offsite(host: str, allowed_domains: Iterable[str]) -> bool:
     return bool(domains) and not any(host == d or host.endswith("." + d) for d in domains)
 
 
+def other_outlet(host: str, outlet: str | None, outlets: Iterable[Any]) -> str | None:
+    """The name of another configured outlet on whose domains ``host`` is, when it is on none of ``outlet``'s own
+    (``outlets``: objects with ``name`` and ``domains()``), else None. The crawl's offsite filter reads every outlet's
+    domains as one list, so one outlet's redirect to another's host was followed and the page filed under the first
+    outlet (hostile web, round eleven)."""
+    own = next((o for o in outlets if o.name == outlet), None)
+    if own is None or not own.domains() or not is_offsite(host, own.domains()):
+        return None
+    return next((o.name for o in outlets if o.name != outlet and o.domains() and not is_offsite(host, o.domains())),
+                None)
+
+
 class UnreadableRobots:
     """The parser of a robots.txt that could not be read: nothing is allowed (RFC 9309 2.3.1.4)."""
 
