@@ -330,6 +330,10 @@ DATA_FILES = (
     "holdout275.jsonl",
     "holdout276.jsonl",
     "holdout277.jsonl",
+    "holdout278.jsonl",
+    "holdout279.jsonl",
+    "holdout280.jsonl",
+    "holdout281.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -612,6 +616,10 @@ SPLIT_ORDER = (
     "holdout275",
     "holdout276",
     "holdout277",
+    "holdout278",
+    "holdout279",
+    "holdout280",
+    "holdout281",
 )
 
 
