@@ -154,9 +154,11 @@ def test_a_pending_url_already_an_article_is_settled_not_fetched(tmp_path):
     """A crawl starts with the pending URLs of earlier ones; one stored as an article (or alias) since is not
     fetched again, as discovery would not fetch it (``ArchiveSession.discover``: known-article)."""
     import asyncio
+    from collections import Counter
     from types import SimpleNamespace
 
     from crawler.config.outlets import load_outlets
+    from crawler.fetch.limits import Limits
     from crawler.spiders.outlets import OutletSpider
 
     seeds = tmp_path / "seeds.toml"
@@ -177,6 +179,9 @@ def test_a_pending_url_already_an_article_is_settled_not_fetched(tmp_path):
     )
     spider = OutletSpider()
     spider.__dict__["session"] = session
+    # what from_crawler gives a spider (hostile web round ten's request budget reads both)
+    spider.limits = Limits.from_settings({})
+    spider.requests_made = Counter()
 
     async def urls():
         return [request.url async for request in spider.start()]
