@@ -334,6 +334,10 @@ DATA_FILES = (
     "holdout279.jsonl",
     "holdout280.jsonl",
     "holdout281.jsonl",
+    "holdout282.jsonl",
+    "holdout283.jsonl",
+    "holdout284.jsonl",
+    "holdout285.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -620,6 +624,10 @@ SPLIT_ORDER = (
     "holdout279",
     "holdout280",
     "holdout281",
+    "holdout282",
+    "holdout283",
+    "holdout284",
+    "holdout285",
 )
 
 
