@@ -338,6 +338,10 @@ DATA_FILES = (
     "holdout283.jsonl",
     "holdout284.jsonl",
     "holdout285.jsonl",
+    "holdout286.jsonl",
+    "holdout287.jsonl",
+    "holdout288.jsonl",
+    "holdout289.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -628,6 +632,10 @@ SPLIT_ORDER = (
     "holdout283",
     "holdout284",
     "holdout285",
+    "holdout286",
+    "holdout287",
+    "holdout288",
+    "holdout289",
 )
 
 
