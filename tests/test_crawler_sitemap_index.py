@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -318,6 +319,7 @@ def _spider(tmp_path: Path, events: list[object], catalogue: Catalogue, **settin
     )
     spider.limits = Limits.from_settings({"CRAWL_SITEMAP_MAX_FETCHES": 6, **settings})
     spider.sitemap_fetches, spider.refused_once, spider.sitemaps_read = {"chronicle": 0}, set(), {}
+    spider.requests_made = Counter()  # hostile web round ten's per-outlet request budget (as from_crawler sets it)
     spider.skip_unchanged = spider.limits.sitemap_skip_unchanged
     spider.crawler = SimpleNamespace(stats=SimpleNamespace(inc_value=lambda key: events.append(key)))
     return spider

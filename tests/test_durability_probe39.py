@@ -313,7 +313,10 @@ def test_a_poison_page_is_its_own_failure_and_pools_that_keep_breaking_stop():
     results, broken = asyncio.run(poison())
     assert [r for r in results if not isinstance(r, Exception)] == [20, 22, 24, 28, 30]
     assert isinstance(results[3], PoisonPage) and "signal 9 (SIGKILL)" in str(results[3])
-    assert broken == 2  # the page's first death, then its own alone: the others were read
+    # the page's first death in the pool, then its death alone in its own executor: blamed there when another page was
+    # read since, else sent alone once more (stop 40's rule, tests/test_capture_workers.py): 2 or 3 deaths, as the
+    # other pages' timing falls, never more
+    assert broken in (2, 3)
 
     async def always():
         pool = ExtractionPool(_pool)

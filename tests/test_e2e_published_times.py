@@ -95,8 +95,9 @@ def test_a_crawl_stores_printed_times_and_exports_them(tmp_path: Path) -> None:
     lines = [json.loads(line) for line in (tmp_path / "corpus.jsonl").read_text("utf-8").splitlines()]
     assert {line["title"]: (line["published"], line["published_time"]) for line in lines} == {
         title: (published, clock) for title, (_, published, clock) in got.items()}
-    assert all(list(line)[-1] == "published_time" for line in lines)
+    # published_time keeps its place after the 25 columns before it (stop 40 appended status and deleted_at after it)
+    assert all(list(line)[25] == "published_time" for line in lines)
     with (tmp_path / "corpus.csv").open(encoding="utf-8-sig", newline="") as fh:
         table = list(csv.DictReader(fh))
-    assert list(table[0])[-1] == "published_time"
+    assert list(table[0])[25] == "published_time"
     assert {r["title"]: r["published_time"] for r in table}[TITLES[3]] == "10:35"
