@@ -342,6 +342,10 @@ DATA_FILES = (
     "holdout287.jsonl",
     "holdout288.jsonl",
     "holdout289.jsonl",
+    "holdout290.jsonl",
+    "holdout291.jsonl",
+    "holdout292.jsonl",
+    "holdout293.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -636,6 +640,10 @@ SPLIT_ORDER = (
     "holdout287",
     "holdout288",
     "holdout289",
+    "holdout290",
+    "holdout291",
+    "holdout292",
+    "holdout293",
 )
 
 
