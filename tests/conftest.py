@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -42,6 +44,50 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
         group = parser.getgroup("xdist", "distributed testing (blocked by -p no:xdist: these options do nothing)")
         group._addoption("-n", "--numprocesses", dest="numprocesses", default=None)  # xdist's own spelling
         group.addoption("--dist", dest="dist", default="no")
+        group.addoption("--no-loadscope-reorder", dest="loadscopereorder", action="store_false")
+    parser.addoption("--record-module-seconds", action="store_true",
+                     help=f"write each test module's seconds (setup, call, teardown) to {MODULE_SECONDS.name}")
+
+
+# Longest modules first. Under --dist loadscope each module (or class) is one unit of work, handed out in collection
+# order (addopts turns off xdist's own reordering, which sends the units with the most tests first: the long crawl
+# modules, a few tests each, went last and ran alone for minutes at the end). Sorting the units longest first is the
+# classic longest-processing-time rule: the run ends with short modules filling the gaps. The seconds are a run's
+# record (`python -m pytest --record-module-seconds`), relative only; a module not in it counts as a middling one.
+MODULE_SECONDS = Path(__file__).with_name("module_seconds.json")
+UNKNOWN_MODULE_SECONDS = 10.0
+
+
+def _module(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Put the modules that took longest in the recorded run first, keeping each module's own order."""
+    try:
+        seconds = json.loads(MODULE_SECONDS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    first_seen: dict[str, int] = {}
+    for item in items:
+        first_seen.setdefault(_module(item.nodeid), len(first_seen))
+    items.sort(key=lambda item: (-seconds.get(_module(item.nodeid), UNKNOWN_MODULE_SECONDS),
+                                 first_seen[_module(item.nodeid)]))
+
+
+_spent: defaultdict[str, float] = defaultdict(float)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Add up each module's seconds (on the controller, xdist's workers send it their reports)."""
+    _spent[_module(report.nodeid)] += report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """With --record-module-seconds, write the run's seconds per module (the controller or a serial run only)."""
+    if session.config.getoption("record_module_seconds") and not hasattr(session.config, "workerinput") and _spent:
+        record = {module: round(spent, 1) for module, spent in sorted(_spent.items(), key=lambda kv: -kv[1])}
+        MODULE_SECONDS.write_text(json.dumps(record, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
