@@ -15,6 +15,7 @@ from benchmarks.bench_sitemap_memory import whole_feed
 from crawler.discovery import parsers
 from crawler.extraction import article
 from crawler.extraction.article import PAGE_MAX_ELEMENTS, extract_article
+from crawler.extraction.giant_markup import more_elements_than
 from crawler.fetch.guards import DECODE_ERRORS, unasked_partial, unknown_transfer_coding
 from crawler.fetch.limits import is_transient
 from crawler.netguard import classify
@@ -182,7 +183,7 @@ def test_markup_characters_that_are_no_elements_cost_no_page() -> None:
     script = "<script>var a = [" + ",".join("i<n" for _ in range(30_000)) + "];</script>"
     text = "".join(f"<p>{PARAGRAPH} {'&lt; ' * 10}</p>" for _ in range(3)) + "<p>" + "1 < 2 " * 30_000 + "</p>"
     html = f"<html><head><title>خبر</title>{script}</head><body><article><h1>خبر</h1>{text}</article></body></html>"
-    assert html.count("<") > PAGE_MAX_ELEMENTS and not article._more_elements_than(html, PAGE_MAX_ELEMENTS)
+    assert html.count("<") > PAGE_MAX_ELEMENTS and not more_elements_than(html, PAGE_MAX_ELEMENTS)
     got = extract_article(html, "http://h.example/a/1")
     assert got.title == "خبر" and PARAGRAPH in got.paragraphs[0], got
 

@@ -32,6 +32,8 @@ from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlun
 import lxml.html
 from w3lib.url import safe_url_string
 
+from crawler.fetch.whatwg import host_refusal
+
 # query parameters that number a story's pages (Joomla's two are 0-based item offsets of its pagebreak parts)
 PAGE_PARAMS = ("start", "limitstart", "page", "p", "pg", "pagenum", "pageno", "page_no", "paged", "part", "npage")
 MAX_PAGE_NUMBER = 60  # a page number beyond it is an id (next article), not a page
@@ -164,7 +166,10 @@ def continuation_parts(page_url: str, html: str | lxml.html.HtmlElement, base_ur
         href = el.get("href", "").strip()
         if not href or href.startswith(("javascript:", "mailto:")):
             continue
-        url = safe_url_string(urljoin(page_url, href))  # a raw Arabic slug %-escaped, as the page's URL is
+        url = urljoin(page_url, href)
+        if host_refusal(url):  # no DNS name: no page of this article, and its IDNA is quadratic (round twelve)
+            continue
+        url = safe_url_string(url)  # a raw Arabic slug %-escaped, as the page's URL is
         part = page_marker(first, url)
         if part is None or (own is not None and part.marker == own.marker and part.number == own.number):
             continue

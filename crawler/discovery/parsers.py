@@ -20,7 +20,7 @@ from crawler.discovery.lastmod import w3c_end as w3c_end
 from crawler.discovery.pagelinks import page_anchors
 from crawler.discovery.xmlstream import Reading, document_start, read_children
 from crawler.discovery.xmlstream import local_name as _local  # noqa: F401 - the tests read it here
-from crawler.fetch.whatwg import browser_join
+from crawler.fetch.whatwg import browser_join, long_host
 
 logger = logging.getLogger(__name__)
 
@@ -78,9 +78,13 @@ def absolute_url(base: str, href: str) -> str | None:
         return None
     try:
         url = browser_join(base, href)  # as a browser reads it: a backslash is a slash (crawler.fetch.whatwg)
-        urlsplit(url).port  # noqa: B018 - raises ValueError for a bad port, as canonicalize() would later
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port, as canonicalize() would later
     except ValueError:
         logger.debug("not a URL: %r (on %s)", href[:200], base)
+        return None
+    if too_long := long_host(parts.hostname):  # before any IDNA encoding of it, which is quadratic (round twelve)
+        logger.debug("not a URL (%s): %r (on %s)", too_long, href[:200], base)
         return None
     return url
 

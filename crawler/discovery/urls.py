@@ -8,6 +8,8 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
+from crawler.fetch.whatwg import long_host
+
 # Query parameters that track the click or the session, never select content. Ambiguous names that some
 # legacy CMSs use for content ("sid" = section id, "from", "output") are deliberately not here.
 TRACKING_PARAMS = frozenset({
@@ -97,7 +99,8 @@ def _netloc(scheme: str, hostname: str | None, port: int | None) -> str:
         host = f"[{host.lower()}]"
     else:
         try:
-            host = host.encode("idna").decode("ascii") if host else host
+            # no IDNA for a host too long to be a DNS name: its punycode takes quadratic time (round twelve)
+            host = host.encode("idna").decode("ascii") if host and not long_host(host) else host
         except UnicodeError:
             pass
         host = host.lower()

@@ -21,7 +21,12 @@ from crawler.extraction.chrome_lines import page_site_names, without_chrome_line
 from crawler.extraction.dates import find_published
 from crawler.extraction.decode import decode_html
 from crawler.extraction.forum_thread import first_post
-from crawler.extraction.giant_markup import TAG_MAX_ATTRIBUTES, more_attributes_than
+from crawler.extraction.giant_markup import (
+    PAGE_MAX_ELEMENTS,
+    TAG_MAX_ATTRIBUTES,
+    more_attributes_than,
+    more_elements_than,
+)
 from crawler.extraction.jsonld_body import with_article_body
 from crawler.extraction.language import detect_language
 from crawler.extraction.layout import empty_giant_scripts, flatten_deep_html
@@ -41,11 +46,6 @@ SHORT_ARTICLE_MIN_CHARS = 40  # ... or one sentence, on a page whose markup says
 PARSER_MAX_DEPTH = 255  # libxml2's HTML parser drops elements nested deeper than this
 FLATTEN_DEPTH = 128  # a page nested deeper is parsed again with its innermost wrappers unwrapped
 SNIFF_BYTES = 4096
-# Elements a page may have to be read (hostile web, round five). trafilatura's reading grows faster than the page: its
-# XPath ``//p//text()`` (libxml2 merges the node sets of every <p> one by one: quadratic) and its pruning passes took
-# 90-150 s on a page of 200,000 one-letter <p>s, and a 32 MiB page holds four million (its tree alone 1 GB). No page of
-# ../shared/corpora has more than 10,476 (3,082 pages; Lighthouse calls 1,400 "excessive"): five times that is read.
-PAGE_MAX_ELEMENTS = 50_000
 # The ASCII control characters of trafilatura.utils.INVALID_XML_CHARS (all but tab, line feed and carriage return)
 INVALID_XML_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"RIFF", b"OggS")
@@ -233,44 +233,6 @@ def _parse_flat(html: str) -> tuple[HtmlElement | None, int]:
     return _parse(flat) if depth > FLATTEN_DEPTH else root, depth
 
 
-class _TooMany(Exception):
-    """Raised by ``_ElementCount`` to stop the parse once the count is known to be over."""
-
-
-class _ElementCount:
-    """An lxml parser target that counts start tags and stops the parse past ``limit``: no tree is built."""
-
-    def __init__(self, limit: int):
-        self.left = limit
-
-    def start(self, tag: str, attrib: object) -> None:
-        """One element more; past the limit, the parse stops."""
-        self.left -= 1
-        if self.left < 0:
-            raise _TooMany
-
-    def end(self, tag: str) -> None:
-        """Nothing to do at an element's end."""
-
-    def close(self) -> None:
-        """Nothing to hand back (lxml's target protocol)."""
-
-
-def _more_elements_than(html: str, limit: int) -> bool:
-    """Whether the HTML parser would make more than ``limit`` elements of ``html``, told before a tree is built.
-    Every element starts with a "<": a page with no more of them (every page of ../shared/corpora) is done with one
-    ``str.count``; another is run through libxml2's HTML tokenizer with a counting target, stopped at the limit."""
-    if html.count("<") <= limit:
-        return False
-    try:
-        lxml.etree.fromstring(html, lxml.etree.HTMLParser(target=_ElementCount(limit)))
-    except _TooMany:
-        return True
-    except Exception as exc:  # the tree's own parse decides what the page is
-        logger.debug("element count stopped: %r", exc)
-    return False
-
-
 def _is_article_page(root: HtmlElement, html: str, url: str) -> bool:
     """True when the page says it is one article: JSON-LD or og:type article, or an h1 headline and a date."""
     if meta_content(root, "og:type").lower() in ARTICLE_OG_TYPES:
@@ -334,7 +296,7 @@ def _extract(
     html = markup_for_parsing(html.replace("\x00", ""))  # form feeds and references XML cannot hold (textclean)
     if html.lstrip().startswith("<?xml"):  # lxml refuses str input with an encoding declaration
         html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
-    if _more_elements_than(html, PAGE_MAX_ELEMENTS):
+    if more_elements_than(html, PAGE_MAX_ELEMENTS):
         return ExtractionFailure(url, "too-many-elements", f"more than {PAGE_MAX_ELEMENTS:,} elements (the page is "
                                  "not read: reading it grows faster than the page)")
     if more_attributes_than(html):

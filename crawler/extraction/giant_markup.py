@@ -5,12 +5,25 @@ libxml2 ends an HTML parse at a comment or an attribute value of 10 MB as it doe
 36). crawler.extraction.layout.empty_giant_scripts calls ``empty_giant_markup`` after it has emptied the scripts
 and styles, so a ``<!--`` inside a script is not read as a comment here. Each scan is linear: a regex run of
 ``[^"]`` stops at the next quote, the next candidate starts after it; a comment is closed by the first ``-->``.
+
+Also the bounds told before a tree is built: a tag's attributes (``more_attributes_than``) and a page's elements
+(``more_elements_than``), which the extraction and the crawl's reading of an article's later pages share.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 
+import lxml.etree
+
+logger = logging.getLogger(__name__)
+
+# Elements a page may have to be read (hostile web, round five). trafilatura's reading grows faster than the page: its
+# XPath ``//p//text()`` (libxml2 merges the node sets of every <p> one by one: quadratic) and its pruning passes took
+# 90-150 s on a page of 200,000 one-letter <p>s, and a 32 MiB page holds four million (its tree alone 1 GB). No page of
+# ../shared/corpora has more than 10,476 (3,082 pages; Lighthouse calls 1,400 "excessive"): five times that is read.
+PAGE_MAX_ELEMENTS = 50_000
 GIANT_MARKUP_CHARS = 1_000_000  # the same bar as a giant script: no comment or attribute that long carries text
 
 _GIANT_VALUE = re.compile(
@@ -59,4 +72,44 @@ def more_attributes_than(html: str, limit: int = TAG_MAX_ATTRIBUTES) -> bool:
         start = tag.start()
         if not any(lower.rfind(f"<{name}", 0, start) > lower.rfind(f"</{name}", 0, start) for name in _RAW_TEXT):
             return True
+    return False
+
+
+class _TooMany(Exception):
+    """Raised by ``_ElementCount`` to stop the parse once the count is known to be over."""
+
+
+class _ElementCount:
+    """An lxml parser target that counts start tags and stops the parse past ``limit``: no tree is built."""
+
+    def __init__(self, limit: int):
+        self.left = limit
+
+    def start(self, tag: str, attrib: object) -> None:
+        """One element more; past the limit, the parse stops."""
+        self.left -= 1
+        if self.left < 0:
+            raise _TooMany
+
+    def end(self, tag: str) -> None:
+        """Nothing to do at an element's end."""
+
+    def close(self) -> None:
+        """Nothing to hand back (lxml's target protocol)."""
+
+
+def more_elements_than(html: str, limit: int = PAGE_MAX_ELEMENTS) -> bool:
+    """Whether the HTML parser would make more than ``limit`` elements of ``html``, told before a tree is built.
+    Every element starts with a "<": a page with no more of them (every page of ../shared/corpora) is done with one
+    ``str.count``; another is run through libxml2's HTML tokenizer with a counting target, stopped at the limit.
+    The extraction refuses such a page (``too-many-elements``); the crawl does not read it for an article's later
+    pages either (``crawler/spiders/parts.py``, hostile web round twelve)."""
+    if html.count("<") <= limit:
+        return False
+    try:
+        lxml.etree.fromstring(html, lxml.etree.HTMLParser(target=_ElementCount(limit)))
+    except _TooMany:
+        return True
+    except Exception as exc:  # the tree's own parse decides what the page is
+        logger.debug("element count stopped: %r", exc)
     return False

@@ -15,7 +15,7 @@ from w3lib.url import safe_url_string
 from crawler.config.outlets import load_outlets, select_outlets
 from crawler.fetch.limits import Limits
 from crawler.fetch.safety import AddressPolicy
-from crawler.fetch.whatwg import browser_location
+from crawler.fetch.whatwg import browser_location, host_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -148,8 +148,10 @@ def redirect_target(request_url: str, location: bytes) -> str:
     safe_url_string, but ``urljoin`` first made it a path on the outlet's host, so the check passed what
     OffsiteMiddleware then dropped unrecorded (hostile web, stop 37); ``\\\\host/x`` and ``/\\host/x``, which
     safe_url_string reads as paths (``%5C%5Chost/x``), go to ``host`` in a browser (round nine). Raises ValueError
-    for no URL."""
+    for no URL, and for a host no DNS name can be (``whatwg.long_host``), before its quadratic IDNA encoding."""
     location = browser_location(location, request_url)
+    if too_long := host_refusal(location.decode("utf-8", "replace")):  # before IDNA, quadratic (round twelve)
+        raise ValueError(too_long)
     safe = safe_url_string(location)
     if location.startswith(b"//"):
         safe = urlsplit(request_url).scheme + "://" + safe.lstrip("/")

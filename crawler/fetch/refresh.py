@@ -61,7 +61,8 @@ def refresh_content(content: str) -> tuple[float, str | None] | None:
 def meta_refresh(html: str, base_url: str, ignore_tags: Iterable[str] = ("noscript",)) -> tuple[float, str] | None:
     """(seconds, absolute URL) of the first valid meta refresh in ``html`` (a page's head) that names a URL other
     than nothing; None when there is none. Metas inside ``ignore_tags`` (Scrapy's METAREFRESH_IGNORE_TAGS) are not
-    read; a ``<base href>`` applies as a browser applies it (``_base_url``)."""
+    read; a ``<base href>`` applies as a browser applies it (``_base_url``). Raises ValueError for a URL whose host
+    no DNS name can be (``crawler.fetch.whatwg.long_host``), as for any other that is no URL: a browser ignores it."""
     import lxml.etree
     from w3lib.url import safe_url_string
 
@@ -88,13 +89,16 @@ def meta_refresh(html: str, base_url: str, ignore_tags: Iterable[str] = ("noscri
             return None  # a refresh of the page itself: nothing to follow
         from urllib.parse import urljoin
 
-        from crawler.fetch.whatwg import browser_reference
+        from crawler.fetch.whatwg import browser_reference, host_refusal
 
         # no userinfo, as a 3xx's Location (guards.as_followed): "http://x%2f@host/a" asked robots.txt of the host
         # "x%2F@host", a robots-unavailable retried each crawl (hostile web, stop 37); read as a browser reads it
         # ("\\host/x" is another host, not a path of this one: crawler/fetch/whatwg.py, round nine)
         base = _base_url(root, base_url)
-        return seconds, drop_userinfo(urljoin(base, safe_url_string(browser_reference(url, base))))
+        reference = browser_reference(url, base)
+        if too_long := host_refusal(reference):  # no URL: ignored, before its quadratic IDNA (round twelve)
+            raise ValueError(too_long)
+        return seconds, drop_userinfo(urljoin(base, safe_url_string(reference)))
     return None
 
 
@@ -106,12 +110,13 @@ def _base_url(root: Any, page_url: str) -> str:
 
     from w3lib.url import safe_url_string
 
-    from crawler.fetch.whatwg import browser_reference
+    from crawler.fetch.whatwg import browser_reference, host_refusal
 
     for base in root.iter("base"):
         href = base.get("href")
         if href is None:
             continue
-        href = href.strip(_WHITESPACE)
-        return urljoin(page_url, safe_url_string(browser_reference(href, page_url))) if href else page_url
+        href = browser_reference(href.strip(_WHITESPACE), page_url)
+        # a base no DNS name can be is no URL: the page's own (round twelve: its IDNA encoding is quadratic)
+        return urljoin(page_url, safe_url_string(href)) if href and not host_refusal(href) else page_url
     return page_url

@@ -6,20 +6,19 @@ outlet's article as its own, a meta refresh and a date of megabytes, and page te
 The crawl runs with ``--allow-private``, as round ten's does: every loopback address then counts as public, so what
 keeps a request on its outlet is the outlet's domains alone. Three hosts: the outlet, a host that stands for a site
 off every outlet (it counts what it is asked), and a second outlet whose article the first outlet's page claims.
-Answers are written byte by byte on a plain socket, with tests/hostile9's helpers.
+Answers are written byte by byte on a plain socket (tests/hostile/raw_server.py), with tests/hostile9's helpers.
 """
 
 from __future__ import annotations
 
 import gzip
-import socketserver
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
+from tests.hostile.raw_server import NOT_FOUND, Answer, serve_hosts
 from tests.hostile.site import PARAGRAPH
 from tests.hostile9.site import html, page, raw, redirect, xml
 
@@ -119,16 +118,6 @@ def routes(outlet: str, elsewhere: str, second: str) -> dict[str, bytes]:
     return answers
 
 
-def _request(sock: object) -> str | None:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)  # type: ignore[attr-defined]
-        if not chunk:
-            return None
-        data += chunk
-    return unquote(data.split(b" ", 2)[1].decode("latin-1"))
-
-
 def robots_bomb() -> bytes:
     """A robots.txt whose first line disallows articles, gzipped, inflating to 40 MiB (past DOWNLOAD_MAXSIZE)."""
     body = gzip.compress(b"User-agent: *\nDisallow: /a/\n" + b"\n" * (40 << 20), 9)
@@ -136,62 +125,36 @@ def robots_bomb() -> bytes:
                                     b"Content-Length: %d" % len(body), b"Connection: close"], body)
 
 
-_NOT_FOUND = raw(b"HTTP/1.1 404 Not Found", [b"Content-Length: 0", b"Connection: close"], b"")
-
-
-class _Handler(socketserver.BaseRequestHandler):
-    sites: Sites
-    answers: dict[str, bytes]
-    host: str
-
-    def handle(self) -> None:
-        try:
-            path = _request(self.request)
-            if path is None:
-                return
-            if self.host == ELSEWHERE:
-                self.sites.elsewhere_paths.append(path)
-                self.request.sendall(html(page("صفحة خارج المنفذ")))
-                return
-            if self.host == BOMB:
-                self.sites.bomb_paths.append(path)
-                answer = {"/robots.txt": robots_bomb(), "/": html(b'<html><body><a href="/a/one">x</a></body></html>'),
-                          "/a/one": html(page("خبر ممنوع"))}.get(path, _NOT_FOUND)
-                self.request.sendall(answer)
-                return
-            if self.host == SECOND:
-                self.sites.second_paths.append(path)
-                answer = {"/": html(b'<html><body><a href="/a/real">x</a></body></html>'),
-                          "/a/real": html(page(SECOND_TITLE)),
-                          "/a/moved-in": html(page("خبر نقل إلى المنفذ الثاني")),
-                          "/a/refreshed-in": html(page("خبر أعيد إلى المنفذ الثاني"))}.get(path, _NOT_FOUND)
-                self.request.sendall(answer)
-                return
-            self.sites.paths.append(path)
-            self.request.sendall(self.answers.get(path, _NOT_FOUND))
-        except OSError:
-            pass  # the crawler hung up
-
-
 @contextmanager
 def serve() -> Iterator[Sites]:
-    """Start the three hosts on loopback; stop them on exit."""
+    """Start the four hosts on loopback (tests/hostile/raw_server.py); stop them on exit."""
     sites = Sites()
-    servers = {}
-    for host in (HOST, ELSEWHERE, SECOND, BOMB):
-        handler = type("H", (_Handler,), {"sites": sites, "host": host})
-        servers[host] = socketserver.ThreadingTCPServer((host, 0), handler)
-        servers[host].daemon_threads = True
-        sites.bases[host] = f"http://{host}:{servers[host].server_address[1]}"
-    servers[HOST].RequestHandlerClass.answers = routes(sites.bases[HOST], sites.bases[ELSEWHERE], sites.bases[SECOND])
-    for server in servers.values():
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
+
+    def answers(bases: dict[str, str]) -> Answer:
+        table = routes(bases[HOST], bases[ELSEWHERE], bases[SECOND])
+
+        def answer(host: str, path: str, head: bytes) -> bytes:
+            if host == ELSEWHERE:
+                sites.elsewhere_paths.append(path)
+                return html(page("صفحة خارج المنفذ"))
+            if host == BOMB:
+                sites.bomb_paths.append(path)
+                return {"/robots.txt": robots_bomb(), "/": html(b'<html><body><a href="/a/one">x</a></body></html>'),
+                        "/a/one": html(page("خبر ممنوع"))}.get(path, NOT_FOUND)
+            if host == SECOND:
+                sites.second_paths.append(path)
+                return {"/": html(b'<html><body><a href="/a/real">x</a></body></html>'),
+                        "/a/real": html(page(SECOND_TITLE)),
+                        "/a/moved-in": html(page("خبر نقل إلى المنفذ الثاني")),
+                        "/a/refreshed-in": html(page("خبر أعيد إلى المنفذ الثاني"))}.get(path, NOT_FOUND)
+            sites.paths.append(path)
+            return table.get(path, NOT_FOUND)
+
+        return answer
+
+    with serve_hosts((HOST, ELSEWHERE, SECOND, BOMB), answers) as bases:
+        sites.bases.update(bases)
         yield sites
-    finally:
-        for server in servers.values():
-            server.shutdown()
-            server.server_close()
 
 
 __all__ = ["BOMB", "ELSEWHERE", "FORGED_WARC", "HOST", "HUGE", "LONG_SLUG", "SECOND", "SECOND_TITLE", "Sites", "serve"]
