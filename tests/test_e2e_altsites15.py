@@ -31,8 +31,8 @@ from helpers import FAST, ROOT, catalogue, crawl_cli
 
 from crawler.discovery.urls import canonicalize
 
-# Written the way a user would, from what the sites show: each home page, the live outlet's Libya section; a story's
-# and a live page's address as the browser shows it.
+# Written the way a user would, from what the sites show: each home page, the Nuxt site's feed, the live outlet's
+# Libya section; a story's and a live page's address as the browser shows it; the live outlet prints Libya's time.
 CONFIG = r"""
 [[outlet]]
 name = "alt-nuxt"
@@ -50,6 +50,7 @@ display_name = "الرائد نت"
 start_urls = ["{live}/", "{live}/section/libya"]
 article_urls = ['/(live|news)/\d+/']
 follow_urls = ['/section/libya']
+timezone = "Africa/Tripoli"
 download_delay = 0.0
 concurrency = 4
 """

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pytest
 from altsites15.content import LIVE_PAGES, NUXT_STORIES
@@ -163,3 +164,37 @@ def test_entries_in_articles_with_an_author_beside_the_time():
 ])
 def test_what_is_no_run_of_entries_is_left(markup):
     assert _entries(markup) == 0
+
+
+# -- a live page with no JSON-LD, or no standfirst -------------------------------------------------------------
+
+
+def _live_page(*, json_ld: bool = True, standfirst: bool = True, full_stamps: bool = False) -> tuple[str, dict]:
+    site = LiveSite(BASE)
+    page = next(p for p in LIVE_PAGES if p["id"] == 4512)
+    html = site.live(page).body.decode()
+    if not json_ld:
+        html = re.sub(r'<script type="application/ld\+json">.*?</script>', "", html, flags=re.S)
+    if not standfirst:
+        html = re.sub(r'<p class="post-summary">.*?</p>', "", html)
+    if full_stamps:  # each entry stamped with its day, as some pages print it
+        html = re.sub(r'(<time datetime="2019-05-12T(\d\d:\d\d)[^"]*">)\d\d:\d\d(</time>)',
+                      lambda m: f"{m.group(1)}الأحد 12 مايو 2019 - {m.group(2)}{m.group(3)}", html)
+    return html, page
+
+
+def test_a_live_page_without_json_ld_is_not_dated_by_its_newest_entry():
+    """Its entries' <time datetime>s, newest first, are no publication date: before, the page was dated 16:55, the
+    newest entry's time, and a re-crawl of the grown page would have moved its date (the coverage began at 08:00)."""
+    html, page = _live_page(json_ld=False)
+    got = extract_article(html, BASE + "/live/4512/tripoli-war-day-38")
+    assert got.published[:10] == "2019-05-12" and "16:55" not in got.published
+
+
+def test_the_first_entry_stamp_of_a_page_without_standfirst_stays():
+    """With no standfirst the first entry's full date stamp was cut as the story's dateline (chrome_lines), the
+    others kept: every entry keeps its stamp."""
+    html, page = _live_page(standfirst=False, full_stamps=True)
+    got = extract_article(html, BASE + "/live/4512/tripoli-war-day-38")
+    assert got.paragraphs[0] == "الأحد 12 مايو 2019 - 16:55"
+    assert sum(p.startswith("الأحد 12 مايو 2019 - ") for p in got.paragraphs) == len(page["updates"])

@@ -38,17 +38,8 @@ MAX_TIMES = 300  # <time> elements looked at on one page at most (a listing of t
 def keep_entry_times(page: HtmlElement, url: str) -> int:
     """Make each live entry's time a paragraph of its own and each entry list item a block, in ``page``; how many
     entries (see the module docstring)."""
-    groups: dict[HtmlElement, list[tuple[HtmlElement, HtmlElement]]] = {}
-    for n, time in enumerate(page.iter("time")):
-        if n >= MAX_TIMES:
-            break
-        entry = _entry_of(time, url)
-        if entry is not None:
-            groups.setdefault(entry.getparent(), []).append((entry, time))
     done = 0
-    for parent, entries in groups.items():
-        if len(entries) < MIN_ENTRIES or len({entry.tag for entry, _ in entries}) != 1:
-            continue
+    for parent, entries in entry_runs(page, url):
         for entry, time in entries:
             _time_first(entry, time)
             if entry.tag == "li":
@@ -61,7 +52,27 @@ def keep_entry_times(page: HtmlElement, url: str) -> int:
     return done
 
 
-def _entry_of(time: HtmlElement, url: str) -> HtmlElement | None:
+def entry_times(page: HtmlElement) -> set[HtmlElement]:
+    """The ``<time>`` elements of ``page`` that open entries of a run (a live page's, or cards' whose headlines link
+    elsewhere: neither is the page's publication date; crawler.extraction.date_markup leaves them out)."""
+    return {time for _, entries in entry_runs(page, None) for _, time in entries}
+
+
+def entry_runs(page: HtmlElement, url: str | None) -> list[tuple[HtmlElement, list[tuple[HtmlElement, HtmlElement]]]]:
+    """The runs of entries in ``page``: each its parent and its (entry, opening ``<time>``) pairs, MIN_ENTRIES or
+    more siblings of one tag. ``url`` None: a heading linked to another page does not disqualify an entry."""
+    groups: dict[HtmlElement, list[tuple[HtmlElement, HtmlElement]]] = {}
+    for n, time in enumerate(page.iter("time")):
+        if n >= MAX_TIMES:
+            break
+        entry = _entry_of(time, url)
+        if entry is not None:
+            groups.setdefault(entry.getparent(), []).append((entry, time))
+    return [(parent, entries) for parent, entries in groups.items()
+            if len(entries) >= MIN_ENTRIES and len({entry.tag for entry, _ in entries}) == 1]
+
+
+def _entry_of(time: HtmlElement, url: str | None) -> HtmlElement | None:
     """The element round ``time`` (MAX_CLIMB levels at most) that opens with it, stands among siblings of its tag
     and holds story prose: the entry the time opens; or None (a byline's time, a comment's, a card's)."""
     if not 0 < len(clean_space(time.text_content())) <= MAX_TIME_CHARS:
@@ -95,9 +106,10 @@ def _siblings_alike(element: HtmlElement) -> bool:
     return parent is not None and sum(1 for c in parent if c.tag == element.tag) >= MIN_ENTRIES
 
 
-def _holds_own_prose(entry: HtmlElement, url: str) -> bool:
-    """Whether ``entry`` holds a <p> of LEAD_CHARS outside links, and no heading linked to another page."""
-    for heading in entry.iter(*HEADINGS):
+def _holds_own_prose(entry: HtmlElement, url: str | None) -> bool:
+    """Whether ``entry`` holds a <p> of LEAD_CHARS outside links, and (``url`` given) no heading linked to another
+    page."""
+    for heading in entry.iter(*HEADINGS) if url is not None else ():
         if any(not _own_permalink(entry, a.get("href") or "", url) for a in heading.iter("a") if a.get("href")):
             return False
     for paragraph in entry.iter("p"):

@@ -92,7 +92,9 @@ NUXT_STORIES = [
 ]
 
 # The live outlet. A live page: ``summary`` (the standfirst under the headline), ``updates`` oldest first, and
-# ``later``: the entries the page gains after the first crawl (the coverage goes on). An ordinary story: ``paras``.
+# ``later``: the entries the page gains after the first crawl (the coverage goes on); ``template`` "old": made with
+# the CMS's first live template (no JSON-LD, no standfirst printed, each entry stamped with its day and time). An
+# ordinary story: ``paras``.
 LIVE_PAGES = [
     {
         "id": 4512, "kind": "live", "slug": "tripoli-war-day-38",
@@ -118,7 +120,7 @@ LIVE_PAGES = [
         ],
     },
     {
-        "id": 4519, "kind": "live", "slug": "secondary-results-2019",
+        "id": 4519, "kind": "live", "slug": "secondary-results-2019", "template": "old",
         "title": "نتائج الشهادة الثانوية 2019: تغطية مباشرة لإعلان النتائج",
         "date": "2019-07-20T09:00:00+02:00", "relevant": False,
         "summary": "تعلن وزارة التعليم اليوم نتائج امتحانات الشهادة الثانوية للعام الدراسي 2018-2019، ونتابع هنا مواعيد النشر وأسماء الأوائل وطرق الاستعلام عن النتائج.",

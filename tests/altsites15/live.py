@@ -12,6 +12,9 @@ before their scripts polled) and says so ("يتم تحديث الصفحة تلق
 ``liveBlogUpdate`` ``BlogPosting`` with its own ``headline``, ``datePublished`` and ``articleBody``); its og:type is
 article. The page grows between crawls: ``LiveSite.grow()`` adds the entries the coverage gained later.
 
+The results-day page was made with the CMS's first live template: no JSON-LD, no standfirst printed (only in the meta
+description), each entry stamped with its day and time ("السبت 20 يوليو 2019 - 11:25").
+
 An ordinary story ``/news/<id>/<slug>`` is the same template with a ``NewsArticle`` JSON-LD. Both print dates as the
 CMS does, "الأحد 12 مايو 2019 - 16:55" (Libya's time); the lists print the day only. The home page lists the live
 pages in a "تغطيات مباشرة" box and the stories as cards; the Libya section ``/section/libya`` pages with ``?page=2``;
@@ -50,12 +53,21 @@ def post_id(page: dict, i: int) -> int:
     return page["id"] * 20 + i
 
 
+def old_template(page: dict) -> bool:
+    return page.get("template") == "old"
+
+
+def stamp(page: dict, iso: str) -> str:
+    """An entry's time as the page prints it: "16:55", or its day and time on the old template."""
+    return printed(iso) if old_template(page) else clock(iso)
+
+
 def live_text(page: dict, updates: list[dict]) -> tuple[str, ...]:
-    """A live page's body as one text: the standfirst, then the entries as the page prints them (newest first), each
-    its time, its heading (if any) and its paragraphs."""
-    out = [page["summary"]]
+    """A live page's body as one text: the standfirst (where printed), then the entries as the page prints them
+    (newest first), each its time, its heading (if any) and its paragraphs."""
+    out = [] if old_template(page) else [page["summary"]]
     for u in reversed(updates):
-        out += [clock(u["time"]), *([u["title"]] if u["title"] else []), *u["paras"]]
+        out += [stamp(page, u["time"]), *([u["title"]] if u["title"] else []), *u["paras"]]
     return tuple(out)
 
 
@@ -167,7 +179,8 @@ class LiveSite:
         url = self.base + self.path(p)
         return (f'<meta name="description" content="{escape(p.get("summary") or p["paras"][0])}">\n'
                 f'<meta property="og:title" content="{escape(p["title"])}">\n<meta property="og:type" content="article">\n'
-                f'<meta property="og:url" content="{url}">\n<link rel="canonical" href="{url}">\n{self.ld(p)}')
+                f'<meta property="og:url" content="{url}">\n<link rel="canonical" href="{url}">\n'
+                f'{"" if old_template(p) else self.ld(p)}')
 
     def live(self, p: dict) -> Reply:
         url = self.base + self.path(p)
@@ -178,14 +191,14 @@ class LiveSite:
             heading = f'<h3 class="timeline-title">{escape(u["title"])}</h3>' if u["title"] else ""
             paras = "".join(f"<p>{escape(t)}</p>" for t in u["paras"])
             items.append(f'<li class="timeline-item" id="post-{n}"><div class="timeline-time"><time datetime="{u["time"]}">'
-                         f'{clock(u["time"])}</time></div><div class="timeline-content">{heading}{paras}'
+                         f'{stamp(p, u["time"])}</time></div><div class="timeline-content">{heading}{paras}'
                          f'<div class="timeline-share"><a href="{self.path(p)}?post={n}" class="permalink">رابط الخبر</a>'
                          f'<a href="https://twitter.com/share?url={url}%3Fpost%3D{n}">تويتر</a></div></div></li>')
         main = f"""<div class="breadcrumb"><a href="/">الرئيسية</a> &raquo; <a href="/section/libya">{SECTION}</a></div>
 <div class="post live-post">
 <span class="live-badge">مباشر</span>
 <h1 class="post-title">{escape(p["title"])}</h1>
-<p class="post-summary">{escape(p["summary"])}</p>
+{"" if old_template(p) else f'<p class="post-summary">{escape(p["summary"])}</p>'}
 <div class="post-meta"><span>بدأت التغطية: {printed(p["date"])}</span> | <span>آخر تحديث: {printed(self.modified(p))}</span></div>
 <div class="auto-refresh">يتم تحديث الصفحة تلقائيا كل دقيقة</div>
 {self.share(url)}
