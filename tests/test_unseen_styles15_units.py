@@ -198,3 +198,16 @@ def test_the_first_entry_stamp_of_a_page_without_standfirst_stays():
     got = extract_article(html, BASE + "/live/4512/tripoli-war-day-38")
     assert got.paragraphs[0] == "الأحد 12 مايو 2019 - 16:55"
     assert sum(p.startswith("الأحد 12 مايو 2019 - ") for p in got.paragraphs) == len(page["updates"])
+
+
+@pytest.mark.parametrize(("printed", "line"), [
+    ("<span>21 mins ago</span><span>11:48</span>", "11:48"),  # the Express's live blogs: the age goes, the clock stays
+    ("منذ 3 ساعات", None),  # an age alone: no line (it would change at every re-crawl)
+    ("الأحد 12 مايو 2019 - 16:55", "الأحد 12 مايو 2019 - 16:55"),
+])
+def test_an_entry_time_line_holds_no_age(printed, line):
+    entry = f'<div class="entry"><time datetime="2019-05-12T16:55:00+02:00">{printed}</time><p>{PROSE}</p></div>'
+    page = lh.fromstring(f"<html><body><div>{entry}{entry}</div></body></html>")
+    keep_entry_times(page, BASE)
+    first = page.find_class("entry")[0][0]
+    assert (first.text if first.tag == "p" else None) == line

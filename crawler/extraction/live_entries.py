@@ -19,6 +19,7 @@ run and is left to the date stages, as before."""
 from __future__ import annotations
 
 import logging
+import re
 
 from lxml.html import Element, HtmlElement
 
@@ -32,6 +33,8 @@ MIN_ENTRIES = 2  # one time-stamped block is a dateline or a card, not a run of 
 MAX_CLIMB = 6  # levels from an entry's <time> up to the entry
 MAX_TIME_CHARS = 40  # an entry's time as printed ("16:55", "الأحد 12 مايو 2019 - 16:55"); longer is no time stamp
 LISTS = frozenset({"ul", "ol"})
+CLOCK_OR_YEAR_RE = re.compile(r"\d{1,2}[:.]\d{2}|\b\d{4}\b|[\u0660-\u0669]{4}")
+AGE_RE = re.compile(r"\b(?:ago|mins?|minutes?|hours?|hrs?|secs?|seconds?|days?)\b|منذ|قبل", re.IGNORECASE)
 MAX_TIMES = 300  # <time> elements looked at on one page at most (a listing of thousands costs this many climbs)
 
 
@@ -122,9 +125,23 @@ def _holds_own_prose(entry: HtmlElement, url: str | None) -> bool:
 def _time_first(entry: HtmlElement, time: HtmlElement) -> None:
     """Put ``time``'s text as a paragraph of its own at the top of ``entry`` and take the ``<time>`` out (its tail
     stays): the rest of the entry's first line (an author's name, a "key event" label) is read as it was before."""
+    text = _printed_time(time)
+    if not text:
+        return  # only an age ("21 mins ago"): no line, which would change at every re-crawl
     line = Element("p")
-    line.text = clean_space(time.text_content())
+    line.text = text
     line.tail = entry.text
     entry.text = None
     time.drop_tree()
     entry.insert(0, line)
+
+
+def _printed_time(time: HtmlElement) -> str:
+    """The time as the entry prints it, without an age beside it ("21 mins ago 11:48" is "11:48": an age changes
+    with every crawl, and would make each re-crawl a new version); "" where the time is an age alone."""
+    pieces = [clean_space(t) for t in time.itertext() if t.strip()]
+    dated = [p for p in pieces if CLOCK_OR_YEAR_RE.search(p)]
+    if dated:
+        return " ".join(dated)
+    text = " ".join(pieces)
+    return "" if AGE_RE.search(text) else text
