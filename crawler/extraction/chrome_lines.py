@@ -23,6 +23,7 @@ HEADLINE_SEARCH = 4  # the headline is looked for among the first paragraphs onl
 ABOVE_HEADLINE_MAX = 200  # lines above the headline shorter than this in total are chrome (breadcrumb, kicker)
 STAMP_MAX_WORDS = 12  # a date stamp is short ...
 STAMP_OTHER_WORDS = 3  # ... and holds this many words at most besides its date's (weekday, month, digits, time marks)
+RUN_STAMPS = 2  # date stamps later in the body that make the first one an entry's, not the story's dateline
 STAMP_SEARCH = 3  # date stamps are looked for among the first paragraphs, before the first sentence of the story
 SENTENCE_WORDS = 12  # a paragraph this long is the story's (body.SPAN_WORDS)
 FOOTER_SEARCH = 2  # the site's name is looked for among the last paragraphs
@@ -58,6 +59,8 @@ def without_chrome_lines(
     while lead < min(STAMP_SEARCH, len(paragraphs) - 1) and len(WORD_RE.findall(paragraphs[lead])) < SENTENCE_WORDS:
         lead += 1
     stamps = {i for i in range(lead) if _is_arabic_stamp(paragraphs[i])}
+    if stamps and _stamp_run(paragraphs[lead:]):
+        stamps = set()  # a live page's first entry's stamp, one of a run of them (crawler.extraction.live_entries)
     paragraphs = tuple(p for i, p in enumerate(paragraphs) if i not in stamps)
     tail = [i for i in range(max(1, len(paragraphs) - FOOTER_SEARCH), len(paragraphs))
             if len(paragraphs[i]) <= FOOTER_MAX_CHARS and 3 <= len(norm(NOTICE_RE.sub(" ", paragraphs[i]))) <= NAME_MAX]
@@ -65,6 +68,18 @@ def without_chrome_lines(
         names = site_names()
         paragraphs = tuple(p for i, p in enumerate(paragraphs) if i not in tail or not _is_site_line(p, names))
     return paragraphs
+
+
+def _stamp_run(paragraphs: tuple[str, ...]) -> bool:
+    """Whether ``paragraphs`` hold RUN_STAMPS date-stamp lines or more: the entries of a live page, each opened by its
+    stamp, whose first stamp is no dateline to cut."""
+    found = 0
+    for paragraph in paragraphs:
+        if len(WORD_RE.findall(paragraph)) <= STAMP_MAX_WORDS and _is_arabic_stamp(paragraph):
+            found += 1
+            if found >= RUN_STAMPS:
+                return True
+    return False
 
 
 def _without_headline(paragraphs: tuple[str, ...], title: str) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import lxml.html
 
 from crawler.extraction.arabic_dates import MODIFIED_WORDS, Found, normalize, parse_date_value
+from crawler.extraction.live_entries import entry_times
 from crawler.extraction.page_index import elements
 
 logger = logging.getLogger(__name__)
@@ -181,9 +182,14 @@ def _parsely_page(content: str) -> str:
 def time_elements(doc: lxml.html.HtmlElement, *, marked: bool) -> Iterator[Found]:
     """<time datetime> elements marked as the publication (``marked``), or else: in the article, then the rest."""
     ranked: list[tuple[int, int, str]] = []
+    entries: set | None = None
     for position, element in enumerate(elements(doc, "time")):
         value = element.get("datetime") or element.get("data-datetime")
         if not value:
+            continue
+        if entries is None:  # a live page's entries' times (the newest first) are no publication date
+            entries = entry_times(doc)
+        if element in entries:
             continue
         marks = " ".join(element.get(a, "") for a in ("class", "id", "itemprop", "name"))
         if _MODIFIED_ATTR.search(marks) or _in_modified_context(element):

@@ -1,5 +1,8 @@
 """The story as a client-rendered page's own state holds it: a Next.js ``__NEXT_DATA__`` blob, any
-``<script type="application/json">`` state, or a ``window.__STATE__ = {...}`` assignment whose value is JSON.
+``<script type="application/json">`` state, a ``window.__STATE__ = {...}`` assignment whose value is JSON or a
+JavaScript literal, Nuxt 2's ``window.__NUXT__=(function(a,b,...){return {...}}(...))`` and Nuxt 3's
+``__NUXT_DATA__`` (devalue's flat array; both read by crawler.extraction.js_state: unseen styles round 15,
+tests/altsites15).
 
 A story page of a React or Vue app whose body component renders only in the browser (Next.js' ``dynamic(...,
 {ssr: false})``, a rich-text renderer with embeds) serves the headline, the excerpt and the related stories' cards
@@ -27,6 +30,7 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
+from crawler.extraction.js_state import read_js_state, unflatten
 from crawler.extraction.page_index import elements
 from crawler.extraction.stream import page_title_keys
 from crawler.extraction.titles import meta_content, norm, title_variants
@@ -43,7 +47,7 @@ TITLE_KEYS = ("title", "headline", "name", "heading")
 BODY_KEY_RE = re.compile(r"body|content|html|text|story|article|rendered|blocks", re.IGNORECASE)
 NOT_BODY_KEY_RE = re.compile(
     r"excerpt|summary|lead|teaser|descr|title|seo|meta|caption|url|link|image|thumb|slug|type|class|style|css|script"
-    r"|json|schema|plain_?title|subtitle",
+    r"|json|schema|plain_?title|subtitle|footer|header|sidebar|related|recommend|promo|advert|widget|offer",
     re.IGNORECASE,
 )
 BLOCK_TEXT_KEYS = ("text", "html", "content", "value", "body", "children")
@@ -65,18 +69,18 @@ def state_bodies(root: HtmlElement) -> Iterator[str]:
         if kind == "application/json" or script.get("id") == "__NEXT_DATA__":
             source = text
         elif kind in ("", "text/javascript", "module") and (match := ASSIGNMENT_RE.match(text)):
-            source = text[match.end():].strip().rstrip(";")
+            source = _first_statement(text[match.end():])
         else:
             continue
-        if not source.lstrip().startswith(("{", "[")) or len(source) > MAX_STATE_CHARS:
+        if not source.lstrip().startswith(("{", "[", "(function(")) or len(source) > MAX_STATE_CHARS:
             continue
         if spellings is None:
             spellings = _title_spellings(root)
         if not any(s in source for s in spellings):
             continue  # the page's title is nowhere in it (a cheap look before parsing a state of megabytes)
         try:
-            state = json.loads(source)
-        except ValueError:  # a JS object literal (Nuxt 2's function call), not JSON: not read
+            state = _parsed(source, flat=script.get("id") == "__NUXT_DATA__" or script.get("data-nuxt-data") is not None)
+        except (ValueError, RecursionError):  # neither JSON nor a literal devalue writes: not read
             continue
         if keys is None:
             keys = page_title_keys(root, json_ld=False)
@@ -89,6 +93,22 @@ def state_bodies(root: HtmlElement) -> Iterator[str]:
                 return
 
 
+def _first_statement(text: str) -> str:
+    """The value of an assignment: up to a ``;window.__NUXT__.config=`` after it (Nuxt writes both in one script)."""
+    text = text.strip()
+    cut = text.find(";window.") if not text.startswith("(function(") else -1
+    return (text[:cut] if cut > 0 else text).rstrip(";")
+
+
+def _parsed(source: str, *, flat: bool) -> object:
+    """A state's value: JSON (devalue's flat array rebuilt where ``flat``), else a JavaScript literal."""
+    try:
+        state = json.loads(source)
+    except ValueError:
+        return read_js_state(source)
+    return unflatten(state) if flat else state
+
+
 def _title_spellings(root: HtmlElement) -> list[str]:
     """The page's titles (og:title, twitter:title, ``<title>`` and its segments) as a JSON string spells them: as
     written, and with non-ASCII letters escaped (``\\u0627``, PHP's ``json_encode``); MIN_TITLE_CHARS at least."""
@@ -96,7 +116,9 @@ def _title_spellings(root: HtmlElement) -> list[str]:
     texts = [meta_content(root, "og:title"), meta_content(root, "twitter:title"),
              title.text_content() if title is not None else ""]
     found = {v for text in texts if text for v in title_variants(text) if len(v) >= MIN_TITLE_CHARS}
-    return [*found, *{json.dumps(v)[1:-1] for v in found} - found]
+    # devalue writes "/" as \\u002F (Nuxt 2)
+    spelled = {json.dumps(v)[1:-1] for v in found} | {v.replace("/", "\\u002F") for v in found}
+    return [*found, *spelled - found]
 
 
 def _own_bodies(state: object, keys: set[str]) -> Iterator[str]:
@@ -152,7 +174,9 @@ def _text_of(value: object, depth: int) -> str:
         for key in ("rendered", *BLOCK_TEXT_KEYS, "data"):
             if key in value and (text := _text_of(value[key], depth + 1)):
                 return text
-        return ""
+        lists = [v for v in value.values() if isinstance(v, list)]
+        # a store's own name for its one list of blocks ({"bodyElements": [...]}: FAZ on Nuxt 3)
+        return _text_of(lists[0], depth + 1) if len(lists) == 1 else ""
     if isinstance(value, list):
         parts = [_text_of(v, depth + 1) for v in value[:2000]]
         inline = all(isinstance(v, dict) and not _is_block(v) for v in value)  # a block's spans: one paragraph
