@@ -178,3 +178,23 @@ def test_a_seeds_folder_of_no_toml_file_says_what_is_read(tmp_path: Path) -> Non
     (folder / "outlets.yaml").write_text("outlet:\n  name: probe\n", encoding="utf-8")
     proc = _run("crawl", "--seeds", folder, "--data", tmp_path / "d", *FAST)
     assert proc.returncode == 1 and "a .toml file directly in this folder" in proc.stderr, proc.stderr
+
+
+def test_the_scheduler_carries_on_when_a_crawl_outcome_cannot_be_recorded(tmp_path: Path,
+                                                                            caplog: pytest.LogCaptureFixture) -> None:
+    """Before: a crawl stopped as catalogue-damaged, then recording its outcome raised in the scheduler's job (an
+    APScheduler traceback after every run). Now one ERROR line with the fault and its fix."""
+    from crawler.scheduling.scheduler import Run, Scheduler, SchedulerConfig
+
+    data = tmp_path / "d"
+    scheduler = Scheduler(SchedulerConfig(data_dir=data, seeds=_seeds(tmp_path / "s.toml"), watch_every=None))
+    _damage(data / "catalogue.db", "crawls")
+    process = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
+    log = tmp_path / "crawl.log"
+    log.write_text("Error: crawl 1 stopped and was recorded as failed: catalogue-damaged: ...\n", encoding="utf-8")
+    run = Run("probe", ["probe"], "schedule", process, "2026-01-01T00:00:00+00:00", log)
+    with caplog.at_level("ERROR"):
+        assert scheduler._finish(run) is run
+    assert run.exit_code == 3 and "not recorded in the catalogue" in caplog.text, caplog.text
+    assert CATALOGUE_DAMAGED in caplog.text and "restore it from a backup" in caplog.text, caplog.text
+    assert "probe" not in scheduler._running
