@@ -198,3 +198,15 @@ def test_the_scheduler_carries_on_when_a_crawl_outcome_cannot_be_recorded(tmp_pa
     assert run.exit_code == 3 and "not recorded in the catalogue" in caplog.text, caplog.text
     assert CATALOGUE_DAMAGED in caplog.text and "restore it from a backup" in caplog.text, caplog.text
     assert "probe" not in scheduler._running
+
+
+def test_an_empty_data_or_seeds_path_is_refused(tmp_path: Path) -> None:
+    """Before: ``--data ''`` (a variable unset) was the current folder: a crawl wrote its catalogue, WARCs and text
+    files wherever it was started, and status and check read it."""
+    seeds = _seeds(tmp_path / "s.toml")
+    for args in (("crawl", "--seeds", seeds, "--data", "", *FAST), ("status", "--seeds", seeds, "--data", ""),
+                 ("check", "--data", ""), ("crawl", "--seeds", "", "--data", tmp_path / "d", *FAST)):
+        proc = subprocess.run([sys.executable, "-m", "crawler.cli.main", "-q", *map(str, args)], capture_output=True,
+                              text=True, timeout=60, cwd=tmp_path, check=False)
+        assert proc.returncode == 2 and "is empty" in proc.stderr, (args, proc.stderr)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.toml"]

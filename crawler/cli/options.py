@@ -9,11 +9,21 @@ import click
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
+
+
+def path_given(ctx: click.Context, param: click.Parameter, value: str) -> Path:
+    """The option's path; an empty one (``--data "$DATA"`` with the variable unset) is refused: read as the current
+    folder, it made a crawl write its catalogue, WARCs and text files wherever it was started (stop 41's probe)."""
+    if value == "":
+        raise click.BadParameter("is empty (an unset variable?): give a path, or . for the current folder")
+    return Path(value)
+
+
 # seeds/ of the current folder, as the README says: no seeds/ here is an error that names the package's example outlets
 # (crawler/config/outlets.py _files); before stop 37 the installed package's real outlets were used without a word
-seeds_option = click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default="seeds/",
+seeds_option = click.option("--seeds", type=click.Path(), default="seeds", show_default="seeds/", callback=path_given,
                             help="Outlet config: a TOML file or a folder of TOML files.")
-data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"),
+data_option = click.option("--data", "data_dir", type=click.Path(), default="data", callback=path_given,
                            show_default=True, help="Data folder: catalogue.db, warc/, text/, logs/.")
 set_option = click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
                           help="Override a setting (repeatable).")
