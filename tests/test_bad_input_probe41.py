@@ -210,3 +210,13 @@ def test_an_empty_data_or_seeds_path_is_refused(tmp_path: Path) -> None:
                               text=True, timeout=60, cwd=tmp_path, check=False)
         assert proc.returncode == 2 and "is empty" in proc.stderr, (args, proc.stderr)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.toml"]
+
+
+def test_schedule_refuses_a_zero_watch_interval_and_names_a_bad_grace(tmp_path: Path) -> None:
+    """Before: ``--watch-every 0s`` added a watch job that never ran, without a word; ``--stop-grace -5`` did not say
+    which option was wrong."""
+    seeds, data = _seeds(tmp_path / "s.toml"), tmp_path / "d"
+    proc = _run("schedule", "--seeds", seeds, "--data", data, "--watch-every", "0s", timeout=30)
+    assert proc.returncode == 1 and "--watch-every '0s'" in proc.stderr and "'off'" in proc.stderr, proc.stderr
+    proc = _run("schedule", "--seeds", seeds, "--data", data, "--stop-grace", "-5", timeout=30)
+    assert proc.returncode == 1 and "--stop-grace -5" in proc.stderr, proc.stderr

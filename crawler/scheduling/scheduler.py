@@ -73,9 +73,11 @@ class SchedulerConfig:
 
     def __post_init__(self) -> None:
         if self.stop_grace < 0 or self.kill_grace < 0:
-            raise ValueError("grace periods must be 0 or more seconds")
-        if self.watch_every is not None and parse_interval(self.watch_every) is None:
-            raise ValueError(f"watch interval {self.watch_every!r} is not like 90s, 30m, 2h or 1d")
+            raise ValueError(f"--stop-grace {self.stop_grace:g} --kill-grace {self.kill_grace:g}: grace periods must be "
+                             "0 or more seconds")
+        if self.watch_every is not None and not parse_interval(self.watch_every):  # 0s: a watch never run (stop 41)
+            raise ValueError(f"--watch-every {self.watch_every!r} is not like 90s, 30m, 2h or 1d (more than zero; "
+                             "'off' for no watch)")
         history.parse_backoff(self.backoff)
         _ = self.log_keep  # a bad ARCHIVE_LOG_KEEP fails here, before anything runs
 
