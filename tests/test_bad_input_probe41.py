@@ -220,3 +220,35 @@ def test_schedule_refuses_a_zero_watch_interval_and_names_a_bad_grace(tmp_path: 
     assert proc.returncode == 1 and "--watch-every '0s'" in proc.stderr and "'off'" in proc.stderr, proc.stderr
     proc = _run("schedule", "--seeds", seeds, "--data", data, "--stop-grace", "-5", timeout=30)
     assert proc.returncode == 1 and "--stop-grace -5" in proc.stderr, proc.stderr
+
+
+# -- 5. a crawl killed with kill -9 -----------------------------------------------------------------------------------
+
+
+def test_a_killed_crawl_is_marked_interrupted_with_the_counts_of_what_it_committed(tmp_path: Path) -> None:
+    """Before: the next crawl marked it ``interrupted`` with 0 pages and 0 articles (``status``: "0 pages, 0 new"),
+    though its captures and articles were in the catalogue (the probe's crawl 3: 11 captures, 9 articles)."""
+    import json
+
+    from archive.catalogue.crawls import mark_interrupted
+
+    catalogue = Catalogue(tmp_path / "catalogue.db")
+    db = catalogue.db
+    crawl = catalogue.start_crawl("u1", "cli", ["probe"], pid=None)
+    earlier = catalogue.start_crawl("u0", "cli", ["probe"], pid=None)
+    ids = [db["captures"].insert({"crawl_id": crawl, "outlet": "probe", "url": f"http://x/{i}", "status": 200}).last_pk
+           for i in range(4)]
+    db["failures"].insert({"crawl_id": crawl, "outlet": "probe", "url": "http://x/e", "stage": "fetch",
+                           "reason": "http-500"})
+    for n, (relevant, version) in enumerate(((1, 1), (0, 1), (1, 2))):
+        db["articles"].insert({"id": f"a{n}", "url": f"http://x/{n}", "outlet": "probe", "title": "t", "text": "b",
+                               "relevant": relevant})
+        db["article_versions"].insert({"article_id": f"a{n}", "version": version, "capture_id": ids[n]})
+    db.conn.commit()
+    mark_interrupted(db, [crawl, earlier])
+    row = db["crawls"].get(crawl)
+    assert row["status"] == "interrupted" and row["pages_fetched"] == 4 and row["failures"] == 1, row
+    assert (row["articles_new"], row["articles_irrelevant"], row["articles_updated"]) == (1, 1, 1), row
+    assert json.loads(row["counts"])["probe"]["failure_reasons"] == {"http-500": 1}
+    assert db["crawls"].get(earlier)["pages_fetched"] == 0  # nothing committed: nothing counted
+    catalogue.close()
