@@ -15,6 +15,7 @@ logger = logging.getLogger(__name__)
 DISK_FULL = "disk-full"
 CATALOGUE_LOCKED = "catalogue-locked"
 IO_ERROR = "io-error"
+CATALOGUE_DAMAGED = "catalogue-damaged"
 RESERVE_NAME = ".disk-reserve"
 
 _FIX = {
@@ -24,6 +25,10 @@ _FIX = {
                       "seconds: close it (a sqlite3 shell, a long query) or raise the setting, then crawl again",
     IO_ERROR: "the disk that holds the data folder reported an I/O error: check it (dmesg, smartctl), then run "
               "`newsarchive check --repair`",
+    CATALOGUE_DAMAGED: "catalogue.db is damaged (SQLite found a page it cannot read): restore it from a backup or a "
+                       "replica, or salvage what SQLite can still read (sqlite3 catalogue.db \".recover\" | sqlite3 "
+                       "catalogue.db.recovered), then run `newsarchive check --repair`, which adds the rows of the "
+                       "records this crawl archived; the WARCs and text files are not changed",
 }
 
 
@@ -37,9 +42,14 @@ class StorageFault(NewsArchiveError):
 
 
 def fault_reason(exc: BaseException) -> str | None:
-    """The fault an exception stands for (``disk-full``, ``catalogue-locked``, ``io-error``), or None."""
+    """The fault an exception stands for (``disk-full``, ``catalogue-locked``, ``io-error``, ``catalogue-damaged``),
+    or None."""
     if isinstance(exc, StorageFault):
         return exc.reason
+    if isinstance(exc, sqlite3.DatabaseError) and _damaged(exc):
+        # every later row would fail the same way: before stop 41 each was logged as one row's own error, and a crawl
+        # on a catalogue damaged past its header fetched and archived on with exit 0, its records left without rows
+        return CATALOGUE_DAMAGED
     if isinstance(exc, sqlite3.OperationalError):
         name = getattr(exc, "sqlite_errorname", "") or ""  # Python 3.11+
         text = str(exc).lower()
@@ -57,6 +67,15 @@ def fault_reason(exc: BaseException) -> str | None:
         if exc.errno == errno.EIO:
             return IO_ERROR
     return None
+
+
+def _damaged(exc: sqlite3.DatabaseError) -> bool:
+    """True for SQLite's own word that the file is damaged: SQLITE_CORRUPT or SQLITE_NOTADB (its extended codes too)."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF  # the primary code of an extended one
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return True
+    text = str(exc).lower()
+    return "database disk image is malformed" in text or "file is not a database" in text
 
 
 def as_fault(exc: BaseException) -> StorageFault | None:

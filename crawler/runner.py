@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import os
 import signal
 from collections.abc import Iterable
 from pathlib import Path
@@ -30,10 +31,32 @@ def crawl_settings(*, data_dir: Path, seeds: Path, outlets: tuple[str, ...] = ()
     settings.set("ARCHIVE_SEEDS", str(seeds), priority="cmdline")
     settings.set("ARCHIVE_OUTLETS", list(outlets), priority="cmdline")
     settings.set("ARCHIVE_TRIGGER", trigger, priority="cmdline")
+    _refuse_contradictions(data_dir, seeds, outlets, overrides or {})
     for key, value in (overrides or {}).items():
         _check_override(settings, key, value)
         settings.set(key, value, priority="cmdline")
     return settings
+
+
+def _refuse_contradictions(data_dir: Path, seeds: Path, outlets: tuple[str, ...], overrides: dict[str, Any]) -> None:
+    """Refuse a ``-s`` value that says otherwise than the command's own option (``--data``, ``--seeds``, ``--outlet``).
+
+    The -s value won inside the crawl while the command went by its option: ``crawl --data A -s ARCHIVE_DATA_DIR=B``
+    crawled into B, then read A for its summary (a traceback and exit 1 after a whole crawl, an empty catalogue made
+    in A), and ``--seeds A -s ARCHIVE_SEEDS=B`` checked A and crawled B (a black-box probe, stop 41). The same value
+    given both ways is accepted."""
+    for key, option, given in (("ARCHIVE_DATA_DIR", "--data", data_dir), ("ARCHIVE_SEEDS", "--seeds", seeds)):
+        value = overrides.get(key)
+        if value is not None and os.path.abspath(str(value)) != os.path.abspath(str(given)):
+            raise ConfigError("settings", f"-s {key}={value} contradicts {option} (which is {given}, given or by "
+                              f"default): give it once, as {option} {value}", key=key)
+    value = overrides.get("ARCHIVE_OUTLETS")
+    if outlets and value is not None:
+        names = value if isinstance(value, list | tuple) else str(value).split(",")
+        if {n.strip() for n in names if n.strip()} != set(outlets):
+            chosen = " ".join(f"--outlet {n}" for n in outlets)
+            raise ConfigError("settings", f"-s ARCHIVE_OUTLETS={value} contradicts {chosen}: name the outlets "
+                              "once, with --outlet (repeatable)", key="ARCHIVE_OUTLETS")
 
 
 def _check_override(settings: Settings, key: str, value: Any) -> None:

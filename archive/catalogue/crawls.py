@@ -43,10 +43,40 @@ def last_status(db: sqlite_utils.Database) -> str | None:
 
 
 def mark_interrupted(db: sqlite_utils.Database, crawl_ids: Iterable[int]) -> None:
-    """Mark crawls whose process died while they ran as ``interrupted``."""
+    """Mark crawls whose process died while they ran as ``interrupted``, with the counts of what they committed.
+
+    A crawl writes its counts as it ends; one killed (``kill -9``, the OOM killer) showed 0 pages and 0 articles in
+    its row, ``status`` and the reading room, though its captures and articles were in the catalogue (stop 41's
+    probe). Its counts are rebuilt here from its rows: pages from its captures, failures (and their reasons) from
+    its failure rows, new, irrelevant and updated articles from the versions its captures hold."""
     with immediate(db):
         for crawl_id in crawl_ids:
-            db["crawls"].update(crawl_id, {"status": "interrupted"})
+            row = db.execute("select pages_fetched, counts from crawls where id = ?", [crawl_id]).fetchone()
+            change: dict[str, Any] = {"status": "interrupted"}
+            if row is not None and not row[0] and row[1] in (None, "", "{}"):
+                per_outlet = outlet_rows(committed_counts(db, crawl_id))
+                change |= {k: sum(c[k] for c in per_outlet.values()) for k in COUNT_KEYS}
+                change["counts"] = json.dumps(per_outlet, sort_keys=True)
+            db["crawls"].update(crawl_id, change)
+
+
+def committed_counts(db: sqlite_utils.Database, crawl_id: int) -> dict[str, Counter[str]]:
+    """A crawl's counts per outlet as its committed rows give them (``mark_interrupted``). An article is ``new`` or
+    ``irrelevant`` by its relevance now (the judgement of its first version is not kept apart)."""
+    counts: dict[str, Counter[str]] = {}
+    for outlet, n in db.execute("select outlet, count(*) from captures where crawl_id = ? group by outlet",
+                                [crawl_id]):
+        counts.setdefault(outlet or "-", Counter())["pages_fetched"] += n
+    for outlet, reason, n in db.execute("select outlet, reason, count(*) from failures where crawl_id = ? "
+                                        "group by outlet, reason", [crawl_id]):
+        counts.setdefault(outlet or "-", Counter()).update({"failures": n, f"failure:{reason}": n})
+    for outlet, first, relevant, n in db.execute(
+            "select a.outlet, v.version = 1, a.relevant, count(*) from article_versions v join captures c "
+            "on c.id = v.capture_id join articles a on a.id = v.article_id where c.crawl_id = ? group by 1, 2, 3",
+            [crawl_id]):
+        key = "articles_updated" if not first else "articles_new" if relevant else "articles_irrelevant"
+        counts.setdefault(outlet or "-", Counter())[key] += n
+    return counts
 
 
 def outlet_rows(counts: dict[str, Counter[str]]) -> dict[str, dict[str, Any]]:

@@ -106,6 +106,18 @@ def parse_since(text: str, option: str = "--since") -> str:
     return text
 
 
+def check_range(since: str | None, until: str | None) -> None:
+    """An ExportError when ``since`` (parsed) is after the end of ``until``: no article can be in the range. Before
+    stop 41 such an export wrote an empty file, exit 0, where the search page names the reversed range."""
+    if not since or not until:
+        return
+    first = since[:10] + "-01-01"[len(since[:10]) - 4:]  # 2025 -> 2025-01-01, 2025-03 -> 2025-03-01
+    last = until + "-99-99"[len(until) - 4:]  # 2024 -> 2024-99-99: after every day of the year, compared as text
+    if first > last:
+        raise ExportError(f"--since {since} is after --until {until}: no article can be in that range; give the "
+                          "earlier date to --since")
+
+
 def corpus_rows(db: sqlite_utils.Database, flt: CorpusFilter) -> Iterator[dict[str, Any]]:
     """The export rows, in corpus order, nested columns as Python lists."""
     for rows in exports.export_article_batches(db, relevant_only=flt.relevant_only, outlets=flt.outlets,

@@ -107,9 +107,10 @@ def _format_for(out: Path, fmt: str | None) -> str:
 
 def _export_corpus(data_dir: Path, fmt: str, out: Path, relevant: bool, outlets: tuple[str, ...],
                    dates: tuple[str | None, str | None, str | None]) -> None:
-    from archive.export.corpus import CorpusFilter, export_corpus, parse_since
+    from archive.export.corpus import CorpusFilter, check_range, export_corpus, parse_since
 
     since, until, language = dates
+    check_range(parse_since(since) if since else None, parse_since(until, "--until") if until else None)
     with reader(data_dir) as catalogue:
         flt = CorpusFilter(relevant_only=relevant, outlets=outlets, since=parse_since(since) if since else None,
                            until=parse_since(until, "--until") if until else None, language=language or None)

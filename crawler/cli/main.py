@@ -17,6 +17,7 @@ from crawler.cli.options import (
     check_writable_data,
     data_option,
     parse_sets,
+    path_given,
     seeds_option,
     set_option,
 )
@@ -193,7 +194,7 @@ def extract(files: tuple[Path, ...], url: str | None, jsonl: bool, charset: str 
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
-@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("demo-data"), show_default=True,
+@click.option("--data", "data_dir", type=click.Path(), default="demo-data", show_default=True, callback=path_given,
               help="Where the demo writes its archive.")
 @click.option("--serve-only", is_flag=True,
               help="Only serve the sample outlets (and write DATA/demo-seeds.toml for them) until Ctrl-C.")

@@ -9,11 +9,21 @@ import click
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
+
+
+def path_given(ctx: click.Context, param: click.Parameter, value: str) -> Path:
+    """The option's path; an empty one (``--data "$DATA"`` with the variable unset) is refused: read as the current
+    folder, it made a crawl write its catalogue, WARCs and text files wherever it was started (stop 41's probe)."""
+    if value == "":
+        raise click.BadParameter("is empty (an unset variable?): give a path, or . for the current folder")
+    return Path(value)
+
+
 # seeds/ of the current folder, as the README says: no seeds/ here is an error that names the package's example outlets
 # (crawler/config/outlets.py _files); before stop 37 the installed package's real outlets were used without a word
-seeds_option = click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default="seeds/",
+seeds_option = click.option("--seeds", type=click.Path(), default="seeds", show_default="seeds/", callback=path_given,
                             help="Outlet config: a TOML file or a folder of TOML files.")
-data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"),
+data_option = click.option("--data", "data_dir", type=click.Path(), default="data", callback=path_given,
                            show_default=True, help="Data folder: catalogue.db, warc/, text/, logs/.")
 set_option = click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
                           help="Override a setting (repeatable).")
@@ -34,9 +44,12 @@ def parse_sets(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def check_writable_data(data_dir: Path) -> None:
+def check_writable_data(data_dir: Path, *, writes_catalogue: bool = True) -> None:
     """Refuse a ``--data`` a crawl cannot write, before anything starts: a file, a path under a file, a read-only
-    folder or catalogue (README "Limits and safety": the commands that write say the folder is read-only)."""
+    folder or catalogue (README "Limits and safety": the commands that write say the folder is read-only).
+
+    ``writes_catalogue`` False (a scale-out worker, which writes only WARC files and reads the catalogue): a
+    read-only ``catalogue.db`` is no fault, a read-only ``warc/`` is."""
     path = Path(data_dir)
     if path.exists() and not path.is_dir():
         raise click.BadParameter(f"{path} is a file, not a folder: give --data a folder (made when missing)",
@@ -45,7 +58,16 @@ def check_writable_data(data_dir: Path) -> None:
     if not existing.is_dir():
         raise click.BadParameter(f"{existing} is a file, so {path} cannot be a folder: give --data a folder",
                                  param_hint="--data")
-    catalogue = path / "catalogue.db"
+    catalogue, warc = path / "catalogue.db", path / "warc"
+    if not writes_catalogue:
+        if not os.access(existing, os.W_OK | os.X_OK) or (warc.is_dir() and not os.access(warc, os.W_OK | os.X_OK)):
+            raise click.ClickException(
+                f"the data folder {path} is read-only{'' if existing == path else f' ({existing} is)'}: a worker "
+                "writes its WARC files in its warc/. Give --data a writable folder")
+        if warc.exists() and not warc.is_dir():
+            raise click.BadParameter(f"{warc} is a file: a worker writes its WARC files in that folder; move the "
+                                     "file away", param_hint="--data")
+        return
     if not os.access(existing, os.W_OK | os.X_OK) or (catalogue.exists() and not os.access(catalogue, os.W_OK)):
         raise click.ClickException(
             f"the data folder {path} is read-only{'' if existing == path else f' ({existing} is)'}: a crawl writes "

@@ -42,6 +42,22 @@ def _check_backoff(backoff: str) -> tuple[history.DeltaRule, ...]:
         raise click.BadParameter(str(exc), param_hint="--backoff") from None
 
 
+def _check_schedule_options(sets: tuple[str, ...], redis_url: str | None) -> None:
+    """Refuse, at start-up, what would fail every crawl the scheduler starts (a black-box probe, stop 41): a --redis
+    that is no Redis URL (each crawl exited 2 and was recorded failed, run after run), and -s ARCHIVE_OUTLETS, which
+    each crawl's own --outlet contradicts (the scheduler picks the outlets: --outlet)."""
+    if redis_url is not None:
+        from crawler.scaleout.connection import RedisConfig
+
+        try:
+            RedisConfig(redis_url)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--redis") from None
+    if "ARCHIVE_OUTLETS" in parse_sets(sets):
+        raise click.BadParameter("ARCHIVE_OUTLETS: the scheduler runs each outlet's crawl itself; choose the outlets "
+                                 "with --outlet NAME (repeatable)", param_hint="-s")
+
+
 @click.command(context_settings=CONTEXT_SETTINGS)
 @seeds_option
 @data_option
@@ -71,6 +87,7 @@ def schedule(seeds: Path, data_dir: Path, outlets: tuple[str, ...], sets: tuple[
     from crawler.scheduling.scheduler import Scheduler, SchedulerConfig
 
     _check_backoff(backoff)
+    _check_schedule_options(sets, redis_url)
     if allow_private:
         sets = (*sets, "ARCHIVE_ALLOW_PRIVATE=1")  # passed to every crawl and re-check the scheduler starts
     check_writable_data(data_dir)

@@ -15,7 +15,14 @@ from typing import Any
 import click
 
 from archive.errors import NewsArchiveError
-from crawler.cli.options import CONTEXT_SETTINGS, data_option, parse_sets, seeds_option, set_option
+from crawler.cli.options import (
+    CONTEXT_SETTINGS,
+    check_writable_data,
+    data_option,
+    parse_sets,
+    seeds_option,
+    set_option,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +81,9 @@ def worker(redis_url: str, seeds: Path, data_dir: Path, name: str | None, sets: 
     from crawler.scaleout.worker import Worker
 
     del seeds  # the coordinator's configuration of each outlet travels with its item (_outlet_seeds)
+    # a file, a path under one or a read-only folder: before stop 41 the worker waited for work and failed every
+    # item it took on it (each handed back, five tries, the outlet given up); one line now, before Redis is asked
+    check_writable_data(data_dir, writes_catalogue=False)
     overrides = parse_sets(sets)
     lease_timeout = _lease_timeout(overrides)
     name = name or default_name()

@@ -19,7 +19,10 @@ LEXICON = SEEDS / "lexicon.toml"
 
 
 def bundled(path: Path) -> Path:
-    """``path`` itself when it is absolute or exists; else the same relative path in the package ("seeds/...")."""
+    """``path`` itself when it is absolute or exists; else the same relative path in the package ("seeds/...") when
+    the package has it; else ``path`` as given, so that the error names what was typed (before stop 41 a mistyped
+    ``-s RELEVANCE_LEXICON=lex/mine.toml`` was reported as ``.../crawler/config/lex/mine.toml``)."""
     if path.is_absolute() or path.exists():
         return path
-    return (CONFIG_DIR / path).resolve()  # in a checkout: the file in seeds/, where it is edited
+    packaged = (CONFIG_DIR / path).resolve()  # in a checkout: the file in seeds/, where it is edited
+    return packaged if packaged.exists() else path

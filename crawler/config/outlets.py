@@ -382,7 +382,9 @@ def load_outlets(path: Path | str) -> list[Outlet]:
             outlets.append(outlet)
     raise_all(errors)
     if not outlets:
-        raise ConfigError(path, "no [[outlet]] tables found")
+        where = " in a .toml file directly in this folder (other files and sub-folders are not read)" * path.is_dir()
+        raise ConfigError(path, f"no [[outlet]] tables found: write each outlet as an [[outlet]] table{where}, e.g. "
+                                "[[outlet]] name = \"alwasat\" feeds = [\"https://alwasat.ly/rss\"]")
     return outlets
 
 

@@ -24,8 +24,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from archive.catalogue.aliases import now_iso
 from archive.catalogue.crawls import RECRAWL_TRIGGERS
 from archive.catalogue.db import Catalogue
+from archive.catalogue.opening import CatalogueError
 from archive.corpus import history
-from archive.faults import fault_reason
+from archive.faults import as_fault, fault_reason
 from archive.integrity.inventory import pid_alive
 from crawler.config import defaults
 from crawler.config.outlets import Outlet, load_outlets, parse_interval, select_outlets
@@ -72,9 +73,11 @@ class SchedulerConfig:
 
     def __post_init__(self) -> None:
         if self.stop_grace < 0 or self.kill_grace < 0:
-            raise ValueError("grace periods must be 0 or more seconds")
-        if self.watch_every is not None and parse_interval(self.watch_every) is None:
-            raise ValueError(f"watch interval {self.watch_every!r} is not like 90s, 30m, 2h or 1d")
+            raise ValueError(f"--stop-grace {self.stop_grace:g} --kill-grace {self.kill_grace:g}: grace periods must be "
+                             "0 or more seconds")
+        if self.watch_every is not None and not parse_interval(self.watch_every):  # 0s: a watch never run (stop 41)
+            raise ValueError(f"--watch-every {self.watch_every!r} is not like 90s, 30m, 2h or 1d (more than zero; "
+                             "'off' for no watch)")
         history.parse_backoff(self.backoff)
         _ = self.log_keep  # a bad ARCHIVE_LOG_KEEP fails here, before anything runs
 
@@ -278,6 +281,11 @@ class Scheduler:
         run.ended, run.exit_code = time.monotonic(), code
         try:
             self.record(run)
+        except Exception as exc:  # a damaged, full or locked catalogue: one line, never the end of the scheduler
+            if fault_reason(exc) is None and not isinstance(exc, CatalogueError):
+                raise  # (stop 41: a damaged catalogue was an APScheduler traceback after each crawl)
+            logger.error("%s: pid %d ended with exit status %s, not recorded in the catalogue: %s", run.job,
+                         run.process.pid, run.exit_code, as_fault(exc) or exc)
         finally:
             with self._lock:
                 self._running.pop(run.job, None)
