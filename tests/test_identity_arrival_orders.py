@@ -71,9 +71,10 @@ def capture(session, url: str) -> CaptureOp:
     return CaptureOp(f"<urn:uuid:{uuid.uuid4()}>", session.crawl_id, "portal", ex)
 
 
-def arrive(tmp_path, family: str, fetched: tuple[str, ...], extracted: tuple[str, ...], one_batch: bool,
+def arrive(tmp_path, family: str, fetched: tuple[str, ...] | None, extracted: tuple[str, ...], one_batch: bool,
            aliases_on: bool = True):
-    """Store the family's pages: captures in ``fetched`` order, then extraction results in ``extracted`` order, all
+    """Store the family's pages: captures in ``fetched`` order (None: each just before its result), then extraction
+    results in ``extracted`` order, all
     in one group commit or each op in its own; the catalogue's article rows and aliases afterwards (with aliases
     off, after ``dedupe``)."""
     _, title, _, pages, _ = FAMILIES[family]
@@ -87,12 +88,14 @@ def arrive(tmp_path, family: str, fetched: tuple[str, ...], extracted: tuple[str
             "ARCHIVE_DISK_RESERVE": 0, "ARCHIVE_ALIASES": False}), apply_batch)
     try:
         session.writer.close()  # batches applied here, on this thread, as the writer thread applies them
-        captures = {url: capture(session, url) for url in fetched}
-        ops: list = [captures[url] for url in fetched]
+        captures = {url: capture(session, url) for url in fetched or extracted}
+        ops: list = [] if fetched is None else [captures[url] for url in fetched]
         for url in extracted:
             paragraphs, canonical = pages[url]
             page = ExtractedArticle(url=url, title=title, paragraphs=paragraphs, published=DAY,
                                     canonical_link=canonical)
+            if fetched is None:  # each page's capture just before its result
+                ops.append(captures[url])
             ops.append(ArticleOp("portal", url, captures[url].record_id, page))
         for batch in ([ops] if one_batch else [[op] for op in ops]):
             apply_batch(session, batch)
@@ -118,10 +121,10 @@ ORDERS = [(family, order) for family, (_, _, _, pages, _) in FAMILIES.items()
 @pytest.mark.parametrize(("family", "order"), ORDERS, ids=[f"{f}:{'>'.join(u.split('/')[-1] for u in o)}"
                                                            for f, o in ORDERS])
 def test_one_row_and_its_aliases_whatever_the_order_of_arrival(tmp_path, family, order, one_batch):
-    """Extraction results in every order (captures in that order too, or the reverse): one row holding the whole
-    story, every other URL fetched its alias, one text file."""
+    """Extraction results in every order (captures in that order too, or the reverse, or each just before its
+    result): one row holding the whole story, every other URL fetched its alias, one text file."""
     url, title, body, _, expected = FAMILIES[family]
-    for n, fetched in enumerate((order, order[::-1])):
+    for n, fetched in enumerate((order, order[::-1], None)):
         rows, aliases, files = arrive(tmp_path / str(n), family, fetched, order, one_batch)
         assert sorted(rows) == [url], (fetched, sorted(rows))
         assert (rows[url]["title"], rows[url]["text"]) == (title, "\n".join(body)), fetched
