@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.catalogue import mentions, reading, story_rows, versions
+from archive.catalogue import mentions, reading, renderings, story_rows, versions
 from archive.catalogue.reading import article_row
 from archive.catalogue.transactions import immediate
 from archive.corpus import stories
@@ -174,10 +174,11 @@ def release_stale_same_body(db: sqlite_utils.Database, article: dict[str, Any], 
 
 
 def has_body(db: sqlite_utils.Database, article: dict[str, Any], digest: str) -> bool:
-    """Whether the article's text or one of its earlier versions has this text digest (title and body)."""
+    """Whether the article's text, one of its earlier versions or one of its lesser renderings (a teaser met after
+    the story: archive.catalogue.renderings) has this text digest (title and body)."""
     return article["text_digest"] == digest or db.execute(
         "select 1 from article_versions where article_id = ? and text_digest = ? limit 1",
-        [article["id"], digest]).fetchone() is not None
+        [article["id"], digest]).fetchone() is not None or renderings.has(db, article["id"], digest)
 
 
 # the same-body rule: an article whose text has the digest, else one with a version that had it (m016's index)
@@ -188,11 +189,11 @@ SAME_BODY_SQL = ("select * from articles where outlet = ? and text_digest = ? an
 
 
 def same_body_article(db: sqlite_utils.Database, outlet: str, digest: str, exclude: str) -> dict[str, Any] | None:
-    """Another article of the outlet whose title and body have (or once had: an earlier version's) this text digest:
-    one article under two URLs (a plain copy of a teaser whose row took its story's text is that row)."""
+    """Another article of the outlet whose title and body have (or once had: an earlier version's; or a lesser
+    rendering of it had) this text digest: one article under two URLs (a plain copy of a teaser is its story's row)."""
     found = reading.rows(db.conn, SAME_BODY_SQL[0], [outlet, digest, exclude]) or reading.rows(
         db.conn, SAME_BODY_SQL[1], [digest, outlet, exclude])
-    return found[0] if found else None
+    return found[0] if found else renderings.article_with(db, outlet, digest, exclude)
 
 
 # -- merging --------------------------------------------------------------------------------------
@@ -361,9 +362,11 @@ def plan_dedupe(db: sqlite_utils.Database, key_of: Callable[[str, str], str],
     def union(x: str, y: str) -> None:
         parent[find(x)] = find(y)
 
-    earlier: dict[str, list[str]] = {}  # the bodies of each row's earlier versions: a copy of one is that row
+    earlier: dict[str, list[str]] = {}  # the bodies of each row's earlier versions and lesser renderings: a copy
     for v in db.query("select distinct v.article_id, v.text_digest from article_versions v join articles a on "
-                      "a.id = v.article_id where v.text_digest != a.text_digest and trim(v.text) != ''"):
+                      "a.id = v.article_id where v.text_digest != a.text_digest and trim(v.text) != '' union "
+                      "select r.article_id, r.text_digest from article_renderings r join articles a on "
+                      "a.id = r.article_id where r.text_digest != a.text_digest"):
         earlier.setdefault(v["article_id"], []).append(v["text_digest"])
     first: dict[tuple[str, str], str] = {}
     for r in rows:
@@ -392,8 +395,5 @@ def plan_dedupe(db: sqlite_utils.Database, key_of: Callable[[str, str], str],
 
 def apply_dedupe(db: sqlite_utils.Database, data_dir: Path, plan: DedupePlan) -> list[Merge]:
     """Carry out a plan: each group's rows merged into the kept one."""
-    done = []
-    for kept, drops in plan.groups:
-        for row, how in drops:
-            done.append(merge_articles(db, data_dir, kept["id"], row["id"], how))
-    return done
+    return [merge_articles(db, data_dir, kept["id"], row["id"], how)
+            for kept, drops in plan.groups for row, how in drops]

@@ -55,9 +55,11 @@ def set_current_published(db: sqlite_utils.Database, aid: str, published: str) -
 
 
 def drop_all(db: sqlite_utils.Database, aid: str) -> None:
-    """Forget every version of article ``aid`` (a later page of a split article stored first as an article of its
-    own, folded into the article it is a page of: its text was never a version of that article)."""
+    """Forget every version of article ``aid``, and the bodies of its lesser renderings (a later page of a split
+    article stored first as an article of its own, folded into the article it is a page of: its text was never a
+    version of that article)."""
     db.execute("delete from article_versions where article_id = ?", [aid])
+    db.execute("delete from article_renderings where article_id = ?", [aid])
 
 
 def set_part_aside(db: sqlite_utils.Database, part_id: str, article_id: str) -> None:

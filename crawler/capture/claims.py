@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urljoin
 
-from archive.catalogue import aliases, lookups
+from archive.catalogue import aliases, lookups, renderings
 from archive.catalogue.transactions import immediate
 from archive.corpus import textfiles as textexport
 from archive.records import ExtractedArticle
@@ -98,10 +98,40 @@ def converge(session: ArchiveSession, row: dict[str, Any]) -> dict[str, Any]:
     of the same outlet (an edit that also moved the story to a new slug, the old URL answering with the new text),
     the two are one article, merged as ``newsarchive dedupe`` merges them (every capture and version kept, the lowest
     sequence number; kept: a URL that still answers, then the cleanest, then the earliest)."""
-    db = session.catalogue.db
-    twin = aliases.same_body_article(db, row["outlet"], row["text_digest"], row["id"])
+    twin = aliases.same_body_article(session.catalogue.db, row["outlet"], row["text_digest"], row["id"])
     if twin is None or twin["text_digest"] != row["text_digest"]:
         return row
+    return one_article(session, row, twin)
+
+
+def lesser_rendering(session: ArchiveSession, row: dict[str, Any], digest: str,
+                     capture_id: int | None) -> dict[str, Any]:
+    """``row``, after a page whose body has text digest ``digest`` was stored as one more capture of it, a lesser
+    rendering (crawler.capture.ingest ``fuller_rendering``: a teaser met after its story, a print view that pads it);
+    or the row it is now merged into.
+
+    The body is remembered (archive.catalogue.renderings): a plain copy of that page met later is this row by the
+    same-body rule, as a copy of an earlier version is. A copy met before, stored as an article of its own whose
+    text is exactly that body (nothing tied it to the row then: the story named the row's URL, the copy another),
+    is merged into the row now, as ``converge`` merges: whatever order the renderings arrived in, one row (issue 13).
+    """
+    db = session.catalogue.db
+    if digest == row["text_digest"]:
+        return row
+    with immediate(db):
+        renderings.record(db, row["id"], digest, capture_id)
+    if not session.config.aliases:
+        return row  # every URL its own row: ``dedupe`` folds the copy by this body
+    while (copy := aliases.same_body_article(db, row["outlet"], digest, row["id"])) is not None \
+            and copy["text_digest"] == digest:
+        row = one_article(session, row, copy)
+    return row
+
+
+def one_article(session: ArchiveSession, row: dict[str, Any], twin: dict[str, Any]) -> dict[str, Any]:
+    """Merge two rows of one article as ``newsarchive dedupe`` merges them (every capture and version kept, the
+    lowest sequence number; kept: a URL that still answers, then the cleanest, then the earliest); the kept row."""
+    db = session.catalogue.db
 
     def rank(r: dict[str, Any]) -> tuple[Any, ...]:
         return lookups.gone_status(db, r["url"]) is not None, url_rank(r["url"]), r["first_seen"] or "", r["id"]

@@ -22,6 +22,7 @@ from crawler.capture.claims import (
     converge,
     give_back,
     in_batch,
+    lesser_rendering,
     live_row,
     own_canonical,
     stage_text,
@@ -105,7 +106,9 @@ def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: 
         session.record_failure(outlet_name, url, "extract", "paywall", wall, capture_id)
         session.catalogue.settle(request_url or url, "done", "paywall")
         return "failed"
+    met = None  # the body of this page when it is a lesser rendering of the row (the row keeps its fuller text)
     if fuller is not None:
+        met = text_digest(article.title, article.text)
         article, prepared = fuller, None
         relevance = judged(article, lexicon, None, outlet.topic_filter)
     fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -118,6 +121,8 @@ def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: 
             aliases.add_alias(session.catalogue.db, other, row["id"], how, outlet=outlet_name, capture_id=capture_id)
     if outcome == "updated" and session.config.aliases:
         row = converge(session, row)  # now another row's text exactly: one article (crawler.capture.claims)
+    if met is not None:  # its body remembered; a copy of this page stored before as a row of its own merged in
+        row = lesser_rendering(session, row, met, capture_id)
     richer = richer_metadata(row, article, clock) if outcome == "unchanged" else {}
     if richer:
         with immediate(session.catalogue.db):
