@@ -8,6 +8,10 @@ still makes on every older labelled set and SaudiNewsNet; all development data).
   (``crawler.relevance.frame.tried_abroad``): its country-neutral conflict words count at statement_factor, unless a
   Libyan name of the conflict (an armed group of Libya's, a process of its war) or two bodies of the split are named.
 * One man back from "IS Libya" ("عائد من «داعش ليبيا»") is round 68's weak "تدرب في ليبيا", as one who joined it is.
+* Libya's state on another country's events, two pieces that let the statement frame hold: a statement "issued from its
+  seat in Benghazi" ("صادر عن مقره في بنغازي", an idiom) names where the speaker sits, no scene; the noun Palestine
+  ("فلسطين", "دولة فلسطين") is the Gaza theatre's spelling as its adjective was, so Palestine's embassy in Tripoli
+  names the other theatre beside the seat.
 
 Every probe was written for this round (none is a holdout article); each new-behaviour test fails on round 71.
 """
@@ -104,3 +108,50 @@ def test_court_marks_only_another_states_term(lexicon: Lexicon, tmp_path: Path) 
     )
     with pytest.raises(ConfigError, match="court marks another state"):
         load_lexicon(path)
+
+
+#: Libya's foreign ministry condemns a raid in Jenin; Palestine's embassy in Tripoli thanks it: Palestine's event.
+JENIN_STATEMENT = (
+    "الخارجية الليبية تدين اقتحام جنين وتدعو مجلس الأمن إلى التحرك",
+    "طرابلس - «وال»\nأدانت وزارة الخارجية والتعاون الدولي بحكومة الوحدة الوطنية اقتحام قوات الاحتلال مخيم جنين "
+    "وقتل عدد من الشبان، ودعت مجلس الأمن إلى حماية المدنيين.\nوأكدت الوزارة في بيانها تضامن ليبيا الكامل مع "
+    "الشعب الفلسطيني.\nوثمنت سفارة دولة فلسطين في طرابلس الموقف الليبي في بيان مقتضب.\nكما أصدرت الحكومة "
+    "المكلفة من مجلس النواب بيانا مماثلا.",
+)
+
+#: The House mourns a leader assassinated abroad in a statement issued from its seat in Benghazi: the speaker's seat.
+HOUSE_MOURNS = (
+    "ليبيا تدين اغتيال قيادي فلسطيني في بيروت",
+    "طرابلس - «الوسط»\nأدانت وزارة الخارجية بحكومة الوحدة الوطنية اغتيال قيادي في حركة حماس بغارة على الضاحية "
+    "الجنوبية لبيروت، محذرة من توسيع الحرب في المنطقة.\nونعى مجلس النواب في بيان صادر عن مقره في بنغازي "
+    "القيادي، ووصف اغتياله بالجريمة التي تضاف إلى جرائم الاحتلال في غزة.",
+)
+
+#: The House, in a statement issued from its seat in Benghazi, rejects the Presidential Council's decree: the split.
+HOUSE_REJECTS = (
+    "مجلس النواب يرفض مرسوم المجلس الرئاسي ويعتبره منعدما",
+    "بنغازي - «وكالات»\nرفض مجلس النواب، في بيان صادر عن مقره في بنغازي، مرسوم المجلس الرئاسي بتعليق عمل "
+    "المفوضية، واعتبره منعدما وتجاوزا لصلاحياته.\nوحذر البيان حكومة الوحدة الوطنية من تنفيذ المرسوم، فيما "
+    "قال المجلس الأعلى للدولة إن الخلاف يعمق الانقسام بين المؤسسات.",
+)
+
+#: Palestinians wounded by a shell in Tripoli's clashes; Palestine's embassy follows them: Libya's war.
+TRIPOLI_SHELL = (
+    "إصابة ثلاثة فلسطينيين بقذيفة عشوائية خلال اشتباكات في طرابلس",
+    "طرابلس - «الوسط»\nأصيب ثلاثة فلسطينيين بقذيفة عشوائية سقطت على منزلهم في حي أبوسليم خلال اشتباكات بين "
+    "مجموعات مسلحة في طرابلس ليلة أمس.\nوقالت سفارة دولة فلسطين في طرابلس إنها تتابع حالتهم، فيما دعت البعثة "
+    "الأممية إلى وقف القتال فورا.",
+)
+
+
+def test_palestine_and_a_seat_the_house_speaks_from_name_no_libyan_scene(lexicon: Lexicon) -> None:
+    assert _terms(JENIN_STATEMENT, lexicon)["غزة"][0] == "foreign"
+    assert "صادر عن مقره في بنغازي" in _terms(HOUSE_MOURNS, lexicon)
+    assert "بنغازي" not in _terms(HOUSE_MOURNS, lexicon)
+    for story in (JENIN_STATEMENT, HOUSE_MOURNS):
+        assert not judge(*story, lexicon).relevant, story[0]
+
+
+def test_the_split_from_the_houses_seat_and_palestinians_in_tripolis_clashes_stay_relevant(lexicon: Lexicon) -> None:
+    for story in (HOUSE_REJECTS, TRIPOLI_SHELL):
+        assert judge(*story, lexicon).relevant, story[0]
