@@ -12,6 +12,9 @@ theatre names an armed actor; the wire dateline is left out (it is ``dateline_hi
 
 Round 46 moved here, unchanged, the frame's title readers from ``crawler.relevance.judge`` (which had reached 400
 lines): ``welcomes_abroad`` (rounds 17-39), ``seat_speaks`` (round 33) and ``envoy_abroad`` (round 32).
+
+Round 72: ``tried_abroad``, the frame of a trial abroad whose defendants' past runs through Libya (a Tunisian,
+Egyptian, Moroccan or Iraqi court as the subject of the title or first sentence, Libya only where a convict trained).
 """
 
 from __future__ import annotations
@@ -89,3 +92,20 @@ def envoy_abroad(spans: list[tuple[int, int]], terms: tuple[Term, ...]) -> bool:
     if any(terms[i].armed or "libya" in terms[i].feeds and "envoy" not in terms[i].feeds for _, i in spans):
         return False
     return any(terms[i].theatre and at > first for at, i in spans)
+
+
+def tried_abroad(
+    terms: Sequence[Term], leading: Sequence[int], known: set[int], split_on: bool, pair: bool
+) -> bool:
+    """Round 72: whether a title or first sentence naming another state's court, prosecution or security service
+    (``Term.court``; ``leading``: the term indexes matched there) frames the story as a trial abroad, as an older war
+    frames it as history (``judge``: its country-neutral conflict words count at statement_factor), unless a Libyan
+    name of the conflict (a term feeding libya and conflict that is no body: IS's Libyan provinces, a brigade, Libya
+    Dawn), two bodies of the split or "the two governments" are named: a convict's camp in Sabratha or Derna is his
+    past; a Libyan armed group tried or wanted abroad is Libya's war."""
+    return (
+        any(terms[i].court for i in leading)
+        and not split_on
+        and not pair
+        and not any("libya" in terms[i].feeds and "conflict" in terms[i].feeds and not terms[i].body for i in known)
+    )

@@ -13,7 +13,7 @@ from archive.corpus.arabic import tokens
 from archive.records import Relevance
 from crawler.relevance.camps import camp_split
 from crawler.relevance.frame import envoy_abroad as _envoy_abroad
-from crawler.relevance.frame import reaction_hits
+from crawler.relevance.frame import reaction_hits, tried_abroad
 from crawler.relevance.frame import seat_speaks as _seat_speaks
 from crawler.relevance.frame import welcomes_abroad as _welcomes_abroad
 from crawler.relevance.history import dated_past, dated_today, framed_weight, pair_abroad, placed_sides
@@ -171,8 +171,7 @@ def judge(
     # round 33: a seat leading a title that addresses another theatre is its speaker ("Tripoli offers to mediate
     # between Algeria and Mali"), as a seat beside that theatre in the body is (round 23)
     speaking = _seat_speaks(title_spans, terms) if stated and title_theatre else set()
-    # the body's first sentence: what leads the story (rounds 34 and 40)
-    opening = lead_words(text)
+    opening = lead_words(text)  # the body's first sentence: what leads the story (rounds 34 and 40)
     lead = lead_hits(text, lexicon.index, opening)
     # round 40: a title or first sentence naming an older war (Term.era: the World Wars, the Aouzou war, 1911, 1986)
     # frames the story as history, as a statement frames it, unless an armed actor or a body of today's war is named
@@ -188,6 +187,7 @@ def judge(
     # (round 28: a name shadowed by its look-alike's context, the West Bank's Burqa, is no scene either: only known)
     framed = (
         history
+        or tried_abroad(terms, (*title_hits, *lead), known, split_on, pair)  # round 72: a court abroad (frame.py)
         or stated
         and not any(
             _names_scene(

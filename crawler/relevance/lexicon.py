@@ -235,6 +235,9 @@ class Term:
     # camp of the conflict, an armed actor (``armed``) or two bodies of the split (the split signal); the police of
     # any country detain too; ``beside_camp = true``
     beside_camp: bool = False
+    # round 72, a foreign term only: another state's court, prosecution or security service; in a title or first
+    # sentence it frames the story as a trial abroad (crawler/relevance/history.py tried_abroad); ``court = true``
+    court: bool = False
 
     @property
     def theatre(self) -> bool:

@@ -28,7 +28,7 @@ def strings(path: Path, key: str, value: Any) -> list[str]:
 #: The true/false keys of a term (and, for scene and armed, of its category's default).
 FLAGS = tuple(
     "ambiguous exact scene speaker alone crime armed seat beside_armed beside_party regime venue party pair era "
-    "placed beside_camp timeless".split()
+    "placed beside_camp timeless court".split()
 )
 
 
@@ -90,6 +90,10 @@ def term_fields(
             'side names a Libyan seat\'s side: "west" or "east", in a category feeding "libya"',
             key=f"{key}.side",
         )
+    if raw.get("court") and "foreign" not in feeds:  # round 72: another state's court or security service
+        raise ConfigError(
+            path, 'court marks another state\'s court; use a category feeding "foreign"', key=f"{key}.court"
+        )
     if raw.get("placed") and not raw.get("pair"):
         raise ConfigError(
             path, "placed qualifies a pair term; add pair = true or remove placed", key=f"{key}.placed"
@@ -130,6 +134,7 @@ def term_fields(
         placed=raw.get("placed", False),
         beside_camp=raw.get("beside_camp", False),
         timeless=raw.get("timeless", False),
+        court=raw.get("court", False),
     )
 
 
