@@ -346,6 +346,10 @@ DATA_FILES = (
     "holdout291.jsonl",
     "holdout292.jsonl",
     "holdout293.jsonl",
+    "holdout294.jsonl",
+    "holdout295.jsonl",
+    "holdout296.jsonl",
+    "holdout297.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -644,6 +648,10 @@ SPLIT_ORDER = (
     "holdout291",
     "holdout292",
     "holdout293",
+    "holdout294",
+    "holdout295",
+    "holdout296",
+    "holdout297",
 )
 
 
