@@ -5,7 +5,7 @@ The guarded site (tests/altsites16/guard.py): some requests meet a challenge ins
 JavaScript page (200, a script that sets a cookie and reloads), a hosting panel's "anti-DDoS" page in Arabic only
 (200, as long as a brief), a DDoS-Guard-style 503 with Retry-After and a cookie, a BitNinja-style 429 with
 Retry-After, "Checking your browser..." in Arabic and English, and a 200 "one moment, please" page that sets a cookie
-and refreshes itself (the page comes with the cookie); the feed's first request meets the 503 too. A later visit
+and refreshes itself (the page comes with the cookie); the feed's first request meets the 503 too, the home page's the JavaScript page. A later visit
 gets the page. The consent site (tests/altsites16/consent.py): every page under a full-screen consent overlay (its
 own heading, Arabic and English notice, buttons), the "sensitive pictures" stories behind an age/region gate
 (302 ``/consent?return=<page>``, a page that sets a cookie and sends the reader back by meta refresh), and a print
@@ -165,6 +165,14 @@ def test_a_challenge_is_recorded_with_its_reason_and_tried_again(crawled):
         assert f"/news/{story['id']}.html" in again, again
         frontier = conn.execute("select status, attempts from frontier where url = ?", [url]).fetchone()
         assert frontier["status"] == "done" and frontier["attempts"] == 1, tuple(frontier)
+
+
+def test_a_challenge_answered_for_the_start_page_is_recorded(crawled):
+    """The home page behind the JavaScript page: a discovery failure that says so (before, nothing was recorded)."""
+    conn = catalogue(crawled["data"])
+    home = crawled["sites"].sites["guard"].base + "/"
+    got = [tuple(r) for r in conn.execute("select stage, reason from failures where url = ?", [home])]
+    assert got == [("discover", "challenge-page")]
 
 
 def test_the_recrawl_fetches_only_the_challenged_stories(crawled):

@@ -10,7 +10,7 @@ from archive.records import ExtractedArticle, ExtractionFailure
 from crawler.capture.config import ArchiveConfig
 from crawler.capture.ingest import ingest
 from crawler.extraction.article import extract_article
-from crawler.extraction.challenge import scripted_challenge
+from crawler.extraction.challenge import challenge_in, scripted_challenge
 from crawler.fetch.refresh import gate_refresh
 from crawler.relevance.judge import load_lexicon
 
@@ -108,3 +108,11 @@ PAGE = "http://news.example/news/1.html"
 ])
 def test_a_self_refresh_is_followed_only_with_a_new_cookie(html, cookie_set, want):
     assert gate_refresh(f"<html><head>{html}</head></html>", PAGE, ("noscript",), cookie_set) == want
+
+
+def test_a_feed_or_listing_answered_by_a_challenge_is_told_apart_from_an_empty_one():
+    """The spider's reason for a feed, sitemap or start page that gave no links (before: ``empty-feed``, or nothing)."""
+    assert challenge_in(SUCURI.encode()) == "marker 'sucuri_cloudproxy'"
+    assert challenge_in(PANEL.encode("utf-8"), "text/html; charset=utf-8") == "marker 'التحقق من متصفحك'"
+    assert challenge_in(b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>') is None
+    assert challenge_in(b"") is None and challenge_in(b"<html>" + b" " * 300_000 + b"</html>") is None

@@ -32,6 +32,7 @@ CONSENT_MARKERS = (
 )
 CHALLENGE_MAX_TEXT = 1500  # a challenge marker in the markup counts on pages with less visible text than this
 CONSENT_MAX_TEXT = 600  # ... a consent marker on pages with less than this
+CHALLENGE_MAX_BYTES = 262_144  # a feed, sitemap or listing answer larger than this is no challenge page
 SCRIPTED_MAX_TEXT = 300  # ... and a script that sets a cookie and reloads on a page with less readable text than this
 _SETS_COOKIE = re.compile(r"document\s*\.\s*cookie\s*=")
 _NAVIGATES = re.compile(r"location\s*\.\s*(?:reload|replace|assign)\s*\(|location(?:\s*\.\s*href)?\s*=(?!=)")
@@ -55,6 +56,28 @@ def failure_from_markers(root: HtmlElement, html: str, url: str) -> ExtractionFa
         if marker in title or (text_len < CONSENT_MAX_TEXT and marker in markup):
             return ExtractionFailure(url, "consent-wall", f"marker {marker!r}")
     return None
+
+
+def challenge_in(body: bytes, content_type: str | None = None) -> str | None:
+    """What makes ``body`` a bot-protection challenge (``failure_from_markers``'s detail), or None.
+
+    For a feed, sitemap or listing page that gave no links: a challenge answered for it was recorded as an empty
+    feed or sitemap, or not at all for a listing, so the crawl said nothing of why an outlet's start page led nowhere.
+    """
+    import lxml.etree
+    import lxml.html
+
+    from crawler.extraction.decode import decode_html
+
+    if not body or len(body) > CHALLENGE_MAX_BYTES or b"<" not in body[:4096]:
+        return None
+    html = decode_html(body, content_type)
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+    failure = failure_from_markers(root, html, "")
+    return failure.detail if failure is not None and failure.reason == "challenge-page" else None
 
 
 def scripted_challenge(root: HtmlElement) -> str | None:

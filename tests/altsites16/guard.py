@@ -10,7 +10,8 @@ and a spinner: text enough to pass for a short story); a DDoS-Guard-style 503 wi
 ``__ddg1_`` cookie, "Checking your browser..." in Arabic and English; a BitNinja-style 429 with ``Retry-After: 1``;
 and a 200 "please wait" page that sets ``__fguard`` and refreshes itself (``<meta http-equiv="refresh"
 content="1">``), the page served to a request that brings the cookie back. A later visit (the retry of a 503/429, a
-later crawl for a 200 challenge) gets the page. The RSS feed's first request meets the 503 too.
+later crawl for a 200 challenge) gets the page. The RSS feed's first request meets the 503 too, the home page's
+first one the JavaScript page (the first crawl finds the stories through the feed).
 
 The pages: ``/news/<id>.html`` (WordPress-like markup: ``h1.entry-title``, the date as printed, "الأحد 12 مايو
 2019 - 13:40", and ``article:published_time``), the home page listing every story, ``/feed/`` (RSS 2.0), a
@@ -102,6 +103,8 @@ class GuardSite:
             return Reply(200, (("Content-Type", "text/plain"),), text.encode())
         self.hits[path] += 1
         if path == "/":
+            if self.hits[path] == 1:  # the crawl's first visit to the home page
+                return self.challenge(path, "sucuri")
             return Reply(200, HTML, self.home().encode())
         if path == "/feed/":
             if self.hits[path] == 1:
