@@ -4,6 +4,7 @@ a challenged URL left pending for the next crawl, and a bot check's cookie-and-s
 from __future__ import annotations
 
 import pytest
+from altsites16.consent import GATE, OVERLAY
 from helpers import portal_session
 
 from archive.records import ExtractedArticle, ExtractionFailure
@@ -52,6 +53,16 @@ def test_a_challenge_page_is_a_challenge_whatever_its_vendor_or_language(page, w
     result = extract_article(page, URL, http_charset="utf-8")
     assert isinstance(result, ExtractionFailure), result
     assert (result.reason, result.detail.split(" (")[0]) == ("challenge-page", why)
+
+
+def test_a_consent_wall_or_age_gate_served_alone_is_no_article():
+    """An Arabic consent platform's wall, or the age/region gate, answered for the page with nothing of the story:
+    before, each was stored as an article (titled with the site's name, "تنبيه - ...")."""
+    wall = f'<html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>المرصد العربي</title></head><body>{OVERLAY}</body></html>'
+    gate = GATE.format(site="المرصد العربي", back="/news/7745/")
+    for page, why in ((wall, "marker 'نحترم خصوصيتك'"), (gate, "marker 'you are over 18'")):
+        result = extract_article(page, URL, http_charset="utf-8")
+        assert isinstance(result, ExtractionFailure) and (result.reason, result.detail) == ("consent-wall", why)
 
 
 def test_a_brief_with_a_cookie_banner_that_reloads_is_an_article():

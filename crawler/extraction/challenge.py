@@ -29,6 +29,10 @@ CHALLENGE_MARKERS = (
 CONSENT_MARKERS = (
     "before you continue", "consent.google", "cookie consent", "we value your privacy", "manage your privacy",
     "privacy choices", "consent-page", "gdpr-consent", "accept all cookies", "consentmanager", "quantcast choice",
+    # round sixteen: the Arabic of a consent platform's wall ("we respect / value your privacy"; not "cookies" or
+    # "accept all", which a brief's cookie bar says too) and an age or region gate in either language
+    "نحترم خصوصيتك", "نقدر خصوصيتك", "you are over 18", "age verification",
+    "not available in your region", "تجاوزت الثامنة عشرة", "تجاوزت 18", "غير متاح في منطقتك", "غير متاحة في منطقتك",
 )
 CHALLENGE_MAX_TEXT = 1500  # a challenge marker in the markup counts on pages with less visible text than this
 CONSENT_MAX_TEXT = 600  # ... a consent marker on pages with less than this
