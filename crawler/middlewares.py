@@ -24,7 +24,7 @@ from crawler.fetch.chain_cookies import add_set_cookies, cookie_header, new_cook
 from crawler.fetch.crawl_delay import floor_slot
 from crawler.fetch.head import HEAD_BYTES, SCANNED_CHARS, binary_kind, page_head, web_content_type
 from crawler.fetch.limits import Limits
-from crawler.fetch.refresh import meta_refresh
+from crawler.fetch.refresh import gate_refresh
 from crawler.fetch.validators import VALIDATED_URL, drop_inherited_validators
 from crawler.fetch.wire import MAX_HEADER_BYTES, BadResponseHead, head_line_verdict
 from crawler.netguard import HeadersTooLarge, Refused, check_redirect, slot_floors
@@ -234,11 +234,12 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
 
     def _follow(self, request: Any, response: Any) -> Any:
         """Scrapy's ``MetaRefreshMiddleware.process_response`` (2.19), with the refresh read by
-        crawler.fetch.refresh.meta_refresh instead of w3lib's (which lost a quoted URL written with entities)."""
+        crawler.fetch.refresh.meta_refresh (gate_refresh) instead of w3lib's (which lost a quoted URL written with entities)."""
         if request.meta.get("dont_redirect", False) or request.method == "HEAD" \
                 or not isinstance(response, HtmlResponse) or urlsplit(request.url).scheme not in ("http", "https"):
             return response
-        found = meta_refresh(response.text[:SCANNED_CHARS], response.url, self._ignore_tags)
+        found = gate_refresh(response.text[:SCANNED_CHARS], response.url, self._ignore_tags,
+                             new_cookies_for(request.meta, response.url))  # a bot check's self-refresh
         if found is None:
             return response
         redirected = self._redirect_request_using_get(request, response, found[1])

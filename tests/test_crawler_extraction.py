@@ -488,7 +488,7 @@ def test_trafilatura_title_is_asked_only_when_the_page_has_none() -> None:
 def test_collapsed_text_len_is_exact_below_the_limit_and_at_least_the_limit_above() -> None:
     import lxml.html
 
-    from crawler.extraction.article import _collapsed_text_len
+    from crawler.extraction.challenge import _collapsed_text_len
 
     def page(body: str) -> lxml.html.HtmlElement:
         return lxml.html.document_fromstring(f"<html><body>{body}</body></html>")

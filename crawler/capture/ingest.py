@@ -42,7 +42,7 @@ from crawler.discovery.urls import (
     session_params_between,
     url_rank,
 )
-from crawler.fetch.limits import http_date
+from crawler.fetch.limits import TRANSIENT_PAGE_REASONS, http_date
 from crawler.relevance.judge import Lexicon, judge, load_lexicon
 
 logger = logging.getLogger(__name__)
@@ -93,7 +93,10 @@ def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: 
     outlet = session.by_name[outlet_name]
     if isinstance(result, ExtractionFailure):
         session.record_failure(outlet_name, url, "extract", result.reason, result.detail, capture_id)
-        session.catalogue.settle(request_url or url, "done", "extraction failed")
+        # a challenge served for the page stays pending for the next crawls (stop 41: it was settled and lost)
+        transient = result.reason in TRANSIENT_PAGE_REASONS
+        session.catalogue.settle(request_url or url, "retry" if transient else "done",
+                                 result.reason if transient else "extraction failed")
         return "failed"
     article, clock = dated(result, outlet.timezone, listed_date_iso(listed_date))  # crawler.capture.clock
     relevance = judged(article, lexicon, prepared, outlet.topic_filter)

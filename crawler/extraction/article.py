@@ -17,6 +17,7 @@ from archive.records import ExtractedArticle, ExtractionFailure
 from crawler.extraction.author import bounded_author, find_author, printed_author, trafilatura_metadata
 from crawler.extraction.body import BRIEF_CHARS, extract_body
 from crawler.extraction.cfemail import reveal_cfemails
+from crawler.extraction.challenge import failure_from_markers
 from crawler.extraction.chrome_lines import page_site_names, without_chrome_lines
 from crawler.extraction.dates import find_published
 from crawler.extraction.decode import decode_html
@@ -37,7 +38,7 @@ from crawler.extraction.postfilter import filter_paragraphs
 from crawler.extraction.stream import canonicals
 from crawler.extraction.textclean import clean_article, clean_text, markup_for_parsing
 from crawler.extraction.title_line import headline_line
-from crawler.extraction.titles import clean_space, find_title, iter_json_ld, json_ld_article, meta_content
+from crawler.extraction.titles import find_title, iter_json_ld, json_ld_article, meta_content
 from crawler.extraction.untitled import lead_title
 
 logger = logging.getLogger(__name__)
@@ -49,60 +50,9 @@ SNIFF_BYTES = 4096
 # The ASCII control characters of trafilatura.utils.INVALID_XML_CHARS (all but tab, line feed and carriage return)
 INVALID_XML_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"RIFF", b"OggS")
-CHALLENGE_MARKERS = (
-    "just a moment...", "attention required! | cloudflare", "cf-browser-verification", "cf_chl_opt",
-    "challenge-platform", "checking your browser before accessing", "ddos-guard", "enable javascript and cookies to continue",
-    "g-recaptcha", "h-captcha", "hcaptcha.com/1/api.js", "are you a robot", "px-captcha", "_incapsula_resource",
-    "verify you are human",
-)
-CONSENT_MARKERS = (
-    "before you continue", "consent.google", "cookie consent", "we value your privacy", "manage your privacy",
-    "privacy choices", "consent-page", "gdpr-consent", "accept all cookies", "consentmanager", "quantcast choice",
-)
-CHALLENGE_MAX_TEXT = 1500  # a challenge marker in the markup counts on pages with less visible text than this
-CONSENT_MAX_TEXT = 600  # ... a consent marker on pages with less than this
 MIN_TEASERS_HOME = 5  # headline links that make a site's root page a listing
 MIN_TEASERS_SECTION = 12  # ... and a short page elsewhere a section listing
 ARTICLE_OG_TYPES = ("article", "news", "newsarticle")
-
-
-def _failure_from_markers(root: HtmlElement, html: str, url: str) -> ExtractionFailure | None:
-    """A challenge-page or consent-wall failure when the page is one, else None.
-
-    A marker in the markup counts only on a page with little visible text, so the markup is lower-cased and searched
-    only on such pages (issue 10: on an article page the two cost a millisecond and a half).
-    """
-    title = clean_space(root.findtext(".//title") or "").lower()
-    text_len = _collapsed_text_len(root, CHALLENGE_MAX_TEXT)  # exact below the larger of the two limits
-    markup = html.lower() if text_len < CHALLENGE_MAX_TEXT else ""
-    for marker in CHALLENGE_MARKERS:
-        if marker in title or (text_len < CHALLENGE_MAX_TEXT and marker in markup):
-            return ExtractionFailure(url, "challenge-page", f"marker {marker!r}")
-    for marker in CONSENT_MARKERS:
-        if marker in title or (text_len < CONSENT_MAX_TEXT and marker in markup):
-            return ExtractionFailure(url, "consent-wall", f"marker {marker!r}")
-    return None
-
-
-def _collapsed_text_len(root: HtmlElement, enough: int) -> int:
-    """The length of the page's whitespace-collapsed text, exact below ``enough``, else some value at least ``enough``.
-
-    The text is gathered only until it is long enough: on an article page the whole page's text cost about half a
-    millisecond, to learn only that it is longer than ``enough`` (issue 10). A prefix's collapsed length never exceeds
-    the whole text's, so stopping early never turns a long page into a short one.
-    """
-    parts: list[str] = []
-    raw = 0
-    check = enough
-    for piece in root.itertext():  # the same text as text_content(), piece by piece
-        parts.append(piece)
-        raw += len(piece)
-        if raw >= check:
-            collapsed = len(" ".join("".join(parts).split()))
-            if collapsed >= enough:
-                return collapsed
-            check = 2 * raw  # mostly whitespace so far: look again once the text has doubled
-    return len(" ".join("".join(parts).split()))
 
 
 def _canonical(root: HtmlElement, url: str) -> str | None:
@@ -305,7 +255,7 @@ def _extract(
     root, depth = _parse_flat(html)
     if root is None:
         return ExtractionFailure(url, "not-html", "no HTML document could be parsed")
-    failure = _failure_from_markers(root, html, url)
+    failure = failure_from_markers(root, html, url)
     if failure is not None:
         return failure
     reveal_cfemails(root, html)  # addresses a CDN hid from readers without its script (crawler.extraction.cfemail)

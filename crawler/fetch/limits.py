@@ -19,6 +19,9 @@ logger = logging.getLogger(__name__)
 # Refusals that may clear up by the next crawl: the frontier keeps the URL pending for a few attempts (a 206 to a
 # request for the whole page: a cache's stored range, until it is purged).
 TRANSIENT_REASONS = frozenset({"fetch-error", "timeout", "robots-unavailable", "http-429", "http-206"})
+# A page a bot-protection layer served in place of the article (a 200 challenge: crawler/extraction/challenge.py) is
+# the same: the layer lets a later visit through, so the URL is tried again by the next crawls, never settled "done".
+TRANSIENT_PAGE_REASONS = frozenset({"challenge-page"})
 # Refusals for this crawl's own budget: the URL stays pending without using up an attempt.
 BUDGET_REASONS = frozenset({"outlet-limit"})
 

@@ -120,3 +120,40 @@ def _base_url(root: Any, page_url: str) -> str:
         # a base no DNS name can be is no URL: the page's own (round twelve: its IDNA encoding is quadratic)
         return urljoin(page_url, safe_url_string(href)) if href and not host_refusal(href) else page_url
     return page_url
+
+
+def gate_refresh(html: str, page_url: str, ignore_tags: Iterable[str], cookie_set: bool) -> tuple[float, str] | None:
+    """``meta_refresh``'s answer; and where it finds none but the page refreshes itself after setting a cookie that
+    its URL was not yet asked with (``cookie_set``), that refresh, to ``page_url``.
+
+    A bot check ("one moment, please...") answers 200 with a cookie and ``<meta http-equiv="refresh" content="1">``:
+    a browser reloads the page with the cookie and gets the story. The crawl read a refresh of the page itself as
+    nothing to follow, so it stored the check page (stop 41, tests/altsites16). Without a new cookie a page that
+    refreshes itself (a live page every five minutes) is still a page, as before.
+    """
+    found = meta_refresh(html, page_url, ignore_tags)
+    if found is not None or not cookie_set:
+        return found
+    seconds = _self_refresh(html, ignore_tags)
+    return None if seconds is None else (seconds, page_url)
+
+
+def _self_refresh(html: str, ignore_tags: Iterable[str]) -> float | None:
+    """The delay of the first valid meta refresh of ``html`` when it names no URL (the page itself), else None."""
+    import lxml.etree
+
+    if "refresh" not in html.lower():
+        return None
+    root = lxml.etree.fromstring(html.encode("utf-8", "replace"), lxml.etree.HTMLParser(encoding="utf-8", recover=True))
+    if root is None:
+        return None
+    ignored = {tag.lower() for tag in ignore_tags}
+    for meta in root.iter("meta"):
+        if "refresh" not in (meta.get("http-equiv") or "").lower():
+            continue
+        if any(isinstance(a.tag, str) and a.tag.lower() in ignored for a in meta.iterancestors()):
+            continue
+        found = refresh_content(meta.get("content") or "")
+        if found is not None:
+            return found[0] if not (found[1] or "").strip(_WHITESPACE) else None
+    return None

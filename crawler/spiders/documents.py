@@ -19,6 +19,7 @@ from crawler.discovery import entries
 from crawler.discovery import parsers as discovery
 from crawler.discovery.readers import Reader, Readers
 from crawler.discovery.urls import canonicalize
+from crawler.extraction.challenge import challenge_in
 from crawler.extraction.decode import decode_html
 
 logger = logging.getLogger(__name__)
@@ -174,6 +175,8 @@ class DocumentSpider(Spider):
         readers = self._readers(response.meta, response.url)
         links = discovery.parse_feed(response.body, response.url)
         empty = None if links else discovery.empty_reason(response.body, "feed", "no RSS/Atom/JSON Feed entries found")
+        if empty and (why := challenge_in(response.body, _content_type(response))):
+            empty = ("challenge-page", f"a bot-protection challenge answered instead of the feed: {why}")
         if len(links) > self.session.config.sitemap_max_urls:  # a feed of 200,000 items: newest first, as a sitemap
             links = _newest(links)
         for reader in readers:
@@ -195,6 +198,8 @@ class DocumentSpider(Spider):
             return
         if not doc.links:
             reason, detail = discovery.empty_reason(response.body, "sitemap", "no <url> or <sitemap> entries found")
+            if why := challenge_in(response.body, _content_type(response)):
+                reason, detail = "challenge-page", f"a bot-protection challenge answered instead of the sitemap: {why}"
             for _, outlet in outlets:
                 self._refuse(outlet, response.url, reason, detail, capture_id)
         elif doc.error:  # what came before the error is taken; what came after it may be lost: say so
@@ -240,7 +245,12 @@ class DocumentSpider(Spider):
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         # each link with the date stamp its anchor holds, if any: the story's listed date where its page prints none
         links = discovery.dated_page_links(decode_html(response.body, content_type), response.url)
+        why = None if links else challenge_in(response.body, content_type)  # a start page behind a challenge: say so
         for reader in readers:
+            if why:
+                self._refuse(self.session.by_name[reader.outlet], response.url, "challenge-page",
+                             f"a bot-protection challenge answered instead of the page: {why}",
+                             response.meta.get("capture_id"))
             yield from self._listing_links(links, self.session.by_name[reader.outlet], reader.depth)
 
     def _listing_links(self, links: list[discovery.Link], outlet: Outlet, depth: int) -> Iterator[Request]:
@@ -292,3 +302,8 @@ def _reader(meta: dict[str, Any]) -> Reader:
 def _header(response: Response, name: bytes) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
+
+
+def _content_type(response: Response) -> str:
+    """The response's Content-Type header as text."""
+    return response.headers.get("Content-Type", b"").decode("latin-1")
