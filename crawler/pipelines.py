@@ -62,7 +62,9 @@ class ArticlePipeline:
         return ProcessPoolExecutor(max_workers=self.session.config.extract_workers,
                                    mp_context=multiprocessing.get_context("spawn"),
                                    initializer=init_worker,
-                                   initargs=(os.getpid(), self.session.config.lexicon,
+                                   # the lexicon as loaded here (load_lexicon's object): a spawned worker
+                                   # unpickles it in 0.07 s where reading the file again took 0.2 (issue 10)
+                                   initargs=(os.getpid(), load_lexicon(self.session.config.lexicon),
                                              self.session.config.extract_timeout, crawl_log_level()))
 
     def close_spider(self, spider: Any = None) -> None:

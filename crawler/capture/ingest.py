@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -77,18 +78,20 @@ def _lexicon(path: Path) -> Lexicon:
 
 def ingest_op(session: ArchiveSession, op: ArticleOp, capture_id: int | None) -> str:
     """Store an article operation (crawler.capture.operations.ArticleOp) on the writer thread, inside its batch."""
-    return ingest(session, _lexicon(session.config.lexicon), outlet_name=op.outlet, url=op.url,
+    # read only for an article a worker did not judge: the writer process loaded the lexicon (~0.2 s of CPU) for
+    # every crawl and used it for part pages and fuller renderings alone (issue 10)
+    return ingest(session, lambda: _lexicon(session.config.lexicon), outlet_name=op.outlet, url=op.url,
                   capture_id=capture_id, result=op.result, listed_date=op.listed_date, request_url=op.request_url,
                   prepared=op.prepared)
 
 
-def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: str, capture_id: int | None,
+def ingest(session: ArchiveSession, lexicon: Lexicon | Callable[[], Lexicon], *, outlet_name: str, url: str, capture_id: int | None,
            result: ExtractedArticle | ExtractionFailure, listed_date: str | None = None,
            request_url: str | None = None, prepared: Prepared | None = None) -> str:
     """Store one extraction result and return its outcome: new, updated, unchanged, irrelevant or failed.
 
     ``prepared``: the judgement, story keys, search text and rendered text an extraction worker computed
-    (crawler.capture.prepare); without it they are computed here.
+    (crawler.capture.prepare); without it they are computed here. ``lexicon``: or a function that loads it.
     """
     outlet = session.by_name[outlet_name]
     if isinstance(result, ExtractionFailure):
@@ -161,9 +164,13 @@ def ingest(session: ArchiveSession, lexicon: Lexicon, *, outlet_name: str, url: 
     return outcome
 
 
-def judged(article: ExtractedArticle, lexicon: Lexicon, prepared: Prepared | None, topic_filter: bool) -> Relevance:
+def judged(article: ExtractedArticle, lexicon: Lexicon | Callable[[], Lexicon], prepared: Prepared | None,
+           topic_filter: bool) -> Relevance:
     """The article's relevance (the worker's when ``prepared``); an outlet without a topic filter keeps everything."""
-    relevance = prepared.relevance if prepared is not None else judge(article.title, article.text, lexicon)
+    if prepared is not None:
+        relevance = prepared.relevance
+    else:
+        relevance = judge(article.title, article.text, lexicon if isinstance(lexicon, Lexicon) else lexicon())
     if not topic_filter and not relevance.relevant:
         # an outlet that only covers Libya: keep every article, with the score for transparency
         relevance = Relevance(True, relevance.score, relevance.libya_score, relevance.conflict_score,

@@ -107,10 +107,10 @@ def sigint_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
-def init_worker(parent_pid: int, lexicon: Path, timeout: float = 0.0, log_level: int | None = None) -> None:
+def init_worker(parent_pid: int, lexicon: Path | Lexicon, timeout: float = 0.0, log_level: int | None = None) -> None:
     """Pool initializer: Ctrl-C ignored, page-sized blocks freed go back to the OS (crawler.capture.memory), die with
     the crawl process, log at the crawl's ``log_level`` (crawler.capture.child.crawl_log_level), load the lexicon
-    once, and give each page at most ``timeout`` seconds (0: no limit)."""
+    once (or take it as the crawl process loaded it), and give each page at most ``timeout`` seconds (0: no limit)."""
     global _LEXICON, _TIMEOUT
     # a spawned worker had no log set-up of its own: Python's last resort printed its WARNINGs under -qq and
     # `scrapy crawl -L ERROR` too (before stop 38)
@@ -124,7 +124,7 @@ def init_worker(parent_pid: int, lexicon: Path, timeout: float = 0.0, log_level:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     fix_mmap_threshold()
     die_with_parent(parent_pid)
-    _LEXICON = load_lexicon(lexicon)
+    _LEXICON = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
     _TIMEOUT = timeout
 
 

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 # A post's message, per engine: vBulletin 3/4 (``post_message_<pid>``), phpBB 3 (``div.postbody > div.content``),
@@ -32,6 +33,14 @@ MESSAGE_XPATHS = (
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' messageText ')]",
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' bbWrapper ')]",
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' js-post__content-text ')]",
+)
+# Every message XPath above needs an element whose id or class holds one of these, so one look at the attributes
+# alone tells a page of no known engine (nearly every page) first: the seven XPaths test concat(normalize-space())
+# on every element, 4.4 ms of a 1,000-element mirror page on a loaded VM, this one 0.8 (issue 10)
+ANY_MESSAGE = etree.XPath(
+    "//*/@id[starts-with(., 'post_message_') or starts-with(., 'msg_') or starts-with(., 'pid_')]"
+    " | //*/@class[contains(., 'postbody') or contains(., 'messageText') or contains(., 'bbWrapper')"
+    " or contains(., 'js-post__content-text')]"
 )
 # quotes of other posts inside a message: vBulletin 3's "اقتباس:" box (a div holding a label div and a table),
 # vBulletin 4/5's bbcode_container, phpBB's and MyBB's blockquote, XenForo's bbCodeQuote
@@ -54,6 +63,8 @@ class ForumPost:
 
 def first_post(root: HtmlElement, fetched_at: datetime | None = None) -> ForumPost | None:
     """The thread's first post where ``root`` is a forum thread page of a known engine, else None."""
+    if not ANY_MESSAGE(root):
+        return None
     for xpath in MESSAGE_XPATHS:
         messages = root.xpath(xpath)
         if len(messages) >= 1 and _is_thread(root, messages):

@@ -304,13 +304,40 @@ def _load_term(
     return Term(**term_fields(path, cat, feeds, i, raw, scene, armed))
 
 
+# a crawl process read it 2-3 times (checks, pipeline), ~0.2 s CPU each (issue 10): kept while its bytes are the same
+_LOADED: dict[str, tuple[bytes, bytes | None, Lexicon]] = {}
+
+
 def load_lexicon(path: Path) -> Lexicon:
-    """Read and validate a lexicon TOML file.
+    """Read and validate a lexicon TOML file (the same object again while the file and its reader are unchanged).
 
     Raises:
         ConfigError: the file is missing or unreadable, or a key is wrong (the message names file, key and fix).
     """
     path = Path(path)
+    seen, data = _LOADED.get(str(path)), _bytes(path)
+    if seen is not None and data == seen[0] and _reader_bytes(path, seen[2]) == seen[1]:
+        return seen[2]
+    lexicon = _read_lexicon(path)
+    if data is not None and _bytes(path) == data:  # not edited while it was read
+        _LOADED[str(path)] = (data, _reader_bytes(path, lexicon), lexicon)
+        while len(_LOADED) > 4:  # a test session loads many lexicons: the latest few kept
+            del _LOADED[next(iter(_LOADED))]
+    return lexicon
+
+
+def _bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _reader_bytes(path: Path, lexicon: Lexicon) -> bytes | None:
+    return _bytes(path.parent / lexicon.scoring.reader) if lexicon.scoring.reader else b""
+
+
+def _read_lexicon(path: Path) -> Lexicon:
     try:
         raw = tomllib.loads(path.read_bytes().decode("utf-8-sig"))  # a BOM, as Notepad writes, is no error
     except UnicodeDecodeError as exc:
