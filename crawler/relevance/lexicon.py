@@ -30,20 +30,8 @@ logger = logging.getLogger(__name__)
 #: as a statement where another theatre is named after it and no other Libya name or armed actor (round 32).
 #: "offer" marks an offer to mediate, a welcome whose addressee is only a theatre named after it (round 34).
 #: "call" marks a call ("تدعو"): a welcome whose addressee is a theatre named after it, with no Libya name after it.
-GROUPS = (
-    "libya",
-    "conflict",
-    "foreign",
-    "offtopic",
-    "dispute",
-    "statement",
-    "welcome",
-    "idiom",
-    "gang",
-    "envoy",
-    "offer",
-    "call",
-)
+GROUPS = ("libya", "conflict", "foreign", "offtopic", "dispute", "statement", "welcome", "idiom", "gang", "envoy",
+          "offer", "call")
 
 
 @dataclass(frozen=True)
