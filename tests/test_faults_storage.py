@@ -14,10 +14,12 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from faultsite import FaultSite, serve_fault_site
 from helpers import FAST, ROOT, crawl_cli, tmpfs
 
 from archive.warc.reader import iter_records
+from crawler.cli.main import cli
 
 ARTICLES = 30
 
@@ -44,8 +46,22 @@ def captures(data: Path) -> int:
 
 
 def check_cli(data: Path) -> subprocess.CompletedProcess[str]:
+    """`check` in a child: for the full-disk cases, which run in threads (CliRunner swaps sys.stdout, process-wide)."""
     return subprocess.run([sys.executable, "-m", "crawler.cli.main", "check", "--data", str(data)], capture_output=True,
                           text=True, check=False, cwd=ROOT, timeout=120)
+
+
+def check_here(data: Path) -> Result:
+    """`check` in this process, from the main thread: no reactor, and a child's start-up is most of its time."""
+    return CliRunner().invoke(cli, ["check", "--data", str(data)])
+
+
+def refused_here(seeds: Path, data: Path, *args: str) -> Result:
+    """A crawl its settings stop before it starts (no reactor), in this process: exit 1 with a message; an uncaught
+    exception (a child's traceback) fails here."""
+    result = CliRunner().invoke(cli, ["crawl", "--seeds", str(seeds), "--data", str(data), *FAST, *args])
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
 
 
 def assert_first_crawl_failed(data: Path, result: subprocess.CompletedProcess[str], reason: str) -> list[int]:
@@ -63,7 +79,7 @@ def assert_first_crawl_failed(data: Path, result: subprocess.CompletedProcess[st
     return ids
 
 
-def assert_next_crawl_repairs(data: Path, seeds: Path, kept: list[int], *args: str) -> None:
+def assert_next_crawl_repairs(data: Path, seeds: Path, kept: list[int], *args: str, in_thread: bool = True) -> None:
     """The next crawl succeeds, every page of the first is still archived, every article is in, check passes."""
     again = crawl_cli(seeds, data, *args)
     assert again.returncode == 0, again.stderr[-3000:]
@@ -72,8 +88,12 @@ def assert_next_crawl_repairs(data: Path, seeds: Path, kept: list[int], *args: s
     assert set(kept) <= still  # nothing archived by the failed crawl was lost
     assert query(data, "select count(*) from articles where text_file is not null") == [(ARTICLES,)]
     assert query(data, "select count(*) from frontier where status != 'done'") == [(0,)]
-    checked = check_cli(data)
-    assert checked.returncode == 0, checked.stdout[-3000:]
+    if in_thread:
+        checked = check_cli(data)
+        assert checked.returncode == 0, checked.stdout[-3000:]
+    else:
+        here = check_here(data)
+        assert here.exit_code == 0, here.output[-3000:]
 
 
 FULL_DISKS = [
@@ -124,8 +144,8 @@ def test_no_room_for_the_reserve_means_the_crawl_does_not_start(tmp_path: Path) 
     data = tmp_path / "data"
     with tmpfs(data, "1m"), serve_fault_site(FaultSite(articles=3)) as site:
         seeds = site.seeds(tmp_path / "seeds.toml")
-        result = crawl_cli(seeds, data, "-s", "ARCHIVE_DISK_RESERVE=4000000")
-        assert result.returncode == 1
+        result = refused_here(seeds, data, "-s", "ARCHIVE_DISK_RESERVE=4000000")
+        assert result.exit_code == 1, result.output
         assert "disk-full: no room for the 4000000-byte disk reserve" in result.stderr
         assert not (data / "catalogue.db").exists()  # not recorded at all: nothing was started
         assert site.requests == 0
@@ -169,7 +189,7 @@ def test_catalogue_lock_held_past_the_busy_timeout_stops_the_crawl(tmp_path: Pat
         kept = assert_first_crawl_failed(data, first, "catalogue-locked")
         assert "catalogue-locked" in first.stderr and "ARCHIVE_BUSY_TIMEOUT" in first.stderr
         site.delay = 0
-        assert_next_crawl_repairs(data, seeds, kept)
+        assert_next_crawl_repairs(data, seeds, kept, in_thread=False)
 
 
 def test_a_lock_shorter_than_the_busy_timeout_is_waited_out(tmp_path: Path) -> None:
@@ -181,7 +201,7 @@ def test_a_lock_shorter_than_the_busy_timeout_is_waited_out(tmp_path: Path) -> N
     assert code == 0, log.read_text()[-3000:]
     assert query(data, "select status from crawls") == [("finished",)]
     assert query(data, "select count(*) from articles where text_file is not null") == [(ARTICLES,)]
-    assert check_cli(data).returncode == 0
+    assert check_here(data).exit_code == 0
 
 
 def test_a_crawl_that_cannot_start_is_not_a_success(tmp_path: Path) -> None:
@@ -189,11 +209,11 @@ def test_a_crawl_that_cannot_start_is_not_a_success(tmp_path: Path) -> None:
     with serve_fault_site(FaultSite(articles=3)) as site:
         seeds = site.seeds(tmp_path / "seeds.toml")
         missing = tmp_path / "no-such-lexicon.toml"
-        result = crawl_cli(seeds, data, "-s", f"RELEVANCE_LEXICON={missing}")
-        assert result.returncode == 1
+        result = refused_here(seeds, data, "-s", f"RELEVANCE_LEXICON={missing}")
+        assert result.exit_code == 1, result.output
         assert str(missing) in result.stderr and "cannot read the lexicon" in result.stderr
-        bad = crawl_cli(seeds, data, "-s", "ARCHIVE_BUSY_TIMEOUT=soon")
-        assert bad.returncode == 1
+        bad = refused_here(seeds, data, "-s", "ARCHIVE_BUSY_TIMEOUT=soon")
+        assert bad.exit_code == 1, bad.output
         assert "ARCHIVE_BUSY_TIMEOUT" in bad.stderr and "pass -s ARCHIVE_BUSY_TIMEOUT=<number>" in bad.stderr
         assert site.requests == 0
     assert not data.exists() or not (data / "catalogue.db").exists()  # not recorded: it never started
