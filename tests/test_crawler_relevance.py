@@ -373,7 +373,6 @@ def test_the_matchers_word_cache_never_changes_a_verdict(monkeypatch: pytest.Mon
 
 
 def test_the_matchers_pair_cache_is_bounded_and_reused(monkeypatch: pytest.MonkeyPatch) -> None:
-    from crawler.relevance import lexicon as lexicon_module
     from crawler.relevance import match
 
     lexicon = load_lexicon(LEXICON)
@@ -387,7 +386,6 @@ def test_the_matchers_pair_cache_is_bounded_and_reused(monkeypatch: pytest.Monke
     match.match(words, lexicon.index, again := {})
     assert again == counts and all(lexicon.index._pairs[k] is v for k, v in pairs.items())  # reused, not remade
     monkeypatch.setattr(match, "_PAIRS_MAX", 2)
-    monkeypatch.setattr(lexicon_module, "_LOADED", {})  # a lexicon read again, not the one load_lexicon keeps
     fresh = load_lexicon(LEXICON)
     match.match(words, fresh.index, bounded := {})
     assert bounded == counts and len(fresh.index._pairs) <= 2
