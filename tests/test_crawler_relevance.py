@@ -349,6 +349,13 @@ def test_a_terms_own_spelling_beats_another_terms_inflection(tmp_path: Path) -> 
     assert found == {"مخطوفون": 1, "مخطوفين": 2}
 
 
+def cold_lexicon() -> Lexicon:
+    """The bundled lexicon with a phrase index of its own, its caches empty (load_lexicon gives the lexicon it read
+    before, once per content in a process, index and caches included)."""
+    read = load_lexicon(LEXICON)
+    return Lexicon(read.terms, read.scoring, read.source, read.reader)
+
+
 def test_the_matchers_word_cache_never_changes_a_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
     # PhraseIndex.starts keeps what each distinct word can begin (issue 10): a fresh lexicon, the same lexicon
     # after other texts filled its cache, and one whose cache is renewed every few words judge alike
@@ -359,17 +366,17 @@ def test_the_matchers_word_cache_never_changes_a_verdict(monkeypatch: pytest.Mon
         ("", "اشتباكات في الزاوية غرب العاصمة طرابلس ورفض البرلمان القرار وأغلق معبر رأس اجدير"),
         ("حلبة", "تعزية في عدنان الخمسين ومخطوفون ثم مخطوفين ثم مخطوفي بالإعدام في حكومتين"),
     ]
-    fresh = [judge(t, b, load_lexicon(LEXICON)) for t, b in texts]
-    warm = load_lexicon(LEXICON)
+    fresh = [judge(t, b, cold_lexicon()) for t, b in texts]
+    warm = cold_lexicon()
     for t, b in reversed(texts):
         judge(t, b, warm)
     assert [judge(t, b, warm) for t, b in texts] == fresh
     monkeypatch.setattr(match, "_STARTS_MAX", 3)
-    assert [judge(t, b, load_lexicon(LEXICON)) for t, b in texts] == fresh
+    assert [judge(t, b, cold_lexicon()) for t, b in texts] == fresh
     assert fresh[0].relevant and fresh[0].matched_terms  # the texts do match lexicon forms
     # PhraseIndex.pair keeps what each distinct word pair matches (issue 10): renewed at every pair, the same verdicts
     monkeypatch.setattr(match, "_PAIRS_MAX", 1)
-    assert [judge(t, b, load_lexicon(LEXICON)) for t, b in texts] == fresh
+    assert [judge(t, b, cold_lexicon()) for t, b in texts] == fresh
 
 
 def test_the_matchers_pair_cache_is_bounded_and_reused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -386,6 +393,6 @@ def test_the_matchers_pair_cache_is_bounded_and_reused(monkeypatch: pytest.Monke
     match.match(words, lexicon.index, again := {})
     assert again == counts and all(lexicon.index._pairs[k] is v for k, v in pairs.items())  # reused, not remade
     monkeypatch.setattr(match, "_PAIRS_MAX", 2)
-    fresh = load_lexicon(LEXICON)
+    fresh = cold_lexicon()
     match.match(words, fresh.index, bounded := {})
     assert bounded == counts and len(fresh.index._pairs) <= 2
