@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 WORKERS_KILLED = "workers-killed"
 WORKER_KILLED = "worker-killed"  # failures.reason of a poison page
 MAX_BREAKS_IN_A_ROW = 3
+STRAY_WAIT = 5.0  # seconds a broken pool's manager thread gets to reap its workers before the ones left are killed
 MAX_BREAKS = 10
 FIX = ("find out what killed them (`dmesg | grep -i -e oom -e killed`); if it was the OOM killer, give the machine "
        "more memory or lower EXTRACT_WORKERS, then crawl again")
@@ -73,9 +74,24 @@ def dead_workers(pool: Executor) -> str:
     """Shut a broken pool down and name its workers that died on their own (``pid 123, signal 9 (SIGKILL)``); the
     pool terminates the others itself (SIGTERM). Reads the executor's private process table (nothing public names
     them) before the shutdown empties it, and their exit statuses after it: its manager thread reaps them, and a
-    status read while it does reads None."""
-    processes = dict(getattr(pool, "_processes", None) or {})
-    pool.shutdown(wait=True, cancel_futures=True)  # quick: a broken pool's workers are terminated already
+    status read while it does reads None.
+
+    A worker started while the pool broke is killed here: CPython's manager thread (``terminate_broken``) sends
+    SIGTERM to the workers in its table once, then joins every worker in it; a page submitted in that moment makes
+    the executor start one more worker (3.11's ``_adjust_process_count``), which gets no SIGTERM and waits for work
+    for ever, and so did the join: a crawl hung for good with one idle worker (stop 41's CI run, a crawl with two
+    poison pages under load). What is still alive after STRAY_WAIT is killed, and the join then ends."""
+    table = getattr(pool, "_processes", None)  # the manager thread's own dict, which the shutdown unlinks
+    processes = dict(table or {})
+    manager = getattr(pool, "_executor_manager_thread", None)
+    pool.shutdown(wait=False, cancel_futures=True)
+    if manager is not None:
+        manager.join(STRAY_WAIT)  # quick: a broken pool's workers are terminated already
+        if manager.is_alive():
+            for process in list((table or {}).values()):
+                if process.exitcode is None:
+                    process.kill()
+            manager.join()
     dead = [(pid, p.exitcode) for pid, p in processes.items() if p.exitcode not in (None, -signal.SIGTERM)]
     return "; ".join(f"pid {pid}, {describe_exit(code)}" for pid, code in dead) or "a worker (already gone)"
 
