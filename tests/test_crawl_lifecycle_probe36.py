@@ -99,12 +99,13 @@ def ctrl_c(tmp_path: Path, presses: int) -> None:
         with crawling(seeds, data, log, "-s", "ARCHIVE_COMMIT_INTERVAL=0.1") as proc:
             wait_for(proc, log, "4 captures", lambda: (scalar(data, "select count(*) from captures") or 0) >= 4)
             # the pages asked for from now on take 3 s: the graceful stop a first Ctrl-C starts waits for the pages
-            # in flight, so a second Ctrl-C 0.2 s later surely finds it under way
+            # in flight, so a second Ctrl-C 1 s later surely finds it under way (0.2 s was too close on a loaded
+            # machine: two SIGINTs pending at once are one signal, and the crawl stopped gracefully, exit 0)
             site.delay = 3.0
             time.sleep(0.5)
             os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the crawl, its writer and extraction workers
             if presses == 2:
-                time.sleep(0.2)
+                time.sleep(1.0)
                 os.killpg(proc.pid, signal.SIGINT)
             code = proc.wait(timeout=90)
         status = cli("status", "--seeds", str(seeds), "--data", str(data))

@@ -182,7 +182,10 @@ def assert_flat(result: SoakResult) -> None:
     assert result.versions > result.articles and result.deletions > 0  # edits and deletions were seen
     rss_mid, rss_last = result.thirds("rss_kib")
     assert rss_last <= rss_mid * 1.15 + 4096, (rss_mid, rss_last)
-    fds_mid, fds_last = result.thirds("fds")
+    # open files: a leak raises every later sample; a sample taken while a crawl is being started holds its pipes for
+    # a moment (3 -> 7 once in a loaded CI run), so the last third's lowest is what must stay flat
+    fds_mid, _ = result.thirds("fds")
+    fds_last = min(s.fds for s in result.samples[2 * len(result.samples) // 3:])
     assert fds_last <= fds_mid + 3, (fds_mid, fds_last)
     wal_mid, wal_last = result.thirds("wal_bytes")
     # checkpoints run every WAL_CHECKPOINT_BYTES and cut the file back to JOURNAL_SIZE_LIMIT (archive.catalogue.db)
