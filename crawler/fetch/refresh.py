@@ -63,27 +63,12 @@ def meta_refresh(html: str, base_url: str, ignore_tags: Iterable[str] = ("noscri
     than nothing; None when there is none. Metas inside ``ignore_tags`` (Scrapy's METAREFRESH_IGNORE_TAGS) are not
     read; a ``<base href>`` applies as a browser applies it (``_base_url``). Raises ValueError for a URL whose host
     no DNS name can be (``crawler.fetch.whatwg.long_host``), as for any other that is no URL: a browser ignores it."""
-    import lxml.etree
     from w3lib.url import safe_url_string
 
     from crawler.fetch.guards import drop_userinfo
 
-    if "refresh" not in html.lower():
-        return None  # most pages have none: no parse
-    parser = lxml.etree.HTMLParser(encoding="utf-8", recover=True)
-    root = lxml.etree.fromstring(html.encode("utf-8", "replace"), parser)
-    if root is None:
-        return None
-    ignored = {tag.lower() for tag in ignore_tags}
-    for meta in root.iter("meta"):
-        if "refresh" not in (meta.get("http-equiv") or "").lower():
-            continue
-        if any(isinstance(a.tag, str) and a.tag.lower() in ignored for a in meta.iterancestors()):
-            continue
-        found = refresh_content(meta.get("content") or "")
-        if found is None:
-            continue
-        seconds, url = found
+    root = _parsed(html)
+    for seconds, url in _refreshes(root, ignore_tags):
         url = (url or "").strip(_WHITESPACE)
         if not url:
             return None  # a refresh of the page itself: nothing to follow
@@ -140,13 +125,26 @@ def gate_refresh(html: str, page_url: str, ignore_tags: Iterable[str], cookie_se
 
 def _self_refresh(html: str, ignore_tags: Iterable[str]) -> float | None:
     """The delay of the first valid meta refresh of ``html`` when it names no URL (the page itself), else None."""
+    for seconds, url in _refreshes(_parsed(html), ignore_tags):
+        return seconds if not (url or "").strip(_WHITESPACE) else None
+    return None
+
+
+def _parsed(html: str) -> Any:
+    """``html`` parsed as a browser would (lxml, recovering), or None where it holds no "refresh" at all (most
+    pages: no parse)."""
     import lxml.etree
 
     if "refresh" not in html.lower():
         return None
-    root = lxml.etree.fromstring(html.encode("utf-8", "replace"), lxml.etree.HTMLParser(encoding="utf-8", recover=True))
+    return lxml.etree.fromstring(html.encode("utf-8", "replace"), lxml.etree.HTMLParser(encoding="utf-8", recover=True))
+
+
+def _refreshes(root: Any, ignore_tags: Iterable[str]) -> Iterable[tuple[float, str | None]]:
+    """(seconds, URL as written or None) of each valid meta refresh of ``root`` in document order, those inside
+    ``ignore_tags`` left out."""
     if root is None:
-        return None
+        return
     ignored = {tag.lower() for tag in ignore_tags}
     for meta in root.iter("meta"):
         if "refresh" not in (meta.get("http-equiv") or "").lower():
@@ -155,5 +153,4 @@ def _self_refresh(html: str, ignore_tags: Iterable[str]) -> float | None:
             continue
         found = refresh_content(meta.get("content") or "")
         if found is not None:
-            return found[0] if not (found[1] or "").strip(_WHITESPACE) else None
-    return None
+            yield found
