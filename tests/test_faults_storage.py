@@ -179,7 +179,9 @@ def crawl_meeting_a_lock(data: Path, seeds: Path, log: Path, *, busy_timeout: fl
 
 def test_catalogue_lock_held_past_the_busy_timeout_stops_the_crawl(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    with serve_fault_site(FaultSite(articles=ARTICLES, delay=0.15)) as site:
+    # 0.3 s a page, two at a time: the crawl fetches for about 5 s, many commit intervals (at 0.15 s a loaded run's
+    # group commits came so late that everything was written before the lock was taken, and the crawl finished)
+    with serve_fault_site(FaultSite(articles=ARTICLES, delay=0.3)) as site:
         seeds = site.seeds(tmp_path / "seeds.toml")
         log = tmp_path / "crawl.log"
         # a second program holds the write lock for 2 s: 8 times the crawl's busy timeout (the crawl, with most of
