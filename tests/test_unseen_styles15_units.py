@@ -16,7 +16,7 @@ from lxml import html as lh
 
 from crawler.extraction.article import extract_article
 from crawler.extraction.js_state import read_js_state, unflatten
-from crawler.extraction.live_entries import keep_entry_times
+from crawler.extraction.live_entries import entries_as_blocks
 from crawler.extraction.state_body import state_bodies
 
 BASE = "http://news.example.ly"
@@ -134,7 +134,7 @@ def test_a_live_page_keeps_each_entry_heading_and_paragraphs_apart(page):
 
 def _entries(markup: str) -> int:
     page = lh.fromstring(f"<html><body><h1>عنوان الصفحة</h1>{markup}</body></html>")
-    return keep_entry_times(page, BASE + "/live/1/day")
+    return entries_as_blocks(page, BASE + "/live/1/day")
 
 
 PROSE = "تجددت الاشتباكات بالأسلحة المتوسطة في محور عين زارة مع ساعات الليل، وقال سكان إن أصوات الانفجارات سمعت."
@@ -146,7 +146,7 @@ def test_entries_in_articles_with_an_author_beside_the_time():
              f'<div class="entry-content"><h3>عنوان</h3><p>{PROSE}</p></div></div>')
     page = lh.fromstring(f'<html><body><div class="entries">{entry.format(t="21:22")}{entry.format(t="20:03")}'
                          '</div></body></html>')
-    assert keep_entry_times(page, BASE) == 2
+    assert entries_as_blocks(page, BASE) == 2
     firsts = [e[0] for e in page.find_class("live-event-entry")]
     assert [f[0].text for f in firsts] == ["فريق التحرير"] * 2 and not page.findall(".//time")
 
@@ -206,5 +206,5 @@ def test_an_entry_time_leaves_no_line(printed):
     would make each re-crawl a new version, and the clock is no text of the story."""
     entry = f'<div class="entry"><time datetime="2019-05-12T16:55:00+02:00">{printed}</time><p>{PROSE}</p></div>'
     page = lh.fromstring(f"<html><body><div>{entry}{entry}</div></body></html>")
-    assert keep_entry_times(page, BASE) == 2
+    assert entries_as_blocks(page, BASE) == 2
     assert [e[0].text for e in page.find_class("entry")] == [PROSE, PROSE]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from collections.abc import Callable
@@ -71,9 +70,8 @@ def listed_date_iso(value: str | None, now: datetime | None = None) -> str | Non
 _YEAR = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")  # a year written with four digits
 
 
-@functools.lru_cache(maxsize=4)
 def _lexicon(path: Path) -> Lexicon:
-    return load_lexicon(path)
+    return load_lexicon(path)  # kept by load_lexicon while the file is unchanged: no cache of its own
 
 
 def ingest_op(session: ArchiveSession, op: ArticleOp, capture_id: int | None) -> str:

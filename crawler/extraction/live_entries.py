@@ -36,7 +36,7 @@ LISTS = frozenset({"ul", "ol"})
 MAX_TIMES = 300  # <time> elements looked at on one page at most (a listing of thousands costs this many climbs)
 
 
-def keep_entry_times(page: HtmlElement, url: str) -> int:
+def entries_as_blocks(page: HtmlElement, url: str) -> int:
     """Take each live entry's opening time out and make each entry list item a block, in ``page``; how many entries
     (see the module docstring)."""
     done = 0

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urldefrag, urljoin
 
 from lxml.html import HtmlElement
 
-from crawler.extraction.live_entries import keep_entry_times
+from crawler.extraction.live_entries import entries_as_blocks
 from crawler.extraction.page_index import elements
 from crawler.extraction.split_story import wrap_split_story
 from crawler.extraction.titles import (
@@ -208,12 +208,12 @@ def prune_appended_stories(page: HtmlElement, root: HtmlElement, url: str) -> in
     # a live blog's updates as <article>s after its headline and intro: one story (crawler.extraction.split_story)
     if wrap_split_story(page, lambda: page_title_keys(root)):
         keep_update_headings(page, url)
-        keep_entry_times(page, url)
+        entries_as_blocks(page, url)
         return 0
     cut = _prune_appended(page, root, url)
     # after the cut (a heading's link is evidence of another story there): each part's heading linked to itself stays
     keep_update_headings(page, url)
-    keep_entry_times(page, url)  # a live page's entries: each its time, heading and paragraphs (live_entries)
+    entries_as_blocks(page, url)  # a live page's entries: each its heading and paragraphs apart (live_entries)
     return cut
 
 
