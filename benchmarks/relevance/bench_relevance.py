@@ -350,6 +350,10 @@ DATA_FILES = (
     "holdout295.jsonl",
     "holdout296.jsonl",
     "holdout297.jsonl",
+    "holdout298.jsonl",
+    "holdout299.jsonl",
+    "holdout300.jsonl",
+    "holdout301.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -652,6 +656,10 @@ SPLIT_ORDER = (
     "holdout295",
     "holdout296",
     "holdout297",
+    "holdout298",
+    "holdout299",
+    "holdout300",
+    "holdout301",
 )
 
 
