@@ -161,8 +161,9 @@ def writer_killed(tmp_path: Path) -> None:
 
 def two_crawls(tmp_path: Path) -> None:
     data, log = tmp_path / "data", tmp_path / "first.log"
-    # the first crawl's outlet answers slowly: it is still crawling (200 pages of 2 s each) when the test ends it
-    with serve_fault_site(FaultSite(articles=200, delay=2.0)) as slow, serve_fault_site(FaultSite(articles=3)) as other:
+    # the first crawl's outlet answers slowly: it is still crawling (200 pages of 5 s each) when the test ends it (2 s
+    # each let it finish first once, when parallel tests loaded the machine: 53 s for 200 pages)
+    with serve_fault_site(FaultSite(articles=200, delay=5.0)) as slow, serve_fault_site(FaultSite(articles=3)) as other:
         seeds = slow.seeds(tmp_path / "slow.toml", name="slow")
         both = tmp_path / "both.toml"
         both.write_text(seeds.read_text() + other.seeds(tmp_path / "other.toml", name="other").read_text())

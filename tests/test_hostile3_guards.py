@@ -79,9 +79,9 @@ def test_a_punycode_meta_label_is_overridden_so_decoding_stays_linear() -> None:
     response = HtmlResponse("http://outlet.example/", body=body, headers={"Content-Type": "text/html"})
     fixed = middleware.process_response(None, response)
     assert fixed.headers[b"Content-Type"] == b"text/html; charset=utf-8"
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: a loaded machine cannot fail it
     decode_html(fixed.body, fixed.headers[b"Content-Type"].decode())
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_the_fallback_for_a_foreign_meta_label() -> None:
@@ -108,9 +108,9 @@ def test_decode_html_ignores_a_foreign_label_as_the_crawl_does(content_type: str
     same rule (crawler.fetch.head.web_content_type) applies there, so 2 MB under a punycode label, in the header or
     in ``<meta charset>``, decodes in linear time (minutes before) and a zlib label does not raise."""
     body = '<html><head><meta charset="punycode"></head><body><p>خبر</p>-'.encode() + b"zz9a" * 500_000
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: a loaded machine cannot fail it
     text = decode_html(body, content_type)
-    assert time.monotonic() - started < 2 and "خبر" in text
+    assert time.process_time() - started < 2 and "خبر" in text
     assert "خبر" in decode_html("<p>خبر</p>".encode(), "text/html; charset=zlib")
 
 
@@ -128,6 +128,6 @@ def test_a_header_label_python_does_not_know_cannot_let_a_foreign_meta_label_thr
     response = HtmlResponse("http://outlet.example/", body=body, headers={"Content-Type": served})
     fixed = middleware.process_response(None, response)
     assert fixed.headers[b"Content-Type"] == b"text/html; charset=utf-8"
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: a loaded machine cannot fail it
     assert "خبر" in fixed.text and "خبر" in decode_html(body, served)
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2

@@ -7,9 +7,9 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import resource
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 
 import lxml.etree
@@ -55,11 +55,11 @@ def test_extract_with_a_codec_label_neither_raises_nor_hangs(tmp_path) -> None:
     page.write_bytes(f"<html><head><title>خبر</title></head><body><article><h1>خبر</h1>{paragraphs}</article>"
                      "</body></html><!--".encode() + b"-" + b"zz9a" * 500_000 + b"-->")
     for label in ("zlib", "base64", "punycode"):
-        started = time.monotonic()
+        started = _children_cpu()  # the command's CPU time: a loaded machine cannot fail it
         result = cli("extract", str(page), "--charset", label, "--jsonl")
         assert result.returncode == 0, (label, result.stdout[-500:], result.stderr[-1500:])
         assert "مصراتة" in json.loads(result.stdout)["text"]
-        assert time.monotonic() - started < 30, label
+        assert _children_cpu() - started < 30, label
 
 
 def test_a_meta_charset_after_a_megabyte_of_comments_is_honoured() -> None:
@@ -324,3 +324,9 @@ def test_a_gzipped_robots_txt_is_read_up_to_its_limit() -> None:
     assert inflated_head(gzip.compress(rules), 500_000) == rules
     assert len(inflated_head(gzip.compress(b"\0" * 10_000_000), 500_001)) == 500_001  # a bomb costs the limit
     assert inflated_head(b"\x1f\x8b not gzip", 100) == b""
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished child processes (user and system)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime

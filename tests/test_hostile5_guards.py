@@ -172,10 +172,10 @@ def test_200000_paragraphs_are_refused_at_once(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(article, "_parse_flat", no_tree)
     for count in (200_000, 4_000_000):
-        started = time.monotonic()
+        started = time.process_time()  # CPU time: a loaded machine cannot fail it
         got = extract_article("<html><body>" + "<p>x</p>" * count + "</body></html>", "http://h.example/a/1")
         assert got.reason == "too-many-elements" and f"more than {PAGE_MAX_ELEMENTS:,}" in got.detail
-        assert time.monotonic() - started < 5
+        assert time.process_time() - started < 5
 
 
 def test_markup_characters_that_are_no_elements_cost_no_page() -> None:

@@ -64,18 +64,18 @@ def test_emptying_is_linear_and_leaves_small_markup_alone() -> None:
     small = '<!-- a --><p title="t" data-x=\'y\' z=w>k</p><!-- unclosed'
     assert empty_giant_markup(small) == small
     hostile = '<p a="' * 2_000_000 + "<!--" * 2_000_000  # many openers, none closing a giant
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a loaded machine cannot fail it
     assert empty_giant_markup(hostile) == hostile
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_a_tag_of_400000_attributes_is_refused_before_the_parser_reads_it() -> None:
     # libxml2's duplicate-attribute check is quadratic, in C: EXTRACT_TIMEOUT's alarm cannot stop it (stop 36's probe)
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a loaded machine cannot fail it
     result = extract_article(_page("<div " + " ".join(f"a{i}" for i in range(400_000)) + "></div>"),
                              "http://127.0.0.1:8949/a/attrs")
     assert result.reason == "too-many-attributes" and "10,000 attributes" in result.detail
-    assert time.perf_counter() - started < 5  # libxml2 itself took over 150 s on a million
+    assert time.process_time() - started < 5  # libxml2 itself took over 150 s on a million
 
 
 def test_a_tag_with_many_attributes_below_the_bar_is_read() -> None:

@@ -87,9 +87,9 @@ def test_reference_rewriting_is_linear():
     from crawler.extraction.textclean import xml_safe_references
 
     hostile = "&#x" + "0" * 2_000_000 + "1b;" + "&#" * 500_000
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: a loaded machine cannot fail it
     assert xml_safe_references(hostile) == "&#" * 500_000
-    assert time.monotonic() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def test_clean_text_keeps_clean_text_and_line_breaks():

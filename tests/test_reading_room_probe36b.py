@@ -170,10 +170,10 @@ def test_a_latin_run_is_one_isolate(text: str, html: str) -> None:
 def test_isolate_is_linear_on_hostile_text() -> None:
     import time
 
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a loaded machine cannot fail it
     for text in ("ا" + " ." * 100_000 + "ا", "A" + "." * 200_000, "(" * 100_000 + "A" + ")" * 100_000):
         isolate(text)
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_pages_isolate_whole_runs(ds: Any) -> None:
