@@ -34,6 +34,11 @@ CONCURRENT_ITEMS = 8
 RETRY_TIMES = 2
 COOKIES_ENABLED = False  # an archive records what any visitor is served, not a session
 TELNETCONSOLE_ENABLED = False
+# No proxy from the environment (hostile web, round thirteen): Scrapy's HttpProxyMiddleware sends every request to an
+# ``http_proxy``/``https_proxy``/``all_proxy`` it finds there, and the proxy, not the crawl, then resolves and
+# connects to what a page names, past the address guard (crawler/resolver.py checks the proxy's address only).
+# ``-s HTTPPROXY_ENABLED=1`` takes them again, and leaves that check to the proxy.
+HTTPPROXY_ENABLED = False
 REDIRECT_MAX_TIMES = 10
 # an old article URL that redirects to one fetched already still reaches the spider (settled, kept as an alias)
 DUPEFILTER_CLASS = "crawler.middlewares.RedirectAwareDupeFilter"

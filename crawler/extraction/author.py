@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
+from crawler.discovery.jsonbound import JSON_BLOCK_MAX_CONTAINERS, too_many_containers
 from crawler.extraction.arabic_dates import MONTHS
 from crawler.extraction.page_index import elements
 from crawler.extraction.printed_byline import printed_byline
@@ -219,7 +220,11 @@ def trafilatura_metadata(root: HtmlElement) -> object:
     if metadata.author and " " not in metadata.author:  # as extract_metadata does
         metadata.author = None
     try:
-        metadata = extract_meta_json(root, metadata)
+        # its JSON-LD reader loads every block: not one of more arrays and objects than a page's JSON block is read
+        # with (8 MB of [] took 170 MB; hostile web, round thirteen)
+        if not any(too_many_containers(script.text or "", JSON_BLOCK_MAX_CONTAINERS) for script in root.iter("script")
+                   if "json" in (script.get("type") or "").lower()):
+            metadata = extract_meta_json(root, metadata)
     except Exception as exc:  # as extract_metadata does: its JSON-LD reader has bugs on odd markup
         logger.debug("trafilatura's JSON-LD metadata failed: %r", exc)
     metadata.title = metadata.title or extract_title(root)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import lxml.html
 
+from crawler.discovery.jsonbound import JSON_BLOCK_MAX_CONTAINERS, too_many_containers
 from crawler.extraction.arabic_dates import MODIFIED_WORDS, Found, normalize, parse_date_value
 from crawler.extraction.live_entries import entry_times
 from crawler.extraction.page_index import elements
@@ -59,6 +60,8 @@ def json_ld(doc: lxml.html.HtmlElement) -> Iterator[Found]:
         if "ld+json" not in (script.get("type") or "").translate(_LD_JSON_CASE):
             continue
         raw = script.text_content() or ""
+        if too_many_containers(raw, JSON_BLOCK_MAX_CONTAINERS):  # 8 MB of [] loaded and walked: seconds (round 13)
+            continue
         try:
             data = json.loads(raw, strict=False)
         except (ValueError, RecursionError):  # a block nested past the interpreter's depth is unreadable, not fatal

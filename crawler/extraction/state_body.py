@@ -30,6 +30,7 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
+from crawler.discovery.jsonbound import JSON_BLOCK_MAX_CONTAINERS, too_many_containers
 from crawler.extraction.js_state import read_js_state, unflatten
 from crawler.extraction.page_index import elements
 from crawler.extraction.stream import page_title_keys
@@ -101,7 +102,10 @@ def _first_statement(text: str) -> str:
 
 
 def _parsed(source: str, *, flat: bool) -> object:
-    """A state's value: JSON (devalue's flat array rebuilt where ``flat``), else a JavaScript literal."""
+    """A state's value: JSON (devalue's flat array rebuilt where ``flat``), else a JavaScript literal. ValueError
+    for one of more arrays and objects than a page's JSON block is read with (hostile web, round thirteen)."""
+    if why := too_many_containers(source, JSON_BLOCK_MAX_CONTAINERS):
+        raise ValueError(why)
     try:
         state = json.loads(source)
     except ValueError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import re
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -15,7 +16,7 @@ from w3lib.url import safe_url_string
 from crawler.config.outlets import load_outlets, select_outlets
 from crawler.fetch.limits import Limits
 from crawler.fetch.safety import AddressPolicy
-from crawler.fetch.whatwg import browser_location, host_refusal
+from crawler.fetch.whatwg import browser_location, host_refusal, without_dot_segments
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +156,7 @@ def redirect_target(request_url: str, location: bytes) -> str:
     safe = safe_url_string(location)
     if location.startswith(b"//"):
         safe = urlsplit(request_url).scheme + "://" + safe.lstrip("/")
-    target = urljoin(request_url, safe)
+    target = without_dot_segments(urljoin(request_url, safe))
     if not urlsplit(target).fragment and (fragment := urlsplit(request_url).fragment):
         target = urljoin(target, f"#{fragment}")
     return target
@@ -169,6 +170,9 @@ def drop_userinfo(url: str) -> str:
     return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
+_DOTS = re.compile(rb"/(?:\.|%2e)", re.IGNORECASE)  # a Location that may hold a dot segment: the target is put in
+
+
 def as_followed(response: Any, location: bytes, request_url: str, target: str) -> tuple[Any, str]:
     """The 3xx ``response`` as RedirectMiddleware must follow it, and its target: its ``Location`` replaced by the
     target where Scrapy would read the value otherwise (a browser's backslashes, ``crawler.fetch.whatwg``) or where
@@ -179,7 +183,7 @@ def as_followed(response: Any, location: bytes, request_url: str, target: str) -
     keeps its ``Location`` as served; the one passed on to RedirectMiddleware carries the URL checked.
     """
     bare = drop_userinfo(target)
-    if bare == target and browser_location(location, request_url) == location:
+    if bare == target and browser_location(location, request_url) == location and not _DOTS.search(location):
         return response, target
     headers = response.headers.copy()
     headers[b"Location"] = bare

@@ -74,7 +74,7 @@ def meta_refresh(html: str, base_url: str, ignore_tags: Iterable[str] = ("noscri
             return None  # a refresh of the page itself: nothing to follow
         from urllib.parse import urljoin
 
-        from crawler.fetch.whatwg import browser_reference, host_refusal
+        from crawler.fetch.whatwg import browser_reference, host_refusal, without_dot_segments
 
         # no userinfo, as a 3xx's Location (guards.as_followed): "http://x%2f@host/a" asked robots.txt of the host
         # "x%2F@host", a robots-unavailable retried each crawl (hostile web, stop 37); read as a browser reads it
@@ -83,7 +83,8 @@ def meta_refresh(html: str, base_url: str, ignore_tags: Iterable[str] = ("noscri
         reference = browser_reference(url, base)
         if too_long := host_refusal(reference):  # no URL: ignored, before its quadratic IDNA (round twelve)
             raise ValueError(too_long)
-        return seconds, drop_userinfo(urljoin(base, safe_url_string(reference)))
+        # and no "/./" a browser never asks for (round thirteen), as a 3xx's target (guards.redirect_target)
+        return seconds, drop_userinfo(without_dot_segments(urljoin(base, safe_url_string(reference))))
     return None
 
 

@@ -23,7 +23,7 @@ standard does.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 SPECIAL = frozenset({"http", "https", "ws", "wss", "ftp", "file"})
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
@@ -107,3 +107,19 @@ def browser_location(location: bytes, request_url: str) -> bytes:
     text = location.decode("latin-1")
     read = browser_reference(text, request_url)
     return location if read == text else read.encode("latin-1")
+
+
+_DOT_SEGMENT = re.compile(r"/(?:\.|%2e){1,2}(?:/|$)", re.IGNORECASE)
+
+
+def without_dot_segments(url: str) -> str:
+    """``url`` with the ``.`` and ``..`` segments of its path resolved, as a browser and RFC 3986 5.2.2 resolve them
+    in an absolute reference too (``urljoin`` leaves ``http://h/a/./b`` as it is, so a redirect to it was fetched as
+    written, a URL no browser asks for, and a loop spelled anew with ``/./`` at each hop was not seen as one: hostile
+    web, round thirteen). ``%2e`` is a dot here, as in the URL Standard's path state; ``%2f`` stays in its segment."""
+    parts = urlsplit(url)
+    if not _DOT_SEGMENT.search(parts.path):
+        return url
+    path = re.sub(r"%2e", ".", parts.path, flags=re.IGNORECASE)
+    path = urlsplit(urljoin("http://h/", "/." + path)).path  # RFC 3986 5.2.4, run by urljoin ("/." keeps "//x" a path)
+    return urlunsplit(parts._replace(path=path))

@@ -21,6 +21,7 @@ from crawler.discovery.readers import Reader, Readers
 from crawler.discovery.urls import canonicalize
 from crawler.extraction.challenge import challenge_in
 from crawler.extraction.decode import decode_html
+from crawler.extraction.giant_markup import TAG_MAX_ATTRIBUTES, more_attributes_than
 
 logger = logging.getLogger(__name__)
 
@@ -244,7 +245,14 @@ class DocumentSpider(Spider):
         # the one decoder (a UTF-8 listing served as ISO-8859-1 gives its Arabic slugs whole, as its articles get)
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         # each link with the date stamp its anchor holds, if any: the story's listed date where its page prints none
-        links = discovery.dated_page_links(decode_html(response.body, content_type), response.url)
+        html = decode_html(response.body, content_type)
+        if more_attributes_than(html):  # libxml2 reads such a tag in quadratic time, in C, here in the reactor
+            for reader in readers:
+                self._refuse(self.session.by_name[reader.outlet], response.url, "too-many-attributes",
+                             f"a tag with more than {TAG_MAX_ATTRIBUTES:,} attributes (the listing is not read for "
+                             "links: the HTML parser reads them in quadratic time)", response.meta.get("capture_id"))
+            return
+        links = discovery.dated_page_links(html, response.url)
         why = None if links else challenge_in(response.body, content_type)  # a start page behind a challenge: say so
         for reader in readers:
             if why:

@@ -28,7 +28,7 @@ from twisted.python.failure import Failure
 from archive.catalogue import aliases
 from crawler.discovery import paged
 from crawler.discovery.urls import canonicalize
-from crawler.extraction.giant_markup import more_elements_than
+from crawler.extraction.giant_markup import more_attributes_than, more_elements_than
 from crawler.extraction.served_type import not_html
 from crawler.items import PageItem
 from crawler.netguard import classify
@@ -96,7 +96,7 @@ class PagedArticles:
 
     def _parts_of(self, response: Response, url: str, first: str | None) -> list[paged.Part]:
         if not isinstance(response, TextResponse) or not paged.maybe_paged(response.body, first or url) \
-                or too_many_elements(response):
+                or unreadable(response):
             return []
         try:
             return paged.continuation_parts(url, response.text, first)
@@ -106,7 +106,7 @@ class PagedArticles:
 
     def _blocks(self, response: Response) -> paged.Blocks:
         try:
-            if isinstance(response, TextResponse) and not too_many_elements(response):
+            if isinstance(response, TextResponse) and not unreadable(response):
                 return paged.text_blocks(response.text)
         except (ValueError, TypeError):  # lxml refuses an empty or odd document: nothing to compare
             pass
@@ -211,14 +211,16 @@ class PagedArticles:
         yield from self._next(chain)
 
 
-def too_many_elements(response: TextResponse) -> bool:
-    """Whether a page has more elements than the extraction reads (``PAGE_MAX_ELEMENTS``): it is not parsed for its
-    article's later pages or its runs of text either. Both are read in the crawl's reactor: an article page of 25 MB,
-    a million links and one ``?page=2`` held it for 63 s of CPU and raised the crawl process by 878 MB (a tree, and
-    an escape of every link), where the extraction refuses the page as ``too-many-elements`` (hostile web, round
-    twelve). Remembered on the response: each part is asked twice."""
-    if (known := response.meta.get("too_many_elements")) is None:
-        known = response.meta["too_many_elements"] = more_elements_than(response.text)
+def unreadable(response: TextResponse) -> bool:
+    """Whether the extraction refuses to read the page (more elements than ``PAGE_MAX_ELEMENTS``, or a tag of more
+    attributes than ``TAG_MAX_ATTRIBUTES``): it is not parsed for its article's later pages or its runs of text
+    either. Both are read in the crawl's reactor: an article page of 25 MB, a million links and one ``?page=2`` held
+    it for 63 s of CPU and raised the crawl process by 878 MB (a tree, and an escape of every link; hostile web, round
+    twelve), and one tag of 60,000 attributes held it 17 s (libxml2 compares each attribute with those before it, in
+    C; round thirteen), where the extraction refuses the page. Remembered on the response: each part is asked twice."""
+    if (known := response.meta.get("unreadable")) is None:
+        text = response.text
+        known = response.meta["unreadable"] = more_elements_than(text) or more_attributes_than(text)
     return known
 
 

@@ -1,4 +1,4 @@
-"""The skeleton of the raw-socket hostile outlets (tests/hostile12 on; rounds eight to eleven wrote it out each):
+"""The skeleton of the raw-socket hostile outlets (tests/hostile8, 11, 12 and 13; rounds nine and ten write it out):
 several loopback hosts, each connection's request head read, the answer chosen by a function and written as it is.
 
 The answers are bytes built by tests/hostile9's helpers (``raw``, ``html``, ``redirect``, ...), so a server can break
@@ -40,8 +40,11 @@ def request_path(head: bytes) -> str:
 class _Handler(socketserver.BaseRequestHandler):
     host: str
     answer: Answer
+    on_connect: Callable[[str], None] | None = None
 
     def handle(self) -> None:
+        if type(self).on_connect is not None:  # before a byte is read: a host that must never be reached counts these
+            type(self).on_connect(self.host)
         try:
             head = read_head(self.request)
             if head is not None:
@@ -51,10 +54,11 @@ class _Handler(socketserver.BaseRequestHandler):
 
 
 @contextmanager
-def serve_hosts(hosts: Iterable[str], answers: Callable[[dict[str, str]], Answer]) -> Iterator[dict[str, str]]:
+def serve_hosts(hosts: Iterable[str], answers: Callable[[dict[str, str]], Answer],
+                on_connect: Callable[[str], None] | None = None) -> Iterator[dict[str, str]]:
     """Bind a server on a free port of each loopback ``host``, build the answer function from their base URLs
     (``answers(bases)``: a route table may name the other hosts), serve, and yield ``{host: "http://host:port"}``;
-    stop them on exit."""
+    stop them on exit. ``on_connect(host)`` is called as each connection is accepted, before its request is read."""
     servers = {}
     for host in hosts:
         assert host.startswith("127."), host  # loopback only, ever
@@ -64,6 +68,7 @@ def serve_hosts(hosts: Iterable[str], answers: Callable[[dict[str, str]], Answer
     answer = answers(bases)
     for server in servers.values():
         server.RequestHandlerClass.answer = staticmethod(answer)
+        server.RequestHandlerClass.on_connect = None if on_connect is None else staticmethod(on_connect)
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         yield bases

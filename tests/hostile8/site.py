@@ -1,20 +1,20 @@
 """An eighth hostile outlet on loopback (stdlib and warcio): status lines and header lines Twisted reads too leniently,
 address spellings of an internal host in redirects and refreshes, and pages that are WARC files themselves.
 
-Answers are written byte by byte on a plain socket, as in tests/hostile2-5. Two hosts: the outlet, and an "internal"
-server that stands for an address the crawl must never reach (it counts connections).
+Answers are written byte by byte on a plain socket (the skeleton in tests/hostile/raw_server.py), as in
+tests/hostile2-5. Two hosts: the outlet, and an "internal" server that stands for an address the crawl must never
+reach (it counts connections, as they are accepted).
 """
 
 from __future__ import annotations
 
 import io
-import socketserver
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.hostile.raw_server import NOT_FOUND, Answer, serve_hosts
 from tests.hostile.site import PARAGRAPH
 
 HOST, INTERNAL = "127.38.8.1", "127.38.8.2"  # the outlet; never to be reached
@@ -123,51 +123,31 @@ def routes(internal: str) -> dict[str, bytes]:
     return answers
 
 
-class _Handler(socketserver.BaseRequestHandler):
-    sites: Sites
-    answers: dict[str, bytes]
-    internal: bool
-
-    def handle(self) -> None:
-        if self.internal:
-            self.sites.internal_connections += 1
-            self.request.sendall(html(b"<p>INTERNAL-ONLY</p>"))
-            return
-        data = b""
-        try:
-            while b"\r\n\r\n" not in data:
-                chunk = self.request.recv(65536)
-                if not chunk:
-                    return
-                data += chunk
-            path = data.split(b" ", 2)[1].decode("latin-1")
-            self.sites.paths.append(path)
-            self.request.sendall(self.answers.get(path, raw(b"HTTP/1.1 404 Not Found",
-                                                            [b"Content-Length: 0", b"Connection: close"], b"")))
-        except OSError:
-            pass  # the crawler hung up
-
-
 @contextmanager
 def serve() -> Iterator[Sites]:
-    """Start both hosts on loopback; stop them on exit."""
+    """Start both hosts on loopback (tests/hostile/raw_server.py); stop them on exit."""
     sites = Sites()
-    servers = {}
-    for host in (HOST, INTERNAL):
-        handler = type("H", (_Handler,), {"sites": sites, "internal": host == INTERNAL})
-        servers[host] = socketserver.ThreadingTCPServer((host, 0), handler)
-        servers[host].daemon_threads = True
-        sites.bases[host] = f"http://{host}:{servers[host].server_address[1]}"
-    answers = servers[HOST].RequestHandlerClass.answers = routes(sites.bases[INTERNAL])
-    sites.listings = [path for path in answers if path.startswith("/p/")]
-    for server in servers.values():
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
+
+    def count(host: str) -> None:
+        if host == INTERNAL:
+            sites.internal_connections += 1
+
+    def answers(bases: dict[str, str]) -> Answer:
+        table = routes(bases[INTERNAL])
+        sites.listings = [path for path in table if path.startswith("/p/")]
+
+        def answer(host: str, _decoded: str, head: bytes) -> bytes:
+            if host == INTERNAL:
+                return html(b"<p>INTERNAL-ONLY</p>")
+            path = head.split(b" ", 2)[1].decode("latin-1")  # as sent, not percent-decoded
+            sites.paths.append(path)
+            return table.get(path, NOT_FOUND)
+
+        return answer
+
+    with serve_hosts((HOST, INTERNAL), answers, on_connect=count) as bases:
+        sites.bases.update(bases)
         yield sites
-    finally:
-        for server in servers.values():
-            server.shutdown()
-            server.server_close()
 
 
 __all__ = ["HOST", "INTERNAL", "VICTIM", "Sites", "serve"]
