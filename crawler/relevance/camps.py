@@ -225,6 +225,14 @@ _DUAL_FEMININE = ("تان", "تين", "تا")
 _CLITICS = ("", "و", "ب", "ل", "ف", "وب", "ول")
 
 
+#: Round 73: masculine nouns of an office or a body whose plural is broken ("مجالس", "رؤساء", "مكاتب"), so the
+#: genitive dual in "ين" is theirs alone; a sound plural in "ين" ("مسلحين", "موظفين", "الليبيين") is no dual. A
+#: short hand-kept list: no maintained library here tells an Arabic noun's plural pattern.
+_BROKEN_PLURALS = frozenset("مجلس رييس مكتب مصرف مركز وفد فرع جهاز سجل مقر منصب وزير عميد نقيب قرار".split())
+#: Round 73: the prepositions that may lead a title's dual ("بقائمتين", "لوفدين").
+_PREPOSITIONS = frozenset("بل")
+
+
 def _singular_used(singular: str, words: set[str], article: bool) -> bool:
     """Whether ``words`` hold ``singular`` (with the article or a clitic; bare too unless ``article``: a masculine
     singular's bare form, or after "و" or "ف", may be a verb, "فقد" beside the masdar "فقدان")."""
@@ -237,24 +245,38 @@ def _singular_used(singular: str, words: set[str], article: bool) -> bool:
     return not forms.isdisjoint(words)
 
 
+def _dual_singular(word: str) -> tuple[str, bool] | None:
+    """The singular of a title word read as a dual, and whether it needs the article where the story uses it; None
+    when the word is no dual (round 61; round 73: the genitive "ين" of a noun whose plural is broken)."""
+    if word.endswith("ين") and word[:-2] in _BROKEN_PLURALS:
+        return word[:-2], True
+    if word.endswith("ستان") or len(word) < 5:
+        return None
+    feminine = word.endswith(_DUAL_FEMININE)
+    if not feminine and not word.endswith("ان"):
+        return None
+    stem = word[: -3 if word.endswith(("تان", "تين")) else -2]
+    return (stem + "ه", False) if feminine else (stem, True)
+
+
 def title_duals(title_words: list[str], body_words: list[str]) -> list[str]:
     """The title's duals whose singular the story uses too ("قائمتان لكشافة ليبيا.. والمنظمة تعتمد قائمة طرابلس"):
     two of one thing, the doubling the split made (round 61). A country in "-ستان" is no dual; a masculine form's
-    singular must appear with the article or a preposition, so a masdar in "-ان" beside its verb ("فقدان") is none."""
+    singular must appear with the article or a preposition, so a masdar in "-ان" beside its verb ("فقدان") is none.
+    Round 73: a preposition may lead the dual ("برئيسين", "بقائمتين"), and the genitive "ين" of a noun whose plural is
+    broken is its dual ("من مجلسين للقضاء"); a sound plural's "ين" ("مسلحين", "موظفين") stays none."""
     found: list[str] = []
     words: set[str] | None = None
     for word in title_words:
-        if word.endswith("ستان") or len(word) < 5:
-            continue
-        feminine = word.endswith(_DUAL_FEMININE)
-        if not feminine and not word.endswith("ان"):
-            continue
-        if words is None:
-            words = set(title_words) | set(body_words)
-        stem = word[: -3 if word.endswith(("تان", "تين")) else -2]
-        singular = stem + "ه" if feminine else stem
-        if _singular_used(singular, words, article=not feminine):
-            found.append(word)
+        readings = [word] + ([word[1:]] if word[:1] in _PREPOSITIONS else [])
+        for reading in readings:
+            if (dual := _dual_singular(reading)) is None:
+                continue
+            if words is None:
+                words = set(title_words) | set(body_words)
+            if _singular_used(dual[0], words, article=dual[1]):
+                found.append(word)
+                break
     return found
 
 
