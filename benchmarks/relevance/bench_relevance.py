@@ -354,6 +354,10 @@ DATA_FILES = (
     "holdout299.jsonl",
     "holdout300.jsonl",
     "holdout301.jsonl",
+    "holdout302.jsonl",
+    "holdout303.jsonl",
+    "holdout304.jsonl",
+    "holdout305.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -660,6 +664,10 @@ SPLIT_ORDER = (
     "holdout299",
     "holdout300",
     "holdout301",
+    "holdout302",
+    "holdout303",
+    "holdout304",
+    "holdout305",
 )
 
 
