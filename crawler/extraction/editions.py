@@ -12,7 +12,7 @@ other editions ("اقرأ هذا الخبر بـ: Français") is chrome.
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 from lxml.html import HtmlElement
 
@@ -73,10 +73,25 @@ def prune_edition_links(page: HtmlElement, root: HtmlElement, url: str) -> int:
     an edition in a sentence holds more text than a label and stays.
     """
     editions = {key for _, href in alternates(root, url) if (key := resolved_key(url, href))}
+    # a link is resolved only where its href holds the last segment of an edition's path: a page's hundreds of links,
+    # each a urljoin, cost a millisecond (issue 10); and the copy is walked only where the page has such a link
+    tails = {key.rsplit("/", 1)[-1] for key in editions}
+    keys: dict[str, str | None] = {}
 
     def leads_to_edition(link: HtmlElement) -> bool:
-        return bool(link.get("hreflang")) or resolved_key(url, link.get("href") or "") in editions
+        if link.get("hreflang"):
+            return True
+        if not tails:
+            return False
+        href = unquote(link.get("href") or "")
+        if not href or not any(tail in href for tail in tails):
+            return False
+        if href not in keys:
+            keys[href] = resolved_key(url, href)
+        return keys[href] in editions
 
+    if not any(leads_to_edition(link) for link in elements(root, "a")):
+        return 0
     boxes: dict[HtmlElement, None] = {}
     for link in list(page.iter("a")):
         if not link.get("href") or not leads_to_edition(link):

@@ -68,7 +68,8 @@ def _is_story_container(element: HtmlElement) -> bool:
     kind = (element.get("itemtype") or "").strip().rstrip("/").rsplit("/", 1)[-1].lower()
     if element.get("itemscope") is not None and kind in STORY_TYPES:
         return True
-    return bool(element.attrib) and bool(data_urls(element) or data_ids(element))
+    names = [name for name in element.keys() if name.startswith("data-")]  # most elements have none: no regex
+    return bool(names) and bool(data_urls(element) or data_ids(element))
 
 
 def data_urls(element: HtmlElement) -> list[str]:
@@ -120,8 +121,15 @@ def story_blocks(page: HtmlElement, own_keys: Callable[[], set[str]] = frozenset
     are the stories.
     """
     containers: dict[HtmlElement, None] = {}
+    judged: dict[HtmlElement, bool] = {}  # the headings share most ancestors: each judged once
+
+    def is_container(element: HtmlElement) -> bool:
+        if element not in judged:
+            judged[element] = _is_story_container(element)
+        return judged[element]
+
     for heading in page.iter("h1", "h2"):
-        container = next((a for a in heading.iterancestors() if _is_story_container(a)), None)
+        container = next((a for a in heading.iterancestors() if is_container(a)), None)
         if container is not None:
             containers[container] = None
     if len(containers) < 2:
