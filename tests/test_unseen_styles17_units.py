@@ -127,3 +127,26 @@ def test_a_stream_item_named_by_its_url_or_id_attribute_is_cut(tag):
 </main></body></html>"""
     result = extract_article(page.encode(), "http://127.0.0.172:8000/a/1")
     assert list(result.paragraphs) == [lead]
+
+
+def test_the_reading_room_sets_an_editions_direction_by_its_language(tmp_path):
+    """A French edition's page reads left to right (before, every article was ``dir="rtl"``)."""
+    import asyncio
+
+    from archive.catalogue.db import Catalogue, article_id
+    from archive.records import ExtractedArticle, Relevance
+    from crawler.web.app import build_datasette
+
+    cat = Catalogue(tmp_path / "catalogue.db")
+    cat.upsert_outlets([{"name": "agency", "display_name": "Agence", "language": "ar"}])
+    for lang, url, title, text in (("fr", f"{BASE}/fr/a/1", "Combats au sud de Tripoli", FRENCH),
+                                   ("ar", f"{BASE}/ar/a/1", "اشتباكات جنوب طرابلس", "دارت اشتباكات عنيفة جنوب طرابلس.")):
+        article = ExtractedArticle(url=url, title=title, paragraphs=(text,), published="2019-04-21", language=lang)
+        cat.save_article(outlet="agency", canonical_url=url, article=article, relevance=Relevance(False, 0, 0, 0),
+                         capture_id=None, fetched_at="2026-01-01")
+    cat.close()
+    ds = build_datasette(tmp_path)
+    french = asyncio.run(ds.client.get(f"/article/{article_id(BASE + '/fr/a/1')}")).text
+    arabic = asyncio.run(ds.client.get(f"/article/{article_id(BASE + '/ar/a/1')}")).text
+    assert 'id="article" dir="ltr" lang="fr"' in french
+    assert 'id="article" dir="rtl" lang="ar"' in arabic
