@@ -21,6 +21,7 @@ from crawler.extraction.challenge import failure_from_markers
 from crawler.extraction.chrome_lines import page_site_names, without_chrome_lines
 from crawler.extraction.dates import find_published
 from crawler.extraction.decode import decode_html
+from crawler.extraction.editions import own_language_canonical
 from crawler.extraction.forum_thread import first_post
 from crawler.extraction.giant_markup import (
     PAGE_MAX_ELEMENTS,
@@ -300,6 +301,7 @@ def _extract(
         html, url, fetched_at, tree=root, headline=title, local_times=True) or (None, None)  # crawler.capture.clock
     declared = root.get("lang") or root.get("xml:lang") or meta_content(root, "og:locale", "content-language", "language")
     language = detect_language(" ".join(paragraphs), declared)
+    canonical = own_language_canonical(root, url, canonical, language)  # a translation is no alias (editions)
     return clean_article(ExtractedArticle(  # no lone surrogate or control character in any field (textclean)
         url=url,
         title=title,

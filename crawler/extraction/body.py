@@ -15,6 +15,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extraction.boilerplate import prune_boilerplate
+from crawler.extraction.editions import prune_edition_links
 from crawler.extraction.footer import is_copyright_footer, without_footer_tail
 from crawler.extraction.layout import may_normalise, normalise_layout, shown_paragraphs
 from crawler.extraction.precision import guard_precision, left_out_short_prose, wrap_loose_text
@@ -164,13 +165,12 @@ def restore_cells(paragraphs: tuple[str, ...], reference: tuple[str, ...], links
     """``paragraphs`` with what they left out of the reference's story span put back, in order.
 
     Each of the body's paragraphs is found in the reference's words (breaks and punctuation ignored); the story span
-    runs from the first to the last word of a paragraph of SPAN_WORDS words or more found there, and opens at the
-    lead when the reference cell right before it is one our reading left out (_with_lead). A run of words
-    inside that span that no paragraph holds (a heading, a byline, a list item, a short cell beside the story, split
-    at the reference's cell borders) is what a reader reads there and is put back after the paragraph before it,
-    unless all its words are link words (a menu) or a body paragraph not found in the reference holds them
-    (HELD_SHARE: the same text read with other breaks). Nothing is put back when that would grow the body by more
-    than RESTORE_GROWTH.
+    runs from the first to the last word of a paragraph of SPAN_WORDS words or more found there, and opens at the lead
+    when the reference cell right before it is one our reading left out (_with_lead). A run of words inside that span
+    that no paragraph holds (a heading, a byline, a list item, a short cell beside the story, split at the reference's
+    cell borders) is what a reader reads there and is put back after the paragraph before it, unless all its words are
+    link words (a menu) or a body paragraph not found in the reference holds them (HELD_SHARE: the same text read with
+    other breaks). Nothing is put back when that would grow the body by more than RESTORE_GROWTH.
     """
     cells = reference_cells(reference)
     # lower-cased word by word: lower() may lengthen a word ("İ" -> "i̇"), so offsets are counted on these
@@ -314,28 +314,28 @@ def _with_loose_text(
 def extract_body(root: HtmlElement, url: str) -> tuple[str, ...]:
     """The body paragraphs of the page ``root`` (left unchanged), each of our stages kept only where it helps.
 
-    The page is pruned of known boilerplate once. Where its layout needs normalising (layout tables unwrapped,
-    <br><br> split), trafilatura reads the pruned page as it is, balanced (the reference), and the normalised page
-    with ``favor_precision``; that reading is kept unless it leaves out more than PROSE_LOSS of the reference's words
-    (lost_prose; SPLIT_LOSS where only <br><br> runs were split); then the normalised page read balanced, when it does
-    not; else the reference. A page with nothing to normalise is read once, with ``favor_precision`` (lean:
-    trafilatura's comparison with readability and jusText only where it may change the reading); the reference
-    is read (and the same rule applied) only when that reading leaves out much of the page's sentences
-    (unread_prose > UNREAD_PROSE), issue 10, or is shorter than SHORT_READING words; a short one gives way to a
+    The page is pruned of known boilerplate once (and of a box linking its editions in other languages). Where its
+    layout needs normalising (layout tables unwrapped, <br><br> split), trafilatura reads the pruned page as it is,
+    balanced (the reference), and the normalised page with ``favor_precision``; that reading is kept unless it leaves
+    out more than PROSE_LOSS of the reference's words (lost_prose; SPLIT_LOSS where only <br><br> runs were split); then
+    the normalised page read balanced, when it does not; else the reference. A page with nothing to normalise is read
+    once, with ``favor_precision`` (lean: trafilatura's comparison with readability and jusText only where it may change
+    the reading); the reference is read (and the same rule applied) only when that reading leaves out much of the page's
+    sentences (unread_prose > UNREAD_PROSE, issue 10) or is shorter than SHORT_READING words; a short one gives way to a
     reference at most SHORT_GROWTH times as long (issue 13). A normalised reading that adds much prose the reference
     lacks is checked against trafilatura's precise reading of the untouched page (ADDED_PROSE). Where a reference was
     read and one of our readings kept, what it left out inside the story's span, and the lead right before it, is put
     back (restore_cells). A body shorter than a news brief falls back to trafilatura on the untouched page (its body,
     comments set apart), in case pruning removed a mislabelled article container; so does one that is only the site's
     copyright footer, however long (crawler.extraction.footer); where layout tables were unwrapped, what follows that
-    notice in its footer block is cut. Before any reading the pruned page
-    is shaped so that the precise mode's rules spare the story (crawler.extraction.precision); a precise reading that
-    left out a short paragraph with a link inside the story is checked against the reference as above (issue 13). A
-    precise reading that lost more than LOOSE_LOSS of the reference's sentences is read again with the page's text
-    outside <p>s made paragraphs (_with_loose_text).
+    notice in its footer block is cut. Before any reading the pruned page is shaped so that the precise mode's rules
+    spare the story (crawler.extraction.precision); a precise reading that left out a short paragraph with a link inside
+    the story is checked against the reference as above (issue 13). A precise reading that lost more than LOOSE_LOSS of
+    the reference's sentences is read again with the page's text outside <p>s made paragraphs (_with_loose_text).
     """
     page = deepcopy(root)
     prune_appended_stories(page, root, url)  # "continuous reading": the next stories printed below this one
+    prune_edition_links(page, root, url)  # "read this story in: English" (crawler.extraction.editions)
     prune_boilerplate(page)
     guard_precision(page)  # what trafilatura's precision mode would cut from the story is shaped to stay (issue 13)
     # page's links are not changed from here on (wrap_loose_text moves text into new <p>s): the same words when asked

@@ -76,6 +76,7 @@ MAY_GO_TAGS = SMALL_DROP_TAGS | {"figcaption"}  # listed by prune_boilerplate's 
 MAX_SHARE_OF_PAGE = 0.4
 READ_ALSO_MAX_CHARS = 400
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+TEASER_MAX_CHARS = 600  # a teaser card: a headline and a lead of a paragraph (a column of the page is longer)
 CARD_SHARE = 0.6  # a "related" box is mostly alike cards (an ad slot or a "more" link may sit among them)
 # A heading whose class names only a weak token ("widget-title") and whose box is a section of the story (two or
 # more <p>s holding SECTION_SHARE of its text, links at most PROSE_MAX_LINK_SHARE of it) is a crosshead, not the title
@@ -231,6 +232,23 @@ def _is_card_list_title(heading: HtmlElement) -> bool:
     return cards.count(most) >= 2 and cards.count(most) >= CARD_SHARE * len(cards)
 
 
+def _teaser_cards(box: HtmlElement) -> bool:
+    """True when ``box`` is two or more teaser cards (its children, a title heading first aside), each of at most
+    TEASER_MAX_CHARS whose one heading is linked to a page: a "read also" box, never the story however long its
+    leads (a brief's page, whose two teasers each print another story's whole first paragraph: tests/altsites17)."""
+    cards = [c for c in box if isinstance(c.tag, str) and c.tag not in ("script", "style", "noscript", "ins", "br")]
+    if cards and cards[0].tag in HEADINGS:
+        cards = cards[1:]
+    if len(cards) < 2:
+        return False
+    for card in cards:
+        headings = list(card.iter(*HEADINGS))
+        if len(headings) != 1 or _text_len(card) > TEASER_MAX_CHARS or (headings[0].find(".//a[@href]") is None and not any(
+                a.tag == "a" and a.get("href") for a in headings[0].iterancestors())):
+            return False
+    return True
+
+
 def _opens_story_section(heading: HtmlElement, seen: dict[HtmlElement, bool]) -> bool:
     """True when the box that ``heading`` opens is a section of running text (see SECTION_SHARE), not teaser cards;
     each box measured once per pruning pass (``seen``: a box of 800 crossheads, the final review of stop 28)."""
@@ -274,7 +292,8 @@ def remove_read_also(root: HtmlElement, protected: set[HtmlElement] | None = Non
         marker = READ_ALSO_RE.match(text)
         rest = text[marker.end():] if marker else text
         # A heading-only marker ("ذات صلة") introduces the list that follows it.
-        if block.tag in HEADINGS and _is_card_list_title(block) and block.getparent() not in protected:
+        if block.tag in HEADINGS and _is_card_list_title(block) and (
+                block.getparent() not in protected or _teaser_cards(block.getparent())):
             removed += _drop(block.getparent())
             continue
         if len(rest) < 3 or block.tag in HEADINGS:
@@ -343,6 +362,9 @@ def prune_boilerplate(root: HtmlElement) -> int:
     limit = max(200, MAX_SHARE_OF_PAGE * _page_text_len(root, texts))
     densest = _densest_block(root, texts)
     sections: dict[HtmlElement, bool] = {}  # _opens_story_section's boxes, each measured once
+    # the densest block inside a box of teasers is a teaser's lead, not the story: nothing protected
+    if densest is not None and any(_teaser_cards(a) for a in densest.iterancestors() if a.tag not in ("body", "html")):
+        densest = None
     protected = set() if densest is None else {densest, *densest.iterancestors()}
     for element in marked:
         if not isinstance(element, HtmlElement) or element.getparent() is None or element in protected:
@@ -351,7 +373,7 @@ def prune_boilerplate(root: HtmlElement) -> int:
             continue
         tokens = _matched_tokens(element)
         if not (element.tag in SMALL_DROP_TAGS or tokens) or _text_len(element) >= limit and not (
-                "sidebar" in tokens and densest is not None):  # a kept figcaption
+                "sidebar" in tokens and densest is not None or _teaser_cards(element)):  # a kept figcaption
             continue
         if tokens and tokens <= CAPTION_TOKENS and element in kept:
             continue

@@ -1,4 +1,9 @@
-"""Judge the language of extracted text from its script; a declared language decides only within one script."""
+"""Judge the language of extracted text from its script, and a Latin-script text's language from its common words.
+
+A declared language (``<html lang>``, og:locale) decides only within one script, and among Latin-script languages
+only where the text's common words do not tell: a multilingual outlet's templates declare the wrong one (a French
+edition served as ``lang="ar"`` or ``lang="en"``: tests/altsites17).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ import functools
 import logging
 import re
 from collections import Counter
+
+import justext
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +34,14 @@ _FIRST_BYTES = {
     b"L": [*range(0x41, 0x5B), *range(0x61, 0x7B), *range(0xC3, 0xC9)], b"C": range(0xD0, 0xD4), b"H": [0xD7],
     b"A": range(0xD8, 0xDC), b"J": [*range(0xE5, 0xEA), 0xEB, 0xEC], MIXED: [0xC9, 0xD6, 0xDD, 0xE0, 0xE3, 0xE4, 0xEA, 0xED, 0xEF],
 }
+# The Latin-script languages told apart by their common words (jusText's stop lists, trafilatura's own dependency,
+# drawn from each language's Wikipedia): those a Libya or Arab news outlet publishes editions in. A declared Latin
+# language outside them is taken as declared (the text cannot be judged against it).
+LATIN_STOPLISTS = {"en": "English", "fr": "French", "es": "Spanish", "it": "Italian", "de": "German",
+                   "pt": "Portuguese", "tr": "Turkish", "nl": "Dutch"}
+LATIN_WORD_RE = re.compile(r"[a-zà-öø-ÿğış]+")
+MIN_WORD_HITS = 4  # common words of its own the winner must match at least: fewer, and the text (a caption, a list) does not tell
+WORD_MARGIN = 2.0  # ... and this many times the runner-up's
 SCRIPT_BYTES = bytes(next((code[0] for code, first in _FIRST_BYTES.items() if byte in first), ord(".")) for byte in range(256))
 
 
@@ -67,11 +82,35 @@ def detect_language(text: str, declared: str | None = None) -> str:
             return "ur"
         return "fa" if persian > 0.02 * counts["arabic"] else "ar"
     if script == "latin":
-        if declared and declared not in ("ar", "fa", "ur", "he", "ru", "zh", "ja", "ko", "uk"):
-            return declared
-        return "en"
+        latin_declared = declared if declared and declared not in ("ar", "fa", "ur", "he", "ru", "zh", "ja", "ko", "uk") else None
+        if latin_declared and latin_declared not in LATIN_STOPLISTS:
+            return latin_declared
+        return latin_by_words(sample) or latin_declared or "en"
     if script == "cyrillic":
         return declared if declared in ("ru", "uk", "bg", "sr", "mk", "be", "kk") else "ru"
     if script == "hebrew":
         return "he"
     return declared if declared in ("zh", "ja", "ko") else "zh"
+
+
+@functools.cache
+def _own_words() -> dict[str, frozenset[str]]:
+    """Each language's words of its jusText stop list that no other list of LATIN_STOPLISTS holds, read once: the
+    lists are drawn from Wikipedia and share words ("the", "of" and "and" are in the Turkish list too)."""
+    lists = {code: justext.get_stoplist(name) for code, name in LATIN_STOPLISTS.items()}
+    return {code: words.difference(*(other for c, other in lists.items() if c != code)) for code, words in lists.items()}
+
+
+def latin_by_words(sample: str) -> str | None:
+    """The language of LATIN_STOPLISTS whose common words the Latin-script ``sample`` holds clearly the most of, else
+    None (too few such words, or two languages too close: the declaration, or English, decides)."""
+    words = LATIN_WORD_RE.findall(sample.lower())
+    if not words:
+        return None
+    counts = Counter(words)
+    hits = sorted(((sum(n for w, n in counts.items() if w in own), code) for code, own in _own_words().items()),
+                  reverse=True)
+    (best, code), (second, _) = hits[0], hits[1]
+    if best >= MIN_WORD_HITS and best >= WORD_MARGIN * second:
+        return code
+    return None

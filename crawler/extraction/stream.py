@@ -8,8 +8,12 @@ takes the denser whole, the reading is the stream: the next stories' text in the
 page hoy.com-daran, whose gold forbids the next story, read 9,983 characters for a 1,198-character story), or the
 body of the next story alone (tests/altsites7). The story is the one block the page is about: the story block whose
 headline is the page's own title (og:title, JSON-LD headline, ``<title>``) or whose microdata names the page's URL.
-A block is cut only on positive evidence that it is another story: its own URL, other than the page's (``data-url``,
-microdata ``url`` or ``mainEntityOfPage``, a link on its headline or naming it; "#update-3" is this page). A live blog's or an
+A block is cut only on positive evidence that it is another story: its own URL, other than the page's (a URL data
+attribute: ``data-url``, ``data-article-url``, ``data-permalink``...; microdata ``url`` or ``mainEntityOfPage``, a link
+on its headline or naming it; "#update-3" is this page), or an item id (``data-article-id``, ``data-id``...) other than
+the page's own block's under the same attribute. A ``<div>`` that carries such an attribute is a story block as an
+``<article>`` is (Al-Ain's and Erem News's "infinite article" pages: tests/altsites17, where a brief's page was read as
+the two stories below it). A live blog's or an
 interview's sections, their own ``<article>``s under a header ``<article>``, name no other page and stay; a teaser
 card (its headline and summary one link) holds no prose outside links and is no story block. Once the cut is made,
 a story part's opening heading linked to that part's own permalink is unwrapped so the reading keeps it
@@ -18,8 +22,11 @@ a story part's opening heading linked to that part's own permalink is unwrapped 
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from collections import Counter
+from collections.abc import Callable
 from urllib.parse import unquote, urldefrag, urljoin
 
 from lxml.html import HtmlElement
@@ -42,16 +49,45 @@ logger = logging.getLogger(__name__)
 # A story block holds this many characters of paragraph text outside links: a teaser card (a headline and a line of
 # summary) holds less, the shortest news brief more.
 STORY_PROSE_CHARS = 200
+BRIEF_PROSE_CHARS = 80  # ... but the page's own story, its headline the page's title, may be a one-sentence brief
 MIN_TITLE_KEY = 8  # title keys shorter than this ("Home", a section name) match no headline
 URL_PROPS = frozenset({"url", "mainentityofpage"})
+# Data attributes that name an item's page or id: "data-url", "data-article-url", "data-href", "data-permalink",
+# "data-share-url"; "data-id", "data-article-id", "data-post_id", "data-nid". Not a picture's, a player's or a script
+# endpoint's ("data-image-url", "data-src", "data-ajax-url").
+DATA_URL_RE = re.compile(r"^data-(?:[\w-]*[-_])?(?:url|href|permalink|link|canonical)$")
+DATA_ID_RE = re.compile(r"^data-(?:[\w-]*[-_])?[np]?id$")
+NOT_PAGE_RE = re.compile(r"image|img|thumb|src|video|audio|ajax|api|embed|photo|pic")
 
 
 def _is_story_container(element: HtmlElement) -> bool:
-    """An ``<article>``, or an element whose microdata item is a schema.org article type."""
+    """An ``<article>``, an element whose microdata item is a schema.org article type, or one that carries its item's
+    URL or id in a data attribute (a stream's ``<div data-article-url>``)."""
     if element.tag == "article":
         return True
     kind = (element.get("itemtype") or "").strip().rstrip("/").rsplit("/", 1)[-1].lower()
-    return element.get("itemscope") is not None and kind in STORY_TYPES
+    if element.get("itemscope") is not None and kind in STORY_TYPES:
+        return True
+    names = [name for name in element.keys() if name.startswith("data-")]  # most elements have none: no regex
+    return bool(names) and bool(data_urls(element) or data_ids(element))
+
+
+def data_urls(element: HtmlElement) -> list[str]:
+    """The values of the element's data attributes that name its item's page (DATA_URL_RE)."""
+    return [value for name, value in element.attrib.items()
+            if name.startswith("data-") and DATA_URL_RE.match(name) and not NOT_PAGE_RE.search(name) and value.strip()]
+
+
+def data_ids(element: HtmlElement) -> dict[str, str]:
+    """The element's data attributes that hold its item's id (DATA_ID_RE), by name."""
+    return {name: value.strip() for name, value in element.attrib.items()
+            if name.startswith("data-") and DATA_ID_RE.match(name) and value.strip()}
+
+
+def _other_item(block: HtmlElement, own: HtmlElement) -> bool:
+    """True when ``block`` carries another id than the page's own block under an id attribute both carry."""
+    mine, theirs = data_ids(own), data_ids(block)
+    return any(theirs[name] != value for name, value in mine.items() if name in theirs)
 
 
 def _headline(block: HtmlElement) -> str:
@@ -75,8 +111,9 @@ def _prose_chars(block: HtmlElement) -> int:
     return total
 
 
-def story_blocks(page: HtmlElement) -> list[HtmlElement]:
-    """The page's story blocks: article containers holding a headline and prose, none of which holds another.
+def story_blocks(page: HtmlElement, own_keys: Callable[[], set[str]] = frozenset) -> list[HtmlElement]:
+    """The page's story blocks: article containers holding a headline and prose, none of which holds another (or a
+    container headed by one of ``own_keys()``, the page's title keys, asked only then, with the prose of a brief).
 
     Containers are found from the page's h1 and h2 up (the nearest article container of each), which walks a few dozen
     elements rather than testing every element's attributes (a quarter of a millisecond a page, issue 10). A
@@ -84,14 +121,23 @@ def story_blocks(page: HtmlElement) -> list[HtmlElement]:
     are the stories.
     """
     containers: dict[HtmlElement, None] = {}
+    judged: dict[HtmlElement, bool] = {}  # the headings share most ancestors: each judged once
+
+    def is_container(element: HtmlElement) -> bool:
+        if element not in judged:
+            judged[element] = _is_story_container(element)
+        return judged[element]
+
     for heading in page.iter("h1", "h2"):
-        container = next((a for a in heading.iterancestors() if _is_story_container(a)), None)
+        container = next((a for a in heading.iterancestors() if is_container(a)), None)
         if container is not None:
             containers[container] = None
     if len(containers) < 2:
         return []
     found = [
-        element for element in containers if _prose_chars(element) >= STORY_PROSE_CHARS and _headline(element)
+        element for element in containers if (headline := _headline(element)) and (
+            (prose := _prose_chars(element)) >= STORY_PROSE_CHARS
+            or prose >= BRIEF_PROSE_CHARS and norm(headline) in own_keys())
     ]
     inside = {ancestor for block in found for ancestor in block.iterancestors()}  # the elements: see _other_page
     return [block for block in found if block not in inside]
@@ -139,8 +185,9 @@ def page_urls(root: HtmlElement, url: str, *, og_url: bool = False) -> set[str]:
 
 
 def _names_page(block: HtmlElement, urls: set[str], base: str) -> bool:
-    """True when the block's microdata (``itemprop="url"`` or ``"mainEntityOfPage"``) or ``data-url`` is the page's URL."""
-    hrefs = [block.get("data-url") or ""]
+    """True when the block's microdata (``itemprop="url"`` or ``"mainEntityOfPage"``) or a URL data attribute
+    (``data-url``, ``data-article-url``...) is the page's URL."""
+    hrefs = data_urls(block)
     for element in block.iter("link", "meta", "a"):
         if (element.get("itemprop") or "").strip().lower() in URL_PROPS:
             hrefs.append(element.get("href") or element.get("content") or "")
@@ -148,15 +195,15 @@ def _names_page(block: HtmlElement, urls: set[str], base: str) -> bool:
 
 
 def _other_page(block: HtmlElement, urls: set[str], base: str, shared: set[HtmlElement]) -> bool:
-    """True when the block names a page other than ``urls``: its ``data-url`` (or that of a wrapper holding no other
-    block, an ancestor not in ``shared``), its own microdata ``url`` or
+    """True when the block names a page other than ``urls``: its URL data attribute (or that of a wrapper holding no
+    other block, an ancestor not in ``shared``), its own microdata ``url`` or
     ``mainEntityOfPage``, a link on (or around) its headline, or a link whose text is its headline or the headline's
     start (a related list naming the story first); a fragment of this page ("#update-3") is no other page."""
-    hrefs = [block.get("data-url") or ""]
+    hrefs = data_urls(block)
     for wrapper in block.iterancestors():
         if wrapper in shared:
             break
-        hrefs.append(wrapper.get("data-url") or "")
+        hrefs.extend(data_urls(wrapper))
     for element in block.iter("link", "meta", "a"):
         if (element.get("itemprop") or "").strip().lower() in URL_PROPS and _scope(element) in (block, None):
             hrefs.append(element.get("href") or element.get("content") or "")
@@ -219,10 +266,11 @@ def prune_appended_stories(page: HtmlElement, root: HtmlElement, url: str) -> in
 
 def _prune_appended(page: HtmlElement, root: HtmlElement, url: str) -> int:
     """prune_appended_stories' cut, once the page is no split story."""
-    blocks = story_blocks(page)
+    keys = functools.cache(lambda: page_title_keys(root))
+    blocks = story_blocks(page, keys)
     if len(blocks) < 2:
         return 0
-    keys = page_title_keys(root)
+    keys = keys()
     urls = page_urls(root, url) | {url_key(url)}
     own = [b for b in blocks if norm(_headline(b)) in keys or _names_page(b, urls, url)]
     if len(own) != 1:
@@ -235,7 +283,8 @@ def _prune_appended(page: HtmlElement, root: HtmlElement, url: str) -> int:
     others = [
         b
         for b in blocks
-        if b is not own[0] and norm(_headline(b)) not in keys and _other_page(b, urls, url, shared)
+        if b is not own[0] and norm(_headline(b)) not in keys
+        and (_other_page(b, urls, url, shared) or _other_item(b, own[0]))
     ]
     for block in others:
         block.drop_tree()
