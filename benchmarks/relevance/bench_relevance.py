@@ -358,6 +358,10 @@ DATA_FILES = (
     "holdout303.jsonl",
     "holdout304.jsonl",
     "holdout305.jsonl",
+    "holdout306.jsonl",
+    "holdout307.jsonl",
+    "holdout308.jsonl",
+    "holdout309.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -668,6 +672,10 @@ SPLIT_ORDER = (
     "holdout303",
     "holdout304",
     "holdout305",
+    "holdout306",
+    "holdout307",
+    "holdout308",
+    "holdout309",
 )
 
 
