@@ -77,7 +77,7 @@ def test_a_json_feed_holding_an_integer_of_5000_digits_keeps_its_items() -> None
     assert [link.url for link in parse_feed(body, "http://h/feed.json")] == ["http://h/a/1", "http://h/a/2"]
 
 
-def test_json_ld_holding_an_integer_of_5000_digits_keeps_its_byline_and_title() -> None:
+def test_json_ld_holding_an_integer_of_5000_digits_keeps_its_byline() -> None:
     """An article's JSON-LD with a ``wordCount`` of 5,000 digits was unreadable: its byline and headline lost."""
     from crawler.extraction.article import extract_article
     from tests.hostile9.site import page
