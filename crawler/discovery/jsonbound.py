@@ -48,9 +48,26 @@ def too_many_containers(text: bytes | str, limit: int = JSON_MAX_CONTAINERS) -> 
             "of memory); not read")
 
 
+# Python refuses to read an integer of more than 4,300 digits (sys.get_int_max_str_digits, CVE-2020-10735: int() is
+# quadratic in them), and json.loads raises ValueError for the whole document: one such number anywhere (an "id", a
+# "wordCount") lost a JSON Feed's every item, or an article's JSON-LD byline (hostile web, round fourteen).
+INT_MAX_DIGITS = 4000
+
+
+def json_int(digits: str) -> int | float:
+    """A JSON integer: an int, or past INT_MAX_DIGITS a float (``inf``), as a browser's ``JSON.parse`` reads every
+    number as a double."""
+    return int(digits) if len(digits) <= INT_MAX_DIGITS else float(digits)
+
+
+def loads(text: bytes | str, **options: object) -> object:
+    """``json.loads(text, **options)`` with integers read by ``json_int``."""
+    return json.loads(text, parse_int=json_int, **options)  # type: ignore[arg-type]
+
+
 def bounded_loads(text: str, limit: int = JSON_BLOCK_MAX_CONTAINERS, **options: object) -> object:
-    """``json.loads(text, **options)``, or ValueError (as for text that is no JSON) when ``text`` holds more than
+    """``loads(text, **options)``, or ValueError (as for text that is no JSON) when ``text`` holds more than
     ``limit`` arrays and objects."""
     if why := too_many_containers(text, limit):
         raise ValueError(why)
-    return json.loads(text, **options)  # type: ignore[arg-type]
+    return loads(text, **options)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -13,7 +11,8 @@ from urllib.parse import urlsplit
 from w3lib.url import safe_url_string
 
 from crawler.discovery.feedstream import Bases, FeedEntry, read_entries
-from crawler.discovery.jsonbound import JSON_MAX_CONTAINERS, too_many_containers
+from crawler.discovery.gunzip import gunzip_members
+from crawler.discovery.jsonbound import JSON_MAX_CONTAINERS, loads, too_many_containers
 from crawler.discovery.lastmod import Newest
 from crawler.discovery.lastmod import newest_first as newest_first  # re-exported: the spider reads them here
 from crawler.discovery.lastmod import w3c_datetime as w3c_datetime
@@ -107,27 +106,8 @@ def maybe_gunzip(body: bytes) -> bytes:
 def gunzip_whole(body: bytes) -> tuple[bytes, bool]:
     """``maybe_gunzip``'s bytes, and whether they are all there: every gzip member decompressed to its end (a
     body cut part-way still gives what it had, flagged). Bytes that are no gzip pass through, as whole. More than
-    MAX_GUNZIP bytes in all (a gzip bomb) raise ValueError."""
-    if body[:2] != b"\x1f\x8b":
-        return body, True
-    out: list[bytes] = []
-    size, rest = 0, body
-    while True:  # RFC 1952 allows several members, one after another
-        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        try:
-            chunk = d.decompress(rest, MAX_GUNZIP - size + 1)
-        except zlib.error as exc:  # corrupt data: what came before it is kept, not whole
-            logger.debug("gzip body unreadable past %d bytes: %s", size, exc)
-            return b"".join(out), False
-        size += len(chunk)
-        if d.unconsumed_tail or size > MAX_GUNZIP:
-            raise ValueError(f"gzip body decompresses to more than {MAX_GUNZIP} bytes")
-        out.append(chunk)
-        if not d.eof:
-            return b"".join(out), False  # the stream was cut before its end
-        rest = d.unused_data
-        if rest[:2] != b"\x1f\x8b":  # no further member; padding after the last is ignored
-            return b"".join(out), True
+    MAX_GUNZIP bytes in all (a gzip bomb) raise ValueError. In linear time (crawler/discovery/gunzip.py)."""
+    return gunzip_members(body, MAX_GUNZIP)
 
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -233,10 +213,10 @@ def parse_json_feed(body: bytes, base_url: str, max_links: int = SITEMAP_MAX_LIN
     if too_many_containers(body, JSON_MAX_CONTAINERS):  # 770 MB for 32 MiB of [] (round thirteen)
         return []
     try:
-        doc = json.loads(body)
+        doc = loads(body)
     except RecursionError:  # a member nested past Python's recursion limit: read the feed without it
         try:
-            doc = json.loads(_shallow_json(body))
+            doc = loads(_shallow_json(body))
         except (ValueError, RecursionError):
             return []
     except ValueError:

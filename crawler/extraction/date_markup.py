@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Iterator
 
 import lxml.html
 
-from crawler.discovery.jsonbound import JSON_BLOCK_MAX_CONTAINERS, too_many_containers
+from crawler.discovery.jsonbound import JSON_BLOCK_MAX_CONTAINERS, loads, too_many_containers
 from crawler.extraction.arabic_dates import MODIFIED_WORDS, Found, normalize, parse_date_value
 from crawler.extraction.live_entries import entry_times
 from crawler.extraction.page_index import elements
@@ -63,7 +62,7 @@ def json_ld(doc: lxml.html.HtmlElement) -> Iterator[Found]:
         if too_many_containers(raw, JSON_BLOCK_MAX_CONTAINERS):  # 8 MB of [] loaded and walked: seconds (round 13)
             continue
         try:
-            data = json.loads(raw, strict=False)
+            data = loads(raw, strict=False)
         except (ValueError, RecursionError):  # a block nested past the interpreter's depth is unreadable, not fatal
             # Broken JSON-LD is common (trailing commas, raw newlines): fall back to a plain key search.
             for key_rank, key in enumerate(DATE_KEYS):
@@ -174,7 +173,7 @@ def _rdfa_key(token: str) -> str:
 def _parsely_page(content: str) -> str:
     """The pub_date inside a parsely-page JSON blob, or "" if it has none."""
     try:
-        data = json.loads(content)
+        data = loads(content)
     except (ValueError, RecursionError):
         return ""
     return str(data.get("pub_date", "")) if isinstance(data, dict) else ""

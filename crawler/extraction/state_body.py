@@ -30,7 +30,7 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
-from crawler.discovery.jsonbound import JSON_BLOCK_MAX_CONTAINERS, too_many_containers
+from crawler.discovery.jsonbound import JSON_BLOCK_MAX_CONTAINERS, loads, too_many_containers
 from crawler.extraction.js_state import read_js_state, unflatten
 from crawler.extraction.page_index import elements
 from crawler.extraction.stream import page_title_keys
@@ -107,7 +107,7 @@ def _parsed(source: str, *, flat: bool) -> object:
     if why := too_many_containers(source, JSON_BLOCK_MAX_CONTAINERS):
         raise ValueError(why)
     try:
-        state = json.loads(source)
+        state = loads(source)
     except ValueError:
         return read_js_state(source)
     return unflatten(state) if flat else state

@@ -159,7 +159,9 @@ def parse_retry_after(value: str | bytes | None, now: datetime | None = None) ->
     if not text:
         return None
     if text.isascii() and text.isdigit():  # "²" is a digit to str.isdigit(), and int() refuses it (ValueError)
-        return float(int(text))
+        # float() of the digits, not of int(): 309 digits overflow a float (OverflowError) and 4,301 pass Python's
+        # int-string limit (ValueError), each raised in the back-off's signal handler; float() reads them as inf
+        return float(text)
     when = http_date(text)
     if when is None:
         logger.debug("unreadable Retry-After %r", text)

@@ -1,5 +1,6 @@
-"""The skeleton of the raw-socket hostile outlets (tests/hostile8, 11, 12 and 13; rounds nine and ten write it out):
-several loopback hosts, each connection's request head read, the answer chosen by a function and written as it is.
+"""The skeleton of the raw-socket hostile outlets (tests/hostile8, 10 to 14; round nine writes it out): several
+loopback hosts, each connection's request head read, the answer chosen by a function and written as it is (or, for an
+answer that goes on talking on its connection, a function given the socket).
 
 The answers are bytes built by tests/hostile9's helpers (``raw``, ``html``, ``redirect``, ...), so a server can break
 HTTP in ways http.server cannot. Nothing here listens anywhere but on the loopback addresses it is given.
@@ -17,8 +18,10 @@ from tests.hostile9.site import raw
 
 NOT_FOUND = raw(b"HTTP/1.1 404 Not Found", [b"Content-Length: 0", b"Connection: close"], b"")
 
-# (host, path, request head) -> the answer's bytes; the path is percent-decoded, its query kept
-Answer = Callable[[str, str, bytes], bytes]
+# (host, path, request head) -> the answer's bytes, or a function that writes to (and may read from) the connection's
+# socket itself; the path is percent-decoded, its query kept
+Reply = Callable[[object], None]
+Answer = Callable[[str, str, bytes], "bytes | Reply"]
 
 
 def read_head(sock: object) -> bytes | None:
@@ -48,7 +51,11 @@ class _Handler(socketserver.BaseRequestHandler):
         try:
             head = read_head(self.request)
             if head is not None:
-                self.request.sendall(type(self).answer(self.host, request_path(head), head))
+                reply = type(self).answer(self.host, request_path(head), head)
+                if callable(reply):  # a conversation: it writes (and reads) on the socket itself
+                    reply(self.request)
+                else:
+                    self.request.sendall(reply)
         except OSError:
             pass  # the crawler hung up
 

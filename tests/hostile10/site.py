@@ -7,19 +7,19 @@ The crawl runs with ``--allow-private``: every loopback address then counts as p
 internet is, so what keeps a request on its outlet is the outlet's domains alone (the address guard, which earlier
 rounds tried in every spelling, says nothing about a public host). Three hosts: the outlet, a host that stands for a
 site off every outlet (it counts what it is asked), and a second outlet whose listings link new listings without end.
-Answers are written byte by byte on a plain socket, as in tests/hostile2-9 (whose helpers build them).
+Answers are written byte by byte on a plain socket by tests/hostile/raw_server.py's servers (tests/hostile9's helpers
+build them).
 """
 
 from __future__ import annotations
 
-import socketserver
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.hostile.raw_server import NOT_FOUND, Answer, Reply, read_head, serve_hosts
 from tests.hostile.site import PARAGRAPH
 from tests.hostile9.site import html, page, raw, redirect, refresh, xml
 
@@ -119,72 +119,49 @@ def trap_answer(path: str) -> bytes:
     return html(f'<html><body><a href="/story/{name}">s</a>{links}</body></html>'.encode())
 
 
-def _request(sock: object) -> tuple[str, bytes] | None:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)  # type: ignore[attr-defined]
-        if not chunk:
-            return None
-        data += chunk
-    return data.split(b" ", 2)[1].decode("latin-1"), data
+def pipelined_reply(sites: Sites, answers: dict[str, bytes]) -> Reply:
+    """``pipelined()`` on a connection kept alive, and a request the crawl then sends on it answered in turn."""
 
+    def reply(sock: object) -> None:
+        sock.sendall(pipelined())  # type: ignore[attr-defined]
+        time.sleep(0.5)  # kept alive: a request the crawl sends on this connection is answered below
+        again = read_head(sock)
+        if again is not None:
+            path = again.split(b" ", 2)[1].decode("latin-1")
+            sites.paths.append(path)
+            sock.sendall(answers.get(path, b""))  # type: ignore[attr-defined]
 
-class _Handler(socketserver.BaseRequestHandler):
-    sites: Sites
-    answers: dict[str, bytes]
-    host: str
-
-    def handle(self) -> None:
-        try:
-            got = _request(self.request)
-            if got is None:
-                return
-            path = got[0]
-            if self.host == ELSEWHERE:
-                self.sites.elsewhere_paths.append(path)
-                self.request.sendall(html(page("صفحة خارج المنفذ")))
-                return
-            if self.host == TRAP:
-                self.sites.trap_paths.append(path)
-                self.request.sendall(trap_answer(path))
-                return
-            self.sites.paths.append(path)
-            if path == "/a/pipelined":
-                self.request.sendall(pipelined())
-                time.sleep(0.5)  # kept alive: a request the crawl sends on this connection is answered below
-                again = _request(self.request)
-                if again is not None:
-                    self.sites.paths.append(again[0])
-                    self.request.sendall(self.answers.get(again[0], b""))
-                return
-            if path == "/a/moved" and self.sites.moved:
-                self.request.sendall(redirect(f"{self.sites.bases[ELSEWHERE]}/recrawl-moved".encode()))
-                return
-            self.request.sendall(self.answers.get(path, raw(b"HTTP/1.1 404 Not Found",
-                                                            [b"Content-Length: 0", b"Connection: close"], b"")))
-        except OSError:
-            pass  # the crawler hung up
+    return reply
 
 
 @contextmanager
 def serve() -> Iterator[Sites]:
     """Start the three hosts on loopback; stop them on exit."""
     sites = Sites()
-    servers = {}
-    for host in (HOST, ELSEWHERE, TRAP):
-        handler = type("H", (_Handler,), {"sites": sites, "host": host})
-        servers[host] = socketserver.ThreadingTCPServer((host, 0), handler)
-        servers[host].daemon_threads = True
-        sites.bases[host] = f"http://{host}:{servers[host].server_address[1]}"
-    servers[HOST].RequestHandlerClass.answers = routes(sites.bases[HOST], sites.bases[ELSEWHERE])
-    for server in servers.values():
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
+
+    def answers(bases: dict[str, str]) -> Answer:
+        table = routes(bases[HOST], bases[ELSEWHERE])
+
+        def answer(host: str, _decoded: str, head: bytes) -> bytes | Reply:
+            path = head.split(b" ", 2)[1].decode("latin-1")  # as sent, not percent-decoded
+            if host == ELSEWHERE:
+                sites.elsewhere_paths.append(path)
+                return html(page("صفحة خارج المنفذ"))
+            if host == TRAP:
+                sites.trap_paths.append(path)
+                return trap_answer(path)
+            sites.paths.append(path)
+            if path == "/a/pipelined":
+                return pipelined_reply(sites, table)
+            if path == "/a/moved" and sites.moved:
+                return redirect(f"{sites.bases[ELSEWHERE]}/recrawl-moved".encode())
+            return table.get(path, NOT_FOUND)
+
+        return answer
+
+    with serve_hosts((HOST, ELSEWHERE, TRAP), answers) as bases:
+        sites.bases.update(bases)
         yield sites
-    finally:
-        for server in servers.values():
-            server.shutdown()
-            server.server_close()
 
 
 __all__ = ["ELSEWHERE", "FORGED", "HOST", "SQL_TITLE", "TRAP", "TRAP_LINKS", "Sites", "serve"]
