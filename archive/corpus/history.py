@@ -16,8 +16,8 @@ from typing import Any
 from archive.corpus.bounded import OverBudget, Steps, bounded_opcodes, common_ends
 
 # Characters that change how text looks, never what it says: tatweel (kashida), zero-width joiners and
-# marks, bidi controls, soft hyphen, BOM. Outlets' CMSs add and drop these on re-save.
-_INVISIBLE_RE = re.compile("[\u0640\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# marks, bidi controls (the Arabic letter mark U+061C too), soft hyphen, BOM. Outlets' CMSs add and drop these on re-save.
+_INVISIBLE_RE = re.compile("[\u0640\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 # Lines that are page furniture rather than the article when extraction lets them through: view and share
 # counters, "last updated" stamps, "read also" prompts, bare numbers and punctuation. A change confined to

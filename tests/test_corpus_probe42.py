@@ -1,0 +1,43 @@
+"""Stop 42's probe of the text corpus: invisible marks in a headline (extraction, then the seed-format file)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from archive.corpus.history import Snapshot, changed_fields
+from archive.corpus.textfiles import render
+from archive.records import ExtractedArticle
+from crawler.extraction.article import extract_article
+
+LEAD = ("طرابلس - تواصلت المعارك بين قوات الجيش الوطني الليبي بقيادة حفتر وقوات حكومة الوفاق في محاور جنوب "
+        "طرابلس لليوم العاشر على التوالي وسط نزوح الآلاف من السكان.")
+SECOND = "وقال شهود إن القصف طال أحياء سكنية في أبو سليم وعين زارة، وإن المستشفيات الميدانية امتلأت بالجرحى."
+
+
+def page(headline: str) -> str:
+    return (f'<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>{headline}</title></head>'
+            f"<body><nav>الرئيسية | ليبيا</nav><article><h1>{headline}</h1><p>{LEAD}</p><p>{SECOND}</p></article>"
+            "<footer>جميع الحقوق محفوظة</footer></body></html>")
+
+
+@pytest.mark.parametrize("mark", ["\u00ad", "\u061c", "\u2060", "\u2063"])
+def test_an_invisible_mark_in_the_headline_leaves_neither_the_title_nor_a_doubled_headline(mark: str) -> None:
+    # before stop 42 the soft hyphen, the Arabic letter mark and the word joiner stayed in the title while the body's
+    # extraction dropped them: the headline atop the body no longer equalled the title, and the text file printed it
+    # twice (title line, then again as the first paragraph), with an invisible character in the first
+    headline = f"قوات الوفاق {mark}تصد هجوما على طرابلس"
+    got = extract_article(page(headline), "http://127.0.0.42/news/1")
+    assert isinstance(got, ExtractedArticle), got
+    assert got.title == "قوات الوفاق تصد هجوما على طرابلس"
+    assert got.paragraphs == (LEAD, SECOND)
+    text = render(got.title, got.paragraphs)
+    assert not [c for c in text if unicodedata.category(c) in ("Cc", "Cf") and c != "\n"]
+
+
+def test_the_letter_mark_is_no_new_version() -> None:
+    # the re-crawl of a page stored before the fix (its title with U+061C) is the same version, not an edit
+    before = Snapshot("قوات الوفاق \u061cتصد هجوما", LEAD + "\n" + SECOND, None)
+    after = Snapshot("قوات الوفاق تصد هجوما", LEAD + "\n" + SECOND.replace("،", "\u061c،"), None)
+    assert changed_fields(before, after) == []
