@@ -41,3 +41,33 @@ def test_the_letter_mark_is_no_new_version() -> None:
     before = Snapshot("قوات الوفاق \u061cتصد هجوما", LEAD + "\n" + SECOND, None)
     after = Snapshot("قوات الوفاق تصد هجوما", LEAD + "\n" + SECOND.replace("،", "\u061c،"), None)
     assert changed_fields(before, after) == []
+
+
+SHORT = ("ترهونة - أعلنت قوات حكومة الوفاق السيطرة على مدينة ترهونة جنوب شرق طرابلس بعد انسحاب قوات حفتر منها.",
+         "وقال الناطق باسم عملية بركان الغضب إن القوات تلاحق الفلول.")
+
+
+@pytest.mark.parametrize("stamp", [
+    'نُشر في <time datetime="2020-06-05">5 يونيو 2020</time> - آخر تحديث منذ 5 ساعات',
+    "نشرت بتاريخ الجمعة 5 يونيو 2020 | آخر تحديث منذ 40 دقيقة",
+    "تاريخ النشر <span>05/06/2020</span> - التحديث: منذ ساعتين",
+])
+def test_a_publication_stamp_under_the_headline_is_no_paragraph_of_a_short_story(stamp: str) -> None:
+    # before stop 42 a stamp with more than three words besides its date ("نشر", "آخر تحديث", "منذ ساعة") stayed as
+    # the first paragraph of a short story's text file: page chrome in the corpus
+    html = ('<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>الوفاق تسيطر على ترهونة | '
+            'بوابة</title></head><body><header><nav><a href="/">الرئيسية</a> | <a href="/s/libya">ليبيا</a></nav>'
+            '</header><main><article><h1>الوفاق تسيطر على ترهونة</h1>'
+            f'<div class="meta">{stamp}</div><div class="share">شارك: فيسبوك تويتر واتساب</div>'
+            f'<div class="content"><p>{SHORT[0]}</p><p>{SHORT[1]}</p></div></article></main>'
+            "<footer>جميع الحقوق محفوظة © 2020</footer></body></html>")
+    got = extract_article(html, "http://127.0.0.42/news/3")
+    assert isinstance(got, ExtractedArticle), got
+    assert got.paragraphs == SHORT
+
+
+def test_a_short_sentence_with_a_date_stays() -> None:
+    from crawler.extraction.chrome_lines import is_date_stamp
+
+    assert not is_date_stamp("قتل 5 في طرابلس يوم 17 أبريل 2019")
+    assert not is_date_stamp("نشر الجيش قواته في طرابلس 17 أبريل 2019")
