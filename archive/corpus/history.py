@@ -29,6 +29,10 @@ _BOILERPLATE_LINE_RES = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"^\W*[\d٠-٩,.\s]+(?:المشاهدات|مشاهدة|مشاهدات|قراءة|قراءات|views?|reads?|shares?|comments?|تعليقا?ت?)\W*$",
     (r"^\W*(?:آخر\s+تحديث|اخر\s+تحديث|تم\s+التحديث|تحديث|last\s+updated?|updated(?:\s+on|\s+at)?)\s*[:：]?"
      r".{0,12}[\d٠-٩].{0,30}$"),  # an update stamp carries a date or time
+    # a publication stamp ("نشر في 17 أبريل 2019 - آخر تحديث: منذ ساعة"), which extraction cuts since stop 42: its
+    # loss from a text stored before then, or its "منذ ساعة" turning "منذ ساعتين", is no new version
+    (r"^\W*(?:نُ?شر(?:ت)?\s*(?:في|بتاريخ|[:：])|تاريخ\s+النشر|published(?:\s+on)?\s*[:：]?)\s*[:：]?.{0,12}[\d٠-٩]"
+     r".{0,60}$"),
     r"^\W*(?:[اإأآ]قر[أا]\s+(?:[أا]يض[اًا]+|كذلك|المزيد)|read\s+(?:also|more)|also\s+read|see\s+also)\W*$",
     r"^\W*(?:شارك|شاركوا|share(?:\s+this)?|tweet|طباعة|print)\W*$",
 ))
