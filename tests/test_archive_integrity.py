@@ -174,6 +174,11 @@ def test_open_file_of_a_running_crawl_is_left_alone(archive: Archive) -> None:
     ("stray", "text-stray"),
     ("temp", "text-temp"),
     ("unwritten", "text-missing"),
+    # stop 42's probe: read in text mode, a file turned to CRLF passed as good, and one that is not UTF-8 (a bit
+    # flip, an editor's windows-1256) stopped check and check --repair with a UnicodeDecodeError traceback
+    ("crlf", "text-differs"),
+    ("bom", "text-differs"),
+    ("not-utf8", "text-differs"),
 ])
 def test_text_file_damage_is_found_and_rewritten(archive: Archive, damage: str, kind: str) -> None:
     row = archive.cat.get_article(archive.aid)
@@ -192,6 +197,12 @@ def test_text_file_damage_is_found_and_rewritten(archive: Archive, damage: str, 
         (archive.data / "text" / "005_0000000000000000.txt").write_text("x\n\ny\n", encoding="utf-8")
     elif damage == "temp":
         (archive.data / "text" / ".tmp-abc.txt").write_text("half", encoding="utf-8")
+    elif damage == "crlf":
+        path.write_bytes(good.replace("\n", "\r\n").encode("utf-8"))
+    elif damage == "bom":
+        path.write_bytes(good.encode("utf-8-sig"))
+    elif damage == "not-utf8":
+        path.write_bytes(good.encode("cp1256"))
     elif damage == "unwritten":
         archive.cat.db["articles"].update(archive.aid, {"text_file": None})
         path.unlink()
@@ -201,7 +212,7 @@ def test_text_file_damage_is_found_and_rewritten(archive: Archive, damage: str, 
         return  # a file no row points at is for a person to judge; recovery does not delete it
     recover(archive.data, archive.cat)
     assert archive.kinds() == []
-    assert path.read_text(encoding="utf-8") == good
+    assert path.read_bytes() == good.encode("utf-8")
 
 
 def test_broken_sample_in_the_warc_folder_is_reported(archive: Archive) -> None:

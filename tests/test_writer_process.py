@@ -307,3 +307,24 @@ def test_a_capture_waits_for_its_batch_as_its_built_records_not_its_page(tmp_pat
         records = [(r.rec_type, r.rec_headers.get_header("WARC-Record-ID"), r.content_stream().read())
                    for r in ArchiveIterator(fh) if r.rec_type in ("response", "revisit")]
     assert records == [("response", first.record_id, ex.body), ("revisit", again.record_id, b"")]
+
+
+def test_the_child_runs_our_modules_not_those_of_the_folder_the_crawl_is_started_in(tmp_path, monkeypatch):
+    # stop 42's probe: `python -m` puts the current folder first on the child's path, so a researcher's own
+    # inspect.py (or json.py, types.py) beside the data folder was imported by the stdlib in its place: every crawl
+    # and re-crawl from that folder stopped at once, writer-failed
+    here = tmp_path / "research"
+    here.mkdir()
+    for name in ("inspect", "json", "types"):
+        (here / f"{name}.py").write_text("raise SystemExit('the folder\\'s own module was imported')\n",
+                                         encoding="utf-8")
+    monkeypatch.chdir(here)
+    session = ArchiveSession(config(tmp_path), apply_batch, process_writer=True)
+    try:
+        for n in range(3):
+            session.archive(page(n), "portal")
+        assert session.flush(timeout=30)
+    finally:
+        session.finish()
+        session.close()
+    assert count(session.config.data_dir, "select count(*) from captures") == 3

@@ -16,8 +16,8 @@ from typing import Any
 from archive.corpus.bounded import OverBudget, Steps, bounded_opcodes, common_ends
 
 # Characters that change how text looks, never what it says: tatweel (kashida), zero-width joiners and
-# marks, bidi controls, soft hyphen, BOM. Outlets' CMSs add and drop these on re-save.
-_INVISIBLE_RE = re.compile("[\u0640\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# marks, bidi controls (the Arabic letter mark U+061C too), soft hyphen, BOM. Outlets' CMSs add and drop these on re-save.
+_INVISIBLE_RE = re.compile("[\u0640\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 # Lines that are page furniture rather than the article when extraction lets them through: view and share
 # counters, "last updated" stamps, "read also" prompts, bare numbers and punctuation. A change confined to
@@ -29,6 +29,10 @@ _BOILERPLATE_LINE_RES = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"^\W*[\d٠-٩,.\s]+(?:المشاهدات|مشاهدة|مشاهدات|قراءة|قراءات|views?|reads?|shares?|comments?|تعليقا?ت?)\W*$",
     (r"^\W*(?:آخر\s+تحديث|اخر\s+تحديث|تم\s+التحديث|تحديث|last\s+updated?|updated(?:\s+on|\s+at)?)\s*[:：]?"
      r".{0,12}[\d٠-٩].{0,30}$"),  # an update stamp carries a date or time
+    # a publication stamp ("نشر في 17 أبريل 2019 - آخر تحديث: منذ ساعة"), which extraction cuts since stop 42: its
+    # loss from a text stored before then, or its "منذ ساعة" turning "منذ ساعتين", is no new version
+    (r"^\W*(?:نُ?شر(?:ت)?\s*(?:في|بتاريخ|[:：])|تاريخ\s+النشر|published(?:\s+on)?\s*[:：]?)\s*[:：]?.{0,12}[\d٠-٩]"
+     r".{0,60}$"),
     r"^\W*(?:[اإأآ]قر[أا]\s+(?:[أا]يض[اًا]+|كذلك|المزيد)|read\s+(?:also|more)|also\s+read|see\s+also)\W*$",
     r"^\W*(?:شارك|شاركوا|share(?:\s+this)?|tweet|طباعة|print)\W*$",
 ))

@@ -20,6 +20,7 @@ from archive.integrity.inventory import (
     scan_warc,
     stale_temps,
     stray_text_origin,
+    text_file_state,
     warc_files,
 )
 from archive.integrity.storefaults import folder_fault_detail
@@ -208,14 +209,9 @@ def _check_texts(data_dir: Path, catalogue: Catalogue, crawl_running: bool) -> t
         if not path.is_file():
             findings.append(Finding("text-missing", where, f"{row['text_file']} does not exist", fix_from_row))
             continue
-        got = path.read_text(encoding="utf-8")
-        want = rendered_text(row)
-        if got != want:
-            head_got = got.partition("\n\n")[0]
-            head_want, _, _ = want.partition("\n\n")
-            which = "title" if head_got != head_want else "body"
-            findings.append(Finding("text-differs", where, f"{row['text_file']}: {which} differs from the catalogue",
-                                    fix_from_row))
+        wrong = text_file_state(path, rendered_text(row))
+        if wrong is not None:
+            findings.append(Finding("text-differs", where, f"{row['text_file']}: {wrong}", fix_from_row))
     n_files = 0
     if text_dir.is_dir():
         for path in sorted(text_dir.iterdir()):

@@ -147,6 +147,29 @@ def rendered_text(row: dict[str, Any]) -> str:
     return textexport.render(row["title"] or "", (row["text"] or "").split("\n"))
 
 
+def text_file_state(path: Path, want: str) -> str | None:
+    """None when the file at ``path`` holds exactly ``want`` as UTF-8 bytes; else what is wrong with it.
+
+    Compared as bytes, not as text read in text mode: a reading with universal newlines took a file turned to CRLF
+    line endings for a good one, and a file that is not UTF-8 (a bit flip, an editor that saved it in windows-1256)
+    stopped `check` and `check --repair` with a UnicodeDecodeError traceback (stop 42's probe).
+    """
+    got_bytes = path.read_bytes()
+    if got_bytes == want.encode("utf-8"):
+        return None
+    try:
+        got = got_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"not UTF-8 (byte {exc.start})"
+    if got.startswith("\ufeff"):
+        return "starts with a byte-order mark"
+    if "\r" in got:
+        return "has CR line endings"
+    if got.partition("\n\n")[0] != want.partition("\n\n")[0]:
+        return "title differs from the catalogue"
+    return "body differs from the catalogue"
+
+
 def stray_text_origin(catalogue: Catalogue, data_dir: Path, rel: str) -> str | None:
     """Where a text file that no row names came from, when the catalogue tells it is a left-over copy; else None.
 

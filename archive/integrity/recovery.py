@@ -28,6 +28,7 @@ from archive.integrity.inventory import (
     scan_warc,
     stale_temps,
     stray_text_origin,
+    text_file_state,
     warc_files,
     warcinfo_fields,
 )
@@ -311,7 +312,7 @@ def _restore_texts(data_dir: Path, catalogue: Catalogue, *, crawl_running: bool)
         seq = catalogue.assign_seq(row["id"]) if row["seq"] is None else int(row["seq"])
         expected = f"text/{textexport.file_name(seq, row['id'])}"
         path = data_dir / expected
-        if row["text_file"] == expected and path.is_file() and path.read_text(encoding="utf-8") == rendered_text(row):
+        if row["text_file"] == expected and path.is_file() and text_file_state(path, rendered_text(row)) is None:
             continue
         rel = textexport.write_text(data_dir, seq, row["id"], row["title"] or "", (row["text"] or "").split("\n"))
         catalogue.set_text_file(row["id"], rel)

@@ -145,7 +145,9 @@ class ProcessWriter:
         ops_read, ops_write = os.pipe()
         acks_read, acks_write = os.pipe()
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "crawler.capture.child", str(ops_read), str(acks_write)],
+            # -P: not the current folder first on the path, where a user's own inspect.py or json.py replaced the
+            # stdlib's and stopped every crawl started there (stop 42's probe); _child_env puts our package first
+            [sys.executable, "-P", "-m", "crawler.capture.child", str(ops_read), str(acks_write)],
             pass_fds=(ops_read, acks_write), stdin=subprocess.DEVNULL, env=_child_env())
         os.close(ops_read)
         os.close(acks_write)

@@ -39,7 +39,12 @@ _WEEKDAYS = ("الأحد", "الاثنين", "الإثنين", "الثلاثاء
              "tuesday", "wednesday", "thursday", "friday", "saturday", "dimanche", "lundi", "mardi", "mercredi", "jeudi",
              "vendredi", "samedi")
 _TIME_WORDS = ("الساعة", "م", "ص", "مساء", "صباحا", "gmt", "utc", "am", "pm", "h", "بتوقيت")
-DATE_WORDS = frozenset(normalize(w) for w in (*_WEEKDAYS, *_TIME_WORDS)) | frozenset(MONTHS)
+# The words of a publication or update stamp under the headline ("نشر في 17 أبريل 2019 - آخر تحديث: منذ ساعة",
+# "تاريخ النشر: ..."): before stop 42 such a line had too many words besides its date to be a stamp, and it opened
+# the text file of a short story (a black-box probe). Not "في" alone: "قتل 5 في طرابلس في 17 أبريل" is a sentence.
+_STAMP_WORDS = ("نشر", "نشرت", "تاريخ", "بتاريخ", "النشر", "آخر", "اخر", "تحديث", "التحديث", "منذ", "ساعة", "ساعات",
+                "دقيقة", "دقائق")
+DATE_WORDS = frozenset(normalize(w) for w in (*_WEEKDAYS, *_TIME_WORDS, *_STAMP_WORDS)) | frozenset(MONTHS)
 # A copyright notice round the site's name: "جميع الحقوق محفوظة", "© 2003-2014", "All rights reserved"
 NOTICE_RE = re.compile(
     r"(?:كل|جميع)\s+الحقوق\s+محفوظة(?:\s+ل\w*)?|الحقوق\s+محفوظة|all\s+rights\s+reserved|tous\s+droits\s+réservés"
