@@ -62,6 +62,7 @@ _NUMBERS: dict[str, tuple[bool, float, float | None, str]] = {
     "ARCHIVE_LOG_KEEP": (True, 1, None, ""),
     "CRAWL_SITEMAP_MAX_URLS": (True, 1, None, ""),
     "CRAWL_PAGE_MAX_LINKS": (True, 1, None, ""),
+    "CRAWL_LASTMOD_RECHECKS": (True, 0, None, ""),
     "CRAWL_BACKFILL_DELAY": (False, 0, MAX_DELAY, "a longer wait between two requests would hang the crawl"),
     "CRAWL_BACKFILL_CONCURRENCY": (True, 1, None, ""),
     "CRAWL_BACKFILL_COMMIT_INTERVAL": (False, 0, 3600, "a page would wait that long for its row"),
