@@ -178,7 +178,8 @@ class OutletSpider(PagedArticles, DocumentSpider):
                         self.crawler.engine.crawl(sitemap)
 
     def request_dropped(self, request: Request, spider: Spider | None = None) -> None:
-        """Settle an article whose redirect the duplicate filter dropped (crawler.middlewares.RedirectAwareDupeFilter).
+        """Settle an article whose redirect the duplicate filter dropped
+        (crawler.middlewares.dupefilter.RedirectAwareDupeFilter).
 
         Its target was asked for already in this crawl: the home page a retired story is sent to (a soft 404, as a
         search engine counts it), or a URL of its own chain. Nothing reached ``parse_article`` or ``on_error``, so
