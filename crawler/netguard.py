@@ -57,7 +57,7 @@ class Refused(IgnoreRequest):
 
 
 class HeadersTooLarge(Exception):
-    """A response whose header section passed the crawl's bound (crawler.middlewares.BoundedHTTPClientParser)."""
+    """A response whose header section passed the crawl's bound (crawler/middlewares/handler.py's parser)."""
 
 
 def budget_for(crawler: Any) -> Budget:

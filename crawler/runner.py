@@ -23,54 +23,65 @@ logger = logging.getLogger(__name__)
 
 
 def crawl_settings(*, data_dir: Path, seeds: Path, outlets: tuple[str, ...] = (), trigger: str = "cli",
-                   overrides: dict[str, Any] | None = None) -> Settings:
-    """The Scrapy settings of one crawl: the project's, then these arguments, then ``overrides``."""
+                   overrides: dict[str, Any] | None = None, with_outlets: bool = True) -> Settings:
+    """The Scrapy settings of one crawl: the project's, then these arguments, then ``overrides``. A ``-s`` value that
+    contradicts an option or is no number where one is read is refused with every other problem of the settings in
+    one error (``crawler.config.checks.crawl_problems``; ``with_outlets`` as there)."""
+    from crawler.config.checks import crawl_problems, raise_settings
+
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("ARCHIVE_DATA_DIR", str(data_dir), priority="cmdline")
     settings.set("ARCHIVE_SEEDS", str(seeds), priority="cmdline")
     settings.set("ARCHIVE_OUTLETS", list(outlets), priority="cmdline")
     settings.set("ARCHIVE_TRIGGER", trigger, priority="cmdline")
-    _refuse_contradictions(data_dir, seeds, outlets, overrides or {})
+    problems = _contradictions(data_dir, seeds, outlets, overrides or {})
     for key, value in (overrides or {}).items():
-        _check_override(settings, key, value)
+        if (problem := _override_problem(settings, key, value)) is not None:
+            problems.append(problem)
         settings.set(key, value, priority="cmdline")
+    if problems:  # the first one alone made a user with three bad values learn of them one run at a time
+        raise_settings(crawl_problems(settings, list(overrides or {}), with_outlets=with_outlets, before=problems))
     return settings
 
 
-def _refuse_contradictions(data_dir: Path, seeds: Path, outlets: tuple[str, ...], overrides: dict[str, Any]) -> None:
-    """Refuse a ``-s`` value that says otherwise than the command's own option (``--data``, ``--seeds``, ``--outlet``).
+def _contradictions(data_dir: Path, seeds: Path, outlets: tuple[str, ...],
+                    overrides: dict[str, Any]) -> list[ConfigError]:
+    """Each ``-s`` value that says otherwise than the command's own option (``--data``, ``--seeds``, ``--outlet``).
 
     The -s value won inside the crawl while the command went by its option: ``crawl --data A -s ARCHIVE_DATA_DIR=B``
     crawled into B, then read A for its summary (a traceback and exit 1 after a whole crawl, an empty catalogue made
     in A), and ``--seeds A -s ARCHIVE_SEEDS=B`` checked A and crawled B (a black-box probe, stop 41). The same value
     given both ways is accepted."""
+    found = []
     for key, option, given in (("ARCHIVE_DATA_DIR", "--data", data_dir), ("ARCHIVE_SEEDS", "--seeds", seeds)):
         value = overrides.get(key)
         if value is not None and os.path.abspath(str(value)) != os.path.abspath(str(given)):
-            raise ConfigError("settings", f"-s {key}={value} contradicts {option} (which is {given}, given or by "
-                              f"default): give it once, as {option} {value}", key=key)
+            found.append(ConfigError("settings", f"-s {key}={value} contradicts {option} (which is {given}, given or "
+                                     f"by default): give it once, as {option} {value}", key=key))
     value = overrides.get("ARCHIVE_OUTLETS")
     if outlets and value is not None:
         names = value if isinstance(value, list | tuple) else str(value).split(",")
         if {n.strip() for n in names if n.strip()} != set(outlets):
             chosen = " ".join(f"--outlet {n}" for n in outlets)
-            raise ConfigError("settings", f"-s ARCHIVE_OUTLETS={value} contradicts {chosen}: name the outlets "
-                              "once, with --outlet (repeatable)", key="ARCHIVE_OUTLETS")
+            found.append(ConfigError("settings", f"-s ARCHIVE_OUTLETS={value} contradicts {chosen}: name the "
+                                     "outlets once, with --outlet (repeatable)", key="ARCHIVE_OUTLETS"))
+    return found
 
 
-def _check_override(settings: Settings, key: str, value: Any) -> None:
-    """Refuse a ``-s`` value that is no number where the setting's default is one, naming the key and the fix, before
-    the crawl starts: Scrapy reads its settings where it needs them and would raise a bare ValueError there, mid-start
+def _override_problem(settings: Settings, key: str, value: Any) -> ConfigError | None:
+    """A ``-s`` value that is no number where the setting's default is one, naming the key and the fix, before the
+    crawl starts: Scrapy reads its settings where it needs them and would raise a bare ValueError there, mid-start
     (``-s CLOSESPIDER_PAGECOUNT=abc``)."""
     default = settings.get(key)
     if not isinstance(value, str) or isinstance(default, bool) or not isinstance(default, int | float):
-        return
+        return None
     try:
         float(value)
     except ValueError:
-        raise ConfigError("settings", f"{value!r} is not a number; pass -s {key}=<number> (the default is "
-                          f"{default!r})", key=key) from None
+        return ConfigError("settings", f"{value!r} is not a number; pass -s {key}=<number> (the default is "
+                           f"{default!r})", key=key)
+    return None
 
 
 def warn_unknown(keys: Iterable[str]) -> None:

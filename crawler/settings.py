@@ -41,7 +41,7 @@ TELNETCONSOLE_ENABLED = False
 HTTPPROXY_ENABLED = False
 REDIRECT_MAX_TIMES = 10
 # an old article URL that redirects to one fetched already still reaches the spider (settled, kept as an alias)
-DUPEFILTER_CLASS = "crawler.middlewares.RedirectAwareDupeFilter"
+DUPEFILTER_CLASS = "crawler.middlewares.dupefilter.RedirectAwareDupeFilter"
 
 DOWNLOADER_MIDDLEWARES = {
     # Refuses private addresses, over-long URLs and outlets over budget before robots.txt (100) is asked.
@@ -52,24 +52,24 @@ DOWNLOADER_MIDDLEWARES = {
     # Sees a 3xx before RedirectMiddleware (600) and a 429/503 before RetryMiddleware (550).
     "crawler.netguard.ResponseGuardMiddleware": 700,
     # A cookie a redirect sets goes with the rest of its chain only (a consent gate); reads a 3xx before 700.
-    "crawler.middlewares.ChainCookiesMiddleware": 750,
+    "crawler.middlewares.cookies.ChainCookiesMiddleware": 750,
     # Scrapy's meta-refresh redirects read from the page's head, not a decoded copy of the whole page (issue 10).
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "crawler.middlewares.HeadMetaRefreshMiddleware": 580,
+    "crawler.middlewares.refresh.HeadMetaRefreshMiddleware": 580,
     # A PDF, image or archive served as text/html is refused as not-html; below HttpCompressionMiddleware (590).
-    "crawler.middlewares.BinaryBodyMiddleware": 585,
+    "crawler.middlewares.bodies.BinaryBodyMiddleware": 585,
     # A charset label that is a Python codec but no web encoding (zlib, punycode) is dropped before the text is read.
-    "crawler.middlewares.CharsetLabelMiddleware": 587,
+    "crawler.middlewares.bodies.CharsetLabelMiddleware": 587,
     # Runs nearest the network: sees the request as sent and the response before redirect handling
     # and decompression (HttpCompressionMiddleware, 590), so the WARC holds what came over the wire.
-    "crawler.middlewares.WarcCaptureMiddleware": 950,
+    "crawler.middlewares.capture.WarcCaptureMiddleware": 950,
 }
 # Safety (README "Limits and safety"): every address connected to is checked in the resolver; only HTTP(S).
 TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None,
-                     # keeps each outlet's connections open at its concurrency (crawler/middlewares.py, issue 10)
-                     "http": "crawler.middlewares.PooledHTTPDownloadHandler",
-                     "https": "crawler.middlewares.PooledHTTPDownloadHandler"}
+                     # keeps an outlet's connections open at its concurrency (issue 10)
+                     "http": "crawler.middlewares.handler.PooledHTTPDownloadHandler",
+                     "https": "crawler.middlewares.handler.PooledHTTPDownloadHandler"}
 URLLENGTH_LIMIT = 0  # Scrapy's spider middleware drops long URLs with only a log line: RequestGuardMiddleware
 # refuses them (CRAWL_URL_MAX_LENGTH) and the refusal is recorded
 ITEM_PIPELINES = {
@@ -88,7 +88,7 @@ EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,
     # AutoThrottle, which never lowers a slot's delay below its robots.txt Crawl-delay (CRAWL_ROBOTS_DELAY_MAX)
     "scrapy.extensions.throttle.AutoThrottle": None,
-    "crawler.middlewares.RobotsAwareAutoThrottle": 0,
+    "crawler.middlewares.throttle.RobotsAwareAutoThrottle": 0,
 }
 
 # Every crawl's settings checked as Scrapy builds its crawler process, `scrapy crawl outlets -s ...` included (README

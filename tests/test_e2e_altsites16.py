@@ -17,10 +17,10 @@ is retried in the crawl after its Retry-After (capped here by ``CRAWL_RETRY_AFTE
 next crawl; a cookie-and-refresh check is passed as a browser passes it (the cookie on that chain only). The overlay
 is no part of a story; a gated story is read behind the gate; the print view is an alias of its story.
 
-One crawl and one re-crawl (the challenged pages' second try). Known gap (xfail): the print view of a short story
-(two paragraphs) in a one-column table is read as grid rows with its headline, address and "printed from" lines,
-so it is a row of its own, not an alias (crawler/extraction/body.py's prose-loss rule counts the headline row as
-prose the unwrapped reading lost).
+One crawl and one re-crawl (the challenged pages' second try). The print view of a short story (two paragraphs) in
+a one-column table was a row of its own, not an alias, until stop 42: the story's address printed in it ("رابط
+الخبر: http://...") counted as prose the unwrapped reading lost (crawler/extraction/body.py ``lost_prose``), which
+passed PROSE_LOSS once the site's address was long enough (a loopback host and port: 0.36 against 0.35).
 """
 
 from __future__ import annotations
@@ -69,8 +69,6 @@ SERVED_INSTEAD = ["التحقق من متصفحك", "Checking your browser", "Ja
                   "محتوى حساس", "الثامنة عشرة", "سيتم تحويلك", "منطقتك"]
 CHROME = [*SERVED_INSTEAD, "عاجل", "أخبار ذات صلة", "شارك الخبر", "جميع الحقوق", "الأكثر قراءة", "طباعة",
           "رابط الخبر", "طبع من موقع", "تابعونا", "النسخة النصية", "تاريخ النشر"]
-PRINT_GAP = pytest.mark.xfail(reason="a short story's print view in a one-column table is read as grid rows with its "
-                                     "headline: a row of its own (module docstring)", strict=False)
 # a relevance miss left to the relevance rounds (not tuned here): a photo report of the destruction on a front line
 # south of Tripoli "after weeks of fighting", scored 0.67 with Tripoli, fighting, front lines and shells matched
 RELEVANCE_GAP = {"consent-7745": "a photo report from a Tripoli front line is judged below the bar (score 0.67)"}
@@ -128,7 +126,6 @@ def test_one_row_per_guarded_story_and_one_text_file_per_relevant_one(crawled):
     checks.check_one_row_per_article(crawled, {"guard": "alt-guard"}, len([k for k in RELEVANT if "guard" in k]))
 
 
-@PRINT_GAP
 def test_one_row_per_gated_story_its_print_view_an_alias(crawled):
     conn = catalogue(crawled["data"])
     want = sorted(canonicalize(e.canonical_url) for e in crawled["expected"].values() if e.site == "consent")

@@ -39,6 +39,7 @@ class ArchiveConfig:
     commit_interval: float = 0.5
     write_queue: int = 768
     page_max_links: int = 5000  # CRAWL_PAGE_MAX_LINKS
+    lastmod_rechecks: int = 100  # CRAWL_LASTMOD_RECHECKS: known articles fetched again per outlet and crawl, at most
     url_max_length: int = 2083  # CRAWL_URL_MAX_LENGTH: longer URLs are stored cut (crawler.fetch.limits.bounded_url)
     writer: str = "process"  # ARCHIVE_WRITER: "process" (crawler.capture.process) or "thread" (crawler.capture.writer)
 
@@ -75,6 +76,7 @@ class ArchiveConfig:
             write_queue=max(1, _number(int, "ARCHIVE_WRITE_QUEUE", get)),
             writer=_choice("ARCHIVE_WRITER", get, WRITERS),
             page_max_links=_number(int, "CRAWL_PAGE_MAX_LINKS", get),
+            lastmod_rechecks=_number(int, "CRAWL_LASTMOD_RECHECKS", get),
             url_max_length=_number(int, "CRAWL_URL_MAX_LENGTH", get),
         )
 

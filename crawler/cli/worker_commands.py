@@ -124,7 +124,8 @@ def _check_worker_sets(overrides: dict[str, str], *, data_dir: Path, allow_priva
     from crawler.runner import crawl_settings, warn_unknown
 
     child = overrides | ({"ARCHIVE_ALLOW_PRIVATE": "True"} if allow_private else {})
-    settings = crawl_settings(data_dir=data_dir, seeds=Path("seeds"), trigger="worker", overrides=child)
+    settings = crawl_settings(data_dir=data_dir, seeds=Path("seeds"), trigger="worker", overrides=child,
+                              with_outlets=False)
     check_crawl_settings(settings, overrides, with_outlets=False)
     warn_unknown(overrides)
 

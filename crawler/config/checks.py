@@ -13,6 +13,7 @@ import re
 import string
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -62,6 +63,7 @@ _NUMBERS: dict[str, tuple[bool, float, float | None, str]] = {
     "ARCHIVE_LOG_KEEP": (True, 1, None, ""),
     "CRAWL_SITEMAP_MAX_URLS": (True, 1, None, ""),
     "CRAWL_PAGE_MAX_LINKS": (True, 1, None, ""),
+    "CRAWL_LASTMOD_RECHECKS": (True, 0, None, ""),
     "CRAWL_BACKFILL_DELAY": (False, 0, MAX_DELAY, "a longer wait between two requests would hang the crawl"),
     "CRAWL_BACKFILL_CONCURRENCY": (True, 1, None, ""),
     "CRAWL_BACKFILL_COMMIT_INTERVAL": (False, 0, 3600, "a page would wait that long for its row"),
@@ -256,25 +258,79 @@ def raise_settings(errors: list[ConfigError]) -> None:
 
 def check_crawl_settings(settings: Any, extra: Any = (), *, with_outlets: bool = True) -> None:
     """Refuse a crawl's settings before it starts (``crawl``, ``recrawl``, ``schedule`` and ``worker`` at start-up,
-    ``scrapy crawl`` through ``SettingsCheck``): every problem of ``setting_problems`` at once, then what the crawl's
-    own readers refuse (ArchiveConfig, Limits, the lexicon and, unless ``with_outlets`` is False, ARCHIVE_SEEDS and
-    ARCHIVE_OUTLETS). Nothing is fetched and no crawl row written: exit 1."""
+    ``scrapy crawl`` through ``SettingsCheck``): every problem of ``crawl_problems`` in one error. Nothing is fetched
+    and no crawl row written: exit 1."""
+    raise_settings(crawl_problems(settings, extra, with_outlets=with_outlets))
+
+
+class _Masked:
+    """Settings with some keys read as unset (their readers then take the default), so that a reader that stops at
+    the first bad value can be asked again for the next one."""
+
+    def __init__(self, settings: Any, masked: set[str]):
+        self.settings, self.masked = settings, masked
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The value of ``name``, or ``default`` where it is masked or unset."""
+        value = None if name in self.masked else self.settings.get(name)
+        return default if value is None else value
+
+
+def crawl_problems(settings: Any, extra: Any = (), *, with_outlets: bool = True,
+                   before: list[ConfigError] | tuple[ConfigError, ...] = ()) -> list[ConfigError]:
+    """Every problem of a crawl's settings, each key once: ``before`` (what ``crawler.runner.crawl_settings`` found
+    as it built them), ``setting_problems``, then what the crawl's own readers refuse (ArchiveConfig, Limits, the
+    lexicon and, unless ``with_outlets`` is False, ARCHIVE_SEEDS and ARCHIVE_OUTLETS). A reader stops at its first
+    bad value, so each is asked again with the keys found so far read as unset until it takes the rest: three bad
+    values are three lines of one error, not three runs (before stop 42 each run named one)."""
     from crawler.capture.config import ArchiveConfig
+    from crawler.config.bundled import bundled
     from crawler.config.outlets import load_outlets, select_outlets
     from crawler.fetch.limits import Limits
     from crawler.relevance.judge import load_lexicon
 
-    raise_settings(setting_problems(settings, extra))
-    config = ArchiveConfig.from_settings(settings)
-    Limits.from_settings(settings)
-    load_lexicon(config.lexicon)
-    if not with_outlets:  # a worker's outlets come with its work items (crawler/cli/worker_commands.py)
-        return
-    outlets = load_outlets(config.seeds)
+    errors = list(before)
+    errors += [e for e in setting_problems(settings, extra) if e.key not in {b.key for b in before}]
+    masked = {e.key for e in errors if e.key}
+    for reader in (ArchiveConfig.from_settings, Limits.from_settings):
+        while True:
+            try:
+                reader(_Masked(settings, masked))
+                break
+            except ConfigError as exc:
+                errors.append(exc)
+                if not exc.key or exc.key in masked:  # nothing to read as unset: the reader cannot go further
+                    break
+                masked.add(exc.key)
+    lexicon = _Masked(settings, masked).get("RELEVANCE_LEXICON")
+    if "RELEVANCE_LEXICON" not in masked and lexicon is not None:
+        try:
+            load_lexicon(bundled(Path(str(lexicon))))
+        except ConfigError as exc:  # named by its file (and the lexicon's key); the setting that chose it too
+            errors.append(ConfigError("settings", f"{exc}", key="RELEVANCE_LEXICON"))
+    if with_outlets:  # a worker's outlets come with its work items (crawler/cli/worker_commands.py)
+        errors += _outlet_problems(settings, masked, load_outlets, select_outlets)
+    return errors
+
+
+def _outlet_problems(settings: Any, masked: set[str], load_outlets: Any, select_outlets: Any) -> list[ConfigError]:
+    """The seeds' problems (ARCHIVE_SEEDS), else the outlets ARCHIVE_OUTLETS names that they lack."""
+    if "ARCHIVE_SEEDS" in masked or settings.get("ARCHIVE_SEEDS") is None:
+        return []
     try:
-        select_outlets(outlets, list(config.outlets))
+        outlets = load_outlets(Path(str(settings.get("ARCHIVE_SEEDS"))))
+    except ConfigError as exc:
+        return [exc]
+    names = settings.get("ARCHIVE_OUTLETS") or []
+    if isinstance(names, str):
+        names = [n for n in names.split(",") if n]
+    if "ARCHIVE_OUTLETS" in masked:
+        return []
+    try:
+        select_outlets(outlets, list(names))
     except ConfigError as exc:  # named by -s ARCHIVE_OUTLETS=a,b (as --outlet is checked by the command itself)
-        raise ConfigError("settings", str(exc).removeprefix("--outlet: "), key="ARCHIVE_OUTLETS") from None
+        return [ConfigError("settings", str(exc).removeprefix("--outlet: "), key="ARCHIVE_OUTLETS")]
+    return []
 
 
 # Scrapy's "cmdline" priority (scrapy.settings.SETTINGS_PRIORITIES): what -s, -L, -o and --logfile set. Not imported:

@@ -42,6 +42,9 @@ CRAWL_CONTACT_URL = ""  # put in the User-Agent; operators should set it to a pa
 CRAWL_USER_AGENT = "newsarchive/{version} (+{contact}; news archive for research)"
 CRAWL_SITEMAP_MAX_URLS = 5000  # new article URLs taken from one sitemap or feed file at most (sitemaps can list decades)
 CRAWL_PAGE_MAX_LINKS = 5000  # new article URLs (and as many listing pages) taken from one listing page at most
+# known articles a crawl fetches again (conditionally) per outlet because a sitemap <lastmod> or a feed's <updated>
+# says they changed after their latest capture; 0: never. Bounds an outlet that marks every URL changed every hour
+CRAWL_LASTMOD_RECHECKS = 100
 
 # A back-fill (`newsarchive crawl --backfill`; crawler/fetch/backfill.py): AutoThrottle off, each outlet's delay cut
 # to CRAWL_BACKFILL_DELAY and its concurrency raised to CRAWL_BACKFILL_CONCURRENCY, CONCURRENT_REQUESTS their sum,

@@ -26,7 +26,7 @@ import lxml.etree
 from crawler.discovery.xmlstream import StackTarget, _without_dtd, document_start
 
 ENTRY_TAGS = frozenset({"item", "entry"})
-TEXT_FIELDS = frozenset({"link", "title", "pubdate", "date", "published", "updated"})
+TEXT_FIELDS = frozenset({"link", "title", "pubdate", "date", "published", "updated", "modified", "lastmod"})
 RSS_DATES, ATOM_DATES = ("pubdate", "date", "published", "updated"), ("published", "updated")
 ATOM_SIDE_LINKS = frozenset({"enclosure", "related", "replies", "edit", "via"})  # rels that are not the article
 RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
@@ -66,6 +66,11 @@ class FeedEntry:
     def date(self) -> str | None:
         """The entry's date: an item's first pubDate/dc:date/published/updated, an entry's published/updated."""
         return self.text(*(RSS_DATES if self.kind == "item" else ATOM_DATES))
+
+    def modified(self) -> str | None:
+        """When the entry says its page last changed: Atom's ``<updated>`` (also in an RSS item), ``dcterms:modified``
+        or a ``<lastmod>``; None when it says nothing of it."""
+        return self.text("updated", "modified", "lastmod")
 
     def href(self) -> tuple[str, Bases]:
         """The entry's link as written, and the bases in force where it is written ("" when it has none)."""

@@ -134,3 +134,17 @@ class Newest:
     def taken(self) -> list[Link]:
         """The links taken, in document order."""
         return [link for _, _, link in sorted(self._heap, key=lambda item: -item[1])]
+
+
+def changed_after(modified: str | None, seen: datetime, now: datetime) -> bool:
+    """Whether a sitemap entry's ``<lastmod>`` (or a feed entry's ``<updated>``) says its page changed after ``seen``
+    (our latest capture of it): the lastmod, read as ``w3c_datetime`` reads it (a bare date from its first instant, a
+    time without a zone as UTC), is later than ``seen``. Not a lastmod past ``now`` by more than a day, which no server
+    can have written honestly (``9999-12-31`` would be later than every capture, and fetched by every crawl)."""
+    when = w3c_datetime(modified)
+    if when is None:
+        return False
+    try:
+        return seen < when <= now + timedelta(days=1)
+    except OverflowError:  # pragma: no cover (aware datetimes compare without overflow; now + a day is in range)
+        return False

@@ -35,6 +35,7 @@ class Link:
     url: str
     title: str | None = None
     published: str | None = None
+    modified: str | None = None  # when the source says the page last changed: <lastmod>, a feed's <updated>
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ def _feed_link(entry: FeedEntry, date: str | None, base_url: str) -> Link | None
     """A feed entry as a Link: its link made absolute against the base in force where it is written, its title."""
     href, bases = entry.href()
     url = absolute_url(_base(bases, base_url), href.strip()) if href else None
-    return Link(url, entry.text("title"), date) if url else None
+    return Link(url, entry.text("title"), date, entry.modified()) if url else None
 
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
@@ -243,7 +244,8 @@ def _json_link(item: dict, date: str | None, base_url: str) -> Link | None:
         return None
     title = item.get("title")
     title = _SURROGATE.sub("\ufffd", title) if isinstance(title, str) else None  # JSON's "\\udc00" too
-    return Link(url, title, date)
+    modified = item.get("date_modified")
+    return Link(url, title, date, modified if isinstance(modified, str) else None)
 
 
 def parse_sitemap(body: bytes, base_url: str, max_links: int = SITEMAP_MAX_LINKS) -> SitemapDoc:
@@ -282,7 +284,7 @@ _LOC, _SITEMAP_FIELDS = frozenset({"loc"}), frozenset({"title", "publication_dat
 def _sitemap_link(found: dict[str, str], date: str | None, base_url: str) -> Link | None:
     """A ``<url>`` or ``<sitemap>`` entry as a Link: its ``<loc>`` made absolute, its news:title and date."""
     url = absolute_url(base_url, found["loc"])
-    return Link(url, found.get("title"), date) if url else None
+    return Link(url, found.get("title"), date, found.get("lastmod")) if url else None
 
 
 _TEXT_SITEMAP_LINE = re.compile(rb"\s*https?://", re.IGNORECASE)

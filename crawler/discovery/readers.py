@@ -6,8 +6,8 @@ was dropped, and the articles only its ``article_urls`` match were never found, 
 fetched once and read once for every outlet that asked for it while it was on its way; each outlet takes from it what
 its own rules take. An outlet that asks after the document was read (a sitemap index read for one outlet lists a
 child another outlet named itself) has it fetched again: a new round, which the duplicate filter lets through
-(``crawler.middlewares.RedirectAwareDupeFilter``). Each round adds an outlet, so a document is fetched at most once
-per outlet and crawl, as a scale-out worker (one outlet per crawl) fetches it.
+(``crawler.middlewares.dupefilter.RedirectAwareDupeFilter``). Each round adds an outlet, so a document is fetched
+at most once per outlet and crawl, as a scale-out worker (one outlet per crawl) fetches it.
 """
 
 from __future__ import annotations

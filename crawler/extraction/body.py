@@ -17,11 +17,11 @@ from lxml.html import HtmlElement
 from crawler.extraction.boilerplate import prune_boilerplate
 from crawler.extraction.editions import prune_edition_links
 from crawler.extraction.footer import is_copyright_footer, without_footer_tail
+from crawler.extraction.glyphs import clean_space, without_urls
 from crawler.extraction.layout import may_normalise, normalise_layout, shown_paragraphs
 from crawler.extraction.precision import guard_precision, left_out_short_prose, wrap_loose_text
 from crawler.extraction.reading import read
 from crawler.extraction.stream import prune_appended_stories
-from crawler.extraction.titles import clean_space
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ def lost_prose(
     total = sum(tokens(reference).values())
     if not total:
         return 0.0
-    cells = (cell.strip() for paragraph in reference for cell in CELL_SPLIT_RE.split(paragraph))
+    cells = (without_urls(cell).strip() for paragraph in reference for cell in CELL_SPLIT_RE.split(paragraph))
     # distinct sentences: counted twice, the second copy of a story read twice was half the reference "lost", and the
     # reference won with both copies (four Dragnet pages of extraction-dev's tune half 0.40-0.58 -> 0.84-0.93, a
     # CleanEval one 0.78 -> 0.80, a Zyte page 0.86 -> 1.00), issue 13

@@ -42,3 +42,15 @@ def clean_space(text: str | None) -> str:
     if not text.isascii():  # the marks and glyphs are not ASCII: an ASCII text is not searched for them (issue 10)
         text = fold_presentation_forms(INVISIBLE_RE.sub("", text))
     return " ".join(text.split())
+
+
+# A web address printed as text ("رابط الخبر: http://example.com/news/7760/", "www.example.ly"): an address, not
+# words a reader reads. Written by hand because w3lib and trafilatura offer no "find URLs in running text".
+PRINTED_URL_RE = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", re.IGNORECASE)
+
+
+def without_urls(text: str) -> str:
+    """``text`` with the web addresses printed in it left out (PRINTED_URL_RE); most text holds none (one search)."""
+    if "://" not in text and "www." not in text.lower():
+        return text
+    return PRINTED_URL_RE.sub(" ", text)

@@ -102,7 +102,8 @@ def cookie_header(jar: Iterable[ChainCookie], url: str) -> str:
 
 def new_cookies_for(meta: dict, target: str) -> bool:
     """True when a hop back to ``target``, a URL of its own chain, carries cookies that URL was not yet asked with
-    (``meta`` the request's: ``chain_cookies`` and ``chain_sent``, kept by crawler.middlewares.ChainCookiesMiddleware):
+    (``meta`` the request's: ``chain_cookies`` and ``chain_sent``, kept by
+    crawler.middlewares.cookies.ChainCookiesMiddleware):
     a gate passed, not a loop. The same cookies again are a loop; ``REDIRECT_MAX_TIMES`` bounds a site that sets a new
     one on every hop."""
     header = cookie_header(meta.get("chain_cookies", ()), target)

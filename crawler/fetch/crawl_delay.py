@@ -1,6 +1,6 @@
 """robots.txt ``Crawl-delay``: the delay a site asks of our User-Agent, bounded, and the floor it sets under a download
 slot (no scrapy imports; the Scrapy glue is crawler/netguard.py ``RobotsGuardMiddleware`` and
-crawler/middlewares.py ``RobotsAwareAutoThrottle``).
+crawler/middlewares/throttle.py ``RobotsAwareAutoThrottle``).
 
 RFC 9309 leaves ``Crawl-delay`` out; Bing honours it, Google ignores it, Heritrix honours it up to
 ``respectCrawlDelayUpToSeconds`` (300 s). We honour it up to ``CRAWL_ROBOTS_DELAY_MAX``: the slot's delay becomes

@@ -6,7 +6,7 @@ caches the string on the response. Every HTML page then carried a second copy of
 150-200 KB ``str``) for as long as Scrapy held the response: through the spider callback and the item pipeline's
 wait for an extraction worker. Over the ~150 pages a back-fill keeps in flight that was the largest single share of
 the crawl process's heap (issue 10, tree RSS). No upstream issue found; Scrapy 2.19 still does it.
-crawler.middlewares.HeadMetaRefreshMiddleware runs Scrapy's middleware on a copy cut to ``page_head``.
+crawler.middlewares.refresh.HeadMetaRefreshMiddleware runs Scrapy's middleware on a copy cut to ``page_head``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The rules of the crawl's HTTP/1.1 response parser: Scrapy's lenient one, bounded and with RFC 9112's status line
 (no scrapy imports).
 
-crawler.middlewares.BoundedHTTPClientParser applies them; PooledHTTPDownloadHandler puts it in its connection pool.
+crawler.middlewares.handler.BoundedHTTPClientParser applies them; PooledHTTPDownloadHandler puts it in its connection
+pool.
 Three changes to Scrapy's parser (``_LenientHTTPClientParser``, Twisted's ``HTTPClientParser`` skipping header lines
 with no colon):
 

@@ -17,6 +17,7 @@ from crawler.capture.operations import CaptureRef
 from crawler.config.outlets import Outlet
 from crawler.discovery import entries
 from crawler.discovery import parsers as discovery
+from crawler.discovery.lastmod import changed_after
 from crawler.discovery.readers import Reader, Readers
 from crawler.discovery.urls import canonicalize
 from crawler.extraction.challenge import challenge_in
@@ -130,11 +131,43 @@ class DocumentSpider(Spider):
         request = self._request(url, outlet, self.parse_article, kind="article", priority=10, link=link)
         status = self.session.discover(request.url, outlet.name, "article")
         if status != "pending":
-            # archived (or refused) by an earlier crawl: edits are caught by the age-based re-checks
-            # (`recrawl --due`), so discovery does not fetch every known article again
+            if link is not None and self._edited(outlet, request.url, link.modified):
+                # its entry says it changed after our latest capture (a live blog, a correction): asked again,
+                # conditionally (the capture middleware sends its validators), after the new articles
+                request = request.replace(priority=5)
+                request.meta["lastmod_recheck"] = True
+                return request if self._within_budget(outlet, request.url) else None
+            # archived (or refused) by an earlier crawl, and no entry says it changed since: edits are caught by the
+            # age-based re-checks (`recrawl --due`), so discovery does not fetch every known article again
             self.crawler.stats.inc_value("newsarchive/discovery/known")
             return None
         return request if self._within_budget(outlet, request.url) else None  # else pending for the next crawl
+
+    def _edited(self, outlet: Outlet, url: str, modified: str | None) -> bool:
+        """Whether the stored article at ``url`` is to be fetched again because its sitemap ``<lastmod>`` (or feed
+        ``<updated>``) ``modified`` is later than its latest capture (``last_seen``, or a later re-check), once a
+        crawl, and at most CRAWL_LASTMOD_RECHECKS of the outlet's in a crawl (an outlet that marks every URL changed
+        every hour must not turn each crawl into a full re-crawl: the rest are counted and left to the next crawl
+        or the edit watch)."""
+        now = datetime.now(UTC)
+        if not changed_after(modified, datetime.min.replace(tzinfo=UTC), now) or url in self.rechecked:
+            return False  # no date, or one no server can have written: no database lookup
+        row = self.session.article_for_url(url)
+        seen = _seen(row) if row is not None else None
+        if seen is None or not changed_after(modified, seen, now):
+            return False
+        if self.lastmod_rechecks[outlet.name] >= self.session.config.lastmod_rechecks:
+            self.crawler.stats.inc_value("newsarchive/discovery/lastmod-recheck-capped")
+            if self.lastmod_rechecks[outlet.name] == self.session.config.lastmod_rechecks:
+                self.lastmod_rechecks[outlet.name] += 1  # logged once an outlet
+                logger.info("%s: %d known articles whose sitemap or feed date moved are fetched again in this crawl "
+                            "(CRAWL_LASTMOD_RECHECKS); the others are left to a later crawl", outlet.name,
+                            self.session.config.lastmod_rechecks)
+            return False
+        self.lastmod_rechecks[outlet.name] += 1
+        self.rechecked.add(url)
+        self.crawler.stats.inc_value("newsarchive/discovery/lastmod-rechecks")
+        return True
 
     def _within_budget(self, outlet: Outlet, url: str) -> bool:
         """Whether one more article or listing request may be made for ``outlet`` in this crawl: at most
@@ -165,7 +198,7 @@ class DocumentSpider(Spider):
                 return len(ordered) - n
             request = self._article(link.url, outlet, link)
             if request is not None:
-                taken += 1
+                taken += 0 if request.meta.get("lastmod_recheck") else 1  # only new articles count
                 yield request
         return 0
 
@@ -288,6 +321,19 @@ class DocumentSpider(Spider):
                     yield request
                 else:
                     self.requests_made[outlet.name] -= 1  # read already, or on its way: no request made
+
+
+def _seen(row: dict[str, Any]) -> datetime | None:
+    """When a stored article was last captured or re-checked (its ``last_seen``, or a later ``last_checked_at``), as
+    an aware datetime; None when neither parses (it is not fetched again on a date's word then)."""
+    times = []
+    for text in (row.get("last_seen"), row.get("last_checked_at")):
+        try:
+            when = datetime.fromisoformat(text or "")
+        except ValueError:
+            continue
+        times.append(when if when.tzinfo else when.replace(tzinfo=UTC))
+    return max(times, default=None)
 
 
 def _newest(links: Iterable[discovery.Link]) -> list[discovery.Link]:

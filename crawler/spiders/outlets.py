@@ -61,6 +61,8 @@ class OutletSpider(PagedArticles, DocumentSpider):
         spider.sitemap_fetches = Counter()
         spider.requests_made = Counter()  # article and listing requests per outlet (CRAWL_OUTLET_MAX_PAGES at most)
         spider.refused_once = set()
+        spider.lastmod_rechecks = Counter()  # known articles fetched again on a moved lastmod (CRAWL_LASTMOD_RECHECKS)
+        spider.rechecked = set()
         # children of sitemap indexes read whole by earlier crawls, per outlet (read on first use); a back-fill
         # reads every one again
         spider.skip_unchanged = spider.limits.sitemap_skip_unchanged and not backfill.enabled(crawler.settings)
@@ -176,7 +178,8 @@ class OutletSpider(PagedArticles, DocumentSpider):
                         self.crawler.engine.crawl(sitemap)
 
     def request_dropped(self, request: Request, spider: Spider | None = None) -> None:
-        """Settle an article whose redirect the duplicate filter dropped (crawler.middlewares.RedirectAwareDupeFilter).
+        """Settle an article whose redirect the duplicate filter dropped
+        (crawler.middlewares.dupefilter.RedirectAwareDupeFilter).
 
         Its target was asked for already in this crawl: the home page a retired story is sent to (a soft 404, as a
         search engine counts it), or a URL of its own chain. Nothing reached ``parse_article`` or ``on_error``, so
