@@ -362,6 +362,10 @@ DATA_FILES = (
     "holdout307.jsonl",
     "holdout308.jsonl",
     "holdout309.jsonl",
+    "holdout310.jsonl",
+    "holdout311.jsonl",
+    "holdout312.jsonl",
+    "holdout313.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -676,6 +680,10 @@ SPLIT_ORDER = (
     "holdout307",
     "holdout308",
     "holdout309",
+    "holdout310",
+    "holdout311",
+    "holdout312",
+    "holdout313",
 )
 
 
