@@ -6,6 +6,7 @@ import ctypes
 import ctypes.util
 import logging
 import os
+import select
 import signal
 import sys
 import threading
@@ -31,6 +32,45 @@ def die_with_parent(parent_pid: int, signum: int = signal.SIGKILL) -> None:
             os.kill(os.getpid(), signum)
         return
     threading.Thread(target=_watch_parent, args=(parent_pid, signum), name="parent-watch", daemon=True).start()
+
+
+def die_with_fork_server(crawl_pid: int, signum: int = signal.SIGKILL) -> None:
+    """``die_with_parent`` for a child of multiprocessing's fork server (crawler.capture.pool_start), which the
+    process ``crawl_pid`` started: the child gets ``signum`` when ``crawl_pid`` ends (or at once if it has), and
+    when the server ends.
+
+    Why not the server's death alone: the server exits only once every holder of its "alive" pipe has closed it,
+    and multiprocessing hands that pipe to each child it forks (so that a child could start processes of its own):
+    after a ``kill -9`` of the crawl, the workers waited for the server and the server for them, for ever. So the
+    child watches the crawl process itself, through a pidfd (Linux 5.3+: readable once the process has ended; no
+    polling, and no other process that reuses the pid can be taken for it), else by polling it each second."""
+    die_with_parent(os.getppid(), signum)
+    try:
+        pidfd = os.pidfd_open(crawl_pid)
+    except ProcessLookupError:
+        os.kill(os.getpid(), signum)
+        return
+    except (AttributeError, OSError):  # no pidfd_open here (not Linux, an old kernel)
+        threading.Thread(target=_watch_process, args=(crawl_pid, signum), name="crawl-watch", daemon=True).start()
+        return
+    threading.Thread(target=_wait_pidfd, args=(pidfd, signum), name="crawl-watch", daemon=True).start()
+
+
+def _wait_pidfd(pidfd: int, signum: int) -> None:
+    select.select([pidfd], [], [])
+    os.kill(os.getpid(), signum)
+
+
+def _watch_process(pid: int, signum: int) -> None:
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        except PermissionError:  # alive, under another user
+            pass
+        time.sleep(1.0)
+    os.kill(os.getpid(), signum)
 
 
 def _prctl_pdeathsig(signum: int) -> bool:

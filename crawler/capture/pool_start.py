@@ -1,0 +1,51 @@
+"""How the extraction workers start: forked by one multiprocessing fork server that imported their code once.
+
+Before stop 42 each worker was a "spawn" process: a fresh interpreter that imported the command line again
+(multiprocessing re-runs the parent's ``__main__`` in every child), the worker's modules and, on its first page,
+the extraction stack (trafilatura, htmldate, ~400 regular expressions compiled at import): 0.8-0.9 s of CPU per
+worker before its first page was read, on every crawl, re-crawl and rebuilt pool (issue 10). The "forkserver"
+start method imports them once, in a server the crawl process starts, and forks each worker from it.
+
+Forking the crawl process itself ("fork") stays unsafe: it runs the Twisted reactor and threads (its writer's
+sender and reader). The fork server is a fresh interpreter, started before any worker, that runs nothing but the
+imports below and a loop that forks on request (https://docs.python.org/3/library/multiprocessing.html, "Contexts
+and start methods"). A worker's parent is then that server, not the crawl process: the server exits when the crawl
+process does (it reads the end of a pipe only the crawl process holds), so a worker dies with it in turn
+(crawler.scheduling.orphans.die_with_fork_server).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from multiprocessing.context import BaseContext
+
+# What a worker imports: its job (prepare), the extraction stack extract_page imports on the first page (article,
+# decode, and trafilatura, which crawler.extraction imports inside functions), and the command line, the __main__
+# of every crawl that `newsarchive` or `python -m crawler.cli.main` starts, which each child runs again (as
+# ``__mp_main__``, multiprocessing.spawn's preparation) and then finds imported.
+WORKER_MODULES = ("crawler.cli.main", "crawler.capture.prepare", "crawler.extraction.article",
+                  "crawler.extraction.decode", "trafilatura")
+
+
+def worker_context() -> BaseContext:
+    """The multiprocessing context the extraction pool starts its workers with: "forkserver" where the platform has
+    it (Linux, macOS), its server started now with WORKER_MODULES imported; "spawn" elsewhere."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    from multiprocessing import forkserver
+
+    from crawler.capture.prepare import sigint_held
+
+    context = multiprocessing.get_context("forkserver")
+    # the parent's main module by name (`python -m NAME`), as each child runs it again; never a package's
+    # __main__, which multiprocessing does not run again either (it runs its "main only" code unconditionally)
+    main = getattr(getattr(sys.modules.get("__main__"), "__spec__", None), "name", None) or "__main__"
+    extra = [] if main in WORKER_MODULES or main == "__main__" or main.endswith(".__main__") else [main]
+    context.set_forkserver_preload([*extra, *WORKER_MODULES])  # read when the server starts, below
+    # The server starts with SIGINT blocked, and its children inherit the mask: a Ctrl-C cannot kill a worker
+    # before init_worker ignores it (crawler.capture.prepare.sigint_held). A server already running (a pool made
+    # again after a worker died, a second crawl in one process) is kept.
+    with sigint_held():
+        forkserver.ensure_running()
+    return context
