@@ -47,3 +47,24 @@ def test_the_extraction_stack_is_imported_once_not_once_per_worker(imported: lis
     crawl, where each spawned worker imported it again (0.8-0.9 s of CPU per worker)."""
     for module in ("crawler.extraction.article", "trafilatura", "htmldate"):  # none of them in the crawl process
         assert imported.count(module) == 1, module
+
+
+def test_crawl_does_not_import_the_cookie_middleware(imported: list[str]) -> None:
+    """No cookie jar, so Scrapy's cookie middleware (and its tldextract, requests, urllib3) is not even imported
+    (crawler/settings.py DOWNLOADER_MIDDLEWARES_BASE)."""
+    assert "scrapy.downloadermiddlewares.cookies" not in imported
+    assert "tldextract" not in imported
+
+
+@pytest.mark.parametrize("cookies", [False, True])
+def test_a_crawl_that_keeps_cookies_gets_scrapys_cookie_middleware_back(cookies: bool) -> None:
+    from scrapy.settings import Settings
+
+    from crawler.config.checks import COOKIES_MIDDLEWARE, SettingsCheck
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("COOKIES_ENABLED", cookies, priority="cmdline")
+    SettingsCheck().update_settings(settings)  # as Scrapy's add-on manager calls it while it builds the crawler
+    enabled = settings.get_component_priority_dict_with_base("DOWNLOADER_MIDDLEWARES")
+    assert enabled.get(COOKIES_MIDDLEWARE) == (700 if cookies else None)
