@@ -17,15 +17,15 @@ process does (it reads the end of a pipe only the crawl process holds), so a wor
 from __future__ import annotations
 
 import multiprocessing
-import sys
 from multiprocessing.context import BaseContext
 
 # What a worker imports: its job (prepare), the extraction stack extract_page imports on the first page (article,
-# decode, and trafilatura, which crawler.extraction imports inside functions), and the command line, the __main__
-# of every crawl that `newsarchive` or `python -m crawler.cli.main` starts, which each child runs again (as
-# ``__mp_main__``, multiprocessing.spawn's preparation) and then finds imported.
-WORKER_MODULES = ("crawler.cli.main", "crawler.capture.prepare", "crawler.extraction.article",
-                  "crawler.extraction.decode", "trafilatura")
+# decode, and trafilatura, which crawler.extraction imports inside functions), and what the command line imports
+# (catalogues, options): it is the __main__ of every crawl that `newsarchive` or `python -m crawler.cli.main` starts,
+# and each child runs it again (as ``__mp_main__``, multiprocessing.spawn's preparation). Not crawler.cli.main itself:
+# run again under `-m` while it is in sys.modules, runpy warns (a RuntimeWarning on every worker's stderr).
+WORKER_MODULES = ("crawler.capture.prepare", "crawler.extraction.article", "crawler.extraction.decode", "trafilatura",
+                  "crawler.cli.catalogues", "crawler.cli.options")
 
 
 def worker_context() -> BaseContext:
@@ -38,11 +38,7 @@ def worker_context() -> BaseContext:
     from crawler.capture.prepare import sigint_held
 
     context = multiprocessing.get_context("forkserver")
-    # the parent's main module by name (`python -m NAME`), as each child runs it again; never a package's
-    # __main__, which multiprocessing does not run again either (it runs its "main only" code unconditionally)
-    main = getattr(getattr(sys.modules.get("__main__"), "__spec__", None), "name", None) or "__main__"
-    extra = [] if main in WORKER_MODULES or main == "__main__" or main.endswith(".__main__") else [main]
-    context.set_forkserver_preload([*extra, *WORKER_MODULES])  # read when the server starts, below
+    context.set_forkserver_preload(list(WORKER_MODULES))  # read when the server starts, below
     # The server starts with SIGINT blocked, and its children inherit the mask: a Ctrl-C cannot kill a worker
     # before init_worker ignores it (crawler.capture.prepare.sigint_held). A server already running (a pool made
     # again after a worker died, a second crawl in one process) is kept.
