@@ -17,7 +17,10 @@ process does (it reads the end of a pipe only the crawl process holds), so a wor
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from multiprocessing.context import BaseContext
+
+from crawler.scheduling.orphans import ignored_by_children
 
 # What a worker imports: its job (prepare), the extraction stack extract_page imports on the first page (article,
 # decode, and trafilatura, which crawler.extraction imports inside functions), and what the command line imports
@@ -35,13 +38,11 @@ def worker_context() -> BaseContext:
         return multiprocessing.get_context("spawn")
     from multiprocessing import forkserver
 
-    from crawler.capture.prepare import sigint_held
-
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(WORKER_MODULES))  # read when the server starts, below
-    # The server starts with SIGINT blocked, and its children inherit the mask: a Ctrl-C cannot kill a worker
-    # before init_worker ignores it (crawler.capture.prepare.sigint_held). A server already running (a pool made
-    # again after a worker died, a second crawl in one process) is kept.
-    with sigint_held():
-        forkserver.ensure_running()
+    # Ctrl-C reaches the whole process group, and the server ignores it only once its imports are done: one at a
+    # crawl's start killed it (KeyboardInterrupt in an import), and every page then failed with a broken pipe
+    # (tests/test_capture_pool_start.py). Started ignoring SIGINT, the server and the workers it forks ignore it.
+    with ignored_by_children(signal.SIGINT):
+        forkserver.ensure_running()  # a server already running (a pool made again, a second crawl) is kept
     return context

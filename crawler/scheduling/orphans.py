@@ -11,6 +11,8 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 logger = logging.getLogger(__name__)
 
@@ -111,3 +113,29 @@ def die_with_parent_from_env() -> None:
 
     signal.signal(signal.SIGHUP, _parent_died)
     die_with_parent(int(value), signal.SIGHUP)
+
+
+@contextmanager
+def ignored_by_children(*signums: int) -> Iterator[None]:
+    """A process started (fork and exec) inside this block ignores ``signums`` from its first instruction.
+
+    Why: a terminal's Ctrl-C reaches the whole process group, and a child that ignores SIGINT only once its imports
+    are done (the writer process, multiprocessing's fork server: 0.3-0.6 s) died of one that came sooner. A signal
+    mask does not survive the start (subprocess and multiprocessing reset it), but an ignored signal stays ignored
+    across exec, and Python then installs no handler of its own. So this process ignores them for the moment of the
+    start, with them blocked meanwhile: one that comes then waits, and is delivered to this process's own handler
+    once it is back. Outside the main thread (where Python sets handlers) the child is started as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, set(signums))
+    pending = signal.sigpending()  # setting SIG_IGN discards these: raised again below
+    handlers = {signum: signal.signal(signum, signal.SIG_IGN) for signum in signums}
+    try:
+        yield
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+            if signum in pending:
+                signal.raise_signal(signum)  # delivered once the mask is restored, below
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
