@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
@@ -14,6 +13,7 @@ from crawler.capture.child import crawl_log_level
 from crawler.capture.memory import fix_mmap_threshold
 from crawler.capture.operations import ArticleOp
 from crawler.capture.paged import Part, extract_parts
+from crawler.capture.pool_start import worker_context
 from crawler.capture.prepare import extract_page, init_worker, sigint_held
 from crawler.capture.workers import WORKER_KILLED, ExtractionPool, PoisonPage, PoolExhausted
 from crawler.extensions import archive_session
@@ -44,7 +44,8 @@ class ArticlePipeline:
         return cls(crawler)
 
     def open_spider(self, spider: Any = None) -> None:
-        """Start the extraction processes ("spawn": forking a process that runs a reactor is unsafe)."""
+        """Start the extraction processes (forked by a fork server, never by this process, which runs a reactor:
+        crawler.capture.pool_start)."""
         fix_mmap_threshold()  # this process's page-sized blocks go back to the OS when freed (issue 10)
         self.workers = ExtractionPool(self._new_pool)  # made again when a worker dies (crawler.capture.workers)
 
@@ -59,13 +60,14 @@ class ArticlePipeline:
         self.workers = ExtractionPool(lambda: executor) if executor is not None else None
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.session.config.extract_workers,
-                                   mp_context=multiprocessing.get_context("spawn"),
+        context = worker_context()  # forked by a fork server that imported the extraction stack once (issue 10)
+        return ProcessPoolExecutor(max_workers=self.session.config.extract_workers, mp_context=context,
                                    initializer=init_worker,
-                                   # the lexicon as loaded here (load_lexicon's object): a spawned worker
-                                   # unpickles it in 0.07 s where reading the file again took 0.2 (issue 10)
+                                   # the lexicon as loaded here (load_lexicon's object): a worker unpickles it
+                                   # in 0.07 s where reading the file again took 0.2 (issue 10)
                                    initargs=(os.getpid(), load_lexicon(self.session.config.lexicon),
-                                             self.session.config.extract_timeout, crawl_log_level()))
+                                             self.session.config.extract_timeout, crawl_log_level(),
+                                             context.get_start_method() == "forkserver"))
 
     def close_spider(self, spider: Any = None) -> None:
         """Stop the extraction processes."""

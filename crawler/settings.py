@@ -1,5 +1,7 @@
 """Scrapy settings of the newsarchive project (project defaults come from crawler.config.defaults)."""
 
+from scrapy.settings import default_settings
+
 from crawler.config.defaults import *  # noqa: F403 (ARCHIVE_*, CRAWL_*, EXTRACT_*, RELEVANCE_* defaults)
 
 BOT_NAME = "newsarchive"
@@ -33,6 +35,12 @@ DEFAULT_REQUEST_HEADERS = {
 CONCURRENT_ITEMS = 8
 RETRY_TIMES = 2
 COOKIES_ENABLED = False  # an archive records what any visitor is served, not a session
+# With no cookie jar, Scrapy's cookie middleware only switches itself off, but its module imports tldextract and with
+# it requests, urllib3, charset_normalizer and filelock: 0.09 s of CPU in every crawl process (issue 10). It is left
+# out of Scrapy's base list (a None in DOWNLOADER_MIDDLEWARES would still import it: see EXTENSIONS_BASE below), and
+# crawler.config.checks.SettingsCheck puts it back, at Scrapy's order, for a crawl run with -s COOKIES_ENABLED=True.
+DOWNLOADER_MIDDLEWARES_BASE = {path: order for path, order in default_settings.DOWNLOADER_MIDDLEWARES_BASE.items()
+                               if path != "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"}
 TELNETCONSOLE_ENABLED = False
 # No proxy from the environment (hostile web, round thirteen): Scrapy's HttpProxyMiddleware sends every request to an
 # ``http_proxy``/``https_proxy``/``all_proxy`` it finds there, and the proxy, not the crawl, then resolves and
@@ -75,6 +83,13 @@ URLLENGTH_LIMIT = 0  # Scrapy's spider middleware drops long URLs with only a lo
 ITEM_PIPELINES = {
     "crawler.pipelines.ArticlePipeline": 300,
 }
+# Scrapy 2.19's remote control (an HTTP server that runs code sent to it, as the telnet console, off above, did) is
+# left out of Scrapy's own list rather than switched off in EXTENSIONS: Scrapy (since 2.17) loads every key of
+# EXTENSIONS with load_object, a None one too (get_component_priority_dict_with_base; scrapy/scrapy#8005), so
+# `RemoteControl: None` still imported aiohttp, 0.2-0.3 s of CPU and 10 MB in every crawl process (issue 10).
+# tests/test_crawl_startup.py checks that a crawl never imports it.
+EXTENSIONS_BASE = {path: order for path, order in default_settings.EXTENSIONS_BASE.items()
+                   if path != "scrapy.extensions.remote_control.RemoteControl"}
 EXTENSIONS = {
     # Owns the crawl's session (catalogue, WARC writer, counts). Extensions are built before the engine, so the
     # middlewares and the pipeline find it in from_crawler; an extension that needs it takes an order above 100.
@@ -82,10 +97,6 @@ EXTENSIONS = {
     # One Ctrl-C or SIGTERM sends none of the requests still waiting in a download slot; their URLs stay pending
     # (README "Stopping a crawl"; Scrapy 2.19 has no public way, see the module's docstring).
     "crawler.fetch.prompt_stop.PromptStop": 500,
-    # Scrapy 2.19's remote control: an HTTP server that runs code sent to it, as the telnet console (off above)
-    # did; None rather than REMOTE_CONTROL_ENABLED = False, so its aiohttp (10 MB of the crawl process) is not
-    # even imported (issue 10, tree RSS).
-    "scrapy.extensions.remote_control.RemoteControl": None,
     # AutoThrottle, which never lowers a slot's delay below its robots.txt Crawl-delay (CRAWL_ROBOTS_DELAY_MAX)
     "scrapy.extensions.throttle.AutoThrottle": None,
     "crawler.middlewares.throttle.RobotsAwareAutoThrottle": 0,

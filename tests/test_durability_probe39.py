@@ -219,21 +219,22 @@ def test_a_recrawl_killed_between_an_edits_capture_and_its_article_still_records
 
 
 def _crawl_workers(marker: str) -> list[int]:
-    """The pids of the extraction workers (multiprocessing's spawn_main) of the crawl whose command line holds
-    ``marker``."""
-    found = []
+    """The pids of the extraction workers of the crawl whose command line holds ``marker``: the children of its
+    multiprocessing fork server (crawler.capture.pool_start), or of the crawl itself where workers are spawned."""
+    parents: dict[int, int] = {}
+    cmdlines: dict[int, bytes] = {}
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
-            cmdline = (proc / "cmdline").read_bytes()
-            ppid = (proc / "stat").read_text().rsplit(")", 1)[1].split()[1]
-            parent = Path(f"/proc/{ppid}/cmdline").read_bytes()
-        except (OSError, IndexError):
+            cmdlines[int(proc.name)] = (proc / "cmdline").read_bytes()
+            parents[int(proc.name)] = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
             continue
-        if b"spawn_main" in cmdline and marker.encode() in parent:
-            found.append(int(proc.name))
-    return found
+    crawls = {pid for pid, cmd in cmdlines.items() if marker.encode() in cmd}
+    servers = {pid for pid, cmd in cmdlines.items() if b"forkserver" in cmd and parents.get(pid) in crawls}
+    return [pid for pid, cmd in cmdlines.items()
+            if (parents.get(pid) in servers) or (b"spawn_main" in cmd and parents.get(pid) in crawls)]
 
 
 class KillerSite(FolderSite):

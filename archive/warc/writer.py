@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import logging
 import os
@@ -37,6 +38,7 @@ CONFORMS_TO = "http://iipc.github.io/warc-specifications/specifications/warc-for
 OPEN_SUFFIX = ".open"
 
 
+@functools.cache  # importlib.metadata reads the installed distributions on each call: 8 ms, 5 times a crawl (issue 10)
 def software_version() -> str:
     """The installed newsarchive version (warcinfo ``software``, the crawler's User-Agent); "0+not-installed" if none."""
     try:

@@ -30,7 +30,7 @@ from archive.corpus.search import index_words
 from archive.records import ExtractedArticle, ExtractionFailure, Relevance
 from crawler.capture.memory import fix_mmap_threshold
 from crawler.relevance.judge import Lexicon, judge, load_lexicon
-from crawler.scheduling.orphans import die_with_parent
+from crawler.scheduling.orphans import die_with_fork_server, die_with_parent
 
 logger = logging.getLogger(__name__)
 
@@ -107,10 +107,12 @@ def sigint_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
-def init_worker(parent_pid: int, lexicon: Path | Lexicon, timeout: float = 0.0, log_level: int | None = None) -> None:
+def init_worker(parent_pid: int, lexicon: Path | Lexicon, timeout: float = 0.0, log_level: int | None = None,
+                served: bool = False) -> None:
     """Pool initializer: Ctrl-C ignored, page-sized blocks freed go back to the OS (crawler.capture.memory), die with
-    the crawl process, log at the crawl's ``log_level`` (crawler.capture.child.crawl_log_level), load the lexicon
-    once (or take it as the crawl process loaded it), and give each page at most ``timeout`` seconds (0: no limit)."""
+    the crawl process ``parent_pid`` (``served``: through the fork server it started, crawler.capture.pool_start),
+    log at the crawl's ``log_level`` (crawler.capture.child.crawl_log_level), load the lexicon once (or take it as
+    the crawl process loaded it), and give each page at most ``timeout`` seconds (0: no limit)."""
     global _LEXICON, _TIMEOUT
     # a spawned worker had no log set-up of its own: Python's last resort printed its WARNINGs under -qq and
     # `scrapy crawl -L ERROR` too (before stop 38)
@@ -123,7 +125,10 @@ def init_worker(parent_pid: int, lexicon: Path | Lexicon, timeout: float = 0.0, 
     # a traceback per page in flight, and those pages lost to the crawl
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     fix_mmap_threshold()
-    die_with_parent(parent_pid)
+    if served:
+        die_with_fork_server(parent_pid)
+    else:
+        die_with_parent(parent_pid)
     _LEXICON = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
     _TIMEOUT = timeout
 

@@ -46,6 +46,7 @@ from crawler.capture.memory import child_env
 from crawler.capture.operations import HEAVY, CaptureOp
 from crawler.capture.overlay import CaptureReceipt
 from crawler.capture.writer import Room
+from crawler.scheduling.orphans import ignored_by_children
 
 logger = logging.getLogger(__name__)
 
@@ -144,11 +145,14 @@ class ProcessWriter:
         self._flushed = -1  # ``sent`` when the last flush message went: one per flush, not one per loop
         ops_read, ops_write = os.pipe()
         acks_read, acks_write = os.pipe()
-        self._proc = subprocess.Popen(
-            # -P: not the current folder first on the path, where a user's own inspect.py or json.py replaced the
-            # stdlib's and stopped every crawl started there (stop 42's probe); _child_env puts our package first
-            [sys.executable, "-P", "-m", "crawler.capture.child", str(ops_read), str(acks_write)],
-            pass_fds=(ops_read, acks_write), stdin=subprocess.DEVNULL, env=_child_env())
+        # it ignores Ctrl-C and SIGTERM from its first instruction, not only once its imports are done: a Ctrl-C in
+        # between killed it (writer-killed), the more often the sooner a crawl fetches (tests/test_graceful_stop.py)
+        with ignored_by_children(signal.SIGINT, signal.SIGTERM):
+            self._proc = subprocess.Popen(
+                # -P: not the current folder first on the path, where a user's own inspect.py or json.py replaced
+                # the stdlib's and stopped every crawl started there (stop 42's probe); _child_env puts our package first
+                [sys.executable, "-P", "-m", "crawler.capture.child", str(ops_read), str(acks_write)],
+                pass_fds=(ops_read, acks_write), stdin=subprocess.DEVNULL, env=_child_env())
         os.close(ops_read)
         os.close(acks_write)
         self.pid = self._proc.pid

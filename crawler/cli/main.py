@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import sqlite3
@@ -34,7 +35,38 @@ def _setup_logging(verbose: int, quiet: int) -> None:
     setup_logging(verbose, quiet)
 
 
+# The other modules' commands, imported when one of them is run or the group's help lists them: a command pays only
+# for its own imports, not for the scheduler's, the reading room's (asyncio) or the workers' (0.08 s of CPU for
+# `check` or `export`, issue 10). Click's documented pattern ("Lazily Loading Subcommands").
+LAZY_COMMANDS = {
+    "schedule": "crawler.cli.schedule_commands:schedule",
+    "status": "crawler.cli.schedule_commands:status",
+    "recrawl": "crawler.cli.schedule_commands:recrawl",
+    "serve": "crawler.cli.serve_commands:serve",
+    "index": "crawler.cli.archive_commands:index",
+    "export": "crawler.cli.archive_commands:export",
+    "check": "crawler.cli.archive_commands:check",
+    "dedupe": "crawler.cli.archive_commands:dedupe",
+    "worker": "crawler.cli.worker_commands:worker",
+    "worker-crawl": "crawler.cli.worker_commands:worker_crawl",
+}
+
+
 class _Group(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command's name, the lazy ones' too."""
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command ``cmd_name``, its module imported on first use for a lazy one (LAZY_COMMANDS)."""
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in LAZY_COMMANDS:
+            module, name = LAZY_COMMANDS[cmd_name].split(":")
+            command = getattr(importlib.import_module(module), name)
+            _log_options_after(command)
+            self.add_command(command, cmd_name)
+        return command
+
     def invoke(self, ctx: click.Context) -> object:
         """Run the command; a domain error (archive.errors) from any command becomes a click error message."""
         try:
@@ -255,26 +287,6 @@ def demo(data_dir: Path, serve_only: bool) -> None:
     click.echo(f"  newsarchive check --data {data_dir}        verify every WARC record and text file")
 
 
-from crawler.cli.schedule_commands import recrawl, schedule, status
-
-cli.add_command(schedule)
-cli.add_command(status)
-cli.add_command(recrawl)
-from crawler.cli.serve_commands import serve
-
-cli.add_command(serve)
-from crawler.cli.archive_commands import check, dedupe, export, index
-
-cli.add_command(index)
-cli.add_command(export)
-cli.add_command(check)
-cli.add_command(dedupe)
-from crawler.cli.worker_commands import worker, worker_crawl
-
-cli.add_command(worker)
-cli.add_command(worker_crawl)
-
-
 def _log_option_after_command(ctx: click.Context, param: click.Parameter, value: int) -> int:
     """``-v``/``-q`` given after the command name: counted with those given before it and logging set again, so
     ``newsarchive demo -v`` means ``newsarchive -v demo`` (before stop 37: "No such option '-v'")."""
@@ -285,13 +297,21 @@ def _log_option_after_command(ctx: click.Context, param: click.Parameter, value:
     return value
 
 
-for _command in cli.commands.values():  # every subcommand accepts the global -v/-q after its name too
-    _command.params += [
+def _log_options_after(command: click.Command) -> None:
+    """Have ``command`` accept the global -v/-q after its name too (once: two groups may load one command, as a
+    multiprocessing child runs this module again as ``__mp_main__``)."""
+    if any(param.name == "verbose" for param in command.params):
+        return
+    command.params += [
         click.Option(["-v", "--verbose"], count=True, expose_value=False, callback=_log_option_after_command,
                      help="More log output (-vv for debug), as before the command."),
         click.Option(["-q", "--quiet"], count=True, expose_value=False, callback=_log_option_after_command,
                      help="Less log output, as before the command."),
     ]
+
+
+for _command in cli.commands.values():  # this module's commands; the lazy ones as they are loaded (_Group)
+    _log_options_after(_command)
 
 if __name__ == "__main__":
     cli()

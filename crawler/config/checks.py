@@ -362,6 +362,21 @@ class SettingsCheck:
             raise SystemExit(f"Error: {exc}") from None  # printed as it is, exit 1: the newsarchive crawl's answer
 
 
+    def update_settings(self, settings: Any) -> None:
+        """Scrapy's cookie middleware back among the downloader middlewares, at Scrapy's own order, when a crawl
+        keeps cookies after all (``-s COOKIES_ENABLED=True``): crawler/settings.py leaves it out of
+        DOWNLOADER_MIDDLEWARES_BASE, as the crawl keeps no cookie jar."""
+        if not settings.getbool("COOKIES_ENABLED"):
+            return
+        middlewares = settings.getwithbase("DOWNLOADER_MIDDLEWARES")
+        if COOKIES_MIDDLEWARE not in middlewares:
+            settings["DOWNLOADER_MIDDLEWARES"][COOKIES_MIDDLEWARE] = COOKIES_MIDDLEWARE_ORDER
+
+
+COOKIES_MIDDLEWARE = "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"
+COOKIES_MIDDLEWARE_ORDER = 700  # Scrapy's DOWNLOADER_MIDDLEWARES_BASE
+
+
 def _run_by_scrapy_command_line() -> bool:
     """True when Scrapy's command line (``scrapy crawl``, ``scrapy.cmdline.execute``) is on the call stack."""
     frame = sys._getframe(1)
