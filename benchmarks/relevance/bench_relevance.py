@@ -366,6 +366,10 @@ DATA_FILES = (
     "holdout311.jsonl",
     "holdout312.jsonl",
     "holdout313.jsonl",
+    "holdout314.jsonl",
+    "holdout315.jsonl",
+    "holdout316.jsonl",
+    "holdout317.jsonl",
 )
 #: The splits, in the order they were written; a split's figures are clean only until it is tuned on.
 SPLIT_ORDER = (
@@ -684,6 +688,10 @@ SPLIT_ORDER = (
     "holdout311",
     "holdout312",
     "holdout313",
+    "holdout314",
+    "holdout315",
+    "holdout316",
+    "holdout317",
 )
 
 
