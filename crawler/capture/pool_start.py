@@ -9,7 +9,7 @@ start method imports them once, in a server the crawl process starts, and forks 
 Forking the crawl process itself ("fork") stays unsafe: it runs the Twisted reactor and threads (its writer's
 sender and reader). The fork server is a fresh interpreter, started before any worker, that runs nothing but the
 imports below and a loop that forks on request (https://docs.python.org/3/library/multiprocessing.html, "Contexts
-and start methods"). A worker's parent is then that server, not the crawl process: the server exits when the crawl
+and start methods"), with this package first on its path and the current folder not on it (_server_path). A worker's parent is then that server, not the crawl process: the server exits when the crawl
 process does (it reads the end of a pipe only the crawl process holds), so a worker dies with it in turn
 (crawler.scheduling.orphans.die_with_fork_server).
 """
@@ -17,8 +17,12 @@ process does (it reads the end of a pipe only the crawl process holds), so a wor
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.context import BaseContext
+from pathlib import Path
 
 from crawler.scheduling.orphans import ignored_by_children
 
@@ -43,6 +47,30 @@ def worker_context() -> BaseContext:
     # Ctrl-C reaches the whole process group, and the server ignores it only once its imports are done: one at a
     # crawl's start killed it (KeyboardInterrupt in an import), and every page then failed with a broken pipe
     # (tests/test_capture_pool_start.py). Started ignoring SIGINT, the server and the workers it forks ignore it.
-    with ignored_by_children(signal.SIGINT):
+    with ignored_by_children(signal.SIGINT), _server_path():
         forkserver.ensure_running()  # a server already running (a pool made again, a second crawl) is kept
     return context
+
+
+@contextmanager
+def _server_path() -> Iterator[None]:
+    """The environment the server starts with: PYTHONSAFEPATH set and this ``crawler`` package's folder first on
+    PYTHONPATH, as the writer process is started (crawler.capture.process: ``-P``).
+
+    Why: the server is ``python -c ...``, which puts the current folder first on its path, and Python 3.11's
+    ``multiprocessing.forkserver.main`` does not apply the crawl process's ``sys.path`` it is handed: a researcher's
+    own json.py or inspect.py in the folder a crawl was started from replaced the stdlib's in the server's imports,
+    and the server died (every page then an EOFError), or a checkout's ``crawler`` was not found there. The workers,
+    forked from the server, inherit both; the crawl process's own environment is restored once the server runs."""
+    saved = {key: os.environ.get(key) for key in ("PYTHONSAFEPATH", "PYTHONPATH")}
+    root = str(Path(__file__).resolve().parents[2])
+    os.environ["PYTHONSAFEPATH"] = "1"
+    os.environ["PYTHONPATH"] = os.pathsep.join([root, saved["PYTHONPATH"]]) if saved["PYTHONPATH"] else root
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
