@@ -106,6 +106,9 @@ def test_a_feed_of_5000_items_is_read() -> None:
     ("http://h//x/./y", "http://h//x/y"),
     ("http://h/a/..%2fx", "http://h/a/..%2fx"),  # an escaped slash stays in its segment (round two)
     ("http://h/.well-known/x.html", "http://h/.well-known/x.html"),
+    # a %2e inside a segment is no dot segment: the URL Standard leaves it escaped (stop 42's review)
+    ("http://h/v1%2E2/./a%2ejs", "http://h/v1%2E2/a%2ejs"),
+    ("http://h/a/.%2e./x/../y", "http://h/a/.%2e./y"),
 ])
 def test_dot_segments_are_resolved_as_a_browser_resolves_them(url: str, resolved: str) -> None:
     assert without_dot_segments(url) == resolved

@@ -110,6 +110,7 @@ def browser_location(location: bytes, request_url: str) -> bytes:
 
 
 _DOT_SEGMENT = re.compile(r"/(?:\.|%2e){1,2}(?:/|$)", re.IGNORECASE)
+_WHOLE_DOT_SEGMENT = re.compile(r"(?<=/)(?:\.|%2e){1,2}(?=/|$)", re.IGNORECASE)
 
 
 def without_dot_segments(url: str) -> str:
@@ -120,6 +121,8 @@ def without_dot_segments(url: str) -> str:
     parts = urlsplit(url)
     if not _DOT_SEGMENT.search(parts.path):
         return url
-    path = re.sub(r"%2e", ".", parts.path, flags=re.IGNORECASE)
+    # only a whole segment of one or two dots is one: a %2e inside a name (``v1%2E2``) stays escaped, as the URL
+    # Standard leaves it
+    path = _WHOLE_DOT_SEGMENT.sub(lambda m: "." * (len(m[0]) - 2 * m[0].count("%")), parts.path)
     path = urlsplit(urljoin("http://h/", "/." + path)).path  # RFC 3986 5.2.4, run by urljoin ("/." keeps "//x" a path)
     return urlunsplit(parts._replace(path=path))
