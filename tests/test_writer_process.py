@@ -328,3 +328,22 @@ def test_the_child_runs_our_modules_not_those_of_the_folder_the_crawl_is_started
         session.finish()
         session.close()
     assert count(session.config.data_dir, "select count(*) from captures") == 3
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the writer's signal masks from /proc")
+def test_the_child_ignores_ctrl_c_and_sigterm_and_blocks_neither(tmp_path):
+    # started inside orphans.ignored_by_children, whose block of the two signals a subprocess.Popen child inherits
+    # through fork and exec: the child ignores them and takes the block off, so a process it started would not
+    # inherit it (stop 42's review)
+    session = ArchiveSession(config(tmp_path), apply_batch, process_writer=True)
+    try:
+        session.archive(page(0), "portal")
+        assert session.flush(timeout=30)  # the child is past its start
+        status = dict(line.split(":\t", 1) for line in Path(f"/proc/{session.writer.pid}/status").read_text()
+                      .splitlines() if ":\t" in line)
+    finally:
+        session.finish()
+        session.close()
+    bits = (1 << (signal.SIGINT - 1)) | (1 << (signal.SIGTERM - 1))
+    assert int(status["SigIgn"], 16) & bits == bits
+    assert int(status["SigBlk"], 16) & bits == 0

@@ -211,6 +211,9 @@ def main(argv: list[str]) -> int:
     # and it closes this process's input when it ends, however it ends
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    # started with the two blocked (crawler.scheduling.orphans.ignored_by_children: a Popen child keeps the mask
+    # through exec): ignored now, so the block is lifted rather than left to what this process may start
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     inbox = Connection(int(argv[1]), writable=False)
     outbox = Connection(int(argv[2]), readable=False)
     try:

@@ -120,11 +120,12 @@ def ignored_by_children(*signums: int) -> Iterator[None]:
     """A process started (fork and exec) inside this block ignores ``signums`` from its first instruction.
 
     Why: a terminal's Ctrl-C reaches the whole process group, and a child that ignores SIGINT only once its imports
-    are done (the writer process, multiprocessing's fork server: 0.3-0.6 s) died of one that came sooner. A signal
-    mask does not survive the start (subprocess and multiprocessing reset it), but an ignored signal stays ignored
-    across exec, and Python then installs no handler of its own. So this process ignores them for the moment of the
-    start, with them blocked meanwhile: one that comes then waits, and is delivered to this process's own handler
-    once it is back. Outside the main thread (where Python sets handlers) the child is started as it is."""
+    are done (the writer process, multiprocessing's fork server: 0.3-0.6 s) died of one that came sooner. An ignored
+    signal stays ignored across exec, and Python then installs no handler of its own. So this process ignores them
+    for the moment of the start, with them blocked meanwhile: one that comes then waits, and is delivered to this
+    process's own handler once it is back. The block is inherited too (a subprocess.Popen child keeps the mask
+    through fork and exec): a child that is to take a signal again lifts it (the writer, crawler.capture.child, lifts
+    it once it ignores both). Outside the main thread (where Python sets handlers) the child is started as it is."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
