@@ -173,3 +173,26 @@ def test_entries_carry_the_date_they_last_changed() -> None:
 def test_changed_after_a_capture(modified: str | None, expected: bool) -> None:
     seen = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
     assert changed_after(modified, seen, now=seen + timedelta(days=30)) is expected
+
+
+@pytest.mark.timeout(600)
+def test_a_moved_lastmod_of_an_article_now_gone_fetches_it_once(tmp_path: Path) -> None:
+    # stop 42's review: the article's row keeps the time of its last good capture, and a 404 (or a 5xx, or a
+    # redirect) moves neither last_seen nor last_checked_at; so an article deleted while its sitemap entry's lastmod
+    # moved was fetched again by every crawl for ever. Its latest capture of any status counts now.
+    data = tmp_path / "data"
+    with serve() as site:
+        seeds = _seeds(tmp_path / "seeds.toml", site)
+        first = crawl_cli(seeds, data)
+        assert first.returncode == 0, first.stderr[-3000:]
+        del site.text[3]  # /news/3 answers 404 from now on
+        site.lastmod[3] = _now()
+        since = len(site.hits)
+        second = crawl_cli(seeds, data)
+        assert second.returncode == 0, second.stderr[-3000:]
+        assert site.articles_fetched(since) == ["/news/3"]
+        time.sleep(1.1)  # the third crawl's clock a second past the second's capture
+        since = len(site.hits)
+        third = crawl_cli(seeds, data)
+        assert third.returncode == 0, third.stderr[-3000:]
+        assert site.articles_fetched(since) == []

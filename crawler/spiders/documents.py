@@ -145,16 +145,22 @@ class DocumentSpider(Spider):
 
     def _edited(self, outlet: Outlet, url: str, modified: str | None) -> bool:
         """Whether the stored article at ``url`` is to be fetched again because its sitemap ``<lastmod>`` (or feed
-        ``<updated>``) ``modified`` is later than its latest capture (``last_seen``, or a later re-check), once a
-        crawl, and at most CRAWL_LASTMOD_RECHECKS of the outlet's in a crawl (an outlet that marks every URL changed
-        every hour must not turn each crawl into a full re-crawl: the rest are counted and left to the next crawl
-        or the edit watch)."""
+        ``<updated>``) ``modified`` is later than its latest capture (``last_seen``, a later re-check, or the URL's
+        latest answer of any status), once a crawl, and at most CRAWL_LASTMOD_RECHECKS of the outlet's in a crawl
+        (an outlet that marks every URL changed every hour must not turn each crawl into a full re-crawl: the rest
+        are counted and left to the next crawl or the edit watch)."""
         now = datetime.now(UTC)
         if not changed_after(modified, datetime.min.replace(tzinfo=UTC), now) or url in self.rechecked:
             return False  # no date, or one no server can have written: no database lookup
         row = self.session.article_for_url(url)
         seen = _seen(row) if row is not None else None
         if seen is None or not changed_after(modified, seen, now):
+            return False
+        # the URL's latest answer of any status too: a 404, a 5xx or a redirect moves neither time of the row, and
+        # an article deleted under a moved lastmod was fetched again by every crawl (stop 42's review)
+        capture = self.session.reader.latest_capture(url, status=None)
+        fetched = _seen({"last_seen": capture.get("fetched_at")}) if capture is not None else None
+        if fetched is not None and not changed_after(modified, fetched, now):
             return False
         if self.lastmod_rechecks[outlet.name] >= self.session.config.lastmod_rechecks:
             self.crawler.stats.inc_value("newsarchive/discovery/lastmod-recheck-capped")
