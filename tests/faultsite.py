@@ -35,6 +35,11 @@ class FaultSite:
     deleted: set[int] = field(default_factory=set)
     requests: int = 0
     base_url: str = ""
+    # the article answers after the first ``hold_after`` wait until ``release`` is set (at most a minute): a test
+    # that must act while the crawl still has pages to fetch and write does not race the crawl's pace
+    hold_after: int | None = None
+    release: threading.Event = field(default_factory=threading.Event)
+    answered: int = 0
 
     def article_html(self, n: int) -> bytes:
         """The page of article ``n`` (its current version)."""
@@ -73,6 +78,9 @@ schedule = "{schedule}"
         return path
 
 
+_COUNT = threading.Lock()
+
+
 def _handler(site: FaultSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: object) -> None:  # quiet
@@ -89,6 +97,11 @@ def _handler(site: FaultSite) -> type[BaseHTTPRequestHandler]:
                 n = int(path[6:])
                 if site.delay:
                     time.sleep(site.delay)
+                with _COUNT:
+                    site.answered += 1
+                    held = site.hold_after is not None and site.answered > site.hold_after
+                if held:
+                    site.release.wait(60)
                 if n in site.deleted or not 1 <= n <= site.articles:
                     self._send(404, "text/html", b"<html><body>not found</body></html>")
                 else:

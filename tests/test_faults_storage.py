@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -151,8 +152,10 @@ def test_no_room_for_the_reserve_means_the_crawl_does_not_start(tmp_path: Path) 
         assert site.requests == 0
 
 
-def crawl_meeting_a_lock(data: Path, seeds: Path, log: Path, *, busy_timeout: float, hold: float) -> int:
-    """Crawl; once 5 pages are archived a second program holds the catalogue's write lock ``hold`` seconds.
+def crawl_meeting_a_lock(data: Path, seeds: Path, log: Path, *, busy_timeout: float, hold: float,
+                         release: threading.Event | None = None) -> int:
+    """Crawl; once 5 pages are archived a second program holds the catalogue's write lock ``hold`` seconds
+    (``release``, where given, is set once the lock is held: the site's held pages are then answered).
 
     Asserts the crawl is still running when the lock is let go (it met the lock), and returns its exit code.
     """
@@ -167,30 +170,34 @@ def crawl_meeting_a_lock(data: Path, seeds: Path, log: Path, *, busy_timeout: fl
             time.sleep(0.05)
         holder = sqlite3.connect(data / "catalogue.db", timeout=30, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
+        if release is not None:
+            release.set()
         time.sleep(hold)
         assert proc.poll() is None  # still running: it waits (for the lock, or to record its outcome)
         holder.execute("ROLLBACK")
         holder.close()
         return proc.wait(timeout=120)
     finally:
+        if release is not None:
+            release.set()
         if proc.poll() is None:
             proc.kill()
 
 
 def test_catalogue_lock_held_past_the_busy_timeout_stops_the_crawl(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    # 0.3 s a page, two at a time: the crawl fetches for about 5 s, many commit intervals (at 0.15 s a loaded run's
-    # group commits came so late that everything was written before the lock was taken, and the crawl finished)
-    with serve_fault_site(FaultSite(articles=ARTICLES, delay=0.3)) as site:
+    # the site answers 8 articles, then holds the rest until the lock is taken: the crawl has pages left to fetch and
+    # write whatever its pace (a delay of 0.15 s, then 0.3 s, a page was raced by loaded runs' group commits: the
+    # crawl had written everything before the lock was taken, and finished; stop 41, twice at stop 42)
+    with serve_fault_site(FaultSite(articles=ARTICLES, hold_after=8)) as site:
         seeds = site.seeds(tmp_path / "seeds.toml")
         log = tmp_path / "crawl.log"
         # a second program holds the write lock for 2 s: 8 times the crawl's busy timeout (the crawl, with most of
         # its pages still to write, commits every ARCHIVE_COMMIT_INTERVAL of 0.5 s: it meets the lock in the 2 s)
-        code = crawl_meeting_a_lock(data, seeds, log, busy_timeout=0.25, hold=2)
+        code = crawl_meeting_a_lock(data, seeds, log, busy_timeout=0.25, hold=2, release=site.release)
         first = subprocess.CompletedProcess([], code, "", log.read_text())
         kept = assert_first_crawl_failed(data, first, "catalogue-locked")
         assert "catalogue-locked" in first.stderr and "ARCHIVE_BUSY_TIMEOUT" in first.stderr
-        site.delay = 0
         assert_next_crawl_repairs(data, seeds, kept, in_thread=False)
 
 
