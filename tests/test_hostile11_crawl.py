@@ -9,38 +9,17 @@ failure row with its reason, the catalogue and the WARC agree (``newsarchive che
 
 from __future__ import annotations
 
-import re
-import sqlite3
-import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.helpers import cli, crawl_cli
-from tests.hostile11.site import BOMB, HOST, LONG_SLUG, SECOND, SECOND_TITLE, Sites, serve
+from tests.hostile.crawled import Crawled as HostileCrawl
+from tests.hostile11.site import BOMB, HOST, LONG_SLUG, SECOND, SECOND_TITLE, serve
 
-
-@dataclass
-class Crawled:
-    """The outlets after one crawl."""
-
-    sites: Sites
-    data: Path
-    result: subprocess.CompletedProcess[str]
-
-    def query(self, sql: str, *args: object) -> list[tuple]:
-        """Rows of a query on the catalogue."""
-        with sqlite3.connect(self.data / "catalogue.db") as db:
-            return db.execute(sql, args).fetchall()
-
-    def failures(self) -> dict[str, tuple[str, str]]:
-        """{path: (reason, detail)} of the outlet's failures."""
-        return {re.sub(r"^https?://[^/]+", "", url): (reason, detail or "")
-                for url, reason, detail in self.query(f"select url, reason, detail from failures "
-                                                      f"where url like 'http://{HOST}:%'")}
+Crawled = HostileCrawl  # the outlet after one crawl
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +30,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
         result = crawl_cli(seeds, tmp / "data", "--allow-private", "-s", "RETRY_TIMES=0", "-s",
                            "DOWNLOAD_TIMEOUT=20", timeout=180)
         assert result.returncode == 0, result.stderr[-3000:]
-        yield Crawled(sites, tmp / "data", result)
+        yield Crawled(sites, tmp / "data", result, HOST)
 
 
 def test_no_url_source_leads_off_the_outlet(crawled: Crawled) -> None:

@@ -12,42 +12,15 @@ hosts cost is measured in tests/test_hostile12_guards.py, in CPU time.
 
 from __future__ import annotations
 
-import re
-import sqlite3
-import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from tests.helpers import cli, crawl_cli
-from tests.hostile12.site import BOM, HOST, LONG, Sites, serve
+from tests.hostile.crawled import Crawled as HostileCrawl
+from tests.hostile12.site import BOM, HOST, LONG, serve
 
-
-@dataclass
-class Crawled:
-    """The outlets after one crawl."""
-
-    sites: Sites
-    data: Path
-    result: subprocess.CompletedProcess[str]
-
-    def query(self, sql: str, *args: object) -> list[tuple]:
-        """Rows of a query on the catalogue."""
-        with sqlite3.connect(self.data / "catalogue.db") as db:
-            return db.execute(sql, args).fetchall()
-
-    def failures(self) -> dict[str, tuple[str, str]]:
-        """{path: (reason, detail)} of the outlet's failures."""
-        return {re.sub(r"^https?://[^/]+", "", url): (reason, detail or "")
-                for url, reason, detail in self.query(f"select url, reason, detail from failures "
-                                                      f"where url like 'http://{HOST}:%'")}
-
-    def titles(self) -> dict[str, str]:
-        """{path: title} of the outlet's articles."""
-        return {re.sub(r"^https?://[^/]+", "", url): title
-                for url, title in self.query(f"select url, title from articles where url like 'http://{HOST}:%'")}
+Crawled = HostileCrawl  # the outlet after one crawl
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +31,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
         result = crawl_cli(seeds, tmp / "data", "--allow-private", "-s", "RETRY_TIMES=0", "-s",
                            "DOWNLOAD_TIMEOUT=20", "-s", "EXTRACT_WORKERS=1", timeout=300)
         assert result.returncode == 0, result.stderr[-3000:]
-        yield Crawled(sites, tmp / "data", result)
+        yield Crawled(sites, tmp / "data", result, HOST)
 
 
 def test_a_redirect_to_a_host_no_dns_name_can_be_is_refused_at_once(crawled: Crawled) -> None:

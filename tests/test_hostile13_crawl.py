@@ -14,44 +14,22 @@ CPU time.
 from __future__ import annotations
 
 import os
-import re
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.helpers import FAST, ROOT, cli
-from tests.hostile13.site import HOST, WARC_LOOKALIKE, Sites, serve
+from tests.hostile.crawled import Crawled as HostileCrawl
+from tests.hostile13.site import HOST, WARC_LOOKALIKE, serve
 
 
 @dataclass
-class Crawled:
-    """The outlet after one crawl."""
-
-    sites: Sites
-    data: Path
-    result: subprocess.CompletedProcess[str]
-
-    def query(self, sql: str, *args: object) -> list[tuple]:
-        """Rows of a query on the catalogue."""
-        with sqlite3.connect(self.data / "catalogue.db") as db:
-            return db.execute(sql, args).fetchall()
-
-    def failures(self) -> dict[str, tuple[str, str]]:
-        """{path: (reason, detail)} of the outlet's failures."""
-        return {re.sub(r"^https?://[^/]+", "", url): (reason, detail or "")
-                for url, reason, detail in self.query(f"select url, reason, detail from failures "
-                                                      f"where url like 'http://{HOST}:%'")}
-
-    def titles(self) -> dict[str, str]:
-        """{path: title} of the outlet's articles."""
-        return {re.sub(r"^https?://[^/]+", "", url): title
-                for url, title in self.query(f"select url, title from articles where url like 'http://{HOST}:%'")}
+class Crawled(HostileCrawl):
+    """The outlet after one crawl, and its WARC records."""
 
     def records(self) -> list[tuple[str, str, bytes]]:
         """(WARC-Type, WARC-Target-URI, the HTTP head as warcio reads it back) of every record of the crawl."""
@@ -78,7 +56,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
              "-s", "EXTRACT_WORKERS=1"],
             capture_output=True, text=True, timeout=300, cwd=ROOT, env=env, check=False)
         assert result.returncode == 0, result.stderr[-3000:]
-        yield Crawled(sites, sites.data, result)
+        yield Crawled(sites, sites.data, result, HOST)
 
 
 def test_a_proxy_named_in_the_environment_is_never_asked(crawled: Crawled) -> None:

@@ -13,45 +13,21 @@ The costs are measured in tests/test_hostile14_guards.py, in CPU time.
 from __future__ import annotations
 
 import json
-import re
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import FAST, ROOT, cli
-from tests.hostile14.site import BYLINE, HOST, Sites, serve
+from tests.hostile.crawled import Crawled as HostileCrawl
+from tests.hostile14.site import BYLINE, HOST, serve
 
 SITEMAP_FETCHES = 6  # CRAWL_SITEMAP_MAX_FETCHES here (two configured sitemaps, then robots.txt's lines)
 
 
-@dataclass
-class Crawled:
-    """The outlet after one crawl."""
-
-    sites: Sites
-    data: Path
-    result: subprocess.CompletedProcess[str]
-
-    def query(self, sql: str, *args: object) -> list[tuple]:
-        """Rows of a query on the catalogue."""
-        with sqlite3.connect(self.data / "catalogue.db") as db:
-            return db.execute(sql, args).fetchall()
-
-    def failures(self) -> dict[str, tuple[str, str]]:
-        """{path: (reason, detail)} of the outlet's failures."""
-        return {re.sub(r"^https?://[^/]+", "", url): (reason, detail or "")
-                for url, reason, detail in self.query(f"select url, reason, detail from failures "
-                                                      f"where url like 'http://{HOST}:%'")}
-
-    def titles(self) -> dict[str, str]:
-        """{path: title} of the outlet's articles."""
-        return {re.sub(r"^https?://[^/]+", "", url): title
-                for url, title in self.query(f"select url, title from articles where url like 'http://{HOST}:%'")}
+Crawled = HostileCrawl  # the outlet after one crawl
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +42,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
              "-s", f"CRAWL_SITEMAP_MAX_FETCHES={SITEMAP_FETCHES}"],
             capture_output=True, text=True, timeout=300, cwd=ROOT, check=False)
         assert result.returncode == 0, result.stderr[-3000:]
-        yield Crawled(sites, data, result)
+        yield Crawled(sites, data, result, HOST)
 
 
 def test_a_sitemap_after_many_empty_gzip_members_is_read(crawled: Crawled) -> None:
