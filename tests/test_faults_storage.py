@@ -192,9 +192,10 @@ def test_catalogue_lock_held_past_the_busy_timeout_stops_the_crawl(tmp_path: Pat
     with serve_fault_site(FaultSite(articles=ARTICLES, hold_after=8)) as site:
         seeds = site.seeds(tmp_path / "seeds.toml")
         log = tmp_path / "crawl.log"
-        # a second program holds the write lock for 2 s: 8 times the crawl's busy timeout (the crawl, with most of
-        # its pages still to write, commits every ARCHIVE_COMMIT_INTERVAL of 0.5 s: it meets the lock in the 2 s)
-        code = crawl_meeting_a_lock(data, seeds, log, busy_timeout=0.25, hold=2, release=site.release)
+        # a second program holds the write lock for 8 s: 32 times the crawl's busy timeout (the crawl, with 22 pages
+        # still to fetch and write, commits every ARCHIVE_COMMIT_INTERVAL of 0.5 s: it meets the lock; 2 s was too
+        # short once under load, the held pages fetched and extracted only after the lock was let go)
+        code = crawl_meeting_a_lock(data, seeds, log, busy_timeout=0.25, hold=8, release=site.release)
         first = subprocess.CompletedProcess([], code, "", log.read_text())
         kept = assert_first_crawl_failed(data, first, "catalogue-locked")
         assert "catalogue-locked" in first.stderr and "ARCHIVE_BUSY_TIMEOUT" in first.stderr
